@@ -1,0 +1,320 @@
+"""Load config.yaml, merge it over the shipped defaults, validate, freeze.
+
+The result is a frozen ``Config`` passed explicitly to every stage; there are
+no globals. Relative folders resolve against the folder holding config.yaml.
+"""
+
+import string
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import ConfigError
+from .fields import normalise_nip
+from .validate import check
+
+DEFAULTS = resources.files("pipeline") / "defaults"
+
+_STR = {"type": "string", "empty": False, "required": True}
+_POS_INT = {"type": "integer", "min": 1, "required": True}
+_OFFICIAL = {
+    "type": "dict",
+    "required": True,
+    "schema": {"nama": _STR, "nip": _STR, "jabatan": _STR},
+}
+
+SCHEMA = {
+    "organisation": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "ministry": _STR,
+            "name": _STR,
+            "short_name": _STR,
+            "address": _STR,
+            "contact": _STR,
+            "city": _STR,
+        },
+    },
+    "officials": {
+        "type": "dict",
+        "required": True,
+        "schema": {"kapus": _OFFICIAL, "kabid": _OFFICIAL, "kasubbid": _OFFICIAL},
+    },
+    "numbering": {
+        "type": "dict",
+        "required": True,
+        "schema": {"agenda_masuk": _STR, "surat_keluar": _STR},
+    },
+    "folders": {
+        "type": "dict",
+        "required": True,
+        "schema": {k: _STR for k in ("templates", "inbox", "outbox", "archive")},
+    },
+    "watch": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "stable_seconds": {"type": "number", "min": 0, "required": True},
+            "polling": {"type": "boolean", "required": True},
+            "poll_interval_seconds": {"type": "number", "min": 0.1, "required": True},
+            "rescan_seconds": {"type": "number", "min": 1, "required": True},
+        },
+    },
+    "limits": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "max_file_mb": {"type": "number", "min": 0.001, "required": True},
+            "max_zip_entries": _POS_INT,
+            "max_zip_uncompressed_mb": {"type": "number", "min": 0.001, "required": True},
+            "max_yaml_aliases": {"type": "integer", "min": 0, "required": True},
+            "max_csv_rows": _POS_INT,
+        },
+    },
+    "timezone": _STR,
+    "documents": {
+        "type": "dict",
+        "required": True,
+        "schema": {"lembar_disposisi": _STR},
+    },
+    "sop": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "code": _STR,
+            "title": _STR,
+            "steps": {
+                "type": "list",
+                "required": True,
+                "minlength": 2,
+                "schema": {
+                    "type": "dict",
+                    "schema": {
+                        "number": _POS_INT,
+                        "key": _STR,
+                        "kind": {
+                            "type": "string",
+                            "required": True,
+                            "allowed": ["input", "machine", "human"],
+                        },
+                        "actor": _STR,
+                        "activity": _STR,
+                        "target_minutes": {"type": "integer", "min": 0, "required": True},
+                        "output": _STR,
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Official:
+    """A signing official: name, 18-digit NIP and position."""
+
+    nama: str
+    nip: str
+    jabatan: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of the SOP step table (DESIGN.md section 2)."""
+
+    number: int
+    key: str
+    kind: str
+    actor: str
+    activity: str
+    target_minutes: int
+    output: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits applied to every input before it is parsed."""
+
+    max_file_bytes: int
+    max_zip_entries: int
+    max_zip_uncompressed_bytes: int
+    max_yaml_aliases: int
+    max_csv_rows: int
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """How the inbox is watched."""
+
+    stable_seconds: float
+    polling: bool
+    poll_interval_seconds: float
+    rescan_seconds: float
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated, frozen configuration of one workspace."""
+
+    path: Path
+    root: Path
+    organisation: dict
+    officials: dict
+    numbering: dict
+    templates_dir: Path
+    inbox: Path
+    outbox: Path
+    archive: Path
+    watch: WatchSettings
+    limits: Limits
+    timezone: ZoneInfo
+    documents: dict
+    sop_code: str
+    sop_title: str
+    steps: tuple
+
+    @property
+    def register_path(self):
+        return self.archive / "register.sqlite3"
+
+    @property
+    def rejected_dir(self):
+        return self.inbox / "ditolak"
+
+    @property
+    def duplicate_dir(self):
+        return self.inbox / "duplikat"
+
+    @property
+    def work_dir(self):
+        return self.inbox / ".kerja"
+
+    def template(self, document):
+        return self.templates_dir / self.documents[document]
+
+    def step(self, key):
+        return next(s for s in self.steps if s.key == key)
+
+
+def default_config_text():
+    """The commented default config.yaml shipped inside the package."""
+    return (DEFAULTS / "config.yaml").read_text(encoding="utf-8")
+
+
+def merge(base, override):
+    """Deep-merge ``override`` over ``base``; lists and scalars replace."""
+    if not isinstance(base, dict) or not isinstance(override, dict):
+        return override
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = merge(base[key], value) if key in base else value
+    return merged
+
+
+def load(path):
+    """Read, merge, validate and freeze the config at ``path``."""
+    path = Path(path).absolute()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"Berkas konfigurasi {path} tidak ditemukan. Buat ruang kerja dengan "
+            "\u201cpipeline init FOLDER\u201d atau sebutkan berkasnya dengan --config."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"Berkas konfigurasi {path} tidak dapat dibaca: {exc}.") from None
+    try:
+        user = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"Berkas konfigurasi {path} bukan YAML yang sah: {exc}") from None
+    if not isinstance(user, dict):
+        raise ConfigError(f"Berkas konfigurasi {path} harus berisi pasangan kunci: nilai.")
+    raw = merge(yaml.safe_load(default_config_text()), user)
+    document, errors = check(SCHEMA, raw)
+    if errors:
+        details = "; ".join(f"{key}: {msg}" for key, msg in errors)
+        raise ConfigError(f"Konfigurasi {path} tidak sah. {details}.")
+    return _freeze(path, document)
+
+
+def _freeze(path, raw):
+    root = path.parent
+    folders = {key: (root / value).resolve() for key, value in raw["folders"].items()}
+    limits = raw["limits"]
+    return Config(
+        path=path,
+        root=root.resolve(),
+        organisation=dict(raw["organisation"]),
+        officials=_officials(raw["officials"]),
+        numbering=_numbering(raw["numbering"]),
+        templates_dir=folders["templates"],
+        inbox=folders["inbox"],
+        outbox=folders["outbox"],
+        archive=folders["archive"],
+        watch=WatchSettings(**raw["watch"]),
+        limits=Limits(
+            max_file_bytes=int(limits["max_file_mb"] * 1024 * 1024),
+            max_zip_entries=limits["max_zip_entries"],
+            max_zip_uncompressed_bytes=int(limits["max_zip_uncompressed_mb"] * 1024 * 1024),
+            max_yaml_aliases=limits["max_yaml_aliases"],
+            max_csv_rows=limits["max_csv_rows"],
+        ),
+        timezone=_timezone(raw["timezone"]),
+        documents=dict(raw["documents"]),
+        sop_code=raw["sop"]["code"],
+        sop_title=raw["sop"]["title"],
+        steps=_steps(raw["sop"]["steps"]),
+    )
+
+
+def _officials(raw):
+    officials = {}
+    for role, data in raw.items():
+        try:
+            nip = normalise_nip(data["nip"])
+        except ValueError as exc:
+            raise ConfigError(f"Konfigurasi officials.{role}.nip tidak sah: {exc}") from None
+        officials[role] = Official(nama=data["nama"], nip=nip, jabatan=data["jabatan"])
+    return officials
+
+
+def _numbering(raw):
+    for key, pattern in raw.items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
+        unknown = fields - {"nomor", "tahun"}
+        if unknown or "nomor" not in fields:
+            raise ConfigError(
+                f"Konfigurasi numbering.{key} \u201c{pattern}\u201d harus memuat {{nomor}} "
+                "dan hanya boleh memakai {nomor} dan {tahun}."
+            )
+        try:
+            pattern.format(nomor=1, tahun=2026)
+        except (ValueError, IndexError) as exc:
+            raise ConfigError(f"Konfigurasi numbering.{key} tidak sah: {exc}.") from None
+    return dict(raw)
+
+
+def _timezone(name):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"Konfigurasi timezone \u201c{name}\u201d tidak dikenal.") from None
+
+
+def _steps(raw):
+    steps = tuple(Step(**item) for item in raw)
+    numbers = [s.number for s in steps]
+    if numbers != list(range(1, len(steps) + 1)):
+        raise ConfigError("Konfigurasi sop.steps: nomor langkah harus berurutan mulai dari 1.")
+    keys = [s.key for s in steps]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise ConfigError(f"Konfigurasi sop.steps: kunci langkah ganda: {', '.join(duplicates)}.")
+    for needed in ("nota_dinas_masuk", "agenda_masuk"):
+        if needed not in keys:
+            raise ConfigError(f"Konfigurasi sop.steps: langkah \u201c{needed}\u201d wajib ada.")
+    return steps

@@ -1,0 +1,53 @@
+"""One exception hierarchy for the whole pipeline.
+
+Every message is formal Indonesian, because it ends up in front of staff:
+in a reason file (``*.alasan.txt``), on the console, or in the journal.
+Only the CLI turns these into exit codes.
+"""
+
+
+class PipelineError(Exception):
+    """Base of every error the pipeline raises on purpose."""
+
+
+class ConfigError(PipelineError):
+    """Raised when config.yaml is missing, unreadable or fails validation."""
+
+
+class WorkspaceBusy(PipelineError):
+    """Raised when another pipeline process holds the workspace lock."""
+
+
+class InputRefused(PipelineError):
+    """Raised when an input file cannot be accepted; carries every reason.
+
+    ``reasons`` are complete Indonesian sentences telling staff what is wrong
+    and what to do next.
+    """
+
+    def __init__(self, reasons, kind=None):
+        if isinstance(reasons, str):
+            reasons = [reasons]
+        self.reasons = list(reasons)
+        self.kind = kind
+        super().__init__(" ".join(self.reasons))
+
+
+class InputNotReady(PipelineError):
+    """Raised when an input must wait (a scan whose YAML sidecar is missing)."""
+
+
+class RenderError(PipelineError):
+    """Raised when a Word template cannot be filled."""
+
+
+class ArchiveError(PipelineError):
+    """Raised when the archive or outbox cannot be written (disk, permissions)."""
+
+
+class RegisterError(PipelineError):
+    """Raised when the SQLite register cannot be read or written."""
+
+
+class CaseError(PipelineError):
+    """Raised when a case or SOP step is unknown or not in the expected state."""

@@ -1,0 +1,71 @@
+"""Dataclasses passed between the stages."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A file claimed from the inbox into the work folder."""
+
+    path: Path  # where it lies now (the work folder)
+    name: str  # the name staff gave it in the inbox
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader made of a file: its kind, format and raw fields."""
+
+    kind: str  # nota_dinas | registrasi | tindakan | pindaian
+    fmt: str  # docx | yaml | csv | pdf | jpg | png
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Memo:
+    """The header of an incoming Nota Dinas, validated and cleaned."""
+
+    nomor: str
+    tanggal: dt.date
+    dari: str
+    hal: str
+    kepada: str = ""
+    sifat: str = "Biasa"
+    lampiran: str = ""
+    tembusan: str = ""
+    unit: str = ""
+
+    @classmethod
+    def from_fields(cls, fields):
+        names = cls.__dataclass_fields__
+        return cls(**{k: (v if v is not None else "") for k, v in fields.items() if k in names})
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One row of the agenda surat masuk, as committed."""
+
+    tahun: int
+    nomor_urut: int
+    nomor_agenda: str
+    kasus: str
+    diterima: dt.datetime
+    memo: Memo
+    folder: str  # relative to the workspace root
+    berkas: dict  # name -> path relative to the workspace
+    sha256: dict  # name -> hex digest
+
+
+@dataclass
+class Outcome:
+    """What became of one inbox file in one pass, for the CLI to report."""
+
+    name: str
+    hasil: str  # diterima | ditolak | duplikat | diabaikan | menunggu
+    jenis: str = ""
+    kasus: str = ""
+    alasan: list = field(default_factory=list)
+    detail: str = ""

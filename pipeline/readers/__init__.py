@@ -1,0 +1,78 @@
+"""Choose a reader by what a file contains, then read it.
+
+The registry maps a format probe (magic bytes or text shape) to a reader
+module, as Pelican chooses readers by extension; here content decides,
+because staff name files however they like.
+"""
+
+from ..errors import InputRefused
+from ..models import Parsed
+from . import docx_memo, yaml_doc
+from .safety import check_size
+
+SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def probe(head, name):
+    """Name the format of a file from its first bytes (and, for text, its name)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    for magic, fmt in SCAN_MAGIC.items():
+        if head.startswith(magic):
+            return fmt
+    if head.startswith(_OLE):
+        return "ole"
+    if b"\x00" in head:
+        return "binary"
+    return "csv" if name.lower().endswith(".csv") else "yaml"
+
+
+def _read_scan(path, fmt):
+    return Parsed(kind="pindaian", fmt=fmt)
+
+
+def _read_csv(path, limits):
+    return Parsed(kind="registrasi", fmt="csv")
+
+
+def _refuse_ole(path, limits):
+    raise InputRefused(
+        "Berkas ini berformat Word lama (.doc). Buka di Word, simpan sebagai "
+        "\u201cDokumen Word (.docx)\u201d, lalu letakkan kembali di inbox."
+    )
+
+
+def _refuse_binary(path, limits):
+    raise InputRefused(
+        "Jenis berkas tidak dikenali. Yang dapat diproses: Nota Dinas (.docx), "
+        "pindaian (.pdf, .jpg, .png) dengan berkas YAML pendamping, dan data YAML atau CSV."
+    )
+
+
+READERS = {
+    "docx": docx_memo.read,
+    "yaml": yaml_doc.read,
+    "csv": _read_csv,
+    "pdf": lambda path, limits: _read_scan(path, "pdf"),
+    "jpg": lambda path, limits: _read_scan(path, "jpg"),
+    "png": lambda path, limits: _read_scan(path, "png"),
+    "ole": _refuse_ole,
+    "binary": _refuse_binary,
+}
+
+
+def read(path, limits, name=None):
+    """Read the file at ``path`` (originally called ``name``) into a Parsed."""
+    name = name or path.name
+    check_size(path, limits)
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    fmt = probe(head, name)
+    if name.lower().endswith(".docx") and fmt != "docx":
+        raise InputRefused(
+            "Berkas bernama .docx tetapi isinya bukan dokumen Word. Buka dokumen "
+            "aslinya di Word, simpan sebagai .docx, lalu letakkan kembali di inbox."
+        )
+    return READERS[fmt](path, limits)

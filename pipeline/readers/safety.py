@@ -1,0 +1,80 @@
+"""Limits checked before any parser touches an input (DESIGN.md section 8).
+
+A .docx is a zip: entry count and uncompressed size are read from the
+central directory, which costs nothing, before python-docx opens it.
+YAML aliases are counted on the event stream before anything is built.
+"""
+
+import zipfile
+
+import yaml
+
+from ..errors import InputRefused
+
+MB = 1024 * 1024
+
+
+def check_size(path, limits):
+    """Refuse empty files and files larger than the configured limit."""
+    size = path.stat().st_size
+    if size == 0:
+        raise InputRefused(
+            "Berkas kosong (0 bita). Simpan ulang dokumennya lalu letakkan kembali di inbox."
+        )
+    if size > limits.max_file_bytes:
+        raise InputRefused(
+            f"Ukuran berkas {size / MB:.1f} MB melebihi batas {limits.max_file_bytes / MB:.1f} MB. "
+            "Perkecil berkasnya (misalnya pindai ulang dengan resolusi lebih rendah)."
+        )
+    return size
+
+
+def check_zip(path, limits):
+    """Refuse zips that are broken or would expand past the limits."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputRefused(
+            "Berkas rusak atau bukan dokumen Word (.docx) yang utuh. "
+            "Buka di Word, simpan ulang sebagai .docx, lalu letakkan kembali di inbox."
+        ) from None
+    if len(entries) > limits.max_zip_entries:
+        raise InputRefused(
+            f"Dokumen berisi {len(entries)} bagian, melebihi batas {limits.max_zip_entries}. "
+            "Berkas ini tidak diproses demi keamanan; minta pengirim mengirim ulang dokumennya."
+        )
+    expanded = sum(entry.file_size for entry in entries)
+    if expanded > limits.max_zip_uncompressed_bytes:
+        raise InputRefused(
+            f"Isi dokumen bila dibuka berukuran {expanded / MB:.0f} MB, melebihi batas "
+            f"{limits.max_zip_uncompressed_bytes / MB:.0f} MB. Berkas ini tidak diproses demi "
+            "keamanan; minta pengirim mengirim ulang dokumennya tanpa gambar besar."
+        )
+
+
+def load_yaml(text, limits):
+    """``yaml.safe_load`` after counting aliases, so alias bombs are refused cheaply."""
+    try:
+        aliases = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > limits.max_yaml_aliases:
+                    raise InputRefused(
+                        f"Berkas YAML memakai lebih dari {limits.max_yaml_aliases} alias (*). "
+                        "Tuliskan setiap nilai secara langsung tanpa alias."
+                    )
+        return yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        raise InputRefused(
+            "Berkas YAML memuat tag yang tidak diizinkan "
+            f"({exc.problem}). Hapus tag yang diawali tanda seru (!) lalu kirim ulang."
+        ) from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" pada baris {where.line + 1}" if where else ""
+        raise InputRefused(
+            f"Berkas YAML tidak dapat dibaca{line}. Periksa titik dua, tanda kutip "
+            "dan indentasinya, lalu letakkan kembali di inbox."
+        ) from None

@@ -1,0 +1,39 @@
+"""Read a YAML input: a memo typed in by staff, registration data or an action.
+
+The kind is the ``jenis`` key, so the file name does not matter.
+"""
+
+from ..errors import InputRefused
+from ..models import Parsed
+from .safety import load_yaml
+
+KINDS = ("nota_dinas", "registrasi", "tindakan")
+
+
+def decode(raw):
+    """Decode text saved by any editor staff use: UTF-8 (with BOM) or Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def read(path, limits):
+    """Return the YAML mapping at ``path`` with its ``jenis`` as the kind."""
+    data = load_yaml(decode(path.read_bytes()), limits)
+    if not isinstance(data, dict):
+        raise InputRefused(
+            "Berkas YAML harus berisi pasangan \u201ckunci: nilai\u201d dengan kunci "
+            "\u201cjenis\u201d (nota_dinas, registrasi atau tindakan)."
+        )
+    kind = data.get("jenis")
+    if kind not in KINDS:
+        raise InputRefused(
+            f"Kunci \u201cjenis\u201d berisi \u201c{kind}\u201d; yang dikenal: "
+            + ", ".join(KINDS)
+            + ". Perbaiki kunci tersebut lalu letakkan kembali di inbox."
+        )
+    fields = {str(key): value for key, value in data.items()}
+    return Parsed(kind=kind, fmt="yaml", fields=fields)

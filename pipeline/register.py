@@ -1,0 +1,219 @@
+"""The SQLite register: journal, agenda books, cases, steps and events.
+
+This is the office's official mail book and the source of truth. Every
+event is one transaction; numbers are allocated inside the transaction that
+writes their row, so they are gapless and never given twice. The schema is
+versioned with ``PRAGMA user_version`` and migrated forward on open. All SQL
+lives here, so another backend can replace this module.
+"""
+
+import json
+import sqlite3
+from contextlib import contextmanager
+
+from .errors import RegisterError
+
+MIGRATIONS = [
+    # 1: journal, cases, agenda books, steps, events
+    """
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        berkas TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        ukuran INTEGER NOT NULL,
+        diterima TEXT NOT NULL,
+        hasil TEXT NOT NULL CHECK (hasil IN
+            ('diterima', 'ditolak', 'duplikat', 'diabaikan', 'menunggu')),
+        jenis TEXT NOT NULL DEFAULT '',
+        kasus TEXT NOT NULL DEFAULT '',
+        alasan TEXT NOT NULL DEFAULT '[]',
+        lokasi TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX journal_sha256 ON journal (sha256);
+    CREATE TABLE cases (
+        id TEXT PRIMARY KEY,
+        rujukan TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        dibuka TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'berjalan'
+    );
+    CREATE INDEX cases_rujukan ON cases (rujukan);
+    CREATE TABLE agenda (
+        buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
+        tahun INTEGER NOT NULL,
+        nomor_urut INTEGER NOT NULL CHECK (nomor_urut > 0),
+        nomor_agenda TEXT,
+        nomor_surat TEXT NOT NULL,
+        tanggal_surat TEXT NOT NULL,
+        diterima TEXT,
+        dikirim TEXT,
+        dari TEXT NOT NULL DEFAULT '',
+        kepada TEXT NOT NULL DEFAULT '',
+        hal TEXT NOT NULL,
+        sifat TEXT NOT NULL DEFAULT 'Biasa',
+        lampiran TEXT NOT NULL DEFAULT '',
+        tembusan TEXT NOT NULL DEFAULT '',
+        kasus TEXT NOT NULL DEFAULT '',
+        folder TEXT NOT NULL DEFAULT '',
+        berkas TEXT NOT NULL DEFAULT '{}',
+        sha256 TEXT NOT NULL DEFAULT '{}',
+        batal INTEGER NOT NULL DEFAULT 0,
+        keterangan TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (buku, tahun, nomor_urut)
+    );
+    CREATE UNIQUE INDEX agenda_nomor_agenda ON agenda (nomor_agenda)
+        WHERE nomor_agenda IS NOT NULL;
+    CREATE TABLE steps (
+        kasus TEXT NOT NULL REFERENCES cases (id),
+        no INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('menunggu', 'berjalan', 'selesai')),
+        mulai TEXT,
+        selesai TEXT,
+        oleh TEXT NOT NULL DEFAULT '',
+        dokumen TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (kasus, no)
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        waktu TEXT NOT NULL,
+        kasus TEXT NOT NULL DEFAULT '',
+        oleh TEXT NOT NULL,
+        aksi TEXT NOT NULL,
+        rincian TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+]
+
+_JSON_COLUMNS = ("alasan", "berkas", "sha256", "dokumen", "rincian")
+
+
+def _row(cursor, values):
+    row = {}
+    for (name, *_), value in zip(cursor.description, values):
+        if name in _JSON_COLUMNS and isinstance(value, str) and value[:1] in "[{":
+            value = json.loads(value)
+        row[name] = value
+    return row
+
+
+class Register:
+    """A connection to one workspace's register."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self.db.row_factory = _row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise RegisterError(f"Register {path} tidak dapat dibuka: {exc}.") from None
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _migrate(self):
+        version = self.db.execute("PRAGMA user_version").fetchone()["user_version"]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def version(self):
+        return self.db.execute("PRAGMA user_version").fetchone()["user_version"]
+
+    @contextmanager
+    def transaction(self):
+        """One event, one transaction: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writes (call inside transaction()) -------------------------------
+
+    def next_number(self, buku, tahun):
+        """The next gapless number of a book and year; call inside the row's transaction."""
+        row = self.db.execute(
+            "SELECT COALESCE(MAX(nomor_urut), 0) + 1 AS n FROM agenda WHERE buku = ? AND tahun = ?",
+            (buku, tahun),
+        ).fetchone()
+        return row["n"]
+
+    def insert(self, table, **values):
+        """Insert one row; dict and list values are stored as JSON."""
+        for key, value in values.items():
+            if isinstance(value, (dict, list)):
+                values[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.db.execute(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(values.values())
+        )
+        return cursor.lastrowid
+
+    def update_step(self, kasus, no, **values):
+        for key, value in values.items():
+            if isinstance(value, (dict, list)):
+                values[key] = json.dumps(value, ensure_ascii=False)
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        self.db.execute(
+            f"UPDATE steps SET {assignments} WHERE kasus = ? AND no = ?",
+            (*values.values(), kasus, no),
+        )
+
+    # -- reads -------------------------------------------------------------
+
+    def query(self, sql, *params):
+        return self.db.execute(sql, params).fetchall()
+
+    def accepted(self, sha256):
+        """The journal row that accepted a file with this content, if any."""
+        rows = self.query(
+            "SELECT * FROM journal WHERE sha256 = ? AND hasil = 'diterima' ORDER BY id LIMIT 1",
+            sha256,
+        )
+        return rows[0] if rows else None
+
+    def journal(self):
+        return self.query("SELECT * FROM journal ORDER BY id")
+
+    def agenda(self, buku=None, tahun=None):
+        sql = "SELECT * FROM agenda WHERE 1 = 1"
+        params = []
+        if buku:
+            sql += " AND buku = ?"
+            params.append(buku)
+        if tahun:
+            sql += " AND tahun = ?"
+            params.append(tahun)
+        return self.query(sql + " ORDER BY buku DESC, tahun, nomor_urut", *params)
+
+    def cases(self, ident=None):
+        if ident:
+            return self.query(
+                "SELECT * FROM cases WHERE id = ? OR rujukan = ? ORDER BY id", ident, ident
+            )
+        return self.query("SELECT * FROM cases ORDER BY id")
+
+    def steps(self, kasus):
+        return self.query("SELECT * FROM steps WHERE kasus = ? ORDER BY no", kasus)
+
+    def folders(self):
+        """Archive folders the register knows, relative to the workspace."""
+        return {row["folder"] for row in self.query("SELECT folder FROM agenda")}

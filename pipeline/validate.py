@@ -1,0 +1,149 @@
+"""Structure checks with Cerberus, and the rules that span records.
+
+One schema per input kind. Cerberus reports errors in English and as nested
+dicts; ``explain`` flattens them into Indonesian sentences that name the
+field, so a reason file tells staff exactly what to fix.
+"""
+
+from dataclasses import dataclass
+
+from cerberus import Validator
+
+from .errors import InputRefused
+from .fields import parse_date
+
+_MESSAGES = {
+    "unknown field": "tidak dikenal (periksa ejaannya atau hapus)",
+    "required field": "wajib diisi tetapi tidak ada",
+    "null value not allowed": "tidak boleh kosong",
+    "empty values not allowed": "tidak boleh kosong",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a record: where, what, and how serious."""
+
+    record: str
+    field: str
+    message: str
+    level: str = "error"
+
+
+def _flatten(errors, prefix=""):
+    for key, value in errors.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        for item in value:
+            if isinstance(item, dict):
+                yield from _flatten(item, path)
+            else:
+                yield path, item
+
+
+def explain(validator):
+    """Return Cerberus errors as ``(dotted.path, Indonesian message)`` pairs."""
+    pairs = []
+    for path, message in _flatten(validator.errors):
+        text = _MESSAGES.get(message)
+        if text is None and message.startswith("must be of"):
+            text = "jenis nilainya salah (" + message.replace("must be of ", "") + ")"
+        if text is None and message.startswith("unallowed value"):
+            text = "nilainya tidak termasuk pilihan yang diperbolehkan"
+        pairs.append((path, text or message))
+    return pairs
+
+
+SIFAT = ("Sangat Segera", "Segera", "Rahasia", "Biasa")
+
+_TEXT = {"type": "string", "empty": False}
+_OPTIONAL_TEXT = {"type": "string", "nullable": True}
+
+MEMO_SCHEMA = {
+    "jenis": {"type": "string", "allowed": ["nota_dinas"]},
+    "nomor": {**_TEXT, "required": True, "maxlength": 200},
+    "tanggal": {"required": True, "empty": False, "nullable": False},
+    "dari": {**_TEXT, "required": True, "maxlength": 500},
+    "hal": {**_TEXT, "required": True, "maxlength": 2000},
+    "kepada": {**_OPTIONAL_TEXT, "maxlength": 500},
+    "sifat": {**_OPTIONAL_TEXT},
+    "lampiran": {**_OPTIONAL_TEXT, "maxlength": 500},
+    "tembusan": {**_OPTIONAL_TEXT, "maxlength": 2000},
+    "unit": {**_OPTIONAL_TEXT, "maxlength": 500},
+}
+
+_LABELS = {
+    "nomor": "Nomor",
+    "tanggal": "Tanggal",
+    "dari": "Dari",
+    "hal": "Hal",
+    "kepada": "Kepada",
+    "sifat": "Sifat",
+    "lampiran": "Lampiran",
+    "tembusan": "Tembusan",
+    "unit": "Unit",
+}
+
+
+def _stringify(fields):
+    """YAML may give numbers or dates; header fields are all text except tanggal."""
+    clean = {}
+    for key, value in fields.items():
+        if key != "tanggal" and value is not None and not isinstance(value, str):
+            value = str(value)
+        if isinstance(value, str):
+            value = " ".join(value.split())
+        clean[key] = value
+    return clean
+
+
+def normalise_sifat(value):
+    """Map the sender's spelling of Sifat onto one of the four official values."""
+    if not value:
+        return "Biasa"
+    wanted = " ".join(value.split()).lower()
+    for option in SIFAT:
+        if option.lower() == wanted:
+            return option
+    raise ValueError(
+        f"Sifat \u201c{value}\u201d tidak dikenal; pilihannya: " + ", ".join(SIFAT) + "."
+    )
+
+
+def _memo_reason(path, message, source):
+    label = _LABELS.get(path, path)
+    if message == _MESSAGES["required field"]:
+        return (
+            f"\u201c{label}\u201d tidak ditemukan pada kepala {source}. Pastikan kepala "
+            f"surat memuat baris \u201c{label} : ...\u201d, lalu letakkan kembali berkasnya di inbox."
+        )
+    return f"Kolom \u201c{label}\u201d pada {source} {message}."
+
+
+def validate_memo(fields, source="Nota Dinas"):
+    """Check a memo's header fields; return them cleaned or raise InputRefused."""
+    validator = Validator(MEMO_SCHEMA)
+    fields = _stringify(fields)
+    reasons = []
+    if not validator.validate(fields):
+        for path, message in explain(validator):
+            reasons.append(_memo_reason(path, message, source))
+        raise InputRefused(reasons, kind="nota_dinas")
+    memo = dict(validator.document)
+    try:
+        memo["tanggal"] = parse_date(memo["tanggal"])
+    except ValueError as exc:
+        reasons.append(f"Kolom \u201cTanggal\u201d pada {source}: {exc}")
+    try:
+        memo["sifat"] = normalise_sifat(memo.get("sifat"))
+    except ValueError as exc:
+        reasons.append(f"Kolom \u201cSifat\u201d pada {source}: {exc}")
+    if reasons:
+        raise InputRefused(reasons, kind="nota_dinas")
+    return memo
+
+
+def check(schema, document, allow_unknown=False):
+    """Validate ``document`` against ``schema``; return (clean document, errors)."""
+    validator = Validator(schema, allow_unknown=allow_unknown)
+    ok = validator.validate(document)
+    return (validator.document if ok else None), explain(validator)
