@@ -27,9 +27,11 @@ MIGRATIONS = [
         jenis TEXT NOT NULL DEFAULT '',
         kasus TEXT NOT NULL DEFAULT '',
         alasan TEXT NOT NULL DEFAULT '[]',
-        lokasi TEXT NOT NULL DEFAULT ''
+        lokasi TEXT NOT NULL DEFAULT '',
+        klaim TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX journal_sha256 ON journal (sha256);
+    CREATE INDEX journal_klaim ON journal (klaim);
     CREATE TABLE cases (
         id TEXT PRIMARY KEY,
         rujukan TEXT NOT NULL,
@@ -187,6 +189,18 @@ class Register:
         rows = self.query(
             "SELECT * FROM journal WHERE sha256 = ? AND hasil = 'diterima' ORDER BY id LIMIT 1",
             sha256,
+        )
+        return rows[0] if rows else None
+
+    def claimed(self, claim):
+        """Journal rows already written for a claim (a crash may have come after them)."""
+        return self.query("SELECT * FROM journal WHERE klaim = ? ORDER BY id", claim)
+
+    def memo_known(self, nomor_surat, dari):
+        rows = self.query(
+            "SELECT * FROM agenda WHERE buku = 'masuk' AND nomor_surat = ? AND dari = ?",
+            nomor_surat,
+            dari,
         )
         return rows[0] if rows else None
 

@@ -5,6 +5,7 @@ dicts; ``explain`` flattens them into Indonesian sentences that name the
 field, so a reason file tells staff exactly what to fix.
 """
 
+import re
 from dataclasses import dataclass
 
 from cerberus import Validator
@@ -147,3 +148,16 @@ def check(schema, document, allow_unknown=False):
     validator = Validator(schema, allow_unknown=allow_unknown)
     ok = validator.validate(document)
     return (validator.document if ok else None), explain(validator)
+
+
+_ULP_PREFIX = re.compile(
+    r"^(ketua|kepala|sekretaris)?\s*(unit layanan pengadaan|ulp|pokja ulp)\s+", re.IGNORECASE
+)
+
+
+def memo_unit(memo_fields):
+    """The requesting unit: given by staff, or read from ``dari`` past the ULP title."""
+    if memo_fields.get("unit"):
+        return memo_fields["unit"]
+    dari = memo_fields.get("dari") or ""
+    return _ULP_PREFIX.sub("", dari).strip() or dari

@@ -75,4 +75,14 @@ def read(path, limits, name=None):
             "Berkas bernama .docx tetapi isinya bukan dokumen Word. Buka dokumen "
             "aslinya di Word, simpan sebagai .docx, lalu letakkan kembali di inbox."
         )
+    if fmt == "yaml" and not name.lower().endswith((".yaml", ".yml")):
+        return _yaml_or_unknown(path, limits)
     return READERS[fmt](path, limits)
+
+
+def _yaml_or_unknown(path, limits):
+    """Text under another name is read as YAML only when it clearly is one of ours."""
+    try:
+        return yaml_doc.read(path, limits)
+    except InputRefused:
+        _refuse_binary(path, limits)

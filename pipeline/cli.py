@@ -1,0 +1,264 @@
+"""Command line: the only place that prints and exits.
+
+Every message staff read is Indonesian; command and option names are English
+(DESIGN.md section 6). Exit codes: 0 done (refusing a bad input is doing the
+job), 1 user error with a one-line message, 2 bad invocation.
+"""
+
+import datetime as dt
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, config as config_module, exports, sop, watch as watch_module, workspace
+from .archive import verify as verify_archive
+from .errors import PipelineError
+from .recovery import recover
+from .register import Register
+from .run import run_all, settle
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+_STYLE = {"diterima": "green", "ditolak": "red", "duplikat": "yellow", "menunggu": "cyan",
+          "diabaikan": "dim", "selesai": "green", "berjalan": "cyan"}
+
+
+class Context:
+    """Lazily loaded config and register for one invocation."""
+
+    def __init__(self, config_path):
+        self.config_path = config_path
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config = config_module.load(self.config_path)
+        return self._config
+
+    def register(self):
+        workspace.ensure_folders(self.config)
+        return Register(self.config.register_path)
+
+
+class PipelineGroup(click.Group):
+    """Turns PipelineError into a one-line message and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            err.print(f"[red]Galat:[/red] {exc}")
+            sys.exit(1)
+
+
+@click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", default="config.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Berkas konfigurasi ruang kerja.")
+@click.version_option(__version__, prog_name="pipeline")
+@click.pass_context
+def main(ctx, config_path):
+    """Pipeline fasilitasi SPSE Pusdatinkomtel (SOP.TPD.01/KDN/2011)."""
+    ctx.obj = Context(config_path)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory):
+    """Buat ruang kerja baru: config.yaml, folder, dan templat bawaan."""
+    created = workspace.init(directory)
+    config_module.load(directory / "config.yaml")
+    out.print(f"Ruang kerja siap di {directory.resolve()} ({len(created)} berkas/folder dibuat).")
+    out.print("Langkah berikutnya: sesuaikan config.yaml (nama pejabat, NIP), lalu jalankan "
+              f"\u201cpipeline --config {directory / 'config.yaml'} watch\u201d.")
+
+
+@main.command()
+@click.pass_obj
+def run(obj):
+    """Proses semua berkas di inbox satu kali, lalu selesai."""
+    config = obj.config
+    with obj.register() as register, workspace.Lock(config):
+        clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
+        recovered, notes = recover(config, register, settle, clock)
+        for note in notes:
+            err.print(f"[yellow]Perhatian:[/yellow] {note}")
+        outcomes = recovered + run_all(config, register, clock)
+    _report(outcomes, config)
+
+
+def _report(outcomes, config):
+    if not outcomes:
+        out.print("Tidak ada berkas baru di inbox.")
+        return
+    table = Table(title="Hasil pemrosesan inbox", show_lines=False)
+    for column in ("Berkas", "Hasil", "Kasus", "Keterangan"):
+        table.add_column(column, overflow="fold")
+    for outcome in outcomes:
+        style = _STYLE.get(outcome.hasil, "")
+        table.add_row(outcome.name, f"[{style}]{outcome.hasil}[/{style}]", outcome.kasus or "-",
+                      " ".join(outcome.alasan) or outcome.detail)
+    out.print(table)
+    counts = {}
+    for outcome in outcomes:
+        counts[outcome.hasil] = counts.get(outcome.hasil, 0) + 1
+    out.print(", ".join(f"{n} {hasil}" for hasil, n in counts.items()) + ".")
+    if counts.get("diterima"):
+        out.print(f"Lembar Disposisi siap dicetak di {config.outbox}.")
+    if counts.get("ditolak"):
+        out.print(f"Alasan penolakan ada di {config.rejected_dir} (berkas *.alasan.txt).")
+
+
+@main.command()
+@click.option("--polling", is_flag=True, help="Periksa folder secara berkala (untuk folder jaringan).")
+@click.pass_obj
+def watch(obj, polling):
+    """Pantau inbox terus-menerus dan proses berkas begitu siap (layanan)."""
+    config = obj.config
+    if polling:
+        config = config_module.Config(**{**config.__dict__,
+                                         "watch": config.watch.__class__(**{**config.watch.__dict__, "polling": True})})
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with obj.register() as register, workspace.Lock(config):
+        clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
+        recovered, notes = recover(config, register, settle, clock)
+        for note in notes:
+            err.print(f"[yellow]Perhatian:[/yellow] {note}")
+        if recovered:
+            _report(recovered, config)
+        mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
+        out.print(f"Memantau {config.inbox} ({mode}). Tekan Ctrl+C untuk berhenti.")
+        try:
+            watch_module.serve(config, register, lambda o: _report(o, config),
+                               lambda m: err.print(f"[yellow]{m}[/yellow]"), stop, clock)
+        except KeyboardInterrupt:
+            pass
+    out.print("Pemantauan dihentikan.")
+
+
+@main.command()
+@click.argument("kasus", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines.")
+@click.pass_obj
+def status(obj, kasus, as_json):
+    """Tampilkan kasus, langkah SOP, waktu terhadap target, dan yang ditunggu."""
+    config = obj.config
+    now = dt.datetime.now(config.timezone)
+    with obj.register() as register:
+        cases = register.cases(kasus)
+        if kasus and not cases:
+            raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
+        described = [sop.describe(config, case, register.steps(case["id"]), now) for case in cases]
+    if as_json:
+        for item in described:
+            click.echo(json.dumps(item, ensure_ascii=False))
+        return
+    if not described:
+        out.print("Belum ada kasus.")
+        return
+    for item in described:
+        _print_case(item, detail=bool(kasus))
+
+
+def _print_case(item, detail):
+    style = _STYLE.get(item["status"], "")
+    out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {item['unit']} \u00b7 surat {item['rujukan']} "
+              f"\u00b7 [{style}]{item['status']}[/{style}]")
+    out.print(f"  {item['menunggu']}")
+    if not detail:
+        return
+    table = Table(show_header=True)
+    for column in ("No", "Langkah", "Pelaksana", "Status", "Menit", "Target", "Dokumen"):
+        table.add_column(column, overflow="fold")
+    for step in item["langkah"]:
+        minutes = "-" if step["menit"] is None else f"{step['menit']:g}"
+        late = step["menit"] is not None and step["menit"] > step["target_menit"] > 0
+        table.add_row(str(step["no"]), step["nama"], step["peran"], step["status"],
+                      f"[red]{minutes}[/red]" if late else minutes, str(step["target_menit"]),
+                      "\n".join(step["dokumen"]))
+    out.print(table)
+
+
+@main.command(name="register")
+@click.option("--buku", type=click.Choice(["masuk", "keluar"]), help="Hanya satu buku agenda.")
+@click.option("--tahun", type=int, help="Hanya satu tahun.")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Simpan sebagai CSV (perlu --buku).")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Simpan sebagai Excel, satu lembar per buku.")
+@click.pass_obj
+def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
+    """Tampilkan atau ekspor buku agenda surat masuk dan keluar."""
+    if csv_path and not buku:
+        raise click.UsageError("--csv memerlukan --buku masuk atau --buku keluar.")
+    with obj.register() as register:
+        books = {b: register.agenda(b, tahun) for b in ([buku] if buku else ["masuk", "keluar"])}
+    if as_json:
+        for rows in books.values():
+            for line in exports.json_lines(rows):
+                click.echo(line)
+        return
+    if csv_path:
+        exports.write_csv(csv_path, buku, books[buku])
+        out.print(f"Buku agenda {buku} disimpan di {csv_path}.")
+    if xlsx_path:
+        exports.write_xlsx(xlsx_path, books)
+        out.print(f"Buku agenda disimpan di {xlsx_path}.")
+    if csv_path or xlsx_path:
+        return
+    for name, rows in books.items():
+        table = Table(title=exports.TITLES[name])
+        for column in exports.COLUMNS[name]:
+            table.add_column(column, overflow="fold")
+        for values in exports.book_rows(name, rows):
+            table.add_row(*(str(v) for v in values))
+        out.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines.")
+@click.pass_obj
+def journal(obj, as_json):
+    """Tampilkan setiap berkas yang pernah masuk dan apa yang terjadi padanya."""
+    with obj.register() as register:
+        rows = register.journal()
+    keys = ("berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan", "lokasi")
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps({k: row[k] for k in keys}, ensure_ascii=False))
+        return
+    table = Table(title="Jurnal berkas masuk")
+    for column in ("Diterima", "Berkas", "Hasil", "Jenis", "Kasus", "Alasan"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        style = _STYLE.get(row["hasil"], "")
+        table.add_row(row["diterima"][:16].replace("T", " "), row["berkas"],
+                      f"[{style}]{row['hasil']}[/{style}]", row["jenis"], row["kasus"] or "-",
+                      " ".join(row["alasan"]))
+    out.print(table)
+
+
+@main.command()
+@click.pass_obj
+def verify(obj):
+    """Periksa setiap berkas arsip terhadap sidik SHA-256 di register."""
+    config = obj.config
+    with obj.register() as register:
+        rows = register.agenda()
+    problems = verify_archive(config.root, rows)
+    for problem in problems:
+        err.print(f"[red]{problem}[/red]")
+    if problems:
+        raise PipelineError(f"{len(problems)} masalah ditemukan pada arsip; lihat daftar di atas.")
+    files = sum(len(row["berkas"]) for row in rows)
+    out.print(f"Arsip utuh: {files} berkas dari {len(rows)} surat cocok dengan register.")

@@ -1,0 +1,151 @@
+"""The inbox side of filing: what to look at, when a file is ready, claiming.
+
+A file is taken only when its size and mtime have stayed the same for the
+configured delay; it is then claimed by an atomic rename into the work
+folder, under a claim id the journal remembers, so a restart after a crash
+knows exactly how far each file got.
+"""
+
+import fnmatch
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .archive import sha256_file
+from .errors import ArchiveError
+from .models import Inbound
+from .readers import SCAN_SUFFIXES
+
+IGNORED = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.filepart", "*.crdownload",
+           "Thumbs.db", "desktop.ini", ".DS_Store", "._*", ".*")
+SEPARATOR = "__"
+
+
+def ignored(name):
+    """Office lock files, partial downloads and system files are never inputs."""
+    lowered = name.lower()
+    return any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in IGNORED)
+
+
+def is_scan(path):
+    return path.suffix.lower() in SCAN_SUFFIXES
+
+
+def candidates(inbox):
+    """Regular files directly in the inbox that could be inputs, oldest first."""
+    try:
+        entries = list(os.scandir(inbox))
+    except FileNotFoundError:
+        return []
+    files = [Path(e.path) for e in entries if e.is_file(follow_symlinks=False) and not ignored(e.name)]
+    return sorted(files, key=lambda p: (_mtime(p), p.name))
+
+
+def _mtime(path):
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0
+
+
+def sidecar_scan(sidecar):
+    """The scan that shares a YAML sidecar's stem, if staff dropped one."""
+    for entry in sidecar.parent.iterdir() if sidecar.parent.exists() else ():
+        if entry.stem == sidecar.stem and is_scan(entry) and entry.is_file():
+            return entry
+    return None
+
+
+@dataclass
+class Stability:
+    """Tracks each file's (size, mtime) and since when it has not changed."""
+
+    delay: float
+    seen: dict = field(default_factory=dict)
+
+    def ready(self, path, now=None):
+        """True once the file's size and mtime have been steady for ``delay`` seconds."""
+        now = time.monotonic() if now is None else now
+        try:
+            info = path.stat()
+        except OSError:
+            self.seen.pop(path, None)
+            return False
+        signature = (info.st_size, info.st_mtime_ns)
+        previous = self.seen.get(path)
+        if previous is None or previous[0] != signature:
+            self.seen[path] = (signature, now)
+            return self.delay <= 0
+        return now - previous[1] >= self.delay
+
+    def forget(self, path):
+        self.seen.pop(path, None)
+
+    def prune(self, present):
+        """Drop files no longer in the inbox."""
+        for path in set(self.seen) - set(present):
+            del self.seen[path]
+
+    def settling(self, now=None):
+        """True while some file changed less than ``delay`` ago (worth a quick re-look)."""
+        now = time.monotonic() if now is None else now
+        return any(now - since < self.delay for _, since in self.seen.values())
+
+
+def new_claim():
+    return uuid.uuid4().hex[:16]
+
+
+def claim(path, work_dir, claim_id):
+    """Move ``path`` into the work folder atomically; return it as an Inbound."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    target = work_dir / f"{claim_id}{SEPARATOR}{path.name}"
+    os.rename(path, target)
+    return Inbound(path=target, name=path.name, sha256=sha256_file(target), size=target.stat().st_size)
+
+
+def claimed(work_dir):
+    """Files left in the work folder, grouped by claim id (a crash left them)."""
+    groups = {}
+    if not work_dir.exists():
+        return groups
+    for path in sorted(work_dir.iterdir()):
+        claim_id, _, name = path.name.partition(SEPARATOR)
+        if not name or not path.is_file():
+            continue
+        inbound = Inbound(path=path, name=name, sha256=sha256_file(path), size=path.stat().st_size)
+        groups.setdefault(claim_id, []).append(inbound)
+    return groups
+
+
+def free_name(folder, name):
+    """``name`` in ``folder``, or ``name (2)``, ``name (3)``... when taken."""
+    candidate = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    counter = 2
+    while candidate.exists() or candidate.with_name(candidate.name + ".alasan.txt").exists():
+        candidate = folder / f"{stem} ({counter}){suffix}"
+        counter += 1
+    return candidate
+
+
+def set_aside(inbound, folder, reason_text):
+    """Move a claimed file to ditolak/ or duplikat/ beside its reason file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = free_name(folder, inbound.name)
+        reason = target.with_name(target.name + ".alasan.txt")
+        reason.write_text(reason_text, encoding="utf-8")
+        os.rename(inbound.path, target)
+    except OSError as exc:
+        raise ArchiveError(f"Berkas tidak dapat dipindahkan ke {folder}: {exc.strerror or exc}.") from None
+    return target
+
+
+def release(inbound, inbox):
+    """Put a claimed file back in the inbox under its own name (to retry later)."""
+    target = free_name(inbox, inbound.name)
+    os.rename(inbound.path, target)
+    return target

@@ -1,0 +1,282 @@
+"""The orchestrator: one pass over the inbox, reading like a table of contents.
+
+For each ready file: claim it, read it, validate it, and either file it
+(number, render, archive, register in one transaction), keep it for a later
+SOP step, set it aside as a duplicate, or refuse it with a reason. Nothing
+here prints; the CLI reports the returned outcomes.
+"""
+
+import datetime as dt
+import time
+
+from . import intake, readers, sop
+from .archive import build_folder, copy_atomic, relative, remove_tree, slug
+from .errors import ArchiveError, InputRefused, RenderError
+from .models import Memo, Outcome
+from .render import render, waktu
+from .validate import memo_unit, validate_memo
+
+PENDING_DIR = ".tertunda"
+
+
+def run_once(config, register, stability=None, clock=None):
+    """Process every ready file in the inbox once; return one Outcome per file."""
+    clock = clock or (lambda: dt.datetime.now(config.timezone))
+    stability = stability or intake.Stability(0)
+    outcomes = []
+    for files in ready_units(config, stability, outcomes):
+        claim_id = intake.new_claim()
+        try:
+            inbounds = [intake.claim(path, config.work_dir, claim_id) for path in files]
+        except OSError:
+            continue  # gone or still locked by the writer: the next pass retries
+        outcomes.extend(settle(config, register, claim_id, inbounds, clock))
+        for path in files:
+            stability.forget(path)
+    return outcomes
+
+
+def ready_units(config, stability, outcomes):
+    """Groups of inbox files to take together: a YAML sidecar with its scan, or one file."""
+    files = intake.candidates(config.inbox)
+    stability.prune(files)
+    for path in files:
+        if not stability.ready(path):
+            continue
+        if intake.is_scan(path):
+            if not _has_sidecar(path):
+                outcomes.append(Outcome(path.name, "menunggu", "pindaian", alasan=[
+                    f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
+            continue
+        scan = intake.sidecar_scan(path) if path.suffix.lower() in (".yaml", ".yml") else None
+        if scan is not None and not stability.ready(scan):
+            continue
+        yield [path, scan] if scan else [path]
+
+
+def _has_sidecar(scan):
+    return any((scan.with_suffix(s)).exists() for s in (".yaml", ".yml", ".YAML", ".YML"))
+
+
+def settle(config, register, claim_id, inbounds, clock):
+    """Bring one claimed group to its end state; safe to call again after a crash."""
+    rows = register.claimed(claim_id)
+    if rows:
+        return finish(config, inbounds, rows)
+    now = clock()
+    try:
+        rows = decide(config, register, claim_id, inbounds, now)
+    except (ArchiveError, RenderError) as exc:
+        rows = hold(config, register, claim_id, inbounds, now, exc)
+    return finish(config, inbounds, rows)
+
+
+def decide(config, register, claim_id, inbounds, now):
+    """Read and judge the group; commit its journal rows (and filing) in one transaction."""
+    primary = inbounds[0]
+    earlier = [row for row in map(register.accepted, (i.sha256 for i in inbounds)) if row]
+    if earlier:
+        earlier = earlier[0]
+        return set_aside(config, register, claim_id, inbounds, now, "duplikat", [
+            f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier['diterima'])} "
+            f"sebagai {earlier['berkas']} (kasus {earlier['kasus'] or '-'}). Berkas ini tidak diproses lagi."])
+    try:
+        parsed = readers.read(primary.path, config.limits, primary.name)
+        if parsed.kind == "nota_dinas":
+            return file_memo(config, register, claim_id, inbounds, parsed, now)
+        if parsed.kind in ("registrasi", "tindakan"):
+            return set_aside(config, register, claim_id, inbounds, now, "menunggu", [
+                "Berkas disimpan dan akan diproses ketika langkah SOP-nya tercapai."], parsed.kind)
+        raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
+    except InputRefused as exc:
+        return set_aside(config, register, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
+
+
+def file_memo(config, register, claim_id, inbounds, parsed, now):
+    """Steps 1-2: number the memo, render its Lembar Disposisi, archive, open a case."""
+    fields = validate_memo(parsed.fields, "Nota Dinas " + inbounds[0].name)
+    fields["unit"] = memo_unit(fields)
+    memo = Memo.from_fields(fields)
+    known = register.memo_known(memo.nomor, memo.dari)
+    if known:
+        raise InputRefused(
+            f"Nota Dinas nomor {memo.nomor} dari {memo.dari} sudah tercatat dengan nomor agenda "
+            f"{known['nomor_agenda']} (kasus {known['kasus']}). Bila ini surat yang berbeda, "
+            "periksa kembali nomornya.", kind="nota_dinas")
+    with register.transaction():
+        tahun = now.year
+        nomor_urut = register.next_number("masuk", tahun)
+        entry = _agenda_fields(config, memo, tahun, nomor_urut)
+        folder, digests = _archive_memo(config, inbounds, memo, entry, claim_id, now)
+        try:
+            _outbox_copy(config, folder, entry)
+            rows = _register_memo(config, register, claim_id, inbounds, memo, entry, folder, digests, now)
+        except BaseException:
+            remove_tree(folder)
+            raise
+    return rows
+
+
+def _agenda_fields(config, memo, tahun, nomor_urut):
+    kasus = sop.case_id(tahun, nomor_urut)
+    return {
+        "tahun": tahun,
+        "nomor_urut": nomor_urut,
+        "nomor_agenda": config.numbering["agenda_masuk"].format(nomor=nomor_urut, tahun=tahun),
+        "kasus": kasus,
+        "folder_name": f"{nomor_urut:04d}_{slug(memo.hal)}",
+        "sheet": "lembar-disposisi.docx",
+    }
+
+
+def disposition_context(config, memo, entry, now):
+    officials = config.officials
+    return {
+        "kop": config.organisation,
+        "memo": memo.__dict__,
+        "nomor_agenda": entry["nomor_agenda"],
+        "diterima": now.date(),
+        "rantai": [
+            {"no": i, "jabatan": officials[role].jabatan, "nama": officials[role].nama, "tanggal": ""}
+            for i, role in enumerate(("kapus", "kabid", "kasubbid"), start=1)
+        ],
+        "harap": [],
+        "catatan": "",
+        "kasus": entry["kasus"],
+        "sop_code": config.sop_code,
+        "dicetak": now,
+    }
+
+
+def _archive_memo(config, inbounds, memo, entry, claim_id, now):
+    parent = config.archive / str(entry["tahun"]) / "surat-masuk"
+    copies = {f"asli_{i.name}": i.path for i in inbounds}
+    context = disposition_context(config, memo, entry, now)
+    template = config.template("lembar_disposisi")
+    writers = {entry["sheet"]: lambda path: render(template, context, path)}
+    metadata = {
+        "kasus": entry["kasus"], "nomor_agenda": entry["nomor_agenda"], "klaim": claim_id,
+        "diterima": now.isoformat(timespec="seconds"), "nota_dinas": memo.__dict__,
+        "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
+    }
+    return build_folder(parent, entry["folder_name"], copies, writers, metadata)
+
+
+def _outbox_copy(config, folder, entry):
+    target = config.outbox / entry["kasus"] / f"{entry['kasus']}_lembar-disposisi.docx"
+    copy_atomic(folder / entry["sheet"], target)
+
+
+def _register_memo(config, register, claim_id, inbounds, memo, entry, folder, digests, now):
+    stamp = now.isoformat(timespec="seconds")
+    rel = relative(folder, config.root)
+    files = {name: f"{rel}/{name}" for name in digests}
+    register.insert("cases", id=entry["kasus"], rujukan=memo.nomor, unit=memo.unit, dibuka=stamp)
+    register.insert(
+        "agenda", buku="masuk", tahun=entry["tahun"], nomor_urut=entry["nomor_urut"],
+        nomor_agenda=entry["nomor_agenda"], nomor_surat=memo.nomor,
+        tanggal_surat=memo.tanggal.isoformat(), diterima=stamp, dari=memo.dari,
+        kepada=memo.kepada, hal=memo.hal, sifat=memo.sifat, lampiran=memo.lampiran,
+        tembusan=memo.tembusan, kasus=entry["kasus"], folder=rel, berkas=files, sha256=digests,
+    )
+    for row in sop.opening_steps(config, now, memo.dari, [files[entry["sheet"]]]):
+        register.insert("steps", kasus=entry["kasus"], **row)
+    register.insert("events", waktu=stamp, kasus=entry["kasus"], oleh="pipeline",
+                    aksi="agenda_masuk", rincian={"nomor_agenda": entry["nomor_agenda"]})
+    return [_journal(register, claim_id, i, stamp, "diterima", "nota_dinas", entry["kasus"], [],
+                     f"{rel}/asli_{i.name}") for i in inbounds]
+
+
+def _journal(register, claim_id, inbound, stamp, hasil, jenis, kasus, alasan, lokasi):
+    row = dict(berkas=inbound.name, sha256=inbound.sha256, ukuran=inbound.size, diterima=stamp,
+               hasil=hasil, jenis=jenis, kasus=kasus, alasan=list(alasan), lokasi=lokasi,
+               klaim=claim_id)
+    register.insert("journal", **row)
+    return row
+
+
+_FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
+
+
+def _destination(config, hasil):
+    if hasil == "menunggu":
+        return config.inbox / PENDING_DIR
+    return getattr(config, _FOLDERS[hasil])
+
+
+def set_aside(config, register, claim_id, inbounds, now, hasil, reasons, jenis=""):
+    """Journal a group as refused, duplicate or kept for later, in one transaction."""
+    stamp = now.isoformat(timespec="seconds")
+    folder = _destination(config, hasil)
+    with register.transaction():
+        return [
+            _journal(register, claim_id, i, stamp, hasil, jenis, "", reasons,
+                     relative(intake.free_name(folder, i.name), config.root))
+            for i in inbounds
+        ]
+
+
+def hold(config, register, claim_id, inbounds, now, error):
+    """The archive or a template failed: keep the input in the inbox and say why."""
+    stamp = now.isoformat(timespec="seconds")
+    reasons = [f"{error} Berkas tetap di inbox dan akan dicoba lagi."]
+    with register.transaction():
+        return [_journal(register, claim_id, i, stamp, "menunggu", "", "", reasons, "inbox")
+                for i in inbounds]
+
+
+def finish(config, inbounds, rows):
+    """Move each claimed file to where its journal row says it belongs."""
+    outcomes = []
+    for inbound, row in zip(inbounds, rows):
+        if row["hasil"] == "diterima":
+            inbound.path.unlink(missing_ok=True)
+        elif row["lokasi"] == "inbox":
+            intake.release(inbound, config.inbox)
+        else:
+            target = config.root / row["lokasi"]
+            intake.set_aside(inbound, target.parent, reason_text(row, target.name))
+        detail = row["lokasi"].rsplit("/", 1)[0] if row["hasil"] == "diterima" else row["lokasi"]
+        outcomes.append(Outcome(inbound.name, row["hasil"], row["jenis"], row["kasus"],
+                                list(row["alasan"]), detail))
+    return outcomes
+
+
+_HEADINGS = {
+    "ditolak": "BERKAS DITOLAK",
+    "duplikat": "BERKAS GANDA (SUDAH PERNAH DITERIMA)",
+    "menunggu": "BERKAS DISIMPAN UNTUK LANGKAH BERIKUTNYA",
+}
+_NEXT = {
+    "ditolak": "Perbaiki berkas sesuai alasan di atas, lalu letakkan kembali di folder inbox. "
+               "Berkas ini disimpan di sini tanpa diubah.",
+    "duplikat": "Tidak perlu tindakan apa pun. Bila berkas ini memang surat baru, periksa "
+                "apakah yang terkirim adalah berkas yang benar.",
+    "menunggu": "Tidak perlu tindakan apa pun; jangan memindahkan berkas ini.",
+}
+
+
+def reason_text(row, name):
+    """The .alasan.txt a civil servant reads beside a set-aside file."""
+    lines = [_HEADINGS[row["hasil"]], "", f"Berkas   : {row['berkas']}",
+             f"Diterima : {waktu(row['diterima'])}", "Alasan   :"]
+    lines += [f"  {n}. {reason}" for n, reason in enumerate(row["alasan"], start=1)]
+    lines += ["", "Langkah selanjutnya:", "  " + _NEXT[row["hasil"]], ""]
+    return "\n".join(lines)
+
+
+def run_all(config, register, clock=None, patience=60.0):
+    """``pipeline run``: pass over the inbox until no file is still being written.
+
+    A file still changing after ``patience`` seconds is left for the next run.
+    """
+    stability = intake.Stability(config.watch.stable_seconds)
+    outcomes = {}
+    deadline = time.monotonic() + patience + config.watch.stable_seconds
+    while True:
+        for outcome in run_once(config, register, stability, clock):
+            key = outcome.name if outcome.hasil == "menunggu" and outcome.jenis == "pindaian" else id(outcome)
+            outcomes[key] = outcome
+        if not stability.settling() or time.monotonic() > deadline:
+            return list(outcomes.values())
+        time.sleep(min(0.5, max(config.watch.stable_seconds / 4, 0.05)))

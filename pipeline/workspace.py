@@ -1,0 +1,85 @@
+"""Creating a workspace and holding its one-process lock."""
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+from .config import DEFAULTS, default_config_text
+from .errors import ConfigError, WorkspaceBusy
+
+LOCK_NAME = ".pipeline.lock"
+
+
+def init(directory):
+    """Create config.yaml, the folders and the default templates in ``directory``.
+
+    Existing files are left alone, so running it twice is harmless. Returns
+    the list of paths it created.
+    """
+    root = Path(directory)
+    created = []
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        config_path = root / "config.yaml"
+        if not config_path.exists():
+            config_path.write_text(default_config_text(), encoding="utf-8")
+            created.append(config_path)
+        for name in ("inbox", "inbox/ditolak", "inbox/duplikat", "outbox", "archive", "templates"):
+            folder = root / name
+            if not folder.exists():
+                folder.mkdir(parents=True)
+                created.append(folder)
+        for template in (DEFAULTS / "templates").iterdir():
+            target = root / "templates" / template.name
+            if template.name.endswith(".docx") and not target.exists():
+                target.write_bytes(template.read_bytes())
+                created.append(target)
+    except OSError as exc:
+        raise ConfigError(f"Ruang kerja {root} tidak dapat dibuat: {exc.strerror or exc}.") from None
+    return created
+
+
+def ensure_folders(config):
+    """Create the working folders a valid config names, if they are missing."""
+    for folder in (config.inbox, config.rejected_dir, config.duplicate_dir, config.outbox,
+                   config.archive):
+        folder.mkdir(parents=True, exist_ok=True)
+    for name in config.documents.values():
+        if not (config.templates_dir / name).exists():
+            shipped = DEFAULTS / "templates" / name
+            if not shipped.is_file():
+                raise ConfigError(f"Templat {config.templates_dir / name} tidak ditemukan.")
+            config.templates_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shipped, config.templates_dir / name)
+
+
+class Lock:
+    """An exclusive flock on the workspace; a second process is told who holds it."""
+
+    def __init__(self, config):
+        self.path = config.archive / LOCK_NAME
+        self.handle = None
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "?"
+            self.handle.close()
+            raise WorkspaceBusy(
+                f"Ruang kerja ini sedang diproses oleh proses pipeline lain (PID {holder}). "
+                "Tunggu hingga selesai, atau hentikan \u201cpipeline watch\u201d yang sedang berjalan."
+            ) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
