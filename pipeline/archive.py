@@ -82,6 +82,9 @@ def build_folder(parent, name, copies, writers, metadata):
     except OSError as exc:
         remove_tree(temp)
         raise ArchiveError(f"Arsip tidak dapat ditulis di {parent}: {exc.strerror or exc}.") from None
+    except BaseException:
+        remove_tree(temp)
+        raise
     return final, digests
 
 

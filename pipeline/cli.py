@@ -23,8 +23,8 @@ from .recovery import recover
 from .register import Register
 from .run import run_all, settle
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _STYLE = {"diterima": "green", "ditolak": "red", "duplikat": "yellow", "menunggu": "cyan",
           "diabaikan": "dim", "selesai": "green", "berjalan": "cyan"}

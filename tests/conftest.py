@@ -1,0 +1,42 @@
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pipeline import config as config_module  # noqa: E402
+from pipeline import workspace  # noqa: E402
+from pipeline.cli import main  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+def make_workspace(root, **overrides):
+    """A fresh workspace under ``root`` with no stability delay, plus overrides."""
+    workspace.init(root)
+    config_path = root / "config.yaml"
+    text = config_path.read_text(encoding="utf-8")
+    text = text.replace("stable_seconds: 2 ", "stable_seconds: 0 ")
+    for old, new in overrides.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    config_path.write_text(text, encoding="utf-8")
+    return config_module.load(config_path)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def cli(ws):
+    """Invoke the CLI on the workspace as a user would; returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+    return invoke

@@ -1,0 +1,68 @@
+import pytest
+
+from pipeline import config as config_module
+from pipeline.errors import ConfigError
+
+
+def write(tmp_path, text):
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_empty_config_takes_defaults_and_resolves_paths(tmp_path):
+    config = config_module.load(write(tmp_path, "# kosong\n"))
+    assert config.inbox == (tmp_path / "inbox").resolve()
+    assert config.register_path == (tmp_path / "archive" / "register.sqlite3").resolve()
+    assert config.officials["kapus"].nip == "196804121993031005"
+    assert [s.number for s in config.steps] == list(range(1, 12))
+    assert config.step("disposisi_kapus").actor == "Kapusdatinkomtel"
+
+
+def test_unknown_key_is_named(tmp_path):
+    path = write(tmp_path, "watch:\n  stabil_detik: 3\n")
+    with pytest.raises(ConfigError, match=r"watch\.stabil_detik: tidak dikenal"):
+        config_module.load(path)
+
+
+def test_misspelt_top_level_key_is_named(tmp_path):
+    with pytest.raises(ConfigError, match=r"organisasi: tidak dikenal"):
+        config_module.load(write(tmp_path, "organisasi:\n  city: Bandung\n"))
+
+
+def test_wrong_type_is_named(tmp_path):
+    with pytest.raises(ConfigError, match=r"watch\.polling: jenis nilainya salah"):
+        config_module.load(write(tmp_path, "watch:\n  polling: kadang\n"))
+
+
+def test_folders_relative_to_config_file(tmp_path):
+    config = config_module.load(write(tmp_path, "folders:\n  inbox: ../bersama/masuk\n"))
+    assert config.inbox == (tmp_path.parent / "bersama" / "masuk").resolve()
+
+
+def test_numbering_placeholders_checked(tmp_path):
+    with pytest.raises(ConfigError, match=r"numbering\.agenda_masuk .* harus memuat \{nomor\}"):
+        config_module.load(write(tmp_path, "numbering:\n  agenda_masuk: '{no}/{tahun}'\n"))
+
+
+def test_official_nip_checked(tmp_path):
+    text = "officials:\n  kabid:\n    nama: A\n    nip: '123'\n    jabatan: Kabid\n"
+    with pytest.raises(ConfigError, match=r"officials\.kabid\.nip tidak sah"):
+        config_module.load(write(tmp_path, text))
+
+
+def test_missing_file_tells_how_to_start(tmp_path):
+    with pytest.raises(ConfigError, match="pipeline init FOLDER"):
+        config_module.load(tmp_path / "tidak-ada.yaml")
+
+
+def test_step_numbers_must_run_from_one(tmp_path):
+    text = config_module.default_config_text().replace("- number: 2\n", "- number: 12\n")
+    with pytest.raises(ConfigError, match="berurutan mulai dari 1"):
+        config_module.load(write(tmp_path, text))
+
+
+def test_shipped_config_is_valid_and_commented():
+    text = config_module.default_config_text()
+    assert text.startswith("# Konfigurasi pipeline")
+    assert "stable_seconds" in text

@@ -1,0 +1,180 @@
+import datetime as dt
+
+import pytest
+from builders import HEADER, scan, tab_memo, table_memo, yaml_memo, zip_with
+
+from pipeline import readers
+from pipeline.errors import InputRefused
+from pipeline.validate import memo_unit, validate_memo
+
+from conftest import SAMPLES
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+EXPECTED = {
+    "nomor": HEADER["Nomor"], "tanggal": HEADER["Tanggal"], "dari": HEADER["Dari"],
+    "kepada": HEADER["Yth."], "sifat": "Segera", "lampiran": "1 (satu) berkas",
+    "hal": "Permohonan Pemanfaatan SPSE", "tembusan": "Sekretaris Jenderal",
+}
+
+
+def read(ws, path):
+    return readers.read(path, ws.limits)
+
+
+@pytest.mark.parametrize("build", [
+    lambda p: tab_memo(p),
+    lambda p: tab_memo(p, split_runs=True),
+    lambda p: table_memo(p),
+    lambda p: table_memo(p, colon_cell=False),
+], ids=["tab", "tab-split-runs", "table-3-cells", "table-colon-value"])
+def test_docx_layouts(ws, tmp_path, build):
+    parsed = read(ws, build(tmp_path / "memo.docx"))
+    assert (parsed.kind, parsed.fmt) == ("nota_dinas", "docx")
+    assert parsed.fields == EXPECTED
+
+
+@pytest.mark.parametrize("label, field", [
+    ("Kepada Yth.", "kepada"), ("Kepada", "kepada"), ("Yth", "kepada"),
+    ("Perihal", "hal"), ("Hal", "hal"), ("No.", "nomor"), ("Tgl.", "tanggal"),
+])
+def test_label_variants(ws, tmp_path, label, field):
+    base = {"nomor": ("Nomor", "1/2026"), "tanggal": ("Tanggal", "1 Juli 2026"),
+            "dari": ("Dari", "ULP"), "hal": ("Hal", "Uji")}
+    header = {name: value for key, (name, value) in base.items() if key != field}
+    header[label] = "nilai uji"
+    parsed = read(ws, tab_memo(tmp_path / "memo.docx", header))
+    assert parsed.fields[field] == "nilai uji"
+
+
+def test_libreoffice_saved_table_memo(ws):
+    parsed = read(ws, FIXTURES / "nota-dinas-libreoffice.docx")
+    memo = validate_memo(parsed.fields)
+    assert memo["nomor"] == "027/301/ULP-BPSDM/XI/2026"
+    assert memo["tanggal"] == dt.date(2026, 11, 12)
+    assert memo["hal"] == "Permohonan Pemanfaatan SPSE"
+    assert memo["kepada"].startswith("Kepala Pusat Data")
+    assert memo_unit(memo) == "Badan Pengembangan Sumber Daya Manusia"
+
+
+def test_date_found_beside_signature_when_header_has_none(ws, tmp_path):
+    header = {k: v for k, v in HEADER.items() if k != "Tanggal"}
+    path = tab_memo(tmp_path / "memo.docx", header)
+    import docx
+    document = docx.Document(str(path))
+    document.add_paragraph("Jakarta, 18 November 2026")
+    document.save(str(path))
+    assert read(ws, path).fields["tanggal"] == "Jakarta, 18 November 2026"
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
+def test_shared_sample_docx(ws):
+    memo = validate_memo(read(ws, SAMPLES / "nota-dinas-litbang.docx").fields)
+    assert memo["nomor"] == "005/88/ULP-LITBANG/X/2026"
+    assert memo["tanggal"] == dt.date(2026, 10, 7)
+    assert memo_unit(memo) == "Badan Penelitian dan Pengembangan"
+
+
+def test_yaml_memo_kind_from_content_not_name(ws, tmp_path):
+    path = yaml_memo(tmp_path / "catatan.yaml")
+    renamed = path.rename(tmp_path / "catatan.txt")
+    parsed = read(ws, renamed)
+    assert (parsed.kind, parsed.fmt) == ("nota_dinas", "yaml")
+    assert validate_memo(parsed.fields)["tanggal"] == dt.date(2026, 11, 3)
+
+
+def test_scan_told_by_magic_bytes(ws, tmp_path):
+    parsed = read(ws, scan(tmp_path / "pindaian.bin"))
+    assert (parsed.kind, parsed.fmt) == ("pindaian", "pdf")
+
+
+def refusal(ws, path):
+    with pytest.raises(InputRefused) as caught:
+        read(ws, path)
+    return " ".join(caught.value.reasons)
+
+
+def test_empty_file_refused(ws, tmp_path):
+    (tmp_path / "kosong.docx").write_bytes(b"")
+    assert refusal(ws, tmp_path / "kosong.docx").startswith("Berkas kosong (0 bita).")
+
+
+def test_text_named_docx_refused(ws, tmp_path):
+    (tmp_path / "palsu.docx").write_text("ini bukan dokumen word")
+    assert "Berkas bernama .docx tetapi isinya bukan dokumen Word" in refusal(ws, tmp_path / "palsu.docx")
+
+
+def test_old_doc_format_refused(ws, tmp_path):
+    (tmp_path / "lama.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    assert "format Word lama (.doc)" in refusal(ws, tmp_path / "lama.doc")
+
+
+def test_zip_with_too_many_entries_refused(ws, tmp_path):
+    path = zip_with(tmp_path / "banyak.docx", {f"x/{i}.xml": b"a" for i in range(1001)})
+    assert "berisi 1001 bagian, melebihi batas 1000" in refusal(ws, path)
+
+
+def test_zip_bomb_refused_before_parsing(ws, tmp_path):
+    path = zip_with(tmp_path / "bom.docx", {"word/document.xml": b"\0" * (201 * 1024 * 1024)})
+    assert "melebihi batas 200 MB" in refusal(ws, path)
+
+
+def test_broken_zip_refused(ws, tmp_path):
+    path = zip_with(tmp_path / "rusak.docx", {"word/document.xml": b"<x/>"})
+    path.write_bytes(path.read_bytes()[:-30])
+    assert "Berkas rusak atau bukan dokumen Word" in refusal(ws, path)
+
+
+def test_zip_without_word_document_refused(ws, tmp_path):
+    path = zip_with(tmp_path / "arsip.docx", {"data.txt": b"hello"})
+    assert "tidak dapat dibuka sebagai dokumen Word" in refusal(ws, path)
+
+
+def test_yaml_python_tag_refused(ws, tmp_path):
+    path = tmp_path / "jahat.yaml"
+    path.write_text("jenis: nota_dinas\nnomor: !!python/object/apply:os.system ['true']\n")
+    assert "memuat tag yang tidak diizinkan" in refusal(ws, path)
+
+
+def test_yaml_alias_bomb_refused(ws, tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 9):
+        lines.append(f"{chr(97 + n)}: &{chr(97 + n)} [" + ", ".join([f"*{chr(96 + n)}"] * 9) + "]")
+    path = tmp_path / "bom.yaml"
+    path.write_text("\n".join(lines) + "\njenis: nota_dinas\n")
+    assert "lebih dari 50 alias" in refusal(ws, path)
+
+
+def test_yaml_without_jenis_refused(ws, tmp_path):
+    path = tmp_path / "data.yaml"
+    path.write_text("nomor: 1\n")
+    assert "Kunci “jenis” berisi “None”" in refusal(ws, path)
+
+
+def test_oversized_file_refused(tmp_path):
+    from conftest import make_workspace
+    ws = make_workspace(tmp_path / "kecil", **{"max_file_mb: 25": "max_file_mb: 0.01"})
+    path = scan(tmp_path / "besar.pdf")
+    path.write_bytes(path.read_bytes() + b"0" * 20000)
+    assert "melebihi batas 0.0 MB" in refusal(ws, path) or "melebihi batas" in refusal(ws, path)
+
+
+def test_missing_nomor_reason_tells_what_to_do(ws, tmp_path):
+    header = {k: v for k, v in HEADER.items() if k != "Nomor"}
+    parsed = read(ws, tab_memo(tmp_path / "memo.docx", header))
+    with pytest.raises(InputRefused) as caught:
+        validate_memo(parsed.fields, "Nota Dinas memo.docx")
+    assert caught.value.reasons == [
+        "“Nomor” tidak ditemukan pada kepala Nota Dinas memo.docx. Pastikan kepala surat "
+        "memuat baris “Nomor : ...”, lalu letakkan kembali berkasnya di inbox."
+    ]
+
+
+def test_unknown_sifat_refused(ws, tmp_path):
+    parsed = read(ws, yaml_memo(tmp_path / "m.yaml", sifat="Kilat"))
+    with pytest.raises(InputRefused, match="Sifat “Kilat” tidak dikenal"):
+        validate_memo(parsed.fields)
+
+
+def test_sifat_case_insensitive(ws, tmp_path):
+    parsed = read(ws, yaml_memo(tmp_path / "m.yaml", sifat="sangat  segera"))
+    assert validate_memo(parsed.fields)["sifat"] == "Sangat Segera"
