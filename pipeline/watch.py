@@ -40,14 +40,23 @@ class Supervisor:
         self.wake = wake
         self.notify = notify
         self.observer = None
+        self.inode = None
+
+    def _inbox_inode(self):
+        try:
+            return self.config.inbox.stat().st_ino
+        except OSError:
+            return None
 
     def ensure(self):
-        if self.observer is not None and self.observer.is_alive():
+        """Start an observer, or restart one that died or watches a replaced folder."""
+        inode = self._inbox_inode()
+        if self.observer is not None and self.observer.is_alive() and inode == self.inode:
             return
         if self.observer is not None:
             self.notify("Pemantau folder inbox berhenti; dijalankan ulang.")
             self._stop()
-        if not self.config.inbox.is_dir():
+        if inode is None:
             return
         settings = self.config.watch
         if settings.polling:
@@ -61,6 +70,7 @@ class Supervisor:
             self.notify(f"Folder inbox belum dapat dipantau ({exc.strerror or exc}); dicoba lagi.")
             return
         self.observer = observer
+        self.inode = inode
 
     def _stop(self):
         try:

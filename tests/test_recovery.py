@@ -1,0 +1,134 @@
+"""A crash can stop the pipeline anywhere; the next start must finish the job once."""
+
+import json
+
+import pytest
+from builders import tab_memo
+from click.testing import CliRunner
+
+from pipeline import run as run_module
+from pipeline.cli import main
+
+
+class Crash(BaseException):
+    """Stands for the process dying: nothing after it runs."""
+
+
+def crash(*args, **kwargs):
+    raise Crash()
+
+
+def run_until_crash(ws):
+    from pipeline.register import Register
+    with Register(ws.register_path) as register, pytest.raises(Crash):
+        run_module.run_all(ws, register)
+
+
+def invoke(ws, *args):
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+
+def entries(ws):
+    return [json.loads(line) for line in invoke(ws, "register", "--json").output.splitlines()]
+
+
+def journal(ws):
+    return [json.loads(line) for line in invoke(ws, "journal", "--json").output.splitlines()]
+
+
+def test_claimed_but_unprocessed_file_is_filed_on_restart(ws):
+    ws.work_dir.mkdir(parents=True)
+    tab_memo(ws.work_dir / "a1b2c3d4e5f60718__nota.docx")
+    result = invoke(ws, "run")
+    assert "1 diterima." in result.output
+    assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert list(ws.work_dir.iterdir()) == []
+    assert journal(ws)[0]["berkas"] == "nota.docx"
+
+
+def test_crash_after_commit_before_inbox_removal_numbers_once(ws, monkeypatch):
+    tab_memo(ws.inbox / "nota.docx")
+    monkeypatch.setattr(run_module, "finish", crash)
+    run_until_crash(ws)
+    monkeypatch.undo()
+    assert len(list(ws.work_dir.iterdir())) == 1
+    invoke(ws, "run")
+    assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert [r["hasil"] for r in journal(ws)] == ["diterima"]
+    assert list(ws.work_dir.iterdir()) == []
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_crash_after_refusal_committed_moves_file_once(ws, monkeypatch):
+    (ws.inbox / "kosong.docx").write_bytes(b"")
+    monkeypatch.setattr(run_module, "finish", crash)
+    run_until_crash(ws)
+    monkeypatch.undo()
+    invoke(ws, "run")
+    assert [r["hasil"] for r in journal(ws)] == ["ditolak"]
+    assert sorted(p.name for p in ws.rejected_dir.iterdir()) == ["kosong.docx", "kosong.docx.alasan.txt"]
+
+
+def test_uncommitted_archive_folder_is_rebuilt_not_duplicated(ws):
+    claim = "0123456789abcdef"
+    ws.work_dir.mkdir(parents=True)
+    tab_memo(ws.work_dir / f"{claim}__nota.docx")
+    import datetime as dt
+    year = dt.datetime.now(ws.timezone).year
+    orphan = ws.archive / str(year) / "surat-masuk" / "0001_permohonan-pemanfaatan-spse"
+    orphan.mkdir(parents=True)
+    (orphan / "metadata.json").write_text(json.dumps({"klaim": claim}))
+    invoke(ws, "run")
+    [entry] = entries(ws)
+    assert entry["nomor_urut"] == 1
+    assert json.loads((orphan / "metadata.json").read_text())["kasus"] == entry["kasus"]
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_crash_between_archive_rename_and_commit(ws, monkeypatch):
+    tab_memo(ws.inbox / "nota.docx")
+    monkeypatch.setattr(run_module, "_outbox_copy", crash)
+    run_until_crash(ws)
+    monkeypatch.undo()
+    invoke(ws, "run")
+    assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert len(list(ws.archive.glob("*/surat-masuk/*"))) == 1
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_leftover_temporary_folders_and_copies_are_removed(ws):
+    temp = ws.archive / "2026" / "surat-masuk" / ".tmp-deadbeef"
+    temp.mkdir(parents=True)
+    (temp / "lembar-disposisi.docx").write_bytes(b"setengah")
+    half = ws.outbox / "2026-0001" / ".tmp-cafe-x.docx"
+    half.parent.mkdir(parents=True)
+    half.write_bytes(b"setengah")
+    invoke(ws, "run")
+    assert not temp.exists() and not half.exists()
+
+
+def test_unknown_archive_folder_is_left_alone_and_reported(ws):
+    stray = ws.archive / "2026" / "surat-masuk" / "0099_tidak-dikenal"
+    stray.mkdir(parents=True)
+    result = invoke(ws, "run")
+    assert stray.exists()
+    assert "tidak tercatat di register" in result.output
+
+
+def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
+    from pipeline.errors import ArchiveError
+    tab_memo(ws.inbox / "nota.docx")
+
+    def full_disk(*args, **kwargs):
+        raise ArchiveError("Arsip tidak dapat ditulis: No space left on device.")
+
+    monkeypatch.setattr(run_module, "build_folder", full_disk)
+    result = invoke(ws, "run")
+    assert "menunggu" in result.output
+    assert (ws.inbox / "nota.docx").exists()
+    assert journal(ws)[0]["alasan"] == [
+        "Arsip tidak dapat ditulis: No space left on device. Berkas tetap di inbox dan akan dicoba lagi."]
+    monkeypatch.undo()
+    invoke(ws, "run")
+    assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert [r["hasil"] for r in journal(ws)] == ["menunggu", "diterima"]

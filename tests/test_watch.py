@@ -1,0 +1,198 @@
+"""The service, run as staff run it: ``pipeline watch`` in its own process."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from builders import HEADER, tab_memo
+
+from pipeline import intake, watch as watch_module
+from pipeline.register import Register
+
+from conftest import make_workspace
+
+FAST = {"stable_seconds: 0 ": "stable_seconds: 0.3 ", "rescan_seconds: 60": "rescan_seconds: 1",
+        "poll_interval_seconds: 5": "poll_interval_seconds: 0.2"}
+
+
+def start(ws, *extra):
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=15)
+    return out, err
+
+
+def wait_for(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def filed(ws):
+    if not ws.register_path.exists():
+        return 0
+    with Register(ws.register_path) as register:
+        return len(register.agenda("masuk"))
+
+
+@pytest.fixture
+def fast_ws(tmp_path):
+    return make_workspace(tmp_path / "ws", **FAST)
+
+
+def test_watch_picks_up_dropped_and_renamed_in_files(fast_ws, tmp_path):
+    ws = fast_ws
+    process = start(ws)
+    try:
+        assert wait_for(lambda: ws.register_path.exists())
+        tab_memo(ws.inbox / "satu.docx", {**HEADER, "Nomor": "1/2026"})
+        assert wait_for(lambda: filed(ws) == 1)
+        outside = tab_memo(tmp_path / "dua.docx", {**HEADER, "Nomor": "2/2026"})
+        os.rename(outside, ws.inbox / "dua.docx")
+        assert wait_for(lambda: filed(ws) == 2)
+    finally:
+        out, err = stop(process)
+    assert process.returncode == 0, err
+    assert "Memantau" in out and "Pemantauan dihentikan." in out
+    assert "diterima" in out
+
+
+def test_polling_mode(fast_ws):
+    ws = fast_ws
+    process = start(ws, "--polling")
+    try:
+        assert wait_for(lambda: ws.register_path.exists())
+        tab_memo(ws.inbox / "satu.docx")
+        assert wait_for(lambda: filed(ws) == 1)
+    finally:
+        out, _ = stop(process)
+    assert "(polling)" in out
+
+
+def test_second_process_is_told_the_workspace_is_busy(fast_ws):
+    ws = fast_ws
+    process = start(ws)
+    try:
+        assert wait_for(lambda: ws.register_path.exists())
+        time.sleep(0.3)
+        second = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
+                                capture_output=True, text=True, timeout=30)
+        assert second.returncode == 1
+        assert f"sedang diproses oleh proses pipeline lain (PID {process.pid})" in second.stderr
+    finally:
+        stop(process)
+
+
+def test_growing_file_not_taken_until_stable(fast_ws, tmp_path):
+    ws = fast_ws
+    process = start(ws)
+    try:
+        assert wait_for(lambda: ws.register_path.exists())
+        data = tab_memo(tmp_path / "m.docx").read_bytes()
+        target = ws.inbox / "lambat.docx"
+        with open(target, "wb") as handle:
+            for start_at in range(0, len(data), 2000):
+                handle.write(data[start_at:start_at + 2000])
+                handle.flush()
+                time.sleep(0.05)
+        assert wait_for(lambda: filed(ws) == 1)
+    finally:
+        stop(process)
+    with Register(ws.register_path) as register:
+        assert [r["hasil"] for r in register.journal()] == ["diterima"]
+
+
+class _Recorder:
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, message):
+        self.lines.append(message if isinstance(message, str) else repr(message))
+
+
+def _serve_in_thread(ws, stop_event, report, notify):
+    """serve() in a thread, with a register opened in that thread (SQLite's rule)."""
+    def target():
+        with Register(ws.register_path) as register:
+            watch_module.serve(ws, register, report, notify, stop_event)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_dead_observer_is_restarted_and_vanished_inbox_survived(fast_ws):
+    ws = fast_ws
+    notes, reports = _Recorder(), _Recorder()
+    stop_event = threading.Event()
+    thread = _serve_in_thread(ws, stop_event, reports, notes)
+    try:
+        time.sleep(0.5)
+        os.rename(ws.inbox, ws.inbox.with_name("inbox-terputus"))
+        assert wait_for(lambda: any("tidak dapat diakses" in n for n in notes.lines))
+        ws.inbox.mkdir()  # the share comes back: a new folder, a new inode
+        assert wait_for(lambda: any("tersedia kembali" in n for n in notes.lines))
+        assert wait_for(lambda: any("dijalankan ulang" in n for n in notes.lines))
+        tab_memo(ws.inbox / "setelah.docx")
+        assert wait_for(lambda: filed(ws) == 1)
+    finally:
+        stop_event.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_handler_never_raises():
+    class Broken:
+        def set(self):
+            raise RuntimeError("boom")
+
+    handler = watch_module.WakeHandler(Broken())
+    handler.on_any_event(object())  # must not raise
+
+
+def test_failing_pass_does_not_end_the_service(fast_ws, monkeypatch):
+    ws = fast_ws
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk bermasalah")
+        return []
+
+    monkeypatch.setattr(watch_module, "run_once", flaky)
+    notes = _Recorder()
+    stop_event = threading.Event()
+    thread = _serve_in_thread(ws, stop_event, _Recorder(), notes)
+    assert wait_for(lambda: len(calls) >= 2)
+    stop_event.set()
+    thread.join(timeout=10)
+    assert any("Pemrosesan inbox gagal dan akan dicoba lagi: disk bermasalah" in n for n in notes.lines)
+
+
+def test_stability_tracker():
+    stability = intake.Stability(1.0)
+    import pathlib
+    import tempfile
+    with tempfile.TemporaryDirectory() as temp:
+        path = pathlib.Path(temp) / "f"
+        path.write_bytes(b"a")
+        assert not stability.ready(path, now=0.0)
+        assert not stability.ready(path, now=0.5)
+        assert stability.ready(path, now=1.0)
+        path.write_bytes(b"ab")
+        assert not stability.ready(path, now=1.1)
+        assert stability.ready(path, now=2.2)
