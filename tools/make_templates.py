@@ -145,9 +145,9 @@ def lembar_disposisi():
     labelled(full(rows[0]), "Surat dari", "{{ memo.dari }}", 2.2, first=True)
     labelled(full(rows[1]), "Nomor surat", "{{ memo.nomor }}", 2.2, first=True)
     labelled(rows[2].cells[0], "Tanggal surat", "{{ memo.tanggal | tanggal }}", 2.2, first=True)
-    labelled(rows[2].cells[1], "Diterima tgl.", "{{ diterima | tanggal }}", 2.2, first=True)
+    labelled(rows[2].cells[1], "Diterima tgl.", "{{ diterima | tanggal }}", 2.5, first=True)
     labelled(rows[3].cells[0], "Lampiran", "{{ memo.lampiran or '-' }}", 2.2, first=True)
-    labelled(rows[3].cells[1], "Nomor agenda", "{{ nomor_agenda }}", 2.2, first=True)
+    labelled(rows[3].cells[1], "Nomor agenda", "{{ nomor_agenda }}", 2.5, first=True)
     sifat = full(rows[4]).paragraphs[0]
     sifat.paragraph_format.tab_stops.add_tab_stop(Cm(2.2))
     sifat.paragraph_format.space_after = Pt(2)
