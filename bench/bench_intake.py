@@ -26,7 +26,7 @@ from builders import HEADER, tab_memo  # noqa: E402
 
 from pipeline import config as config_module, workspace  # noqa: E402
 from pipeline.models import Memo  # noqa: E402
-from pipeline.run import disposition_context  # noqa: E402
+from pipeline.documents import disposition_context  # noqa: E402
 
 
 def prepare(root, count):
@@ -50,9 +50,8 @@ def time_pipeline(config):
 def time_bare_render(config, count, out_dir):
     memo = Memo(nomor="001/ULP-BENCH/XI/2026", tanggal=dt.date(2026, 10, 7), dari=HEADER["Dari"],
                 hal="Permohonan SPSE", sifat="Segera")
-    entry = {"nomor_agenda": "0001/SM/2026", "kasus": "2026-0001"}
     now = dt.datetime.now(config.timezone)
-    context = disposition_context(config, memo, entry, now)
+    context = disposition_context(config, memo.__dict__, "0001/SM/2026", "2026-0001", now.date(), now)
     template = config.template("lembar_disposisi")
     start = time.perf_counter()
     for n in range(count):

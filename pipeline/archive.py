@@ -135,7 +135,9 @@ def temp_files(root):
 
 
 def relative(path, root):
-    return Path(path).relative_to(root).as_posix()
+    """A path as the register stores it: relative to the workspace when inside it."""
+    path = Path(path)
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def verify(root, rows):

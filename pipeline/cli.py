@@ -18,10 +18,14 @@ from rich.table import Table
 
 from . import __version__, config as config_module, exports, sop, watch as watch_module, workspace
 from .archive import verify as verify_archive
-from .errors import PipelineError
+from . import actions as actions_module
+from .errors import InputRefused, PipelineError
 from .recovery import recover
 from .register import Register
-from .run import run_all, settle
+from .actions import check_action
+from .case import Session, current_registration, open_findings
+from .registration import totals
+from .run import advance_case, advance_open_cases, run_all, settle
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -88,11 +92,17 @@ def run(obj):
     config = obj.config
     with obj.register() as register, workspace.Lock(config):
         clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
-        recovered, notes = recover(config, register, settle, clock)
-        for note in notes:
-            err.print(f"[yellow]Perhatian:[/yellow] {note}")
-        outcomes = recovered + run_all(config, register, clock)
+        outcomes = _start(config, register, clock) + run_all(config, register, clock)
     _report(outcomes, config)
+
+
+def _start(config, register, clock):
+    """Recover from any crash and carry on open cases; report what needs attention."""
+    recovered, notes = recover(config, register, settle, clock)
+    notes += advance_open_cases(config, register, clock)
+    for note in notes:
+        err.print(f"[yellow]Perhatian:[/yellow] {note}")
+    return recovered
 
 
 def _report(outcomes, config):
@@ -130,9 +140,7 @@ def watch(obj, polling):
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with obj.register() as register, workspace.Lock(config):
         clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
-        recovered, notes = recover(config, register, settle, clock)
-        for note in notes:
-            err.print(f"[yellow]Perhatian:[/yellow] {note}")
+        recovered = _start(config, register, clock)
         if recovered:
             _report(recovered, config)
         mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
@@ -157,7 +165,7 @@ def status(obj, kasus, as_json):
         cases = register.cases(kasus)
         if kasus and not cases:
             raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
-        described = [sop.describe(config, case, register.steps(case["id"]), now) for case in cases]
+        described = [_describe(config, register, case, now) for case in cases]
     if as_json:
         for item in described:
             click.echo(json.dumps(item, ensure_ascii=False))
@@ -169,11 +177,20 @@ def status(obj, kasus, as_json):
         _print_case(item, detail=bool(kasus))
 
 
+def _describe(config, register, case, now):
+    data = current_registration(register, case["id"])
+    session = Session(config, register, lambda: now)
+    return sop.describe(config, case, register.steps(case["id"]), now,
+                        totals(data["data"]) if data else None, open_findings(session, case["id"]))
+
+
 def _print_case(item, detail):
     style = _STYLE.get(item["status"], "")
     out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {item['unit']} \u00b7 surat {item['rujukan']} "
               f"\u00b7 [{style}]{item['status']}[/{style}]")
     out.print(f"  {item['menunggu']}")
+    for problem in item["masalah"]:
+        out.print(f"  [red]\u2022[/red] {problem}")
     if not detail:
         return
     table = Table(show_header=True)
@@ -186,6 +203,33 @@ def _print_case(item, detail):
                       f"[red]{minutes}[/red]" if late else minutes, str(step["target_menit"]),
                       "\n".join(step["dokumen"]))
     out.print(table)
+
+
+@main.command()
+@click.argument("rujukan")
+@click.argument("langkah", type=click.Choice(list(actions_module.ACTIONS)))
+@click.option("--oleh", help="Nama pejabat atau staf yang melakukan tindakan.")
+@click.option("--kepada", help="Tujuan disposisi.")
+@click.option("--catatan", help="Catatan, isi disposisi, atau alasan penolakan.")
+@click.pass_obj
+def act(obj, rujukan, langkah, oleh, kepada, catatan):
+    """Catat langkah yang dilakukan pejabat (sama dengan berkas tindakan di inbox)."""
+    config = obj.config
+    fields = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah}
+    fields.update({k: v for k, v in (("oleh", oleh), ("kepada", kepada), ("catatan", catatan)) if v})
+    with obj.register() as register, workspace.Lock(config):
+        clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
+        try:
+            check_action(Session(config, register, clock), fields)
+        except InputRefused as exc:
+            raise PipelineError(" ".join(exc.reasons)) from None
+        outcomes = actions_module.submit(config, register, fields, clock, settle)
+        case = register.cases(outcomes[0].kasus or rujukan)
+        described = _describe(config, register, case[-1], clock()) if case else None
+    out.print(f"Tindakan {langkah} dicatat untuk kasus {outcomes[0].kasus or rujukan} "
+              f"({outcomes[0].hasil}).")
+    if described:
+        _print_case(described, detail=False)
 
 
 @main.command(name="register")

@@ -19,6 +19,8 @@ from .validate import check
 DEFAULTS = resources.files("pipeline") / "defaults"
 
 _STR = {"type": "string", "empty": False, "required": True}
+DOCUMENTS = ("lembar_disposisi", "daftar_data", "daftar_verifikasi", "daftar_otentifikasi",
+             "laporan_kesiapan", "nota_dinas")
 _POS_INT = {"type": "integer", "min": 1, "required": True}
 _OFFICIAL = {
     "type": "dict",
@@ -79,7 +81,36 @@ SCHEMA = {
     "documents": {
         "type": "dict",
         "required": True,
-        "schema": {"lembar_disposisi": _STR},
+        "schema": {k: _STR for k in DOCUMENTS},
+    },
+    "rules": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "panitia_min_members": _POS_INT,
+            "panitia_odd": {"type": "boolean", "required": True},
+            "panitia_ketua": _POS_INT,
+            "require_certificate": {"type": "boolean", "required": True},
+            "method_thresholds": {
+                "type": "dict",
+                "required": True,
+                "keysrules": {"type": "string"},
+                "valuesrules": {
+                    "type": "dict",
+                    "nullable": True,
+                    "schema": {"min": {"type": "integer", "min": 0},
+                               "max": {"type": "integer", "min": 0}},
+                },
+            },
+        },
+    },
+    "reference": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "employees": {"type": "string", "nullable": True},
+            "budget": {"type": "string", "nullable": True},
+        },
     },
     "sop": {
         "type": "dict",
@@ -157,6 +188,17 @@ class WatchSettings:
 
 
 @dataclass(frozen=True)
+class Rules:
+    """Verification rules of DESIGN.md section 7 that offices may tune."""
+
+    panitia_min_members: int
+    panitia_odd: bool
+    panitia_ketua: int
+    require_certificate: bool
+    method_thresholds: dict
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated, frozen configuration of one workspace."""
 
@@ -173,6 +215,9 @@ class Config:
     limits: Limits
     timezone: ZoneInfo
     documents: dict
+    rules: Rules
+    employees: Path | None
+    budget: Path | None
     sop_code: str
     sop_title: str
     steps: tuple
@@ -265,10 +310,22 @@ def _freeze(path, raw):
         ),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),
+        rules=_rules(raw["rules"]),
+        employees=_optional_path(root, raw["reference"]["employees"]),
+        budget=_optional_path(root, raw["reference"]["budget"]),
         sop_code=raw["sop"]["code"],
         sop_title=raw["sop"]["title"],
         steps=_steps(raw["sop"]["steps"]),
     )
+
+
+def _rules(raw):
+    thresholds = {" ".join(k.lower().split()): dict(v or {}) for k, v in raw["method_thresholds"].items()}
+    return Rules(**{**raw, "method_thresholds": thresholds})
+
+
+def _optional_path(root, value):
+    return (root / value).resolve() if value else None
 
 
 def _officials(raw):

@@ -69,3 +69,4 @@ class Outcome:
     kasus: str = ""
     alasan: list = field(default_factory=list)
     detail: str = ""
+    klaim: str = ""

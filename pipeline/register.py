@@ -84,9 +84,44 @@ MIGRATIONS = [
         rincian TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 2: kept inputs (registration data, actions), case documents, step findings
+    """
+    CREATE TABLE inputs (
+        id INTEGER PRIMARY KEY,
+        jenis TEXT NOT NULL CHECK (jenis IN ('registrasi', 'tindakan')),
+        langkah TEXT NOT NULL,
+        rujukan TEXT NOT NULL,
+        kasus TEXT NOT NULL DEFAULT '',
+        diterima TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        folder TEXT NOT NULL DEFAULT '',
+        berkas TEXT NOT NULL DEFAULT '{}',
+        sha256 TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL DEFAULT 'menunggu'
+            CHECK (status IN ('menunggu', 'diterapkan', 'digantikan')),
+        diterapkan TEXT,
+        klaim TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX inputs_kasus ON inputs (kasus, status);
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        kasus TEXT NOT NULL,
+        langkah INTEGER NOT NULL,
+        jenis TEXT NOT NULL,
+        versi INTEGER NOT NULL,
+        dibuat TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        berkas TEXT NOT NULL DEFAULT '{}',
+        sha256 TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (kasus, jenis, versi)
+    );
+    ALTER TABLE steps ADD COLUMN catatan TEXT NOT NULL DEFAULT '';
+    ALTER TABLE steps ADD COLUMN temuan TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE steps ADD COLUMN masukan INTEGER
+    """,
 ]
 
-_JSON_COLUMNS = ("alasan", "berkas", "sha256", "dokumen", "rincian")
+_JSON_COLUMNS = ("alasan", "berkas", "sha256", "dokumen", "rincian", "data", "temuan")
 
 
 def _row(cursor, values):
@@ -169,15 +204,18 @@ class Register:
         )
         return cursor.lastrowid
 
-    def update_step(self, kasus, no, **values):
+    def update(self, table, where, **values):
+        """UPDATE ``table`` SET values WHERE every ``where`` column equals its value."""
         for key, value in values.items():
             if isinstance(value, (dict, list)):
-                values[key] = json.dumps(value, ensure_ascii=False)
+                values[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
         assignments = ", ".join(f"{key} = ?" for key in values)
-        self.db.execute(
-            f"UPDATE steps SET {assignments} WHERE kasus = ? AND no = ?",
-            (*values.values(), kasus, no),
-        )
+        conditions = " AND ".join(f"{key} = ?" for key in where)
+        self.db.execute(f"UPDATE {table} SET {assignments} WHERE {conditions}",
+                        (*values.values(), *where.values()))
+
+    def update_step(self, kasus, no, **values):
+        self.update("steps", {"kasus": kasus, "no": no}, **values)
 
     # -- reads -------------------------------------------------------------
 
@@ -230,4 +268,28 @@ class Register:
 
     def folders(self):
         """Archive folders the register knows, relative to the workspace."""
-        return {row["folder"] for row in self.query("SELECT folder FROM agenda")}
+        rows = self.query("SELECT folder FROM agenda UNION SELECT folder FROM inputs "
+                          "UNION SELECT folder FROM documents")
+        return {row["folder"] for row in rows}
+
+    def inputs(self, kasus=None, status=None, rujukan=None):
+        sql, params = "SELECT * FROM inputs WHERE 1 = 1", []
+        for column, value in (("kasus", kasus), ("status", status), ("rujukan", rujukan)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        return self.query(sql + " ORDER BY id", *params)
+
+    def documents(self, kasus=None):
+        if kasus is None:
+            return self.query("SELECT * FROM documents ORDER BY id")
+        return self.query("SELECT * FROM documents WHERE kasus = ? ORDER BY id", kasus)
+
+    def next_version(self, kasus, jenis):
+        row = self.db.execute("SELECT COALESCE(MAX(versi), 0) + 1 AS v FROM documents "
+                              "WHERE kasus = ? AND jenis = ?", (kasus, jenis)).fetchone()
+        return row["v"]
+
+    def memo(self, kasus):
+        rows = self.query("SELECT * FROM agenda WHERE buku = 'masuk' AND kasus = ?", kasus)
+        return rows[0] if rows else None

@@ -9,14 +9,15 @@ here prints; the CLI reports the returned outcomes.
 import datetime as dt
 import time
 
-from . import intake, readers, sop
+from . import actions, intake, readers, sop, steps
+from .case import Session
 from .archive import build_folder, copy_atomic, relative, remove_tree, slug
-from .errors import ArchiveError, InputRefused, RenderError
+from .documents import disposition_context
+from .errors import ArchiveError, InputRefused, PipelineError, RenderError
 from .models import Memo, Outcome
 from .render import render, waktu
 from .validate import memo_unit, validate_memo
 
-PENDING_DIR = ".tertunda"
 
 
 def run_once(config, register, stability=None, clock=None):
@@ -40,6 +41,7 @@ def ready_units(config, stability, outcomes):
     """Groups of inbox files to take together: a YAML sidecar with its scan, or one file."""
     files = intake.candidates(config.inbox)
     stability.prune(files)
+    files.sort(key=readers.priority)  # stable: oldest first within each kind
     for path in files:
         if not stability.ready(path):
             continue
@@ -61,14 +63,50 @@ def _has_sidecar(scan):
 def settle(config, register, claim_id, inbounds, clock):
     """Bring one claimed group to its end state; safe to call again after a crash."""
     rows = register.claimed(claim_id)
-    if rows:
-        return finish(config, inbounds, rows)
-    now = clock()
+    if not rows:
+        now = clock()
+        try:
+            rows = decide(config, register, claim_id, inbounds, now)
+        except (ArchiveError, RenderError) as exc:
+            rows = hold(config, register, claim_id, inbounds, now, exc)
+    outcomes = finish(config, inbounds, rows)
+    kasus = rows[0]["kasus"]
+    problem = advance_case(config, register, kasus, clock) if kasus else None
+    refresh(register, outcomes)
+    if problem:
+        outcomes[0].alasan.append(problem)
+    return outcomes
+
+
+def refresh(register, outcomes):
+    """Bring reported outcomes up to date: a kept input may have been applied since."""
+    for outcome in outcomes:
+        if not outcome.klaim:
+            continue
+        row = next((r for r in register.claimed(outcome.klaim) if r["berkas"] == outcome.name), None)
+        if row is not None and row["hasil"] != outcome.hasil:
+            outcome.hasil, outcome.kasus, outcome.alasan = row["hasil"], row["kasus"], list(row["alasan"])
+    return outcomes
+
+
+def advance_case(config, register, kasus, clock):
+    """Run the case's SOP steps; a failure is reported, never raised: it is retried later."""
     try:
-        rows = decide(config, register, claim_id, inbounds, now)
-    except (ArchiveError, RenderError) as exc:
-        rows = hold(config, register, claim_id, inbounds, now, exc)
-    return finish(config, inbounds, rows)
+        steps.advance(Session(config, register, clock), kasus)
+    except PipelineError as exc:
+        return f"Kasus {kasus} belum dapat dilanjutkan: {exc}"
+    return None
+
+
+def advance_open_cases(config, register, clock):
+    """At start: carry on every unfinished case (a crash may have stopped one mid-way)."""
+    notes = []
+    for case in register.cases():
+        if case["status"] != "selesai":
+            problem = advance_case(config, register, case["id"], clock)
+            if problem:
+                notes.append(problem)
+    return notes
 
 
 def decide(config, register, claim_id, inbounds, now):
@@ -85,8 +123,7 @@ def decide(config, register, claim_id, inbounds, now):
         if parsed.kind == "nota_dinas":
             return file_memo(config, register, claim_id, inbounds, parsed, now)
         if parsed.kind in ("registrasi", "tindakan"):
-            return set_aside(config, register, claim_id, inbounds, now, "menunggu", [
-                "Berkas disimpan dan akan diproses ketika langkah SOP-nya tercapai."], parsed.kind)
+            return actions.receive(Session(config, register, lambda: now), claim_id, inbounds, parsed, now)
         raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
     except InputRefused as exc:
         return set_aside(config, register, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
@@ -129,29 +166,11 @@ def _agenda_fields(config, memo, tahun, nomor_urut):
     }
 
 
-def disposition_context(config, memo, entry, now):
-    officials = config.officials
-    return {
-        "kop": config.organisation,
-        "memo": memo.__dict__,
-        "nomor_agenda": entry["nomor_agenda"],
-        "diterima": now.date(),
-        "rantai": [
-            {"no": i, "jabatan": officials[role].jabatan, "nama": officials[role].nama, "tanggal": ""}
-            for i, role in enumerate(("kapus", "kabid", "kasubbid"), start=1)
-        ],
-        "harap": [],
-        "catatan": "",
-        "kasus": entry["kasus"],
-        "sop_code": config.sop_code,
-        "dicetak": now,
-    }
-
-
 def _archive_memo(config, inbounds, memo, entry, claim_id, now):
     parent = config.archive / str(entry["tahun"]) / "surat-masuk"
     copies = {f"asli_{i.name}": i.path for i in inbounds}
-    context = disposition_context(config, memo, entry, now)
+    context = disposition_context(config, memo.__dict__, entry["nomor_agenda"], entry["kasus"],
+                                  now.date(), now)
     template = config.template("lembar_disposisi")
     writers = {entry["sheet"]: lambda path: render(template, context, path)}
     metadata = {
@@ -198,16 +217,15 @@ def _journal(register, claim_id, inbound, stamp, hasil, jenis, kasus, alasan, lo
 _FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
 
 
-def _destination(config, hasil):
-    if hasil == "menunggu":
-        return config.inbox / PENDING_DIR
-    return getattr(config, _FOLDERS[hasil])
+def _archived(config, lokasi):
+    """True when the journal files an input inside the archive: its work copy can go."""
+    return lokasi not in ("", "inbox") and (config.root / lokasi).resolve().is_relative_to(config.archive)
 
 
 def set_aside(config, register, claim_id, inbounds, now, hasil, reasons, jenis=""):
     """Journal a group as refused, duplicate or kept for later, in one transaction."""
     stamp = now.isoformat(timespec="seconds")
-    folder = _destination(config, hasil)
+    folder = getattr(config, _FOLDERS[hasil])
     with register.transaction():
         return [
             _journal(register, claim_id, i, stamp, hasil, jenis, "", reasons,
@@ -229,7 +247,7 @@ def finish(config, inbounds, rows):
     """Move each claimed file to where its journal row says it belongs."""
     outcomes = []
     for inbound, row in zip(inbounds, rows):
-        if row["hasil"] == "diterima":
+        if row["hasil"] == "diterima" or _archived(config, row["lokasi"]):
             inbound.path.unlink(missing_ok=True)
         elif row["lokasi"] == "inbox":
             intake.release(inbound, config.inbox)
@@ -238,21 +256,19 @@ def finish(config, inbounds, rows):
             intake.set_aside(inbound, target.parent, reason_text(row, target.name))
         detail = row["lokasi"].rsplit("/", 1)[0] if row["hasil"] == "diterima" else row["lokasi"]
         outcomes.append(Outcome(inbound.name, row["hasil"], row["jenis"], row["kasus"],
-                                list(row["alasan"]), detail))
+                                list(row["alasan"]), detail, row["klaim"]))
     return outcomes
 
 
 _HEADINGS = {
     "ditolak": "BERKAS DITOLAK",
     "duplikat": "BERKAS GANDA (SUDAH PERNAH DITERIMA)",
-    "menunggu": "BERKAS DISIMPAN UNTUK LANGKAH BERIKUTNYA",
 }
 _NEXT = {
     "ditolak": "Perbaiki berkas sesuai alasan di atas, lalu letakkan kembali di folder inbox. "
                "Berkas ini disimpan di sini tanpa diubah.",
     "duplikat": "Tidak perlu tindakan apa pun. Bila berkas ini memang surat baru, periksa "
                 "apakah yang terkirim adalah berkas yang benar.",
-    "menunggu": "Tidak perlu tindakan apa pun; jangan memindahkan berkas ini.",
 }
 
 
@@ -278,5 +294,5 @@ def run_all(config, register, clock=None, patience=60.0):
             key = outcome.name if outcome.hasil == "menunggu" and outcome.jenis == "pindaian" else id(outcome)
             outcomes[key] = outcome
         if not stability.settling() or time.monotonic() > deadline:
-            return list(outcomes.values())
+            return refresh(register, list(outcomes.values()))
         time.sleep(min(0.5, max(config.watch.stable_seconds / 4, 0.05)))

@@ -46,7 +46,7 @@ def minutes_between(start, end):
     return round(delta.total_seconds() / 60, 1)
 
 
-def describe(config, case, rows, now):
+def describe(config, case, rows, now, data=None, masalah=()):
     """The status of one case in the shape of ``status --json`` (DESIGN.md section 6)."""
     by_number = {row["no"]: row for row in rows}
     steps = []
@@ -77,19 +77,23 @@ def describe(config, case, rows, now):
         "unit": case["unit"],
         "status": DONE if finished else case["status"],
         "langkah_sekarang": current.number if current else None,
-        "menunggu": waiting_for(current),
+        "menunggu": waiting_for(current, case["status"]),
         "langkah": steps,
-        "data": {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
-        "masalah": [],
+        "data": data or {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
+        "masalah": list(masalah),
     }
 
 
-def waiting_for(step):
+def waiting_for(step, status=RUNNING):
     """One Indonesian line: who or what the case is waiting for."""
     if step is None:
         return "Selesai"
-    if step.kind == "human":
-        return f"Menunggu {step.actor} \u2014 {step.activity} (langkah {step.number})"
+    if status == "tertahan":
+        return (f"Tertahan pada langkah {step.number} ({step.activity}): menunggu data registrasi "
+                "perbaikan dari ULP unit kerja")
+    if step.kind == "human" or step.key in ("otentikasi", "kirim"):
+        return (f"Menunggu {step.actor} \u2014 {step.activity} (langkah {step.number}; "
+                f"catat dengan tindakan \u201c{step.key}\u201d)")
     if step.key == "input_data":
         return f"Menunggu data registrasi dari ULP unit kerja (langkah {step.number})"
     return f"Menunggu langkah {step.number} \u2014 {step.activity}"

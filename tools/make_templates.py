@@ -199,7 +199,261 @@ def lembar_disposisi():
     return document
 
 
-TEMPLATES = {"lembar_disposisi.docx": lembar_disposisi}
+def shade(cell, fill="D9D9D9"):
+    tcpr = cell._tc.get_or_add_tcPr()
+    node = OxmlElement("w:shd")
+    node.set(qn("w:val"), "clear")
+    node.set(qn("w:color"), "auto")
+    node.set(qn("w:fill"), fill)
+    tcpr.append(node)
+
+
+def repeat_header(row):
+    """Repeat this row at the top of every page the table runs onto."""
+    trpr = row._tr.get_or_add_trPr()
+    node = OxmlElement("w:tblHeader")
+    node.set(qn("w:val"), "true")
+    trpr.append(node)
+
+
+def cant_split(row):
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def loop_table(container, headers, cells, widths, loop, size=8.5, align=None, total=None):
+    """A bordered table: repeated header row, then one row per item of ``loop``.
+
+    ``cells`` are the Jinja expressions of the repeated row; ``total`` an
+    optional closing row (label, value) under the last column.
+    """
+    table = container.add_table(rows=4, cols=len(headers), style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cell_margins(table, 0.1)
+    head, opener, body, closer = table.rows
+    for cell, text in zip(head.cells, headers):
+        cell.paragraphs[0].alignment = CENTER
+        run(cell.paragraphs[0], text, bold=True, size=size)
+        shade(cell)
+    repeat_header(head)
+    opener.cells[0].paragraphs[0].add_run("{%%tr for %s %%}" % loop)
+    for index, (cell, text) in enumerate(zip(body.cells, cells)):
+        if align and align[index]:
+            cell.paragraphs[0].alignment = align[index]
+        run(cell.paragraphs[0], text, size=size)
+    cant_split(body)
+    closer.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    if total:
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[-2])
+        merged.paragraphs[0].alignment = RIGHT
+        run(merged.paragraphs[0], total[0], bold=True, size=size)
+        row.cells[-1].paragraphs[0].alignment = RIGHT
+        run(row.cells[-1].paragraphs[0], total[1], bold=True, size=size)
+    set_widths(table, widths)
+    return table
+
+
+def heading(document, text, size=10, space_before=8):
+    return para(document, text, size=size, bold=True, space_before=space_before, space_after=3)
+
+
+def title(document, *lines):
+    para(document, lines[0], size=12, bold=True, align=CENTER, space_before=8)
+    for line in lines[1:]:
+        para(document, line, size=10, bold=True, align=CENTER)
+    para(document, "", space_after=4)
+
+
+def info(document, rows, label_cm=3.6):
+    for label, value in rows:
+        labelled(document, label, value, label_cm, size=9.5)
+
+
+def signature(container, intro, role, who, align_cm=9.5):
+    """Place, date, position, room to sign, name and NIP: the Indonesian signature block."""
+    lines = [(intro, False), (f"{{{{ {role} }}}}", False), ("", False), ("", False), ("", False),
+             (f"{{{{ {who}.nama }}}}", True), (f"NIP {{{{ {who}.nip | nip }}}}", False)]
+    for text, bold in lines:
+        paragraph = container.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(align_cm)
+        if text:
+            result = run(paragraph, text, bold=bold, size=10)
+            result.underline = bold
+
+
+def case_info(document):
+    info(document, [
+        ("Unit kerja", "{{ unit }}"),
+        ("Tahun anggaran", "{{ data.tahun_anggaran }}"),
+        ("Dasar", "Nota Dinas {{ memo.dari }} Nomor {{ memo.nomor }} tanggal {{ memo.tanggal | tanggal }} "
+                  "hal {{ memo.hal }}"),
+        ("Nomor agenda / kasus", "{{ nomor_agenda }} / {{ kasus }}"),
+        ("Data diterima", "{{ data_diterima | waktu }} ({{ data_berkas }})"),
+    ])
+
+
+def footer_note(document):
+    para(document, "", space_before=6)
+    run(document.paragraphs[-1], "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }}",
+        size=6.5, italic=True)
+
+
+def daftar_data():
+    """Step 5: Daftar PPK, Panitia Pengadaan, Paket Lelang dan Pagu Anggaran (A4 landscape)."""
+    document = new_document(297, 210, (15, 15, 15, 20))
+    letterhead(document)
+    title(document, "DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN",
+          "{{ unit | upper }}")
+    case_info(document)
+    heading(document, "A. Pejabat Pembuat Komitmen (PPK)")
+    loop_table(document, ["No.", "Nama", "NIP", "Jabatan", "Nomor SK", "E-mail", "Telepon"],
+               ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.nip | nip }}", "{{ r.jabatan or '-' }}",
+                "{{ r.no_sk or '-' }}", "{{ r.email or '-' }}", "{{ r.telepon or '-' }}"],
+               (1.0, 5.2, 3.6, 5.0, 4.4, 4.8, 2.8), "r in data.ppk", align=[CENTER] + [None] * 6)
+    heading(document, "B. Panitia Pengadaan")
+    loop_table(document, ["No.", "Nama", "NIP", "Peran", "Nomor Sertifikat", "E-mail", "Telepon"],
+               ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.nip | nip }}", "{{ (r.peran or '-') | capitalize }}",
+                "{{ r.no_sertifikat or '-' }}", "{{ r.email or '-' }}", "{{ r.telepon or '-' }}"],
+               (1.0, 5.2, 3.6, 2.6, 4.4, 7.2, 2.8), "r in data.panitia", align=[CENTER] + [None] * 6)
+    heading(document, "C. Paket Lelang dan Pagu Anggaran")
+    loop_table(document, ["No.", "Nama Paket", "Metode", "Sumber Dana", "PPK", "Pagu Anggaran"],
+               ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.metode or '-' }}", "{{ r.sumber_dana or '-' }}",
+                "{{ r.ppk_nama }}", "{{ r.pagu | rupiah }}"],
+               (1.0, 9.8, 4.0, 2.8, 5.2, 4.0), "r in data.paket",
+               align=[CENTER, None, None, None, None, RIGHT],
+               total=("Jumlah", "{{ data.jumlah.pagu_total | rupiah }}"))
+    para(document, "Terbilang: {{ data.jumlah.pagu_total | terbilang }}", size=9, space_before=3).runs[0].italic = True
+    para(document, "")
+    signature(document, "{{ kota }}, {{ tanggal | tanggal }}", "kasubbid.jabatan + ','", "kasubbid", 17.5)
+    footer_note(document)
+    return document
+
+
+def check_list(title_text, basis_label):
+    """Steps 6 and 7: every record, every check, its result, and the conclusion."""
+    document = new_document(210, 297, (15, 15, 15, 20))
+    letterhead(document)
+    title(document, title_text, "{{ unit | upper }}")
+    case_info(document)
+    info(document, [(basis_label, "{{ dasar }}")])
+    info(document, [("Ringkasan", "{{ ringkasan }}")])
+    para(document, "", space_after=3)
+    loop_table(document, ["No.", "Data", "Pemeriksaan", "Hasil", "Keterangan"],
+               ["{{ loop.index }}", "{{ c.record }}", "{{ c.name }}", "{{ c.hasil }}", "{{ c.message or '-' }}"],
+               (1.0, 5.6, 3.4, 2.0, 5.5), "c in pemeriksaan", align=[CENTER, None, None, CENTER, None])
+    conclusion = para(document, "", size=10, space_before=8)
+    run(conclusion, "Kesimpulan: ", bold=True, size=10)
+    run(conclusion, "{{ kesimpulan }}", size=10)
+    para(document, "")
+    signature(document, "{{ kota }}, {{ tanggal | tanggal }}", "kasubbid.jabatan + ','", "kasubbid", 9.5)
+    footer_note(document)
+    return document
+
+
+def daftar_verifikasi():
+    return check_list("DAFTAR VERIFIKASI DATA PEMANFAATAN SPSE", "Dasar verifikasi")
+
+
+def daftar_otentifikasi():
+    return check_list("DAFTAR OTENTIFIKASI DATA PEMANFAATAN SPSE", "Dasar otentikasi")
+
+
+def laporan_kesiapan():
+    """Step 8: the draft readiness report with totals, Rupiah and terbilang."""
+    document = new_document(210, 297, (20, 20, 20, 25))
+    document.styles["Normal"].font.size = Pt(10.5)
+    para(document, "DRAFT", size=14, bold=True, align=RIGHT)
+    letterhead(document)
+    title(document, "LAPORAN KESIAPAN PEMANFAATAN", "SISTEM PENGADAAN SECARA ELEKTRONIK (SPSE)",
+          "{{ unit | upper }}", "TAHUN ANGGARAN {{ data.tahun_anggaran }}")
+    heading(document, "I. Dasar")
+    for text in ("1.\t{{ sop_code }} tentang {{ sop_title }}.",
+                 "2.\tNota Dinas {{ memo.dari }} Nomor {{ memo.nomor }} tanggal {{ memo.tanggal | tanggal }} "
+                 "hal {{ memo.hal }}, tercatat dengan nomor agenda {{ nomor_agenda }}."):
+        item = para(document, text, size=10.5, space_after=2)
+        item.paragraph_format.left_indent = Cm(0.8)
+        item.paragraph_format.first_line_indent = Cm(-0.6)
+    heading(document, "II. Data yang Diterima")
+    summary = document.add_table(rows=4, cols=2, style="Table Grid")
+    cell_margins(summary, 0.12)
+    rows = [("Pejabat Pembuat Komitmen (PPK)", "{{ data.jumlah.ppk }} orang"),
+            ("Anggota panitia pengadaan", "{{ data.jumlah.panitia }} orang"),
+            ("Paket lelang", "{{ data.jumlah.paket }} paket"),
+            ("Jumlah pagu anggaran", "{{ data.jumlah.pagu_total | rupiah }}")]
+    for row, (label, value) in zip(summary.rows, rows):
+        run(row.cells[0].paragraphs[0], label, size=10)
+        row.cells[1].paragraphs[0].alignment = RIGHT
+        run(row.cells[1].paragraphs[0], value, size=10, bold=True)
+    set_widths(summary, (9.0, 7.0))
+    para(document, "Terbilang: {{ data.jumlah.pagu_total | terbilang }}.", size=10, space_before=3)
+    para(document, "Rekapitulasi paket menurut metode pengadaan:", size=10, space_before=6, space_after=3)
+    loop_table(document, ["Metode Pengadaan", "Jumlah Paket", "Pagu Anggaran"],
+               ["{{ m.metode | capitalize }}", "{{ m.jumlah }}", "{{ m.pagu | rupiah }}"],
+               (7.0, 3.0, 6.0), "m in data.per_metode", size=9.5, align=[None, CENTER, RIGHT],
+               total=("Jumlah", "{{ data.jumlah.pagu_total | rupiah }}"))
+    heading(document, "III. Hasil Verifikasi")
+    para(document, "{{ verifikasi }}", size=10.5)
+    heading(document, "IV. Hasil Otentikasi")
+    para(document, "{{ otentikasi }}", size=10.5)
+    heading(document, "V. Kesimpulan")
+    para(document, "Berdasarkan hasil verifikasi dan otentikasi di atas, {{ unit }} dinyatakan siap "
+         "memanfaatkan SPSE untuk Tahun Anggaran {{ data.tahun_anggaran }} dengan {{ data.jumlah.ppk }} "
+         "akun PPK, {{ data.jumlah.panitia }} akun panitia pengadaan, dan {{ data.jumlah.paket }} paket "
+         "dengan jumlah pagu {{ data.jumlah.pagu_total | rupiah }} ({{ data.jumlah.pagu_total | terbilang }}).",
+         size=10.5).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    para(document, "")
+    signature(document, "{{ kota }}, {{ tanggal | tanggal }}", "kasubbid.jabatan + ','", "kasubbid", 9.0)
+    footer_note(document)
+    return document
+
+
+def nota_dinas():
+    """Steps 9-10: the reply Nota Dinas, marked KONSEP and unnumbered until approved."""
+    document = new_document(210, 297, (20, 20, 20, 25))
+    document.styles["Normal"].font.size = Pt(11)
+    para(document, "{{ tanda_konsep }}", size=16, bold=True, align=RIGHT)
+    letterhead(document)
+    heading_para = para(document, "NOTA DINAS", size=12, bold=True, align=CENTER, space_before=8, space_after=8)
+    heading_para.runs[0].underline = True
+    for label, value in (("Yth.", "{{ kepada }}"), ("Dari", "{{ kapus.jabatan }}"),
+                         ("Tembusan", "{{ tembusan }}"), ("Tanggal", "{{ tanggal_surat }}"),
+                         ("Nomor", "{{ nomor_surat }}"), ("Sifat", "{{ sifat }}"),
+                         ("Lampiran", "{{ lampiran }}"), ("Hal", "{{ hal }}")):
+        labelled(document, label, value, 2.4, size=11)
+    rule = para(document, "", space_after=6)
+    bottom_rule(rule)
+    document.add_paragraph("{%p for isi in paragraf %}")
+    body = para(document, "{{ isi }}", size=11, space_after=6)
+    body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    body.paragraph_format.first_line_indent = Cm(1.0)
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{%p for butir in daftar %}")
+    item = para(document, "{{ loop.index }}.\t{{ butir }}", size=11, space_after=2)
+    item.paragraph_format.left_indent = Cm(1.6)
+    item.paragraph_format.first_line_indent = Cm(-0.6)
+    document.add_paragraph("{%p endfor %}")
+    closing = para(document, "{{ penutup }}", size=11, space_before=6)
+    closing.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    closing.paragraph_format.first_line_indent = Cm(1.0)
+    para(document, "")
+    signature(document, "", "kapus.jabatan + ','", "kapus", 8.5)
+    footer_note(document)
+    return document
+
+
+TEMPLATES = {
+    "lembar_disposisi.docx": lembar_disposisi,
+    "daftar_data.docx": daftar_data,
+    "daftar_verifikasi.docx": daftar_verifikasi,
+    "daftar_otentifikasi.docx": daftar_otentifikasi,
+    "laporan_kesiapan.docx": laporan_kesiapan,
+    "nota_dinas.docx": nota_dinas,
+}
 
 
 def main():

@@ -5,9 +5,11 @@ module, as Pelican chooses readers by extension; here content decides,
 because staff name files however they like.
 """
 
+import re
+
 from ..errors import InputRefused
 from ..models import Parsed
-from . import docx_memo, yaml_doc
+from . import csv_table, docx_memo, yaml_doc
 from .safety import check_size
 
 SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
@@ -33,10 +35,6 @@ def _read_scan(path, fmt):
     return Parsed(kind="pindaian", fmt=fmt)
 
 
-def _read_csv(path, limits):
-    return Parsed(kind="registrasi", fmt="csv")
-
-
 def _refuse_ole(path, limits):
     raise InputRefused(
         "Berkas ini berformat Word lama (.doc). Buka di Word, simpan sebagai "
@@ -54,13 +52,31 @@ def _refuse_binary(path, limits):
 READERS = {
     "docx": docx_memo.read,
     "yaml": yaml_doc.read,
-    "csv": _read_csv,
+    "csv": csv_table.read,
     "pdf": lambda path, limits: _read_scan(path, "pdf"),
     "jpg": lambda path, limits: _read_scan(path, "jpg"),
     "png": lambda path, limits: _read_scan(path, "png"),
     "ole": _refuse_ole,
     "binary": _refuse_binary,
 }
+
+
+_KIND_LINE = re.compile(rb"^jenis\s*:\s*['\"]?(nota_dinas|registrasi|tindakan)", re.MULTILINE)
+ORDER = {"nota_dinas": 0, "registrasi": 1, "tindakan": 2}
+
+
+def priority(path):
+    """Memos before registration data before actions, so a batch dropped at once
+    meets its cases in SOP order. Only for ordering: ``read`` decides the kind."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return 1
+    if head.startswith(b"PK\x03\x04"):
+        return 0
+    found = _KIND_LINE.search(head)
+    return ORDER[found.group(1).decode()] if found else 1
 
 
 def read(path, limits, name=None):

@@ -1,0 +1,89 @@
+"""Turn registration fields (from YAML or CSV) into one clean document.
+
+Only what makes the file unreadable as registration data is refused here
+(no rujukan, sections that are not lists, amounts that cannot be read with
+certainty); everything else is kept and judged by ``rules.verify``.
+"""
+
+import re
+
+from .errors import InputRefused
+from .fields import normalise_nip, parse_amount
+from .rules import SECTION_NAMES, normalise_phone
+
+SECTIONS = ("ppk", "panitia", "paket")
+
+
+def _clean(value):
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _record(section, index, raw, problems):
+    if not isinstance(raw, dict):
+        problems.append(f"{SECTION_NAMES[section]} ke-{index} bukan daftar isian (kunci: nilai).")
+        return None
+    record = {str(k): (v if k == "_baris" else _clean(v)) for k, v in raw.items()}
+    if section == "paket" and "nama_paket" in record and not record.get("nama"):
+        record["nama"] = record.pop("nama_paket")
+    for key in ("nip", "ppk_nip"):
+        if record.get(key):
+            try:
+                record[key] = normalise_nip(record[key])
+            except ValueError:
+                pass  # kept as written; rules.verify reports it
+    if record.get("telepon"):
+        record["telepon"] = normalise_phone(record["telepon"]) or record["telepon"]
+    if section == "paket" and record.get("pagu") is not None:
+        where = f"baris {raw['_baris']}" if "_baris" in raw else f"paket ke-{index}"
+        try:
+            record["pagu"] = parse_amount(raw["pagu"])
+        except ValueError as exc:
+            problems.append(f"Pagu pada {where}: {exc}")
+    return record
+
+
+def budget_year(memo_hal, now):
+    """The budget year a memo asks about (``Tahun Anggaran 2027`` in its Hal), else next year."""
+    found = re.search(r"(?:Tahun Anggaran|TA\.?)\s*(\d{4})", memo_hal or "", re.IGNORECASE)
+    return int(found.group(1)) if found else now.year + 1
+
+
+def _tahun(fields):
+    value = fields.get("tahun_anggaran")
+    if value is None:
+        return None
+    if not str(value).strip().isdigit() or len(str(value).strip()) != 4:
+        raise InputRefused(f"Tahun anggaran \u201c{value}\u201d harus empat angka, misalnya 2027.",
+                           kind="registrasi")
+    return int(value)
+
+
+def normalise(fields):
+    """A registration dict: rujukan, unit, tahun_anggaran, ppk, panitia, paket."""
+    problems = []
+    if not _clean(fields.get("rujukan")):
+        problems.append("Kolom \u201crujukan\u201d (nomor Nota Dinas atau nomor kasus) belum diisi.")
+    registration = {"rujukan": _clean(fields.get("rujukan")), "unit": _clean(fields.get("unit"))}
+    for section in SECTIONS:
+        raw = fields.get(section) or []
+        if not isinstance(raw, list):
+            problems.append(f"Bagian \u201c{section}\u201d harus berupa daftar (setiap butir diawali \u201c- \u201d).")
+            raw = []
+        records = [_record(section, i, item, problems) for i, item in enumerate(raw, start=1)]
+        registration[section] = [r for r in records if r is not None]
+    if not any(registration[s] for s in SECTIONS) and not problems:
+        problems.append("Berkas registrasi tidak berisi data PPK, panitia maupun paket.")
+    if problems:
+        raise InputRefused(problems, kind="registrasi")
+    registration["tahun_anggaran"] = _tahun(fields)
+    return registration
+
+
+def totals(registration):
+    """The counts and pagu total shown in ``status`` and the documents."""
+    pagu = sum(p["pagu"] for p in registration["paket"] if isinstance(p.get("pagu"), int))
+    return {"ppk": len(registration["ppk"]), "panitia": len(registration["panitia"]),
+            "paket": len(registration["paket"]), "pagu_total": pagu}
