@@ -15,6 +15,7 @@ from .archive import build_folder, relative, slug
 from .case import DONE, HELD, current_row, find_case, pending, step_row
 from .errors import InputRefused
 from .fields import parse_date
+from .render import tanggal
 from .validate import check
 
 ACTIONS = ("disposisi_kapus", "disposisi_kabid", "otentikasi", "periksa", "setujui", "tolak", "kirim")
@@ -101,7 +102,7 @@ def _misfit(session, case, langkah):
     step = config.step(langkah)
     row = step_row(session, case["id"], langkah)
     if row["status"] == DONE:
-        return (f"langkah {step.number} ({step.activity}) sudah dicatat pada {row['selesai'][:10]} "
+        return (f"langkah {step.number} ({step.activity}) sudah dicatat pada {tanggal(row['selesai'])} "
                 f"oleh {row['oleh']}; tindakan yang sama tidak dicatat dua kali.")
     if langkah == "otentikasi" and authenticate.configured(config):
         if not (current_key == "otentikasi" and case["status"] == HELD):

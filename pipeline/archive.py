@@ -147,7 +147,7 @@ def verify(root, rows):
     """
     problems = []
     for row in rows:
-        label = row.get("nomor_agenda") or row.get("nomor_surat")
+        label = row.get("nomor_agenda") or row.get("nomor_surat") or row.get("folder")
         for name, rel in sorted(row["berkas"].items()):
             path = Path(root) / rel
             if not path.is_file():

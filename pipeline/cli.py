@@ -298,11 +298,11 @@ def verify(obj):
     """Periksa setiap berkas arsip terhadap sidik SHA-256 di register."""
     config = obj.config
     with obj.register() as register:
-        rows = register.agenda()
+        rows = register.agenda() + register.inputs() + register.documents()
     problems = verify_archive(config.root, rows)
     for problem in problems:
         err.print(f"[red]{problem}[/red]")
     if problems:
         raise PipelineError(f"{len(problems)} masalah ditemukan pada arsip; lihat daftar di atas.")
     files = sum(len(row["berkas"]) for row in rows)
-    out.print(f"Arsip utuh: {files} berkas dari {len(rows)} surat cocok dengan register.")
+    out.print(f"Arsip utuh: {files} berkas dari {len(rows)} catatan register cocok dengan isinya.")

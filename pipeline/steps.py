@@ -6,6 +6,8 @@ False when the step must wait for an input or is held by findings.
 
 from . import authenticate, documents, rules
 from .actions import action_when
+from .archive import build_folder, copy_atomic, relative, remove_tree, slug
+from .render import render
 from .case import (DONE, WAITING, apply_input, check_rows, complete, context, current_registration,
                    current_row, hold, pending, reset_to_data, step_row, summary)
 from .registration import budget_year, totals
@@ -252,10 +254,65 @@ def reject(session, case, step, action):
         register.update("cases", {"id": kasus}, status="tertahan")
 
 
+def setujui(session, case, step, row):
+    """Step 10: on approval, number the Nota Dinas in the agenda keluar and file it."""
+    found = pending(session.register, case["id"], "tindakan", "setujui")
+    if not found:
+        return False
+    action, register, config, kasus = found[0], session.register, session.config, case["id"]
+    when = action_when(action["data"], config) or session.now()
+    data = current_registration(register, kasus)
+    with register.transaction():
+        tahun = when.year
+        nomor_urut = register.next_number("keluar", tahun)
+        nomor = config.numbering["surat_keluar"].format(nomor=nomor_urut, tahun=tahun)
+        ctx = dict(documents.ready_memo(context(session, case, data)), tanda_konsep="",
+                   nomor_surat=nomor, tanggal_surat=tanggal(when.date()))
+        folder, digests = build_folder(
+            config.archive / str(tahun) / "surat-keluar", f"{nomor_urut:04d}_{slug(case['unit'])}", {},
+            {"nota-dinas.docx": lambda path: render(config.template("nota_dinas"), ctx, path)},
+            {"kasus": kasus, "nomor_surat": nomor, "tanggal_surat": when.date().isoformat(),
+             "kepada": ctx["kepada"], "hal": ctx["hal"], "disetujui_oleh": action["data"].get("oleh")})
+        try:
+            copy_atomic(folder / "nota-dinas.docx", config.outbox / kasus / f"{kasus}_10_nota-dinas.docx")
+            rel = relative(folder, config.root)
+            register.insert("agenda", buku="keluar", tahun=tahun, nomor_urut=nomor_urut, nomor_surat=nomor,
+                            tanggal_surat=when.date().isoformat(), kepada=ctx["kepada"], hal=ctx["hal"],
+                            sifat=ctx["sifat"], lampiran=ctx["lampiran"], tembusan=ctx["tembusan"],
+                            kasus=kasus, folder=rel, berkas={n: f"{rel}/{n}" for n in digests},
+                            sha256=digests)
+            apply_input(session, action, when)
+            complete(session, kasus, row, when, action["data"].get("oleh") or step.actor,
+                     [f"{rel}/nota-dinas.docx"], catatan=f"Nomor {nomor}")
+        except BaseException:
+            remove_tree(folder)
+            raise
+    return True
+
+
+def kirim(session, case, step, row):
+    """Step 11: staff confirm the letter was sent; the agenda keluar records the date."""
+    found = pending(session.register, case["id"], "tindakan", "kirim")
+    if not found:
+        return False
+    action, register = found[0], session.register
+    when = action_when(action["data"], session.config) or session.now()
+    with register.transaction():
+        register.update("agenda", {"buku": "keluar", "kasus": case["id"]},
+                        dikirim=when.isoformat(timespec="seconds"),
+                        keterangan=note_of(action["data"]))
+        apply_input(session, action, when)
+        complete(session, case["id"], row, when, action["data"].get("oleh") or step.actor, [],
+                 catatan=note_of(action["data"]))
+    return True
+
+
 HANDLERS = {
     "input_data": input_data,
     "verifikasi": verifikasi,
     "otentikasi": otentikasi,
     "laporan_kesiapan": laporan_kesiapan,
     "periksa": periksa,
+    "setujui": setujui,
+    "kirim": kirim,
 }

@@ -279,7 +279,7 @@ def test_register_csv_needs_book(ws, cli, tmp_path):
 def test_verify_detects_a_changed_archive_file(ws, cli):
     tab_memo(ws.inbox / "nota.docx")
     cli("run")
-    assert "Arsip utuh: 3 berkas dari 1 surat" in cli("verify").output
+    assert "Arsip utuh: 3 berkas dari 1 catatan register" in cli("verify").output
     [meta] = ws.archive.glob("*/surat-masuk/*/metadata.json")
     meta.chmod(0o644)
     meta.write_text("{}")
