@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, config as config_module, exports, sop, watch as watch_module, workspace
@@ -31,7 +32,13 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _STYLE = {"diterima": "green", "ditolak": "red", "duplikat": "yellow", "menunggu": "cyan",
-          "diabaikan": "dim", "selesai": "green", "berjalan": "cyan"}
+          "diabaikan": "dim", "selesai": "green", "berjalan": "cyan", "tertahan": "red"}
+
+
+def _styled(word):
+    """A status word in its colour (plain when it has none)."""
+    style = _STYLE.get(word)
+    return f"[{style}]{escape(word)}[/{style}]" if style else escape(word)
 
 
 class Context:
@@ -59,7 +66,7 @@ class PipelineGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PipelineError as exc:
-            err.print(f"[red]Galat:[/red] {exc}")
+            err.print(f"[red]Galat:[/red] {escape(str(exc))}")
             sys.exit(1)
 
 
@@ -80,7 +87,7 @@ def init(directory):
     """Buat ruang kerja baru: config.yaml, folder, dan templat bawaan."""
     created = workspace.init(directory)
     config_module.load(directory / "config.yaml")
-    out.print(f"Ruang kerja siap di {directory.resolve()} ({len(created)} berkas/folder dibuat).")
+    out.print(f"Ruang kerja siap di {escape(str(directory.resolve()))} ({len(created)} berkas/folder dibuat).")
     out.print("Langkah berikutnya: sesuaikan config.yaml (nama pejabat, NIP), lalu jalankan "
               f"\u201cpipeline --config {directory / 'config.yaml'} watch\u201d.")
 
@@ -101,7 +108,7 @@ def _start(config, register, clock):
     recovered, notes = recover(config, register, settle, clock)
     notes += advance_open_cases(config, register, clock)
     for note in notes:
-        err.print(f"[yellow]Perhatian:[/yellow] {note}")
+        err.print(f"[yellow]Perhatian:[/yellow] {escape(note)}")
     return recovered
 
 
@@ -113,18 +120,17 @@ def _report(outcomes, config):
     for column in ("Berkas", "Hasil", "Kasus", "Keterangan"):
         table.add_column(column, overflow="fold")
     for outcome in outcomes:
-        style = _STYLE.get(outcome.hasil, "")
-        table.add_row(outcome.name, f"[{style}]{outcome.hasil}[/{style}]", outcome.kasus or "-",
-                      " ".join(outcome.alasan) or outcome.detail)
+        table.add_row(escape(outcome.name), _styled(outcome.hasil), outcome.kasus or "-",
+                      escape(" ".join(outcome.alasan) or outcome.detail))
     out.print(table)
     counts = {}
     for outcome in outcomes:
         counts[outcome.hasil] = counts.get(outcome.hasil, 0) + 1
     out.print(", ".join(f"{n} {hasil}" for hasil, n in counts.items()) + ".")
     if counts.get("diterima"):
-        out.print(f"Lembar Disposisi siap dicetak di {config.outbox}.")
+        out.print(f"Lembar Disposisi siap dicetak di {escape(str(config.outbox))}.")
     if counts.get("ditolak"):
-        out.print(f"Alasan penolakan ada di {config.rejected_dir} (berkas *.alasan.txt).")
+        out.print(f"Alasan penolakan ada di {escape(str(config.rejected_dir))} (berkas *.alasan.txt).")
 
 
 @main.command()
@@ -144,10 +150,10 @@ def watch(obj, polling):
         if recovered:
             _report(recovered, config)
         mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
-        out.print(f"Memantau {config.inbox} ({mode}). Tekan Ctrl+C untuk berhenti.")
+        out.print(f"Memantau {escape(str(config.inbox))} ({mode}). Tekan Ctrl+C untuk berhenti.")
         try:
             watch_module.serve(config, register, lambda o: _report(o, config),
-                               lambda m: err.print(f"[yellow]{m}[/yellow]"), stop, clock)
+                               lambda m: err.print(f"[yellow]{escape(m)}[/yellow]"), stop, clock)
         except KeyboardInterrupt:
             pass
     out.print("Pemantauan dihentikan.")
@@ -185,12 +191,11 @@ def _describe(config, register, case, now):
 
 
 def _print_case(item, detail):
-    style = _STYLE.get(item["status"], "")
-    out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {item['unit']} \u00b7 surat {item['rujukan']} "
-              f"\u00b7 [{style}]{item['status']}[/{style}]")
-    out.print(f"  {item['menunggu']}")
+    out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
+              f"{escape(item['rujukan'])} \u00b7 {_styled(item['status'])}")
+    out.print(f"  {escape(item['menunggu'])}")
     for problem in item["masalah"]:
-        out.print(f"  [red]\u2022[/red] {problem}")
+        out.print(f"  [red]\u2022[/red] {escape(problem)}")
     if not detail:
         return
     table = Table(show_header=True)
@@ -199,9 +204,9 @@ def _print_case(item, detail):
     for step in item["langkah"]:
         minutes = "-" if step["menit"] is None else f"{step['menit']:g}"
         late = step["menit"] is not None and step["menit"] > step["target_menit"] > 0
-        table.add_row(str(step["no"]), step["nama"], step["peran"], step["status"],
+        table.add_row(str(step["no"]), escape(step["nama"]), escape(step["peran"]), step["status"],
                       f"[red]{minutes}[/red]" if late else minutes, str(step["target_menit"]),
-                      "\n".join(step["dokumen"]))
+                      escape("\n".join(step["dokumen"])))
     out.print(table)
 
 
@@ -226,7 +231,7 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
         outcomes = actions_module.submit(config, register, fields, clock, settle)
         case = register.cases(outcomes[0].kasus or rujukan)
         described = _describe(config, register, case[-1], clock()) if case else None
-    out.print(f"Tindakan {langkah} dicatat untuk kasus {outcomes[0].kasus or rujukan} "
+    out.print(f"Tindakan {langkah} dicatat untuk kasus {escape(outcomes[0].kasus or rujukan)} "
               f"({outcomes[0].hasil}).")
     if described:
         _print_case(described, detail=False)
@@ -254,10 +259,10 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
         return
     if csv_path:
         exports.write_csv(csv_path, buku, books[buku])
-        out.print(f"Buku agenda {buku} disimpan di {csv_path}.")
+        out.print(f"Buku agenda {buku} disimpan di {escape(str(csv_path))}.")
     if xlsx_path:
         exports.write_xlsx(xlsx_path, books)
-        out.print(f"Buku agenda disimpan di {xlsx_path}.")
+        out.print(f"Buku agenda disimpan di {escape(str(xlsx_path))}.")
     if csv_path or xlsx_path:
         return
     for name, rows in books.items():
@@ -265,7 +270,7 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
         for column in exports.COLUMNS[name]:
             table.add_column(column, overflow="fold")
         for values in exports.book_rows(name, rows):
-            table.add_row(*(str(v) for v in values))
+            table.add_row(*(escape(str(v)) for v in values))
         out.print(table)
 
 
@@ -285,10 +290,9 @@ def journal(obj, as_json):
     for column in ("Diterima", "Berkas", "Hasil", "Jenis", "Kasus", "Alasan"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        style = _STYLE.get(row["hasil"], "")
-        table.add_row(row["diterima"][:16].replace("T", " "), row["berkas"],
-                      f"[{style}]{row['hasil']}[/{style}]", row["jenis"], row["kasus"] or "-",
-                      " ".join(row["alasan"]))
+        table.add_row(row["diterima"][:16].replace("T", " "), escape(row["berkas"]),
+                      _styled(row["hasil"]), row["jenis"], row["kasus"] or "-",
+                      escape(" ".join(row["alasan"])))
     out.print(table)
 
 
@@ -301,7 +305,7 @@ def verify(obj):
         rows = register.agenda() + register.inputs() + register.documents()
     problems = verify_archive(config.root, rows)
     for problem in problems:
-        err.print(f"[red]{problem}[/red]")
+        err.print(f"[red]{escape(problem)}[/red]")
     if problems:
         raise PipelineError(f"{len(problems)} masalah ditemukan pada arsip; lihat daftar di atas.")
     files = sum(len(row["berkas"]) for row in rows)

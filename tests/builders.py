@@ -111,3 +111,71 @@ def docx_text(path):
                     seen.append(cell._tc)
                     lines.extend(p.text for p in cell.paragraphs)
     return "\n".join(lines)
+
+
+MEMO_NOMOR = HEADER["Nomor"]
+
+
+def registration(**overrides):
+    """Registration data like a unit's ULP sends (sound unless a test spoils it)."""
+    data = {
+        "jenis": "registrasi",
+        "rujukan": MEMO_NOMOR,
+        "unit": "Badan Penelitian dan Pengembangan",
+        "tahun_anggaran": 2027,
+        "ppk": [{"nama": "Dr. Hendra Gunawan, M.Si.", "nip": "19710605 199803 1 004",
+                 "jabatan": "Kepala Bagian Keuangan", "email": "hendra.gunawan@kemendagri.go.id",
+                 "telepon": "0811-9876-543", "no_sk": "050/21/SK/LITBANG/2026"}],
+        "panitia": [
+            {"nama": "Rina Marlina, S.T.", "nip": "198003142006042002", "peran": "ketua",
+             "no_sertifikat": "L4.0001.2222.2024", "email": "rina.m@kemendagri.go.id"},
+            {"nama": "Teguh Prasetyo, S.Kom.", "nip": "198711202011011005", "peran": "sekretaris",
+             "no_sertifikat": "L4.0002.3333.2024", "email": "teguh.p@kemendagri.go.id"},
+            {"nama": "Maria Goretti Sitanggang", "nip": "198209092009122003", "peran": "anggota",
+             "no_sertifikat": "L4.0003.4444.2024", "email": "maria.gs@kemendagri.go.id"},
+        ],
+        "paket": [
+            {"nama": "Pengadaan Server dan Penyimpanan Data Penelitian", "pagu": "Rp2.300.000.000,00",
+             "sumber_dana": "APBN", "metode": "pelelangan umum", "ppk_nip": "197106051998031004"},
+            {"nama": "Pemeliharaan Jaringan Intranet", "pagu": 95000000, "sumber_dana": "APBN",
+             "metode": "pengadaan langsung", "ppk_nip": "197106051998031004"},
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def registration_yaml(path, data=None):
+    path.write_text(yaml.safe_dump(data or registration(), allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+CSV_COLUMNS = ["jenis", "rujukan", "nama", "nip", "jabatan", "peran", "email", "telepon", "no_sk",
+               "no_sertifikat", "nama_paket", "pagu", "sumber_dana", "metode", "ppk_nip"]
+
+
+def registration_csv(path, data=None, encoding="utf-8-sig", sep=";", newline="\r\n"):
+    """The registration as Excel saves it: one row per person or package."""
+    data = data or registration()
+    rows = []
+    for section in ("ppk", "panitia", "paket"):
+        for record in data[section]:
+            row = {"jenis": section, "rujukan": data["rujukan"], **record}
+            if section == "paket":
+                row["nama_paket"] = row.pop("nama")
+            rows.append(row)
+
+    def cell(value):
+        text = "" if value is None else str(value)
+        return f'"{text}"' if sep in text or '"' in text else text
+
+    lines = [sep.join(CSV_COLUMNS)] + [sep.join(cell(r.get(c)) for c in CSV_COLUMNS) for r in rows]
+    path.write_bytes((newline.join(lines) + newline).encode(encoding))
+    return path
+
+
+def action(path, langkah, rujukan=MEMO_NOMOR, **fields):
+    data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **fields}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path

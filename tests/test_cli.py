@@ -356,3 +356,14 @@ def test_shared_samples_in_a_new_workspace(tmp_path):
     for entry in entries.values():
         sheet = ws.root / entry["berkas"]["lembar-disposisi.docx"]
         assert f"Nomor agenda\t:\t{entry['nomor_agenda']}" in docx_text(sheet)
+
+
+def test_brackets_in_data_do_not_break_the_console(ws, cli):
+    tab_memo(ws.inbox / "m.docx", {**HEADER, "Hal": "[/] [bold]Permohonan[/bold] [SEGERA]"})
+    result = cli("run")
+    assert result.exit_code == 0 and "1 diterima." in result.output
+    result = cli("status", HEADER["Nomor"])
+    assert result.exit_code == 0
+    listing = cli("register")
+    assert "[SEGERA]" in listing.output.replace("\n", "").replace("│", "").replace(" ", "") or \
+        "SEGERA" in listing.output

@@ -1,0 +1,289 @@
+"""Whole SOP cases through the command line: files dropped in the inbox, as staff work."""
+
+import json
+
+import pytest
+from builders import (MEMO_NOMOR, action, docx_text, registration, registration_csv, registration_yaml,
+                      tab_memo)
+
+from conftest import make_workspace
+
+
+def jsonl(result):
+    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
+
+
+def status(cli):
+    [item] = jsonl(cli("status", "--json"))
+    return item
+
+
+def step_status(cli):
+    return {s["no"]: s["status"] for s in status(cli)["langkah"]}
+
+
+def outbox_text(ws, pattern):
+    [path] = sorted(ws.outbox.glob(f"*/{pattern}"))
+    return docx_text(path)
+
+
+def to_authentication(ws, cli, data=None):
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus", kepada="Kepala Bidang Telematika",
+           catatan="Proses lebih lanjut")
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid", kepada="Kepala Subbidang Aplikasi",
+           catatan="Koordinasikan dengan ULP")
+    registration_yaml(ws.inbox / "registrasi.yaml", data)
+    result = cli("run")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
+    to_authentication(ws, cli)
+    item = status(cli)
+    assert item["langkah_sekarang"] == 7 and item["status"] == "berjalan"
+    assert item["data"] == {"ppk": 1, "panitia": 3, "paket": 2, "pagu_total": 2_395_000_000}
+    assert item["masalah"] == []
+    action(ws.inbox / "otentikasi.yaml", "otentikasi", oleh="Dewi Lestari, S.T., M.Kom.",
+           catatan="Dicocokkan dengan SIMPEG")
+    cli("run")
+    assert status(cli)["langkah_sekarang"] == 9
+
+    sheet = outbox_text(ws, "*_04_lembar-disposisi_v2.docx")
+    assert "☒ Proses lebih lanjut" in sheet and "☐ Arsip" in sheet
+    assert "Kapusdatinkomtel (" in sheet and "kepada Kepala Bidang Telematika; Proses lebih lanjut" in sheet
+
+    data = outbox_text(ws, "*_05_daftar-ppk-panitia-paket-pagu.docx")
+    for expected in ("DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN",
+                     "Dr. Hendra Gunawan, M.Si.", "19710605 199803 1 004", "+628119876543",
+                     "Rp2.300.000.000,00", "Rp95.000.000,00", "Rp2.395.000.000,00",
+                     "Terbilang: dua miliar tiga ratus sembilan puluh lima juta rupiah", "NIP 19810715 200501 2 003"):
+        assert expected in data, expected
+
+    verification = outbox_text(ws, "*_06_daftar-verifikasi.docx")
+    assert "Kesimpulan: Data MEMENUHI SYARAT." in verification
+    assert "29 pemeriksaan: 29 sesuai, 0 tidak sesuai, 0 peringatan." in verification
+
+    authentication = outbox_text(ws, "*_07_daftar-otentifikasi.docx")
+    assert "Otentikasi oleh Dewi Lestari, S.T., M.Kom." in authentication
+    assert "Dicocokkan dengan SIMPEG" in authentication
+
+    report = outbox_text(ws, "*_08_draft-laporan-kesiapan.docx")
+    assert report.startswith("DRAFT")
+    assert "Rp2.395.000.000,00 (dua miliar tiga ratus sembilan puluh lima juta rupiah)" in report
+
+    konsep = outbox_text(ws, "*_09_konsep-nota-dinas.docx")
+    assert konsep.startswith("KONSEP")
+    assert "Yth.\t:\tKetua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan" in konsep
+    assert "Nomor\t:\t027/\u2002\u2002\u2002\u2002\u2002\u2002/Pusdatinkomtel/" in konsep
+    assert "Hal\t:\tHasil Fasilitasi Pemanfaatan SPSE" in konsep
+    assert f"Menindaklanjuti Nota Dinas Saudara Nomor {MEMO_NOMOR} tanggal 7 Oktober 2026" in konsep
+    assert "Dr. Ir. Suryo Wibowo, M.T." in konsep
+
+
+def test_approval_numbers_the_letter_and_sending_closes_the_case(ws, cli):
+    to_authentication(ws, cli)
+    for name, langkah in (("o.yaml", "otentikasi"), ("p.yaml", "periksa")):
+        action(ws.inbox / name, langkah)
+        cli("run")
+    result = cli("act", MEMO_NOMOR, "setujui", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.")
+    assert result.exit_code == 0, result.output
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    assert letter["nomor_urut"] == 1 and letter["nomor_surat"].startswith("027/1/Pusdatinkomtel/")
+    assert letter["kepada"] == "Ketua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan"
+    final = docx_text(ws.root / letter["berkas"]["nota-dinas.docx"])
+    assert not final.startswith("KONSEP") and f"Nomor\t:\t{letter['nomor_surat']}" in final
+    cli("act", letter["kasus"], "kirim", "--catatan", "Dikirim melalui kurir")
+    assert status(cli)["status"] == "selesai"
+    assert jsonl(cli("register", "--json", "--buku", "keluar"))[0]["dikirim"]
+    assert "Arsip utuh" in cli("verify").output
+
+
+@pytest.mark.parametrize("order", ["data-first", "actions-reversed", "separate-runs-data-before-memo"])
+def test_inputs_in_any_order(ws, cli, order):
+    if order == "separate-runs-data-before-memo":
+        registration_csv(ws.inbox / "registrasi.csv")
+        result = cli("run")
+        assert "menunggu" in result.output
+        [row] = jsonl(cli("journal", "--json"))
+        assert row["hasil"] == "menunggu" and row["kasus"] == ""
+        assert "setelah Nota Dinas dengan nomor" in row["alasan"][0]
+        tab_memo(ws.inbox / "nota.docx")
+        cli("run")
+        action(ws.inbox / "b.yaml", "disposisi_kabid")
+        action(ws.inbox / "a.yaml", "disposisi_kapus")
+    else:
+        registration_yaml(ws.inbox / "0-registrasi.yaml")
+        names = ("1-kabid.yaml", "2-kapus.yaml") if order == "actions-reversed" else ("1-kapus.yaml", "2-kabid.yaml")
+        action(ws.inbox / names[0], "disposisi_kabid" if order == "actions-reversed" else "disposisi_kapus")
+        action(ws.inbox / names[1], "disposisi_kapus" if order == "actions-reversed" else "disposisi_kabid")
+        tab_memo(ws.inbox / "z-nota.docx")
+    cli("run")
+    assert status(cli)["langkah_sekarang"] == 7
+    assert {r["hasil"] for r in jsonl(cli("journal", "--json"))} == {"diterima"}
+
+
+def test_authentication_action_before_the_data_is_kept(ws, cli):
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    action(ws.inbox / "otentikasi.yaml", "otentikasi", oleh="Dewi Lestari")
+    cli("run")
+    assert status(cli)["langkah_sekarang"] == 4
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(ws.inbox / "registrasi.yaml")
+    cli("run")
+    assert status(cli)["langkah_sekarang"] == 9
+
+
+@pytest.mark.parametrize("first, second, reason", [
+    ([], ("periksa", {}), "kasus belum sampai langkah 9 (Memeriksa draft laporan). Menunggu Kapusdatinkomtel"),
+    ([("disposisi_kabid", {})], ("disposisi_kabid", {"oleh": "Ahmad Fauzi"}),
+     "tindakan disposisi_kabid sudah diterima dan sedang menunggu diterapkan."),
+    ([], ("tolak", {"catatan": "x"}), "tindakan tolak hanya dapat dilakukan pada langkah pemeriksaan"),
+])
+def test_actions_that_do_not_fit_are_refused_with_what_the_case_waits_for(ws, cli, first, second, reason):
+    tab_memo(ws.inbox / "nota.docx")
+    for n, (langkah, extra) in enumerate(first):
+        action(ws.inbox / f"a{n}.yaml", langkah, **extra)
+    cli("run")
+    action(ws.inbox / "salah.yaml", second[0], **second[1])
+    cli("run")
+    text = (ws.rejected_dir / "salah.yaml.alasan.txt").read_text(encoding="utf-8")
+    assert reason in text, text
+
+
+def test_second_disposition_after_it_was_applied_is_refused(ws, cli):
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "a.yaml", "disposisi_kapus")
+    cli("run")
+    result = cli("act", MEMO_NOMOR, "disposisi_kapus")
+    assert result.exit_code == 1
+    assert "langkah 3 (Menelaah dan mendisposisikan kepada Kepala Bidang) sudah dicatat pada" in result.output
+    assert "Menunggu Kabid" in result.output
+
+
+def test_action_for_unknown_case_refused(ws, cli):
+    action(ws.inbox / "a.yaml", "disposisi_kapus", rujukan="999/TIDAK-ADA/2026")
+    cli("run")
+    text = (ws.rejected_dir / "a.yaml.alasan.txt").read_text(encoding="utf-8")
+    assert "Kasus dengan rujukan “999/TIDAK-ADA/2026” tidak ditemukan." in text
+
+
+def test_unknown_action_step_refused(ws, cli):
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "a.yaml", "terbang")
+    cli("run")
+    text = (ws.rejected_dir / "a.yaml.alasan.txt").read_text(encoding="utf-8")
+    assert "Kolom “langkah” pada berkas tindakan harus salah satu dari: disposisi_kapus" in text
+
+
+def test_errors_hold_the_case_and_a_return_memo_lists_the_corrections(ws, cli):
+    data = registration()
+    data["panitia"][0]["nip"] = "198003142006042000"
+    data["ppk"][0]["email"] = "hendra@"
+    to_authentication(ws, cli, data)
+    item = status(cli)
+    assert item["status"] == "tertahan" and item["langkah_sekarang"] == 6
+    assert "Tertahan pada langkah 6" in item["menunggu"]
+    expected = ["PPK 1 (NIP 19710605 199803 1 004, Dr. Hendra Gunawan, M.Si.): alamat e-mail “hendra@” tidak sah",
+                "Panitia 1 (NIP 19800314 200604 2 000, Rina Marlina, S.T.): nomor urut pada NIP tidak boleh 000"]
+    assert item["masalah"] == expected
+    verification = outbox_text(ws, "*_06_daftar-verifikasi.docx")
+    assert "Data BELUM MEMENUHI SYARAT; 2 hal harus diperbaiki" in verification
+    konsep = outbox_text(ws, "*_06_konsep-nota-dinas.docx")
+    assert "Hal\t:\tPengembalian Data Registrasi Pemanfaatan SPSE" in konsep
+    assert "\n".join(f"{n}.\t{text}" for n, text in enumerate(expected, start=1)) in konsep
+
+    registration_csv(ws.inbox / "perbaikan.csv")
+    cli("run")
+    item = status(cli)
+    assert item["status"] == "berjalan" and item["langkah_sekarang"] == 7 and item["masalah"] == []
+    assert outbox_text(ws, "*_06_daftar-verifikasi_v2.docx").count("Data MEMENUHI SYARAT.") == 1
+
+
+def test_newer_registration_supersedes_and_documents_are_regenerated(ws, cli):
+    to_authentication(ws, cli)
+    data = registration()
+    data["paket"] = data["paket"][:1]
+    registration_yaml(ws.inbox / "registrasi-baru.yaml", data)
+    cli("run")
+    item = status(cli)
+    assert item["langkah_sekarang"] == 7
+    assert item["data"]["paket"] == 1 and item["data"]["pagu_total"] == 2_300_000_000
+    assert "Rp2.300.000.000,00" in outbox_text(ws, "*_05_daftar-ppk-panitia-paket-pagu_v2.docx")
+    assert (ws.outbox / item["kasus"] / f"{item['kasus']}_05_daftar-ppk-panitia-paket-pagu.docx").exists()
+    kept = [r for r in jsonl(cli("journal", "--json")) if r["jenis"] == "registrasi"]
+    assert [r["alasan"] for r in kept] == [["Digantikan oleh data registrasi yang lebih baru."], []]
+    assert "Arsip utuh" in cli("verify").output
+
+
+def test_tolak_at_review_sends_the_case_back_to_step_5(ws, cli):
+    to_authentication(ws, cli)
+    cli("act", MEMO_NOMOR, "otentikasi")
+    result = cli("act", MEMO_NOMOR, "tolak", "--oleh", "Ahmad Fauzi",
+                 "--catatan", "Pagu paket server belum sesuai DIPA")
+    assert result.exit_code == 0, result.output
+    item = status(cli)
+    assert item["langkah_sekarang"] == 5 and item["status"] == "tertahan"
+    konsep = outbox_text(ws, "*_09_konsep-nota-dinas_v2.docx")
+    assert "1.\tPagu paket server belum sesuai DIPA" in konsep
+    registration_yaml(ws.inbox / "perbaikan.yaml", registration(tahun_anggaran=2027, unit="Balitbang"))
+    cli("run")
+    assert status(cli)["langkah_sekarang"] == 7
+
+
+def reference_workspace(tmp_path, employees, budget):
+    (tmp_path / "pegawai.csv").write_text(employees, encoding="utf-8")
+    (tmp_path / "dipa.csv").write_text(budget, encoding="utf-8")
+    ws = make_workspace(tmp_path / "ws", **{
+        "  employees:   #": f"  employees: {tmp_path / 'pegawai.csv'}  #",
+        "  budget:      #": f"  budget: {tmp_path / 'dipa.csv'}  #"})
+    return ws
+
+
+EMPLOYEES = ("nip;nama;unit\n197106051998031004;HENDRA GUNAWAN;Balitbang\n"
+             "198003142006042002;Rina Marlina;Balitbang\n198711202011011005;Teguh Prasetyo;Balitbang\n"
+             "198209092009122003;Maria Goretti Sitanggang;Balitbang\n")
+
+
+def run_ref(ws, *args):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+
+def test_authentication_against_reference_data(tmp_path):
+    ws = reference_workspace(tmp_path, EMPLOYEES,
+                             "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;Rp3.000.000.000\n")
+    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    tab_memo(ws.inbox / "nota.docx")
+    cli("run")
+    refused = cli("act", MEMO_NOMOR, "otentikasi")
+    assert refused.exit_code == 1 and "otentikasi dilakukan otomatis terhadap data acuan" in refused.output
+    (ws.inbox / "nota.docx").unlink(missing_ok=True)
+    to_authentication(ws, cli)
+    item = status(cli)
+    assert item["langkah_sekarang"] == 9, item["menunggu"]
+    text = outbox_text(ws, "*_07_daftar-otentifikasi.docx")
+    assert "data induk pegawai (pegawai.csv) dan alokasi anggaran DIPA (dipa.csv)" in text
+    assert "Rp2.395.000.000,00 dari alokasi Rp3.000.000.000,00 (dipa.csv)" in text
+
+
+def test_authentication_failure_holds_and_can_be_overridden(tmp_path):
+    employees = EMPLOYEES.replace("Rina Marlina", "Rina Marlinawati")
+    ws = reference_workspace(tmp_path, employees,
+                             "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;2000000000\n")
+    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    to_authentication(ws, cli)
+    item = status(cli)
+    assert item["status"] == "tertahan" and item["langkah_sekarang"] == 7
+    assert item["masalah"] == [
+        "Panitia 1 (NIP 19800314 200604 2 002, Rina Marlina, S.T.): nama di data induk pegawai adalah "
+        "“Rina Marlinawati”",
+        "Pagu seluruh paket: jumlah pagu Rp2.395.000.000,00 melebihi alokasi Rp2.000.000.000,00 (dipa.csv)"]
+    assert "Pengembalian Data Registrasi" in outbox_text(ws, "*_07_konsep-nota-dinas.docx")
+    result = cli("act", MEMO_NOMOR, "otentikasi", "--catatan", "Nama sesuai SK terbaru; revisi DIPA")
+    assert result.exit_code == 0, result.output
+    assert status(cli)["langkah_sekarang"] == 9
