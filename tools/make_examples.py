@@ -107,6 +107,64 @@ def main():
         "# Nota Dinas yang diterima dalam bentuk kertas; pindaiannya nota-dinas-keuda.pdf.\n"
         + yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False), encoding="utf-8")
     _scan_pdf(sidecar)
+    _registrations()
+
+
+BPSDM = "027/301/ULP-BPSDM/XI/2026"
+DUKCAPIL = "470/1123/ULP-DUKCAPIL/XI/2026"
+
+
+def _action(name, rujukan, langkah, **fields):
+    data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **fields}
+    (OUT / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _registrations():
+    """Dispositions and data for two memos: one sound (CSV from Excel), one with errors (YAML)."""
+    _action("tindakan-bpsdm-1-disposisi-kapus.yaml", BPSDM, "disposisi_kapus",
+            oleh="Dr. Ir. Suryo Wibowo, M.T.", kepada="Kepala Bidang Telematika", catatan="Proses lebih lanjut")
+    _action("tindakan-bpsdm-2-disposisi-kabid.yaml", BPSDM, "disposisi_kabid",
+            oleh="Ahmad Fauzi, S.Kom., M.M.", kepada="Kepala Subbidang Aplikasi",
+            catatan="Koordinasikan/konfirmasikan dengan ULP BPSDM")
+    _action("tindakan-bpsdm-3-otentikasi.yaml", BPSDM, "otentikasi", oleh="Dewi Lestari, S.T., M.Kom.",
+            catatan="Dicocokkan dengan data SIMPEG dan DIPA BPSDM 2027")
+    rows = [
+        "jenis;rujukan;nama;nip;jabatan;peran;email;telepon;no_sk;no_sertifikat;nama_paket;pagu;sumber_dana;metode;ppk_nip",
+        f"ppk;{BPSDM};Ir. Retno Wulandari, M.M.;19700515 199503 2 001;Kepala Bagian Umum;;retno.w@kemendagri.go.id;0812-1111-2222;800/12/SK/BPSDM/2026;;;;;;",
+        f"ppk;{BPSDM};Drs. Yohanes Situmorang;19680220 199303 1 002;Kepala Bagian Perencanaan;;yohanes.s@kemendagri.go.id;(021) 7940411;800/13/SK/BPSDM/2026;;;;;;",
+        f"panitia;{BPSDM};André Kurniawan, S.Kom.;198402112009011003;;ketua;andre.k@kemendagri.go.id;;;L4.1101.0001.2025;;;;;",
+        f"panitia;{BPSDM};Siti Nurhaliza, S.E.;198706302010122004;;sekretaris;siti.n@kemendagri.go.id;;;L4.1101.0002.2025;;;;;",
+        f"panitia;{BPSDM};Bagus Pratama, S.T.;199001152015031001;;anggota;bagus.p@kemendagri.go.id;;;L4.1101.0003.2025;;;;;",
+        f"paket;{BPSDM};;;;;;;;;Pembangunan Gedung Asrama Diklat;Rp12.500.000.000,00;APBN;pelelangan umum;197005151995032001",
+        f"paket;{BPSDM};;;;;;;;;Pengadaan Peralatan Laboratorium Komputer;1.750.000.000;APBN;pelelangan sederhana;196802201993031002",
+        f"paket;{BPSDM};;;;;;;;;Jasa Konsultansi Pengawasan Konstruksi;450000000;APBN;seleksi umum;197005151995032001",
+    ]
+    # Saved by Excel in an Indonesian locale: Windows-1252, semicolons, CRLF.
+    (OUT / "registrasi-bpsdm.csv").write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+    _action("tindakan-dukcapil-1-disposisi-kapus.yaml", DUKCAPIL, "disposisi_kapus",
+            kepada="Kepala Bidang Telematika", catatan="Proses lebih lanjut")
+    _action("tindakan-dukcapil-2-disposisi-kabid.yaml", DUKCAPIL, "disposisi_kabid",
+            kepada="Kepala Subbidang Aplikasi", catatan="Proses lebih lanjut")
+    data = {
+        "jenis": "registrasi", "rujukan": DUKCAPIL,
+        "unit": "Direktorat Jenderal Kependudukan dan Pencatatan Sipil", "tahun_anggaran": 2027,
+        "ppk": [{"nama": "Agus Salim Harahap, S.E., M.Ak.", "nip": "19780830 200212 1 003",
+                 "jabatan": "Kepala Bagian Keuangan", "email": "agus.harahap@kemendagri.go.id",
+                 "telepon": "0813-2222-3333", "no_sk": "470/88/SK/DUKCAPIL/2026"}],
+        "panitia": [
+            {"nama": "Lina Marpaung, S.Kom.", "nip": "198505052010122000", "peran": "ketua",
+             "no_sertifikat": "L4.2201.0001.2025", "email": "lina.m@kemendagri.go.id"},
+            {"nama": "Rudi Hartono, S.T.", "nip": "198811112014021002", "peran": "anggota",
+             "email": "rudi.h@kemendagri"},
+        ],
+        "paket": [{"nama": "Pengadaan Blangko KTP Elektronik", "pagu": "Rp 95.000.000.000",
+                   "sumber_dana": "APBN", "metode": "pelelangan umum", "ppk_nip": "197808302002121003"}],
+    }
+    (OUT / "registrasi-dukcapil.yaml").write_text(
+        "# Data registrasi dengan kesalahan, untuk melihat Daftar Verifikasi dan Konsep Nota Dinas\n"
+        "# pengembalian: NIP ketua bernomor urut 000, e-mail anggota tidak sah, panitia hanya 2 orang,\n"
+        "# dan anggota tanpa nomor sertifikat.\n"
+        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _scan_pdf(fields):
