@@ -111,10 +111,35 @@ def context(session, case, registration=None):
     return result
 
 
+_SEVERITY = {rules.PASS: 0, rules.WARNING: 1, rules.ERROR: 2}
+
+
 def check_rows(checks):
-    """Checks as table rows for the Daftar Verifikasi and Daftar Otentifikasi."""
-    return [{"record": c.record, "name": c.name, "hasil": RESULT_LABELS[c.result], "message": c.message}
-            for c in checks]
+    """One table row per record: every check with its result, the worst result, and why.
+
+    Grouping keeps the Daftar Verifikasi of a 2,000-person registration
+    readable (one row per person) and its size linear in the records.
+    """
+    grouped = {}
+    for check in checks:
+        grouped.setdefault(check.record, []).append(check)
+    rows = []
+    for record, found in grouped.items():
+        by_result = {}
+        for check in found:
+            names = by_result.setdefault(check.result, [])
+            if check.name not in names:
+                names.append(check.name)
+        worst = max(found, key=lambda c: _SEVERITY[c.result]).result
+        rows.append({
+            "record": record,
+            "name": "; ".join(f"{', '.join(names)}: {RESULT_LABELS[result].lower()}"
+                              for result, names in sorted(by_result.items(), key=lambda i: _SEVERITY[i[0]])),
+            "hasil": RESULT_LABELS[worst],
+            "message": "; ".join(c.message for c in found if c.message and c.result != rules.PASS)
+                       or "; ".join(c.message for c in found if c.message),
+        })
+    return rows
 
 
 def summary(checks):

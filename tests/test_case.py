@@ -191,6 +191,8 @@ def test_errors_hold_the_case_and_a_return_memo_lists_the_corrections(ws, cli):
     assert item["masalah"] == expected
     verification = outbox_text(ws, "*_06_daftar-verifikasi.docx")
     assert "Data BELUM MEMENUHI SYARAT; 2 hal harus diperbaiki" in verification
+    assert ("kelengkapan isian, NIP, telepon: sesuai; e-mail: tidak sesuai\nTidak sesuai\n"
+            "alamat e-mail “hendra@” tidak sah") in verification
     konsep = outbox_text(ws, "*_06_konsep-nota-dinas.docx")
     assert "Hal\t:\tPengembalian Data Registrasi Pemanfaatan SPSE" in konsep
     assert "\n".join(f"{n}.\t{text}" for n, text in enumerate(expected, start=1)) in konsep

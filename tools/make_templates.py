@@ -343,9 +343,9 @@ def check_list(title_text, basis_label):
     info(document, [(basis_label, "{{ dasar }}")])
     info(document, [("Ringkasan", "{{ ringkasan }}")])
     para(document, "", space_after=3)
-    loop_table(document, ["No.", "Data", "Pemeriksaan", "Hasil", "Keterangan"],
+    loop_table(document, ["No.", "Data", "Pemeriksaan dan hasilnya", "Hasil", "Keterangan"],
                ["{{ loop.index }}", "{{ c.record }}", "{{ c.name }}", "{{ c.hasil }}", "{{ c.message or '-' }}"],
-               (1.0, 5.6, 3.4, 2.0, 5.5), "c in pemeriksaan", align=[CENTER, None, None, CENTER, None])
+               (1.0, 5.0, 5.0, 1.9, 4.6), "c in pemeriksaan", align=[CENTER, None, None, CENTER, None])
     conclusion = para(document, "", size=10, space_before=8)
     run(conclusion, "Kesimpulan: ", bold=True, size=10)
     run(conclusion, "{{ kesimpulan }}", size=10)
