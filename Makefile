@@ -38,6 +38,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_case.py
 
 templates: $(STAMP)
 	$(BIN)/python tools/make_templates.py
