@@ -26,7 +26,7 @@ from .register import Register
 from .actions import check_action
 from .case import Session, current_registration, open_findings
 from .registration import totals
-from .run import advance_case, advance_open_cases, run_all, settle
+from .run import advance_open_cases, run_all, settle
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -256,15 +256,22 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
         for rows in books.values():
             for line in exports.json_lines(rows):
                 click.echo(line)
-        return
+    elif csv_path or xlsx_path:
+        _export(books, buku, csv_path, xlsx_path)
+    else:
+        _print_books(books)
+
+
+def _export(books, buku, csv_path, xlsx_path):
     if csv_path:
         exports.write_csv(csv_path, buku, books[buku])
         out.print(f"Buku agenda {buku} disimpan di {escape(str(csv_path))}.")
     if xlsx_path:
         exports.write_xlsx(xlsx_path, books)
         out.print(f"Buku agenda disimpan di {escape(str(xlsx_path))}.")
-    if csv_path or xlsx_path:
-        return
+
+
+def _print_books(books):
     for name, rows in books.items():
         table = Table(title=exports.TITLES[name])
         for column in exports.COLUMNS[name]:

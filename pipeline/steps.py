@@ -7,11 +7,10 @@ False when the step must wait for an input or is held by findings.
 from . import authenticate, documents, rules
 from .actions import action_when
 from .archive import build_folder, copy_atomic, relative, remove_tree, slug
-from .render import render
 from .case import (DONE, WAITING, apply_input, check_rows, complete, context, current_registration,
                    current_row, hold, pending, reset_to_data, step_row, summary)
 from .registration import budget_year, totals
-from .render import tanggal
+from .render import render, tanggal
 
 DISPOSITIONS = {"disposisi_kapus": "kapus", "disposisi_kabid": "kabid"}
 

@@ -1,6 +1,5 @@
 """The service, run as staff run it: ``pipeline watch`` in its own process."""
 
-import json
 import os
 import signal
 import subprocess
