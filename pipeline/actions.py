@@ -33,6 +33,10 @@ ACTION_SCHEMA = {
 }
 
 
+class _UTC:  # stands in for a config when only checking that ``waktu`` can be read
+    timezone = dt.timezone.utc
+
+
 def action_when(data, config):
     """The ``waktu`` of an action as an aware datetime, or None when not given."""
     value = data.get("waktu")
@@ -55,6 +59,11 @@ def _clean_action(fields):
     if errors:
         raise InputRefused([f"Kolom \u201c{path}\u201d pada berkas tindakan {_action_message(path, msg)}"
                             for path, msg in errors], kind="tindakan")
+    try:
+        action_when(document, _UTC)
+    except (ValueError, TypeError, OverflowError):
+        raise InputRefused(f"Kolom \u201cwaktu\u201d \u201c{document['waktu']}\u201d tidak dapat dibaca; "
+                           "tuliskan seperti 2026-11-25 09:30.", kind="tindakan") from None
     return document
 
 

@@ -99,17 +99,16 @@ def run(obj):
     config = obj.config
     with obj.register() as register, workspace.Lock(config):
         clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
-        outcomes = _start(config, register, clock) + run_all(config, register, clock)
+        _start(config, register, clock)
+        outcomes = run_all(config, register, clock)
     _report(outcomes, config)
 
 
 def _start(config, register, clock):
     """Recover from any crash and carry on open cases; report what needs attention."""
-    recovered, notes = recover(config, register, settle, clock)
-    notes += advance_open_cases(config, register, clock)
+    notes = recover(config, register) + advance_open_cases(config, register, clock)
     for note in notes:
         err.print(f"[yellow]Perhatian:[/yellow] {escape(note)}")
-    return recovered
 
 
 def _report(outcomes, config):
@@ -146,9 +145,7 @@ def watch(obj, polling):
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with obj.register() as register, workspace.Lock(config):
         clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
-        recovered = _start(config, register, clock)
-        if recovered:
-            _report(recovered, config)
+        _start(config, register, clock)
         mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
         out.print(f"Memantau {escape(str(config.inbox))} ({mode}). Tekan Ctrl+C untuk berhenti.")
         try:

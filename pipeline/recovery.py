@@ -3,29 +3,31 @@
 Run before the first pass of ``run`` and ``watch``, under the workspace
 lock. Temporary folders and half-copied files are removed (they are always
 rebuilt); an archive folder whose register row was never committed is
-removed only when the input it copied is still waiting in the work folder;
-claimed files are then settled again, which either finishes their move
-(the journal already has them) or processes them from the start.
+removed only when the input it copied is still waiting in the work folder.
+Claimed files are settled again by the next pass, which either finishes
+their move (the journal already has them) or processes them from the start.
 """
 
 from . import intake
 from .archive import read_metadata, remove_tree, temp_files, temp_folders
 
 
-def recover(config, register, settle, clock):
-    """Return Outcomes for the claimed files it settled, and notes for staff."""
-    notes = []
+def recover(config, register):
+    """Clean what an interrupted build left; return notes for staff.
+
+    Claimed files left in the work folder are settled by the next pass of
+    ``run_once``, which starts with them.
+    """
     for folder in temp_folders(config.archive):
         remove_tree(folder)
     for path in temp_files(config.outbox):
         path.unlink(missing_ok=True)
-    groups = intake.claimed(config.work_dir)
-    notes += _orphans(config, register, set(groups))
-    outcomes = []
-    for claim_id, inbounds in groups.items():
-        inbounds.sort(key=lambda i: intake.is_scan(i.path))
-        outcomes += settle(config, register, claim_id, inbounds, clock)
-    return outcomes, notes
+    claims = {name.split(intake.SEPARATOR, 1)[0] for name in _names(config.work_dir)}
+    return _orphans(config, register, claims)
+
+
+def _names(folder):
+    return [p.name for p in folder.iterdir()] if folder.exists() else []
 
 
 def _orphans(config, register, pending_claims):

@@ -25,16 +25,43 @@ def run_once(config, register, stability=None, clock=None):
     clock = clock or (lambda: dt.datetime.now(config.timezone))
     stability = stability or intake.Stability(0)
     outcomes = []
+    for claim_id, inbounds in intake.claimed(config.work_dir).items():
+        outcomes.extend(settle_safely(config, register, claim_id, inbounds, clock))
     for files in ready_units(config, stability, outcomes):
         claim_id = intake.new_claim()
-        try:
-            inbounds = [intake.claim(path, config.work_dir, claim_id) for path in files]
-        except OSError:
-            continue  # gone or still locked by the writer: the next pass retries
-        outcomes.extend(settle(config, register, claim_id, inbounds, clock))
+        inbounds = claim_all(config, files, claim_id)
+        if inbounds:
+            outcomes.extend(settle_safely(config, register, claim_id, inbounds, clock))
         for path in files:
             stability.forget(path)
     return outcomes
+
+
+def claim_all(config, files, claim_id):
+    """Claim a group whole or not at all (a file may vanish or still be locked)."""
+    claimed = []
+    try:
+        for path in files:
+            claimed.append(intake.claim(path, config.work_dir, claim_id))
+    except OSError:
+        for inbound in claimed:
+            intake.release(inbound, config.inbox)
+        return []
+    return claimed
+
+
+def settle_safely(config, register, claim_id, inbounds, clock):
+    """settle(), but a failure to move or record one group never stops the batch.
+
+    The group stays in the work folder with its claim; the next pass (or the
+    next start) settles it again from where the journal says it got.
+    """
+    inbounds = sorted(inbounds, key=lambda i: intake.is_scan(i.path))
+    try:
+        return settle(config, register, claim_id, inbounds, clock)
+    except PipelineError as exc:
+        return [Outcome(i.name, "menunggu", alasan=[f"{exc} Berkas akan dicoba lagi."], klaim=claim_id)
+                for i in inbounds]
 
 
 def ready_units(config, stability, outcomes):
@@ -119,7 +146,7 @@ def decide(config, register, claim_id, inbounds, now):
             f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier['diterima'])} "
             f"sebagai {earlier['berkas']} (kasus {earlier['kasus'] or '-'}). Berkas ini tidak diproses lagi."])
     try:
-        parsed = readers.read(primary.path, config.limits, primary.name)
+        parsed = read_input(config, primary)
         if parsed.kind == "nota_dinas":
             return file_memo(config, register, claim_id, inbounds, parsed, now)
         if parsed.kind in ("registrasi", "tindakan"):
@@ -127,6 +154,18 @@ def decide(config, register, claim_id, inbounds, now):
         raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
     except InputRefused as exc:
         return set_aside(config, register, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
+
+
+def read_input(config, inbound):
+    """Read one input; any parser failure on a hostile file becomes a refusal."""
+    try:
+        return readers.read(inbound.path, config.limits, inbound.name)
+    except InputRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - hostile input can break any parser; refuse, go on
+        raise InputRefused(
+            f"Berkas tidak dapat dibaca ({type(exc).__name__}). Buka berkas aslinya, simpan ulang, "
+            "lalu letakkan kembali di inbox.") from None
 
 
 def file_memo(config, register, claim_id, inbounds, parsed, now):

@@ -1,0 +1,151 @@
+"""Hostile input: mutated .docx zips, YAML and CSV never crash the pipeline.
+
+Every reader either returns a reading or refuses with a reason; through
+``run`` every file ends in the journal with an outcome.
+"""
+
+import io
+import json
+import zipfile
+
+import pytest
+from builders import registration, registration_csv, tab_memo
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from pipeline import readers
+from pipeline.actions import _clean_action
+from pipeline.cli import main
+from pipeline.errors import InputRefused
+from pipeline.registration import normalise
+from pipeline.validate import validate_memo
+
+from conftest import make_workspace
+
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def judge(path, limits):
+    """Read and validate as the pipeline does; only InputRefused may escape."""
+    try:
+        parsed = readers.read(path, limits)
+        if parsed.kind == "nota_dinas":
+            validate_memo(parsed.fields)
+        elif parsed.kind == "registrasi":
+            normalise(parsed.fields)
+        elif parsed.kind == "tindakan":
+            _clean_action(parsed.fields)
+    except InputRefused as exc:
+        assert exc.reasons and all(isinstance(r, str) and r for r in exc.reasons)
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    return make_workspace(tmp_path_factory.mktemp("fuzz") / "ws")
+
+
+@pytest.fixture(scope="module")
+def docx_bytes(tmp_path_factory):
+    return tab_memo(tmp_path_factory.mktemp("memo") / "m.docx").read_bytes()
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_docx_bytes(ws, docx_bytes, tmp_path_factory, data):
+    raw = bytearray(docx_bytes)
+    for _ in range(data.draw(st.integers(1, 8))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(len(raw) // 2, len(raw)))
+    path = tmp_path_factory.mktemp("d") / "m.docx"
+    path.write_bytes(bytes(raw[:cut]))
+    judge(path, ws.limits)
+
+
+@FUZZ
+@given(document_xml=st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+def test_docx_with_garbage_document_xml(ws, docx_bytes, tmp_path_factory, document_xml):
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, document_xml if item.filename == "word/document.xml" else source.read(item))
+    path = tmp_path_factory.mktemp("d") / "m.docx"
+    path.write_bytes(out.getvalue())
+    judge(path, ws.limits)
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+    | st.dates(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12)
+
+
+@FUZZ
+@given(jenis=st.sampled_from(["nota_dinas", "registrasi", "tindakan", "lain"]),
+       fields=st.dictionaries(st.sampled_from(["nomor", "tanggal", "dari", "hal", "sifat", "rujukan", "langkah",
+                                               "ppk", "panitia", "paket", "waktu", "tahun_anggaran", "kepada"]),
+                              yaml_values, max_size=8))
+def test_structured_yaml(ws, tmp_path_factory, jenis, fields):
+    import yaml
+    path = tmp_path_factory.mktemp("y") / "x.yaml"
+    path.write_text(yaml.safe_dump({"jenis": jenis, **fields}, allow_unicode=True), encoding="utf-8")
+    judge(path, ws.limits)
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_arbitrary_yaml_text(ws, tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("y") / "x.yaml"
+    path.write_text("jenis: tindakan\n" + text, encoding="utf-8")
+    judge(path, ws.limits)
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_csv(ws, tmp_path_factory, data):
+    raw = bytearray(registration_csv(tmp_path_factory.mktemp("c") / "r.csv").read_bytes())
+    for _ in range(data.draw(st.integers(1, 10))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    path = tmp_path_factory.mktemp("c") / "r.csv"
+    path.write_bytes(bytes(raw))
+    judge(path, ws.limits)
+
+
+@FUZZ
+@given(field=st.sampled_from(["nip", "pagu", "email", "telepon", "nama", "peran", "ppk_nip"]),
+       value=yaml_values)
+def test_registration_with_odd_values(ws, field, value):
+    from pipeline.rules import verify
+    data = registration()
+    for section in ("ppk", "panitia", "paket"):
+        data[section][0][field] = value
+    try:
+        verify(normalise(data), ws.rules)
+    except InputRefused:
+        pass
+
+
+def test_every_hostile_file_ends_in_the_journal(tmp_path, docx_bytes):
+    ws = make_workspace(tmp_path / "ws")
+    files = {
+        "kosong.docx": b"", "potong.docx": docx_bytes[: len(docx_bytes) // 2],
+        "bom.yaml": b"a: &a [1]\n" + b"".join(b"k%d: &k%d [*a, *a]\n" % (i, i) for i in range(60)),
+        "tag.yaml": b"jenis: tindakan\nx: !!python/object:os.system {}\n",
+        "biner.csv": bytes(range(256)), "teks.docx": b"PK\x03\x04 bukan zip",
+        "daftar.yaml": b"- 1\n- 2\n", "acak.pdf": b"%PDF-1.4 rusak", "nol.yaml": b"\x00\x00",
+        "waktu.yaml": b"jenis: tindakan\nrujukan: x\nlangkah: periksa\nwaktu: kemarin\n",
+    }
+    for name, content in files.items():
+        (ws.inbox / name).write_bytes(content)
+    (ws.inbox / "acak.yaml").write_bytes(b"jenis: nota_dinas\n")
+    result = CliRunner().invoke(main, ["--config", str(ws.path), "run"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    journal = [json.loads(line) for line in
+               CliRunner().invoke(main, ["--config", str(ws.path), "journal", "--json"]).output.splitlines()]
+    seen = {row["berkas"]: row for row in journal}
+    for name in [*files, "acak.yaml"]:
+        assert name in seen, name
+        assert seen[name]["hasil"] in ("ditolak", "diterima"), seen[name]
+        assert seen[name]["alasan"], name
+    assert [p.name for p in ws.inbox.iterdir() if p.is_file()] == []
