@@ -18,6 +18,10 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The long fault-injection run: SIGKILL at every passage of every boundary.
+test-slow: $(STAMP)
+	SPSE_SLOW=1 $(BIN)/python -m pytest -q tests/test_crash.py
+
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/pipeline init $(DEMO)

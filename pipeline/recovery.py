@@ -9,7 +9,7 @@ their move (the journal already has them) or processes them from the start.
 """
 
 from . import intake
-from .archive import read_metadata, remove_tree, temp_files, temp_folders
+from .archive import read_metadata, relative, remove_tree, temp_files, temp_folders
 
 
 def recover(config, register):
@@ -31,19 +31,24 @@ def _names(folder):
 
 
 def _orphans(config, register, pending_claims):
-    """Archive folders with no register row: undo those whose input is still pending."""
+    """Archive folders with no register row, left by a crash before their commit.
+
+    Copies of inputs (surat-masuk, masukan) are removed only when their input
+    is still waiting in the work folder, so it will be filed again. Documents
+    the pipeline renders (a case's dokumen/, surat-keluar) are always rebuilt
+    from the register, so an uncommitted one is simply removed.
+    """
     known = register.folders()
     notes = []
-    for folder in sorted(config.archive.glob("*/surat-*/*")):
-        rel = folder.relative_to(config.root).as_posix()
-        if rel in known or not folder.is_dir():
-            continue
-        meta = read_metadata(folder) or {}
-        if meta.get("klaim") in pending_claims:
-            remove_tree(folder)
-        else:
-            notes.append(
-                f"Folder arsip {rel} tidak tercatat di register. Folder ini tidak diubah; "
-                "periksa dengan \u201cpipeline verify\u201d."
-            )
+    for pattern, derived in (("*/surat-masuk/*", False), ("*/masukan/*", False),
+                             ("*/surat-masuk/*/dokumen/*", True), ("*/surat-keluar/*", True)):
+        for folder in sorted(config.archive.glob(pattern)):
+            rel = relative(folder, config.root)
+            if rel in known or not folder.is_dir():
+                continue
+            if derived or (read_metadata(folder) or {}).get("klaim") in pending_claims:
+                remove_tree(folder)
+            else:
+                notes.append(f"Folder arsip {rel} tidak tercatat di register. Folder ini tidak diubah; "
+                             "periksa dengan \u201cpipeline verify\u201d.")
     return notes
