@@ -60,8 +60,7 @@ def settle_safely(config, register, claim_id, inbounds, clock):
     try:
         return settle(config, register, claim_id, inbounds, clock)
     except PipelineError as exc:
-        return [Outcome(i.name, "menunggu", alasan=[f"{exc} Berkas akan dicoba lagi."], klaim=claim_id)
-                for i in inbounds]
+        return [Outcome(i.name, "menunggu", alasan=[f"{exc} Berkas akan dicoba lagi."]) for i in inbounds]
 
 
 def ready_units(config, stability, outcomes):

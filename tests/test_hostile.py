@@ -22,7 +22,7 @@ from pipeline.validate import validate_memo
 
 from conftest import make_workspace
 
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=int(__import__("os").environ.get("SPSE_FUZZ", "120")), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def judge(path, limits):

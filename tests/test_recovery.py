@@ -132,3 +132,43 @@ def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
     invoke(ws, "run")
     assert [e["nomor_urut"] for e in entries(ws)] == [1]
     assert [r["hasil"] for r in journal(ws)] == ["menunggu", "diterima"]
+
+
+def test_outbox_write_failure_keeps_input_and_files_once_later(ws, monkeypatch):
+    from pipeline.errors import ArchiveError
+    tab_memo(ws.inbox / "nota.docx")
+
+    def no_space(*args, **kwargs):
+        raise ArchiveError("Berkas tidak dapat disalin ke outbox: No space left on device.")
+
+    monkeypatch.setattr(run_module, "copy_atomic", no_space)
+    invoke(ws, "run")
+    assert (ws.inbox / "nota.docx").exists()
+    assert list(ws.archive.glob("*/surat-masuk/*")) == []
+    assert entries(ws) == []
+    monkeypatch.undo()
+    invoke(ws, "run")
+    assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_refused_folder_unwritable_does_not_stop_the_batch(ws, monkeypatch):
+    from pipeline import intake
+    from pipeline.errors import ArchiveError
+    (ws.inbox / "a-kosong.docx").write_bytes(b"")
+    tab_memo(ws.inbox / "b-nota.docx")
+    real = intake.set_aside
+
+    def unwritable(*args, **kwargs):
+        raise ArchiveError("Berkas tidak dapat dipindahkan ke inbox/ditolak: Permission denied.")
+
+    monkeypatch.setattr(intake, "set_aside", unwritable)
+    result = invoke(ws, "run")
+    assert "1 diterima, 1 menunggu." in result.output
+    assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert len(list(ws.work_dir.iterdir())) == 1
+    monkeypatch.setattr(intake, "set_aside", real)
+    invoke(ws, "run")
+    assert list(ws.work_dir.iterdir()) == []
+    assert (ws.rejected_dir / "a-kosong.docx").exists()
+    assert {r["berkas"]: r["hasil"] for r in journal(ws)} == {"a-kosong.docx": "ditolak", "b-nota.docx": "diterima"}

@@ -195,3 +195,52 @@ def test_stability_tracker():
         path.write_bytes(b"ab")
         assert not stability.ready(path, now=1.1)
         assert stability.ready(path, now=2.2)
+
+
+def test_stopped_observer_thread_is_restarted(fast_ws):
+    ws = fast_ws
+    notes = _Recorder()
+    config = ws
+    wake = threading.Event()
+    supervisor = watch_module.Supervisor(config, wake, notes)
+    supervisor.ensure()
+    first = supervisor.observer
+    first.stop()
+    first.join(timeout=5)
+    supervisor.ensure()
+    try:
+        assert supervisor.observer is not first and supervisor.observer.is_alive()
+        assert notes.lines == ["Pemantau folder inbox berhenti; dijalankan ulang."]
+    finally:
+        supervisor.close()
+
+
+def test_files_missed_by_events_are_found_by_the_rescan(fast_ws, monkeypatch):
+    ws = fast_ws
+    monkeypatch.setattr(watch_module.WakeHandler, "on_any_event", lambda self, event: None)
+    stop_event = threading.Event()
+    thread = _serve_in_thread(ws, stop_event, _Recorder(), _Recorder())
+    try:
+        time.sleep(0.3)
+        tab_memo(ws.inbox / "senyap.docx")
+        assert wait_for(lambda: filed(ws) == 1, timeout=10)
+    finally:
+        stop_event.set()
+        thread.join(timeout=10)
+
+
+def test_two_runs_at_once_process_each_file_once(fast_ws):
+    ws = fast_ws
+    for n in range(6):
+        tab_memo(ws.inbox / f"nota-{n}.docx", {**HEADER, "Nomor": f"{n}/2026"})
+    command = [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 1])
+    if codes == [0, 1]:
+        assert any("sedang diproses oleh proses pipeline lain" in err for _, err in results)
+    with Register(ws.register_path) as register:
+        assert [r["nomor_urut"] for r in register.agenda("masuk")] == list(range(1, 7))
+        assert len(register.journal()) == 6

@@ -7,6 +7,8 @@ into, so labels are matched on whole paragraph or cell text.
 """
 
 import re
+import zipfile
+import zlib
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -117,13 +119,24 @@ def read(path, limits):
     check_zip(path, limits)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError, SyntaxError) as exc:
+        fields = _header(document)
+    except _BROKEN as exc:
         raise InputRefused(
             "Berkas .docx tidak dapat dibuka sebagai dokumen Word "
             f"({type(exc).__name__}). Buka di Word, simpan ulang sebagai .docx, "
             "lalu letakkan kembali di inbox.",
             kind="nota_dinas",
         ) from None
+    return Parsed(kind="nota_dinas", fmt="docx", fields=fields)
+
+
+# What a damaged or forged .docx raises from zipfile, zlib, lxml and python-docx
+# (lxml's XMLSyntaxError is a SyntaxError).
+_BROKEN = (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError,
+           AttributeError, IndexError, OSError, SyntaxError, EOFError)
+
+
+def _header(document):
     fields = {}
     for name, value in _iter_pairs(document):
         if value and name not in fields:
@@ -132,4 +145,4 @@ def read(path, limits):
         found = _place_date(document)
         if found:
             fields["tanggal"] = found
-    return Parsed(kind="nota_dinas", fmt="docx", fields=fields)
+    return fields
