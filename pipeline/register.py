@@ -173,14 +173,28 @@ class Register:
 
     @contextmanager
     def transaction(self):
-        """One event, one transaction: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One event, one transaction: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK.
+
+        SQLite failures (a full disk, a locked file) become RegisterError, so
+        the caller keeps the input and retries later.
+        """
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise RegisterError(f"Register tidak dapat ditulis (disk penuh atau berkas terkunci?): {exc}.") from None
         try:
             yield self
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise RegisterError(f"Register tidak dapat ditulis (disk penuh atau berkas terkunci?): {exc}.") from None
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.db.execute("COMMIT")
+
+    def _rollback(self):
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
     # -- writes (call inside transaction()) -------------------------------
 
