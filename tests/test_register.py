@@ -1,7 +1,6 @@
-import sqlite3
-
 import pytest
 
+from pipeline.errors import RegisterError
 from pipeline.register import MIGRATIONS, Register
 
 
@@ -49,9 +48,17 @@ def test_rolled_back_number_is_given_again(register):
 def test_a_number_cannot_be_written_twice(register):
     with register.transaction():
         add(register, 2026)
-    with pytest.raises(sqlite3.IntegrityError), register.transaction():
+    with pytest.raises(RegisterError, match="UNIQUE constraint failed"), register.transaction():
         register.insert("agenda", buku="masuk", tahun=2026, nomor_urut=1, nomor_agenda="lain",
                         nomor_surat="y", tanggal_surat="2026-01-01", hal="h")
+
+
+def test_rollback_leaves_nothing_behind(register):
+    with pytest.raises(RegisterError), register.transaction():
+        add(register, 2026)
+        register.insert("agenda", buku="masuk", tahun=2026, nomor_urut=1, nomor_agenda="x",
+                        nomor_surat="y", tanggal_surat="2026-01-01", hal="h")
+    assert register.agenda() == []
 
 
 def test_json_columns_round_trip(register):
