@@ -19,6 +19,7 @@ from rich.table import Table
 
 from . import __version__, config as config_module, exports, sop, watch as watch_module, workspace
 from .archive import verify as verify_archive
+from .intake import untaken
 from . import actions as actions_module
 from .errors import InputRefused, PipelineError
 from .recovery import recover
@@ -283,8 +284,9 @@ def _print_books(books):
 @click.pass_obj
 def journal(obj, as_json):
     """Tampilkan setiap berkas yang pernah masuk dan apa yang terjadi padanya."""
+    config = obj.config
     with obj.register() as register:
-        rows = register.journal()
+        rows = register.journal() + untaken(config, config.timezone)
     keys = ("berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan", "lokasi")
     if as_json:
         for row in rows:

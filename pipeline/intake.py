@@ -6,6 +6,7 @@ folder, under a claim id the journal remembers, so a restart after a crash
 knows exactly how far each file got.
 """
 
+import datetime as dt
 import fnmatch
 import os
 import time
@@ -13,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import sha256_file
+from .archive import relative, sha256_file
 from .errors import ArchiveError
 from .models import Inbound
 from .readers import SCAN_SUFFIXES
@@ -149,3 +150,33 @@ def release(inbound, inbox):
     target = free_name(inbox, inbound.name)
     os.rename(inbound.path, target)
     return target
+
+
+def untaken(config, timezone):
+    """Journal-shaped rows for files lying in the inbox now: not yet taken, or ignored.
+
+    ``journal`` shows them so staff see every file they dropped, including a
+    scan waiting for its sidecar and the lock files the pipeline leaves alone.
+    """
+    rows = []
+    try:
+        entries = sorted(p for p in config.inbox.iterdir() if p.is_file())
+    except OSError:
+        return rows
+    for path in entries:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        seen = dt.datetime.fromtimestamp(info.st_mtime, timezone).isoformat(timespec="seconds")
+        if ignored(path.name):
+            hasil, reason = "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci "
+                                          "Office); tidak diproses.")
+        elif is_scan(path) and not any(path.with_suffix(s).exists() for s in (".yaml", ".yml")):
+            hasil, reason = "menunggu", f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."
+        else:
+            hasil, reason = "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan "
+                                         "\u201cpipeline watch\u201d berjalan.")
+        rows.append({"berkas": path.name, "sha256": "", "diterima": seen, "hasil": hasil, "jenis": "",
+                     "kasus": "", "alasan": [reason], "lokasi": relative(path, config.root)})
+    return rows

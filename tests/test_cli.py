@@ -123,7 +123,9 @@ def test_scan_without_sidecar_waits_in_inbox(ws, cli):
     assert "menunggu" in result.output
     assert "pindaian.yaml" in result.output
     assert (ws.inbox / "pindaian.pdf").exists()
-    assert jsonl(cli("journal", "--json")) == []
+    [row] = jsonl(cli("journal", "--json"))
+    assert (row["berkas"], row["hasil"], row["alasan"]) == (
+        "pindaian.pdf", "menunggu", ["Pindaian menunggu berkas YAML pendamping bernama pindaian.yaml."])
 
 
 def test_refused_file_kept_with_reason(ws, cli):
@@ -201,6 +203,9 @@ def test_lock_files_and_partials_ignored(ws, cli):
     result = cli("run")
     assert "Tidak ada berkas baru di inbox." in result.output
     assert all((ws.inbox / name).exists() for name in names)
+    rows = jsonl(cli("journal", "--json"))
+    assert sorted(r["berkas"] for r in rows) == sorted(names)
+    assert {r["hasil"] for r in rows} == {"diabaikan"}
 
 
 def test_template_placeholder_in_data_printed_as_written(ws, cli):
@@ -333,8 +338,9 @@ def test_edited_template_with_typo_keeps_input_waiting(ws, cli):
     result = cli("run")
     assert "menunggu" in result.output
     assert (ws.inbox / "nota.docx").exists()
-    [row] = jsonl(cli("journal", "--json"))
-    assert row["hasil"] == "menunggu" and "salah_ketik" in row["alasan"][0]
+    recorded, lying = jsonl(cli("journal", "--json"))
+    assert recorded["hasil"] == "menunggu" and "salah_ketik" in recorded["alasan"][0]
+    assert (lying["berkas"], lying["hasil"], lying["sha256"]) == ("nota.docx", "menunggu", "")
     assert jsonl(cli("register", "--json")) == []
     assert not list(ws.archive.glob("*/surat-masuk/*"))
 
