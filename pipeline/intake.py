@@ -51,12 +51,22 @@ def _mtime(path):
         return 0
 
 
+def _variants(suffixes):
+    return [v for s in suffixes for v in (s, s.upper())]
+
+
 def sidecar_scan(sidecar):
     """The scan that shares a YAML sidecar's stem, if staff dropped one."""
-    for entry in sidecar.parent.iterdir() if sidecar.parent.exists() else ():
-        if entry.stem == sidecar.stem and is_scan(entry) and entry.is_file():
-            return entry
+    for suffix in _variants(SCAN_SUFFIXES):
+        candidate = sidecar.with_suffix(suffix)
+        if candidate.is_file() and not ignored(candidate.name):
+            return candidate
     return None
+
+
+def has_sidecar(scan):
+    """True when the YAML that describes a scan lies beside it."""
+    return any(scan.with_suffix(s).is_file() for s in _variants((".yaml", ".yml")))
 
 
 @dataclass
@@ -122,11 +132,15 @@ def claimed(work_dir):
 
 
 def free_name(folder, name):
-    """``name`` in ``folder``, or ``name (2)``, ``name (3)``... when taken."""
+    """``name`` in ``folder``, or ``name (2)``, ``name (3)``... when a file has it.
+
+    A reason file alone does not take the name: it is what a crash between
+    writing the reason and moving the file leaves, and is overwritten.
+    """
     candidate = folder / name
     stem, suffix = Path(name).stem, Path(name).suffix
     counter = 2
-    while candidate.exists() or candidate.with_name(candidate.name + ".alasan.txt").exists():
+    while candidate.exists():
         candidate = folder / f"{stem} ({counter}){suffix}"
         counter += 1
     return candidate
@@ -172,7 +186,7 @@ def untaken(config, timezone):
         if ignored(path.name):
             hasil, reason = "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci "
                                           "Office); tidak diproses.")
-        elif is_scan(path) and not any(path.with_suffix(s).exists() for s in (".yaml", ".yml")):
+        elif is_scan(path) and not has_sidecar(path):
             hasil, reason = "menunggu", f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."
         else:
             hasil, reason = "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan "

@@ -19,7 +19,6 @@ from .render import render, waktu
 from .validate import memo_unit, validate_memo
 
 
-
 def run_once(config, register, stability=None, clock=None):
     """Process every ready file in the inbox once; return one Outcome per file."""
     clock = clock or (lambda: dt.datetime.now(config.timezone))
@@ -72,7 +71,7 @@ def ready_units(config, stability, outcomes):
         if not stability.ready(path):
             continue
         if intake.is_scan(path):
-            if not _has_sidecar(path):
+            if not intake.has_sidecar(path):
                 outcomes.append(Outcome(path.name, "menunggu", "pindaian", alasan=[
                     f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
             continue
@@ -80,10 +79,6 @@ def ready_units(config, stability, outcomes):
         if scan is not None and not stability.ready(scan):
             continue
         yield [path, scan] if scan else [path]
-
-
-def _has_sidecar(scan):
-    return any((scan.with_suffix(s)).exists() for s in (".yaml", ".yml", ".YAML", ".YML"))
 
 
 def settle(config, register, claim_id, inbounds, clock):
@@ -284,7 +279,9 @@ def hold(config, register, claim_id, inbounds, now, error):
 def finish(config, inbounds, rows):
     """Move each claimed file to where its journal row says it belongs."""
     outcomes = []
-    for inbound, row in zip(inbounds, rows):
+    by_name = {row["berkas"]: row for row in rows}
+    for inbound in inbounds:
+        row = by_name[inbound.name]
         if row["hasil"] == "diterima" or _archived(config, row["lokasi"]):
             inbound.path.unlink(missing_ok=True)
         elif row["lokasi"] == "inbox":

@@ -172,3 +172,12 @@ def test_refused_folder_unwritable_does_not_stop_the_batch(ws, monkeypatch):
     assert list(ws.work_dir.iterdir()) == []
     assert (ws.rejected_dir / "a-kosong.docx").exists()
     assert {r["berkas"]: r["hasil"] for r in journal(ws)} == {"a-kosong.docx": "ditolak", "b-nota.docx": "diterima"}
+
+
+def test_reason_file_left_by_a_crash_is_reused_not_doubled(ws):
+    ws.rejected_dir.mkdir(parents=True, exist_ok=True)
+    (ws.rejected_dir / "kosong.docx.alasan.txt").write_text("setengah")
+    (ws.inbox / "kosong.docx").write_bytes(b"")
+    invoke(ws, "run")
+    assert sorted(p.name for p in ws.rejected_dir.iterdir()) == ["kosong.docx", "kosong.docx.alasan.txt"]
+    assert "Berkas kosong" in (ws.rejected_dir / "kosong.docx.alasan.txt").read_text(encoding="utf-8")
