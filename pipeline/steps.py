@@ -7,7 +7,7 @@ False when the step must wait for an input or is held by findings.
 from . import authenticate, documents, rules
 from .actions import action_when
 from .archive import build_folder, copy_atomic, relative, remove_tree, slug
-from .case import (DONE, WAITING, apply_input, check_rows, complete, context, current_registration,
+from .case import (DONE, apply_input, check_rows, complete, context, current_registration,
                    current_row, hold, pending, reset_to_data, step_row, summary)
 from .registration import budget_year, totals
 from .render import render, tanggal
@@ -52,11 +52,9 @@ def _supersede(session, kasus):
     """A newer registration sends a case that passed step 5 back to step 5."""
     if not pending(session.register, kasus, "registrasi"):
         return
-    if step_row(session, kasus, "input_data")["status"] == WAITING:
-        return
-    if step_row(session, kasus, "setujui")["status"] == DONE:
-        return
     if step_row(session, kasus, "input_data")["status"] != DONE:
+        return  # step 5 has not run yet: it will take the newest data itself
+    if step_row(session, kasus, "setujui")["status"] == DONE:
         return
     with session.register.transaction():
         reset_to_data(session, kasus, "Data registrasi baru diterima; langkah 5 dan seterusnya diulang.")
