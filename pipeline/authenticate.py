@@ -104,3 +104,14 @@ def basis(config):
     if config.budget:
         parts.append(f"alokasi anggaran DIPA ({config.budget.name})")
     return " dan ".join(parts)
+
+
+def manual(registration, total, who):
+    """Checks recorded by the Kasubbid's own authentication, one per person and the pagu total."""
+    note = f"diotentikasi oleh {who}"
+    checks = [Check(section, label(section, index, record), "identitas dan jabatan", PASS, note)
+              for section in ("ppk", "panitia")
+              for index, record in enumerate(registration[section], start=1)]
+    checks.append(Check("paket", "Pagu seluruh paket", "pagu terhadap alokasi DIPA", PASS,
+                        f"{rupiah(total)}, {note}"))
+    return checks

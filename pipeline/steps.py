@@ -184,8 +184,9 @@ def otentikasi(session, case, step, row):
     oleh = action["data"].get("oleh") or config.officials["kasubbid"].nama
     basis = f"Otentikasi oleh {oleh} pada {tanggal(when.date())}" + (
         f": {action['data']['catatan']}" if action["data"].get("catatan") else "")
-    ctx = dict(context(session, case, data), pemeriksaan=[], ringkasan=basis, dasar=basis,
-               kesimpulan="Data TELAH DIOTENTIKASI oleh pejabat yang berwenang.")
+    checks = authenticate.manual(data["data"], totals(data["data"])["pagu_total"], oleh)
+    ctx = dict(context(session, case, data), pemeriksaan=check_rows(checks), ringkasan=summary(checks),
+               dasar=basis, kesimpulan="Data TELAH DIOTENTIKASI oleh pejabat yang berwenang.")
     memo = register.memo(kasus)
     with register.transaction():
         made = documents.publish(config, register, memo["folder"], kasus, step.number,

@@ -68,6 +68,9 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     authentication = outbox_text(ws, "*_07_daftar-otentifikasi.docx")
     assert "Otentikasi oleh Dewi Lestari, S.T., M.Kom." in authentication
     assert "Dicocokkan dengan SIMPEG" in authentication
+    assert "Panitia 3 (NIP 19820909 200912 2 003, Maria Goretti Sitanggang)\nidentitas dan jabatan: sesuai" \
+        in authentication
+    assert "Rp2.395.000.000,00, diotentikasi oleh Dewi Lestari, S.T., M.Kom." in authentication
 
     report = outbox_text(ws, "*_08_draft-laporan-kesiapan.docx")
     assert report.startswith("DRAFT")
