@@ -7,6 +7,7 @@ supervisor restarts an observer that died, for instance when a network
 share dropped and came back.
 """
 
+import datetime as dt
 import threading
 import time
 
@@ -15,7 +16,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .intake import Stability
-from .run import run_once
+from .run import advance_open_cases, run_once
 
 
 class WakeHandler(FileSystemEventHandler):
@@ -88,29 +89,53 @@ class Supervisor:
 def serve(config, register, report, notify, stop=None, clock=None):
     """Run until ``stop`` is set: supervise, wait for a hint or a rescan, process."""
     stop = stop or threading.Event()
+    clock = clock or (lambda: dt.datetime.now(config.timezone))
     wake = threading.Event()
     stability = Stability(config.watch.stable_seconds)
     supervisor = Supervisor(config, wake, notify)
     next_rescan = 0.0
     inbox_missing = False
+    stuck = set()
     try:
         while not stop.is_set():
             supervisor.ensure()
-            if not config.inbox.is_dir():
-                if not inbox_missing:
-                    notify(f"Folder inbox {config.inbox} tidak dapat diakses; menunggu hingga tersedia.")
-                inbox_missing = True
-            elif inbox_missing:
-                notify("Folder inbox tersedia kembali.")
-                inbox_missing = False
+            inbox_missing = _inbox_state(config, inbox_missing, notify)
             now = time.monotonic()
-            if wake.is_set() or now >= next_rescan or stability.settling():
+            rescan = now >= next_rescan
+            if wake.is_set() or rescan or stability.settling():
                 wake.clear()
-                next_rescan = now + config.watch.rescan_seconds
                 _pass(config, register, stability, report, notify, clock)
+            if rescan:
+                next_rescan = now + config.watch.rescan_seconds
+                stuck = _carry_on(config, register, clock, stuck, notify)
             wake.wait(_pause(config, stability))
     finally:
         supervisor.close()
+
+
+def _inbox_state(config, was_missing, notify):
+    """Say once when the inbox (a network share) disappears and once when it is back."""
+    missing = not config.inbox.is_dir()
+    if missing and not was_missing:
+        notify(f"Folder inbox {config.inbox} tidak dapat diakses; menunggu hingga tersedia.")
+    elif was_missing and not missing:
+        notify("Folder inbox tersedia kembali.")
+    return missing
+
+
+def _carry_on(config, register, clock, known, notify):
+    """On each rescan, retry cases a failure stopped (a template fixed since, say).
+
+    Each problem is told once, not at every rescan.
+    """
+    try:
+        problems = set(advance_open_cases(config, register, clock))
+    except Exception as exc:  # noqa: BLE001 - the service must outlive any one failure
+        notify(f"Kasus belum dapat dilanjutkan dan akan dicoba lagi: {exc}")
+        return known
+    for problem in sorted(problems - known):
+        notify(problem)
+    return problems
 
 
 def _pause(config, stability):

@@ -244,3 +244,34 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
     with Register(ws.register_path) as register:
         assert [r["nomor_urut"] for r in register.agenda("masuk")] == list(range(1, 7))
         assert len(register.journal()) == 6
+
+
+def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws):
+    import docx
+    from builders import action
+    ws = fast_ws
+    template = ws.templates_dir / "lembar_disposisi.docx"
+    good = template.read_bytes()
+    tab_memo(ws.inbox / "nota.docx")
+    subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"], check=True,
+                   capture_output=True)
+    broken = docx.Document(str(template))
+    broken.add_paragraph("{{ salah_ketik }}")
+    broken.save(str(template))
+    notes = _Recorder()
+    stop_event = threading.Event()
+    thread = _serve_in_thread(ws, stop_event, _Recorder(), notes)
+    try:
+        action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+        assert wait_for(lambda: any("salah_ketik" in n for n in notes.lines))
+        template.write_bytes(good)
+
+        def step():
+            with Register(ws.register_path) as register:
+                return next(r["no"] for r in register.steps("%d-0001" % time.localtime().tm_year)
+                            if r["status"] != "selesai")
+        assert wait_for(lambda: step() == 4, timeout=15)
+        assert sum("salah_ketik" in n for n in notes.lines) == 1
+    finally:
+        stop_event.set()
+        thread.join(timeout=10)
