@@ -29,7 +29,9 @@ from .case import Session, current_registration, open_findings
 from .registration import totals
 from .run import advance_open_cases, run_all, settle
 
-out = Console(highlight=False, soft_wrap=True)
+# Piped output (logs, make demo) gets room for the tables; a terminal uses its own width.
+_WIDTH = None if sys.stdout.isatty() else 120
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _STYLE = {"diterima": "green", "ditolak": "red", "duplikat": "yellow", "menunggu": "cyan",
