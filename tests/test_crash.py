@@ -120,7 +120,7 @@ def test_sigkill_at_random_moments(tmp_path):
     for _ in range(rounds):
         process = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, 0.9))
+        time.sleep(rng.uniform(0.1, 0.7))
         if process.poll() is not None:
             break
         process.kill()

@@ -84,9 +84,9 @@ def test_polling_mode(fast_ws):
 def test_second_process_is_told_the_workspace_is_busy(fast_ws):
     ws = fast_ws
     process = start(ws)
+    lock = ws.archive / ".pipeline.lock"
     try:
-        assert wait_for(lambda: ws.register_path.exists())
-        time.sleep(0.3)
+        assert wait_for(lambda: lock.exists() and lock.read_text().strip() == str(process.pid))
         second = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
                                 capture_output=True, text=True, timeout=30)
         assert second.returncode == 1
@@ -95,8 +95,9 @@ def test_second_process_is_told_the_workspace_is_busy(fast_ws):
         stop(process)
 
 
-def test_growing_file_not_taken_until_stable(fast_ws, tmp_path):
-    ws = fast_ws
+def test_growing_file_not_taken_until_stable(tmp_path):
+    # A pause between writes shorter than stable_seconds must never let the file be taken.
+    ws = make_workspace(tmp_path / "ws", **{**FAST, "stable_seconds: 0 ": "stable_seconds: 1.0 "})
     process = start(ws)
     try:
         assert wait_for(lambda: ws.register_path.exists())
