@@ -154,14 +154,8 @@ def keep(session, claim_id, inbounds, jenis, langkah, data, case, now):
         reason = ("Disimpan; akan diterapkan ketika kasusnya mencapai langkah tersebut."
                   if case else "Disimpan; akan diterapkan setelah Nota Dinas dengan nomor "
                   f"{data['rujukan']} tercatat.")
-        rows = []
-        for inbound in inbounds:
-            row = dict(berkas=inbound.name, sha256=inbound.sha256, ukuran=inbound.size, diterima=stamp,
-                       hasil="menunggu", jenis=jenis, kasus=kasus, alasan=[reason],
-                       lokasi=f"{rel}/asli_{inbound.name}", klaim=claim_id)
-            register.insert("journal", **row)
-            rows.append(row)
-    return rows
+        return [register.journal_add(claim_id, i, stamp, "menunggu", jenis, kasus, [reason],
+                                     f"{rel}/asli_{i.name}") for i in inbounds]
 
 
 def _jsonable(data):

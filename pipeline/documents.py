@@ -19,7 +19,6 @@ FILE_NAMES = {
     "daftar_otentifikasi": "daftar-otentifikasi",
     "laporan_kesiapan": "draft-laporan-kesiapan",
     "konsep_nota_dinas": "konsep-nota-dinas",
-    "nota_dinas": "nota-dinas",
 }
 TEMPLATES = {"konsep_nota_dinas": "nota_dinas"}
 # The "Dengan hormat harap" options printed on the Lembar Disposisi.

@@ -33,10 +33,6 @@ class InputRefused(PipelineError):
         super().__init__(" ".join(self.reasons))
 
 
-class InputNotReady(PipelineError):
-    """Raised when an input must wait (a scan whose YAML sidecar is missing)."""
-
-
 class RenderError(PipelineError):
     """Raised when a Word template cannot be filled."""
 
@@ -47,7 +43,3 @@ class ArchiveError(PipelineError):
 
 class RegisterError(PipelineError):
     """Raised when the SQLite register cannot be read or written."""
-
-
-class CaseError(PipelineError):
-    """Raised when a case or SOP step is unknown or not in the expected state."""

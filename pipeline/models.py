@@ -44,21 +44,6 @@ class Memo:
         return cls(**{k: (v if v is not None else "") for k, v in fields.items() if k in names})
 
 
-@dataclass(frozen=True)
-class AgendaEntry:
-    """One row of the agenda surat masuk, as committed."""
-
-    tahun: int
-    nomor_urut: int
-    nomor_agenda: str
-    kasus: str
-    diterima: dt.datetime
-    memo: Memo
-    folder: str  # relative to the workspace root
-    berkas: dict  # name -> path relative to the workspace
-    sha256: dict  # name -> hex digest
-
-
 @dataclass
 class Outcome:
     """What became of one inbox file in one pass, for the CLI to report."""

@@ -218,6 +218,13 @@ class Register:
         )
         return cursor.lastrowid
 
+    def journal_add(self, claim, inbound, stamp, hasil, jenis="", kasus="", alasan=(), lokasi=""):
+        """Record what became of one claimed file; return the row as written."""
+        row = dict(berkas=inbound.name, sha256=inbound.sha256, ukuran=inbound.size, diterima=stamp,
+                   hasil=hasil, jenis=jenis, kasus=kasus, alasan=list(alasan), lokasi=lokasi, klaim=claim)
+        self.insert("journal", **row)
+        return row
+
     def update(self, table, where, **values):
         """UPDATE ``table`` SET values WHERE every ``where`` column equals its value."""
         for key, value in values.items():

@@ -89,7 +89,7 @@ def settle(config, register, claim_id, inbounds, clock):
         try:
             rows = decide(config, register, claim_id, inbounds, now)
         except (ArchiveError, RenderError) as exc:
-            rows = hold(config, register, claim_id, inbounds, now, exc)
+            rows = retry_later(config, register, claim_id, inbounds, now, exc)
     outcomes = finish(config, inbounds, rows)
     kasus = rows[0]["kasus"]
     problem = advance_case(config, register, kasus, clock) if kasus else None
@@ -235,16 +235,8 @@ def _register_memo(config, register, claim_id, inbounds, memo, entry, folder, di
         register.insert("steps", kasus=entry["kasus"], **row)
     register.insert("events", waktu=stamp, kasus=entry["kasus"], oleh="pipeline",
                     aksi="agenda_masuk", rincian={"nomor_agenda": entry["nomor_agenda"]})
-    return [_journal(register, claim_id, i, stamp, "diterima", "nota_dinas", entry["kasus"], [],
-                     f"{rel}/asli_{i.name}") for i in inbounds]
-
-
-def _journal(register, claim_id, inbound, stamp, hasil, jenis, kasus, alasan, lokasi):
-    row = dict(berkas=inbound.name, sha256=inbound.sha256, ukuran=inbound.size, diterima=stamp,
-               hasil=hasil, jenis=jenis, kasus=kasus, alasan=list(alasan), lokasi=lokasi,
-               klaim=claim_id)
-    register.insert("journal", **row)
-    return row
+    return [register.journal_add(claim_id, i, stamp, "diterima", "nota_dinas", entry["kasus"],
+                                 lokasi=f"{rel}/asli_{i.name}") for i in inbounds]
 
 
 _FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
@@ -261,18 +253,18 @@ def set_aside(config, register, claim_id, inbounds, now, hasil, reasons, jenis="
     folder = getattr(config, _FOLDERS[hasil])
     with register.transaction():
         return [
-            _journal(register, claim_id, i, stamp, hasil, jenis, "", reasons,
-                     relative(intake.free_name(folder, i.name), config.root))
+            register.journal_add(claim_id, i, stamp, hasil, jenis, alasan=reasons,
+                                 lokasi=relative(intake.free_name(folder, i.name), config.root))
             for i in inbounds
         ]
 
 
-def hold(config, register, claim_id, inbounds, now, error):
+def retry_later(config, register, claim_id, inbounds, now, error):
     """The archive or a template failed: keep the input in the inbox and say why."""
     stamp = now.isoformat(timespec="seconds")
     reasons = [f"{error} Berkas tetap di inbox dan akan dicoba lagi."]
     with register.transaction():
-        return [_journal(register, claim_id, i, stamp, "menunggu", "", "", reasons, "inbox")
+        return [register.journal_add(claim_id, i, stamp, "menunggu", alasan=reasons, lokasi="inbox")
                 for i in inbounds]
 
 
