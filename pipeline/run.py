@@ -100,14 +100,24 @@ def settle(config, register, claim_id, inbounds, clock):
 
 
 def refresh(register, outcomes):
-    """Bring reported outcomes up to date: a kept input may have been applied since."""
+    """Bring reported outcomes up to date (a kept input may have been applied since)
+    and say in words what became of accepted files."""
     for outcome in outcomes:
         if not outcome.klaim:
             continue
         row = next((r for r in register.claimed(outcome.klaim) if r["berkas"] == outcome.name), None)
         if row is not None and row["hasil"] != outcome.hasil:
             outcome.hasil, outcome.kasus, outcome.alasan = row["hasil"], row["kasus"], list(row["alasan"])
+        if outcome.hasil == "diterima":
+            outcome.detail = _accepted_detail(register, outcome)
     return outcomes
+
+
+def _accepted_detail(register, outcome):
+    if outcome.jenis == "nota_dinas":
+        memo = register.memo(outcome.kasus)
+        return f"Nomor agenda {memo['nomor_agenda']}; dokumen di outbox/{outcome.kasus}/"
+    return f"Diterapkan pada kasus {outcome.kasus}."
 
 
 def advance_case(config, register, kasus, clock):
