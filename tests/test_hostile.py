@@ -149,3 +149,30 @@ def test_every_hostile_file_ends_in_the_journal(tmp_path, docx_bytes):
         assert seen[name]["hasil"] in ("ditolak", "diterima"), seen[name]
         assert seen[name]["alasan"], name
     assert [p.name for p in ws.inbox.iterdir() if p.is_file()] == []
+
+
+@settings(max_examples=int(__import__("os").environ.get("SPSE_FUZZ_RUN", "25")), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(files=st.lists(st.tuples(st.sampled_from([".docx", ".yaml", ".csv", ".pdf", ".txt"]),
+                                st.binary(max_size=300)), min_size=1, max_size=5))
+def test_any_files_through_a_run_end_in_the_journal(tmp_path_factory, docx_bytes, files):
+    from pipeline.register import Register
+    from pipeline.run import run_all
+    ws = make_workspace(tmp_path_factory.mktemp("run") / "ws")
+    names = []
+    for n, (suffix, content) in enumerate(files):
+        if suffix == ".docx" and n % 2:
+            content = docx_bytes[: max(len(content), 100)] + content  # a damaged real document
+        name = f"berkas-{n}{suffix}"
+        (ws.inbox / name).write_bytes(content)
+        names.append(name)
+    with Register(ws.register_path) as register:
+        run_all(ws, register)
+        journal = {row["berkas"]: row for row in register.journal()}
+    for name in names:
+        lying = (ws.inbox / name).exists()
+        waiting_scan = name.endswith(".pdf") and lying
+        assert name in journal or waiting_scan, name
+        if name in journal:
+            assert journal[name]["hasil"] in ("diterima", "ditolak", "duplikat", "menunggu")
+    assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []
