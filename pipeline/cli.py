@@ -100,7 +100,7 @@ def init(directory):
 def run(obj):
     """Proses semua berkas di inbox satu kali, lalu selesai."""
     config = obj.config
-    with obj.register() as register, workspace.Lock(config):
+    with workspace.Lock(config), obj.register() as register:
         clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
         _start(config, register, clock)
         outcomes = run_all(config, register, clock)
@@ -146,7 +146,7 @@ def watch(obj, polling):
                                          "watch": config.watch.__class__(**{**config.watch.__dict__, "polling": True})})
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with obj.register() as register, workspace.Lock(config):
+    with workspace.Lock(config), obj.register() as register:
         clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
         _start(config, register, clock)
         mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
@@ -222,7 +222,7 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
     config = obj.config
     fields = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah}
     fields.update({k: v for k, v in (("oleh", oleh), ("kepada", kepada), ("catatan", catatan)) if v})
-    with obj.register() as register, workspace.Lock(config):
+    with workspace.Lock(config), obj.register() as register:
         clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
         try:
             check_action(Session(config, register, clock), fields)

@@ -159,9 +159,17 @@ class Register:
         self.close()
 
     def _migrate(self):
-        version = self.db.execute("PRAGMA user_version").fetchone()["user_version"]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        """Apply pending migrations, each in its own transaction.
+
+        The version is read again inside the transaction: another process
+        (a ``status`` beside a first ``run``) may have migrated meanwhile.
+        """
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if self.version >= number:
+                continue
             with self.transaction():
+                if self.version >= number:
+                    continue
                 for statement in script.split(";"):
                     if statement.strip():
                         self.db.execute(statement)

@@ -66,3 +66,27 @@ def test_json_columns_round_trip(register):
         add(register, 2026, berkas={"a.docx": "archive/a.docx"}, sha256={"a.docx": "00"})
     [row] = register.agenda("masuk")
     assert row["berkas"] == {"a.docx": "archive/a.docx"}
+
+
+def test_two_processes_opening_a_new_register_at_once(tmp_path):
+    """A ``status`` beside the first ``run`` must not migrate the schema twice."""
+    import threading
+    for attempt in range(15):
+        path = tmp_path / f"r{attempt}.sqlite3"
+        errors, start = [], threading.Barrier(3)
+
+        def open_it():
+            start.wait()
+            try:
+                Register(path).close()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        with Register(path) as register:
+            assert register.version == len(MIGRATIONS)
