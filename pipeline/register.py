@@ -9,6 +9,7 @@ lives here, so another backend can replace this module.
 
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 
 from .errors import RegisterError
@@ -142,12 +143,24 @@ class Register:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             self.db.row_factory = _row
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._wal()
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.Error as exc:
             raise RegisterError(f"Register {path} tidak dapat dibuka: {exc}.") from None
+
+    def _wal(self, attempts=100):
+        """Switch to WAL. SQLite answers "locked" at once (no busy wait) while another
+        connection is creating the same new file, so wait and try again."""
+        for attempt in range(attempts):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     def close(self):
         self.db.close()
