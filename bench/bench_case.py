@@ -26,8 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from builders import MEMO_NOMOR, action, registration_csv, tab_memo  # noqa: E402
 
 from pipeline import config as config_module, workspace  # noqa: E402
-from pipeline.register import Register  # noqa: E402
-from pipeline.run import run_all  # noqa: E402
+from pipeline.engine import open_workspace  # noqa: E402
 
 
 def nip(index, gender="1"):
@@ -62,16 +61,15 @@ def one(rows):
         tab_memo(config.inbox / "nota.docx")
         for langkah in ("disposisi_kapus", "disposisi_kabid", "otentikasi"):
             action(config.inbox / f"{langkah}.yaml", langkah)
-        with Register(config.register_path) as register:
-            run_all(config, register)
+        with open_workspace(config) as ws:
+            ws.process_inbox()
             payload = data(rows)
             registration_csv(config.inbox / "registrasi.csv", payload)
             start = time.perf_counter()
-            run_all(config, register)
+            ws.process_inbox()
             seconds = time.perf_counter() - start
-            [case] = register.cases()
-            current = next(r["no"] for r in register.steps(case["id"]) if r["status"] != "selesai")
-        assert current == 9, f"case stopped at step {current}"
+            [case] = ws.status()
+        assert case["langkah_sekarang"] == 9, f"case stopped at step {case['langkah_sekarang']}"
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     people = len(payload["ppk"]) + len(payload["panitia"])
     print(json.dumps({"rows": rows, "people": people, "paket": len(payload["paket"]),

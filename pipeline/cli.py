@@ -1,11 +1,10 @@
 """Command line: the only place that prints and exits.
 
 Every message staff read is Indonesian; command and option names are English
-(DESIGN.md section 6). Exit codes: 0 done (refusing a bad input is doing the
+(docs/cli.md). Exit codes: 0 done (refusing a bad input is doing the
 job), 1 user error with a one-line message, 2 bad invocation.
 """
 
-import datetime as dt
 import json
 import signal
 import sys
@@ -17,17 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__, config as config_module, exports, sop, watch as watch_module, workspace
-from .archive import verify as verify_archive
-from .intake import untaken
-from . import actions as actions_module
-from .errors import InputRefused, PipelineError
-from .recovery import recover
-from .register import Register
-from .actions import check_action
-from .case import Session, current_registration, open_findings
-from .registration import totals
-from .run import advance_open_cases, run_all, settle
+from . import __version__, config as config_module, engine, exports, workspace
+from .errors import PipelineError
 
 # Piped output (logs, make demo) gets room for the tables; a terminal uses its own width.
 _WIDTH = None if sys.stdout.isatty() else 120
@@ -45,7 +35,7 @@ def _styled(word):
 
 
 class Context:
-    """Lazily loaded config and register for one invocation."""
+    """The config, loaded on first use, and the workspace opened over it."""
 
     def __init__(self, config_path):
         self.config_path = config_path
@@ -57,9 +47,9 @@ class Context:
             self._config = config_module.load(self.config_path)
         return self._config
 
-    def register(self):
-        workspace.ensure_folders(self.config)
-        return Register(self.config.register_path)
+    def open(self, lock=True):
+        """The workspace: locked for commands that change it, unlocked for those that read."""
+        return engine.open_workspace(self.config, lock=lock)
 
 
 class PipelineGroup(click.Group):
@@ -99,17 +89,15 @@ def init(directory):
 @click.pass_obj
 def run(obj):
     """Proses semua berkas di inbox satu kali, lalu selesai."""
-    config = obj.config
-    with workspace.Lock(config), obj.register() as register:
-        clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
-        _start(config, register, clock)
-        outcomes = run_all(config, register, clock)
-    _report(outcomes, config)
+    engine.configure_logging(obj.config, to_stderr=False)
+    with obj.open() as ws:
+        _notes(ws.start())
+        outcomes = ws.process_inbox()
+    _report(outcomes, obj.config)
 
 
-def _start(config, register, clock):
-    """Recover from any crash and carry on open cases; report what needs attention."""
-    notes = recover(config, register) + advance_open_cases(config, register, clock)
+def _notes(notes):
+    """What needs attention after a restart (cases that cannot go on yet)."""
     for note in notes:
         err.print(f"[yellow]Perhatian:[/yellow] {escape(note)}")
 
@@ -144,18 +132,19 @@ def watch(obj, polling):
     if polling:
         config = config_module.Config(**{**config.__dict__,
                                          "watch": config.watch.__class__(**{**config.watch.__dict__, "polling": True})})
+    log = engine.configure_logging(config, to_stderr=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with workspace.Lock(config), obj.register() as register:
-        clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
-        _start(config, register, clock)
+    with engine.open_workspace(config) as ws:
+        _notes(ws.start())
         mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
         out.print(f"Memantau {escape(str(config.inbox))} ({mode}). Tekan Ctrl+C untuk berhenti.")
+        log.info("Layanan dimulai: memantau %s (%s).", config.inbox, mode)
         try:
-            watch_module.serve(config, register, lambda o: _report(o, config),
-                               lambda m: err.print(f"[yellow]{escape(m)}[/yellow]"), stop, clock)
+            ws.serve(lambda o: _report(o, config), lambda m: err.print(f"[yellow]{escape(m)}[/yellow]"), stop)
         except KeyboardInterrupt:
             pass
+    log.info("Layanan berhenti.")
     out.print("Pemantauan dihentikan.")
 
 
@@ -165,13 +154,10 @@ def watch(obj, polling):
 @click.pass_obj
 def status(obj, kasus, as_json):
     """Tampilkan kasus, langkah SOP, waktu terhadap target, dan yang ditunggu."""
-    config = obj.config
-    now = dt.datetime.now(config.timezone)
-    with obj.register() as register:
-        cases = register.cases(kasus)
-        if kasus and not cases:
-            raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
-        described = [_describe(config, register, case, now) for case in cases]
+    with obj.open(lock=False) as ws:
+        described = ws.status(kasus)
+    if kasus and not described:
+        raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
     if as_json:
         for item in described:
             click.echo(json.dumps(item, ensure_ascii=False))
@@ -181,13 +167,6 @@ def status(obj, kasus, as_json):
         return
     for item in described:
         _print_case(item, detail=bool(kasus))
-
-
-def _describe(config, register, case, now):
-    data = current_registration(register, case["id"])
-    session = Session(config, register, lambda: now)
-    return sop.describe(config, case, register.steps(case["id"]), now,
-                        totals(data["data"]) if data else None, open_findings(session, case["id"]))
 
 
 def _print_case(item, detail):
@@ -212,27 +191,24 @@ def _print_case(item, detail):
 
 @main.command()
 @click.argument("rujukan")
-@click.argument("langkah", type=click.Choice(list(actions_module.ACTIONS)))
+@click.argument("langkah")
 @click.option("--oleh", help="Nama pejabat atau staf yang melakukan tindakan.")
 @click.option("--kepada", help="Tujuan disposisi.")
 @click.option("--catatan", help="Catatan, isi disposisi, atau alasan penolakan.")
 @click.pass_obj
 def act(obj, rujukan, langkah, oleh, kepada, catatan):
-    """Catat langkah yang dilakukan pejabat (sama dengan berkas tindakan di inbox)."""
-    config = obj.config
-    fields = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah}
-    fields.update({k: v for k, v in (("oleh", oleh), ("kepada", kepada), ("catatan", catatan)) if v})
-    with workspace.Lock(config), obj.register() as register:
-        clock = lambda: dt.datetime.now(config.timezone)  # noqa: E731
-        try:
-            check_action(Session(config, register, clock), fields)
-        except InputRefused as exc:
-            raise PipelineError(" ".join(exc.reasons)) from None
-        outcomes = actions_module.submit(config, register, fields, clock, settle)
-        case = register.cases(outcomes[0].kasus or rujukan)
-        described = _describe(config, register, case[-1], clock()) if case else None
-    out.print(f"Tindakan {langkah} dicatat untuk kasus {escape(outcomes[0].kasus or rujukan)} "
-              f"({outcomes[0].hasil}).")
+    """Catat langkah yang dilakukan pejabat (sama dengan berkas tindakan di inbox).
+
+    LANGKAH adalah kunci langkah dalam tabel sop.steps di config.yaml
+    (misalnya disposisi_kapus, periksa, setujui, kirim) atau tolak.
+    """
+    with obj.open() as ws:
+        names = ws.procedure.action_names()
+        if langkah not in names:
+            raise click.BadParameter(f"pilih salah satu dari: {', '.join(names)}.", param_hint="LANGKAH")
+        outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan)
+    out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} "
+              f"({outcome.hasil}).")
     if described:
         _print_case(described, detail=False)
 
@@ -250,8 +226,8 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
     """Tampilkan atau ekspor buku agenda surat masuk dan keluar."""
     if csv_path and not buku:
         raise click.UsageError("--csv memerlukan --buku masuk atau --buku keluar.")
-    with obj.register() as register:
-        books = {b: register.agenda(b, tahun) for b in ([buku] if buku else ["masuk", "keluar"])}
+    with obj.open(lock=False) as ws:
+        books = {b: ws.register.agenda(b, tahun) for b in ([buku] if buku else ["masuk", "keluar"])}
     if as_json:
         for rows in books.values():
             for line in exports.json_lines(rows):
@@ -286,21 +262,20 @@ def _print_books(books):
 @click.pass_obj
 def journal(obj, as_json):
     """Tampilkan setiap berkas yang pernah masuk dan apa yang terjadi padanya."""
-    config = obj.config
-    with obj.register() as register:
-        rows = register.journal() + untaken(config, config.timezone)
+    with obj.open(lock=False) as ws:
+        entries = ws.journal()
     keys = ("berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan", "lokasi")
     if as_json:
-        for row in rows:
-            click.echo(json.dumps({k: row[k] for k in keys}, ensure_ascii=False))
+        for entry in entries:
+            click.echo(json.dumps({k: list(v) if k == "alasan" else v
+                                   for k, v in ((k, getattr(entry, k)) for k in keys)}, ensure_ascii=False))
         return
     table = Table(title="Jurnal berkas masuk")
     for column in ("Diterima", "Berkas", "Hasil", "Jenis", "Kasus", "Alasan"):
         table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(row["diterima"][:16].replace("T", " "), escape(row["berkas"]),
-                      _styled(row["hasil"]), row["jenis"], row["kasus"] or "-",
-                      escape(" ".join(row["alasan"])))
+    for entry in entries:
+        table.add_row(entry.diterima[:16].replace("T", " "), escape(entry.berkas), _styled(entry.hasil),
+                      entry.jenis, entry.kasus or "-", escape(" ".join(entry.alasan)))
     out.print(table)
 
 
@@ -308,13 +283,10 @@ def journal(obj, as_json):
 @click.pass_obj
 def verify(obj):
     """Periksa setiap berkas arsip terhadap sidik SHA-256 di register."""
-    config = obj.config
-    with obj.register() as register:
-        rows = register.agenda() + register.inputs() + register.documents()
-    problems = verify_archive(config.root, rows)
+    with obj.open(lock=False) as ws:
+        problems, files, records = ws.verify()
     for problem in problems:
         err.print(f"[red]{escape(problem)}[/red]")
     if problems:
         raise PipelineError(f"{len(problems)} masalah ditemukan pada arsip; lihat daftar di atas.")
-    files = sum(len(row["berkas"]) for row in rows)
-    out.print(f"Arsip utuh: {files} berkas dari {len(rows)} catatan register cocok dengan isinya.")
+    out.print(f"Arsip utuh: {files} berkas dari {records} catatan register cocok dengan isinya.")

@@ -14,6 +14,7 @@ import yaml
 
 from .errors import ConfigError
 from .fields import normalise_nip
+from .procedure import build_steps
 from .validate import check
 
 DEFAULTS = resources.files("pipeline") / "defaults"
@@ -81,7 +82,17 @@ SCHEMA = {
     "documents": {
         "type": "dict",
         "required": True,
-        "schema": {k: _STR for k in DOCUMENTS},
+        "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
+        "valuesrules": {"type": "string", "empty": False},
+    },
+    "logging": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "file": {"type": "string", "nullable": True},
+            "level": {"type": "string", "required": True,
+                      "allowed": ["debug", "info", "warning", "error"]},
+        },
     },
     "rules": {
         "type": "dict",
@@ -136,6 +147,12 @@ SCHEMA = {
                         "activity": _STR,
                         "target_minutes": {"type": "integer", "min": 0, "required": True},
                         "output": _STR,
+                        "handler": {"type": "string", "nullable": True, "empty": False},
+                        "role": {"type": ["string", "list"], "nullable": True,
+                                 "schema": {"type": "string"}},
+                        "early": {"type": "boolean"},
+                        "reject_to": {"type": "string", "nullable": True, "empty": False},
+                        "document": {"type": "string", "nullable": True, "empty": False},
                     },
                 },
             },
@@ -151,19 +168,6 @@ class Official:
     nama: str
     nip: str
     jabatan: str
-
-
-@dataclass(frozen=True)
-class Step:
-    """One row of the SOP step table (DESIGN.md section 2)."""
-
-    number: int
-    key: str
-    kind: str
-    actor: str
-    activity: str
-    target_minutes: int
-    output: str
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,7 @@ class WatchSettings:
 
 @dataclass(frozen=True)
 class Rules:
-    """Verification rules of DESIGN.md section 7 that offices may tune."""
+    """Verification rules that offices may tune (docs/verification.md)."""
 
     panitia_min_members: int
     panitia_odd: bool
@@ -221,6 +225,8 @@ class Config:
     sop_code: str
     sop_title: str
     steps: tuple
+    log_file: Path | None
+    log_level: str
 
     @property
     def register_path(self):
@@ -238,11 +244,17 @@ class Config:
     def work_dir(self):
         return self.inbox / ".kerja"
 
+    @property
+    def staging_dir(self):
+        """Where filings are prepared before they are committed (docs/architecture.md)."""
+        return self.archive / ".staging"
+
+    @property
+    def outbox_staging_dir(self):
+        return self.outbox / ".staging"
+
     def template(self, document):
         return self.templates_dir / self.documents[document]
-
-    def step(self, key):
-        return next(s for s in self.steps if s.key == key)
 
 
 def default_config_text():
@@ -315,7 +327,9 @@ def _freeze(path, raw):
         budget=_optional_path(root, raw["reference"]["budget"]),
         sop_code=raw["sop"]["code"],
         sop_title=raw["sop"]["title"],
-        steps=_steps(raw["sop"]["steps"]),
+        steps=_steps(raw["sop"]["steps"], raw["documents"]),
+        log_file=_optional_path(root, raw["logging"]["file"]),
+        log_level=raw["logging"]["level"],
     )
 
 
@@ -362,16 +376,8 @@ def _timezone(name):
         raise ConfigError(f"Konfigurasi timezone \u201c{name}\u201d tidak dikenal.") from None
 
 
-def _steps(raw):
-    steps = tuple(Step(**item) for item in raw)
-    numbers = [s.number for s in steps]
-    if numbers != list(range(1, len(steps) + 1)):
-        raise ConfigError("Konfigurasi sop.steps: nomor langkah harus berurutan mulai dari 1.")
-    keys = [s.key for s in steps]
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
-    if duplicates:
-        raise ConfigError(f"Konfigurasi sop.steps: kunci langkah ganda: {', '.join(duplicates)}.")
-    for needed in ("nota_dinas_masuk", "agenda_masuk"):
-        if needed not in keys:
-            raise ConfigError(f"Konfigurasi sop.steps: langkah \u201c{needed}\u201d wajib ada.")
-    return steps
+def _steps(raw, documents):
+    missing = [name for name in DOCUMENTS if name not in documents]
+    if missing:
+        raise ConfigError(f"Konfigurasi documents: templat {', '.join(missing)} wajib ada.")
+    return build_steps(raw, documents)

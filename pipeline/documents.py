@@ -1,16 +1,14 @@
-"""Case documents of SOP steps 3-10: their contexts, and publishing them.
+"""What the case documents say: their contexts, file names and check tables.
 
-Publishing renders a template into its own archive folder (built under a
-temporary name, renamed into place), copies it to the outbox for printing,
-and records it in the register with a version number: a superseded document
-stays archived beside its successor.
+The handlers choose which document a step makes; this module fills it from
+the register's records. Filing is ``filing``'s, rendering ``render``'s.
 """
 
 import re
 
-from .archive import build_folder, copy_atomic, relative
+from . import rules
 from .registration import totals
-from .render import render, rupiah, tanggal, terbilang
+from .render import rupiah, tanggal, terbilang
 
 FILE_NAMES = {
     "lembar_disposisi": "lembar-disposisi",
@@ -20,13 +18,26 @@ FILE_NAMES = {
     "laporan_kesiapan": "draft-laporan-kesiapan",
     "konsep_nota_dinas": "konsep-nota-dinas",
 }
-TEMPLATES = {"konsep_nota_dinas": "nota_dinas"}
+RESULT_LABELS = {rules.PASS: "Sesuai", rules.ERROR: "Tidak sesuai", rules.WARNING: "Peringatan"}
+_SEVERITY = {rules.PASS: 0, rules.WARNING: 1, rules.ERROR: 2}
 # The "Dengan hormat harap" options printed on the Lembar Disposisi.
 HARAP = ("Tanggapan dan saran", "Proses lebih lanjut", "Koordinasikan/konfirmasikan",
          "Untuk diketahui", "Untuk diselesaikan", "Arsip")
 
 
-def base_context(config, memo_row, case, now):
+def file_name(jenis):
+    """The file name (without .docx) of a document kind: daftar-verifikasi."""
+    return FILE_NAMES.get(jenis, jenis.replace("_", "-"))
+
+
+def memo_fields(entry):
+    """An agenda masuk entry as the memo fields templates print."""
+    return {"nomor": entry.nomor_surat, "tanggal": entry.tanggal_surat, "dari": entry.dari,
+            "hal": entry.hal, "sifat": entry.sifat, "kepada": entry.kepada, "lampiran": entry.lampiran,
+            "tembusan": entry.tembusan}
+
+
+def base_context(config, memo, case, now):
     """What every case document shows: kop, officials, the memo, the case."""
     officials = config.officials
     return {
@@ -34,16 +45,11 @@ def base_context(config, memo_row, case, now):
         "kapus": officials["kapus"].__dict__,
         "kabid": officials["kabid"].__dict__,
         "kasubbid": officials["kasubbid"].__dict__,
-        "memo": {
-            "nomor": memo_row["nomor_surat"], "tanggal": memo_row["tanggal_surat"],
-            "dari": memo_row["dari"], "hal": memo_row["hal"], "sifat": memo_row["sifat"],
-            "kepada": memo_row["kepada"], "lampiran": memo_row["lampiran"],
-            "tembusan": memo_row["tembusan"],
-        },
-        "nomor_agenda": memo_row["nomor_agenda"],
-        "diterima": memo_row["diterima"],
-        "unit": case["unit"],
-        "kasus": case["id"],
+        "memo": memo_fields(memo),
+        "nomor_agenda": memo.nomor_agenda,
+        "diterima": memo.diterima,
+        "unit": case.unit,
+        "kasus": case.id,
         "sop_code": config.sop_code,
         "sop_title": config.sop_title,
         "kota": config.organisation["city"],
@@ -87,30 +93,6 @@ def data_context(registration):
         "tahun_anggaran": registration.get("tahun_anggaran") or "-",
         "per_metode": [{"metode": k, "jumlah": v[0], "pagu": v[1]} for k, v in sorted(methods.items())],
     }
-
-
-def publish(config, register, case_folder, kasus, step, jenis, context, now):
-    """Render one document, archive it, copy it to the outbox; return its relative path.
-
-    Call inside the transaction that completes the step, so the version and
-    the step's record commit together.
-    """
-    versi = register.next_version(kasus, jenis)
-    base = FILE_NAMES[jenis]
-    name = f"{base}.docx"
-    template = config.template(TEMPLATES.get(jenis, jenis))
-    parent = config.root / case_folder / "dokumen"
-    folder_name = f"{step:02d}_{base}_v{versi}"
-    folder, digests = build_folder(parent, folder_name, {}, {name: lambda p: render(template, context, p)},
-                                   {"kasus": kasus, "langkah": step, "jenis": jenis, "versi": versi,
-                                    "dibuat": now.isoformat(timespec="seconds")})
-    suffix = "" if versi == 1 else f"_v{versi}"
-    copy_atomic(folder / name, config.outbox / kasus / f"{kasus}_{step:02d}_{base}{suffix}.docx")
-    rel = relative(folder, config.root)
-    register.insert("documents", kasus=kasus, langkah=step, jenis=jenis, versi=versi,
-                    dibuat=now.isoformat(timespec="seconds"), folder=rel,
-                    berkas={n: f"{rel}/{n}" for n in digests}, sha256=digests)
-    return f"{rel}/{name}"
 
 
 def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=None, notes=""):
@@ -194,3 +176,38 @@ def findings_text(catatan, temuan):
     if temuan:
         text += " Catatan: " + "; ".join(temuan) + "."
     return text
+
+
+def check_rows(checks):
+    """One table row per record: every check with its result, the worst result, and why.
+
+    Grouping keeps the Daftar Verifikasi of a 2,000-person registration
+    readable (one row per person) and its size linear in the records.
+    """
+    grouped = {}
+    for check in checks:
+        grouped.setdefault(check.record, []).append(check)
+    return [_check_row(record, found) for record, found in grouped.items()]
+
+
+def _check_row(record, found):
+    by_result = {}
+    for check in found:
+        names = by_result.setdefault(check.result, [])
+        if check.name not in names:
+            names.append(check.name)
+    worst = max(found, key=lambda c: _SEVERITY[c.result]).result
+    return {
+        "record": record,
+        "name": "; ".join(f"{', '.join(names)}: {RESULT_LABELS[result].lower()}"
+                          for result, names in sorted(by_result.items(), key=lambda i: _SEVERITY[i[0]])),
+        "hasil": RESULT_LABELS[worst],
+        "message": "; ".join(c.message for c in found if c.message and c.result != rules.PASS)
+                   or "; ".join(c.message for c in found if c.message),
+    }
+
+
+def summary(checks):
+    counts = {level: sum(1 for c in checks if c.result == level) for level in RESULT_LABELS}
+    return (f"{len(checks)} pemeriksaan: {counts[rules.PASS]} sesuai, {counts[rules.ERROR]} tidak "
+            f"sesuai, {counts[rules.WARNING]} peringatan.")

@@ -41,5 +41,13 @@ class ArchiveError(PipelineError):
     """Raised when the archive or outbox cannot be written (disk, permissions)."""
 
 
+class PublishPending(ArchiveError):
+    """Raised when a filing is committed but its files could not be put in place yet.
+
+    The records stand; the next pass (or the next start) publishes the staged
+    folder, so the input must not be filed again.
+    """
+
+
 class RegisterError(PipelineError):
     """Raised when the SQLite register cannot be read or written."""

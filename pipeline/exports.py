@@ -18,34 +18,35 @@ COLUMNS = {
 TITLES = {"masuk": "AGENDA SURAT MASUK", "keluar": "AGENDA SURAT KELUAR"}
 
 
-def book_rows(buku, rows):
+def book_rows(buku, entries):
     """Rows of one book in the printed column order."""
     table = []
-    for row in rows:
-        note = "BATAL. " + row["keterangan"] if row["batal"] else row["keterangan"]
-        note = (note + f" Kasus {row['kasus']}.").strip() if row["kasus"] else note
+    for entry in entries:
+        note = "BATAL. " + entry.keterangan if entry.batal else entry.keterangan
+        note = (note + f" Kasus {entry.kasus}.").strip() if entry.kasus else note
         if buku == "masuk":
-            table.append([row["nomor_urut"], tanggal(row["diterima"]), row["nomor_agenda"],
-                          row["dari"], f"{tanggal(row['tanggal_surat'])}, {row['nomor_surat']}",
-                          row["hal"], note])
+            table.append([entry.nomor_urut, tanggal(entry.diterima), entry.nomor_agenda, entry.dari,
+                          f"{tanggal(entry.tanggal_surat)}, {entry.nomor_surat}", entry.hal, note])
         else:
-            table.append([row["nomor_urut"], row["nomor_surat"], tanggal(row["tanggal_surat"]),
-                          tanggal(row["dikirim"]), row["kepada"], row["hal"], note])
+            table.append([entry.nomor_urut, entry.nomor_surat, tanggal(entry.tanggal_surat),
+                          tanggal(entry.dikirim), entry.kepada, entry.hal, note])
     return table
 
 
-def json_lines(rows):
-    """``register --json``: one object per line with the keys of DESIGN.md section 6."""
-    for row in rows:
+def json_lines(entries):
+    """``register --json``: one object per line with the keys of docs/cli.md."""
+    for entry in entries:
         item = {
-            "buku": row["buku"], "tahun": row["tahun"], "nomor_urut": row["nomor_urut"],
-            "nomor_agenda": row["nomor_agenda"], "nomor_surat": row["nomor_surat"],
-            "tanggal_surat": row["tanggal_surat"], "hal": row["hal"], "sifat": row["sifat"],
-            "kasus": row["kasus"], "berkas": row["berkas"], "sha256": row["sha256"],
-            "diterima": row["diterima"], "dikirim": row["dikirim"], "batal": bool(row["batal"]),
+            "buku": entry.buku, "tahun": entry.tahun, "nomor_urut": entry.nomor_urut,
+            "nomor_agenda": entry.nomor_agenda, "nomor_surat": entry.nomor_surat,
+            "tanggal_surat": entry.tanggal_surat, "hal": entry.hal, "sifat": entry.sifat,
+            "kasus": entry.kasus, "berkas": entry.berkas, "sha256": entry.sha256,
+            "diterima": entry.diterima, "dikirim": entry.dikirim, "batal": entry.batal,
         }
-        item["dari" if row["buku"] == "masuk" else "kepada"] = row[
-            "dari" if row["buku"] == "masuk" else "kepada"]
+        if entry.buku == "masuk":
+            item["dari"] = entry.dari
+        else:
+            item["kepada"] = entry.kepada
         yield json.dumps(item, ensure_ascii=False)
 
 

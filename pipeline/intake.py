@@ -17,6 +17,7 @@ from pathlib import Path
 from .archive import relative, sha256_file
 from .errors import ArchiveError
 from .models import Inbound
+from .register.records import JournalEntry
 from .readers import SCAN_SUFFIXES
 
 IGNORED = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.filepart", "*.crdownload",
@@ -117,6 +118,17 @@ def claim(path, work_dir, claim_id):
     return Inbound(path=target, name=path.name, sha256=sha256_file(target), size=target.stat().st_size)
 
 
+def write_claimed(work_dir, name, data):
+    """Write a file straight into the work folder as claimed (``pipeline act``)."""
+    claim_id = new_claim()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    path = work_dir / f"{claim_id}{SEPARATOR}{name}"
+    temp = work_dir / f".{claim_id}.part"
+    temp.write_bytes(data)
+    os.replace(temp, path)
+    return claim_id, Inbound(path=path, name=name, sha256=sha256_file(path), size=len(data))
+
+
 def claimed(work_dir):
     """Files left in the work folder, grouped by claim id (a crash left them)."""
     groups = {}
@@ -166,23 +178,23 @@ def release(inbound, inbox):
     return target
 
 
-def untaken(config, timezone):
-    """Journal-shaped rows for files lying in the inbox now: not yet taken, or ignored.
+def untaken(config):
+    """Journal entries for files lying in the inbox now: not yet taken, or ignored.
 
     ``journal`` shows them so staff see every file they dropped, including a
     scan waiting for its sidecar and the lock files the pipeline leaves alone.
     """
-    rows = []
+    entries = []
     try:
-        entries = sorted(p for p in config.inbox.iterdir() if p.is_file())
+        paths = sorted(p for p in config.inbox.iterdir() if p.is_file())
     except OSError:
-        return rows
-    for path in entries:
+        return entries
+    for path in paths:
         try:
             info = path.stat()
         except OSError:
             continue
-        seen = dt.datetime.fromtimestamp(info.st_mtime, timezone).isoformat(timespec="seconds")
+        seen = dt.datetime.fromtimestamp(info.st_mtime, config.timezone).isoformat(timespec="seconds")
         if ignored(path.name):
             hasil, reason = "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci "
                                           "Office); tidak diproses.")
@@ -191,6 +203,6 @@ def untaken(config, timezone):
         else:
             hasil, reason = "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan "
                                          "\u201cpipeline watch\u201d berjalan.")
-        rows.append({"berkas": path.name, "sha256": "", "diterima": seen, "hasil": hasil, "jenis": "",
-                     "kasus": "", "alasan": [reason], "lokasi": relative(path, config.root)})
-    return rows
+        entries.append(JournalEntry(path.name, "", info.st_size, seen, hasil, alasan=(reason,),
+                                    lokasi=relative(path, config.root)))
+    return entries

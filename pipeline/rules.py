@@ -1,4 +1,4 @@
-"""Verification of registration data (SOP step 6, DESIGN.md section 7).
+"""Verification of registration data (SOP step 6, docs/verification.md).
 
 Structure is checked with one Cerberus schema per section; the rules that
 look inside a value (NIP, e-mail, phone, pagu) or span records (panitia

@@ -1,36 +1,36 @@
-"""The orchestrator: one pass over the inbox, reading like a table of contents.
+"""One pass over the inbox, reading like a table of contents.
 
-For each ready file: claim it, read it, validate it, and either file it
-(number, render, archive, register in one transaction), keep it for a later
-SOP step, set it aside as a duplicate, or refuse it with a reason. Nothing
-here prints; the CLI reports the returned outcomes.
+For each ready file: claim it, read it, judge it, and either file it (a
+memo opens a case; registration data and actions are kept for their step),
+set it aside as a duplicate, or refuse it with a reason; then carry its case
+on. Nothing here prints; the caller reports the returned outcomes.
 """
 
-import datetime as dt
 import time
 
-from . import actions, intake, readers, sop, steps
-from .case import Session
-from .archive import build_folder, copy_atomic, relative, remove_tree, slug
-from .documents import disposition_context
-from .errors import ArchiveError, InputRefused, PipelineError, RenderError
-from .models import Memo, Outcome
-from .render import render, waktu
-from .validate import memo_unit, validate_memo
+from . import cases, filing, inputs, intake, memo, readers
+from .archive import relative
+from .errors import ArchiveError, InputRefused, PipelineError, PublishPending, RenderError
+from .models import Outcome
+from .register import JournalEntry
+from .render import waktu
 
 
-def run_once(config, register, stability=None, clock=None):
+def run_once(ws, stability=None):
     """Process every ready file in the inbox once; return one Outcome per file."""
-    clock = clock or (lambda: dt.datetime.now(config.timezone))
     stability = stability or intake.Stability(0)
     outcomes = []
-    for claim_id, inbounds in intake.claimed(config.work_dir).items():
-        outcomes.extend(settle_safely(config, register, claim_id, inbounds, clock))
-    for files in ready_units(config, stability, outcomes):
+    try:
+        filing.recover(ws.config, ws.register)
+    except PipelineError as exc:
+        ws.log.warning("Pemberkasan yang tertunda belum dapat diselesaikan: %s", exc)
+    for claim_id, inbounds in intake.claimed(ws.config.work_dir).items():
+        outcomes.extend(settle_safely(ws, claim_id, inbounds))
+    for files in ready_units(ws.config, stability, outcomes):
         claim_id = intake.new_claim()
-        inbounds = claim_all(config, files, claim_id)
+        inbounds = claim_all(ws.config, files, claim_id)
         if inbounds:
-            outcomes.extend(settle_safely(config, register, claim_id, inbounds, clock))
+            outcomes.extend(settle_safely(ws, claim_id, inbounds))
         for path in files:
             stability.forget(path)
     return outcomes
@@ -49,7 +49,7 @@ def claim_all(config, files, claim_id):
     return claimed
 
 
-def settle_safely(config, register, claim_id, inbounds, clock):
+def settle_safely(ws, claim_id, inbounds):
     """settle(), but a failure to move or record one group never stops the batch.
 
     The group stays in the work folder with its claim; the next pass (or the
@@ -57,8 +57,9 @@ def settle_safely(config, register, claim_id, inbounds, clock):
     """
     inbounds = sorted(inbounds, key=lambda i: intake.is_scan(i.path))
     try:
-        return settle(config, register, claim_id, inbounds, clock)
+        return settle(ws, claim_id, inbounds)
     except PipelineError as exc:
+        ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
         return [Outcome(i.name, "menunggu", alasan=[f"{exc} Berkas akan dicoba lagi."]) for i in inbounds]
 
 
@@ -81,83 +82,85 @@ def ready_units(config, stability, outcomes):
         yield [path, scan] if scan else [path]
 
 
-def settle(config, register, claim_id, inbounds, clock):
+def settle(ws, claim_id, inbounds):
     """Bring one claimed group to its end state; safe to call again after a crash."""
-    rows = register.claimed(claim_id)
-    if not rows:
-        now = clock()
+    entries = ws.register.journal_of_claim(claim_id)
+    if not entries:
+        now = ws.now()
         try:
-            rows = decide(config, register, claim_id, inbounds, now)
+            entries = decide(ws, claim_id, inbounds, now)
+        except PublishPending:
+            raise  # committed: the claim stays, the next pass publishes and finishes it
         except (ArchiveError, RenderError) as exc:
-            rows = retry_later(config, register, claim_id, inbounds, now, exc)
-    outcomes = finish(config, inbounds, rows)
-    kasus = rows[0]["kasus"]
-    problem = advance_case(config, register, kasus, clock) if kasus else None
-    refresh(register, outcomes)
+            entries = retry_later(ws, claim_id, inbounds, now, exc)
+    outcomes = finish(ws.config, inbounds, entries)
+    for outcome in outcomes:
+        ws.log.info("%s: %s %s", outcome.name, outcome.hasil, " ".join(outcome.alasan))
+    kasus = entries[0].kasus
+    problem = advance_case(ws, kasus) if kasus else None
+    refresh(ws, outcomes)
     if problem:
         outcomes[0].alasan.append(problem)
     return outcomes
 
 
-def refresh(register, outcomes):
+def refresh(ws, outcomes):
     """Bring reported outcomes up to date (a kept input may have been applied since)
     and say in words what became of accepted files."""
     for outcome in outcomes:
         if not outcome.klaim:
             continue
-        row = next((r for r in register.claimed(outcome.klaim) if r["berkas"] == outcome.name), None)
-        if row is not None and row["hasil"] != outcome.hasil:
-            outcome.hasil, outcome.kasus, outcome.alasan = row["hasil"], row["kasus"], list(row["alasan"])
+        entry = next((e for e in ws.register.journal_of_claim(outcome.klaim) if e.berkas == outcome.name), None)
+        if entry is not None and entry.hasil != outcome.hasil:
+            outcome.hasil, outcome.kasus, outcome.alasan = entry.hasil, entry.kasus, list(entry.alasan)
         if outcome.hasil == "diterima":
-            outcome.detail = _accepted_detail(register, outcome)
+            outcome.detail = _accepted_detail(ws, outcome)
     return outcomes
 
 
-def _accepted_detail(register, outcome):
+def _accepted_detail(ws, outcome):
     if outcome.jenis == "nota_dinas":
-        memo = register.memo(outcome.kasus)
-        return f"Nomor agenda {memo['nomor_agenda']}; dokumen di outbox/{outcome.kasus}/"
+        entry = ws.register.incoming(outcome.kasus)
+        return f"Nomor agenda {entry.nomor_agenda}; dokumen di outbox/{outcome.kasus}/"
     return f"Diterapkan pada kasus {outcome.kasus}."
 
 
-def advance_case(config, register, kasus, clock):
+def advance_case(ws, kasus):
     """Run the case's SOP steps; a failure is reported, never raised: it is retried later."""
     try:
-        steps.advance(Session(config, register, clock), kasus)
+        cases.advance(ws, kasus)
     except PipelineError as exc:
+        ws.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
         return f"Kasus {kasus} belum dapat dilanjutkan: {exc}"
     return None
 
 
-def advance_open_cases(config, register, clock):
-    """At start: carry on every unfinished case (a crash may have stopped one mid-way)."""
+def advance_open_cases(ws):
+    """Carry on every unfinished case (a crash or a failure may have stopped one mid-way)."""
     notes = []
-    for case in register.cases():
-        if case["status"] != "selesai":
-            problem = advance_case(config, register, case["id"], clock)
-            if problem:
-                notes.append(problem)
+    for case in ws.register.open_cases():
+        problem = advance_case(ws, case.id)
+        if problem:
+            notes.append(problem)
     return notes
 
 
-def decide(config, register, claim_id, inbounds, now):
-    """Read and judge the group; commit its journal rows (and filing) in one transaction."""
-    primary = inbounds[0]
-    earlier = [row for row in map(register.accepted, (i.sha256 for i in inbounds)) if row]
+def decide(ws, claim_id, inbounds, now):
+    """Read and judge the group; commit its journal entries (and filing) in one transaction."""
+    earlier = [e for e in map(ws.register.accepted_file, (i.sha256 for i in inbounds)) if e]
     if earlier:
-        earlier = earlier[0]
-        return set_aside(config, register, claim_id, inbounds, now, "duplikat", [
-            f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier['diterima'])} "
-            f"sebagai {earlier['berkas']} (kasus {earlier['kasus'] or '-'}). Berkas ini tidak diproses lagi."])
+        return set_aside(ws, claim_id, inbounds, now, "duplikat", [
+            f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima)} "
+            f"sebagai {earlier[0].berkas} (kasus {earlier[0].kasus or '-'}). Berkas ini tidak diproses lagi."])
     try:
-        parsed = read_input(config, primary)
+        parsed = read_input(ws.config, inbounds[0])
         if parsed.kind == "nota_dinas":
-            return file_memo(config, register, claim_id, inbounds, parsed, now)
+            return memo.file_memo(ws, claim_id, inbounds, parsed, now)
         if parsed.kind in ("registrasi", "tindakan"):
-            return actions.receive(Session(config, register, lambda: now), claim_id, inbounds, parsed, now)
+            return inputs.receive(ws, claim_id, inbounds, parsed, now)
         raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
     except InputRefused as exc:
-        return set_aside(config, register, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
+        return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
 
 
 def read_input(config, inbound):
@@ -172,83 +175,6 @@ def read_input(config, inbound):
             "lalu letakkan kembali di inbox.") from None
 
 
-def file_memo(config, register, claim_id, inbounds, parsed, now):
-    """Steps 1-2: number the memo, render its Lembar Disposisi, archive, open a case."""
-    fields = validate_memo(parsed.fields, "Nota Dinas " + inbounds[0].name)
-    fields["unit"] = memo_unit(fields)
-    memo = Memo.from_fields(fields)
-    known = register.memo_known(memo.nomor, memo.dari)
-    if known:
-        raise InputRefused(
-            f"Nota Dinas nomor {memo.nomor} dari {memo.dari} sudah tercatat dengan nomor agenda "
-            f"{known['nomor_agenda']} (kasus {known['kasus']}). Bila ini surat yang berbeda, "
-            "periksa kembali nomornya.", kind="nota_dinas")
-    with register.transaction():
-        tahun = now.year
-        nomor_urut = register.next_number("masuk", tahun)
-        entry = _agenda_fields(config, memo, tahun, nomor_urut)
-        folder, digests = _archive_memo(config, inbounds, memo, entry, claim_id, now)
-        try:
-            _outbox_copy(config, folder, entry)
-            rows = _register_memo(config, register, claim_id, inbounds, memo, entry, folder, digests, now)
-        except BaseException:
-            remove_tree(folder)
-            raise
-    return rows
-
-
-def _agenda_fields(config, memo, tahun, nomor_urut):
-    kasus = sop.case_id(tahun, nomor_urut)
-    return {
-        "tahun": tahun,
-        "nomor_urut": nomor_urut,
-        "nomor_agenda": config.numbering["agenda_masuk"].format(nomor=nomor_urut, tahun=tahun),
-        "kasus": kasus,
-        "folder_name": f"{nomor_urut:04d}_{slug(memo.hal)}",
-        "sheet": "lembar-disposisi.docx",
-    }
-
-
-def _archive_memo(config, inbounds, memo, entry, claim_id, now):
-    parent = config.archive / str(entry["tahun"]) / "surat-masuk"
-    copies = {f"asli_{i.name}": i.path for i in inbounds}
-    context = disposition_context(config, memo.__dict__, entry["nomor_agenda"], entry["kasus"],
-                                  now.date(), now)
-    template = config.template("lembar_disposisi")
-    writers = {entry["sheet"]: lambda path: render(template, context, path)}
-    metadata = {
-        "kasus": entry["kasus"], "nomor_agenda": entry["nomor_agenda"], "klaim": claim_id,
-        "diterima": now.isoformat(timespec="seconds"), "nota_dinas": memo.__dict__,
-        "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
-    }
-    return build_folder(parent, entry["folder_name"], copies, writers, metadata)
-
-
-def _outbox_copy(config, folder, entry):
-    target = config.outbox / entry["kasus"] / f"{entry['kasus']}_lembar-disposisi.docx"
-    copy_atomic(folder / entry["sheet"], target)
-
-
-def _register_memo(config, register, claim_id, inbounds, memo, entry, folder, digests, now):
-    stamp = now.isoformat(timespec="seconds")
-    rel = relative(folder, config.root)
-    files = {name: f"{rel}/{name}" for name in digests}
-    register.insert("cases", id=entry["kasus"], rujukan=memo.nomor, unit=memo.unit, dibuka=stamp)
-    register.insert(
-        "agenda", buku="masuk", tahun=entry["tahun"], nomor_urut=entry["nomor_urut"],
-        nomor_agenda=entry["nomor_agenda"], nomor_surat=memo.nomor,
-        tanggal_surat=memo.tanggal.isoformat(), diterima=stamp, dari=memo.dari,
-        kepada=memo.kepada, hal=memo.hal, sifat=memo.sifat, lampiran=memo.lampiran,
-        tembusan=memo.tembusan, kasus=entry["kasus"], folder=rel, berkas=files, sha256=digests,
-    )
-    for row in sop.opening_steps(config, now, memo.dari, [files[entry["sheet"]]]):
-        register.insert("steps", kasus=entry["kasus"], **row)
-    register.insert("events", waktu=stamp, kasus=entry["kasus"], oleh="pipeline",
-                    aksi="agenda_masuk", rincian={"nomor_agenda": entry["nomor_agenda"]})
-    return [register.journal_add(claim_id, i, stamp, "diterima", "nota_dinas", entry["kasus"],
-                                 lokasi=f"{rel}/asli_{i.name}") for i in inbounds]
-
-
 _FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
 
 
@@ -257,43 +183,43 @@ def _archived(config, lokasi):
     return lokasi not in ("", "inbox") and (config.root / lokasi).resolve().is_relative_to(config.archive)
 
 
-def set_aside(config, register, claim_id, inbounds, now, hasil, reasons, jenis=""):
-    """Journal a group as refused, duplicate or kept for later, in one transaction."""
+def _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis, lokasi):
     stamp = now.isoformat(timespec="seconds")
-    folder = getattr(config, _FOLDERS[hasil])
-    with register.transaction():
-        return [
-            register.journal_add(claim_id, i, stamp, hasil, jenis, alasan=reasons,
-                                 lokasi=relative(intake.free_name(folder, i.name), config.root))
-            for i in inbounds
-        ]
-
-
-def retry_later(config, register, claim_id, inbounds, now, error):
-    """The archive or a template failed: keep the input in the inbox and say why."""
-    stamp = now.isoformat(timespec="seconds")
-    reasons = [f"{error} Berkas tetap di inbox dan akan dicoba lagi."]
-    with register.transaction():
-        return [register.journal_add(claim_id, i, stamp, "menunggu", alasan=reasons, lokasi="inbox")
+    with ws.register.transaction():
+        return [ws.register.add_journal(JournalEntry(i.name, i.sha256, i.size, stamp, hasil, jenis, "",
+                                                     tuple(reasons), lokasi(i), claim_id))
                 for i in inbounds]
 
 
-def finish(config, inbounds, rows):
-    """Move each claimed file to where its journal row says it belongs."""
+def set_aside(ws, claim_id, inbounds, now, hasil, reasons, jenis=""):
+    """Journal a group as refused or duplicate, in one transaction."""
+    folder = getattr(ws.config, _FOLDERS[hasil])
+    return _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis,
+                    lambda i: relative(intake.free_name(folder, i.name), ws.config.root))
+
+
+def retry_later(ws, claim_id, inbounds, now, error):
+    """The archive or a template failed: keep the input in the inbox and say why."""
+    return _journal(ws, claim_id, inbounds, now, "menunggu",
+                    [f"{error} Berkas tetap di inbox dan akan dicoba lagi."], "", lambda i: "inbox")
+
+
+def finish(config, inbounds, entries):
+    """Move each claimed file to where its journal entry says it belongs."""
     outcomes = []
-    by_name = {row["berkas"]: row for row in rows}
+    by_name = {entry.berkas: entry for entry in entries}
     for inbound in inbounds:
-        row = by_name[inbound.name]
-        if row["hasil"] == "diterima" or _archived(config, row["lokasi"]):
+        entry = by_name[inbound.name]
+        if entry.hasil == "diterima" or _archived(config, entry.lokasi):
             inbound.path.unlink(missing_ok=True)
-        elif row["lokasi"] == "inbox":
+        elif entry.lokasi == "inbox":
             intake.release(inbound, config.inbox)
         else:
-            target = config.root / row["lokasi"]
-            intake.set_aside(inbound, target.parent, reason_text(row, target.name))
-        detail = row["lokasi"].rsplit("/", 1)[0] if row["hasil"] == "diterima" else row["lokasi"]
-        outcomes.append(Outcome(inbound.name, row["hasil"], row["jenis"], row["kasus"],
-                                list(row["alasan"]), detail, row["klaim"]))
+            target = config.root / entry.lokasi
+            intake.set_aside(inbound, target.parent, reason_text(entry, target.name))
+        detail = entry.lokasi.rsplit("/", 1)[0] if entry.hasil == "diterima" else entry.lokasi
+        outcomes.append(Outcome(inbound.name, entry.hasil, entry.jenis, entry.kasus, list(entry.alasan),
+                                detail, entry.klaim))
     return outcomes
 
 
@@ -309,27 +235,28 @@ _NEXT = {
 }
 
 
-def reason_text(row, name):
+def reason_text(entry, name):
     """The .alasan.txt a civil servant reads beside a set-aside file."""
-    lines = [_HEADINGS[row["hasil"]], "", f"Berkas   : {row['berkas']}",
-             f"Diterima : {waktu(row['diterima'])}", "Alasan   :"]
-    lines += [f"  {n}. {reason}" for n, reason in enumerate(row["alasan"], start=1)]
-    lines += ["", "Langkah selanjutnya:", "  " + _NEXT[row["hasil"]], ""]
+    lines = [_HEADINGS[entry.hasil], "", f"Berkas   : {entry.berkas}",
+             f"Diterima : {waktu(entry.diterima)}", "Alasan   :"]
+    lines += [f"  {n}. {reason}" for n, reason in enumerate(entry.alasan, start=1)]
+    lines += ["", "Langkah selanjutnya:", "  " + _NEXT[entry.hasil], ""]
     return "\n".join(lines)
 
 
-def run_all(config, register, clock=None, patience=60.0):
+def run_all(ws, patience=60.0):
     """``pipeline run``: pass over the inbox until no file is still being written.
 
     A file still changing after ``patience`` seconds is left for the next run.
     """
-    stability = intake.Stability(config.watch.stable_seconds)
+    stable_seconds = ws.config.watch.stable_seconds
+    stability = intake.Stability(stable_seconds)
     outcomes = {}
-    deadline = time.monotonic() + patience + config.watch.stable_seconds
+    deadline = time.monotonic() + patience + stable_seconds
     while True:
-        for outcome in run_once(config, register, stability, clock):
+        for outcome in run_once(ws, stability):
             key = outcome.name if outcome.hasil == "menunggu" and outcome.jenis == "pindaian" else id(outcome)
             outcomes[key] = outcome
         if not stability.settling() or time.monotonic() > deadline:
-            return refresh(register, list(outcomes.values()))
-        time.sleep(min(0.5, max(config.watch.stable_seconds / 4, 0.05)))
+            return refresh(ws, list(outcomes.values()))
+        time.sleep(min(0.5, max(stable_seconds / 4, 0.05)))

@@ -7,7 +7,6 @@ supervisor restarts an observer that died, for instance when a network
 share dropped and came back.
 """
 
-import datetime as dt
 import threading
 import time
 
@@ -86,10 +85,10 @@ class Supervisor:
             self._stop()
 
 
-def serve(config, register, report, notify, stop=None, clock=None):
+def serve(ws, report, notify, stop=None):
     """Run until ``stop`` is set: supervise, wait for a hint or a rescan, process."""
+    config = ws.config
     stop = stop or threading.Event()
-    clock = clock or (lambda: dt.datetime.now(config.timezone))
     wake = threading.Event()
     stability = Stability(config.watch.stable_seconds)
     supervisor = Supervisor(config, wake, notify)
@@ -104,10 +103,10 @@ def serve(config, register, report, notify, stop=None, clock=None):
             rescan = now >= next_rescan
             if wake.is_set() or rescan or stability.settling():
                 wake.clear()
-                _pass(config, register, stability, report, notify, clock)
+                _pass(ws, stability, report, notify)
             if rescan:
                 next_rescan = now + config.watch.rescan_seconds
-                stuck = _carry_on(config, register, clock, stuck, notify)
+                stuck = _carry_on(ws, stuck, notify)
             wake.wait(_pause(config, stability))
     finally:
         supervisor.close()
@@ -123,13 +122,13 @@ def _inbox_state(config, was_missing, notify):
     return missing
 
 
-def _carry_on(config, register, clock, known, notify):
+def _carry_on(ws, known, notify):
     """On each rescan, retry cases a failure stopped (a template fixed since, say).
 
     Each problem is told once, not at every rescan.
     """
     try:
-        problems = set(advance_open_cases(config, register, clock))
+        problems = set(advance_open_cases(ws))
     except Exception as exc:  # noqa: BLE001 - the service must outlive any one failure
         notify(f"Kasus belum dapat dilanjutkan dan akan dicoba lagi: {exc}")
         return known
@@ -145,9 +144,9 @@ def _pause(config, stability):
     return min(config.watch.poll_interval_seconds, config.watch.rescan_seconds, 5.0)
 
 
-def _pass(config, register, stability, report, notify, clock):
+def _pass(ws, stability, report, notify):
     try:
-        outcomes = run_once(config, register, stability, clock)
+        outcomes = run_once(ws, stability)
     except Exception as exc:  # noqa: BLE001 - the service must outlive any one failure
         notify(f"Pemrosesan inbox gagal dan akan dicoba lagi: {exc}")
         return

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import actions, archive, cli, documents, intake, run, steps  # noqa: E402
-from pipeline.register import Register  # noqa: E402
+from pipeline import cases, cli, filing, inputs, intake, run  # noqa: E402
+from pipeline.register.sqlite import SQLiteRegister  # noqa: E402
 
 
 def die():
@@ -31,60 +31,42 @@ def counted(n):
     return hit
 
 
-def before(module, name, hit):
-    original = getattr(module, name)
+def before(owner, name, hit):
+    original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
         if hit():
             die()
         return original(*args, **kwargs)
-    setattr(module, name, wrapper)
+    setattr(owner, name, wrapper)
 
 
-def after(module, name, hit):
-    original = getattr(module, name)
+def after(owner, name, hit):
+    original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
         result = original(*args, **kwargs)
         if hit():
             die()
         return result
-    setattr(module, name, wrapper)
+    setattr(owner, name, wrapper)
 
 
-def journal_written(hit):
-    original = Register.insert
-
-    def insert(self, table, **values):
-        result = original(self, table, **values)
-        if table == "journal" and hit():
-            die()  # inside the transaction: nothing of it is committed
-        return result
-    Register.insert = insert
-
-
-def everywhere(how, name):
-    """Plant at every module that imported ``name`` from archive, with one counter."""
-    def plant(hit):
-        for module in (run, actions, documents, steps):
-            if hasattr(module, name):
-                how(module, name, hit)
-    return plant
-
-
+# Each boundary of the crash protocol (docs/architecture.md, "Crash safety").
 POINTS = {
     "after_claim": lambda hit: after(intake, "claim", hit),
-    "before_build": everywhere(before, "build_folder"),
-    "after_build": everywhere(after, "build_folder"),
-    "after_outbox_copy": everywhere(after, "copy_atomic"),
-    "before_commit": journal_written,
-    "after_commit": lambda hit: before(run, "finish", hit),
+    "before_prepare": lambda hit: before(filing, "prepare", hit),
+    "after_prepare": lambda hit: after(filing, "prepare", hit),
+    "after_archive_copy": lambda hit: after(filing.shutil, "copyfile", hit),
+    "before_commit": lambda hit: before(SQLiteRegister, "_commit", hit),
+    "after_commit": lambda hit: after(SQLiteRegister, "_commit", hit),
+    "after_outbox_copy": lambda hit: after(filing, "copy_atomic", hit),
+    "after_publish": lambda hit: after(filing, "publish", hit),
+    "before_finish": lambda hit: before(run, "finish", hit),
     "before_case_advance": lambda hit: before(run, "advance_case", hit),
-    "after_input_kept": lambda hit: after(actions, "keep", hit),
-    "before_publish": lambda hit: before(documents, "publish", hit),
-    "after_publish": lambda hit: after(documents, "publish", hit),
+    "after_input_kept": lambda hit: after(inputs, "keep", hit),
+    "before_document": lambda hit: before(cases.StepRun, "document", hit),
     "after_set_aside": lambda hit: after(intake, "set_aside", hit),
-    "after_archive_copy": lambda hit: after(archive.shutil, "copyfile", hit),
 }
 
 

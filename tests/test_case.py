@@ -143,7 +143,8 @@ def test_authentication_action_before_the_data_is_kept(ws, cli):
     ([], ("periksa", {}), "kasus belum sampai langkah 9 (Memeriksa draft laporan). Menunggu Kapusdatinkomtel"),
     ([("disposisi_kabid", {})], ("disposisi_kabid", {"oleh": "Ahmad Fauzi"}),
      "tindakan disposisi_kabid sudah diterima dan sedang menunggu diterapkan."),
-    ([], ("tolak", {"catatan": "x"}), "tindakan tolak hanya dapat dilakukan pada langkah pemeriksaan"),
+    ([], ("tolak", {"catatan": "x"}), "tindakan tolak hanya dapat dilakukan pada langkah 9 (Memeriksa draft laporan) atau "
+     "10 (Menyetujui Nota Dinas)."),
 ])
 def test_actions_that_do_not_fit_are_refused_with_what_the_case_waits_for(ws, cli, first, second, reason):
     tab_memo(ws.inbox / "nota.docx")

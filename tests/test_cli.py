@@ -235,7 +235,10 @@ def test_status_json_shape(ws, cli):
     assert item["masalah"] == []
     steps = item["langkah"]
     assert [s["no"] for s in steps] == list(range(1, 12))
-    assert {"no", "nama", "peran", "status", "mulai", "selesai", "target_menit", "dokumen"} <= set(steps[0])
+    assert {"no", "key", "nama", "peran", "status", "mulai", "selesai", "oleh", "target_menit",
+            "dokumen"} <= set(steps[0])
+    assert [s["key"] for s in steps[:3]] == ["nota_dinas_masuk", "agenda_masuk", "disposisi_kapus"]
+    assert [s["oleh"] for s in steps[:3]] == [HEADER["Dari"], "pipeline", ""]
     assert [s["status"] for s in steps[:4]] == ["selesai", "selesai", "berjalan", "menunggu"]
     assert steps[1]["dokumen"][0].endswith("/lembar-disposisi.docx")
     assert steps[2]["peran"] == "Kapusdatinkomtel" and steps[2]["target_menit"] == 5

@@ -16,7 +16,10 @@ def test_empty_config_takes_defaults_and_resolves_paths(tmp_path):
     assert config.register_path == (tmp_path / "archive" / "register.sqlite3").resolve()
     assert config.officials["kapus"].nip == "196804121993031005"
     assert [s.number for s in config.steps] == list(range(1, 12))
-    assert config.step("disposisi_kapus").actor == "Kapusdatinkomtel"
+    kapus = next(s for s in config.steps if s.key == "disposisi_kapus")
+    assert (kapus.actor, kapus.handler, kapus.role, kapus.early) == ("Kapusdatinkomtel", "disposisi", ("kapus",), True)
+    review = next(s for s in config.steps if s.key == "periksa")
+    assert (review.role, review.reject_to, review.document) == (("kasubbid", "kabid"), "input_data", "nota_dinas")
 
 
 def test_unknown_key_is_named(tmp_path):

@@ -94,9 +94,10 @@ def _superseded_allowed(ws):
 # the second passage of each boundary (the first where that is all there is);
 # SPSE_SLOW=1 kills at every passage.
 # Counted with ``python tests/faults.py POINT 0 -- --config ... run`` on batch(ws, 3).
-POINTS = {"after_claim": 8, "before_build": 14, "after_build": 14, "after_outbox_copy": 10,
-          "before_commit": 8, "after_commit": 8, "before_case_advance": 7, "after_input_kept": 4,
-          "before_publish": 7, "after_publish": 7, "after_set_aside": 1, "after_archive_copy": 17}
+POINTS = {"after_claim": 8, "before_prepare": 14, "after_prepare": 14, "after_archive_copy": 17,
+          "before_commit": 18, "after_commit": 18, "after_outbox_copy": 10, "after_publish": 14,
+          "before_finish": 8, "before_case_advance": 7, "after_input_kept": 4, "before_document": 7,
+          "after_set_aside": 1}
 CASES = [(point, hit) for point, passages in POINTS.items()
          for hit in (range(1, passages + 1) if SLOW else [min(2, passages)])]
 

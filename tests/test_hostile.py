@@ -14,9 +14,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline import readers
-from pipeline.actions import _clean_action
 from pipeline.cli import main
 from pipeline.errors import InputRefused
+from pipeline.inputs import clean_action
+from pipeline.procedure import Procedure
 from pipeline.registration import normalise
 from pipeline.validate import validate_memo
 
@@ -25,7 +26,7 @@ from conftest import make_workspace
 FUZZ = settings(max_examples=int(__import__("os").environ.get("SPSE_FUZZ", "120")), deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def judge(path, limits):
+def judge(path, limits, steps):
     """Read and validate as the pipeline does; only InputRefused may escape."""
     try:
         parsed = readers.read(path, limits)
@@ -34,7 +35,7 @@ def judge(path, limits):
         elif parsed.kind == "registrasi":
             normalise(parsed.fields)
         elif parsed.kind == "tindakan":
-            _clean_action(parsed.fields)
+            clean_action(parsed.fields, Procedure(steps))
     except InputRefused as exc:
         assert exc.reasons and all(isinstance(r, str) and r for r in exc.reasons)
 
@@ -58,7 +59,7 @@ def test_mutated_docx_bytes(ws, docx_bytes, tmp_path_factory, data):
     cut = data.draw(st.integers(len(raw) // 2, len(raw)))
     path = tmp_path_factory.mktemp("d") / "m.docx"
     path.write_bytes(bytes(raw[:cut]))
-    judge(path, ws.limits)
+    judge(path, ws.limits, ws.steps)
 
 
 @FUZZ
@@ -71,7 +72,7 @@ def test_docx_with_garbage_document_xml(ws, docx_bytes, tmp_path_factory, docume
             target.writestr(item, document_xml if item.filename == "word/document.xml" else source.read(item))
     path = tmp_path_factory.mktemp("d") / "m.docx"
     path.write_bytes(out.getvalue())
-    judge(path, ws.limits)
+    judge(path, ws.limits, ws.steps)
 
 
 yaml_values = st.recursive(
@@ -90,7 +91,7 @@ def test_structured_yaml(ws, tmp_path_factory, jenis, fields):
     import yaml
     path = tmp_path_factory.mktemp("y") / "x.yaml"
     path.write_text(yaml.safe_dump({"jenis": jenis, **fields}, allow_unicode=True), encoding="utf-8")
-    judge(path, ws.limits)
+    judge(path, ws.limits, ws.steps)
 
 
 @FUZZ
@@ -98,7 +99,7 @@ def test_structured_yaml(ws, tmp_path_factory, jenis, fields):
 def test_arbitrary_yaml_text(ws, tmp_path_factory, text):
     path = tmp_path_factory.mktemp("y") / "x.yaml"
     path.write_text("jenis: tindakan\n" + text, encoding="utf-8")
-    judge(path, ws.limits)
+    judge(path, ws.limits, ws.steps)
 
 
 @FUZZ
@@ -109,7 +110,7 @@ def test_mutated_csv(ws, tmp_path_factory, data):
         raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
     path = tmp_path_factory.mktemp("c") / "r.csv"
     path.write_bytes(bytes(raw))
-    judge(path, ws.limits)
+    judge(path, ws.limits, ws.steps)
 
 
 @FUZZ
@@ -156,8 +157,7 @@ def test_every_hostile_file_ends_in_the_journal(tmp_path, docx_bytes):
 @given(files=st.lists(st.tuples(st.sampled_from([".docx", ".yaml", ".csv", ".pdf", ".txt"]),
                                 st.binary(max_size=300)), min_size=1, max_size=5))
 def test_any_files_through_a_run_end_in_the_journal(tmp_path_factory, docx_bytes, files):
-    from pipeline.register import Register
-    from pipeline.run import run_all
+    from pipeline.engine import open_workspace
     ws = make_workspace(tmp_path_factory.mktemp("run") / "ws")
     names = []
     for n, (suffix, content) in enumerate(files):
@@ -166,13 +166,13 @@ def test_any_files_through_a_run_end_in_the_journal(tmp_path_factory, docx_bytes
         name = f"berkas-{n}{suffix}"
         (ws.inbox / name).write_bytes(content)
         names.append(name)
-    with Register(ws.register_path) as register:
-        run_all(ws, register)
-        journal = {row["berkas"]: row for row in register.journal()}
+    with open_workspace(ws) as workspace:
+        workspace.process_inbox()
+        journal = {entry.berkas: entry for entry in workspace.register.journal()}
     for name in names:
         lying = (ws.inbox / name).exists()
         waiting_scan = name.endswith(".pdf") and lying
         assert name in journal or waiting_scan, name
         if name in journal:
-            assert journal[name]["hasil"] in ("diterima", "ditolak", "duplikat", "menunggu")
+            assert journal[name].hasil in ("diterima", "ditolak", "duplikat", "menunggu")
     assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []

@@ -6,8 +6,9 @@ import pytest
 from builders import tab_memo
 from click.testing import CliRunner
 
-from pipeline import run as run_module
+from pipeline import filing, run as run_module
 from pipeline.cli import main
+from pipeline.engine import open_workspace
 
 
 class Crash(BaseException):
@@ -19,9 +20,8 @@ def crash(*args, **kwargs):
 
 
 def run_until_crash(ws):
-    from pipeline.register import Register
-    with Register(ws.register_path) as register, pytest.raises(Crash):
-        run_module.run_all(ws, register)
+    with open_workspace(ws) as workspace, pytest.raises(Crash):
+        workspace.process_inbox()
 
 
 def invoke(ws, *args):
@@ -69,50 +69,53 @@ def test_crash_after_refusal_committed_moves_file_once(ws, monkeypatch):
     assert sorted(p.name for p in ws.rejected_dir.iterdir()) == ["kosong.docx", "kosong.docx.alasan.txt"]
 
 
-def test_uncommitted_archive_folder_is_rebuilt_not_duplicated(ws):
-    claim = "0123456789abcdef"
-    ws.work_dir.mkdir(parents=True)
-    tab_memo(ws.work_dir / f"{claim}__nota.docx")
-    import datetime as dt
-    year = dt.datetime.now(ws.timezone).year
-    orphan = ws.archive / str(year) / "surat-masuk" / "0001_permohonan-pemanfaatan-spse"
-    orphan.mkdir(parents=True)
-    (orphan / "metadata.json").write_text(json.dumps({"klaim": claim}))
+def test_crash_after_commit_before_publish_files_once(ws, monkeypatch):
+    tab_memo(ws.inbox / "nota.docx")
+    monkeypatch.setattr(filing, "publish", crash)
+    run_until_crash(ws)
+    monkeypatch.undo()
+    [staged] = list(ws.staging_dir.iterdir())
+    assert list(ws.archive.glob("*/surat-masuk/*")) == [] and list(ws.outbox.glob("*/*.docx")) == []
     invoke(ws, "run")
-    [entry] = entries(ws)
-    assert entry["nomor_urut"] == 1
-    assert json.loads((orphan / "metadata.json").read_text())["kasus"] == entry["kasus"]
+    assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert not staged.exists() and len(list(ws.archive.glob("*/surat-masuk/*"))) == 1
+    assert [p.name for p in ws.outbox.glob("*/*.docx")] == [f"{entries(ws)[0]['kasus']}_lembar-disposisi.docx"]
+    assert list(ws.work_dir.iterdir()) == []
     assert "Arsip utuh" in invoke(ws, "verify").output
 
 
-def test_crash_between_archive_rename_and_commit(ws, monkeypatch):
-    tab_memo(ws.inbox / "nota.docx")
-    monkeypatch.setattr(run_module, "_outbox_copy", crash)
-    run_until_crash(ws)
-    monkeypatch.undo()
+def test_staged_folder_never_committed_is_discarded_and_the_memo_filed_again(ws):
+    claim = "0123456789abcdef"
+    ws.work_dir.mkdir(parents=True)
+    tab_memo(ws.work_dir / f"{claim}__nota.docx")
+    staged = ws.staging_dir / "deadbeef"
+    staged.mkdir(parents=True)
+    (staged / "metadata.json").write_text(json.dumps({"klaim": claim, "folder": "archive/2026/surat-masuk/x"}))
     invoke(ws, "run")
-    assert [e["nomor_urut"] for e in entries(ws)] == [1]
-    assert len(list(ws.archive.glob("*/surat-masuk/*"))) == 1
+    [entry] = entries(ws)
+    assert entry["nomor_urut"] == 1 and not staged.exists()
     assert "Arsip utuh" in invoke(ws, "verify").output
 
 
 def test_leftover_temporary_folders_and_copies_are_removed(ws):
-    temp = ws.archive / "2026" / "surat-masuk" / ".tmp-deadbeef"
-    temp.mkdir(parents=True)
-    (temp / "lembar-disposisi.docx").write_bytes(b"setengah")
-    half = ws.outbox / "2026-0001" / ".tmp-cafe-x.docx"
+    half_folder = ws.staging_dir / "cafebabe"
+    half_folder.mkdir(parents=True)
+    (half_folder / "lembar-disposisi.docx").write_bytes(b"setengah")
+    half = ws.outbox_staging_dir / ".tmp-cafe"
     half.parent.mkdir(parents=True)
     half.write_bytes(b"setengah")
     invoke(ws, "run")
-    assert not temp.exists() and not half.exists()
+    assert not half_folder.exists() and not half.exists()
 
 
-def test_unknown_archive_folder_is_left_alone_and_reported(ws):
+def test_unknown_archive_folder_is_left_alone_and_named_by_verify(ws):
     stray = ws.archive / "2026" / "surat-masuk" / "0099_tidak-dikenal"
     stray.mkdir(parents=True)
-    result = invoke(ws, "run")
+    invoke(ws, "run")
     assert stray.exists()
-    assert "tidak tercatat di register" in result.output
+    result = invoke(ws, "verify")
+    assert result.exit_code == 1
+    assert "Folder arsip archive/2026/surat-masuk/0099_tidak-dikenal tidak tercatat di register." in result.output
 
 
 def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
@@ -122,7 +125,7 @@ def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
     def full_disk(*args, **kwargs):
         raise ArchiveError("Arsip tidak dapat ditulis: No space left on device.")
 
-    monkeypatch.setattr(run_module, "build_folder", full_disk)
+    monkeypatch.setattr(filing, "prepare", full_disk)
     result = invoke(ws, "run")
     assert "menunggu" in result.output
     assert (ws.inbox / "nota.docx").exists()
@@ -134,21 +137,22 @@ def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
     assert [r["hasil"] for r in journal(ws)] == ["menunggu", "diterima"]
 
 
-def test_outbox_write_failure_keeps_input_and_files_once_later(ws, monkeypatch):
+def test_outbox_write_failure_after_commit_keeps_input_and_publishes_later(ws, monkeypatch):
     from pipeline.errors import ArchiveError
     tab_memo(ws.inbox / "nota.docx")
 
     def no_space(*args, **kwargs):
         raise ArchiveError("Berkas tidak dapat disalin ke outbox: No space left on device.")
 
-    monkeypatch.setattr(run_module, "copy_atomic", no_space)
-    invoke(ws, "run")
-    assert (ws.inbox / "nota.docx").exists()
+    monkeypatch.setattr(filing, "copy_atomic", no_space)
+    result = invoke(ws, "run")
+    assert "menunggu" in result.output and "No space left on device" in result.output
+    assert len(list(ws.work_dir.iterdir())) == 1
     assert list(ws.archive.glob("*/surat-masuk/*")) == []
-    assert entries(ws) == []
     monkeypatch.undo()
     invoke(ws, "run")
     assert [e["nomor_urut"] for e in entries(ws)] == [1]
+    assert list(ws.work_dir.iterdir()) == [] and len(list(ws.outbox.glob("*/*.docx"))) == 1
     assert "Arsip utuh" in invoke(ws, "verify").output
 
 

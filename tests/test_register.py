@@ -1,40 +1,49 @@
+"""The register through its intents: numbering, entries, cases, steps, kept inputs."""
+
+import threading
+
 import pytest
 
 from pipeline.errors import RegisterError
-from pipeline.register import MIGRATIONS, Register
+from pipeline.register import (MIGRATIONS, AgendaEntry, Case, Document, JournalEntry, KeptInput,
+                               SQLiteRegister, StepRecord)
 
 
 @pytest.fixture
 def register(tmp_path):
-    with Register(tmp_path / "register.sqlite3") as reg:
+    with SQLiteRegister(tmp_path / "register.sqlite3") as reg:
         yield reg
 
 
-def add(register, tahun, **extra):
-    nomor = register.next_number("masuk", tahun)
-    register.insert("agenda", buku="masuk", tahun=tahun, nomor_urut=nomor,
-                    nomor_agenda=f"{nomor}/{tahun}", nomor_surat="x", tanggal_surat="2026-01-01",
-                    hal="h", **extra)
+def entry(nomor, tahun=2026, buku="masuk", **extra):
+    return AgendaEntry(buku=buku, tahun=tahun, nomor_urut=nomor, nomor_agenda=f"{buku}{nomor}/{tahun}",
+                       nomor_surat=f"x/{nomor}", tanggal_surat="2026-01-01", hal="h", **extra)
+
+
+def add(register, tahun, buku="masuk", **extra):
+    nomor = register.allocate_number(buku, tahun)
+    register.add_agenda_entry(entry(nomor, tahun, buku, **extra))
     return nomor
 
 
 def test_schema_is_migrated_to_latest(register):
     assert register.version == len(MIGRATIONS)
-    names = {r["name"] for r in register.query("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"journal", "cases", "agenda", "steps", "events"} <= names
 
 
 def test_reopening_does_not_migrate_twice(tmp_path):
-    Register(tmp_path / "r.sqlite3").close()
-    with Register(tmp_path / "r.sqlite3") as again:
+    SQLiteRegister(tmp_path / "r.sqlite3").close()
+    with SQLiteRegister(tmp_path / "r.sqlite3") as again:
         assert again.version == len(MIGRATIONS)
 
 
-def test_numbers_per_year_gapless(register):
+def test_numbers_per_book_and_year_gapless(register):
+    assert register.peek_number("masuk", 2026) == 1
     with register.transaction():
         assert [add(register, 2026) for _ in range(3)] == [1, 2, 3]
         assert add(register, 2027) == 1
-    assert register.next_number("keluar", 2026) == 1
+        assert add(register, 2026, "keluar") == 1
+    assert register.peek_number("masuk", 2026) == 4
+    assert register.peek_number("keluar", 2027) == 1
 
 
 def test_rolled_back_number_is_given_again(register):
@@ -49,28 +58,83 @@ def test_a_number_cannot_be_written_twice(register):
     with register.transaction():
         add(register, 2026)
     with pytest.raises(RegisterError, match="UNIQUE constraint failed"), register.transaction():
-        register.insert("agenda", buku="masuk", tahun=2026, nomor_urut=1, nomor_agenda="lain",
-                        nomor_surat="y", tanggal_surat="2026-01-01", hal="h")
+        register.add_agenda_entry(entry(1))
 
 
 def test_rollback_leaves_nothing_behind(register):
     with pytest.raises(RegisterError), register.transaction():
         add(register, 2026)
-        register.insert("agenda", buku="masuk", tahun=2026, nomor_urut=1, nomor_agenda="x",
-                        nomor_surat="y", tanggal_surat="2026-01-01", hal="h")
+        register.add_agenda_entry(entry(1))
     assert register.agenda() == []
+    assert register.peek_number("masuk", 2026) == 1
 
 
-def test_json_columns_round_trip(register):
+def test_writes_belong_in_a_transaction(register):
+    with pytest.raises(RuntimeError, match="register.transaction"):
+        register.allocate_number("masuk", 2026)
+    with pytest.raises(RuntimeError):
+        register.add_journal(JournalEntry("a", "00", 1, "2026-01-01T00:00:00", "ditolak"))
+
+
+def test_entries_come_back_as_records(register):
     with register.transaction():
-        add(register, 2026, berkas={"a.docx": "archive/a.docx"}, sha256={"a.docx": "00"})
-    [row] = register.agenda("masuk")
-    assert row["berkas"] == {"a.docx": "archive/a.docx"}
+        add(register, 2026, kasus="2026-0001", berkas={"a.docx": "archive/a.docx"}, sha256={"a.docx": "00"})
+    [found] = register.agenda("masuk")
+    assert isinstance(found, AgendaEntry) and found.berkas == {"a.docx": "archive/a.docx"}
+    assert register.incoming("2026-0001") == found
+    assert register.memo_known("x/1", "") == found
+    assert register.folder_known("") and not register.folder_known("archive/lain")
+
+
+def test_steps_are_kept_by_key(register):
+    case = Case("2026-0001", "x/1", "Unit", "2026-01-01T08:00:00")
+    with register.transaction():
+        register.open_case(case, [StepRecord(case.id, "a", "selesai", "t0", "t0", "pipeline", ("d",)),
+                                  StepRecord(case.id, "b", "berjalan", "t0")])
+    with register.transaction():
+        register.complete_step(case.id, "b", "t1", "Kabid", ["e"], "catatan", ["temuan"], 7)
+        register.start_step(case.id, "c", "t1")
+    steps = register.steps(case.id)
+    assert steps["b"] == StepRecord(case.id, "b", "selesai", "t0", "t1", "Kabid", ("e",), "catatan",
+                                    ("temuan",), 7)
+    assert steps["c"].status == "berjalan"
+    with register.transaction():
+        register.reset_steps(case.id, ["b", "c"])
+    assert {k: s.status for k, s in register.steps(case.id).items()} == {
+        "a": "selesai", "b": "menunggu", "c": "menunggu"}
+    assert [c.id for c in register.open_cases()] == [case.id]
+    assert register.find_cases("x/1") == [case] and register.find_cases(case.id) == [case]
+
+
+def test_kept_inputs_wait_until_applied(register):
+    with register.transaction():
+        register.add_journal(JournalEntry("r.yaml", "ab", 3, "t0", "menunggu", "registrasi", "", (), "x", "k1"))
+        ident = register.keep_input(KeptInput(0, "registrasi", "input_data", "x/1", "", "t0", {"ppk": []},
+                                              "archive/x", klaim="k1"))
+    assert register.unlinked_inputs("x/1", "2026-0001") == 1
+    with register.transaction():
+        register.link_early_inputs("2026-0001", "x/1")
+    [kept] = register.pending_inputs("2026-0001", "registrasi")
+    assert kept.id == ident and kept.data == {"ppk": []}
+    with register.transaction():
+        register.apply_input(kept, "t1", data={"ppk": [1]})
+    assert register.pending_inputs("2026-0001") == []
+    assert register.registration("2026-0001").data == {"ppk": [1]}
+    [journal] = register.journal_of_claim("k1")
+    assert (journal.hasil, journal.kasus) == ("diterima", "2026-0001")
+    assert register.accepted_file("ab") == journal
+
+
+def test_document_versions(register):
+    assert register.next_version("2026-0001", "daftar_verifikasi") == 1
+    with register.transaction():
+        register.add_document(Document("2026-0001", 6, "daftar_verifikasi", 1, "t", "archive/d1"))
+    assert register.next_version("2026-0001", "daftar_verifikasi") == 2
+    assert register.documents("2026-0001")[0].folder == "archive/d1"
 
 
 def test_two_processes_opening_a_new_register_at_once(tmp_path):
     """A ``status`` beside the first ``run`` must not migrate the schema twice."""
-    import threading
     for attempt in range(15):
         path = tmp_path / f"r{attempt}.sqlite3"
         errors, start = [], threading.Barrier(3)
@@ -78,7 +142,7 @@ def test_two_processes_opening_a_new_register_at_once(tmp_path):
         def open_it():
             start.wait()
             try:
-                Register(path).close()
+                SQLiteRegister(path).close()
             except Exception as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
 
@@ -88,5 +152,5 @@ def test_two_processes_opening_a_new_register_at_once(tmp_path):
         for thread in threads:
             thread.join()
         assert errors == []
-        with Register(path) as register:
+        with SQLiteRegister(path) as register:
             assert register.version == len(MIGRATIONS)

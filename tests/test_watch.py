@@ -11,7 +11,8 @@ import pytest
 from builders import HEADER, tab_memo
 
 from pipeline import intake, watch as watch_module
-from pipeline.register import Register
+from pipeline.engine import open_workspace
+from pipeline.register import open_register
 
 from conftest import make_workspace
 
@@ -43,7 +44,7 @@ def wait_for(predicate, timeout=15.0):
 def filed(ws):
     if not ws.register_path.exists():
         return 0
-    with Register(ws.register_path) as register:
+    with open_register(ws) as register:
         return len(register.agenda("masuk"))
 
 
@@ -111,8 +112,8 @@ def test_growing_file_not_taken_until_stable(tmp_path):
         assert wait_for(lambda: filed(ws) == 1)
     finally:
         stop(process)
-    with Register(ws.register_path) as register:
-        assert [r["hasil"] for r in register.journal()] == ["diterima"]
+    with open_register(ws) as register:
+        assert [e.hasil for e in register.journal()] == ["diterima"]
 
 
 class _Recorder:
@@ -126,8 +127,8 @@ class _Recorder:
 def _serve_in_thread(ws, stop_event, report, notify):
     """serve() in a thread, with a register opened in that thread (SQLite's rule)."""
     def target():
-        with Register(ws.register_path) as register:
-            watch_module.serve(ws, register, report, notify, stop_event)
+        with open_workspace(ws, lock=False) as workspace:
+            watch_module.serve(workspace, report, notify, stop_event)
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
@@ -242,8 +243,8 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
     assert codes in ([0, 0], [0, 1])
     if codes == [0, 1]:
         assert any("sedang diproses oleh proses pipeline lain" in err for _, err in results)
-    with Register(ws.register_path) as register:
-        assert [r["nomor_urut"] for r in register.agenda("masuk")] == list(range(1, 7))
+    with open_register(ws) as register:
+        assert [e.nomor_urut for e in register.agenda("masuk")] == list(range(1, 7))
         assert len(register.journal()) == 6
 
 
@@ -268,9 +269,8 @@ def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws
         template.write_bytes(good)
 
         def step():
-            with Register(ws.register_path) as register:
-                return next(r["no"] for r in register.steps("%d-0001" % time.localtime().tm_year)
-                            if r["status"] != "selesai")
+            with open_workspace(ws, lock=False) as workspace:
+                return workspace.status()[0]["langkah_sekarang"]
         assert wait_for(lambda: step() == 4, timeout=15)
         assert sum("salah_ketik" in n for n in notes.lines) == 1
     finally:

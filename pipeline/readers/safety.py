@@ -1,4 +1,4 @@
-"""Limits checked before any parser touches an input (DESIGN.md section 8).
+"""Limits checked before any parser touches an input (docs/architecture.md, "Limits").
 
 A .docx is a zip: entry count and uncompressed size are read from the
 central directory, which costs nothing, before python-docx opens it.

@@ -1,18 +1,17 @@
-"""The SQLite register: journal, agenda books, cases, steps and events.
+"""The embedded SQLite register: one file beside the archive, one host.
 
 This is the office's official mail book and the source of truth. Every
-event is one transaction; numbers are allocated inside the transaction that
-writes their row, so they are gapless and never given twice. The schema is
-versioned with ``PRAGMA user_version`` and migrated forward on open. All SQL
-lives here, so another backend can replace this module.
+event is one transaction (``BEGIN IMMEDIATE``); the schema is versioned with
+``PRAGMA user_version`` and migrated forward on open, each migration in its
+own transaction.
 """
 
-import json
 import sqlite3
 import time
 from contextlib import contextmanager
 
-from .errors import RegisterError
+from ..errors import RegisterError
+from .sql import SqlRegister
 
 MIGRATIONS = [
     # 1: journal, cases, agenda books, steps, events
@@ -122,23 +121,67 @@ MIGRATIONS = [
     """,
 ]
 
-_JSON_COLUMNS = ("alasan", "berkas", "sha256", "dokumen", "rincian", "data", "temuan")
+
+def _keyed_steps_and_counters(db, step_keys):
+    """3: step records matched by key, not position; a counter row per (book, year).
+
+    Release 0.1 stored a step by its position in the table; the position is
+    read with the step table the workspace has now, which is the table that
+    release read it with.
+    """
+    db.execute("CREATE TEMP TABLE step_keys (no INTEGER PRIMARY KEY, key TEXT NOT NULL)")
+    db.executemany("INSERT INTO step_keys VALUES (?, ?)", sorted(step_keys.items()))
+    for statement in _MIGRATION_3.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("DROP TABLE temp.step_keys")
+
+
+_MIGRATION_3 = """
+    CREATE TABLE counters (
+        buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
+        tahun INTEGER NOT NULL,
+        terakhir INTEGER NOT NULL CHECK (terakhir > 0),
+        PRIMARY KEY (buku, tahun)
+    );
+    INSERT INTO counters (buku, tahun, terakhir)
+        SELECT buku, tahun, MAX(nomor_urut) FROM agenda GROUP BY buku, tahun;
+    CREATE TABLE steps_by_key (
+        kasus TEXT NOT NULL REFERENCES cases (id),
+        key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('menunggu', 'berjalan', 'selesai')),
+        mulai TEXT,
+        selesai TEXT,
+        oleh TEXT NOT NULL DEFAULT '',
+        dokumen TEXT NOT NULL DEFAULT '[]',
+        catatan TEXT NOT NULL DEFAULT '',
+        temuan TEXT NOT NULL DEFAULT '[]',
+        masukan INTEGER,
+        PRIMARY KEY (kasus, key)
+    );
+    INSERT INTO steps_by_key
+        SELECT s.kasus, COALESCE(k.key, 'langkah_' || s.no), s.status, s.mulai, s.selesai, s.oleh,
+               s.dokumen, s.catatan, s.temuan, s.masukan
+        FROM steps s LEFT JOIN temp.step_keys k ON k.no = s.no;
+    DROP TABLE steps;
+    ALTER TABLE steps_by_key RENAME TO steps;
+    CREATE INDEX cases_status ON cases (status);
+    CREATE INDEX agenda_kasus ON agenda (kasus, buku);
+    CREATE INDEX agenda_memo ON agenda (nomor_surat, dari)
+"""
+MIGRATIONS.append(_keyed_steps_and_counters)
 
 
 def _row(cursor, values):
-    row = {}
-    for (name, *_), value in zip(cursor.description, values):
-        if name in _JSON_COLUMNS and isinstance(value, str) and value[:1] in "[{":
-            value = json.loads(value)
-        row[name] = value
-    return row
+    return {name: value for (name, *_), value in zip(cursor.description, values)}
 
 
-class Register:
-    """A connection to one workspace's register."""
+class SQLiteRegister(SqlRegister):
+    """A connection to one workspace's SQLite register."""
 
-    def __init__(self, path):
+    def __init__(self, path, step_keys=None):
         self.path = path
+        self.step_keys = dict(step_keys or {})
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
@@ -177,20 +220,32 @@ class Register:
         The version is read again inside the transaction: another process
         (a ``status`` beside a first ``run``) may have migrated meanwhile.
         """
-        for number, script in enumerate(MIGRATIONS, start=1):
+        for number, migration in enumerate(MIGRATIONS, start=1):
             if self.version >= number:
                 continue
             with self.transaction():
                 if self.version >= number:
                     continue
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                if callable(migration):
+                    migration(self.db, self.step_keys)
+                else:
+                    for statement in migration.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     @property
     def version(self):
         return self.db.execute("PRAGMA user_version").fetchone()["user_version"]
+
+    def _execute(self, sql, params=()):
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {exc}.") from None
+
+    def _in_transaction(self):
+        return self.db.in_transaction
 
     @contextmanager
     def transaction(self):
@@ -205,7 +260,7 @@ class Register:
             raise RegisterError(f"Register tidak dapat ditulis (disk penuh atau berkas terkunci?): {exc}.") from None
         try:
             yield self
-            self.db.execute("COMMIT")
+            self._commit()
         except sqlite3.Error as exc:
             self._rollback()
             raise RegisterError(f"Register tidak dapat ditulis (disk penuh atau berkas terkunci?): {exc}.") from None
@@ -213,125 +268,9 @@ class Register:
             self._rollback()
             raise
 
+    def _commit(self):
+        self.db.execute("COMMIT")
+
     def _rollback(self):
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
-
-    # -- writes (call inside transaction()) -------------------------------
-
-    def next_number(self, buku, tahun):
-        """The next gapless number of a book and year; call inside the row's transaction."""
-        row = self.db.execute(
-            "SELECT COALESCE(MAX(nomor_urut), 0) + 1 AS n FROM agenda WHERE buku = ? AND tahun = ?",
-            (buku, tahun),
-        ).fetchone()
-        return row["n"]
-
-    def insert(self, table, **values):
-        """Insert one row; dict and list values are stored as JSON."""
-        for key, value in values.items():
-            if isinstance(value, (dict, list)):
-                values[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self.db.execute(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(values.values())
-        )
-        return cursor.lastrowid
-
-    def journal_add(self, claim, inbound, stamp, hasil, jenis="", kasus="", alasan=(), lokasi=""):
-        """Record what became of one claimed file; return the row as written."""
-        row = dict(berkas=inbound.name, sha256=inbound.sha256, ukuran=inbound.size, diterima=stamp,
-                   hasil=hasil, jenis=jenis, kasus=kasus, alasan=list(alasan), lokasi=lokasi, klaim=claim)
-        self.insert("journal", **row)
-        return row
-
-    def update(self, table, where, **values):
-        """UPDATE ``table`` SET values WHERE every ``where`` column equals its value."""
-        for key, value in values.items():
-            if isinstance(value, (dict, list)):
-                values[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        assignments = ", ".join(f"{key} = ?" for key in values)
-        conditions = " AND ".join(f"{key} = ?" for key in where)
-        self.db.execute(f"UPDATE {table} SET {assignments} WHERE {conditions}",
-                        (*values.values(), *where.values()))
-
-    def update_step(self, kasus, no, **values):
-        self.update("steps", {"kasus": kasus, "no": no}, **values)
-
-    # -- reads -------------------------------------------------------------
-
-    def query(self, sql, *params):
-        return self.db.execute(sql, params).fetchall()
-
-    def accepted(self, sha256):
-        """The journal row that accepted a file with this content, if any."""
-        rows = self.query(
-            "SELECT * FROM journal WHERE sha256 = ? AND hasil = 'diterima' ORDER BY id LIMIT 1",
-            sha256,
-        )
-        return rows[0] if rows else None
-
-    def claimed(self, claim):
-        """Journal rows already written for a claim (a crash may have come after them)."""
-        return self.query("SELECT * FROM journal WHERE klaim = ? ORDER BY id", claim)
-
-    def memo_known(self, nomor_surat, dari):
-        rows = self.query(
-            "SELECT * FROM agenda WHERE buku = 'masuk' AND nomor_surat = ? AND dari = ?",
-            nomor_surat,
-            dari,
-        )
-        return rows[0] if rows else None
-
-    def journal(self):
-        return self.query("SELECT * FROM journal ORDER BY id")
-
-    def agenda(self, buku=None, tahun=None):
-        sql = "SELECT * FROM agenda WHERE 1 = 1"
-        params = []
-        if buku:
-            sql += " AND buku = ?"
-            params.append(buku)
-        if tahun:
-            sql += " AND tahun = ?"
-            params.append(tahun)
-        return self.query(sql + " ORDER BY buku DESC, tahun, nomor_urut", *params)
-
-    def cases(self, ident=None):
-        if ident:
-            return self.query(
-                "SELECT * FROM cases WHERE id = ? OR rujukan = ? ORDER BY id", ident, ident
-            )
-        return self.query("SELECT * FROM cases ORDER BY id")
-
-    def steps(self, kasus):
-        return self.query("SELECT * FROM steps WHERE kasus = ? ORDER BY no", kasus)
-
-    def folders(self):
-        """Archive folders the register knows, relative to the workspace."""
-        rows = self.query("SELECT folder FROM agenda UNION SELECT folder FROM inputs "
-                          "UNION SELECT folder FROM documents")
-        return {row["folder"] for row in rows}
-
-    def inputs(self, kasus=None, status=None, rujukan=None):
-        sql, params = "SELECT * FROM inputs WHERE 1 = 1", []
-        for column, value in (("kasus", kasus), ("status", status), ("rujukan", rujukan)):
-            if value is not None:
-                sql += f" AND {column} = ?"
-                params.append(value)
-        return self.query(sql + " ORDER BY id", *params)
-
-    def documents(self, kasus=None):
-        if kasus is None:
-            return self.query("SELECT * FROM documents ORDER BY id")
-        return self.query("SELECT * FROM documents WHERE kasus = ? ORDER BY id", kasus)
-
-    def next_version(self, kasus, jenis):
-        row = self.db.execute("SELECT COALESCE(MAX(versi), 0) + 1 AS v FROM documents "
-                              "WHERE kasus = ? AND jenis = ?", (kasus, jenis)).fetchone()
-        return row["v"]
-
-    def memo(self, kasus):
-        rows = self.query("SELECT * FROM agenda WHERE buku = 'masuk' AND kasus = ?", kasus)
-        return rows[0] if rows else None

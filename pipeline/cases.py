@@ -1,0 +1,221 @@
+"""A case walks the step table: every step that can run now runs; the walk stops at
+the first that must wait (docs/architecture.md, "The procedure").
+
+``advance`` asks the Procedure which step the case is at and runs that
+step's handler with a ``StepRun``: what the handler needs to read, and the
+intents it records through (complete, hold, apply, reset). Nothing here
+knows the SOP's step keys.
+"""
+
+from . import documents, filing, handlers
+from .errors import PipelineError
+from .inputs import action_when
+from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
+from .register import Document, Event
+from .registration import totals
+from .render import render
+
+
+class StepRun:
+    """One step of one case being run now."""
+
+    def __init__(self, ws, case, step):
+        self.ws, self.case, self.step = ws, case, step
+        self.config, self.register, self.procedure = ws.config, ws.register, ws.procedure
+        self.kasus = case.id
+        self.records = self.register.steps(case.id)
+        self.record = self.records[step.key]
+        self.now = ws.now()
+        self._memo = None
+        self._documents = {}
+
+    @property
+    def stamp(self):
+        return self.now.isoformat(timespec="seconds")
+
+    # -- what a handler reads ----------------------------------------------
+
+    @property
+    def memo(self):
+        """The case's entry in the agenda surat masuk."""
+        if self._memo is None:
+            self._memo = self.register.incoming(self.kasus)
+        return self._memo
+
+    def registration(self):
+        return self.register.registration(self.kasus)
+
+    def pending(self, jenis, langkah=None):
+        return self.register.pending_inputs(self.kasus, jenis, langkah)
+
+    def action(self):
+        """The oldest kept action for this step, or None while none has come."""
+        found = self.pending("tindakan", self.step.key)
+        return found[0] if found else None
+
+    def when(self, action):
+        return action_when(action.data, self.config.timezone) or self.now
+
+    def who(self, action, default=None):
+        return action.data.get("oleh") or default or self.step.actor
+
+    def context(self, registration=None, data=None):
+        """The base document context, with the case's data when there is some."""
+        result = documents.base_context(self.config, self.memo, self.case, self.now)
+        if registration is not None:
+            result.update(data=documents.data_context(data or registration.data),
+                          data_diterima=registration.diterima, data_berkas=", ".join(registration.files))
+        return result
+
+    # -- filing a step's documents --------------------------------------------
+
+    def document(self, jenis, context, template=None):
+        """Render a case document into staging (outside any transaction); return it Prepared."""
+        versi = self.register.next_version(self.kasus, jenis)
+        base = documents.file_name(jenis)
+        name, number = f"{base}.docx", self.step.number
+        source = self.config.template(template or jenis)
+        suffix = "" if versi == 1 else f"_v{versi}"
+        prepared = filing.prepare(
+            self.config, self.config.root / self.memo.folder / "dokumen" / f"{number:02d}_{base}_v{versi}",
+            writers={name: lambda path: render(source, context, path)},
+            metadata={"kasus": self.kasus, "langkah": self.step.key, "jenis": jenis, "versi": versi,
+                      "dibuat": self.stamp},
+            outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"})
+        self._documents[prepared.rel] = (Document(self.kasus, number, jenis, versi, self.stamp, prepared.rel,
+                                                  prepared.berkas, prepared.digests), name)
+        return prepared
+
+    def path(self, prepared):
+        """Where a prepared case document will lie, relative to the workspace."""
+        return prepared.path(self._documents[prepared.rel][1])
+
+    def _paths(self, made):
+        """Prepared documents of this run as paths; paths given as they are."""
+        return [self.path(item) if isinstance(item, filing.Prepared) else item for item in made]
+
+    def commit(self, prepared, record):
+        """Record the step in one transaction with its documents, then publish them."""
+        def write(_numbers, _prepared):
+            for item in prepared:
+                self.register.add_document(self._documents[item.rel][0])
+            record()
+        filing.file(self.register, self.config, lambda _numbers: prepared, write)
+
+    # -- what a handler records (inside commit) -----------------------------------
+
+    def complete(self, when, oleh, made=(), catatan="", temuan=None, masukan=None):
+        """Mark the step done and start the one after it."""
+        stamp = when.isoformat(timespec="seconds")
+        paths = self._paths(made)
+        self.register.complete_step(self.kasus, self.step.key, stamp, oleh, paths, catatan, temuan, masukan)
+        following = self.procedure.after(self.step)
+        if following is not None:
+            record = self.records.get(following.key)
+            if record is None or record.status == WAITING:
+                self.register.start_step(self.kasus, following.key, stamp)
+        self.register.set_case_status(self.kasus, RUNNING)
+        self.register.record_event(Event(stamp, self.kasus, oleh, "langkah_selesai",
+                                         {"langkah": self.step.key, "dokumen": paths, "catatan": catatan}))
+
+    def hold(self, masukan, temuan, made):
+        """Keep the step open because the data has errors; the case is held."""
+        paths = self._paths(made)
+        self.register.note_step(self.kasus, self.step.key, masukan=masukan, temuan=tuple(temuan),
+                                dokumen=tuple(paths))
+        self.register.set_case_status(self.kasus, HELD)
+        self.register.record_event(Event(self.stamp, self.kasus, "pipeline", "langkah_tertahan",
+                                         {"langkah": self.step.key, "temuan": list(temuan)}))
+
+    def note(self, **changes):
+        """Change the open step's record (documents prepared while it waits)."""
+        if "dokumen" in changes:
+            changes["dokumen"] = tuple(self._paths(changes["dokumen"]))
+        self.register.note_step(self.kasus, self.step.key, **changes)
+
+    def apply(self, item, when, superseded_by=None, data=None):
+        self.register.apply_input(item, when.isoformat(timespec="seconds"), superseded_by, data)
+
+    def reset_to(self, step, note):
+        reset(self.ws, self.kasus, step, note, self.stamp)
+
+
+def reset(ws, kasus, step, note, stamp):
+    """Send a case back to ``step``: it and every step after it are done again."""
+    register = ws.register
+    register.reset_steps(kasus, ws.procedure.from_step(step))
+    register.start_step(kasus, step.key, stamp, catatan=note)
+    register.set_case_status(kasus, RUNNING)
+    register.record_event(Event(stamp, kasus, "pipeline", "langkah_diulang",
+                                {"langkah": step.key, "catatan": note}))
+
+
+def advance(ws, kasus):
+    """Run every step of ``kasus`` that can run now; stop at the first that must wait."""
+    _link_early_inputs(ws, kasus)
+    _supersede(ws, kasus)
+    for _ in range(4 * len(ws.procedure.steps) + 8):
+        case = ws.register.case(kasus)
+        records = ws.register.steps(kasus)
+        step = ws.procedure.current(records)
+        if step is None:
+            _close(ws, case)
+            return
+        if step.key not in records or records[step.key].status == WAITING:
+            with ws.register.transaction():  # the step table changed under the case
+                ws.register.start_step(kasus, step.key, ws.now().isoformat(timespec="seconds"))
+        rejection = ws.register.pending_inputs(kasus, "tindakan", REJECT)
+        if rejection and step.reject_to:
+            handlers.REJECT.load()(StepRun(ws, case, step), rejection[0])
+            continue
+        if not ws.procedure.handler(step).load()(StepRun(ws, case, step)):
+            return
+    raise PipelineError(f"Kasus {kasus} tidak dapat dilanjutkan: langkahnya berulang tanpa akhir. "
+                        "Periksa tabel sop.steps di config.yaml.")
+
+
+def _close(ws, case):
+    if case.status != DONE:
+        stamp = ws.now().isoformat(timespec="seconds")
+        with ws.register.transaction():
+            ws.register.set_case_status(case.id, DONE)
+            ws.register.record_event(Event(stamp, case.id, "pipeline", "kasus_selesai", {}))
+
+
+def _link_early_inputs(ws, kasus):
+    """Inputs that arrived before their memo now belong to its case."""
+    case = ws.register.case(kasus)
+    if ws.register.unlinked_inputs(case.rujukan, kasus):
+        with ws.register.transaction():
+            ws.register.link_early_inputs(kasus, case.rujukan)
+
+
+def _supersede(ws, kasus):
+    """A newer registration sends a case whose data step is done back to that step."""
+    step = ws.procedure.data_step()
+    if step is None or not ws.register.pending_inputs(kasus, "registrasi"):
+        return
+    records = ws.register.steps(kasus)
+    if step.key not in records or records[step.key].status != DONE or ws.procedure.sealed(records):
+        return
+    with ws.register.transaction():
+        reset(ws, kasus, step, f"Data registrasi baru diterima; langkah {step.number} dan seterusnya diulang.",
+              ws.now().isoformat(timespec="seconds"))
+
+
+def findings(ws, records):
+    """Every open finding of the case's data, in step order."""
+    found = []
+    for step in ws.procedure.steps:
+        record = records.get(step.key)
+        if record is not None:
+            found.extend(record.temuan)
+    return found
+
+
+def describe(ws, case, now):
+    """The case as ``status`` shows it."""
+    records = ws.register.steps(case.id)
+    data = ws.register.registration(case.id)
+    return ws.procedure.describe(case, records, now, totals(data.data) if data else None,
+                                 findings(ws, records))

@@ -1,0 +1,120 @@
+"""The pipeline as a library: open a workspace, then process, serve, act, ask.
+
+``open_workspace(config)`` takes the workspace lock (for commands that
+change it), opens the register and returns a ``Workspace``: the one object
+every stage receives, holding the configuration, the register, the
+procedure, the clock and the log. The CLI and the benchmarks use the same
+API (docs/architecture.md).
+"""
+
+import datetime as dt
+import logging
+import logging.handlers
+import sys
+from contextlib import ExitStack, contextmanager
+
+import yaml
+
+from . import cases, filing, inputs, intake, run, workspace
+from .archive import stray_folders, verify as verify_archive
+from .procedure import Procedure
+from .register import open_register
+
+LOG = "pipeline"
+
+
+class Workspace:
+    """One workspace opened for work."""
+
+    def __init__(self, config, register, clock=None, log=None):
+        self.config = config
+        self.register = register
+        self.procedure = Procedure(config.steps)
+        self.clock = clock or (lambda: dt.datetime.now(config.timezone))
+        self.log = log or logging.getLogger(LOG)
+
+    def now(self):
+        return self.clock()
+
+    def start(self):
+        """After a crash: finish or undo interrupted filings, carry on open cases.
+
+        Returns notes for staff (cases that cannot go on yet, and why).
+        """
+        filing.recover(self.config, self.register)
+        return run.advance_open_cases(self)
+
+    def process_inbox(self, patience=60.0):
+        """Everything ready in the inbox, until nothing is still being written."""
+        return run.run_all(self, patience)
+
+    def serve(self, report, notify, stop=None):
+        """The service: watch the inbox until ``stop`` is set."""
+        from . import watch
+        watch.serve(self, report, notify, stop)
+
+    def act(self, rujukan, langkah, **fields):
+        """Record a human step, exactly as an action file dropped in the inbox would.
+
+        Raises InputRefused when the action does not fit the case; returns the
+        outcome and the case's status afterwards.
+        """
+        data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah,
+                **{k: v for k, v in fields.items() if v}}
+        inputs.check_action(self, data)
+        name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
+        [outcome] = run.settle_safely(self, claim_id, [inbound])
+        found = self.register.find_cases(outcome.kasus or rujukan)
+        return outcome, (cases.describe(self, found[-1], self.now()) if found else None)
+
+    def status(self, kasus=None):
+        """Every case (or those matching an id or memo nomor) as ``status --json`` shows it."""
+        found = self.register.find_cases(kasus) if kasus else self.register.cases()
+        now = self.now()
+        return [cases.describe(self, case, now) for case in found]
+
+    def journal(self):
+        """Every input ever taken, then the files lying in the inbox now."""
+        return self.register.journal() + intake.untaken(self.config)
+
+    def verify(self):
+        """Problems with the archive (missing or changed files); and how many files were checked."""
+        filed = list(self.register.filed())
+        problems = verify_archive(self.config.root, filed)
+        problems += stray_folders(self.config.archive, self.config.root, self.register.folder_known)
+        return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
+
+
+@contextmanager
+def open_workspace(config, lock=True, clock=None):
+    """A Workspace; with ``lock`` (commands that change it) only one process at a time."""
+    workspace.ensure_folders(config)
+    with ExitStack() as stack:
+        if lock:
+            stack.enter_context(workspace.Lock(config))
+        register = stack.enter_context(open_register(config))
+        yield Workspace(config, register, clock)
+
+
+def configure_logging(config, to_stderr):
+    """The service logs to stderr, and to a rotating file when config names one."""
+    logger = logging.getLogger(LOG)
+    logger.setLevel(config.log_level.upper())
+    logger.handlers.clear()
+    logger.propagate = False
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    if to_stderr:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+    if config.log_file is not None:
+        config.log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(config.log_file, maxBytes=5 * 1024 * 1024,
+                                                       backupCount=5, encoding="utf-8")
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+    return logger

@@ -1,0 +1,65 @@
+"""The step handlers, registered by name in this one place.
+
+A step of the SOP table names its handler (``handler:``; a machine step
+defaults to its own key). The registry says what each handler does without
+importing it, so validating config.yaml stays cheap; the code is loaded when
+a step first runs. How to add one: docs/steps.md.
+"""
+
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What the engine needs to know about a handler before it runs it."""
+
+    name: str
+    target: str  # "module:function" inside this package
+    document: str | None = None  # the template key it renders, unless the step names another
+    action: bool = False  # the step waits for an action named by its key
+    consumes: str | None = None  # the kind of kept input it applies ("registrasi")
+    opens: bool = False  # done when the memo is filed: it renders the memo's own document
+    seals: bool = False  # once it is done the case's data can no longer change
+    guard: str | None = None  # "module:function": why an action for the step does not fit now
+    waits_for: str = ""  # what the case waits for at this step, for staff
+
+    def load(self):
+        return _load(self.target)
+
+    def refuses(self, ws, case, step, records):
+        """Why an action for ``step`` does not fit now by this handler's own rule, or None."""
+        return _load(self.guard)(ws, case, step, records) if self.guard else None
+
+
+def _load(target):
+    module, _, function = target.partition(":")
+    return getattr(import_module(f"{__name__}.{module}"), function)
+
+
+REGISTRY = {handler.name: handler for handler in (
+    Handler("agenda_masuk", "memo:agenda_masuk", "lembar_disposisi", opens=True),
+    Handler("disposisi", "memo:disposisi", "lembar_disposisi", action=True),
+    Handler("input_data", "data:input_data", "daftar_data", consumes="registrasi",
+            waits_for="data registrasi dari ULP unit kerja"),
+    Handler("verifikasi", "data:verifikasi", "daftar_verifikasi"),
+    Handler("otentikasi", "data:otentikasi", "daftar_otentifikasi", action=True,
+            guard="data:otentikasi_guard"),
+    Handler("laporan_kesiapan", "data:laporan_kesiapan", "laporan_kesiapan"),
+    Handler("periksa", "letter:periksa", "nota_dinas", action=True),
+    Handler("setujui", "letter:setujui", "nota_dinas", action=True, seals=True),
+    Handler("kirim", "letter:kirim", action=True),
+)}
+# Workspaces made by release 0.1 name no handlers; their disposition steps
+# find theirs by key.
+ALIASES = {"disposisi_kapus": "disposisi", "disposisi_kabid": "disposisi"}
+# A human step with no handler: wait for its action, record who and when,
+# and render the step's ``document`` if it names one.
+HUMAN = Handler("tindakan", "human:human_step", action=True)
+# The decision ``tolak`` at a step with ``reject_to``.
+REJECT = Handler("tolak", "letter:tolak", "nota_dinas")
+
+
+def find(name):
+    """The handler registered under ``name`` (or a legacy alias), or None."""
+    return REGISTRY.get(ALIASES.get(name, name))

@@ -1,0 +1,36 @@
+"""A step done by a person, recorded by an action: the whole of a human step
+that has no handler of its own, and the end of those that have one."""
+
+
+def note_of(data):
+    """What an action says, in one line: to whom, and the note."""
+    parts = [f"kepada {data['kepada']}" if data.get("kepada") else "", data.get("catatan") or ""]
+    return "; ".join(p for p in parts if p)
+
+
+def human_step(run):
+    """A human step with no code of its own: wait for its action; print the step's
+    ``document`` (if the table names one) with the action's fields as ``tindakan``."""
+    action = run.action()
+    if action is None:
+        return False
+    made = []
+    if run.step.document:
+        made.append(run.document(run.step.document,
+                                 dict(run.context(run.registration()), tindakan=dict(action.data))))
+    return record(run, action, made)
+
+
+def record(run, action=None, made=()):
+    """Apply the kept action for this step, if one has come, and complete the step."""
+    action = action or run.action()
+    if action is None:
+        return False
+    when = run.when(action)
+
+    def write():
+        run.apply(action, when)
+        run.complete(when, run.who(action), made, catatan=note_of(action.data))
+
+    run.commit(list(made), write)
+    return True

@@ -1,0 +1,91 @@
+"""The letter to the unit: the Konsep for review, the numbered Nota Dinas on
+approval, sending, and ``tolak``, which returns the case with a return memo."""
+
+from .. import documents, filing
+from ..archive import slug
+from ..register import AgendaEntry
+from ..render import render, tanggal
+from .human import note_of, record
+
+LETTER = "nota-dinas.docx"
+
+
+def periksa(run):
+    """Draft the Konsep Nota Dinas for review (once per round of data), then wait for the decision."""
+    data = run.registration()
+    if data is not None and run.record.masukan != data.id:
+        konsep = run.document("konsep_nota_dinas", documents.ready_memo(run.context(data)), run.step.document)
+        run.commit([konsep], lambda: run.note(masukan=data.id, dokumen=(konsep,)))
+        run.records = run.register.steps(run.kasus)
+        run.record = run.records[run.step.key]
+    return record(run)
+
+
+def setujui(run):
+    """On approval, number the Nota Dinas in the agenda keluar, file it and put it in the outbox."""
+    action = run.action()
+    if action is None:
+        return False
+    when, config = run.when(action), run.config
+    tahun, oleh = when.year, run.who(action)
+    context = documents.ready_memo(run.context(run.registration()))
+    pattern = config.numbering["surat_keluar"]
+
+    def prepare(numbers):
+        nomor_urut = numbers[("keluar", tahun)]
+        nomor = pattern.format(nomor=nomor_urut, tahun=tahun)
+        letter = dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(when.date()))
+        template = config.template(run.step.document)
+        return [filing.prepare(
+            config, config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
+            writers={LETTER: lambda path: render(template, letter, path)},
+            metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": when.date().isoformat(),
+                      "kepada": letter["kepada"], "hal": letter["hal"], "disetujui_oleh": oleh},
+            outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"})]
+
+    def write(numbers, prepared):
+        [folder] = prepared
+        nomor = pattern.format(nomor=numbers[("keluar", tahun)], tahun=tahun)
+        run.register.add_agenda_entry(AgendaEntry(
+            buku="keluar", tahun=tahun, nomor_urut=numbers[("keluar", tahun)], nomor_surat=nomor,
+            tanggal_surat=when.date().isoformat(), hal=context["hal"], kepada=context["kepada"],
+            sifat=context["sifat"], lampiran=context["lampiran"], tembusan=context["tembusan"],
+            kasus=run.kasus, folder=folder.rel, berkas=folder.berkas, sha256=folder.digests))
+        run.apply(action, when)
+        run.complete(when, oleh, [folder.path(LETTER)], catatan=f"Nomor {nomor}")
+
+    filing.file(run.register, config, prepare, write, numbers=[("keluar", tahun)])
+    return True
+
+
+def kirim(run):
+    """Staff confirm the letter was sent; the agenda keluar records the date."""
+    action = run.action()
+    if action is None:
+        return False
+    when = run.when(action)
+
+    def write():
+        run.register.record_sent(run.kasus, when.isoformat(timespec="seconds"), note_of(action.data))
+        run.apply(action, when)
+        run.complete(when, run.who(action), [], catatan=note_of(action.data))
+
+    run.commit([], write)
+    return True
+
+
+def tolak(run, action):
+    """``tolak``: back to the step the table names; the unit must send corrected data."""
+    when, oleh = run.when(action), run.who(action)
+    reason = action.data.get("catatan") or "Data perlu diperbaiki."
+    target = run.procedure.step(run.step.reject_to)
+    konsep = run.document("konsep_nota_dinas", documents.return_memo(run.context(run.registration()),
+                                                                     [reason]), "nota_dinas")
+
+    def write():
+        run.apply(action, when)
+        run.reset_to(target, f"Dikembalikan pada langkah {run.step.number} oleh {oleh}: {reason}")
+        run.register.note_step(run.kasus, target.key, dokumen=(run.path(konsep),))
+        run.register.set_case_status(run.kasus, "tertahan")
+
+    run.commit([konsep], write)

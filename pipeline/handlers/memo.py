@@ -1,0 +1,48 @@
+"""The memo's own steps: the Lembar Disposisi filed with it, and the dispositions.
+
+``agenda_masuk`` runs when the memo is filed (``memo.file_memo``) and gives
+the documents that go into the memo's archive folder. ``disposisi`` records
+an official's disposition and prints the sheet again with every disposition
+recorded so far written in.
+"""
+
+from .. import documents
+from ..render import render, tanggal
+from .human import note_of, record
+
+
+def agenda_masuk(ws, step, memo, nomor_agenda, kasus, now):
+    """Step 2: the Lembar Disposisi, blank for handwriting; returns {file name: writer}."""
+    context = documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now)
+    template = ws.config.template(step.document)
+    return {f"{documents.file_name(step.document)}.docx": lambda path: render(template, context, path)}
+
+
+def disposisi(run):
+    """A disposition step: the official's action, and the sheet with the chain filled in."""
+    action = run.action()
+    if action is None:
+        return False
+    sheet = run.document(run.step.document, _filled_sheet(run, action))
+    return record(run, action, [sheet])
+
+
+def _filled_sheet(run, action):
+    """The Lembar Disposisi again, with the recorded dispositions written in."""
+    chain, notes = {}, []
+    for step in run.procedure.with_handler("disposisi"):
+        if step.key == run.step.key:
+            date, note = run.when(action).date(), note_of(action.data)
+        else:
+            record_ = run.records.get(step.key)
+            if record_ is None or record_.status != "selesai":
+                continue
+            date, note = record_.selesai, record_.catatan
+        role = next((r for r in step.role if r in run.config.officials), None)
+        if role is None:
+            continue
+        chain[role] = {"tanggal": tanggal(date), "catatan": note}
+        notes.append(f"{step.actor} ({chain[role]['tanggal']}): {note or '-'}")
+    memo = run.memo
+    return documents.disposition_context(run.config, documents.memo_fields(memo), memo.nomor_agenda,
+                                         run.kasus, memo.diterima, run.now, chain, "\n".join(notes))

@@ -1,0 +1,152 @@
+"""Registration data and actions arriving for a case: judge them, then keep them.
+
+An input that fits its case is archived and kept ("menunggu") until the case
+reaches its step; one that cannot fit is refused with a reason that says
+what the case is waiting for. Which action fits which step is the
+Procedure's to say. Action files in the inbox and ``pipeline act`` share
+this code.
+"""
+
+import datetime as dt
+
+from . import filing, registration as registration_module
+from .archive import slug
+from .errors import InputRefused
+from .fields import parse_date
+from .register import JournalEntry, KeptInput
+from .validate import check
+
+_TEXT = {"type": "string", "nullable": True}
+
+
+def action_schema(procedure):
+    names = procedure.action_names()
+    return {
+        "jenis": {"type": "string", "allowed": ["tindakan"]},
+        "rujukan": {"type": "string", "required": True, "empty": False},
+        "langkah": {"type": "string", "required": True, "allowed": names},
+        "oleh": _TEXT, "kepada": _TEXT, "catatan": _TEXT,
+        "waktu": {"nullable": True},
+    }
+
+
+def action_when(data, timezone):
+    """The ``waktu`` of an action as an aware datetime, or None when not given."""
+    value = data.get("waktu")
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            value = parse_date(value)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(8, 0))
+    return value if value.tzinfo else value.replace(tzinfo=timezone)
+
+
+def clean_action(fields, procedure):
+    """The action's fields checked against its schema; raises InputRefused naming each problem."""
+    fields = {k: (str(v) if k in ("rujukan", "oleh", "kepada", "catatan") and v is not None else v)
+              for k, v in fields.items()}
+    document, errors = check(action_schema(procedure), fields)
+    if errors:
+        raise InputRefused([f"Kolom \u201c{path}\u201d pada berkas tindakan "
+                            f"{_action_message(path, msg, procedure)}" for path, msg in errors],
+                           kind="tindakan")
+    try:
+        action_when(document, dt.timezone.utc)
+    except (ValueError, TypeError, OverflowError):
+        raise InputRefused(f"Kolom \u201cwaktu\u201d \u201c{document['waktu']}\u201d tidak dapat dibaca; "
+                           "tuliskan seperti 2026-11-25 09:30.", kind="tindakan") from None
+    return document
+
+
+def _action_message(path, message, procedure):
+    if path == "langkah":
+        return "harus salah satu dari: " + ", ".join(procedure.action_names()) + "."
+    return message + "."
+
+
+def find_case(register, rujukan):
+    """A case by its id or by the incoming memo's nomor; None when unknown."""
+    found = register.find_cases(" ".join(str(rujukan or "").split()))
+    return found[-1] if found else None
+
+
+def check_action(ws, fields):
+    """Return (clean action, case) when the action fits its case, else raise InputRefused."""
+    action = clean_action(fields, ws.procedure)
+    case = find_case(ws.register, action["rujukan"])
+    if case is None:
+        raise InputRefused(
+            f"Kasus dengan rujukan \u201c{action['rujukan']}\u201d tidak ditemukan. Pastikan Nota "
+            "Dinas-nya sudah diterima (lihat \u201cpipeline status\u201d) dan rujukan ditulis sama persis "
+            "dengan nomor Nota Dinas atau nomor kasus.", kind="tindakan")
+    records = ws.register.steps(case.id)
+    problem = _misfit(ws, case, records, action["langkah"])
+    if problem:
+        current = ws.procedure.current(records)
+        waiting = ws.procedure.waiting_for(current, case.status) if current else "Kasus sudah selesai"
+        raise InputRefused(f"Kasus {case.id}: {problem} {waiting}.", kind="tindakan")
+    return action, case
+
+
+def _misfit(ws, case, records, langkah):
+    """Why an action does not fit the case now, or None when it does."""
+    problem = ws.procedure.misfit(langkah, case, records)
+    if problem:
+        return problem
+    if ws.register.pending_inputs(case.id, "tindakan", langkah):
+        return f"tindakan {langkah} sudah diterima dan sedang menunggu diterapkan."
+    step = ws.procedure.step(langkah)
+    return ws.procedure.handler(step).refuses(ws, case, step, records) if step else None
+
+
+def check_registration(ws, fields):
+    """Return (registration, case or None); refuse what cannot be read or is too late."""
+    data = registration_module.normalise(fields)
+    case = find_case(ws.register, data["rujukan"])
+    if case is not None and ws.procedure.sealed(ws.register.steps(case.id)):
+        raise InputRefused(
+            f"Kasus {case.id} sudah disetujui; data registrasinya tidak dapat diganti lagi. "
+            "Bila ada perubahan, ULP unit kerja mengirim Nota Dinas baru.", kind="registrasi")
+    return data, case
+
+
+def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
+    """Archive an input and record it as kept, through the filing service; return journal entries."""
+    stamp = now.isoformat(timespec="seconds")
+    kasus = case.id if case else ""
+    name = f"{now:%Y%m%d-%H%M%S}_{claim_id[:6]}_{langkah.replace('_', '-')}_{slug(data['rujukan'], 30)}"
+    final = ws.config.archive / str(now.year) / "masukan" / name
+    copies = {f"asli_{i.name}": i.path for i in inbounds}
+    metadata = {"jenis": jenis, "langkah": langkah, "kasus": kasus, "klaim": claim_id, "diterima": stamp,
+                "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
+    reason = ("Disimpan; akan diterapkan ketika kasusnya mencapai langkah tersebut." if case else
+              f"Disimpan; akan diterapkan setelah Nota Dinas dengan nomor {data['rujukan']} tercatat.")
+
+    def record(_numbers, prepared):
+        [folder] = prepared
+        ws.register.keep_input(KeptInput(0, jenis, langkah, data["rujukan"], kasus, stamp, _jsonable(data),
+                                         folder.rel, folder.berkas, folder.digests, klaim=claim_id))
+        return [ws.register.add_journal(JournalEntry(
+            i.name, i.sha256, i.size, stamp, "menunggu", jenis, kasus, (reason,),
+            folder.path(f"asli_{i.name}"), claim_id)) for i in inbounds]
+
+    return filing.file(ws.register, ws.config,
+                       lambda _numbers: [filing.prepare(ws.config, final, copies, metadata=metadata)], record)
+
+
+def _jsonable(data):
+    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}
+
+
+def receive(ws, claim_id, inbounds, parsed, now):
+    """Judge and keep registration data or an action; raises InputRefused when it cannot fit."""
+    if parsed.kind == "registrasi":
+        data, case = check_registration(ws, parsed.fields)
+        step = ws.procedure.data_step()
+        return keep(ws, claim_id, inbounds, "registrasi", step.key if step else "registrasi", data, case, now)
+    action, case = check_action(ws, parsed.fields)
+    return keep(ws, claim_id, inbounds, "tindakan", action["langkah"], action, case, now)

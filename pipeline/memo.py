@@ -1,0 +1,87 @@
+"""An incoming Nota Dinas opens a case: agenda number, Lembar Disposisi, archive, register.
+
+The SOP's opening steps (the memo arriving and its agenda entry) are done
+the moment the memo is filed. The agenda number is allocated in the
+transaction that writes the entry; the Lembar Disposisi, which prints it, is
+rendered before, with the number that transaction will give
+(docs/architecture.md, "Filing").
+"""
+
+from . import filing
+from .archive import slug
+from .errors import InputRefused
+from .models import Memo
+from .procedure import DONE, RUNNING, case_id
+from .register import AgendaEntry, Case, Event, JournalEntry, StepRecord
+from .validate import memo_unit, validate_memo
+
+
+def read_memo(parsed, name):
+    """The memo's header fields, validated; raises InputRefused with every reason."""
+    fields = validate_memo(parsed.fields, "Nota Dinas " + name)
+    fields["unit"] = memo_unit(fields)
+    return Memo.from_fields(fields)
+
+
+def file_memo(ws, claim_id, inbounds, parsed, now):
+    """Steps 1-2: number the memo, render its Lembar Disposisi, archive, open a case."""
+    memo = read_memo(parsed, inbounds[0].name)
+    known = ws.register.memo_known(memo.nomor, memo.dari)
+    if known:
+        raise InputRefused(
+            f"Nota Dinas nomor {memo.nomor} dari {memo.dari} sudah tercatat dengan nomor agenda "
+            f"{known.nomor_agenda} (kasus {known.kasus}). Bila ini surat yang berbeda, "
+            "periksa kembali nomornya.", kind="nota_dinas")
+    book = ("masuk", now.year)
+    return filing.file(ws.register, ws.config,
+                       lambda numbers: [_prepare(ws, claim_id, inbounds, memo, numbers[book], now)],
+                       lambda numbers, prepared: _record(ws, claim_id, inbounds, memo, numbers[book],
+                                                         prepared[0], now),
+                       numbers=[book])
+
+
+def _numbers(ws, nomor_urut, now):
+    nomor_agenda = ws.config.numbering["agenda_masuk"].format(nomor=nomor_urut, tahun=now.year)
+    return nomor_agenda, case_id(now.year, nomor_urut)
+
+
+def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
+    nomor_agenda, kasus = _numbers(ws, nomor_urut, now)
+    agenda_step = ws.procedure.opening()[-1]
+    writers = ws.procedure.handler(agenda_step).load()(ws, agenda_step, memo, nomor_agenda, kasus, now)
+    final = ws.config.archive / str(now.year) / "surat-masuk" / f"{nomor_urut:04d}_{slug(memo.hal)}"
+    metadata = {"kasus": kasus, "nomor_agenda": nomor_agenda, "klaim": claim_id,
+                "diterima": now.isoformat(timespec="seconds"), "nota_dinas": memo.__dict__,
+                "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
+    outbox = {name: ws.config.outbox / kasus / f"{kasus}_{name}" for name in writers}
+    return filing.prepare(ws.config, final, {f"asli_{i.name}": i.path for i in inbounds}, writers,
+                          metadata, outbox)
+
+
+def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):
+    """Inside the transaction: the agenda entry, the case and its opening steps, the journal."""
+    stamp = now.isoformat(timespec="seconds")
+    nomor_agenda, kasus = _numbers(ws, nomor_urut, now)
+    ws.register.add_agenda_entry(AgendaEntry(
+        buku="masuk", tahun=now.year, nomor_urut=nomor_urut, nomor_agenda=nomor_agenda,
+        nomor_surat=memo.nomor, tanggal_surat=memo.tanggal.isoformat(), diterima=stamp, dari=memo.dari,
+        kepada=memo.kepada, hal=memo.hal, sifat=memo.sifat, lampiran=memo.lampiran,
+        tembusan=memo.tembusan, kasus=kasus, folder=folder.rel, berkas=folder.berkas,
+        sha256=folder.digests))
+    ws.register.open_case(Case(kasus, memo.nomor, memo.unit, stamp), _opening_steps(ws, kasus, memo, folder, stamp))
+    ws.register.record_event(Event(stamp, kasus, "pipeline", "kasus_dibuka", {"nomor_agenda": nomor_agenda}))
+    return [ws.register.add_journal(JournalEntry(
+        i.name, i.sha256, i.size, stamp, "diterima", "nota_dinas", kasus, (), folder.path(f"asli_{i.name}"),
+        claim_id)) for i in inbounds]
+
+
+def _opening_steps(ws, kasus, memo, folder, stamp):
+    """The opening steps done (the memo from its sender, the agenda by the pipeline); the next running."""
+    opening = ws.procedure.opening()
+    made = tuple(folder.path(name) for name in folder.outbox)
+    records = [StepRecord(kasus, step.key, DONE, stamp, stamp, memo.dari if step.kind == "input" else "pipeline",
+                          made if step is opening[-1] else ()) for step in opening]
+    following = ws.procedure.after(opening[-1])
+    if following is not None:
+        records.append(StepRecord(kasus, following.key, RUNNING, stamp))
+    return records

@@ -1,0 +1,125 @@
+"""Typed records the register hands out; the rest of the code never sees rows.
+
+Field names are the register's own Indonesian words, the same keys
+``--json`` prints (docs/architecture.md, "The register").
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """What became of one file taken from the inbox."""
+
+    berkas: str
+    sha256: str
+    ukuran: int
+    diterima: str
+    hasil: str  # diterima | ditolak | duplikat | diabaikan | menunggu
+    jenis: str = ""
+    kasus: str = ""
+    alasan: tuple = ()
+    lokasi: str = ""
+    klaim: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One line of the agenda surat masuk or surat keluar."""
+
+    buku: str  # masuk | keluar
+    tahun: int
+    nomor_urut: int
+    nomor_surat: str
+    tanggal_surat: str
+    hal: str
+    nomor_agenda: str | None = None
+    diterima: str | None = None
+    dikirim: str | None = None
+    dari: str = ""
+    kepada: str = ""
+    sifat: str = "Biasa"
+    lampiran: str = ""
+    tembusan: str = ""
+    kasus: str = ""
+    folder: str = ""
+    berkas: dict = field(default_factory=dict)
+    sha256: dict = field(default_factory=dict)
+    batal: bool = False
+    keterangan: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One incoming memo's journey through the SOP."""
+
+    id: str
+    rujukan: str
+    unit: str
+    dibuka: str
+    status: str = "berjalan"  # berjalan | tertahan | selesai
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """How far one step of one case got, matched to the step table by key."""
+
+    kasus: str
+    key: str
+    status: str = "menunggu"  # menunggu | berjalan | selesai
+    mulai: str | None = None
+    selesai: str | None = None
+    oleh: str = ""
+    dokumen: tuple = ()
+    catatan: str = ""
+    temuan: tuple = ()
+    masukan: int | None = None  # the registration data the step last judged
+
+
+@dataclass(frozen=True)
+class KeptInput:
+    """Registration data or an action, archived and kept until its step applies it."""
+
+    id: int
+    jenis: str  # registrasi | tindakan
+    langkah: str
+    rujukan: str
+    kasus: str
+    diterima: str
+    data: dict
+    folder: str = ""
+    berkas: dict = field(default_factory=dict)
+    sha256: dict = field(default_factory=dict)
+    status: str = "menunggu"  # menunggu | diterapkan | digantikan
+    diterapkan: str | None = None
+    klaim: str = ""
+
+    @property
+    def files(self):
+        """The names staff gave the kept files."""
+        return [name[5:] for name in self.berkas if name.startswith("asli_")]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One version of a case document, filed in the case's dokumen/ folder."""
+
+    kasus: str
+    langkah: int
+    jenis: str
+    versi: int
+    dibuat: str
+    folder: str
+    berkas: dict = field(default_factory=dict)
+    sha256: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened to a case, in the order it happened."""
+
+    waktu: str
+    kasus: str
+    oleh: str
+    aksi: str
+    rincian: dict = field(default_factory=dict)

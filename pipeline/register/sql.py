@@ -1,0 +1,325 @@
+"""The register's intents in portable SQL, shared by every backend.
+
+The rest of the pipeline calls these methods (``open_case``,
+``complete_step``, ``allocate_number``...) and gets records back; only this
+package knows tables and columns. A backend supplies the connection,
+transactions, migrations and its placeholder style
+(docs/architecture.md, "The register").
+"""
+
+import json
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+
+from .records import AgendaEntry, Case, Document, Event, JournalEntry, KeptInput, StepRecord
+
+_JSON = ("alasan", "berkas", "sha256", "dokumen", "rincian", "data", "temuan")
+_TUPLES = ("alasan", "dokumen", "temuan")
+WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
+
+
+def _encode(value):
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(list(value) if isinstance(value, tuple) else value,
+                          ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _decode(name, value):
+    if name in _JSON and isinstance(value, str):
+        value = json.loads(value) if value[:1] in "[{" else value
+    if name in _TUPLES and isinstance(value, list):
+        value = tuple(value)
+    return value
+
+
+def _record(cls, row):
+    names = {f.name for f in fields(cls)}
+    values = {k: _decode(k, v) for k, v in row.items() if k in names}
+    if "batal" in values:
+        values["batal"] = bool(values["batal"])
+    return cls(**values)
+
+
+class SqlRegister:
+    """Register intents over a DB-API connection; subclasses open it."""
+
+    placeholder = "?"
+
+    # -- plumbing a backend provides ------------------------------------
+
+    def _execute(self, sql, params=()):
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self):
+        raise NotImplementedError
+        yield self
+
+    def _in_transaction(self):
+        raise NotImplementedError
+
+    # -- helpers -----------------------------------------------------------
+
+    def _sql(self, text):
+        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
+
+    def _rows(self, sql, *params):
+        return self._execute(self._sql(sql), params).fetchall()
+
+    def _first(self, sql, *params):
+        rows = self._rows(sql + " LIMIT 1", *params)
+        return rows[0] if rows else None
+
+    def _write(self, sql, *params):
+        if not self._in_transaction():
+            raise RuntimeError("register writes belong inside register.transaction()")
+        return self._execute(self._sql(sql), params)
+
+    def _insert(self, table, values):
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self._write(f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                    *(_encode(v) for v in values.values()))
+
+    def _update(self, table, where, values):
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        conditions = " AND ".join(f"{key} = ?" for key in where)
+        self._write(f"UPDATE {table} SET {assignments} WHERE {conditions}",
+                    *(_encode(v) for v in values.values()), *where.values())
+
+    # -- numbering -------------------------------------------------------
+
+    def peek_number(self, buku, tahun):
+        """The number ``allocate_number`` would give now (to render before committing)."""
+        row = self._first("SELECT terakhir FROM counters WHERE buku = ? AND tahun = ?", buku, tahun)
+        return (row["terakhir"] if row else 0) + 1
+
+    def allocate_number(self, buku, tahun):
+        """The next gapless number of a book and year, from its counter row.
+
+        Call inside the transaction that writes the entry: the counter row
+        stays locked until it commits, and a rollback gives the number back.
+        """
+        self._write("INSERT INTO counters (buku, tahun, terakhir) VALUES (?, ?, 1) "
+                    "ON CONFLICT (buku, tahun) DO UPDATE SET terakhir = counters.terakhir + 1",
+                    buku, tahun)
+        return self._rows("SELECT terakhir FROM counters WHERE buku = ? AND tahun = ?",
+                          buku, tahun)[0]["terakhir"]
+
+    # -- journal -----------------------------------------------------------
+
+    def add_journal(self, entry):
+        """Record what became of one claimed file; return the entry."""
+        self._insert("journal", asdict(entry))
+        return entry
+
+    def journal_of_claim(self, klaim):
+        """Journal entries already written for a claim (a crash may have come after them)."""
+        rows = self._rows("SELECT * FROM journal WHERE klaim = ? ORDER BY id", klaim)
+        return [_record(JournalEntry, r) for r in rows]
+
+    def accepted_file(self, sha256):
+        """The journal entry that accepted a file with this content, if any."""
+        row = self._first("SELECT * FROM journal WHERE sha256 = ? AND hasil = 'diterima' ORDER BY id",
+                          sha256)
+        return _record(JournalEntry, row) if row else None
+
+    def journal(self):
+        return [_record(JournalEntry, r) for r in self._rows("SELECT * FROM journal ORDER BY id")]
+
+    # -- agenda books ------------------------------------------------------
+
+    def add_agenda_entry(self, entry):
+        self._insert("agenda", asdict(entry))
+        return entry
+
+    def memo_known(self, nomor_surat, dari):
+        """The agenda masuk entry of a memo with this nomor and sender, if any."""
+        row = self._first("SELECT * FROM agenda WHERE buku = 'masuk' AND nomor_surat = ? AND dari = ?",
+                          nomor_surat, dari)
+        return _record(AgendaEntry, row) if row else None
+
+    def incoming(self, kasus):
+        """The agenda masuk entry that opened a case."""
+        row = self._first("SELECT * FROM agenda WHERE buku = 'masuk' AND kasus = ?", kasus)
+        return _record(AgendaEntry, row) if row else None
+
+    def outgoing(self, kasus):
+        """The case's numbered letter in the agenda keluar, if it has one."""
+        row = self._first("SELECT * FROM agenda WHERE buku = 'keluar' AND kasus = ? "
+                          "ORDER BY tahun DESC, nomor_urut DESC", kasus)
+        return _record(AgendaEntry, row) if row else None
+
+    def record_sent(self, kasus, dikirim, keterangan):
+        self._update("agenda", {"buku": "keluar", "kasus": kasus},
+                     {"dikirim": dikirim, "keterangan": keterangan})
+
+    def agenda(self, buku=None, tahun=None):
+        sql, params = "SELECT * FROM agenda WHERE 1 = 1", []
+        for column, value in (("buku", buku), ("tahun", tahun)):
+            if value:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        rows = self._rows(sql + " ORDER BY buku DESC, tahun, nomor_urut", *params)
+        return [_record(AgendaEntry, r) for r in rows]
+
+    # -- cases and steps -----------------------------------------------------
+
+    def open_case(self, case, steps):
+        """A new case with its first step records."""
+        self._insert("cases", asdict(case))
+        for step in steps:
+            self.save_step(step)
+        return case
+
+    def case(self, kasus):
+        row = self._first("SELECT * FROM cases WHERE id = ?", kasus)
+        return _record(Case, row) if row else None
+
+    def find_cases(self, ident):
+        """Cases whose id or incoming memo nomor is ``ident``, oldest first."""
+        rows = self._rows("SELECT * FROM cases WHERE id = ? OR rujukan = ? ORDER BY id", ident, ident)
+        return [_record(Case, r) for r in rows]
+
+    def cases(self):
+        return [_record(Case, r) for r in self._rows("SELECT * FROM cases ORDER BY id")]
+
+    def open_cases(self):
+        rows = self._rows("SELECT * FROM cases WHERE status <> ? ORDER BY id", DONE)
+        return [_record(Case, r) for r in rows]
+
+    def set_case_status(self, kasus, status):
+        self._update("cases", {"id": kasus}, {"status": status})
+
+    def steps(self, kasus):
+        """The case's step records by key."""
+        rows = self._rows("SELECT * FROM steps WHERE kasus = ?", kasus)
+        return {row["key"]: _record(StepRecord, row) for row in rows}
+
+    def save_step(self, step):
+        """Write a step record, replacing the one of the same case and key."""
+        self._write("DELETE FROM steps WHERE kasus = ? AND key = ?", step.kasus, step.key)
+        self._insert("steps", asdict(step))
+
+    def start_step(self, kasus, key, mulai, catatan=""):
+        """The case has reached this step."""
+        self.save_step(StepRecord(kasus, key, RUNNING, mulai, catatan=catatan))
+
+    def complete_step(self, kasus, key, selesai, oleh, dokumen=(), catatan="", temuan=None, masukan=None):
+        """Mark a step done; documents add to those it already has."""
+        current = self.steps(kasus).get(key) or StepRecord(kasus, key, RUNNING, selesai)
+        self.save_step(StepRecord(
+            kasus, key, DONE, current.mulai or selesai, selesai, oleh,
+            tuple(current.dokumen) + tuple(dokumen), catatan,
+            tuple(temuan if temuan is not None else current.temuan),
+            masukan if masukan is not None else current.masukan))
+
+    def note_step(self, kasus, key, **changes):
+        """Change some fields of a step that stays open (held, or documents prepared)."""
+        current = self.steps(kasus).get(key) or StepRecord(kasus, key)
+        values = {**asdict(current), **changes}
+        values["dokumen"], values["temuan"] = tuple(values["dokumen"]), tuple(values["temuan"])
+        self.save_step(StepRecord(**values))
+
+    def reset_steps(self, kasus, keys):
+        """Send steps back to waiting, forgetting what they did (a new round of data)."""
+        for key in keys:
+            self.save_step(StepRecord(kasus, key))
+
+    # -- kept inputs -------------------------------------------------------
+
+    def keep_input(self, item):
+        """Store a kept input; returns its id."""
+        values = asdict(item)
+        values.pop("id")
+        names, marks = ", ".join(values), ", ".join("?" for _ in values)
+        cursor = self._write(f"INSERT INTO inputs ({names}) VALUES ({marks}) RETURNING id",
+                             *(_encode(v) for v in values.values()))
+        return cursor.fetchone()["id"]
+
+    def pending_inputs(self, kasus, jenis=None, langkah=None):
+        """Kept inputs of a case still waiting for their step, oldest first."""
+        sql, params = "SELECT * FROM inputs WHERE kasus = ? AND status = ?", [kasus, WAITING]
+        for column, value in (("jenis", jenis), ("langkah", langkah)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        return [_record(KeptInput, r) for r in self._rows(sql + " ORDER BY id", *params)]
+
+    def unlinked_inputs(self, rujukan, kasus):
+        """How many kept inputs name this case but arrived before its memo."""
+        rows = self._rows("SELECT COUNT(*) AS n FROM inputs WHERE kasus = '' AND rujukan IN (?, ?)",
+                          rujukan, kasus)
+        return rows[0]["n"]
+
+    def link_early_inputs(self, kasus, rujukan):
+        """Inputs kept before their memo arrived now belong to its case; returns how many."""
+        rows = self._rows("SELECT id, klaim FROM inputs WHERE kasus = '' AND rujukan IN (?, ?)",
+                          rujukan, kasus)
+        for row in rows:
+            self._update("inputs", {"id": row["id"]}, {"kasus": kasus})
+            self._update("journal", {"klaim": row["klaim"]}, {"kasus": kasus})
+        return len(rows)
+
+    def apply_input(self, item, when, superseded_by=None, data=None):
+        """Mark a kept input applied (or superseded, with the note why) and its file accepted."""
+        values = {"status": "digantikan" if superseded_by else "diterapkan", "diterapkan": when}
+        if data is not None:
+            values["data"] = data
+        self._update("inputs", {"id": item.id}, values)
+        self._update("journal", {"klaim": item.klaim},
+                     {"hasil": "diterima", "kasus": item.kasus,
+                      "alasan": [superseded_by] if superseded_by else []})
+
+    def registration(self, kasus):
+        """The registration data the case now works with (the newest applied)."""
+        row = self._first("SELECT * FROM inputs WHERE kasus = ? AND jenis = 'registrasi' "
+                          "AND status = 'diterapkan' ORDER BY id DESC", kasus)
+        return _record(KeptInput, row) if row else None
+
+    def inputs(self):
+        return [_record(KeptInput, r) for r in self._rows("SELECT * FROM inputs ORDER BY id")]
+
+    # -- case documents and events -------------------------------------------
+
+    def next_version(self, kasus, jenis):
+        row = self._rows("SELECT COALESCE(MAX(versi), 0) + 1 AS v FROM documents "
+                         "WHERE kasus = ? AND jenis = ?", kasus, jenis)[0]
+        return row["v"]
+
+    def add_document(self, document):
+        self._insert("documents", asdict(document))
+        return document
+
+    def documents(self, kasus=None):
+        if kasus is None:
+            rows = self._rows("SELECT * FROM documents ORDER BY id")
+        else:
+            rows = self._rows("SELECT * FROM documents WHERE kasus = ? ORDER BY id", kasus)
+        return [_record(Document, r) for r in rows]
+
+    def record_event(self, event):
+        self._insert("events", asdict(event))
+        return event
+
+    def events(self, kasus):
+        rows = self._rows("SELECT * FROM events WHERE kasus = ? ORDER BY id", kasus)
+        return [_record(Event, r) for r in rows]
+
+    # -- the archive's view ----------------------------------------------------
+
+    def folder_known(self, folder):
+        """True when a committed record files something in this archive folder."""
+        return bool(self._rows(
+            "SELECT 1 AS x FROM agenda WHERE folder = ? UNION SELECT 1 FROM inputs WHERE folder = ? "
+            "UNION SELECT 1 FROM documents WHERE folder = ?", folder, folder, folder))
+
+    def filed(self):
+        """Every record that files archived files: (label, berkas, sha256)."""
+        for entry in self.agenda():
+            yield entry.nomor_agenda or entry.nomor_surat, entry.berkas, entry.sha256
+        for item in self.inputs():
+            yield item.folder, item.berkas, item.sha256
+        for document in self.documents():
+            yield document.folder, document.berkas, document.sha256

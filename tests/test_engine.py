@@ -1,0 +1,54 @@
+"""The library API the CLI and the benchmarks share: open_workspace and its methods."""
+
+import logging
+
+import pytest
+from builders import MEMO_NOMOR, action, tab_memo
+
+from pipeline.engine import configure_logging, open_workspace
+from pipeline.errors import InputRefused, WorkspaceBusy
+
+from conftest import make_workspace
+
+
+def test_process_act_and_status_through_the_library(ws):
+    tab_memo(ws.inbox / "nota.docx")
+    with open_workspace(ws) as workspace:
+        assert workspace.start() == []
+        [outcome] = workspace.process_inbox()
+        assert (outcome.hasil, outcome.kasus) == ("diterima", workspace.status()[0]["kasus"])
+        outcome, described = workspace.act(MEMO_NOMOR, "disposisi_kapus", oleh="Dr. Ir. Suryo Wibowo, M.T.")
+        assert outcome.hasil == "diterima" and described["langkah_sekarang"] == 4
+        with pytest.raises(InputRefused, match="kasus belum sampai langkah 9"):
+            workspace.act(MEMO_NOMOR, "periksa")
+        [item] = workspace.status(MEMO_NOMOR)
+        assert item["langkah"][2]["oleh"] == "Dr. Ir. Suryo Wibowo, M.T."
+        problems, files, records = workspace.verify()
+        assert problems == [] and records == 3 and files > 3
+
+
+def test_one_process_changes_a_workspace_at_a_time(ws):
+    with open_workspace(ws):
+        with pytest.raises(WorkspaceBusy, match="sedang diproses oleh proses pipeline lain"):
+            with open_workspace(ws):
+                pass
+        with open_workspace(ws, lock=False) as reader:
+            assert reader.status() == []
+
+
+def test_the_service_logs_to_a_rotating_file_when_config_says(tmp_path):
+    ws = make_workspace(tmp_path / "ws", **{"  file:            #": "  file: catatan/pipeline.log  #"})
+    logger = configure_logging(ws, to_stderr=False)
+    try:
+        tab_memo(ws.inbox / "nota.docx")
+        action(ws.inbox / "salah.yaml", "periksa")
+        with open_workspace(ws) as workspace:
+            workspace.process_inbox()
+        for handler in logger.handlers:
+            handler.flush()
+        text = (ws.root / "catatan" / "pipeline.log").read_text(encoding="utf-8")
+        assert "INFO nota.docx: diterima" in text
+        assert "INFO salah.yaml: ditolak Kasus" in text and "kasus belum sampai langkah 9" in text
+        assert isinstance(logger.handlers[0], logging.handlers.RotatingFileHandler)
+    finally:
+        logger.handlers.clear()

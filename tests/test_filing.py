@@ -1,0 +1,110 @@
+"""The filing service: prepare in staging, commit numbers and records, publish."""
+
+import json
+
+import pytest
+
+from pipeline import filing
+from pipeline.errors import ArchiveError
+from pipeline.register import AgendaEntry, open_register
+
+
+@pytest.fixture
+def register(ws):
+    with open_register(ws) as reg:
+        yield reg
+
+
+def entry(nomor, folder):
+    return AgendaEntry(buku="masuk", tahun=2026, nomor_urut=nomor, nomor_surat=f"x/{nomor}",
+                       tanggal_surat="2026-01-01", hal="h", nomor_agenda=str(nomor), folder=folder.rel,
+                       berkas=folder.berkas, sha256=folder.digests)
+
+
+def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp_path):
+    source = tmp_path / "asli.bin"
+    source.write_bytes(b"isi")
+    final = ws.archive / "2026" / "surat-masuk" / "0001_x"
+    prepared = filing.prepare(ws, final, {"asli.bin": source}, {"catatan.txt": lambda p: p.write_text("ok")},
+                              {"kasus": "2026-0001"}, {"catatan.txt": ws.outbox / "2026-0001" / "c.txt"})
+    assert prepared.temp.parent == ws.staging_dir and not final.exists()
+    assert sorted(p.name for p in prepared.temp.iterdir()) == ["asli.bin", "catatan.txt", "metadata.json"]
+    assert all(not p.stat().st_mode & 0o222 for p in prepared.temp.iterdir())
+    meta = json.loads((prepared.temp / "metadata.json").read_text())
+    assert meta["folder"] == "archive/2026/surat-masuk/0001_x" and meta["outbox"] == {"catatan.txt": "2026-0001/c.txt"}
+    assert prepared.berkas["asli.bin"] == "archive/2026/surat-masuk/0001_x/asli.bin"
+    filing.publish(ws, prepared)
+    assert (final / "asli.bin").read_bytes() == b"isi" and not prepared.temp.exists()
+    assert (ws.outbox / "2026-0001" / "c.txt").read_text() == "ok"
+
+
+def test_existing_folder_is_never_overwritten(ws):
+    final = ws.archive / "2026" / "surat-masuk" / "0001_x"
+    final.mkdir(parents=True)
+    with pytest.raises(ArchiveError, match="sudah ada"):
+        filing.prepare(ws, final)
+    assert not ws.staging_dir.exists() or list(ws.staging_dir.iterdir()) == []
+
+
+def test_failed_writer_leaves_nothing(ws):
+    def broken(path):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(ArchiveError, match="No space left on device"):
+        filing.prepare(ws, ws.archive / "x", writers={"a": broken})
+    assert list(ws.staging_dir.iterdir()) == []
+
+
+def test_file_commits_then_publishes(ws, register):
+    def prepare(numbers):
+        n = numbers[("masuk", 2026)]
+        return [filing.prepare(ws, ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x",
+                               writers={"a.txt": lambda p: p.write_text(str(n))})]
+
+    for _ in range(2):
+        filing.file(register, ws, prepare, lambda numbers, prepared: register.add_agenda_entry(
+            entry(numbers[("masuk", 2026)], prepared[0])), numbers=[("masuk", 2026)])
+    assert [e.nomor_urut for e in register.agenda()] == [1, 2]
+    assert (ws.archive / "2026" / "surat-masuk" / "0002_x" / "a.txt").read_text() == "2"
+
+
+def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register):
+    """Another host may take the predicted number between rendering and committing."""
+    rendered = []
+
+    def prepare(numbers):
+        n = numbers[("masuk", 2026)]
+        rendered.append(n)
+        if len(rendered) == 1:  # another host commits number 1 now
+            with register.transaction():
+                register.allocate_number("masuk", 2026)
+        return [filing.prepare(ws, ws.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))})]
+
+    result = filing.file(register, ws, prepare, lambda numbers, prepared: numbers[("masuk", 2026)],
+                         numbers=[("masuk", 2026)])
+    assert rendered == [1, 2] and result == 2
+    assert (ws.archive / "0002_x" / "a.txt").read_text() == "2" and not (ws.archive / "0001_x").exists()
+    assert list(ws.staging_dir.iterdir()) == []
+
+
+def test_a_failed_commit_discards_the_staged_folder(ws, register):
+    def record(numbers, prepared):
+        raise RuntimeError("register penuh")
+
+    with pytest.raises(RuntimeError):
+        filing.file(register, ws, lambda _n: [filing.prepare(ws, ws.archive / "x")], record)
+    assert list(ws.staging_dir.iterdir()) == [] and not (ws.archive / "x").exists()
+
+
+def test_recover_publishes_committed_and_discards_the_rest(ws, register):
+    committed = filing.prepare(ws, ws.archive / "2026" / "surat-masuk" / "0001_x",
+                               writers={"a.txt": lambda p: p.write_text("1")},
+                               outbox={"a.txt": ws.outbox / "k" / "a.txt"})
+    orphan = filing.prepare(ws, ws.archive / "2026" / "surat-masuk" / "0002_x")
+    with register.transaction():
+        register.allocate_number("masuk", 2026)
+        register.add_agenda_entry(entry(1, committed))
+    filing.recover(ws, register)
+    assert (ws.archive / "2026" / "surat-masuk" / "0001_x" / "a.txt").exists()
+    assert (ws.outbox / "k" / "a.txt").read_text() == "1"
+    assert not orphan.temp.exists() and not (ws.archive / "2026" / "surat-masuk" / "0002_x").exists()
