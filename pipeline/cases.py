@@ -57,7 +57,13 @@ class StepRun:
         return action_when(action.data, self.config.timezone) or self.now
 
     def who(self, action, default=None):
+        """The name an action gives for who did it (for documents)."""
         return action.data.get("oleh") or default or self.step.actor
+
+    def by(self, action, default=None):
+        """Who recorded an action, for the step record: the name and the account."""
+        account = action.data.get("akun")
+        return f"{self.who(action, default)} (akun {account})" if account else self.who(action, default)
 
     def context(self, registration=None, data=None):
         """The base document context, with the case's data when there is some."""

@@ -14,152 +14,11 @@ import yaml
 
 from .errors import ConfigError
 from .fields import normalise_nip
-from .procedure import build_steps
+from .procedure import Procedure, build_steps
+from .config_schema import DOCUMENTS, SCHEMA
 from .validate import check
 
 DEFAULTS = resources.files("pipeline") / "defaults"
-
-_STR = {"type": "string", "empty": False, "required": True}
-DOCUMENTS = ("lembar_disposisi", "daftar_data", "daftar_verifikasi", "daftar_otentifikasi",
-             "laporan_kesiapan", "nota_dinas")
-_POS_INT = {"type": "integer", "min": 1, "required": True}
-_OFFICIAL = {
-    "type": "dict",
-    "required": True,
-    "schema": {"nama": _STR, "nip": _STR, "jabatan": _STR},
-}
-
-SCHEMA = {
-    "organisation": {
-        "type": "dict",
-        "required": True,
-        "schema": {
-            "ministry": _STR,
-            "name": _STR,
-            "short_name": _STR,
-            "address": _STR,
-            "contact": _STR,
-            "city": _STR,
-        },
-    },
-    "officials": {
-        "type": "dict",
-        "required": True,
-        "schema": {"kapus": _OFFICIAL, "kabid": _OFFICIAL, "kasubbid": _OFFICIAL},
-    },
-    "numbering": {
-        "type": "dict",
-        "required": True,
-        "schema": {"agenda_masuk": _STR, "surat_keluar": _STR},
-    },
-    "folders": {
-        "type": "dict",
-        "required": True,
-        "schema": {k: _STR for k in ("templates", "inbox", "outbox", "archive")},
-    },
-    "watch": {
-        "type": "dict",
-        "required": True,
-        "schema": {
-            "stable_seconds": {"type": "number", "min": 0, "required": True},
-            "polling": {"type": "boolean", "required": True},
-            "poll_interval_seconds": {"type": "number", "min": 0.1, "required": True},
-            "rescan_seconds": {"type": "number", "min": 1, "required": True},
-        },
-    },
-    "limits": {
-        "type": "dict",
-        "required": True,
-        "schema": {
-            "max_file_mb": {"type": "number", "min": 0.001, "required": True},
-            "max_zip_entries": _POS_INT,
-            "max_zip_uncompressed_mb": {"type": "number", "min": 0.001, "required": True},
-            "max_yaml_aliases": {"type": "integer", "min": 0, "required": True},
-            "max_csv_rows": _POS_INT,
-        },
-    },
-    "timezone": _STR,
-    "documents": {
-        "type": "dict",
-        "required": True,
-        "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
-        "valuesrules": {"type": "string", "empty": False},
-    },
-    "logging": {
-        "type": "dict",
-        "required": True,
-        "schema": {
-            "file": {"type": "string", "nullable": True},
-            "level": {"type": "string", "required": True,
-                      "allowed": ["debug", "info", "warning", "error"]},
-        },
-    },
-    "rules": {
-        "type": "dict",
-        "required": True,
-        "schema": {
-            "panitia_min_members": _POS_INT,
-            "panitia_odd": {"type": "boolean", "required": True},
-            "panitia_ketua": _POS_INT,
-            "require_certificate": {"type": "boolean", "required": True},
-            "method_thresholds": {
-                "type": "dict",
-                "required": True,
-                "keysrules": {"type": "string"},
-                "valuesrules": {
-                    "type": "dict",
-                    "nullable": True,
-                    "schema": {"min": {"type": "integer", "min": 0},
-                               "max": {"type": "integer", "min": 0}},
-                },
-            },
-        },
-    },
-    "reference": {
-        "type": "dict",
-        "required": True,
-        "schema": {
-            "employees": {"type": "string", "nullable": True},
-            "budget": {"type": "string", "nullable": True},
-        },
-    },
-    "sop": {
-        "type": "dict",
-        "required": True,
-        "schema": {
-            "code": _STR,
-            "title": _STR,
-            "steps": {
-                "type": "list",
-                "required": True,
-                "minlength": 2,
-                "schema": {
-                    "type": "dict",
-                    "schema": {
-                        "number": _POS_INT,
-                        "key": _STR,
-                        "kind": {
-                            "type": "string",
-                            "required": True,
-                            "allowed": ["input", "machine", "human"],
-                        },
-                        "actor": _STR,
-                        "activity": _STR,
-                        "target_minutes": {"type": "integer", "min": 0, "required": True},
-                        "output": _STR,
-                        "handler": {"type": "string", "nullable": True, "empty": False},
-                        "role": {"type": ["string", "list"], "nullable": True,
-                                 "schema": {"type": "string"}},
-                        "early": {"type": "boolean"},
-                        "reject_to": {"type": "string", "nullable": True, "empty": False},
-                        "document": {"type": "string", "nullable": True, "empty": False},
-                    },
-                },
-            },
-        },
-    },
-}
-
 
 @dataclass(frozen=True)
 class Official:
@@ -179,6 +38,7 @@ class Limits:
     max_zip_uncompressed_bytes: int
     max_yaml_aliases: int
     max_csv_rows: int
+    max_yaml_records: int
 
 
 @dataclass(frozen=True)
@@ -227,6 +87,7 @@ class Config:
     steps: tuple
     log_file: Path | None
     log_level: str
+    roles: dict  # access role -> accounts that hold it
 
     @property
     def register_path(self):
@@ -300,8 +161,9 @@ def load(path):
 
 def _freeze(path, raw):
     root = path.parent
-    folders = {key: (root / value).resolve() for key, value in raw["folders"].items()}
+    folders = _folders(root, raw["folders"])
     limits = raw["limits"]
+    steps = _steps(raw["sop"]["steps"], raw["documents"])
     return Config(
         path=path,
         root=root.resolve(),
@@ -319,6 +181,7 @@ def _freeze(path, raw):
             max_zip_uncompressed_bytes=int(limits["max_zip_uncompressed_mb"] * 1024 * 1024),
             max_yaml_aliases=limits["max_yaml_aliases"],
             max_csv_rows=limits["max_csv_rows"],
+            max_yaml_records=limits["max_yaml_records"],
         ),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),
@@ -327,10 +190,42 @@ def _freeze(path, raw):
         budget=_optional_path(root, raw["reference"]["budget"]),
         sop_code=raw["sop"]["code"],
         sop_title=raw["sop"]["title"],
-        steps=_steps(raw["sop"]["steps"], raw["documents"]),
+        steps=steps,
         log_file=_optional_path(root, raw["logging"]["file"]),
         log_level=raw["logging"]["level"],
+        roles=_roles(raw["access"]["roles"], steps),
     )
+
+
+def _folders(root, raw):
+    """Resolve the working folders; none may be another or lie inside another.
+
+    An inbox inside the archive would have the pipeline claim its own
+    register and archived files as inputs (docs/configuration.md).
+    """
+    folders = {key: (root / value).resolve() for key, value in raw.items()}
+    names = list(folders)
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            a, b = folders[first], folders[second]
+            if a == b or a.is_relative_to(b) or b.is_relative_to(a):
+                raise ConfigError(
+                    f"Konfigurasi folders.{first} ({a}) dan folders.{second} ({b}) tidak boleh sama "
+                    "atau saling memuat. Tetapkan folder yang terpisah untuk masing-masing.")
+    return folders
+
+
+def _roles(raw, steps):
+    """Access roles to accounts; every role a step names must be there (it may be empty)."""
+    roles = {name: tuple(accounts or ()) for name, accounts in raw.items()}
+    acting = set(Procedure(steps).action_names())
+    for step in steps:
+        for role in step.role if step.key in acting else ():
+            if role not in roles:
+                raise ConfigError(
+                    f"Konfigurasi sop.steps langkah {step.number} ({step.key}): peran \u201c{role}\u201d "
+                    f"tidak ada di access.roles. Tambahkan access.roles.{role} berisi akun pemegangnya.")
+    return roles
 
 
 def _rules(raw):
@@ -362,6 +257,10 @@ def _numbering(raw):
                 f"Konfigurasi numbering.{key} \u201c{pattern}\u201d harus memuat {{nomor}} "
                 "dan hanya boleh memakai {nomor} dan {tahun}."
             )
+        if "tahun" not in fields:
+            raise ConfigError(
+                f"Konfigurasi numbering.{key} \u201c{pattern}\u201d harus memuat {{tahun}}: nomor "
+                "urut dimulai lagi dari 1 setiap tahun, sehingga tanpa tahun dua surat akan bernomor sama.")
         try:
             pattern.format(nomor=1, tahun=2026)
         except (ValueError, IndexError) as exc:

@@ -16,6 +16,7 @@ from contextlib import ExitStack, contextmanager
 import yaml
 
 from . import cases, filing, inputs, intake, run, workspace
+from .access import current_account
 from .archive import stray_folders, verify as verify_archive
 from .procedure import Procedure
 from .register import open_register
@@ -61,7 +62,7 @@ class Workspace:
         """
         data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah,
                 **{k: v for k, v in fields.items() if v}}
-        inputs.check_action(self, data)
+        inputs.check_action(self, data, current_account())
         name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))

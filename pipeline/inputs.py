@@ -9,10 +9,11 @@ this code.
 
 import datetime as dt
 
-from . import filing, registration as registration_module
+from . import access, filing, registration as registration_module
 from .archive import slug
 from .errors import InputRefused
 from .fields import parse_date
+from .procedure import REJECT
 from .register import JournalEntry, KeptInput
 from .validate import check
 
@@ -74,8 +75,9 @@ def find_case(register, rujukan):
     return found[-1] if found else None
 
 
-def check_action(ws, fields):
-    """Return (clean action, case) when the action fits its case, else raise InputRefused."""
+def check_action(ws, fields, account):
+    """Return (clean action, case) when ``account`` may record the action and it fits its case,
+    else raise InputRefused."""
     action = clean_action(fields, ws.procedure)
     case = find_case(ws.register, action["rujukan"])
     if case is None:
@@ -84,12 +86,20 @@ def check_action(ws, fields):
             "Dinas-nya sudah diterima (lihat \u201cpipeline status\u201d) dan rujukan ditulis sama persis "
             "dengan nomor Nota Dinas atau nomor kasus.", kind="tindakan")
     records = ws.register.steps(case.id)
-    problem = _misfit(ws, case, records, action["langkah"])
+    problem = _unauthorised(ws, records, action["langkah"], account) or _misfit(ws, case, records,
+                                                                               action["langkah"])
     if problem:
         current = ws.procedure.current(records)
         waiting = ws.procedure.waiting_for(current, case.status) if current else "Kasus sudah selesai"
         raise InputRefused(f"Kasus {case.id}: {problem} {waiting}.", kind="tindakan")
+    action["akun"] = account
     return action, case
+
+
+def _unauthorised(ws, records, langkah, account):
+    """The step an action records (for tolak: the step it rejects) must be one of the account's roles."""
+    step = ws.procedure.current(records) if langkah == REJECT else ws.procedure.step(langkah)
+    return access.refusal(ws.config, step, account, langkah) if step is not None else None
 
 
 def _misfit(ws, case, records, langkah):
@@ -148,5 +158,5 @@ def receive(ws, claim_id, inbounds, parsed, now):
         data, case = check_registration(ws, parsed.fields)
         step = ws.procedure.data_step()
         return keep(ws, claim_id, inbounds, "registrasi", step.key if step else "registrasi", data, case, now)
-    action, case = check_action(ws, parsed.fields)
+    action, case = check_action(ws, parsed.fields, access.owner(inbounds[0].path))
     return keep(ws, claim_id, inbounds, "tindakan", action["langkah"], action, case, now)

@@ -1,10 +1,13 @@
 """Creating a workspace and holding its one-process lock."""
 
 import fcntl
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 
+from .access import current_account
 from .config import DEFAULTS, default_config_text
 from .errors import ConfigError, WorkspaceBusy
 
@@ -23,7 +26,7 @@ def init(directory):
         root.mkdir(parents=True, exist_ok=True)
         config_path = root / "config.yaml"
         if not config_path.exists():
-            config_path.write_text(default_config_text(), encoding="utf-8")
+            config_path.write_text(with_account(default_config_text(), current_account()), encoding="utf-8")
             created.append(config_path)
         for name in ("inbox", "inbox/ditolak", "inbox/duplikat", "outbox", "archive", "templates"):
             folder = root / name
@@ -38,6 +41,12 @@ def init(directory):
     except OSError as exc:
         raise ConfigError(f"Ruang kerja {root} tidak dapat dibuat: {exc.strerror or exc}.") from None
     return created
+
+
+def with_account(text, account):
+    """The default config with ``account`` in every access role, marked to be changed."""
+    return re.sub(r"^(    \w+: )\[\](\s+#.*)$",
+                  lambda m: f"{m.group(1)}[{json.dumps(account)}]{m.group(2)}  (GANTI)", text, flags=re.M)
 
 
 def ensure_folders(config):

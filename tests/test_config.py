@@ -69,3 +69,22 @@ def test_shipped_config_is_valid_and_commented():
     text = config_module.default_config_text()
     assert text.startswith("# Konfigurasi pipeline")
     assert "stable_seconds" in text
+
+
+@pytest.mark.parametrize("folders, first, second", [
+    ("folders:\n  inbox: archive\n", "inbox", "archive"),
+    ("folders:\n  inbox: archive/masuk\n", "inbox", "archive"),
+    ("folders:\n  outbox: inbox/keluar\n", "inbox", "outbox"),
+    ("folders:\n  templates: .\n  archive: arsip\n", "templates", "inbox"),
+])
+def test_folders_may_not_overlap(tmp_path, folders, first, second):
+    with pytest.raises(ConfigError, match=rf"folders\.{first} \(.*\) dan folders\.{second} \(.*\) tidak boleh sama "
+                                          "atau saling memuat"):
+        config_module.load(write(tmp_path, folders))
+
+
+@pytest.mark.parametrize("key", ["agenda_masuk", "surat_keluar"])
+def test_numbers_counted_per_year_must_show_the_year(tmp_path, key):
+    with pytest.raises(ConfigError, match=rf"numbering\.{key} “027/{{nomor}}/Pusdatinkomtel” harus memuat "
+                                          r"\{tahun\}"):
+        config_module.load(write(tmp_path, f"numbering:\n  {key}: '027/{{nomor}}/Pusdatinkomtel'\n"))

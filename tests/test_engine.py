@@ -5,6 +5,7 @@ import logging
 import pytest
 from builders import MEMO_NOMOR, action, tab_memo
 
+from pipeline.access import current_account
 from pipeline.engine import configure_logging, open_workspace
 from pipeline.errors import InputRefused, WorkspaceBusy
 
@@ -22,7 +23,7 @@ def test_process_act_and_status_through_the_library(ws):
         with pytest.raises(InputRefused, match="kasus belum sampai langkah 9"):
             workspace.act(MEMO_NOMOR, "periksa")
         [item] = workspace.status(MEMO_NOMOR)
-        assert item["langkah"][2]["oleh"] == "Dr. Ir. Suryo Wibowo, M.T."
+        assert item["langkah"][2]["oleh"] == f"Dr. Ir. Suryo Wibowo, M.T. (akun {current_account()})"
         problems, files, records = workspace.verify()
         assert problems == [] and records == 3 and files > 3
 

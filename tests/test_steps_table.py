@@ -9,6 +9,7 @@ from builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
 from click.testing import CliRunner
 
 from pipeline import config as config_module
+from pipeline.access import current_account
 from pipeline.cli import main
 
 from conftest import make_workspace
@@ -82,7 +83,7 @@ def test_a_human_step_added_in_config_alone_holds_cases_until_its_action(tmp_pat
     item = status(cli)
     assert item["langkah_sekarang"] == 10
     paraf = next(s for s in item["langkah"] if s["key"] == "paraf_kasubbid")
-    assert (paraf["no"], paraf["status"], paraf["oleh"]) == (9, "selesai", "Dewi Lestari")
+    assert (paraf["no"], paraf["status"], paraf["oleh"]) == (9, "selesai", f"Dewi Lestari (akun {current_account()})")
     [sheet] = ws.outbox.glob("*/*_09_lembar-paraf.docx")
     assert "Diparaf oleh Dewi Lestari: Sudah sesuai" in docx_text(sheet)
     assert cli("act", MEMO_NOMOR, "periksa").exit_code == 0
@@ -109,7 +110,8 @@ def test_an_early_action_waits_for_its_step(tmp_path):
     cli("run")
     item = status(cli)
     assert item["langkah_sekarang"] == 10
-    assert next(s for s in item["langkah"] if s["key"] == "paraf_kasubbid")["oleh"] == "Dewi Lestari"
+    assert next(s for s in item["langkah"] if s["key"] == "paraf_kasubbid")["oleh"] == (
+        f"Dewi Lestari (akun {current_account()})")
 
 
 def test_a_machine_step_removed_is_skipped(tmp_path):

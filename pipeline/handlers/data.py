@@ -101,7 +101,7 @@ def otentikasi(run):
     return _judged(run, data, checks, dict(
         run.context(data), pemeriksaan=documents.check_rows(checks), ringkasan=documents.summary(checks),
         dasar=basis, kesimpulan="Data TELAH DIOTENTIKASI oleh pejabat yang berwenang."),
-        basis, oleh, when, action)
+        basis, run.by(action, oleh), when, action)
 
 
 def otentikasi_guard(ws, case, step, records):

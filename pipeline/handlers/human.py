@@ -30,7 +30,7 @@ def record(run, action=None, made=()):
 
     def write():
         run.apply(action, when)
-        run.complete(when, run.who(action), made, catatan=note_of(action.data))
+        run.complete(when, run.by(action), made, catatan=note_of(action.data))
 
     run.commit(list(made), write)
     return True

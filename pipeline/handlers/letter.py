@@ -52,7 +52,7 @@ def setujui(run):
             sifat=context["sifat"], lampiran=context["lampiran"], tembusan=context["tembusan"],
             kasus=run.kasus, folder=folder.rel, berkas=folder.berkas, sha256=folder.digests))
         run.apply(action, when)
-        run.complete(when, oleh, [folder.path(LETTER)], catatan=f"Nomor {nomor}")
+        run.complete(when, run.by(action), [folder.path(LETTER)], catatan=f"Nomor {nomor}")
 
     filing.file(run.register, config, prepare, write, numbers=[("keluar", tahun)])
     return True
@@ -68,7 +68,7 @@ def kirim(run):
     def write():
         run.register.record_sent(run.kasus, when.isoformat(timespec="seconds"), note_of(action.data))
         run.apply(action, when)
-        run.complete(when, run.who(action), [], catatan=note_of(action.data))
+        run.complete(when, run.by(action), [], catatan=note_of(action.data))
 
     run.commit([], write)
     return True

@@ -1,0 +1,155 @@
+"""The shape config.yaml must have (Cerberus); what each key means is docs/configuration.md."""
+
+_STR = {"type": "string", "empty": False, "required": True}
+DOCUMENTS = ("lembar_disposisi", "daftar_data", "daftar_verifikasi", "daftar_otentifikasi",
+             "laporan_kesiapan", "nota_dinas")
+_POS_INT = {"type": "integer", "min": 1, "required": True}
+_OFFICIAL = {
+    "type": "dict",
+    "required": True,
+    "schema": {"nama": _STR, "nip": _STR, "jabatan": _STR},
+}
+
+SCHEMA = {
+    "organisation": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "ministry": _STR,
+            "name": _STR,
+            "short_name": _STR,
+            "address": _STR,
+            "contact": _STR,
+            "city": _STR,
+        },
+    },
+    "officials": {
+        "type": "dict",
+        "required": True,
+        "schema": {"kapus": _OFFICIAL, "kabid": _OFFICIAL, "kasubbid": _OFFICIAL},
+    },
+    "numbering": {
+        "type": "dict",
+        "required": True,
+        "schema": {"agenda_masuk": _STR, "surat_keluar": _STR},
+    },
+    "folders": {
+        "type": "dict",
+        "required": True,
+        "schema": {k: _STR for k in ("templates", "inbox", "outbox", "archive")},
+    },
+    "watch": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "stable_seconds": {"type": "number", "min": 0, "required": True},
+            "polling": {"type": "boolean", "required": True},
+            "poll_interval_seconds": {"type": "number", "min": 0.1, "required": True},
+            "rescan_seconds": {"type": "number", "min": 1, "required": True},
+        },
+    },
+    "limits": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "max_file_mb": {"type": "number", "min": 0.001, "required": True},
+            "max_zip_entries": _POS_INT,
+            "max_zip_uncompressed_mb": {"type": "number", "min": 0.001, "required": True},
+            "max_yaml_aliases": {"type": "integer", "min": 0, "required": True},
+            "max_csv_rows": _POS_INT,
+            "max_yaml_records": _POS_INT,
+        },
+    },
+    "timezone": _STR,
+    "documents": {
+        "type": "dict",
+        "required": True,
+        "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
+        "valuesrules": {"type": "string", "empty": False},
+    },
+    "access": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "roles": {
+                "type": "dict",
+                "required": True,
+                "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
+                "valuesrules": {"type": "list", "nullable": True, "schema": {"type": "string", "empty": False}},
+            },
+        },
+    },
+    "logging": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "file": {"type": "string", "nullable": True},
+            "level": {"type": "string", "required": True,
+                      "allowed": ["debug", "info", "warning", "error"]},
+        },
+    },
+    "rules": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "panitia_min_members": _POS_INT,
+            "panitia_odd": {"type": "boolean", "required": True},
+            "panitia_ketua": _POS_INT,
+            "require_certificate": {"type": "boolean", "required": True},
+            "method_thresholds": {
+                "type": "dict",
+                "required": True,
+                "keysrules": {"type": "string"},
+                "valuesrules": {
+                    "type": "dict",
+                    "nullable": True,
+                    "schema": {"min": {"type": "integer", "min": 0},
+                               "max": {"type": "integer", "min": 0}},
+                },
+            },
+        },
+    },
+    "reference": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "employees": {"type": "string", "nullable": True},
+            "budget": {"type": "string", "nullable": True},
+        },
+    },
+    "sop": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "code": _STR,
+            "title": _STR,
+            "steps": {
+                "type": "list",
+                "required": True,
+                "minlength": 2,
+                "schema": {
+                    "type": "dict",
+                    "schema": {
+                        "number": _POS_INT,
+                        "key": _STR,
+                        "kind": {
+                            "type": "string",
+                            "required": True,
+                            "allowed": ["input", "machine", "human"],
+                        },
+                        "actor": _STR,
+                        "activity": _STR,
+                        "target_minutes": {"type": "integer", "min": 0, "required": True},
+                        "output": _STR,
+                        "handler": {"type": "string", "nullable": True, "empty": False},
+                        "role": {"type": ["string", "list"], "nullable": True,
+                                 "schema": {"type": "string"}},
+                        "early": {"type": "boolean"},
+                        "reject_to": {"type": "string", "nullable": True, "empty": False},
+                        "document": {"type": "string", "nullable": True, "empty": False},
+                    },
+                },
+            },
+        },
+    },
+}

@@ -1,0 +1,85 @@
+"""Who may act: an action counts as done by the account that owns the file or runs ``act``."""
+
+import json
+import os
+
+import pytest
+import yaml
+from builders import MEMO_NOMOR, action, tab_memo
+from click.testing import CliRunner
+
+from pipeline import config as config_module
+from pipeline.access import current_account
+from pipeline.cli import main
+from pipeline.errors import ConfigError
+
+from conftest import make_workspace
+
+
+def invoke(ws, *args):
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+
+def with_roles(tmp_path, **roles):
+    ws = make_workspace(tmp_path / "ws")
+    data = yaml.safe_load(ws.path.read_text(encoding="utf-8"))
+    data["access"]["roles"].update(roles)
+    ws.path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config_module.load(ws.path)
+
+
+def reason(ws, name):
+    return (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
+
+
+def test_init_puts_the_account_that_ran_it_in_every_role(ws):
+    assert ws.roles == {role: (current_account(),) for role in ("kapus", "kabid", "kasubbid", "staf")}
+    assert "(GANTI)" in ws.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="chown to another account needs root")
+def test_an_action_file_from_another_account_is_refused_naming_it(ws):
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    path = action(ws.inbox / "kapus.yaml", "disposisi_kapus", oleh="Dr. Ir. Suryo Wibowo, M.T.")
+    os.chown(path, 4242, 4242)
+    invoke(ws, "run")
+    text = reason(ws, "kapus.yaml")
+    assert (f"tindakan disposisi_kapus hanya dapat dicatat oleh akun dengan peran kapus ({current_account()}), "
+            "sedangkan berkas ini dari akun “uid 4242”.") in text
+    item = json.loads(invoke(ws, "status", "--json").output)
+    assert item["langkah_sekarang"] == 3
+
+
+def test_act_by_an_account_outside_the_role_is_refused(tmp_path):
+    ws = with_roles(tmp_path, kapus=["suryo"])
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    result = invoke(ws, "act", MEMO_NOMOR, "disposisi_kapus", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.")
+    assert result.exit_code == 1
+    assert "peran kapus (suryo), sedangkan berkas ini dari akun" in result.output
+    assert f"“{current_account()}”" in result.output
+
+
+def test_a_plt_is_another_account_in_the_role(tmp_path):
+    ws = with_roles(tmp_path, kapus=["suryo", current_account()])
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    assert invoke(ws, "act", MEMO_NOMOR, "disposisi_kapus", "--oleh", "Plt. Kapusdatinkomtel").exit_code == 0
+
+
+def test_tolak_needs_the_role_of_the_step_it_rejects(tmp_path):
+    ws = with_roles(tmp_path, kapus=["suryo"])
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    result = invoke(ws, "act", MEMO_NOMOR, "tolak", "--catatan", "x")
+    assert result.exit_code == 1 and "tindakan tolak hanya dapat dicatat oleh akun dengan peran kapus" in result.output
+
+
+def test_a_step_role_without_accounts_in_config_is_an_error(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    text = ws.path.read_text(encoding="utf-8").replace("      actor: Kabid\n",
+                                                       "      actor: Kabid\n      role: sekretaris\n")
+    ws.path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="peran “sekretaris” tidak ada di access.roles"):
+        config_module.load(ws.path)
