@@ -48,10 +48,28 @@ class StepRun:
     def pending(self, jenis, langkah=None):
         return self.register.pending_inputs(self.kasus, jenis, langkah)
 
-    def action(self):
-        """The oldest kept action for this step, or None while none has come."""
-        found = self.pending("tindakan", self.step.key)
-        return found[0] if found else None
+    def action(self, langkah=None):
+        """The oldest kept action for this step (or ``langkah``) that still holds, or None.
+
+        A decision on a step after the data step binds to the data it saw: one
+        that came before the registration now applied is made void.
+        """
+        for action in self.pending("tindakan", langkah or self.step.key):
+            if not self.stale(action):
+                return action
+            with self.register.transaction():
+                self.register.void_input(action, self.stamp, (
+                    f"Dibatalkan: tindakan {action.langkah} ini diterima sebelum data registrasi yang "
+                    "sekarang berlaku. Catat ulang setelah memeriksa data yang baru."))
+        return None
+
+    def stale(self, action):
+        """True when ``action`` judges data and newer data came after it."""
+        data_step = self.procedure.data_step()
+        if data_step is None or not self.procedure.is_after(self.step, data_step):
+            return False
+        current = self.registration()
+        return current is not None and current.id > action.dasar
 
     def when(self, action):
         return action_when(action.data, self.config.timezone) or self.now
@@ -82,8 +100,9 @@ class StepRun:
         name, number = f"{base}.docx", self.step.number
         source = self.config.template(template or jenis)
         suffix = "" if versi == 1 else f"_v{versi}"
+        case_folder = self.config.root / self.memo.folder
         prepared = filing.prepare(
-            self.config, self.config.root / self.memo.folder / "dokumen" / f"{number:02d}_{base}_v{versi}",
+            self.config, case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}", anchor=case_folder,
             writers={name: lambda path: render(source, context, path)},
             metadata={"kasus": self.kasus, "langkah": self.step.key, "jenis": jenis, "versi": versi,
                       "dibuat": self.stamp},
@@ -147,9 +166,16 @@ class StepRun:
 
 
 def reset(ws, kasus, step, note, stamp):
-    """Send a case back to ``step``: it and every step after it are done again."""
+    """Send a case back to ``step``: it and every step after it are done again.
+
+    Decisions kept for those steps are made void: they judged what is now redone.
+    """
     register = ws.register
-    register.reset_steps(kasus, ws.procedure.from_step(step))
+    keys = ws.procedure.from_step(step)
+    for item in register.pending_inputs(kasus, "tindakan"):
+        if item.langkah in keys or item.langkah == REJECT:
+            register.void_input(item, stamp, f"Dibatalkan: {note} Catat ulang bila masih berlaku.")
+    register.reset_steps(kasus, keys)
     register.start_step(kasus, step.key, stamp, catatan=note)
     register.set_case_status(kasus, RUNNING)
     register.record_event(Event(stamp, kasus, "pipeline", "langkah_diulang",
@@ -158,6 +184,8 @@ def reset(ws, kasus, step, note, stamp):
 
 def advance(ws, kasus):
     """Run every step of ``kasus`` that can run now; stop at the first that must wait."""
+    if ws.register.case(kasus).status == DONE:
+        return  # a closed case stays closed, even when steps are added to the table later
     _link_early_inputs(ws, kasus)
     _supersede(ws, kasus)
     for _ in range(4 * len(ws.procedure.steps) + 8):
@@ -168,16 +196,26 @@ def advance(ws, kasus):
             _close(ws, case)
             return
         if step.key not in records or records[step.key].status == WAITING:
-            with ws.register.transaction():  # the step table changed under the case
-                ws.register.start_step(kasus, step.key, ws.now().isoformat(timespec="seconds"))
-        rejection = ws.register.pending_inputs(kasus, "tindakan", REJECT)
-        if rejection and step.reject_to:
-            handlers.REJECT.load()(StepRun(ws, case, step), rejection[0])
+            _start_moved(ws, case, step)  # the step table changed under the case
             continue
-        if not ws.procedure.handler(step).load()(StepRun(ws, case, step)):
+        run = StepRun(ws, case, step)
+        rejection = run.action(REJECT) if step.reject_to else None
+        if rejection is not None:
+            handlers.REJECT.load()(run, rejection)
+            continue
+        if not ws.procedure.handler(step).load()(run):
             return
     raise PipelineError(f"Kasus {kasus} tidak dapat dilanjutkan: langkahnya berulang tanpa akhir. "
                         "Periksa tabel sop.steps di config.yaml.")
+
+
+def _start_moved(ws, case, step):
+    """The case stands at a step it has no record of (the table changed): start it; a hold
+    belonged to the step it was at, so the case runs again."""
+    with ws.register.transaction():
+        ws.register.start_step(case.id, step.key, ws.now().isoformat(timespec="seconds"))
+        if case.status == HELD:
+            ws.register.set_case_status(case.id, RUNNING)
 
 
 def _close(ws, case):

@@ -15,7 +15,7 @@ import yaml
 from .errors import ConfigError
 from .fields import normalise_nip
 from .procedure import Procedure, build_steps
-from .config_schema import DOCUMENTS, SCHEMA
+from .config_schema import SCHEMA
 from .validate import check
 
 DEFAULTS = resources.files("pipeline") / "defaults"
@@ -276,7 +276,4 @@ def _timezone(name):
 
 
 def _steps(raw, documents):
-    missing = [name for name in DOCUMENTS if name not in documents]
-    if missing:
-        raise ConfigError(f"Konfigurasi documents: templat {', '.join(missing)} wajib ada.")
     return build_steps(raw, documents)

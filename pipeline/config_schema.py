@@ -1,8 +1,6 @@
 """The shape config.yaml must have (Cerberus); what each key means is docs/configuration.md."""
 
 _STR = {"type": "string", "empty": False, "required": True}
-DOCUMENTS = ("lembar_disposisi", "daftar_data", "daftar_verifikasi", "daftar_otentifikasi",
-             "laporan_kesiapan", "nota_dinas")
 _POS_INT = {"type": "integer", "min": 1, "required": True}
 _OFFICIAL = {
     "type": "dict",

@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 
 import yaml
 
-from . import cases, filing, inputs, intake, run, workspace
+from . import cases, inputs, intake, run, workspace
 from .access import current_account
 from .archive import stray_folders, verify as verify_archive
 from .procedure import Procedure
@@ -42,8 +42,7 @@ class Workspace:
 
         Returns notes for staff (cases that cannot go on yet, and why).
         """
-        filing.recover(self.config, self.register)
-        return run.advance_open_cases(self)
+        return run.recover(self) + run.advance_open_cases(self)
 
     def process_inbox(self, patience=60.0):
         """Everything ready in the inbox, until nothing is still being written."""

@@ -33,6 +33,11 @@ class InputRefused(PipelineError):
         super().__init__(" ".join(self.reasons))
 
 
+class InputChanged(PipelineError):
+    """Raised when a claimed file changed after it was claimed (its writer had paused):
+    it goes back to the inbox, whole, to be taken once it is complete."""
+
+
 class RenderError(PipelineError):
     """Raised when a Word template cannot be filled."""
 

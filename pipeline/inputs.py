@@ -9,7 +9,7 @@ this code.
 
 import datetime as dt
 
-from . import access, filing, registration as registration_module
+from . import access, filing, intake, registration as registration_module
 from .archive import slug
 from .errors import InputRefused
 from .fields import parse_date
@@ -125,7 +125,11 @@ def check_registration(ws, fields):
 
 
 def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
-    """Archive an input and record it as kept, through the filing service; return journal entries."""
+    """Archive an input and record it as kept, through the filing service; return journal entries.
+
+    A decision remembers the newest registration of its case (``dasar``): it
+    is never applied to data that came after it.
+    """
     stamp = now.isoformat(timespec="seconds")
     kasus = case.id if case else ""
     name = f"{now:%Y%m%d-%H%M%S}_{claim_id[:6]}_{langkah.replace('_', '-')}_{slug(data['rujukan'], 30)}"
@@ -133,19 +137,31 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
     copies = {f"asli_{i.name}": i.path for i in inbounds}
     metadata = {"jenis": jenis, "langkah": langkah, "kasus": kasus, "klaim": claim_id, "diterima": stamp,
                 "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
-    reason = ("Disimpan; akan diterapkan ketika kasusnya mencapai langkah tersebut." if case else
-              f"Disimpan; akan diterapkan setelah Nota Dinas dengan nomor {data['rujukan']} tercatat.")
+    reason = _kept_reason(ws, case, langkah, data)
 
     def record(_numbers, prepared):
         [folder] = prepared
+        dasar = ws.register.newest_registration(kasus, case.rujukan) if case and jenis == "tindakan" else 0
         ws.register.keep_input(KeptInput(0, jenis, langkah, data["rujukan"], kasus, stamp, _jsonable(data),
-                                         folder.rel, folder.berkas, folder.digests, klaim=claim_id))
+                                         folder.rel, folder.berkas, folder.digests, klaim=claim_id,
+                                         dasar=dasar))
         return [ws.register.add_journal(JournalEntry(
             i.name, i.sha256, i.size, stamp, "menunggu", jenis, kasus, (reason,),
             folder.path(f"asli_{i.name}"), claim_id)) for i in inbounds]
 
     return filing.file(ws.register, ws.config,
-                       lambda _numbers: [filing.prepare(ws.config, final, copies, metadata=metadata)], record)
+                       lambda _numbers: [filing.prepare(ws.config, final, copies, metadata=metadata)], record,
+                       unchanged=lambda: intake.check_unchanged(inbounds))
+
+
+def _kept_reason(ws, case, langkah, data):
+    """What staff read in the journal while the input waits for its step."""
+    if case is None:
+        return f"Disimpan; akan diterapkan setelah Nota Dinas dengan nomor {data['rujukan']} tercatat."
+    step = ws.procedure.step(langkah)
+    if step is None:
+        return "Disimpan; akan diterapkan ketika kasusnya mencapai langkahnya."
+    return f"Disimpan; akan diterapkan ketika kasus {case.id} mencapai langkah {step.number} ({step.activity})."
 
 
 def _jsonable(data):

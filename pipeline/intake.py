@@ -8,14 +8,16 @@ knows exactly how far each file got.
 
 import datetime as dt
 import fnmatch
+import hashlib
 import os
+import stat
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import relative, sha256_file
-from .errors import ArchiveError
+from .errors import ArchiveError, InputChanged
 from .models import Inbound
 from .register.records import JournalEntry
 from .readers import SCAN_SUFFIXES
@@ -56,18 +58,34 @@ def _variants(suffixes):
     return [v for s in suffixes for v in (s, s.upper())]
 
 
+def is_regular(path):
+    """A regular file, not a symlink (links in the inbox are never read or archived)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def sidecar_scan(sidecar):
     """The scan that shares a YAML sidecar's stem, if staff dropped one."""
     for suffix in _variants(SCAN_SUFFIXES):
         candidate = sidecar.with_suffix(suffix)
-        if candidate.is_file() and not ignored(candidate.name):
+        if is_regular(candidate) and not ignored(candidate.name):
+            return candidate
+    return None
+
+
+def sidecar_of(scan):
+    """The YAML that describes a scan, if it lies beside it."""
+    for suffix in _variants((".yaml", ".yml")):
+        candidate = scan.with_suffix(suffix)
+        if is_regular(candidate) and not ignored(candidate.name):
             return candidate
     return None
 
 
 def has_sidecar(scan):
-    """True when the YAML that describes a scan lies beside it."""
-    return any(scan.with_suffix(s).is_file() for s in _variants((".yaml", ".yml")))
+    return sidecar_of(scan) is not None
 
 
 @dataclass
@@ -110,12 +128,48 @@ def new_claim():
     return uuid.uuid4().hex[:16]
 
 
+def safe_name(name, limit=180):
+    """A name the register and any file system can hold: undecodable bytes shown as
+    U+FFFD, and a long name shortened (with a hash of it, so two stay apart)."""
+    clean = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    clean = "".join(ch if ch.isprintable() else "\ufffd" for ch in clean)
+    if len(clean.encode("utf-8")) <= limit:
+        return clean
+    stem, suffix = os.path.splitext(clean)
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    room = limit - len(suffix.encode("utf-8")) - 10
+    short = stem.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return f"{short}~{digest}{suffix}"
+
+
+def _inbound(path, name):
+    info = os.lstat(path)
+    return Inbound(path=path, name=name, sha256=sha256_file(path), size=info.st_size, mtime_ns=info.st_mtime_ns)
+
+
 def claim(path, work_dir, claim_id):
     """Move ``path`` into the work folder atomically; return it as an Inbound."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    target = work_dir / f"{claim_id}{SEPARATOR}{path.name}"
+    name = safe_name(path.name)
+    target = work_dir / f"{claim_id}{SEPARATOR}{name}"
     os.rename(path, target)
-    return Inbound(path=target, name=path.name, sha256=sha256_file(target), size=target.stat().st_size)
+    if not is_regular(target):  # replaced by a link between listing and claiming
+        os.rename(target, path)
+        raise OSError(f"{path.name} bukan berkas biasa")
+    return _inbound(target, name)
+
+
+def check_unchanged(inbounds):
+    """Raise InputChanged when a claimed file is no longer as it was claimed."""
+    for inbound in inbounds:
+        try:
+            info = os.lstat(inbound.path)
+        except OSError:
+            raise InputChanged(f"Berkas {inbound.name} hilang dari folder kerja.") from None
+        if (info.st_size, info.st_mtime_ns) != (inbound.size, inbound.mtime_ns):
+            raise InputChanged(
+                f"Berkas {inbound.name} masih berubah setelah diambil (penyalinannya belum selesai). "
+                "Berkas dikembalikan ke inbox dan diproses setelah selesai disalin.")
 
 
 def write_claimed(work_dir, name, data):
@@ -126,21 +180,36 @@ def write_claimed(work_dir, name, data):
     temp = work_dir / f".{claim_id}.part"
     temp.write_bytes(data)
     os.replace(temp, path)
-    return claim_id, Inbound(path=path, name=name, sha256=sha256_file(path), size=len(data))
+    return claim_id, _inbound(path, name)
 
 
 def claimed(work_dir):
-    """Files left in the work folder, grouped by claim id (a crash left them)."""
+    """Files left in the work folder, grouped by claim id (a crash left them).
+
+    Anything else found there (a stray file, a link, a file that cannot be
+    read) is left alone and never stops the pass.
+    """
     groups = {}
-    if not work_dir.exists():
+    try:
+        entries = sorted(os.scandir(work_dir), key=lambda e: e.name)
+    except OSError:
         return groups
-    for path in sorted(work_dir.iterdir()):
-        claim_id, _, name = path.name.partition(SEPARATOR)
-        if not name or not path.is_file():
+    for entry in entries:
+        claim_id, _, name = entry.name.partition(SEPARATOR)
+        if not name or len(claim_id) != 16 or not entry.is_file(follow_symlinks=False):
             continue
-        inbound = Inbound(path=path, name=name, sha256=sha256_file(path), size=path.stat().st_size)
+        try:
+            inbound = _inbound(Path(entry.path), name)
+        except OSError:
+            continue
         groups.setdefault(claim_id, []).append(inbound)
     return groups
+
+
+def clean_partials(work_dir):
+    """Half-written action files ``pipeline act`` left when it was killed."""
+    for path in work_dir.glob(".*.part") if work_dir.is_dir() else ():
+        path.unlink(missing_ok=True)
 
 
 def free_name(folder, name):
@@ -186,23 +255,30 @@ def untaken(config):
     """
     entries = []
     try:
-        paths = sorted(p for p in config.inbox.iterdir() if p.is_file())
+        paths = sorted(p for p in config.inbox.iterdir() if p.is_symlink() or p.is_file())
     except OSError:
         return entries
     for path in paths:
         try:
-            info = path.stat()
+            info = os.lstat(path)
         except OSError:
             continue
         seen = dt.datetime.fromtimestamp(info.st_mtime, config.timezone).isoformat(timespec="seconds")
-        if ignored(path.name):
-            hasil, reason = "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci "
-                                          "Office); tidak diproses.")
-        elif is_scan(path) and not has_sidecar(path):
-            hasil, reason = "menunggu", f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."
-        else:
-            hasil, reason = "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan "
-                                         "\u201cpipeline watch\u201d berjalan.")
-        entries.append(JournalEntry(path.name, "", info.st_size, seen, hasil, alasan=(reason,),
+        hasil, alasan = _untaken_state(path)
+        entries.append(JournalEntry(safe_name(path.name), "", info.st_size, seen, hasil, alasan=alasan,
                                     lokasi=relative(path, config.root)))
     return entries
+
+
+def _untaken_state(path):
+    """(hasil, alasan) of a file lying in the inbox."""
+    if path.is_symlink():
+        return "diabaikan", ("Tautan (symlink) tidak pernah dibaca atau diarsipkan. Letakkan berkas "
+                             "aslinya di inbox.",)
+    if ignored(path.name):
+        return "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci Office); tidak "
+                             "diproses.",)
+    if is_scan(path) and not has_sidecar(path):
+        return "menunggu", (f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml.",)
+    return "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan \u201cpipeline "
+                        "watch\u201d berjalan.",)

@@ -7,7 +7,7 @@ rendered before, with the number that transaction will give
 (docs/architecture.md, "Filing").
 """
 
-from . import filing
+from . import filing, intake
 from .archive import slug
 from .errors import InputRefused
 from .models import Memo
@@ -37,7 +37,7 @@ def file_memo(ws, claim_id, inbounds, parsed, now):
                        lambda numbers: [_prepare(ws, claim_id, inbounds, memo, numbers[book], now)],
                        lambda numbers, prepared: _record(ws, claim_id, inbounds, memo, numbers[book],
                                                          prepared[0], now),
-                       numbers=[book])
+                       numbers=[book], unchanged=lambda: intake.check_unchanged(inbounds))
 
 
 def _numbers(ws, nomor_urut, now):

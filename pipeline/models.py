@@ -10,9 +10,10 @@ class Inbound:
     """A file claimed from the inbox into the work folder."""
 
     path: Path  # where it lies now (the work folder)
-    name: str  # the name staff gave it in the inbox
+    name: str  # the name staff gave it in the inbox (made safe to store, see intake.safe_name)
     sha256: str
     size: int
+    mtime_ns: int = 0  # as claimed: a later change means its writer was not done
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .errors import ConfigError
 
 WAITING, RUNNING, DONE, HELD, SKIPPED = "menunggu", "berjalan", "selesai", "tertahan", "dilewati"
 REJECT = "tolak"
-# Access roles of section 9, from the actors the SOP names.
+# Access roles (docs/configuration.md, access.roles), from the actors the SOP names.
 _ROLE_WORDS = {"kapusdatinkomtel": "kapus", "kapus": "kapus", "kabid": "kabid", "kasubbid": "kasubbid",
                "staf": "staf"}
 
@@ -78,24 +78,35 @@ def build_steps(raw, documents):
     if REJECT in keys:
         raise ConfigError(f"Konfigurasi sop.steps: kunci \u201c{REJECT}\u201d dipakai untuk keputusan "
                           "menolak; pilih kunci lain.")
-    steps = []
-    for index, item in enumerate(raw):
-        name = _handler_name(item)
-        spec = handlers.find(name) if name else handlers.HUMAN
-        document = item.get("document") or (spec.document if name else None)
-        if document and document not in documents:
-            raise _problem(item, f"dokumen \u201c{document}\u201d tidak ada di bagian documents.")
-        reject_to = item.get("reject_to")
-        if reject_to and reject_to not in keys[:index]:
-            raise _problem(item, f"reject_to \u201c{reject_to}\u201d harus kunci langkah sebelumnya.")
-        role = item.get("role") or default_roles(item["actor"])
-        steps.append(Step(
-            number=item["number"], key=item["key"], kind=item["kind"], actor=item["actor"],
-            activity=item["activity"], target_minutes=item["target_minutes"], output=item["output"],
-            handler=name, role=tuple([role] if isinstance(role, str) else role),
-            early=bool(item.get("early")), reject_to=reject_to, document=document))
+    names = [_handler_name(item) for item in raw]
+    data_key = next((item["key"] for item, name in zip(raw, names)
+                     if name and handlers.find(name).consumes), None)
+    steps = [_step(item, name, keys[:index], data_key, documents)
+             for index, (item, name) in enumerate(zip(raw, names))]
     _check_shape(steps)
     return tuple(steps)
+
+
+def _step(item, name, earlier, data_key, documents):
+    """One row as a Step: what the table says, else what its handler does by default."""
+    spec = handlers.find(name) if name else handlers.HUMAN
+    document = item.get("document") or (spec.document if name else None)
+    if document and document not in documents:
+        raise _problem(item, f"dokumen \u201c{document}\u201d tidak ada di bagian documents.")
+    missing = [t for t in spec.templates if t not in documents]
+    if missing:
+        raise _problem(item, f"dokumen \u201c{missing[0]}\u201d tidak ada di bagian documents.")
+    reject_to = item["reject_to"] if "reject_to" in item else (data_key if spec.rejects else None)
+    if reject_to and reject_to not in earlier:
+        raise _problem(item, f"reject_to \u201c{reject_to}\u201d harus kunci langkah sebelumnya.")
+    if reject_to and handlers.REJECT.document not in documents:
+        raise _problem(item, f"dokumen \u201c{handlers.REJECT.document}\u201d tidak ada di bagian documents.")
+    role = item.get("role") or default_roles(item["actor"])
+    return Step(number=item["number"], key=item["key"], kind=item["kind"], actor=item["actor"],
+                activity=item["activity"], target_minutes=item["target_minutes"], output=item["output"],
+                handler=name, role=tuple([role] if isinstance(role, str) else role),
+                early=bool(item["early"] if "early" in item else spec.early), reject_to=reject_to,
+                document=document)
 
 
 def _check_shape(steps):
@@ -104,9 +115,9 @@ def _check_shape(steps):
     if len(opening) != 1:
         raise ConfigError("Konfigurasi sop.steps harus memuat tepat satu langkah dengan handler "
                           "agenda_masuk (pencatatan surat masuk).")
-    if any(s.kind != "input" for s in steps[:opening[0]]):
-        raise ConfigError("Konfigurasi sop.steps: sebelum langkah agenda_masuk hanya boleh ada "
-                          "langkah jenis input.")
+    if any(s.kind != "input" for s in steps[:opening[0]]) or any(s.kind == "input" for s in steps[opening[0]:]):
+        raise ConfigError("Konfigurasi sop.steps: langkah jenis input hanya boleh ada sebelum langkah "
+                          "agenda_masuk, dan sebelum langkah itu hanya boleh ada langkah jenis input.")
     consuming = [s.key for s in steps if s.handler and handlers.find(s.handler).consumes]
     if len(consuming) > 1:
         raise ConfigError("Konfigurasi sop.steps: data registrasi hanya boleh diterapkan oleh satu "
@@ -149,6 +160,9 @@ class Procedure:
         """The step that applies registration data, or None when the table has none."""
         return next((s for s in self.steps if s.handler and self.handler(s).consumes), None)
 
+    def is_after(self, step, other):
+        return self._index(step) > self._index(other)
+
     def with_handler(self, name):
         """Steps run by the handler ``name`` (a report may look at what they found)."""
         return [s for s in self.steps if s.handler == name]
@@ -166,9 +180,10 @@ class Procedure:
         start = done[-1] + 1 if done else 0
         return next((s for s in self.steps[start:] if _status(records, s) != DONE), None)
 
-    def view(self, records):
-        """(step, status) for every step; a step the case passed without doing is skipped."""
-        current = self.current(records)
+    def view(self, records, closed=False):
+        """(step, status) for every step; a step the case passed without doing is skipped
+        (all undone steps of a closed case)."""
+        current = None if closed else self.current(records)
         limit = self._index(current) if current else len(self.steps)
         result = []
         for index, step in enumerate(self.steps):
@@ -236,7 +251,8 @@ class Procedure:
         """A case in the shape of ``status --json`` (docs/cli.md)."""
         steps = []
         stamp = now.isoformat(timespec="seconds")
-        for step, status in self.view(records):
+        closed = case.status == DONE
+        for step, status in self.view(records, closed):
             record = records.get(step.key)
             mulai = record.mulai if record else None
             selesai = record.selesai if record else None
@@ -247,7 +263,7 @@ class Procedure:
                 "menit": minutes_between(mulai, selesai or (stamp if status == RUNNING else None)),
                 "dokumen": list(record.dokumen) if record else [],
             })
-        current = self.current(records)
+        current = None if closed else self.current(records)
         return {
             "kasus": case.id, "rujukan": case.rujukan, "unit": case.unit,
             "status": DONE if current is None else case.status,

@@ -10,7 +10,7 @@ import time
 
 from . import cases, filing, inputs, intake, memo, readers
 from .archive import relative
-from .errors import ArchiveError, InputRefused, PipelineError, PublishPending, RenderError
+from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
 from .register import JournalEntry
 from .render import waktu
@@ -20,11 +20,11 @@ def run_once(ws, stability=None):
     """Process every ready file in the inbox once; return one Outcome per file."""
     stability = stability or intake.Stability(0)
     outcomes = []
-    try:
-        filing.recover(ws.config, ws.register)
-    except PipelineError as exc:
-        ws.log.warning("Pemberkasan yang tertunda belum dapat diselesaikan: %s", exc)
+    for problem in recover(ws):
+        ws.log.warning(problem)
     for claim_id, inbounds in intake.claimed(ws.config.work_dir).items():
+        if not ws.register.journal_of_claim(claim_id):
+            inbounds += partners(ws.config, claim_id, inbounds)
         outcomes.extend(settle_safely(ws, claim_id, inbounds))
     for files in ready_units(ws.config, stability, outcomes):
         claim_id = intake.new_claim()
@@ -34,6 +34,32 @@ def run_once(ws, stability=None):
         for path in files:
             stability.forget(path)
     return outcomes
+
+
+def recover(ws):
+    """Publish committed filings a crash or a full disk left in staging; never raises."""
+    try:
+        return filing.recover(ws.config, ws.register)
+    except PipelineError as exc:
+        return [f"Pemberkasan yang tertunda belum dapat diselesaikan: {exc}"]
+
+
+def partners(config, claim_id, inbounds):
+    """A crash between claiming a sidecar and its scan leaves one of them in the inbox:
+    claim it into the same group, so the memo is filed whole."""
+    names = {i.name for i in inbounds}
+    found = []
+    for inbound in inbounds:
+        source = config.inbox / inbound.name
+        partner = (intake.sidecar_scan(source) if inbound.name.lower().endswith((".yaml", ".yml"))
+                   else intake.sidecar_of(source) if intake.is_scan(source) else None)
+        if partner is not None and partner.name not in names:
+            try:
+                found.append(intake.claim(partner, config.work_dir, claim_id))
+            except OSError:
+                continue
+            names.add(partner.name)
+    return found
 
 
 def claim_all(config, files, claim_id):
@@ -60,7 +86,8 @@ def settle_safely(ws, claim_id, inbounds):
         return settle(ws, claim_id, inbounds)
     except PipelineError as exc:
         ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
-        return [Outcome(i.name, "menunggu", alasan=[f"{exc} Berkas akan dicoba lagi."]) for i in inbounds]
+        reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
+        return [Outcome(i.name, "menunggu", alasan=[reason]) for i in inbounds]
 
 
 def ready_units(config, stability, outcomes):
@@ -89,6 +116,8 @@ def settle(ws, claim_id, inbounds):
         now = ws.now()
         try:
             entries = decide(ws, claim_id, inbounds, now)
+        except InputChanged as exc:
+            return put_back(ws, inbounds, exc)
         except PublishPending:
             raise  # committed: the claim stays, the next pass publishes and finishes it
         except (ArchiveError, RenderError) as exc:
@@ -146,21 +175,49 @@ def advance_open_cases(ws):
 
 
 def decide(ws, claim_id, inbounds, now):
-    """Read and judge the group; commit its journal entries (and filing) in one transaction."""
+    """Read and judge the group; commit its journal entries (and filing) in one transaction.
+
+    The barrier around one input: anything unexpected while judging it
+    refuses it with a reason; it never stops the batch.
+    """
+    try:
+        return judge(ws, claim_id, inbounds, now)
+    except InputRefused as exc:
+        return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
+    except (PipelineError, OSError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - poison input; refuse it, keep going
+        ws.log.exception("Berkas %s tidak dapat diproses", inbounds[0].name)
+        return set_aside(ws, claim_id, inbounds, now, "ditolak", [
+            f"Berkas tidak dapat diproses karena isinya tidak terduga ({type(exc).__name__}). Periksa "
+            "isinya (misalnya karakter yang tidak lazim atau angka yang terlalu besar), perbaiki, lalu "
+            "letakkan kembali di inbox."])
+
+
+def judge(ws, claim_id, inbounds, now):
+    """Duplicate, memo, registration data or action: each to its own stage."""
     earlier = [e for e in map(ws.register.accepted_file, (i.sha256 for i in inbounds)) if e]
-    if earlier:
+    if earlier and earlier[0].jenis != "tindakan":  # an action may be repeated: it is judged anew
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [
             f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima)} "
             f"sebagai {earlier[0].berkas} (kasus {earlier[0].kasus or '-'}). Berkas ini tidak diproses lagi."])
-    try:
-        parsed = read_input(ws.config, inbounds[0])
-        if parsed.kind == "nota_dinas":
-            return memo.file_memo(ws, claim_id, inbounds, parsed, now)
-        if parsed.kind in ("registrasi", "tindakan"):
-            return inputs.receive(ws, claim_id, inbounds, parsed, now)
-        raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
-    except InputRefused as exc:
-        return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
+    parsed = read_input(ws.config, inbounds[0])
+    if parsed.kind == "nota_dinas":
+        return memo.file_memo(ws, claim_id, inbounds, parsed, now)
+    if parsed.kind in ("registrasi", "tindakan"):
+        return inputs.receive(ws, claim_id, inbounds, parsed, now)
+    raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
+
+
+def put_back(ws, inbounds, error):
+    """A file that changed after its claim goes back to the inbox, whole, to be taken again."""
+    for inbound in inbounds:
+        try:
+            intake.release(inbound, ws.config.inbox)
+        except OSError:
+            continue  # still claimed: the next pass judges it again
+    ws.log.info("%s", error)
+    return [Outcome(i.name, "menunggu", alasan=[str(error)]) for i in inbounds]
 
 
 def read_input(config, inbound):
@@ -186,9 +243,11 @@ def _archived(config, lokasi):
 def _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis, lokasi):
     stamp = now.isoformat(timespec="seconds")
     with ws.register.transaction():
-        return [ws.register.add_journal(JournalEntry(i.name, i.sha256, i.size, stamp, hasil, jenis, "",
-                                                     tuple(reasons), lokasi(i), claim_id))
-                for i in inbounds]
+        entries = [ws.register.add_journal(JournalEntry(i.name, i.sha256, i.size, stamp, hasil, jenis, "",
+                                                        tuple(reasons), lokasi(i), claim_id))
+                   for i in inbounds]
+        intake.check_unchanged(inbounds)
+        return entries
 
 
 def set_aside(ws, claim_id, inbounds, now, hasil, reasons, jenis=""):
@@ -211,6 +270,9 @@ def finish(config, inbounds, entries):
     for inbound in inbounds:
         entry = by_name[inbound.name]
         if entry.hasil == "diterima" or _archived(config, entry.lokasi):
+            if not (config.root / entry.lokasi).is_file():
+                raise PublishPending(f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "
+                                     f"{entry.lokasi}; pipeline menempatkannya pada pemrosesan berikutnya.")
             inbound.path.unlink(missing_ok=True)
         elif entry.lokasi == "inbox":
             intake.release(inbound, config.inbox)

@@ -127,7 +127,7 @@ def test_inputs_in_any_order(ws, cli, order):
     assert {r["hasil"] for r in jsonl(cli("journal", "--json"))} == {"diterima"}
 
 
-def test_authentication_action_before_the_data_is_kept(ws, cli):
+def test_an_early_authentication_never_applies_to_data_that_came_after_it(ws, cli):
     tab_memo(ws.inbox / "nota.docx")
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     action(ws.inbox / "otentikasi.yaml", "otentikasi", oleh="Dewi Lestari")
@@ -136,6 +136,49 @@ def test_authentication_action_before_the_data_is_kept(ws, cli):
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
     registration_yaml(ws.inbox / "registrasi.yaml")
     cli("run")
+    assert status(cli)["langkah_sekarang"] == 7
+    [early] = [r for r in jsonl(cli("journal", "--json")) if r["berkas"] == "otentikasi.yaml"]
+    assert early["hasil"] == "ditolak" and early["alasan"] == [
+        "Dibatalkan: tindakan otentikasi ini diterima sebelum data registrasi yang sekarang berlaku. "
+        "Catat ulang setelah memeriksa data yang baru."]
+    assert cli("act", MEMO_NOMOR, "otentikasi", "--oleh", "Dewi Lestari").exit_code == 0
+    assert status(cli)["langkah_sekarang"] == 9
+
+
+def test_an_approval_kept_before_tolak_is_void_and_never_judges_the_corrected_data(tmp_path):
+    """An office lets the Kapus approve early; a tolak at review voids that approval."""
+    from test_steps_table import edit_steps, invoker
+
+    def early_approval(steps):
+        next(s for s in steps if s["key"] == "setujui")["early"] = True
+        return steps
+
+    ws = edit_steps(make_workspace(tmp_path / "ws"), early_approval)
+    cli = invoker(ws)
+    to_authentication(ws, cli)
+    cli("act", MEMO_NOMOR, "otentikasi")
+    assert cli("act", MEMO_NOMOR, "setujui").exit_code == 0  # kept: the case is at review
+    result = cli("act", MEMO_NOMOR, "tolak", "--catatan", "Pagu belum sesuai DIPA")
+    assert result.exit_code == 0, result.output
+    [approval] = [r for r in jsonl(cli("journal", "--json")) if "setujui" in r["berkas"]]
+    assert approval["hasil"] == "ditolak" and approval["alasan"][0].startswith(
+        "Dibatalkan: Dikembalikan pada langkah 9 oleh")
+    registration_yaml(ws.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
+    cli("run")
+    cli("act", MEMO_NOMOR, "otentikasi")
+    cli("act", MEMO_NOMOR, "periksa")
+    item = status(cli)
+    assert item["langkah_sekarang"] == 10 and jsonl(cli("register", "--json", "--buku", "keluar")) == []
+
+
+def test_a_repeated_act_after_a_resubmission_is_recorded(ws, cli):
+    to_authentication(ws, cli)
+    cli("act", MEMO_NOMOR, "otentikasi")
+    assert cli("act", MEMO_NOMOR, "tolak", "--catatan", "Perbaiki").exit_code == 0
+    registration_yaml(ws.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
+    cli("run")
+    result = cli("act", MEMO_NOMOR, "otentikasi")
+    assert result.exit_code == 0 and "(diterima)" in result.output, result.output
     assert status(cli)["langkah_sekarang"] == 9
 
 

@@ -60,6 +60,12 @@ def test_legacy_table_without_handlers_finds_them_by_key():
     steps = {s.key: s for s in build_steps(table(strip), DOCUMENTS)}
     assert steps["disposisi_kapus"].handler == "disposisi" and steps["periksa"].handler == "periksa"
     assert steps["agenda_masuk"].handler == "agenda_masuk"
+    # What release 0.1 did without saying it in the table: early dispositions and
+    # authentication, tolak at review and approval back to the data.
+    assert [k for k, s in steps.items() if s.early] == ["disposisi_kapus", "disposisi_kabid", "otentikasi"]
+    assert {k: s.reject_to for k, s in steps.items() if s.reject_to} == {"periksa": "input_data",
+                                                                          "setujui": "input_data"}
+    assert "tolak" in Procedure(steps.values()).action_names()
 
 
 def test_unknown_handler_is_named_with_the_known_ones():
@@ -84,12 +90,18 @@ def test_machine_step_without_code_is_refused():
 
 @pytest.mark.parametrize("edit, message", [
     (lambda s: [x for x in s if x["key"] != "agenda_masuk"], "tepat satu langkah dengan handler agenda_masuk"),
-    (lambda s: [s[0], s[2], s[1], *s[3:]], "sebelum langkah agenda_masuk hanya boleh ada langkah jenis input"),
+    (lambda s: [s[0], s[2], s[1], *s[3:]], "sebelum langkah itu hanya boleh ada langkah jenis input"),
+    (lambda s: [*s[:5], {**s[0], "key": "lampiran_masuk"}, *s[5:]], "input hanya boleh ada sebelum langkah"),
+    (lambda s: [*s[:9], {**s[9], "early": False, "reject_to": None}, s[10]], None),
     (lambda s: [*s[:9], {**s[9], "reject_to": "kirim"}, s[10]], "reject_to “kirim” harus kunci langkah sebelumnya"),
     (lambda s: [*s[:8], {**s[8], "document": "lembar_paraf"}, *s[9:]], "dokumen “lembar_paraf” tidak ada"),
     (lambda s: [*s[:8], {**s[8], "key": "tolak"}, *s[9:]], "kunci “tolak” dipakai untuk keputusan menolak"),
 ])
 def test_tables_that_cannot_run_are_refused(edit, message):
+    if message is None:  # the table may switch a default off
+        steps = {s.key: s for s in build_steps(table(edit), DOCUMENTS)}
+        assert steps["setujui"].reject_to is None and not steps["setujui"].early
+        return
     with pytest.raises(ConfigError, match=message):
         build_steps(table(edit), DOCUMENTS)
 

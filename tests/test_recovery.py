@@ -185,3 +185,70 @@ def test_reason_file_left_by_a_crash_is_reused_not_doubled(ws):
     invoke(ws, "run")
     assert sorted(p.name for p in ws.rejected_dir.iterdir()) == ["kosong.docx", "kosong.docx.alasan.txt"]
     assert "Berkas kosong" in (ws.rejected_dir / "kosong.docx.alasan.txt").read_text(encoding="utf-8")
+
+
+def test_a_publish_failing_again_keeps_the_input_and_its_case_documents_wait(ws, monkeypatch):
+    """The outbox stays unwritable for two passes while an action arrives: nothing is lost,
+    no folder is made out of order, and all is published once the outbox works again."""
+    from builders import MEMO_NOMOR, action
+    from pipeline.errors import ArchiveError
+    tab_memo(ws.inbox / "nota.docx")
+
+    def no_space(*args, **kwargs):
+        raise ArchiveError("Berkas tidak dapat disalin ke outbox: No space left on device.")
+
+    monkeypatch.setattr(filing, "copy_atomic", no_space)
+    invoke(ws, "run")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    result = invoke(ws, "run")
+    assert result.exit_code == 0
+    assert [p.name.split("__")[1] for p in ws.work_dir.iterdir()] == ["nota.docx"]
+    assert list(ws.archive.glob("*/surat-masuk/*")) == []
+    monkeypatch.undo()
+    result = invoke(ws, "run")
+    assert result.exit_code == 0, result.output
+    assert list(ws.work_dir.iterdir()) == [] and list(ws.staging_dir.iterdir()) == []
+    assert json.loads(invoke(ws, "status", "--json").output)["langkah_sekarang"] == 4
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_crash_between_claiming_a_sidecar_and_its_scan_files_the_memo_whole(ws, monkeypatch):
+    from builders import scan, yaml_memo
+    from pipeline import intake
+    scan(ws.inbox / "surat.pdf")
+    yaml_memo(ws.inbox / "surat.yaml")
+    real, calls = intake.claim, []
+
+    def claim_then_die(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise Crash()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "claim", claim_then_die)
+    run_until_crash(ws)
+    monkeypatch.undo()
+    assert (ws.inbox / "surat.pdf").exists() and len(list(ws.work_dir.iterdir())) == 1
+    invoke(ws, "run")
+    [entry] = entries(ws)
+    assert {"asli_surat.pdf", "asli_surat.yaml"} <= set(entry["berkas"])
+    assert [p for p in ws.inbox.iterdir() if p.is_file()] == []
+
+
+def test_a_folder_an_older_release_left_in_the_way_is_set_aside_not_overwritten(ws):
+    """Release 0.1 renamed folders into place before committing; a crash left one behind."""
+    claim = "0123456789abcdef"
+    ws.work_dir.mkdir(parents=True)
+    tab_memo(ws.work_dir / f"{claim}__nota.docx")
+    import datetime as dt
+    year = dt.datetime.now(ws.timezone).year
+    orphan = ws.archive / str(year) / "surat-masuk" / "0001_permohonan-pemanfaatan-spse"
+    orphan.mkdir(parents=True)
+    (orphan / "metadata.json").write_text(json.dumps({"klaim": claim}))
+    invoke(ws, "run")
+    [entry] = entries(ws)
+    assert entry["nomor_urut"] == 1
+    assert json.loads((orphan / "metadata.json").read_text())["kasus"] == entry["kasus"]
+    [aside] = (ws.archive / ".tersisih").iterdir()
+    assert json.loads((aside / "metadata.json").read_text()) == {"klaim": claim}
+    assert "Arsip utuh" in invoke(ws, "verify").output

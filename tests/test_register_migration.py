@@ -54,3 +54,48 @@ def test_old_cases_show_and_carry_on(ws, cli):
     memos = jsonl(cli("register", "--json", "--buku", "masuk"))
     assert [(e["tahun"], e["nomor_urut"]) for e in memos][-1] == (year, 5 if year == 2026 else 1)
     assert len({e["nomor_agenda"] for e in memos}) == 5
+
+
+def release_0_1_config(ws):
+    """The config.yaml release 0.1 wrote: its step table names no handler, early or reject_to.
+
+    Roles did not exist then; an administrator adds them when upgrading.
+    """
+    kept = [line for line in ws.path.read_text(encoding="utf-8").splitlines()
+            if not line.strip().startswith(("handler:", "early:", "reject_to:"))]
+    ws.path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+def test_an_upgraded_workspace_keeps_tolak_and_early_actions(ws, cli):
+    release_0_1_config(ws)
+    old_register(ws)
+    early = cli("act", "2026-0003", "disposisi_kabid")
+    assert early.exit_code == 0, early.output
+    result = cli("act", "2026-0001", "tolak", "--catatan", "Pagu belum sesuai DIPA")
+    assert result.exit_code == 0, result.output
+    cases = {item["kasus"]: item for item in jsonl(cli("status", "--json"))}
+    assert (cases["2026-0001"]["status"], cases["2026-0001"]["langkah_sekarang"]) == ("tertahan", 5)
+    assert cases["2026-0003"]["langkah_sekarang"] == 3
+
+
+def test_a_table_edited_before_the_upgrade_does_not_misread_old_steps(tmp_path, cli):
+    """Staff inserted a step before the first start of the new release: positions are read
+    with the table 0.1 shipped, which the register's own documents agree with."""
+    from test_steps_table import edit_steps, with_paraf
+
+    from conftest import make_workspace
+    ws = edit_steps(make_workspace(tmp_path / "ws"), with_paraf())
+    old_register(ws)
+    with open_register(ws) as register:
+        steps = register.steps("2026-0004")
+        assert steps["setujui"].oleh == "Dr. Ir. Suryo Wibowo, M.T." and steps["kirim"].status == "selesai"
+        assert "paraf_kasubbid" not in steps and register.steps("2026-0001")["periksa"].status == "berjalan"
+
+
+def test_an_old_register_opened_without_a_step_table_reads_the_shipped_one(tmp_path):
+    from pipeline.register import SQLiteRegister
+    path = tmp_path / "register.sqlite3"
+    with gzip.open(FIXTURE) as source, open(path, "wb") as target:
+        shutil.copyfileobj(source, target)
+    with SQLiteRegister(path) as register:
+        assert register.steps("2026-0001")["periksa"].status == "berjalan"

@@ -90,28 +90,43 @@ def test_a_human_step_added_in_config_alone_holds_cases_until_its_action(tmp_pat
     assert status(cli)["langkah_sekarang"] == 11
 
 
+KASUBBID = {"key": "disposisi_kasubbid", "kind": "human", "actor": "Kasubbid",
+            "activity": "Mendisposisikan kepada staf", "target_minutes": 5, "output": "Disposisi kepada staf",
+            "early": True}
+
+
 def test_an_early_action_waits_for_its_step(tmp_path):
-    ws = edit_steps(make_workspace(tmp_path / "ws"), with_paraf(early=True))
+    def edit(steps):
+        at = next(i for i, s in enumerate(steps) if s["key"] == "input_data")
+        steps = [*steps[:at], {"number": 0, **KASUBBID}, *steps[at:]]
+        return with_paraf(early=True)(steps)
+
+    ws = edit_steps(make_workspace(tmp_path / "ws"), edit)
     cli = invoker(ws)
     tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kasubbid.yaml", "disposisi_kasubbid", oleh="Dewi Lestari")
     action(ws.inbox / "paraf.yaml", "paraf_kasubbid", oleh="Dewi Lestari")
     cli("run")
     item = status(cli)
     assert item["langkah_sekarang"] == 3
-    assert next(s for s in item["langkah"] if s["key"] == "paraf_kasubbid")["status"] == "menunggu"
-    [kept] = [json.loads(line) for line in cli("journal", "--json").output.splitlines()
-              if "paraf" in line]
-    assert kept["hasil"] == "menunggu"
-    (ws.inbox / "nota.docx").unlink(missing_ok=True)
+    assert {s["key"]: s["status"] for s in item["langkah"]}["disposisi_kasubbid"] == "menunggu"
+    journal = {r["berkas"]: r for r in map(json.loads, cli("journal", "--json").output.splitlines())}
+    assert journal["kasubbid.yaml"]["hasil"] == "menunggu"
+    assert journal["kasubbid.yaml"]["alasan"] == [
+        "Disimpan; akan diterapkan ketika kasus 2026-0001 mencapai langkah 5 (Mendisposisikan kepada staf)."
+        .replace("2026", item["kasus"][:4])]
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
     registration_yaml(ws.inbox / "registrasi.yaml")
     action(ws.inbox / "otentikasi.yaml", "otentikasi")
     cli("run")
     item = status(cli)
-    assert item["langkah_sekarang"] == 10
-    assert next(s for s in item["langkah"] if s["key"] == "paraf_kasubbid")["oleh"] == (
-        f"Dewi Lestari (akun {current_account()})")
+    steps = {s["key"]: s for s in item["langkah"]}
+    assert steps["disposisi_kasubbid"]["oleh"] == f"Dewi Lestari (akun {current_account()})"
+    # The paraf came before the data it would vouch for: it is void, the case waits for a new one.
+    assert item["langkah_sekarang"] == 10 and steps["paraf_kasubbid"]["status"] == "berjalan"
+    journal = {r["berkas"]: r for r in map(json.loads, cli("journal", "--json").output.splitlines())}
+    assert journal["paraf.yaml"]["hasil"] == "ditolak"
 
 
 def test_a_machine_step_removed_is_skipped(tmp_path):

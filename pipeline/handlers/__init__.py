@@ -23,6 +23,9 @@ class Handler:
     seals: bool = False  # once it is done the case's data can no longer change
     guard: str | None = None  # "module:function": why an action for the step does not fit now
     waits_for: str = ""  # what the case waits for at this step, for staff
+    early: bool = False  # its action may come before the case reaches the step (unless the table says)
+    rejects: bool = False  # accepts tolak, back to the data step (unless the table says)
+    templates: tuple = ()  # other templates it renders (return memos)
 
     def load(self):
         return _load(self.target)
@@ -39,15 +42,15 @@ def _load(target):
 
 REGISTRY = {handler.name: handler for handler in (
     Handler("agenda_masuk", "memo:agenda_masuk", "lembar_disposisi", opens=True),
-    Handler("disposisi", "memo:disposisi", "lembar_disposisi", action=True),
+    Handler("disposisi", "memo:disposisi", "lembar_disposisi", action=True, early=True),
     Handler("input_data", "data:input_data", "daftar_data", consumes="registrasi",
             waits_for="data registrasi dari ULP unit kerja"),
-    Handler("verifikasi", "data:verifikasi", "daftar_verifikasi"),
-    Handler("otentikasi", "data:otentikasi", "daftar_otentifikasi", action=True,
-            guard="data:otentikasi_guard"),
+    Handler("verifikasi", "data:verifikasi", "daftar_verifikasi", templates=("nota_dinas",)),
+    Handler("otentikasi", "data:otentikasi", "daftar_otentifikasi", action=True, early=True,
+            guard="data:otentikasi_guard", templates=("nota_dinas",)),
     Handler("laporan_kesiapan", "data:laporan_kesiapan", "laporan_kesiapan"),
-    Handler("periksa", "letter:periksa", "nota_dinas", action=True),
-    Handler("setujui", "letter:setujui", "nota_dinas", action=True, seals=True),
+    Handler("periksa", "letter:periksa", "nota_dinas", action=True, rejects=True),
+    Handler("setujui", "letter:setujui", "nota_dinas", action=True, seals=True, rejects=True),
     Handler("kirim", "letter:kirim", action=True),
 )}
 # Workspaces made by release 0.1 name no handlers; their disposition steps

@@ -13,5 +13,5 @@ __all__ = ["open_register", "AgendaEntry", "Case", "Document", "Event", "Journal
 
 def open_register(config):
     """The workspace's register, migrated to the current schema."""
-    step_keys = {step.number: step.key for step in config.steps}
-    return SQLiteRegister(config.register_path, step_keys)
+    step_table = [(step.number, step.key, step.handler) for step in config.steps]
+    return SQLiteRegister(config.register_path, step_table)

@@ -47,6 +47,7 @@ class AgendaEntry:
     sha256: dict = field(default_factory=dict)
     batal: bool = False
     keterangan: str = ""
+    kunci: str = ""  # nomor and dari without case and spaces (masuk), to know the same memo again
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,11 @@ class KeptInput:
     folder: str = ""
     berkas: dict = field(default_factory=dict)
     sha256: dict = field(default_factory=dict)
-    status: str = "menunggu"  # menunggu | diterapkan | digantikan
+    status: str = "menunggu"  # menunggu | diterapkan | digantikan | dibatalkan
     diterapkan: str | None = None
     klaim: str = ""
+    dasar: int = 0  # a decision: the newest registration of its case when it came (what it saw)
+    catatan: str = ""  # why it was superseded or made void
 
     @property
     def files(self):

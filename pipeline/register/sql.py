@@ -9,8 +9,9 @@ transactions, migrations and its placeholder style
 
 import json
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 
+from .keys import memo_key
 from .records import AgendaEntry, Case, Document, Event, JournalEntry, KeptInput, StepRecord
 
 _JSON = ("alasan", "berkas", "sha256", "dokumen", "rincian", "data", "temuan")
@@ -131,13 +132,14 @@ class SqlRegister:
     # -- agenda books ------------------------------------------------------
 
     def add_agenda_entry(self, entry):
+        if entry.buku == "masuk":
+            entry = replace(entry, kunci=memo_key(entry.nomor_surat, entry.dari))
         self._insert("agenda", asdict(entry))
         return entry
 
     def memo_known(self, nomor_surat, dari):
-        """The agenda masuk entry of a memo with this nomor and sender, if any."""
-        row = self._first("SELECT * FROM agenda WHERE buku = 'masuk' AND nomor_surat = ? AND dari = ?",
-                          nomor_surat, dari)
+        """The agenda masuk entry of this memo, however its nomor and sender were typed."""
+        row = self._first("SELECT * FROM agenda WHERE kunci = ? AND buku = 'masuk'", memo_key(nomor_surat, dari))
         return _record(AgendaEntry, row) if row else None
 
     def incoming(self, kasus):
@@ -261,6 +263,19 @@ class SqlRegister:
             self._update("inputs", {"id": row["id"]}, {"kasus": kasus})
             self._update("journal", {"klaim": row["klaim"]}, {"kasus": kasus})
         return len(rows)
+
+    def void_input(self, item, when, reason):
+        """A kept decision that no longer holds (the case went back, or newer data came)."""
+        self._update("inputs", {"id": item.id}, {"status": "dibatalkan", "diterapkan": when, "catatan": reason})
+        self._update("journal", {"klaim": item.klaim}, {"hasil": "ditolak", "kasus": item.kasus,
+                                                        "alasan": [reason]})
+
+    def newest_registration(self, kasus, rujukan):
+        """The id of the newest registration a case has or is waiting to apply (0 when none)."""
+        row = self._rows("SELECT COALESCE(MAX(id), 0) AS n FROM inputs WHERE jenis = 'registrasi' "
+                         "AND status IN ('menunggu', 'diterapkan') "
+                         "AND (kasus = ? OR (kasus = '' AND rujukan IN (?, ?)))", kasus, kasus, rujukan)
+        return row[0]["n"]
 
     def apply_input(self, item, when, superseded_by=None, data=None):
         """Mark a kept input applied (or superseded, with the note why) and its file accepted."""

@@ -11,166 +11,8 @@ import time
 from contextlib import contextmanager
 
 from ..errors import RegisterError
+from .schema import MIGRATIONS, sqlite_functions
 from .sql import SqlRegister
-
-MIGRATIONS = [
-    # 1: journal, cases, agenda books, steps, events
-    """
-    CREATE TABLE journal (
-        id INTEGER PRIMARY KEY,
-        berkas TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        ukuran INTEGER NOT NULL,
-        diterima TEXT NOT NULL,
-        hasil TEXT NOT NULL CHECK (hasil IN
-            ('diterima', 'ditolak', 'duplikat', 'diabaikan', 'menunggu')),
-        jenis TEXT NOT NULL DEFAULT '',
-        kasus TEXT NOT NULL DEFAULT '',
-        alasan TEXT NOT NULL DEFAULT '[]',
-        lokasi TEXT NOT NULL DEFAULT '',
-        klaim TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX journal_sha256 ON journal (sha256);
-    CREATE INDEX journal_klaim ON journal (klaim);
-    CREATE TABLE cases (
-        id TEXT PRIMARY KEY,
-        rujukan TEXT NOT NULL,
-        unit TEXT NOT NULL,
-        dibuka TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'berjalan'
-    );
-    CREATE INDEX cases_rujukan ON cases (rujukan);
-    CREATE TABLE agenda (
-        buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
-        tahun INTEGER NOT NULL,
-        nomor_urut INTEGER NOT NULL CHECK (nomor_urut > 0),
-        nomor_agenda TEXT,
-        nomor_surat TEXT NOT NULL,
-        tanggal_surat TEXT NOT NULL,
-        diterima TEXT,
-        dikirim TEXT,
-        dari TEXT NOT NULL DEFAULT '',
-        kepada TEXT NOT NULL DEFAULT '',
-        hal TEXT NOT NULL,
-        sifat TEXT NOT NULL DEFAULT 'Biasa',
-        lampiran TEXT NOT NULL DEFAULT '',
-        tembusan TEXT NOT NULL DEFAULT '',
-        kasus TEXT NOT NULL DEFAULT '',
-        folder TEXT NOT NULL DEFAULT '',
-        berkas TEXT NOT NULL DEFAULT '{}',
-        sha256 TEXT NOT NULL DEFAULT '{}',
-        batal INTEGER NOT NULL DEFAULT 0,
-        keterangan TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (buku, tahun, nomor_urut)
-    );
-    CREATE UNIQUE INDEX agenda_nomor_agenda ON agenda (nomor_agenda)
-        WHERE nomor_agenda IS NOT NULL;
-    CREATE TABLE steps (
-        kasus TEXT NOT NULL REFERENCES cases (id),
-        no INTEGER NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('menunggu', 'berjalan', 'selesai')),
-        mulai TEXT,
-        selesai TEXT,
-        oleh TEXT NOT NULL DEFAULT '',
-        dokumen TEXT NOT NULL DEFAULT '[]',
-        PRIMARY KEY (kasus, no)
-    );
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        waktu TEXT NOT NULL,
-        kasus TEXT NOT NULL DEFAULT '',
-        oleh TEXT NOT NULL,
-        aksi TEXT NOT NULL,
-        rincian TEXT NOT NULL DEFAULT '{}'
-    );
-    """,
-    # 2: kept inputs (registration data, actions), case documents, step findings
-    """
-    CREATE TABLE inputs (
-        id INTEGER PRIMARY KEY,
-        jenis TEXT NOT NULL CHECK (jenis IN ('registrasi', 'tindakan')),
-        langkah TEXT NOT NULL,
-        rujukan TEXT NOT NULL,
-        kasus TEXT NOT NULL DEFAULT '',
-        diterima TEXT NOT NULL,
-        data TEXT NOT NULL DEFAULT '{}',
-        folder TEXT NOT NULL DEFAULT '',
-        berkas TEXT NOT NULL DEFAULT '{}',
-        sha256 TEXT NOT NULL DEFAULT '{}',
-        status TEXT NOT NULL DEFAULT 'menunggu'
-            CHECK (status IN ('menunggu', 'diterapkan', 'digantikan')),
-        diterapkan TEXT,
-        klaim TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX inputs_kasus ON inputs (kasus, status);
-    CREATE TABLE documents (
-        id INTEGER PRIMARY KEY,
-        kasus TEXT NOT NULL,
-        langkah INTEGER NOT NULL,
-        jenis TEXT NOT NULL,
-        versi INTEGER NOT NULL,
-        dibuat TEXT NOT NULL,
-        folder TEXT NOT NULL,
-        berkas TEXT NOT NULL DEFAULT '{}',
-        sha256 TEXT NOT NULL DEFAULT '{}',
-        UNIQUE (kasus, jenis, versi)
-    );
-    ALTER TABLE steps ADD COLUMN catatan TEXT NOT NULL DEFAULT '';
-    ALTER TABLE steps ADD COLUMN temuan TEXT NOT NULL DEFAULT '[]';
-    ALTER TABLE steps ADD COLUMN masukan INTEGER
-    """,
-]
-
-
-def _keyed_steps_and_counters(db, step_keys):
-    """3: step records matched by key, not position; a counter row per (book, year).
-
-    Release 0.1 stored a step by its position in the table; the position is
-    read with the step table the workspace has now, which is the table that
-    release read it with.
-    """
-    db.execute("CREATE TEMP TABLE step_keys (no INTEGER PRIMARY KEY, key TEXT NOT NULL)")
-    db.executemany("INSERT INTO step_keys VALUES (?, ?)", sorted(step_keys.items()))
-    for statement in _MIGRATION_3.split(";"):
-        if statement.strip():
-            db.execute(statement)
-    db.execute("DROP TABLE temp.step_keys")
-
-
-_MIGRATION_3 = """
-    CREATE TABLE counters (
-        buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
-        tahun INTEGER NOT NULL,
-        terakhir INTEGER NOT NULL CHECK (terakhir > 0),
-        PRIMARY KEY (buku, tahun)
-    );
-    INSERT INTO counters (buku, tahun, terakhir)
-        SELECT buku, tahun, MAX(nomor_urut) FROM agenda GROUP BY buku, tahun;
-    CREATE TABLE steps_by_key (
-        kasus TEXT NOT NULL REFERENCES cases (id),
-        key TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('menunggu', 'berjalan', 'selesai')),
-        mulai TEXT,
-        selesai TEXT,
-        oleh TEXT NOT NULL DEFAULT '',
-        dokumen TEXT NOT NULL DEFAULT '[]',
-        catatan TEXT NOT NULL DEFAULT '',
-        temuan TEXT NOT NULL DEFAULT '[]',
-        masukan INTEGER,
-        PRIMARY KEY (kasus, key)
-    );
-    INSERT INTO steps_by_key
-        SELECT s.kasus, COALESCE(k.key, 'langkah_' || s.no), s.status, s.mulai, s.selesai, s.oleh,
-               s.dokumen, s.catatan, s.temuan, s.masukan
-        FROM steps s LEFT JOIN temp.step_keys k ON k.no = s.no;
-    DROP TABLE steps;
-    ALTER TABLE steps_by_key RENAME TO steps;
-    CREATE INDEX cases_status ON cases (status);
-    CREATE INDEX agenda_kasus ON agenda (kasus, buku);
-    CREATE INDEX agenda_memo ON agenda (nomor_surat, dari)
-"""
-MIGRATIONS.append(_keyed_steps_and_counters)
-
 
 def _row(cursor, values):
     return {name: value for (name, *_), value in zip(cursor.description, values)}
@@ -179,13 +21,15 @@ def _row(cursor, values):
 class SQLiteRegister(SqlRegister):
     """A connection to one workspace's SQLite register."""
 
-    def __init__(self, path, step_keys=None):
+    def __init__(self, path, step_table=None):
+        """``step_table``: (number, key, handler) of the workspace's steps, to migrate release 0.1."""
         self.path = path
-        self.step_keys = dict(step_keys or {})
+        self.step_table = tuple(step_table or ())
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             self.db.row_factory = _row
+            sqlite_functions(self.db)
             self._wal()
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -227,7 +71,7 @@ class SQLiteRegister(SqlRegister):
                 if self.version >= number:
                     continue
                 if callable(migration):
-                    migration(self.db, self.step_keys)
+                    migration(self.db, self.step_table)
                 else:
                     for statement in migration.split(";"):
                         if statement.strip():
