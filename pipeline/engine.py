@@ -19,6 +19,7 @@ from . import cases, inputs, intake, run, workspace
 from .access import current_account
 from .archive import stray_folders, verify as verify_archive
 from .procedure import Procedure
+from .readers.safety import check_text
 from .register import open_register
 
 LOG = "pipeline"
@@ -61,6 +62,7 @@ class Workspace:
         """
         data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah,
                 **{k: v for k, v in fields.items() if v}}
+        check_text(data, "tindakan")  # an argument typed in another encoding
         inputs.check_action(self, data, current_account())
         name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -96,6 +96,15 @@ def format_nip(nip):
 
 
 _RUPIAH_DOTTED = re.compile(r"\d{1,3}(\.\d{3})+")
+# Rp1.000.000.000.000.000 (one quadrillion): no package comes near; beyond it is a typing error.
+MAX_AMOUNT = 10 ** 15
+
+
+def _bounded(amount):
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"Jumlah {amount:,} rupiah terlalu besar untuk sebuah pagu (paling besar "
+                         "Rp1.000.000.000.000.000). Periksa jumlah angkanya.".replace(",", "."))
+    return amount
 
 
 def parse_amount(value):
@@ -107,14 +116,17 @@ def parse_amount(value):
     if isinstance(value, bool):
         raise ValueError(f"Nilai \u201c{value}\u201d bukan jumlah rupiah.")
     if isinstance(value, int):
-        return value
+        return _bounded(value)
     text = re.sub(r"\s", "", str(value))
     text = re.sub(r"^(rp\.?)", "", text, flags=re.IGNORECASE)
     text = re.sub(r",(00?|-)$", "", text)
+    if (text.isdigit() or _RUPIAH_DOTTED.fullmatch(text)) and len(text.replace(".", "")) > 16:
+        raise ValueError(f"Jumlah \u201c{str(value)[:40]}\u201d terlalu besar untuk sebuah pagu (paling besar "
+                         "Rp1.000.000.000.000.000). Periksa jumlah angkanya.")
     if text.isdigit():
-        return int(text)
+        return _bounded(int(text))
     if _RUPIAH_DOTTED.fullmatch(text):
-        return int(text.replace(".", ""))
+        return _bounded(int(text.replace(".", "")))
     raise ValueError(
         f"Jumlah \u201c{value}\u201d tidak dapat dibaca dengan pasti. Tuliskan dalam "
         "rupiah penuh, misalnya 1500000000 atau Rp1.500.000.000,00."

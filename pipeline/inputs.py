@@ -69,31 +69,63 @@ def _action_message(path, message, procedure):
     return message + "."
 
 
-def find_case(register, rujukan):
-    """A case by its id or by the incoming memo's nomor; None when unknown."""
+def find_case(register, rujukan, kind):
+    """A case by its id or by the incoming memo's nomor; None when unknown.
+
+    A nomor that two cases share (two senders may number alike) is refused:
+    only the case id tells them apart.
+    """
     found = register.find_cases(" ".join(str(rujukan or "").split()))
-    return found[-1] if found else None
+    if len(found) > 1:
+        ids = ", ".join(case.id for case in found)
+        raise InputRefused(f"Rujukan \u201c{rujukan}\u201d cocok dengan lebih dari satu kasus: {ids}. "
+                           "Tuliskan nomor kasusnya sebagai rujukan.", kind=kind)
+    return found[0] if found else None
 
 
 def check_action(ws, fields, account):
     """Return (clean action, case) when ``account`` may record the action and it fits its case,
     else raise InputRefused."""
     action = clean_action(fields, ws.procedure)
-    case = find_case(ws.register, action["rujukan"])
+    case = find_case(ws.register, action["rujukan"], "tindakan")
     if case is None:
         raise InputRefused(
             f"Kasus dengan rujukan \u201c{action['rujukan']}\u201d tidak ditemukan. Pastikan Nota "
             "Dinas-nya sudah diterima (lihat \u201cpipeline status\u201d) dan rujukan ditulis sama persis "
             "dengan nomor Nota Dinas atau nomor kasus.", kind="tindakan")
     records = ws.register.steps(case.id)
-    problem = _unauthorised(ws, records, action["langkah"], account) or _misfit(ws, case, records,
-                                                                               action["langkah"])
+    problem = (_unauthorised(ws, records, action["langkah"], account)
+               or _misfit(ws, case, records, action["langkah"]) or _out_of_time(ws, case, records, action))
     if problem:
         current = ws.procedure.current(records)
         waiting = ws.procedure.waiting_for(current, case.status) if current else "Kasus sudah selesai"
         raise InputRefused(f"Kasus {case.id}: {problem} {waiting}.", kind="tindakan")
     action["akun"] = account
     return action, case
+
+
+SKEW = dt.timedelta(minutes=5)
+
+
+def _out_of_time(ws, case, records, action):
+    """``waktu`` is evidence: not before what the case has already done, not in the future."""
+    when = action_when(action, ws.config.timezone)
+    if when is None:
+        return None
+    now = ws.now()
+    if when > now + SKEW:
+        return (f"waktu {_stamp(when)} belum terjadi (sekarang {_stamp(now)}). Periksa tanggal dan jam "
+                "pada kolom waktu.")
+    done = [r.selesai for r in records.values() if r.selesai] + [case.dibuka]
+    latest = max(dt.datetime.fromisoformat(stamp) for stamp in done)
+    if when < latest:
+        return (f"waktu {_stamp(when)} lebih awal dari langkah kasus yang sudah tercatat "
+                f"({_stamp(latest)}). Periksa tanggal dan jam pada kolom waktu.")
+    return None
+
+
+def _stamp(moment):
+    return moment.strftime("%d-%m-%Y %H.%M")
 
 
 def _unauthorised(ws, records, langkah, account):
@@ -116,7 +148,7 @@ def _misfit(ws, case, records, langkah):
 def check_registration(ws, fields):
     """Return (registration, case or None); refuse what cannot be read or is too late."""
     data = registration_module.normalise(fields)
-    case = find_case(ws.register, data["rujukan"])
+    case = find_case(ws.register, data["rujukan"], "registrasi")
     if case is not None and ws.procedure.sealed(ws.register.steps(case.id)):
         raise InputRefused(
             f"Kasus {case.id} sudah disetujui; data registrasinya tidak dapat diganti lagi. "

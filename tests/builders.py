@@ -179,3 +179,31 @@ def action(path, langkah, rujukan=MEMO_NOMOR, **fields):
     data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **fields}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def rewrite_document_xml(path, edit):
+    """Change word/document.xml of a .docx (as Word would write tracked changes or hidden text)."""
+    import shutil
+    import tempfile
+    with zipfile.ZipFile(path) as source:
+        items = {info.filename: source.read(info.filename) for info in source.infolist()}
+    items["word/document.xml"] = edit(items["word/document.xml"].decode("utf-8")).encode("utf-8")
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".docx") as temp:
+        pass
+    with zipfile.ZipFile(temp.name, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in items.items():
+            target.writestr(name, data)
+    shutil.move(temp.name, path)
+    return path
+
+
+def memo_with_nomor_runs(path, runs_xml):
+    """A tab memo whose Nomor paragraph is made of the given raw runs (w:r, w:del, w:ins ...)."""
+    header = {**HEADER, "Nomor": "@@NOMOR@@"}
+    tab_memo(path, header)
+    return rewrite_document_xml(path, lambda xml: xml.replace(
+        "<w:r><w:t xml:space=\"preserve\">: @@NOMOR@@</w:t></w:r>", "<w:r><w:t xml:space=\"preserve\">: </w:t></w:r>" + runs_xml)
+        .replace("<w:r><w:t>: @@NOMOR@@</w:t></w:r>", "<w:r><w:t xml:space=\"preserve\">: </w:t></w:r>" + runs_xml))

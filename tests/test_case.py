@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from builders import (MEMO_NOMOR, action, docx_text, registration, registration_csv, registration_yaml,
+from builders import (HEADER, MEMO_NOMOR, action, docx_text, registration, registration_csv, registration_yaml,
                       tab_memo)
 
 from conftest import make_workspace
@@ -336,3 +336,24 @@ def test_authentication_failure_holds_and_can_be_overridden(tmp_path):
     result = cli("act", MEMO_NOMOR, "otentikasi", "--catatan", "Nama sesuai SK terbaru; revisi DIPA")
     assert result.exit_code == 0, result.output
     assert status(cli)["langkah_sekarang"] == 9
+
+
+def test_a_rujukan_two_cases_share_is_refused_naming_both(ws, cli):
+    tab_memo(ws.inbox / "a.docx")
+    tab_memo(ws.inbox / "b.docx", {**HEADER, "Dari": "Ketua ULP Inspektorat Jenderal"})
+    cli("run")
+    ids = [item["kasus"] for item in jsonl(cli("status", "--json"))]
+    result = cli("act", MEMO_NOMOR, "disposisi_kapus")
+    assert result.exit_code == 1
+    assert f"cocok dengan lebih dari satu kasus: {ids[0]}, {ids[1]}. Tuliskan nomor kasusnya" in result.output
+    assert cli("act", ids[1], "disposisi_kapus").exit_code == 0
+
+
+def test_the_same_memo_typed_differently_is_not_numbered_twice(ws, cli):
+    tab_memo(ws.inbox / "a.docx")
+    cli("run")
+    tab_memo(ws.inbox / "b.docx", {**HEADER, "Nomor": " 005/88/ulp-litbang/X/2026 ",
+                                   "Dari": HEADER["Dari"].replace("Ketua", "ketua").replace(" ", "  ")})
+    cli("run")
+    assert len(jsonl(cli("register", "--json"))) == 1
+    assert "sudah tercatat dengan nomor agenda" in (ws.rejected_dir / "b.docx.alasan.txt").read_text()

@@ -53,3 +53,33 @@ def test_the_service_logs_to_a_rotating_file_when_config_says(tmp_path):
         assert isinstance(logger.handlers[0], logging.handlers.RotatingFileHandler)
     finally:
         logger.handlers.clear()
+
+
+def _clock(moment):
+    return lambda: moment
+
+
+def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
+    import datetime as dt
+
+    from builders import registration_yaml
+    evening = dt.datetime(2026, 12, 31, 23, 0, tzinfo=ws.timezone)
+    tab_memo(ws.inbox / "nota.docx")
+    registration_yaml(ws.inbox / "registrasi.yaml")
+    with open_workspace(ws, clock=_clock(evening)) as workspace:
+        workspace.process_inbox()
+        for langkah in ("disposisi_kapus", "disposisi_kabid", "otentikasi", "periksa"):
+            workspace.act(MEMO_NOMOR, langkah)
+        with pytest.raises(InputRefused, match="waktu 01-01-1900 00.00 lebih awal dari langkah kasus"):
+            workspace.act(MEMO_NOMOR, "setujui", waktu="1900-01-01")
+        with pytest.raises(InputRefused, match="waktu 01-01-2027 09.00 belum terjadi"):
+            workspace.act(MEMO_NOMOR, "setujui", waktu="2027-01-01 09:00")
+    new_year = dt.datetime(2027, 1, 1, 0, 2, tzinfo=ws.timezone)
+    with open_workspace(ws, clock=_clock(new_year)) as workspace:
+        outcome, _ = workspace.act(MEMO_NOMOR, "setujui", waktu="2026-12-31 23:58")
+        assert outcome.hasil == "diterima"
+        [letter] = workspace.register.agenda("keluar")
+        assert (letter.tahun, letter.nomor_surat, letter.tanggal_surat) == (
+            2027, "027/1/Pusdatinkomtel/2027", "2027-01-01")
+        step = workspace.register.steps(letter.kasus)["setujui"]
+        assert step.selesai == "2026-12-31T23:58:00+07:00"

@@ -176,3 +176,102 @@ def test_any_files_through_a_run_end_in_the_journal(tmp_path_factory, docx_bytes
         if name in journal:
             assert journal[name].hasil in ("diterima", "ditolak", "duplikat", "menunggu")
     assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []
+
+
+def _run(ws):
+    return CliRunner().invoke(main, ["--config", str(ws.path), "run"], catch_exceptions=False)
+
+
+def _journal(ws):
+    result = CliRunner().invoke(main, ["--config", str(ws.path), "journal", "--json"], catch_exceptions=False)
+    return {row["berkas"]: row for row in map(json.loads, result.output.splitlines())}
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("surrogate.yaml", b'jenis: nota_dinas\nnomor: "1/\\udc80/2026"\ntanggal: 1 Juli 2026\ndari: ULP\nhal: Uji\n',
+     "memuat karakter yang tidak sah (U+DC80)"),
+    ("kontrol.yaml", b'jenis: nota_dinas\nnomor: "1/\\x07/2026"\ntanggal: 1 Juli 2026\ndari: ULP\nhal: Uji\n',
+     "memuat karakter yang tidak sah (U+0007)"),
+    ("pagu.yaml", b"jenis: registrasi\nrujukan: x\npaket:\n- {nama: A, pagu: 10000000000000000000000000000000000000000,"
+                  b" sumber_dana: APBN, metode: tender, ppk_nip: '197106051998031004'}\n", "terlalu besar untuk sebuah pagu"),
+])
+def test_one_poison_input_is_refused_and_the_batch_goes_on(tmp_path, name, content, reason):
+    ws = make_workspace(tmp_path / "ws")
+    (ws.inbox / name).write_bytes(content)
+    tab_memo(ws.inbox / "baik.docx")
+    result = _run(ws)
+    assert result.exit_code == 0 and "1 diterima" in result.output, result.output
+    assert reason in (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
+    assert _run(ws).exit_code == 0  # and the next start is clean
+
+
+def test_an_act_argument_in_another_encoding_is_one_line(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    tab_memo(ws.inbox / "nota.docx")
+    _run(ws)
+    oleh = b"Dr. Sury\xf6 Wibowo".decode("utf-8", "surrogateescape")
+    result = CliRunner().invoke(main, ["--config", str(ws.path), "act", "005/88/ULP-LITBANG/X/2026",
+                                       "disposisi_kapus", "--oleh", oleh], catch_exceptions=False)
+    assert result.exit_code == 1 and "karakter yang tidak sah (U+DCF6)" in result.output
+
+
+def test_stray_things_in_the_work_folder_never_stop_a_pass(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    ws.work_dir.mkdir(parents=True)
+    (ws.work_dir / "catatan-staf.txt").write_text("bukan klaim")
+    (ws.work_dir / "0123456789abcdef__folder").mkdir()
+    (ws.work_dir / "fedcba9876543210__tautan.docx").symlink_to("/etc/hostname")
+    tab_memo(ws.inbox / "nota.docx")
+    result = _run(ws)
+    assert result.exit_code == 0 and "1 diterima" in result.output
+    assert _run(ws).exit_code == 0
+
+
+def test_a_name_too_long_to_claim_is_shortened_not_stuck(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    name = "nota-dinas-" + "sangat-panjang-" * 15 + ".docx"
+    assert len(name.encode()) > 200
+    tab_memo(ws.inbox / name)
+    result = _run(ws)
+    assert "1 diterima" in result.output
+    [row] = _journal(ws).values()
+    assert row["hasil"] == "diterima" and row["berkas"].startswith("nota-dinas-sangat-panjang-")
+    assert len(row["berkas"].encode()) <= 180 and row["berkas"].endswith(".docx")
+
+
+def test_links_in_the_inbox_are_never_read_or_archived(tmp_path):
+    from builders import scan, yaml_memo
+    ws = make_workspace(tmp_path / "ws")
+    secret = scan(tmp_path / "rahasia.pdf")
+    yaml_memo(ws.inbox / "surat.yaml")
+    (ws.inbox / "surat.pdf").symlink_to(secret)
+    (ws.inbox / "lain.docx").symlink_to(tab_memo(tmp_path / "lain.docx"))
+    _run(ws)
+    entries = [json.loads(line) for line in
+               CliRunner().invoke(main, ["--config", str(ws.path), "register", "--json"]).output.splitlines()]
+    [entry] = entries
+    assert "asli_surat.pdf" not in entry["berkas"]
+    journal = _journal(ws)
+    assert journal["surat.pdf"]["hasil"] == "diabaikan" and journal["lain.docx"]["hasil"] == "diabaikan"
+    assert "Tautan (symlink)" in journal["surat.pdf"]["alasan"][0]
+    assert (ws.inbox / "surat.pdf").is_symlink()
+
+
+@FUZZ
+@given(name=st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1,
+                    max_size=80),
+       value=st.one_of(st.text(max_size=30), st.integers(min_value=-10**40, max_value=10**40)))
+def test_odd_names_and_values_never_escape_the_barrier(tmp_path_factory, name, value):
+    from pipeline.engine import open_workspace
+    ws = make_workspace(tmp_path_factory.mktemp("odd") / "ws")
+    path = ws.inbox / (name.strip(".") or "x")
+    try:
+        path.write_text(f"jenis: registrasi\nrujukan: {json.dumps(str(value))}\npaket:\n"
+                        f"- {{nama: A, pagu: {json.dumps(value)}, sumber_dana: APBN, metode: tender, ppk_nip: x}}\n",
+                        encoding="utf-8")
+    except OSError:
+        return  # a name this file system itself refuses
+    with open_workspace(ws) as workspace:
+        workspace.process_inbox()
+        assert len(workspace.register.journal()) + len(list(ws.inbox.glob("*"))) >= 1
+    assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []

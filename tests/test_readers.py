@@ -178,3 +178,26 @@ def test_unknown_sifat_refused(ws, tmp_path):
 def test_sifat_case_insensitive(ws, tmp_path):
     parsed = read(ws, yaml_memo(tmp_path / "m.yaml", sifat="sangat  segera"))
     assert validate_memo(parsed.fields)["sifat"] == "Sangat Segera"
+
+
+@pytest.mark.parametrize("runs, expected", [
+    ('<w:r><w:rPr><w:vanish/></w:rPr><w:t>999/PALSU/2026</w:t></w:r><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>',
+     "005/88/ULP-LITBANG/X/2026"),
+    ('<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>',
+     "005/88/ULP-LITBANG/X/2026"),
+    ('<w:del w:id="1" w:author="x"><w:r><w:t>777/DIHAPUS/2026</w:t></w:r></w:del>'
+     '<w:ins w:id="2" w:author="x"><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r></w:ins>',
+     "005/88/ULP-LITBANG/X/2026"),
+    ('<w:moveFrom w:id="3" w:author="x"><w:r><w:t>PINDAH/1</w:t></w:r></w:moveFrom>'
+     '<w:r><w:t>005/88/ULP-</w:t></w:r><w:r><w:t>LITBANG/X/2026</w:t></w:r>', "005/88/ULP-LITBANG/X/2026"),
+], ids=["hidden", "vanish-off", "deleted-revision", "moved-away"])
+def test_the_header_is_what_a_person_sees(ws, tmp_path, runs, expected):
+    from builders import memo_with_nomor_runs
+    parsed = read(ws, memo_with_nomor_runs(tmp_path / "memo.docx", runs))
+    assert parsed.fields["nomor"] == expected
+
+
+def test_an_escaped_surrogate_pair_in_yaml_is_one_character(ws, tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text('jenis: nota_dinas\nnomor: "1/2026"\ntanggal: 1 Juli 2026\ndari: "ULP \\ud83d\\udcdd"\nhal: Uji\n')
+    assert readers.read(path, ws.limits).fields["dari"] == "ULP \U0001f4dd"

@@ -252,3 +252,28 @@ def test_a_folder_an_older_release_left_in_the_way_is_set_aside_not_overwritten(
     [aside] = (ws.archive / ".tersisih").iterdir()
     assert json.loads((aside / "metadata.json").read_text()) == {"klaim": claim}
     assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_a_file_still_written_after_its_claim_goes_back_whole(ws, monkeypatch):
+    """A writer that paused longer than the stability delay, the file still open, writes on."""
+    path = tab_memo(ws.inbox / "nota.docx")
+    whole = path.read_bytes()
+    path.write_bytes(whole[:1000])
+    real = run_module.read_input
+
+    def writer_resumes(config, inbound):
+        with open(inbound.path, "ab") as handle:  # the open handle follows the renamed file
+            handle.write(whole[1000:])
+        return real(config, inbound)
+
+    monkeypatch.setattr(run_module, "read_input", writer_resumes)
+    result = invoke(ws, "run")
+    monkeypatch.undo()
+    assert "masih berubah setelah diambil" in result.output
+    assert entries(ws) == [] and journal(ws)[0]["hasil"] == "menunggu"
+    assert (ws.inbox / "nota.docx").read_bytes() == whole
+    assert list(ws.work_dir.iterdir()) == []
+    invoke(ws, "run")
+    [entry] = entries(ws)
+    import hashlib
+    assert entry["sha256"]["asli_nota.docx"] == hashlib.sha256(whole).hexdigest()

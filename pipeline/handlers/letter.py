@@ -27,19 +27,20 @@ def setujui(run):
     if action is None:
         return False
     when, config = run.when(action), run.config
-    tahun, oleh = when.year, run.who(action)
+    # The number belongs to the year it is allocated in, whatever the approval's waktu says.
+    tahun, oleh, dated = run.now.year, run.who(action), run.now.date()
     context = documents.ready_memo(run.context(run.registration()))
     pattern = config.numbering["surat_keluar"]
 
     def prepare(numbers):
         nomor_urut = numbers[("keluar", tahun)]
         nomor = pattern.format(nomor=nomor_urut, tahun=tahun)
-        letter = dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(when.date()))
+        letter = dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated))
         template = config.template(run.step.document)
         return [filing.prepare(
             config, config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
             writers={LETTER: lambda path: render(template, letter, path)},
-            metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": when.date().isoformat(),
+            metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": dated.isoformat(),
                       "kepada": letter["kepada"], "hal": letter["hal"], "disetujui_oleh": oleh},
             outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"})]
 
@@ -48,7 +49,7 @@ def setujui(run):
         nomor = pattern.format(nomor=numbers[("keluar", tahun)], tahun=tahun)
         run.register.add_agenda_entry(AgendaEntry(
             buku="keluar", tahun=tahun, nomor_urut=numbers[("keluar", tahun)], nomor_surat=nomor,
-            tanggal_surat=when.date().isoformat(), hal=context["hal"], kepada=context["kepada"],
+            tanggal_surat=dated.isoformat(), hal=context["hal"], kepada=context["kepada"],
             sifat=context["sifat"], lampiran=context["lampiran"], tembusan=context["tembusan"],
             kasus=run.kasus, folder=folder.rel, berkas=folder.berkas, sha256=folder.digests))
         run.apply(action, when)

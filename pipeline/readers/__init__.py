@@ -10,7 +10,7 @@ import re
 from ..errors import InputRefused
 from ..models import Parsed
 from . import csv_table, docx_memo, yaml_doc
-from .safety import check_size
+from .safety import check_size, check_text
 
 SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -92,8 +92,11 @@ def read(path, limits, name=None):
             "aslinya di Word, simpan sebagai .docx, lalu letakkan kembali di inbox."
         )
     if fmt == "yaml" and not name.lower().endswith((".yaml", ".yml")):
-        return _yaml_or_unknown(path, limits)
-    return READERS[fmt](path, limits)
+        parsed = _yaml_or_unknown(path, limits)
+    else:
+        parsed = READERS[fmt](path, limits)
+    check_text(parsed.fields)
+    return parsed
 
 
 def _yaml_or_unknown(path, limits):

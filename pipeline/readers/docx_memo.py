@@ -2,20 +2,28 @@
 
 Senders use ``Label<TAB>: value`` paragraphs or a borderless
 label/colon/value table, with label variants (Yth., Kepada Yth., Kepada;
-Hal, Perihal). python-docx joins the runs Word and LibreOffice split text
-into, so labels are matched on whole paragraph or cell text.
+Hal, Perihal). The text is read from ``word/document.xml`` with lxml, as
+Word shows it: runs joined however Word and LibreOffice split them, tracked
+insertions in, tracked deletions and hidden text (``w:vanish``) out, so
+what the reader sees is what a person sees. Labels are matched on whole
+paragraph or cell text.
 """
 
 import re
 import zipfile
 import zlib
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from ..errors import InputRefused
 from ..models import Parsed
 from .safety import check_zip
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+# Runs inside these are not on the page: deleted revisions, text moved away.
+_GONE = {W + "del", W + "moveFrom"}
+_FALSE = {"0", "false", "off"}
 
 LABELS = {
     "nomor": "nomor",
@@ -63,13 +71,57 @@ def _clean_value(text):
     return " ".join(text.split())
 
 
-def _row_pairs(row):
-    """Pairs from a table row: [label, ':', value], [label, ': value'] or [label, value]."""
+def _hidden(run):
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(W + "val", "true").lower() not in _FALSE
+
+
+def _run_text(run):
+    parts = []
+    for node in run:
+        if node.tag == W + "t":
+            parts.append(node.text or "")
+        elif node.tag == W + "tab":
+            parts.append("\t")
+        elif node.tag in (W + "br", W + "cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def paragraph_text(paragraph):
+    """The text of a w:p as it shows on the page."""
+    parts = []
+    for run in paragraph.iter(W + "r"):
+        ancestors = {a.tag for a in run.iterancestors() if a is not paragraph}
+        if ancestors & _GONE or W + "p" in ancestors or _hidden(run):
+            continue
+        parts.append(_run_text(run))
+    return "".join(parts)
+
+
+def _blocks(container):
+    """Paragraphs and tables directly in a body or cell, content controls unwrapped."""
+    for child in container:
+        if child.tag in (W + "p", W + "tbl"):
+            yield child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+
+
+def _cell_texts(row):
     cells = []
-    for cell in row.cells:
-        text = cell.text.translate(_SPACES).strip()
-        if not cells or cells[-1] is not cell:
-            cells.append(text)
+    for cell in row.iter(W + "tc"):
+        if next(cell.iterancestors(W + "tr")) is not row:
+            continue  # a nested table's cell
+        cells.append("\n".join(paragraph_text(p) for p in _blocks(cell) if p.tag == W + "p"))
+    return cells
+
+
+def _row_pairs(cells):
+    """Pairs from a table row: [label, ':', value], [label, ': value'] or [label, value]."""
+    cells = [text.translate(_SPACES).strip() for text in cells]
     pairs = []
     index = 0
     while index < len(cells):
@@ -90,36 +142,49 @@ def _row_pairs(row):
     return pairs
 
 
-def _iter_pairs(document):
-    for paragraph in document.paragraphs:
-        split = _split(paragraph.text)
-        if split:
-            yield split
-    for table in document.tables:
-        for row in table.rows:
-            yield from _row_pairs(row)
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    split = _split(paragraph.text)
+def _iter_pairs(body):
+    blocks = list(_blocks(body))
+    for block in blocks:
+        if block.tag == W + "p":
+            split = _split(paragraph_text(block))
+            if split:
+                yield split
+    for table in (b for b in blocks if b.tag == W + "tbl"):
+        for row in table.iter(W + "tr"):
+            if next(row.iterancestors(W + "tbl")) is not table:
+                continue
+            yield from _row_pairs(_cell_texts(row))
+            for cell in row.findall(W + "tc"):
+                for paragraph in _blocks(cell):
+                    split = _split(paragraph_text(paragraph)) if paragraph.tag == W + "p" else None
                     if split:
                         yield split
 
 
-def _place_date(document):
+def _place_date(body):
     """A date written as ``Jakarta, 7 Oktober 2026`` near the signature."""
-    for paragraph in document.paragraphs:
-        text = " ".join(paragraph.text.translate(_SPACES).split())
-        if _PLACE_DATE.match(text):
-            return text
+    for block in _blocks(body):
+        if block.tag == W + "p":
+            text = " ".join(paragraph_text(block).translate(_SPACES).split())
+            if _PLACE_DATE.match(text):
+                return text
     return None
+
+
+def _body(path):
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"), _PARSER)
+    body = root.find(W + "body")
+    if root.tag != W + "document" or body is None:
+        raise ValueError("word/document.xml has no w:body")
+    return body
 
 
 def read(path, limits):
     """Return the memo header found in the .docx at ``path``."""
     check_zip(path, limits)
     try:
-        document = docx.Document(str(path))
-        fields = _header(document)
+        fields = _header(_body(path))
     except _BROKEN as exc:
         raise InputRefused(
             "Berkas .docx tidak dapat dibuka sebagai dokumen Word "
@@ -130,19 +195,19 @@ def read(path, limits):
     return Parsed(kind="nota_dinas", fmt="docx", fields=fields)
 
 
-# What a damaged or forged .docx raises from zipfile, zlib, lxml and python-docx
+# What a damaged or forged .docx raises from zipfile, zlib and lxml
 # (lxml's XMLSyntaxError is a SyntaxError).
-_BROKEN = (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError,
-           AttributeError, IndexError, OSError, SyntaxError, EOFError)
+_BROKEN = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError, IndexError,
+           OSError, SyntaxError, EOFError, etree.LxmlError, StopIteration)
 
 
-def _header(document):
+def _header(body):
     fields = {}
-    for name, value in _iter_pairs(document):
+    for name, value in _iter_pairs(body):
         if value and name not in fields:
             fields[name] = value
     if "tanggal" not in fields:
-        found = _place_date(document)
+        found = _place_date(body)
         if found:
             fields["tanggal"] = found
     return fields

@@ -56,7 +56,7 @@ def check_zip(path, limits):
 def load_yaml(text, limits):
     """``yaml.safe_load`` after counting aliases, so alias bombs are refused cheaply."""
     try:
-        aliases = 0
+        aliases, records = 0, 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 aliases += 1
@@ -64,6 +64,13 @@ def load_yaml(text, limits):
                     raise InputRefused(
                         f"Berkas YAML memakai lebih dari {limits.max_yaml_aliases} alias (*). "
                         "Tuliskan setiap nilai secara langsung tanpa alias."
+                    )
+            elif isinstance(event, yaml.MappingStartEvent):
+                records += 1
+                if records > limits.max_yaml_records + 1:  # the document itself is one mapping
+                    raise InputRefused(
+                        f"Berkas YAML berisi lebih dari {limits.max_yaml_records} butir data. "
+                        "Bagi datanya menjadi beberapa berkas."
                     )
         return yaml.safe_load(text)
     except yaml.constructor.ConstructorError as exc:
@@ -78,3 +85,31 @@ def load_yaml(text, limits):
             f"Berkas YAML tidak dapat dibaca{line}. Periksa titik dua, tanda kutip "
             "dan indentasinya, lalu letakkan kembali di inbox."
         ) from None
+
+
+def _bad_character(text):
+    """The first character no document may hold: a lone surrogate, or a control character."""
+    for ch in text:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF or (code < 32 and ch not in "\t\n\r") or 0x7F <= code <= 0x9F:
+            return ch
+    return None
+
+
+def check_text(value, where="berkas"):
+    """Refuse data holding characters that cannot be stored or printed, naming where."""
+    if isinstance(value, str):
+        bad = _bad_character(value)
+        if bad is not None:
+            shown = value.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
+            raise InputRefused(
+                f"Isian {where} memuat karakter yang tidak sah (U+{ord(bad):04X}): \u201c{shown}\u201d. "
+                "Hapus karakter itu (biasanya terbawa dari salinan teks atau pengodean yang salah), "
+                "simpan ulang sebagai UTF-8, lalu letakkan kembali di inbox.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, where)
+            check_text(item, f"\u201c{key}\u201d" if isinstance(key, str) and not _bad_character(key) else where)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            check_text(item, where)

@@ -20,9 +20,23 @@ def decode(raw):
     return raw.decode("latin-1")
 
 
+def join_pairs(value):
+    """PyYAML reads an escaped pair ("\\ud83d\\ude00") as two lone surrogates: join them again."""
+    if isinstance(value, str):
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            return value  # a true lone surrogate; the reader refuses it
+    if isinstance(value, dict):
+        return {join_pairs(k): join_pairs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [join_pairs(v) for v in value]
+    return value
+
+
 def read(path, limits):
     """Return the YAML mapping at ``path`` with its ``jenis`` as the kind."""
-    data = load_yaml(decode(path.read_bytes()), limits)
+    data = join_pairs(load_yaml(decode(path.read_bytes()), limits))
     if not isinstance(data, dict):
         raise InputRefused(
             "Berkas YAML harus berisi pasangan \u201ckunci: nilai\u201d dengan kunci "

@@ -14,29 +14,37 @@ from dataclasses import asdict, fields, replace
 from .keys import memo_key
 from .records import AgendaEntry, Case, Document, Event, JournalEntry, KeptInput, StepRecord
 
-_JSON = ("alasan", "berkas", "sha256", "dokumen", "rincian", "data", "temuan")
-_TUPLES = ("alasan", "dokumen", "temuan")
 WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
 
 
 def _encode(value):
     if isinstance(value, (dict, list, tuple)):
-        return json.dumps(list(value) if isinstance(value, tuple) else value,
-                          ensure_ascii=False, sort_keys=True)
+        value = json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False,
+                           sort_keys=True)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: kept visible, never a failed write
+            value = value.encode("utf-8", "backslashreplace").decode("utf-8")
     return value
 
 
-def _decode(name, value):
-    if name in _JSON and isinstance(value, str):
-        value = json.loads(value) if value[:1] in "[{" else value
-    if name in _TUPLES and isinstance(value, list):
-        value = tuple(value)
-    return value
+def _structured(cls):
+    """Fields of a record stored as JSON (dicts and tuples), by the record's own types."""
+    return {f.name: f.type for f in fields(cls) if f.type in (dict, tuple)}
 
 
 def _record(cls, row):
-    names = {f.name for f in fields(cls)}
-    values = {k: _decode(k, v) for k, v in row.items() if k in names}
+    structured = _structured(cls)
+    values = {}
+    for name in (f.name for f in fields(cls)):
+        if name not in row:
+            continue
+        value = row[name]
+        if name in structured and isinstance(value, str):
+            value = json.loads(value)
+            value = tuple(value) if structured[name] is tuple else value
+        values[name] = value
     if "batal" in values:
         values["batal"] = bool(values["batal"])
     return cls(**values)
