@@ -10,7 +10,7 @@ Kasubbid's ``otentikasi`` action.
 
 import re
 
-from .errors import PipelineError
+from .errors import PipelineError, os_reason
 from .fields import normalise_nip, parse_amount
 from .readers.csv_table import read_table
 from .render import rupiah
@@ -44,7 +44,7 @@ def load_reference(config):
         if config.budget:
             budget = read_table(config.budget, config.limits)
     except OSError as exc:
-        raise PipelineError(f"Data acuan otentikasi tidak dapat dibaca: {exc}. "
+        raise PipelineError(f"Data acuan otentikasi tidak dapat dibaca ({os_reason(exc)}). "
                             "Periksa reference.employees dan reference.budget di config.yaml.") from None
     return employees, budget
 

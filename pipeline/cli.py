@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, config as config_module, engine, exports, workspace
-from .errors import PipelineError
+from .errors import PipelineError, WorkspaceBusy
 
 # Piped output (logs, make demo) gets room for the tables; a terminal uses its own width.
 _WIDTH = None if sys.stdout.isatty() else 120
@@ -53,7 +53,8 @@ class Context:
 
 
 class PipelineGroup(click.Group):
-    """Turns PipelineError into a one-line message and exit code 1."""
+    """Turns PipelineError into a one-line message and exit code 1, and click's own
+    usage errors into Indonesian with exit code 2."""
 
     def invoke(self, ctx):
         try:
@@ -61,6 +62,49 @@ class PipelineGroup(click.Group):
         except PipelineError as exc:
             err.print(f"[red]Galat:[/red] {escape(str(exc))}")
             sys.exit(1)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            if not standalone_mode:
+                raise
+            err.print("Dibatalkan.")
+            sys.exit(1)
+        except click.ClickException as exc:
+            if not standalone_mode:
+                raise
+            err.print(f"[red]Galat:[/red] {escape(usage_text(exc))} Lihat \u201cpipeline --help\u201d.")
+            sys.exit(exc.exit_code)
+
+
+def _hint(param):
+    if param is None:
+        return "nilai"
+    return "/".join(param.opts) if isinstance(param, click.Option) else param.human_readable_name
+
+
+def usage_text(exc):
+    """click's usage errors (written in English) in the Indonesian staff read."""
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        return f"Opsi {exc.option_name} tidak dikenal."
+    if isinstance(exc, click.exceptions.MissingParameter):
+        return f"{_hint(exc.param)} belum diisi."
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        if param is not None and isinstance(param.type, click.Choice):
+            return f"{_hint(param)}: pilih salah satu dari {', '.join(param.type.choices)}."
+        if param is not None and param.type in (click.INT, click.FLOAT):
+            return f"{_hint(param)} harus berupa angka."
+        hint = _hint(param) if param is not None else (exc.param_hint or "nilai")
+        text = exc.message if exc.message and (not exc.message.isascii() or "pilih" in exc.message) else ""
+        return f"{hint} tidak sah{': ' + text if text else '.'}"
+    message = exc.format_message()
+    if message.startswith("No such command"):
+        return f"Perintah {message.split(' ', 3)[-1].rstrip('.')} tidak dikenal."
+    if message.startswith("Got unexpected extra argument"):
+        return "Ada argumen berlebih: " + message.split("(", 1)[-1].rstrip(")") + "."
+    return message if not message.isascii() or "--" in message else "Perintah tidak dapat dijalankan."
 
 
 @click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,7 +162,7 @@ def _report(outcomes, config):
         counts[outcome.hasil] = counts.get(outcome.hasil, 0) + 1
     out.print(", ".join(f"{n} {hasil}" for hasil, n in counts.items()) + ".")
     if counts.get("diterima"):
-        out.print(f"Lembar Disposisi siap dicetak di {escape(str(config.outbox))}.")
+        out.print(f"Dokumen siap cetak ada di {escape(str(config.outbox))}.")
     if counts.get("ditolak"):
         out.print(f"Alasan penolakan ada di {escape(str(config.rejected_dir))} (berkas *.alasan.txt).")
 
@@ -202,11 +246,17 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
     LANGKAH adalah kunci langkah dalam tabel sop.steps di config.yaml
     (misalnya disposisi_kapus, periksa, setujui, kirim) atau tolak.
     """
-    with obj.open() as ws:
-        names = ws.procedure.action_names()
-        if langkah not in names:
-            raise click.BadParameter(f"pilih salah satu dari: {', '.join(names)}.", param_hint="LANGKAH")
-        outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan)
+    try:
+        with obj.open() as ws:
+            names = ws.procedure.action_names()
+            if langkah not in names:
+                raise click.BadParameter(f"pilih salah satu dari: {', '.join(names)}.", param_hint="LANGKAH")
+            outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan)
+    except WorkspaceBusy:  # the service runs: hand the action to it and wait for its outcome
+        entry = engine.hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan)
+        with obj.open(lock=False) as ws:
+            found = ws.status(entry.kasus) if entry.kasus else []
+        outcome, described = entry, (found[0] if found else None)
     out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} "
               f"({outcome.hasil}).")
     if described:
@@ -226,6 +276,9 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
     """Tampilkan atau ekspor buku agenda surat masuk dan keluar."""
     if csv_path and not buku:
         raise click.UsageError("--csv memerlukan --buku masuk atau --buku keluar.")
+    for path in (csv_path, xlsx_path):
+        if path:
+            workspace.check_output(obj.config, path)
     with obj.open(lock=False) as ws:
         books = {b: ws.register.agenda(b, tahun) for b in ([buku] if buku else ["masuk", "keluar"])}
     if as_json:

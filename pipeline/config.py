@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
 from .fields import normalise_nip
 from .procedure import Procedure, build_steps
 from .config_schema import SCHEMA
@@ -144,11 +144,16 @@ def load(path):
             "\u201cpipeline init FOLDER\u201d atau sebutkan berkasnya dengan --config."
         ) from None
     except OSError as exc:
-        raise ConfigError(f"Berkas konfigurasi {path} tidak dapat dibaca: {exc}.") from None
+        raise ConfigError(f"Berkas konfigurasi {path} tidak dapat dibaca: {os_reason(exc)}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"Berkas konfigurasi {path} bukan teks UTF-8; simpan ulang sebagai UTF-8.") from None
     try:
         user = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"Berkas konfigurasi {path} bukan YAML yang sah: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" pada baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        raise ConfigError(f"Berkas konfigurasi {path} bukan YAML yang sah{where}. Periksa titik dua, tanda "
+                          "kutip dan indentasinya.") from None
     if not isinstance(user, dict):
         raise ConfigError(f"Berkas konfigurasi {path} harus berisi pasangan kunci: nilai.")
     raw = merge(yaml.safe_load(default_config_text()), user)

@@ -18,6 +18,9 @@ FILE_NAMES = {
     "laporan_kesiapan": "draft-laporan-kesiapan",
     "konsep_nota_dinas": "konsep-nota-dinas",
 }
+# What a document is called in a letter that sends it.
+TITLES = {"daftar_verifikasi": "Daftar Verifikasi", "daftar_otentifikasi": "Daftar Otentifikasi",
+          "daftar_data": "Daftar PPK, Panitia, Paket dan Pagu", "laporan_kesiapan": "Laporan Kesiapan"}
 RESULT_LABELS = {rules.PASS: "Sesuai", rules.ERROR: "Tidak sesuai", rules.WARNING: "Peringatan"}
 _SEVERITY = {rules.PASS: 0, rules.WARNING: 1, rules.ERROR: 2}
 # The "Dengan hormat harap" options printed on the Lembar Disposisi.
@@ -138,10 +141,11 @@ def _opening(ctx):
             f"{ctx['unit']}")
 
 
-def return_memo(ctx, errors):
-    """KONSEP Nota Dinas returning the data to the ULP, listing exactly what to correct."""
+def return_memo(ctx, errors, attached=None):
+    """KONSEP Nota Dinas returning the data to the ULP, listing exactly what to correct;
+    ``attached`` names the check list sent with it (none for a tolak)."""
     result = _memo_common(ctx, "Pengembalian Data Registrasi Pemanfaatan SPSE",
-                          "1 (satu) berkas Daftar Verifikasi")
+                          f"1 (satu) berkas {attached}" if attached else "-")
     result.update(
         paragraf=[_opening(ctx) + " belum dapat kami proses lebih lanjut karena terdapat hal-hal "
                   "yang perlu diperbaiki sebagai berikut:"],

@@ -11,6 +11,8 @@ import datetime as dt
 import logging
 import logging.handlers
 import sys
+import time
+import uuid
 from contextlib import ExitStack, contextmanager
 
 import yaml
@@ -18,6 +20,7 @@ import yaml
 from . import cases, inputs, intake, run, workspace
 from .access import current_account
 from .archive import stray_folders, verify as verify_archive
+from .errors import InputRefused, PipelineError
 from .procedure import Procedure
 from .readers.safety import check_text
 from .register import open_register
@@ -87,6 +90,32 @@ class Workspace:
         problems = verify_archive(self.config.root, filed)
         problems += stray_folders(self.config.archive, self.config.root, self.register.folder_known)
         return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
+
+
+def hand_over(config, rujukan, langkah, patience=60.0, **fields):
+    """``pipeline act`` while ``watch`` holds the workspace: drop the action in the inbox for
+    the service (as the account that runs act), wait for its journal entry, return the outcome.
+
+    Raises InputRefused when it is refused, here or by the service.
+    """
+    data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
+    check_text(data, "tindakan")
+    with open_workspace(config, lock=False) as ws:
+        inputs.check_action(ws, data, current_account())
+        name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
+    text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        with open_register(config) as register:
+            entry = register.last_journal(sha256)
+        if entry is not None:
+            if entry.hasil == "ditolak":
+                raise InputRefused(list(entry.alasan), kind="tindakan")
+            return entry
+        time.sleep(0.2)
+    raise PipelineError(f"Tindakan sudah diserahkan ke layanan pipeline watch sebagai {name}, tetapi belum "
+                        f"diproses dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d.")
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""One exception hierarchy for the whole pipeline.
+"""One exception hierarchy for the whole pipeline, and the words for system errors.
 
 Every message is formal Indonesian, because it ends up in front of staff:
 in a reason file (``*.alasan.txt``), on the console, or in the journal.
@@ -56,3 +56,22 @@ class PublishPending(ArchiveError):
 
 class RegisterError(PipelineError):
     """Raised when the SQLite register cannot be read or written."""
+
+
+_OS_REASONS = {
+    "ENOSPC": "disk penuh", "EDQUOT": "kuota disk habis", "EACCES": "izin ditolak", "EPERM": "izin ditolak",
+    "EROFS": "disk hanya dapat dibaca", "ENOENT": "folder atau berkas tidak ditemukan",
+    "EIO": "kesalahan baca-tulis disk", "ENAMETOOLONG": "nama berkas terlalu panjang",
+    "EEXIST": "sudah ada", "EBUSY": "sedang dipakai", "ENOTDIR": "bukan folder", "EISDIR": "berupa folder",
+    "EXDEV": "berada di disk yang berbeda", "ENOTEMPTY": "folder tidak kosong",
+    "ESTALE": "sambungan folder jaringan terputus", "ETIMEDOUT": "jaringan tidak menjawab",
+    "EHOSTDOWN": "jaringan tidak menjawab", "EMFILE": "terlalu banyak berkas terbuka",
+    "EILSEQ": "nama berkas memuat karakter yang tidak sah",
+}
+
+
+def os_reason(exc):
+    """An OSError in the words staff read: "disk penuh", "izin ditolak"..."""
+    import errno
+    code = errno.errorcode.get(getattr(exc, "errno", None) or 0, "")
+    return _OS_REASONS.get(code) or (f"galat sistem {code}" if code else "galat sistem")

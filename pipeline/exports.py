@@ -2,6 +2,8 @@
 
 import csv
 import json
+import os
+import uuid
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -16,6 +18,27 @@ COLUMNS = {
                "Keterangan"],
 }
 TITLES = {"masuk": "AGENDA SURAT MASUK", "keluar": "AGENDA SURAT KELUAR"}
+# A cell starting with one of these is a formula to Excel; text from a memo is never one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value):
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_cell(value):
+    """A CSV cell Excel shows as the text it is (OWASP's advice: a leading apostrophe)."""
+    return "'" + value if _is_formula_like(value) else value
+
+
+def _atomic(path, write):
+    """Write through a temporary file beside ``path``, so no one sees half a file."""
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write(temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def book_rows(buku, entries):
@@ -52,10 +75,12 @@ def json_lines(entries):
 
 def write_csv(path, buku, rows):
     """CSV that Excel in an Indonesian locale opens correctly: UTF-8 with BOM, ';'."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(COLUMNS[buku])
-        writer.writerows(book_rows(buku, rows))
+    def write(temp):
+        with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(COLUMNS[buku])
+            writer.writerows([csv_cell(value) for value in row] for row in book_rows(buku, rows))
+    _atomic(path, write)
 
 
 def write_xlsx(path, books):
@@ -72,7 +97,11 @@ def write_xlsx(path, books):
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for values in book_rows(buku, rows):
             sheet.append(values)
+            for cell in sheet[sheet.max_row]:
+                if _is_formula_like(cell.value):
+                    cell.data_type = "s"  # text, never a formula
+                    cell.quotePrefix = True
         for index, width in enumerate((6, 18, 18, 40, 34, 50, 28), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A3"
-    workbook.save(path)
+    _atomic(path, lambda temp: workbook.save(temp))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import READ_ONLY, fsync_dir, fsync_file, read_metadata, relative, remove_tree, sha256_file
-from .errors import ArchiveError, PublishPending, RegisterError
+from .errors import ArchiveError, PublishPending, RegisterError, os_reason
 
 TEMP_PREFIX = ".tmp-"
 ATTEMPTS = 5
@@ -95,7 +95,7 @@ def prepare(config, final, copies=None, writers=None, metadata=None, outbox=None
         fsync_dir(config.staging_dir)
     except OSError as exc:
         remove_tree(temp)
-        raise ArchiveError(f"Arsip tidak dapat ditulis di {config.staging_dir}: {exc.strerror or exc}.") from None
+        raise ArchiveError(f"Arsip tidak dapat ditulis di {config.staging_dir}: {os_reason(exc)}.") from None
     except BaseException:
         remove_tree(temp)
         raise
@@ -116,7 +116,7 @@ def publish(config, prepared):
         fsync_dir(prepared.final.parent)
     except OSError as exc:
         raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: "
-                           f"{exc.strerror or exc}.") from None
+                           f"{os_reason(exc)}.") from None
     return prepared.final
 
 
@@ -189,7 +189,7 @@ def copy_atomic(config, source, destination):
         os.replace(temp, destination)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        raise ArchiveError(f"Berkas tidak dapat disalin ke {destination.parent}: {exc.strerror or exc}.") from None
+        raise ArchiveError(f"Berkas tidak dapat disalin ke {destination.parent}: {os_reason(exc)}.") from None
 
 
 def recover(config, register):

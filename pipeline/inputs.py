@@ -98,8 +98,8 @@ def check_action(ws, fields, account):
                or _misfit(ws, case, records, action["langkah"]) or _out_of_time(ws, case, records, action))
     if problem:
         current = ws.procedure.current(records)
-        waiting = ws.procedure.waiting_for(current, case.status) if current else "Kasus sudah selesai"
-        raise InputRefused(f"Kasus {case.id}: {problem} {waiting}.", kind="tindakan")
+        waiting = f" {ws.procedure.waiting_for(current, case.status)}." if current and case.status != "selesai" else ""
+        raise InputRefused(f"Kasus {case.id}: {problem}{waiting}", kind="tindakan")
     action["akun"] = account
     return action, case
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import relative, sha256_file
-from .errors import ArchiveError, InputChanged
+from .errors import ArchiveError, InputChanged, os_reason
 from .models import Inbound
 from .register.records import JournalEntry
 from .readers import SCAN_SUFFIXES
@@ -90,38 +90,69 @@ def has_sidecar(scan):
 
 @dataclass
 class Stability:
-    """Tracks each file's (size, mtime) and since when it has not changed."""
+    """Tracks each file's (size, mtime) and since when it has not changed.
+
+    A file whose mtime is already older than the delay is ready at first
+    sight (it was written before anyone looked); a file put back after a
+    failure waits a growing while before it is tried again.
+    """
 
     delay: float
     seen: dict = field(default_factory=dict)
+    deferred: dict = field(default_factory=dict)  # path -> (not before, attempts)
 
     def ready(self, path, now=None):
         """True once the file's size and mtime have been steady for ``delay`` seconds."""
         now = time.monotonic() if now is None else now
         try:
-            info = path.stat()
+            info = os.lstat(path)
         except OSError:
             self.seen.pop(path, None)
+            return False
+        if now < self.deferred.get(path, (0, 0))[0]:
             return False
         signature = (info.st_size, info.st_mtime_ns)
         previous = self.seen.get(path)
         if previous is None or previous[0] != signature:
-            self.seen[path] = (signature, now)
-            return self.delay <= 0
+            old = previous is None and time.time() - info.st_mtime >= self.delay
+            self.seen[path] = (signature, now - self.delay if old else now)
+            return old or self.delay <= 0
         return now - previous[1] >= self.delay
+
+    def defer(self, path, longest, now=None):
+        """Try ``path`` again later: after 1, 2, 4... seconds, at most ``longest``."""
+        now = time.monotonic() if now is None else now
+        attempts = self.deferred.get(path, (0, 0))[1] + 1
+        self.deferred[path] = (now + min(longest, 2 ** (attempts - 1)), attempts)
+        self.seen.pop(path, None)
 
     def forget(self, path):
         self.seen.pop(path, None)
 
+    def done(self, path):
+        """The file was taken for good: forget its back-off too."""
+        self.seen.pop(path, None)
+        self.deferred.pop(path, None)
+
     def prune(self, present):
         """Drop files no longer in the inbox."""
-        for path in set(self.seen) - set(present):
+        present = set(present)
+        for path in set(self.seen) - present:
             del self.seen[path]
+        for path in set(self.deferred) - present:
+            del self.deferred[path]
 
     def settling(self, now=None):
-        """True while some file changed less than ``delay`` ago (worth a quick re-look)."""
+        """True while some file changed less than ``delay`` ago (worth a re-look soon)."""
         now = time.monotonic() if now is None else now
         return any(now - since < self.delay for _, since in self.seen.values())
+
+    def next_due(self, now=None):
+        """Seconds until the next file could be ready (settled, or its back-off over); None if none."""
+        now = time.monotonic() if now is None else now
+        waits = [since + self.delay - now for _, since in self.seen.values() if now - since < self.delay]
+        waits += [until - now for until, _ in self.deferred.values() if until > now]
+        return max(0.0, min(waits)) if waits else None
 
 
 def new_claim():
@@ -206,6 +237,14 @@ def claimed(work_dir):
     return groups
 
 
+def drop_in(inbox, name, data):
+    """Put a file in the inbox whole (written under a hidden name, then renamed); its SHA-256."""
+    temp = inbox / f".{name}.part"
+    temp.write_bytes(data)
+    os.replace(temp, inbox / name)
+    return hashlib.sha256(data).hexdigest()
+
+
 def clean_partials(work_dir):
     """Half-written action files ``pipeline act`` left when it was killed."""
     for path in work_dir.glob(".*.part") if work_dir.is_dir() else ():
@@ -236,7 +275,7 @@ def set_aside(inbound, folder, reason_text):
         reason.write_text(reason_text, encoding="utf-8")
         os.rename(inbound.path, target)
     except OSError as exc:
-        raise ArchiveError(f"Berkas tidak dapat dipindahkan ke {folder}: {exc.strerror or exc}.") from None
+        raise ArchiveError(f"Berkas tidak dapat dipindahkan ke {folder}: {os_reason(exc)}.") from None
     return target
 
 

@@ -56,3 +56,4 @@ class Outcome:
     alasan: list = field(default_factory=list)
     detail: str = ""
     klaim: str = ""
+    released: bool = False  # put back in the inbox, to be tried again later

@@ -8,15 +8,16 @@ Data is rendered once, so ``{{ 7*7 }}`` in a memo's Hal prints as written.
 
 import datetime as dt
 import re
+import zipfile
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from num2words import num2words
 
-from .errors import RenderError
+from .errors import RenderError, os_reason
 from .fields import format_nip
 
 LOCALE = "id"
@@ -99,9 +100,27 @@ def render(template_path, context, destination):
         document.save(str(destination))
     except TemplateError as exc:
         raise RenderError(
-            f"Templat {template_path.name} tidak dapat diisi: {exc}. Periksa isian "
+            f"Templat {template_path.name} tidak dapat diisi: {template_problem(exc)}. Periksa isian "
             "bertanda {{ }} di templat tersebut, atau pulihkan templat bawaan dengan "
             "\u201cpipeline init\u201d di folder lain lalu salin templatnya."
         ) from None
-    except (OSError, KeyError, ValueError) as exc:
-        raise RenderError(f"Templat {template_path} tidak dapat dibuka atau disimpan: {exc}.") from None
+    except OSError as exc:
+        raise RenderError(f"Templat {template_path} tidak dapat dibuka atau disimpan: {os_reason(exc)}.") from None
+    except (KeyError, ValueError, zipfile.BadZipFile):
+        raise RenderError(f"Templat {template_path} bukan dokumen Word yang utuh; pulihkan templat bawaan "
+                          "dengan \u201cpipeline init\u201d di folder lain lalu salin templatnya.") from None
+
+
+def template_problem(exc):
+    """A Jinja error in Indonesian, naming the placeholder or the line."""
+    if isinstance(exc, UndefinedError):
+        found = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", str(exc))
+        if found:
+            name = ".".join(part for part in found.groups() if part)
+            return f"isian {{{{ {name} }}}} tidak dikenal"
+        return "ada isian yang tidak dikenal"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"susunan isian templat salah pada baris {exc.lineno}"
+    if isinstance(exc, SecurityError):
+        return "templat mencoba memakai sesuatu yang tidak diizinkan"
+    return "isian templat tidak dapat dijalankan"

@@ -29,10 +29,15 @@ def run_once(ws, stability=None):
     for files in ready_units(ws.config, stability, outcomes):
         claim_id = intake.new_claim()
         inbounds = claim_all(ws.config, files, claim_id)
-        if inbounds:
-            outcomes.extend(settle_safely(ws, claim_id, inbounds))
-        for path in files:
-            stability.forget(path)
+        results = settle_safely(ws, claim_id, inbounds) if inbounds else []
+        outcomes.extend(results)
+        released = {o.name for o in results if o.released}
+        for path, inbound in zip(files, inbounds or [None] * len(files)):
+            if inbound is None or inbound.name in released:
+                stability.defer(ws.config.inbox / (inbound.name if inbound else path.name),
+                                ws.config.watch.rescan_seconds)
+            else:
+                stability.done(path)
     return outcomes
 
 
@@ -94,10 +99,11 @@ def ready_units(config, stability, outcomes):
     """Groups of inbox files to take together: a YAML sidecar with its scan, or one file."""
     files = intake.candidates(config.inbox)
     stability.prune(files)
-    files.sort(key=readers.priority)  # stable: oldest first within each kind
-    for path in files:
-        if not stability.ready(path):
-            continue
+    ready = [path for path in files if stability.ready(path)]
+    ready.sort(key=readers.priority)  # stable: oldest first within each kind
+    for path in ready:
+        if not intake.is_regular(path):
+            continue  # taken with its sidecar already
         if intake.is_scan(path):
             if not intake.has_sidecar(path):
                 outcomes.append(Outcome(path.name, "menunggu", "pindaian", alasan=[
@@ -217,7 +223,7 @@ def put_back(ws, inbounds, error):
         except OSError:
             continue  # still claimed: the next pass judges it again
     ws.log.info("%s", error)
-    return [Outcome(i.name, "menunggu", alasan=[str(error)]) for i in inbounds]
+    return [Outcome(i.name, "menunggu", alasan=[str(error)], released=True) for i in inbounds]
 
 
 def read_input(config, inbound):
@@ -258,9 +264,18 @@ def set_aside(ws, claim_id, inbounds, now, hasil, reasons, jenis=""):
 
 
 def retry_later(ws, claim_id, inbounds, now, error):
-    """The archive or a template failed: keep the input in the inbox and say why."""
-    return _journal(ws, claim_id, inbounds, now, "menunggu",
-                    [f"{error} Berkas tetap di inbox dan akan dicoba lagi."], "", lambda i: "inbox")
+    """The archive or a template failed: keep the input in the inbox and say why.
+
+    Told once: while the same file waits for the same reason the journal
+    is not written again (the file is tried again with back-off).
+    """
+    reasons = [f"{error} Berkas tetap di inbox dan akan dicoba lagi."]
+    told = [ws.register.last_journal(i.sha256) for i in inbounds]
+    if all(e is not None and e.hasil == "menunggu" and list(e.alasan) == reasons for e in told):
+        stamp = now.isoformat(timespec="seconds")
+        return [JournalEntry(i.name, i.sha256, i.size, stamp, "menunggu", "", "", tuple(reasons), "inbox",
+                             claim_id) for i in inbounds]
+    return _journal(ws, claim_id, inbounds, now, "menunggu", reasons, "", lambda i: "inbox")
 
 
 def finish(config, inbounds, entries):
@@ -281,7 +296,7 @@ def finish(config, inbounds, entries):
             intake.set_aside(inbound, target.parent, reason_text(entry, target.name))
         detail = entry.lokasi.rsplit("/", 1)[0] if entry.hasil == "diterima" else entry.lokasi
         outcomes.append(Outcome(inbound.name, entry.hasil, entry.jenis, entry.kasus, list(entry.alasan),
-                                detail, entry.klaim))
+                                detail, entry.klaim, released=entry.lokasi == "inbox"))
     return outcomes
 
 

@@ -1,24 +1,54 @@
 """Structure checks with Cerberus, and the rules that span records.
 
-One schema per input kind. Cerberus reports errors in English and as nested
-dicts; ``explain`` flattens them into Indonesian sentences that name the
-field, so a reason file tells staff exactly what to fix.
+One schema per input kind. Cerberus's messages are given in Indonesian
+(``IndonesianErrors``) and its nested errors flattened by ``explain`` into
+sentences that name the field, so a reason file tells staff exactly what to
+fix.
 """
 
 import re
 from dataclasses import dataclass
 
-from cerberus import Validator
+from cerberus import Validator, errors
 
 from .errors import InputRefused
 from .fields import parse_date
 
-_MESSAGES = {
-    "unknown field": "tidak dikenal (periksa ejaannya atau hapus)",
-    "required field": "wajib diisi tetapi tidak ada",
-    "null value not allowed": "tidak boleh kosong",
-    "empty values not allowed": "tidak boleh kosong",
-}
+REQUIRED = "wajib diisi tetapi tidak ada"
+_TYPES = {"string": "teks", "integer": "bilangan bulat", "number": "angka", "boolean": "true atau false",
+          "list": "daftar", "dict": "pasangan kunci: nilai", "date": "tanggal", "datetime": "tanggal dan jam"}
+
+
+class IndonesianErrors(errors.BasicErrorHandler):
+    """Cerberus's messages, in the Indonesian staff read."""
+
+    messages = {
+        **errors.BasicErrorHandler.messages,
+        1: "dokumen tidak ada", 2: REQUIRED, 3: "tidak dikenal (periksa ejaannya atau hapus)",
+        4: "kolom \u201c{0}\u201d wajib ada", 5: "bergantung pada nilai {constraint}",
+        6: "tidak boleh ada bersama \u201c{field}\u201d", 33: "harus berupa pasangan kunci: nilai",
+        34: "tidak boleh kosong", 35: "tidak boleh kosong", 36: "jenis nilainya salah (harus {constraint})",
+        37: "harus berupa pasangan kunci: nilai", 38: "harus berisi {0} butir, bukan {1}",
+        39: "paling sedikit {constraint} karakter atau butir", 40: "paling banyak {constraint} karakter atau butir",
+        65: "tidak sesuai bentuk yang diminta", 66: "paling kecil {constraint}", 67: "paling besar {constraint}",
+        68: "nilainya tidak termasuk pilihan yang diperbolehkan",
+        69: "nilainya tidak termasuk pilihan yang diperbolehkan",
+        70: "nilainya tidak termasuk pilihan yang diperbolehkan",
+        71: "nilainya tidak termasuk pilihan yang diperbolehkan", 72: "tidak memuat {0}",
+        97: "nilainya tidak dapat dibaca", 98: "tidak dapat diganti namanya", 99: "tidak boleh diubah",
+        100: "nilai bawaannya tidak dapat diisi", 129: "isinya tidak sah", 130: "ada butir yang tidak sah",
+        131: "ada kunci yang tidak sah", 132: "ada nilai yang tidak sah", 133: "ada butir yang tidak sah",
+        145: "memenuhi lebih dari satu bentuk", 146: "tidak memenuhi tepat satu bentuk",
+        147: "tidak memenuhi bentuk mana pun", 148: "ada bentuk yang tidak dipenuhi",
+    }
+
+    def _format_message(self, field, error):
+        constraint = error.constraint
+        if error.code == 36:
+            kinds = constraint if isinstance(constraint, (list, tuple)) else [constraint]
+            constraint = " atau ".join(_TYPES.get(k, k) for k in kinds)
+        return self.messages[error.code].format(*error.info, constraint=constraint, field=field,
+                                                value=error.value)
 
 
 @dataclass(frozen=True)
@@ -42,16 +72,8 @@ def _flatten(errors, prefix=""):
 
 
 def explain(validator):
-    """Return Cerberus errors as ``(dotted.path, Indonesian message)`` pairs."""
-    pairs = []
-    for path, message in _flatten(validator.errors):
-        text = _MESSAGES.get(message)
-        if text is None and message.startswith("must be of"):
-            text = "jenis nilainya salah (" + message.replace("must be of ", "") + ")"
-        if text is None and message.startswith("unallowed value"):
-            text = "nilainya tidak termasuk pilihan yang diperbolehkan"
-        pairs.append((path, text or message))
-    return pairs
+    """Return the validator's errors as ``(dotted.path, Indonesian message)`` pairs."""
+    return list(_flatten(validator.errors))
 
 
 SIFAT = ("Sangat Segera", "Segera", "Rahasia", "Biasa")
@@ -112,7 +134,7 @@ def normalise_sifat(value):
 
 def _memo_reason(path, message, source):
     label = _LABELS.get(path, path)
-    if message == _MESSAGES["required field"]:
+    if message == REQUIRED:
         return (
             f"\u201c{label}\u201d tidak ditemukan pada kepala {source}. Pastikan kepala "
             f"surat memuat baris \u201c{label} : ...\u201d, lalu letakkan kembali berkasnya di inbox."
@@ -122,7 +144,7 @@ def _memo_reason(path, message, source):
 
 def validate_memo(fields, source="Nota Dinas"):
     """Check a memo's header fields; return them cleaned or raise InputRefused."""
-    validator = Validator(MEMO_SCHEMA)
+    validator = Validator(MEMO_SCHEMA, error_handler=IndonesianErrors)
     fields = _stringify(fields)
     reasons = []
     if not validator.validate(fields):
@@ -145,7 +167,7 @@ def validate_memo(fields, source="Nota Dinas"):
 
 def check(schema, document, allow_unknown=False):
     """Validate ``document`` against ``schema``; return (clean document, errors)."""
-    validator = Validator(schema, allow_unknown=allow_unknown)
+    validator = Validator(schema, allow_unknown=allow_unknown, error_handler=IndonesianErrors)
     ok = validator.validate(document)
     return (validator.document if ok else None), explain(validator)
 

@@ -14,12 +14,18 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from .errors import os_reason
 from .intake import Stability
 from .run import advance_open_cases, run_once
 
 
+# Reading a file (hashing, parsing) opens and closes it: those events say nothing new.
+QUIET = {"opened", "closed_no_write"}
+
+
 class WakeHandler(FileSystemEventHandler):
-    """Turns any inbox event (created, modified, moved in) into a wake-up."""
+    """Turns an inbox event that may mean new content (created, modified, moved in,
+    closed after writing) into a wake-up; the service's own reads do not wake it."""
 
     def __init__(self, wake):
         super().__init__()
@@ -27,7 +33,8 @@ class WakeHandler(FileSystemEventHandler):
 
     def on_any_event(self, event):
         try:
-            self.wake.set()
+            if event.event_type not in QUIET:
+                self.wake.set()
         except Exception:  # noqa: BLE001 - must never raise into watchdog
             pass
 
@@ -67,7 +74,7 @@ class Supervisor:
             observer.schedule(WakeHandler(self.wake), str(self.config.inbox), recursive=False)
             observer.start()
         except OSError as exc:
-            self.notify(f"Folder inbox belum dapat dipantau ({exc.strerror or exc}); dicoba lagi.")
+            self.notify(f"Folder inbox belum dapat dipantau ({os_reason(exc)}); dicoba lagi.")
             return
         self.observer = observer
         self.inode = inode
@@ -85,14 +92,26 @@ class Supervisor:
             self._stop()
 
 
+# How often the observer and the inbox folder itself are checked while nothing happens.
+SUPERVISE_SECONDS = 5.0
+# A file being written sends an event per block: passes are at least this far apart.
+GAP_SECONDS = 0.2
+
+
 def serve(ws, report, notify, stop=None):
-    """Run until ``stop`` is set: supervise, wait for a hint or a rescan, process."""
+    """Run until ``stop`` is set: supervise, wait for a hint or a rescan, process.
+
+    Between passes it sleeps until something can be ready: an event, the
+    moment a settling file has been still long enough, a back-off ending,
+    the next rescan; it never polls a settling file in a loop.
+    """
     config = ws.config
     stop = stop or threading.Event()
     wake = threading.Event()
+    threading.Thread(target=lambda: (stop.wait(), wake.set()), daemon=True).start()
     stability = Stability(config.watch.stable_seconds)
     supervisor = Supervisor(config, wake, notify)
-    next_rescan = 0.0
+    next_rescan = last_pass = 0.0
     inbox_missing = False
     stuck = set()
     try:
@@ -101,15 +120,28 @@ def serve(ws, report, notify, stop=None):
             inbox_missing = _inbox_state(config, inbox_missing, notify)
             now = time.monotonic()
             rescan = now >= next_rescan
-            if wake.is_set() or rescan or stability.settling():
+            due = stability.next_due(now)
+            if wake.is_set() or rescan or due == 0:
+                stop.wait(max(0.0, last_pass + GAP_SECONDS - now))  # events of one write, one pass
                 wake.clear()
                 _pass(ws, stability, report, notify)
+                last_pass = time.monotonic()
             if rescan:
                 next_rescan = now + config.watch.rescan_seconds
                 stuck = _carry_on(ws, stuck, notify)
-            wake.wait(_pause(config, stability))
+            wake.wait(_pause(stability, next_rescan))
     finally:
         supervisor.close()
+
+
+def _pause(stability, next_rescan):
+    """Seconds until the next thing worth doing."""
+    now = time.monotonic()
+    waits = [next_rescan - now, SUPERVISE_SECONDS]
+    due = stability.next_due(now)
+    if due is not None:
+        waits.append(due + 0.01)
+    return max(0.0, min(waits))
 
 
 def _inbox_state(config, was_missing, notify):
@@ -135,13 +167,6 @@ def _carry_on(ws, known, notify):
     for problem in sorted(problems - known):
         notify(problem)
     return problems
-
-
-def _pause(config, stability):
-    """Sleep until the next thing worth doing: a pending file's settle time, or a poll."""
-    if stability.settling():
-        return max(0.05, min(config.watch.stable_seconds / 2, 1.0))
-    return min(config.watch.poll_interval_seconds, config.watch.rescan_seconds, 5.0)
 
 
 def _pass(ws, stability, report, notify):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .access import current_account
 from .config import DEFAULTS, default_config_text
-from .errors import ConfigError, WorkspaceBusy
+from .errors import ConfigError, WorkspaceBusy, os_reason
 
 LOCK_NAME = ".pipeline.lock"
 
@@ -39,7 +39,7 @@ def init(directory):
                 target.write_bytes(template.read_bytes())
                 created.append(target)
     except OSError as exc:
-        raise ConfigError(f"Ruang kerja {root} tidak dapat dibuat: {exc.strerror or exc}.") from None
+        raise ConfigError(f"Ruang kerja {root} tidak dapat dibuat: {os_reason(exc)}.") from None
     return created
 
 
@@ -47,6 +47,19 @@ def with_account(text, account):
     """The default config with ``account`` in every access role, marked to be changed."""
     return re.sub(r"^(    \w+: )\[\](\s+#.*)$",
                   lambda m: f"{m.group(1)}[{json.dumps(account)}]{m.group(2)}  (GANTI)", text, flags=re.M)
+
+
+def check_output(config, path):
+    """An output a command writes may not land where the pipeline keeps its own files
+    (the register and archive, the inbox it takes files from, the templates, config.yaml)."""
+    target = Path(path).resolve()
+    for label, folder in (("arsip", config.archive), ("inbox", config.inbox), ("templat", config.templates_dir)):
+        if target.is_relative_to(folder):
+            raise ConfigError(f"Berkas keluaran {target} berada di folder {label} ({folder}) yang dikelola "
+                              "pipeline. Simpan di folder lain, misalnya folder Dokumen Anda.")
+    if target == config.path.resolve():
+        raise ConfigError(f"Berkas keluaran {target} adalah berkas konfigurasi; simpan di berkas lain.")
+    return target
 
 
 def ensure_folders(config):

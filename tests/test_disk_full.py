@@ -38,7 +38,8 @@ def test_full_disk_keeps_inputs_and_files_them_once_later(tmp_path, tiny):
     assert left, "the disk should have filled before all memos were filed"
     filed = [json.loads(line) for line in pipeline(ws, "register", "--json").stdout.splitlines()]
     assert 0 < len(filed) < 8 and [e["nomor_urut"] for e in filed] == list(range(1, len(filed) + 1))
-    assert list(tiny.rglob(".tmp-*")) == []
+    assert not (tiny / ".staging").exists() or list((tiny / ".staging").iterdir()) == []
+    assert "disk penuh" in first.stdout
 
     subprocess.run(["mount", "-o", "remount,size=8m", str(tiny)], check=True)
     second = pipeline(ws, "run")

@@ -50,7 +50,7 @@ def test_failed_writer_leaves_nothing(ws):
     def broken(path):
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(ArchiveError, match="No space left on device"):
+    with pytest.raises(ArchiveError, match="disk penuh"):
         filing.prepare(ws, ws.archive / "x", writers={"a": broken})
     assert list(ws.staging_dir.iterdir()) == []
 

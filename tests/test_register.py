@@ -57,7 +57,7 @@ def test_rolled_back_number_is_given_again(register):
 def test_a_number_cannot_be_written_twice(register):
     with register.transaction():
         add(register, 2026)
-    with pytest.raises(RegisterError, match="UNIQUE constraint failed"), register.transaction():
+    with pytest.raises(RegisterError, match="data ganda"), register.transaction():
         register.add_agenda_entry(entry(1))
 
 

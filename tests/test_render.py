@@ -36,7 +36,7 @@ def test_data_is_escaped_and_rendered_once(tmp_path):
 
 def test_misspelt_placeholder_is_an_error_naming_it(tmp_path):
     path = template(tmp_path, "{{ nomer }}")
-    with pytest.raises(RenderError, match="'nomer' is undefined"):
+    with pytest.raises(RenderError, match=r"isian \{\{ nomer \}\} tidak dikenal"):
         render.render(path, {"nomor": "1"}, tmp_path / "o.docx")
 
 

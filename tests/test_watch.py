@@ -276,3 +276,86 @@ def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws
     finally:
         stop_event.set()
         thread.join(timeout=10)
+
+
+def _counting_passes(monkeypatch):
+    calls = []
+    real = watch_module.run_once
+
+    def counted(*args, **kwargs):
+        calls.append(time.monotonic())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(watch_module, "run_once", counted)
+    return calls
+
+
+def test_no_busy_loop_while_a_file_settles(tmp_path, monkeypatch):
+    """The service's own reads of a settling file must not wake it again and again."""
+    ws = make_workspace(tmp_path / "ws", **{**FAST, "stable_seconds: 0 ": "stable_seconds: 2.0 "})
+    calls = _counting_passes(monkeypatch)
+    stop_event = threading.Event()
+    thread = _serve_in_thread(ws, stop_event, _Recorder(), _Recorder())
+    try:
+        time.sleep(0.3)
+        tab_memo(ws.inbox / "nota.docx")
+        assert wait_for(lambda: filed(ws) == 1, timeout=10)
+        time.sleep(0.5)
+    finally:
+        stop_event.set()
+        thread.join(timeout=10)
+    # a start, the file's events, the moment it has settled, the claim's own event, a rescan or two
+    assert len(calls) <= 12, len(calls)
+
+
+def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypatch):
+    from pipeline import filing
+    from pipeline.errors import ArchiveError
+    ws = fast_ws
+
+    def full(*args, **kwargs):
+        raise ArchiveError("Arsip tidak dapat ditulis: disk penuh.")
+
+    monkeypatch.setattr(filing, "prepare", full)
+    calls = _counting_passes(monkeypatch)
+    tab_memo(ws.inbox / "nota.docx")
+    stop_event = threading.Event()
+    thread = _serve_in_thread(ws, stop_event, _Recorder(), _Recorder())
+    try:
+        time.sleep(4)
+    finally:
+        stop_event.set()
+        thread.join(timeout=10)
+    with open_register(ws) as register:
+        assert [(e.berkas, e.hasil) for e in register.journal()] == [("nota.docx", "menunggu")]
+    assert (ws.inbox / "nota.docx").exists()
+    assert len(calls) <= 12, len(calls)
+
+
+def test_a_file_older_than_the_delay_is_taken_at_once(tmp_path):
+    ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 600 "})
+    path = tab_memo(ws.inbox / "lama.docx")
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
+                            capture_output=True, text=True, timeout=60)
+    assert "1 diterima" in result.stdout, result.stdout + result.stderr
+
+
+def test_act_beside_watch_is_handed_to_the_service(fast_ws):
+    ws = fast_ws
+    tab_memo(ws.inbox / "nota.docx")
+    process = start(ws)
+    try:
+        assert wait_for(lambda: filed(ws) == 1)
+        result = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "act",
+                                 HEADER["Nomor"], "disposisi_kapus", "--oleh", "Dr. Ir. Suryo Wibowo, M.T."],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Tindakan disposisi_kapus dicatat" in result.stdout and "(diterima)" in result.stdout
+        assert "Menunggu Kabid" in result.stdout
+        refused = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "act",
+                                  HEADER["Nomor"], "periksa"], capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 1 and "kasus belum sampai langkah 9" in refused.stderr
+    finally:
+        stop(process)

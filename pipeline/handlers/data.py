@@ -60,7 +60,8 @@ def _judged(run, data, checks, context, catatan=None, oleh="pipeline", when=None
     errors = rules.findings(checks, rules.ERROR)
     made = [run.document(run.step.document, context)]
     if errors:
-        made.append(run.document("konsep_nota_dinas", documents.return_memo(context, errors),
+        attached = documents.TITLES.get(run.step.document)
+        made.append(run.document("konsep_nota_dinas", documents.return_memo(context, errors, attached),
                                  RETURN_TEMPLATE))
 
     def write():

@@ -5,6 +5,7 @@ from .. import documents, filing
 from ..archive import slug
 from ..register import AgendaEntry
 from ..render import render, tanggal
+from . import REJECT
 from .human import note_of, record
 
 LETTER = "nota-dinas.docx"
@@ -76,17 +77,21 @@ def kirim(run):
 
 
 def tolak(run, action):
-    """``tolak``: back to the step the table names; the unit must send corrected data."""
+    """``tolak``: back to the step the table names. Sent back to the data, the case is held
+    with a return memo to the unit, which must send corrected data; sent back anywhere
+    else, that step is simply done again."""
     when, oleh = run.when(action), run.who(action)
     reason = action.data.get("catatan") or "Data perlu diperbaiki."
     target = run.procedure.step(run.step.reject_to)
-    konsep = run.document("konsep_nota_dinas", documents.return_memo(run.context(run.registration()),
-                                                                     [reason]), "nota_dinas")
+    to_data = target == run.procedure.data_step()
+    made = [run.document("konsep_nota_dinas", documents.return_memo(run.context(run.registration()), [reason]),
+                         REJECT.document)] if to_data else []
 
     def write():
         run.apply(action, when)
         run.reset_to(target, f"Dikembalikan pada langkah {run.step.number} oleh {oleh}: {reason}")
-        run.register.note_step(run.kasus, target.key, dokumen=(run.path(konsep),))
-        run.register.set_case_status(run.kasus, "tertahan")
+        if to_data:
+            run.register.note_step(run.kasus, target.key, dokumen=tuple(run.path(p) for p in made))
+            run.register.set_case_status(run.kasus, "tertahan")
 
-    run.commit([konsep], write)
+    run.commit(made, write)

@@ -61,8 +61,10 @@ def read(path, limits):
     """Return registration fields (rujukan, ppk, panitia, paket) from a CSV."""
     try:
         rows = _rows(decode(path.read_bytes()), limits)
-    except csv.Error as exc:
-        raise InputRefused(f"Berkas CSV tidak dapat dibaca: {exc}.", kind="registrasi") from None
+    except csv.Error:
+        raise InputRefused("Berkas CSV tidak dapat dibaca (tanda kutip tidak berpasangan atau sel terlalu "
+                           "panjang). Buka di Excel, simpan ulang sebagai CSV, lalu letakkan kembali di inbox.",
+                           kind="registrasi") from None
     fields = {"jenis": "registrasi", "ppk": [], "panitia": [], "paket": []}
     references = set()
     problems = []

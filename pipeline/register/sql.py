@@ -134,6 +134,11 @@ class SqlRegister:
                           sha256)
         return _record(JournalEntry, row) if row else None
 
+    def last_journal(self, sha256):
+        """The newest journal entry of a file with this content, if any."""
+        row = self._first("SELECT * FROM journal WHERE sha256 = ? ORDER BY id DESC", sha256)
+        return _record(JournalEntry, row) if row else None
+
     def journal(self):
         return [_record(JournalEntry, r) for r in self._rows("SELECT * FROM journal ORDER BY id")]
 

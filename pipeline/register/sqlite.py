@@ -14,6 +14,20 @@ from ..errors import RegisterError
 from .schema import MIGRATIONS, sqlite_functions
 from .sql import SqlRegister
 
+_SQLITE_REASONS = (("disk is full", "disk penuh"), ("locked", "register sedang dipakai proses lain"),
+                   ("UNIQUE constraint", "data ganda: nomor atau catatan yang sama sudah ada"),
+                   ("not a database", "berkas register rusak atau bukan register"),
+                   ("disk I/O", "kesalahan baca-tulis disk"), ("readonly", "register hanya dapat dibaca"),
+                   ("unable to open", "berkas register tidak dapat dibuka"),
+                   ("malformed", "berkas register rusak"), ("CHECK constraint", "nilai di luar yang diizinkan"))
+
+
+def sqlite_reason(exc):
+    """An SQLite error in Indonesian (the English original stays in the log)."""
+    text = str(exc)
+    return next((reason for key, reason in _SQLITE_REASONS if key in text), "galat register")
+
+
 def _row(cursor, values):
     return {name: value for (name, *_), value in zip(cursor.description, values)}
 
@@ -35,7 +49,7 @@ class SQLiteRegister(SqlRegister):
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.Error as exc:
-            raise RegisterError(f"Register {path} tidak dapat dibuka: {exc}.") from None
+            raise RegisterError(f"Register {path} tidak dapat dibuka: {sqlite_reason(exc)}.") from None
 
     def _wal(self, attempts=100):
         """Switch to WAL. SQLite answers "locked" at once (no busy wait) while another
@@ -86,7 +100,7 @@ class SQLiteRegister(SqlRegister):
         try:
             return self.db.execute(sql, params)
         except sqlite3.Error as exc:
-            raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {exc}.") from None
+            raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {sqlite_reason(exc)}.") from None
 
     def _in_transaction(self):
         return self.db.in_transaction
@@ -101,13 +115,13 @@ class SQLiteRegister(SqlRegister):
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise RegisterError(f"Register tidak dapat ditulis (disk penuh atau berkas terkunci?): {exc}.") from None
+            raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
         try:
             yield self
             self._commit()
         except sqlite3.Error as exc:
             self._rollback()
-            raise RegisterError(f"Register tidak dapat ditulis (disk penuh atau berkas terkunci?): {exc}.") from None
+            raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
         except BaseException:
             self._rollback()
             raise
