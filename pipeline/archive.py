@@ -68,34 +68,3 @@ def relative(path, root):
     """A path as the register stores it: relative to the workspace when inside it."""
     path = Path(path)
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-
-
-def verify(root, filed):
-    """Compare every archived file with the SHA-256 the register holds for it.
-
-    ``filed`` yields (label, berkas, sha256) per register record. Returns
-    Indonesian lines, one per missing or changed file; empty when all match.
-    """
-    problems = []
-    for label, berkas, digests in filed:
-        for name, rel in sorted(berkas.items()):
-            path = Path(root) / rel
-            if not path.is_file():
-                problems.append(f"{label}: berkas {rel} tidak ditemukan di arsip.")
-            elif sha256_file(path) != digests.get(name):
-                problems.append(f"{label}: berkas {rel} telah berubah sejak diarsipkan.")
-    return problems
-
-
-FILED_FOLDERS = ("*/surat-masuk/*", "*/masukan/*", "*/surat-keluar/*", "*/surat-masuk/*/dokumen/*")
-
-
-def stray_folders(archive, root, known):
-    """Archive folders no register record files (``known(rel)`` is False), as Indonesian lines."""
-    problems = []
-    for pattern in FILED_FOLDERS:
-        for folder in sorted(archive.glob(pattern)):
-            rel = relative(folder, root)
-            if folder.is_dir() and not folder.name.startswith(".") and not known(rel):
-                problems.append(f"Folder arsip {rel} tidak tercatat di register.")
-    return problems

@@ -101,8 +101,8 @@ class StepRun:
         source = self.config.template(template or jenis)
         suffix = "" if versi == 1 else f"_v{versi}"
         case_folder = self.config.root / self.memo.folder
-        prepared = filing.prepare(
-            self.config, case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}", anchor=case_folder,
+        prepared = self.ws.filer.prepare(
+            case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}", anchor=case_folder,
             writers={name: lambda path: render(source, context, path)},
             metadata={"kasus": self.kasus, "langkah": self.step.key, "jenis": jenis, "versi": versi,
                       "dibuat": self.stamp},
@@ -125,7 +125,7 @@ class StepRun:
             for item in prepared:
                 self.register.add_document(self._documents[item.rel][0])
             record()
-        filing.file(self.register, self.config, lambda _numbers: prepared, write)
+        self.ws.filer.file(lambda _numbers: prepared, write)
 
     # -- what a handler records (inside commit) -----------------------------------
 

@@ -333,13 +333,32 @@ def journal(obj, as_json):
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines: satu objek per masalah.")
 @click.pass_obj
-def verify(obj):
-    """Periksa setiap berkas arsip terhadap sidik SHA-256 di register."""
+def verify(obj, as_json):
+    """Periksa arsip dan register: sidik SHA-256 setiap berkas, folder dan berkas yang tidak
+    tercatat, dan catatan register di arsip (perubahan langsung pada register)."""
     with obj.open(lock=False) as ws:
         problems, files, records = ws.verify()
+    if as_json:
+        for problem in problems:
+            click.echo(json.dumps({"jenis": problem.jenis, "lokasi": problem.lokasi, "pesan": problem.pesan},
+                                  ensure_ascii=False))
+        sys.exit(1 if problems else 0)
     for problem in problems:
-        err.print(f"[red]{escape(problem)}[/red]")
+        err.print(f"[red]{escape(problem.pesan)}[/red]")
     if problems:
         raise PipelineError(f"{len(problems)} masalah ditemukan pada arsip; lihat daftar di atas.")
-    out.print(f"Arsip utuh: {files} berkas dari {records} catatan register cocok dengan isinya.")
+    out.print(f"Arsip utuh: {files} berkas dari {records} catatan register cocok dengan isinya, dan register "
+              "sama dengan catatannya di arsip.")
+
+
+@main.command(name="rebuild-register")
+@click.pass_obj
+def rebuild_register(obj):
+    """Bangun ulang register dari catatannya di arsip (bila register hilang, kosong, atau rusak)."""
+    counts, aside = engine.rebuild_register(obj.config)
+    out.print(f"Register dibangun ulang dari {counts['catatan']} catatan di arsip: {counts['masuk']} surat "
+              f"masuk, {counts['keluar']} surat keluar, {counts['kasus']} kasus.")
+    if aside:
+        out.print(f"Register lama disimpan sebagai {escape(str(aside))}.")

@@ -10,6 +10,7 @@ API (docs/architecture.md).
 import datetime as dt
 import logging
 import logging.handlers
+import os
 import sys
 import time
 import uuid
@@ -19,11 +20,13 @@ import yaml
 
 from . import cases, inputs, intake, run, workspace
 from .access import current_account
-from .archive import stray_folders, verify as verify_archive
 from .errors import InputRefused, PipelineError
+from .filing import Filer
 from .procedure import Procedure
 from .readers.safety import check_text
-from .register import open_register
+from .verify import verify as verify_workspace
+from .register import RegisterLog, open_register
+from .register.replay import replay
 
 LOG = "pipeline"
 
@@ -35,6 +38,7 @@ class Workspace:
         self.config = config
         self.register = register
         self.procedure = Procedure(config.steps)
+        self.filer = Filer(config, register)
         self.clock = clock or (lambda: dt.datetime.now(config.timezone))
         self.log = log or logging.getLogger(LOG)
 
@@ -85,11 +89,8 @@ class Workspace:
         return self.register.journal() + intake.untaken(self.config)
 
     def verify(self):
-        """Problems with the archive (missing or changed files); and how many files were checked."""
-        filed = list(self.register.filed())
-        problems = verify_archive(self.config.root, filed)
-        problems += stray_folders(self.config.archive, self.config.root, self.register.folder_known)
-        return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
+        """Every problem with the archive and the register (verify.Problem), files and records checked."""
+        return verify_workspace(self.config, self.register)
 
 
 def hand_over(config, rujukan, langkah, patience=60.0, **fields):
@@ -107,15 +108,57 @@ def hand_over(config, rujukan, langkah, patience=60.0, **fields):
     sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
-        with open_register(config) as register:
-            entry = register.last_journal(sha256)
-        if entry is not None:
+        with open_workspace(config, lock=False) as ws:
+            entry = ws.register.last_journal(sha256)
+            settled = entry is not None and (entry.hasil != "menunggu" or not _due_now(ws, entry, langkah))
+        if settled:
             if entry.hasil == "ditolak":
                 raise InputRefused(list(entry.alasan), kind="tindakan")
             return entry
         time.sleep(0.2)
     raise PipelineError(f"Tindakan sudah diserahkan ke layanan pipeline watch sebagai {name}, tetapi belum "
                         f"diproses dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d.")
+
+
+def _due_now(ws, entry, langkah):
+    """True while a kept action is for the step its case stands at: the service applies it next."""
+    case = ws.register.case(entry.kasus) if entry.kasus else None
+    if case is None:
+        return False
+    current = ws.procedure.current(ws.register.steps(case.id))
+    return current is not None and (current.key == langkah or (langkah == "tolak" and bool(current.reject_to)))
+
+
+def rebuild_register(config, clock=None):
+    """``pipeline rebuild-register``: the register again, from its log in the archive.
+
+    Built in a new file beside it and put in place only when the whole log
+    replayed; a register file already there is kept aside, never deleted.
+    Returns (records replayed, the rebuilt register's counts, where the old one went).
+    """
+    workspace.ensure_folders(config)
+    with workspace.Lock(config):
+        log = RegisterLog(config.archive)
+        if not log.last():
+            raise PipelineError("Arsip tidak memuat catatan register (archive/catatan-register), sehingga register "
+                                "tidak dapat dibangun ulang. Pulihkan register.sqlite3 dari cadangan.")
+        temp = config.archive / f".register-baru-{uuid.uuid4().hex[:8]}.sqlite3"
+        rebuilt, problems = replay(log, temp)
+        counts = {"masuk": len(rebuilt.agenda("masuk")), "keluar": len(rebuilt.agenda("keluar")),
+                  "kasus": len(rebuilt.cases()), "catatan": rebuilt.chain_head()[0]}
+        rebuilt.close()
+        if problems:
+            temp.unlink(missing_ok=True)
+            raise PipelineError("Catatan register di arsip tidak utuh, register tidak dibangun ulang: "
+                                + " ".join(problems))
+        stamp = (clock or (lambda: dt.datetime.now(config.timezone)))().strftime("%Y%m%d-%H%M%S")
+        aside = config.register_path.with_name(f"register.sqlite3.lama-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            old = config.register_path.with_name(config.register_path.name + suffix)
+            if old.exists():
+                os.replace(old, aside.with_name(aside.name + suffix))
+        os.replace(temp, config.register_path)
+        return counts, (aside if aside.exists() else None)
 
 
 @contextmanager

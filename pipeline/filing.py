@@ -62,120 +62,159 @@ class FolderExists(ArchiveError):
                          "\u201cpipeline verify\u201d.")
 
 
-def prepare(config, final, copies=None, writers=None, metadata=None, outbox=None, anchor=None):
-    """Build the folder that will become ``final`` in staging; return it as Prepared.
+class Filer:
+    """The filing service of one workspace: its folders and its register."""
 
-    ``copies`` maps file names to source paths copied byte for byte;
-    ``writers`` maps names to callables writing the file at a path;
-    ``outbox`` maps archive names to outbox paths filled when it is published;
-    ``anchor`` is a folder that must already be in the archive when it is.
-    """
-    copies, writers, outbox = copies or {}, writers or {}, outbox or {}
-    if final.exists():
-        raise FolderExists(relative(final, config.root))
-    temp = config.staging_dir / uuid.uuid4().hex
-    rel = relative(final, config.root)
-    try:
-        temp.mkdir(parents=True)
-        for name, source in copies.items():
-            shutil.copyfile(source, temp / name)
-        for name, write in writers.items():
-            write(temp / name)
-        digests = {name: sha256_file(temp / name) for name in [*copies, *writers]}
-        meta = dict(metadata or {}, folder=rel, sha256=digests,
-                    outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
-                    induk=relative(anchor, config.root) if anchor else None)
-        (temp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
-                                            encoding="utf-8")
-        digests["metadata.json"] = sha256_file(temp / "metadata.json")
-        for item in temp.iterdir():
-            fsync_file(item)
-            item.chmod(READ_ONLY)
-        fsync_dir(temp)
-        fsync_dir(config.staging_dir)
-    except OSError as exc:
-        remove_tree(temp)
-        raise ArchiveError(f"Arsip tidak dapat ditulis di {config.staging_dir}: {os_reason(exc)}.") from None
-    except BaseException:
-        remove_tree(temp)
-        raise
-    return Prepared(temp, final, rel, digests, dict(outbox), anchor)
+    def __init__(self, config, register):
+        self.config = config
+        self.register = register
 
+    def prepare(self, final, copies=None, writers=None, metadata=None, outbox=None, anchor=None):
+        """Build the folder that will become ``final`` in staging; return it as Prepared.
 
-def publish(config, prepared):
-    """Copy to the outbox, then rename the staged folder into place (after commit)."""
-    if prepared.anchor is not None and not prepared.anchor.is_dir():
-        raise ArchiveError(f"Folder arsip {relative(prepared.anchor, config.root)} belum ada di tempatnya.")
-    for name, target in prepared.outbox.items():
-        copy_atomic(config, prepared.temp / name, target)
-    try:
-        prepared.final.parent.mkdir(parents=True, exist_ok=True)
-        if prepared.final.exists():
-            raise ArchiveError(f"Folder arsip {prepared.final} sudah ada; arsip tidak ditimpa.")
-        os.rename(prepared.temp, prepared.final)
-        fsync_dir(prepared.final.parent)
-    except OSError as exc:
-        raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: "
-                           f"{os_reason(exc)}.") from None
-    return prepared.final
-
-
-def discard(prepared):
-    """Forget a staged folder whose records did not commit."""
-    for item in prepared if isinstance(prepared, (list, tuple)) else [prepared]:
-        remove_tree(item.temp)
-
-
-def file(register, config, prepare_all, record, numbers=(), unchanged=None):
-    """Prepare, commit, publish; return what ``record`` returned.
-
-    ``numbers`` are (book, year) pairs to allocate; ``prepare_all(predicted)``
-    gets the numbers they will have and returns the Prepared folders;
-    ``record(predicted, prepared)`` writes the register inside the
-    transaction; ``unchanged()``, called just before the commit, raises when
-    the input changed meanwhile. When another host took a number, the
-    folders are rendered again with the next one; a folder in the way that
-    the register does not know is set aside in ``archive/.tersisih/``.
-    """
-    for _ in range(ATTEMPTS):
-        predicted = {key: register.peek_number(*key) for key in numbers}
+        ``copies`` maps file names to source paths copied byte for byte;
+        ``writers`` maps names to callables writing the file at a path;
+        ``outbox`` maps archive names to outbox paths filled when it is published;
+        ``anchor`` is a folder that must already be in the archive when it is.
+        metadata.json also records the head of the register's chain, an
+        anchor of the chain outside the database.
+        """
+        config = self.config
+        copies, writers, outbox = copies or {}, writers or {}, outbox or {}
+        if final.exists():
+            raise FolderExists(relative(final, config.root))
+        temp = config.staging_dir / uuid.uuid4().hex
+        rel = relative(final, config.root)
+        urut, head = self.register.chain_head()
         try:
-            prepared = list(prepare_all(predicted))
-        except FolderExists as exc:
-            _set_aside_stray(config, register, exc)
-            continue
-        try:
-            with register.transaction():
-                for key, number in predicted.items():
-                    if register.allocate_number(*key) != number:
-                        raise NumberTaken()
-                result = record(predicted, prepared)
-                if unchanged is not None:
-                    unchanged()
-        except NumberTaken:
-            discard(prepared)
-            continue
+            temp.mkdir(parents=True)
+            for name, source in copies.items():
+                shutil.copyfile(source, temp / name)
+            for name, write in writers.items():
+                write(temp / name)
+            digests = {name: sha256_file(temp / name) for name in [*copies, *writers]}
+            meta = dict(metadata or {}, folder=rel, sha256=digests,
+                        outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
+                        induk=relative(anchor, config.root) if anchor else None,
+                        rantai={"urut": urut, "hash": head})
+            (temp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
+                                                encoding="utf-8")
+            digests["metadata.json"] = sha256_file(temp / "metadata.json")
+            for item in temp.iterdir():
+                fsync_file(item)
+                item.chmod(READ_ONLY)
+            fsync_dir(temp)
+            fsync_dir(config.staging_dir)
+        except OSError as exc:
+            remove_tree(temp)
+            raise ArchiveError(f"Arsip tidak dapat ditulis di {config.staging_dir}: {os_reason(exc)}.") from None
         except BaseException:
-            discard(prepared)
+            remove_tree(temp)
             raise
+        return Prepared(temp, final, rel, digests, dict(outbox), anchor)
+
+    def publish(self, prepared):
+        """Copy to the outbox, then rename the staged folder into place (after commit)."""
+        config = self.config
+        if prepared.anchor is not None and not prepared.anchor.is_dir():
+            raise ArchiveError(f"Folder arsip {relative(prepared.anchor, config.root)} belum ada di tempatnya.")
+        for name, target in prepared.outbox.items():
+            copy_atomic(config, prepared.temp / name, target)
         try:
-            for item in prepared:
-                publish(config, item)
-        except ArchiveError as exc:
-            raise PublishPending(f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
-                                 f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; berkas "
-                                 "ini tidak perlu diletakkan lagi.") from None
-        return result
-    raise RegisterError("Nomor surat terus diambil proses lain; pemberkasan akan dicoba lagi.")
+            prepared.final.parent.mkdir(parents=True, exist_ok=True)
+            if prepared.final.exists():
+                raise ArchiveError(f"Folder arsip {prepared.final} sudah ada; arsip tidak ditimpa.")
+            os.rename(prepared.temp, prepared.final)
+            fsync_dir(prepared.final.parent)
+        except OSError as exc:
+            raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: "
+                               f"{os_reason(exc)}.") from None
+        return prepared.final
 
+    @staticmethod
+    def discard(prepared):
+        """Forget staged folders whose records did not commit."""
+        for item in prepared if isinstance(prepared, (list, tuple)) else [prepared]:
+            remove_tree(item.temp)
 
-def _set_aside_stray(config, register, exc):
-    """A folder the register does not know is in the way (left by an older release): keep it aside."""
-    if register.folder_known(exc.rel):
-        raise exc
-    aside = config.archive / ".tersisih" / f"{uuid.uuid4().hex[:8]}_{Path(exc.rel).name}"
-    aside.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(config.root / exc.rel, aside)
+    def file(self, prepare_all, record, numbers=(), unchanged=None):
+        """Prepare, commit, publish; return what ``record`` returned.
+
+        ``numbers`` are (book, year) pairs to allocate; ``prepare_all(predicted)``
+        gets the numbers they will have and returns the Prepared folders;
+        ``record(predicted, prepared)`` writes the register inside the
+        transaction; ``unchanged()``, called just before the commit, raises
+        when the input changed meanwhile. When another host took a number,
+        the folders are rendered again with the next one; a folder in the
+        way that the register does not know is set aside in ``archive/.tersisih/``.
+        """
+        register = self.register
+        for _ in range(ATTEMPTS):
+            predicted = {key: register.peek_number(*key) for key in numbers}
+            try:
+                prepared = list(prepare_all(predicted))
+            except FolderExists as exc:
+                self._set_aside_stray(exc)
+                continue
+            try:
+                with register.transaction():
+                    for key, number in predicted.items():
+                        if register.allocate_number(*key) != number:
+                            raise NumberTaken()
+                    result = record(predicted, prepared)
+                    if unchanged is not None:
+                        unchanged()
+            except NumberTaken:
+                self.discard(prepared)
+                continue
+            except BaseException:
+                self.discard(prepared)
+                raise
+            try:
+                for item in prepared:
+                    self.publish(item)
+            except ArchiveError as exc:
+                raise PublishPending(f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
+                                     f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
+                                     "berkas ini tidak perlu diletakkan lagi.") from None
+            return result
+        raise RegisterError("Nomor surat terus diambil proses lain; pemberkasan akan dicoba lagi.")
+
+    def _set_aside_stray(self, exc):
+        """A folder the register does not know is in the way (left by an older release): keep it aside."""
+        if self.register.folder_known(exc.rel):
+            raise exc
+        aside = self.config.archive / ".tersisih" / f"{uuid.uuid4().hex[:8]}_{Path(exc.rel).name}"
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self.config.root / exc.rel, aside)
+
+    def recover(self):
+        """Finish what a crash interrupted: publish committed filings, discard the rest.
+
+        Looks only where a crash can leave work: the two staging folders. A
+        filing that cannot be published yet is left for the next pass;
+        returns one Indonesian line for each.
+        """
+        config = self.config
+        if config.outbox_staging_dir.is_dir():
+            for path in config.outbox_staging_dir.iterdir():
+                path.unlink(missing_ok=True)
+        if not config.staging_dir.is_dir():
+            return []
+        staged = [(temp, read_metadata(temp) or {}) for temp in config.staging_dir.iterdir() if temp.is_dir()]
+        problems = []
+        for temp, meta in sorted(staged, key=lambda item: str(item[1].get("folder", "")).count("/")):
+            rel = meta.get("folder")
+            if not (rel and self.register.folder_known(rel)):
+                remove_tree(temp)
+                continue
+            outbox = {name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
+            anchor = config.root / meta["induk"] if meta.get("induk") else None
+            try:
+                self.publish(Prepared(temp, config.root / rel, rel, meta.get("sha256", {}), outbox, anchor))
+            except ArchiveError as exc:
+                problems.append(f"Berkas {rel} belum dapat ditempatkan di arsip: {exc}")
+        return problems
 
 
 def copy_atomic(config, source, destination):
@@ -190,31 +229,3 @@ def copy_atomic(config, source, destination):
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise ArchiveError(f"Berkas tidak dapat disalin ke {destination.parent}: {os_reason(exc)}.") from None
-
-
-def recover(config, register):
-    """Finish what a crash interrupted: publish committed filings, discard the rest.
-
-    Looks only where a crash can leave work: the two staging folders. A
-    filing that cannot be published yet is left for the next pass; returns
-    one Indonesian line for each.
-    """
-    if config.outbox_staging_dir.is_dir():
-        for path in config.outbox_staging_dir.iterdir():
-            path.unlink(missing_ok=True)
-    if not config.staging_dir.is_dir():
-        return []
-    staged = [(temp, read_metadata(temp) or {}) for temp in config.staging_dir.iterdir()]
-    problems = []
-    for temp, meta in sorted(staged, key=lambda item: str(item[1].get("folder", "")).count("/")):
-        rel = meta.get("folder")
-        if not (rel and register.folder_known(rel)):
-            remove_tree(temp)
-            continue
-        outbox = {name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
-        anchor = config.root / meta["induk"] if meta.get("induk") else None
-        try:
-            publish(config, Prepared(temp, config.root / rel, rel, meta.get("sha256", {}), outbox, anchor))
-        except ArchiveError as exc:
-            problems.append(f"Berkas {rel} belum dapat ditempatkan di arsip: {exc}")
-    return problems

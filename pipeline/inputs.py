@@ -9,7 +9,7 @@ this code.
 
 import datetime as dt
 
-from . import access, filing, intake, registration as registration_module
+from . import access, intake, registration as registration_module
 from .archive import slug
 from .errors import InputRefused
 from .fields import parse_date
@@ -181,9 +181,8 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
             i.name, i.sha256, i.size, stamp, "menunggu", jenis, kasus, (reason,),
             folder.path(f"asli_{i.name}"), claim_id)) for i in inbounds]
 
-    return filing.file(ws.register, ws.config,
-                       lambda _numbers: [filing.prepare(ws.config, final, copies, metadata=metadata)], record,
-                       unchanged=lambda: intake.check_unchanged(inbounds))
+    return ws.filer.file(lambda _numbers: [ws.filer.prepare(final, copies, metadata=metadata)], record,
+                         unchanged=lambda: intake.check_unchanged(inbounds))
 
 
 def _kept_reason(ws, case, langkah, data):

@@ -7,7 +7,7 @@ rendered before, with the number that transaction will give
 (docs/architecture.md, "Filing").
 """
 
-from . import filing, intake
+from . import intake
 from .archive import slug
 from .errors import InputRefused
 from .models import Memo
@@ -33,8 +33,7 @@ def file_memo(ws, claim_id, inbounds, parsed, now):
             f"{known.nomor_agenda} (kasus {known.kasus}). Bila ini surat yang berbeda, "
             "periksa kembali nomornya.", kind="nota_dinas")
     book = ("masuk", now.year)
-    return filing.file(ws.register, ws.config,
-                       lambda numbers: [_prepare(ws, claim_id, inbounds, memo, numbers[book], now)],
+    return ws.filer.file(lambda numbers: [_prepare(ws, claim_id, inbounds, memo, numbers[book], now)],
                        lambda numbers, prepared: _record(ws, claim_id, inbounds, memo, numbers[book],
                                                          prepared[0], now),
                        numbers=[book], unchanged=lambda: intake.check_unchanged(inbounds))
@@ -54,8 +53,7 @@ def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
                 "diterima": now.isoformat(timespec="seconds"), "nota_dinas": memo.__dict__,
                 "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
     outbox = {name: ws.config.outbox / kasus / f"{kasus}_{name}" for name in writers}
-    return filing.prepare(ws.config, final, {f"asli_{i.name}": i.path for i in inbounds}, writers,
-                          metadata, outbox)
+    return ws.filer.prepare(final, {f"asli_{i.name}": i.path for i in inbounds}, writers, metadata, outbox)
 
 
 def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):

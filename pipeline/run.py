@@ -8,7 +8,7 @@ on. Nothing here prints; the caller reports the returned outcomes.
 
 import time
 
-from . import cases, filing, inputs, intake, memo, readers
+from . import cases, inputs, intake, memo, readers
 from .archive import relative
 from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
@@ -44,7 +44,7 @@ def run_once(ws, stability=None):
 def recover(ws):
     """Publish committed filings a crash or a full disk left in staging; never raises."""
     try:
-        return filing.recover(ws.config, ws.register)
+        return ws.filer.recover()
     except PipelineError as exc:
         return [f"Pemberkasan yang tertunda belum dapat diselesaikan: {exc}"]
 

@@ -116,6 +116,7 @@ def serve(ws, report, notify, stop=None):
     stuck = set()
     try:
         while not stop.is_set():
+            ws.register.check_present()  # a register deleted under the service stops it, loudly
             supervisor.ensure()
             inbox_missing = _inbox_state(config, inbox_missing, notify)
             now = time.monotonic()

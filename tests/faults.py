@@ -55,13 +55,13 @@ def after(owner, name, hit):
 # Each boundary of the crash protocol (docs/architecture.md, "Crash safety").
 POINTS = {
     "after_claim": lambda hit: after(intake, "claim", hit),
-    "before_prepare": lambda hit: before(filing, "prepare", hit),
-    "after_prepare": lambda hit: after(filing, "prepare", hit),
+    "before_prepare": lambda hit: before(filing.Filer, "prepare", hit),
+    "after_prepare": lambda hit: after(filing.Filer, "prepare", hit),
     "after_archive_copy": lambda hit: after(filing.shutil, "copyfile", hit),
     "before_commit": lambda hit: before(SQLiteRegister, "_commit", hit),
     "after_commit": lambda hit: after(SQLiteRegister, "_commit", hit),
     "after_outbox_copy": lambda hit: after(filing, "copy_atomic", hit),
-    "after_publish": lambda hit: after(filing, "publish", hit),
+    "after_publish": lambda hit: after(filing.Filer, "publish", hit),
     "before_finish": lambda hit: before(run, "finish", hit),
     "before_case_advance": lambda hit: before(run, "advance_case", hit),
     "after_input_kept": lambda hit: after(inputs, "keep", hit),

@@ -81,6 +81,7 @@ def check_invariants(ws, memos):
     assert status["langkah_sekarang"] == 9, status["menunggu"]
     verify = pipeline(ws, "verify")
     assert verify.returncode == 0, verify.stderr
+    assert list((ws.archive / ".staging").glob("*")) == [] if (ws.archive / ".staging").exists() else True
     folders = sorted(p.name for p in ws.archive.glob("*/surat-masuk/*"))
     assert len(folders) == memos and len({f[:4] for f in folders}) == memos
 
@@ -95,7 +96,7 @@ def _superseded_allowed(ws):
 # SPSE_SLOW=1 kills at every passage.
 # Counted with ``python tests/faults.py POINT 0 -- --config ... run`` on batch(ws, 3).
 POINTS = {"after_claim": 8, "before_prepare": 14, "after_prepare": 14, "after_archive_copy": 17,
-          "before_commit": 18, "after_commit": 18, "after_outbox_copy": 10, "after_publish": 14,
+          "before_commit": 20, "after_commit": 20, "after_outbox_copy": 10, "after_publish": 14,
           "before_finish": 8, "before_case_advance": 7, "after_input_kept": 4, "before_document": 7,
           "after_set_aside": 1}
 CASES = [(point, hit) for point, passages in POINTS.items()

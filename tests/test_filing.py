@@ -15,17 +15,22 @@ def register(ws):
         yield reg
 
 
+@pytest.fixture
+def filer(ws, register):
+    return filing.Filer(ws, register)
+
+
 def entry(nomor, folder):
     return AgendaEntry(buku="masuk", tahun=2026, nomor_urut=nomor, nomor_surat=f"x/{nomor}",
                        tanggal_surat="2026-01-01", hal="h", nomor_agenda=str(nomor), folder=folder.rel,
                        berkas=folder.berkas, sha256=folder.digests)
 
 
-def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp_path):
+def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp_path, filer):
     source = tmp_path / "asli.bin"
     source.write_bytes(b"isi")
     final = ws.archive / "2026" / "surat-masuk" / "0001_x"
-    prepared = filing.prepare(ws, final, {"asli.bin": source}, {"catatan.txt": lambda p: p.write_text("ok")},
+    prepared = filer.prepare(final, {"asli.bin": source}, {"catatan.txt": lambda p: p.write_text("ok")},
                               {"kasus": "2026-0001"}, {"catatan.txt": ws.outbox / "2026-0001" / "c.txt"})
     assert prepared.temp.parent == ws.staging_dir and not final.exists()
     assert sorted(p.name for p in prepared.temp.iterdir()) == ["asli.bin", "catatan.txt", "metadata.json"]
@@ -33,42 +38,42 @@ def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp
     meta = json.loads((prepared.temp / "metadata.json").read_text())
     assert meta["folder"] == "archive/2026/surat-masuk/0001_x" and meta["outbox"] == {"catatan.txt": "2026-0001/c.txt"}
     assert prepared.berkas["asli.bin"] == "archive/2026/surat-masuk/0001_x/asli.bin"
-    filing.publish(ws, prepared)
+    filer.publish(prepared)
     assert (final / "asli.bin").read_bytes() == b"isi" and not prepared.temp.exists()
     assert (ws.outbox / "2026-0001" / "c.txt").read_text() == "ok"
 
 
-def test_existing_folder_is_never_overwritten(ws):
+def test_existing_folder_is_never_overwritten(ws, filer):
     final = ws.archive / "2026" / "surat-masuk" / "0001_x"
     final.mkdir(parents=True)
     with pytest.raises(ArchiveError, match="sudah ada"):
-        filing.prepare(ws, final)
+        filer.prepare(final)
     assert not ws.staging_dir.exists() or list(ws.staging_dir.iterdir()) == []
 
 
-def test_failed_writer_leaves_nothing(ws):
+def test_failed_writer_leaves_nothing(ws, filer):
     def broken(path):
         raise OSError(28, "No space left on device")
 
     with pytest.raises(ArchiveError, match="disk penuh"):
-        filing.prepare(ws, ws.archive / "x", writers={"a": broken})
+        filer.prepare(ws.archive / "x", writers={"a": broken})
     assert list(ws.staging_dir.iterdir()) == []
 
 
-def test_file_commits_then_publishes(ws, register):
+def test_file_commits_then_publishes(ws, register, filer):
     def prepare(numbers):
         n = numbers[("masuk", 2026)]
-        return [filing.prepare(ws, ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x",
+        return [filer.prepare(ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x",
                                writers={"a.txt": lambda p: p.write_text(str(n))})]
 
     for _ in range(2):
-        filing.file(register, ws, prepare, lambda numbers, prepared: register.add_agenda_entry(
+        filer.file(prepare, lambda numbers, prepared: register.add_agenda_entry(
             entry(numbers[("masuk", 2026)], prepared[0])), numbers=[("masuk", 2026)])
     assert [e.nomor_urut for e in register.agenda()] == [1, 2]
     assert (ws.archive / "2026" / "surat-masuk" / "0002_x" / "a.txt").read_text() == "2"
 
 
-def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register):
+def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register, filer):
     """Another host may take the predicted number between rendering and committing."""
     rendered = []
 
@@ -78,33 +83,33 @@ def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register):
         if len(rendered) == 1:  # another host commits number 1 now
             with register.transaction():
                 register.allocate_number("masuk", 2026)
-        return [filing.prepare(ws, ws.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))})]
+        return [filer.prepare(ws.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))})]
 
-    result = filing.file(register, ws, prepare, lambda numbers, prepared: numbers[("masuk", 2026)],
+    result = filer.file(prepare, lambda numbers, prepared: numbers[("masuk", 2026)],
                          numbers=[("masuk", 2026)])
     assert rendered == [1, 2] and result == 2
     assert (ws.archive / "0002_x" / "a.txt").read_text() == "2" and not (ws.archive / "0001_x").exists()
     assert list(ws.staging_dir.iterdir()) == []
 
 
-def test_a_failed_commit_discards_the_staged_folder(ws, register):
+def test_a_failed_commit_discards_the_staged_folder(ws, register, filer):
     def record(numbers, prepared):
         raise RuntimeError("register penuh")
 
     with pytest.raises(RuntimeError):
-        filing.file(register, ws, lambda _n: [filing.prepare(ws, ws.archive / "x")], record)
+        filer.file(lambda _n: [filer.prepare(ws.archive / "x")], record)
     assert list(ws.staging_dir.iterdir()) == [] and not (ws.archive / "x").exists()
 
 
-def test_recover_publishes_committed_and_discards_the_rest(ws, register):
-    committed = filing.prepare(ws, ws.archive / "2026" / "surat-masuk" / "0001_x",
+def test_recover_publishes_committed_and_discards_the_rest(ws, register, filer):
+    committed = filer.prepare(ws.archive / "2026" / "surat-masuk" / "0001_x",
                                writers={"a.txt": lambda p: p.write_text("1")},
                                outbox={"a.txt": ws.outbox / "k" / "a.txt"})
-    orphan = filing.prepare(ws, ws.archive / "2026" / "surat-masuk" / "0002_x")
+    orphan = filer.prepare(ws.archive / "2026" / "surat-masuk" / "0002_x")
     with register.transaction():
         register.allocate_number("masuk", 2026)
         register.add_agenda_entry(entry(1, committed))
-    filing.recover(ws, register)
+    filer.recover()
     assert (ws.archive / "2026" / "surat-masuk" / "0001_x" / "a.txt").exists()
     assert (ws.outbox / "k" / "a.txt").read_text() == "1"
     assert not orphan.temp.exists() and not (ws.archive / "2026" / "surat-masuk" / "0002_x").exists()

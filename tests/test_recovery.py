@@ -71,7 +71,7 @@ def test_crash_after_refusal_committed_moves_file_once(ws, monkeypatch):
 
 def test_crash_after_commit_before_publish_files_once(ws, monkeypatch):
     tab_memo(ws.inbox / "nota.docx")
-    monkeypatch.setattr(filing, "publish", crash)
+    monkeypatch.setattr(filing.Filer, "publish", crash)
     run_until_crash(ws)
     monkeypatch.undo()
     [staged] = list(ws.staging_dir.iterdir())
@@ -125,7 +125,7 @@ def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
     def full_disk(*args, **kwargs):
         raise ArchiveError("Arsip tidak dapat ditulis: No space left on device.")
 
-    monkeypatch.setattr(filing, "prepare", full_disk)
+    monkeypatch.setattr(filing.Filer, "prepare", full_disk)
     result = invoke(ws, "run")
     assert "menunggu" in result.output
     assert (ws.inbox / "nota.docx").exists()
@@ -237,6 +237,7 @@ def test_crash_between_claiming_a_sidecar_and_its_scan_files_the_memo_whole(ws, 
 
 def test_a_folder_an_older_release_left_in_the_way_is_set_aside_not_overwritten(ws):
     """Release 0.1 renamed folders into place before committing; a crash left one behind."""
+    invoke(ws, "status")  # the register that release had
     claim = "0123456789abcdef"
     ws.work_dir.mkdir(parents=True)
     tab_memo(ws.work_dir / f"{claim}__nota.docx")

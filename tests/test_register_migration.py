@@ -99,3 +99,15 @@ def test_an_old_register_opened_without_a_step_table_reads_the_shipped_one(tmp_p
         shutil.copyfileobj(source, target)
     with SQLiteRegister(path) as register:
         assert register.steps("2026-0001")["periksa"].status == "berjalan"
+
+
+def test_an_upgraded_register_starts_its_log_with_all_it_held_and_can_be_rebuilt(ws, cli):
+    from test_book import snapshot
+    old_register(ws)
+    before = snapshot(ws)
+    [first] = (ws.archive / "catatan-register").rglob("000000001.json")
+    assert len(json.loads(first.read_text())["perubahan"]) > 100
+    for path in ws.archive.glob("register.sqlite3*"):
+        path.unlink()
+    assert cli("rebuild-register").exit_code == 0
+    assert snapshot(ws) == before

@@ -316,7 +316,7 @@ def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypat
     def full(*args, **kwargs):
         raise ArchiveError("Arsip tidak dapat ditulis: disk penuh.")
 
-    monkeypatch.setattr(filing, "prepare", full)
+    monkeypatch.setattr(filing.Filer, "prepare", full)
     calls = _counting_passes(monkeypatch)
     tab_memo(ws.inbox / "nota.docx")
     stop_event = threading.Event()

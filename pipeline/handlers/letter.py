@@ -1,7 +1,7 @@
 """The letter to the unit: the Konsep for review, the numbered Nota Dinas on
 approval, sending, and ``tolak``, which returns the case with a return memo."""
 
-from .. import documents, filing
+from .. import documents
 from ..archive import slug
 from ..register import AgendaEntry
 from ..render import render, tanggal
@@ -38,8 +38,8 @@ def setujui(run):
         nomor = pattern.format(nomor=nomor_urut, tahun=tahun)
         letter = dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated))
         template = config.template(run.step.document)
-        return [filing.prepare(
-            config, config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
+        return [run.ws.filer.prepare(
+            config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
             writers={LETTER: lambda path: render(template, letter, path)},
             metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": dated.isoformat(),
                       "kepada": letter["kepada"], "hal": letter["hal"], "disetujui_oleh": oleh},
@@ -56,7 +56,7 @@ def setujui(run):
         run.apply(action, when)
         run.complete(when, run.by(action), [folder.path(LETTER)], catatan=f"Nomor {nomor}")
 
-    filing.file(run.register, config, prepare, write, numbers=[("keluar", tahun)])
+    run.ws.filer.file(prepare, write, numbers=[("keluar", tahun)])
     return True
 
 

@@ -1,17 +1,83 @@
 """The register: the office's agenda books, journal, cases and their steps.
 
-``open_register(config)`` chooses the backend; everything else calls its
-intents and gets records back (docs/architecture.md, "The register").
+``open_register(config)`` chooses the backend and guards the book: it
+refuses a register that is missing, empty or older than the archive's own
+log, and one on a network file system; everything else calls the
+register's intents and gets records back (docs/architecture.md, "The
+register").
 """
 
+from pathlib import Path
+
+from ..errors import RegisterError
+from .log import RegisterLog
 from .records import AgendaEntry, Case, Document, Event, JournalEntry, KeptInput, StepRecord
-from .sqlite import MIGRATIONS, SQLiteRegister
+from .schema import MIGRATIONS
+from .sqlite import SQLiteRegister
 
 __all__ = ["open_register", "AgendaEntry", "Case", "Document", "Event", "JournalEntry", "KeptInput",
-           "StepRecord", "MIGRATIONS", "SQLiteRegister"]
+           "StepRecord", "MIGRATIONS", "SQLiteRegister", "RegisterLog"]
+
+# File systems on which SQLite's locking cannot be trusted.
+NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs",
+              "fuse.glusterfs", "fuse.s3fs", "davfs", "fuse.rclone"}
+MOUNTS = Path("/proc/self/mounts")
+RESTORE = ("Pulihkan register.sqlite3 dari cadangan, atau bangun ulang dari arsip dengan "
+           "\u201cpipeline rebuild-register\u201d.")
 
 
 def open_register(config):
-    """The workspace's register, migrated to the current schema."""
+    """The workspace's register, migrated to the current schema, after the guards."""
+    path = config.register_path
+    refuse_network(path)
+    log = RegisterLog(config.archive)
+    refuse_missing(config, path, log)
     step_table = [(step.number, step.key, step.handler) for step in config.steps]
-    return SQLiteRegister(config.register_path, step_table)
+    register = SQLiteRegister(path, step_table, log)
+    head, last = register.chain_head()[0], log.last()
+    if head < last:
+        register.close()
+        raise RegisterError(f"Register {path} memuat catatan sampai nomor {head}, sedangkan arsip sampai nomor "
+                            f"{last} (register dari cadangan lama, atau dikosongkan). Pipeline tidak berjalan "
+                            f"agar tidak ada nomor yang terulang. {RESTORE}")
+    return register
+
+
+def refuse_missing(config, path, log):
+    """A missing or empty register while the archive holds records would start the book at 0001 again."""
+    if path.exists() and path.stat().st_size > 0:
+        return
+    last = log.last()
+    filed = last or next(iter(config.archive.glob("*/surat-masuk/*/metadata.json")), None)
+    if filed:
+        held = f"catatan register sampai nomor {last}" if last else "surat yang sudah diarsipkan"
+        raise RegisterError(f"Register {path} tidak ada atau kosong, padahal arsip memuat {held}. Pipeline "
+                            f"tidak berjalan dengan register baru agar nomor agenda tidak terulang. {RESTORE}")
+
+
+def filesystem(path, mounts=None):
+    """The file system type of the mount that holds ``path``."""
+    try:
+        text = (mounts or MOUNTS).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    path = Path(path).resolve()
+    best, kind = None, None
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = Path(fields[1].replace("\\040", " "))
+        if path == point or point in path.parents:
+            if best is None or len(point.parts) > len(best.parts):
+                best, kind = point, fields[2]
+    return kind
+
+
+def refuse_network(path, mounts=None):
+    kind = filesystem(path.parent if not path.exists() else path, mounts)
+    if kind in NETWORK_FS:
+        raise RegisterError(
+            f"Register {path} berada di folder jaringan ({kind}); penguncian SQLite tidak aman di sana dan "
+            "nomor dapat terulang. Letakkan folder archive di disk server pipeline sendiri, atau pakai "
+            "PostgreSQL (README, bagian \u201cPemasangan di server berkas kantor\u201d).")

@@ -203,3 +203,13 @@ _MIGRATION_4 = """
 """
 # 4: decisions that can be void and know the data they saw; memos compared without case and spaces.
 MIGRATIONS.append(_MIGRATION_4)
+
+# 5: the chain of committed transactions, mirrored by the log in the archive.
+MIGRATIONS.append("""
+    CREATE TABLE rantai (
+        urut INTEGER PRIMARY KEY,
+        waktu TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        sebelumnya TEXT NOT NULL
+    )
+""")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 
 from .keys import memo_key
+from .log import GENESIS
 from .records import AgendaEntry, Case, Document, Event, JournalEntry, KeptInput, StepRecord
 
 WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
@@ -80,10 +81,15 @@ class SqlRegister:
         rows = self._rows(sql + " LIMIT 1", *params)
         return rows[0] if rows else None
 
+    _changes = None  # the statements of the open transaction, for the register's log
+
     def _write(self, sql, *params):
         if not self._in_transaction():
             raise RuntimeError("register writes belong inside register.transaction()")
-        return self._execute(self._sql(sql), params)
+        cursor = self._execute(self._sql(sql), params)
+        if self._changes is not None:
+            self._changes.append((sql, params))
+        return cursor
 
     def _insert(self, table, values):
         names = ", ".join(values)
@@ -96,6 +102,17 @@ class SqlRegister:
         conditions = " AND ".join(f"{key} = ?" for key in where)
         self._write(f"UPDATE {table} SET {assignments} WHERE {conditions}",
                     *(_encode(v) for v in values.values()), *where.values())
+
+    # -- the chain ---------------------------------------------------------
+
+    def chain_head(self):
+        """(urut, hash) of the newest committed transaction; (0, GENESIS) before the first."""
+        row = self._first("SELECT urut, hash FROM rantai ORDER BY urut DESC")
+        return (row["urut"], row["hash"]) if row else (0, GENESIS)
+
+    def chain(self):
+        """Every transaction's (urut, hash, sebelumnya), in order."""
+        return [(r["urut"], r["hash"], r["sebelumnya"]) for r in self._rows("SELECT * FROM rantai ORDER BY urut")]
 
     # -- numbering -------------------------------------------------------
 

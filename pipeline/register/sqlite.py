@@ -6,11 +6,14 @@ event is one transaction (``BEGIN IMMEDIATE``); the schema is versioned with
 own transaction.
 """
 
+import datetime as dt
+import os
 import sqlite3
 import time
 from contextlib import contextmanager
 
-from ..errors import RegisterError
+from ..errors import RegisterError, os_reason
+from .log import make_record
 from .schema import MIGRATIONS, sqlite_functions
 from .sql import SqlRegister
 
@@ -33,21 +36,34 @@ def _row(cursor, values):
 
 
 class SQLiteRegister(SqlRegister):
-    """A connection to one workspace's SQLite register."""
+    """A connection to one workspace's SQLite register.
 
-    def __init__(self, path, step_table=None):
-        """``step_table``: (number, key, handler) of the workspace's steps, to migrate release 0.1."""
+    With a ``log`` (a RegisterLog) every committed transaction is also written
+    to the archive; without one (replays, tests of the intents) it is not.
+    """
+
+    def __init__(self, path, step_table=None, log=None, upto=None):
+        """``step_table``: (number, key, handler) of the workspace's steps, to migrate release 0.1;
+        ``upto``: migrate no further than this schema version (a replay of an older log)."""
         self.path = path
         self.step_table = tuple(step_table or ())
+        self.log = log
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            if str(path) != ":memory:":
+                info = os.stat(path)
+                self._opened_as = (info.st_dev, info.st_ino)
             self.db.row_factory = _row
             sqlite_functions(self.db)
             self._wal()
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self.migrate(upto)
+            if log is not None:
+                self._recover_log()
+                self._baseline()
         except sqlite3.Error as exc:
             raise RegisterError(f"Register {path} tidak dapat dibuka: {sqlite_reason(exc)}.") from None
 
@@ -72,16 +88,16 @@ class SQLiteRegister(SqlRegister):
     def __exit__(self, *exc):
         self.close()
 
-    def _migrate(self):
-        """Apply pending migrations, each in its own transaction.
+    def migrate(self, upto=None):
+        """Apply pending migrations (up to ``upto``), each in its own transaction.
 
         The version is read again inside the transaction: another process
         (a ``status`` beside a first ``run``) may have migrated meanwhile.
         """
-        for number, migration in enumerate(MIGRATIONS, start=1):
+        for number, migration in enumerate(MIGRATIONS[:upto], start=1):
             if self.version >= number:
                 continue
-            with self.transaction():
+            with self.transaction(logged=False):
                 if self.version >= number:
                     continue
                 if callable(migration):
@@ -106,29 +122,110 @@ class SQLiteRegister(SqlRegister):
         return self.db.in_transaction
 
     @contextmanager
-    def transaction(self):
+    def transaction(self, logged=True):
         """One event, one transaction: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK.
 
-        SQLite failures (a full disk, a locked file) become RegisterError, so
-        the caller keeps the input and retries later.
+        What it wrote is sealed into the chain and staged in the archive's log
+        before COMMIT, and put in place after. SQLite failures (a full disk, a
+        locked file) become RegisterError, so the caller keeps the input and
+        retries later.
         """
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
+        self._changes = [] if logged and self.log is not None else None
+        staged = None
         try:
             yield self
+            staged = self._seal(self._changes)
             self._commit()
         except sqlite3.Error as exc:
-            self._rollback()
+            self._rollback(staged)
             raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
         except BaseException:
-            self._rollback()
+            self._rollback(staged)
             raise
+        finally:
+            self._changes = None
+        if staged is not None:
+            self._publish(*staged)
+
+    def _seal(self, changes, waktu=None):
+        """Chain the transaction's statements and stage them in the log; None when nothing changed."""
+        if not changes:
+            return None
+        urut, previous = self.chain_head()
+        record = make_record(urut + 1, waktu or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                             self.version, previous, changes)
+        self.db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
+                        (record["urut"], record["waktu"], record["hash"], previous))
+        try:
+            return self.log.stage(record), record["urut"]
+        except OSError as exc:
+            raise RegisterError(f"Catatan register tidak dapat ditulis ke arsip: {os_reason(exc)}.") from None
+
+    def _publish(self, temp, urut):
+        try:
+            self.log.publish(temp, urut)
+        except OSError:
+            pass  # committed: the next open puts it in place (_recover_log)
 
     def _commit(self):
         self.db.execute("COMMIT")
 
-    def _rollback(self):
+    def _rollback(self, staged=None):
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
+        if staged is not None:
+            staged[0].unlink(missing_ok=True)
+
+    def _recover_log(self):
+        """Log records a crash left staged: put the committed ones in place, drop the rest."""
+        chain = None
+        for temp, urut, digest in self.log.staged():
+            chain = chain if chain is not None else {u: h for u, h, _ in self.chain()}
+            if urut is not None and chain.get(urut) == digest:
+                self._publish(temp, urut)
+            else:
+                temp.unlink(missing_ok=True)
+
+    def _baseline(self):
+        """A register that held records before it kept a log starts its log with all of them."""
+        if self.chain_head()[0] or not any(self.db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchall()
+                                           for t in TABLES):
+            return
+        with self.transaction(logged=False):
+            self._changes = None
+            staged = self._seal(snapshot(self.db))
+        if staged is not None:
+            self._publish(*staged)
+
+    def check_present(self):
+        """Raise RegisterError when the register file was deleted or replaced under this process."""
+        if str(self.path) == ":memory:":
+            return
+        try:
+            now = os.stat(self.path)
+        except OSError:
+            now = None
+        if now is None or (now.st_dev, now.st_ino) != self._opened_as:
+            raise RegisterError(
+                f"Register {self.path} dihapus atau diganti saat pipeline berjalan; pipeline berhenti agar "
+                "tidak ada catatan yang hilang. Pulihkan register (lihat \u201cpipeline rebuild-register\u201d), "
+                "lalu jalankan lagi.")
+
+
+# Tables the log carries, in an order that keeps references valid.
+TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters")
+
+
+def snapshot(db):
+    """Every row of every logged table, as the statements that would write it again."""
+    changes = []
+    for table in TABLES:
+        for row in db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall():
+            names = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            changes.append((f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(row.values())))
+    return changes

@@ -1,0 +1,84 @@
+"""Replay the archive's log of the register: to rebuild it, or to check it.
+
+The log holds every statement every committed transaction ran. Running
+them again, in order, on an empty register gives the register back; any
+row that differs between that and the live register was changed outside
+the pipeline (docs/architecture.md, "The register's log").
+"""
+
+import sqlite3
+from collections import Counter
+
+from ..errors import RegisterError
+from .log import GENESIS, record_hash
+from .sqlite import TABLES, SQLiteRegister
+
+LOG_SINCE = 5  # the schema version at which registers began to keep their log
+
+
+def replay(log, target=":memory:"):
+    """A register rebuilt from ``log``; returns (register, problems with the log itself)."""
+    rebuilt = SQLiteRegister(target, upto=LOG_SINCE)
+    problems, previous, expected = [], GENESIS, 1
+    for path, record in log.records():
+        problem = _check(path, record, expected, previous)
+        if problem:
+            problems.append(problem)
+            if record is None:
+                continue
+        if record["skema"] > rebuilt.version:
+            rebuilt.migrate(record["skema"])
+        _apply(rebuilt, record)
+        previous, expected = record["hash"], record["urut"] + 1
+    rebuilt.migrate()
+    return rebuilt, problems
+
+
+def _check(path, record, expected, previous):
+    """What is wrong with one record of the log, in Indonesian; None when it is sound."""
+    name = f"{path.parent.name}/{path.name}"
+    if record is None:
+        return f"Catatan register {name} rusak dan tidak dapat dibaca."
+    if record.get("urut") != expected:
+        return f"Catatan register nomor {expected} tidak ada di arsip (berikutnya {name})."
+    if record_hash(record) != record.get("hash"):
+        return f"Catatan register {name} telah diubah: isinya tidak cocok dengan sidiknya."
+    if record.get("sebelumnya") != previous:
+        return f"Rantai catatan register terputus di {name}."
+    return None
+
+
+def _apply(register, record):
+    db = register.db
+    try:
+        db.execute("BEGIN")
+        for sql, params in record["perubahan"]:
+            db.execute(sql, params)
+        db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
+                   (record["urut"], record["waktu"], record["hash"], record["sebelumnya"]))
+        db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        db.execute("ROLLBACK")
+        raise RegisterError(f"Catatan register nomor {record['urut']} tidak dapat diterapkan ulang.") from exc
+
+
+def differences(live, rebuilt, limit=3):
+    """Rows in which the live register differs from its log, as Indonesian lines."""
+    problems = []
+    for table in (*TABLES, "rantai"):
+        mine, logged = _rows(live, table), _rows(rebuilt, table)
+        extra, missing = list((mine - logged).elements()), list((logged - mine).elements())
+        if extra or missing:
+            problems.append(
+                f"Register tabel {table} berbeda dari catatannya di arsip: {len(extra)} baris tidak tercatat "
+                f"atau diubah, {len(missing)} baris tercatat tetapi hilang atau diubah (mis. "
+                f"{_sample(extra or missing, limit)}). Register diubah di luar pipeline.")
+    return problems
+
+
+def _rows(register, table):
+    return Counter(tuple(row.items()) for row in register.db.execute(f"SELECT * FROM {table}").fetchall())
+
+
+def _sample(rows, limit):
+    return "; ".join(", ".join(f"{k}={v}" for k, v in row[:4]) for row in sorted(rows, key=repr)[:limit])

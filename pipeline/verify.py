@@ -1,0 +1,100 @@
+"""``pipeline verify``: does the archive hold what the register says, and is the register
+what its log in the archive says?
+
+Four checks, each naming what it finds (docs/architecture.md, "Verify"):
+every archived file against its SHA-256; nothing in the archive the
+register does not know (folders, or extra files in known folders); the
+register's log whole and chained; and the register itself equal to the
+log replayed, so a row edited, added or deleted directly in the database is
+found even when whoever did it recomputed the chain. The chain heads that
+metadata.json files carry must be the log's own.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive import relative, sha256_file
+from .register.log import RegisterLog
+from .register.replay import differences, replay
+
+FILED_FOLDERS = ("*/surat-masuk/*", "*/masukan/*", "*/surat-keluar/*", "*/surat-masuk/*/dokumen/*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing verify found: its kind, where, and what it means (Indonesian)."""
+
+    jenis: str
+    lokasi: str
+    pesan: str
+
+
+def verify(config, register):
+    """Every problem, and how many files and records were checked."""
+    filed = list(register.filed())
+    problems = _files(config.root, filed) + _strays(config, register, filed)
+    rebuilt, log_problems = replay(RegisterLog(config.archive))
+    try:
+        problems += [Problem("catatan_register", "archive/catatan-register", p) for p in log_problems]
+        problems += [Problem("register_diubah", str(config.register_path), p)
+                     for p in differences(register, rebuilt)]
+        problems += _anchors(config.root, filed, dict((u, h) for u, h, _ in rebuilt.chain()))
+    finally:
+        rebuilt.close()
+    return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
+
+
+def _files(root, filed):
+    problems = []
+    for label, berkas, digests in filed:
+        for name, rel in sorted(berkas.items()):
+            path = Path(root) / rel
+            if not path.is_file():
+                problems.append(Problem("berkas_hilang", rel, f"{label}: berkas {rel} tidak ditemukan di arsip."))
+            elif sha256_file(path) != digests.get(name):
+                problems.append(Problem("berkas_berubah", rel,
+                                        f"{label}: berkas {rel} telah berubah sejak diarsipkan."))
+    return problems
+
+
+def _strays(config, register, filed):
+    """Folders no record files, and files in filed folders that no record names."""
+    problems = []
+    known_files = {rel for _, berkas, _ in filed for rel in berkas.values()}
+    for pattern in FILED_FOLDERS:
+        for folder in sorted(config.archive.glob(pattern)):
+            rel = relative(folder, config.root)
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            if not register.folder_known(rel):
+                problems.append(Problem("folder_tak_dikenal", rel, f"Folder arsip {rel} tidak tercatat di register."))
+                continue
+            for item in sorted(folder.iterdir()):
+                item_rel = relative(item, config.root)
+                if item.is_dir() and item.name == "dokumen":
+                    continue
+                if item_rel not in known_files:
+                    problems.append(Problem("berkas_tak_dikenal", item_rel,
+                                            f"Berkas {item_rel} ada di folder arsip tetapi tidak tercatat di register."))
+    return problems
+
+
+def _anchors(root, filed, chain):
+    """The chain head each metadata.json recorded must be the log's own record of that number."""
+    problems = []
+    for label, berkas, _ in filed:
+        rel = berkas.get("metadata.json")
+        anchor = _anchor(Path(root) / rel) if rel else None
+        if anchor and anchor.get("urut") and chain.get(anchor["urut"]) != anchor.get("hash"):
+            problems.append(Problem("jangkar_rantai", rel, (
+                f"{label}: rantai register yang tercatat di {rel} (nomor {anchor['urut']}) tidak cocok dengan "
+                "catatan register di arsip; catatan register telah diubah.")))
+    return problems
+
+
+def _anchor(path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("rantai")
+    except (OSError, ValueError, AttributeError):
+        return None

@@ -1,0 +1,183 @@
+"""Trust the book: a register missing, behind, edited or on the wrong disk is noticed,
+and the register can be rebuilt from its log in the archive."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+
+import pytest
+from builders import HEADER, MEMO_NOMOR, action, registration, registration_yaml, tab_memo
+from click.testing import CliRunner
+
+from pipeline import register as register_module
+from pipeline.cli import main
+from pipeline.register import open_register
+from pipeline.register.log import record_hash
+
+from conftest import make_workspace
+
+
+def invoke(ws, *args):
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+
+def a_busy_book(ws):
+    """Two memos, one case through tolak, new data and approval to sending; one held."""
+    tab_memo(ws.inbox / "nota.docx")
+    tab_memo(ws.inbox / "lain.docx", {**HEADER, "Nomor": "010/ULP-LAIN/2026", "Dari": "Ketua ULP Itjen"})
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(ws.inbox / "registrasi.yaml")
+    invoke(ws, "run")
+    invoke(ws, "act", MEMO_NOMOR, "otentikasi")
+    invoke(ws, "act", MEMO_NOMOR, "tolak", "--catatan", "Perbaiki pagu")
+    registration_yaml(ws.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
+    invoke(ws, "run")
+    for langkah in ("otentikasi", "periksa", "setujui", "kirim"):
+        assert invoke(ws, "act", MEMO_NOMOR, langkah).exit_code == 0
+
+
+def snapshot(ws):
+    with open_register(ws) as register:
+        cases = register.cases()
+        return {"agenda": [asdict(e) for e in register.agenda()], "cases": [asdict(c) for c in cases],
+                "steps": {c.id: {k: asdict(v) for k, v in register.steps(c.id).items()} for c in cases},
+                "journal": [asdict(e) for e in register.journal()], "inputs": [asdict(i) for i in register.inputs()],
+                "documents": [asdict(d) for d in register.documents()], "chain": register.chain()}
+
+
+def test_the_register_rebuilt_from_the_archive_equals_the_original(ws):
+    a_busy_book(ws)
+    before = snapshot(ws)
+    assert before["agenda"][-1]["dikirim"] and len(before["agenda"]) == 3
+    for path in ws.archive.glob("register.sqlite3*"):
+        path.unlink()
+    refused = invoke(ws, "status")
+    assert refused.exit_code == 1 and "pipeline rebuild-register" in refused.output
+    result = invoke(ws, "rebuild-register")
+    assert result.exit_code == 0, result.output
+    assert "2 surat masuk, 1 surat keluar, 2 kasus" in result.output
+    assert snapshot(ws) == before
+    assert "Arsip utuh" in invoke(ws, "verify").output
+    tab_memo(ws.inbox / "baru.docx", {**HEADER, "Nomor": "011/ULP-BARU/2026"})
+    invoke(ws, "run")
+    assert [e["nomor_urut"] for e in map(json.loads, invoke(ws, "register", "--json", "--buku", "masuk")
+                                         .output.splitlines())] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("damage", ["deleted", "emptied", "zero-bytes", "old-backup"])
+def test_a_missing_empty_or_old_register_over_a_filled_archive_is_refused(ws, tmp_path, damage):
+    tab_memo(ws.inbox / "satu.docx", {**HEADER, "Nomor": "1/2026"})
+    invoke(ws, "run")
+    backup = tmp_path / "cadangan.sqlite3"
+    with sqlite3.connect(ws.register_path) as source, sqlite3.connect(backup) as target:
+        source.backup(target)
+    tab_memo(ws.inbox / "dua.docx", {**HEADER, "Nomor": "2/2026"})
+    invoke(ws, "run")
+    for path in ws.archive.glob("register.sqlite3*"):
+        path.unlink()
+    if damage == "emptied":
+        sqlite3.connect(ws.register_path).close()
+    elif damage == "zero-bytes":
+        ws.register_path.write_bytes(b"")
+    elif damage == "old-backup":
+        backup.rename(ws.register_path)
+    tab_memo(ws.inbox / "tiga.docx", {**HEADER, "Nomor": "3/2026"})
+    result = invoke(ws, "run")
+    assert result.exit_code == 1
+    assert "agar nomor agenda tidak terulang" in result.output or "agar tidak ada nomor yang terulang" in result.output
+    assert "pipeline rebuild-register" in result.output
+    assert (ws.inbox / "tiga.docx").exists()
+    assert invoke(ws, "rebuild-register").exit_code == 0
+    invoke(ws, "run")
+    entries = [json.loads(line) for line in invoke(ws, "register", "--json").output.splitlines()]
+    assert [e["nomor_urut"] for e in entries] == [1, 2, 3]
+
+
+def test_rows_edited_added_or_deleted_in_sqlite_are_found(ws):
+    a_busy_book(ws)
+    with sqlite3.connect(ws.register_path) as db:
+        db.execute("UPDATE agenda SET hal = 'Diubah diam-diam' WHERE buku = 'keluar'")
+        db.execute("DELETE FROM journal WHERE berkas = 'lain.docx'")
+        # whoever did it also recomputes the chain of the register's own table
+        db.execute("UPDATE rantai SET hash = 'f' || substr(hash, 2)")
+    result = invoke(ws, "verify", "--json")
+    assert result.exit_code == 1
+    found = [json.loads(line) for line in result.output.splitlines()]
+    messages = " ".join(p["pesan"] for p in found)
+    assert {p["jenis"] for p in found} == {"register_diubah"}
+    for table in ("agenda", "journal", "rantai"):
+        assert f"Register tabel {table} berbeda dari catatannya di arsip" in messages
+
+
+def test_a_log_rewritten_to_match_is_caught_by_the_anchors(ws):
+    """Edit the database and rewrite the log consistently: the chain heads in metadata.json disagree."""
+    a_busy_book(ws)
+    log = sorted((ws.archive / "catatan-register").rglob("*.json"))
+    previous = "0" * 64
+    for path in log:
+        record = json.loads(path.read_text())
+        record["perubahan"] = [[sql, [("Diubah" if value == "Permohonan Pemanfaatan SPSE" else value)
+                                      for value in params]] for sql, params in record["perubahan"]]
+        record["sebelumnya"] = previous
+        record["hash"] = previous = record_hash(record)
+        path.chmod(0o644)
+        path.write_text(json.dumps(record))
+    with sqlite3.connect(ws.register_path) as db:
+        db.execute("UPDATE agenda SET hal = 'Diubah' WHERE hal = 'Permohonan Pemanfaatan SPSE'")
+        for urut, digest in ((json.loads(p.read_text())["urut"], json.loads(p.read_text())["hash"]) for p in log):
+            db.execute("UPDATE rantai SET hash = ? WHERE urut = ?", (digest, urut))
+        db.execute("UPDATE rantai SET sebelumnya = COALESCE((SELECT hash FROM rantai r WHERE r.urut = rantai.urut - 1), "
+                   "sebelumnya)")
+    found = [json.loads(line) for line in invoke(ws, "verify", "--json").output.splitlines()]
+    assert "jangkar_rantai" in {p["jenis"] for p in found}
+
+
+def test_unknown_files_and_folders_in_the_archive_are_named(ws):
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    [folder] = ws.archive.glob("*/surat-masuk/*")
+    (folder / "sisipan.docx").write_bytes(b"bukan dari pipeline")
+    (folder.parent / "0099_asing").mkdir()
+    found = {p["jenis"]: p for p in map(json.loads, invoke(ws, "verify", "--json").output.splitlines())}
+    assert found["berkas_tak_dikenal"]["lokasi"].endswith("/sisipan.docx")
+    assert found["folder_tak_dikenal"]["lokasi"].endswith("/0099_asing")
+
+
+def test_verify_json_is_silent_and_exit_0_when_all_is_well(ws):
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    result = invoke(ws, "verify", "--json")
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_a_register_on_a_network_file_system_is_refused(ws, tmp_path, monkeypatch):
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\n//server/spse {ws.archive} cifs rw 0 0\n")
+    monkeypatch.setattr(register_module, "MOUNTS", mounts)
+    result = invoke(ws, "status")
+    assert result.exit_code == 1
+    assert "berada di folder jaringan (cifs)" in result.output
+    assert "Pemasangan di server berkas kantor" in result.output
+
+
+def test_a_register_deleted_under_watch_stops_the_service(tmp_path):
+    ws = make_workspace(tmp_path / "ws", **{"rescan_seconds: 60": "rescan_seconds: 1"})
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        for path in ws.archive.glob("register.sqlite3*"):
+            path.unlink()
+        tab_memo(ws.inbox / "lagi.docx", {**HEADER, "Nomor": "2/2026"})
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 1
+    assert "dihapus atau diganti saat pipeline berjalan" in err
+    assert (ws.inbox / "lagi.docx").exists()
