@@ -275,3 +275,12 @@ def test_odd_names_and_values_never_escape_the_barrier(tmp_path_factory, name, v
         workspace.process_inbox()
         assert len(workspace.register.journal()) + len(list(ws.inbox.glob("*"))) >= 1
     assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []
+
+
+def test_a_yaml_registration_beyond_its_record_limit_is_refused_before_it_is_built(tmp_path):
+    ws = make_workspace(tmp_path / "ws", **{"max_yaml_records: 20000": "max_yaml_records: 10"})
+    people = "".join(f"- {{nama: Orang {n}, nip: '19800101200501100{n % 10}'}}\n" for n in range(50))
+    (ws.inbox / "besar.yaml").write_text(f"jenis: registrasi\nrujukan: x\nppk:\n{people}", encoding="utf-8")
+    _run(ws)
+    reason = (ws.rejected_dir / "besar.yaml.alasan.txt").read_text(encoding="utf-8")
+    assert "Berkas YAML berisi lebih dari 10 butir data. Bagi datanya menjadi beberapa berkas." in reason
