@@ -94,10 +94,15 @@ class StepRun:
     # -- filing a step's documents --------------------------------------------
 
     def document(self, jenis, context, template=None):
-        """Render a case document into staging (outside any transaction); return it Prepared."""
+        """Render a case document into staging (outside any transaction); return it Prepared.
+
+        It carries a verification code and its QR (``verifikasi`` in the template).
+        """
         versi = self.register.next_version(self.kasus, jenis)
         base = documents.file_name(jenis)
         name, number = f"{base}.docx", self.step.number
+        code, printed = self.ws.filer.new_code(self.kasus, jenis)
+        context = dict(context, verifikasi=printed)
         source = self.config.template(template or jenis)
         suffix = "" if versi == 1 else f"_v{versi}"
         case_folder = self.config.root / self.memo.folder
@@ -106,7 +111,8 @@ class StepRun:
             writers={name: lambda path: render(source, context, path)},
             metadata={"kasus": self.kasus, "langkah": self.step.key, "jenis": jenis, "versi": versi,
                       "dibuat": self.stamp},
-            outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"})
+            outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"},
+            codes={name: (code, self.kasus, jenis)})
         self._documents[prepared.rel] = (Document(self.kasus, number, jenis, versi, self.stamp, prepared.rel,
                                                   prepared.berkas, prepared.digests), name)
         return prepared

@@ -333,11 +333,16 @@ def journal(obj, as_json):
 
 
 @main.command()
+@click.option("--kode", help="Periksa satu dokumen cetak dari kode verifikasinya.")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines: satu objek per masalah.")
 @click.pass_obj
-def verify(obj, as_json):
+def verify(obj, kode, as_json):
     """Periksa arsip dan register: sidik SHA-256 setiap berkas, folder dan berkas yang tidak
-    tercatat, dan catatan register di arsip (perubahan langsung pada register)."""
+    tercatat, dan catatan register di arsip (perubahan langsung pada register). Dengan --kode:
+    periksa satu dokumen cetak."""
+    if kode is not None:
+        _verify_code(obj, kode, as_json)
+        return
     with obj.open(lock=False) as ws:
         problems, files, records = ws.verify()
     if as_json:
@@ -362,3 +367,18 @@ def rebuild_register(obj):
               f"masuk, {counts['keluar']} surat keluar, {counts['kasus']} kasus.")
     if aside:
         out.print(f"Register lama disimpan sebagai {escape(str(aside))}.")
+
+
+def _verify_code(obj, kode, as_json):
+    """``verify --kode``: exit 0 only for a valid, intact document."""
+    with obj.open(lock=False) as ws:
+        found = ws.check_code(kode)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False))
+    else:
+        out.print(f"Kode {escape(found['kode'])}: [bold]{escape(found['status'].upper().replace('_', ' '))}"
+                  f"[/bold]. {escape(found['pesan'])}")
+        for label, key in (("Kasus", "kasus"), ("Dokumen", "dokumen"), ("Nomor", "nomor"), ("SHA-256", "sha256")):
+            if found.get(key):
+                out.print(f"  {label}: {escape(str(found[key]))}")
+    sys.exit(0 if found["status"] == "sah" and found["utuh"] else 1)

@@ -88,6 +88,7 @@ class Config:
     log_file: Path | None
     log_level: str
     roles: dict  # access role -> accounts that hold it
+    verification_base_url: str
 
     @property
     def register_path(self):
@@ -199,6 +200,7 @@ def _freeze(path, raw):
         log_file=_optional_path(root, raw["logging"]["file"]),
         log_level=raw["logging"]["level"],
         roles=_roles(raw["access"]["roles"], steps),
+        verification_base_url=(raw["verification"]["base_url"] or "").strip(),
     )
 
 

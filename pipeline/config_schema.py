@@ -77,6 +77,11 @@ SCHEMA = {
             },
         },
     },
+    "verification": {
+        "type": "dict",
+        "required": True,
+        "schema": {"base_url": {"type": "string", "nullable": True}},
+    },
     "logging": {
         "type": "dict",
         "required": True,

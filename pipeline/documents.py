@@ -59,6 +59,7 @@ def base_context(config, memo, case, now):
         "tanggal": now.date(),
         "dicetak": now,
         "nomor_kosong": blank_number(config.numbering["surat_keluar"], now.year),
+        "tte": False,  # the letter carries the electronic-signature note (signing.method pkcs12 or bsre)
     }
 
 

@@ -24,7 +24,7 @@ from .errors import InputRefused, PipelineError
 from .filing import Filer
 from .procedure import Procedure
 from .readers.safety import check_text
-from .verify import verify as verify_workspace
+from .verify import check_code, verify as verify_workspace
 from .register import RegisterLog, open_register
 from .register.replay import replay
 
@@ -87,6 +87,10 @@ class Workspace:
     def journal(self):
         """Every input ever taken, then the files lying in the inbox now."""
         return self.register.journal() + intake.untaken(self.config)
+
+    def check_code(self, typed):
+        """What a printed document's verification code says (``verify --kode``)."""
+        return check_code(self.config, self.register, typed)
 
     def verify(self):
         """Every problem with the archive and the register (verify.Problem), files and records checked."""

@@ -15,6 +15,7 @@ outgoing letter) goes the same way:
    records are not is discarded, and its input, still claimed, is filed anew.
 """
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -23,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import READ_ONLY, fsync_dir, fsync_file, read_metadata, relative, remove_tree, sha256_file
+from . import codes as verification
 from .errors import ArchiveError, PublishPending, RegisterError, os_reason
+from .register.records import Code
 
 TEMP_PREFIX = ".tmp-"
 ATTEMPTS = 5
@@ -39,6 +42,8 @@ class Prepared:
     digests: dict
     outbox: dict = field(default_factory=dict)  # archive file name -> outbox path
     anchor: Path | None = None  # a folder that must be in place first (a case document's memo folder)
+    codes: dict = field(default_factory=dict)  # file name -> (verification code, kasus, jenis)
+    rantai: str = ""  # the chain head when it was prepared
 
     @property
     def berkas(self):
@@ -69,15 +74,23 @@ class Filer:
         self.config = config
         self.register = register
 
-    def prepare(self, final, copies=None, writers=None, metadata=None, outbox=None, anchor=None):
+    def new_code(self, kasus, jenis):
+        """A verification code for a document about to be prepared, and what its template prints."""
+        code = verification.new_code(self.register.chain_head()[1], kasus, jenis)
+        return code, verification.context(self.config, code)
+
+    def prepare(self, final, copies=None, writers=None, metadata=None, outbox=None, anchor=None,
+                codes=None):
         """Build the folder that will become ``final`` in staging; return it as Prepared.
 
         ``copies`` maps file names to source paths copied byte for byte;
         ``writers`` maps names to callables writing the file at a path;
         ``outbox`` maps archive names to outbox paths filled when it is published;
-        ``anchor`` is a folder that must already be in the archive when it is.
-        metadata.json also records the head of the register's chain, an
-        anchor of the chain outside the database.
+        ``anchor`` is a folder that must already be in the archive when it is;
+        ``codes`` maps file names to (verification code, kasus, jenis), recorded
+        with the files' digests when the filing commits. metadata.json also
+        records the head of the register's chain, an anchor of the chain
+        outside the database.
         """
         config = self.config
         copies, writers, outbox = copies or {}, writers or {}, outbox or {}
@@ -96,7 +109,8 @@ class Filer:
             meta = dict(metadata or {}, folder=rel, sha256=digests,
                         outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
                         induk=relative(anchor, config.root) if anchor else None,
-                        rantai={"urut": urut, "hash": head})
+                        rantai={"urut": urut, "hash": head},
+                        kode={name: code[0] for name, code in (codes or {}).items()})
             (temp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
                                                 encoding="utf-8")
             digests["metadata.json"] = sha256_file(temp / "metadata.json")
@@ -111,7 +125,7 @@ class Filer:
         except BaseException:
             remove_tree(temp)
             raise
-        return Prepared(temp, final, rel, digests, dict(outbox), anchor)
+        return Prepared(temp, final, rel, digests, dict(outbox), anchor, dict(codes or {}), head)
 
     def publish(self, prepared):
         """Copy to the outbox, then rename the staged folder into place (after commit)."""
@@ -162,6 +176,7 @@ class Filer:
                         if register.allocate_number(*key) != number:
                             raise NumberTaken()
                     result = record(predicted, prepared)
+                    self._record_codes(prepared)
                     if unchanged is not None:
                         unchanged()
             except NumberTaken:
@@ -179,6 +194,14 @@ class Filer:
                                      "berkas ini tidak perlu diletakkan lagi.") from None
             return result
         raise RegisterError("Nomor surat terus diambil proses lain; pemberkasan akan dicoba lagi.")
+
+    def _record_codes(self, prepared):
+        """The verification codes of what is filed, bound to the files' digests."""
+        stamp = dt.datetime.now(self.config.timezone).isoformat(timespec="seconds")
+        for item in prepared:
+            for name, (code, kasus, jenis) in item.codes.items():
+                self.register.add_code(Code(code, kasus, jenis, item.rel, name, item.digests[name], stamp,
+                                            item.rantai))
 
     def _set_aside_stray(self, exc):
         """A folder the register does not know is in the way (left by an older release): keep it aside."""

@@ -47,13 +47,14 @@ def _numbers(ws, nomor_urut, now):
 def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
     nomor_agenda, kasus = _numbers(ws, nomor_urut, now)
     agenda_step = ws.procedure.opening()[-1]
-    writers = ws.procedure.handler(agenda_step).load()(ws, agenda_step, memo, nomor_agenda, kasus, now)
+    writers, codes = ws.procedure.handler(agenda_step).load()(ws, agenda_step, memo, nomor_agenda, kasus, now)
     final = ws.config.archive / str(now.year) / "surat-masuk" / f"{nomor_urut:04d}_{slug(memo.hal)}"
     metadata = {"kasus": kasus, "nomor_agenda": nomor_agenda, "klaim": claim_id,
                 "diterima": now.isoformat(timespec="seconds"), "nota_dinas": memo.__dict__,
                 "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
     outbox = {name: ws.config.outbox / kasus / f"{kasus}_{name}" for name in writers}
-    return ws.filer.prepare(final, {f"asli_{i.name}": i.path for i in inbounds}, writers, metadata, outbox)
+    return ws.filer.prepare(final, {f"asli_{i.name}": i.path for i in inbounds}, writers, metadata, outbox,
+                            codes=codes)
 
 
 def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):

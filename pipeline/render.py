@@ -7,16 +7,19 @@ Data is rendered once, so ``{{ 7*7 }}`` in a memo's Hal prints as written.
 """
 
 import datetime as dt
+import io
 import re
 import zipfile
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from num2words import num2words
 
+from .codes import QrImage
 from .errors import RenderError, os_reason
 from .fields import format_nip
 
@@ -92,11 +95,22 @@ def clean(value):
     return value
 
 
+def images(value, document):
+    """QR codes in a context as images the template can place (docxtpl's InlineImage)."""
+    if isinstance(value, QrImage):
+        return InlineImage(document, io.BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {key: images(item, document) for key, item in value.items()}
+    if isinstance(value, list):
+        return [images(item, document) for item in value]
+    return value
+
+
 def render(template_path, context, destination):
     """Render ``template_path`` with ``context`` into ``destination`` (.docx)."""
     try:
         document = DocxTemplate(str(template_path))
-        document.render(clean(context), jinja_env=environment(), autoescape=True)
+        document.render(images(clean(context), document), jinja_env=environment(), autoescape=True)
         document.save(str(destination))
     except TemplateError as exc:
         raise RenderError(

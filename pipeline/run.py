@@ -8,7 +8,7 @@ on. Nothing here prints; the caller reports the returned outcomes.
 
 import time
 
-from . import cases, inputs, intake, memo, readers
+from . import cases, inputs, intake, memo, readers, site
 from .archive import relative
 from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
@@ -133,6 +133,8 @@ def settle(ws, claim_id, inbounds):
         ws.log.info("%s: %s %s", outcome.name, outcome.hasil, " ".join(outcome.alasan))
     kasus = entries[0].kasus
     problem = advance_case(ws, kasus) if kasus else None
+    if kasus:
+        refresh_pages(ws, kasus)
     refresh(ws, outcomes)
     if problem:
         outcomes[0].alasan.append(problem)
@@ -168,6 +170,14 @@ def advance_case(ws, kasus):
         ws.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
         return f"Kasus {kasus} belum dapat dilanjutkan: {exc}"
     return None
+
+
+def refresh_pages(ws, kasus):
+    """The case's verification pages; a page that cannot be written never stops the pass."""
+    try:
+        site.refresh_codes(ws.config, ws.register, kasus)
+    except (OSError, PipelineError) as exc:
+        ws.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
 
 
 def advance_open_cases(ws):

@@ -98,3 +98,34 @@ def _anchor(path):
         return json.loads(path.read_text(encoding="utf-8")).get("rantai")
     except (OSError, ValueError, AttributeError):
         return None
+
+
+VALID, REPLACED, VOID, UNKNOWN = "sah", "diganti", "batal", "tidak_dikenal"
+_SAYS = {
+    VALID: "Dokumen ini sah: tercatat di register dan isinya sama dengan yang diarsipkan.",
+    REPLACED: "Dokumen ini tercatat, tetapi sudah diganti dengan versi yang lebih baru. Pakai versi terbaru.",
+    VOID: "Nomor surat dokumen ini telah dibatalkan; dokumen ini tidak berlaku.",
+    UNKNOWN: "Kode ini tidak tercatat di register. Periksa kembali penulisannya; bila benar, dokumen ini "
+             "tidak dibuat oleh Pusdatinkomtel.",
+}
+
+
+def check_code(config, register, typed):
+    """What a printed document's code says: status, case, document, number, SHA-256."""
+    from .codes import normalise
+    code = normalise(typed)
+    found = register.code(code) if code else None
+    if found is None:
+        return {"kode": code or str(typed), "status": UNKNOWN, "kasus": None, "dokumen": None, "nomor": None,
+                "sha256": None, "utuh": False, "pesan": _SAYS[UNKNOWN]}
+    path = Path(config.root) / found.folder / found.berkas
+    intact = path.is_file() and sha256_file(path) == found.sha256
+    letter = register.letter_in(found.folder)
+    status = VOID if letter and letter.batal else REPLACED if register.newer_code(found) else VALID
+    memo = register.incoming(found.kasus) if found.kasus else None
+    message = _SAYS[status]
+    if not intact:
+        message += " Namun berkas arsipnya hilang atau berubah; laporkan kepada pengelola arsip."
+    return {"kode": found.kode, "status": status, "kasus": found.kasus, "dokumen": f"{found.folder}/{found.berkas}",
+            "jenis": found.jenis, "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
+            "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message}

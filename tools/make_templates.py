@@ -129,7 +129,7 @@ def row_height(row, cm):
 
 def lembar_disposisi():
     """Lembar Disposisi on A5: the form a memo travels with down the chain."""
-    document = new_document(148, 210)
+    document = new_document(148, 210, (10, 15, 10, 15))
     letterhead(document)
     para(document, "LEMBAR DISPOSISI", size=12, bold=True,
          align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6, space_after=6)
@@ -172,7 +172,7 @@ def lembar_disposisi():
     run(target.paragraphs[0], "{{ r.jabatan }}", bold=True, size=8)
     run(para(target), "{{ r.nama }}", size=7.5)
     run(date.paragraphs[0], "{{ r.tanggal }}", size=8)
-    row_height(chain.rows[2], 0.9)
+    row_height(chain.rows[2], 0.8)
     chain.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     set_widths(chain, (0.9, 6.9, 2.2, 1.8))
 
@@ -190,11 +190,10 @@ def lembar_disposisi():
         run(line, " " + option)
     run(remark.paragraphs[0], "Catatan:", bold=True)
     run(remark.add_paragraph(), "{{ catatan }}")
-    row_height(notes.rows[0], 3.4)
+    row_height(notes.rows[0], 2.4)
     set_widths(notes, (5.3, 6.5))
 
-    footer = para(document, "", size=6.5, space_before=6)
-    run(footer, "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }}", size=6.5, italic=True)
+    footer_note(document, qr_cm=1.7, text_cm=10.1, qr="verifikasi.qr_kecil")
     document.core_properties.title = "Lembar Disposisi"
     return document
 
@@ -297,10 +296,32 @@ def case_info(document):
     ])
 
 
-def footer_note(document):
-    para(document, "", space_before=6)
-    run(document.paragraphs[-1], "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }}",
-        size=6.5, italic=True)
+def no_borders(table):
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        node = OxmlElement(f"w:{side}")
+        node.set(qn("w:val"), "nil")
+        borders.append(node)
+    tblpr.append(borders)
+
+
+def footer_note(document, qr_cm=2.2, text_cm=13.0, qr="verifikasi.qr"):
+    """The verification block every generated document ends with: QR, code, how to check, case."""
+    para(document, "", space_before=2)
+    table = document.add_table(rows=1, cols=2)
+    no_borders(table)
+    cell_margins(table, 0.05)
+    qr_cell, text_cell = table.rows[0].cells
+    run(qr_cell.paragraphs[0], "{{ %s }}" % qr)
+    first = text_cell.paragraphs[0]
+    run(first, "Kode verifikasi: ", size=7.5)
+    run(first, "{{ verifikasi.kode }}", size=9, bold=True)
+    for text in ("Keaslian dokumen ini dapat diperiksa dengan memindai kode QR di samping, atau dengan "
+                 "perintah \u201cpipeline verify --kode {{ verifikasi.kode }}\u201d.",
+                 "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }}"):
+        run(text_cell.add_paragraph(), text, size=6.5, italic=True)
+    set_widths(table, (qr_cm, text_cm))
 
 
 def daftar_data():
@@ -442,6 +463,14 @@ def nota_dinas():
     closing.paragraph_format.first_line_indent = Cm(1.0)
     para(document, "")
     signature(document, "", "kapus.jabatan + ','", "kapus", 8.5)
+    document.add_paragraph("{%p if tte %}")
+    for text in ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
+                 "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara.",
+                 "Sesuai ketentuan peraturan perundang-undangan, dokumen elektronik dan hasil cetaknya merupakan "
+                 "alat bukti hukum yang sah dan tidak memerlukan tanda tangan basah maupun cap."):
+        note = para(document, text, size=7.5, space_before=2)
+        note.runs[0].italic = True
+    document.add_paragraph("{%p endif %}")
     footer_note(document)
     return document
 

@@ -36,14 +36,16 @@ def setujui(run):
     def prepare(numbers):
         nomor_urut = numbers[("keluar", tahun)]
         nomor = pattern.format(nomor=nomor_urut, tahun=tahun)
-        letter = dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated))
+        code, printed = run.ws.filer.new_code(run.kasus, "nota_dinas")
+        letter = dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated), verifikasi=printed)
         template = config.template(run.step.document)
         return [run.ws.filer.prepare(
             config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
             writers={LETTER: lambda path: render(template, letter, path)},
             metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": dated.isoformat(),
                       "kepada": letter["kepada"], "hal": letter["hal"], "disetujui_oleh": oleh},
-            outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"})]
+            outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
+            codes={LETTER: (code, run.kasus, "nota_dinas")})]
 
     def write(numbers, prepared):
         [folder] = prepared

@@ -12,10 +12,14 @@ from .human import note_of, record
 
 
 def agenda_masuk(ws, step, memo, nomor_agenda, kasus, now):
-    """Step 2: the Lembar Disposisi, blank for handwriting; returns {file name: writer}."""
-    context = documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now)
+    """Step 2: the Lembar Disposisi, blank for handwriting, with its verification code;
+    returns ({file name: writer}, {file name: (code, kasus, jenis)})."""
+    code, printed = ws.filer.new_code(kasus, step.document)
+    context = dict(documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now),
+                   verifikasi=printed)
     template = ws.config.template(step.document)
-    return {f"{documents.file_name(step.document)}.docx": lambda path: render(template, context, path)}
+    name = f"{documents.file_name(step.document)}.docx"
+    return {name: lambda path: render(template, context, path)}, {name: (code, kasus, step.document)}
 
 
 def disposisi(run):

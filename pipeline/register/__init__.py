@@ -11,11 +11,11 @@ from pathlib import Path
 
 from ..errors import RegisterError
 from .log import RegisterLog
-from .records import AgendaEntry, Case, Document, Event, JournalEntry, KeptInput, StepRecord
+from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
 from .schema import MIGRATIONS
 from .sqlite import SQLiteRegister
 
-__all__ = ["open_register", "AgendaEntry", "Case", "Document", "Event", "JournalEntry", "KeptInput",
+__all__ = ["open_register", "AgendaEntry", "Case", "Code", "Document", "Event", "JournalEntry", "KeptInput",
            "StepRecord", "MIGRATIONS", "SQLiteRegister", "RegisterLog"]
 
 # File systems on which SQLite's locking cannot be trusted.

@@ -48,6 +48,10 @@ class AgendaEntry:
     batal: bool = False
     keterangan: str = ""
     kunci: str = ""  # nomor and dari without case and spaces (masuk), to know the same memo again
+    batal_oleh: str = ""  # keluar: who voided the number (account and name)
+    batal_waktu: str | None = None
+    ditandatangani: str | None = None  # keluar: when the letter was signed
+    ditandatangani_oleh: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,3 +130,17 @@ class Event:
     oleh: str
     aksi: str
     rincian: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Code:
+    """A verification code printed on one generated document."""
+
+    kode: str
+    kasus: str
+    jenis: str
+    folder: str
+    berkas: str  # the file's name in its folder
+    sha256: str
+    dibuat: str
+    rantai: str  # the chain head the code was drawn from

@@ -213,3 +213,23 @@ MIGRATIONS.append("""
         sebelumnya TEXT NOT NULL
     )
 """)
+
+# 6: verification codes; letters that are signed or void.
+MIGRATIONS.append("""
+    CREATE TABLE kode (
+        kode TEXT PRIMARY KEY,
+        kasus TEXT NOT NULL DEFAULT '',
+        jenis TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        berkas TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        dibuat TEXT NOT NULL,
+        rantai TEXT NOT NULL
+    );
+    CREATE INDEX kode_folder ON kode (folder);
+    CREATE INDEX kode_kasus ON kode (kasus, jenis);
+    ALTER TABLE agenda ADD COLUMN batal_oleh TEXT NOT NULL DEFAULT '';
+    ALTER TABLE agenda ADD COLUMN batal_waktu TEXT;
+    ALTER TABLE agenda ADD COLUMN ditandatangani TEXT;
+    ALTER TABLE agenda ADD COLUMN ditandatangani_oleh TEXT NOT NULL DEFAULT ''
+""")

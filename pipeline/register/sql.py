@@ -13,7 +13,7 @@ from dataclasses import asdict, fields, replace
 
 from .keys import memo_key
 from .log import GENESIS
-from .records import AgendaEntry, Case, Document, Event, JournalEntry, KeptInput, StepRecord
+from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
 
 WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
 
@@ -351,6 +351,35 @@ class SqlRegister:
     def events(self, kasus):
         rows = self._rows("SELECT * FROM events WHERE kasus = ? ORDER BY id", kasus)
         return [_record(Event, r) for r in rows]
+
+    # -- verification codes ------------------------------------------------
+
+    def add_code(self, code):
+        self._insert("kode", asdict(code))
+        return code
+
+    def code(self, kode):
+        row = self._first("SELECT * FROM kode WHERE kode = ?", kode)
+        return _record(Code, row) if row else None
+
+    def codes(self, kasus=None, folder=None):
+        sql, params = "SELECT * FROM kode WHERE 1 = 1", []
+        for column, value in (("kasus", kasus), ("folder", folder)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        return [_record(Code, r) for r in self._rows(sql + " ORDER BY dibuat, kode", *params)]
+
+    def newer_code(self, code):
+        """True when a later document of the same case and kind was filed after ``code``'s."""
+        return bool(self._rows("SELECT 1 AS x FROM kode WHERE kasus = ? AND jenis = ? AND rowid > "
+                               "(SELECT rowid FROM kode WHERE kode = ?)", code.kasus, code.jenis, code.kode))
+
+    def letter_in(self, folder):
+        """The agenda keluar entry that files ``folder`` (or holds it), if any."""
+        row = self._first("SELECT * FROM agenda WHERE buku = 'keluar' AND (folder = ? OR ? LIKE folder || '/%')",
+                          folder, folder)
+        return _record(AgendaEntry, row) if row else None
 
     # -- the archive's view ----------------------------------------------------
 

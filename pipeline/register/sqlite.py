@@ -217,7 +217,7 @@ class SQLiteRegister(SqlRegister):
 
 
 # Tables the log carries, in an order that keeps references valid.
-TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters")
+TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters", "kode")
 
 
 def snapshot(db):

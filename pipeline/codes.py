@@ -1,0 +1,60 @@
+"""Verification codes: what a printed document carries so anyone can check it.
+
+Every generated document gets a short code a person can type (ten letters
+and digits of Crockford's alphabet, ``7KQ2M-XH4PD``) and a QR code holding
+``verification.base_url`` + the code. The code is drawn from the register's
+chain head at the moment the document is prepared and recorded, in the
+transaction that files it, with the document's SHA-256; ``pipeline verify
+--kode`` resolves it (docs/architecture.md, "Verification codes").
+"""
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+@dataclass(frozen=True)
+class QrImage:
+    """A QR code to be placed in a rendered document (``render`` turns it into an image)."""
+
+    png: bytes
+    width_mm: float = 18.0
+
+
+def new_code(chain_hash, kasus, jenis):
+    """A fresh code, bound to the chain head it was drawn from and the document it is for."""
+    seed = f"{chain_hash}|{kasus}|{jenis}|{uuid.uuid4().hex}".encode("utf-8")
+    number = int.from_bytes(hashlib.sha256(seed).digest()[:7], "big") >> 6  # 50 bits
+    chars = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(9, -1, -1))
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+def normalise(typed):
+    """A code as a person may type it (lower case, spaces, O for 0) in its printed form."""
+    chars = "".join(ch for ch in str(typed).upper().translate(_READ_AS) if ch in ALPHABET)
+    return f"{chars[:5]}-{chars[5:]}" if len(chars) == 10 else None
+
+
+def target(base_url, code):
+    """What the QR holds: the verification page's address, or the bare code."""
+    return f"{base_url.rstrip('/')}/{code}" if base_url else code
+
+
+def qr_png(text, scale=6):
+    """The QR code of ``text`` as PNG bytes (medium error correction, a quiet zone)."""
+    import segno
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def context(config, code):
+    """What templates print: ``verifikasi.kode``, ``verifikasi.alamat`` and the QR as
+    ``verifikasi.qr`` (18 mm) or ``verifikasi.qr_kecil`` (14 mm, for A5 forms)."""
+    url = target(config.verification_base_url, code)
+    png = qr_png(url)
+    return {"kode": code, "alamat": url, "qr": QrImage(png), "qr_kecil": QrImage(png, 14.0)}
