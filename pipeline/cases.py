@@ -7,6 +7,8 @@ intents it records through (complete, hold, apply, reset). Nothing here
 knows the SOP's step keys.
 """
 
+import datetime as dt
+
 from . import documents, filing, handlers
 from .errors import PipelineError
 from .inputs import action_when
@@ -72,7 +74,11 @@ class StepRun:
         return current is not None and current.id > action.dasar
 
     def when(self, action):
-        return action_when(action.data, self.config.timezone) or self.now
+        """When the action was done: its ``waktu`` (or now), never before the steps the case did
+        since it was kept (an early action applied later)."""
+        stated = action_when(action.data, self.config.timezone) or self.now
+        done = [dt.datetime.fromisoformat(r.selesai) for r in self.records.values() if r.selesai]
+        return max([stated, *done])
 
     def who(self, action, default=None):
         """The name an action gives for who did it (for documents)."""

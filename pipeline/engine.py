@@ -20,7 +20,7 @@ import yaml
 
 from . import cases, inputs, intake, run, workspace
 from .access import current_account
-from .errors import InputRefused, PipelineError
+from .errors import InputRefused, PipelineError, RegisterError
 from .filing import Filer
 from .procedure import Procedure
 from .readers.safety import check_text
@@ -72,9 +72,10 @@ class Workspace:
         check_text(data, "tindakan")  # an argument typed in another encoding
         inputs.check_action(self, data, current_account())
         name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        text = f"# dicatat dengan pipeline act ({uuid.uuid4().hex[:12]})\n" + yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False)
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
-        [outcome] = run.settle_safely(self, claim_id, [inbound])
+        [outcome] = run.settle_safely(self, claim_id, [inbound], current_account())
         found = self.register.find_cases(outcome.kasus or rujukan)
         return outcome, (cases.describe(self, found[-1], self.now()) if found else None)
 
@@ -120,8 +121,9 @@ def hand_over(config, rujukan, langkah, patience=60.0, **fields):
                 raise InputRefused(list(entry.alasan), kind="tindakan")
             return entry
         time.sleep(0.2)
-    raise PipelineError(f"Tindakan sudah diserahkan ke layanan pipeline watch sebagai {name}, tetapi belum "
-                        f"diproses dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d.")
+    raise PipelineError(f"Tindakan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
+                        f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan "
+                        "\u201cpipeline journal\u201d.")
 
 
 def _due_now(ws, entry, langkah):
@@ -143,6 +145,7 @@ def rebuild_register(config, clock=None):
     workspace.ensure_folders(config)
     with workspace.Lock(config):
         log = RegisterLog(config.archive)
+        _refuse_newer_register(config, log)
         if not log.last():
             raise PipelineError("Arsip tidak memuat catatan register (archive/catatan-register), sehingga register "
                                 "tidak dapat dibangun ulang. Pulihkan register.sqlite3 dari cadangan.")
@@ -165,6 +168,20 @@ def rebuild_register(config, clock=None):
         return counts, (aside if aside.exists() else None)
 
 
+def _refuse_newer_register(config, log):
+    """A register holding more than its log is worth more than a rebuild: keep it."""
+    try:
+        with open_register(config, writer=True) as existing:  # also puts staged log records in place
+            head = existing.chain_head()[0]
+    except RegisterError:
+        return  # missing, empty, older than the log or unreadable: what a rebuild is for
+    if head > log.last():
+        raise PipelineError(
+            f"Register memuat catatan sampai nomor {head}, lebih banyak daripada catatannya di arsip (sampai "
+            f"nomor {log.last()}). Register tidak dibangun ulang agar catatan yang lebih baru tidak hilang; "
+            "periksa apakah folder archive/catatan-register dipulihkan dari salinan lama.")
+
+
 @contextmanager
 def open_workspace(config, lock=True, clock=None):
     """A Workspace; with ``lock`` (commands that change it) only one process at a time."""
@@ -172,7 +189,7 @@ def open_workspace(config, lock=True, clock=None):
     with ExitStack() as stack:
         if lock:
             stack.enter_context(workspace.Lock(config))
-        register = stack.enter_context(open_register(config))
+        register = stack.enter_context(open_register(config, writer=lock))
         yield Workspace(config, register, clock)
 
 

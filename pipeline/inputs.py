@@ -14,7 +14,7 @@ from .archive import slug
 from .errors import InputRefused
 from .fields import parse_date
 from .procedure import REJECT
-from .register import JournalEntry, KeptInput
+from .register import NETWORK_FS, JournalEntry, KeptInput, filesystem
 from .validate import check
 
 _TEXT = {"type": "string", "nullable": True}
@@ -141,8 +141,15 @@ def _misfit(ws, case, records, langkah):
         return problem
     if ws.register.pending_inputs(case.id, "tindakan", langkah):
         return f"tindakan {langkah} sudah diterima dan sedang menunggu diterapkan."
-    step = ws.procedure.step(langkah)
-    return ws.procedure.handler(step).refuses(ws, case, step, records) if step else None
+    step, data_step = ws.procedure.step(langkah), ws.procedure.data_step()
+    guarded = ws.procedure.handler(step).refuses(ws, case, step, records) if step else None
+    if guarded:
+        return guarded
+    if (step is not None and data_step is not None and ws.procedure.is_after(step, data_step)
+            and not ws.register.newest_registration(case.id, case.rujukan)):
+        return (f"kasus belum menerima data registrasi; tindakan {langkah} menilai data itu dan baru dapat "
+                "dicatat setelah datanya diterima.")
+    return None
 
 
 def check_registration(ws, fields):
@@ -199,11 +206,26 @@ def _jsonable(data):
     return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}
 
 
-def receive(ws, claim_id, inbounds, parsed, now):
-    """Judge and keep registration data or an action; raises InputRefused when it cannot fit."""
+def _file_account(ws, inbound):
+    """Who put an action file on the share: its owner, where owners can be trusted."""
+    kind = filesystem(ws.config.inbox)
+    if kind in NETWORK_FS:
+        raise InputRefused(
+            f"Folder inbox berada di folder jaringan ({kind}), sehingga pemilik berkas tindakan tidak dapat "
+            "dipastikan. Catat tindakan dengan \u201cpipeline act\u201d di server pipeline, atau jalankan "
+            "pipeline di server berkas itu sendiri.", kind="tindakan")
+    return access.owner(inbound.path)
+
+
+def receive(ws, claim_id, inbounds, parsed, now, account=None):
+    """Judge and keep registration data or an action; raises InputRefused when it cannot fit.
+
+    ``account`` is who records an action when it is known first-hand (``pipeline act``);
+    otherwise the owner of the file.
+    """
     if parsed.kind == "registrasi":
         data, case = check_registration(ws, parsed.fields)
         step = ws.procedure.data_step()
         return keep(ws, claim_id, inbounds, "registrasi", step.key if step else "registrasi", data, case, now)
-    action, case = check_action(ws, parsed.fields, access.owner(inbounds[0].path))
+    action, case = check_action(ws, parsed.fields, account or _file_account(ws, inbounds[0]))
     return keep(ws, claim_id, inbounds, "tindakan", action["langkah"], action, case, now)

@@ -80,7 +80,7 @@ def claim_all(config, files, claim_id):
     return claimed
 
 
-def settle_safely(ws, claim_id, inbounds):
+def settle_safely(ws, claim_id, inbounds, account=None):
     """settle(), but a failure to move or record one group never stops the batch.
 
     The group stays in the work folder with its claim; the next pass (or the
@@ -88,7 +88,7 @@ def settle_safely(ws, claim_id, inbounds):
     """
     inbounds = sorted(inbounds, key=lambda i: intake.is_scan(i.path))
     try:
-        return settle(ws, claim_id, inbounds)
+        return settle(ws, claim_id, inbounds, account)
     except PipelineError as exc:
         ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
         reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
@@ -115,13 +115,13 @@ def ready_units(config, stability, outcomes):
         yield [path, scan] if scan else [path]
 
 
-def settle(ws, claim_id, inbounds):
+def settle(ws, claim_id, inbounds, account=None):
     """Bring one claimed group to its end state; safe to call again after a crash."""
     entries = ws.register.journal_of_claim(claim_id)
     if not entries:
         now = ws.now()
         try:
-            entries = decide(ws, claim_id, inbounds, now)
+            entries = decide(ws, claim_id, inbounds, now, account)
         except InputChanged as exc:
             return put_back(ws, inbounds, exc)
         except PublishPending:
@@ -190,14 +190,14 @@ def advance_open_cases(ws):
     return notes
 
 
-def decide(ws, claim_id, inbounds, now):
+def decide(ws, claim_id, inbounds, now, account=None):
     """Read and judge the group; commit its journal entries (and filing) in one transaction.
 
     The barrier around one input: anything unexpected while judging it
     refuses it with a reason; it never stops the batch.
     """
     try:
-        return judge(ws, claim_id, inbounds, now)
+        return judge(ws, claim_id, inbounds, now, account)
     except InputRefused as exc:
         return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
     except (PipelineError, OSError):
@@ -210,18 +210,24 @@ def decide(ws, claim_id, inbounds, now):
             "letakkan kembali di inbox."])
 
 
-def judge(ws, claim_id, inbounds, now):
+def judge(ws, claim_id, inbounds, now, account=None):
     """Duplicate, memo, registration data or action: each to its own stage."""
     earlier = [e for e in map(ws.register.accepted_file, (i.sha256 for i in inbounds)) if e]
-    if earlier and earlier[0].jenis != "tindakan":  # an action may be repeated: it is judged anew
+    if earlier:
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [
             f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima)} "
             f"sebagai {earlier[0].berkas} (kasus {earlier[0].kasus or '-'}). Berkas ini tidak diproses lagi."])
     parsed = read_input(ws.config, inbounds[0])
+    seen = ws.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
+    if seen is not None:  # a refused or void decision put back in the inbox is not made again
+        return set_aside(ws, claim_id, inbounds, now, "duplikat", [
+            f"Berkas tindakan yang sama persis sudah diproses pada {waktu(seen.diterima)} ({seen.hasil}). "
+            "Tindakan tidak dicatat dua kali dari berkas yang sama; bila memang perlu dicatat lagi, buat "
+            "berkas tindakan baru atau pakai \u201cpipeline act\u201d."])
     if parsed.kind == "nota_dinas":
         return memo.file_memo(ws, claim_id, inbounds, parsed, now)
     if parsed.kind in ("registrasi", "tindakan"):
-        return inputs.receive(ws, claim_id, inbounds, parsed, now)
+        return inputs.receive(ws, claim_id, inbounds, parsed, now, account)
     raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
 
 

@@ -31,18 +31,40 @@ class Problem:
 
 
 def verify(config, register):
-    """Every problem, and how many files and records were checked."""
-    filed = list(register.filed())
-    problems = _files(config.root, filed) + _strays(config, register, filed)
-    rebuilt, log_problems = replay(RegisterLog(config.archive))
-    try:
-        problems += [Problem("catatan_register", "archive/catatan-register", p) for p in log_problems]
-        problems += [Problem("register_diubah", str(config.register_path), p)
-                     for p in differences(register, rebuilt)]
-        problems += _anchors(config.root, filed, dict((u, h) for u, h, _ in rebuilt.chain()))
-    finally:
-        rebuilt.close()
+    """Every problem, and how many files and records were checked.
+
+    The register is read as one snapshot and the log replayed up to that
+    snapshot's head, so a service committing meanwhile is not mistaken for
+    tampering; a folder reported as unknown is looked up again afterwards.
+    """
+    log = RegisterLog(config.archive)
+    with register.reading():
+        head = register.chain_head()[0]
+        filed = list(register.filed())
+        problems = _files(config.root, filed) + _strays(config, register, filed) + _log_files(config, log)
+        rebuilt, log_problems = replay(log, upto=head)
+        try:
+            problems += [Problem("catatan_register", "archive/catatan-register", p) for p in log_problems]
+            problems += [Problem("register_diubah", str(config.register_path), p)
+                         for p in differences(register, rebuilt)]
+            problems += _anchors(config.root, filed, dict((u, h) for u, h, _ in rebuilt.chain()))
+        finally:
+            rebuilt.close()
+    problems = [p for p in problems if p.jenis != "folder_tak_dikenal" or not register.folder_known(p.lokasi)]
     return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
+
+
+def _log_files(config, log):
+    """Nothing but the log's own records may lie in its folder."""
+    problems = []
+    for path in log.files():
+        rel = relative(path, config.root)
+        group, name = path.parent.name, path.name
+        if not (len(group) == 6 and group.isdigit() and name.endswith(".json") and name[:-5].isdigit()
+                and path.parent.parent == log.root):
+            problems.append(Problem("berkas_tak_dikenal", rel, f"Berkas {rel} ada di folder catatan register tetapi "
+                                                               "bukan catatan register."))
+    return problems
 
 
 def _files(root, filed):

@@ -46,7 +46,7 @@ def test_an_action_file_from_another_account_is_refused_naming_it(ws):
     invoke(ws, "run")
     text = reason(ws, "kapus.yaml")
     assert (f"tindakan disposisi_kapus hanya dapat dicatat oleh akun dengan peran kapus ({current_account()}), "
-            "sedangkan berkas ini dari akun “uid 4242”.") in text
+            "sedangkan tindakan ini dicatat oleh akun “uid 4242”.") in text
     item = json.loads(invoke(ws, "status", "--json").output)
     assert item["langkah_sekarang"] == 3
 
@@ -57,7 +57,7 @@ def test_act_by_an_account_outside_the_role_is_refused(tmp_path):
     invoke(ws, "run")
     result = invoke(ws, "act", MEMO_NOMOR, "disposisi_kapus", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.")
     assert result.exit_code == 1
-    assert "peran kapus (suryo), sedangkan berkas ini dari akun" in result.output
+    assert "peran kapus (suryo), sedangkan tindakan ini dicatat oleh akun" in result.output
     assert f"“{current_account()}”" in result.output
 
 
@@ -83,3 +83,28 @@ def test_a_step_role_without_accounts_in_config_is_an_error(tmp_path):
     ws.path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="peran “sekretaris” tidak ada di access.roles"):
         config_module.load(ws.path)
+
+
+def test_an_action_file_on_a_network_inbox_is_refused_act_still_works(ws, tmp_path, monkeypatch):
+    from pipeline import register as register_module
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\n//server/spse {ws.inbox} cifs rw 0 0\n")
+    monkeypatch.setattr(register_module, "MOUNTS", mounts)
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    invoke(ws, "run")
+    assert "pemilik berkas tindakan tidak dapat dipastikan" in reason(ws, "kapus.yaml")
+    assert invoke(ws, "act", MEMO_NOMOR, "disposisi_kapus").exit_code == 0
+
+
+def test_a_refused_decision_put_back_in_the_inbox_is_not_made_again(ws):
+    import shutil
+    tab_memo(ws.inbox / "nota.docx")
+    invoke(ws, "run")
+    action(ws.inbox / "periksa.yaml", "periksa")  # too early: refused
+    invoke(ws, "run")
+    shutil.move(ws.rejected_dir / "periksa.yaml", ws.inbox / "periksa.yaml")
+    invoke(ws, "run")
+    text = (ws.duplicate_dir / "periksa.yaml.alasan.txt").read_text(encoding="utf-8")
+    assert "Berkas tindakan yang sama persis sudah diproses" in text

@@ -181,3 +181,33 @@ def test_a_register_deleted_under_watch_stops_the_service(tmp_path):
     assert process.returncode == 1
     assert "dihapus atau diganti saat pipeline berjalan" in err
     assert (ws.inbox / "lagi.docx").exists()
+
+
+def test_a_register_ahead_of_its_log_is_not_rebuilt_over(ws):
+    tab_memo(ws.inbox / "satu.docx", {**HEADER, "Nomor": "1/2026"})
+    tab_memo(ws.inbox / "dua.docx", {**HEADER, "Nomor": "2/2026"})
+    invoke(ws, "run")
+    newest = sorted((ws.archive / "catatan-register").rglob("*.json"))[-1]
+    newest.unlink()  # the archive's log restored from an older copy
+    result = invoke(ws, "rebuild-register")
+    assert result.exit_code == 1 and "lebih banyak daripada catatannya di arsip" in result.output
+    assert len([json.loads(line) for line in invoke(ws, "register", "--json").output.splitlines()]) == 2
+
+
+def test_a_forged_log_record_cannot_reach_beyond_the_register(ws, tmp_path):
+    tab_memo(ws.inbox / "satu.docx")
+    invoke(ws, "run")
+    victim = tmp_path / "lain.sqlite3"
+    with sqlite3.connect(victim) as db:
+        db.execute("CREATE TABLE t (x)")
+        db.execute("INSERT INTO t VALUES (1)")
+    [path] = sorted((ws.archive / "catatan-register").rglob("*.json"))[-1:]
+    record = json.loads(path.read_text())
+    record["perubahan"].append(["ATTACH ? AS korban", [str(victim)]])
+    record["hash"] = record_hash(record)
+    path.chmod(0o644)
+    path.write_text(json.dumps(record))
+    found = [json.loads(line) for line in invoke(ws, "verify", "--json").output.splitlines()]
+    assert any("tidak dapat diterapkan ulang" in p["pesan"] for p in found)
+    with sqlite3.connect(victim) as db:
+        assert db.execute("SELECT x FROM t").fetchall() == [(1,)]

@@ -128,19 +128,18 @@ def test_inputs_in_any_order(ws, cli, order):
 
 
 def test_an_early_authentication_never_applies_to_data_that_came_after_it(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    action(ws.inbox / "otentikasi.yaml", "otentikasi", oleh="Dewi Lestari")
-    cli("run")
-    assert status(cli)["langkah_sekarang"] == 4
-    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
-    registration_yaml(ws.inbox / "registrasi.yaml")
+    data = registration()
+    data["ppk"][0]["email"] = "hendra@"
+    to_authentication(ws, cli, data)  # held at verification: the data has an error
+    assert status(cli)["langkah_sekarang"] == 6
+    assert cli("act", MEMO_NOMOR, "otentikasi", "--oleh", "Dewi Lestari").exit_code == 0  # kept, early
+    registration_yaml(ws.inbox / "perbaikan.yaml")  # the corrected data it never saw
     cli("run")
     assert status(cli)["langkah_sekarang"] == 7
-    [early] = [r for r in jsonl(cli("journal", "--json")) if r["berkas"] == "otentikasi.yaml"]
+    [early] = [r for r in jsonl(cli("journal", "--json")) if r["berkas"].startswith("tindakan-otentikasi")]
     assert early["hasil"] == "ditolak" and early["alasan"] == [
-        "Dibatalkan: tindakan otentikasi ini diterima sebelum data registrasi yang sekarang berlaku. "
-        "Catat ulang setelah memeriksa data yang baru."]
+        "Dibatalkan: Data registrasi baru diterima; langkah 5 dan seterusnya diulang. Catat ulang bila masih "
+        "berlaku."]
     assert cli("act", MEMO_NOMOR, "otentikasi", "--oleh", "Dewi Lestari").exit_code == 0
     assert status(cli)["langkah_sekarang"] == 9
 
@@ -357,3 +356,31 @@ def test_the_same_memo_typed_differently_is_not_numbered_twice(ws, cli):
     cli("run")
     assert len(jsonl(cli("register", "--json"))) == 1
     assert "sudah tercatat dengan nomor agenda" in (ws.rejected_dir / "b.docx.alasan.txt").read_text()
+
+
+def test_a_decision_written_before_new_data_never_judges_it_even_in_one_pass(ws, cli):
+    """The Kasubbid authenticates at 10:00; corrected data lands at 10:05; both are taken together."""
+    import os
+    import time
+    to_authentication(ws, cli)
+    stamp = time.time()
+    path = action(ws.inbox / "otentikasi.yaml", "otentikasi")
+    os.utime(path, (stamp - 300, stamp - 300))
+    newer = registration_yaml(ws.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
+    os.utime(newer, (stamp, stamp))
+    cli("run")
+    # taken in the order they were written: the authentication judged the data it saw, then the
+    # corrected data sent the case back, and it waits for an authentication of that data
+    item = status(cli)
+    assert item["langkah_sekarang"] == 7 and item["data"]["pagu_total"] == 2_395_000_000
+    [early] = [r for r in jsonl(cli("journal", "--json")) if r["berkas"] == "otentikasi.yaml"]
+    assert early["hasil"] == "diterima"
+    steps = {s["key"]: s for s in item["langkah"]}
+    assert steps["otentikasi"]["status"] == "berjalan" and steps["input_data"]["status"] == "selesai"
+
+
+def test_a_judgement_cannot_come_before_there_is_data_to_judge(ws, cli):
+    tab_memo(ws.inbox / "nota.docx")
+    cli("run")
+    result = cli("act", MEMO_NOMOR, "otentikasi")
+    assert result.exit_code == 1 and "kasus belum menerima data registrasi" in result.output

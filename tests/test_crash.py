@@ -41,8 +41,8 @@ def batch(ws, memos):
     (ws.inbox / "rusak.docx").write_bytes(b"")
     action(ws.inbox / "kapus.yaml", "disposisi_kapus", catatan="Proses lebih lanjut")
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
-    action(ws.inbox / "otentikasi.yaml", "otentikasi")
     registration_yaml(ws.inbox / "registrasi.yaml")
+    action(ws.inbox / "otentikasi.yaml", "otentikasi")  # written after the data it authenticates
     return memos
 
 

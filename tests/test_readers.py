@@ -201,3 +201,21 @@ def test_an_escaped_surrogate_pair_in_yaml_is_one_character(ws, tmp_path):
     path = tmp_path / "m.yaml"
     path.write_text('jenis: nota_dinas\nnomor: "1/2026"\ntanggal: 1 Juli 2026\ndari: "ULP \\ud83d\\udcdd"\nhal: Uji\n')
     assert readers.read(path, ws.limits).fields["dari"] == "ULP \U0001f4dd"
+
+
+def test_text_hidden_by_a_style_is_not_read(ws, tmp_path):
+    from builders import memo_with_nomor_runs, rewrite_document_xml
+    import zipfile
+    path = memo_with_nomor_runs(tmp_path / "memo.docx", '<w:r><w:rPr><w:rStyle w:val="Tersembunyi"/></w:rPr>'
+                                '<w:t>999/PALSU/2026</w:t></w:r><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>')
+    with zipfile.ZipFile(path) as archive:
+        items = {name: archive.read(name) for name in archive.namelist()}
+    styles = items["word/styles.xml"].decode("utf-8").replace(
+        "</w:styles>", '<w:style w:type="character" w:styleId="Dasar"><w:name w:val="Dasar"/><w:rPr><w:vanish/>'
+        '</w:rPr></w:style><w:style w:type="character" w:styleId="Tersembunyi"><w:name w:val="T"/>'
+        '<w:basedOn w:val="Dasar"/></w:style></w:styles>')
+    items["word/styles.xml"] = styles.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in items.items():
+            archive.writestr(name, data)
+    assert readers.read(path, ws.limits).fields["nomor"] == "005/88/ULP-LITBANG/X/2026"

@@ -44,7 +44,7 @@ def wait_for(predicate, timeout=15.0):
 def filed(ws):
     if not ws.register_path.exists():
         return 0
-    with open_register(ws) as register:
+    with open_register(ws, writer=False) as register:
         return len(register.agenda("masuk"))
 
 
@@ -112,7 +112,7 @@ def test_growing_file_not_taken_until_stable(tmp_path):
         assert wait_for(lambda: filed(ws) == 1)
     finally:
         stop(process)
-    with open_register(ws) as register:
+    with open_register(ws, writer=False) as register:
         assert [e.hasil for e in register.journal()] == ["diterima"]
 
 
@@ -243,7 +243,7 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
     assert codes in ([0, 0], [0, 1])
     if codes == [0, 1]:
         assert any("sedang diproses oleh proses pipeline lain" in err for _, err in results)
-    with open_register(ws) as register:
+    with open_register(ws, writer=False) as register:
         assert [e.nomor_urut for e in register.agenda("masuk")] == list(range(1, 7))
         assert len(register.journal()) == 6
 
@@ -326,7 +326,7 @@ def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypat
     finally:
         stop_event.set()
         thread.join(timeout=10)
-    with open_register(ws) as register:
+    with open_register(ws, writer=False) as register:
         assert [(e.berkas, e.hasil) for e in register.journal()] == [("nota.docx", "menunggu")]
     assert (ws.inbox / "nota.docx").exists()
     assert len(calls) <= 12, len(calls)

@@ -62,12 +62,13 @@ READERS = {
 
 
 _KIND_LINE = re.compile(rb"^jenis\s*:\s*['\"]?(nota_dinas|registrasi|tindakan)", re.MULTILINE)
-ORDER = {"nota_dinas": 0, "registrasi": 1, "tindakan": 2}
+ORDER = {"nota_dinas": 0, "registrasi": 1, "tindakan": 1}
 
 
 def priority(path):
-    """Memos before registration data before actions, so a batch dropped at once
-    meets its cases in SOP order. Only for ordering: ``read`` decides the kind."""
+    """Memos first, so a batch dropped at once meets its cases; everything else in the
+    order it arrived (oldest first), so a decision written before new data never
+    judges that data. Only for ordering: ``read`` decides the kind."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(65536)

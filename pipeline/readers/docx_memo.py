@@ -71,9 +71,54 @@ def _clean_value(text):
     return " ".join(text.split())
 
 
-def _hidden(run):
-    vanish = run.find(f"{W}rPr/{W}vanish")
-    return vanish is not None and vanish.get(W + "val", "true").lower() not in _FALSE
+def _vanish(rpr):
+    """True/False when run properties say whether text is hidden, None when they say nothing."""
+    vanish = rpr.find(W + "vanish") if rpr is not None else None
+    return None if vanish is None else vanish.get(W + "val", "true").lower() not in _FALSE
+
+
+def hidden_styles(styles_xml):
+    """Style ids whose text is hidden (w:vanish, through basedOn), and whether the defaults hide text."""
+    if styles_xml is None:
+        return set(), False
+    root = etree.fromstring(styles_xml, _PARSER)
+    default = _vanish(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or False
+    own, based = {}, {}
+    for style in root.iter(W + "style"):
+        sid = style.get(W + "styleId")
+        own[sid] = _vanish(style.find(W + "rPr"))
+        parent = style.find(W + "basedOn")
+        based[sid] = parent.get(W + "val") if parent is not None else None
+
+    def hides(sid, depth=0):
+        if sid not in own or depth > 20:
+            return None
+        return own[sid] if own[sid] is not None else hides(based[sid], depth + 1)
+
+    return {sid for sid in own if hides(sid)}, default
+
+
+class _Hidden:
+    """Decides whether a run is hidden: its own properties, its style, its paragraph's style, defaults."""
+
+    def __init__(self, styles, default):
+        self.styles, self.default = styles, default
+
+    def __call__(self, run, paragraph):
+        rpr = run.find(W + "rPr")
+        own = _vanish(rpr)
+        if own is not None:
+            return own
+        style = rpr.find(W + "rStyle") if rpr is not None else None
+        if style is not None and style.get(W + "val") in self.styles:
+            return True
+        pstyle = paragraph.find(f"{W}pPr/{W}pStyle")
+        if pstyle is not None and pstyle.get(W + "val") in self.styles:
+            return True
+        return self.default
+
+
+_HIDDEN = _Hidden(set(), False)
 
 
 def _run_text(run):
@@ -88,12 +133,12 @@ def _run_text(run):
     return "".join(parts)
 
 
-def paragraph_text(paragraph):
+def paragraph_text(paragraph, hidden=_HIDDEN):
     """The text of a w:p as it shows on the page."""
     parts = []
     for run in paragraph.iter(W + "r"):
         ancestors = {a.tag for a in run.iterancestors() if a is not paragraph}
-        if ancestors & _GONE or W + "p" in ancestors or _hidden(run):
+        if ancestors & _GONE or W + "p" in ancestors or hidden(run, paragraph):
             continue
         parts.append(_run_text(run))
     return "".join(parts)
@@ -110,12 +155,12 @@ def _blocks(container):
                 yield from _blocks(content)
 
 
-def _cell_texts(row):
+def _cell_texts(row, hidden):
     cells = []
     for cell in row.iter(W + "tc"):
         if next(cell.iterancestors(W + "tr")) is not row:
             continue  # a nested table's cell
-        cells.append("\n".join(paragraph_text(p) for p in _blocks(cell) if p.tag == W + "p"))
+        cells.append("\n".join(paragraph_text(p, hidden) for p in _blocks(cell) if p.tag == W + "p"))
     return cells
 
 
@@ -142,49 +187,52 @@ def _row_pairs(cells):
     return pairs
 
 
-def _iter_pairs(body):
+def _iter_pairs(body, hidden):
     blocks = list(_blocks(body))
     for block in blocks:
         if block.tag == W + "p":
-            split = _split(paragraph_text(block))
+            split = _split(paragraph_text(block, hidden))
             if split:
                 yield split
     for table in (b for b in blocks if b.tag == W + "tbl"):
         for row in table.iter(W + "tr"):
             if next(row.iterancestors(W + "tbl")) is not table:
                 continue
-            yield from _row_pairs(_cell_texts(row))
+            yield from _row_pairs(_cell_texts(row, hidden))
             for cell in row.findall(W + "tc"):
                 for paragraph in _blocks(cell):
-                    split = _split(paragraph_text(paragraph)) if paragraph.tag == W + "p" else None
+                    split = _split(paragraph_text(paragraph, hidden)) if paragraph.tag == W + "p" else None
                     if split:
                         yield split
 
 
-def _place_date(body):
+def _place_date(body, hidden):
     """A date written as ``Jakarta, 7 Oktober 2026`` near the signature."""
     for block in _blocks(body):
         if block.tag == W + "p":
-            text = " ".join(paragraph_text(block).translate(_SPACES).split())
+            text = " ".join(paragraph_text(block, hidden).translate(_SPACES).split())
             if _PLACE_DATE.match(text):
                 return text
     return None
 
 
 def _body(path):
+    """The document's body, and how to tell hidden text (from the run, its styles, the defaults)."""
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("word/document.xml"), _PARSER)
+        names = set(archive.namelist())
+        styles = archive.read("word/styles.xml") if "word/styles.xml" in names else None
     body = root.find(W + "body")
     if root.tag != W + "document" or body is None:
         raise ValueError("word/document.xml has no w:body")
-    return body
+    return body, _Hidden(*hidden_styles(styles))
 
 
 def read(path, limits):
     """Return the memo header found in the .docx at ``path``."""
     check_zip(path, limits)
     try:
-        fields = _header(_body(path))
+        fields = _header(*_body(path))
     except _BROKEN as exc:
         raise InputRefused(
             "Berkas .docx tidak dapat dibuka sebagai dokumen Word "
@@ -201,13 +249,13 @@ _BROKEN = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, Attr
            OSError, SyntaxError, EOFError, etree.LxmlError, StopIteration)
 
 
-def _header(body):
+def _header(body, hidden):
     fields = {}
-    for name, value in _iter_pairs(body):
+    for name, value in _iter_pairs(body, hidden):
         if value and name not in fields:
             fields[name] = value
     if "tanggal" not in fields:
-        found = _place_date(body)
+        found = _place_date(body, hidden)
         if found:
             fields["tanggal"] = found
     return fields

@@ -15,39 +15,46 @@ from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, Kep
 from .schema import MIGRATIONS
 from .sqlite import SQLiteRegister
 
-__all__ = ["open_register", "AgendaEntry", "Case", "Code", "Document", "Event", "JournalEntry", "KeptInput",
+__all__ = ["open_register", "filesystem", "NETWORK_FS", "AgendaEntry", "Case", "Code", "Document", "Event", "JournalEntry", "KeptInput",
            "StepRecord", "MIGRATIONS", "SQLiteRegister", "RegisterLog"]
 
 # File systems on which SQLite's locking cannot be trusted.
 NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs",
               "fuse.glusterfs", "fuse.s3fs", "davfs", "fuse.rclone"}
 MOUNTS = Path("/proc/self/mounts")
-RESTORE = ("Pulihkan register.sqlite3 dari cadangan, atau bangun ulang dari arsip dengan "
-           "\u201cpipeline rebuild-register\u201d.")
+RESTORE = ("Bangun ulang register dari catatannya di arsip dengan \u201cpipeline rebuild-register\u201d "
+           "(register yang ada disimpan di sampingnya, tidak dihapus).")
 
 
-def open_register(config):
-    """The workspace's register, migrated to the current schema, after the guards."""
+def open_register(config, writer=True):
+    """The workspace's register, migrated to the current schema, after the guards.
+
+    The ``writer`` (the process holding the workspace lock) also finishes
+    what a crash left of the register's log; readers never touch it.
+    """
     path = config.register_path
     refuse_network(path)
     log = RegisterLog(config.archive)
-    refuse_missing(config, path, log)
+    last = log.last()  # read before the register: a commit meanwhile only makes the register newer
+    refuse_missing(config, path, last)
     step_table = [(step.number, step.key, step.handler) for step in config.steps]
     register = SQLiteRegister(path, step_table, log)
-    head, last = register.chain_head()[0], log.last()
+    head = register.chain_head()[0]
     if head < last:
         register.close()
-        raise RegisterError(f"Register {path} memuat catatan sampai nomor {head}, sedangkan arsip sampai nomor "
-                            f"{last} (register dari cadangan lama, atau dikosongkan). Pipeline tidak berjalan "
-                            f"agar tidak ada nomor yang terulang. {RESTORE}")
+        held = f"memuat catatan sampai nomor {head}" if head else "belum memuat catatan apa pun"
+        raise RegisterError(f"Register {path} {held}, sedangkan arsip memuat catatan sampai nomor {last} "
+                            f"(register dari cadangan lama, atau dikosongkan). Pipeline tidak berjalan agar "
+                            f"tidak ada nomor yang terulang. {RESTORE}")
+    if writer:
+        register.take_charge()
     return register
 
 
-def refuse_missing(config, path, log):
+def refuse_missing(config, path, last):
     """A missing or empty register while the archive holds records would start the book at 0001 again."""
     if path.exists() and path.stat().st_size > 0:
         return
-    last = log.last()
     filed = last or next(iter(config.archive.glob("*/surat-masuk/*/metadata.json")), None)
     if filed:
         held = f"catatan register sampai nomor {last}" if last else "surat yang sudah diarsipkan"
@@ -79,5 +86,5 @@ def refuse_network(path, mounts=None):
     if kind in NETWORK_FS:
         raise RegisterError(
             f"Register {path} berada di folder jaringan ({kind}); penguncian SQLite tidak aman di sana dan "
-            "nomor dapat terulang. Letakkan folder archive di disk server pipeline sendiri, atau pakai "
-            "PostgreSQL (README, bagian \u201cPemasangan di server berkas kantor\u201d).")
+            "nomor dapat terulang. Letakkan folder archive di disk server pipeline sendiri (README, bagian "
+            "\u201cPemasangan di server berkas kantor\u201d).")

@@ -52,10 +52,14 @@ class RegisterLog:
         """Write a record beside the log, fsynced, before its transaction commits."""
         self.staging.mkdir(parents=True, exist_ok=True)
         temp = self.staging / f"log-{record['urut']:09d}-{uuid.uuid4().hex[:8]}.json"
-        with open(temp, "w", encoding="utf-8", errors="backslashreplace") as handle:
-            json.dump(record, handle, ensure_ascii=False, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(temp, "w", encoding="utf-8", errors="backslashreplace") as handle:
+                json.dump(record, handle, ensure_ascii=False, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            temp.unlink(missing_ok=True)
+            raise
         return temp
 
     def publish(self, temp, urut):

@@ -16,22 +16,48 @@ from .sqlite import TABLES, SQLiteRegister
 LOG_SINCE = 5  # the schema version at which registers began to keep their log
 
 
-def replay(log, target=":memory:"):
-    """A register rebuilt from ``log``; returns (register, problems with the log itself)."""
+def replay(log, target=":memory:", upto=None):
+    """A register rebuilt from ``log`` (up to record ``upto``); returns (register, problems).
+
+    A record that is damaged, out of its chain or that cannot be applied is
+    reported and left out; the statements may only write the register's own
+    tables (an authorizer refuses anything else a forged record might try).
+    """
     rebuilt = SQLiteRegister(target, upto=LOG_SINCE)
     problems, previous, expected = [], GENESIS, 1
     for path, record in log.records():
+        if upto is not None and record is not None and record.get("urut", 0) > upto:
+            break
         problem = _check(path, record, expected, previous)
         if problem:
             problems.append(problem)
-            if record is None:
-                continue
+            continue
         if record["skema"] > rebuilt.version:
             rebuilt.migrate(record["skema"])
-        _apply(rebuilt, record)
+        try:
+            _apply(rebuilt, record)
+        except RegisterError as exc:
+            problems.append(str(exc))
+            continue
         previous, expected = record["hash"], record["urut"] + 1
     rebuilt.migrate()
     return rebuilt, problems
+
+
+_WRITES = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE, sqlite3.SQLITE_READ,
+           sqlite3.SQLITE_SELECT, sqlite3.SQLITE_FUNCTION}
+_TABLES = set(TABLES) | {"rantai"}
+
+
+def _only_the_register(action, first, second, database, _trigger):
+    """Statements from the log may read and write the register's own tables, nothing more."""
+    if action not in _WRITES:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION:
+        return sqlite3.SQLITE_OK if second in ("kunci_surat", "coalesce", "max") else sqlite3.SQLITE_DENY
+    if database not in (None, "main") or (first and first not in _TABLES and action != sqlite3.SQLITE_SELECT):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
 
 
 def _check(path, record, expected, previous):
@@ -39,8 +65,11 @@ def _check(path, record, expected, previous):
     name = f"{path.parent.name}/{path.name}"
     if record is None:
         return f"Catatan register {name} rusak dan tidak dapat dibaca."
-    if record.get("urut") != expected:
-        return f"Catatan register nomor {expected} tidak ada di arsip (berikutnya {name})."
+    urut = record.get("urut")
+    if not isinstance(urut, int) or urut < expected:
+        return f"Catatan register {name} ganda atau tidak berurutan (diharapkan nomor {expected})."
+    if urut > expected:
+        return f"Catatan register nomor {expected} sampai {urut - 1} tidak ada di arsip (berikutnya {name})."
     if record_hash(record) != record.get("hash"):
         return f"Catatan register {name} telah diubah: isinya tidak cocok dengan sidiknya."
     if record.get("sebelumnya") != previous:
@@ -52,14 +81,18 @@ def _apply(register, record):
     db = register.db
     try:
         db.execute("BEGIN")
+        db.set_authorizer(_only_the_register)
         for sql, params in record["perubahan"]:
             db.execute(sql, params)
         db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
                    (record["urut"], record["waktu"], record["hash"], record["sebelumnya"]))
+        db.set_authorizer(None)
         db.execute("COMMIT")
-    except sqlite3.Error as exc:
-        db.execute("ROLLBACK")
-        raise RegisterError(f"Catatan register nomor {record['urut']} tidak dapat diterapkan ulang.") from exc
+    except (sqlite3.Error, TypeError, ValueError):
+        db.set_authorizer(None)
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise RegisterError(f"Catatan register nomor {record['urut']} tidak dapat diterapkan ulang.") from None
 
 
 def differences(live, rebuilt, limit=3):

@@ -227,6 +227,9 @@ MIGRATIONS.append("""
         rantai TEXT NOT NULL
     );
     CREATE INDEX kode_folder ON kode (folder);
+    CREATE INDEX agenda_folder ON agenda (folder);
+    CREATE INDEX inputs_folder ON inputs (folder);
+    CREATE INDEX documents_folder ON documents (folder);
     CREATE INDEX kode_kasus ON kode (kasus, jenis);
     ALTER TABLE agenda ADD COLUMN batal_oleh TEXT NOT NULL DEFAULT '';
     ALTER TABLE agenda ADD COLUMN batal_waktu TEXT;

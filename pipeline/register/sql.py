@@ -151,6 +151,11 @@ class SqlRegister:
                           sha256)
         return _record(JournalEntry, row) if row else None
 
+    def decided_file(self, sha256):
+        """The newest journal entry that decided a file with this content (not one put back to retry)."""
+        row = self._first("SELECT * FROM journal WHERE sha256 = ? AND lokasi <> 'inbox' ORDER BY id DESC", sha256)
+        return _record(JournalEntry, row) if row else None
+
     def last_journal(self, sha256):
         """The newest journal entry of a file with this content, if any."""
         row = self._first("SELECT * FROM journal WHERE sha256 = ? ORDER BY id DESC", sha256)

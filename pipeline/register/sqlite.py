@@ -61,9 +61,6 @@ class SQLiteRegister(SqlRegister):
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.migrate(upto)
-            if log is not None:
-                self._recover_log()
-                self._baseline()
         except sqlite3.Error as exc:
             raise RegisterError(f"Register {path} tidak dapat dibuka: {sqlite_reason(exc)}.") from None
 
@@ -135,21 +132,32 @@ class SQLiteRegister(SqlRegister):
         except sqlite3.Error as exc:
             raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
         self._changes = [] if logged and self.log is not None else None
-        staged = None
+        staged, committed = None, False
         try:
             yield self
             staged = self._seal(self._changes)
             self._commit()
+            committed = True
         except sqlite3.Error as exc:
-            self._rollback(staged)
+            self._rollback(None if committed else staged)
             raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
         except BaseException:
-            self._rollback(staged)
+            self._rollback(None if committed else staged)
             raise
         finally:
             self._changes = None
         if staged is not None:
             self._publish(*staged)
+
+    @contextmanager
+    def reading(self):
+        """One consistent view for many reads (a read transaction), whatever commits meanwhile."""
+        self.db.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
 
     def _seal(self, changes, waktu=None):
         """Chain the transaction's statements and stage them in the log; None when nothing changed."""
@@ -180,26 +188,29 @@ class SQLiteRegister(SqlRegister):
         if staged is not None:
             staged[0].unlink(missing_ok=True)
 
-    def _recover_log(self):
-        """Log records a crash left staged: put the committed ones in place, drop the rest."""
-        chain = None
+    def take_charge(self):
+        """What only the process holding the workspace lock may do on opening: put in place the
+        log records a crash left staged (committed ones; the rest are dropped), and start the
+        log of a register that held records before it kept one."""
         for temp, urut, digest in self.log.staged():
-            chain = chain if chain is not None else {u: h for u, h, _ in self.chain()}
-            if urut is not None and chain.get(urut) == digest:
+            row = self._first("SELECT hash FROM rantai WHERE urut = ?", urut) if urut is not None else None
+            if row is not None and row["hash"] == digest:
                 self._publish(temp, urut)
             else:
                 temp.unlink(missing_ok=True)
+        self._baseline()
 
     def _baseline(self):
-        """A register that held records before it kept a log starts its log with all of them."""
-        if self.chain_head()[0] or not any(self.db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchall()
-                                           for t in TABLES):
+        """A register that held records before it kept a log (release 0.1) starts its log with
+        all of them; never when the archive already has a log (that register is an old copy)."""
+        if self.log.last():
             return
         with self.transaction(logged=False):
-            self._changes = None
+            if self.chain_head()[0] or not any(self.db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchall()
+                                               for t in TABLES):
+                return
             staged = self._seal(snapshot(self.db))
-        if staged is not None:
-            self._publish(*staged)
+        self._publish(*staged)
 
     def check_present(self):
         """Raise RegisterError when the register file was deleted or replaced under this process."""
