@@ -118,7 +118,7 @@ class StepRun:
             metadata={"kasus": self.kasus, "langkah": self.step.key, "jenis": jenis, "versi": versi,
                       "dibuat": self.stamp},
             outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"},
-            codes={name: (code, self.kasus, jenis)})
+            codes={name: (code, self.kasus, jenis)}, pdf=True)
         self._documents[prepared.rel] = (Document(self.kasus, number, jenis, versi, self.stamp, prepared.rel,
                                                   prepared.berkas, prepared.digests), name)
         return prepared

@@ -89,6 +89,8 @@ class Config:
     log_level: str
     roles: dict  # access role -> accounts that hold it
     verification_base_url: str
+    pdf_enabled: bool
+    pdf_timeout: float
 
     @property
     def register_path(self):
@@ -201,6 +203,8 @@ def _freeze(path, raw):
         log_level=raw["logging"]["level"],
         roles=_roles(raw["access"]["roles"], steps),
         verification_base_url=(raw["verification"]["base_url"] or "").strip(),
+        pdf_enabled=raw["pdf"]["enabled"],
+        pdf_timeout=float(raw["pdf"]["timeout_seconds"]),
     )
 
 

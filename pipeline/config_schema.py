@@ -77,6 +77,12 @@ SCHEMA = {
             },
         },
     },
+    "pdf": {
+        "type": "dict",
+        "required": True,
+        "schema": {"enabled": {"type": "boolean", "required": True},
+                   "timeout_seconds": {"type": "number", "min": 1, "required": True}},
+    },
     "verification": {
         "type": "dict",
         "required": True,

@@ -22,6 +22,7 @@ from . import cases, inputs, intake, run, workspace
 from .access import current_account
 from .errors import InputRefused, PipelineError, RegisterError
 from .filing import Filer
+from .pdf import Converter
 from .procedure import Procedure
 from .readers.safety import check_text
 from .verify import check_code, verify as verify_workspace
@@ -38,7 +39,8 @@ class Workspace:
         self.config = config
         self.register = register
         self.procedure = Procedure(config.steps)
-        self.filer = Filer(config, register)
+        self.converter = Converter(config.pdf_enabled, config.pdf_timeout)
+        self.filer = Filer(config, register, self.converter)
         self.clock = clock or (lambda: dt.datetime.now(config.timezone))
         self.log = log or logging.getLogger(LOG)
 
@@ -50,7 +52,8 @@ class Workspace:
 
         Returns notes for staff (cases that cannot go on yet, and why).
         """
-        return run.recover(self) + run.advance_open_cases(self)
+        notes = [self.converter.missing()] if self.converter.missing() else []
+        return notes + run.recover(self) + run.advance_open_cases(self)
 
     def process_inbox(self, patience=60.0):
         """Everything ready in the inbox, until nothing is still being written."""
@@ -190,7 +193,11 @@ def open_workspace(config, lock=True, clock=None):
         if lock:
             stack.enter_context(workspace.Lock(config))
         register = stack.enter_context(open_register(config, writer=lock))
-        yield Workspace(config, register, clock)
+        ws = Workspace(config, register, clock)
+        try:
+            yield ws
+        finally:
+            ws.converter.close()
 
 
 def configure_logging(config, to_stderr):

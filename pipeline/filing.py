@@ -70,9 +70,10 @@ class FolderExists(ArchiveError):
 class Filer:
     """The filing service of one workspace: its folders and its register."""
 
-    def __init__(self, config, register):
+    def __init__(self, config, register, converter=None):
         self.config = config
         self.register = register
+        self.converter = converter
 
     def new_code(self, kasus, jenis):
         """A verification code for a document about to be prepared, and what its template prints."""
@@ -80,7 +81,7 @@ class Filer:
         return code, verification.context(self.config, code)
 
     def prepare(self, final, copies=None, writers=None, metadata=None, outbox=None, anchor=None,
-                codes=None):
+                codes=None, pdf=False):
         """Build the folder that will become ``final`` in staging; return it as Prepared.
 
         ``copies`` maps file names to source paths copied byte for byte;
@@ -90,7 +91,8 @@ class Filer:
         ``codes`` maps file names to (verification code, kasus, jenis), recorded
         with the files' digests when the filing commits. metadata.json also
         records the head of the register's chain, an anchor of the chain
-        outside the database.
+        outside the database. With ``pdf`` every written .docx also gets its
+        PDF (beside it, and in the outbox).
         """
         config = self.config
         copies, writers, outbox = copies or {}, writers or {}, outbox or {}
@@ -105,7 +107,13 @@ class Filer:
                 shutil.copyfile(source, temp / name)
             for name, write in writers.items():
                 write(temp / name)
-            digests = {name: sha256_file(temp / name) for name in [*copies, *writers]}
+            written = list(writers)
+            if pdf and self.converter is not None:
+                made = self.converter.convert([temp / n for n in writers if n.endswith(".docx")], temp)
+                written += [path.name for path in made]
+                outbox = {**outbox, **{path.name: outbox[path.stem + ".docx"].with_suffix(".pdf")
+                                       for path in made if path.stem + ".docx" in outbox}}
+            digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
             meta = dict(metadata or {}, folder=rel, sha256=digests,
                         outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
                         induk=relative(anchor, config.root) if anchor else None,

@@ -54,7 +54,7 @@ def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
                 "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
     outbox = {name: ws.config.outbox / kasus / f"{kasus}_{name}" for name in writers}
     return ws.filer.prepare(final, {f"asli_{i.name}": i.path for i in inbounds}, writers, metadata, outbox,
-                            codes=codes)
+                            codes=codes, pdf=True)
 
 
 def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):

@@ -13,12 +13,17 @@ from pipeline.cli import main  # noqa: E402
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 
 
-def make_workspace(root, **overrides):
-    """A fresh workspace under ``root`` with no stability delay, plus overrides."""
+def make_workspace(root, pdf=False, **overrides):
+    """A fresh workspace under ``root`` with no stability delay, plus overrides.
+
+    PDFs (LibreOffice, a second or two per document) only where a test asks for them.
+    """
     workspace.init(root)
     config_path = root / "config.yaml"
     text = config_path.read_text(encoding="utf-8")
     text = text.replace("stable_seconds: 2 ", "stable_seconds: 0 ")
+    if not pdf:
+        text = text.replace("  enabled: true          # buat juga PDF", "  enabled: false         # buat juga PDF")
     for old, new in overrides.items():
         assert old in text, old
         text = text.replace(old, new)

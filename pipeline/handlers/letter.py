@@ -45,7 +45,7 @@ def setujui(run):
             metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": dated.isoformat(),
                       "kepada": letter["kepada"], "hal": letter["hal"], "disetujui_oleh": oleh},
             outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
-            codes={LETTER: (code, run.kasus, "nota_dinas")})]
+            codes={LETTER: (code, run.kasus, "nota_dinas")}, pdf=True)]
 
     def write(numbers, prepared):
         [folder] = prepared

@@ -1,0 +1,63 @@
+"""Every printed document also as PDF, made by headless LibreOffice outside any transaction."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
+from click.testing import CliRunner
+
+from pipeline import pdf
+from pipeline.cli import main
+
+from conftest import make_workspace
+
+pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
+
+
+def invoke(ws, *args):
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+
+def pdf_text(path):
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_each_document_has_its_pdf_in_the_outbox_and_the_archive(tmp_path):
+    ws = make_workspace(tmp_path / "ws", pdf=True)
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(ws.inbox / "registrasi.yaml")
+    assert invoke(ws, "run").exit_code == 0
+    docx = sorted(p.stem for p in ws.outbox.glob("*/*.docx"))
+    assert docx == sorted(p.stem for p in ws.outbox.glob("*/*.pdf")) and len(docx) >= 5
+    [entry] = [json.loads(line) for line in invoke(ws, "register", "--json").output.splitlines()]
+    assert {"lembar-disposisi.docx", "lembar-disposisi.pdf"} <= set(entry["berkas"])
+    sheet = ws.root / entry["berkas"]["lembar-disposisi.pdf"]
+    text = pdf_text(sheet)
+    assert "LEMBAR DISPOSISI" in text and MEMO_NOMOR in text and "Kode verifikasi" in text
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_without_libreoffice_documents_are_still_made_and_it_is_said_once(tmp_path, monkeypatch):
+    ws = make_workspace(tmp_path / "ws", pdf=True)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    tab_memo(ws.inbox / "nota.docx")
+    result = invoke(ws, "run")
+    assert result.output.count("LibreOffice belum terpasang") == 1
+    assert "sudo apt-get install libreoffice-writer-nogui" in result.output
+    assert list(ws.outbox.glob("*/*.pdf")) == [] and len(list(ws.outbox.glob("*/*.docx"))) == 1
+    assert "Kode verifikasi" in docx_text(next(ws.outbox.glob("*/*.docx")))
+
+
+def test_a_conversion_that_hangs_is_stopped_and_the_input_kept(tmp_path):
+    slow = tmp_path / "soffice"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    converter = pdf.Converter(True, timeout=1, binary=str(slow))
+    source = tab_memo(tmp_path / "a.docx")
+    with pytest.raises(Exception, match="tidak dapat diubah menjadi PDF oleh LibreOffice \\(melebihi 1 detik\\)"):
+        converter.convert([source], tmp_path)
