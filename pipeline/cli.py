@@ -259,6 +259,8 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
         outcome, described = entry, (found[0] if found else None)
     out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} "
               f"({outcome.hasil}).")
+    for reason in outcome.alasan:
+        out.print(f"  [yellow]{escape(reason)}[/yellow]")
     if described:
         _print_case(described, detail=False)
 

@@ -15,6 +15,7 @@ import yaml
 from .errors import ConfigError, os_reason
 from .fields import normalise_nip
 from .procedure import Procedure, build_steps
+from .signing import BSRE, PKCS12, SigningSettings
 from .config_schema import SCHEMA
 from .validate import check
 
@@ -91,6 +92,7 @@ class Config:
     verification_base_url: str
     pdf_enabled: bool
     pdf_timeout: float
+    signing: SigningSettings
 
     @property
     def register_path(self):
@@ -205,6 +207,7 @@ def _freeze(path, raw):
         verification_base_url=(raw["verification"]["base_url"] or "").strip(),
         pdf_enabled=raw["pdf"]["enabled"],
         pdf_timeout=float(raw["pdf"]["timeout_seconds"]),
+        signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
     )
 
 
@@ -237,6 +240,25 @@ def _roles(raw, steps):
                     f"Konfigurasi sop.steps langkah {step.number} ({step.key}): peran \u201c{role}\u201d "
                     f"tidak ada di access.roles. Tambahkan access.roles.{role} berisi akun pemegangnya.")
     return roles
+
+
+def _signing(root, raw, pdf_enabled):
+    """``signing``: paths resolved; an electronic method needs its certificate (pkcs12) and PDFs."""
+    settings = SigningSettings(
+        method=raw["method"], certificate=_optional_path(root, raw.get("certificate")),
+        passphrase_env=raw["passphrase_env"], tsa_url=(raw.get("tsa_url") or "").strip(),
+        trust_roots=tuple(_optional_path(root, p) for p in raw.get("trust_roots") or ()),
+        scan_sends=raw["scan_sends"], bsre_url=(raw["bsre"].get("url") or "").strip(),
+        bsre_user_env=raw["bsre"]["user_env"], bsre_password_env=raw["bsre"]["password_env"])
+    if settings.method == PKCS12 and settings.certificate is None:
+        raise ConfigError("Konfigurasi signing.certificate wajib diisi untuk signing.method pkcs12 "
+                          "(berkas .p12 sertifikat instansi).")
+    if settings.method == BSRE and not settings.bsre_url:
+        raise ConfigError("Konfigurasi signing.bsre.url wajib diisi untuk signing.method bsre "
+                          "(alamat gateway esign-client BSrE instansi).")
+    if settings.electronic and not pdf_enabled:
+        raise ConfigError("Tanda tangan elektronik (signing.method pkcs12 atau bsre) memerlukan pdf.enabled: true.")
+    return settings
 
 
 def _rules(raw):

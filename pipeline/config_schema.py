@@ -77,6 +77,22 @@ SCHEMA = {
             },
         },
     },
+    "signing": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "method": {"type": "string", "required": True, "allowed": ["none", "pkcs12", "bsre"]},
+            "certificate": {"type": "string", "nullable": True},
+            "passphrase_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"},
+            "tsa_url": {"type": "string", "nullable": True},
+            "trust_roots": {"type": "list", "nullable": True, "schema": {"type": "string"}},
+            "scan_sends": {"type": "boolean", "required": True},
+            "bsre": {"type": "dict", "required": True, "schema": {
+                "url": {"type": "string", "nullable": True},
+                "user_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"},
+                "password_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"}}},
+        },
+    },
     "pdf": {
         "type": "dict",
         "required": True,

@@ -69,7 +69,9 @@ def json_lines(entries):
         if entry.buku == "masuk":
             item["dari"] = entry.dari
         else:
-            item["kepada"] = entry.kepada
+            item.update(kepada=entry.kepada, alasan_batal=entry.alasan_batal or None,
+                        batal_oleh=entry.batal_oleh or None, batal_waktu=entry.batal_waktu,
+                        ditandatangani=entry.ditandatangani, ditandatangani_oleh=entry.ditandatangani_oleh or None)
         yield json.dumps(item, ensure_ascii=False)
 
 

@@ -81,7 +81,7 @@ class Filer:
         return code, verification.context(self.config, code)
 
     def prepare(self, final, copies=None, writers=None, metadata=None, outbox=None, anchor=None,
-                codes=None, pdf=False):
+                codes=None, pdf=False, after=None):
         """Build the folder that will become ``final`` in staging; return it as Prepared.
 
         ``copies`` maps file names to source paths copied byte for byte;
@@ -92,7 +92,9 @@ class Filer:
         with the files' digests when the filing commits. metadata.json also
         records the head of the register's chain, an anchor of the chain
         outside the database. With ``pdf`` every written .docx also gets its
-        PDF (beside it, and in the outbox).
+        PDF (beside it, and in the outbox), and a code is bound to the PDF, the
+        form that is printed. ``after(folder)`` runs last, before the digests
+        (the letter is signed there).
         """
         config = self.config
         copies, writers, outbox = copies or {}, writers or {}, outbox or {}
@@ -113,6 +115,9 @@ class Filer:
                 written += [path.name for path in made]
                 outbox = {**outbox, **{path.name: outbox[path.stem + ".docx"].with_suffix(".pdf")
                                        for path in made if path.stem + ".docx" in outbox}}
+                codes = {_printed(temp, name): code for name, code in (codes or {}).items()}
+            if after is not None:
+                after(temp)
             digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
             meta = dict(metadata or {}, folder=rel, sha256=digests,
                         outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
@@ -246,6 +251,12 @@ class Filer:
             except ArchiveError as exc:
                 problems.append(f"Berkas {rel} belum dapat ditempatkan di arsip: {exc}")
         return problems
+
+
+def _printed(folder, name):
+    """The file a document's code stands for: its PDF when there is one."""
+    pdf = Path(name).with_suffix(".pdf").name
+    return pdf if name.endswith(".docx") and (folder / pdf).is_file() else name
 
 
 def copy_atomic(config, source, destination):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .errors import RenderError
 
+# Bookmarks become named destinations: the signature stamp finds the template's TTE bookmark.
+EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 INSTALL = ("LibreOffice belum terpasang, sehingga dokumen hanya dibuat sebagai .docx (tanpa PDF). Pasang "
            "dengan \u201csudo apt-get install libreoffice-writer-nogui\u201d, lalu jalankan pipeline lagi.")
 
@@ -53,7 +55,7 @@ class Converter:
 
     def _run(self, sources, folder):
         command = [self.binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={self.profile.as_uri()}", "--convert-to", "pdf",
+                   f"-env:UserInstallation={self.profile.as_uri()}", "--convert-to", EXPORT,
                    "--outdir", str(folder), *map(str, sources)]
         try:
             subprocess.run(command, capture_output=True, timeout=self.timeout, check=True,

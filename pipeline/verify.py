@@ -10,6 +10,7 @@ found even when whoever did it recomputed the chain. The chain heads that
 metadata.json files carry must be the log's own.
 """
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,53 @@ def verify(config, register):
         finally:
             rebuilt.close()
     problems = [p for p in problems if p.jenis != "folder_tak_dikenal" or not register.folder_known(p.lokasi)]
+    problems += _signatures(config, register)
     return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
+
+
+def signed_files(register, letter):
+    """The electronically signed PDFs of a letter: the letter itself (pkcs12) or its signed copies."""
+    files = [letter.berkas[name] for name in letter.berkas if name.endswith(".pdf") and letter.ditandatangani
+             and name == "nota-dinas.pdf"]
+    for document in register.documents(letter.kasus):
+        if document.jenis == "surat_ttd" and document.folder.startswith(letter.folder + "/"):
+            files += [rel for name, rel in document.berkas.items() if name.endswith(".pdf")]
+    return files
+
+
+def _signatures(config, register):
+    """Every signed PDF: intact, its signer trusted by signing.trust_roots, signed after the approval."""
+    from .procedure import Procedure
+    from .signing import check_pdf
+    problems, procedure = [], Procedure(config.steps)
+    for letter in register.agenda("keluar"):
+        approved = [r.selesai for s in procedure.steps if s.handler and procedure.handler(s).seals
+                    for r in [register.steps(letter.kasus).get(s.key)] if r is not None and r.selesai]
+        for rel in signed_files(register, letter):
+            problems += _signature(config, rel, letter, approved, check_pdf)
+    return problems
+
+
+def _signature(config, rel, letter, approved, check_pdf):
+    path = Path(config.root) / rel
+    if not path.is_file() or letter.ditandatangani is None and "ttd" not in rel:
+        return []
+    checks = check_pdf(config.signing, path)
+    if not checks:
+        return [Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} tidak memuat tanda tangan elektronik.")]
+    found = []
+    for check in checks:
+        if not check.intact:
+            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: tanda tangan pada {rel} rusak atau "
+                                                      f"dokumennya diubah setelah ditandatangani. {check.problem}".strip()))
+        elif not check.trusted:
+            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: sertifikat penanda tangan {rel} "
+                                                      f"({check.signer}) tidak dipercaya oleh signing.trust_roots."))
+        if check.signed_at and approved and check.signed_at + dt.timedelta(minutes=1) < min(
+                dt.datetime.fromisoformat(a) for a in approved):
+            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} ditandatangani sebelum "
+                                                      "Nota Dinas itu disetujui."))
+    return found
 
 
 def _log_files(config, log):

@@ -273,13 +273,29 @@ def info(document, rows, label_cm=3.6):
         labelled(document, label, value, label_cm, size=9.5)
 
 
-def signature(container, intro, role, who, align_cm=9.5):
-    """Place, date, position, room to sign, name and NIP: the Indonesian signature block."""
+def bookmark(paragraph, name, ident):
+    """A named place in the text; LibreOffice turns it into a PDF destination (the TTE stamp goes there)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def signature(container, intro, role, who, align_cm=9.5, stamp=False):
+    """Place, date, position, room to sign, name and NIP: the Indonesian signature block.
+
+    With ``stamp`` the room to sign is bookmarked ``TTE``: an electronic signature's stamp goes there.
+    """
     lines = [(intro, False), (f"{{{{ {role} }}}}", False), ("", False), ("", False), ("", False),
              (f"{{{{ {who}.nama }}}}", True), (f"NIP {{{{ {who}.nip | nip }}}}", False)]
-    for text, bold in lines:
+    for index, (text, bold) in enumerate(lines):
         paragraph = container.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(align_cm)
+        if stamp and index == 2:
+            bookmark(paragraph, "TTE", 90)
         if text:
             result = run(paragraph, text, bold=bold, size=10)
             result.underline = bold
@@ -462,7 +478,7 @@ def nota_dinas():
     closing.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     closing.paragraph_format.first_line_indent = Cm(1.0)
     para(document, "")
-    signature(document, "", "kapus.jabatan + ','", "kapus", 8.5)
+    signature(document, "", "kapus.jabatan + ','", "kapus", 8.5, stamp=True)
     document.add_paragraph("{%p if tte %}")
     for text in ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
                  "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara.",

@@ -3,12 +3,15 @@ approval, sending, and ``tolak``, which returns the case with a return memo."""
 
 from .. import documents
 from ..archive import slug
+from ..pdf import INSTALL
+from ..signing import PKCS12, SigningError, sign_pkcs12
 from ..register import AgendaEntry
 from ..render import render, tanggal
 from . import REJECT
 from .human import note_of, record
 
 LETTER = "nota-dinas.docx"
+PDF = "nota-dinas.pdf"
 
 
 def periksa(run):
@@ -23,15 +26,17 @@ def periksa(run):
 
 
 def setujui(run):
-    """On approval, number the Nota Dinas in the agenda keluar, file it and put it in the outbox."""
+    """On approval, number the Nota Dinas in the agenda keluar, file it (as PDF too) and put it in the
+    outbox; with ``signing.method: pkcs12`` the PDF is signed before it is filed."""
     action = run.action()
     if action is None:
         return False
     when, config = run.when(action), run.config
     # The number belongs to the year it is allocated in, whatever the approval's waktu says.
     tahun, oleh, dated = run.now.year, run.who(action), run.now.date()
-    context = documents.ready_memo(run.context(run.registration()))
+    context = dict(documents.ready_memo(run.context(run.registration())), tte=config.signing.electronic)
     pattern = config.numbering["surat_keluar"]
+    signed = {}
 
     def prepare(numbers):
         nomor_urut = numbers[("keluar", tahun)]
@@ -45,7 +50,8 @@ def setujui(run):
             metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": dated.isoformat(),
                       "kepada": letter["kepada"], "hal": letter["hal"], "disetujui_oleh": oleh},
             outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
-            codes={LETTER: (code, run.kasus, "nota_dinas")}, pdf=True)]
+            codes={LETTER: (code, run.kasus, "nota_dinas")}, pdf=True,
+            after=lambda folder: signed.update(_sign(run, folder, printed["alamat"], nomor)))]
 
     def write(numbers, prepared):
         [folder] = prepared
@@ -54,12 +60,28 @@ def setujui(run):
             buku="keluar", tahun=tahun, nomor_urut=numbers[("keluar", tahun)], nomor_surat=nomor,
             tanggal_surat=dated.isoformat(), hal=context["hal"], kepada=context["kepada"],
             sifat=context["sifat"], lampiran=context["lampiran"], tembusan=context["tembusan"],
-            kasus=run.kasus, folder=folder.rel, berkas=folder.berkas, sha256=folder.digests))
+            kasus=run.kasus, folder=folder.rel, berkas=folder.berkas, sha256=folder.digests,
+            ditandatangani=signed.get("waktu"), ditandatangani_oleh=signed.get("oleh", "")))
         run.apply(action, when)
-        run.complete(when, run.by(action), [folder.path(LETTER)], catatan=f"Nomor {nomor}")
+        run.complete(when, run.by(action), [folder.path(PDF if PDF in folder.digests else LETTER)],
+                     catatan=f"Nomor {nomor}")
 
     run.ws.filer.file(prepare, write, numbers=[("keluar", tahun)])
     return True
+
+
+def _sign(run, folder, qr_url, nomor):
+    """``pkcs12``: sign the letter's PDF in staging, before its digests are taken; who and when."""
+    settings = run.config.signing
+    if settings.method != PKCS12:
+        return {}
+    pdf = folder / PDF
+    if not pdf.is_file():
+        raise SigningError(INSTALL + " Tanda tangan elektronik memerlukan PDF.")
+    moment = run.ws.now()
+    who = sign_pkcs12(settings, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {nomor}",
+                      run.config.organisation["city"], moment)
+    return {"oleh": who, "waktu": moment.isoformat(timespec="seconds")}
 
 
 def kirim(run):

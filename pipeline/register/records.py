@@ -48,6 +48,7 @@ class AgendaEntry:
     batal: bool = False
     keterangan: str = ""
     kunci: str = ""  # nomor and dari without case and spaces (masuk), to know the same memo again
+    alasan_batal: str = ""  # keluar: why the number was voided
     batal_oleh: str = ""  # keluar: who voided the number (account and name)
     batal_waktu: str | None = None
     ditandatangani: str | None = None  # keluar: when the letter was signed

@@ -231,6 +231,7 @@ MIGRATIONS.append("""
     CREATE INDEX inputs_folder ON inputs (folder);
     CREATE INDEX documents_folder ON documents (folder);
     CREATE INDEX kode_kasus ON kode (kasus, jenis);
+    ALTER TABLE agenda ADD COLUMN alasan_batal TEXT NOT NULL DEFAULT '';
     ALTER TABLE agenda ADD COLUMN batal_oleh TEXT NOT NULL DEFAULT '';
     ALTER TABLE agenda ADD COLUMN batal_waktu TEXT;
     ALTER TABLE agenda ADD COLUMN ditandatangani TEXT;

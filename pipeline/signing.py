@@ -1,0 +1,156 @@
+"""Electronic signatures on the letter that leaves (docs/architecture.md, "Signing").
+
+``signing.method`` in config.yaml chooses how the numbered Nota Dinas is
+signed: ``none`` (printed and signed in ink; the signed scan is archived
+beside the letter), ``pkcs12`` (the pipeline signs the PDF itself, PAdES,
+with the institution's certificate; the passphrase comes from an
+environment variable) or ``bsre`` (the signer signs at the terminal through
+the agency's BSrE gateway, ``pipeline tandatangani``). The stamp sits where
+the template's ``TTE`` bookmark puts the room for a signature, and carries
+the signer, the time and the document's QR code. ``verify`` validates every
+signed PDF against ``signing.trust_roots``.
+"""
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PipelineError
+
+NONE, PKCS12, BSRE = "none", "pkcs12", "bsre"
+FIELD = "TTE"
+STAMP_TEXT = "Ditandatangani secara elektronik oleh\n%(signer)s\n%(waktu)s"
+
+
+class SigningError(PipelineError):
+    """Raised when a letter cannot be signed (no passphrase, a wrong one, a bad certificate)."""
+
+
+@dataclass(frozen=True)
+class SigningSettings:
+    """``signing`` in config.yaml."""
+
+    method: str = NONE
+    certificate: Path | None = None
+    passphrase_env: str = "SPSE_PASSPHRASE"
+    tsa_url: str = ""
+    trust_roots: tuple = ()
+    scan_sends: bool = False
+    bsre_url: str = ""
+    bsre_user_env: str = "SPSE_BSRE_USER"
+    bsre_password_env: str = "SPSE_BSRE_PASSWORD"
+
+    @property
+    def electronic(self):
+        return self.method in (PKCS12, BSRE)
+
+
+def stamp_box(pdf_path, width=230, height=40):
+    """(page index, box) where the template's TTE bookmark is; the last page's lower right otherwise."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    with open(pdf_path, "rb") as handle:
+        reader = PdfFileReader(handle)
+        pages = list(_pages(reader.root["/Pages"]))
+        dests = reader.root["/Dests"] if "/Dests" in reader.root else {}
+        target = dests["/" + FIELD] if "/" + FIELD in dests else None
+        if target is not None:
+            page_ref, left, top = target.raw_get(0), target[2], target[3]
+            index = next(i for i, (ref, _) in enumerate(pages) if ref == page_ref.reference)
+            left, top = float(left), float(top)
+            return index, (int(left), int(top - height), int(left + width), int(top))
+        box = [float(v) for v in pages[-1][1]["/MediaBox"]]
+        return len(pages) - 1, (int(box[2] - width - 50), 60, int(box[2] - 50), 60 + height)
+
+
+def _pages(node, ref=None):
+    """(reference, page) of every page, in order."""
+    if "/Kids" not in node:
+        yield ref, node
+        return
+    kids = node["/Kids"]
+    for i in range(len(kids)):
+        yield from _pages(kids[i], kids.raw_get(i).reference)
+
+
+def sign_pkcs12(settings, pdf_path, qr_url, reason, location, when):
+    """Sign ``pdf_path`` in place with the configured PKCS#12 certificate (PAdES; B-T with a TSA)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.stamp import QRStampStyle
+
+    passphrase = os.environ.get(settings.passphrase_env)
+    if not passphrase:
+        raise SigningError(f"Frasa sandi sertifikat belum diberikan: isi variabel lingkungan "
+                           f"{settings.passphrase_env} pada layanan pipeline, lalu catat persetujuan lagi.")
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(str(settings.certificate), passphrase=passphrase.encode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SigningError(f"Sertifikat {settings.certificate} tidak dapat dibuka ({type(exc).__name__}); "
+                           "periksa berkasnya dan frasa sandinya.") from None
+    if signer is None:
+        raise SigningError(f"Sertifikat {settings.certificate} tidak dapat dibuka; periksa berkas dan frasa sandinya.")
+    page, box = stamp_box(pdf_path)
+    signed = pdf_path.with_name(pdf_path.stem + ".ttd.pdf")
+    with open(pdf_path, "rb") as source:
+        writer = IncrementalPdfFileWriter(source, strict=False)
+        fields.append_signature_field(writer, fields.SigFieldSpec(FIELD, on_page=page, box=box))
+        meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, location=location,
+                                            subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
+        pdf_signer = signers.PdfSigner(
+            meta, signer=signer, stamp_style=QRStampStyle(stamp_text=STAMP_TEXT, border_width=0),
+            timestamper=HTTPTimeStamper(settings.tsa_url) if settings.tsa_url else None)
+        with open(signed, "wb") as output:
+            pdf_signer.sign_pdf(writer, output=output,
+                                appearance_text_params={"url": qr_url, "waktu": _waktu(when)})
+    os.replace(signed, pdf_path)
+    return _common_name(signer.signing_cert)
+
+
+def _waktu(moment):
+    from .render import waktu
+    return f"{waktu(moment)} {moment.tzname() or ''}".strip()
+
+
+def _common_name(cert):
+    return cert.subject.native.get("common_name") or cert.subject.human_friendly
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What verify found in one signed PDF."""
+
+    intact: bool
+    trusted: bool
+    signer: str
+    signed_at: dt.datetime | None
+    problem: str = ""
+
+
+def check_pdf(settings, pdf_path):
+    """Validate every signature in a PDF against the trust roots; one SignatureCheck each."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [load_cert_from_pemder(str(path)) for path in settings.trust_roots]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    results = []
+    for name in ("pyhanko", "pyhanko_certvalidator"):  # an untrusted path is our finding, not a log line
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    with open(pdf_path, "rb") as handle:
+        reader = PdfFileReader(handle, strict=False)
+        for embedded in reader.embedded_signatures:
+            try:
+                status = validate_pdf_signature(embedded, context)
+            except Exception as exc:  # noqa: BLE001 - a damaged signature is a finding, not a crash
+                results.append(SignatureCheck(False, False, "", None, f"tanda tangan tidak dapat diperiksa "
+                                                                      f"({type(exc).__name__})"))
+                continue
+            when = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
+            name = _common_name(status.signing_cert) if status.signing_cert else ""
+            results.append(SignatureCheck(bool(status.intact and status.valid), bool(status.trusted), name, when))
+    return results

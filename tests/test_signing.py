@@ -1,0 +1,113 @@
+"""The letter that leaves, signed: PAdES with the institution's certificate (signing.method pkcs12)."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
+from click.testing import CliRunner
+from test_ca import make_ca
+
+from pipeline import signing
+from pipeline.cli import main
+
+from conftest import make_workspace
+
+pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")),
+                                reason="LibreOffice dan pdftoppm belum terpasang; .ci/run memasangnya")
+
+
+def invoke(ws, *args):
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+
+def jsonl(result):
+    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def signed_ws(tmp_path, monkeypatch):
+    root, p12 = make_ca(tmp_path)
+    monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
+    ws = make_workspace(tmp_path / "ws", pdf=True, **{
+        "  method: none": "  method: pkcs12",
+        "  certificate:                         #": f"  certificate: {p12}  #",
+        "  trust_roots: []": f"  trust_roots: [{root}]",
+        "verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"})
+    return ws, root
+
+
+def to_approval(ws):
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(ws.inbox / "registrasi.yaml")
+    invoke(ws, "run")
+    for langkah in ("otentikasi", "periksa"):
+        assert invoke(ws, "act", MEMO_NOMOR, langkah).exit_code == 0
+
+
+def test_approval_signs_the_letter_and_verify_trusts_it(signed_ws, tmp_path):
+    import zxingcpp
+    from PIL import Image
+    ws, _ = signed_ws
+    to_approval(ws)
+    assert invoke(ws, "act", MEMO_NOMOR, "setujui", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.").exit_code == 0
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    pdf = ws.root / letter["berkas"]["nota-dinas.pdf"]
+    [check] = signing.check_pdf(ws.signing, pdf)
+    assert check.intact and check.trusted and check.signer == "Dr. Ir. Suryo Wibowo, M.T."
+    assert letter["ditandatangani"]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "telah ditandatangani secara elektronik menggunakan sertifikat elektronik" in text
+    assert letter["nomor_surat"] in text and "KONSEP" not in text
+    page, box = signing.stamp_box(pdf)
+    assert box[1] > 150  # at the signature's place (the template's TTE bookmark), not the page's foot
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-l", "1", str(pdf), str(tmp_path / "surat")], check=True)
+    codes = {b.text for b in zxingcpp.read_barcodes(Image.open(next(tmp_path.glob("surat*.png"))))}
+    urls = [c for c in codes if c.startswith("https://intranet.kemendagri.go.id/spse/kode/")]
+    assert urls
+    found = json.loads(invoke(ws, "verify", "--kode", urls[0].rsplit("/", 1)[1], "--json").output)
+    assert found["status"] == "sah" and found["dokumen"].endswith("nota-dinas.pdf")
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_a_tampered_signed_letter_is_caught(signed_ws):
+    ws, _ = signed_ws
+    to_approval(ws)
+    invoke(ws, "act", MEMO_NOMOR, "setujui")
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    pdf = ws.root / letter["berkas"]["nota-dinas.pdf"]
+    data = bytearray(pdf.read_bytes())
+    index = data.find(b"/Contents", 2000)
+    data[index - 40] ^= 0x01
+    pdf.chmod(0o644)
+    pdf.write_bytes(bytes(data))
+    kinds = {p["jenis"] for p in jsonl(invoke(ws, "verify", "--json"))}
+    assert {"berkas_berubah", "tanda_tangan"} <= kinds
+
+
+def test_an_untrusted_signer_is_named(signed_ws, tmp_path):
+    ws, _ = signed_ws
+    to_approval(ws)
+    invoke(ws, "act", MEMO_NOMOR, "setujui")
+    other_root, _ = make_ca(tmp_path / "lain" if (tmp_path / "lain").mkdir() is None else tmp_path)
+    text = ws.path.read_text(encoding="utf-8").replace(str(ws.signing.trust_roots[0]), str(other_root))
+    ws.path.write_text(text, encoding="utf-8")
+    found = [p for p in jsonl(invoke(ws, "verify", "--json")) if p["jenis"] == "tanda_tangan"]
+    assert found and "tidak dipercaya oleh signing.trust_roots" in found[0]["pesan"]
+
+
+def test_without_the_passphrase_the_approval_waits_and_says_why(signed_ws, monkeypatch):
+    ws, _ = signed_ws
+    to_approval(ws)
+    monkeypatch.delenv("SPSE_PASSPHRASE")
+    result = invoke(ws, "act", MEMO_NOMOR, "setujui")
+    assert "Frasa sandi sertifikat belum diberikan: isi variabel lingkungan SPSE_PASSPHRASE" in result.output
+    assert jsonl(invoke(ws, "register", "--json", "--buku", "keluar")) == []
+    monkeypatch.setenv("SPSE_PASSPHRASE", "salah")
+    assert "tidak dapat dibuka" in invoke(ws, "run").output
+    monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
+    invoke(ws, "run")
+    assert len(jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))) == 1
