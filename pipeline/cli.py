@@ -384,3 +384,15 @@ def _verify_code(obj, kode, as_json):
             if found.get(key):
                 out.print(f"  {label}: {escape(str(found[key]))}")
     sys.exit(0 if found["status"] == "sah" and found["utuh"] else 1)
+
+
+@main.command()
+@click.argument("nomor")
+@click.option("--alasan", required=True, help="Mengapa nomor ini dibatalkan (dicatat di agenda surat keluar).")
+@click.pass_obj
+def batal(obj, nomor, alasan):
+    """Batalkan nomor surat keluar: tetap tercatat di agenda beserta alasannya, tidak dipakai lagi."""
+    with obj.open() as ws:
+        entry = ws.void(nomor, alasan)
+    out.print(f"Nomor {escape(entry.nomor_surat)} dibatalkan dan tetap tercatat di agenda surat keluar. "
+              f"Kasus {escape(entry.kasus)} kembali menunggu persetujuan untuk Nota Dinas bernomor baru.")

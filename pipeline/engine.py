@@ -18,7 +18,7 @@ from contextlib import ExitStack, contextmanager
 
 import yaml
 
-from . import cases, inputs, intake, run, workspace
+from . import cases, inputs, intake, letters, run, workspace
 from .access import current_account
 from .errors import InputRefused, PipelineError, RegisterError
 from .filing import Filer
@@ -91,6 +91,10 @@ class Workspace:
     def journal(self):
         """Every input ever taken, then the files lying in the inbox now."""
         return self.register.journal() + intake.untaken(self.config)
+
+    def void(self, nomor, alasan):
+        """``pipeline batal``: void an outgoing number, as the account that runs it."""
+        return letters.void(self, nomor, alasan, current_account())
 
     def check_code(self, typed):
         """What a printed document's verification code says (``verify --kode``)."""

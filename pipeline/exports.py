@@ -45,7 +45,10 @@ def book_rows(buku, entries):
     """Rows of one book in the printed column order."""
     table = []
     for entry in entries:
-        note = "BATAL. " + entry.keterangan if entry.batal else entry.keterangan
+        note = entry.keterangan
+        if entry.batal:
+            note = (f"BATAL: {entry.alasan_batal} (oleh {entry.batal_oleh}, {tanggal(entry.batal_waktu)}). "
+                    + note).strip()
         note = (note + f" Kasus {entry.kasus}.").strip() if entry.kasus else note
         if buku == "masuk":
             table.append([entry.nomor_urut, tanggal(entry.diterima), entry.nomor_agenda, entry.dari,

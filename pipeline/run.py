@@ -7,8 +7,9 @@ on. Nothing here prints; the caller reports the returned outcomes.
 """
 
 import time
+from pathlib import Path
 
-from . import cases, inputs, intake, memo, readers, site
+from . import cases, inputs, intake, letters, memo, readers, site
 from .archive import relative
 from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
@@ -26,7 +27,7 @@ def run_once(ws, stability=None):
         if not ws.register.journal_of_claim(claim_id):
             inbounds += partners(ws.config, claim_id, inbounds)
         outcomes.extend(settle_safely(ws, claim_id, inbounds))
-    for files in ready_units(ws.config, stability, outcomes):
+    for files in ready_units(ws, stability, outcomes):
         claim_id = intake.new_claim()
         inbounds = claim_all(ws.config, files, claim_id)
         results = settle_safely(ws, claim_id, inbounds) if inbounds else []
@@ -95,9 +96,10 @@ def settle_safely(ws, claim_id, inbounds, account=None):
         return [Outcome(i.name, "menunggu", alasan=[reason]) for i in inbounds]
 
 
-def ready_units(config, stability, outcomes):
-    """Groups of inbox files to take together: a YAML sidecar with its scan, or one file."""
-    files = intake.candidates(config.inbox)
+def ready_units(ws, stability, outcomes):
+    """Groups of inbox files to take together: a YAML sidecar with its scan, or one file
+    (a scan alone only when its name is an outgoing number: the signed letter)."""
+    files = intake.candidates(ws.config.inbox)
     stability.prune(files)
     ready = [path for path in files if stability.ready(path)]
     ready.sort(key=readers.priority)  # stable: oldest first within each kind
@@ -105,7 +107,9 @@ def ready_units(config, stability, outcomes):
         if not intake.is_regular(path):
             continue  # taken with its sidecar already
         if intake.is_scan(path):
-            if not intake.has_sidecar(path):
+            if not intake.has_sidecar(path) and ws.register.letter(path.stem) is not None:
+                yield [path]
+            elif not intake.has_sidecar(path):
                 outcomes.append(Outcome(path.name, "menunggu", "pindaian", alasan=[
                     f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
             continue
@@ -228,6 +232,8 @@ def judge(ws, claim_id, inbounds, now, account=None):
         return memo.file_memo(ws, claim_id, inbounds, parsed, now)
     if parsed.kind in ("registrasi", "tindakan"):
         return inputs.receive(ws, claim_id, inbounds, parsed, now, account)
+    if parsed.kind == "surat_keluar_ttd" or ws.register.letter(Path(inbounds[0].name).stem):
+        return letters.receive_scan(ws, claim_id, inbounds, parsed, now)
     raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
 
 

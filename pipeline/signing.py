@@ -142,8 +142,12 @@ def check_pdf(settings, pdf_path):
     for name in ("pyhanko", "pyhanko_certvalidator"):  # an untrusted path is our finding, not a log line
         logging.getLogger(name).setLevel(logging.CRITICAL)
     with open(pdf_path, "rb") as handle:
-        reader = PdfFileReader(handle, strict=False)
-        for embedded in reader.embedded_signatures:
+        try:
+            reader = PdfFileReader(handle, strict=False)
+            embedded_signatures = reader.embedded_signatures
+        except Exception as exc:  # noqa: BLE001 - a damaged file is a finding
+            return [SignatureCheck(False, False, "", None, f"berkas PDF tidak dapat dibaca ({type(exc).__name__})")]
+        for embedded in embedded_signatures:
             try:
                 status = validate_pdf_signature(embedded, context)
             except Exception as exc:  # noqa: BLE001 - a damaged signature is a finding, not a crash

@@ -61,7 +61,7 @@ def signed_files(register, letter):
     files = [letter.berkas[name] for name in letter.berkas if name.endswith(".pdf") and letter.ditandatangani
              and name == "nota-dinas.pdf"]
     for document in register.documents(letter.kasus):
-        if document.jenis == "surat_ttd" and document.folder.startswith(letter.folder + "/"):
+        if document.jenis == "surat_tte" and document.folder.startswith(letter.folder + "/"):
             files += [rel for name, rel in document.berkas.items() if name.endswith(".pdf")]
     return files
 
@@ -81,7 +81,7 @@ def _signatures(config, register):
 
 def _signature(config, rel, letter, approved, check_pdf):
     path = Path(config.root) / rel
-    if not path.is_file() or letter.ditandatangani is None and "ttd" not in rel:
+    if not path.is_file():
         return []
     checks = check_pdf(config.signing, path)
     if not checks:
@@ -141,7 +141,7 @@ def _strays(config, register, filed):
                 continue
             for item in sorted(folder.iterdir()):
                 item_rel = relative(item, config.root)
-                if item.is_dir() and item.name == "dokumen":
+                if item.is_dir() and (item.name == "dokumen" or register.folder_known(item_rel)):
                     continue
                 if item_rel not in known_files:
                     problems.append(Problem("berkas_tak_dikenal", item_rel,

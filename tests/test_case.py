@@ -6,6 +6,8 @@ import pytest
 from builders import (HEADER, MEMO_NOMOR, action, docx_text, registration, registration_csv, registration_yaml,
                       tab_memo)
 
+from pipeline.access import current_account
+
 from conftest import make_workspace
 
 
@@ -384,3 +386,60 @@ def test_a_judgement_cannot_come_before_there_is_data_to_judge(ws, cli):
     cli("run")
     result = cli("act", MEMO_NOMOR, "otentikasi")
     assert result.exit_code == 1 and "kasus belum menerima data registrasi" in result.output
+
+
+def test_a_voided_number_stays_in_the_book_and_is_never_given_again(ws, cli):
+    to_authentication(ws, cli)
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    code = docx_text(ws.root / letter["berkas"]["nota-dinas.docx"]).split("Kode verifikasi: ")[1][:11]
+    refused = cli("batal", letter["nomor_surat"], "--alasan", " ")
+    assert refused.exit_code == 1 and "Alasan pembatalan wajib diisi" in refused.output
+    result = cli("batal", letter["nomor_surat"].replace("/", "-"), "--alasan", "Salah alamat tujuan")
+    assert result.exit_code == 0, result.output
+    assert json.loads(cli("verify", "--kode", code, "--json").output)["status"] == "batal"
+    assert status(cli)["langkah_sekarang"] == 10
+    assert cli("batal", letter["nomor_surat"], "--alasan", "lagi").exit_code == 1
+    assert cli("act", MEMO_NOMOR, "setujui").exit_code == 0
+    first, second = jsonl(cli("register", "--json", "--buku", "keluar"))
+    assert (first["batal"], first["alasan_batal"], first["batal_oleh"]) == (True, "Salah alamat tujuan",
+                                                                          current_account())
+    assert (second["nomor_urut"], second["batal"]) == (2, False)
+    assert cli("act", second["kasus"], "kirim").exit_code == 0
+    first, second = jsonl(cli("register", "--json", "--buku", "keluar"))
+    assert first["dikirim"] is None and second["dikirim"]
+    cli("register", "--buku", "keluar", "--csv", str(ws.root.parent / "keluar.csv"))
+    book = (ws.root.parent / "keluar.csv").read_text(encoding="utf-8-sig")
+    assert f"BATAL: Salah alamat tujuan (oleh {current_account()}," in book
+
+
+@pytest.mark.parametrize("how", ["name", "sidecar"])
+def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_path, how):
+    from builders import scan
+    ws = make_workspace(tmp_path / "ws", **{"  scan_sends: false": "  scan_sends: true"})
+    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    to_authentication(ws, cli)
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    if how == "name":
+        scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
+    else:
+        scan(ws.inbox / "surat-ttd.pdf")
+        (ws.inbox / "surat-ttd.yaml").write_text(f"jenis: surat_keluar_ttd\nnomor: {letter['nomor_surat']}\n")
+    result = cli("run")
+    assert "diterima" in result.output, result.output
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    assert letter["ditandatangani"] and letter["ditandatangani_oleh"] == "tanda tangan basah (pindaian)"
+    assert letter["dikirim"] and status(cli)["status"] == "selesai"
+    [copy] = (ws.root / letter["berkas"]["nota-dinas.docx"]).parent.glob("ttd_v1/asli_*.pdf")
+    assert copy.read_bytes().startswith(b"%PDF")
+    assert "Arsip utuh" in cli("verify").output
+
+
+def test_a_scan_named_after_no_letter_waits_for_its_sidecar(ws, cli):
+    from builders import scan
+    scan(ws.inbox / "027-99-Pusdatinkomtel-2026.pdf")
+    cli("run")
+    assert (ws.inbox / "027-99-Pusdatinkomtel-2026.pdf").exists()

@@ -26,18 +26,6 @@ def jsonl(result):
     return [json.loads(line) for line in result.output.splitlines() if line.strip()]
 
 
-@pytest.fixture
-def signed_ws(tmp_path, monkeypatch):
-    root, p12 = make_ca(tmp_path)
-    monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
-    ws = make_workspace(tmp_path / "ws", pdf=True, **{
-        "  method: none": "  method: pkcs12",
-        "  certificate:                         #": f"  certificate: {p12}  #",
-        "  trust_roots: []": f"  trust_roots: [{root}]",
-        "verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"})
-    return ws, root
-
-
 def to_approval(ws):
     tab_memo(ws.inbox / "nota.docx")
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
@@ -48,11 +36,36 @@ def to_approval(ws):
         assert invoke(ws, "act", MEMO_NOMOR, langkah).exit_code == 0
 
 
+@pytest.fixture(scope="module")
+def ready(tmp_path_factory):
+    """A workspace signing with pkcs12 whose case waits for approval (built once: LibreOffice is slow)."""
+    folder = tmp_path_factory.mktemp("ttd")
+    root, p12 = make_ca(folder)
+    ws = make_workspace(folder / "ws", pdf=True, **{
+        "  method: none": "  method: pkcs12",
+        "  certificate:                         #": f"  certificate: {p12}  #",
+        "  trust_roots: []": f"  trust_roots: [{root}]",
+        "verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"})
+    to_approval(ws)
+    return folder
+
+
+@pytest.fixture
+def signed_ws(ready, tmp_path, monkeypatch):
+    """A copy of the ready workspace for one test."""
+    from pipeline import config as config_module
+    monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
+    shutil.copytree(ready, tmp_path / "salinan", symlinks=True)
+    path = tmp_path / "salinan" / "ws" / "config.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(str(ready), str(tmp_path / "salinan")), encoding="utf-8")
+    ws = config_module.load(path)
+    return ws, ws.signing.trust_roots[0]
+
+
 def test_approval_signs_the_letter_and_verify_trusts_it(signed_ws, tmp_path):
     import zxingcpp
     from PIL import Image
     ws, _ = signed_ws
-    to_approval(ws)
     assert invoke(ws, "act", MEMO_NOMOR, "setujui", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.").exit_code == 0
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
     pdf = ws.root / letter["berkas"]["nota-dinas.pdf"]
@@ -75,7 +88,6 @@ def test_approval_signs_the_letter_and_verify_trusts_it(signed_ws, tmp_path):
 
 def test_a_tampered_signed_letter_is_caught(signed_ws):
     ws, _ = signed_ws
-    to_approval(ws)
     invoke(ws, "act", MEMO_NOMOR, "setujui")
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
     pdf = ws.root / letter["berkas"]["nota-dinas.pdf"]
@@ -90,7 +102,6 @@ def test_a_tampered_signed_letter_is_caught(signed_ws):
 
 def test_an_untrusted_signer_is_named(signed_ws, tmp_path):
     ws, _ = signed_ws
-    to_approval(ws)
     invoke(ws, "act", MEMO_NOMOR, "setujui")
     other_root, _ = make_ca(tmp_path / "lain" if (tmp_path / "lain").mkdir() is None else tmp_path)
     text = ws.path.read_text(encoding="utf-8").replace(str(ws.signing.trust_roots[0]), str(other_root))
@@ -101,7 +112,6 @@ def test_an_untrusted_signer_is_named(signed_ws, tmp_path):
 
 def test_without_the_passphrase_the_approval_waits_and_says_why(signed_ws, monkeypatch):
     ws, _ = signed_ws
-    to_approval(ws)
     monkeypatch.delenv("SPSE_PASSPHRASE")
     result = invoke(ws, "act", MEMO_NOMOR, "setujui")
     assert "Frasa sandi sertifikat belum diberikan: isi variabel lingkungan SPSE_PASSPHRASE" in result.output

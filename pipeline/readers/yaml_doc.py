@@ -7,7 +7,7 @@ from ..errors import InputRefused
 from ..models import Parsed
 from .safety import load_yaml
 
-KINDS = ("nota_dinas", "registrasi", "tindakan")
+KINDS = ("nota_dinas", "registrasi", "tindakan", "surat_keluar_ttd")
 
 
 def decode(raw):

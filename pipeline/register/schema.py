@@ -5,12 +5,13 @@ them. Never edit one that has shipped: add the next.
 """
 
 from . import legacy
-from .keys import memo_key
+from .keys import letter_key, memo_key
 
 
 def sqlite_functions(db):
     """SQL functions the migrations (and queries) use."""
     db.create_function("kunci_surat", 2, memo_key, deterministic=True)
+    db.create_function("kunci_keluar", 1, letter_key, deterministic=True)
 
 
 MIGRATIONS = [
@@ -235,5 +236,6 @@ MIGRATIONS.append("""
     ALTER TABLE agenda ADD COLUMN batal_oleh TEXT NOT NULL DEFAULT '';
     ALTER TABLE agenda ADD COLUMN batal_waktu TEXT;
     ALTER TABLE agenda ADD COLUMN ditandatangani TEXT;
-    ALTER TABLE agenda ADD COLUMN ditandatangani_oleh TEXT NOT NULL DEFAULT ''
+    ALTER TABLE agenda ADD COLUMN ditandatangani_oleh TEXT NOT NULL DEFAULT '';
+    UPDATE agenda SET kunci = kunci_keluar(nomor_surat) WHERE buku = 'keluar'
 """)

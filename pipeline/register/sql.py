@@ -11,7 +11,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 
-from .keys import memo_key
+from .keys import letter_key, memo_key
 from .log import GENESIS
 from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
 
@@ -167,8 +167,8 @@ class SqlRegister:
     # -- agenda books ------------------------------------------------------
 
     def add_agenda_entry(self, entry):
-        if entry.buku == "masuk":
-            entry = replace(entry, kunci=memo_key(entry.nomor_surat, entry.dari))
+        key = memo_key(entry.nomor_surat, entry.dari) if entry.buku == "masuk" else letter_key(entry.nomor_surat)
+        entry = replace(entry, kunci=key)
         self._insert("agenda", asdict(entry))
         return entry
 
@@ -188,9 +188,24 @@ class SqlRegister:
                           "ORDER BY tahun DESC, nomor_urut DESC", kasus)
         return _record(AgendaEntry, row) if row else None
 
+    def letter(self, nomor_or_key):
+        """The agenda keluar entry of an outgoing number (written with slashes, or as in a file name)."""
+        row = self._first("SELECT * FROM agenda WHERE kunci = ? AND buku = 'keluar'", letter_key(nomor_or_key))
+        return _record(AgendaEntry, row) if row else None
+
+    def void_letter(self, entry, alasan, oleh, waktu):
+        """Void an outgoing number: it stays in the book, never reused, with why, who and when."""
+        self._update("agenda", {"buku": "keluar", "tahun": entry.tahun, "nomor_urut": entry.nomor_urut},
+                     {"batal": True, "alasan_batal": alasan, "batal_oleh": oleh, "batal_waktu": waktu})
+
+    def record_signed(self, entry, waktu, oleh):
+        self._update("agenda", {"buku": "keluar", "tahun": entry.tahun, "nomor_urut": entry.nomor_urut},
+                     {"ditandatangani": waktu, "ditandatangani_oleh": oleh})
+
     def record_sent(self, kasus, dikirim, keterangan):
-        self._update("agenda", {"buku": "keluar", "kasus": kasus},
-                     {"dikirim": dikirim, "keterangan": keterangan})
+        """The case's letter (the one not void) was sent."""
+        self._write("UPDATE agenda SET dikirim = ?, keterangan = ? WHERE buku = 'keluar' AND kasus = ? AND batal = 0",
+                    dikirim, keterangan, kasus)
 
     def agenda(self, buku=None, tahun=None):
         sql, params = "SELECT * FROM agenda WHERE 1 = 1", []
