@@ -396,3 +396,15 @@ def batal(obj, nomor, alasan):
         entry = ws.void(nomor, alasan)
     out.print(f"Nomor {escape(entry.nomor_surat)} dibatalkan dan tetap tercatat di agenda surat keluar. "
               f"Kasus {escape(entry.kasus)} kembali menunggu persetujuan untuk Nota Dinas bernomor baru.")
+
+
+@main.command()
+@click.argument("kasus")
+@click.option("--totp", is_flag=True, help="Pakai kode TOTP yang dikirim BSrE, bukan passphrase.")
+@click.pass_obj
+def tandatangani(obj, kasus, totp):
+    """Tandatangani Nota Dinas bernomor lewat gateway BSrE (NIK dan passphrase diminta di sini, tidak disimpan)."""
+    entry = engine.sign_at_terminal(obj.config, kasus, lambda prompt, secret: click.prompt(prompt, hide_input=secret),
+                                    totp=totp)
+    out.print(f"Nota Dinas kasus {escape(entry.kasus)} telah ditandatangani secara elektronik dan diarsipkan "
+              f"({escape(entry.lokasi.rsplit('/', 1)[0])}).")

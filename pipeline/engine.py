@@ -12,15 +12,17 @@ import logging
 import logging.handlers
 import os
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import yaml
 
 from . import cases, inputs, intake, letters, run, workspace
 from .access import current_account
-from .errors import InputRefused, PipelineError, RegisterError
+from .errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy
 from .filing import Filer
 from .pdf import Converter
 from .procedure import Procedure
@@ -131,6 +133,59 @@ def hand_over(config, rujukan, langkah, patience=60.0, **fields):
     raise PipelineError(f"Tindakan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
                         f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan "
                         "\u201cpipeline journal\u201d.")
+
+
+def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
+    """``pipeline tandatangani``: the signer gives NIK and passphrase (or a TOTP) through ``ask(prompt, secret)``;
+    the BSrE gateway signs the letter's PDF; the returned file is checked, then handed to the pipeline
+    through the inbox as the signer's account. The secrets are never stored.
+
+    Returns the journal entry of the signed copy.
+    """
+    from . import bsre
+    from .register.keys import letter_key
+    from .signing import SigningError, check_pdf
+    account = current_account()
+    with open_workspace(config, lock=False) as ws:
+        letter = letters.to_sign(ws, kasus, account)
+        pdf_path = config.root / letter.berkas["nota-dinas.pdf"]
+        stamp = letters.gateway_stamp(ws, letter, pdf_path)
+    original = pdf_path.read_bytes()
+    nik = ask("NIK penanda tangan", False).strip()
+    if totp:
+        bsre.request_totp(config.signing, nik)
+        signed, status, said = bsre.sign_pdf(config.signing, original, nik, totp=ask("Kode TOTP", True), stamp=stamp)
+    else:
+        signed, status, said = bsre.sign_pdf(config.signing, original, nik, passphrase=ask("Passphrase", True),
+                                             stamp=stamp)
+    name = f"{letter_key(letter.nomor_surat)}.pdf"
+    with tempfile.TemporaryDirectory() as temp:
+        candidate = Path(temp) / name
+        candidate.write_bytes(signed)
+        if not signed.startswith(original) or not any(c.intact for c in check_pdf(config.signing, candidate)):
+            raise SigningError(f"Gateway BSrE mengembalikan berkas yang bukan Nota Dinas {letter.nomor_surat} "
+                               f"bertanda tangan utuh (jawaban gateway: {said}). Surat belum ditandatangani; coba lagi.")
+    sha256 = intake.drop_in(config.inbox, name, signed)
+    try:
+        with open_workspace(config) as ws:
+            ws.process_inbox()
+    except WorkspaceBusy:
+        pass  # the running service takes it; its journal entry tells the outcome
+    return _journal_outcome(config, sha256, patience, name)
+
+
+def _journal_outcome(config, sha256, patience, name):
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        with open_register(config, writer=False) as register:
+            entry = register.last_journal(sha256)
+        if entry is not None and entry.lokasi != "inbox":
+            if entry.hasil == "ditolak":
+                raise InputRefused(list(entry.alasan), kind="surat_keluar_ttd")
+            return entry
+        time.sleep(0.2)
+    raise PipelineError(f"Surat bertanda tangan sudah diletakkan di inbox sebagai {name}, tetapi belum diproses "
+                        f"dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d.")
 
 
 def _due_now(ws, entry, langkah):

@@ -57,13 +57,19 @@ def verify(config, register):
 
 
 def signed_files(register, letter):
-    """The electronically signed PDFs of a letter: the letter itself (pkcs12) or its signed copies."""
-    files = [letter.berkas[name] for name in letter.berkas if name.endswith(".pdf") and letter.ditandatangani
-             and name == "nota-dinas.pdf"]
+    """The electronically signed PDFs of a letter.
+
+    Signed here (pkcs12) the letter's own PDF carries the signature; signed at a
+    gateway (BSrE) or scanned, the signed copies are filed beside it as surat_tte
+    documents and the letter's own PDF stays the unsigned konsep that was approved.
+    """
+    copies = []
     for document in register.documents(letter.kasus):
         if document.jenis == "surat_tte" and document.folder.startswith(letter.folder + "/"):
-            files += [rel for name, rel in document.berkas.items() if name.endswith(".pdf")]
-    return files
+            copies += [rel for name, rel in document.berkas.items() if name.lower().endswith(".pdf")]
+    if copies or not letter.ditandatangani:
+        return copies
+    return [letter.berkas[name] for name in letter.berkas if name == "nota-dinas.pdf"]
 
 
 def _signatures(config, register):

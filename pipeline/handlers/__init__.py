@@ -51,7 +51,7 @@ REGISTRY = {handler.name: handler for handler in (
     Handler("laporan_kesiapan", "data:laporan_kesiapan", "laporan_kesiapan"),
     Handler("periksa", "letter:periksa", "nota_dinas", action=True, rejects=True),
     Handler("setujui", "letter:setujui", "nota_dinas", action=True, seals=True, rejects=True),
-    Handler("kirim", "letter:kirim", action=True),
+    Handler("kirim", "letter:kirim", action=True, guard="letter:kirim_guard"),
 )}
 # Workspaces made by release 0.1 name no handlers; their disposition steps
 # find theirs by key.

@@ -100,6 +100,17 @@ def kirim(run):
     return True
 
 
+def kirim_guard(ws, case, step, records):
+    """With signing through BSrE, a letter is sent only once it is signed."""
+    if ws.config.signing.method != "bsre":
+        return None
+    letter = next((e for e in ws.register.agenda("keluar") if e.kasus == case.id and not e.batal), None)
+    if letter is not None and not letter.ditandatangani:
+        return (f"Nota Dinas {letter.nomor_surat} belum ditandatangani secara elektronik; tandatangani dulu dengan "
+                f"\u201cpipeline tandatangani {case.id}\u201d.")
+    return None
+
+
 def tolak(run, action):
     """``tolak``: back to the step the table names. Sent back to the data, the case is held
     with a return memo to the unit, which must send corrected data; sent back anywhere

@@ -1,0 +1,105 @@
+"""Signing through the agency's BSrE gateway (signing.method bsre), against a stand-in server."""
+
+import json
+import shutil
+
+import pytest
+from bsre_standin import NIK, PASSPHRASE, PASSWORD, TOTP, USER, StandIn
+from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
+from click.testing import CliRunner
+from test_ca import make_ca
+
+from pipeline import signing
+from pipeline.cli import main
+
+from conftest import make_workspace
+
+pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
+
+
+def invoke(ws, *args, input=None):
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], input=input, catch_exceptions=False)
+
+
+def jsonl(result):
+    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def approved(tmp_path_factory):
+    """A workspace signing through BSrE whose letter is numbered and waits for its signature."""
+    folder = tmp_path_factory.mktemp("bsre")
+    root, p12 = make_ca(folder)
+    ws = make_workspace(folder / "ws", pdf=True, **{
+        "  method: none": "  method: bsre", "  trust_roots: []": f"  trust_roots: [{root}]",
+        "    url:                               #": "    url: http://127.0.0.1:9  #"})
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(ws.inbox / "registrasi.yaml")
+    invoke(ws, "run")
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert invoke(ws, "act", MEMO_NOMOR, langkah).exit_code == 0
+    return folder, p12
+
+
+@pytest.fixture
+def gateway_ws(approved, tmp_path, monkeypatch):
+    from pipeline import config as config_module
+    folder, p12 = approved
+    shutil.copytree(folder, tmp_path / "salinan")
+    monkeypatch.setenv("SPSE_BSRE_USER", USER)
+    monkeypatch.setenv("SPSE_BSRE_PASSWORD", PASSWORD)
+
+    def load(url):
+        path = tmp_path / "salinan" / "ws" / "config.yaml"
+        text = path.read_text(encoding="utf-8").replace(str(folder), str(tmp_path / "salinan"))
+        path.write_text(text.replace("http://127.0.0.1:9", url), encoding="utf-8")
+        return config_module.load(path)
+    return load, tmp_path / "salinan" / "kapus.p12"
+
+
+@pytest.mark.parametrize("mode", ["ok", "error-with-file"])
+def test_the_signer_signs_at_the_terminal_and_the_letter_is_filed_signed(gateway_ws, mode):
+    load, p12 = gateway_ws
+    with StandIn(p12, mode=mode) as gateway:
+        ws = load(gateway.url)
+        refused = invoke(ws, "act", MEMO_NOMOR, "kirim")
+        assert refused.exit_code == 1 and "belum ditandatangani secara elektronik" in refused.output
+        result = invoke(ws, "tandatangani", MEMO_NOMOR, input=f"{NIK}\n{PASSPHRASE}\n")
+        assert result.exit_code == 0, result.output
+        assert PASSPHRASE not in result.output and "telah ditandatangani secara elektronik" in result.output
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    assert letter["ditandatangani"] and letter["ditandatangani_oleh"].startswith("Dr. Ir. Suryo Wibowo, M.T. (akun ")
+    [copy] = (ws.root / letter["berkas"]["nota-dinas.pdf"]).parent.glob("ttd_v1/asli_*.pdf")
+    [check] = signing.check_pdf(ws.signing, copy)
+    assert check.intact and check.trusted
+    assert PASSPHRASE not in "".join(p.read_text(errors="ignore") for p in ws.root.rglob("*.json"))
+    assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_a_wrong_passphrase_is_said_and_nothing_is_filed(gateway_ws):
+    load, p12 = gateway_ws
+    with StandIn(p12) as gateway:
+        ws = load(gateway.url)
+        result = invoke(ws, "tandatangani", MEMO_NOMOR, input=f"{NIK}\nsalah\n")
+    assert result.exit_code == 1 and "Gateway BSrE tidak menandatangani surat: Passphrase anda salah" in result.output
+    assert not jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))[0]["ditandatangani"]
+
+
+def test_a_gateway_answer_that_is_not_a_signed_letter_is_refused(gateway_ws):
+    load, p12 = gateway_ws
+    with StandIn(p12, mode="broken") as gateway:
+        ws = load(gateway.url)
+        result = invoke(ws, "tandatangani", MEMO_NOMOR, input=f"{NIK}\n{PASSPHRASE}\n")
+    assert result.exit_code == 1 and "bukan Nota Dinas" in result.output and "bertanda tangan utuh" in result.output
+
+
+def test_totp_instead_of_a_passphrase(gateway_ws):
+    load, p12 = gateway_ws
+    with StandIn(p12) as gateway:
+        ws = load(gateway.url)
+        result = invoke(ws, "tandatangani", MEMO_NOMOR, "--totp", input=f"{NIK}\n{TOTP}\n")
+        assert result.exit_code == 0, result.output
+        assert [path for path, _ in gateway.requests] == ["/api/v2/sign/get/totp", "/api/v2/sign/pdf"]
