@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__, config as config_module, engine, exports, workspace
+from . import __version__, books, config as config_module, engine, exports, workspace
 from .errors import PipelineError, WorkspaceBusy
 
 # Piped output (logs, make demo) gets room for the tables; a terminal uses its own width.
@@ -137,6 +137,7 @@ def run(obj):
     with obj.open() as ws:
         _notes(ws.start())
         outcomes = ws.process_inbox()
+        _notes(filter(None, [ws.refresh_books()]))
     _report(outcomes, obj.config)
 
 
@@ -266,48 +267,56 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
 
 
 @main.command(name="register")
-@click.option("--buku", type=click.Choice(["masuk", "keluar"]), help="Hanya satu buku agenda.")
-@click.option("--tahun", type=int, help="Hanya satu tahun.")
-@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines.")
+@click.option("--buku", type=click.Choice(list(books.BOOKS)),
+              help="Satu buku: agenda masuk atau keluar, atau daftar unit, ppk, panitia, paket.")
+@click.option("--tahun", type=int, help="Hanya satu tahun (tahun agenda; daftar: kasus yang diterima tahun itu).")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines (buku agenda masuk dan keluar).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Simpan sebagai CSV (perlu --buku).")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Simpan sebagai Excel, satu lembar per buku.")
+              help="Simpan sebagai Excel siap cetak, satu lembar per buku (tanpa --buku: keenam buku).")
 @click.pass_obj
 def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
-    """Tampilkan atau ekspor buku agenda surat masuk dan keluar."""
+    """Tampilkan atau ekspor buku agenda surat masuk dan keluar serta empat daftar SOP
+    (unit kerja pengguna SPSE, PPK, ULP/panitia, paket dan pagu)."""
     if csv_path and not buku:
-        raise click.UsageError("--csv memerlukan --buku masuk atau --buku keluar.")
+        raise click.UsageError("--csv memerlukan --buku (masuk, keluar, unit, ppk, panitia atau paket).")
+    if as_json and buku and not books.BOOKS[buku].per_year:
+        raise click.UsageError("--json hanya untuk buku agenda masuk dan keluar.")
     for path in (csv_path, xlsx_path):
         if path:
             workspace.check_output(obj.config, path)
-    with obj.open(lock=False) as ws:
-        books = {b: ws.register.agenda(b, tahun) for b in ([buku] if buku else ["masuk", "keluar"])}
     if as_json:
-        for rows in books.values():
-            for line in exports.json_lines(rows):
-                click.echo(line)
-    elif csv_path or xlsx_path:
-        _export(books, buku, csv_path, xlsx_path)
+        with obj.open(lock=False) as ws:
+            for key in [buku] if buku else ["masuk", "keluar"]:
+                for line in exports.json_lines(ws.register.agenda(key, tahun)):
+                    click.echo(line)
+        return
+    keys = [buku] if buku else (list(books.BOOKS) if xlsx_path else ["masuk", "keluar"])
+    with obj.open(lock=False) as ws:
+        found = books.gather(ws.register, keys, tahun)
+    if csv_path or xlsx_path:
+        _export(obj.config, found, buku, tahun, csv_path, xlsx_path)
     else:
-        _print_books(books)
+        _print_books(found)
 
 
-def _export(books, buku, csv_path, xlsx_path):
+def _export(config, found, buku, tahun, csv_path, xlsx_path):
     if csv_path:
-        exports.write_csv(csv_path, buku, books[buku])
-        out.print(f"Buku agenda {buku} disimpan di {escape(str(csv_path))}.")
+        exports.write_csv(csv_path, buku, found[buku])
+        out.print(f"{escape(books.BOOKS[buku].title.capitalize())} disimpan di {escape(str(csv_path))}.")
     if xlsx_path:
-        exports.write_xlsx(xlsx_path, books)
-        out.print(f"Buku agenda disimpan di {escape(str(xlsx_path))}.")
+        subtitle = config.organisation["name"] + (f" \u2014 Tahun {tahun}" if tahun else "")
+        exports.write_xlsx(xlsx_path, found, subtitle)
+        out.print(f"Buku disimpan di {escape(str(xlsx_path))} ({len(found)} lembar, siap dicetak mendatar).")
 
 
-def _print_books(books):
-    for name, rows in books.items():
-        table = Table(title=exports.TITLES[name])
-        for column in exports.COLUMNS[name]:
-            table.add_column(column, overflow="fold")
-        for values in exports.book_rows(name, rows):
+def _print_books(found):
+    for key, rows in found.items():
+        table = Table(title=books.BOOKS[key].title)
+        for column in books.BOOKS[key].columns:
+            table.add_column(column.name, overflow="fold")
+        for values in exports.text_rows(key, rows):
             table.add_row(*(escape(str(v)) for v in values))
         out.print(table)
 

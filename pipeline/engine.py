@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from . import cases, inputs, intake, letters, run, workspace
+from . import books, cases, inputs, intake, letters, run, workspace
 from .access import current_account
-from .errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy
+from .errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
 from .filing import Filer
 from .pdf import Converter
 from .procedure import Procedure
@@ -45,6 +45,7 @@ class Workspace:
         self.filer = Filer(config, register, self.converter)
         self.clock = clock or (lambda: dt.datetime.now(config.timezone))
         self.log = log or logging.getLogger(LOG)
+        self._books_at = None  # the chain head the books in the archive were written at
 
     def now(self):
         return self.clock()
@@ -56,6 +57,25 @@ class Workspace:
         """
         notes = [self.converter.missing()] if self.converter.missing() else []
         return notes + run.recover(self) + run.advance_open_cases(self)
+
+    def refresh_books(self):
+        """Write this year's books into the archive when the register changed since they were written.
+
+        Returns None, or the reason they could not be written (the books are
+        derived from the register; the next change tries again, nothing is lost).
+        """
+        head = self.register.chain_head()[0]
+        if head == self._books_at or head == 0:
+            return None
+        try:
+            books.refresh(self.config, self.register, self.now().year)
+        except Exception as exc:  # noqa: BLE001 - a book that cannot be written never stops the pipeline
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            reason = f"Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya."
+            self.log.warning(reason)
+            return reason
+        self._books_at = head
+        return None
 
     def process_inbox(self, patience=60.0):
         """Everything ready in the inbox, until nothing is still being written."""
@@ -255,6 +275,8 @@ def open_workspace(config, lock=True, clock=None):
         ws = Workspace(config, register, clock)
         try:
             yield ws
+            if lock:
+                ws.refresh_books()
         finally:
             ws.converter.close()
 

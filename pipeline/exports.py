@@ -1,4 +1,4 @@
-"""The agenda books as staff know them, for the screen, CSV, Excel and JSON."""
+"""The books (``books``) written for people and programs: CSV, print-ready Excel, JSON Lines."""
 
 import csv
 import json
@@ -6,20 +6,18 @@ import os
 import uuid
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .render import tanggal
+from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
+from .render import rupiah, tanggal
 
-COLUMNS = {
-    "masuk": ["No", "Tanggal Terima", "Nomor Agenda", "Pengirim", "Tanggal dan Nomor Surat",
-              "Isi Ringkasan", "Keterangan"],
-    "keluar": ["No", "Nomor Surat", "Tanggal Surat", "Tanggal Kirim", "Kepada", "Isi Ringkasan",
-               "Keterangan"],
-}
-TITLES = {"masuk": "AGENDA SURAT MASUK", "keluar": "AGENDA SURAT KELUAR"}
 # A cell starting with one of these is a formula to Excel; text from a memo is never one.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Excel number formats: Indonesian month names (LCID 0x421) and Rupiah as the office writes it.
+DATE_FORMAT = "[$-421]d mmmm yyyy"
+RUPIAH_FORMAT = "[$Rp-421]#,##0.00"
+LINE_POINTS = 13.5  # height of one line of 10-point text
 
 
 def _is_formula_like(value):
@@ -41,22 +39,21 @@ def _atomic(path, write):
         temp.unlink(missing_ok=True)
 
 
-def book_rows(buku, entries):
-    """Rows of one book in the printed column order."""
-    table = []
-    for entry in entries:
-        note = entry.keterangan
-        if entry.batal:
-            note = (f"BATAL: {entry.alasan_batal} (oleh {entry.batal_oleh}, {tanggal(entry.batal_waktu)}). "
-                    + note).strip()
-        note = (note + f" Kasus {entry.kasus}.").strip() if entry.kasus else note
-        if buku == "masuk":
-            table.append([entry.nomor_urut, tanggal(entry.diterima), entry.nomor_agenda, entry.dari,
-                          f"{tanggal(entry.tanggal_surat)}, {entry.nomor_surat}", entry.hal, note])
-        else:
-            table.append([entry.nomor_urut, entry.nomor_surat, tanggal(entry.tanggal_surat),
-                          tanggal(entry.dikirim), entry.kepada, entry.hal, note])
-    return table
+def text_cell(kind, value):
+    """A value as staff read it: 25 November 2026, Rp1.500.000.000,00, the rest as it is."""
+    if value is None:
+        return ""
+    if kind == DATE:
+        return tanggal(value)
+    if kind == RUPIAH:
+        return rupiah(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def text_rows(key, rows):
+    """Rows of a book as text, for the screen and CSV."""
+    kinds = [column.kind for column in BOOKS[key].columns]
+    return [[text_cell(kind, value) for kind, value in zip(kinds, row)] for row in rows]
 
 
 def json_lines(entries):
@@ -78,35 +75,92 @@ def json_lines(entries):
         yield json.dumps(item, ensure_ascii=False)
 
 
-def write_csv(path, buku, rows):
-    """CSV that Excel in an Indonesian locale opens correctly: UTF-8 with BOM, ';'."""
+def write_csv(path, key, rows):
+    """CSV that Excel in an Indonesian locale opens correctly: UTF-8 with BOM, ';', text as printed."""
     def write(temp):
         with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow(COLUMNS[buku])
-            writer.writerows([csv_cell(value) for value in row] for row in book_rows(buku, rows))
+            writer.writerow([column.name for column in BOOKS[key].columns])
+            writer.writerows([csv_cell(value) for value in row] for row in text_rows(key, rows))
     _atomic(path, write)
+    return path
 
 
-def write_xlsx(path, books):
-    """One sheet per book, with a title row, bold headers and sensible widths."""
+def write_xlsx(path, books, subtitle):
+    """One sheet per book, made to be printed: title, header repeated on every page and frozen,
+    widths, landscape A4 fitted to the page width, dates as dates, pagu in Rupiah, borders,
+    page numbers; a text cell is always text, never a formula."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for buku, rows in books.items():
-        sheet = workbook.create_sheet(f"Agenda {buku.capitalize()}")
-        sheet.append([TITLES[buku]])
-        sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append(COLUMNS[buku])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for values in book_rows(buku, rows):
-            sheet.append(values)
-            for cell in sheet[sheet.max_row]:
-                if _is_formula_like(cell.value):
-                    cell.data_type = "s"  # text, never a formula
-                    cell.quotePrefix = True
-        for index, width in enumerate((6, 18, 18, 40, 34, 50, 28), start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A3"
+    for key, rows in books.items():
+        _sheet(workbook.create_sheet(BOOKS[key].sheet), BOOKS[key], rows, subtitle)
     _atomic(path, lambda temp: workbook.save(temp))
+    return path
+
+
+HEADER_ROW = 4  # title, subtitle, an empty line, then the column names
+
+
+def _sheet(sheet, book, rows, subtitle):
+    last = get_column_letter(len(book.columns))
+    for row, text, size in ((1, book.title, 13), (2, subtitle, 11)):
+        sheet.cell(row=row, column=1, value=text).font = Font(bold=True, size=size)
+        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+        sheet.merge_cells(f"A{row}:{last}{row}")
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for index, column in enumerate(book.columns, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.row_dimensions[HEADER_ROW].height = LINE_POINTS * max(_lines(c.name, c.width) for c in book.columns)
+    for offset, values in enumerate(rows, start=1):
+        for index, (column, value) in enumerate(zip(book.columns, values), start=1):
+            _data_cell(sheet.cell(row=HEADER_ROW + offset, column=index), column.kind, value, border)
+        # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
+        sheet.row_dimensions[HEADER_ROW + offset].height = LINE_POINTS * max(
+            _lines(v, c.width) if c.kind == TEXT and isinstance(v, str) else 1 for c, v in zip(book.columns, values))
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = "Halaman &P dari &N"
+    sheet.oddFooter.right.text = book.title.title()
+
+
+def _lines(text, width):
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (words kept whole)."""
+    lines, used, room = 1, 0, max(int(width * 1.1) - 1, 4)
+    for word in str(text).split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        lines += (used - 1) // room if used > room else 0
+        used = used % room if used > room else used
+    return lines
+
+
+def _data_cell(cell, kind, value, border):
+    cell.font = Font(size=10)
+    cell.border = border
+    cell.alignment = Alignment(vertical="top", wrap_text=kind == TEXT,
+                               horizontal="center" if kind in (NUMBER, DATE) else None)
+    if value is None or value == "":
+        return
+    if kind == DATE:
+        cell.value, cell.number_format = value, DATE_FORMAT
+    elif kind == RUPIAH:
+        cell.value, cell.number_format = int(value), RUPIAH_FORMAT
+    elif kind == NUMBER:
+        cell.value = value
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"  # text, never a formula, whatever it starts with
+        cell.quotePrefix = _is_formula_like(cell.value)

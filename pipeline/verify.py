@@ -181,7 +181,7 @@ _SAYS = {
     REPLACED: "Dokumen ini tercatat, tetapi sudah diganti dengan versi yang lebih baru. Pakai versi terbaru.",
     VOID: "Nomor surat dokumen ini telah dibatalkan; dokumen ini tidak berlaku.",
     UNKNOWN: "Kode ini tidak tercatat di register. Periksa kembali penulisannya; bila benar, dokumen ini "
-             "tidak dibuat oleh Pusdatinkomtel.",
+             "tidak dibuat oleh {organisasi}.",
 }
 
 
@@ -192,7 +192,8 @@ def check_code(config, register, typed):
     found = register.code(code) if code else None
     if found is None:
         return {"kode": code or str(typed), "status": UNKNOWN, "kasus": None, "dokumen": None, "nomor": None,
-                "sha256": None, "utuh": False, "pesan": _SAYS[UNKNOWN]}
+                "sha256": None, "utuh": False,
+                "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"])}
     path = Path(config.root) / found.folder / found.berkas
     intact = path.is_file() and sha256_file(path) == found.sha256
     letter = register.letter_in(found.folder)

