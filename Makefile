@@ -33,11 +33,20 @@ demo: $(STAMP)
 	@echo "== pipeline status =="
 	$(BIN)/pipeline --config $(DEMO)/config.yaml status
 	@echo
-	@echo "== pipeline register (agenda surat masuk) =="
-	$(BIN)/pipeline --config $(DEMO)/config.yaml register --buku masuk
+	@echo "== Kasus BPSDM diperiksa dan disetujui: Nota Dinas bernomor =="
+	$(BIN)/pipeline --config $(DEMO)/config.yaml act 027/301/ULP-BPSDM/XI/2026 periksa --oleh "Dewi Lestari, S.T., M.Kom."
+	$(BIN)/pipeline --config $(DEMO)/config.yaml act 027/301/ULP-BPSDM/XI/2026 setujui --oleh "Dr. Ir. Suryo Wibowo, M.T."
+	@echo
+	@echo "== pipeline register (agenda surat masuk dan keluar) =="
+	$(BIN)/pipeline --config $(DEMO)/config.yaml register
+	@echo
+	@echo "== pipeline verify --kode: memeriksa dokumen cetak dari kode verifikasinya =="
+	$(BIN)/pipeline --config $(DEMO)/config.yaml verify --kode $$(ls $(DEMO)/outbox/status/kode | head -n 1)
 	@echo
 	@echo "== Dokumen siap cetak =="
-	@find $(DEMO)/outbox -name '*.docx' | sort
+	@find $(DEMO)/outbox -name '*.docx' -o -name '*.pdf' | grep -v /status/ | sort
+	@echo "Buku agenda dan daftar SOP (Excel siap cetak): $(DEMO)/archive/*/buku/"
+	@echo "Halaman verifikasi kode QR: $(DEMO)/outbox/status/kode/"
 	@echo "Berkas yang ditolak beserta alasannya: $(DEMO)/inbox/ditolak/"
 
 bench: $(STAMP)

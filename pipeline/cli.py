@@ -417,3 +417,40 @@ def tandatangani(obj, kasus, totp):
                                     totp=totp)
     out.print(f"Nota Dinas kasus {escape(entry.kasus)} telah ditandatangani secara elektronik dan diarsipkan "
               f"({escape(entry.lokasi.rsplit('/', 1)[0])}).")
+
+
+@main.group()
+def export():
+    """Ekspor untuk sistem lain (SRIKANDI)."""
+
+
+@export.command(name="srikandi")
+@click.argument("arguments", nargs=-1, required=True, metavar="[KASUS] FOLDER")
+@click.pass_obj
+def export_srikandi(obj, arguments):
+    """Siapkan unggahan SRIKANDI: per Nota Dinas yang sudah dikirim, berkas bertanda tangan dan
+    isian formulir registrasinya (jenis naskah, nomor, tanggal, sifat, klasifikasi, hal, tujuan,
+    penandatangan). Tanpa KASUS: semua surat yang sudah dikirim."""
+    from . import srikandi
+    if len(arguments) > 2:
+        raise click.UsageError("Tulis paling banyak KASUS dan FOLDER.")
+    kasus, folder = (None, arguments[0]) if len(arguments) == 1 else arguments
+    target = workspace.check_output(obj.config, Path(folder))
+    with obj.open(lock=False) as ws:
+        if kasus is not None:
+            found = ws.register.find_cases(kasus)
+            if len(found) != 1:
+                raise PipelineError(f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu "
+                                    "kasus; tulis nomor kasusnya).")
+            kasus = found[0].id
+        items, skipped = srikandi.collect(obj.config, ws.register, kasus)
+    written = srikandi.write(items, target) if items else []
+    for path in written:
+        out.print(f"Siap diunggah: {escape(str(path))}")
+    for item in skipped:
+        err.print(f"[yellow]Dilewati:[/yellow] Nota Dinas {escape(item.nomor)}: {escape(item.alasan)}")
+    if not written and not skipped:
+        out.print("Belum ada Nota Dinas yang dikirim" + (f" untuk kasus {escape(kasus)}." if kasus else ".")
+                  + " Surat diekspor setelah langkah kirim dicatat.")
+    elif written:
+        out.print(f"{len(written)} surat di {escape(str(target))}; daftarnya di daftar-kiriman.csv.")

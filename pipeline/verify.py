@@ -59,16 +59,16 @@ def verify(config, register):
 def signed_files(register, letter):
     """The electronically signed PDFs of a letter.
 
-    Signed here (pkcs12) the letter's own PDF carries the signature; signed at a
-    gateway (BSrE) or scanned, the signed copies are filed beside it as surat_tte
-    documents and the letter's own PDF stays the unsigned konsep that was approved.
+    Signed here (pkcs12) the letter's own PDF carries the signature. Signed at a
+    gateway (BSrE) the signed copy is filed beside it as ``surat_tte``; signed in
+    ink, the scan as ``surat_ttd``. Either way the letter's own PDF stays the
+    unsigned letter that was approved, and only the electronic copies are checked.
     """
-    copies = []
-    for document in register.documents(letter.kasus):
-        if document.jenis == "surat_tte" and document.folder.startswith(letter.folder + "/"):
-            copies += [rel for name, rel in document.berkas.items() if name.lower().endswith(".pdf")]
+    copies = [d for d in register.documents(letter.kasus)
+              if d.jenis in ("surat_tte", "surat_ttd") and d.folder.startswith(letter.folder + "/")]
     if copies or not letter.ditandatangani:
-        return copies
+        return [rel for d in copies if d.jenis == "surat_tte"
+                for name, rel in d.berkas.items() if name.lower().endswith(".pdf")]
     return [letter.berkas[name] for name in letter.berkas if name == "nota-dinas.pdf"]
 
 

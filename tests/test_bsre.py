@@ -77,6 +77,11 @@ def test_the_signer_signs_at_the_terminal_and_the_letter_is_filed_signed(gateway
     assert PASSPHRASE not in "".join(p.read_text(errors="ignore") for p in ws.root.rglob("*.json"))
     assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
     assert "Arsip utuh" in invoke(ws, "verify").output
+    assert invoke(ws, "export", "srikandi", str(ws.root.parent / "unggah")).exit_code == 0
+    [bundled] = (ws.root.parent / "unggah").glob("*/*.pdf")
+    assert bundled.read_bytes() == copy.read_bytes()
+    fields = json.loads((bundled.parent / "isian-srikandi.json").read_text(encoding="utf-8"))
+    assert fields["tanda_tangan"] == "elektronik (BSrE)"
 
 
 def test_a_wrong_passphrase_is_said_and_nothing_is_filed(gateway_ws):

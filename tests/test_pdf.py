@@ -40,6 +40,17 @@ def test_each_document_has_its_pdf_in_the_outbox_and_the_archive(tmp_path):
     text = pdf_text(sheet)
     assert "LEMBAR DISPOSISI" in text and MEMO_NOMOR in text and "Kode verifikasi" in text
     assert "Arsip utuh" in invoke(ws, "verify").output
+    # the letter printed, signed in ink and scanned (here: its own PDF) is filed beside it;
+    # the printed letter is not an electronic signature, so verify asks none of it
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert invoke(ws, "act", MEMO_NOMOR, langkah).exit_code == 0
+    letter = json.loads(invoke(ws, "register", "--json", "--buku", "keluar").output)
+    printed = ws.root / letter["berkas"]["nota-dinas.pdf"]
+    shutil.copyfile(printed, ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
+    assert "1 diterima." in invoke(ws, "run").output
+    assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
+    result = invoke(ws, "verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
 
 
 def test_without_libreoffice_documents_are_still_made_and_it_is_said_once(tmp_path, monkeypatch):

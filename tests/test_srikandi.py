@@ -1,0 +1,78 @@
+"""The SRIKANDI bundle: per sent letter, the signed file and the fields of SRIKANDI's form."""
+
+import csv
+import json
+
+from builders import MEMO_NOMOR, scan
+from test_case import jsonl, run_ref, to_authentication
+
+from pipeline.fields import format_nip
+
+from conftest import make_workspace
+
+
+def approved(tmp_path, **overrides):
+    ws = make_workspace(tmp_path / "ws", **overrides)
+    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    to_authentication(ws, cli)
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    return ws, cli, letter
+
+
+def test_a_letter_signed_in_ink_and_sent_is_bundled_with_the_form_fields(tmp_path):
+    ws, cli, letter = approved(tmp_path, **{"  scan_sends: false": "  scan_sends: true"})
+    signed = scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
+    scanned = signed.read_bytes()
+    assert "diterima" in cli("run").output
+    result = cli("export", "srikandi", str(tmp_path / "unggah"))
+    assert result.exit_code == 0, result.output
+    key = letter["nomor_surat"].replace("/", "-").lower()
+    folder = tmp_path / "unggah" / key
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{key}.pdf", "isian-srikandi.json",
+                                                               "isian-srikandi.txt"])
+    assert (folder / f"{key}.pdf").read_bytes() == scanned
+    fields = json.loads((folder / "isian-srikandi.json").read_text(encoding="utf-8"))
+    assert {k: fields[k] for k in ("jenis_naskah", "nomor", "sifat", "klasifikasi", "tujuan", "penandatangan",
+                                   "nip_penandatangan", "tanda_tangan", "kasus")} == {
+        "jenis_naskah": "Nota Dinas", "nomor": letter["nomor_surat"], "sifat": letter["sifat"],
+        "klasifikasi": "027", "tujuan": letter["kepada"], "penandatangan": ws.officials["kapus"].nama,
+        "nip_penandatangan": format_nip(ws.officials["kapus"].nip), "tanda_tangan": "basah (pindaian)", "kasus": "2026-0001"}
+    assert fields["hal"] == letter["hal"] and fields["tanggal_iso"] == letter["tanggal_surat"][:10]
+    form = (folder / "isian-srikandi.txt").read_text(encoding="utf-8")
+    assert f"Nomor                 : {letter['nomor_surat']}" in form and "Klasifikasi           : 027" in form
+    with open(tmp_path / "unggah" / "daftar-kiriman.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0][:3] == ["Jenis Naskah", "Nomor", "Tanggal"] and rows[1][1] == letter["nomor_surat"]
+    assert rows[1][-1] == key
+    # exporting again replaces the letter's folder whole and keeps one line per letter
+    assert cli("export", "srikandi", "2026-0001", str(tmp_path / "unggah")).exit_code == 0
+    assert len(list((tmp_path / "unggah").iterdir())) == 2
+
+
+def test_only_sent_letters_that_are_signed_and_not_void_go(tmp_path):
+    ws, cli, letter = approved(tmp_path)
+    result = cli("export", "srikandi", str(tmp_path / "unggah"))
+    assert result.exit_code == 0 and "Belum ada Nota Dinas yang dikirim" in result.output
+    assert cli("act", MEMO_NOMOR, "kirim").exit_code == 0  # sent on paper, no scan filed yet
+    result = cli("export", "srikandi", MEMO_NOMOR, str(tmp_path / "unggah"))
+    assert result.exit_code == 0
+    assert f"Dilewati: Nota Dinas {letter['nomor_surat']}: belum ada salinan bertanda tangan" in " ".join(
+        result.output.split())
+    assert not (tmp_path / "unggah" / "daftar-kiriman.csv").exists()
+
+
+def test_the_bundle_never_lands_where_the_pipeline_keeps_its_files(ws, cli):
+    result = cli("export", "srikandi", str(ws.archive / "srikandi"))
+    assert result.exit_code == 1 and "Berkas keluaran" in result.output
+    assert not (ws.archive / "srikandi").exists()
+    unknown = cli("export", "srikandi", "2099-0001", str(ws.root.parent / "unggah"))
+    assert unknown.exit_code == 1 and "tidak ditemukan" in unknown.output
+
+
+def test_the_classification_comes_from_the_number_format():
+    from pipeline.srikandi import klasifikasi
+    assert klasifikasi("027/{nomor}/Pusdatinkomtel/{tahun}") == "027"
+    assert klasifikasi("{nomor}/ND/{tahun}") == ""
+    assert klasifikasi("ND-{nomor}-{tahun}") == ""  # no classification code before a slash: staff fill it in
