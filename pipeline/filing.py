@@ -97,7 +97,7 @@ class Filer:
         (the letter is signed there).
         """
         config = self.config
-        copies, writers, outbox = copies or {}, writers or {}, outbox or {}
+        copies, writers, outbox, codes = copies or {}, writers or {}, outbox or {}, codes or {}
         if final.exists():
             raise FolderExists(relative(final, config.root))
         temp = config.staging_dir / uuid.uuid4().hex
@@ -105,17 +105,7 @@ class Filer:
         urut, head = self.register.chain_head()
         try:
             temp.mkdir(parents=True)
-            for name, source in copies.items():
-                shutil.copyfile(source, temp / name)
-            for name, write in writers.items():
-                write(temp / name)
-            written = list(writers)
-            if pdf and self.converter is not None:
-                made = self.converter.convert([temp / n for n in writers if n.endswith(".docx")], temp)
-                written += [path.name for path in made]
-                outbox = {**outbox, **{path.name: outbox[path.stem + ".docx"].with_suffix(".pdf")
-                                       for path in made if path.stem + ".docx" in outbox}}
-                codes = {_printed(temp, name): code for name, code in (codes or {}).items()}
+            written, outbox, codes = self._fill(temp, copies, writers, outbox, codes, pdf)
             if after is not None:
                 after(temp)
             digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
@@ -123,22 +113,43 @@ class Filer:
                         outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
                         induk=relative(anchor, config.root) if anchor else None,
                         rantai={"urut": urut, "hash": head},
-                        kode={name: code[0] for name, code in (codes or {}).items()})
-            (temp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
-                                                encoding="utf-8")
-            digests["metadata.json"] = sha256_file(temp / "metadata.json")
-            for item in temp.iterdir():
-                fsync_file(item)
-                item.chmod(READ_ONLY)
-            fsync_dir(temp)
-            fsync_dir(config.staging_dir)
+                        kode={name: code[0] for name, code in codes.items()})
+            digests["metadata.json"] = self._seal(temp, meta)
         except OSError as exc:
             remove_tree(temp)
             raise ArchiveError(f"Arsip tidak dapat ditulis di {config.staging_dir}: {os_reason(exc)}.") from None
         except BaseException:
             remove_tree(temp)
             raise
-        return Prepared(temp, final, rel, digests, dict(outbox), anchor, dict(codes or {}), head)
+        return Prepared(temp, final, rel, digests, dict(outbox), anchor, dict(codes), head)
+
+    def _fill(self, temp, copies, writers, outbox, codes, pdf):
+        """Copy and write the files into ``temp``; with ``pdf`` add the PDFs, their outbox copies,
+        and bind each code to the PDF (the form that is printed). Returns (written, outbox, codes)."""
+        for name, source in copies.items():
+            shutil.copyfile(source, temp / name)
+        for name, write in writers.items():
+            write(temp / name)
+        written = list(writers)
+        if pdf and self.converter is not None:
+            made = self.converter.convert([temp / n for n in writers if n.endswith(".docx")], temp)
+            written += [path.name for path in made]
+            outbox = {**outbox, **{path.name: outbox[path.stem + ".docx"].with_suffix(".pdf")
+                                   for path in made if path.stem + ".docx" in outbox}}
+            codes = {_printed(temp, name): code for name, code in codes.items()}
+        return written, outbox, codes
+
+    def _seal(self, temp, meta):
+        """Write metadata.json, make every file durable and read-only; returns metadata.json's digest."""
+        (temp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
+                                            encoding="utf-8")
+        digest = sha256_file(temp / "metadata.json")
+        for item in temp.iterdir():
+            fsync_file(item)
+            item.chmod(READ_ONLY)
+        fsync_dir(temp)
+        fsync_dir(self.config.staging_dir)
+        return digest
 
     def publish(self, prepared):
         """Copy to the outbox, then rename the staged folder into place (after commit)."""

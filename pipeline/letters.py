@@ -86,28 +86,9 @@ def receive_scan(ws, claim_id, inbounds, parsed, now):
     Filed beside the letter; where ``signing.scan_sends`` says so, it is also
     the record that the letter was sent (a ``kirim`` action kept for the case).
     """
-    nomor = parsed.fields.get("nomor") if parsed.kind == "surat_keluar_ttd" else Path(inbounds[0].name).stem
-    letter = ws.register.letter(nomor) if nomor else None
-    if letter is None:
-        raise InputRefused(f"Nomor surat keluar \u201c{nomor or '-'}\u201d tidak ada di agenda surat keluar. Beri "
-                           "nama berkas pindaian sesuai nomor suratnya (garis miring diganti tanda hubung, misalnya "
-                           "027-12-Pusdatinkomtel-2026.pdf) atau sertakan berkas YAML pendamping dengan jenis "
-                           "surat_keluar_ttd dan nomor.", kind="surat_keluar_ttd")
-    if letter.batal:
-        raise InputRefused(f"Nomor {letter.nomor_surat} sudah dibatalkan; salinan bertanda tangan surat itu tidak "
-                           "diarsipkan.", kind="surat_keluar_ttd")
+    letter = _scanned_letter(ws, parsed, inbounds)
     pdfs = [i for i in inbounds if i.name.lower().endswith(".pdf")]
-    signer = _electronic_signer(ws, pdfs[0].path) if pdfs else None
-    if signer is not None:
-        step = sealing_step(ws)
-        account = access.owner(pdfs[0].path)
-        problem = access.refusal(ws.config, step, account, "tandatangani") if step else None
-        if problem:
-            raise InputRefused(f"Surat {letter.nomor_surat} bertanda tangan elektronik tidak diarsipkan: {problem}",
-                               kind="surat_keluar_ttd")
-        jenis, oleh = "surat_tte", f"{signer} (akun {account})"
-    else:
-        jenis, oleh = "surat_ttd", "tanda tangan basah (pindaian)"
+    jenis, oleh = _how_signed(ws, letter, pdfs)
     stamp = now.isoformat(timespec="seconds")
     sends = ws.config.signing.scan_sends and ws.procedure.with_handler("kirim")
 
@@ -126,6 +107,35 @@ def receive_scan(ws, claim_id, inbounds, parsed, now):
               for i in pdfs[:1]}
     return file_signed_copy(ws, letter, {f"asli_{i.name}": i.path for i in inbounds}, jenis, oleh,
                             {"klaim": claim_id}, record, outbox)
+
+
+def _scanned_letter(ws, parsed, inbounds):
+    """The outgoing letter a signed copy names (file name or sidecar), or InputRefused saying how to name it."""
+    nomor = parsed.fields.get("nomor") if parsed.kind == "surat_keluar_ttd" else Path(inbounds[0].name).stem
+    letter = ws.register.letter(nomor) if nomor else None
+    if letter is None:
+        raise InputRefused(f"Nomor surat keluar \u201c{nomor or '-'}\u201d tidak ada di agenda surat keluar. Beri "
+                           "nama berkas pindaian sesuai nomor suratnya (garis miring diganti tanda hubung, misalnya "
+                           "027-12-Pusdatinkomtel-2026.pdf) atau sertakan berkas YAML pendamping dengan jenis "
+                           "surat_keluar_ttd dan nomor.", kind="surat_keluar_ttd")
+    if letter.batal:
+        raise InputRefused(f"Nomor {letter.nomor_surat} sudah dibatalkan; salinan bertanda tangan surat itu tidak "
+                           "diarsipkan.", kind="surat_keluar_ttd")
+    return letter
+
+
+def _how_signed(ws, letter, pdfs):
+    """(jenis, oleh): electronically by the approval's role holder, or in ink and scanned."""
+    signer = _electronic_signer(ws, pdfs[0].path) if pdfs else None
+    if signer is None:
+        return "surat_ttd", "tanda tangan basah (pindaian)"
+    step = sealing_step(ws)
+    account = access.owner(pdfs[0].path)
+    problem = access.refusal(ws.config, step, account, "tandatangani") if step else None
+    if problem:
+        raise InputRefused(f"Surat {letter.nomor_surat} bertanda tangan elektronik tidak diarsipkan: {problem}",
+                           kind="surat_keluar_ttd")
+    return "surat_tte", f"{signer} (akun {account})"
 
 
 def _electronic_signer(ws, path):
