@@ -127,6 +127,7 @@ class SignatureCheck:
     signer: str
     signed_at: dt.datetime | None
     problem: str = ""
+    timestamped: bool = False  # the time comes from a time-stamp authority (PAdES B-T), not the signer
 
 
 def check_pdf(settings, pdf_path):
@@ -156,5 +157,6 @@ def check_pdf(settings, pdf_path):
                 continue
             when = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
             name = _common_name(status.signing_cert) if status.signing_cert else ""
-            results.append(SignatureCheck(bool(status.intact and status.valid), bool(status.trusted), name, when))
+            results.append(SignatureCheck(bool(status.intact and status.valid), bool(status.trusted), name, when,
+                                          timestamped=status.timestamp_validity is not None))
     return results

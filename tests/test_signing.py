@@ -84,6 +84,13 @@ def test_approval_signs_the_letter_and_verify_trusts_it(signed_ws, tmp_path):
     found = json.loads(invoke(ws, "verify", "--kode", urls[0].rsplit("/", 1)[1], "--json").output)
     assert found["status"] == "sah" and found["dokumen"].endswith("nota-dinas.pdf")
     assert "Arsip utuh" in invoke(ws, "verify").output
+    # sent, it goes to SRIKANDI as the signed PDF with the form's fields
+    assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
+    assert invoke(ws, "export", "srikandi", str(tmp_path / "unggah")).exit_code == 0
+    [bundled] = (tmp_path / "unggah").glob("*/*.pdf")
+    assert bundled.read_bytes() == pdf.read_bytes() and signing.check_pdf(ws.signing, bundled)[0].trusted
+    fields = json.loads((bundled.parent / "isian-srikandi.json").read_text(encoding="utf-8"))
+    assert (fields["nomor"], fields["tanda_tangan"]) == (letter["nomor_surat"], "elektronik (sertifikat instansi)")
 
 
 def test_a_tampered_signed_letter_is_caught(signed_ws):
@@ -121,3 +128,24 @@ def test_without_the_passphrase_the_approval_waits_and_says_why(signed_ws, monke
     monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
     invoke(ws, "run")
     assert len(jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))) == 1
+
+
+def test_with_a_time_stamp_server_the_signature_is_pades_b_t(signed_ws):
+    import datetime as dt
+
+    from tsa_standin import TimeStampServer
+
+    from pipeline import config as config_module
+    ws, _ = signed_ws
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=30)
+    with TimeStampServer(when) as tsa:
+        path = ws.path
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("  tsa_url:                             #", f"  tsa_url: {tsa.url}  #"),
+                        encoding="utf-8")
+        ws = config_module.load(path)
+        assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
+        assert tsa.requests >= 1  # pyHanko also asks once to size the signature
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    [check] = signing.check_pdf(ws.signing, ws.root / letter["berkas"]["nota-dinas.pdf"])
+    assert check.intact and check.trusted and check.timestamped and check.signed_at == when
