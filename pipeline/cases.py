@@ -9,7 +9,7 @@ knows the SOP's step keys.
 
 import datetime as dt
 
-from . import documents, filing, handlers
+from . import codes, documents, filing, handlers
 from .errors import PipelineError
 from .inputs import action_when
 from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
@@ -102,13 +102,13 @@ class StepRun:
     def document(self, jenis, context, template=None):
         """Render a case document into staging (outside any transaction); return it Prepared.
 
-        It carries a verification code and its QR (``verifikasi`` in the template).
+        It carries a verification code and its QR (``keaslian`` in the template).
         """
         versi = self.register.next_version(self.kasus, jenis)
         base = documents.file_name(jenis)
         name, number = f"{base}.docx", self.step.number
         code, printed = self.ws.filer.new_code(self.kasus, jenis)
-        context = dict(context, verifikasi=printed)
+        context = codes.attach(context, printed)
         source = self.config.template(template or jenis)
         suffix = "" if versi == 1 else f"_v{versi}"
         case_folder = self.config.root / self.memo.folder

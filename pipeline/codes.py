@@ -52,9 +52,20 @@ def qr_png(text, scale=6):
     return buffer.getvalue()
 
 
+KEY = "keaslian"  # the name templates print the code under; no document field may take it
+
+
 def context(config, code):
-    """What templates print: ``verifikasi.kode``, ``verifikasi.alamat`` and the QR as
-    ``verifikasi.qr`` (18 mm) or ``verifikasi.qr_kecil`` (14 mm, for A5 forms)."""
+    """What templates print: ``keaslian.kode``, ``keaslian.alamat`` and the QR as
+    ``keaslian.qr`` (18 mm) or ``keaslian.qr_kecil`` (14 mm, for A5 forms)."""
     url = target(config.verification_base_url, code)
     png = qr_png(url)
     return {"kode": code, "alamat": url, "qr": QrImage(png), "qr_kecil": QrImage(png, 14.0)}
+
+
+def attach(context, printed):
+    """A document's context with its code under ``keaslian``. A document field of that name is
+    a programming error, never silently hidden (nor hiding the code)."""
+    if KEY in context:
+        raise RuntimeError(f"document context already has a field named {KEY!r}")
+    return {**context, KEY: printed}

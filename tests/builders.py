@@ -100,17 +100,24 @@ def zip_with(path, entries):
 
 
 def docx_text(path):
-    """All text of a .docx, paragraphs and table cells, one line each."""
+    """All text of a .docx, paragraphs and table cells, one line each: the body, then the page footers."""
     document = docx.Document(str(path))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
+    lines = _story_text(document)
+    for section in document.sections:
+        lines += _story_text(section.footer)
+    return "\n".join(lines)
+
+
+def _story_text(story):
+    lines = [p.text for p in story.paragraphs]
+    for table in story.tables:
         for row in table.rows:
             seen = []
             for cell in row.cells:
                 if cell._tc not in seen:
                     seen.append(cell._tc)
                     lines.extend(p.text for p in cell.paragraphs)
-    return "\n".join(lines)
+    return lines
 
 
 MEMO_NOMOR = HEADER["Nomor"]

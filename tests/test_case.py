@@ -77,6 +77,10 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     report = outbox_text(ws, "*_08_draft-laporan-kesiapan.docx")
     assert report.startswith("DRAFT")
     assert "Rp2.395.000.000,00 (dua miliar tiga ratus sembilan puluh lima juta rupiah)" in report
+    # each section says its own finding (the document's verification code never takes a field's name)
+    verification = report.split("III. Hasil Verifikasi\n")[1].split("\n")[0]
+    assert verification.startswith("Data memenuhi syarat") or "sesuai" in verification, verification
+    assert "kode" not in verification and "Kode verifikasi: " in report
 
     konsep = outbox_text(ws, "*_09_konsep-nota-dinas.docx")
     assert konsep.startswith("KONSEP")

@@ -84,3 +84,10 @@ def test_a_static_page_per_code_says_what_the_code_says(ws):
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     invoke(ws, "run")
     assert ">DIGANTI<" in page.read_text(encoding="utf-8")
+
+
+def test_a_document_field_never_hides_the_code_nor_the_code_a_field():
+    printed = {"kode": "7KQ2M-XH4PD"}
+    assert codes.attach({"hal": "x"}, printed) == {"hal": "x", "keaslian": printed}
+    with pytest.raises(RuntimeError, match="keaslian"):
+        codes.attach({"keaslian": "temuan"}, printed)

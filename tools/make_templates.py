@@ -193,7 +193,7 @@ def lembar_disposisi():
     row_height(notes.rows[0], 2.4)
     set_widths(notes, (5.3, 6.5))
 
-    footer_note(document, qr_cm=1.7, text_cm=10.1, qr="verifikasi.qr_kecil")
+    footer_note(document, qr_cm=1.7, text_cm=10.1, qr="keaslian.qr_kecil")
     document.core_properties.title = "Lembar Disposisi"
     return document
 
@@ -284,16 +284,17 @@ def bookmark(paragraph, name, ident):
     paragraph._p.append(end)
 
 
-def signature(container, intro, role, who, align_cm=9.5, stamp=False):
-    """Place, date, position, room to sign, name and NIP: the Indonesian signature block.
+def signature(container, intro, role, who, align_cm=9.5, stamp=False, room=3):
+    """Place, date, position, room to sign (``room`` lines), name and NIP: the Indonesian signature block.
 
     With ``stamp`` the room to sign is bookmarked ``TTE``: an electronic signature's stamp goes there.
     """
-    lines = [(intro, False), (f"{{{{ {role} }}}}", False), ("", False), ("", False), ("", False),
+    lines = [(intro, False), (f"{{{{ {role} }}}}", False), *[("", False)] * room,
              (f"{{{{ {who}.nama }}}}", True), (f"NIP {{{{ {who}.nip | nip }}}}", False)]
     for index, (text, bold) in enumerate(lines):
         paragraph = container.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(align_cm)
+        paragraph.paragraph_format.keep_with_next = index < len(lines) - 1  # the block never splits
         if stamp and index == 2:
             bookmark(paragraph, "TTE", 90)
         if text:
@@ -322,27 +323,55 @@ def no_borders(table):
     tblpr.append(borders)
 
 
-def footer_note(document, qr_cm=2.2, text_cm=13.0, qr="verifikasi.qr"):
-    """The verification block every generated document ends with: QR, code, how to check, case."""
-    para(document, "", space_before=2)
-    table = document.add_table(rows=1, cols=2)
+def footer_note(document, qr_cm=2.2, text_cm=13.0, qr="keaslian.qr"):
+    """The verification block in the page footer, so it is on every page and never makes a page of
+    its own: QR, code, how to check, case, page number."""
+    section = document.sections[0]
+    section.footer_distance = Mm(6)
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    table = footer.add_table(rows=1, cols=2, width=Cm(qr_cm + text_cm))
     no_borders(table)
     cell_margins(table, 0.05)
     qr_cell, text_cell = table.rows[0].cells
     run(qr_cell.paragraphs[0], "{{ %s }}" % qr)
     first = text_cell.paragraphs[0]
     run(first, "Kode verifikasi: ", size=7.5)
-    run(first, "{{ verifikasi.kode }}", size=9, bold=True)
+    run(first, "{{ keaslian.kode }}", size=9, bold=True)
     for text in ("Keaslian dokumen ini dapat diperiksa dengan memindai kode QR di samping, atau dengan "
-                 "perintah \u201cpipeline verify --kode {{ verifikasi.kode }}\u201d.",
-                 "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }}"):
-        run(text_cell.add_paragraph(), text, size=6.5, italic=True)
+                 "perintah \u201cpipeline verify --kode {{ keaslian.kode }}\u201d.",
+                 "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }} \u00b7 halaman "):
+        last = text_cell.add_paragraph()
+        run(last, text, size=6.5, italic=True)
+    page_field(last, "PAGE", size=6.5)
+    run(last, " dari ", size=6.5, italic=True)
+    page_field(last, "NUMPAGES", size=6.5)
     set_widths(table, (qr_cm, text_cm))
+    footer.paragraphs[0].paragraph_format.space_after = Pt(0)
+
+
+def page_field(paragraph, name, size):
+    """A Word field (PAGE, NUMPAGES) the reader's word processor fills in."""
+    for kind, text in (("begin", None), (None, f" {name} "), ("separate", None), (None, "1"), ("end", None)):
+        element = paragraph.add_run()
+        element.italic = True
+        element.font.size = Pt(size)
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            element._r.append(char)
+        elif text.strip() == name:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            element._r.append(instr)
+        else:
+            element.text = text
 
 
 def daftar_data():
     """Step 5: Daftar PPK, Panitia Pengadaan, Paket Lelang dan Pagu Anggaran (A4 landscape)."""
-    document = new_document(297, 210, (15, 15, 15, 20))
+    document = new_document(297, 210, (10, 15, 10, 20))
     letterhead(document)
     title(document, "DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN",
           "{{ unit | upper }}")
@@ -351,12 +380,12 @@ def daftar_data():
     loop_table(document, ["No.", "Nama", "NIP", "Jabatan", "Nomor SK", "E-mail", "Telepon"],
                ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.nip | nip }}", "{{ r.jabatan or '-' }}",
                 "{{ r.no_sk or '-' }}", "{{ r.email or '-' }}", "{{ r.telepon or '-' }}"],
-               (1.0, 5.2, 3.6, 5.0, 4.4, 4.8, 2.8), "r in data.ppk", align=[CENTER] + [None] * 6)
+               (1.0, 4.4, 4.2, 4.0, 4.4, 5.4, 2.8), "r in data.ppk", align=[CENTER] + [None] * 6)
     heading(document, "B. Panitia Pengadaan")
     loop_table(document, ["No.", "Nama", "NIP", "Peran", "Nomor Sertifikat", "E-mail", "Telepon"],
                ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.nip | nip }}", "{{ (r.peran or '-') | capitalize }}",
                 "{{ r.no_sertifikat or '-' }}", "{{ r.email or '-' }}", "{{ r.telepon or '-' }}"],
-               (1.0, 5.2, 3.6, 2.6, 4.4, 7.2, 2.8), "r in data.panitia", align=[CENTER] + [None] * 6)
+               (1.0, 4.8, 4.2, 2.4, 4.2, 6.8, 2.8), "r in data.panitia", align=[CENTER] + [None] * 6)
     heading(document, "C. Paket Lelang dan Pagu Anggaran")
     loop_table(document, ["No.", "Nama Paket", "Metode", "Sumber Dana", "PPK", "Pagu Anggaran"],
                ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.metode or '-' }}", "{{ r.sumber_dana or '-' }}",
@@ -364,10 +393,16 @@ def daftar_data():
                (1.0, 9.8, 4.0, 2.8, 5.2, 4.0), "r in data.paket",
                align=[CENTER, None, None, None, None, RIGHT],
                total=("Jumlah", "{{ data.jumlah.pagu_total | rupiah }}"))
-    para(document, "Terbilang: {{ data.jumlah.pagu_total | terbilang }}", size=9, space_before=3).runs[0].italic = True
-    para(document, "")
-    signature(document, "{{ kota }}, {{ tanggal | tanggal }}", "kasubbid.jabatan + ','", "kasubbid", 17.5)
-    footer_note(document)
+    # terbilang and the signature side by side: a landscape page has little height to spare
+    closing = document.add_table(rows=1, cols=2)
+    no_borders(closing)
+    cell_margins(closing, 0.05)
+    words, sign = closing.rows[0].cells
+    run(words.paragraphs[0], "Terbilang: {{ data.jumlah.pagu_total | terbilang }}", size=9, italic=True)
+    sign._tc.remove(sign.paragraphs[0]._p)
+    signature(sign, "{{ kota }}, {{ tanggal | tanggal }}", "kasubbid.jabatan + ','", "kasubbid", 0, room=2)
+    set_widths(closing, (16.7, 9.5))
+    footer_note(document, qr_cm=1.5)
     return document
 
 

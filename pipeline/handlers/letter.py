@@ -1,7 +1,7 @@
 """The letter to the unit: the Konsep for review, the numbered Nota Dinas on
 approval, sending, and ``tolak``, which returns the case with a return memo."""
 
-from .. import documents
+from .. import codes, documents
 from ..archive import slug
 from ..pdf import INSTALL
 from ..signing import PKCS12, SigningError, sign_pkcs12
@@ -42,7 +42,7 @@ def setujui(run):
         nomor_urut = numbers[("keluar", tahun)]
         nomor = pattern.format(nomor=nomor_urut, tahun=tahun)
         code, printed = run.ws.filer.new_code(run.kasus, "nota_dinas")
-        letter = dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated), verifikasi=printed)
+        letter = codes.attach(dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated)), printed)
         template = config.template(run.step.document)
         return [run.ws.filer.prepare(
             config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",

@@ -6,7 +6,7 @@ an official's disposition and prints the sheet again with every disposition
 recorded so far written in.
 """
 
-from .. import documents
+from .. import codes, documents
 from ..render import render, tanggal
 from .human import note_of, record
 
@@ -15,8 +15,8 @@ def agenda_masuk(ws, step, memo, nomor_agenda, kasus, now):
     """Step 2: the Lembar Disposisi, blank for handwriting, with its verification code;
     returns ({file name: writer}, {file name: (code, kasus, jenis)})."""
     code, printed = ws.filer.new_code(kasus, step.document)
-    context = dict(documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now),
-                   verifikasi=printed)
+    context = codes.attach(
+        documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now), printed)
     template = ws.config.template(step.document)
     name = f"{documents.file_name(step.document)}.docx"
     return {name: lambda path: render(template, context, path)}, {name: (code, kasus, step.document)}
