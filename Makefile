@@ -41,7 +41,8 @@ demo: $(STAMP)
 	$(BIN)/pipeline --config $(DEMO)/config.yaml register
 	@echo
 	@echo "== pipeline verify --kode: memeriksa dokumen cetak dari kode verifikasinya =="
-	$(BIN)/pipeline --config $(DEMO)/config.yaml verify --kode $$(ls $(DEMO)/outbox/status/kode | head -n 1)
+	$(BIN)/pipeline --config $(DEMO)/config.yaml verify --kode $$($(BIN)/pipeline --config $(DEMO)/config.yaml \
+		register --json --buku keluar | $(BIN)/python -c "import json, sys; print(json.loads(sys.stdin.readline())['kode'])")
 	@echo
 	@echo "== Dokumen siap cetak =="
 	@find $(DEMO)/outbox -name '*.docx' -o -name '*.pdf' | grep -v /status/ | sort

@@ -289,7 +289,8 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
     if as_json:
         with obj.open(lock=False) as ws:
             for key in [buku] if buku else ["masuk", "keluar"]:
-                for line in exports.json_lines(ws.register.agenda(key, tahun)):
+                for line in exports.json_lines(ws.register.agenda(key, tahun), lambda e: next(
+                        (c.kode for c in ws.register.codes(folder=e.folder)), None)):
                     click.echo(line)
         return
     keys = [buku] if buku else (list(books.BOOKS) if xlsx_path else ["masuk", "keluar"])

@@ -56,8 +56,9 @@ def text_rows(key, rows):
     return [[text_cell(kind, value) for kind, value in zip(kinds, row)] for row in rows]
 
 
-def json_lines(entries):
-    """``register --json``: one object per line with the keys of docs/cli.md."""
+def json_lines(entries, code_of=lambda entry: None):
+    """``register --json``: one object per line with the keys of docs/cli.md; ``code_of(entry)``
+    gives the verification code of the entry's own document (the Lembar Disposisi, the letter)."""
     for entry in entries:
         item = {
             "buku": entry.buku, "tahun": entry.tahun, "nomor_urut": entry.nomor_urut,
@@ -65,6 +66,7 @@ def json_lines(entries):
             "tanggal_surat": entry.tanggal_surat, "hal": entry.hal, "sifat": entry.sifat,
             "kasus": entry.kasus, "berkas": entry.berkas, "sha256": entry.sha256,
             "diterima": entry.diterima, "dikirim": entry.dikirim, "batal": entry.batal,
+            "kode": code_of(entry),
         }
         if entry.buku == "masuk":
             item["dari"] = entry.dari

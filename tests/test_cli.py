@@ -39,6 +39,8 @@ def test_memo_becomes_agenda_entry_sheet_and_case(ws, cli):
     assert entry["tanggal_surat"] == "2026-10-07"
     assert entry["dari"] == HEADER["Dari"] and entry["sifat"] == "Segera"
     assert entry["kasus"] == f"{year}-0001"
+    found = json.loads(cli("verify", "--kode", entry["kode"], "--json").output)  # the Lembar Disposisi's code
+    assert (found["status"], found["dokumen"].rsplit("/", 1)[1]) == ("sah", "lembar-disposisi.docx")
     folder = f"archive/{year}/surat-masuk/0001_permohonan-pemanfaatan-spse"
     assert entry["berkas"] == {
         "asli_nota.docx": f"{folder}/asli_nota.docx",
