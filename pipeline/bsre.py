@@ -14,9 +14,22 @@ import os
 import urllib.error
 import urllib.request
 
+from .errors import os_reason
 from .signing import SigningError
 
 TIMEOUT = 120
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The gateway's answer is taken where it was asked: a redirect would carry the credentials
+    (and the signer's secrets) to another address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, f"dialihkan ke {newurl}; pengalihan tidak diikuti",
+                                     headers, fp)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def _auth(settings):
@@ -35,13 +48,15 @@ def _post(settings, path, payload):
                                                              "Accept": "application/json",
                                                              "Authorization": _auth(settings)})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - configured https URL
+        with _OPENER.open(request, timeout=TIMEOUT) as response:  # https, or http to 127.0.0.1 (config.py)
             status, body = response.status, response.read()
     except urllib.error.HTTPError as exc:
         status, body = exc.code, exc.read()
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise SigningError(f"Gateway BSrE di {settings.bsre_url} tidak dapat dihubungi "
-                           f"({getattr(exc, 'reason', exc)}). Periksa signing.bsre.url dan jaringannya.") from None
+        reason = getattr(exc, "reason", exc)
+        why = os_reason(reason) if isinstance(reason, OSError) else "alamat tidak dikenal atau tidak menjawab"
+        raise SigningError(f"Gateway BSrE di {settings.bsre_url} tidak dapat dihubungi ({why}). Periksa "
+                           "signing.bsre.url dan jaringannya.") from None
     try:
         return status, json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -444,8 +444,8 @@ def export_srikandi(obj, arguments):
                 raise PipelineError(f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu "
                                     "kasus; tulis nomor kasusnya).")
             kasus = found[0].id
-        items, skipped = srikandi.collect(obj.config, ws.register, kasus)
-    written = srikandi.write(items, target) if items else []
+        items, skipped, voided = srikandi.collect(obj.config, ws.register, kasus)
+    written = srikandi.write(items, target, voided)
     for path in written:
         out.print(f"Siap diunggah: {escape(str(path))}")
     for item in skipped:

@@ -258,7 +258,21 @@ def _signing(root, raw, pdf_enabled):
                           "(alamat gateway esign-client BSrE instansi).")
     if settings.electronic and not pdf_enabled:
         raise ConfigError("Tanda tangan elektronik (signing.method pkcs12 atau bsre) memerlukan pdf.enabled: true.")
+    for path in settings.trust_roots:
+        if not path.is_file():
+            raise ConfigError(f"Konfigurasi signing.trust_roots: berkas {path} tidak ditemukan.")
+    if settings.bsre_url and not _private_channel(settings.bsre_url):
+        raise ConfigError(f"Konfigurasi signing.bsre.url \u201c{settings.bsre_url}\u201d harus memakai https: NIK, "
+                          "passphrase dan akun gateway tidak boleh dikirim tanpa enkripsi (http hanya untuk "
+                          "gateway di mesin ini sendiri, 127.0.0.1).")
     return settings
+
+
+def _private_channel(url):
+    """https, or plain http to this machine itself (a gateway on the loopback interface)."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
 
 
 def _rules(raw):

@@ -56,7 +56,11 @@ class Workspace:
         Returns notes for staff (cases that cannot go on yet, and why).
         """
         notes = [self.converter.missing()] if self.converter.missing() else []
-        return notes + run.recover(self) + run.advance_open_cases(self)
+        notes += run.recover(self) + run.advance_open_cases(self)
+        for letter in self.register.agenda("keluar"):  # a void whose pages a crash left unwritten
+            if letter.batal and letter.kasus:
+                letters.refresh_pages(self, letter.kasus)
+        return notes
 
     def refresh_books(self):
         """Write this year's books into the archive when the register changed since they were written.
@@ -185,12 +189,13 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
         if not signed.startswith(original) or not any(c.intact for c in check_pdf(config.signing, candidate)):
             raise SigningError(f"Gateway BSrE mengembalikan berkas yang bukan Nota Dinas {letter.nomor_surat} "
                                f"bertanda tangan utuh (jawaban gateway: {said}). Surat belum ditandatangani; coba lagi.")
-    sha256 = intake.drop_in(config.inbox, name, signed)
     try:
-        with open_workspace(config) as ws:
-            ws.process_inbox()
-    except WorkspaceBusy:
-        pass  # the running service takes it; its journal entry tells the outcome
+        with open_workspace(config) as ws:  # filed here, as the account that signed at this terminal
+            claim_id, inbound = intake.write_claimed(config.work_dir, name, signed)
+            run.settle_safely(ws, claim_id, [inbound], account)
+        sha256 = inbound.sha256
+    except WorkspaceBusy:  # the running service takes it from the inbox, as the file's owner
+        sha256 = intake.drop_in(config.inbox, name, signed)
     return _journal_outcome(config, sha256, patience, name)
 
 

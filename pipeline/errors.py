@@ -54,6 +54,10 @@ class PublishPending(ArchiveError):
     """
 
 
+class ExportError(PipelineError):
+    """An export (books, SRIKANDI bundle) could not be written where the user asked."""
+
+
 class RegisterError(PipelineError):
     """Raised when the SQLite register cannot be read or written."""
 

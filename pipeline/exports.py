@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
+from .errors import ExportError, os_reason
 from .render import rupiah, tanggal
 
 # A cell starting with one of these is a formula to Excel; text from a memo is never one.
@@ -35,6 +36,9 @@ def _atomic(path, write):
     try:
         write(temp)
         os.replace(temp, path)
+    except OSError as exc:
+        raise ExportError(f"Berkas {path} tidak dapat ditulis ({os_reason(exc)}). Periksa foldernya ada dan dapat "
+                          "ditulis, atau pilih folder lain.") from None
     finally:
         temp.unlink(missing_ok=True)
 

@@ -16,6 +16,9 @@ from .procedure import DONE
 from .register import Document, Event, JournalEntry, KeptInput
 
 
+SIGNED_COPIES = ("surat_tte", "surat_ttd")  # filed beside their letter, numbered together ttd_v1, ttd_v2...
+
+
 def sealing_step(ws):
     """The step whose completion fixes the letter (the approval), or None."""
     return next((s for s in ws.procedure.steps if s.handler and ws.procedure.handler(s).seals), None)
@@ -43,8 +46,17 @@ def void(ws, nomor, alasan, account):
                                        {"nomor": entry.nomor_surat, "alasan": alasan.strip()}))
         if step is not None and entry.kasus and ws.register.case(entry.kasus) is not None:
             cases.reset(ws, entry.kasus, step, f"Nomor {entry.nomor_surat} dibatalkan: {alasan.strip()}", stamp)
-    site.refresh_codes(ws.config, ws.register, entry.kasus)
+    refresh_pages(ws, entry.kasus)
     return entry
+
+
+def refresh_pages(ws, kasus):
+    """The verification pages of a case after its letter changed; a page that cannot be written now is
+    written again at the next start (``Workspace.start``), so the void is never lost."""
+    try:
+        site.refresh_codes(ws.config, ws.register, kasus)
+    except OSError as exc:
+        ws.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
 
 
 def file_signed_copy(ws, letter, copies, jenis, oleh, claim_metadata=None, record=None, outbox=None):
@@ -52,10 +64,12 @@ def file_signed_copy(ws, letter, copies, jenis, oleh, claim_metadata=None, recor
 
     ``record()`` runs in the same transaction (journal entries, a kept action).
     """
-    versi = len([d for d in ws.register.documents(letter.kasus) if d.jenis == jenis]) + 1
+    versi = ws.register.next_version(letter.kasus, jenis)  # of this kind in the case (the register's key)
+    nth = len([d for d in ws.register.documents(letter.kasus)  # beside this letter, of either kind
+               if d.jenis in SIGNED_COPIES and d.folder.startswith(letter.folder + "/")]) + 1
     stamp = ws.now().isoformat(timespec="seconds")
     letter_folder = ws.config.root / letter.folder
-    final = letter_folder / f"ttd_v{versi}"
+    final = letter_folder / f"ttd_v{nth}"
     metadata = {"kasus": letter.kasus, "nomor_surat": letter.nomor_surat, "jenis": jenis, "versi": versi,
                 "ditandatangani_oleh": oleh, **(claim_metadata or {})}
 
@@ -77,18 +91,30 @@ def is_closed(ws, kasus):
     return case is None or case.status == DONE
 
 
-def receive_scan(ws, claim_id, inbounds, parsed, now):
+SCANS = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+
+
+def receive_scan(ws, claim_id, inbounds, parsed, now, account=None):
     """A signed copy of a numbered letter: its number in the file name, or ``nomor`` in its sidecar.
 
-    A PDF carrying an intact electronic signature (``pipeline tandatangani`` drops
-    one) is the letter signed electronically, by the account that holds the
-    approval's role; anything else is a letter signed in ink and scanned.
-    Filed beside the letter; where ``signing.scan_sends`` says so, it is also
-    the record that the letter was sent (a ``kirim`` action kept for the case).
+    A PDF carrying an electronic signature must be the approved letter itself,
+    signed after it (its bytes begin with the approved PDF's) with an intact
+    signature, put there by an account that holds the approval's role
+    (``account`` when known first-hand, as ``pipeline tandatangani`` knows it;
+    else the file's owner, never on a network inbox). Anything else must be a
+    scan: a file that is byte for byte the unsigned letter is refused. Filed
+    beside the letter; where ``signing.scan_sends`` says so, it is also the
+    record that the letter was sent (a ``kirim`` action kept for the case).
     """
     letter = _scanned_letter(ws, parsed, inbounds)
-    pdfs = [i for i in inbounds if i.name.lower().endswith(".pdf")]
-    jenis, oleh = _how_signed(ws, letter, pdfs)
+    scans = [i for i in inbounds if i.name.lower().endswith(SCANS)]
+    if not scans:
+        raise InputRefused(f"Berkas pendamping untuk Nota Dinas {letter.nomor_surat} tidak disertai pindaian "
+                           "suratnya. Letakkan pindaian (PDF, JPG atau PNG) bernama sama dengan berkas YAML ini di "
+                           "inbox.", kind="surat_keluar_ttd")
+    _not_the_unsigned_letter(letter, scans)
+    pdfs = [i for i in scans if i.name.lower().endswith(".pdf")]
+    jenis, oleh = _how_signed(ws, letter, pdfs, account)
     stamp = now.isoformat(timespec="seconds")
     sends = ws.config.signing.scan_sends and ws.procedure.with_handler("kirim")
 
@@ -124,25 +150,48 @@ def _scanned_letter(ws, parsed, inbounds):
     return letter
 
 
-def _how_signed(ws, letter, pdfs):
+def _not_the_unsigned_letter(letter, scans):
+    """A copy of the letter as the pipeline made it (from the archive or the outbox) is not a signed copy."""
+    own = set(letter.sha256.values())
+    if any(i.sha256 in own for i in scans):
+        raise InputRefused(f"Berkas ini sama persis dengan Nota Dinas {letter.nomor_surat} yang dibuat pipeline, "
+                           "belum bertanda tangan. Letakkan pindaian surat yang sudah ditandatangani, atau "
+                           "tandatangani secara elektronik.", kind="surat_keluar_ttd")
+
+
+def _how_signed(ws, letter, pdfs, account):
     """(jenis, oleh): electronically by the approval's role holder, or in ink and scanned."""
-    signer = _electronic_signer(ws, pdfs[0].path) if pdfs else None
-    if signer is None:
+    from .signing import check_pdf, has_signature
+    if not (pdfs and has_signature(pdfs[0].path)):
         return "surat_ttd", "tanda tangan basah (pindaian)"
+    checks = check_pdf(ws.config.signing, pdfs[0].path)
+    refuse = lambda why: InputRefused(  # noqa: E731
+        f"Surat {letter.nomor_surat} bertanda tangan elektronik tidak diarsipkan: {why}", kind="surat_keluar_ttd")
+    intact = [c for c in checks if c.intact]
+    if not intact:
+        raise refuse(("tanda tangannya rusak atau dokumennya diubah setelah ditandatangani. "
+                      + (checks[0].problem if checks else "")).strip())
+    approved = Path(ws.config.root) / letter.berkas.get("nota-dinas.pdf", "")
+    if not approved.is_file() or not pdfs[0].path.read_bytes().startswith(approved.read_bytes()):
+        raise refuse("berkas ini bukan Nota Dinas yang disetujui dengan tanda tangan ditambahkan padanya. "
+                     "Tandatangani PDF Nota Dinas dari outbox tanpa mengubahnya.")
     step = sealing_step(ws)
-    account = access.owner(pdfs[0].path)
+    account = account or _owner(ws, pdfs[0])
     problem = access.refusal(ws.config, step, account, "tandatangani") if step else None
     if problem:
-        raise InputRefused(f"Surat {letter.nomor_surat} bertanda tangan elektronik tidak diarsipkan: {problem}",
-                           kind="surat_keluar_ttd")
-    return "surat_tte", f"{signer} (akun {account})"
+        raise refuse(problem)
+    return "surat_tte", f"{intact[0].signer} (akun {account})"
 
 
-def _electronic_signer(ws, path):
-    """The signer of an intact electronic signature in the PDF, or None (a scan, or no valid signature)."""
-    from .signing import check_pdf
-    checks = [c for c in check_pdf(ws.config.signing, path) if c.intact]
-    return checks[0].signer if checks else None
+def _owner(ws, inbound):
+    """Who put an electronically signed file on the share: its owner, where owners can be trusted."""
+    from .register import NETWORK_FS, filesystem
+    kind = filesystem(ws.config.inbox)
+    if kind in NETWORK_FS:
+        raise InputRefused(f"Folder inbox berada di folder jaringan ({kind}), sehingga pemilik berkas bertanda "
+                           "tangan elektronik tidak dapat dipastikan. Tandatangani dengan \u201cpipeline "
+                           "tandatangani\u201d di server pipeline.", kind="surat_keluar_ttd")
+    return access.owner(inbound.path)
 
 
 def to_sign(ws, kasus, account):

@@ -10,6 +10,7 @@ LibreOffice is missing the pipeline goes on with .docx alone and says so once.
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -22,6 +23,11 @@ INSTALL = ("LibreOffice belum terpasang, sehingga dokumen hanya dibuat sebagai .
            "dengan \u201csudo apt-get install libreoffice-writer-nogui\u201d, lalu jalankan pipeline lagi.")
 
 
+PROFILE_PREFIX = "spse-libreoffice-"
+# What LibreOffice sees of the environment: never the pipeline's secrets (signing passphrase, gateway account).
+PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE")
+
+
 class Converter:
     """LibreOffice as this process uses it."""
 
@@ -29,7 +35,7 @@ class Converter:
         self.enabled = enabled
         self.timeout = timeout
         self.binary = binary or shutil.which("soffice") or shutil.which("libreoffice")
-        self.profile = Path(tempfile.gettempdir()) / f"spse-libreoffice-{os.getuid()}-{os.getpid()}"
+        self.profile = None
 
     @property
     def available(self):
@@ -50,22 +56,74 @@ class Converter:
             problem = self._run(sources, folder)
             if problem is None and all(t.is_file() and t.stat().st_size > 0 for t in targets):
                 return targets
+            self.close()  # the retry starts from a fresh profile
         raise RenderError(f"Dokumen tidak dapat diubah menjadi PDF oleh LibreOffice ({problem or 'hasil kosong'}); "
                           "akan dicoba lagi.")
 
     def _run(self, sources, folder):
+        """Run LibreOffice in a process group of its own, so a time limit stops all of it (soffice
+        starts oosplash, which starts soffice.bin: killing only the first would leave a converter
+        writing into the staging folder after its digests were taken)."""
+        profile = self._profile()
         command = [self.binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={self.profile.as_uri()}", "--convert-to", EXPORT,
+                   f"-env:UserInstallation={profile.as_uri()}", "--convert-to", EXPORT,
                    "--outdir", str(folder), *map(str, sources)]
+        env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
         try:
-            subprocess.run(command, capture_output=True, timeout=self.timeout, check=True,
-                           env={**os.environ, "HOME": str(self.profile)})
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       env={**env, "HOME": str(profile)}, start_new_session=True)
+        except OSError:
+            return "LibreOffice tidak dapat dijalankan"
+        try:
+            code = process.wait(timeout=self.timeout)
         except subprocess.TimeoutExpired:
+            _kill_group(process)
             return f"melebihi {self.timeout:.0f} detik"
-        except (subprocess.CalledProcessError, OSError):
-            return "LibreOffice gagal"
-        return None
+        except BaseException:
+            _kill_group(process)
+            raise
+        return None if code == 0 else "LibreOffice gagal"
+
+    def _profile(self):
+        """This process's LibreOffice profile: a private folder made fresh (never a name another user
+        could have prepared), after clearing those that processes killed earlier left behind."""
+        if self.profile is None:
+            _clear_stale_profiles()
+            self.profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
+        return self.profile
 
     def close(self):
         """Remove this process's profile."""
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if self.profile is not None:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            self.profile = None
+
+
+def _kill_group(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _clear_stale_profiles():
+    """Profiles of this account's pipeline processes that no longer run (a SIGKILL leaves them)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
+        try:
+            pid = int(path.name[len(PROFILE_PREFIX):].split("-", 1)[0])
+            if path.stat().st_uid != os.getuid() or _alive(pid):
+                continue
+        except (ValueError, OSError):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -233,7 +233,7 @@ def judge(ws, claim_id, inbounds, now, account=None):
     if parsed.kind in ("registrasi", "tindakan"):
         return inputs.receive(ws, claim_id, inbounds, parsed, now, account)
     if parsed.kind == "surat_keluar_ttd" or ws.register.letter(Path(inbounds[0].name).stem):
-        return letters.receive_scan(ws, claim_id, inbounds, parsed, now)
+        return letters.receive_scan(ws, claim_id, inbounds, parsed, now, account)
     raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
 
 

@@ -102,11 +102,24 @@ def sign_pkcs12(settings, pdf_path, qr_url, reason, location, when):
         pdf_signer = signers.PdfSigner(
             meta, signer=signer, stamp_style=QRStampStyle(stamp_text=STAMP_TEXT, border_width=0),
             timestamper=HTTPTimeStamper(settings.tsa_url) if settings.tsa_url else None)
-        with open(signed, "wb") as output:
-            pdf_signer.sign_pdf(writer, output=output,
-                                appearance_text_params={"url": qr_url, "waktu": _waktu(when)})
+        try:
+            with open(signed, "wb") as output:
+                pdf_signer.sign_pdf(writer, output=output,
+                                    appearance_text_params={"url": qr_url, "waktu": _waktu(when)})
+        except Exception as exc:  # noqa: BLE001 - pyHanko's errors (a TSA down is an IOError) told as what they are
+            signed.unlink(missing_ok=True)
+            raise _signing_failed(settings, exc) from None
     os.replace(signed, pdf_path)
     return _common_name(signer.signing_cert)
+
+
+def _signing_failed(settings, exc):
+    from pyhanko.sign.timestamps import TimestampRequestError
+    if isinstance(exc, TimestampRequestError) or (settings.tsa_url and "timestamp" in type(exc).__name__.lower()):
+        return SigningError(f"Server cap waktu {settings.tsa_url} (signing.tsa_url) tidak memberi cap waktu; surat "
+                            "belum ditandatangani dan persetujuan akan dicoba lagi. Periksa alamat dan jaringannya.")
+    return SigningError(f"Surat tidak dapat ditandatangani dengan {settings.certificate} ({type(exc).__name__}); "
+                        "persetujuan akan dicoba lagi. Periksa sertifikat dan berkas PDF-nya.")
 
 
 def _waktu(moment):
@@ -131,17 +144,19 @@ class SignatureCheck:
 
 
 def check_pdf(settings, pdf_path):
-    """Validate every signature in a PDF against the trust roots; one SignatureCheck each."""
-    from pyhanko.keys import load_cert_from_pemder
+    """Validate every signature in a PDF against the trust roots; one SignatureCheck each.
+
+    A signature counts as intact only when nothing but further signatures or
+    validation data was added after it: content changed in a later revision
+    (an incremental update drawing over the page, say) makes it not intact.
+    Document time-stamps (``/DocTimeStamp``) are not signatures of a person and
+    are passed over.
+    """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
-    roots = [load_cert_from_pemder(str(path)) for path in settings.trust_roots]
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    context = _validation_context(settings)
     results = []
-    for name in ("pyhanko", "pyhanko_certvalidator"):  # an untrusted path is our finding, not a log line
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     with open(pdf_path, "rb") as handle:
         try:
             reader = PdfFileReader(handle, strict=False)
@@ -149,14 +164,52 @@ def check_pdf(settings, pdf_path):
         except Exception as exc:  # noqa: BLE001 - a damaged file is a finding
             return [SignatureCheck(False, False, "", None, f"berkas PDF tidak dapat dibaca ({type(exc).__name__})")]
         for embedded in embedded_signatures:
+            if embedded.sig_object_type == "/DocTimeStamp":
+                continue
             try:
                 status = validate_pdf_signature(embedded, context)
             except Exception as exc:  # noqa: BLE001 - a damaged signature is a finding, not a crash
                 results.append(SignatureCheck(False, False, "", None, f"tanda tangan tidak dapat diperiksa "
                                                                       f"({type(exc).__name__})"))
                 continue
-            when = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
-            name = _common_name(status.signing_cert) if status.signing_cert else ""
-            results.append(SignatureCheck(bool(status.intact and status.valid), bool(status.trusted), name, when,
-                                          timestamped=status.timestamp_validity is not None))
+            results.append(_check(status))
     return results
+
+
+def has_signature(pdf_path):
+    """True when the PDF carries a signature (intact or not); False for a plain or unreadable file."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        with open(pdf_path, "rb") as handle:
+            return any(e.sig_object_type != "/DocTimeStamp"
+                       for e in PdfFileReader(handle, strict=False).embedded_signatures)
+    except Exception:  # noqa: BLE001 - an unreadable file carries no signature we can speak of
+        return False
+
+
+def _validation_context(settings):
+    """The trust roots as pyHanko wants them; a root that cannot be read is a SigningError."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko_certvalidator import ValidationContext
+    for name in ("pyhanko", "pyhanko_certvalidator"):  # an untrusted path is our finding, not a log line
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    roots = []
+    for path in settings.trust_roots:
+        try:
+            roots.append(load_cert_from_pemder(str(path)))
+        except Exception as exc:  # noqa: BLE001 - any unreadable root is the same problem for staff
+            raise SigningError(f"Sertifikat akar {path} pada signing.trust_roots tidak dapat dibaca "
+                               f"({type(exc).__name__}). Periksa berkasnya (PEM atau DER).") from None
+    return ValidationContext(trust_roots=roots, allow_fetching=False)
+
+
+def _check(status):
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    untouched = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.modification_level is not None and status.modification_level <= ModificationLevel.FORM_FILLING)
+    when = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
+    name = _common_name(status.signing_cert) if status.signing_cert else ""
+    problem = "" if untouched else "Isi dokumen diubah setelah ditandatangani."
+    return SignatureCheck(bool(status.intact and status.valid and untouched), bool(status.trusted), name, when,
+                          problem, timestamped=status.timestamp_validity is not None)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import sha256_file
+from .errors import ExportError, os_reason
 from .fields import format_nip
+from .letters import SCANS
 from .register.keys import letter_key
 
 JENIS_NASKAH = "Nota Dinas"
@@ -53,18 +55,24 @@ def klasifikasi(pattern):
 
 
 def signed_file(config, register, letter):
-    """(path, how it was signed) of the newest signed form of a letter, or (None, None)."""
+    """(path, how it was signed) of the signed form of a letter SRIKANDI should hold, or (None, None):
+    an electronic signature before ink, and of each the newest."""
+    from .signing import has_signature
     copies = [d for d in register.documents(letter.kasus)
               if d.jenis in SIGNED_COPIES and d.folder.startswith(letter.folder + "/")]
-    if copies:
-        newest = max(copies, key=lambda d: (d.versi, d.dibuat))
-        files = sorted(rel for name, rel in newest.berkas.items() if name.startswith("asli_"))
-        chosen = next((rel for rel in files if rel.lower().endswith(".pdf")), files[0] if files else None)
-        how = "elektronik (BSrE)" if newest.jenis == "surat_tte" else "basah (pindaian)"
-        return (config.root / chosen, how) if chosen else (None, None)
-    if letter.ditandatangani and "nota-dinas.pdf" in letter.berkas:
-        return config.root / letter.berkas["nota-dinas.pdf"], "elektronik (sertifikat instansi)"
-    return None, None
+    electronic = [d for d in copies if d.jenis == "surat_tte"]
+    own = letter.berkas.get("nota-dinas.pdf")
+    if not electronic and own and letter.ditandatangani and has_signature(config.root / own):
+        return config.root / own, "elektronik (sertifikat instansi)"
+    chosen_copies = electronic or copies
+    if not chosen_copies:
+        return None, None
+    newest = max(chosen_copies, key=lambda d: (d.versi, d.dibuat))
+    files = sorted(rel for name, rel in newest.berkas.items() if name.startswith("asli_")
+                   and name.lower().endswith(SCANS))
+    chosen = next((rel for rel in files if rel.lower().endswith(".pdf")), files[0] if files else None)
+    how = "elektronik (BSrE)" if newest.jenis == "surat_tte" else "basah (pindaian)"
+    return (config.root / chosen, how) if chosen else (None, None)
 
 
 def collect(config, register, kasus=None):
@@ -72,8 +80,10 @@ def collect(config, register, kasus=None):
     from .render import tanggal
     kapus = config.officials["kapus"]
     code = klasifikasi(config.numbering["surat_keluar"])
-    items, skipped = [], []
+    items, skipped, voided = [], [], []
     for letter in register.agenda("keluar"):
+        if letter.batal:
+            voided.append(letter_key(letter.nomor_surat))
         if (kasus and letter.kasus != kasus) or letter.batal or not letter.dikirim:
             continue
         path, how = signed_file(config, register, letter)
@@ -92,12 +102,26 @@ def collect(config, register, kasus=None):
                   "tanggal_iso": letter.tanggal_surat[:10], "tanggal_kirim_iso": letter.dikirim[:10],
                   "kasus": letter.kasus, "sha256": sha256_file(path)}
         items.append(Item(key, fields, path))
-    return items, skipped
+    return items, skipped, voided
 
 
-def write(items, target):
-    """Write the bundle into ``target``: a folder per letter, each made whole before it appears."""
+def write(items, target, voided=()):
+    """Write the bundle into ``target``: a folder per letter, each made whole before it appears. The
+    folder of a letter voided since an earlier export leaves the bundle: it must not be uploaded."""
+    try:
+        return _write(items, target, voided)
+    except OSError as exc:
+        raise ExportError(f"Bahan unggahan SRIKANDI tidak dapat ditulis di {target} ({os_reason(exc)}). Pilih "
+                          "folder lain yang dapat ditulis.") from None
+
+
+def _write(items, target, voided):
+    if not items and not target.is_dir():
+        return []
     target.mkdir(parents=True, exist_ok=True)
+    for key in voided:
+        if (target / key / "isian-srikandi.json").is_file():
+            shutil.rmtree(target / key)
     for item in items:
         temp = target / f".{item.key}.{uuid.uuid4().hex[:8]}.tmp"
         temp.mkdir()

@@ -19,7 +19,8 @@ from .archive import relative, sha256_file
 from .register.log import RegisterLog
 from .register.replay import differences, replay
 
-FILED_FOLDERS = ("*/surat-masuk/*", "*/masukan/*", "*/surat-keluar/*", "*/surat-masuk/*/dokumen/*")
+FILED_FOLDERS = ("*/surat-masuk/*", "*/masukan/*", "*/surat-keluar/*", "*/surat-masuk/*/dokumen/*",
+                 "*/surat-keluar/*/ttd_v*")
 
 
 @dataclass(frozen=True)
@@ -56,32 +57,42 @@ def verify(config, register):
     return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
 
 
-def signed_files(register, letter):
+def signed_files(config, register, letter):
     """The electronically signed PDFs of a letter.
 
     Signed here (pkcs12) the letter's own PDF carries the signature. Signed at a
     gateway (BSrE) the signed copy is filed beside it as ``surat_tte``; signed in
-    ink, the scan as ``surat_ttd``. Either way the letter's own PDF stays the
-    unsigned letter that was approved, and only the electronic copies are checked.
+    ink, the scan as ``surat_ttd`` (not electronic, not checked). With copies
+    beside it, the letter's own PDF is checked when it carries a signature.
     """
+    from .signing import has_signature
     copies = [d for d in register.documents(letter.kasus)
               if d.jenis in ("surat_tte", "surat_ttd") and d.folder.startswith(letter.folder + "/")]
-    if copies or not letter.ditandatangani:
-        return [rel for d in copies if d.jenis == "surat_tte"
-                for name, rel in d.berkas.items() if name.lower().endswith(".pdf")]
-    return [letter.berkas[name] for name in letter.berkas if name == "nota-dinas.pdf"]
+    files = [rel for d in copies if d.jenis == "surat_tte"
+             for name, rel in d.berkas.items() if name.lower().endswith(".pdf")]
+    own = letter.berkas.get("nota-dinas.pdf")
+    if own and letter.ditandatangani and (not copies or has_signature(Path(config.root) / own)):
+        files.insert(0, own)
+    return files
+
+
+def approved_at(register, letter):
+    """When this letter was approved: its verification code was drawn as its approval was filed."""
+    made = [c.dibuat for c in register.codes(folder=letter.folder) if c.dibuat]
+    return dt.datetime.fromisoformat(min(made)) if made else None
 
 
 def _signatures(config, register):
-    """Every signed PDF: intact, its signer trusted by signing.trust_roots, signed after the approval."""
-    from .procedure import Procedure
-    from .signing import check_pdf
-    problems, procedure = [], Procedure(config.steps)
+    """Every signed PDF: intact, its signer trusted by signing.trust_roots, signed after its approval."""
+    from .signing import SigningError, check_pdf
+    problems = []
     for letter in register.agenda("keluar"):
-        approved = [r.selesai for s in procedure.steps if s.handler and procedure.handler(s).seals
-                    for r in [register.steps(letter.kasus).get(s.key)] if r is not None and r.selesai]
-        for rel in signed_files(register, letter):
-            problems += _signature(config, rel, letter, approved, check_pdf)
+        approved = approved_at(register, letter)
+        for rel in signed_files(config, register, letter):
+            try:
+                problems += _signature(config, rel, letter, approved, check_pdf)
+            except SigningError as exc:
+                return problems + [Problem("tanda_tangan", "signing.trust_roots", str(exc))]
     return problems
 
 
@@ -100,8 +111,7 @@ def _signature(config, rel, letter, approved, check_pdf):
         elif not check.trusted:
             found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: sertifikat penanda tangan {rel} "
                                                       f"({check.signer}) tidak dipercaya oleh signing.trust_roots."))
-        if check.signed_at and approved and check.signed_at + dt.timedelta(minutes=1) < min(
-                dt.datetime.fromisoformat(a) for a in approved):
+        if check.signed_at and approved and check.signed_at + dt.timedelta(minutes=1) < approved:
             found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} ditandatangani sebelum "
                                                       "Nota Dinas itu disetujui."))
     return found

@@ -16,7 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 NIK, PASSPHRASE, TOTP, USER, PASSWORD = "3171234567890001", "rahasia-bsre", "246810", "pipeline", "kunci-gateway"
 
 
-def _sign(p12, passphrase, pdf):
+def sign(p12, passphrase, pdf):
+    """``pdf`` (bytes) signed as the gateway signs, with the test CA's PKCS#12."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=passphrase.encode())
@@ -54,7 +55,7 @@ class StandIn:
                 if body.get("passphrase", None) not in (PASSPHRASE, None) or (
                         "passphrase" not in body and body.get("totp") != TOTP):
                     return self._answer(400, {"error": "Passphrase anda salah"})
-                signed = _sign(stand_in.p12, stand_in.p12_passphrase, base64.b64decode(body["file"][0]))
+                signed = sign(stand_in.p12, stand_in.p12_passphrase, base64.b64decode(body["file"][0]))
                 encoded = base64.b64encode(signed if stand_in.mode != "broken" else b"%PDF-1.4 rusak").decode()
                 if stand_in.mode == "error-with-file":
                     return self._answer(500, {"error": "Gagal menyimpan log transaksi", "file": [encoded]})

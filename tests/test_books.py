@@ -101,6 +101,8 @@ def test_the_sop_registers_as_csv_and_on_screen(sent, cli, tmp_path):
     assert "DAFTAR ULP/PANITIA" in screen and "Rina" in screen and "Anggota" in screen
     refused = cli("register", "--buku", "ppk", "--json")
     assert refused.exit_code == 2 and "--json hanya untuk buku agenda" in refused.output
+    missing = cli("register", "--xlsx", str(tmp_path / "tidak-ada" / "buku.xlsx"))
+    assert missing.exit_code == 1 and "tidak dapat ditulis" in missing.output
 
 
 def test_the_books_in_the_archive_follow_every_change_and_verify_stays_clean(ws, cli):

@@ -4,7 +4,7 @@ import json
 import shutil
 
 import pytest
-from bsre_standin import NIK, PASSPHRASE, PASSWORD, TOTP, USER, StandIn
+from bsre_standin import NIK, PASSPHRASE, PASSWORD, TOTP, USER, StandIn, sign
 from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
 from click.testing import CliRunner
 from test_ca import make_ca
@@ -108,3 +108,54 @@ def test_totp_instead_of_a_passphrase(gateway_ws):
         result = invoke(ws, "tandatangani", MEMO_NOMOR, "--totp", input=f"{NIK}\n{TOTP}\n")
         assert result.exit_code == 0, result.output
         assert [path for path, _ in gateway.requests] == ["/api/v2/sign/get/totp", "/api/v2/sign/pdf"]
+
+
+def _png_scan(pdf, target):
+    """A page of ``pdf`` as an image, the way a scanner hands it over."""
+    import subprocess
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", str(pdf), str(target.with_suffix(""))],
+                   check=True)
+    return target
+
+
+def test_only_a_signed_copy_of_the_approved_letter_counts_as_signed(gateway_ws, tmp_path):
+    """A copy of the unsigned letter is refused; a PDF signed electronically that is not the approved
+    letter is refused; an ink scan is archived but does not stand for the BSrE signature."""
+    load, p12 = gateway_ws
+    ws = load("http://127.0.0.1:9")
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    own = ws.root / letter["berkas"]["nota-dinas.pdf"]
+    named = letter["nomor_surat"].replace("/", "-")
+    shutil.copyfile(own, ws.inbox / f"{named}.pdf")
+    invoke(ws, "run")
+    [refused] = [e for e in jsonl(invoke(ws, "journal", "--json")) if e["berkas"] == f"{named}.pdf"]
+    assert refused["hasil"] == "ditolak" and "sama persis dengan Nota Dinas" in refused["alasan"][0]
+
+    konsep = next(ws.root.glob("archive/*/surat-masuk/*/dokumen/*/konsep-nota-dinas.pdf"))
+    (ws.inbox / f"{named}.pdf").write_bytes(sign(p12, "rahasia-uji", konsep.read_bytes()))
+    invoke(ws, "run")
+    last = [e for e in jsonl(invoke(ws, "journal", "--json")) if e["berkas"] == f"{named}.pdf"][-1]
+    assert last["hasil"] == "ditolak" and "bukan Nota Dinas yang disetujui" in last["alasan"][0]
+
+    _png_scan(own, ws.inbox / f"{named}.png")
+    assert "1 diterima." in invoke(ws, "run").output
+    refused = invoke(ws, "act", MEMO_NOMOR, "kirim")
+    assert refused.exit_code == 1 and "belum ditandatangani secara elektronik" in refused.output
+
+
+def test_secrets_are_nowhere_in_the_workspace_and_copies_of_both_kinds_are_kept(gateway_ws, tmp_path):
+    load, p12 = gateway_ws
+    with StandIn(p12) as gateway:
+        ws = load(gateway.url)
+        assert invoke(ws, "tandatangani", MEMO_NOMOR, input=f"{NIK}\n{PASSPHRASE}\n").exit_code == 0
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    _png_scan(ws.root / letter["berkas"]["nota-dinas.pdf"], ws.inbox / (letter["nomor_surat"].replace("/", "-")
+                                                                          + ".png"))
+    assert "1 diterima." in invoke(ws, "run").output  # an ink scan after the electronic copy: ttd_v2
+    folder = (ws.root / letter["berkas"]["nota-dinas.pdf"]).parent
+    assert sorted(p.name for p in folder.glob("ttd_v*")) == ["ttd_v1", "ttd_v2"]
+    for path in ws.root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert PASSPHRASE.encode() not in data and NIK.encode() not in data and PASSWORD.encode() not in data, path
+    assert "Arsip utuh" in invoke(ws, "verify").output

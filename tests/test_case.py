@@ -447,3 +447,23 @@ def test_a_scan_named_after_no_letter_waits_for_its_sidecar(ws, cli):
     scan(ws.inbox / "027-99-Pusdatinkomtel-2026.pdf")
     cli("run")
     assert (ws.inbox / "027-99-Pusdatinkomtel-2026.pdf").exists()
+    assert [e["hasil"] for e in jsonl(cli("journal", "--json"))] == ["menunggu"]
+    (ws.inbox / "027-99-Pusdatinkomtel-2026.yaml").write_text("jenis: surat_keluar_ttd\nnomor: 027/99/X/2026\n")
+    cli("run")
+    [entry] = [e for e in jsonl(cli("journal", "--json")) if e["berkas"].endswith(".pdf")]
+    assert entry["hasil"] == "ditolak" and "027/99/X/2026" in entry["alasan"][0]
+
+
+def test_a_sidecar_without_its_scan_is_no_signed_letter(tmp_path):
+    ws = make_workspace(tmp_path / "ws", **{"  scan_sends: false": "  scan_sends: true"})
+    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    to_authentication(ws, cli)
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    (ws.inbox / "ttd.yaml").write_text(f"jenis: surat_keluar_ttd\nnomor: {letter['nomor_surat']}\n")
+    cli("run")
+    [entry] = [e for e in jsonl(cli("journal", "--json")) if e["berkas"] == "ttd.yaml"]
+    assert entry["hasil"] == "ditolak" and "tidak disertai pindaian" in entry["alasan"][0]
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    assert not letter["ditandatangani"] and not letter["dikirim"] and status(cli)["status"] == "berjalan"

@@ -88,3 +88,20 @@ def test_numbers_counted_per_year_must_show_the_year(tmp_path, key):
     with pytest.raises(ConfigError, match=rf"numbering\.{key} “027/{{nomor}}/Pusdatinkomtel” harus memuat "
                                           r"\{tahun\}"):
         config_module.load(write(tmp_path, f"numbering:\n  {key}: '027/{{nomor}}/Pusdatinkomtel'\n"))
+
+
+def test_a_trust_root_that_is_not_there_is_named(tmp_path):
+    path = write(tmp_path, "signing:\n  trust_roots: [sertifikat/akar.pem]\n")
+    with pytest.raises(ConfigError, match="signing.trust_roots: berkas .*akar.pem tidak ditemukan"):
+        config_module.load(path)
+
+
+@pytest.mark.parametrize("url, ok", [("https://esign.kemendagri.go.id", True), ("http://127.0.0.1:8080", True),
+                                     ("http://esign.local", False), ("ftp://esign.local", False)])
+def test_the_signing_gateway_is_reached_only_over_an_encrypted_channel(tmp_path, url, ok):
+    path = write(tmp_path, f"signing:\n  method: bsre\n  bsre:\n    url: {url}\n")
+    if ok:
+        assert config_module.load(path).signing.bsre_url == url
+    else:
+        with pytest.raises(ConfigError, match="harus memakai https"):
+            config_module.load(path)

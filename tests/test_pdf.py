@@ -40,13 +40,16 @@ def test_each_document_has_its_pdf_in_the_outbox_and_the_archive(tmp_path):
     text = pdf_text(sheet)
     assert "LEMBAR DISPOSISI" in text and MEMO_NOMOR in text and "Kode verifikasi" in text
     assert "Arsip utuh" in invoke(ws, "verify").output
-    # the letter printed, signed in ink and scanned (here: its own PDF) is filed beside it;
-    # the printed letter is not an electronic signature, so verify asks none of it
+    # the letter printed, signed in ink and scanned is filed beside it; the printed letter is not an
+    # electronic signature, so verify asks none of it. The unsigned letter itself is no signed copy.
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert invoke(ws, "act", MEMO_NOMOR, langkah).exit_code == 0
     letter = json.loads(invoke(ws, "register", "--json", "--buku", "keluar").output)
     printed = ws.root / letter["berkas"]["nota-dinas.pdf"]
-    shutil.copyfile(printed, ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
+    named = letter["nomor_surat"].replace("/", "-")
+    shutil.copyfile(printed, ws.inbox / f"{named}.pdf")
+    assert "sama persis dengan Nota Dinas" in " ".join(invoke(ws, "run").output.split())
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(printed), str(ws.inbox / named)], check=True)
     assert "1 diterima." in invoke(ws, "run").output
     assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
     result = invoke(ws, "verify")
@@ -64,11 +67,22 @@ def test_without_libreoffice_documents_are_still_made_and_it_is_said_once(tmp_pa
     assert "Kode verifikasi" in docx_text(next(ws.outbox.glob("*/*.docx")))
 
 
-def test_a_conversion_that_hangs_is_stopped_and_the_input_kept(tmp_path):
+def test_a_conversion_that_hangs_is_stopped_whole_and_sees_no_secret(tmp_path, monkeypatch):
+    """soffice starts a child that does the work: the time limit stops both, so nothing is written
+    into the staging folder after the limit; the converter never sees the signing passphrase."""
+    import time
+
+    from pipeline.errors import RenderError
+    monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
+    late, seen = tmp_path / "ditulis-terlambat", tmp_path / "lingkungan"
     slow = tmp_path / "soffice"
-    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.write_text(f"#!/bin/sh\nenv > {seen}\n(sleep 2; touch {late}) &\nsleep 30\n")
     slow.chmod(0o755)
     converter = pdf.Converter(True, timeout=1, binary=str(slow))
     source = tab_memo(tmp_path / "a.docx")
-    with pytest.raises(Exception, match="tidak dapat diubah menjadi PDF oleh LibreOffice \\(melebihi 1 detik\\)"):
+    with pytest.raises(RenderError, match="tidak dapat diubah menjadi PDF oleh LibreOffice \\(melebihi 1 detik\\)"):
         converter.convert([source], tmp_path)
+    time.sleep(3)
+    assert not late.exists()
+    assert "rahasia-uji" not in seen.read_text() and "HOME=" in seen.read_text()
+    converter.close()

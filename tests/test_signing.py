@@ -149,3 +149,54 @@ def test_with_a_time_stamp_server_the_signature_is_pades_b_t(signed_ws):
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
     [check] = signing.check_pdf(ws.signing, ws.root / letter["berkas"]["nota-dinas.pdf"])
     assert check.intact and check.trusted and check.timestamped and check.signed_at == when
+
+
+def test_a_time_stamp_server_that_does_not_answer_is_named_and_the_approval_waits(signed_ws):
+    from pipeline import config as config_module
+    ws, _ = signed_ws
+    text = ws.path.read_text(encoding="utf-8")
+    ws.path.write_text(text.replace("  tsa_url:                             #", "  tsa_url: http://127.0.0.1:9/tsa  #"),
+                       encoding="utf-8")
+    ws = config_module.load(ws.path)
+    result = invoke(ws, "act", MEMO_NOMOR, "setujui")
+    assert "Server cap waktu http://127.0.0.1:9/tsa (signing.tsa_url) tidak memberi cap waktu" in " ".join(
+        result.output.split())
+    assert "Arsip tidak dapat ditulis" not in result.output
+    assert jsonl(invoke(ws, "register", "--json", "--buku", "keluar")) == []
+
+
+def test_content_drawn_over_a_signed_letter_breaks_its_signature(signed_ws):
+    """An incremental update after the signature (a white box over the text, say) leaves pyHanko's
+    digest intact; it is still a letter changed after signing, and verify says so."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    ws, _ = signed_ws
+    assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    pdf = ws.root / letter["berkas"]["nota-dinas.pdf"]
+    with open(pdf, "rb") as handle:
+        writer = IncrementalPdfFileWriter(handle, strict=False)
+        box = writer.add_object(generic.StreamObject(stream_data=b"q 1 1 1 rg 60 400 480 200 re f Q"))
+        writer.add_stream_to_page(0, box)
+        changed = pdf.with_name("diubah.pdf")
+        with open(changed, "wb") as output:
+            writer.write(output)
+    [check] = signing.check_pdf(ws.signing, changed)
+    assert not check.intact and check.problem == "Isi dokumen diubah setelah ditandatangani."
+    pdf.chmod(0o644)
+    changed.replace(pdf)
+    result = invoke(ws, "verify")
+    assert result.exit_code == 1 and "rusak atau dokumennya diubah setelah ditandatangani" in " ".join(
+        result.output.split())
+
+
+def test_a_voided_signed_letter_and_its_successor_both_verify(signed_ws):
+    ws, _ = signed_ws
+    assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
+    [first] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    assert invoke(ws, "batal", first["nomor_surat"], "--alasan", "Salah tanggal").exit_code == 0
+    assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
+    first, second = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    assert first["batal"] and second["ditandatangani"] and second["nomor_urut"] == 2
+    result = invoke(ws, "verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output

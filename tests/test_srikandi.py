@@ -76,3 +76,22 @@ def test_the_classification_comes_from_the_number_format():
     assert klasifikasi("027/{nomor}/Pusdatinkomtel/{tahun}") == "027"
     assert klasifikasi("{nomor}/ND/{tahun}") == ""
     assert klasifikasi("ND-{nomor}-{tahun}") == ""  # no classification code before a slash: staff fill it in
+
+
+def test_a_letter_voided_after_an_export_leaves_the_bundle_and_a_bad_folder_is_said(tmp_path):
+    ws, cli, letter = approved(tmp_path, **{"  scan_sends: false": "  scan_sends: true"})
+    scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
+    cli("run")
+    assert cli("export", "srikandi", str(tmp_path / "unggah")).exit_code == 0
+    key = letter["nomor_surat"].replace("/", "-").lower()
+    assert (tmp_path / "unggah" / key).is_dir()
+    assert cli("batal", letter["nomor_surat"], "--alasan", "Salah alamat").exit_code == 0
+    cli("export", "srikandi", str(tmp_path / "unggah"))
+    assert not (tmp_path / "unggah" / key).exists()
+    (tmp_path / "berkas").write_text("bukan folder")
+    cli("act", MEMO_NOMOR, "setujui")
+    [_, second] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    scan(ws.inbox / (second["nomor_surat"].replace("/", "-") + ".pdf")).write_bytes(b"%PDF-1.4 pindaian kedua")
+    assert "1 diterima." in cli("run").output  # the new letter's scan, beside the new letter
+    result = cli("export", "srikandi", str(tmp_path / "berkas"))
+    assert result.exit_code == 1 and "tidak dapat ditulis" in result.output

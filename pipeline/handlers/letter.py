@@ -105,7 +105,9 @@ def kirim_guard(ws, case, step, records):
     if ws.config.signing.method != "bsre":
         return None
     letter = next((e for e in ws.register.agenda("keluar") if e.kasus == case.id and not e.batal), None)
-    if letter is not None and not letter.ditandatangani:
+    signed = letter is not None and any(d.jenis == "surat_tte" and d.folder.startswith(letter.folder + "/")
+                                        for d in ws.register.documents(case.id))
+    if letter is not None and not signed:  # a scan signed in ink is archived, but BSrE signs what is sent
         return (f"Nota Dinas {letter.nomor_surat} belum ditandatangani secara elektronik; tandatangani dulu dengan "
                 f"\u201cpipeline tandatangani {case.id}\u201d.")
     return None
