@@ -65,7 +65,7 @@ def _bare_env():
     """docxtpl's plain Jinja environment plus the filters the template uses."""
     from jinja2 import Environment
 
-    from pipeline.render import FILTERS
+    from pipeline.formats import FILTERS
     env = Environment()
     env.filters.update(FILTERS)
     return env

@@ -13,7 +13,7 @@ import re
 from .errors import PipelineError, os_reason
 from .fields import normalise_nip, parse_amount
 from .readers.csv_table import read_table
-from .render import rupiah
+from .formats import rupiah
 from .rules import ERROR, PASS, Check, label
 
 _PREFIX_TITLE = re.compile(r"^(prof|dr|drs|dra|ir|h|hj|hc)\.?$", re.IGNORECASE)

@@ -16,8 +16,6 @@ import logging
 import os
 from dataclasses import dataclass
 
-from .fields import format_nip
-from .registration import budget_year
 
 TEXT, NUMBER, DATE, RUPIAH = "teks", "angka", "tanggal", "rupiah"
 FOLDER = "buku"
@@ -112,6 +110,7 @@ class CaseData:
 
 def case_data(register, tahun=None):
     """Every case (received in ``tahun``, when given) with its current registration and letter."""
+    from .registration import budget_year
     letters = {}
     for entry in register.agenda("keluar"):
         if entry.kasus and not entry.batal:
@@ -144,16 +143,21 @@ def _unit_rows(case):
            date_of(letter.dikirim) if letter else None, case.kasus]
 
 
+def _nip(value):
+    from .fields import format_nip
+    return format_nip(value or "")
+
+
 def _ppk_rows(case):
     for person in case.data.get("ppk", []):
-        yield [case.unit, person.get("nama"), format_nip(person.get("nip") or ""), person.get("jabatan"),
+        yield [case.unit, person.get("nama"), _nip(person.get("nip")), person.get("jabatan"),
                person.get("no_sk"), person.get("email"), person.get("telepon"), case.tahun_anggaran, case.status,
                case.kasus]
 
 
 def _panitia_rows(case):
     for person in case.data.get("panitia", []):
-        yield [case.unit, person.get("nama"), format_nip(person.get("nip") or ""), (person.get("peran") or "").title(),
+        yield [case.unit, person.get("nama"), _nip(person.get("nip")), (person.get("peran") or "").title(),
                person.get("no_sertifikat"), person.get("email"), person.get("telepon"), case.tahun_anggaran,
                case.status, case.kasus]
 
@@ -163,14 +167,14 @@ def _paket_rows(case):
     for paket in case.data.get("paket", []):
         pagu = paket.get("pagu") if isinstance(paket.get("pagu"), int) else None
         yield [case.unit, paket.get("nama"), pagu, paket.get("sumber_dana"), paket.get("metode"),
-               ppk.get(paket.get("ppk_nip"), ""), format_nip(paket.get("ppk_nip") or ""), case.tahun_anggaran,
+               ppk.get(paket.get("ppk_nip"), ""), _nip(paket.get("ppk_nip")), case.tahun_anggaran,
                case.status, case.kasus]
 
 
 def gather(register, keys, tahun=None, every_case=False):
     """{key: rows} for the books named: agenda books of ``tahun`` (all years when None), the SOP
     registers of the cases received in ``tahun``, or of every case with ``every_case``."""
-    from .render import tanggal
+    from .formats import tanggal
     cases = None
     books = {}
     for key in keys:

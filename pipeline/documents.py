@@ -8,7 +8,7 @@ import re
 
 from . import rules
 from .registration import totals
-from .render import rupiah, tanggal, terbilang
+from .formats import rupiah, tanggal, terbilang
 
 FILE_NAMES = {
     "lembar_disposisi": "lembar-disposisi",

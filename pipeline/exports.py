@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
 from .errors import ExportError, os_reason
-from .render import rupiah, tanggal
+from .formats import rupiah, tanggal
 
 # A cell starting with one of these is a formula to Excel; text from a memo is never one.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

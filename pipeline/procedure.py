@@ -286,7 +286,7 @@ def _status(records, step):
 
 
 def _date(stamp):
-    from .render import tanggal
+    from .formats import tanggal
     return tanggal(stamp)
 
 

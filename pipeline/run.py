@@ -14,7 +14,7 @@ from .archive import relative
 from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
 from .register import JournalEntry
-from .render import waktu
+from .formats import waktu
 
 
 def run_once(ws, stability=None):

@@ -123,7 +123,7 @@ def _signing_failed(settings, exc):
 
 
 def _waktu(moment):
-    from .render import waktu
+    from .formats import waktu
     return f"{waktu(moment)} {moment.tzname() or ''}".strip()
 
 

@@ -77,7 +77,7 @@ def signed_file(config, register, letter):
 
 def collect(config, register, kasus=None):
     """The sent letters (of ``kasus`` when given) as Items, and those that cannot go yet, with why."""
-    from .render import tanggal
+    from .formats import tanggal
     kapus = config.officials["kapus"]
     code = klasifikasi(config.numbering["surat_keluar"])
     items, skipped, voided = [], [], []

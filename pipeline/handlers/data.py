@@ -8,7 +8,7 @@ errors; ``laporan_kesiapan`` drafts the readiness report from what they found.
 from .. import authenticate, documents, rules
 from ..procedure import HELD
 from ..registration import budget_year, totals
-from ..render import tanggal
+from ..formats import tanggal
 
 RETURN_TEMPLATE = "nota_dinas"
 

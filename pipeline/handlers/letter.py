@@ -6,7 +6,8 @@ from ..archive import slug
 from ..pdf import INSTALL
 from ..signing import PKCS12, SigningError, sign_pkcs12
 from ..register import AgendaEntry
-from ..render import render, tanggal
+from ..formats import tanggal
+from ..render import render
 from . import REJECT
 from .human import note_of, record
 

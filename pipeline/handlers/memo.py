@@ -7,7 +7,8 @@ recorded so far written in.
 """
 
 from .. import codes, documents
-from ..render import render, tanggal
+from ..formats import tanggal
+from ..render import render
 from .human import note_of, record
 
 
