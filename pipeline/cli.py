@@ -12,17 +12,44 @@ import threading
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from . import __version__, books, config as config_module, engine, exports, workspace
+from . import __version__
+from .books import BOOKS
 from .errors import PipelineError, WorkspaceBusy
 
+# A command imports the modules it uses when it runs, so ``pipeline --help`` and the
+# light commands do not load the engine, openpyxl, docxtpl or rich (docs/architecture.md,
+# "Speed").
+
+
+class _Console:
+    """A rich Console made when first printed to (rich alone takes 40 ms to import)."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name):
+        if self._console is None:
+            from rich.console import Console
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
 # Piped output (logs, make demo) gets room for the tables; a terminal uses its own width.
-_WIDTH = None if sys.stdout.isatty() else 120
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = _Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def escape(text):
+    """Text printed as it is, never read as rich markup."""
+    from rich.markup import escape as markup_escape
+    return markup_escape(text)
+
+
+def Table(**options):  # noqa: N802 - stands for rich's Table
+    from rich.table import Table as RichTable
+    return RichTable(**options)
 
 _STYLE = {"diterima": "green", "ditolak": "red", "duplikat": "yellow", "menunggu": "cyan",
           "diabaikan": "dim", "selesai": "green", "berjalan": "cyan", "tertahan": "red"}
@@ -43,12 +70,14 @@ class Context:
 
     @property
     def config(self):
+        from . import config as config_module
         if self._config is None:
             self._config = config_module.load(self.config_path)
         return self._config
 
     def open(self, lock=True):
         """The workspace: locked for commands that change it, unlocked for those that read."""
+        from . import engine
         return engine.open_workspace(self.config, lock=lock)
 
 
@@ -122,6 +151,7 @@ def main(ctx, config_path):
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory):
     """Buat ruang kerja baru: config.yaml, folder, dan templat bawaan."""
+    from . import config as config_module, workspace
     created = workspace.init(directory)
     config_module.load(directory / "config.yaml")
     out.print(f"Ruang kerja siap di {escape(str(directory.resolve()))} ({len(created)} berkas/folder dibuat).")
@@ -133,6 +163,7 @@ def init(directory):
 @click.pass_obj
 def run(obj):
     """Proses semua berkas di inbox satu kali, lalu selesai."""
+    from . import engine
     engine.configure_logging(obj.config, to_stderr=False)
     with obj.open() as ws:
         _notes(ws.start())
@@ -173,6 +204,7 @@ def _report(outcomes, config):
 @click.pass_obj
 def watch(obj, polling):
     """Pantau inbox terus-menerus dan proses berkas begitu siap (layanan)."""
+    from . import config as config_module, engine
     config = obj.config
     if polling:
         config = config_module.Config(**{**config.__dict__,
@@ -247,6 +279,7 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
     LANGKAH adalah kunci langkah dalam tabel sop.steps di config.yaml
     (misalnya disposisi_kapus, periksa, setujui, kirim) atau tolak.
     """
+    from . import engine
     try:
         with obj.open() as ws:
             names = ws.procedure.action_names()
@@ -267,7 +300,7 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
 
 
 @main.command(name="register")
-@click.option("--buku", type=click.Choice(list(books.BOOKS)),
+@click.option("--buku", type=click.Choice(list(BOOKS)),
               help="Satu buku: agenda masuk atau keluar, atau daftar unit, ppk, panitia, paket.")
 @click.option("--tahun", type=int, help="Hanya satu tahun (tahun agenda; daftar: kasus yang diterima tahun itu).")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines (buku agenda masuk dan keluar).")
@@ -279,6 +312,7 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
 def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
     """Tampilkan atau ekspor buku agenda surat masuk dan keluar serta empat daftar SOP
     (unit kerja pengguna SPSE, PPK, ULP/panitia, paket dan pagu)."""
+    from . import books, exports, workspace
     if csv_path and not buku:
         raise click.UsageError("--csv memerlukan --buku (masuk, keluar, unit, ppk, panitia atau paket).")
     if as_json and buku and not books.BOOKS[buku].per_year:
@@ -303,6 +337,7 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
 
 
 def _export(config, found, buku, tahun, csv_path, xlsx_path):
+    from . import books, exports
     if csv_path:
         exports.write_csv(csv_path, buku, found[buku])
         out.print(f"{escape(books.BOOKS[buku].title.capitalize())} disimpan di {escape(str(csv_path))}.")
@@ -313,6 +348,7 @@ def _export(config, found, buku, tahun, csv_path, xlsx_path):
 
 
 def _print_books(found):
+    from . import books, exports
     for key, rows in found.items():
         table = Table(title=books.BOOKS[key].title)
         for column in books.BOOKS[key].columns:
@@ -374,6 +410,7 @@ def verify(obj, kode, as_json):
 @click.pass_obj
 def rebuild_register(obj):
     """Bangun ulang register dari catatannya di arsip (bila register hilang, kosong, atau rusak)."""
+    from . import engine
     counts, aside = engine.rebuild_register(obj.config)
     out.print(f"Register dibangun ulang dari {counts['catatan']} catatan di arsip: {counts['masuk']} surat "
               f"masuk, {counts['keluar']} surat keluar, {counts['kasus']} kasus.")
@@ -414,6 +451,7 @@ def batal(obj, nomor, alasan):
 @click.pass_obj
 def tandatangani(obj, kasus, totp):
     """Tandatangani Nota Dinas bernomor lewat gateway BSrE (NIK dan passphrase diminta di sini, tidak disimpan)."""
+    from . import engine
     entry = engine.sign_at_terminal(obj.config, kasus, lambda prompt, secret: click.prompt(prompt, hide_input=secret),
                                     totp=totp)
     out.print(f"Nota Dinas kasus {escape(entry.kasus)} telah ditandatangani secara elektronik dan diarsipkan "
@@ -432,6 +470,7 @@ def export_srikandi(obj, arguments):
     """Siapkan unggahan SRIKANDI: per Nota Dinas yang sudah dikirim, berkas bertanda tangan dan
     isian formulir registrasinya (jenis naskah, nomor, tanggal, sifat, klasifikasi, hal, tujuan,
     penandatangan). Tanpa KASUS: semua surat yang sudah dikirim."""
+    from . import workspace
     from . import srikandi
     if len(arguments) > 2:
         raise click.UsageError("Tulis paling banyak KASUS dan FOLDER.")
