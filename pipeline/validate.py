@@ -7,6 +7,7 @@ fix.
 """
 
 import re
+import threading
 from dataclasses import dataclass
 
 from cerberus import Validator, errors
@@ -144,7 +145,7 @@ def _memo_reason(path, message, source):
 
 def validate_memo(fields, source="Nota Dinas"):
     """Check a memo's header fields; return them cleaned or raise InputRefused."""
-    validator = Validator(MEMO_SCHEMA, error_handler=IndonesianErrors)
+    validator = _validator(MEMO_SCHEMA)
     fields = _stringify(fields)
     reasons = []
     if not validator.validate(fields):
@@ -165,9 +166,29 @@ def validate_memo(fields, source="Nota Dinas"):
     return memo
 
 
+_VALIDATORS = threading.local()
+
+
+def _validator(schema, allow_unknown=False):
+    """A Cerberus validator for ``schema``, made once per schema and thread.
+
+    Making one validates the schema itself, which costs more than checking a
+    record; a validator is reused (``validate`` starts afresh each time) while
+    its schema object lives. The cache holds the schema, so its id is never reused.
+    """
+    cache = getattr(_VALIDATORS, "cache", None)
+    if cache is None or len(cache) > 64:
+        cache = _VALIDATORS.cache = {}
+    key = (id(schema), allow_unknown)
+    held = cache.get(key)
+    if held is None or held[0] is not schema:
+        held = cache[key] = (schema, Validator(schema, allow_unknown=allow_unknown, error_handler=IndonesianErrors))
+    return held[1]
+
+
 def check(schema, document, allow_unknown=False):
     """Validate ``document`` against ``schema``; return (clean document, errors)."""
-    validator = Validator(schema, allow_unknown=allow_unknown, error_handler=IndonesianErrors)
+    validator = _validator(schema, allow_unknown)
     ok = validator.validate(document)
     return (validator.document if ok else None), explain(validator)
 

@@ -203,7 +203,10 @@ def test_an_escaped_surrogate_pair_in_yaml_is_one_character(ws, tmp_path):
     assert readers.read(path, ws.limits).fields["dari"] == "ULP \U0001f4dd"
 
 
-def test_text_hidden_by_a_style_is_not_read(ws, tmp_path):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-declared"])
+def test_text_hidden_by_a_style_is_not_read(ws, tmp_path, encoding):
+    """Also when styles.xml is in another encoding than Word's (the reader skips UTF-8 styles that
+    never name w:vanish without parsing them)."""
     from builders import memo_with_nomor_runs, rewrite_document_xml
     import zipfile
     path = memo_with_nomor_runs(tmp_path / "memo.docx", '<w:r><w:rPr><w:rStyle w:val="Tersembunyi"/></w:rPr>'
@@ -214,7 +217,11 @@ def test_text_hidden_by_a_style_is_not_read(ws, tmp_path):
         "</w:styles>", '<w:style w:type="character" w:styleId="Dasar"><w:name w:val="Dasar"/><w:rPr><w:vanish/>'
         '</w:rPr></w:style><w:style w:type="character" w:styleId="Tersembunyi"><w:name w:val="T"/>'
         '<w:basedOn w:val="Dasar"/></w:style></w:styles>')
-    items["word/styles.xml"] = styles.encode("utf-8")
+    if encoding == "utf-16-declared":
+        styles = styles.replace("encoding='UTF-8'", "encoding='UTF-16'").replace('encoding="UTF-8"',
+                                                                                 'encoding="UTF-16"')
+        assert "UTF-16" in styles[:100]
+    items["word/styles.xml"] = styles.encode("utf-16" if encoding.startswith("utf-16") else "utf-8")
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in items.items():
             archive.writestr(name, data)

@@ -79,7 +79,7 @@ def _vanish(rpr):
 
 def hidden_styles(styles_xml):
     """Style ids whose text is hidden (w:vanish, through basedOn), and whether the defaults hide text."""
-    if styles_xml is None:
+    if styles_xml is None or _plainly_visible(styles_xml):
         return set(), False
     root = etree.fromstring(styles_xml, _PARSER)
     default = _vanish(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or False
@@ -96,6 +96,24 @@ def hidden_styles(styles_xml):
         return own[sid] if own[sid] is not None else hides(based[sid], depth + 1)
 
     return {sid for sid in own if hides(sid)}, default
+
+
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
+
+
+def _plainly_visible(styles_xml):
+    """True when styles.xml, UTF-8 as Word writes it, never names w:vanish: no style hides text.
+
+    Parsing Word's styles (350 KB) costs more than reading the whole memo; an
+    element name cannot be escaped in XML, so in UTF-8 its absence is certain.
+    Any other encoding (a BOM, NUL bytes, another declared encoding) is parsed.
+    """
+    if b"\x00" in styles_xml[:200] or styles_xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    declared = _DECLARED.match(styles_xml.removeprefix(b"\xef\xbb\xbf"))
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return False
+    return b"vanish" not in styles_xml
 
 
 class _Hidden:
