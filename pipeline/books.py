@@ -14,11 +14,14 @@ user agencies). ``refresh`` writes the current year's books into
 import datetime as dt
 import logging
 import os
+import time
 from dataclasses import dataclass
 
 
 TEXT, NUMBER, DATE, RUPIAH = "teks", "angka", "tanggal", "rupiah"
 FOLDER = "buku"
+MARKER = ".rantai"  # the chain head the books were written at, how long it took, when
+SLOW_SECONDS, SHARE = 1.0, 20
 LOG = logging.getLogger("pipeline")
 
 
@@ -186,14 +189,47 @@ def gather(register, keys, tahun=None, every_case=False):
     return books
 
 
-def refresh(config, register, year):
+@dataclass(frozen=True)
+class Written:
+    """When the year's books were last written: the chain head they show, how long it took, when."""
+
+    head: int
+    seconds: float
+    at: float  # time.time()
+
+    def due(self, head, now):
+        """Whether the books should be written again for chain head ``head``.
+
+        Books that take under a second follow every change. Longer ones (a
+        year of 100,000 entries takes about a minute) wait until twenty times
+        their writing time has passed since the last write: they never take
+        more than a twentieth of the pipeline's time, and lag by minutes, not
+        by changes (docs/architecture.md, "The books")."""
+        if head == self.head:
+            return False
+        return self.seconds < SLOW_SECONDS or now - self.at >= SHARE * self.seconds
+
+
+def written(config, year):
+    """What ``.rantai`` says of the year's books (None: never written, or unreadable)."""
+    try:
+        head, seconds, at = (config.archive / str(year) / FOLDER / MARKER).read_text(encoding="ascii").split()
+        return Written(int(head), float(seconds), float(at))
+    except (OSError, ValueError):
+        return None
+
+
+def refresh(config, register, year, head):
     """Write this year's books into ``archive/<year>/buku/``: one workbook, one CSV per book;
-    the agenda books of the year, the SOP registers of every case.
+    the agenda books of the year, the SOP registers of every case; then ``.rantai`` with the
+    chain head ``head`` they show, so an unchanged register is not written again (by every
+    ``pipeline run``: at 100,000 entries a year the books take many seconds to write).
 
     The books are made from the register, never read back: whatever a crash or
-    a failure leaves here, the next change writes whole again.
+    a failure leaves here, the next change writes whole again (the marker is written last).
     """
     from . import exports
+    started = time.monotonic()
     folder = config.archive / str(year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     books = gather(register, list(BOOKS), year, every_case=True)
@@ -203,6 +239,9 @@ def refresh(config, register, year):
         written.append(exports.write_csv(folder / f"{csv_name(key)}-{year}.csv", key, rows))
     for path in written:
         os.chmod(path, 0o444)
+    temp = folder / f".{MARKER}.tmp"
+    temp.write_text(f"{head} {time.monotonic() - started:.3f} {time.time():.0f}\n", encoding="ascii")
+    os.replace(temp, folder / MARKER)
     return written
 
 
@@ -213,4 +252,4 @@ def csv_name(key):
 
 def file_names(year):
     """The names ``refresh`` writes, so ``verify`` knows them."""
-    return {f"buku-agenda-{year}.xlsx", *(f"{csv_name(key)}-{year}.csv" for key in BOOKS)}
+    return {f"buku-agenda-{year}.xlsx", MARKER, *(f"{csv_name(key)}-{year}.csv" for key in BOOKS)}

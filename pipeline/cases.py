@@ -269,9 +269,9 @@ def findings(ws, records):
     return found
 
 
-def describe(ws, case, now):
-    """The case as ``status`` shows it."""
-    records = ws.register.steps(case.id)
-    data = ws.register.registration(case.id)
+def describe(ws, case, now, records=None, data=None):
+    """The case as ``status`` shows it (its step records and registration read here unless given)."""
+    if records is None:
+        records, data = ws.register.steps(case.id), ws.register.registration(case.id)
     return ws.procedure.describe(case, records, now, totals(data.data) if data else None,
                                  findings(ws, records))

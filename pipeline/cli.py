@@ -47,6 +47,18 @@ def escape(text):
     return markup_escape(text)
 
 
+def echo_lines(lines, chunk=1000):
+    """Lines to stdout a thousand at a time (a listing of 100,000 entries, written as it is read)."""
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= chunk:
+            click.echo("\n".join(batch))
+            batch = []
+    if batch:
+        click.echo("\n".join(batch))
+
+
 def Table(**options):  # noqa: N802 - stands for rich's Table
     from rich.table import Table as RichTable
     return RichTable(**options)
@@ -227,23 +239,28 @@ def watch(obj, polling):
 
 @main.command()
 @click.argument("kasus", required=False)
+@click.option("--all", "everything", is_flag=True, help="Semua kasus, termasuk yang sudah selesai.")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines.")
 @click.pass_obj
-def status(obj, kasus, as_json):
-    """Tampilkan kasus, langkah SOP, waktu terhadap target, dan yang ditunggu."""
-    with obj.open(lock=False) as ws:
-        described = ws.status(kasus)
-    if kasus and not described:
+def status(obj, kasus, everything, as_json):
+    """Tampilkan kasus yang sedang berjalan (atau satu kasus, atau semua dengan --all): langkah SOP,
+    waktu terhadap target, dan yang ditunggu."""
+    shown = 0
+    with obj.open(lock=False) as ws:  # printed as read: 100,000 cases are never all in memory
+        described = ws.status(kasus, everything)
+        if as_json:
+            for item in described:
+                shown += 1
+                click.echo(json.dumps(item, ensure_ascii=False))
+        else:
+            for item in described:
+                shown += 1
+                _print_case(item, detail=bool(kasus))
+    if kasus and not shown:
         raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
-    if as_json:
-        for item in described:
-            click.echo(json.dumps(item, ensure_ascii=False))
-        return
-    if not described:
-        out.print("Belum ada kasus.")
-        return
-    for item in described:
-        _print_case(item, detail=bool(kasus))
+    if not shown and not as_json:
+        out.print("Belum ada kasus." if everything else
+                  "Tidak ada kasus yang sedang berjalan. Kasus yang sudah selesai: \u201cpipeline status --all\u201d.")
 
 
 def _print_case(item, detail):
@@ -289,7 +306,7 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
     except WorkspaceBusy:  # the service runs: hand the action to it and wait for its outcome
         entry = engine.hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan)
         with obj.open(lock=False) as ws:
-            found = ws.status(entry.kasus) if entry.kasus else []
+            found = list(ws.status(entry.kasus)) if entry.kasus else []
         outcome, described = entry, (found[0] if found else None)
     out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} "
               f"({outcome.hasil}).")
@@ -323,9 +340,7 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
     if as_json:
         with obj.open(lock=False) as ws:
             for key in [buku] if buku else ["masuk", "keluar"]:
-                for line in exports.json_lines(ws.register.agenda(key, tahun), lambda e: next(
-                        (c.kode for c in ws.register.codes(folder=e.folder)), None)):
-                    click.echo(line)
+                echo_lines(exports.json_lines(ws.register.agenda_with_codes(key, tahun)))
         return
     keys = [buku] if buku else (list(books.BOOKS) if xlsx_path else ["masuk", "keluar"])
     with obj.open(lock=False) as ws:
@@ -363,20 +378,19 @@ def _print_books(found):
 @click.pass_obj
 def journal(obj, as_json):
     """Tampilkan setiap berkas yang pernah masuk dan apa yang terjadi padanya."""
-    with obj.open(lock=False) as ws:
-        entries = ws.journal()
     keys = ("berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan", "lokasi")
-    if as_json:
-        for entry in entries:
-            click.echo(json.dumps({k: list(v) if k == "alasan" else v
-                                   for k, v in ((k, getattr(entry, k)) for k in keys)}, ensure_ascii=False))
-        return
-    table = Table(title="Jurnal berkas masuk")
-    for column in ("Diterima", "Berkas", "Hasil", "Jenis", "Kasus", "Alasan"):
-        table.add_column(column, overflow="fold")
-    for entry in entries:
-        table.add_row(entry.diterima[:16].replace("T", " "), escape(entry.berkas), _styled(entry.hasil),
-                      entry.jenis, entry.kasus or "-", escape(" ".join(entry.alasan)))
+    with obj.open(lock=False) as ws:  # printed as read
+        if as_json:
+            echo_lines(json.dumps({k: list(v) if k == "alasan" else v for k, v in
+                                   ((k, getattr(entry, k)) for k in keys)}, ensure_ascii=False)
+                       for entry in ws.journal())
+            return
+        table = Table(title="Jurnal berkas masuk")
+        for column in ("Diterima", "Berkas", "Hasil", "Jenis", "Kasus", "Alasan"):
+            table.add_column(column, overflow="fold")
+        for entry in ws.journal():
+            table.add_row(entry.diterima[:16].replace("T", " "), escape(entry.berkas), _styled(entry.hasil),
+                          entry.jenis, entry.kasus or "-", escape(" ".join(entry.alasan)))
     out.print(table)
 
 

@@ -8,6 +8,7 @@ API (docs/architecture.md).
 """
 
 import datetime as dt
+import itertools
 import logging
 import logging.handlers
 import os
@@ -45,7 +46,6 @@ class Workspace:
         self.filer = Filer(config, register, self.converter)
         self.clock = clock or (lambda: dt.datetime.now(config.timezone))
         self.log = log or logging.getLogger(LOG)
-        self._books_at = None  # the chain head the books in the archive were written at
 
     def now(self):
         return self.clock()
@@ -57,8 +57,8 @@ class Workspace:
         """
         notes = [self.converter.missing()] if self.converter.missing() else []
         notes += run.recover(self) + run.advance_open_cases(self)
-        for letter in self.register.agenda("keluar"):  # a void whose pages a crash left unwritten
-            if letter.batal and letter.kasus:
+        for letter in self.register.voided_letters():  # a void whose pages a crash left unwritten
+            if letter.kasus:
                 letters.refresh_pages(self, letter.kasus)
         return notes
 
@@ -69,16 +69,17 @@ class Workspace:
         derived from the register; the next change tries again, nothing is lost).
         """
         head = self.register.chain_head()[0]
-        if head == self._books_at or head == 0:
+        year = self.now().year
+        last = books.written(self.config, year)
+        if head == 0 or (last is not None and not last.due(head, time.time())):
             return None
         try:
-            books.refresh(self.config, self.register, self.now().year)
+            books.refresh(self.config, self.register, year, head)
         except Exception as exc:  # noqa: BLE001 - a book that cannot be written never stops the pipeline
             why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             reason = f"Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya."
             self.log.warning(reason)
             return reason
-        self._books_at = head
         return None
 
     def process_inbox(self, patience=60.0):
@@ -108,15 +109,20 @@ class Workspace:
         found = self.register.find_cases(outcome.kasus or rujukan)
         return outcome, (cases.describe(self, found[-1], self.now()) if found else None)
 
-    def status(self, kasus=None):
-        """Every case (or those matching an id or memo nomor) as ``status --json`` shows it."""
-        found = self.register.find_cases(kasus) if kasus else self.register.cases()
+    def status(self, kasus=None, everything=False):
+        """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
+        unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
         now = self.now()
-        return [cases.describe(self, case, now) for case in found]
+        if kasus:
+            return [cases.describe(self, case, now) for case in self.register.find_cases(kasus)]
+        if not everything:
+            return (cases.describe(self, case, now) for case in self.register.open_cases())
+        return (cases.describe(self, case, now, records, data)
+                for case, records, data in self.register.cases_in_full())
 
     def journal(self):
         """Every input ever taken, then the files lying in the inbox now."""
-        return self.register.journal() + intake.untaken(self.config)
+        return itertools.chain(self.register.journal(), intake.untaken(self.config))
 
     def void(self, nomor, alasan):
         """``pipeline batal``: void an outgoing number, as the account that runs it."""
@@ -238,8 +244,7 @@ def rebuild_register(config, clock=None):
                                 "tidak dapat dibangun ulang. Pulihkan register.sqlite3 dari cadangan.")
         temp = config.archive / f".register-baru-{uuid.uuid4().hex[:8]}.sqlite3"
         rebuilt, problems = replay(log, temp)
-        counts = {"masuk": len(rebuilt.agenda("masuk")), "keluar": len(rebuilt.agenda("keluar")),
-                  "kasus": len(rebuilt.cases()), "catatan": rebuilt.chain_head()[0]}
+        counts = {**rebuilt.counts(), "catatan": rebuilt.chain_head()[0]}
         rebuilt.close()
         if problems:
             temp.unlink(missing_ok=True)

@@ -1,13 +1,16 @@
 """The books (``books``) written for people and programs: CSV, print-ready Excel, JSON Lines."""
 
 import csv
+import io
 import json
 import os
 import uuid
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
 from .errors import ExportError, os_reason
@@ -60,17 +63,17 @@ def text_rows(key, rows):
     return [[text_cell(kind, value) for kind, value in zip(kinds, row)] for row in rows]
 
 
-def json_lines(entries, code_of=lambda entry: None):
-    """``register --json``: one object per line with the keys of docs/cli.md; ``code_of(entry)``
-    gives the verification code of the entry's own document (the Lembar Disposisi, the letter)."""
-    for entry in entries:
+def json_lines(entries):
+    """``register --json``: one object per line with the keys of docs/cli.md, from (entry, the
+    verification code of the entry's own document: the Lembar Disposisi, the letter) pairs."""
+    for entry, code in entries:
         item = {
             "buku": entry.buku, "tahun": entry.tahun, "nomor_urut": entry.nomor_urut,
             "nomor_agenda": entry.nomor_agenda, "nomor_surat": entry.nomor_surat,
             "tanggal_surat": entry.tanggal_surat, "hal": entry.hal, "sifat": entry.sifat,
             "kasus": entry.kasus, "berkas": entry.berkas, "sha256": entry.sha256,
             "diterima": entry.diterima, "dikirim": entry.dikirim, "batal": entry.batal,
-            "kode": code_of(entry),
+            "kode": code,
         }
         if entry.buku == "masuk":
             item["dari"] = entry.dari
@@ -95,44 +98,74 @@ def write_csv(path, key, rows):
 def write_xlsx(path, books, subtitle):
     """One sheet per book, made to be printed: title, header repeated on every page and frozen,
     widths, landscape A4 fitted to the page width, dates as dates, pagu in Rupiah, borders,
-    page numbers; a text cell is always text, never a formula."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    page numbers; a text cell is always text, never a formula.
+
+    Written in openpyxl's write-only mode, row by row, each cell naming one of a few named
+    styles: 100,000 rows take seconds and little memory (docs/architecture.md, "Speed")."""
+    workbook = Workbook(write_only=True)
+    _add_styles(workbook)
     for key, rows in books.items():
         _sheet(workbook.create_sheet(BOOKS[key].sheet), BOOKS[key], rows, subtitle)
-    _atomic(path, lambda temp: workbook.save(temp))
+    content = io.BytesIO()  # openpyxl writes whole; a file system error is _atomic's, after
+    workbook.save(content)
+    _atomic(path, lambda temp: temp.write_bytes(content.getvalue()))
     return path
 
 
 HEADER_ROW = 4  # title, subtitle, an empty line, then the column names
+_STYLE = {TEXT: "Isi teks", NUMBER: "Isi angka", DATE: "Isi tanggal", RUPIAH: "Isi rupiah"}
+_TITLE, _SUBTITLE, _HEADER = "Judul buku", "Subjudul buku", "Judul kolom"
+
+
+def _add_styles(workbook):
+    """The named styles every cell of the books takes: the title, the column names, one per kind of data."""
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    workbook.add_named_style(NamedStyle(name=_TITLE, font=Font(bold=True, size=13),
+                                        alignment=Alignment(horizontal="center")))
+    workbook.add_named_style(NamedStyle(name=_SUBTITLE, font=Font(bold=True, size=11),
+                                        alignment=Alignment(horizontal="center")))
+    workbook.add_named_style(NamedStyle(
+        name=_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor="D9D9D9"), border=border,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)))
+    for kind, number_format in ((TEXT, "General"), (NUMBER, "General"), (DATE, DATE_FORMAT),
+                                (RUPIAH, RUPIAH_FORMAT)):
+        workbook.add_named_style(NamedStyle(
+            name=_STYLE[kind], font=Font(size=10), border=border, number_format=number_format,
+            alignment=Alignment(vertical="top", wrap_text=kind == TEXT,
+                                horizontal="center" if kind in (NUMBER, DATE) else None)))
+
+
+def _styled(sheet, value, style):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.style = style
+    return cell
 
 
 def _sheet(sheet, book, rows, subtitle):
     last = get_column_letter(len(book.columns))
-    for row, text, size in ((1, book.title, 13), (2, subtitle, 11)):
-        sheet.cell(row=row, column=1, value=text).font = Font(bold=True, size=size)
-        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
-        sheet.merge_cells(f"A{row}:{last}{row}")
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for index, column in enumerate(book.columns, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.name)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9D9D9")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
         sheet.column_dimensions[get_column_letter(index)].width = column.width
+    _print_setup(sheet, book)
+    sheet.append([_styled(sheet, book.title, _TITLE)])
+    sheet.append([_styled(sheet, subtitle, _SUBTITLE)])
+    sheet.merged_cells.add(f"A1:{last}1")
+    sheet.merged_cells.add(f"A2:{last}2")
+    sheet.append([])
     sheet.row_dimensions[HEADER_ROW].height = LINE_POINTS * max(_lines(c.name, c.width) for c in book.columns)
+    sheet.append([_styled(sheet, column.name, _HEADER) for column in book.columns])
     for offset, values in enumerate(rows, start=1):
-        for index, (column, value) in enumerate(zip(book.columns, values), start=1):
-            _data_cell(sheet.cell(row=HEADER_ROW + offset, column=index), column.kind, value, border)
         # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
         sheet.row_dimensions[HEADER_ROW + offset].height = LINE_POINTS * max(
             _lines(v, c.width) if c.kind == TEXT and isinstance(v, str) else 1 for c, v in zip(book.columns, values))
+        sheet.append([_data_cell(sheet, column.kind, value) for column, value in zip(book.columns, values)])
+
+
+def _print_setup(sheet, book):
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
@@ -153,20 +186,18 @@ def _lines(text, width):
     return lines
 
 
-def _data_cell(cell, kind, value, border):
-    cell.font = Font(size=10)
-    cell.border = border
-    cell.alignment = Alignment(vertical="top", wrap_text=kind == TEXT,
-                               horizontal="center" if kind in (NUMBER, DATE) else None)
+def _data_cell(sheet, kind, value):
+    cell = _styled(sheet, None, _STYLE[kind])
     if value is None or value == "":
-        return
+        return cell
     if kind == DATE:
-        cell.value, cell.number_format = value, DATE_FORMAT
+        cell.value = value
     elif kind == RUPIAH:
-        cell.value, cell.number_format = int(value), RUPIAH_FORMAT
+        cell.value = int(value)
     elif kind == NUMBER:
         cell.value = value
     else:
         cell.value = str(value)
         cell.data_type = "s"  # text, never a formula, whatever it starts with
         cell.quotePrefix = _is_formula_like(cell.value)
+    return cell

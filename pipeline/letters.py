@@ -203,7 +203,7 @@ def to_sign(ws, kasus, account):
     if len(found) != 1:
         raise PipelineError(f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu kasus; "
                             "tulis nomor kasusnya).")
-    letter = next((e for e in ws.register.agenda("keluar") if e.kasus == found[0].id and not e.batal), None)
+    letter = ws.register.outgoing(found[0].id, void=False)
     if letter is None:
         raise PipelineError(f"Kasus {found[0].id} belum memiliki Nota Dinas bernomor; catat persetujuannya dulu.")
     if letter.ditandatangani:

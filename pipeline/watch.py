@@ -94,7 +94,8 @@ class Supervisor:
 
 # How often the observer and the inbox folder itself are checked while nothing happens.
 SUPERVISE_SECONDS = 5.0
-# A file being written sends an event per block: passes are at least this far apart.
+# A file being written sends an event per block: while one is, passes are at least this far
+# apart; a file moved in whole is taken at once.
 GAP_SECONDS = 0.2
 
 
@@ -124,14 +125,15 @@ def serve(ws, report, notify, stop=None):
             rescan = now >= next_rescan
             due = stability.next_due(now)
             if wake.is_set() or rescan or due == 0:
-                stop.wait(max(0.0, last_pass + GAP_SECONDS - now))  # events of one write, one pass
+                if stability.settling(now):  # a file is being written: its events make one pass
+                    stop.wait(max(0.0, last_pass + GAP_SECONDS - now))
                 wake.clear()
                 _pass(ws, stability, report, notify)
                 last_pass = time.monotonic()
             if rescan:
                 next_rescan = now + config.watch.rescan_seconds
                 stuck = _carry_on(ws, stuck, notify)
-            books_problem = _books(ws, books_problem, notify)
+                books_problem = _books(ws, books_problem, notify)
             wake.wait(_pause(stability, next_rescan))
     finally:
         supervisor.close()
@@ -158,7 +160,8 @@ def _inbox_state(config, was_missing, notify):
 
 
 def _books(ws, known, notify):
-    """The books in the archive follow every change; a failure to write them is told once."""
+    """The books in the archive follow the register at each rescan (not after every file: at
+    100,000 entries a year they take seconds to write); a failure to write them is told once."""
     problem = ws.refresh_books()
     if problem and problem != known:
         notify(problem)

@@ -42,7 +42,7 @@ def a_busy_book(ws):
 
 def snapshot(ws):
     with open_register(ws) as register:
-        cases = register.cases()
+        cases = list(register.cases())
         return {"agenda": [asdict(e) for e in register.agenda()], "cases": [asdict(c) for c in cases],
                 "steps": {c.id: {k: asdict(v) for k, v in register.steps(c.id).items()} for c in cases},
                 "journal": [asdict(e) for e in register.journal()], "inputs": [asdict(i) for i in register.inputs()],

@@ -3,6 +3,7 @@ print-ready Excel, and kept current in archive/<year>/buku/ after every change."
 
 import csv
 import datetime as dt
+import time
 import json
 
 import openpyxl
@@ -128,6 +129,36 @@ def test_the_books_in_the_archive_follow_every_change_and_verify_stays_clean(ws,
         assert len(list(csv.reader(handle, delimiter=";"))) == 2
     result = cli("verify")
     assert result.exit_code == 0 and "Arsip utuh" in result.output
+
+
+def test_the_books_are_not_written_again_while_the_register_has_not_changed(ws, cli):
+    """At 100,000 entries a year the books take a minute to write: an unchanged register is not."""
+    tab_memo(ws.inbox / "nota.docx")
+    cli("run")
+    workbook = ws.archive / str(dt.date.today().year) / "buku" / f"buku-agenda-{dt.date.today().year}.xlsx"
+    written = workbook.stat().st_mtime_ns
+    for command in (("run",), ("status",), ("register",)):
+        assert cli(*command).exit_code == 0
+    assert workbook.stat().st_mtime_ns == written
+    assert cli("act", MEMO_NOMOR, "disposisi_kapus").exit_code == 0
+    assert workbook.stat().st_mtime_ns != written
+
+
+def test_books_that_take_long_to_write_wait_twenty_times_as_long_between_writes(ws, cli):
+    tab_memo(ws.inbox / "nota.docx")
+    cli("run")
+    folder = ws.archive / str(dt.date.today().year) / "buku"
+    workbook = folder / f"buku-agenda-{dt.date.today().year}.xlsx"
+    head, seconds, _ = (folder / ".rantai").read_text().split()
+    assert float(seconds) < 1.0
+    (folder / ".rantai").write_text(f"{head} 60.0 {time.time():.0f}\n")  # as if a minute, just now
+    written = workbook.stat().st_mtime_ns
+    assert cli("act", MEMO_NOMOR, "disposisi_kapus").exit_code == 0
+    assert workbook.stat().st_mtime_ns == written  # a change, but too soon after a slow write
+    (folder / ".rantai").write_text(f"{head} 60.0 {time.time() - 1201:.0f}\n")  # twenty minutes ago
+    assert cli("act", MEMO_NOMOR, "disposisi_kabid").exit_code == 0
+    assert workbook.stat().st_mtime_ns != written
+    assert int((folder / ".rantai").read_text().split()[0]) > int(head)
 
 
 def test_a_book_that_cannot_be_written_never_stops_the_pipeline(ws, cli):

@@ -16,7 +16,7 @@ def jsonl(result):
 
 
 def status(cli):
-    [item] = jsonl(cli("status", "--json"))
+    [item] = jsonl(cli("status", "--json", "--all"))
     return item
 
 

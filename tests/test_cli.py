@@ -11,6 +11,7 @@ from builders import HEADER, docx_text, scan, tab_memo, table_memo, yaml_memo
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.register import open_register
 
 from conftest import SAMPLES, make_workspace
 
@@ -254,6 +255,23 @@ def test_status_text_and_unknown_case(ws, cli):
     missing = cli("status", "9999-0001")
     assert missing.exit_code == 1
     assert "Kasus atau nomor surat “9999-0001” tidak ditemukan." in missing.output
+
+
+def test_status_shows_the_unfinished_cases_and_all_of_them_with_all(ws, cli):
+    """Staff ask status what is pending; a year's finished cases are in the register and --all."""
+    tab_memo(ws.inbox / "nota.docx")
+    tab_memo(ws.inbox / "nota2.docx", {**HEADER, "Nomor": "006/88/ULP-LITBANG/X/2026"})
+    cli("run")
+    with open_register(ws) as register, register.transaction():
+        register.set_case_status("2026-0001", "selesai")
+    assert [i["kasus"] for i in jsonl(cli("status", "--json"))] == ["2026-0002"]
+    assert [i["kasus"] for i in jsonl(cli("status", "--json", "--all"))] == ["2026-0001", "2026-0002"]
+    assert "Kasus 2026-0001" in cli("status", "2026-0001").output
+    with open_register(ws) as register, register.transaction():
+        register.set_case_status("2026-0002", "selesai")
+    empty = cli("status")
+    assert empty.exit_code == 0 and "Tidak ada kasus yang sedang berjalan" in empty.output
+    assert "pipeline status --all" in empty.output
 
 
 def test_journal_json_shape(ws, cli):

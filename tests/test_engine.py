@@ -17,12 +17,12 @@ def test_process_act_and_status_through_the_library(ws):
     with open_workspace(ws) as workspace:
         assert workspace.start() == []
         [outcome] = workspace.process_inbox()
-        assert (outcome.hasil, outcome.kasus) == ("diterima", workspace.status()[0]["kasus"])
+        assert (outcome.hasil, outcome.kasus) == ("diterima", list(workspace.status())[0]["kasus"])
         outcome, described = workspace.act(MEMO_NOMOR, "disposisi_kapus", oleh="Dr. Ir. Suryo Wibowo, M.T.")
         assert outcome.hasil == "diterima" and described["langkah_sekarang"] == 4
         with pytest.raises(InputRefused, match="kasus belum sampai langkah 9"):
             workspace.act(MEMO_NOMOR, "periksa")
-        [item] = workspace.status(MEMO_NOMOR)
+        [item] = list(workspace.status(MEMO_NOMOR))
         assert item["langkah"][2]["oleh"] == f"Dr. Ir. Suryo Wibowo, M.T. (akun {current_account()})"
         problems, files, records = workspace.verify()
         assert problems == [] and records == 3 and files > 3
@@ -34,7 +34,7 @@ def test_one_process_changes_a_workspace_at_a_time(ws):
             with open_workspace(ws):
                 pass
         with open_workspace(ws, lock=False) as reader:
-            assert reader.status() == []
+            assert list(reader.status()) == []
 
 
 def test_the_service_logs_to_a_rotating_file_when_config_says(tmp_path):

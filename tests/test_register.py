@@ -65,7 +65,7 @@ def test_rollback_leaves_nothing_behind(register):
     with pytest.raises(RegisterError), register.transaction():
         add(register, 2026)
         register.add_agenda_entry(entry(1))
-    assert register.agenda() == []
+    assert list(register.agenda()) == []
     assert register.peek_number("masuk", 2026) == 1
 
 

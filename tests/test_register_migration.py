@@ -34,7 +34,7 @@ def test_old_register_migrates_to_steps_by_key_and_counters(ws):
 
 def test_old_cases_show_and_carry_on(ws, cli):
     old_register(ws)
-    cases = {item["kasus"]: item for item in jsonl(cli("status", "--json"))}
+    cases = {item["kasus"]: item for item in jsonl(cli("status", "--json", "--all"))}
     assert {k: (v["status"], v["langkah_sekarang"]) for k, v in cases.items()} == {
         "2026-0001": ("berjalan", 9), "2026-0002": ("tertahan", 6), "2026-0003": ("berjalan", 3),
         "2026-0004": ("selesai", None)}

@@ -45,7 +45,7 @@ def filed(ws):
     if not ws.register_path.exists():
         return 0
     with open_register(ws, writer=False) as register:
-        return len(register.agenda("masuk"))
+        return len(list(register.agenda("masuk")))
 
 
 @pytest.fixture
@@ -245,7 +245,7 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
         assert any("sedang diproses oleh proses pipeline lain" in err for _, err in results)
     with open_register(ws, writer=False) as register:
         assert [e.nomor_urut for e in register.agenda("masuk")] == list(range(1, 7))
-        assert len(register.journal()) == 6
+        assert len(list(register.journal())) == 6
 
 
 def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws):
@@ -270,7 +270,7 @@ def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws
 
         def step():
             with open_workspace(ws, lock=False) as workspace:
-                return workspace.status()[0]["langkah_sekarang"]
+                return list(workspace.status())[0]["langkah_sekarang"]
         assert wait_for(lambda: step() == 4, timeout=15)
         assert sum("salah_ketik" in n for n in notes.lines) == 1
     finally:

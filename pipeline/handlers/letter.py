@@ -105,7 +105,7 @@ def kirim_guard(ws, case, step, records):
     """With signing through BSrE, a letter is sent only once it is signed."""
     if ws.config.signing.method != "bsre":
         return None
-    letter = next((e for e in ws.register.agenda("keluar") if e.kasus == case.id and not e.batal), None)
+    letter = ws.register.outgoing(case.id, void=False)
     signed = letter is not None and any(d.jenis == "surat_tte" and d.folder.startswith(letter.folder + "/")
                                         for d in ws.register.documents(case.id))
     if letter is not None and not signed:  # a scan signed in ink is archived, but BSrE signs what is sent

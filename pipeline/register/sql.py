@@ -7,6 +7,8 @@ transactions, migrations and its placeholder style
 (docs/architecture.md, "The register").
 """
 
+import functools
+import itertools
 import json
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
@@ -30,25 +32,30 @@ def _encode(value):
     return value
 
 
-def _structured(cls):
-    """Fields of a record stored as JSON (dicts and tuples), by the record's own types."""
-    return {f.name: f.type for f in fields(cls) if f.type in (dict, tuple)}
+@functools.cache
+def _shape(cls):
+    """A record class's field names, and those stored as JSON (dicts and tuples) with their types."""
+    names = tuple(f.name for f in fields(cls))
+    return names, {f.name: f.type for f in fields(cls) if f.type in (dict, tuple)}
 
 
 def _record(cls, row):
-    structured = _structured(cls)
-    values = {}
-    for name in (f.name for f in fields(cls)):
-        if name not in row:
-            continue
-        value = row[name]
-        if name in structured and isinstance(value, str):
+    names, structured = _shape(cls)
+    values = {name: row[name] for name in names if name in row}
+    for name, kind in structured.items():
+        value = values.get(name)
+        if isinstance(value, str):
             value = json.loads(value)
-            value = tuple(value) if structured[name] is tuple else value
-        values[name] = value
+            values[name] = tuple(value) if kind is tuple else value
     if "batal" in values:
         values["batal"] = bool(values["batal"])
     return cls(**values)
+
+
+def _grouped(records, key):
+    """(value, [records]) for runs of records sharing ``key`` (records ordered by it)."""
+    for value, group in itertools.groupby(records, key=lambda record: getattr(record, key)):
+        yield value, list(group)
 
 
 class SqlRegister:
@@ -76,6 +83,17 @@ class SqlRegister:
 
     def _rows(self, sql, *params):
         return self._execute(self._sql(sql), params).fetchall()
+
+    def _stream(self, cls, sql, *params):
+        """Records one at a time, a few hundred rows fetched at once: a listing of 100,000
+        entries never holds them all. Only for reads: nothing may write while it is consumed."""
+        cursor = self._execute(self._sql(sql), params)
+        while True:
+            rows = cursor.fetchmany(500)
+            if not rows:
+                return
+            for row in rows:
+                yield _record(cls, row)
 
     def _first(self, sql, *params):
         rows = self._rows(sql + " LIMIT 1", *params)
@@ -162,7 +180,7 @@ class SqlRegister:
         return _record(JournalEntry, row) if row else None
 
     def journal(self):
-        return [_record(JournalEntry, r) for r in self._rows("SELECT * FROM journal ORDER BY id")]
+        return self._stream(JournalEntry, "SELECT * FROM journal ORDER BY id")
 
     # -- agenda books ------------------------------------------------------
 
@@ -182,11 +200,23 @@ class SqlRegister:
         row = self._first("SELECT * FROM agenda WHERE buku = 'masuk' AND kasus = ?", kasus)
         return _record(AgendaEntry, row) if row else None
 
-    def outgoing(self, kasus):
-        """The case's numbered letter in the agenda keluar, if it has one."""
-        row = self._first("SELECT * FROM agenda WHERE buku = 'keluar' AND kasus = ? "
-                          "ORDER BY tahun DESC, nomor_urut DESC", kasus)
+    def outgoing(self, kasus, void=True):
+        """The case's newest numbered letter in the agenda keluar (not a voided one with ``void=False``)."""
+        row = self._first("SELECT * FROM agenda WHERE buku = 'keluar' AND kasus = ?"
+                          + ("" if void else " AND batal = 0") + " ORDER BY tahun DESC, nomor_urut DESC", kasus)
         return _record(AgendaEntry, row) if row else None
+
+    def counts(self):
+        """How many entries each agenda book holds, and how many cases."""
+        found = {"masuk": 0, "keluar": 0}
+        found.update({r["buku"]: r["n"] for r in self._rows("SELECT buku, COUNT(*) AS n FROM agenda GROUP BY buku")})
+        found["kasus"] = self._rows("SELECT COUNT(*) AS n FROM cases")[0]["n"]
+        return found
+
+    def voided_letters(self):
+        """Letters voided in the agenda keluar, oldest first."""
+        return [_record(AgendaEntry, r) for r in self._rows(
+            "SELECT * FROM agenda WHERE buku = 'keluar' AND batal = 1 ORDER BY tahun, nomor_urut")]
 
     def letter(self, nomor_or_key):
         """The agenda keluar entry of an outgoing number (written with slashes, or as in a file name)."""
@@ -213,8 +243,20 @@ class SqlRegister:
             if value:
                 sql += f" AND {column} = ?"
                 params.append(value)
-        rows = self._rows(sql + " ORDER BY buku DESC, tahun, nomor_urut", *params)
-        return [_record(AgendaEntry, r) for r in rows]
+        return self._stream(AgendaEntry, sql + " ORDER BY buku DESC, tahun, nomor_urut", *params)
+
+    def agenda_with_codes(self, buku, tahun=None):
+        """(entry, the first verification code filed in its folder) for ``register --json``, streamed."""
+        sql = ("SELECT a.*, (SELECT k.kode FROM kode k WHERE k.folder = a.folder ORDER BY k.dibuat, k.kode "
+               "LIMIT 1) AS kode_dokumen FROM agenda a WHERE buku = ?")
+        params = [buku]
+        if tahun:
+            sql += " AND tahun = ?"
+            params.append(tahun)
+        cursor = self._execute(self._sql(sql + " ORDER BY tahun, nomor_urut"), params)
+        while rows := cursor.fetchmany(500):
+            for row in rows:
+                yield _record(AgendaEntry, row), row["kode_dokumen"]
 
     # -- cases and steps -----------------------------------------------------
 
@@ -235,7 +277,27 @@ class SqlRegister:
         return [_record(Case, r) for r in rows]
 
     def cases(self):
-        return [_record(Case, r) for r in self._rows("SELECT * FROM cases ORDER BY id")]
+        return self._stream(Case, "SELECT * FROM cases ORDER BY id")
+
+    def cases_in_full(self):
+        """(case, its step records by key, its current registration or None) for every case, streamed:
+        three ordered reads merged, not three queries per case (``status`` of 100,000 cases)."""
+        steps = _grouped(self._stream(StepRecord, "SELECT * FROM steps ORDER BY kasus"), "kasus")
+        registrations = _grouped(self._stream(
+            KeptInput, "SELECT * FROM inputs WHERE jenis = 'registrasi' AND status = 'diterapkan' "
+            "AND kasus IS NOT NULL ORDER BY kasus, id"), "kasus")
+        next_steps, next_data = next(steps, None), next(registrations, None)
+        for case in self.cases():
+            while next_steps is not None and next_steps[0] < case.id:
+                next_steps = next(steps, None)
+            while next_data is not None and next_data[0] < case.id:
+                next_data = next(registrations, None)
+            records, data = {}, None
+            if next_steps is not None and next_steps[0] == case.id:
+                records = {step.key: step for step in next_steps[1]}
+            if next_data is not None and next_data[0] == case.id:
+                data = next_data[1][-1]  # the newest applied, as registration() gives it
+            yield case, records, data
 
     def open_cases(self):
         rows = self._rows("SELECT * FROM cases WHERE status <> ? ORDER BY id", DONE)

@@ -7,6 +7,7 @@ own transaction.
 """
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 import time
@@ -32,7 +33,13 @@ def sqlite_reason(exc):
 
 
 def _row(cursor, values):
-    return {name: value for (name, *_), value in zip(cursor.description, values)}
+    return dict(zip(_names(cursor.description), values))
+
+
+@functools.lru_cache(maxsize=256)
+def _names(description):
+    """A query's column names, worked out once per query shape, not once per row."""
+    return tuple(column[0] for column in description)
 
 
 class SQLiteRegister(SqlRegister):
