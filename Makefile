@@ -51,8 +51,7 @@ demo: $(STAMP)
 	@echo "Berkas yang ditolak beserta alasannya: $(DEMO)/inbox/ditolak/"
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_intake.py
-	$(BIN)/python bench/bench_case.py
+	$(BIN)/python bench/bench.py
 
 templates: $(STAMP)
 	$(BIN)/python tools/make_templates.py

@@ -12,7 +12,6 @@ closed, 1 in 50 still waits for a disposition, as in an office's year.
 """
 
 import argparse
-import datetime as dt
 import hashlib
 import sys
 import time
