@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, jsonlines
 from .books import BOOKS
 from .errors import PipelineError, WorkspaceBusy
 
@@ -251,7 +251,7 @@ def status(obj, kasus, everything, as_json):
         if as_json:
             for item in described:
                 shown += 1
-                click.echo(json.dumps(item, ensure_ascii=False))
+                click.echo(jsonlines.line(item))
         else:
             for item in described:
                 shown += 1
@@ -381,8 +381,8 @@ def journal(obj, as_json):
     keys = ("berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan", "lokasi")
     with obj.open(lock=False) as ws:  # printed as read
         if as_json:
-            echo_lines(json.dumps({k: list(v) if k == "alasan" else v for k, v in
-                                   ((k, getattr(entry, k)) for k in keys)}, ensure_ascii=False)
+            echo_lines(jsonlines.line({k: list(v) if k == "alasan" else v for k, v in
+                                       ((k, getattr(entry, k)) for k in keys)})
                        for entry in ws.journal())
             return
         table = Table(title="Jurnal berkas masuk")

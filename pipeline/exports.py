@@ -1,17 +1,15 @@
-"""The books (``books``) written for people and programs: CSV, print-ready Excel, JSON Lines."""
+"""The books (``books``) written for people and programs: CSV, print-ready Excel, JSON Lines.
+
+openpyxl is imported by the functions that write a workbook: ``register --json``
+and ``status`` do not load it (docs/architecture.md, "Speed")."""
 
 import csv
+import functools
 import io
-import json
 import os
 import uuid
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from . import jsonlines
 from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
 from .errors import ExportError, os_reason
 from .formats import rupiah, tanggal
@@ -81,7 +79,7 @@ def json_lines(entries):
             item.update(kepada=entry.kepada, alasan_batal=entry.alasan_batal or None,
                         batal_oleh=entry.batal_oleh or None, batal_waktu=entry.batal_waktu,
                         ditandatangani=entry.ditandatangani, ditandatangani_oleh=entry.ditandatangani_oleh or None)
-        yield json.dumps(item, ensure_ascii=False)
+        yield jsonlines.line(item)
 
 
 def write_csv(path, key, rows):
@@ -102,6 +100,7 @@ def write_xlsx(path, books, subtitle):
 
     Written in openpyxl's write-only mode, row by row, each cell naming one of a few named
     styles: 100,000 rows take seconds and little memory (docs/architecture.md, "Speed")."""
+    from openpyxl import Workbook
     workbook = Workbook(write_only=True)
     _add_styles(workbook)
     for key, rows in books.items():
@@ -119,6 +118,7 @@ _TITLE, _SUBTITLE, _HEADER = "Judul buku", "Subjudul buku", "Judul kolom"
 
 def _add_styles(workbook):
     """The named styles every cell of the books takes: the title, the column names, one per kind of data."""
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     workbook.add_named_style(NamedStyle(name=_TITLE, font=Font(bold=True, size=13),
@@ -136,13 +136,20 @@ def _add_styles(workbook):
                                 horizontal="center" if kind in (NUMBER, DATE) else None)))
 
 
+@functools.cache
+def _write_only_cell():
+    from openpyxl.cell import WriteOnlyCell
+    return WriteOnlyCell
+
+
 def _styled(sheet, value, style):
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = _write_only_cell()(sheet, value=value)
     cell.style = style
     return cell
 
 
 def _sheet(sheet, book, rows, subtitle):
+    from openpyxl.utils import get_column_letter
     last = get_column_letter(len(book.columns))
     for index, column in enumerate(book.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -162,6 +169,7 @@ def _sheet(sheet, book, rows, subtitle):
 
 
 def _print_setup(sheet, book):
+    from openpyxl.worksheet.worksheet import Worksheet
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"

@@ -13,6 +13,8 @@ import json
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 
+import orjson
+
 from .keys import letter_key, memo_key
 from .log import GENESIS
 from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
@@ -45,7 +47,7 @@ def _record(cls, row):
     for name, kind in structured.items():
         value = values.get(name)
         if isinstance(value, str):
-            value = json.loads(value)
+            value = orjson.loads(value)
             values[name] = tuple(value) if kind is tuple else value
     if "batal" in values:
         values["batal"] = bool(values["batal"])
