@@ -224,6 +224,7 @@ class Template:
         self.env = environment()
         document = Document(path)
         main = document.part
+        self.rel_ids, self.image_rels = {}, {}  # per story: its relationship ids, its pictures
         self.stories = [self._body(main)]
         for rel in main.rels.values():
             if rel.reltype in _RT_STORIES and not rel.is_external and rel.target_part.blob:
@@ -261,7 +262,6 @@ class Template:
     def _body(self, main):
         from docx.opc.oxml import serialize_part_xml
         from lxml import etree
-        self.rel_ids, self.image_rels = {}, {}
         story = self._story(main, self._xml(main.element.body), "body")
         skeleton = etree.fromstring(serialize_part_xml(main.element))
         body = skeleton.find(main.element.body.tag)
