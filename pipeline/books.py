@@ -222,8 +222,8 @@ def written(config, year):
 def refresh(config, register, year, head):
     """Write this year's books into ``archive/<year>/buku/``: one workbook, one CSV per book;
     the agenda books of the year, the SOP registers of every case; then ``.rantai`` with the
-    chain head ``head`` they show, so an unchanged register is not written again (by every
-    ``pipeline run``: at 100,000 entries a year the books take many seconds to write).
+    chain head ``head`` they show, how long the writing took and when (``Written.due`` decides
+    from it whether the next change writes them again).
 
     The books are made from the register, never read back: whatever a crash or
     a failure leaves here, the next change writes whole again (the marker is written last).

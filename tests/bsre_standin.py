@@ -10,8 +10,9 @@ file that is not a signed PDF.
 import base64
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from local_server import LocalServer
 
 NIK, PASSPHRASE, TOTP, USER, PASSWORD = "3171234567890001", "rahasia-bsre", "246810", "pipeline", "kunci-gateway"
 
@@ -28,7 +29,7 @@ def sign(p12, passphrase, pdf):
     return output.getvalue()
 
 
-class StandIn:
+class StandIn(LocalServer):
     """``with StandIn(p12) as gateway: gateway.url``; ``gateway.requests`` records what came (no secrets kept)."""
 
     def __init__(self, p12, p12_passphrase="rahasia-uji", mode="ok"):
@@ -69,13 +70,4 @@ class StandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)

@@ -418,15 +418,21 @@ def test_a_voided_number_stays_in_the_book_and_is_never_given_again(ws, cli):
     assert f"BATAL: Salah alamat tujuan (oleh {current_account()}," in book
 
 
-@pytest.mark.parametrize("how", ["name", "sidecar"])
-def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_path, how):
-    from builders import scan
+def approved_letter(tmp_path):
+    """A workspace whose ink-signed scan records the sending, with a case approved to a numbered letter."""
     ws = make_workspace(tmp_path / "ws", **{"  scan_sends: false": "  scan_sends: true"})
     cli = lambda *a: run_ref(ws, *a)  # noqa: E731
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
     [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    return ws, cli, letter
+
+
+@pytest.mark.parametrize("how", ["name", "sidecar"])
+def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_path, how):
+    from builders import scan
+    ws, cli, letter = approved_letter(tmp_path)
     if how == "name":
         scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
     else:
@@ -455,12 +461,7 @@ def test_a_scan_named_after_no_letter_waits_for_its_sidecar(ws, cli):
 
 
 def test_a_sidecar_without_its_scan_is_no_signed_letter(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"  scan_sends: false": "  scan_sends: true"})
-    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
-    to_authentication(ws, cli)
-    for langkah in ("otentikasi", "periksa", "setujui"):
-        assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
-    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    ws, cli, letter = approved_letter(tmp_path)
     (ws.inbox / "ttd.yaml").write_text(f"jenis: surat_keluar_ttd\nnomor: {letter['nomor_surat']}\n")
     cli("run")
     [entry] = [e for e in jsonl(cli("journal", "--json")) if e["berkas"] == "ttd.yaml"]

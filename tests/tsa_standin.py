@@ -1,14 +1,14 @@
 """A local RFC 3161 time-stamp server for the tests, answering with pyHanko's DummyTimeStamper."""
 
 import datetime as dt
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from asn1crypto import keys, tsp, x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from local_server import LocalServer
 
 
 def _tsa_identity():
@@ -25,7 +25,7 @@ def _tsa_identity():
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)), keys.PrivateKeyInfo.load(der_key)
 
 
-class TimeStampServer:
+class TimeStampServer(LocalServer):
     """``with TimeStampServer(when) as tsa:`` serves at ``tsa.url``; every token says ``when``."""
 
     def __init__(self, when):
@@ -49,13 +49,4 @@ class TimeStampServer:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/tsa"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler, "/tsa")

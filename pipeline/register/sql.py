@@ -7,10 +7,10 @@ transactions, migrations and its placeholder style
 (docs/architecture.md, "The register").
 """
 
+import abc
 import functools
 import itertools
 import json
-from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 
 import orjson
@@ -60,23 +60,24 @@ def _grouped(records, key):
         yield value, list(group)
 
 
-class SqlRegister:
-    """Register intents over a DB-API connection; subclasses open it."""
+class SqlRegister(abc.ABC):
+    """Register intents over a DB-API connection; a backend subclass opens it."""
 
     placeholder = "?"
 
     # -- plumbing a backend provides ------------------------------------
 
+    @abc.abstractmethod
     def _execute(self, sql, params=()):
-        raise NotImplementedError
+        """Run one statement; return a cursor."""
 
-    @contextmanager
+    @abc.abstractmethod
     def transaction(self):
-        raise NotImplementedError
-        yield self
+        """A context manager: one write transaction, committed at the end or rolled back."""
 
+    @abc.abstractmethod
     def _in_transaction(self):
-        raise NotImplementedError
+        """Whether a write transaction is open."""
 
     # -- helpers -----------------------------------------------------------
 

@@ -1,0 +1,20 @@
+"""An HTTP server on a free local port for the tests' stand-ins (BSrE, a time-stamp authority)."""
+
+import threading
+from http.server import ThreadingHTTPServer
+
+
+class LocalServer:
+    """Serves ``handler`` on 127.0.0.1 while used as a context manager; ``url`` ends in ``path``."""
+
+    def __init__(self, handler, path=""):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}{path}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
