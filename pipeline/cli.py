@@ -249,9 +249,12 @@ def status(obj, kasus, everything, as_json):
     with obj.open(lock=False) as ws:  # printed as read: 100,000 cases are never all in memory
         described = ws.status(kasus, everything)
         if as_json:
-            for item in described:
-                shown += 1
-                click.echo(jsonlines.line(item))
+            def lines():
+                nonlocal shown
+                for item in described:
+                    shown += 1
+                    yield jsonlines.line(item)
+            echo_lines(lines(), chunk=100)
         else:
             for item in described:
                 shown += 1

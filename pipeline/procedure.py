@@ -9,6 +9,7 @@ on under a newer one.
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -183,7 +184,9 @@ class Procedure:
     def view(self, records, closed=False):
         """(step, status) for every step; a step the case passed without doing is skipped
         (all undone steps of a closed case)."""
-        current = None if closed else self.current(records)
+        return self._view(records, None if closed else self.current(records))
+
+    def _view(self, records, current):
         limit = self._index(current) if current else len(self.steps)
         result = []
         for index, step in enumerate(self.steps):
@@ -252,18 +255,20 @@ class Procedure:
         steps = []
         stamp = now.isoformat(timespec="seconds")
         closed = case.status == DONE
-        for step, status in self.view(records, closed):
-            record = records.get(step.key)
-            mulai = record.mulai if record else None
-            selesai = record.selesai if record else None
-            steps.append({
-                "no": step.number, "key": step.key, "nama": step.activity, "peran": step.actor,
-                "jenis": step.kind, "status": status, "mulai": mulai, "selesai": selesai,
-                "oleh": record.oleh if record else "", "target_menit": step.target_minutes,
-                "menit": minutes_between(mulai, selesai or (stamp if status == RUNNING else None)),
-                "dokumen": list(record.dokumen) if record else [],
-            })
         current = None if closed else self.current(records)
+        for (step, status), fixed in zip(self._view(records, current), self._fixed):
+            record = records.get(step.key)
+            if record is None:
+                steps.append({**fixed, "status": status, "mulai": None, "selesai": None, "oleh": "",
+                              "target_menit": step.target_minutes, "menit": None, "dokumen": []})
+                continue
+            mulai, selesai = record.mulai, record.selesai
+            steps.append({
+                **fixed, "status": status, "mulai": mulai, "selesai": selesai, "oleh": record.oleh,
+                "target_menit": step.target_minutes,
+                "menit": minutes_between(mulai, selesai or (stamp if status == RUNNING else None)),
+                "dokumen": list(record.dokumen),
+            })
         return {
             "kasus": case.id, "rujukan": case.rujukan, "unit": case.unit,
             "status": DONE if current is None else case.status,
@@ -273,6 +278,12 @@ class Procedure:
             "data": data or {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
             "masalah": list(masalah),
         }
+
+    @functools.cached_property
+    def _fixed(self):
+        """What ``describe`` says of each step whatever the case: its place in the table."""
+        return [{"no": s.number, "key": s.key, "nama": s.activity, "peran": s.actor, "jenis": s.kind}
+                for s in self.steps]
 
 
 def _either(items):

@@ -6,10 +6,11 @@ set it aside as a duplicate, or refuse it with a reason; then carry its case
 on. Nothing here prints; the caller reports the returned outcomes.
 """
 
+import hashlib
 import time
 from pathlib import Path
 
-from . import cases, inputs, intake, letters, memo, readers, site
+from . import __version__, cases, inputs, intake, letters, memo, readers, site
 from .archive import relative
 from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
@@ -185,13 +186,45 @@ def refresh_pages(ws, kasus):
 
 
 def advance_open_cases(ws):
-    """Carry on every unfinished case (a crash or a failure may have stopped one mid-way)."""
-    notes = []
-    for case in ws.register.open_cases():
-        problem = advance_case(ws, case.id)
+    """Carry on every unfinished case that has something to do: a crash or a failure may have
+    stopped one mid-way, or the config changed under it.
+
+    A case that was advanced and had to wait is marked quiet with its state (its records'
+    counts and newest ids) and the config it was judged under; while both stay the same,
+    advancing it again would do nothing, so it is skipped (docs/architecture.md, "Speed").
+    """
+    notes, quiet = [], {}
+    marks, config = ws.register.quiet_marks(), config_mark(ws.config)
+    states = ws.register.case_states()
+    for kasus, state in states:
+        if marks.get(kasus) == f"{config}|{state}":
+            continue
+        problem = advance_case(ws, kasus)
         if problem:
             notes.append(problem)
+        else:
+            quiet.update((k, f"{config}|{s}") for k, s in ws.register.case_states(kasus))
+    gone = marks.keys() - {kasus for kasus, _ in states}
+    if quiet or gone:
+        with ws.register.transaction(logged=False):
+            ws.register.mark_quiet(quiet, gone)
     return notes
+
+
+def config_mark(config):
+    """What a waiting case was judged under: the release, the config as loaded, and the
+    reference data files as they are now (verification reads them at its step)."""
+    files = [(str(path), *_stat(path)) for path in (config.employees, config.budget) if path]
+    text = repr((__version__, config, files)).encode("utf-8")
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+def _stat(path):
+    try:
+        status = path.stat()
+    except OSError:
+        return (None, None)
+    return (status.st_size, status.st_mtime_ns)
 
 
 def decide(ws, claim_id, inbounds, now, account=None):

@@ -5,9 +5,11 @@ import logging
 import pytest
 from builders import MEMO_NOMOR, action, tab_memo
 
+from pipeline import config as config_module
 from pipeline.access import current_account
 from pipeline.engine import configure_logging, open_workspace
-from pipeline.errors import InputRefused, WorkspaceBusy
+from pipeline.errors import InputRefused, RegisterError, WorkspaceBusy
+from pipeline.register import Event
 
 from conftest import make_workspace
 
@@ -83,3 +85,55 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
             2027, "027/1/Pusdatinkomtel/2027", "2027-01-01")
         step = workspace.register.steps(letter.kasus)["setujui"]
         assert step.selesai == "2026-12-31T23:58:00+07:00"
+
+
+def _advanced_at_start(ws, monkeypatch):
+    """The cases one start of the workspace advanced."""
+    from pipeline import run
+    advanced, real = [], run.advance_case
+    monkeypatch.setattr(run, "advance_case", lambda w, kasus: advanced.append(kasus) or real(w, kasus))
+    with open_workspace(ws) as workspace:
+        assert workspace.start() == []
+    return advanced
+
+
+def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatch):
+    (tmp_path / "pegawai.csv").write_text("nip;nama;unit\n", encoding="utf-8")
+    ws = make_workspace(tmp_path / "ws", **{"  employees:   #": f"  employees: {tmp_path / 'pegawai.csv'}  #"})
+    tab_memo(ws.inbox / "nota.docx")
+    with open_workspace(ws) as workspace:
+        [outcome] = workspace.process_inbox()
+    kasus = outcome.kasus
+    assert _advanced_at_start(ws, monkeypatch) == [kasus]  # not yet seen waiting
+    assert _advanced_at_start(ws, monkeypatch) == []
+    with open_workspace(ws) as workspace:  # committed, then a crash before the case was carried on
+        with workspace.register.transaction():
+            workspace.register.record_event(Event("2026-11-25T09:00:00+07:00", kasus, "staf", "catatan", {}))
+    assert _advanced_at_start(ws, monkeypatch) == [kasus]
+    assert _advanced_at_start(ws, monkeypatch) == []
+    (tmp_path / "pegawai.csv").write_text("nip;nama;unit\n197106051998031004;HENDRA GUNAWAN;Balitbang\n",
+                                          encoding="utf-8")  # reference data the checks read
+    assert _advanced_at_start(ws, monkeypatch) == [kasus]
+    text = ws.path.read_text(encoding="utf-8")
+    ws.path.write_text(text.replace("panitia_min_members: 3 ", "panitia_min_members: 5 "), encoding="utf-8")
+    ws = config_module.load(ws.path)  # the rules changed: what waited may now be judged otherwise
+    assert _advanced_at_start(ws, monkeypatch) == [kasus]
+    assert _advanced_at_start(ws, monkeypatch) == []
+
+
+def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
+    from pipeline import cases
+    tab_memo(ws.inbox / "nota.docx")
+    with open_workspace(ws) as workspace:
+        [outcome] = workspace.process_inbox()
+    real = cases.advance
+
+    def failing(w, kasus):
+        raise RegisterError("Register tidak dapat ditulis: disk penuh.")
+    monkeypatch.setattr(cases, "advance", failing)
+    with open_workspace(ws) as workspace:
+        assert workspace.start() == [f"Kasus {outcome.kasus} belum dapat dilanjutkan: "
+                                     "Register tidak dapat ditulis: disk penuh."]
+    monkeypatch.setattr(cases, "advance", real)
+    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
+    assert _advanced_at_start(ws, monkeypatch) == []

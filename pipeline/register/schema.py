@@ -239,3 +239,12 @@ MIGRATIONS.append("""
     ALTER TABLE agenda ADD COLUMN ditandatangani_oleh TEXT NOT NULL DEFAULT '';
     UPDATE agenda SET kunci = kunci_keluar(nomor_surat) WHERE buku = 'keluar'
 """)
+# 7: quiet cases: what a case looked like when it last had to wait (a cache, outside the log;
+# docs/architecture.md, "Speed"); the events of a case found without reading them all.
+MIGRATIONS.append("""
+    CREATE TABLE tenang (
+        kasus TEXT PRIMARY KEY,
+        tanda TEXT NOT NULL
+    );
+    CREATE INDEX events_kasus ON events (kasus, id)
+""")

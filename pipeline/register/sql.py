@@ -11,7 +11,8 @@ import abc
 import functools
 import itertools
 import json
-from dataclasses import asdict, fields, replace
+import operator
+from dataclasses import MISSING, asdict, fields, replace
 
 import orjson
 
@@ -36,14 +37,41 @@ def _encode(value):
 
 @functools.cache
 def _shape(cls):
-    """A record class's field names, and those stored as JSON (dicts and tuples) with their types."""
+    """A record class's field names, those stored as JSON (dicts and tuples) with their types,
+    and the defaults of the others."""
     names = tuple(f.name for f in fields(cls))
-    return names, {f.name: f.type for f in fields(cls) if f.type in (dict, tuple)}
+    structured = {f.name: f.type for f in fields(cls) if f.type in (dict, tuple)}
+    defaults = {f.name: (f.default, f.default_factory) for f in fields(cls)
+                if f.default is not MISSING or f.default_factory is not MISSING}
+    return names, structured, defaults
 
 
 def _record(cls, row):
-    names, structured = _shape(cls)
-    values = {name: row[name] for name in names if name in row}
+    """A record from a register row (a mapping of column names)."""
+    names = _shape(cls)[0]
+    return _made(cls, {name: row[name] for name in names if name in row})
+
+
+@functools.lru_cache(maxsize=256)
+def _maker(cls, columns):
+    """A function from a plain row of ``columns`` to a ``cls`` record: the columns that are
+    fields picked by position in one C call, worked out once per query shape."""
+    names = tuple(name for name in _shape(cls)[0] if name in columns)
+    pick = operator.itemgetter(*(columns.index(name) for name in names))
+    if len(names) == 1:
+        return lambda row: _made(cls, {names[0]: pick(row)})
+    return lambda row: _made(cls, dict(zip(names, pick(row))))
+
+
+def _made(cls, values):
+    """The record from its column values, JSON columns decoded.
+
+    The frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
+    (9 microseconds for an AgendaEntry, most of a 100,000-entry listing), so a whole row
+    fills the instance's fields at once; a row that lacks a field without a default goes
+    through ``__init__`` and fails there as it should.
+    """
+    names, structured, defaults = _shape(cls)
     for name, kind in structured.items():
         value = values.get(name)
         if isinstance(value, str):
@@ -51,7 +79,15 @@ def _record(cls, row):
             values[name] = tuple(value) if kind is tuple else value
     if "batal" in values:
         values["batal"] = bool(values["batal"])
-    return cls(**values)
+    if len(values) < len(names):
+        for name, (default, factory) in defaults.items():
+            if name not in values:
+                values[name] = default if factory is MISSING else factory()
+        if len(values) < len(names):
+            return cls(**values)
+    record = object.__new__(cls)
+    record.__dict__.update(values)
+    return record
 
 
 def _grouped(records, key):
@@ -72,8 +108,13 @@ class SqlRegister(abc.ABC):
         """Run one statement; return a cursor."""
 
     @abc.abstractmethod
-    def transaction(self):
-        """A context manager: one write transaction, committed at the end or rolled back."""
+    def _execute_plain(self, sql, params=()):
+        """Run one query; return a cursor whose rows are plain tuples (listings)."""
+
+    @abc.abstractmethod
+    def transaction(self, logged=True):
+        """A context manager: one write transaction, committed at the end or rolled back;
+        sealed into the chain and the log unless ``logged`` is False (migrations, caches)."""
 
     @abc.abstractmethod
     def _in_transaction(self):
@@ -90,13 +131,18 @@ class SqlRegister(abc.ABC):
     def _stream(self, cls, sql, *params):
         """Records one at a time, a few hundred rows fetched at once: a listing of 100,000
         entries never holds them all. Only for reads: nothing may write while it is consumed."""
-        cursor = self._execute(self._sql(sql), params)
-        while True:
-            rows = cursor.fetchmany(500)
-            if not rows:
-                return
+        for record, _extra in self._stream_with(cls, (), sql, *params):
+            yield record
+
+    def _stream_with(self, cls, extra, sql, *params):
+        """(record, (values of the ``extra`` columns)) one at a time, from plain rows."""
+        cursor = self._execute_plain(self._sql(sql), params)
+        columns = tuple(column[0] for column in cursor.description)
+        make = _maker(cls, columns)
+        others = operator.itemgetter(*(columns.index(name) for name in extra)) if extra else (lambda row: ())
+        while rows := cursor.fetchmany(500):
             for row in rows:
-                yield _record(cls, row)
+                yield make(row), others(row)
 
     def _first(self, sql, *params):
         rows = self._rows(sql + " LIMIT 1", *params)
@@ -256,10 +302,9 @@ class SqlRegister(abc.ABC):
         if tahun:
             sql += " AND tahun = ?"
             params.append(tahun)
-        cursor = self._execute(self._sql(sql + " ORDER BY tahun, nomor_urut"), params)
-        while rows := cursor.fetchmany(500):
-            for row in rows:
-                yield _record(AgendaEntry, row), row["kode_dokumen"]
+        for entry, kode in self._stream_with(AgendaEntry, ("kode_dokumen",), sql + " ORDER BY tahun, nomor_urut",
+                                             *params):
+            yield entry, kode
 
     # -- cases and steps -----------------------------------------------------
 
@@ -305,6 +350,45 @@ class SqlRegister(abc.ABC):
     def open_cases(self):
         rows = self._rows("SELECT * FROM cases WHERE status <> ? ORDER BY id", DONE)
         return [_record(Case, r) for r in rows]
+
+    # -- quiet cases: advanced again only when something changed (docs/architecture.md, "Speed") --
+
+    _STATE = """
+        SELECT c.id, c.status
+            || '|' || (SELECT count(*) || '.' || coalesce(max(id), 0) FROM events WHERE kasus = c.id)
+            || '|' || (SELECT count(*) || '.' || coalesce(sum(CASE WHEN status = 'selesai' THEN 1 ELSE 0 END), 0)
+                       FROM steps WHERE kasus = c.id)
+            || '|' || (SELECT count(*) || '.' || coalesce(max(id), 0) || '.'
+                              || coalesce(sum(CASE WHEN status = 'menunggu' THEN 1 ELSE 0 END), 0)
+                       FROM inputs WHERE kasus = c.id)
+            || '|' || (SELECT count(*) || '.' || coalesce(max(id), 0)
+                       FROM inputs WHERE rujukan = c.rujukan AND kasus = '')
+            || '|' || (SELECT count(*) || '.' || coalesce(max(id), 0) FROM documents WHERE kasus = c.id)
+            || '|' || (SELECT count(*) || '.' || coalesce(sum(batal), 0) || '.' || count(ditandatangani)
+                       || '.' || coalesce(sum(length(berkas)), 0) FROM agenda WHERE kasus = c.id)
+            AS keadaan
+        FROM cases c"""
+
+    def case_states(self, kasus=None):
+        """(id, state) of every unfinished case, or of ``kasus``: counts and newest ids of
+        everything a waiting step can wait for (its events, steps, inputs, documents, agenda
+        entries). A state that has not changed means nothing happened to the case."""
+        rows = (self._rows(self._STATE + " WHERE c.id = ?", kasus) if kasus is not None
+                else self._rows(self._STATE + " WHERE c.status <> ? ORDER BY c.id", DONE))
+        return [(r["id"], r["keadaan"]) for r in rows]
+
+    def quiet_marks(self):
+        """What each case looked like when it was last found with nothing to do: {kasus: tanda}."""
+        return {r["kasus"]: r["tanda"] for r in self._rows("SELECT kasus, tanda FROM tenang")}
+
+    def mark_quiet(self, marks, forget=()):
+        """Remember ``marks`` ({kasus: tanda}) and forget the cases in ``forget`` (closed). A
+        cache, not part of the book: written in an unlogged transaction (``logged=False``)."""
+        for kasus, tanda in marks.items():
+            self._write("INSERT INTO tenang (kasus, tanda) VALUES (?, ?) "
+                        "ON CONFLICT (kasus) DO UPDATE SET tanda = excluded.tanda", kasus, tanda)
+        for kasus in forget:
+            self._write("DELETE FROM tenang WHERE kasus = ?", kasus)
 
     def set_case_status(self, kasus, status):
         self._update("cases", {"id": kasus}, {"status": status})

@@ -123,6 +123,14 @@ class SQLiteRegister(SqlRegister):
         except sqlite3.Error as exc:
             raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {sqlite_reason(exc)}.") from None
 
+    def _execute_plain(self, sql, params=()):
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        try:
+            return cursor.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {sqlite_reason(exc)}.") from None
+
     def _in_transaction(self):
         return self.db.in_transaction
 
