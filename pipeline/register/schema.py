@@ -240,11 +240,14 @@ MIGRATIONS.append("""
     UPDATE agenda SET kunci = kunci_keluar(nomor_surat) WHERE buku = 'keluar'
 """)
 # 7: quiet cases: what a case looked like when it last had to wait (a cache, outside the log;
-# docs/architecture.md, "Speed"); the events of a case found without reading them all.
+# docs/architecture.md, "Speed"); the events of a case found without reading them all; the first
+# code of a folder (register --json) read from the index alone.
 MIGRATIONS.append("""
     CREATE TABLE tenang (
         kasus TEXT PRIMARY KEY,
         tanda TEXT NOT NULL
     );
-    CREATE INDEX events_kasus ON events (kasus, id)
+    CREATE INDEX events_kasus ON events (kasus, id);
+    DROP INDEX kode_folder;
+    CREATE INDEX kode_folder ON kode (folder, dibuat, kode)
 """)
