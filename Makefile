@@ -47,6 +47,7 @@ demo: $(STAMP)
 	@echo "== Dokumen siap cetak =="
 	@find $(DEMO)/outbox -name '*.docx' -o -name '*.pdf' | grep -v /status/ | sort
 	@echo "Buku agenda dan daftar SOP (Excel siap cetak): $(DEMO)/archive/*/buku/"
+	@echo "Halaman status (buka di peramban): $(DEMO)/outbox/status/index.html"
 	@echo "Halaman verifikasi kode QR: $(DEMO)/outbox/status/kode/"
 	@echo "Berkas yang ditolak beserta alasannya: $(DEMO)/inbox/ditolak/"
 

@@ -511,3 +511,21 @@ def export_srikandi(obj, arguments):
                   + " Surat diekspor setelah langkah kirim dicatat.")
     elif written:
         out.print(f"{len(written)} surat di {escape(str(target))}; daftarnya di daftar-kiriman.csv.")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--nama", default="formulir-registrasi-spse.xlsx", show_default=True, help="Nama berkas.")
+@click.pass_obj
+def formulir(obj, folder, nama):
+    """Tulis buku kerja Excel kosong untuk diisi ULP unit kerja: lembar umum, ppk, panitia dan
+    paket dengan petunjuk di setiap judul kolom, daftar pilihan untuk peran, metode dan sumber
+    dana, serta kolom NIP dan telepon berformat teks."""
+    from . import formulir as blank
+    from . import workspace
+    target = workspace.check_output(obj.config, folder)
+    if Path(nama).name != nama or not nama.lower().endswith(".xlsx"):
+        raise PipelineError("Nama berkas harus berupa nama saja (tanpa folder) yang berakhiran .xlsx.")
+    path = blank.write(target / nama, obj.config)
+    out.print(f"Formulir registrasi ditulis: {escape(str(path))}")
+    out.print("Kirim ke ULP unit kerja; setelah diisi, letakkan buku kerjanya di inbox apa adanya (.xlsx).")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import books, cases, inputs, intake, letters, run, workspace
+from . import books, cases, inputs, intake, letters, run, site, workspace
 from .access import current_account
 from .errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
 from .filing import Filer
@@ -78,6 +78,18 @@ class Workspace:
         except Exception as exc:  # noqa: BLE001 - a book that cannot be written never stops the pipeline
             why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             reason = f"Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya."
+            self.log.warning(reason)
+            return reason
+        return None
+
+    def refresh_site(self, force=False):
+        """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
+        only time passed). Returns None, or why it could not be written (tried again later)."""
+        try:
+            site.refresh(self, force)
+        except Exception as exc:  # noqa: BLE001 - a page that cannot be written never stops the pipeline
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            reason = f"Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti."
             self.log.warning(reason)
             return reason
         return None
@@ -287,6 +299,7 @@ def open_workspace(config, lock=True, clock=None):
             yield ws
             if lock:
                 ws.refresh_books()
+                ws.refresh_site()
         finally:
             ws.converter.close()
 

@@ -1,16 +1,35 @@
-"""The static pages in ``outbox/status/`` that need no server (docs/architecture.md, "Pages").
+"""The static site in ``outbox/status/`` that needs no server (docs/architecture.md, "Pages").
 
-For now: one verification page per code, ``outbox/status/kode/<KODE>/index.html``,
-so a QR code holding ``verification.base_url`` + code lands on it when an
-intranet web server serves the folder. Pages escape all data, load nothing
-from the internet and are written whole (a reader never sees half a page).
+``index.html`` lists the unfinished cases (what each waits for, overdue
+against the SOP target highlighted) and the newest finished ones;
+``kasus/<ID>.html`` shows a case: its steps against the targets as an SVG
+chart, its findings, its documents in the outbox and its codes;
+``antrean/<ROLE>.html`` is an official's queue; ``agenda.html`` the day's
+agenda masuk and keluar; ``kode/<KODE>/index.html`` the verification page of
+a printed code, where a QR holding ``verification.base_url`` + code lands
+when an intranet web server serves the folder.
+
+Pages come from the Jinja templates in ``pipeline/pages/`` with autoescape
+and StrictUndefined, load nothing from outside (no script, no CDN, CSS and
+SVG inline) and are written whole (temporary file, then rename).
 """
 
+import datetime as dt
+import functools
 import html
+import json
+import math
 import os
 import uuid
+from pathlib import Path
 
+from .formats import rupiah, tanggal, waktu
+from .procedure import HELD, RUNNING
 from .verify import check_code
+
+PAGES = Path(__file__).parent / "pages"
+FINISHED_SHOWN = 50  # finished cases on the index, newest first
+_MARK = ".terakhir"  # what the site was last written from: {"rantai": head, "peristiwa": event id}
 
 _STATUS = {"sah": ("SAH", "#1b5e20", "#e8f5e9"), "diganti": ("DIGANTI", "#8a5a00", "#fff8e1"),
            "batal": ("BATAL", "#b71c1c", "#ffebee"), "tidak_dikenal": ("TIDAK DIKENAL", "#424242", "#eeeeee")}
@@ -58,3 +77,180 @@ def refresh_codes(config, register, kasus):
     for code in register.codes(kasus=kasus):
         found = check_code(config, register, code.kode)
         write_atomic(config.outbox / "status" / "kode" / code.kode / "index.html", code_page(config, found))
+
+
+# -- the status site ----------------------------------------------------------------------------
+
+@functools.cache
+def _environment():
+    import jinja2
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PAGES)), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return environment
+
+
+def page(name, **context):
+    """One page of the site as HTML."""
+    return _environment().get_template(name).render(**context)
+
+
+def refresh(ws, force=False):
+    """Rewrite the site after a change of the register (or, with ``force``, because time
+    passed: an overdue step is highlighted by the clock). The pages of cases with new
+    events are written again; the index, the queues and the day's agenda always."""
+    config, register = ws.config, ws.register
+    folder = config.outbox / "status"
+    last = _last_written(folder)
+    head = register.chain_head()[0]
+    if last is not None and last.get("rantai") == head and not force:
+        return
+    changed, newest = register.changed_cases(last.get("peristiwa", 0) if last else 0)
+    now = ws.now()
+    common = _common(ws, now)
+    from .cases import describe
+    open_items = [_row(item, ws.procedure) for item in ws.status()]
+    closed_items = [_row(describe(ws, case, now), ws.procedure) for case in register.finished_cases(FINISHED_SHOWN)]
+    if last is None:  # the first time: every case the index links to
+        changed |= {item["kasus"] for item in open_items + closed_items}
+    for kasus in sorted(changed):
+        case_page(ws, kasus, common, now)
+    write_atomic(folder / "index.html", page("index.html", **common, root="", open_items=open_items,
+                                              closed_items=closed_items, counts=_counts(open_items, closed_items)))
+    for role in common["roles"]:
+        waiting = [item for item in open_items if role["key"] in item["peran_sekarang"]]
+        write_atomic(folder / "antrean" / f"{role['slug']}.html",
+                     page("queue.html", **common, root="../", role=role, items=waiting))
+    write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
+    write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest}))
+
+
+def case_page(ws, kasus, common, now):
+    """``kasus/<ID>.html``."""
+    from .cases import describe
+    case = ws.register.case(kasus)
+    if case is None:
+        return
+    item = describe(ws, case, now)
+    for step in item["langkah"]:
+        step["terlambat"] = _late(step)
+        step["mulai_teks"], step["selesai_teks"] = waktu(step["mulai"]), waktu(step["selesai"])
+        step["menit_teks"], step["target_teks"] = _minutes(step["menit"]), _minutes(step["target_menit"] or None)
+    outbox = ws.config.outbox / kasus
+    documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
+    write_atomic(ws.config.outbox / "status" / "kasus" / f"{kasus}.html", page(
+        "case.html", **common, root="../", item=item, chart=chart(item["langkah"]),
+        pagu=rupiah(item["data"]["pagu_total"]), documents=documents, codes=ws.register.codes(kasus=kasus)))
+
+
+def _common(ws, now):
+    """What every page shows: the letterhead, the queues in the menu, when it was written."""
+    roles, seen = [], set()
+    for step in ws.procedure.steps:
+        if step.kind != "input" and ws.procedure.handler(step).action:
+            for key in step.role:
+                if key not in seen:
+                    seen.add(key)
+                    roles.append({"key": key, "slug": key, "label": _role_label(ws.procedure, key)})
+    return {"org": ws.config.organisation, "roles": roles, "updated": waktu(now), "sop_code": ws.config.sop_code}
+
+
+def _role_label(procedure, key):
+    """A role as people call it: the actor of the first step only that role does, else the key."""
+    for step in procedure.steps:
+        if step.role == (key,):
+            return step.actor
+    return key.replace("_", " ").title()
+
+
+def _last_written(folder):
+    try:
+        return json.loads((folder / _MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _late(step):
+    """A step over its SOP target (running or done)."""
+    return bool(step["target_menit"]) and step["menit"] is not None and step["menit"] > step["target_menit"]
+
+
+def _row(item, procedure):
+    """A case as a row of the index and the queues (``peran_sekarang``: the roles whose action
+    it waits for)."""
+    current = next((s for s in item["langkah"] if s["no"] == item["langkah_sekarang"]), None)
+    running = current is not None and current["status"] == RUNNING
+    step = procedure.step(current["key"]) if current else None
+    waits_for_action = step is not None and item["status"] != HELD and bool(procedure.handler(step).action)
+    return {
+        "kasus": item["kasus"], "unit": item["unit"], "rujukan": item["rujukan"], "status": item["status"],
+        "langkah_sekarang": item["langkah_sekarang"], "menunggu": item["menunggu"],
+        "lama": _minutes(current["menit"]) if running else None,
+        "target": _minutes(current["target_menit"] or None) if current else None,
+        "terlambat": running and item["status"] != HELD and _late(current),
+        "peran_sekarang": step.role if waits_for_action else (),
+    }
+
+
+def _counts(open_items, closed_items):
+    return {"berjalan": sum(1 for i in open_items if i["status"] == RUNNING),
+            "tertahan": sum(1 for i in open_items if i["status"] == HELD),
+            "terlambat": sum(1 for i in open_items if i["terlambat"]), "selesai": len(closed_items)}
+
+
+def _agenda(ws, now):
+    """The day's agenda: memos received today, letters numbered or sent today."""
+    today = now.date().isoformat()
+    masuk = []
+    for entry in ws.register.agenda_newest_first("masuk", now.year):
+        if (entry.diterima or "")[:10] < today:
+            break
+        if entry.diterima[:10] == today:
+            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima)})
+    keluar = []
+    for entry in ws.register.agenda_newest_first("keluar", now.year):
+        if entry.tanggal_surat[:10] < today and not (entry.dikirim or "").startswith(today):
+            if len(keluar) > 200 or entry.tanggal_surat[:10] < (now.date() - dt.timedelta(days=31)).isoformat():
+                break
+            continue
+        state = "dibatalkan" if entry.batal else "dikirim" if entry.dikirim else \
+            "ditandatangani" if entry.ditandatangani else "menunggu tanda tangan"
+        keluar.append({**_fields(entry), "tanggal_teks": tanggal(entry.tanggal_surat), "keadaan": state})
+    return {"today": tanggal(today), "masuk": masuk[::-1], "keluar": keluar[::-1]}
+
+
+def _fields(entry):
+    return {name: getattr(entry, name) for name in
+            ("nomor_agenda", "nomor_surat", "dari", "kepada", "hal", "sifat", "kasus")}
+
+
+def chart(steps, span=360, left=330, row_height=22):
+    """The geometry of a case's timeline: per step a dashed box for the SOP target and a bar
+    for the minutes spent, on a square-root scale (5 minutes and 3 days both readable)."""
+    longest = max([s["target_menit"] or 0 for s in steps] + [s["menit"] or 0 for s in steps] + [1])
+    scale = span / math.sqrt(longest)
+    rows = []
+    for index, step in enumerate(steps):
+        minutes, target = step["menit"], step["target_menit"]
+        color = "#1e88e5" if step["status"] == RUNNING else "#c62828" if _late(step) else "#43a047"
+        caption = (f"{_minutes(minutes)} / target {_minutes(target)}" if minutes is not None
+                   else f"{step['status']} · target {_minutes(target)}")
+        rows.append({"no": step["no"], "label": _short(step["nama"], 48), "y": index * row_height,
+                     "target_x": round(math.sqrt(target) * scale, 1) if target else None,
+                     "actual_x": max(2.0, round(math.sqrt(minutes) * scale, 1)) if minutes is not None else None,
+                     "color": color, "caption": caption})
+    return {"rows": rows, "width": left + span + 190, "height": len(steps) * row_height + 4,
+            "left": left, "span": span}
+
+
+def _minutes(value):
+    if value is None:
+        return "—"
+    if value >= 1440:
+        return f"{value / 1440:.1f} hari".replace(".", ",")
+    if value >= 60:
+        return f"{value / 60:.1f} jam".replace(".", ",")
+    return f"{value:g} mnt".replace(".", ",")
+
+
+def _short(text, limit):
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

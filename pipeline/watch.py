@@ -115,7 +115,7 @@ def serve(ws, report, notify, stop=None):
     next_rescan = last_pass = 0.0
     inbox_missing = False
     stuck = set()
-    books_problem = None
+    books_problems = set()
     try:
         while not stop.is_set():
             ws.register.check_present()  # a register deleted under the service stops it, loudly
@@ -129,11 +129,12 @@ def serve(ws, report, notify, stop=None):
                     stop.wait(max(0.0, last_pass + GAP_SECONDS - now))
                 wake.clear()
                 _pass(ws, stability, report, notify)
+                ws.refresh_site()  # the status pages follow each change (a failure is logged)
                 last_pass = time.monotonic()
             if rescan:
                 next_rescan = now + config.watch.rescan_seconds
                 stuck = _carry_on(ws, stuck, notify)
-                books_problem = _books(ws, books_problem, notify)
+                books_problems = _books(ws, books_problems, notify)
             wake.wait(_pause(stability, next_rescan))
     finally:
         supervisor.close()
@@ -161,11 +162,12 @@ def _inbox_state(config, was_missing, notify):
 
 def _books(ws, known, notify):
     """The books in the archive follow the register at each rescan (not after every file: at
-    100,000 entries a year they take seconds to write); a failure to write them is told once."""
-    problem = ws.refresh_books()
-    if problem and problem != known:
+    100,000 entries a year they take seconds to write), and the status site follows the clock
+    (a step becomes overdue while nothing happens); a failure to write either is told once."""
+    problems = {p for p in (ws.refresh_books(), ws.refresh_site(force=True)) if p}
+    for problem in sorted(problems - known):
         notify(problem)
-    return problem
+    return problems
 
 
 def _carry_on(ws, known, notify):

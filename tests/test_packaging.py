@@ -16,6 +16,7 @@ def test_wheel_ships_defaults_and_init_works_from_it(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "pipeline/defaults/config.yaml" in names
     assert "pipeline/defaults/templates/lembar_disposisi.docx" in names
+    assert "pipeline/pages/index.html" in names
 
     target = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(target)
@@ -28,3 +29,8 @@ def test_wheel_ships_defaults_and_init_works_from_it(tmp_path):
     assert result.stdout.startswith(str(target))
     assert (tmp_path / "ws" / "templates" / "lembar_disposisi.docx").is_file()
     assert (tmp_path / "ws" / "config.yaml").read_text(encoding="utf-8").startswith("# Konfigurasi")
+    result = subprocess.run([sys.executable, "-c", "import sys; from pipeline.cli import main; "
+                             "sys.argv=['pipeline','--config','ws/config.yaml','run']; main()"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Daftar kasus" in (tmp_path / "ws" / "outbox" / "status" / "index.html").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import re
 
 from ..errors import InputRefused
 from ..models import Parsed
-from . import csv_table, docx_memo, yaml_doc
+from . import csv_table, docx_memo, xlsx_table, yaml_doc
 from .safety import check_size, check_text
 
 SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
@@ -45,7 +45,7 @@ def _refuse_ole(path, limits):
 def _refuse_binary(path, limits):
     raise InputRefused(
         "Jenis berkas tidak dikenali. Yang dapat diproses: Nota Dinas (.docx), "
-        "pindaian (.pdf, .jpg, .png) dengan berkas YAML pendamping, dan data YAML atau CSV."
+        "pindaian (.pdf, .jpg, .png) dengan berkas YAML pendamping, dan data YAML, CSV atau Excel (.xlsx)."
     )
 
 
@@ -53,6 +53,7 @@ READERS = {
     "docx": docx_memo.read,
     "yaml": yaml_doc.read,
     "csv": csv_table.read,
+    "xlsx": xlsx_table.read,
     "pdf": lambda path, limits: _read_scan(path, "pdf"),
     "jpg": lambda path, limits: _read_scan(path, "jpg"),
     "png": lambda path, limits: _read_scan(path, "png"),
@@ -75,7 +76,7 @@ def priority(path):
     except OSError:
         return 1
     if head.startswith(b"PK\x03\x04"):
-        return 0
+        return 1 if _is_workbook(path) else 0
     found = _KIND_LINE.search(head)
     return ORDER[found.group(1).decode()] if found else 1
 
@@ -87,6 +88,8 @@ def read(path, limits, name=None):
     with open(path, "rb") as handle:
         head = handle.read(16)
     fmt = probe(head, name)
+    if fmt == "docx" and _is_workbook(path):
+        fmt = "xlsx"
     if name.lower().endswith(".docx") and fmt != "docx":
         raise InputRefused(
             "Berkas bernama .docx tetapi isinya bukan dokumen Word. Buka dokumen "
@@ -98,6 +101,16 @@ def read(path, limits, name=None):
         parsed = READERS[fmt](path, limits)
     check_text(parsed.fields)
     return parsed
+
+
+def _is_workbook(path):
+    """A zip holding ``xl/workbook.xml`` is an Excel workbook, whatever its name."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(info.filename == "xl/workbook.xml" for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # the docx reader refuses it with its reason
 
 
 def _yaml_or_unknown(path, limits):

@@ -65,13 +65,20 @@ def read(path, limits):
         raise InputRefused("Berkas CSV tidak dapat dibaca (tanda kutip tidak berpasangan atau sel terlalu "
                            "panjang). Buka di Excel, simpan ulang sebagai CSV, lalu letakkan kembali di inbox.",
                            kind="registrasi") from None
+    return Parsed(kind="registrasi", fmt="csv", fields=registration_fields(rows))
+
+
+def registration_fields(rows, where="Baris {}", single="Satu berkas CSV hanya untuk satu Nota Dinas."):
+    """Registration fields from (row label, {column: text}) rows that each name their section in
+    ``jenis``: the CSV's rows and a workbook's (readers/xlsx_table.py). Refused with every
+    problem at once."""
     fields = {"jenis": "registrasi", "ppk": [], "panitia": [], "paket": []}
     references = set()
     problems = []
     for number, row in rows:
         section = row.pop("jenis", "").lower()
         if section not in SECTIONS:
-            problems.append(f"Baris {number}: kolom jenis berisi \u201c{section}\u201d; "
+            problems.append(f"{where.format(number)}: kolom jenis berisi \u201c{section}\u201d; "
                             "isinya harus ppk, panitia atau paket.")
             continue
         references.add(row.pop("rujukan", ""))
@@ -86,9 +93,9 @@ def read(path, limits):
     references.discard("")
     if len(references) > 1:
         problems.append("Kolom rujukan berisi lebih dari satu nomor: " + ", ".join(sorted(references))
-                        + ". Satu berkas CSV hanya untuk satu Nota Dinas.")
+                        + ". " + single)
     if problems:
         raise InputRefused(problems, kind="registrasi")
     if references:
         fields["rujukan"] = references.pop()
-    return Parsed(kind="registrasi", fmt="csv", fields=fields)
+    return fields

@@ -294,6 +294,11 @@ class SqlRegister(abc.ABC):
                 params.append(value)
         return self._stream(AgendaEntry, sql + " ORDER BY buku DESC, tahun, nomor_urut", *params)
 
+    def agenda_newest_first(self, buku, tahun):
+        """A year's book from its newest entry back (the day's agenda reads only its end)."""
+        return self._stream(AgendaEntry, "SELECT * FROM agenda WHERE buku = ? AND tahun = ? "
+                            "ORDER BY nomor_urut DESC", buku, tahun)
+
     def agenda_with_codes(self, buku, tahun=None):
         """(entry, the first verification code filed in its folder) for ``register --json``, streamed."""
         sql = ("SELECT a.*, (SELECT k.kode FROM kode k WHERE k.folder = a.folder ORDER BY k.dibuat, k.kode "
@@ -326,6 +331,17 @@ class SqlRegister(abc.ABC):
 
     def cases(self):
         return self._stream(Case, "SELECT * FROM cases ORDER BY id")
+
+    def finished_cases(self, limit):
+        """The ``limit`` newest finished cases, newest first (the status site's index)."""
+        rows = self._rows(f"SELECT * FROM cases WHERE status = ? ORDER BY id DESC LIMIT {int(limit)}", DONE)
+        return [_record(Case, r) for r in rows]
+
+    def changed_cases(self, after):
+        """(cases with an event newer than event id ``after``, the newest event id)."""
+        rows = self._rows("SELECT DISTINCT kasus FROM events WHERE id > ? AND kasus <> ''", after)
+        newest = self._first("SELECT id FROM events ORDER BY id DESC")
+        return {r["kasus"] for r in rows}, (newest["id"] if newest else 0)
 
     def cases_in_full(self):
         """(case, its step records by key, its current registration or None) for every case, streamed:

@@ -1,0 +1,141 @@
+"""Read registration data from an Excel workbook (.xlsx), as a ULP fills the blank one
+``pipeline formulir`` hands out (docs/inputs.md, "Excel").
+
+The columns, limits and checks are the CSV's (``csv_table.registration_fields``):
+one sheet per section (named ppk, panitia, paket) or any sheet with a ``jenis``
+column; other sheets (the instructions) are passed over. openpyxl reads in
+read-only mode after the zip limits are checked, so a huge or hostile workbook
+is refused before it is expanded.
+
+Excel's ways with numbers are undone where they change a value: a NIP or
+telephone typed into a number cell is read back as its digits, and refused when
+Excel kept only 15 significant digits of it (an 18-digit NIP loses its last
+three, and Excel saves it as 1.97106051998031E+17); a formula is refused,
+since the register keeps what staff typed.
+"""
+
+import datetime as dt
+
+from ..errors import InputRefused
+from ..models import Parsed
+from .csv_table import SECTIONS, registration_fields
+from .safety import check_zip
+
+TEXT_COLUMNS = {"nip", "ppk_nip", "telepon", "no_sk", "no_sertifikat", "rujukan"}
+EXCEL_DIGITS = 15  # what Excel keeps of a number
+
+
+def read(path, limits):
+    """Return registration fields (rujukan, unit, ppk, panitia, paket) from a workbook."""
+    check_zip(path, limits)
+    from openpyxl import load_workbook
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+        raise InputRefused("Buku kerja Excel rusak atau tidak dapat dibaca. Buka di Excel, simpan ulang "
+                           "sebagai Buku Kerja Excel (.xlsx), lalu letakkan kembali di inbox.",
+                           kind="registrasi") from None
+    try:
+        rows, common, problems = _all_rows(workbook, limits)
+    finally:
+        workbook.close()
+    if problems:
+        raise InputRefused(problems, kind="registrasi")
+    if not rows:
+        raise InputRefused("Buku kerja tidak berisi data registrasi: tidak ada lembar bernama ppk, panitia "
+                           "atau paket, dan tidak ada lembar dengan kolom \u201cjenis\u201d.", kind="registrasi")
+    fields = registration_fields(rows, where="Baris {}", single="Satu buku kerja hanya untuk satu Nota Dinas.")
+    stated = fields.get("rujukan")
+    if common.get("rujukan") and stated and stated != common["rujukan"]:
+        raise InputRefused(f"Lembar umum menyebut Nota Dinas {common['rujukan']}, tetapi kolom rujukan di lembar "
+                           f"lain menyebut {stated}. Satu buku kerja hanya untuk satu Nota Dinas.",
+                           kind="registrasi")
+    for key in ("rujukan", "unit", "tahun_anggaran"):
+        if common.get(key):
+            fields[key] = common[key]
+    return Parsed(kind="registrasi", fmt="xlsx", fields=fields)
+
+
+def _all_rows(workbook, limits):
+    """(row label, {column: text}) for every data row, the ``umum`` sheet's first row (the
+    memo's nomor, the unit, the year) and the problems found."""
+    rows, problems, common = [], [], {}
+    for sheet in workbook.worksheets:
+        section = " ".join(sheet.title.split()).lower()
+        sheet.reset_dimensions()  # rows as stored, never the million a claimed A1:XFD1048576 would be
+        lines = sheet.iter_rows()
+        header = _header(lines)
+        if header is None:
+            continue
+        if section == "umum":
+            common = next(_values(sheet, header, lines, problems), ("", {}))[1]
+            continue
+        if "jenis" not in header and section not in SECTIONS:
+            continue
+        for label, values in _values(sheet, header, lines, problems):
+            if len(rows) >= limits.max_csv_rows:
+                raise InputRefused(f"Buku kerja berisi lebih dari {limits.max_csv_rows} baris data. "
+                                   "Bagi datanya menjadi beberapa buku kerja.", kind="registrasi")
+            if "jenis" not in header:
+                values["jenis"] = section
+            rows.append((label, values))
+    return rows, common, problems
+
+
+def _values(sheet, header, lines, problems):
+    """(row label, {column: text}) for each row of ``sheet`` that holds anything."""
+    for cells in lines:
+        values = {name: _text(name, cell, sheet.title, problems)
+                  for name, cell in zip(header, cells) if name and cell.value is not None}
+        if any(values.values()):
+            row = next(cell.row for cell in cells if cell.value is not None)
+            yield f"{row} lembar {sheet.title}", values
+
+
+def _header(lines):
+    """Column names from the first row that has any, normalised as the CSV's."""
+    for cells in lines:
+        names = [" ".join(str(c.value).split()).lower().replace(" ", "_") if c.value is not None else ""
+                 for c in cells]
+        if any(names):
+            return names
+    return None
+
+
+def _text(name, cell, sheet, problems):
+    """A cell as the text a CSV would hold."""
+    value = cell.value
+    where = f"Sel {cell.coordinate} lembar {sheet}"
+    if value is None:
+        return ""
+    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        problems.append(f"{where} berisi rumus ({value}). Salin kolomnya lalu tempel sebagai nilai "
+                        "(Tempel Khusus \u2192 Nilai), simpan, lalu letakkan kembali di inbox.")
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, (int, float)):
+        return _number(name, value, where, problems)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split()) if name not in TEXT_COLUMNS else str(value).strip()
+
+
+def _number(name, value, where, problems):
+    """A number cell as digits. Excel keeps 15 significant digits of a number, so a code
+    (NIP, telephone) typed into a number cell past that has lost digits: refused."""
+    if isinstance(value, int) or value.is_integer() and abs(value) < 10 ** EXCEL_DIGITS:
+        digits = str(int(value))
+        if name == "telepon":  # a number cell drops the leading 0 (or the + of 62...)
+            return "+" + digits if digits.startswith("62") else "0" + digits
+        return digits
+    if not value.is_integer():
+        return repr(value)
+    if name in TEXT_COLUMNS and abs(value) >= 10 ** EXCEL_DIGITS:
+        problems.append(f"{where}: {name.upper()} tersimpan di Excel sebagai angka ({value:.{EXCEL_DIGITS}g}) "
+                        f"sehingga digit setelah digit ke-{EXCEL_DIGITS} hilang. Ubah format kolom menjadi "
+                        "Teks, ketik ulang nilainya, simpan, lalu letakkan kembali di inbox.")
+        return ""
+    return str(int(value))
