@@ -5,6 +5,7 @@ Every message staff read is Indonesian; command and option names are English
 job), 1 user error with a one-line message, 2 bad invocation.
 """
 
+import contextlib
 import json
 import signal
 import sys
@@ -30,10 +31,14 @@ class _Console:
         self._console = None
 
     def __getattr__(self, name):
+        return getattr(self.console(), name)
+
+    def console(self):
+        """The rich Console itself (for what takes one, such as a progress bar)."""
         if self._console is None:
             from rich.console import Console
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
 
 
 # Piped output (logs, make demo) gets room for the tables; a terminal uses its own width.
@@ -172,16 +177,43 @@ def init(directory):
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines: satu objek per berkas.")
 @click.pass_obj
-def run(obj):
-    """Proses semua berkas di inbox satu kali, lalu selesai."""
+def run(obj, as_json):
+    """Proses semua berkas di inbox satu kali, lalu selesai. Di terminal, kemajuannya tampil
+    sebagai bilah."""
     from . import engine
     engine.configure_logging(obj.config, to_stderr=False)
-    with obj.open() as ws:
+    with obj.open() as ws, _progress(enabled=not as_json and out.is_terminal) as progress:
         _notes(ws.start())
-        outcomes = ws.process_inbox()
+        outcomes = ws.process_inbox(progress=progress)
         _notes(filter(None, [ws.refresh_books()]))
-    _report(outcomes, obj.config)
+    if as_json:
+        echo_lines(jsonlines.line({"berkas": o.name, "hasil": o.hasil, "jenis": o.jenis, "kasus": o.kasus,
+                                   "alasan": list(o.alasan), "keterangan": o.detail}) for o in outcomes)
+    else:
+        _report(outcomes, obj.config)
+
+
+@contextlib.contextmanager
+def _progress(enabled):
+    """A progress bar on stderr while ``run`` works through many files; nothing when the output
+    is not a terminal. Yields the ``progress(more=, advance=, current=)`` callback."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    columns = (TextColumn("Memproses inbox"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[berkas]}"))
+    with Progress(*columns, console=err.console(), transient=True) as bar:
+        task = bar.add_task("inbox", total=0, berkas="")
+
+        def told(more=0, advance=0, current=None):
+            if more:
+                bar.update(task, total=bar.tasks[0].total + more)
+            fields = {"berkas": escape(current)} if current else {}
+            bar.update(task, advance=advance, **fields)
+        yield told
 
 
 def _notes(notes):
@@ -529,3 +561,34 @@ def formulir(obj, folder, nama):
     path = blank.write(target / nama, obj.config)
     out.print(f"Formulir registrasi ditulis: {escape(str(path))}")
     out.print("Kirim ke ULP unit kerja; setelah diisi, letakkan buku kerjanya di inbox apa adanya (.xlsx).")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines: satu objek per pemeriksaan.")
+@click.pass_obj
+def doctor(obj, as_json):
+    """Periksa kesiapan ruang kerja: folder dan haknya, register di disk lokal, templat, LibreOffice,
+    sertifikat tanda tangan (berlaku lebih dari 30 hari) dan jam server. Keluar dengan kode 1 bila
+    ada galat."""
+    from . import doctor as checks
+    findings = checks.examine(obj.config)
+    if as_json:
+        echo_lines(jsonlines.line({"pemeriksaan": f.check, "status": f.status, "pesan": f.message})
+                   for f in findings)
+    else:
+        table = Table(title="Pemeriksaan ruang kerja", show_lines=False)
+        for column in ("Pemeriksaan", "Hasil", "Keterangan"):
+            table.add_column(column, overflow="fold")
+        marks = {checks.OK: "[green]baik[/green]", checks.WARNING: "[yellow]peringatan[/yellow]",
+                 checks.ERROR: "[red]galat[/red]"}
+        for finding in findings:
+            table.add_row(escape(finding.check), marks[finding.status], escape(finding.message))
+        out.print(table)
+    errors = sum(1 for f in findings if f.status == checks.ERROR)
+    if errors:
+        if not as_json:
+            err.print(f"[red]{errors} galat[/red] harus diperbaiki sebelum pipeline dijalankan sebagai layanan.")
+        sys.exit(1)
+    if not as_json:
+        out.print("Ruang kerja siap dijalankan." if not any(f.status == checks.WARNING for f in findings)
+                  else "Ruang kerja dapat dijalankan; periksa peringatan di atas.")

@@ -94,9 +94,10 @@ class Workspace:
             return reason
         return None
 
-    def process_inbox(self, patience=60.0):
-        """Everything ready in the inbox, until nothing is still being written."""
-        return run.run_all(self, patience)
+    def process_inbox(self, patience=60.0, progress=None):
+        """Everything ready in the inbox, until nothing is still being written (``progress``:
+        see ``run.run_once``)."""
+        return run.run_all(self, patience, progress)
 
     def serve(self, report, notify, stop=None):
         """The service: watch the inbox until ``stop`` is set."""

@@ -18,9 +18,14 @@ from .register import JournalEntry
 from .formats import waktu
 
 
-def run_once(ws, stability=None):
-    """Process every ready file in the inbox once; return one Outcome per file."""
+def run_once(ws, stability=None, progress=None):
+    """Process every ready file in the inbox once; return one Outcome per file.
+
+    ``progress(more=N)`` is told how many groups of files this pass takes, then
+    ``progress(advance=1)`` after each (``pipeline run``'s bar on a terminal).
+    """
     stability = stability or intake.Stability(0)
+    progress = progress or _quiet
     outcomes = []
     for problem in recover(ws):
         ws.log.warning(problem)
@@ -28,7 +33,10 @@ def run_once(ws, stability=None):
         if not ws.register.journal_of_claim(claim_id):
             inbounds += partners(ws.config, claim_id, inbounds)
         outcomes.extend(settle_safely(ws, claim_id, inbounds))
-    for files in ready_units(ws, stability, outcomes):
+    units = list(ready_units(ws, stability, outcomes))
+    progress(more=len(units))
+    for files in units:
+        progress(advance=0, current=files[0].name)
         claim_id = intake.new_claim()
         inbounds = claim_all(ws.config, files, claim_id)
         results = settle_safely(ws, claim_id, inbounds) if inbounds else []
@@ -40,7 +48,12 @@ def run_once(ws, stability=None):
                                 ws.config.watch.rescan_seconds)
             else:
                 stability.done(path)
+        progress(advance=1)
     return outcomes
+
+
+def _quiet(**_told):
+    """No progress shown (the service, tests, ``--json`` and pipes)."""
 
 
 def recover(ws):
@@ -376,7 +389,7 @@ def reason_text(entry, name):
     return "\n".join(lines)
 
 
-def run_all(ws, patience=60.0):
+def run_all(ws, patience=60.0, progress=None):
     """``pipeline run``: pass over the inbox until no file is still being written.
 
     A file still changing after ``patience`` seconds is left for the next run.
@@ -386,7 +399,7 @@ def run_all(ws, patience=60.0):
     outcomes = {}
     deadline = time.monotonic() + patience + stable_seconds
     while True:
-        for outcome in run_once(ws, stability):
+        for outcome in run_once(ws, stability, progress):
             key = outcome.name if outcome.hasil == "menunggu" and outcome.jenis == "pindaian" else id(outcome)
             outcomes[key] = outcome
         if not stability.settling() or time.monotonic() > deadline:

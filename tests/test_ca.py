@@ -31,12 +31,12 @@ def _cert(subject, issuer, key, signing_key, ca, days=365):
     return builder.sign(signing_key, hashes.SHA256())
 
 
-def make_ca(folder, signer="Dr. Ir. Suryo Wibowo, M.T.", passphrase="rahasia-uji"):
-    """(root certificate PEM path, signer PKCS#12 path) in ``folder``."""
+def make_ca(folder, signer="Dr. Ir. Suryo Wibowo, M.T.", passphrase="rahasia-uji", days=365):
+    """(root certificate PEM path, signer PKCS#12 path, valid ``days`` more) in ``folder``."""
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_cert = _cert(_name("Root CA Uji"), _name("Root CA Uji"), ca_key, ca_key, True, 3650)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = _cert(_name(signer), _name("Root CA Uji"), key, ca_key, False)
+    cert = _cert(_name(signer), _name("Root CA Uji"), key, ca_key, False, days)
     root = folder / "root-ca-uji.pem"
     root.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     p12 = folder / "kapus.p12"

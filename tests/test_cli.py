@@ -422,3 +422,51 @@ def test_exports_never_write_over_what_the_pipeline_keeps(ws, cli, target):
     assert result.exit_code == 1 and "Berkas keluaran" in result.output
     assert ws.register_path.read_bytes() == before
     assert not (ws.root / target).exists() or target in ("archive/register.sqlite3", "config.yaml")
+
+
+def _several_files(ws):
+    for n in range(4):
+        yaml_memo(ws.inbox / f"nota-{n}.yaml", nomor=f"050/{n + 1}/ULP-OTDA/XI/2026")
+
+
+def _pipeline(ws, *args):
+    import sys
+    return [sys.executable, "-m", "pipeline", "--config", str(ws.path), *args]
+
+
+def test_run_shows_a_progress_bar_on_a_terminal(ws):
+    import os
+    import pty
+    import select
+    import subprocess
+    _several_files(ws)
+    master, slave = pty.openpty()
+    process = subprocess.Popen(_pipeline(ws, "run"), stdout=slave, stderr=slave, stdin=slave)
+    os.close(slave)
+    seen = b""
+    while select.select([master], [], [], 60)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=60) == 0
+    text = seen.decode("utf-8", "replace")
+    assert "Memproses inbox" in text and "4/4" in text
+    assert "4 diterima" in text
+
+
+def test_run_is_quiet_in_a_pipe_and_speaks_json_lines(ws):
+    import subprocess
+    _several_files(ws)
+    (ws.inbox / "rusak.docx").write_bytes(b"bukan dokumen")
+    result = subprocess.run(_pipeline(ws, "run", "--json"), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Memproses inbox" not in result.stdout + result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(line["hasil"] for line in lines) == ["diterima"] * 4 + ["ditolak"]
+    [refused] = [line for line in lines if line["hasil"] == "ditolak"]
+    assert refused["berkas"] == "rusak.docx" and refused["alasan"]
+    assert {"berkas", "hasil", "jenis", "kasus", "alasan", "keterangan"} <= set(lines[0])

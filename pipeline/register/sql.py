@@ -177,6 +177,11 @@ class SqlRegister(abc.ABC):
         row = self._first("SELECT urut, hash FROM rantai ORDER BY urut DESC")
         return (row["urut"], row["hash"]) if row else (0, GENESIS)
 
+    def chain_newest_time(self):
+        """When the newest committed transaction was sealed (ISO, UTC); None before the first."""
+        row = self._first("SELECT waktu FROM rantai ORDER BY urut DESC")
+        return row["waktu"] if row else None
+
     def chain(self):
         """Every transaction's (urut, hash, sebelumnya), in order."""
         return [(r["urut"], r["hash"], r["sebelumnya"]) for r in self._rows("SELECT * FROM rantai ORDER BY urut")]

@@ -1,0 +1,206 @@
+"""``pipeline doctor``: is this workspace ready to run as a service? (README, "Pemasangan
+di server berkas kantor").
+
+Each check returns a ``Finding``: what was checked, whether it is sound
+(``baik``), worth a look (``peringatan``) or stops the pipeline (``galat``),
+and in Indonesian what to do. Nothing here changes the workspace: the
+register is opened read-only, templates are only compiled.
+"""
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from .errors import PipelineError
+
+OK, WARNING, ERROR = "baik", "peringatan", "galat"
+EXPIRY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    status: str
+    message: str
+
+
+def examine(config, now=None):
+    """Every check, in the order an administrator would fix them."""
+    now = now or dt.datetime.now(config.timezone)
+    return [*folders(config), register(config, now), *templates(config), libreoffice(config),
+            *certificate(config, now), clock(config), *roles(config)]
+
+
+def folders(config):
+    """The folders the pipeline works in exist, are folders and can be written."""
+    found = []
+    for check, folder in (("Folder inbox", config.inbox), ("Folder inbox/ditolak", config.rejected_dir),
+                          ("Folder inbox/duplikat", config.duplicate_dir), ("Folder kerja", config.work_dir),
+                          ("Folder outbox", config.outbox), ("Folder archive", config.archive),
+                          ("Folder templates", config.templates_dir)):
+        if not folder.exists() and folder != config.templates_dir and _creatable(folder):
+            found.append(Finding(check, OK, f"{folder} belum ada; dibuat saat pipeline berjalan."))
+        elif not folder.exists():
+            found.append(Finding(check, ERROR, f"{folder} tidak ada dan tidak dapat dibuat oleh akun {_account()}. "
+                                               "Buat foldernya atau periksa jalurnya di config.yaml."))
+        elif not folder.is_dir():
+            found.append(Finding(check, ERROR, f"{folder} bukan folder. Pindahkan berkas itu lalu buat foldernya."))
+        elif not os.access(folder, os.W_OK | os.X_OK):
+            found.append(Finding(check, ERROR, f"{folder} tidak dapat ditulis oleh akun {_account()}. Berikan "
+                                               "hak tulis kepada akun layanan pipeline (chown/chmod)."))
+        else:
+            found.append(Finding(check, OK, str(folder)))
+    return found
+
+
+def _creatable(folder):
+    """The pipeline can make ``folder``: its nearest existing parent is a folder it may write."""
+    parent = next((p for p in folder.parents if p.exists()), None)
+    return parent is not None and parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)
+
+
+def register(config, now):
+    """The register opens (on a local disk, not older than its log) and its newest record is
+    not in the future (a clock set back would date the book wrongly). A workspace that has
+    never run has none yet: it is made on the first run, not here."""
+    from .register import RegisterLog, open_register, refuse_missing, refuse_network
+    check, path = "Register", config.register_path
+    try:
+        if not path.exists():
+            refuse_network(path)
+            refuse_missing(config, path, RegisterLog(config.archive).last())
+            return Finding(check, OK, f"{path} belum ada; dibuat pada pemrosesan pertama.")
+        with open_register(config, writer=False) as book:
+            head, newest = book.chain_head()[0], book.chain_newest_time()
+    except PipelineError as exc:
+        return Finding(check, ERROR, str(exc))
+    if newest and dt.datetime.fromisoformat(newest) > now + dt.timedelta(minutes=5):
+        return Finding(check, ERROR, f"Catatan register terakhir bertanggal {newest}, sesudah jam server "
+                                     f"sekarang ({now.isoformat(timespec='seconds')}). Betulkan jam server sebelum "
+                                     "menjalankan pipeline, agar tanggal di buku agenda benar.")
+    return Finding(check, OK, f"{path} ({head} catatan transaksi)")
+
+
+def templates(config):
+    """Every configured template exists and compiles."""
+    from .render import compiled, template_problem
+    found = []
+    for key, name in config.documents.items():
+        path = config.template(key)
+        check = f"Templat {name}"
+        try:
+            compiled(path)
+        except FileNotFoundError:
+            found.append(Finding(check, ERROR, f"{path} tidak ada. Salin templat bawaan dari ruang kerja baru "
+                                               "(pipeline init FOLDER_LAIN)."))
+        except Exception as exc:  # noqa: BLE001 - any failure to compile is what the check reports
+            found.append(Finding(check, ERROR, f"{path} tidak dapat dipakai: {_template_reason(exc, template_problem)}. "
+                                               "Perbaiki di Word atau pulihkan templat bawaan."))
+        else:
+            found.append(Finding(check, OK, str(path)))
+    return found
+
+
+def _template_reason(exc, template_problem):
+    from jinja2 import TemplateError
+    return template_problem(exc) if isinstance(exc, TemplateError) else "bukan dokumen Word yang utuh"
+
+
+def libreoffice(config):
+    """LibreOffice converts the documents to PDF (and signing needs the PDF)."""
+    from .pdf import Converter
+    converter = Converter(config.pdf_enabled, config.pdf_timeout)
+    if not config.pdf_enabled:
+        return Finding("LibreOffice", OK, "PDF tidak diminta (pdf.enabled: false).")
+    if converter.binary is None:
+        status = ERROR if config.signing.electronic else WARNING
+        return Finding("LibreOffice", status, "Tidak terpasang: dokumen hanya dibuat sebagai .docx. Pasang dengan "
+                                              "\u201capt-get install libreoffice-writer-nogui\u201d.")
+    return Finding("LibreOffice", OK, converter.binary)
+
+
+def certificate(config, now):
+    """The signing certificate (signing.method pkcs12) opens and is valid for 30 days more."""
+    settings = config.signing
+    if settings.method != "pkcs12":
+        return [Finding("Sertifikat tanda tangan", OK, f"Tidak dipakai (signing.method: {settings.method}).")]
+    check = "Sertifikat tanda tangan"
+    passphrase = os.environ.get(settings.passphrase_env)
+    if not passphrase:
+        return [Finding(check, ERROR, f"Variabel lingkungan {settings.passphrase_env} (frasa sandi sertifikat) "
+                                      "belum diisi untuk akun ini. Isi di berkas lingkungan layanan "
+                                      "(EnvironmentFile pada unit systemd).")]
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    try:
+        _key, cert, _chain = pkcs12.load_key_and_certificates(settings.certificate.read_bytes(),
+                                                              passphrase.encode("utf-8"))
+    except OSError as exc:
+        return [Finding(check, ERROR, f"{settings.certificate} tidak dapat dibaca ({exc.strerror}).")]
+    except ValueError:
+        return [Finding(check, ERROR, f"{settings.certificate} tidak dapat dibuka: frasa sandi salah atau "
+                                      "berkasnya bukan PKCS#12.")]
+    if cert is None:
+        return [Finding(check, ERROR, f"{settings.certificate} tidak memuat sertifikat.")]
+    expires = cert.not_valid_after_utc
+    left = expires - now.astimezone(dt.timezone.utc)
+    ends = expires.astimezone(config.timezone).date().isoformat()
+    if left.total_seconds() <= 0:
+        return [Finding(check, ERROR, f"Sertifikat berakhir pada {ends}. Minta sertifikat baru ke BSrE lalu "
+                                      "ganti berkas pada signing.certificate.")]
+    if left.days < EXPIRY_DAYS:
+        return [Finding(check, WARNING, f"Sertifikat berakhir pada {ends} ({left.days} hari lagi). Ajukan "
+                                        "perpanjangan ke BSrE sekarang.")]
+    if cert.not_valid_before_utc > now.astimezone(dt.timezone.utc):
+        return [Finding(check, ERROR, "Sertifikat belum berlaku menurut jam server. Periksa jam server.")]
+    return [Finding(check, OK, f"{settings.certificate}, berlaku sampai {ends}")]
+
+
+def clock(config):
+    """The server's clock follows a time server (a letter's date and the book's order depend on it)."""
+    timedatectl = shutil.which("timedatectl")
+    if timedatectl is None:
+        return Finding("Jam server", WARNING, "Sinkronisasi jam tidak dapat diperiksa (timedatectl tidak ada). "
+                                              "Pastikan server memakai NTP (chrony atau systemd-timesyncd).")
+    try:
+        result = subprocess.run([timedatectl, "show", "-p", "NTPSynchronized", "--value"], capture_output=True,
+                                text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        result = None
+    if result is None or result.returncode != 0:
+        return Finding("Jam server", WARNING, "Sinkronisasi jam tidak dapat diperiksa. Pastikan server memakai NTP.")
+    if result.stdout.strip() != "yes":
+        return Finding("Jam server", WARNING, "Jam server belum tersinkron dengan server waktu (NTP). Aktifkan "
+                                              "dengan \u201ctimedatectl set-ntp true\u201d.")
+    return Finding("Jam server", OK, "Tersinkron dengan NTP.")
+
+
+def _account():
+    from .access import current_account
+    return current_account()
+
+
+def roles(config):
+    """Every access role holds accounts that exist on this server (an action file is done by
+    its owner; an empty role refuses every action of its steps)."""
+    import pwd
+    found = []
+    for role, accounts in config.roles.items():
+        check = f"Peran {role}"
+        if not accounts:
+            found.append(Finding(check, WARNING, f"access.roles.{role} belum berisi akun: setiap tindakan peran "
+                                                 "ini ditolak. Isi dengan akun pejabatnya (dan Plt/Plh)."))
+            continue
+        unknown = []
+        for account in accounts:
+            try:
+                pwd.getpwnam(account)
+            except KeyError:
+                unknown.append(account)
+        if unknown:
+            found.append(Finding(check, WARNING, f"Akun {', '.join(unknown)} tidak dikenal di server ini. Buat "
+                                                 "akunnya (useradd dan smbpasswd -a) atau betulkan ejaannya."))
+        else:
+            found.append(Finding(check, OK, ", ".join(accounts)))
+    return found

@@ -1,0 +1,86 @@
+"""``pipeline doctor`` on a healthy workspace and on broken ones: each fault named, with what
+to do, and exit 1 only for faults that stop the pipeline."""
+
+import datetime as dt
+import json
+
+import docx
+import pytest
+from click.testing import CliRunner
+from test_ca import make_ca
+
+from pipeline import doctor
+from pipeline.cli import main
+
+from conftest import make_workspace
+
+
+def run_doctor(config):
+    result = CliRunner().invoke(main, ["--config", str(config.path), "doctor", "--json"], catch_exceptions=False)
+    return result.exit_code, {item["pemeriksaan"]: item for item in map(json.loads, result.output.splitlines())}
+
+
+def test_a_healthy_workspace_is_ready(ws):
+    code, found = run_doctor(ws)
+    assert code == 0
+    assert {k for k, v in found.items() if v["status"] == "galat"} == set()
+    assert found["Register"]["pesan"].endswith("belum ada; dibuat pada pemrosesan pertama.")
+    assert found["Templat nota_dinas.docx"]["status"] == "baik"
+    assert found["Peran kapus"]["status"] == "baik"  # init fills every role with the account that ran it
+    result = CliRunner().invoke(main, ["--config", str(ws.path), "doctor"], catch_exceptions=False)
+    assert "Pemeriksaan ruang kerja" in result.output and "Ruang kerja" in result.output
+
+
+def test_a_broken_workspace_is_told_what_to_fix(ws):
+    ws.outbox.rmdir()
+    ws.outbox.write_text("bukan folder", encoding="utf-8")
+    broken = docx.Document()
+    broken.add_paragraph("Yth. {{ memo.dari ")
+    broken.save(ws.templates_dir / "nota_dinas.docx")
+    (ws.templates_dir / "laporan_kesiapan.docx").unlink()
+    text = ws.path.read_text(encoding="utf-8")
+    ws.path.write_text(text.replace("    kabid: [", "    kabid: [pejabat-tidak-ada, ", 1), encoding="utf-8")
+    code, found = run_doctor(ws)
+    assert code == 1
+    assert found["Folder outbox"]["status"] == "galat" and "bukan folder" in found["Folder outbox"]["pesan"]
+    assert found["Templat nota_dinas.docx"]["status"] == "galat"
+    assert "susunan isian templat salah" in found["Templat nota_dinas.docx"]["pesan"]
+    assert "tidak ada" in found["Templat laporan_kesiapan.docx"]["pesan"]
+    assert found["Peran kabid"]["status"] == "peringatan"
+    assert "pejabat-tidak-ada tidak dikenal" in found["Peran kabid"]["pesan"]
+
+
+def test_a_clock_behind_the_register_is_an_error(ws, cli):
+    from builders import tab_memo
+    tab_memo(ws.inbox / "nota.docx")
+    assert cli("run").exit_code == 0
+    [finding] = [f for f in doctor.examine(ws, now=dt.datetime(2020, 1, 2, tzinfo=ws.timezone))
+                 if f.check == "Register"]
+    assert finding.status == "galat" and "Betulkan jam server" in finding.message
+
+
+def test_libreoffice_missing_is_a_warning_when_pdfs_are_wanted(tmp_path, monkeypatch):
+    config = make_workspace(tmp_path / "ws", pdf=True)
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    [finding] = [f for f in doctor.examine(config) if f.check == "LibreOffice"]
+    assert finding.status == "peringatan" and "apt-get install libreoffice-writer-nogui" in finding.message
+
+
+@pytest.mark.parametrize("days, passphrase, status, says", [
+    (365, "rahasia-uji", "baik", "berlaku sampai"),
+    (10, "rahasia-uji", "peringatan", "hari lagi"),
+    (365, "salah", "galat", "frasa sandi salah"),
+    (365, None, "galat", "SPSE_PASSPHRASE"),
+])
+def test_the_signing_certificate(tmp_path, monkeypatch, days, passphrase, status, says):
+    root, p12 = make_ca(tmp_path, days=days)
+    config = make_workspace(tmp_path / "ws", pdf=True, **{
+        "  method: none": "  method: pkcs12",
+        "  certificate:                         #": f"  certificate: {p12}  #",
+        "  trust_roots: []": f"  trust_roots: [{root}]"})
+    if passphrase:
+        monkeypatch.setenv("SPSE_PASSPHRASE", passphrase)
+    else:
+        monkeypatch.delenv("SPSE_PASSPHRASE", raising=False)
+    [finding] = [f for f in doctor.examine(config) if f.check == "Sertifikat tanda tangan"]
+    assert finding.status == status and says in finding.message
