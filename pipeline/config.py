@@ -4,6 +4,7 @@ The result is a frozen ``Config`` passed explicitly to every stage; there are
 no globals. Relative folders resolve against the folder holding config.yaml.
 """
 
+import re
 import string
 from dataclasses import dataclass
 from importlib import resources
@@ -93,10 +94,30 @@ class Config:
     pdf_enabled: bool
     pdf_timeout: float
     signing: SigningSettings
+    register_url: str = ""  # empty: the embedded SQLite register; postgresql://...: shared by hosts
+    host: str = ""  # this intake host's name, where several share the archive
 
     @property
     def register_path(self):
         return self.archive / "register.sqlite3"
+
+    @property
+    def shared(self):
+        """Several intake hosts file into this archive (the register on PostgreSQL)."""
+        return bool(self.register_url)
+
+    @property
+    def register_name(self):
+        """The register as people are told of it: its file, or its database URL."""
+        if not self.shared:
+            return str(self.register_path)
+        from .register.postgres import redacted
+        return redacted(self.register_url)
+
+    @property
+    def lock_path(self):
+        """One process per host changes the workspace; hosts sharing the archive each have one."""
+        return self.archive / (".pipeline.lock" if not self.shared else f".pipeline-{self.host}.lock")
 
     @property
     def rejected_dir(self):
@@ -112,8 +133,10 @@ class Config:
 
     @property
     def staging_dir(self):
-        """Where filings are prepared before they are committed (docs/architecture.md)."""
-        return self.archive / ".staging"
+        """Where filings (and log records) are prepared before they are committed
+        (docs/architecture.md); each host its own where several share the archive, so a
+        host's recovery touches only what it left."""
+        return self.archive / ".staging" / self.host if self.shared else self.archive / ".staging"
 
     @property
     def outbox_staging_dir(self):
@@ -213,7 +236,35 @@ def _freeze(path, raw):
         pdf_enabled=raw["pdf"]["enabled"],
         pdf_timeout=float(raw["pdf"]["timeout_seconds"]),
         signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
+        register_url=register_url(raw["register"]["url"]),
+        host=_host(raw["register"]["host"]),
     )
+
+
+def register_url(value):
+    """``register.url``: empty, or a PostgreSQL URL without a password (DESIGN: never in config)."""
+    from urllib.parse import urlsplit
+    url = (value or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
+        raise ConfigError("Konfigurasi register.url harus berbentuk postgresql://akun@server:5432/basisdata "
+                          "(atau dikosongkan untuk register SQLite di folder archive).")
+    if parts.password is not None:
+        raise ConfigError("Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml "
+                          "dan isi PGPASSWORD pada layanan pipeline atau berkas ~/.pgpass.")
+    return url
+
+
+def _host(value):
+    """``register.host``: this host's name (the computer's by default), safe as a file name."""
+    import socket
+    name = (value or "").strip() or socket.gethostname().split(".")[0]
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}", name):
+        raise ConfigError(f"Konfigurasi register.host \u201c{name}\u201d tidak sah: pakai huruf, angka, - atau _ "
+                          "saja (paling banyak 63 karakter).")
+    return name
 
 
 def _folders(root, raw):

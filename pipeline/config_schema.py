@@ -36,6 +36,12 @@ SCHEMA = {
         "required": True,
         "schema": {k: _STR for k in ("templates", "inbox", "outbox", "archive")},
     },
+    "register": {
+        "type": "dict",
+        "required": True,
+        "schema": {"url": {"type": "string", "nullable": True, "required": True},
+                   "host": {"type": "string", "nullable": True, "required": True}},
+    },
     "watch": {
         "type": "dict",
         "required": True,

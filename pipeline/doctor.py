@@ -68,7 +68,9 @@ def register(config, now):
     from .register import RegisterLog, open_register, refuse_missing, refuse_network
     check, path = "Register", config.register_path
     try:
-        if not path.exists():
+        if config.shared:
+            path = "register PostgreSQL"
+        elif not path.exists():
             refuse_network(path)
             refuse_missing(config, path, RegisterLog(config.archive).last())
             return Finding(check, OK, f"{path} belum ada; dibuat pada pemrosesan pertama.")

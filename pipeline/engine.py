@@ -248,6 +248,10 @@ def rebuild_register(config, clock=None):
     replayed; a register file already there is kept aside, never deleted.
     Returns (records replayed, the rebuilt register's counts, where the old one went).
     """
+    if config.shared:
+        raise PipelineError("Register ruang kerja ini ada di PostgreSQL (register.url). Pulihkan basis datanya "
+                            "dari cadangan (pg_dump/pg_restore), lalu jalankan \u201cpipeline verify\u201d: "
+                            "register dibandingkan dengan catatannya di arsip.")
     workspace.ensure_folders(config)
     with workspace.Lock(config):
         log = RegisterLog(config.archive)

@@ -47,7 +47,7 @@ def verify(config, register):
         rebuilt, log_problems = replay(log, upto=head)
         try:
             problems += [Problem("catatan_register", "archive/catatan-register", p) for p in log_problems]
-            problems += [Problem("register_diubah", str(config.register_path), p)
+            problems += [Problem("register_diubah", config.register_name, p)
                          for p in differences(register, rebuilt)]
             problems += _anchors(config.root, filed, dict((u, h) for u, h, _ in rebuilt.chain()))
         finally:

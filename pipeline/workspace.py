@@ -11,7 +11,6 @@ from .access import current_account
 from .config import DEFAULTS, default_config_text
 from .errors import ConfigError, WorkspaceBusy, os_reason
 
-LOCK_NAME = ".pipeline.lock"
 
 
 def init(directory):
@@ -80,7 +79,7 @@ class Lock:
     """An exclusive flock on the workspace; a second process is told who holds it."""
 
     def __init__(self, config):
-        self.path = config.archive / LOCK_NAME
+        self.path = config.lock_path
         self.handle = None
 
     def __enter__(self):

@@ -45,3 +45,24 @@ def cli(ws):
         return runner.invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session (tests/pg_server.py); skipped, with the reason, where
+    Debian's postgresql package is missing, except in CI, which installs it (.ci/run)."""
+    import os
+    import shutil
+    import tempfile
+
+    from pg_server import PostgresServer, binaries
+    if binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL harus terpasang di CI (.ci/run memasang paket postgresql).")
+        pytest.skip("PostgreSQL tidak terpasang (apt-get install postgresql)")
+    folder = tempfile.mkdtemp(prefix="spse-pg-")  # in /tmp: the server's account must reach it
+    os.chmod(folder, 0o755)
+    server = PostgresServer(folder).start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)

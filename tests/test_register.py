@@ -9,9 +9,15 @@ from pipeline.register import (MIGRATIONS, AgendaEntry, Case, Document, JournalE
                                SQLiteRegister, StepRecord)
 
 
-@pytest.fixture
-def register(tmp_path):
-    with SQLiteRegister(tmp_path / "register.sqlite3") as reg:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register(request, tmp_path):
+    """The register on each backend: the intents are the same SQL on both."""
+    if request.param == "sqlite":
+        with SQLiteRegister(tmp_path / "register.sqlite3") as reg:
+            yield reg
+        return
+    from pipeline.register.postgres import PostgresRegister
+    with PostgresRegister(request.getfixturevalue("postgres").database()) as reg:
         yield reg
 
 

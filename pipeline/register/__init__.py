@@ -32,13 +32,19 @@ def open_register(config, writer=True):
     The ``writer`` (the process holding the workspace lock) also finishes
     what a crash left of the register's log; readers never touch it.
     """
-    path = config.register_path
-    refuse_network(path)
-    log = RegisterLog(config.archive)
-    last = log.last()  # read before the register: a commit meanwhile only makes the register newer
-    refuse_missing(config, path, last)
-    step_table = [(step.number, step.key, step.handler) for step in config.steps]
-    register = SQLiteRegister(path, step_table, log)
+    log = RegisterLog(config.archive, config.staging_dir)
+    if config.shared:
+        from .postgres import PostgresRegister, redacted
+        path = redacted(config.register_url)
+        last = log.last()
+        register = PostgresRegister(config.register_url, log)
+    else:
+        path = config.register_path
+        refuse_network(path)
+        last = log.last()  # read before the register: a commit meanwhile only makes the register newer
+        refuse_missing(config, path, last)
+        step_table = [(step.number, step.key, step.handler) for step in config.steps]
+        register = SQLiteRegister(path, step_table, log)
     head = register.chain_head()[0]
     if head < last:
         register.close()

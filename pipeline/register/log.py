@@ -41,9 +41,11 @@ def make_record(urut, waktu, skema, sebelumnya, perubahan):
 class RegisterLog:
     """The log folder of one archive."""
 
-    def __init__(self, archive):
+    def __init__(self, archive, staging=None):
+        """``staging``: where records wait for their commit (this host's, where several share
+        the archive); ``archive/.staging`` by default."""
         self.root = Path(archive) / FOLDER
-        self.staging = Path(archive) / ".staging"
+        self.staging = Path(staging) if staging else Path(archive) / ".staging"
 
     def path(self, urut):
         return self.root / f"{urut // PER_FOLDER:06d}" / f"{urut:09d}.json"

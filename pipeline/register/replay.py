@@ -110,7 +110,9 @@ def differences(live, rebuilt, limit=3):
 
 
 def _rows(register, table):
-    return Counter(tuple(row.items()) for row in register.db.execute(f"SELECT * FROM {table}").fetchall())
+    """The table's rows as a multiset, each row by its columns' names (a backend may order the
+    columns otherwise)."""
+    return Counter(tuple(sorted(row.items())) for row in register.table_rows(table))
 
 
 def _sample(rows, limit):

@@ -251,3 +251,9 @@ MIGRATIONS.append("""
     DROP INDEX kode_folder;
     CREATE INDEX kode_folder ON kode (folder, dibuat, kode)
 """)
+# 8: codes in the order they were filed (portable: no rowid), numbered as journal rows are.
+MIGRATIONS.append("""
+    ALTER TABLE kode ADD COLUMN urut INTEGER;
+    UPDATE kode SET urut = rowid;
+    CREATE INDEX kode_urut ON kode (kasus, jenis, urut)
+""")

@@ -8,22 +8,27 @@ transactions, migrations and its placeholder style
 """
 
 import abc
+import datetime as dt
 import functools
 import itertools
 import json
 import operator
+from contextlib import contextmanager
 from dataclasses import MISSING, asdict, fields, replace
 
 import orjson
 
 from .keys import letter_key, memo_key
-from .log import GENESIS
+from ..errors import RegisterError, os_reason
+from .log import GENESIS, make_record
 from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
 
 WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
 
 
 def _encode(value):
+    if isinstance(value, bool):
+        return int(value)  # stored as 0/1 on every backend
     if isinstance(value, (dict, list, tuple)):
         value = json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False,
                            sort_keys=True)
@@ -112,13 +117,121 @@ class SqlRegister(abc.ABC):
         """Run one query; return a cursor whose rows are plain tuples (listings)."""
 
     @abc.abstractmethod
-    def transaction(self, logged=True):
-        """A context manager: one write transaction, committed at the end or rolled back;
-        sealed into the chain and the log unless ``logged`` is False (migrations, caches)."""
-
-    @abc.abstractmethod
     def _in_transaction(self):
         """Whether a write transaction is open."""
+
+    @abc.abstractmethod
+    def _begin(self):
+        """Open a write transaction that holds the register's write lock until it ends: writers
+        (on any host) one at a time, so numbers, row ids and the chain stay in order."""
+
+    @abc.abstractmethod
+    def _insert_chain(self, record, previous):
+        """Write the chain row of ``record`` (outside the log: it is the log's own link)."""
+
+    @abc.abstractmethod
+    def _commit(self):
+        """COMMIT."""
+
+    @abc.abstractmethod
+    def _rollback_db(self):
+        """ROLLBACK, when a transaction is open."""
+
+    @abc.abstractmethod
+    def _reason(self, exc):
+        """A database error (one of ``_errors``) in Indonesian."""
+
+    _errors = ()  # the backend's database error classes
+    log = None  # the archive's RegisterLog; None for replays and tests of the intents
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- transactions, sealed into the chain and the archive's log ------------
+
+    @contextmanager
+    def transaction(self, logged=True):
+        """One event, one transaction: BEGIN ... COMMIT, or ROLLBACK.
+
+        What it wrote is sealed into the chain and staged in the archive's log
+        before COMMIT, and put in place after; ``logged=False`` for migrations
+        and caches. Database failures (a full disk, a lock) become
+        RegisterError, so the caller keeps the input and retries later.
+        """
+        try:
+            self._begin()
+        except self._errors as exc:
+            raise RegisterError(f"Register tidak dapat ditulis: {self._reason(exc)}.") from None
+        self._changes = [] if logged and self.log is not None else None
+        staged, committed = None, False
+        try:
+            yield self
+            staged = self._seal(self._changes)
+            self._commit()
+            committed = True
+        except self._errors as exc:
+            self._rollback(None if committed else staged)
+            raise RegisterError(f"Register tidak dapat ditulis: {self._reason(exc)}.") from None
+        except BaseException:
+            self._rollback(None if committed else staged)
+            raise
+        finally:
+            self._changes = None
+        if staged is not None:
+            self._publish(*staged)
+
+    def _seal(self, changes, waktu=None):
+        """Chain the transaction's statements and stage them in the log; None when nothing changed."""
+        if not changes:
+            return None
+        urut, previous = self.chain_head()
+        record = make_record(urut + 1, waktu or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                             self.version, previous, changes)
+        self._insert_chain(record, previous)
+        try:
+            return self.log.stage(record), record["urut"]
+        except OSError as exc:
+            raise RegisterError(f"Catatan register tidak dapat ditulis ke arsip: {os_reason(exc)}.") from None
+
+    def _publish(self, temp, urut):
+        try:
+            self.log.publish(temp, urut)
+        except OSError:
+            pass  # committed: the next open puts it in place (take_charge)
+
+    def _rollback(self, staged=None):
+        self._rollback_db()
+        if staged is not None:
+            staged[0].unlink(missing_ok=True)
+
+    def take_charge(self):
+        """What only the process holding the workspace lock may do on opening: put in place the
+        log records a crash left staged (committed ones; the rest are dropped), and start the
+        log of a register that held records before it kept one."""
+        for temp, urut, digest in self.log.staged():
+            row = self._first("SELECT hash FROM rantai WHERE urut = ?", urut) if urut is not None else None
+            if row is not None and row["hash"] == digest:
+                self._publish(temp, urut)
+            else:
+                temp.unlink(missing_ok=True)
+        self._baseline()
+
+    def _baseline(self):
+        """A register from before the log (release 0.1, SQLite only) starts it; nothing elsewhere."""
+
+    @contextmanager
+    def advancing(self, kasus):
+        """Hold the right to carry ``kasus`` on; yields False when another host holds it (it is
+        carrying the case on now; this host leaves it). One host: always True."""
+        yield True
+
+    def table_rows(self, table):
+        """Every row of one of the register's tables, as dicts (``verify`` compares them with
+        the log replayed)."""
+        return self._rows(f"SELECT * FROM {table}")
 
     # -- helpers -----------------------------------------------------------
 
@@ -158,11 +271,15 @@ class SqlRegister(abc.ABC):
             self._changes.append((sql, params))
         return cursor
 
-    def _insert(self, table, values):
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        self._write(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                    *(_encode(v) for v in values.values()))
+    def _insert(self, table, values, numbered=None, returning=False):
+        """INSERT a row; ``numbered`` names an integer column given the next number in the
+        table (max + 1, as SQLite numbers a rowid). Writers are serialised on every backend,
+        so the numbers are gapless and a replay of the log gives every row the same one."""
+        names = ", ".join(([numbered] if numbered else []) + list(values))
+        marks = ", ".join(([f"(SELECT coalesce(max({numbered}), 0) + 1 FROM {table})"] if numbered else [])
+                          + ["?" for _ in values])
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})" + (f" RETURNING {numbered}" if returning else "")
+        return self._write(sql, *(_encode(v) for v in values.values()))
 
     def _update(self, table, where, values):
         assignments = ", ".join(f"{key} = ?" for key in values)
@@ -209,7 +326,7 @@ class SqlRegister(abc.ABC):
 
     def add_journal(self, entry):
         """Record what became of one claimed file; return the entry."""
-        self._insert("journal", asdict(entry))
+        self._insert("journal", asdict(entry), numbered="id")
         return entry
 
     def journal_of_claim(self, klaim):
@@ -455,10 +572,7 @@ class SqlRegister(abc.ABC):
         """Store a kept input; returns its id."""
         values = asdict(item)
         values.pop("id")
-        names, marks = ", ".join(values), ", ".join("?" for _ in values)
-        cursor = self._write(f"INSERT INTO inputs ({names}) VALUES ({marks}) RETURNING id",
-                             *(_encode(v) for v in values.values()))
-        return cursor.fetchone()["id"]
+        return self._insert("inputs", values, numbered="id", returning=True).fetchone()["id"]
 
     def pending_inputs(self, kasus, jenis=None, langkah=None):
         """Kept inputs of a case still waiting for their step, oldest first."""
@@ -524,7 +638,7 @@ class SqlRegister(abc.ABC):
         return row["v"]
 
     def add_document(self, document):
-        self._insert("documents", asdict(document))
+        self._insert("documents", asdict(document), numbered="id")
         return document
 
     def documents(self, kasus=None):
@@ -535,7 +649,7 @@ class SqlRegister(abc.ABC):
         return [_record(Document, r) for r in rows]
 
     def record_event(self, event):
-        self._insert("events", asdict(event))
+        self._insert("events", asdict(event), numbered="id")
         return event
 
     def events(self, kasus):
@@ -545,7 +659,7 @@ class SqlRegister(abc.ABC):
     # -- verification codes ------------------------------------------------
 
     def add_code(self, code):
-        self._insert("kode", asdict(code))
+        self._insert("kode", asdict(code), numbered="urut")
         return code
 
     def code(self, kode):
@@ -562,8 +676,8 @@ class SqlRegister(abc.ABC):
 
     def newer_code(self, code):
         """True when a later document of the same case and kind was filed after ``code``'s."""
-        return bool(self._rows("SELECT 1 AS x FROM kode WHERE kasus = ? AND jenis = ? AND rowid > "
-                               "(SELECT rowid FROM kode WHERE kode = ?)", code.kasus, code.jenis, code.kode))
+        return bool(self._rows("SELECT 1 AS x FROM kode WHERE kasus = ? AND jenis = ? AND urut > "
+                               "(SELECT urut FROM kode WHERE kode = ?)", code.kasus, code.jenis, code.kode))
 
     def letter_in(self, folder):
         """The agenda keluar entry that files ``folder`` (or holds it), if any."""

@@ -6,15 +6,13 @@ event is one transaction (``BEGIN IMMEDIATE``); the schema is versioned with
 own transaction.
 """
 
-import datetime as dt
 import functools
 import os
 import sqlite3
 import time
 from contextlib import contextmanager
 
-from ..errors import RegisterError, os_reason
-from .log import make_record
+from ..errors import RegisterError
 from .schema import MIGRATIONS, sqlite_functions
 from .sql import SqlRegister
 
@@ -87,11 +85,10 @@ class SQLiteRegister(SqlRegister):
     def close(self):
         self.db.close()
 
-    def __enter__(self):
-        return self
+    _errors = sqlite3.Error
 
-    def __exit__(self, *exc):
-        self.close()
+    def _reason(self, exc):
+        return sqlite_reason(exc)
 
     def migrate(self, upto=None):
         """Apply pending migrations (up to ``upto``), each in its own transaction.
@@ -134,36 +131,9 @@ class SQLiteRegister(SqlRegister):
     def _in_transaction(self):
         return self.db.in_transaction
 
-    @contextmanager
-    def transaction(self, logged=True):
-        """One event, one transaction: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK.
-
-        What it wrote is sealed into the chain and staged in the archive's log
-        before COMMIT, and put in place after. SQLite failures (a full disk, a
-        locked file) become RegisterError, so the caller keeps the input and
-        retries later.
-        """
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
-        self._changes = [] if logged and self.log is not None else None
-        staged, committed = None, False
-        try:
-            yield self
-            staged = self._seal(self._changes)
-            self._commit()
-            committed = True
-        except sqlite3.Error as exc:
-            self._rollback(None if committed else staged)
-            raise RegisterError(f"Register tidak dapat ditulis: {sqlite_reason(exc)}.") from None
-        except BaseException:
-            self._rollback(None if committed else staged)
-            raise
-        finally:
-            self._changes = None
-        if staged is not None:
-            self._publish(*staged)
+    def _begin(self):
+        """BEGIN IMMEDIATE: the write lock at once, so writers queue instead of failing later."""
+        self.db.execute("BEGIN IMMEDIATE")
 
     @contextmanager
     def reading(self):
@@ -175,46 +145,16 @@ class SQLiteRegister(SqlRegister):
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
 
-    def _seal(self, changes, waktu=None):
-        """Chain the transaction's statements and stage them in the log; None when nothing changed."""
-        if not changes:
-            return None
-        urut, previous = self.chain_head()
-        record = make_record(urut + 1, waktu or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                             self.version, previous, changes)
+    def _insert_chain(self, record, previous):
         self.db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
                         (record["urut"], record["waktu"], record["hash"], previous))
-        try:
-            return self.log.stage(record), record["urut"]
-        except OSError as exc:
-            raise RegisterError(f"Catatan register tidak dapat ditulis ke arsip: {os_reason(exc)}.") from None
-
-    def _publish(self, temp, urut):
-        try:
-            self.log.publish(temp, urut)
-        except OSError:
-            pass  # committed: the next open puts it in place (_recover_log)
 
     def _commit(self):
         self.db.execute("COMMIT")
 
-    def _rollback(self, staged=None):
+    def _rollback_db(self):
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
-        if staged is not None:
-            staged[0].unlink(missing_ok=True)
-
-    def take_charge(self):
-        """What only the process holding the workspace lock may do on opening: put in place the
-        log records a crash left staged (committed ones; the rest are dropped), and start the
-        log of a register that held records before it kept one."""
-        for temp, urut, digest in self.log.staged():
-            row = self._first("SELECT hash FROM rantai WHERE urut = ?", urut) if urut is not None else None
-            if row is not None and row["hash"] == digest:
-                self._publish(temp, urut)
-            else:
-                temp.unlink(missing_ok=True)
-        self._baseline()
 
     def _baseline(self):
         """A register that held records before it kept a log (release 0.1) starts its log with

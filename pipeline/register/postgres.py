@@ -1,0 +1,343 @@
+"""The register on PostgreSQL, for several intake hosts numbering in one book
+(docs/architecture.md, "Several hosts, one book").
+
+The intents are the SQLite backend's (``sql.py``); what differs is the
+plumbing. Every write transaction first takes one transaction-scoped advisory
+lock, so writers on all hosts take turns exactly as SQLite's ``BEGIN
+IMMEDIATE`` makes them: the counter row of a (book, year), the next row ids
+(max + 1) and the chain head are read and written by one writer at a time, so
+numbers stay gapless and unique and the archive's log stays one chain.
+
+The schema is the SQLite schema at the same version (``SCHEMA_VERSION``), so a
+log record written on either backend replays on the other. A later migration
+is added to both ``schema.py`` and ``MIGRATIONS`` here.
+"""
+
+import hashlib
+from contextlib import contextmanager
+
+from ..errors import ConfigError, RegisterError
+from .schema import MIGRATIONS as SQLITE_MIGRATIONS
+from .sql import SqlRegister
+
+WRITE_LOCK = 0x53505345  # "SPSE": the advisory lock every write transaction holds
+
+_BASE = """
+CREATE TABLE skema (versi INTEGER NOT NULL);
+CREATE TABLE journal (
+    id BIGINT PRIMARY KEY,
+    berkas TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    ukuran BIGINT NOT NULL,
+    diterima TEXT NOT NULL,
+    hasil TEXT NOT NULL CHECK (hasil IN ('diterima', 'ditolak', 'duplikat', 'diabaikan', 'menunggu')),
+    jenis TEXT NOT NULL DEFAULT '',
+    kasus TEXT NOT NULL DEFAULT '',
+    alasan TEXT NOT NULL DEFAULT '[]',
+    lokasi TEXT NOT NULL DEFAULT '',
+    klaim TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX journal_sha256 ON journal (sha256);
+CREATE INDEX journal_klaim ON journal (klaim);
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    rujukan TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    dibuka TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'berjalan'
+);
+CREATE INDEX cases_rujukan ON cases (rujukan);
+CREATE INDEX cases_status ON cases (status);
+CREATE TABLE agenda (
+    buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
+    tahun BIGINT NOT NULL,
+    nomor_urut BIGINT NOT NULL CHECK (nomor_urut > 0),
+    nomor_agenda TEXT,
+    nomor_surat TEXT NOT NULL,
+    tanggal_surat TEXT NOT NULL,
+    diterima TEXT,
+    dikirim TEXT,
+    dari TEXT NOT NULL DEFAULT '',
+    kepada TEXT NOT NULL DEFAULT '',
+    hal TEXT NOT NULL,
+    sifat TEXT NOT NULL DEFAULT 'Biasa',
+    lampiran TEXT NOT NULL DEFAULT '',
+    tembusan TEXT NOT NULL DEFAULT '',
+    kasus TEXT NOT NULL DEFAULT '',
+    folder TEXT NOT NULL DEFAULT '',
+    berkas TEXT NOT NULL DEFAULT '{}',
+    sha256 TEXT NOT NULL DEFAULT '{}',
+    batal BIGINT NOT NULL DEFAULT 0,
+    keterangan TEXT NOT NULL DEFAULT '',
+    kunci TEXT NOT NULL DEFAULT '',
+    alasan_batal TEXT NOT NULL DEFAULT '',
+    batal_oleh TEXT NOT NULL DEFAULT '',
+    batal_waktu TEXT,
+    ditandatangani TEXT,
+    ditandatangani_oleh TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (buku, tahun, nomor_urut)
+);
+CREATE UNIQUE INDEX agenda_nomor_agenda ON agenda (nomor_agenda) WHERE nomor_agenda IS NOT NULL;
+CREATE INDEX agenda_kasus ON agenda (kasus, buku);
+CREATE INDEX agenda_memo ON agenda (nomor_surat, dari);
+CREATE INDEX agenda_kunci ON agenda (kunci);
+CREATE INDEX agenda_folder ON agenda (folder);
+CREATE TABLE steps (
+    kasus TEXT NOT NULL REFERENCES cases (id),
+    key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('menunggu', 'berjalan', 'selesai')),
+    mulai TEXT,
+    selesai TEXT,
+    oleh TEXT NOT NULL DEFAULT '',
+    dokumen TEXT NOT NULL DEFAULT '[]',
+    catatan TEXT NOT NULL DEFAULT '',
+    temuan TEXT NOT NULL DEFAULT '[]',
+    masukan BIGINT,
+    PRIMARY KEY (kasus, key)
+);
+CREATE TABLE events (
+    id BIGINT PRIMARY KEY,
+    waktu TEXT NOT NULL,
+    kasus TEXT NOT NULL DEFAULT '',
+    oleh TEXT NOT NULL,
+    aksi TEXT NOT NULL,
+    rincian TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_kasus ON events (kasus, id);
+CREATE TABLE inputs (
+    id BIGINT PRIMARY KEY,
+    jenis TEXT NOT NULL CHECK (jenis IN ('registrasi', 'tindakan')),
+    langkah TEXT NOT NULL,
+    rujukan TEXT NOT NULL,
+    kasus TEXT NOT NULL DEFAULT '',
+    diterima TEXT NOT NULL,
+    data TEXT NOT NULL DEFAULT '{}',
+    folder TEXT NOT NULL DEFAULT '',
+    berkas TEXT NOT NULL DEFAULT '{}',
+    sha256 TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'menunggu'
+        CHECK (status IN ('menunggu', 'diterapkan', 'digantikan', 'dibatalkan')),
+    diterapkan TEXT,
+    klaim TEXT NOT NULL DEFAULT '',
+    dasar BIGINT NOT NULL DEFAULT 0,
+    catatan TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX inputs_kasus ON inputs (kasus, status);
+CREATE INDEX inputs_rujukan ON inputs (rujukan, kasus);
+CREATE INDEX inputs_folder ON inputs (folder);
+CREATE TABLE documents (
+    id BIGINT PRIMARY KEY,
+    kasus TEXT NOT NULL,
+    langkah BIGINT NOT NULL,
+    jenis TEXT NOT NULL,
+    versi BIGINT NOT NULL,
+    dibuat TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    berkas TEXT NOT NULL DEFAULT '{}',
+    sha256 TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (kasus, jenis, versi)
+);
+CREATE INDEX documents_folder ON documents (folder);
+CREATE TABLE counters (
+    buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
+    tahun BIGINT NOT NULL,
+    terakhir BIGINT NOT NULL CHECK (terakhir > 0),
+    PRIMARY KEY (buku, tahun)
+);
+CREATE TABLE rantai (
+    urut BIGINT PRIMARY KEY,
+    waktu TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    sebelumnya TEXT NOT NULL
+);
+CREATE TABLE kode (
+    kode TEXT PRIMARY KEY,
+    kasus TEXT NOT NULL DEFAULT '',
+    jenis TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    berkas TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    dibuat TEXT NOT NULL,
+    rantai TEXT NOT NULL,
+    urut BIGINT
+);
+CREATE INDEX kode_kasus ON kode (kasus, jenis);
+CREATE INDEX kode_folder ON kode (folder, dibuat, kode);
+CREATE INDEX kode_urut ON kode (kasus, jenis, urut);
+CREATE TABLE tenang (
+    kasus TEXT PRIMARY KEY,
+    tanda TEXT NOT NULL
+)
+"""
+
+# (schema version reached, statements): the first builds the whole schema of SQLite's version 8.
+MIGRATIONS = [(8, _BASE)]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+assert SCHEMA_VERSION == len(SQLITE_MIGRATIONS), "a register migration belongs in both backends"
+
+
+def connect(url):
+    """A connection to ``url``; the password comes from PGPASSWORD or ~/.pgpass (libpq), never
+    from config.yaml."""
+    try:
+        import psycopg
+    except ImportError:
+        raise ConfigError("register.url menunjuk PostgreSQL, tetapi pustaka psycopg belum terpasang. "
+                          "Pasang ulang paket pipeline (pip install .) lalu coba lagi.") from None
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=15, application_name="spse-pipeline")
+    except psycopg.Error as exc:
+        raise RegisterError(f"Register PostgreSQL {redacted(url)} tidak dapat dihubungi: {_reason(exc)}. "
+                            "Periksa server, nama basis data dan akunnya (kata sandi di PGPASSWORD atau "
+                            "~/.pgpass).") from None
+
+
+def redacted(url):
+    """The URL as it may be shown: without a password, should one have slipped in."""
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+def _reason(exc):
+    """A PostgreSQL error in Indonesian (the English original stays in the log)."""
+    state = getattr(exc, "sqlstate", None) or ""
+    text = str(exc)
+    if state == "23505":
+        return "data ganda: nomor atau catatan yang sama sudah ada"
+    if state.startswith("23"):
+        return "nilai di luar yang diizinkan"
+    if state in ("53100",):
+        return "disk server basis data penuh"
+    if state.startswith("08") or "connection" in text.lower():
+        return "hubungan ke server basis data terputus"
+    if state in ("28P01", "28000"):
+        return "akun atau kata sandi basis data ditolak"
+    if state == "3D000":
+        return "basis data tidak ada"
+    return "galat basis data"
+
+
+class PostgresRegister(SqlRegister):
+    """A connection to the shared register on PostgreSQL."""
+
+    placeholder = "%s"
+
+    def __init__(self, url, log=None):
+        import psycopg
+        from psycopg.rows import dict_row
+        self.url = url
+        self.log = log
+        self._errors = psycopg.Error
+        self.db = connect(url)
+        self.db.row_factory = dict_row
+        self._open = False
+        try:
+            self.migrate()
+        except psycopg.Error as exc:
+            self.db.close()
+            raise RegisterError(f"Register PostgreSQL tidak dapat disiapkan: {_reason(exc)}.") from None
+
+    def close(self):
+        self.db.close()
+
+    def _reason(self, exc):
+        return _reason(exc)
+
+    def _sql(self, text):
+        """``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled first)."""
+        return text.replace("%", "%%").replace("?", "%s")
+
+    def _execute(self, sql, params=()):
+        params = tuple(int(v) if isinstance(v, bool) else v for v in params)  # 0/1, as SQLite keeps them
+        try:
+            return self.db.execute(sql, params)
+        except self._errors as exc:
+            raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {_reason(exc)}.") from None
+
+    def _execute_plain(self, sql, params=()):
+        cursor = self.db.cursor(row_factory=_tuple_row())
+        try:
+            return cursor.execute(sql, params)
+        except self._errors as exc:
+            raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {_reason(exc)}.") from None
+
+    def _in_transaction(self):
+        return self._open
+
+    def _begin(self):
+        self.db.execute("BEGIN")
+        self._open = True
+        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+    def _insert_chain(self, record, previous):
+        self.db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (%s, %s, %s, %s)",
+                        (record["urut"], record["waktu"], record["hash"], previous))
+
+    def _commit(self):
+        self.db.execute("COMMIT")
+        self._open = False
+
+    def _rollback_db(self):
+        if self._open:
+            self._open = False
+            try:
+                self.db.execute("ROLLBACK")
+            except self._errors:
+                pass  # the connection is gone: the server rolled it back itself
+
+    @contextmanager
+    def reading(self):
+        """One consistent view for many reads, whatever other hosts commit meanwhile."""
+        self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield self
+        finally:
+            self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def advancing(self, kasus):
+        """A session advisory lock per case, tried, not waited for: two hosts never run the same
+        case's steps at once (both would render and file the step's documents)."""
+        key = int.from_bytes(hashlib.sha256(f"kasus:{kasus}".encode()).digest()[:8], "big", signed=True)
+        mine = self.db.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()["ok"]
+        try:
+            yield mine
+        finally:
+            if mine:
+                self.db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    # -- schema --------------------------------------------------------------
+
+    @property
+    def version(self):
+        exists = self.db.execute("SELECT to_regclass('skema') IS NOT NULL AS ada").fetchone()["ada"]
+        if not exists:
+            return 0
+        row = self.db.execute("SELECT versi FROM skema").fetchone()
+        return row["versi"] if row else 0
+
+    def migrate(self):
+        """Bring the schema to ``SCHEMA_VERSION``; hosts starting at once take turns (the write lock)."""
+        for number, statements in MIGRATIONS:
+            if self.version >= number:
+                continue
+            with self.transaction(logged=False):
+                if self.version >= number:
+                    continue
+                for statement in statements.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("DELETE FROM skema")
+                self.db.execute("INSERT INTO skema (versi) VALUES (%s)", (number,))
+
+    def check_present(self):
+        """The service asks this each pass; a server that went away shows at the next query."""
+
+
+def _tuple_row():
+    from psycopg.rows import tuple_row
+    return tuple_row
