@@ -18,6 +18,8 @@ fails a build (DESIGN.md section 11; the tests never time anything).
    outbox; CPU used while idle and while a file is still being written.
 5. ``pipeline --help``.
 6. A case of 300, 3,000 and 20,000 registration rows (``bench_case.py``).
+7. The register on PostgreSQL against SQLite per memo, and two intake hosts
+   against one (``bench_postgres.py``; skipped without Debian's postgresql).
 
     .venv/bin/python bench/bench.py [--quick]
 
@@ -283,6 +285,8 @@ def main():
         watch(temp, repeats)
     help_time(7)
     case_sizes((300, 3000) if args.quick else (300, 3000, 20000))
+    import bench_postgres
+    bench_postgres.main(report)
 
 
 if __name__ == "__main__":

@@ -181,9 +181,12 @@ def _accepted_detail(ws, outcome):
 
 
 def advance_case(ws, kasus):
-    """Run the case's SOP steps; a failure is reported, never raised: it is retried later."""
+    """Run the case's SOP steps; a failure is reported, never raised: it is retried later.
+    Where several hosts share the register, a case another host is carrying on is left to it."""
     try:
-        cases.advance(ws, kasus)
+        with ws.register.advancing(kasus) as mine:
+            if mine:
+                cases.advance(ws, kasus)
     except PipelineError as exc:
         ws.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
         return f"Kasus {kasus} belum dapat dilanjutkan: {exc}"

@@ -1,0 +1,135 @@
+"""The register on PostgreSQL: the whole pipeline on it, an SQLite register moved onto it and
+proved, and two intake hosts numbering in one book while one is killed again and again."""
+
+import json
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from builders import tab_memo, yaml_memo
+from click.testing import CliRunner
+
+from pipeline import config as config_module
+from pipeline.cli import main
+from pipeline.errors import ConfigError
+
+from conftest import make_workspace
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def invoke(config_path, *args):
+    return CliRunner().invoke(main, ["--config", str(config_path), *args], catch_exceptions=False)
+
+
+def use(config, **changes):
+    """Edit config.yaml (register block, folders) and load it again."""
+    text = config.path.read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    config.path.write_text(text, encoding="utf-8")
+    return config_module.load(config.path)
+
+
+def agenda(config_path, buku="masuk"):
+    result = invoke(config_path, "register", "--json", "--buku", buku)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def test_a_password_never_goes_into_config(tmp_path):
+    config = make_workspace(tmp_path / "ws")
+    with pytest.raises(ConfigError, match="memuat kata sandi"):
+        use(config, **{"  url:\n": "  url: postgresql://spse:rahasia@db:5432/spse\n"})
+
+
+def test_the_pipeline_runs_on_postgresql(tmp_path, postgres):
+    config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {postgres.database()}\n"})
+    for example in EXAMPLES.iterdir():
+        shutil.copy(example, config.inbox / example.name)
+    assert invoke(config.path, "run").exit_code == 0
+    for langkah in ("periksa", "setujui"):
+        assert invoke(config.path, "act", "027/301/ULP-BPSDM/XI/2026", langkah).exit_code == 0
+    assert [e["nomor_urut"] for e in agenda(config.path)] == [1, 2, 3]
+    [letter] = agenda(config.path, "keluar")
+    assert letter["nomor_surat"] == "027/1/Pusdatinkomtel/2026" and letter["kode"]
+    verified = invoke(config.path, "verify")
+    assert verified.exit_code == 0 and "register sama dengan catatannya di arsip" in verified.output
+    assert not config.register_path.exists()  # nothing written to an SQLite file beside it
+    doctor = invoke(config.path, "doctor", "--json")
+    [found] = [json.loads(line) for line in doctor.output.splitlines() if "Register" in line]
+    assert found["status"] == "baik"
+
+
+def test_an_sqlite_register_moves_to_postgresql_proved(tmp_path, postgres):
+    config = make_workspace(tmp_path / "ws")
+    for n in range(3):
+        yaml_memo(config.inbox / f"nota-{n}.yaml", nomor=f"050/{n + 1}/ULP-OTDA/XI/2026")
+    assert invoke(config.path, "run").exit_code == 0
+    url = postgres.database()
+    moved = invoke(config.path, "migrate-register", "--to", url)
+    assert moved.exit_code == 0, moved.output
+    assert "terbukti sama" in moved.output and "3 entri agenda" in moved.output
+    config = config_module.load(config.path)
+    assert config.register_url == url and not config.register_path.exists()
+    assert list(config.archive.glob("register.sqlite3.sebelum-postgresql-*"))
+    assert invoke(config.path, "verify").exit_code == 0
+    tab_memo(config.inbox / "nota.docx")
+    assert invoke(config.path, "run").exit_code == 0
+    assert [e["nomor_urut"] for e in agenda(config.path)] == [1, 2, 3, 4]
+    other = make_workspace(tmp_path / "lain")
+    yaml_memo(other.inbox / "nota.yaml")
+    assert invoke(other.path, "run").exit_code == 0
+    refused = invoke(other.path, "migrate-register", "--to", url)
+    assert refused.exit_code == 1 and "sudah berisi data" in refused.output
+    assert config_module.load(other.path).register_url == ""  # not switched
+
+
+def _host(tmp_path, name, shared, url):
+    config = make_workspace(tmp_path / name)
+    shutil.rmtree(config.archive)
+    return use(config, **{"  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n",
+                          "  host: ": f"  host: {name} "})
+
+
+def _pipeline(config, *args):
+    return [sys.executable, "-m", "pipeline", "--config", str(config.path), *args]
+
+
+def test_two_hosts_number_one_book_while_one_is_killed(tmp_path, postgres):
+    url, shared = postgres.database(), tmp_path / "arsip-bersama"
+    hosts = [_host(tmp_path, "kantor-pusat", shared, url), _host(tmp_path, "kantor-wilayah", shared, url)]
+    counts = (16, 60)  # the steady host keeps filing while the other is killed and restarted
+    for index, config in enumerate(hosts):
+        for n in range(counts[index]):
+            yaml_memo(config.inbox / f"nota-{n}.yaml", nomor=f"0{index}{n}/{n + 1}/ULP-{index}/XI/2026",
+                      hal=f"Permohonan {index}-{n}")
+    rng = random.Random(20261127)
+    steady = subprocess.Popen(_pipeline(hosts[1], "run"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    kills = 0
+    while steady.poll() is None:  # while the other files, the first host is killed again and again
+        victim = subprocess.Popen(_pipeline(hosts[0], "run"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 1.0))
+        if victim.poll() is None:
+            victim.send_signal(signal.SIGKILL)
+            kills += 1
+        victim.wait()
+    assert steady.wait(timeout=300) == 0, steady.stderr.read()
+    for config in hosts:  # each host finishes what it had, after its crashes
+        result = subprocess.run(_pipeline(config, "run"), capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+    assert kills >= 3
+    entries = agenda(hosts[0].path)
+    assert [e["nomor_urut"] for e in entries] == list(range(1, sum(counts) + 1))  # gapless, unique
+    assert sorted(e["nomor_surat"] for e in entries) == sorted(
+        f"0{i}{n}/{n + 1}/ULP-{i}/XI/2026" for i in range(2) for n in range(counts[i]))  # every memo once
+    for config in hosts:
+        assert not [p for p in config.inbox.iterdir() if p.is_file()]
+        verified = subprocess.run(_pipeline(config, "verify"), capture_output=True, text=True, timeout=300)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
