@@ -610,6 +610,7 @@ def migrate_register(obj, url):
         raise PipelineError("Ruang kerja ini sudah memakai register PostgreSQL (register.url di config.yaml).")
     url = config_module.register_url(url)
     with workspace.Lock(config):
+        transfer.refuse_unfinished(config)
         with open_register(config) as source:
             target = transfer.open_target(url)
             try:

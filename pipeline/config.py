@@ -251,7 +251,7 @@ def register_url(value):
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
         raise ConfigError("Konfigurasi register.url harus berbentuk postgresql://akun@server:5432/basisdata "
                           "(atau dikosongkan untuk register SQLite di folder archive).")
-    if parts.password is not None:
+    if parts.password is not None or "password" in parts.query.lower():
         raise ConfigError("Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml "
                           "dan isi PGPASSWORD pada layanan pipeline atau berkas ~/.pgpass.")
     return url

@@ -59,7 +59,12 @@ class ExportError(PipelineError):
 
 
 class RegisterError(PipelineError):
-    """Raised when the SQLite register cannot be read or written."""
+    """Raised when the register cannot be read or written."""
+
+
+class CommitUncertain(RegisterError):
+    """Raised when COMMIT itself failed: a server may have committed before the connection
+    dropped, so what was staged for the transaction is kept for recovery to judge."""
 
 
 _OS_REASONS = {

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .archive import READ_ONLY, fsync_dir, fsync_file, read_metadata, relative, remove_tree, sha256_file
 from . import codes as verification
-from .errors import ArchiveError, PublishPending, RegisterError, os_reason
+from .errors import ArchiveError, CommitUncertain, PublishPending, RegisterError, os_reason
 from .register.records import Code
 
 TEMP_PREFIX = ".tmp-"
@@ -206,6 +206,8 @@ class Filer:
             except NumberTaken:
                 self.discard(prepared)
                 continue
+            except CommitUncertain:
+                raise  # perhaps committed: recover() publishes what the register knows, discards the rest
             except BaseException:
                 self.discard(prepared)
                 raise

@@ -26,17 +26,23 @@ def read_memo(parsed, name):
 def file_memo(ws, claim_id, inbounds, parsed, now):
     """Steps 1-2: number the memo, render its Lembar Disposisi, archive, open a case."""
     memo = read_memo(parsed, inbounds[0].name)
+    _refuse_known(ws, memo)
+    book = ("masuk", now.year)
+
+    def record(numbers, prepared):
+        _refuse_known(ws, memo)  # again under the write lock: another host may have filed it meanwhile
+        return _record(ws, claim_id, inbounds, memo, numbers[book], prepared[0], now)
+    return ws.filer.file(lambda numbers: [_prepare(ws, claim_id, inbounds, memo, numbers[book], now)],
+                         record, numbers=[book], unchanged=lambda: intake.check_unchanged(inbounds))
+
+
+def _refuse_known(ws, memo):
     known = ws.register.memo_known(memo.nomor, memo.dari)
     if known:
         raise InputRefused(
             f"Nota Dinas nomor {memo.nomor} dari {memo.dari} sudah tercatat dengan nomor agenda "
             f"{known.nomor_agenda} (kasus {known.kasus}). Bila ini surat yang berbeda, "
             "periksa kembali nomornya.", kind="nota_dinas")
-    book = ("masuk", now.year)
-    return ws.filer.file(lambda numbers: [_prepare(ws, claim_id, inbounds, memo, numbers[book], now)],
-                       lambda numbers, prepared: _record(ws, claim_id, inbounds, memo, numbers[book],
-                                                         prepared[0], now),
-                       numbers=[book], unchanged=lambda: intake.check_unchanged(inbounds))
 
 
 def _numbers(ws, nomor_urut, now):

@@ -183,14 +183,20 @@ def _accepted_detail(ws, outcome):
 def advance_case(ws, kasus):
     """Run the case's SOP steps; a failure is reported, never raised: it is retried later.
     Where several hosts share the register, a case another host is carrying on is left to it."""
+    problem, _mine = _advance(ws, kasus)
+    return problem
+
+
+def _advance(ws, kasus):
+    """(the problem or None, whether this host carried the case on)."""
     try:
         with ws.register.advancing(kasus) as mine:
             if mine:
                 cases.advance(ws, kasus)
     except PipelineError as exc:
         ws.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
-        return f"Kasus {kasus} belum dapat dilanjutkan: {exc}"
-    return None
+        return f"Kasus {kasus} belum dapat dilanjutkan: {exc}", False
+    return None, mine
 
 
 def refresh_pages(ws, kasus):
@@ -205,25 +211,30 @@ def advance_open_cases(ws):
     """Carry on every unfinished case that has something to do: a crash or a failure may have
     stopped one mid-way, or the config changed under it.
 
-    A case that was advanced and had to wait is marked quiet with its state (its records'
-    counts and newest ids) and the config it was judged under; while both stay the same,
-    advancing it again would do nothing, so it is skipped (docs/architecture.md, "Speed").
+    A case advanced without anything to do (its state the same after as before) is marked
+    quiet, per host, with that state (its records' counts and newest ids) and the config it
+    was judged under; while both stay the same, advancing it again would do nothing, so it
+    is skipped (docs/architecture.md, "Speed"). A case that failed, or that another host was
+    carrying on, is not marked.
     """
     notes, quiet = [], {}
-    marks, config = ws.register.quiet_marks(), config_mark(ws.config)
+    host, config = ws.config.host, config_mark(ws.config)
+    marks = ws.register.quiet_marks(host)
     states = ws.register.case_states()
     for kasus, state in states:
         if marks.get(kasus) == f"{config}|{state}":
             continue
-        problem = advance_case(ws, kasus)
+        problem, mine = _advance(ws, kasus)
         if problem:
             notes.append(problem)
-        else:
-            quiet.update((k, f"{config}|{s}") for k, s in ws.register.case_states(kasus))
+            continue
+        after = dict(ws.register.case_states(kasus))
+        if mine and after.get(kasus) == state:  # it had nothing to do: quiet until something changes
+            quiet[kasus] = f"{config}|{state}"
     gone = marks.keys() - {kasus for kasus, _ in states}
     if quiet or gone:
         with ws.register.transaction(logged=False):
-            ws.register.mark_quiet(quiet, gone)
+            ws.register.mark_quiet(host, quiet, gone)
     return notes
 
 

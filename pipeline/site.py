@@ -112,6 +112,8 @@ def refresh(ws, force=False):
     closed_items = [_row(describe(ws, case, now), ws.procedure) for case in register.finished_cases(FINISHED_SHOWN)]
     if last is None:  # the first time: every case the index links to
         changed |= {item["kasus"] for item in open_items + closed_items}
+    if force:  # time passed: a running step past its target shows it on the case's page too
+        changed |= {item["kasus"] for item in open_items if item["terlambat"]}
     for kasus in sorted(changed):
         case_page(ws, kasus, common, now)
     write_atomic(folder / "index.html", page("index.html", **common, root="", open_items=open_items,

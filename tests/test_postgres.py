@@ -57,6 +57,9 @@ def test_the_pipeline_runs_on_postgresql(tmp_path, postgres):
     for langkah in ("periksa", "setujui"):
         assert invoke(config.path, "act", "027/301/ULP-BPSDM/XI/2026", langkah).exit_code == 0
     assert [e["nomor_urut"] for e in agenda(config.path)] == [1, 2, 3]
+    listed = invoke(config.path, "status", "--json", "--all")  # three listings read at once
+    assert [json.loads(line)["kasus"] for line in listed.output.splitlines()] == ["2026-0001", "2026-0002",
+                                                                                "2026-0003"]
     [letter] = agenda(config.path, "keluar")
     assert letter["nomor_surat"] == "027/1/Pusdatinkomtel/2026" and letter["kode"]
     verified = invoke(config.path, "verify")
@@ -73,6 +76,14 @@ def test_an_sqlite_register_moves_to_postgresql_proved(tmp_path, postgres):
         yaml_memo(config.inbox / f"nota-{n}.yaml", nomor=f"050/{n + 1}/ULP-OTDA/XI/2026")
     assert invoke(config.path, "run").exit_code == 0
     url = postgres.database()
+    text = config.path.read_text(encoding="utf-8")  # an administrator put host before url
+    host_line = next(line for line in text.splitlines() if line.startswith("  host:"))
+    config.path.write_text(text.replace(host_line + "\n", "").replace("register:\n", f"register:\n{host_line}\n"),
+                           encoding="utf-8")
+    (config.staging_dir / "sisa-crash").mkdir(parents=True)
+    unfinished = invoke(config.path, "migrate-register", "--to", url)
+    assert unfinished.exit_code == 1 and "pipeline run" in unfinished.output
+    (config.staging_dir / "sisa-crash").rmdir()
     moved = invoke(config.path, "migrate-register", "--to", url)
     assert moved.exit_code == 0, moved.output
     assert "terbukti sama" in moved.output and "3 entri agenda" in moved.output
@@ -133,3 +144,59 @@ def test_two_hosts_number_one_book_while_one_is_killed(tmp_path, postgres):
         assert not [p for p in config.inbox.iterdir() if p.is_file()]
         verified = subprocess.run(_pipeline(config, "verify"), capture_output=True, text=True, timeout=300)
         assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_two_hosts_with_one_name_are_refused(tmp_path, postgres):
+    from pipeline.engine import open_workspace
+    url, shared = postgres.database(), tmp_path / "arsip-bersama"
+    first = _host(tmp_path, "kembar", shared, url)
+    second = use(make_workspace(tmp_path / "kedua"), **{
+        "  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n", "  host: ": "  host: kembar "})
+    with open_workspace(first):
+        refused = subprocess.run(_pipeline(second, "run"), capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 1 and "sedang diproses oleh proses pipeline lain" in refused.stderr
+        # where the share's file locks do not hold across hosts, the register refuses the name
+        from pipeline.errors import RegisterError
+        from pipeline.register import open_register
+        with pytest.raises(RegisterError, match="Nama host \u201ckembar\u201d sedang dipakai"):
+            open_register(second, writer=True)
+        open_register(second, writer=False).close()  # reading is never refused
+
+
+@pytest.mark.parametrize("committed", [True, False], ids=["committed", "rolled-back"])
+def test_a_commit_whose_answer_was_lost(tmp_path, postgres, monkeypatch, committed):
+    """The connection drops during COMMIT: the server may or may not have committed. Nothing
+    staged is thrown away on the spot; the next run publishes what the register holds and
+    discards the rest, and the memo is filed exactly once."""
+    import psycopg
+
+    from pipeline.register.postgres import PostgresRegister
+    config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {postgres.database()}\n"})
+    yaml_memo(config.inbox / "nota.yaml")
+    real_seal, real_commit, armed = PostgresRegister._seal, PostgresRegister._commit, []
+
+    def seal(self, changes, waktu=None):
+        if changes and any(sql.startswith("INSERT INTO agenda") for sql, _ in changes):
+            armed.append(True)
+        return real_seal(self, changes, waktu)
+
+    def commit(self):
+        if not armed:
+            return real_commit(self)
+        armed.clear()
+        if committed:
+            real_commit(self)
+        else:
+            self.db.execute("ROLLBACK")
+        self._open = False
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+    monkeypatch.setattr(PostgresRegister, "_seal", seal)
+    monkeypatch.setattr(PostgresRegister, "_commit", commit)
+    invoke(config.path, "run")
+    monkeypatch.undo()
+    assert invoke(config.path, "run").exit_code == 0
+    [entry] = agenda(config.path)
+    assert entry["nomor_urut"] == 1 and all((config.root / path).is_file() for path in entry["berkas"].values())
+    assert not [p for p in config.inbox.iterdir() if p.is_file()]
+    assert not list(config.staging_dir.iterdir())
+    assert invoke(config.path, "verify").exit_code == 0

@@ -38,6 +38,12 @@ def open_register(config, writer=True):
         path = redacted(config.register_url)
         last = log.last()
         register = PostgresRegister(config.register_url, log)
+        if writer:
+            try:
+                register.claim_host(config.host)
+            except RegisterError:
+                register.close()
+                raise
     else:
         path = config.register_path
         refuse_network(path)

@@ -170,8 +170,17 @@ CREATE TABLE tenang (
 )
 """
 
-# (schema version reached, statements): the first builds the whole schema of SQLite's version 8.
-MIGRATIONS = [(8, _BASE)]
+# (schema version reached, statements): the first builds the whole schema of SQLite's version 8;
+# each later one is SQLite's migration of that number, in PostgreSQL's words.
+MIGRATIONS = [(8, _BASE), (9, """
+DROP TABLE tenang;
+CREATE TABLE tenang (
+    host TEXT NOT NULL DEFAULT '',
+    kasus TEXT NOT NULL,
+    tanda TEXT NOT NULL,
+    PRIMARY KEY (host, kasus)
+)
+""")]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 assert SCHEMA_VERSION == len(SQLITE_MIGRATIONS), "a register migration belongs in both backends"
 
@@ -185,7 +194,14 @@ def connect(url):
         raise ConfigError("register.url menunjuk PostgreSQL, tetapi pustaka psycopg belum terpasang. "
                           "Pasang ulang paket pipeline (pip install .) lalu coba lagi.") from None
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=15, application_name="spse-pipeline")
+        connection = psycopg.connect(url, autocommit=True, connect_timeout=15, application_name="spse-pipeline",
+                                     keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
+        # A host that loses power or its network while it holds the write lock must not stop the
+        # others for hours: its session goes when idle in a transaction, and a writer waits for the
+        # lock a minute at most (then the input is retried on the next pass).
+        connection.execute("SET idle_in_transaction_session_timeout = '5min'")
+        connection.execute("SET lock_timeout = '60s'")
+        return connection
     except psycopg.Error as exc:
         raise RegisterError(f"Register PostgreSQL {redacted(url)} tidak dapat dihubungi: {_reason(exc)}. "
                             "Periksa server, nama basis data dan akunnya (kata sandi di PGPASSWORD atau "
@@ -225,6 +241,7 @@ class PostgresRegister(SqlRegister):
     """A connection to the shared register on PostgreSQL."""
 
     placeholder = "%s"
+    commit_may_outlive_error = True
 
     def __init__(self, url, log=None):
         import psycopg
@@ -235,6 +252,7 @@ class PostgresRegister(SqlRegister):
         self.db = connect(url)
         self.db.row_factory = dict_row
         self._open = False
+        self._cursors = 0
         try:
             self.migrate()
         except psycopg.Error as exc:
@@ -259,7 +277,10 @@ class PostgresRegister(SqlRegister):
             raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {_reason(exc)}.") from None
 
     def _execute_plain(self, sql, params=()):
-        cursor = self.db.cursor(row_factory=_tuple_row())
+        """A server-side cursor (WITH HOLD, as the connection autocommits): a listing of
+        100,000 rows comes a few hundred at a time, and several may be read at once."""
+        self._cursors += 1
+        cursor = self.db.cursor(name=f"daftar_{self._cursors}", withhold=True, row_factory=_tuple_row())
         try:
             return cursor.execute(sql, params)
         except self._errors as exc:
@@ -269,9 +290,15 @@ class PostgresRegister(SqlRegister):
         return self._open
 
     def _begin(self):
+        if self._open:
+            raise RuntimeError("register transactions do not nest")
         self.db.execute("BEGIN")
         self._open = True
-        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        try:
+            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except BaseException:
+            self._rollback_db()  # a lock wait cut short must not leave the session's transaction aborted
+            raise
 
     def _insert_chain(self, record, previous):
         self.db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (%s, %s, %s, %s)",
@@ -298,17 +325,28 @@ class PostgresRegister(SqlRegister):
         finally:
             self.db.execute("ROLLBACK")
 
+    def claim_host(self, host):
+        """Hold ``host``'s name for this session: two hosts configured with one name would take
+        each other's staged filings for their own (``archive/.staging/<host>``)."""
+        if not self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (_key(f"host:{host}"),)).fetchone()["ok"]:
+            raise RegisterError(f"Nama host \u201c{host}\u201d sedang dipakai proses pipeline lain pada register ini "
+                                "(host lain dengan nama sama, atau layanan di host ini masih berjalan). Beri setiap "
+                                "host nama sendiri di register.host pada config.yaml.")
+
     @contextmanager
     def advancing(self, kasus):
         """A session advisory lock per case, tried, not waited for: two hosts never run the same
         case's steps at once (both would render and file the step's documents)."""
-        key = int.from_bytes(hashlib.sha256(f"kasus:{kasus}".encode()).digest()[:8], "big", signed=True)
-        mine = self.db.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()["ok"]
+        key = _key(f"kasus:{kasus}")
+        mine = self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()["ok"]
         try:
             yield mine
         finally:
             if mine:
-                self.db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                try:
+                    self.db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                except self._errors:
+                    pass  # the connection is gone, and the session's locks with it
 
     # -- schema --------------------------------------------------------------
 
@@ -321,7 +359,12 @@ class PostgresRegister(SqlRegister):
         return row["versi"] if row else 0
 
     def migrate(self):
-        """Bring the schema to ``SCHEMA_VERSION``; hosts starting at once take turns (the write lock)."""
+        """Bring the schema to ``SCHEMA_VERSION``; hosts starting at once take turns (the write lock).
+        A schema newer than this release (another host upgraded first) is refused: this release
+        would write rows the newer one does not expect."""
+        if self.version > SCHEMA_VERSION:
+            raise RegisterError(f"Register PostgreSQL berskema versi {self.version}, lebih baru daripada pipeline di "
+                                f"host ini (versi {SCHEMA_VERSION}). Perbarui pipeline di host ini lebih dulu.")
         for number, statements in MIGRATIONS:
             if self.version >= number:
                 continue
@@ -335,7 +378,16 @@ class PostgresRegister(SqlRegister):
                 self.db.execute("INSERT INTO skema (versi) VALUES (%s)", (number,))
 
     def check_present(self):
-        """The service asks this each pass; a server that went away shows at the next query."""
+        """The service asks this each pass: a connection the server dropped (a restart, a
+        failover) stops the service loudly, and systemd starts it again on a new one."""
+        if self.db.closed or self.db.broken:
+            raise RegisterError(f"Hubungan ke register PostgreSQL {redacted(self.url)} terputus; layanan berhenti "
+                                "dan dijalankan ulang oleh systemd. Periksa server basis data bila berulang.")
+
+
+def _key(text):
+    """A 64-bit advisory lock key for a name."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
 def _tuple_row():

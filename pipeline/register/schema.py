@@ -257,3 +257,13 @@ MIGRATIONS.append("""
     UPDATE kode SET urut = rowid;
     CREATE INDEX kode_urut ON kode (kasus, jenis, urut)
 """)
+# 9: quiet marks per host (hosts sharing a register judge cases under their own config).
+MIGRATIONS.append("""
+    DROP TABLE tenang;
+    CREATE TABLE tenang (
+        host TEXT NOT NULL DEFAULT '',
+        kasus TEXT NOT NULL,
+        tanda TEXT NOT NULL,
+        PRIMARY KEY (host, kasus)
+    )
+""")

@@ -19,7 +19,7 @@ from dataclasses import MISSING, asdict, fields, replace
 import orjson
 
 from .keys import letter_key, memo_key
-from ..errors import RegisterError, os_reason
+from ..errors import CommitUncertain, RegisterError, os_reason
 from .log import GENESIS, make_record
 from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
 
@@ -142,6 +142,9 @@ class SqlRegister(abc.ABC):
         """A database error (one of ``_errors``) in Indonesian."""
 
     _errors = ()  # the backend's database error classes
+    # Whether a COMMIT that raised may still have committed (a server whose connection dropped);
+    # an embedded database that reports a failed COMMIT has rolled it back.
+    commit_may_outlive_error = False
     log = None  # the archive's RegisterLog; None for replays and tests of the intents
 
     def __enter__(self):
@@ -166,20 +169,29 @@ class SqlRegister(abc.ABC):
         except self._errors as exc:
             raise RegisterError(f"Register tidak dapat ditulis: {self._reason(exc)}.") from None
         self._changes = [] if logged and self.log is not None else None
-        staged, committed = None, False
+        staged = None
         try:
             yield self
             staged = self._seal(self._changes)
-            self._commit()
-            committed = True
         except self._errors as exc:
-            self._rollback(None if committed else staged)
+            self._rollback(staged)
             raise RegisterError(f"Register tidak dapat ditulis: {self._reason(exc)}.") from None
         except BaseException:
-            self._rollback(None if committed else staged)
+            self._rollback(staged)
             raise
         finally:
             self._changes = None
+        try:
+            self._commit()
+        except self._errors as exc:
+            if not self.commit_may_outlive_error:
+                self._rollback(staged)
+                raise RegisterError(f"Register tidak dapat ditulis: {self._reason(exc)}.") from None
+            self._rollback_db()  # the staged record stays: the next open keeps it only if it committed
+            raise CommitUncertain(f"Register tidak dapat ditulis: {self._reason(exc)}.") from None
+        except BaseException:
+            self._rollback_db()
+            raise
         if staged is not None:
             self._publish(*staged)
 
@@ -250,12 +262,15 @@ class SqlRegister(abc.ABC):
     def _stream_with(self, cls, extra, sql, *params):
         """(record, (values of the ``extra`` columns)) one at a time, from plain rows."""
         cursor = self._execute_plain(self._sql(sql), params)
-        columns = tuple(column[0] for column in cursor.description)
-        make = _maker(cls, columns)
-        others = operator.itemgetter(*(columns.index(name) for name in extra)) if extra else (lambda row: ())
-        while rows := cursor.fetchmany(500):
-            for row in rows:
-                yield make(row), others(row)
+        try:
+            columns = tuple(column[0] for column in cursor.description)
+            make = _maker(cls, columns)
+            others = operator.itemgetter(*(columns.index(name) for name in extra)) if extra else (lambda row: ())
+            while rows := cursor.fetchmany(500):
+                for row in rows:
+                    yield make(row), others(row)
+        finally:
+            cursor.close()
 
     def _first(self, sql, *params):
         rows = self._rows(sql + " LIMIT 1", *params)
@@ -500,7 +515,7 @@ class SqlRegister(abc.ABC):
                               || coalesce(sum(CASE WHEN status = 'menunggu' THEN 1 ELSE 0 END), 0)
                        FROM inputs WHERE kasus = c.id)
             || '|' || (SELECT count(*) || '.' || coalesce(max(id), 0)
-                       FROM inputs WHERE rujukan = c.rujukan AND kasus = '')
+                       FROM inputs WHERE rujukan IN (c.rujukan, c.id) AND kasus = '')
             || '|' || (SELECT count(*) || '.' || coalesce(max(id), 0) FROM documents WHERE kasus = c.id)
             || '|' || (SELECT count(*) || '.' || coalesce(sum(batal), 0) || '.' || count(ditandatangani)
                        || '.' || coalesce(sum(length(berkas)), 0) FROM agenda WHERE kasus = c.id)
@@ -515,18 +530,18 @@ class SqlRegister(abc.ABC):
                 else self._rows(self._STATE + " WHERE c.status <> ? ORDER BY c.id", DONE))
         return [(r["id"], r["keadaan"]) for r in rows]
 
-    def quiet_marks(self):
-        """What each case looked like when it was last found with nothing to do: {kasus: tanda}."""
-        return {r["kasus"]: r["tanda"] for r in self._rows("SELECT kasus, tanda FROM tenang")}
+    def quiet_marks(self, host):
+        """What each case looked like when ``host`` last found it with nothing to do: {kasus: tanda}."""
+        return {r["kasus"]: r["tanda"] for r in self._rows("SELECT kasus, tanda FROM tenang WHERE host = ?", host)}
 
-    def mark_quiet(self, marks, forget=()):
-        """Remember ``marks`` ({kasus: tanda}) and forget the cases in ``forget`` (closed). A
-        cache, not part of the book: written in an unlogged transaction (``logged=False``)."""
+    def mark_quiet(self, host, marks, forget=()):
+        """Remember ``host``'s ``marks`` ({kasus: tanda}) and forget the cases in ``forget``
+        (closed). A cache, not part of the book: written unlogged (``logged=False``)."""
         for kasus, tanda in marks.items():
-            self._write("INSERT INTO tenang (kasus, tanda) VALUES (?, ?) "
-                        "ON CONFLICT (kasus) DO UPDATE SET tanda = excluded.tanda", kasus, tanda)
+            self._write("INSERT INTO tenang (host, kasus, tanda) VALUES (?, ?, ?) "
+                        "ON CONFLICT (host, kasus) DO UPDATE SET tanda = excluded.tanda", host, kasus, tanda)
         for kasus in forget:
-            self._write("DELETE FROM tenang WHERE kasus = ?", kasus)
+            self._write("DELETE FROM tenang WHERE host = ? AND kasus = ?", host, kasus)
 
     def set_case_status(self, kasus, status):
         self._update("cases", {"id": kasus}, {"status": status})

@@ -133,6 +133,8 @@ class SQLiteRegister(SqlRegister):
 
     def _begin(self):
         """BEGIN IMMEDIATE: the write lock at once, so writers queue instead of failing later."""
+        if self.db.in_transaction:
+            raise RuntimeError("register transactions do not nest")
         self.db.execute("BEGIN IMMEDIATE")
 
     @contextmanager

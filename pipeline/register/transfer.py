@@ -62,25 +62,54 @@ def counts(register):
     return register.chain_head()[0], len(register.table_rows("agenda"))
 
 
+def refuse_unfinished(config):
+    """Filings a crash left in ``archive/.staging`` are finished by the next run; after the move
+    this host stages elsewhere (``.staging/<host>``), so they must be finished first."""
+    left = [p for p in config.staging_dir.iterdir()] if config.staging_dir.is_dir() else []
+    if left:
+        raise RegisterError(f"Folder {config.staging_dir} masih berisi pemberkasan yang belum selesai. Jalankan "
+                            "\u201cpipeline run\u201d sekali (pipeline menyelesaikannya), lalu ulangi migrate-register.")
+
+
 def switch(config, url):
-    """Write ``register.url`` into config.yaml (its ``register:`` block, or a new one) and set
-    the SQLite file aside; returns where it went."""
-    text = config.path.read_text(encoding="utf-8")
-    line = f"  url: {url}"
-    if re.search(r"^register:\s*$", text, re.MULTILINE):
-        text, found = re.subn(r"^(register:\s*\n(?:[ \t]+#.*\n|[ \t]*\n)*)[ \t]+url:[^\n]*", rf"\g<1>{line}",
-                              text, count=1, flags=re.MULTILINE)
-        if not found:
-            text = re.sub(r"^register:\s*$", f"register:\n{line}", text, count=1, flags=re.MULTILINE)
-    else:
-        text = text.rstrip("\n") + f"\n\n# Register bersama di PostgreSQL (pipeline migrate-register).\nregister:\n{line}\n"
-    temp = config.path.with_name(f".{config.path.name}.tmp")
+    """Write ``register.url`` into config.yaml and set the SQLite file aside; returns where it
+    went. The new config.yaml is loaded and checked before it replaces the old one."""
+    from ..config import load
+    text = _with_url(config.path.read_text(encoding="utf-8"), url)
+    temp = config.path.with_name(f".{config.path.name}.baru")
     temp.write_text(text, encoding="utf-8")
-    temp.replace(config.path)
-    aside = config.register_path.with_name(
-        f"register.sqlite3.sebelum-postgresql-{dt.datetime.now():%Y%m%d-%H%M%S}")
-    config.register_path.rename(aside)
+    try:
+        if load(temp).register_url != url:
+            raise RegisterError("config.yaml tidak dapat diubah otomatis untuk register.url. Tulis sendiri "
+                                f"\u201cregister:\\n  url: {url}\u201d di config.yaml.")
+        temp.replace(config.path)
+    finally:
+        temp.unlink(missing_ok=True)
+    stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+    aside = config.register_path.with_name(f"register.sqlite3.sebelum-postgresql-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        old = config.register_path.with_name(config.register_path.name + suffix)
+        if old.exists():
+            old.rename(aside.with_name(aside.name + suffix))
     return aside
+
+
+def _with_url(text, url):
+    """config.yaml's text with ``url`` under ``register:`` (the key replaced where it is, added
+    where it is not, the block added where there is none); comments kept."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(r"^register:\s*(#.*)?$", line)), None)
+    if start is None:
+        return text.rstrip("\n") + f"\n\n# Register bersama di PostgreSQL (pipeline migrate-register).\nregister:\n  url: {url}\n"
+    end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace()
+                and not lines[i].startswith("#")), len(lines))
+    for i in range(start + 1, end):
+        if re.match(r"^\s+url:", lines[i]):
+            lines[i] = f"  url: {url}"
+            break
+    else:
+        lines.insert(start + 1, f"  url: {url}")
+    return "\n".join(lines) + "\n"
 
 
 def open_target(url):
