@@ -3,8 +3,9 @@ di server berkas kantor").
 
 Each check returns a ``Finding``: what was checked, whether it is sound
 (``baik``), worth a look (``peringatan``) or stops the pipeline (``galat``),
-and in Indonesian what to do. Nothing here changes the workspace: the
-register is opened read-only, templates are only compiled.
+and in Indonesian what to do. Nothing here files or numbers anything: the
+register is opened as a reader (as ``status`` opens it, which brings its
+schema up to this release's), templates are only compiled.
 """
 
 import datetime as dt
