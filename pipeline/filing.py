@@ -248,21 +248,47 @@ class Filer:
         if config.outbox_staging_dir.is_dir():
             for path in config.outbox_staging_dir.iterdir():
                 path.unlink(missing_ok=True)
-        if not config.staging_dir.is_dir():
+        problems = self._recover_staging(config.staging_dir, own=True)
+        if config.shared:
+            problems += self._recover_stopped_hosts()
+        return problems
+
+    def _recover_staging(self, folder, own):
+        """Publish the committed filings staged in ``folder``; discard the rest when ``own``
+        (another host's uncommitted work may still be in flight, or is its own to drop)."""
+        if not folder.is_dir():
             return []
-        staged = [(temp, read_metadata(temp) or {}) for temp in config.staging_dir.iterdir() if temp.is_dir()]
+        config = self.config
+        staged = [(temp, read_metadata(temp) or {}) for temp in folder.iterdir() if temp.is_dir()]
         problems = []
         for temp, meta in sorted(staged, key=lambda item: str(item[1].get("folder", "")).count("/")):
             rel = meta.get("folder")
             if not (rel and self.register.folder_known(rel)):
-                remove_tree(temp)
+                if own:
+                    remove_tree(temp)
                 continue
-            outbox = {name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
+            outbox = ({name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
+                      if own else {})  # another host's outbox is its own share
             anchor = config.root / meta["induk"] if meta.get("induk") else None
             try:
                 self.publish(Prepared(temp, config.root / rel, rel, meta.get("sha256", {}), outbox, anchor))
             except ArchiveError as exc:
                 problems.append(f"Berkas {rel} belum dapat ditempatkan di arsip: {exc}")
+        return problems
+
+    def _recover_stopped_hosts(self):
+        """A host that stopped after a commit and before publishing (and is not running now)
+        would leave the shared archive short of what the register holds until it starts
+        again: its committed filings and log records are put in place by this host."""
+        from .register import RegisterLog
+        problems = []
+        root = self.config.archive / ".staging"
+        others = [p for p in root.iterdir() if p.is_dir() and p.name != self.config.host] if root.is_dir() else []
+        for folder in others:
+            with self.register.standing_in(folder.name) as stopped:
+                if stopped:
+                    self.register.publish_staged(RegisterLog(self.config.archive, folder), discard=False)
+                    problems += self._recover_staging(folder, own=False)
         return problems
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import cases, cli, filing, inputs, intake, run  # noqa: E402
+from pipeline.register.postgres import PostgresRegister  # noqa: E402
 from pipeline.register.sqlite import SQLiteRegister  # noqa: E402
 
 
@@ -60,6 +61,7 @@ POINTS = {
     "after_archive_copy": lambda hit: after(filing.shutil, "copyfile", hit),
     "before_commit": lambda hit: before(SQLiteRegister, "_commit", hit),
     "after_commit": lambda hit: after(SQLiteRegister, "_commit", hit),
+    "after_commit_postgres": lambda hit: after(PostgresRegister, "_commit", hit),
     "after_outbox_copy": lambda hit: after(filing, "copy_atomic", hit),
     "after_publish": lambda hit: after(filing.Filer, "publish", hit),
     "before_finish": lambda hit: before(run, "finish", hit),

@@ -200,3 +200,24 @@ def test_a_commit_whose_answer_was_lost(tmp_path, postgres, monkeypatch, committ
     assert not [p for p in config.inbox.iterdir() if p.is_file()]
     assert not list(config.staging_dir.iterdir())
     assert invoke(config.path, "verify").exit_code == 0
+
+
+def test_a_host_that_stopped_after_a_commit_is_stood_in_for(tmp_path, postgres):
+    """The first host dies right after the commit that numbers its memo, before the filing is
+    put in the shared archive, and does not come back: the second host puts the committed
+    filing and its log record in place, so the book and the archive agree without it."""
+    url, shared = postgres.database(), tmp_path / "arsip-bersama"
+    stopped, running = _host(tmp_path, "mati", shared, url), _host(tmp_path, "hidup", shared, url)
+    assert subprocess.run(_pipeline(running, "run"), capture_output=True, timeout=120).returncode == 0
+    yaml_memo(stopped.inbox / "nota.yaml")
+    faults = Path(__file__).resolve().parent / "faults.py"
+    killed = subprocess.run([sys.executable, str(faults), "after_commit_postgres", "1", "--", "--config",
+                             str(stopped.path), "run"], capture_output=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    assert list((shared / ".staging" / "mati").iterdir())  # committed, not yet in the archive
+    result = subprocess.run(_pipeline(running, "run"), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    [entry] = agenda(running.path)
+    assert all((running.root / path).is_file() for path in entry["berkas"].values())
+    verified = subprocess.run(_pipeline(running, "verify"), capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr

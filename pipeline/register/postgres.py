@@ -334,6 +334,20 @@ class PostgresRegister(SqlRegister):
                                 "host nama sendiri di register.host pada config.yaml.")
 
     @contextmanager
+    def standing_in(self, host):
+        """``host``'s name lock, tried: free means no pipeline of that host is running."""
+        key = _key(f"host:{host}")
+        free = self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()["ok"]
+        try:
+            yield free
+        finally:
+            if free:
+                try:
+                    self.db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                except self._errors:
+                    pass
+
+    @contextmanager
     def advancing(self, kasus):
         """A session advisory lock per case, tried, not waited for: two hosts never run the same
         case's steps at once (both would render and file the step's documents)."""

@@ -223,13 +223,27 @@ class SqlRegister(abc.ABC):
         """What only the process holding the workspace lock may do on opening: put in place the
         log records a crash left staged (committed ones; the rest are dropped), and start the
         log of a register that held records before it kept one."""
-        for temp, urut, digest in self.log.staged():
+        self.publish_staged(self.log)
+        self._baseline()
+
+    def publish_staged(self, log, discard=True):
+        """Put in place the committed log records staged in ``log``'s staging folder; drop the
+        others unless ``discard`` is False (another host's, which only it may drop)."""
+        for temp, urut, digest in log.staged():
             row = self._first("SELECT hash FROM rantai WHERE urut = ?", urut) if urut is not None else None
             if row is not None and row["hash"] == digest:
-                self._publish(temp, urut)
-            else:
+                try:
+                    log.publish(temp, urut)
+                except OSError:
+                    pass  # committed: put in place at the next open
+            elif discard:
                 temp.unlink(missing_ok=True)
-        self._baseline()
+
+    @contextmanager
+    def standing_in(self, host):
+        """Act for ``host`` while it is not running (its committed filings published by another
+        host); yields False when it is running, or where there is only one host."""
+        yield False
 
     def _baseline(self):
         """A register from before the log (release 0.1, SQLite only) starts it; nothing elsewhere."""
