@@ -221,3 +221,21 @@ def test_a_host_that_stopped_after_a_commit_is_stood_in_for(tmp_path, postgres):
     assert all((running.root / path).is_file() for path in entry["berkas"].values())
     verified = subprocess.run(_pipeline(running, "verify"), capture_output=True, text=True, timeout=120)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_a_row_changed_in_the_database_directly_is_found(tmp_path, postgres):
+    """The log in the archive guards the PostgreSQL register as it guards SQLite's: a row
+    edited with psql, outside the pipeline, is reported by verify."""
+    import psycopg
+    url = postgres.database()
+    config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {url}\n"})
+    yaml_memo(config.inbox / "nota.yaml")
+    assert invoke(config.path, "run").exit_code == 0
+    assert invoke(config.path, "verify").exit_code == 0
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("UPDATE agenda SET hal = 'Diubah langsung' WHERE nomor_urut = 1")
+    result = invoke(config.path, "verify", "--json")
+    problems = [json.loads(line) for line in result.output.splitlines()]
+    assert result.exit_code == 1 and [p["jenis"] for p in problems] == ["register_diubah"]
+    assert "Register tabel agenda berbeda dari catatannya di arsip" in problems[0]["pesan"]
+    assert "***" not in problems[0]["lokasi"] and problems[0]["lokasi"].startswith("postgresql://")
