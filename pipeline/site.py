@@ -17,6 +17,7 @@ SVG inline) and are written whole (temporary file, then rename).
 import datetime as dt
 import functools
 import html
+import itertools
 import json
 import math
 import os
@@ -29,7 +30,9 @@ from .verify import check_code
 
 PAGES = Path(__file__).parent / "pages"
 FINISHED_SHOWN = 50  # finished cases on the index, newest first
-_MARK = ".terakhir"  # what the site was last written from: {"rantai": head, "peristiwa": event id}
+DAY_SHOWN = 300  # entries of each book on the day's agenda, newest first
+LETTERS_SCANNED = 2000  # outgoing letters looked at for one sent today (letters are sent within days)
+_MARK = ".terakhir"  # what the site was last written from: chain head, newest event id, overdue cases
 
 _STATUS = {"sah": ("SAH", "#1b5e20", "#e8f5e9"), "diganti": ("DIGANTI", "#8a5a00", "#fff8e1"),
            "batal": ("BATAL", "#b71c1c", "#ffebee"), "tidak_dikenal": ("TIDAK DIKENAL", "#424242", "#eeeeee")}
@@ -97,23 +100,25 @@ def page(name, **context):
 def refresh(ws, force=False):
     """Rewrite the site after a change of the register (or, with ``force``, because time
     passed: an overdue step is highlighted by the clock). The pages of cases with new
-    events are written again; the index, the queues and the day's agenda always."""
+    events, or that became overdue, are written again; the index, the queues and the
+    day's agenda always."""
     config, register = ws.config, ws.register
     folder = config.outbox / "status"
     last = _last_written(folder)
     head = register.chain_head()[0]
     if last is not None and last.get("rantai") == head and not force:
         return
-    changed, newest = register.changed_cases(last.get("peristiwa", 0) if last else 0)
     now = ws.now()
     common = _common(ws, now)
     from .cases import describe
     open_items = [_row(item, ws.procedure) for item in ws.status()]
     closed_items = [_row(describe(ws, case, now), ws.procedure) for case in register.finished_cases(FINISHED_SHOWN)]
-    if last is None:  # the first time: every case the index links to
-        changed |= {item["kasus"] for item in open_items + closed_items}
-    if force:  # time passed: a running step past its target shows it on the case's page too
-        changed |= {item["kasus"] for item in open_items if item["terlambat"]}
+    late = sorted(item["kasus"] for item in open_items if item["terlambat"])
+    if last is None:  # the first time: the pages the index links to (not every case of past years)
+        changed, newest = {item["kasus"] for item in open_items + closed_items}, register.changed_cases(0)[1]
+    else:  # cases with new events, and those that became overdue since (a page says when it was written)
+        changed, newest = register.changed_cases(last.get("peristiwa", 0))
+        changed |= set(late) - set(last.get("terlambat", []))
     for kasus in sorted(changed):
         case_page(ws, kasus, common, now)
     write_atomic(folder / "index.html", page("index.html", **common, root="", open_items=open_items,
@@ -123,7 +128,7 @@ def refresh(ws, force=False):
         write_atomic(folder / "antrean" / f"{role['slug']}.html",
                      page("queue.html", **common, root="../", role=role, items=waiting))
     write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
-    write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest}))
+    write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
 
 
 def case_page(ws, kasus, common, now):
@@ -200,24 +205,25 @@ def _counts(open_items, closed_items):
 
 
 def _agenda(ws, now):
-    """The day's agenda: memos received today, letters numbered or sent today."""
+    """The day's agenda: memos received today, letters numbered or sent today; the newest
+    ``DAY_SHOWN`` of each (the books hold the rest), read from the books' ends only."""
     today = now.date().isoformat()
     masuk = []
-    for entry in ws.register.agenda_newest_first("masuk", now.year):
+    for entry in itertools.islice(ws.register.agenda_newest_first("masuk", now.year), DAY_SHOWN):
         if (entry.diterima or "")[:10] < today:
             break
         if entry.diterima[:10] == today:
             masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima)})
     keluar = []
-    for entry in ws.register.agenda_newest_first("keluar", now.year):
-        if entry.tanggal_surat[:10] < today and not (entry.dikirim or "").startswith(today):
-            if len(keluar) > 200 or entry.tanggal_surat[:10] < (now.date() - dt.timedelta(days=31)).isoformat():
-                break
+    for entry in itertools.islice(ws.register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
+        if entry.tanggal_surat[:10] != today and not (entry.dikirim or "").startswith(today):
             continue
         state = "dibatalkan" if entry.batal else "dikirim" if entry.dikirim else \
             "ditandatangani" if entry.ditandatangani else "menunggu tanda tangan"
         keluar.append({**_fields(entry), "tanggal_teks": tanggal(entry.tanggal_surat), "keadaan": state})
-    return {"today": tanggal(today), "masuk": masuk[::-1], "keluar": keluar[::-1]}
+        if len(keluar) == DAY_SHOWN:
+            break
+    return {"today": tanggal(today), "masuk": masuk[::-1], "keluar": keluar[::-1], "batas": DAY_SHOWN}
 
 
 def _fields(entry):

@@ -143,6 +143,12 @@ def test_a_step_past_its_target_is_highlighted_as_time_passes(office):
         late = sorted(k for k, r in found.items() if "terlambat" in (r.get("class") or ""))
         assert late == sorted([BPSDM, KEUDA, OTDA])  # the held case waits for the unit, not for us
         assert "melewati target" in found[KEUDA].text_content()
+        page = office.outbox / "status" / "kasus" / f"{case_id(office, KEUDA)}.html"
+        assert dom(page).xpath("//table[@class='langkah-sop']/tbody/tr[@class='terlambat']")
+        written = page.stat().st_mtime_ns
+        with open_workspace(office, clock=lambda: later) as ws:
+            assert ws.refresh_site(force=True) is None
+        assert page.stat().st_mtime_ns == written  # already shown late: not rewritten at every rescan
     finally:
         with open_workspace(office) as ws:
             ws.refresh_site(force=True)
