@@ -164,6 +164,7 @@ CREATE TABLE kode (
 CREATE INDEX kode_kasus ON kode (kasus, jenis);
 CREATE INDEX kode_folder ON kode (folder, dibuat, kode);
 CREATE INDEX kode_urut ON kode (kasus, jenis, urut);
+CREATE INDEX kode_urut_akhir ON kode (urut);
 CREATE TABLE tenang (
     kasus TEXT PRIMARY KEY,
     tanda TEXT NOT NULL
@@ -366,7 +367,12 @@ class PostgresRegister(SqlRegister):
 
     @property
     def version(self):
-        exists = self.db.execute("SELECT to_regclass('skema') IS NOT NULL AS ada").fetchone()["ada"]
+        # pg_class read with the statement's snapshot: to_regclass() answers from the session's
+        # catalog cache, which an advisory lock does not refresh, so a host that waited for another
+        # host's migration would not see the table it just made.
+        exists = self.db.execute("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                                 "ON n.oid = c.relnamespace WHERE c.relname = 'skema' "
+                                 "AND n.nspname = current_schema()) AS ada").fetchone()["ada"]
         if not exists:
             return 0
         row = self.db.execute("SELECT versi FROM skema").fetchone()

@@ -255,7 +255,8 @@ MIGRATIONS.append("""
 MIGRATIONS.append("""
     ALTER TABLE kode ADD COLUMN urut INTEGER;
     UPDATE kode SET urut = rowid;
-    CREATE INDEX kode_urut ON kode (kasus, jenis, urut)
+    CREATE INDEX kode_urut ON kode (kasus, jenis, urut);
+    CREATE INDEX kode_urut_akhir ON kode (urut)
 """)
 # 9: quiet marks per host (hosts sharing a register judge cases under their own config).
 MIGRATIONS.append("""
