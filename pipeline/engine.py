@@ -73,23 +73,23 @@ class Workspace:
         last = books.written(self.config, year)
         if head == 0 or (last is not None and not last.due(head, time.time())):
             return None
-        try:
-            books.refresh(self.config, self.register, year, head)
-        except Exception as exc:  # noqa: BLE001 - a book that cannot be written never stops the pipeline
-            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
-            reason = f"Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya."
-            self.log.warning(reason)
-            return reason
-        return None
+        return self._derived(lambda: books.refresh(self.config, self.register, year, head),
+                             "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan "
+                             "berikutnya.")
 
     def refresh_site(self, force=False):
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
         only time passed). Returns None, or why it could not be written (tried again later)."""
+        return self._derived(lambda: site.refresh(self, force),
+                             "Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti.")
+
+    def _derived(self, write, says):
+        """Write something derived from the register (the books, the site): a failure is logged
+        and returned as ``says``, never raised; the register holds it all, so nothing is lost."""
         try:
-            site.refresh(self, force)
-        except Exception as exc:  # noqa: BLE001 - a page that cannot be written never stops the pipeline
-            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
-            reason = f"Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti."
+            write()
+        except Exception as exc:  # noqa: BLE001 - a derived file that cannot be written never stops the pipeline
+            reason = says.format(why=os_reason(exc) if isinstance(exc, OSError) else str(exc))
             self.log.warning(reason)
             return reason
         return None

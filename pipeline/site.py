@@ -14,7 +14,6 @@ and StrictUndefined, load nothing from outside (no script, no CDN, CSS and
 SVG inline) and are written whole (temporary file, then rename).
 """
 
-import datetime as dt
 import functools
 import html
 import itertools

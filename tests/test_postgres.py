@@ -239,29 +239,3 @@ def test_a_row_changed_in_the_database_directly_is_found(tmp_path, postgres):
     assert result.exit_code == 1 and [p["jenis"] for p in problems] == ["register_diubah"]
     assert "Register tabel agenda berbeda dari catatannya di arsip" in problems[0]["pesan"]
     assert "***" not in problems[0]["lokasi"] and problems[0]["lokasi"].startswith("postgresql://")
-
-
-def test_hosts_starting_at_once_on_a_new_database(postgres):
-    """Several hosts start on an empty database together: one builds the schema, the others
-    wait for it and see it (not the catalog their session cached before)."""
-    import threading
-
-    from pipeline.register.postgres import SCHEMA_VERSION, PostgresRegister
-    for _ in range(4):
-        url, errors = postgres.database(), []
-        start = threading.Barrier(3)
-
-        def open_it():
-            start.wait()
-            try:
-                PostgresRegister(url).close()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                errors.append(exc)
-        threads = [threading.Thread(target=open_it) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
-        with PostgresRegister(url) as register:
-            assert register.version == SCHEMA_VERSION

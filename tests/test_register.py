@@ -139,16 +139,25 @@ def test_document_versions(register):
     assert register.documents("2026-0001")[0].folder == "archive/d1"
 
 
-def test_two_processes_opening_a_new_register_at_once(tmp_path):
-    """A ``status`` beside the first ``run`` must not migrate the schema twice."""
-    for attempt in range(15):
-        path = tmp_path / f"r{attempt}.sqlite3"
+@pytest.mark.parametrize("backend, attempts", [("sqlite", 15), ("postgresql", 4)])
+def test_two_processes_opening_a_new_register_at_once(request, tmp_path, backend, attempts):
+    """A ``status`` beside the first ``run`` (or hosts starting together on a new database) must
+    not migrate the schema twice; on PostgreSQL the ones that waited must see the schema the
+    first built, not the catalog their session cached before."""
+    for attempt in range(attempts):
+        if backend == "sqlite":
+            path = tmp_path / f"r{attempt}.sqlite3"
+            opened = lambda: SQLiteRegister(path)  # noqa: E731
+        else:
+            from pipeline.register.postgres import PostgresRegister
+            url = request.getfixturevalue("postgres").database()
+            opened = lambda: PostgresRegister(url)  # noqa: E731
         errors, start = [], threading.Barrier(3)
 
         def open_it():
             start.wait()
             try:
-                SQLiteRegister(path).close()
+                opened().close()
             except Exception as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
 
@@ -158,5 +167,5 @@ def test_two_processes_opening_a_new_register_at_once(tmp_path):
         for thread in threads:
             thread.join()
         assert errors == []
-        with SQLiteRegister(path) as register:
+        with opened() as register:
             assert register.version == len(MIGRATIONS)

@@ -254,6 +254,7 @@ class PostgresRegister(SqlRegister):
         self.db.row_factory = dict_row
         self._open = False
         self._cursors = 0
+        self._version = None
         try:
             self.migrate()
         except psycopg.Error as exc:
@@ -329,7 +330,7 @@ class PostgresRegister(SqlRegister):
     def claim_host(self, host):
         """Hold ``host``'s name for this session: two hosts configured with one name would take
         each other's staged filings for their own (``archive/.staging/<host>``)."""
-        if not self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (_key(f"host:{host}"),)).fetchone()["ok"]:
+        if not self._try_lock(f"host:{host}"):
             raise RegisterError(f"Nama host \u201c{host}\u201d sedang dipakai proses pipeline lain pada register ini "
                                 "(host lain dengan nama sama, atau layanan di host ini masih berjalan). Beri setiap "
                                 "host nama sendiri di register.host pada config.yaml.")
@@ -337,29 +338,30 @@ class PostgresRegister(SqlRegister):
     @contextmanager
     def standing_in(self, host):
         """``host``'s name lock, tried: free means no pipeline of that host is running."""
-        key = _key(f"host:{host}")
-        free = self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()["ok"]
-        try:
+        with self._holding(f"host:{host}") as free:
             yield free
-        finally:
-            if free:
-                try:
-                    self.db.execute("SELECT pg_advisory_unlock(%s)", (key,))
-                except self._errors:
-                    pass
 
     @contextmanager
     def advancing(self, kasus):
         """A session advisory lock per case, tried, not waited for: two hosts never run the same
         case's steps at once (both would render and file the step's documents)."""
-        key = _key(f"kasus:{kasus}")
-        mine = self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()["ok"]
-        try:
+        with self._holding(f"kasus:{kasus}") as mine:
             yield mine
+
+    def _try_lock(self, name):
+        """Take the session advisory lock of ``name`` if it is free; True when taken."""
+        return self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (_key(name),)).fetchone()["ok"]
+
+    @contextmanager
+    def _holding(self, name):
+        """The lock of ``name`` for the block when it is free (yields whether it was)."""
+        taken = self._try_lock(name)
+        try:
+            yield taken
         finally:
-            if mine:
+            if taken:
                 try:
-                    self.db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                    self.db.execute("SELECT pg_advisory_unlock(%s)", (_key(name),))
                 except self._errors:
                     pass  # the connection is gone, and the session's locks with it
 
@@ -367,6 +369,11 @@ class PostgresRegister(SqlRegister):
 
     @property
     def version(self):
+        """The schema version, read once the migrations are done (every sealed transaction
+        records it; reading it each time cost two round trips per transaction)."""
+        return self._version if self._version is not None else self._stored_version()
+
+    def _stored_version(self):
         # pg_class read with the statement's snapshot: to_regclass() answers from the session's
         # catalog cache, which an advisory lock does not refresh, so a host that waited for another
         # host's migration would not see the table it just made.
@@ -382,20 +389,22 @@ class PostgresRegister(SqlRegister):
         """Bring the schema to ``SCHEMA_VERSION``; hosts starting at once take turns (the write lock).
         A schema newer than this release (another host upgraded first) is refused: this release
         would write rows the newer one does not expect."""
-        if self.version > SCHEMA_VERSION:
-            raise RegisterError(f"Register PostgreSQL berskema versi {self.version}, lebih baru daripada pipeline di "
+        stored = self._stored_version()
+        if stored > SCHEMA_VERSION:
+            raise RegisterError(f"Register PostgreSQL berskema versi {stored}, lebih baru daripada pipeline di "
                                 f"host ini (versi {SCHEMA_VERSION}). Perbarui pipeline di host ini lebih dulu.")
         for number, statements in MIGRATIONS:
-            if self.version >= number:
+            if self._stored_version() >= number:
                 continue
             with self.transaction(logged=False):
-                if self.version >= number:
+                if self._stored_version() >= number:
                     continue
                 for statement in statements.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
                 self.db.execute("DELETE FROM skema")
                 self.db.execute("INSERT INTO skema (versi) VALUES (%s)", (number,))
+        self._version = self._stored_version()
 
     def check_present(self):
         """The service asks this each pass: a connection the server dropped (a restart, a
