@@ -324,8 +324,10 @@ def _print_case(item, detail):
 @click.option("--oleh", help="Nama pejabat atau staf yang melakukan tindakan.")
 @click.option("--kepada", help="Tujuan disposisi.")
 @click.option("--catatan", help="Catatan, isi disposisi, atau alasan penolakan.")
+@click.option("--waktu", help="Kapan tindakan dilakukan, misalnya \"2026-11-25 09:30\" (bawaan: saat dicatat); "
+              "waktu dengan zona lain diubah ke zona kantor (timezone).")
 @click.pass_obj
-def act(obj, rujukan, langkah, oleh, kepada, catatan):
+def act(obj, rujukan, langkah, oleh, kepada, catatan, waktu):
     """Catat langkah yang dilakukan pejabat (sama dengan berkas tindakan di inbox).
 
     LANGKAH adalah kunci langkah dalam tabel sop.steps di config.yaml
@@ -337,9 +339,10 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan):
             names = ws.procedure.action_names()
             if langkah not in names:
                 raise click.BadParameter(f"pilih salah satu dari: {', '.join(names)}.", param_hint="LANGKAH")
-            outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan)
+            outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan, waktu=waktu)
     except WorkspaceBusy:  # the service runs: hand the action to it and wait for its outcome
-        entry = engine.hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan)
+        entry = engine.hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan,
+                                 waktu=waktu)
         with obj.open(lock=False) as ws:
             found = list(ws.status(entry.kasus)) if entry.kasus else []
         outcome, described = entry, (found[0] if found else None)

@@ -48,7 +48,11 @@ class Workspace:
         self.log = log or logging.getLogger(LOG)
 
     def now(self):
-        return self.clock()
+        """The clock's time in the office's zone (``timezone``): whatever zone a clock keeps, every
+        time the pipeline records and shows is in that one."""
+        moment = self.clock()
+        zone = self.config.timezone
+        return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
 
     def start(self):
         """After a crash: finish or undo interrupted filings, carry on open cases.

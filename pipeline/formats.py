@@ -13,20 +13,32 @@ from .fields import format_nip
 LOCALE = "id"
 
 
-def tanggal(value):
-    """25 November 2026."""
+def tanggal(value, zone=None):
+    """25 November 2026; a time is dated in ``zone`` (the office's ``timezone``) when given."""
     if value in (None, ""):
         return ""
+    if zone is not None and (isinstance(value, dt.datetime) or (isinstance(value, str) and len(value) > 10)):
+        value = in_zone(value, zone)
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     from babel.dates import format_date
     return format_date(value, "d MMMM yyyy", locale=LOCALE)
 
 
-def waktu(value):
-    """25 November 2026 pukul 14.05."""
+def in_zone(value, zone):
+    """A time (ISO text or datetime) in the office's zone: one written with another offset is
+    converted, never shown with that zone's clock."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def waktu(value, zone=None):
+    """25 November 2026 pukul 14.05, in ``zone`` (the office's ``timezone``) when given."""
     if value in (None, ""):
         return ""
+    if zone is not None:
+        value = in_zone(value, zone)
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     from babel.dates import format_datetime

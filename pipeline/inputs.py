@@ -32,7 +32,8 @@ def action_schema(procedure):
 
 
 def action_when(data, timezone):
-    """The ``waktu`` of an action as an aware datetime, or None when not given."""
+    """The ``waktu`` of an action as an aware datetime in the office's zone ``timezone`` (a time
+    written with another offset is converted where it enters), or None when not given."""
     value = data.get("waktu")
     if value in (None, ""):
         return None
@@ -43,7 +44,7 @@ def action_when(data, timezone):
             value = parse_date(value)
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(8, 0))
-    return value if value.tzinfo else value.replace(tzinfo=timezone)
+    return value.astimezone(timezone) if value.tzinfo else value.replace(tzinfo=timezone)
 
 
 def clean_action(fields, procedure):
@@ -109,23 +110,25 @@ SKEW = dt.timedelta(minutes=5)
 
 def _out_of_time(ws, case, records, action):
     """``waktu`` is evidence: not before what the case has already done, not in the future."""
-    when = action_when(action, ws.config.timezone)
+    zone = ws.config.timezone
+    when = action_when(action, zone)
     if when is None:
         return None
     now = ws.now()
     if when > now + SKEW:
-        return (f"waktu {_stamp(when)} belum terjadi (sekarang {_stamp(now)}). Periksa tanggal dan jam "
-                "pada kolom waktu.")
+        return (f"waktu {_stamp(when, zone)} belum terjadi (sekarang {_stamp(now, zone)}). Periksa tanggal dan "
+                "jam pada kolom waktu.")
     done = [r.selesai for r in records.values() if r.selesai] + [case.dibuka]
     latest = max(dt.datetime.fromisoformat(stamp) for stamp in done)
     if when < latest:
-        return (f"waktu {_stamp(when)} lebih awal dari langkah kasus yang sudah tercatat "
-                f"({_stamp(latest)}). Periksa tanggal dan jam pada kolom waktu.")
+        return (f"waktu {_stamp(when, zone)} lebih awal dari langkah kasus yang sudah tercatat "
+                f"({_stamp(latest, zone)}). Periksa tanggal dan jam pada kolom waktu.")
     return None
 
 
-def _stamp(moment):
-    return moment.strftime("%d-%m-%Y %H.%M")
+def _stamp(moment, zone):
+    """A time as staff read it in a message, always in the office's zone (``timezone``)."""
+    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%d-%m-%Y %H.%M")
 
 
 def _unauthorised(ws, records, langkah, account):

@@ -279,13 +279,14 @@ def judge(ws, claim_id, inbounds, now, account=None):
     earlier = [e for e in map(ws.register.accepted_file, (i.sha256 for i in inbounds)) if e]
     if earlier:
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [
-            f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima)} "
+            f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima, ws.config.timezone)} "
             f"sebagai {earlier[0].berkas} (kasus {earlier[0].kasus or '-'}). Berkas ini tidak diproses lagi."])
     parsed = read_input(ws.config, inbounds[0])
     seen = ws.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
     if seen is not None:  # a refused or void decision put back in the inbox is not made again
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [
-            f"Berkas tindakan yang sama persis sudah diproses pada {waktu(seen.diterima)} ({seen.hasil}). "
+            f"Berkas tindakan yang sama persis sudah diproses pada {waktu(seen.diterima, ws.config.timezone)} "
+            f"({seen.hasil}). "
             "Tindakan tidak dicatat dua kali dari berkas yang sama; bila memang perlu dicatat lagi, buat "
             "berkas tindakan baru atau pakai \u201cpipeline act\u201d."])
     if parsed.kind == "nota_dinas":

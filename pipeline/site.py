@@ -139,7 +139,8 @@ def case_page(ws, kasus, common, now):
     item = describe(ws, case, now)
     for step in item["langkah"]:
         step["terlambat"] = _late(step)
-        step["mulai_teks"], step["selesai_teks"] = waktu(step["mulai"]), waktu(step["selesai"])
+        zone = ws.config.timezone
+        step["mulai_teks"], step["selesai_teks"] = waktu(step["mulai"], zone), waktu(step["selesai"], zone)
         step["menit_teks"], step["target_teks"] = _minutes(step["menit"]), _minutes(step["target_menit"] or None)
     outbox = ws.config.outbox / kasus
     documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
@@ -157,7 +158,8 @@ def _common(ws, now):
                 if key not in seen:
                     seen.add(key)
                     roles.append({"key": key, "slug": key, "label": _role_label(ws.procedure, key)})
-    return {"org": ws.config.organisation, "roles": roles, "updated": waktu(now), "sop_code": ws.config.sop_code}
+    return {"org": ws.config.organisation, "roles": roles, "updated": waktu(now, ws.config.timezone),
+            "sop_code": ws.config.sop_code}
 
 
 def _role_label(procedure, key):
@@ -212,7 +214,7 @@ def _agenda(ws, now):
         if (entry.diterima or "")[:10] < today:
             break
         if entry.diterima[:10] == today:
-            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima)})
+            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima, ws.config.timezone)})
     keluar = []
     for entry in itertools.islice(ws.register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
         if entry.tanggal_surat[:10] != today and not (entry.dikirim or "").startswith(today):
