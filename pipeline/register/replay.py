@@ -95,25 +95,70 @@ def _apply(register, record):
         raise RegisterError(f"Catatan register nomor {record['urut']} tidak dapat diterapkan ulang.") from None
 
 
+# The key that names one row of each table, so a row edited in place is told as its changed fields.
+KEYS = {"cases": ("id",), "journal": ("id",), "agenda": ("buku", "tahun", "nomor_urut"), "steps": ("kasus", "key"),
+        "inputs": ("id",), "documents": ("id",), "events": ("id",), "counters": ("buku", "tahun"),
+        "kode": ("kode",), "rantai": ("urut",)}
+BOOK_NAMES = {"masuk": "buku agenda surat masuk", "keluar": "buku agenda surat keluar"}
+RESTORE = ("Register diubah di luar pipeline. Periksa siapa yang mengubahnya, lalu pulihkan register dari "
+           "catatannya dengan \u201cpipeline rebuild-register\u201d.")
+
+
 def differences(live, rebuilt, limit=3):
-    """Rows in which the live register differs from its log, as Indonesian lines."""
+    """Rows in which the live register differs from its log, as Indonesian lines: per table, the
+    rows by their book and number (or key), each changed field with its logged and its present value."""
     problems = []
     for table in (*TABLES, "rantai"):
         mine, logged = _rows(live, table), _rows(rebuilt, table)
         extra, missing = list((mine - logged).elements()), list((logged - mine).elements())
         if extra or missing:
-            problems.append(
-                f"Register tabel {table} berbeda dari catatannya di arsip: {len(extra)} baris tidak tercatat "
-                f"atau diubah, {len(missing)} baris tercatat tetapi hilang atau diubah (mis. "
-                f"{_sample(extra or missing, limit)}). Register diubah di luar pipeline.")
+            told = _told(table, [dict(r) for r in extra], [dict(r) for r in missing])
+            shown = "; ".join(told[:limit]) + (f"; dan {len(told) - limit} baris lain" if len(told) > limit else "")
+            problems.append(f"Register tabel {table} berbeda dari catatannya di arsip: {shown}. {RESTORE}")
     return problems
+
+
+def _told(table, extra, missing):
+    """Each differing row in words: edited (a row of the same key on both sides), added or removed."""
+    key = KEYS.get(table, ())
+    if not all(name in row for row in extra + missing for name in key):
+        key = ()
+    logged = {tuple(row[k] for k in key): row for row in missing} if key else {}
+    told = []
+    for row in sorted(extra, key=repr):
+        before = logged.pop(tuple(row[k] for k in key), None) if key else None
+        if before is None:
+            told.append(f"{_where(table, row, key)} ada di register tetapi tidak tercatat")
+            continue
+        fields = [f"kolom {name} tercatat {_value(before[name])}, sekarang {_value(row.get(name))}"
+                  for name in sorted(before) if before[name] != row.get(name)]
+        told.append(f"{_where(table, row, key)}: " + ", ".join(fields))
+    for row in sorted(logged.values() if key else missing, key=repr):
+        told.append(f"{_where(table, row, key)} tercatat tetapi tidak ada lagi di register")
+    return told
+
+
+def _where(table, row, key):
+    """Which row: an agenda entry by its book and nomor agenda or nomor surat, else by its key."""
+    if table == "agenda" and row.get("buku") in BOOK_NAMES:
+        if row["buku"] == "masuk" and row.get("nomor_agenda"):
+            return f"{BOOK_NAMES['masuk']} nomor agenda {row['nomor_agenda']}"
+        return f"{BOOK_NAMES[row['buku']]} nomor surat {row.get('nomor_surat')}"
+    shown = key or tuple(sorted(row))[:4]
+    return "baris " + ", ".join(f"{name} {_value(row.get(name))}" for name in shown)
+
+
+def _value(value, limit=80):
+    """A value as staff read it in a message: text quoted (shortened), empty as kosong."""
+    if value is None:
+        return "kosong"
+    if isinstance(value, str):
+        shown = value if len(value) <= limit else value[:limit - 1] + "\u2026"
+        return f"\u201c{shown}\u201d"
+    return str(value)
 
 
 def _rows(register, table):
     """The table's rows as a multiset, each row by its columns' names (a backend may order the
     columns otherwise)."""
     return Counter(tuple(sorted(row.items())) for row in register.table_rows(table))
-
-
-def _sample(rows, limit):
-    return "; ".join(", ".join(f"{k}={v}" for k, v in row[:4]) for row in sorted(rows, key=repr)[:limit])
