@@ -61,8 +61,9 @@ class Workspace:
         """
         notes = [self.converter.missing()] if self.converter.missing() else []
         notes += run.recover(self) + run.advance_open_cases(self)
-        for letter in self.register.voided_letters():  # a void whose pages a crash left unwritten
+        for letter in self.register.voided_letters():  # a void whose outbox or pages a crash left unfinished
             if letter.kasus:
+                letters.withdraw(self, letter)
                 letters.refresh_pages(self, letter.kasus)
         return notes
 

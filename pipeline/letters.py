@@ -5,9 +5,13 @@ account that voided it and when; the number is never given again, its
 documents verify as "batal", and the case goes back to the approval so a
 new letter can be numbered (docs/architecture.md, "The letter that leaves").
 A signed copy (a scan signed in ink, or a file signed through BSrE) is filed
-beside its letter.
+beside its letter. A voided letter and its signed copies leave the outbox
+staff print and send from: they are moved into ``outbox/<case>/batal/``,
+named "BATAL - <nomor> - <name>" (``withdraw``); the archive keeps them.
 """
 
+import os
+import re
 from pathlib import Path
 
 from . import access, cases, site
@@ -17,6 +21,7 @@ from .register import Document, Event, JournalEntry, KeptInput
 
 
 SIGNED_COPIES = ("surat_tte", "surat_ttd")  # filed beside their letter, numbered together ttd_v1, ttd_v2...
+VOID_FOLDER = "batal"  # outbox/<case>/batal/: the copies of voided letters, out of the way of the current one
 
 
 def sealing_step(ws):
@@ -46,8 +51,40 @@ def void(ws, nomor, alasan, account):
                                        {"nomor": entry.nomor_surat, "alasan": alasan.strip()}))
         if step is not None and entry.kasus and ws.register.case(entry.kasus) is not None:
             cases.reset(ws, entry.kasus, step, f"Nomor {entry.nomor_surat} dibatalkan: {alasan.strip()}", stamp)
+    withdraw(ws, entry)
     refresh_pages(ws, entry.kasus)
     return entry
+
+
+def withdraw(ws, letter):
+    """Move a voided letter's copies in the outbox, and its signed copies', into ``outbox/<case>/batal/``
+    as "BATAL - <nomor> - <name>", so only the current letter is offered for printing and sending.
+
+    Run after the void commits and again at every start (``Workspace.start``), so a crash in between
+    leaves nothing behind; a file is moved only while it is still that letter's own (its SHA-256 in the
+    archive), never the new letter that took its name. A file that cannot be moved now is logged."""
+    from .archive import read_metadata
+    folders = [letter.folder] + sorted({d.folder for d in ws.register.documents(letter.kasus)
+                                        if d.folder.startswith(letter.folder + "/")})
+    for rel in filter(None, folders):
+        meta = read_metadata(ws.config.root / rel) or {}
+        for name, target in (meta.get("outbox") or {}).items():
+            try:
+                _set_aside(ws.config.outbox / target, (meta.get("sha256") or {}).get(name), letter.nomor_surat)
+            except OSError as exc:
+                ws.log.warning("Salinan Nota Dinas %s yang dibatalkan belum dapat dipindahkan dari outbox (%s); "
+                               "dicoba lagi saat pipeline dijalankan berikutnya.", letter.nomor_surat, exc)
+
+
+def _set_aside(path, digest, nomor):
+    """``path`` into the ``batal/`` folder beside it, when it is the voided letter's own file."""
+    from .archive import sha256_file
+    if digest is None or not path.is_file() or sha256_file(path) != digest:
+        return
+    plain = re.sub(r"[^\w.-]+", "-", nomor)  # 027/12/Pusdatinkomtel/2026 -> 027-12-Pusdatinkomtel-2026
+    aside = path.parent / VOID_FOLDER / f"BATAL - {plain} - {path.name}"
+    aside.parent.mkdir(exist_ok=True)
+    os.replace(path, aside)
 
 
 def refresh_pages(ws, kasus):

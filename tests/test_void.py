@@ -2,10 +2,17 @@
 page, and a register edited directly to hide the void."""
 
 import json
+import re
+import signal
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
+from builders import MEMO_NOMOR, MINIMAL_PDF, action, registration_yaml, scan, tab_memo
+
+FAULTS = Path(__file__).parent / "faults.py"
 
 
 def jsonl(result):
@@ -57,3 +64,56 @@ def test_verify_names_an_incoming_entry_by_its_nomor_agenda_and_a_deleted_row(ws
             "SPSE\u201d, sekarang \u201cDiubah\u201d.") in found["Register tabel agenda berbeda dari catatannya di arsip"]
     journal = found["Register tabel journal berbeda dari catatannya di arsip"]
     assert "tercatat tetapi tidak ada lagi di register" in journal and journal.count("baris id ") == 1
+
+
+def outbox_files(ws, kasus="2026-0001"):
+    folder = ws.outbox / kasus
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def linked(ws, kasus="2026-0001"):
+    page = (ws.outbox / "status" / "kasus" / f"{kasus}.html").read_text(encoding="utf-8")
+    return sorted(re.findall(rf'href="\.\./\.\./{kasus}/([^"]+)"', page))
+
+
+def signed_scan(ws, letter, extra=b""):
+    scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf")).write_bytes(MINIMAL_PDF + extra)
+
+
+def test_a_voided_letter_and_its_signed_scan_leave_the_outbox_and_the_status_page(ws, cli, approved):
+    kasus, first = approved["kasus"], approved["nomor_surat"]
+    letter, signed = f"{kasus}_10_nota-dinas.docx", f"{kasus}_surat-bertanda-tangan.pdf"
+    signed_scan(ws, approved)
+    assert cli("run").exit_code == 0
+    assert {letter, signed} <= set(outbox_files(ws, kasus)) and {letter, signed} <= set(linked(ws, kasus))
+
+    assert cli("batal", first, "--alasan", "Salah alamat").exit_code == 0
+    marked = first.replace("/", "-")
+    voided = [f"batal/BATAL - {marked} - {letter}", f"batal/BATAL - {marked} - {signed}"]
+    assert set(voided) <= set(outbox_files(ws, kasus))
+    assert not {letter, signed} & set(outbox_files(ws, kasus))
+    assert not {letter, signed} & set(linked(ws, kasus)) and not any("BATAL" in n for n in linked(ws, kasus))
+
+    assert cli("act", MEMO_NOMOR, "setujui").exit_code == 0
+    [_, second] = letters(cli)
+    assert letter in outbox_files(ws, kasus) and signed not in outbox_files(ws, kasus)
+    current = (ws.outbox / kasus / letter).read_bytes()
+    assert current == (ws.root / second["berkas"]["nota-dinas.docx"]).read_bytes()
+    assert letter in linked(ws, kasus) and signed not in linked(ws, kasus)
+    assert cli("run").exit_code == 0  # a start never takes the current letter for the voided one
+    assert (ws.outbox / kasus / letter).read_bytes() == current
+    assert sorted(p for p in outbox_files(ws, kasus) if p.startswith("batal/")) == voided
+
+
+def test_a_void_killed_before_the_outbox_moved_is_finished_at_the_next_start(ws, cli, approved):
+    """SIGKILL after the void committed and before the outbox was tidied (tests/faults.py): the
+    next start sets the voided letter aside and the status page stops linking it."""
+    kasus, nomor = approved["kasus"], approved["nomor_surat"]
+    letter = f"{kasus}_10_nota-dinas.docx"
+    killed = subprocess.run([sys.executable, str(FAULTS), "before_withdraw", "1", "--", "--config", str(ws.path),
+                             "batal", nomor, "--alasan", "Salah alamat"], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert letters(cli)[0]["batal"] and letter in outbox_files(ws, kasus) and letter in linked(ws, kasus)
+    assert cli("run").exit_code == 0
+    assert letter not in outbox_files(ws, kasus) and letter not in linked(ws, kasus)
+    assert f"batal/BATAL - {nomor.replace('/', '-')} - {letter}" in outbox_files(ws, kasus)
