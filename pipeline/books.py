@@ -7,8 +7,9 @@ keep them typed and the CSV writer can print them as staff read them
 case's registration data as it now stands: the units using SPSE, their PPK,
 their ULP/panitia, and what each unit brings to SPSE as a user agency (its
 packages and their pagu per PPK; the registration carries no other list of
-user agencies). ``refresh`` writes the current year's books into
-``archive/<year>/buku/`` after every change (docs/architecture.md, "The books").
+user agencies). ``refresh_all`` writes the books into ``archive/<year>/buku/``
+after every change: the current year's, and an earlier year's whose agenda
+entries changed (docs/architecture.md, "The books").
 """
 
 import datetime as dt
@@ -196,6 +197,7 @@ class Written:
     head: int
     seconds: float
     at: float  # time.time()
+    event: int = 0  # the newest event id the books have taken into account (0: unknown, read all)
 
     def due(self, head, now):
         """Whether the books should be written again for chain head ``head``.
@@ -213,13 +215,39 @@ class Written:
 def written(config, year):
     """What ``.rantai`` says of the year's books (None: never written, or unreadable)."""
     try:
-        head, seconds, at = (config.archive / str(year) / FOLDER / MARKER).read_text(encoding="ascii").split()
-        return Written(int(head), float(seconds), float(at))
+        marker = config.archive / str(year) / FOLDER / MARKER
+        head, seconds, at, *event = marker.read_text(encoding="ascii").split()
+        return Written(int(head), float(seconds), float(at), int(event[0]) if event else 0)
     except (OSError, ValueError):
         return None
 
 
-def refresh(config, register, year, head):
+def book_years(config):
+    """The years whose books are in the archive (``archive/<year>/buku/.rantai``)."""
+    return sorted(int(p.parent.parent.name) for p in config.archive.glob(f"*/{FOLDER}/{MARKER}")
+                  if p.parent.parent.name.isdigit())
+
+
+def refresh_all(config, register, year, head, now):
+    """Write again every year's books a change touched, as ``Written.due`` allows: this year's
+    (``year``) after any change, an earlier year's when an agenda entry of that year belongs to a
+    case with an event since its books were written (a 2026 letter sent or voided in January 2027).
+    An earlier year nothing touched only has its marker moved on to ``head``. Returns the years written."""
+    done = []
+    for past in sorted({year, *book_years(config)}, reverse=True):  # this year's first
+        last = written(config, past)
+        if last is not None and not last.due(head, now):
+            continue
+        changed, event = register.years_changed(last.event if last else 0)
+        if last is None or past == year or past in changed:
+            refresh(config, register, past, head, event)
+            done.append(past)
+        else:
+            _mark(config.archive / str(past) / FOLDER, head, last.seconds, last.at, event)
+    return done
+
+
+def refresh(config, register, year, head, event=0):
     """Write this year's books into ``archive/<year>/buku/``: one workbook, one CSV per book;
     the agenda books of the year, the SOP registers of every case; then ``.rantai`` with the
     chain head ``head`` they show, how long the writing took and when (``Written.due`` decides
@@ -239,10 +267,15 @@ def refresh(config, register, year, head):
         written.append(exports.write_csv(folder / f"{csv_name(key)}-{year}.csv", key, rows))
     for path in written:
         os.chmod(path, 0o444)
-    temp = folder / f".{MARKER}.tmp"
-    temp.write_text(f"{head} {time.monotonic() - started:.3f} {time.time():.0f}\n", encoding="ascii")
-    os.replace(temp, folder / MARKER)
+    _mark(folder, head, time.monotonic() - started, time.time(), event)
     return written
+
+
+def _mark(folder, head, seconds, at, event):
+    """Write ``.rantai``: the chain head and newest event id the books show, how long they took, when."""
+    temp = folder / f".{MARKER}.tmp"
+    temp.write_text(f"{head} {seconds:.3f} {at:.0f} {event}\n", encoding="ascii")
+    os.replace(temp, folder / MARKER)
 
 
 def csv_name(key):

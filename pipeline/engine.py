@@ -68,17 +68,17 @@ class Workspace:
         return notes
 
     def refresh_books(self):
-        """Write this year's books into the archive when the register changed since they were written.
+        """Write the books into the archive when the register changed since they were written: this
+        year's, and an earlier year's whose agenda entries changed (``books.refresh_all``).
 
         Returns None, or the reason they could not be written (the books are
         derived from the register; the next change tries again, nothing is lost).
         """
         head = self.register.chain_head()[0]
-        year = self.now().year
-        last = books.written(self.config, year)
-        if head == 0 or (last is not None and not last.due(head, time.time())):
+        if head == 0:
             return None
-        return self._derived(lambda: books.refresh(self.config, self.register, year, head),
+        return self._derived(lambda: books.refresh_all(self.config, self.register, self.now().year, head,
+                                                       time.time()),
                              "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan "
                              "berikutnya.")
 

@@ -110,8 +110,9 @@ def test_a_void_killed_before_the_outbox_moved_is_finished_at_the_next_start(ws,
     next start sets the voided letter aside and the status page stops linking it."""
     kasus, nomor = approved["kasus"], approved["nomor_surat"]
     letter = f"{kasus}_10_nota-dinas.docx"
-    killed = subprocess.run([sys.executable, str(FAULTS), "before_withdraw", "1", "--", "--config", str(ws.path),
-                             "batal", nomor, "--alasan", "Salah alamat"], capture_output=True, text=True, timeout=120)
+    killed = subprocess.run([sys.executable, str(FAULTS), "before_withdraw", "1", "--", "--config",
+                             str(ws.path), "batal", nomor, "--alasan", "Salah alamat"],
+                            capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert letters(cli)[0]["batal"] and letter in outbox_files(ws, kasus) and letter in linked(ws, kasus)
     assert cli("run").exit_code == 0

@@ -494,6 +494,16 @@ class SqlRegister(abc.ABC):
         newest = self._first("SELECT id FROM events ORDER BY id DESC")
         return {r["kasus"] for r in rows}, (newest["id"] if newest else 0)
 
+    def years_changed(self, after):
+        """(the years of the agenda entries of cases with an event newer than event id ``after``, the
+        newest event id they were read up to): the years whose books a change touched. The newest id
+        is read first, so an event committed meanwhile is seen next time rather than passed over."""
+        newest = self._first("SELECT id FROM events ORDER BY id DESC")
+        newest = newest["id"] if newest else 0
+        rows = self._rows("SELECT DISTINCT tahun FROM agenda WHERE kasus IN (SELECT kasus FROM events "
+                          "WHERE id > ? AND id <= ? AND kasus <> '')", after, newest)
+        return {int(r["tahun"]) for r in rows}, newest
+
     def cases_in_full(self):
         """(case, its step records by key, its current registration or None) for every case, streamed:
         three ordered reads merged, not three queries per case (``status`` of 100,000 cases)."""
