@@ -22,6 +22,7 @@ from dataclasses import dataclass
 TEXT, NUMBER, DATE, RUPIAH = "teks", "angka", "tanggal", "rupiah"
 FOLDER = "buku"
 MARKER = ".rantai"  # the chain head the books were written at, how long it took, when
+EVENTS = ".peristiwa"  # the newest event id the books took into account (which later changes touch the year)
 SLOW_SECONDS, SHARE = 1.0, 20
 LOG = logging.getLogger("pipeline")
 
@@ -214,12 +215,16 @@ class Written:
 
 def written(config, year):
     """What ``.rantai`` says of the year's books (None: never written, or unreadable)."""
+    folder = config.archive / str(year) / FOLDER
     try:
-        marker = config.archive / str(year) / FOLDER / MARKER
-        head, seconds, at, *event = marker.read_text(encoding="ascii").split()
-        return Written(int(head), float(seconds), float(at), int(event[0]) if event else 0)
+        head, seconds, at = (folder / MARKER).read_text(encoding="ascii").split()
     except (OSError, ValueError):
         return None
+    try:
+        event = int((folder / EVENTS).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        event = 0  # books written before their events were kept: every event is looked at once
+    return Written(int(head), float(seconds), float(at), event)
 
 
 def book_years(config):
@@ -272,10 +277,12 @@ def refresh(config, register, year, head, event=0):
 
 
 def _mark(folder, head, seconds, at, event):
-    """Write ``.rantai``: the chain head and newest event id the books show, how long they took, when."""
-    temp = folder / f".{MARKER}.tmp"
-    temp.write_text(f"{head} {seconds:.3f} {at:.0f} {event}\n", encoding="ascii")
-    os.replace(temp, folder / MARKER)
+    """Write ``.peristiwa`` (the newest event id the books show), then ``.rantai`` (the chain head, how
+    long the writing took, when), each through a temporary file."""
+    for name, text in ((EVENTS, f"{event}\n"), (MARKER, f"{head} {seconds:.3f} {at:.0f}\n")):
+        temp = folder / f".{name}.tmp"
+        temp.write_text(text, encoding="ascii")
+        os.replace(temp, folder / name)
 
 
 def csv_name(key):
@@ -285,4 +292,4 @@ def csv_name(key):
 
 def file_names(year):
     """The names ``refresh`` writes, so ``verify`` knows them."""
-    return {f"buku-agenda-{year}.xlsx", MARKER, *(f"{csv_name(key)}-{year}.csv" for key in BOOKS)}
+    return {f"buku-agenda-{year}.xlsx", MARKER, EVENTS, *(f"{csv_name(key)}-{year}.csv" for key in BOOKS)}
