@@ -64,8 +64,8 @@ def withdraw(ws, letter):
     leaves nothing behind; a file is moved only while it is still that letter's own (its SHA-256 in the
     archive), never the new letter that took its name. A file that cannot be moved now is logged."""
     from .archive import read_metadata
-    folders = [letter.folder] + sorted({d.folder for d in ws.register.documents(letter.kasus)
-                                        if d.folder.startswith(letter.folder + "/")})
+    beside = ws.register.documents(letter.kasus) if letter.kasus and letter.folder else []
+    folders = [letter.folder] + sorted({d.folder for d in beside if d.folder.startswith(letter.folder + "/")})
     for rel in filter(None, folders):
         meta = read_metadata(ws.config.root / rel) or {}
         for name, target in (meta.get("outbox") or {}).items():
