@@ -22,6 +22,11 @@ _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?\d+$")
 _TRUE = {"1", "true", "on"}
 
 
+def grouped(number):
+    """A count as Indonesian writes it: 2.000.000."""
+    return f"{number:,}".replace(",", ".")
+
+
 class Budget:
     """The cost one input may still spend: a deadline, and the element and depth limits."""
 
@@ -45,8 +50,8 @@ class Budget:
         self.elements += 1
         if self.elements > self.limits.max_xml_elements:
             raise InputRefused(
-                f"{what} berisi lebih dari {self.limits.max_xml_elements:,} elemen XML".replace(",", ".")
-                + " (limits.max_xml_elements), terlalu mahal untuk dibaca. Berkas ini tidak diproses; minta "
+                f"{what} berisi lebih dari {grouped(self.limits.max_xml_elements)} elemen XML"
+                " (limits.max_xml_elements), terlalu mahal untuk dibaca. Berkas ini tidak diproses; minta "
                 "pengirim membuang isi yang tidak diperlukan (misalnya tabel kosong yang berulang) lalu "
                 "mengirim ulang.", kind=self.kind)
         if depth > self.limits.max_xml_depth:
@@ -172,7 +177,7 @@ def _cell_ends(extent, row, column, max_cells, title, budget):
     if extent.rows * extent.columns > max_cells:
         raise InputRefused(
             f"Lembar \u201c{title}\u201d menyimpan sel sampai baris {extent.rows} dan kolom {extent.columns}, "
-            f"melebihi batas {max_cells:,} sel".replace(",", ".") + " (limits.max_sheet_cells); biasanya "
+            f"melebihi batas {grouped(max_cells)} sel (limits.max_sheet_cells); biasanya "
             "karena ada sel kosong berformat jauh di kanan atau di bawah data. Hapus baris dan kolom kosong "
             "di luar data (atau salin datanya ke buku kerja baru), simpan, lalu letakkan kembali di inbox.",
             kind=budget.kind)
