@@ -4,8 +4,11 @@
 The columns, limits and checks are the CSV's (``csv_table.registration_fields``):
 one sheet per section (named ppk, panitia, paket) or any sheet with a ``jenis``
 column; other sheets (the instructions) are passed over. openpyxl reads in
-read-only mode after the zip limits are checked, so a huge or hostile workbook
-is refused before it is expanded.
+read-only mode after the zip limits are checked and each part it loads, and
+each sheet, is measured within the input's reading budget (``cost``), so a huge
+or hostile workbook is refused before it is expanded. Data Excel does not show
+(a hidden data sheet, hidden rows or columns holding values) and one section on
+two sheets are refused, never read silently or merged.
 
 Excel's ways with numbers are undone where they change a value: a NIP or
 telephone typed into a number cell is read back as its digits, and refused when
@@ -15,6 +18,7 @@ since the register keeps what staff typed.
 """
 
 import datetime as dt
+import zipfile
 
 from openpyxl.utils import get_column_letter
 
@@ -70,7 +74,6 @@ _LOADED_PARTS = {"xl/workbook.xml": "Daftar lembar buku kerja", "xl/sharedString
 
 def _scan_loaded_parts(path, budget):
     """Stream the parts openpyxl loads whole within the input's budget, before it loads them."""
-    import zipfile
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         for name, what in _LOADED_PARTS.items():
@@ -86,7 +89,8 @@ def _all_rows(workbook, limits, budget):
     rows, problems, common, sources = [], [], {}, {}
     for sheet in workbook.worksheets:
         section = " ".join(sheet.title.split()).lower()
-        extent = scan_sheet(sheet._get_source(), budget, sheet.title, limits.max_sheet_cells)
+        with sheet._get_source() as stream:  # the sheet's XML part in the open workbook (openpyxl read-only)
+            extent = scan_sheet(stream, budget, sheet.title, limits.max_sheet_cells)
         if not extent.used_columns:
             continue
         sheet.reset_dimensions()  # rows as stored, never the million a claimed A1:XFD1048576 would be
