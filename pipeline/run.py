@@ -108,6 +108,12 @@ def settle_safely(ws, claim_id, inbounds, account=None):
         ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
         reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
         return [Outcome(i.name, "menunggu", alasan=[reason]) for i in inbounds]
+    except Exception as exc:  # noqa: BLE001 - one group's fault never stops the pass or the next start
+        ws.log.exception("Berkas %s belum selesai diproses", ", ".join(i.name for i in inbounds))
+        return [Outcome(i.name, "menunggu", alasan=[
+            f"Berkas belum selesai diproses karena galat yang tidak terduga ({type(exc).__name__}). Berkas tetap "
+            "di folder kerja dan dicoba lagi pada pemrosesan berikutnya; bila terus berulang, laporkan kepada "
+            "pengelola sistem dengan menyertakan log layanan."]) for i in inbounds]
 
 
 def ready_units(ws, stability, outcomes):

@@ -251,6 +251,32 @@ def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch
         main, ["--config", str(ws.path), "verify"], catch_exceptions=False).output
 
 
+def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, monkeypatch):
+    from builders import HEADER
+    from pipeline import run as run_module
+    ws = make_workspace(tmp_path / "ws")
+    tab_memo(ws.inbox / "racun.docx")
+    tab_memo(ws.inbox / "baik.docx", {**HEADER, "Nomor": "010/ULP-LAIN/2026"})
+    finish = run_module.finish
+
+    def faulty(config, inbounds, entries):  # a fault no one foresaw, after the memo's commit
+        if inbounds[0].name == "racun.docx":
+            raise KeyError(inbounds[0].name)
+        return finish(config, inbounds, entries)
+
+    monkeypatch.setattr(run_module, "finish", faulty)
+    result = _run(ws)
+    assert result.exit_code == 0 and "1 diterima" in result.output and "1 menunggu" in result.output, result.output
+    assert _journal(ws)["baik.docx"]["hasil"] == "diterima"
+    assert "galat yang tidak terduga (KeyError)" in " ".join(result.output.split())
+    monkeypatch.undo()
+    result = _run(ws)
+    assert result.exit_code == 0 and "1 diterima" in result.output, result.output
+    numbers = [json.loads(line)["nomor_urut"] for line in CliRunner().invoke(
+        main, ["--config", str(ws.path), "register", "--json"], catch_exceptions=False).output.splitlines()]
+    assert sorted(numbers) == [1, 2] and list(ws.work_dir.iterdir()) == []
+
+
 def test_a_name_too_long_to_claim_is_shortened_not_stuck(tmp_path):
     ws = make_workspace(tmp_path / "ws")
     name = "nota-dinas-" + "sangat-panjang-" * 15 + ".docx"
