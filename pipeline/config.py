@@ -33,7 +33,7 @@ class Official:
 
 @dataclass(frozen=True)
 class Limits:
-    """Size limits applied to every input before it is parsed."""
+    """Size and reading-cost limits applied to every input before (and while) it is parsed."""
 
     max_file_bytes: int
     max_zip_entries: int
@@ -41,6 +41,10 @@ class Limits:
     max_yaml_aliases: int
     max_csv_rows: int
     max_yaml_records: int
+    max_xml_elements: int
+    max_xml_depth: int
+    max_sheet_cells: int
+    max_read_seconds: float
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,10 @@ def _freeze(path, raw):
             max_yaml_aliases=limits["max_yaml_aliases"],
             max_csv_rows=limits["max_csv_rows"],
             max_yaml_records=limits["max_yaml_records"],
+            max_xml_elements=limits["max_xml_elements"],
+            max_xml_depth=limits["max_xml_depth"],
+            max_sheet_cells=limits["max_sheet_cells"],
+            max_read_seconds=limits["max_read_seconds"],
         ),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),

@@ -108,6 +108,12 @@ def settle_safely(ws, claim_id, inbounds, account=None):
         ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
         reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
         return [Outcome(i.name, "menunggu", alasan=[reason]) for i in inbounds]
+    except Exception as exc:  # noqa: BLE001 - one group's fault never stops the pass or the next start
+        ws.log.exception("Berkas %s belum selesai diproses", ", ".join(i.name for i in inbounds))
+        return [Outcome(i.name, "menunggu", alasan=[
+            f"Berkas belum selesai diproses karena galat yang tidak terduga ({type(exc).__name__}). Berkas tetap "
+            "di folder kerja dan dicoba lagi pada pemrosesan berikutnya; bila terus berulang, laporkan kepada "
+            "pengelola sistem dengan menyertakan log layanan."]) for i in inbounds]
 
 
 def ready_units(ws, stability, outcomes):
@@ -146,6 +152,9 @@ def settle(ws, claim_id, inbounds, account=None):
             raise  # committed: the claim stays, the next pass publishes and finishes it
         except (ArchiveError, RenderError) as exc:
             entries = retry_later(ws, claim_id, inbounds, now, exc)
+    strays = unaccounted(inbounds, entries)
+    if strays:
+        entries = entries + set_aside_strays(ws, claim_id, strays, ws.now())
     outcomes = finish(ws.config, inbounds, entries)
     for outcome in outcomes:
         ws.log.info("%s: %s %s", outcome.name, outcome.hasil, " ".join(outcome.alasan))
@@ -165,7 +174,8 @@ def refresh(ws, outcomes):
     for outcome in outcomes:
         if not outcome.klaim:
             continue
-        entry = next((e for e in ws.register.journal_of_claim(outcome.klaim) if e.berkas == outcome.name), None)
+        journal = reversed(ws.register.journal_of_claim(outcome.klaim))  # the newest, a stray's refusal included
+        entry = next((e for e in journal if e.berkas == outcome.name), None)
         if entry is not None and entry.hasil != outcome.hasil:
             outcome.hasil, outcome.kasus, outcome.alasan = entry.hasil, entry.kasus, list(entry.alasan)
         if outcome.hasil == "diterima":
@@ -346,6 +356,24 @@ def set_aside(ws, claim_id, inbounds, now, hasil, reasons, jenis=""):
                     lambda i: relative(intake.free_name(folder, i.name), ws.config.root))
 
 
+def unaccounted(inbounds, entries):
+    """Work-folder files under a known claim that its journal does not record (by name and
+    content): a stray copy, or a file changed after it was filed. Never moved as if filed."""
+    known = {(e.berkas, e.sha256) for e in entries}
+    return [i for i in inbounds if (i.name, i.sha256) not in known]
+
+
+def set_aside_strays(ws, claim_id, strays, now):
+    """Journal stray work-folder files as refused under their claim (so a crash before the
+    move finds them again), with a reason; they are then set aside, never filed or deleted."""
+    where = relative(ws.config.work_dir, ws.config.root)
+    return set_aside(ws, claim_id, strays, now, "ditolak", [
+        f"Berkas ini ditemukan di folder kerja {where} dengan nama klaim {claim_id}, tetapi buku agenda "
+        "tidak mencatatnya sebagai bagian dari klaim itu, sehingga asal dan isinya tidak dapat dipastikan. "
+        "Berkas disisihkan tanpa diubah dan tidak diproses. Bila berkas ini memang surat atau data yang "
+        "harus diproses, letakkan kembali di folder inbox."])
+
+
 def retry_later(ws, claim_id, inbounds, now, error):
     """The archive or a template failed: keep the input in the inbox and say why.
 
@@ -364,9 +392,9 @@ def retry_later(ws, claim_id, inbounds, now, error):
 def finish(config, inbounds, entries):
     """Move each claimed file to where its journal entry says it belongs."""
     outcomes = []
-    by_name = {entry.berkas: entry for entry in entries}
+    by_file = {(entry.berkas, entry.sha256): entry for entry in entries}
     for inbound in inbounds:
-        entry = by_name[inbound.name]
+        entry = by_file[(inbound.name, inbound.sha256)]
         if entry.hasil == "diterima" or _archived(config, entry.lokasi):
             if not (config.root / entry.lokasi).is_file():
                 raise PublishPending(f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "

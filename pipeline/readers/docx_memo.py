@@ -9,6 +9,7 @@ what the reader sees is what a person sees. Labels are matched on whole
 paragraph or cell text.
 """
 
+import io
 import re
 import zipfile
 import zlib
@@ -17,6 +18,7 @@ from lxml import etree
 
 from ..errors import InputRefused
 from ..models import Parsed
+from .cost import Budget, scan_xml
 from .safety import check_zip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -234,12 +236,18 @@ def _place_date(body, hidden):
     return None
 
 
-def _body(path):
-    """The document's body, and how to tell hidden text (from the run, its styles, the defaults)."""
+def _body(path, budget):
+    """The document's body, and how to tell hidden text (from the run, its styles, the defaults).
+
+    Each part is streamed within the input's budget before a tree of it is built."""
     with zipfile.ZipFile(path) as archive:
+        with archive.open("word/document.xml") as stream:
+            scan_xml(stream, budget, "Dokumen Word")
         root = etree.fromstring(archive.read("word/document.xml"), _PARSER)
         names = set(archive.namelist())
         styles = archive.read("word/styles.xml") if "word/styles.xml" in names else None
+    if styles is not None and not _plainly_visible(styles):
+        scan_xml(io.BytesIO(styles), budget, "Daftar gaya dokumen Word")
     body = root.find(W + "body")
     if root.tag != W + "document" or body is None:
         raise ValueError("word/document.xml has no w:body")
@@ -250,7 +258,7 @@ def read(path, limits):
     """Return the memo header found in the .docx at ``path``."""
     check_zip(path, limits)
     try:
-        fields = _header(*_body(path))
+        fields = _header(*_body(path, Budget(limits, kind="nota_dinas")))
     except _BROKEN as exc:
         raise InputRefused(
             "Berkas .docx tidak dapat dibuka sebagai dokumen Word "

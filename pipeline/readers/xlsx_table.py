@@ -4,8 +4,11 @@
 The columns, limits and checks are the CSV's (``csv_table.registration_fields``):
 one sheet per section (named ppk, panitia, paket) or any sheet with a ``jenis``
 column; other sheets (the instructions) are passed over. openpyxl reads in
-read-only mode after the zip limits are checked, so a huge or hostile workbook
-is refused before it is expanded.
+read-only mode after the zip limits are checked and each part it loads, and
+each sheet, is measured within the input's reading budget (``cost``), so a huge
+or hostile workbook is refused before it is expanded. Data Excel does not show
+(a hidden data sheet, hidden rows or columns holding values) and one section on
+two sheets are refused, never read silently or merged.
 
 Excel's ways with numbers are undone where they change a value: a NIP or
 telephone typed into a number cell is read back as its digits, and refused when
@@ -15,10 +18,14 @@ since the register keeps what staff typed.
 """
 
 import datetime as dt
+import zipfile
+
+from openpyxl.utils import get_column_letter
 
 from ..errors import InputRefused
 from ..models import Parsed
 from .csv_table import SECTIONS, registration_fields
+from .cost import Budget, scan_sheet, scan_xml
 from .safety import check_zip
 
 TEXT_COLUMNS = {"nip", "ppk_nip", "telepon", "no_sk", "no_sertifikat", "rujukan"}
@@ -28,15 +35,19 @@ EXCEL_DIGITS = 15  # what Excel keeps of a number
 def read(path, limits):
     """Return registration fields (rujukan, unit, ppk, panitia, paket) from a workbook."""
     check_zip(path, limits)
+    budget = Budget(limits, kind="registrasi")
     from openpyxl import load_workbook
     try:
+        _scan_loaded_parts(path, budget)
         workbook = load_workbook(path, read_only=True, data_only=False)
+    except InputRefused:
+        raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
         raise InputRefused("Buku kerja Excel rusak atau tidak dapat dibaca. Buka di Excel, simpan ulang "
                            "sebagai Buku Kerja Excel (.xlsx), lalu letakkan kembali di inbox.",
                            kind="registrasi") from None
     try:
-        rows, common, problems = _all_rows(workbook, limits)
+        rows, common, problems = _all_rows(workbook, limits, budget)
     finally:
         workbook.close()
     if problems:
@@ -56,35 +67,109 @@ def read(path, limits):
     return Parsed(kind="registrasi", fmt="xlsx", fields=fields)
 
 
-def _all_rows(workbook, limits):
+# Parts openpyxl builds whole when it opens a workbook, even in read-only mode.
+_LOADED_PARTS = {"xl/workbook.xml": "Daftar lembar buku kerja", "xl/sharedStrings.xml": "Daftar teks buku kerja",
+                 "xl/styles.xml": "Daftar gaya buku kerja"}
+
+
+def _scan_loaded_parts(path, budget):
+    """Stream the parts openpyxl loads whole within the input's budget, before it loads them."""
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for name, what in _LOADED_PARTS.items():
+            if name in names:
+                with archive.open(name) as stream:
+                    scan_xml(stream, budget, what)
+
+
+def _all_rows(workbook, limits, budget):
     """(row label, {column: text}) for every data row, the ``umum`` sheet's first row (the
-    memo's nomor, the unit, the year) and the problems found."""
-    rows, problems, common = [], [], {}
+    memo's nomor, the unit, the year) and the problems found. Each sheet is measured first
+    (``cost.scan_sheet``) and read no wider than its last column holding a value."""
+    rows, problems, common, sources = [], [], {}, {}
     for sheet in workbook.worksheets:
         section = " ".join(sheet.title.split()).lower()
+        with sheet._get_source() as stream:  # the sheet's XML part in the open workbook (openpyxl read-only)
+            extent = scan_sheet(stream, budget, sheet.title, limits.max_sheet_cells)
+        if not extent.used_columns:
+            continue
         sheet.reset_dimensions()  # rows as stored, never the million a claimed A1:XFD1048576 would be
-        lines = sheet.iter_rows()
+        lines = sheet.iter_rows(max_col=extent.used_columns)
         header = _header(lines)
-        if header is None:
+        if header is None or (section not in SECTIONS and section != "umum" and "jenis" not in header):
+            continue
+        if _hidden(sheet, extent, problems):
             continue
         if section == "umum":
-            common = next(_values(sheet, header, lines, problems), ("", {}))[1]
+            _one_source(sources, "umum", sheet.title)
+            common = next(_values(sheet, header, lines, problems, budget), ("", {}))[1]
             continue
-        if "jenis" not in header and section not in SECTIONS:
-            continue
-        for label, values in _values(sheet, header, lines, problems):
+        for label, values in _values(sheet, header, lines, problems, budget):
             if len(rows) >= limits.max_csv_rows:
                 raise InputRefused(f"Buku kerja berisi lebih dari {limits.max_csv_rows} baris data. "
                                    "Bagi datanya menjadi beberapa buku kerja.", kind="registrasi")
             if "jenis" not in header:
                 values["jenis"] = section
+            _one_source(sources, values.get("jenis", "").strip().lower(), sheet.title)
             rows.append((label, values))
-    return rows, common, problems
+    return rows, common, problems + _merged(sources)
 
 
-def _values(sheet, header, lines, problems):
-    """(row label, {column: text}) for each row of ``sheet`` that holds anything."""
+def _one_source(sources, section, title):
+    """Note that ``section`` has rows on the sheet ``title``."""
+    titles = sources.setdefault(section, [])
+    if title not in titles:
+        titles.append(title)
+
+
+def _merged(sources):
+    """Each section comes from one sheet: two sheets holding one section are refused, not merged."""
+    problems = []
+    for section, titles in sources.items():
+        if len(titles) > 1:
+            named = " dan ".join("\u201c" + title + "\u201d" for title in titles)
+            problems.append(f"Lembar {named} sama-sama berisi data {section}. Data satu bagian hanya boleh ada "
+                            "di satu lembar: gabungkan ke satu lembar atau hapus lembar yang tidak berlaku, "
+                            "simpan, lalu letakkan kembali di inbox.")
+    return problems
+
+
+def _hidden(sheet, extent, problems):
+    """Note data Excel does not show (a hidden sheet, hidden rows or columns holding values): it is
+    never silently read. True when the whole sheet is hidden (its rows are then not read)."""
+    title = sheet.title
+    if sheet.sheet_state in ("hidden", "veryHidden"):
+        how = ("disembunyikan sepenuhnya (veryHidden: tidak dapat ditampilkan dari menu Excel)"
+               if sheet.sheet_state == "veryHidden" else "disembunyikan")
+        problems.append(f"Lembar \u201c{title}\u201d {how} tetapi berisi data registrasi. Data yang tidak tampak "
+                        "di Excel tidak dibaca: salin data yang benar ke lembar yang tampak (atau ke buku kerja "
+                        "baru dari \u201cpipeline formulir\u201d), hapus lembar tersembunyi itu, simpan, lalu "
+                        "letakkan kembali di inbox.")
+        return True
+    if extent.hidden_rows:
+        problems.append(f"Baris {_listed(extent.hidden_rows)} lembar \u201c{title}\u201d disembunyikan (atau "
+                        "tersaring) tetapi berisi data. Data yang tidak tampak di Excel tidak dibaca: tampilkan "
+                        "semua baris (hapus saringan, lalu Tampilkan Baris), hapus baris yang bukan data, simpan, "
+                        "lalu letakkan kembali di inbox.")
+    if extent.hidden_columns:
+        letters = _listed([get_column_letter(n) for n in extent.hidden_columns])
+        problems.append(f"Kolom {letters} lembar \u201c{title}\u201d disembunyikan tetapi berisi data. Data yang "
+                        "tidak tampak di Excel tidak dibaca: tampilkan kolomnya, hapus isi yang bukan data, "
+                        "simpan, lalu letakkan kembali di inbox.")
+    return False
+
+
+def _listed(items, shown=10):
+    """``5, 6, 9``, or the first ten of a long list and how many more."""
+    items = [str(item) for item in items]
+    more = f" dan {len(items) - shown} lainnya" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def _values(sheet, header, lines, problems, budget):
+    """(row label, {column: text}) for each row of ``sheet`` that holds anything, within the time allowed."""
     for cells in lines:
+        budget.check_time()
         values = {name: _text(name, cell, sheet.title, problems)
                   for name, cell in zip(header, cells) if name and cell.value is not None}
         if any(values.values()):
