@@ -145,6 +145,11 @@ class Stability:
         """The writer closed ``path`` (or it was moved away or deleted)."""
         self.writing.discard(path)
 
+    def backing_off(self, path, now=None):
+        """True while ``path``, put back after a failure, waits for its next try."""
+        now = time.monotonic() if now is None else now
+        return now < self.deferred.get(path, (0, 0))[0]
+
     def defer(self, path, longest, now=None):
         """Try ``path`` again later: after 1, 2, 4... seconds, at most ``longest``."""
         now = time.monotonic() if now is None else now

@@ -26,22 +26,23 @@ QUIET = {"opened", "closed_no_write"}
 
 class WakeHandler(FileSystemEventHandler):
     """Turns an inbox event that may mean new content (created, modified, moved in,
-    closed after writing) into a wake-up; the service's own reads do not wake it.
+    closed after writing) into a wake-up; the service's own reads and claims do not wake it.
 
-    Given ``stability`` (inotify only: it reports a writer's close), it also tells which
-    files a writer still holds open, so a writer that pauses is not taken half-way.
+    With ``closes`` (inotify only: it reports a writer's close), it also tells ``stability``
+    which files a writer still holds open, so a writer that pauses is not taken half-way.
     """
 
-    def __init__(self, wake, stability=None):
+    def __init__(self, wake, stability=None, closes=False):
         super().__init__()
         self.wake = wake
         self.stability = stability
+        self.closes = closes
 
     def on_any_event(self, event):
         try:
-            if self.stability is not None and not event.is_directory:
+            if self.closes and not event.is_directory:
                 self._track(event)
-            if event.event_type not in QUIET:
+            if self._wakes(event):
                 self.wake.set()
         except Exception:  # noqa: BLE001 - must never raise into watchdog
             pass
@@ -52,6 +53,18 @@ class WakeHandler(FileSystemEventHandler):
             self.stability.opened_for_writing(Path(event.src_path))
         elif event.event_type in ("closed", "moved", "deleted"):
             self.stability.closed(Path(event.src_path))
+
+    def _wakes(self, event):
+        """False for what cannot make a file ready: a read, a file leaving the inbox (a claim),
+        the folder's own change or a new subfolder (a file's own event comes with it), a file
+        put back after a failure whose back-off has not ended."""
+        kind = event.event_type
+        if kind in QUIET or kind == "deleted" or (event.is_directory and kind in ("modified", "created")):
+            return False
+        path = event.dest_path if kind == "moved" else event.src_path
+        if not path:
+            return False  # moved out of the inbox
+        return self.stability is None or not self.stability.backing_off(Path(path))
 
 
 class Supervisor:
@@ -88,7 +101,7 @@ class Supervisor:
             observer = Observer()
         closes = type(observer).__name__ == "InotifyObserver"  # only inotify reports a writer's close
         try:
-            handler = WakeHandler(self.wake, self.stability if closes else None)
+            handler = WakeHandler(self.wake, self.stability, closes and self.stability is not None)
             observer.schedule(handler, str(self.config.inbox), recursive=False)
             observer.start()
         except OSError as exc:

@@ -176,3 +176,33 @@ def test_a_slowly_written_memo_is_filed_soon_after_it_settles(tmp_path, polling,
         terminate(process)
     with open_register(ws, writer=False) as register:
         assert [(e.berkas, e.hasil) for e in register.journal()] == [("lambat.docx", "diterima")]
+
+
+def test_a_settled_or_backed_off_file_is_due_at_once_not_at_the_next_rescan(tmp_path):
+    stability = intake.Stability(1.0)
+    path = tmp_path / "nota.docx"
+    path.write_bytes(b"isi")
+    assert not stability.ready(path, now=100.0)
+    assert stability.next_due(now=100.5) == pytest.approx(0.5)
+    assert stability.next_due(now=101.2) == 0.0  # settled: look now
+    assert stability.ready(path, now=101.2)
+    assert stability.next_due(now=101.3) is None  # taken or not, nothing more to wait for
+    stability.defer(path, 300, now=102.0)
+    assert not stability.ready(path, now=102.5)
+    assert stability.next_due(now=103.5) == 0.0  # the back-off is over: try again now
+
+
+def test_a_file_its_writer_still_holds_open_waits_for_the_close(tmp_path):
+    stability = intake.Stability(1.0)
+    path = tmp_path / "nota.docx"
+    path.write_bytes(b"sebagian")
+    stability.opened_for_writing(path)
+    assert not stability.ready(path, now=0.0)
+    assert not stability.ready(path, now=5.0)  # a pause longer than the delay
+    assert stability.next_due(now=5.0) == pytest.approx(1.0 + intake.WRITER_PATIENCE - 5.0)
+    stability.closed(path)
+    assert stability.ready(path, now=5.0)
+    stability.opened_for_writing(path)  # held open, never written again: taken after the patience
+    stability.forget(path)
+    assert not stability.ready(path, now=10.0)
+    assert stability.ready(path, now=11.0 + intake.WRITER_PATIENCE)
