@@ -13,12 +13,12 @@ import threading
 import time
 
 import pytest
-from builders import HEADER, tab_memo
+from builders import HEADER, MEMO_NOMOR, action, tab_memo
 
 from pipeline import intake
 from pipeline.engine import open_workspace
 from pipeline.register import open_register
-from pipeline.run import run_once
+from pipeline.run import advance_open_cases, run_once
 
 from conftest import make_workspace
 
@@ -144,6 +144,24 @@ def test_run_once_returns_at_a_group_boundary_once_stopped(tmp_path):
     assert [o.hasil for o in outcomes] == ["diterima"]
     assert len(taken) == 1
     assert sorted(p.name for p in ws.inbox.iterdir() if p.is_file()) == ["nota-2.docx", "nota-3.docx"]
+
+
+def test_a_case_stops_at_a_step_boundary_and_carries_on_at_the_next_start(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    tab_memo(ws.inbox / "nota.docx", {**HEADER, "Nomor": MEMO_NOMOR})
+    with open_workspace(ws) as workspace:
+        [memo] = run_once(workspace, intake.Stability(0))
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus", catatan="Proses lebih lanjut")
+    stop = threading.Event()
+    with open_workspace(ws, stop=stop) as workspace:
+        [kept] = run_once(workspace, intake.Stability(0), lambda current=None, **_: current and stop.set())
+        steps = {key: record.status for key, record in workspace.register.steps(memo.kasus).items()}
+    assert kept.hasil == "menunggu" and kept.kasus == memo.kasus  # kept, not yet applied: the case stopped
+    assert steps["disposisi_kapus"] == "berjalan" and "disposisi_kabid" not in steps
+    with open_workspace(ws) as workspace:
+        assert advance_open_cases(workspace) == []
+        steps = {key: record.status for key, record in workspace.register.steps(memo.kasus).items()}
+    assert steps["disposisi_kapus"] == "selesai" and steps["disposisi_kabid"] == "berjalan"
 
 
 def _slow_write(target, data, pieces, pause):
