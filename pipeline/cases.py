@@ -195,12 +195,15 @@ def reset(ws, kasus, step, note, stamp):
 
 
 def advance(ws, kasus):
-    """Run every step of ``kasus`` that can run now; stop at the first that must wait."""
+    """Run every step of ``kasus`` that can run now; stop at the first that must wait, or at
+    a step boundary once ``ws.stop`` is set (the rest runs at the next rescan or start)."""
     if ws.register.case(kasus).status == DONE:
         return  # a closed case stays closed, even when steps are added to the table later
     _link_early_inputs(ws, kasus)
     _supersede(ws, kasus)
     for _ in range(4 * len(ws.procedure.steps) + 8):
+        if ws.stop.is_set():
+            return
         case = ws.register.case(kasus)
         records = ws.register.steps(kasus)
         step = ws.procedure.current(records)

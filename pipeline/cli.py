@@ -184,15 +184,41 @@ def run(obj, as_json):
     sebagai bilah."""
     from . import engine
     engine.configure_logging(obj.config, to_stderr=False)
-    with obj.open() as ws, _progress(enabled=not as_json and out.is_terminal) as progress:
+    stop = threading.Event()
+    with _stopping(stop), engine.open_workspace(obj.config, stop=stop) as ws, \
+            _progress(enabled=not as_json and out.is_terminal) as progress:
         _notes(ws.start())
         outcomes = ws.process_inbox(progress=progress)
         _notes(filter(None, [ws.refresh_books()]))
+    if stop.is_set():
+        err.print("Pemrosesan dihentikan atas permintaan. Berkas yang belum diproses tetap di inbox; "
+                  "jalankan \u201cpipeline run\u201d lagi untuk memprosesnya.")
     if as_json:
         echo_lines(jsonlines.line({"berkas": o.name, "hasil": o.hasil, "jenis": o.jenis, "kasus": o.kasus,
                                    "alasan": list(o.alasan), "keterangan": o.detail}) for o in outcomes)
     else:
         _report(outcomes, obj.config)
+
+
+@contextlib.contextmanager
+def _stopping(stop):
+    """SIGTERM (``systemctl stop``) and Ctrl+C set ``stop``: the work in hand ends at the next
+    file boundary, nothing is left half-way. A second request stops at once (as a crash would:
+    the claim protocol finishes that file at the next start)."""
+    def request(signum, frame):
+        if stop.is_set():
+            signal.default_int_handler(signum, frame)
+        stop.set()
+
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield stop
+        return
+    previous = {signum: signal.signal(signum, request) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextlib.contextmanager
@@ -255,8 +281,7 @@ def watch(obj, polling):
                                          "watch": config.watch.__class__(**{**config.watch.__dict__, "polling": True})})
     log = engine.configure_logging(config, to_stderr=True)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with engine.open_workspace(config) as ws:
+    with _stopping(stop), engine.open_workspace(config, stop=stop) as ws:
         _notes(ws.start())
         mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
         out.print(f"Memantau {escape(str(config.inbox))} ({mode}). Tekan Ctrl+C untuk berhenti.")

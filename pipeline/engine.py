@@ -14,6 +14,7 @@ import logging.handlers
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
@@ -38,9 +39,12 @@ LOG = "pipeline"
 class Workspace:
     """One workspace opened for work."""
 
-    def __init__(self, config, register, clock=None, log=None):
+    def __init__(self, config, register, clock=None, log=None, stop=None):
         self.config = config
         self.register = register
+        # Set when the process is asked to stop (SIGTERM, Ctrl+C): a pass ends at the next file
+        # boundary and a case at the next step; work that may hang (a conversion) can be handed it.
+        self.stop = stop or threading.Event()
         self.procedure = Procedure(config.steps)
         self.converter = Converter(config.pdf_enabled, config.pdf_timeout)
         self.filer = Filer(config, register, self.converter)
@@ -105,7 +109,7 @@ class Workspace:
         return run.run_all(self, patience, progress)
 
     def serve(self, report, notify, stop=None):
-        """The service: watch the inbox until ``stop`` is set."""
+        """The service: watch the inbox until ``stop`` (or the workspace's ``stop``) is set."""
         from . import watch
         watch.serve(self, report, notify, stop)
 
@@ -297,14 +301,15 @@ def _refuse_newer_register(config, log):
 
 
 @contextmanager
-def open_workspace(config, lock=True, clock=None):
-    """A Workspace; with ``lock`` (commands that change it) only one process at a time."""
+def open_workspace(config, lock=True, clock=None, stop=None):
+    """A Workspace; with ``lock`` (commands that change it) only one process at a time.
+    ``stop``: the event that asks its work to end at the next file boundary."""
     workspace.ensure_folders(config)
     with ExitStack() as stack:
         if lock:
             stack.enter_context(workspace.Lock(config))
         register = stack.enter_context(open_register(config, writer=lock))
-        ws = Workspace(config, register, clock)
+        ws = Workspace(config, register, clock, stop=stop)
         try:
             yield ws
             if lock:

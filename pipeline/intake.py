@@ -88,70 +88,109 @@ def has_sidecar(scan):
     return sidecar_of(scan) is not None
 
 
+# A file a local writer still holds open (inotify saw it written and not yet closed) is taken
+# anyway once it has not changed for this long: a writer that keeps a file open without
+# writing, or a change inotify reports without a close (a truncate by name), never blocks it.
+WRITER_PATIENCE = 60.0
+
+
 @dataclass
 class Stability:
     """Tracks each file's (size, mtime) and since when it has not changed.
 
     A file whose mtime is already older than the delay is ready at first
     sight (it was written before anyone looked); a file put back after a
-    failure waits a growing while before it is tried again.
+    failure waits a growing while before it is tried again; a file a local
+    writer still holds open waits for its close. Every file looked at and
+    not ready yet has a moment it is worth a look again (``next_due``).
     """
 
     delay: float
     seen: dict = field(default_factory=dict)
     deferred: dict = field(default_factory=dict)  # path -> (not before, attempts)
+    looks: dict = field(default_factory=dict)  # path -> when a file not ready yet is worth a look again
+    writing: set = field(default_factory=set)  # files a local writer holds open (told by the watcher)
 
     def ready(self, path, now=None):
-        """True once the file's size and mtime have been steady for ``delay`` seconds."""
+        """True once the file's size and mtime have been steady for ``delay`` seconds and no
+        local writer holds it open; otherwise remembers when to look at it again."""
         now = time.monotonic() if now is None else now
         try:
             info = os.lstat(path)
         except OSError:
-            self.seen.pop(path, None)
+            self.forget(path)
             return False
-        if now < self.deferred.get(path, (0, 0))[0]:
+        until = self.deferred.get(path, (0, 0))[0]
+        if now < until:
+            self.looks[path] = until
             return False
         signature = (info.st_size, info.st_mtime_ns)
         previous = self.seen.get(path)
         if previous is None or previous[0] != signature:
             old = previous is None and time.time() - info.st_mtime >= self.delay
             self.seen[path] = (signature, now - self.delay if old else now)
-            return old or self.delay <= 0
-        return now - previous[1] >= self.delay
+        wait = self.delay + (WRITER_PATIENCE if path in self.writing else 0)
+        due = self.seen[path][1] + wait
+        if now >= due:
+            self.looks.pop(path, None)
+            return True
+        self.looks[path] = due
+        return False
+
+    def opened_for_writing(self, path):
+        """The watcher saw ``path`` written: it is not taken before the writer closes it."""
+        self.writing.add(path)
+
+    def closed(self, path):
+        """The writer closed ``path`` (or it was moved away or deleted)."""
+        self.writing.discard(path)
+
+    def backing_off(self, path, now=None):
+        """True while ``path``, put back after a failure, waits for its next try."""
+        now = time.monotonic() if now is None else now
+        return now < self.deferred.get(path, (0, 0))[0]
 
     def defer(self, path, longest, now=None):
         """Try ``path`` again later: after 1, 2, 4... seconds, at most ``longest``."""
         now = time.monotonic() if now is None else now
         attempts = self.deferred.get(path, (0, 0))[1] + 1
         self.deferred[path] = (now + min(longest, 2 ** (attempts - 1)), attempts)
+        self.looks[path] = self.deferred[path][0]
         self.seen.pop(path, None)
 
     def forget(self, path):
         self.seen.pop(path, None)
+        self.looks.pop(path, None)
 
     def done(self, path):
         """The file was taken for good: forget its back-off too."""
-        self.seen.pop(path, None)
+        self.forget(path)
         self.deferred.pop(path, None)
 
     def prune(self, present):
         """Drop files no longer in the inbox."""
         present = set(present)
-        for path in set(self.seen) - present:
-            del self.seen[path]
-        for path in set(self.deferred) - present:
-            del self.deferred[path]
+        for table in (self.seen, self.deferred, self.looks):
+            for path in set(table) - present:
+                del table[path]
 
     def settling(self, now=None):
         """True while some file changed less than ``delay`` ago (worth a re-look soon)."""
         now = time.monotonic() if now is None else now
         return any(now - since < self.delay for _, since in self.seen.values())
 
-    def next_due(self, now=None):
-        """Seconds until the next file could be ready (settled, or its back-off over); None if none."""
+    def postpone(self, seconds, now=None):
+        """A pass failed before looking at the files: look again no sooner than ``seconds``
+        from now (a failure that repeats must not become a busy loop)."""
         now = time.monotonic() if now is None else now
-        waits = [since + self.delay - now for _, since in self.seen.values() if now - since < self.delay]
-        waits += [until - now for until, _ in self.deferred.values() if until > now]
+        for path, due in list(self.looks.items()):
+            self.looks[path] = max(due, now + seconds)
+
+    def next_due(self, now=None):
+        """Seconds until a file looked at and not ready is worth a look again (0: now);
+        None if none is waiting for anything but an event."""
+        now = time.monotonic() if now is None else now
+        waits = [due - now for due in list(self.looks.values())]
         return max(0.0, min(waits)) if waits else None
 
 

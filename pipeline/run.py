@@ -21,6 +21,8 @@ from .formats import waktu
 def run_once(ws, stability=None, progress=None):
     """Process every ready file in the inbox once; return one Outcome per file.
 
+    Once ``ws.stop`` is set it returns at the next group boundary: each group is
+    settled whole, the groups not yet claimed stay untouched in the inbox.
     ``progress(more=N)`` is told how many groups of files this pass takes, then
     ``progress(advance=1)`` after each (``pipeline run``'s bar on a terminal).
     """
@@ -36,6 +38,8 @@ def run_once(ws, stability=None, progress=None):
     units = list(ready_units(ws, stability, outcomes))
     progress(more=len(units))
     for files in units:
+        if ws.stop.is_set():
+            break
         progress(advance=0, current=files[0].name)
         claim_id = intake.new_claim()
         inbounds = claim_all(ws.config, files, claim_id)
@@ -232,12 +236,16 @@ def advance_open_cases(ws):
     marks = ws.register.quiet_marks(host)
     states = ws.register.case_states()
     for kasus, state in states:
+        if ws.stop.is_set():
+            break  # the rest are carried on at the next rescan or start
         if marks.get(kasus) == f"{config}|{state}":
             continue
         problem, mine = _advance(ws, kasus)
         if problem:
             notes.append(problem)
             continue
+        if ws.stop.is_set():
+            break  # it may have stopped at a step boundary: not quiet
         after = dict(ws.register.case_states(kasus))
         if mine and after.get(kasus) == state:  # it had nothing to do: quiet until something changes
             quiet[kasus] = f"{config}|{state}"
@@ -435,7 +443,8 @@ def reason_text(entry, name):
 def run_all(ws, patience=60.0, progress=None):
     """``pipeline run``: pass over the inbox until no file is still being written.
 
-    A file still changing after ``patience`` seconds is left for the next run.
+    A file still changing after ``patience`` seconds is left for the next run, and
+    so is every file not yet taken when ``ws.stop`` is set (SIGTERM, Ctrl+C).
     """
     stable_seconds = ws.config.watch.stable_seconds
     stability = intake.Stability(stable_seconds)
@@ -445,6 +454,6 @@ def run_all(ws, patience=60.0, progress=None):
         for outcome in run_once(ws, stability, progress):
             key = outcome.name if outcome.hasil == "menunggu" and outcome.jenis == "pindaian" else id(outcome)
             outcomes[key] = outcome
-        if not stability.settling() or time.monotonic() > deadline:
+        if not stability.settling() or time.monotonic() > deadline or ws.stop.is_set():
             return refresh(ws, list(outcomes.values()))
-        time.sleep(min(0.5, max(stable_seconds / 4, 0.05)))
+        ws.stop.wait(min(0.5, max(stable_seconds / 4, 0.05)))

@@ -9,6 +9,7 @@ share dropped and came back.
 
 import threading
 import time
+from pathlib import Path
 
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
@@ -25,27 +26,55 @@ QUIET = {"opened", "closed_no_write"}
 
 class WakeHandler(FileSystemEventHandler):
     """Turns an inbox event that may mean new content (created, modified, moved in,
-    closed after writing) into a wake-up; the service's own reads do not wake it."""
+    closed after writing) into a wake-up; the service's own reads and claims do not wake it.
 
-    def __init__(self, wake):
+    With ``closes`` (inotify only: it reports a writer's close), it also tells ``stability``
+    which files a writer still holds open, so a writer that pauses is not taken half-way.
+    """
+
+    def __init__(self, wake, stability=None, closes=False):
         super().__init__()
         self.wake = wake
+        self.stability = stability
+        self.closes = closes
 
     def on_any_event(self, event):
         try:
-            if event.event_type not in QUIET:
+            if self.closes and not event.is_directory:
+                self._track(event)
+            if self._wakes(event):
                 self.wake.set()
         except Exception:  # noqa: BLE001 - must never raise into watchdog
             pass
+
+    def _track(self, event):
+        """A write marks the file held open; its close, a move away or a delete ends that."""
+        if event.event_type == "modified":
+            self.stability.opened_for_writing(Path(event.src_path))
+        elif event.event_type in ("closed", "moved", "deleted"):
+            self.stability.closed(Path(event.src_path))
+
+    def _wakes(self, event):
+        """False for what cannot make a file ready: a read, a file leaving the inbox (a claim),
+        the folder's own change or a new subfolder (a file's own event comes with it), a file
+        put back after a failure whose back-off has not ended."""
+        kind = event.event_type
+        if kind in QUIET or kind == "deleted" or (event.is_directory and kind in ("modified", "created")):
+            return False
+        path = event.dest_path if kind == "moved" else event.src_path
+        if not path:
+            return False  # moved out of the inbox
+        return self.stability is None or not self.stability.backing_off(Path(path))
 
 
 class Supervisor:
     """Keeps one observer alive on the inbox, restarting it when it dies."""
 
-    def __init__(self, config, wake, notify):
+    def __init__(self, config, wake, notify, stability=None):
         self.config = config
         self.wake = wake
         self.notify = notify
+        self.stability = stability
         self.observer = None
         self.inode = None
 
@@ -70,8 +99,10 @@ class Supervisor:
             observer = PollingObserver(timeout=settings.poll_interval_seconds)
         else:
             observer = Observer()
+        closes = type(observer).__name__ == "InotifyObserver"  # only inotify reports a writer's close
         try:
-            observer.schedule(WakeHandler(self.wake), str(self.config.inbox), recursive=False)
+            handler = WakeHandler(self.wake, self.stability, closes and self.stability is not None)
+            observer.schedule(handler, str(self.config.inbox), recursive=False)
             observer.start()
         except OSError as exc:
             self.notify(f"Folder inbox belum dapat dipantau ({os_reason(exc)}); dicoba lagi.")
@@ -100,18 +131,20 @@ GAP_SECONDS = 0.2
 
 
 def serve(ws, report, notify, stop=None):
-    """Run until ``stop`` is set: supervise, wait for a hint or a rescan, process.
+    """Run until ``stop`` (default: the workspace's own stop event) is set: supervise, wait
+    for a hint or a rescan, process.
 
     Between passes it sleeps until something can be ready: an event, the
     moment a settling file has been still long enough, a back-off ending,
-    the next rescan; it never polls a settling file in a loop.
+    the next rescan; it never polls a settling file in a loop. Once ``stop``
+    is set, the pass in progress ends at the next file boundary (``ws.stop``).
     """
     config = ws.config
-    stop = stop or threading.Event()
+    stop = stop or ws.stop
     wake = threading.Event()
-    threading.Thread(target=lambda: (stop.wait(), wake.set()), daemon=True).start()
+    threading.Thread(target=lambda: (stop.wait(), ws.stop.set(), wake.set()), daemon=True).start()
     stability = Stability(config.watch.stable_seconds)
-    supervisor = Supervisor(config, wake, notify)
+    supervisor = Supervisor(config, wake, notify, stability)
     next_rescan = last_pass = 0.0
     inbox_missing = False
     stuck = set()
@@ -190,6 +223,7 @@ def _pass(ws, stability, report, notify):
         outcomes = run_once(ws, stability)
     except Exception as exc:  # noqa: BLE001 - the service must outlive any one failure
         notify(f"Pemrosesan inbox gagal dan akan dicoba lagi: {exc}")
+        stability.postpone(SUPERVISE_SECONDS)
         return
     fresh = [o for o in outcomes if o.hasil != "menunggu" or o.jenis != "pindaian"]
     if fresh:
