@@ -13,6 +13,7 @@ from . import codes, documents, filing, handlers
 from .errors import PipelineError
 from .inputs import action_when
 from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
+from .archive import locate
 from .register import Document, Event
 from .registration import totals
 from .render import render
@@ -111,7 +112,7 @@ class StepRun:
         context = codes.attach(context, printed)
         source = self.config.template(template or jenis)
         suffix = "" if versi == 1 else f"_v{versi}"
-        case_folder = self.config.root / self.memo.folder
+        case_folder = locate(self.config, self.memo.folder)
         prepared = self.ws.filer.prepare(
             case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}", anchor=case_folder,
             writers={name: lambda path: render(source, context, path)},
@@ -124,7 +125,7 @@ class StepRun:
         return prepared
 
     def path(self, prepared):
-        """Where a prepared case document will lie, relative to the workspace."""
+        """Where a prepared case document will lie, relative to the archive."""
         return prepared.path(self._documents[prepared.rel][1])
 
     def _paths(self, made):

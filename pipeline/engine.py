@@ -23,6 +23,7 @@ import yaml
 
 from . import books, cases, inputs, intake, letters, run, site, workspace
 from .access import current_account
+from .archive import locate
 from .errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
 from .filing import Filer
 from .pdf import Converter
@@ -191,7 +192,7 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
     account = current_account()
     with open_workspace(config, lock=False) as ws:
         letter = letters.to_sign(ws, kasus, account)
-        pdf_path = config.root / letter.berkas["nota-dinas.pdf"]
+        pdf_path = locate(config, letter.berkas["nota-dinas.pdf"])
         stamp = letters.gateway_stamp(ws, letter, pdf_path)
     original = pdf_path.read_bytes()
     nik = ask("NIK penanda tangan", False).strip()

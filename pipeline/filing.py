@@ -23,7 +23,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import READ_ONLY, fsync_dir, fsync_file, read_metadata, relative, remove_tree, sha256_file
+from .archive import (READ_ONLY, fsync_dir, fsync_file, in_archive, locate, read_metadata, relative, remove_tree,
+                      sha256_file)
 from . import codes as verification
 from .errors import ArchiveError, CommitUncertain, PublishPending, RegisterError, os_reason
 from .register.records import Code
@@ -38,7 +39,7 @@ class Prepared:
 
     temp: Path
     final: Path
-    rel: str  # the final folder relative to the workspace, as the register stores it
+    rel: str  # the final folder relative to the archive, as the register stores it
     digests: dict
     outbox: dict = field(default_factory=dict)  # archive file name -> outbox path
     anchor: Path | None = None  # a folder that must be in place first (a case document's memo folder)
@@ -47,7 +48,7 @@ class Prepared:
 
     @property
     def berkas(self):
-        """Archive file name -> path relative to the workspace."""
+        """Archive file name -> path relative to the archive."""
         return {name: f"{self.rel}/{name}" for name in self.digests}
 
     def path(self, name):
@@ -99,9 +100,9 @@ class Filer:
         config = self.config
         copies, writers, outbox, codes = copies or {}, writers or {}, outbox or {}, codes or {}
         if final.exists():
-            raise FolderExists(relative(final, config.root))
+            raise FolderExists(in_archive(final, config.archive))
         temp = config.staging_dir / uuid.uuid4().hex
-        rel = relative(final, config.root)
+        rel = in_archive(final, config.archive)
         urut, head = self.register.chain_head()
         try:
             temp.mkdir(parents=True)
@@ -111,7 +112,7 @@ class Filer:
             digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
             meta = dict(metadata or {}, folder=rel, sha256=digests,
                         outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
-                        induk=relative(anchor, config.root) if anchor else None,
+                        induk=in_archive(anchor, config.archive) if anchor else None,
                         rantai={"urut": urut, "hash": head},
                         kode={name: code[0] for name, code in codes.items()})
             digests["metadata.json"] = self._seal(temp, meta)
@@ -235,7 +236,7 @@ class Filer:
             raise exc
         aside = self.config.archive / ".tersisih" / f"{uuid.uuid4().hex[:8]}_{Path(exc.rel).name}"
         aside.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(self.config.root / exc.rel, aside)
+        os.rename(locate(self.config, exc.rel), aside)
 
     def recover(self):
         """Finish what a crash interrupted: publish committed filings, discard the rest.
@@ -269,9 +270,9 @@ class Filer:
                 continue
             outbox = ({name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
                       if own else {})  # another host's outbox is its own share
-            anchor = config.root / meta["induk"] if meta.get("induk") else None
+            anchor = locate(config, meta["induk"]) if meta.get("induk") else None
             try:
-                self.publish(Prepared(temp, config.root / rel, rel, meta.get("sha256", {}), outbox, anchor))
+                self.publish(Prepared(temp, locate(config, rel), rel, meta.get("sha256", {}), outbox, anchor))
             except ArchiveError as exc:
                 problems.append(f"Berkas {rel} belum dapat ditempatkan di arsip: {exc}")
         return problems

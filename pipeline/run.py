@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from . import __version__, cases, inputs, intake, letters, memo, readers, site
-from .archive import relative
+from .archive import locate, relative, shown
 from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
 from .register import JournalEntry
@@ -325,7 +325,7 @@ _FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
 
 def _archived(config, lokasi):
     """True when the journal files an input inside the archive: its work copy can go."""
-    return lokasi not in ("", "inbox") and (config.root / lokasi).resolve().is_relative_to(config.archive)
+    return lokasi not in ("", "inbox") and locate(config, lokasi).resolve().is_relative_to(config.archive)
 
 
 def _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis, lokasi):
@@ -367,16 +367,17 @@ def finish(config, inbounds, entries):
     for inbound in inbounds:
         entry = by_name[inbound.name]
         if entry.hasil == "diterima" or _archived(config, entry.lokasi):
-            if not (config.root / entry.lokasi).is_file():
+            if not locate(config, entry.lokasi).is_file():
                 raise PublishPending(f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "
-                                     f"{entry.lokasi}; pipeline menempatkannya pada pemrosesan berikutnya.")
+                                     f"{shown(config, entry.lokasi)}; pipeline menempatkannya pada pemrosesan berikutnya.")
             inbound.path.unlink(missing_ok=True)
         elif entry.lokasi == "inbox":
             intake.release(inbound, config.inbox)
         else:
             target = config.root / entry.lokasi
             intake.set_aside(inbound, target.parent, reason_text(entry, target.name))
-        detail = entry.lokasi.rsplit("/", 1)[0] if entry.hasil == "diterima" else entry.lokasi
+        detail = shown(config, entry.lokasi)
+        detail = detail.rsplit("/", 1)[0] if entry.hasil == "diterima" else detail
         outcomes.append(Outcome(inbound.name, entry.hasil, entry.jenis, entry.kasus, list(entry.alasan),
                                 detail, entry.klaim, released=entry.lokasi == "inbox"))
     return outcomes
