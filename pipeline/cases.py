@@ -270,9 +270,10 @@ def findings(ws, records):
     return found
 
 
-def describe(ws, case, now, records=None, data=None):
-    """The case as ``status`` shows it (its step records and registration read here unless given)."""
+def describe(ws, case, now, records=None, data=None, waiting=()):
+    """The case as ``status`` shows it (its step records and registration read here unless given);
+    ``waiting``: why its committed filings are not in the archive yet (publishing.pending)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
     return ws.procedure.describe(case, records, now, totals(data.data) if data else None,
-                                 findings(ws, records))
+                                 [*findings(ws, records), *waiting])

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 from .archive import (READ_ONLY, fsync_dir, fsync_file, in_archive, locate, read_metadata, relative, remove_tree,
                       sha256_file)
 from . import codes as verification
+from .publishing import Backoff, obstacle, told
 from .errors import ArchiveError, CommitUncertain, PublishPending, RegisterError, os_reason
 from .register.records import Code
 
@@ -71,10 +73,12 @@ class FolderExists(ArchiveError):
 class Filer:
     """The filing service of one workspace: its folders and its register."""
 
-    def __init__(self, config, register, converter=None):
+    def __init__(self, config, register, converter=None, clock=time.monotonic):
         self.config = config
         self.register = register
         self.converter = converter
+        self.clock = clock  # seconds, for the back-off of filings that cannot be published yet
+        self.backoff = Backoff()
 
     def new_code(self, kasus, jenis):
         """A verification code for a document about to be prepared, and what its template prints."""
@@ -155,8 +159,9 @@ class Filer:
     def publish(self, prepared):
         """Copy to the outbox, then rename the staged folder into place (after commit)."""
         config = self.config
-        if prepared.anchor is not None and not prepared.anchor.is_dir():
-            raise ArchiveError(f"Folder arsip {relative(prepared.anchor, config.root)} belum ada di tempatnya.")
+        problem = obstacle(config, prepared.final, prepared.anchor, prepared.outbox.values())
+        if problem:
+            raise ArchiveError(problem)
         for name, target in prepared.outbox.items():
             copy_atomic(config, prepared.temp / name, target)
         try:
@@ -166,8 +171,8 @@ class Filer:
             os.rename(prepared.temp, prepared.final)
             fsync_dir(prepared.final.parent)
         except OSError as exc:
-            raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: "
-                               f"{os_reason(exc)}.") from None
+            raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: {os_reason(exc)}. "
+                               "Periksa ruang disk dan hak tulis folder itu.") from None
         return prepared.final
 
     @staticmethod
@@ -216,6 +221,7 @@ class Filer:
                 for item in prepared:
                     self.publish(item)
             except ArchiveError as exc:
+                self.backoff.failed(item.temp.name, str(exc), self.clock())  # told here, by PublishPending
                 raise PublishPending(f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
                                      f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
                                      "berkas ini tidak perlu diletakkan lagi.") from None
@@ -242,8 +248,8 @@ class Filer:
         """Finish what a crash interrupted: publish committed filings, discard the rest.
 
         Looks only where a crash can leave work: the two staging folders. A
-        filing that cannot be published yet is left for the next pass;
-        returns one Indonesian line for each.
+        filing that cannot be published yet is tried again with back-off;
+        returns one Indonesian line for each, once per reason.
         """
         config = self.config
         if config.outbox_staging_dir.is_dir():
@@ -268,13 +274,18 @@ class Filer:
                 if own:
                     remove_tree(temp)
                 continue
+            if not self.backoff.due(temp.name, self.clock()):
+                continue  # failed lately, and told: tried again when its back-off ends
             outbox = ({name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
                       if own else {})  # another host's outbox is its own share
             anchor = locate(config, meta["induk"]) if meta.get("induk") else None
             try:
                 self.publish(Prepared(temp, locate(config, rel), rel, meta.get("sha256", {}), outbox, anchor))
             except ArchiveError as exc:
-                problems.append(f"Berkas {rel} belum dapat ditempatkan di arsip: {exc}")
+                if self.backoff.failed(temp.name, str(exc), self.clock()):
+                    problems.append(told(relative(locate(config, rel), config.root), exc))
+                continue
+            self.backoff.done(temp.name)
         return problems
 
     def _recover_stopped_hosts(self):

@@ -30,6 +30,8 @@ def run_once(ws, stability=None, progress=None):
     for problem in recover(ws):
         ws.log.warning(problem)
     for claim_id, inbounds in intake.claimed(ws.config.work_dir).items():
+        if not ws.filer.backoff.due(claim_id, ws.filer.clock()):
+            continue  # committed, its files could not be put in place lately (told): tried when its back-off ends
         if not ws.register.journal_of_claim(claim_id):
             inbounds += partners(ws.config, claim_id, inbounds)
         outcomes.extend(settle_safely(ws, claim_id, inbounds))
@@ -103,11 +105,15 @@ def settle_safely(ws, claim_id, inbounds, account=None):
     """
     inbounds = sorted(inbounds, key=lambda i: intake.is_scan(i.path))
     try:
-        return settle(ws, claim_id, inbounds, account)
+        outcomes = settle(ws, claim_id, inbounds, account)
     except PipelineError as exc:
+        if isinstance(exc, PublishPending) and not ws.filer.backoff.failed(claim_id, "", ws.filer.clock()):
+            return []  # told at its first attempt; doctor and status say what still stands in the way
         ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
         reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
         return [Outcome(i.name, "menunggu", alasan=[reason]) for i in inbounds]
+    ws.filer.backoff.done(claim_id)
+    return outcomes
 
 
 def ready_units(ws, stability, outcomes):
