@@ -13,7 +13,7 @@ from . import codes, documents, filing, handlers
 from .errors import PipelineError
 from .inputs import action_when
 from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
-from .archive import locate
+from .archive import locate, shown
 from .register import Document, Event
 from .registration import totals
 from .render import render
@@ -275,5 +275,8 @@ def describe(ws, case, now, records=None, data=None, waiting=()):
     ``waiting``: why its committed filings are not in the archive yet (publishing.pending)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
-    return ws.procedure.describe(case, records, now, totals(data.data) if data else None,
+    item = ws.procedure.describe(case, records, now, totals(data.data) if data else None,
                                  [*findings(ws, records), *waiting])
+    for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
+        step["dokumen"] = [shown(ws.config, path) for path in step["dokumen"]]
+    return item

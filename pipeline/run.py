@@ -375,7 +375,8 @@ def finish(config, inbounds, entries):
         if entry.hasil == "diterima" or _archived(config, entry.lokasi):
             if not locate(config, entry.lokasi).is_file():
                 raise PublishPending(f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "
-                                     f"{shown(config, entry.lokasi)}; pipeline menempatkannya pada pemrosesan berikutnya.")
+                                     f"{shown(config, entry.lokasi)}; pipeline menempatkannya pada pemrosesan "
+                                     "berikutnya.")
             inbound.path.unlink(missing_ok=True)
         elif entry.lokasi == "inbox":
             intake.release(inbound, config.inbox)

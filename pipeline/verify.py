@@ -213,6 +213,7 @@ def check_code(config, register, typed):
     message = _SAYS[status]
     if not intact:
         message += " Namun berkas arsipnya hilang atau berubah; laporkan kepada pengelola arsip."
-    return {"kode": found.kode, "status": status, "kasus": found.kasus, "dokumen": shown(config, f"{found.folder}/{found.berkas}"),
+    return {"kode": found.kode, "status": status, "kasus": found.kasus,
+            "dokumen": shown(config, f"{found.folder}/{found.berkas}"),
             "jenis": found.jenis, "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
             "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message}
