@@ -120,9 +120,11 @@ def test_a_case_document_of_an_old_case_is_published_into_its_moved_memo_folder(
     assert_verified(cli)
 
 
-def test_stored_paths_of_every_form_are_found_in_the_archive_where_it_is_now(tmp_path):
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_stored_paths_of_every_form_are_found_in_the_archive_where_it_is_now(tmp_path, request, backend):
     from pipeline.archive import archive_key, locate
-    ws = make_workspace(tmp_path / "ws")
+    url = request.getfixturevalue("postgres").database() if backend == "postgresql" else ""
+    ws = make_workspace(tmp_path / "ws", **({"  url:\n": f"  url: {url}\n"} if url else {}))
     for stored in ("archive/2026/surat-masuk/0001_x/a.docx", "/srv/spse-arsip/2026/surat-masuk/0001_x/a.docx",
                    "2026/surat-masuk/0001_x/a.docx"):
         assert archive_key(stored) == "2026/surat-masuk/0001_x/a.docx"
