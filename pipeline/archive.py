@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from slugify import slugify
 
@@ -64,7 +64,47 @@ def read_metadata(folder):
         return None
 
 
+# The first folders of every archived filing: <year>/<kind>/... (memo.py, inputs.py, handlers/letter.py).
+KINDS = ("surat-masuk", "surat-keluar", "masukan")
+
+
 def relative(path, root):
-    """A path as the register stores it: relative to the workspace when inside it."""
+    """A path relative to ``root`` when inside it, else absolute: how a user is shown a path."""
     path = Path(path)
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def archive_key(stored):
+    """The archive-relative form (``2026/surat-masuk/...``) of a path the register stores.
+
+    Records made before paths were archive-relative stored them relative to the
+    workspace (``archive/2026/...``) or in full where the archive lay outside it;
+    the archive's own layout, ``<year>/<kind>/``, says where the archive part begins,
+    so they are found wherever the archive is now. None for a path outside the archive.
+    """
+    parts = PurePosixPath(str(stored)).parts
+    for i in range(len(parts) - 1):
+        if len(parts[i]) == 4 and parts[i].isdigit() and parts[i + 1] in KINDS:
+            return "/".join(parts[i:])
+    return None
+
+
+def in_archive(path, archive):
+    """How a new record stores a path in the archive: relative to the archive, whatever the workspace."""
+    return Path(path).relative_to(archive).as_posix()
+
+
+def locate(config, stored):
+    """Where a stored path lies now: archived paths in the configured archive, others in the workspace."""
+    key = archive_key(stored)
+    return config.archive / key if key is not None else config.root / stored
+
+
+def within(folder, parent):
+    """True when stored folder ``folder`` lies inside ``parent``, whichever form each was stored in."""
+    return (archive_key(folder) or folder).startswith((archive_key(parent) or parent) + "/")
+
+
+def shown(config, stored):
+    """A stored path as users are shown it: relative to the workspace (in full outside it)."""
+    return relative(locate(config, stored), config.root)

@@ -13,6 +13,7 @@ from . import codes, documents, filing, handlers
 from .errors import PipelineError
 from .inputs import action_when
 from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
+from .archive import locate, shown
 from .register import Document, Event
 from .registration import totals
 from .render import render
@@ -111,7 +112,7 @@ class StepRun:
         context = codes.attach(context, printed)
         source = self.config.template(template or jenis)
         suffix = "" if versi == 1 else f"_v{versi}"
-        case_folder = self.config.root / self.memo.folder
+        case_folder = locate(self.config, self.memo.folder)
         prepared = self.ws.filer.prepare(
             case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}", anchor=case_folder,
             writers={name: lambda path: render(source, context, path)},
@@ -124,7 +125,7 @@ class StepRun:
         return prepared
 
     def path(self, prepared):
-        """Where a prepared case document will lie, relative to the workspace."""
+        """Where a prepared case document will lie, relative to the archive."""
         return prepared.path(self._documents[prepared.rel][1])
 
     def _paths(self, made):
@@ -272,9 +273,13 @@ def findings(ws, records):
     return found
 
 
-def describe(ws, case, now, records=None, data=None):
-    """The case as ``status`` shows it (its step records and registration read here unless given)."""
+def describe(ws, case, now, records=None, data=None, waiting=()):
+    """The case as ``status`` shows it (its step records and registration read here unless given);
+    ``waiting``: why its committed filings are not in the archive yet (publishing.pending)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
-    return ws.procedure.describe(case, records, now, totals(data.data) if data else None,
-                                 findings(ws, records))
+    item = ws.procedure.describe(case, records, now, totals(data.data) if data else None,
+                                 [*findings(ws, records), *waiting])
+    for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
+        step["dokumen"] = [shown(ws.config, path) for path in step["dokumen"]]
+    return item

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, jsonlines
+from .archive import shown
 from .books import BOOKS
 from .errors import PipelineError, WorkspaceBusy
 
@@ -403,7 +404,7 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
     if as_json:
         with obj.open(lock=False) as ws:
             for key in [buku] if buku else ["masuk", "keluar"]:
-                echo_lines(exports.json_lines(ws.register.agenda_with_codes(key, tahun)))
+                echo_lines(exports.json_lines(ws.register.agenda_with_codes(key, tahun), obj.config))
         return
     keys = [buku] if buku else (list(books.BOOKS) if xlsx_path else ["masuk", "keluar"])
     with obj.open(lock=False) as ws:
@@ -444,8 +445,8 @@ def journal(obj, as_json):
     keys = ("berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan", "lokasi")
     with obj.open(lock=False) as ws:  # printed as read
         if as_json:
-            echo_lines(jsonlines.line({k: list(v) if k == "alasan" else v for k, v in
-                                       ((k, getattr(entry, k)) for k in keys)})
+            echo_lines(jsonlines.line({k: list(v) if k == "alasan" else shown(obj.config, v) if k == "lokasi" and v
+                                       else v for k, v in ((k, getattr(entry, k)) for k in keys)})
                        for entry in ws.journal())
             return
         table = Table(title="Jurnal berkas masuk")
@@ -532,7 +533,7 @@ def tandatangani(obj, kasus, totp):
     entry = engine.sign_at_terminal(obj.config, kasus, lambda prompt, secret: click.prompt(prompt, hide_input=secret),
                                     totp=totp)
     out.print(f"Nota Dinas kasus {escape(entry.kasus)} telah ditandatangani secara elektronik dan diarsipkan "
-              f"({escape(entry.lokasi.rsplit('/', 1)[0])}).")
+              f"({escape(shown(obj.config, entry.lokasi).rsplit('/', 1)[0])}).")
 
 
 @main.group()

@@ -30,7 +30,7 @@ class Finding:
 def examine(config, now=None):
     """Every check, in the order an administrator would fix them."""
     now = now or dt.datetime.now(config.timezone)
-    return [*folders(config), register(config, now), *templates(config), libreoffice(config),
+    return [*folders(config), register(config, now), *publications(config), *templates(config), libreoffice(config),
             *certificate(config, now), clock(config), *roles(config)]
 
 
@@ -84,6 +84,22 @@ def register(config, now):
                                      f"sekarang ({now.isoformat(timespec='seconds')}). Betulkan jam server sebelum "
                                      "menjalankan pipeline, agar tanggal di buku agenda benar.")
     return Finding(check, OK, f"{path} ({head} catatan transaksi)")
+
+
+def publications(config):
+    """Filings committed to the register but still in staging: each says what stands in its way."""
+    from .publishing import pending
+    from .register import open_register
+    if not config.staging_dir.is_dir() or not any(config.staging_dir.iterdir()):
+        return [Finding("Pemberkasan tertunda", OK, "Tidak ada.")]
+    try:
+        with open_register(config, writer=False) as book:
+            found = pending(config, book)
+    except PipelineError:
+        return []  # the register's own finding says why it cannot be read
+    return [Finding("Pemberkasan tertunda", WARNING, f"Berkas {item.folder}"
+                    + (f" (kasus {item.kasus})" if item.kasus else "") + f" belum ditempatkan di arsip: {item.alasan}")
+            for item in found] or [Finding("Pemberkasan tertunda", OK, "Tidak ada.")]
 
 
 def templates(config):

@@ -24,10 +24,12 @@ import yaml
 
 from . import books, cases, inputs, intake, letters, run, site, workspace
 from .access import current_account
+from .archive import locate
 from .errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
 from .filing import Filer
 from .pdf import Converter
 from .procedure import Procedure
+from .publishing import pending
 from .readers.safety import check_text
 from .verify import check_code, verify as verify_workspace
 from .register import RegisterLog, open_register
@@ -134,12 +136,16 @@ class Workspace:
     def status(self, kasus=None, everything=False):
         """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
         unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-        now = self.now()
+        now, waiting = self.now(), {}
+        for item in pending(self.config, self.register):  # committed, not yet in the archive: said per case
+            waiting.setdefault(item.kasus, []).append(f"Berkas {item.folder} belum ditempatkan di arsip: {item.alasan}")
         if kasus:
-            return [cases.describe(self, case, now) for case in self.register.find_cases(kasus)]
+            return [cases.describe(self, case, now, waiting=waiting.get(case.id, ()))
+                    for case in self.register.find_cases(kasus)]
         if not everything:
-            return (cases.describe(self, case, now) for case in self.register.open_cases())
-        return (cases.describe(self, case, now, records, data)
+            return (cases.describe(self, case, now, waiting=waiting.get(case.id, ()))
+                    for case in self.register.open_cases())
+        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()))
                 for case, records, data in self.register.cases_in_full())
 
     def journal(self):
@@ -200,7 +206,7 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
     account = current_account()
     with open_workspace(config, lock=False) as ws:
         letter = letters.to_sign(ws, kasus, account)
-        pdf_path = config.root / letter.berkas["nota-dinas.pdf"]
+        pdf_path = locate(config, letter.berkas["nota-dinas.pdf"])
         stamp = letters.gateway_stamp(ws, letter, pdf_path)
     original = pdf_path.read_bytes()
     nik = ask("NIK penanda tangan", False).strip()

@@ -10,6 +10,7 @@ import os
 import uuid
 
 from . import jsonlines
+from .archive import shown
 from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
 from .errors import ExportError, os_reason
 from .formats import rupiah, tanggal
@@ -61,15 +62,17 @@ def text_rows(key, rows):
     return [[text_cell(kind, value) for kind, value in zip(kinds, row)] for row in rows]
 
 
-def json_lines(entries):
+def json_lines(entries, config):
     """``register --json``: one object per line with the keys of docs/cli.md, from (entry, the
-    verification code of the entry's own document: the Lembar Disposisi, the letter) pairs."""
+    verification code of the entry's own document: the Lembar Disposisi, the letter) pairs;
+    ``berkas`` relative to the workspace, wherever the archive lies."""
     for entry, code in entries:
         item = {
             "buku": entry.buku, "tahun": entry.tahun, "nomor_urut": entry.nomor_urut,
             "nomor_agenda": entry.nomor_agenda, "nomor_surat": entry.nomor_surat,
             "tanggal_surat": entry.tanggal_surat, "hal": entry.hal, "sifat": entry.sifat,
-            "kasus": entry.kasus, "berkas": entry.berkas, "sha256": entry.sha256,
+            "kasus": entry.kasus, "berkas": {name: shown(config, path) for name, path in entry.berkas.items()},
+            "sha256": entry.sha256,
             "diterima": entry.diterima, "dikirim": entry.dikirim, "batal": entry.batal,
             "kode": code,
         }

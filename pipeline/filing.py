@@ -19,12 +19,15 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import READ_ONLY, fsync_dir, fsync_file, read_metadata, relative, remove_tree, sha256_file
+from .archive import (READ_ONLY, fsync_dir, fsync_file, in_archive, locate, read_metadata, relative, remove_tree,
+                      sha256_file)
 from . import codes as verification
+from .publishing import Backoff, obstacle, told
 from .errors import ArchiveError, CommitUncertain, PublishPending, RegisterError, os_reason
 from .register.records import Code
 
@@ -38,7 +41,7 @@ class Prepared:
 
     temp: Path
     final: Path
-    rel: str  # the final folder relative to the workspace, as the register stores it
+    rel: str  # the final folder relative to the archive, as the register stores it
     digests: dict
     outbox: dict = field(default_factory=dict)  # archive file name -> outbox path
     anchor: Path | None = None  # a folder that must be in place first (a case document's memo folder)
@@ -47,7 +50,7 @@ class Prepared:
 
     @property
     def berkas(self):
-        """Archive file name -> path relative to the workspace."""
+        """Archive file name -> path relative to the archive."""
         return {name: f"{self.rel}/{name}" for name in self.digests}
 
     def path(self, name):
@@ -70,10 +73,12 @@ class FolderExists(ArchiveError):
 class Filer:
     """The filing service of one workspace: its folders and its register."""
 
-    def __init__(self, config, register, converter=None):
+    def __init__(self, config, register, converter=None, clock=time.monotonic):
         self.config = config
         self.register = register
         self.converter = converter
+        self.clock = clock  # seconds, for the back-off of filings that cannot be published yet
+        self.backoff = Backoff()
 
     def new_code(self, kasus, jenis):
         """A verification code for a document about to be prepared, and what its template prints."""
@@ -99,9 +104,9 @@ class Filer:
         config = self.config
         copies, writers, outbox, codes = copies or {}, writers or {}, outbox or {}, codes or {}
         if final.exists():
-            raise FolderExists(relative(final, config.root))
+            raise FolderExists(in_archive(final, config.archive))
         temp = config.staging_dir / uuid.uuid4().hex
-        rel = relative(final, config.root)
+        rel = in_archive(final, config.archive)
         urut, head = self.register.chain_head()
         try:
             temp.mkdir(parents=True)
@@ -111,7 +116,7 @@ class Filer:
             digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
             meta = dict(metadata or {}, folder=rel, sha256=digests,
                         outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
-                        induk=relative(anchor, config.root) if anchor else None,
+                        induk=in_archive(anchor, config.archive) if anchor else None,
                         rantai={"urut": urut, "hash": head},
                         kode={name: code[0] for name, code in codes.items()})
             digests["metadata.json"] = self._seal(temp, meta)
@@ -154,8 +159,9 @@ class Filer:
     def publish(self, prepared):
         """Copy to the outbox, then rename the staged folder into place (after commit)."""
         config = self.config
-        if prepared.anchor is not None and not prepared.anchor.is_dir():
-            raise ArchiveError(f"Folder arsip {relative(prepared.anchor, config.root)} belum ada di tempatnya.")
+        problem = obstacle(config, prepared.final, prepared.anchor, prepared.outbox.values())
+        if problem:
+            raise ArchiveError(problem)
         for name, target in prepared.outbox.items():
             copy_atomic(config, prepared.temp / name, target)
         try:
@@ -165,8 +171,8 @@ class Filer:
             os.rename(prepared.temp, prepared.final)
             fsync_dir(prepared.final.parent)
         except OSError as exc:
-            raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: "
-                               f"{os_reason(exc)}.") from None
+            raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: {os_reason(exc)}. "
+                               "Periksa ruang disk dan hak tulis folder itu.") from None
         return prepared.final
 
     @staticmethod
@@ -215,6 +221,7 @@ class Filer:
                 for item in prepared:
                     self.publish(item)
             except ArchiveError as exc:
+                self.backoff.failed(item.temp.name, str(exc), self.clock())  # told here, by PublishPending
                 raise PublishPending(f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
                                      f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
                                      "berkas ini tidak perlu diletakkan lagi.") from None
@@ -235,14 +242,14 @@ class Filer:
             raise exc
         aside = self.config.archive / ".tersisih" / f"{uuid.uuid4().hex[:8]}_{Path(exc.rel).name}"
         aside.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(self.config.root / exc.rel, aside)
+        os.rename(locate(self.config, exc.rel), aside)
 
     def recover(self):
         """Finish what a crash interrupted: publish committed filings, discard the rest.
 
         Looks only where a crash can leave work: the two staging folders. A
-        filing that cannot be published yet is left for the next pass;
-        returns one Indonesian line for each.
+        filing that cannot be published yet is tried again with back-off;
+        returns one Indonesian line for each, once per reason.
         """
         config = self.config
         if config.outbox_staging_dir.is_dir():
@@ -267,13 +274,18 @@ class Filer:
                 if own:
                     remove_tree(temp)
                 continue
+            if not self.backoff.due(temp.name, self.clock()):
+                continue  # failed lately, and told: tried again when its back-off ends
             outbox = ({name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
                       if own else {})  # another host's outbox is its own share
-            anchor = config.root / meta["induk"] if meta.get("induk") else None
+            anchor = locate(config, meta["induk"]) if meta.get("induk") else None
             try:
-                self.publish(Prepared(temp, config.root / rel, rel, meta.get("sha256", {}), outbox, anchor))
+                self.publish(Prepared(temp, locate(config, rel), rel, meta.get("sha256", {}), outbox, anchor))
             except ArchiveError as exc:
-                problems.append(f"Berkas {rel} belum dapat ditempatkan di arsip: {exc}")
+                if self.backoff.failed(temp.name, str(exc), self.clock()):
+                    problems.append(told(relative(locate(config, rel), config.root), exc))
+                continue
+            self.backoff.done(temp.name)
         return problems
 
     def _recover_stopped_hosts(self):

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from . import access, cases, site
+from .archive import locate, within
 from .errors import InputRefused, PipelineError
 from .procedure import DONE
 from .register import Document, Event, JournalEntry, KeptInput
@@ -103,9 +104,9 @@ def file_signed_copy(ws, letter, copies, jenis, oleh, claim_metadata=None, recor
     """
     versi = ws.register.next_version(letter.kasus, jenis)  # of this kind in the case (the register's key)
     nth = len([d for d in ws.register.documents(letter.kasus)  # beside this letter, of either kind
-               if d.jenis in SIGNED_COPIES and d.folder.startswith(letter.folder + "/")]) + 1
+               if d.jenis in SIGNED_COPIES and within(d.folder, letter.folder)]) + 1
     stamp = ws.now().isoformat(timespec="seconds")
-    letter_folder = ws.config.root / letter.folder
+    letter_folder = locate(ws.config, letter.folder)
     final = letter_folder / f"ttd_v{nth}"
     metadata = {"kasus": letter.kasus, "nomor_surat": letter.nomor_surat, "jenis": jenis, "versi": versi,
                 "ditandatangani_oleh": oleh, **(claim_metadata or {})}
@@ -208,8 +209,8 @@ def _how_signed(ws, letter, pdfs, account):
     if not intact:
         raise refuse(("tanda tangannya rusak atau dokumennya diubah setelah ditandatangani. "
                       + (checks[0].problem if checks else "")).strip())
-    approved = Path(ws.config.root) / letter.berkas.get("nota-dinas.pdf", "")
-    if not approved.is_file() or not pdfs[0].path.read_bytes().startswith(approved.read_bytes()):
+    approved = locate(ws.config, letter.berkas.get("nota-dinas.pdf", "")) if "nota-dinas.pdf" in letter.berkas else None
+    if approved is None or not approved.is_file() or not pdfs[0].path.read_bytes().startswith(approved.read_bytes()):
         raise refuse("berkas ini bukan Nota Dinas yang disetujui dengan tanda tangan ditambahkan padanya. "
                      "Tandatangani PDF Nota Dinas dari outbox tanpa mengubahnya.")
     step = sealing_step(ws)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from . import __version__, cases, inputs, intake, letters, memo, readers, site
-from .archive import relative
+from .archive import locate, relative, shown
 from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
 from .models import Outcome
 from .register import JournalEntry
@@ -32,6 +32,8 @@ def run_once(ws, stability=None, progress=None):
     for problem in recover(ws):
         ws.log.warning(problem)
     for claim_id, inbounds in intake.claimed(ws.config.work_dir).items():
+        if not ws.filer.backoff.due(claim_id, ws.filer.clock()):
+            continue  # committed, its files could not be put in place lately (told): tried when its back-off ends
         if not ws.register.journal_of_claim(claim_id):
             inbounds += partners(ws.config, claim_id, inbounds)
         outcomes.extend(settle_safely(ws, claim_id, inbounds))
@@ -107,8 +109,10 @@ def settle_safely(ws, claim_id, inbounds, account=None):
     """
     inbounds = sorted(inbounds, key=lambda i: intake.is_scan(i.path))
     try:
-        return settle(ws, claim_id, inbounds, account)
+        outcomes = settle(ws, claim_id, inbounds, account)
     except PipelineError as exc:
+        if isinstance(exc, PublishPending) and not ws.filer.backoff.failed(claim_id, "", ws.filer.clock()):
+            return []  # told at its first attempt; doctor and status say what still stands in the way
         ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
         reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
         return [Outcome(i.name, "menunggu", alasan=[reason]) for i in inbounds]
@@ -118,6 +122,8 @@ def settle_safely(ws, claim_id, inbounds, account=None):
             f"Berkas belum selesai diproses karena galat yang tidak terduga ({type(exc).__name__}). Berkas tetap "
             "di folder kerja dan dicoba lagi pada pemrosesan berikutnya; bila terus berulang, laporkan kepada "
             "pengelola sistem dengan menyertakan log layanan."]) for i in inbounds]
+    ws.filer.backoff.done(claim_id)
+    return outcomes
 
 
 def ready_units(ws, stability, outcomes):
@@ -344,7 +350,7 @@ _FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
 
 def _archived(config, lokasi):
     """True when the journal files an input inside the archive: its work copy can go."""
-    return lokasi not in ("", "inbox") and (config.root / lokasi).resolve().is_relative_to(config.archive)
+    return lokasi not in ("", "inbox") and locate(config, lokasi).resolve().is_relative_to(config.archive)
 
 
 def _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis, lokasi):
@@ -404,16 +410,18 @@ def finish(config, inbounds, entries):
     for inbound in inbounds:
         entry = by_file[(inbound.name, inbound.sha256)]
         if entry.hasil == "diterima" or _archived(config, entry.lokasi):
-            if not (config.root / entry.lokasi).is_file():
+            if not locate(config, entry.lokasi).is_file():
                 raise PublishPending(f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "
-                                     f"{entry.lokasi}; pipeline menempatkannya pada pemrosesan berikutnya.")
+                                     f"{shown(config, entry.lokasi)}; pipeline menempatkannya pada pemrosesan "
+                                     "berikutnya.")
             inbound.path.unlink(missing_ok=True)
         elif entry.lokasi == "inbox":
             intake.release(inbound, config.inbox)
         else:
             target = config.root / entry.lokasi
             intake.set_aside(inbound, target.parent, reason_text(entry, target.name))
-        detail = entry.lokasi.rsplit("/", 1)[0] if entry.hasil == "diterima" else entry.lokasi
+        detail = shown(config, entry.lokasi)
+        detail = detail.rsplit("/", 1)[0] if entry.hasil == "diterima" else detail
         outcomes.append(Outcome(inbound.name, entry.hasil, entry.jenis, entry.kasus, list(entry.alasan),
                                 detail, entry.klaim, released=entry.lokasi == "inbox"))
     return outcomes

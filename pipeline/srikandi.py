@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import sha256_file
+from .archive import locate, sha256_file, within
 from .errors import ExportError, os_reason
 from .fields import format_nip
 from .letters import SCANS
@@ -59,11 +59,11 @@ def signed_file(config, register, letter):
     an electronic signature before ink, and of each the newest."""
     from .signing import has_signature
     copies = [d for d in register.documents(letter.kasus)
-              if d.jenis in SIGNED_COPIES and d.folder.startswith(letter.folder + "/")]
+              if d.jenis in SIGNED_COPIES and within(d.folder, letter.folder)]
     electronic = [d for d in copies if d.jenis == "surat_tte"]
     own = letter.berkas.get("nota-dinas.pdf")
-    if not electronic and own and letter.ditandatangani and has_signature(config.root / own):
-        return config.root / own, "elektronik (sertifikat instansi)"
+    if not electronic and own and letter.ditandatangani and has_signature(locate(config, own)):
+        return locate(config, own), "elektronik (sertifikat instansi)"
     chosen_copies = electronic or copies
     if not chosen_copies:
         return None, None
@@ -72,7 +72,7 @@ def signed_file(config, register, letter):
                    and name.lower().endswith(SCANS))
     chosen = next((rel for rel in files if rel.lower().endswith(".pdf")), files[0] if files else None)
     how = "elektronik (BSrE)" if newest.jenis == "surat_tte" else "basah (pindaian)"
-    return (config.root / chosen, how) if chosen else (None, None)
+    return (locate(config, chosen), how) if chosen else (None, None)
 
 
 def collect(config, register, kasus=None):

@@ -13,9 +13,8 @@ metadata.json files carry must be the log's own.
 import datetime as dt
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from .archive import relative, sha256_file
+from .archive import archive_key, locate, relative, sha256_file, shown, within
 from .register.log import RegisterLog
 from .register.replay import differences, replay
 
@@ -43,13 +42,13 @@ def verify(config, register):
     with register.reading():
         head = register.chain_head()[0]
         filed = list(register.filed())
-        problems = _files(config.root, filed) + _strays(config, register, filed) + _log_files(config, log)
+        problems = _files(config, filed) + _strays(config, register, filed) + _log_files(config, log)
         rebuilt, log_problems = replay(log, upto=head)
         try:
-            problems += [Problem("catatan_register", "archive/catatan-register", p) for p in log_problems]
+            problems += [Problem("catatan_register", relative(log.root, config.root), p) for p in log_problems]
             problems += [Problem("register_diubah", config.register_name, p)
                          for p in differences(register, rebuilt)]
-            problems += _anchors(config.root, filed, dict((u, h) for u, h, _ in rebuilt.chain()))
+            problems += _anchors(config, filed, dict((u, h) for u, h, _ in rebuilt.chain()))
         finally:
             rebuilt.close()
     problems = [p for p in problems if p.jenis != "folder_tak_dikenal" or not register.folder_known(p.lokasi)]
@@ -67,11 +66,11 @@ def signed_files(config, register, letter):
     """
     from .signing import has_signature
     copies = [d for d in register.documents(letter.kasus)
-              if d.jenis in ("surat_tte", "surat_ttd") and d.folder.startswith(letter.folder + "/")]
+              if d.jenis in ("surat_tte", "surat_ttd") and within(d.folder, letter.folder)]
     files = [rel for d in copies if d.jenis == "surat_tte"
              for name, rel in d.berkas.items() if name.lower().endswith(".pdf")]
     own = letter.berkas.get("nota-dinas.pdf")
-    if own and letter.ditandatangani and (not copies or has_signature(Path(config.root) / own)):
+    if own and letter.ditandatangani and (not copies or has_signature(locate(config, own))):
         files.insert(0, own)
     return files
 
@@ -96,8 +95,8 @@ def _signatures(config, register):
     return problems
 
 
-def _signature(config, rel, letter, approved, check_pdf):
-    path = Path(config.root) / rel
+def _signature(config, stored, letter, approved, check_pdf):
+    path, rel = locate(config, stored), shown(config, stored)
     if not path.is_file():
         return []
     checks = check_pdf(config.signing, path)
@@ -130,11 +129,11 @@ def _log_files(config, log):
     return problems
 
 
-def _files(root, filed):
+def _files(config, filed):
     problems = []
     for label, berkas, digests in filed:
-        for name, rel in sorted(berkas.items()):
-            path = Path(root) / rel
+        for name, stored in sorted(berkas.items()):
+            path, rel = locate(config, stored), shown(config, stored)
             if not path.is_file():
                 problems.append(Problem("berkas_hilang", rel, f"{label}: berkas {rel} tidak ditemukan di arsip."))
             elif sha256_file(path) != digests.get(name):
@@ -146,31 +145,33 @@ def _files(root, filed):
 def _strays(config, register, filed):
     """Folders no record files, and files in filed folders that no record names."""
     problems = []
-    known_files = {rel for _, berkas, _ in filed for rel in berkas.values()}
+    known_files = {archive_key(rel) for _, berkas, _ in filed for rel in berkas.values()}
+    known_folders = {key.rsplit("/", 1)[0] for key in known_files if key}
     for pattern in FILED_FOLDERS:
         for folder in sorted(config.archive.glob(pattern)):
             rel = relative(folder, config.root)
             if folder.name.startswith(".") or not folder.is_dir():
                 continue
-            if not register.folder_known(rel):
+            if folder.relative_to(config.archive).as_posix() not in known_folders:
                 problems.append(Problem("folder_tak_dikenal", rel, f"Folder arsip {rel} tidak tercatat di register."))
                 continue
             for item in sorted(folder.iterdir()):
-                item_rel = relative(item, config.root)
-                if item.is_dir() and (item.name == "dokumen" or register.folder_known(item_rel)):
+                item_rel, key = relative(item, config.root), item.relative_to(config.archive).as_posix()
+                if item.is_dir() and (item.name == "dokumen" or key in known_folders):
                     continue
-                if item_rel not in known_files:
+                if key not in known_files:
                     problems.append(Problem("berkas_tak_dikenal", item_rel,
                                             f"Berkas {item_rel} ada di folder arsip tetapi tidak tercatat di register."))
     return problems
 
 
-def _anchors(root, filed, chain):
+def _anchors(config, filed, chain):
     """The chain head each metadata.json recorded must be the log's own record of that number."""
     problems = []
     for label, berkas, _ in filed:
-        rel = berkas.get("metadata.json")
-        anchor = _anchor(Path(root) / rel) if rel else None
+        stored = berkas.get("metadata.json")
+        rel = shown(config, stored) if stored else None
+        anchor = _anchor(locate(config, stored)) if stored else None
         if anchor and anchor.get("urut") and chain.get(anchor["urut"]) != anchor.get("hash"):
             problems.append(Problem("jangkar_rantai", rel, (
                 f"{label}: rantai register yang tercatat di {rel} (nomor {anchor['urut']}) tidak cocok dengan "
@@ -204,7 +205,7 @@ def check_code(config, register, typed):
         return {"kode": code or str(typed), "status": UNKNOWN, "kasus": None, "dokumen": None, "nomor": None,
                 "sha256": None, "utuh": False,
                 "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"])}
-    path = Path(config.root) / found.folder / found.berkas
+    path = locate(config, f"{found.folder}/{found.berkas}")
     intact = path.is_file() and sha256_file(path) == found.sha256
     letter = register.letter_in(found.folder)
     status = VOID if letter and letter.batal else REPLACED if register.newer_code(found) else VALID
@@ -212,6 +213,7 @@ def check_code(config, register, typed):
     message = _SAYS[status]
     if not intact:
         message += " Namun berkas arsipnya hilang atau berubah; laporkan kepada pengelola arsip."
-    return {"kode": found.kode, "status": status, "kasus": found.kasus, "dokumen": f"{found.folder}/{found.berkas}",
+    return {"kode": found.kode, "status": status, "kasus": found.kasus,
+            "dokumen": shown(config, f"{found.folder}/{found.berkas}"),
             "jenis": found.jenis, "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
             "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message}

@@ -36,8 +36,8 @@ def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp
     assert sorted(p.name for p in prepared.temp.iterdir()) == ["asli.bin", "catatan.txt", "metadata.json"]
     assert all(not p.stat().st_mode & 0o222 for p in prepared.temp.iterdir())
     meta = json.loads((prepared.temp / "metadata.json").read_text())
-    assert meta["folder"] == "archive/2026/surat-masuk/0001_x" and meta["outbox"] == {"catatan.txt": "2026-0001/c.txt"}
-    assert prepared.berkas["asli.bin"] == "archive/2026/surat-masuk/0001_x/asli.bin"
+    assert meta["folder"] == "2026/surat-masuk/0001_x" and meta["outbox"] == {"catatan.txt": "2026-0001/c.txt"}
+    assert prepared.berkas["asli.bin"] == "2026/surat-masuk/0001_x/asli.bin"
     filer.publish(prepared)
     assert (final / "asli.bin").read_bytes() == b"isi" and not prepared.temp.exists()
     assert (ws.outbox / "2026-0001" / "c.txt").read_text() == "ok"

@@ -2,7 +2,7 @@
 approval, sending, and ``tolak``, which returns the case with a return memo."""
 
 from .. import codes, documents
-from ..archive import slug
+from ..archive import slug, within
 from ..pdf import INSTALL
 from ..signing import PKCS12, SigningError, sign_pkcs12
 from ..register import AgendaEntry
@@ -106,7 +106,7 @@ def kirim_guard(ws, case, step, records):
     if ws.config.signing.method != "bsre":
         return None
     letter = ws.register.outgoing(case.id, void=False)
-    signed = letter is not None and any(d.jenis == "surat_tte" and d.folder.startswith(letter.folder + "/")
+    signed = letter is not None and any(d.jenis == "surat_tte" and within(d.folder, letter.folder)
                                         for d in ws.register.documents(case.id))
     if letter is not None and not signed:  # a scan signed in ink is archived, but BSrE signs what is sent
         return (f"Nota Dinas {letter.nomor_surat} belum ditandatangani secara elektronik; tandatangani dulu dengan "

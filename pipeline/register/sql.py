@@ -19,6 +19,7 @@ from dataclasses import MISSING, asdict, fields, replace
 import orjson
 
 from .keys import letter_key, memo_key
+from ..archive import archive_key
 from ..errors import CommitUncertain, RegisterError, os_reason
 from .log import GENESIS, make_record
 from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
@@ -727,10 +728,18 @@ class SqlRegister(abc.ABC):
     # -- the archive's view ----------------------------------------------------
 
     def folder_known(self, folder):
-        """True when a committed record files something in this archive folder."""
-        return bool(self._rows(
-            "SELECT 1 AS x FROM agenda WHERE folder = ? UNION SELECT 1 FROM inputs WHERE folder = ? "
-            "UNION SELECT 1 FROM documents WHERE folder = ?", folder, folder, folder))
+        """True when a committed record files something in this archive folder, in whatever form
+        its path was stored (archive-relative, or as older records stored it: archive.archive_key)."""
+        key = archive_key(folder) or folder
+        if any(self._folder_rows("= ?", name) for name in {key, folder}):
+            return True
+        escaped = key.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        return bool(self._folder_rows("LIKE ? ESCAPE '!'", "%/" + escaped))
+
+    def _folder_rows(self, condition, value):
+        return self._rows(f"SELECT 1 AS x FROM agenda WHERE folder {condition} UNION SELECT 1 FROM inputs "
+                          f"WHERE folder {condition} UNION SELECT 1 FROM documents WHERE folder {condition}",
+                          value, value, value)
 
     def filed(self):
         """Every record that files archived files: (label, berkas, sha256)."""
