@@ -161,16 +161,17 @@ def _not_the_unsigned_letter(letter, scans):
 
 def _how_signed(ws, letter, pdfs, account):
     """(jenis, oleh): electronically by the approval's role holder, or in ink and scanned."""
-    from .signing import check_pdf, has_signature
+    from .signing import check_pdf, fault, has_signature
     if not (pdfs and has_signature(pdfs[0].path)):
         return "surat_ttd", "tanda tangan basah (pindaian)"
-    checks = check_pdf(ws.config.signing, pdfs[0].path)
     refuse = lambda why: InputRefused(  # noqa: E731
         f"Surat {letter.nomor_surat} bertanda tangan elektronik tidak diarsipkan: {why}", kind="surat_keluar_ttd")
-    intact = [c for c in checks if c.intact]
-    if not intact:
-        raise refuse(("tanda tangannya rusak atau dokumennya diubah setelah ditandatangani. "
-                      + (checks[0].problem if checks else "")).strip())
+    checks = check_pdf(ws.config.signing, pdfs[0].path)
+    faults = [fault(c) for c in checks if fault(c)]
+    if faults or not checks:
+        raise refuse((" ".join(faults) + " Tandatangani PDF Nota Dinas dari outbox dengan sertifikat dari "
+                      "otoritas yang dipercaya (signing.trust_roots), tanpa tanda tangan lain.").strip())
+    intact = checks
     approved = Path(ws.config.root) / letter.berkas.get("nota-dinas.pdf", "")
     if not approved.is_file() or not pdfs[0].path.read_bytes().startswith(approved.read_bytes()):
         raise refuse("berkas ini bukan Nota Dinas yang disetujui dengan tanda tangan ditambahkan padanya. "

@@ -97,6 +97,7 @@ def _signatures(config, register):
 
 
 def _signature(config, rel, letter, approved, check_pdf):
+    from .signing import fault
     path = Path(config.root) / rel
     if not path.is_file():
         return []
@@ -105,12 +106,9 @@ def _signature(config, rel, letter, approved, check_pdf):
         return [Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} tidak memuat tanda tangan elektronik.")]
     found = []
     for check in checks:
-        if not check.intact:
-            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: tanda tangan pada {rel} rusak atau "
-                                                      f"dokumennya diubah setelah ditandatangani. {check.problem}".strip()))
-        elif not check.trusted:
-            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: sertifikat penanda tangan {rel} "
-                                                      f"({check.signer}) tidak dipercaya oleh signing.trust_roots."))
+        why = fault(check)
+        if why:
+            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel}: {why}"))
         if check.signed_at and approved and check.signed_at + dt.timedelta(minutes=1) < approved:
             found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} ditandatangani sebelum "
                                                       "Nota Dinas itu disetujui."))
