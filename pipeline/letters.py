@@ -227,7 +227,7 @@ def gateway_stamp(ws, letter, pdf_path):
     from .signing import stamp_box
     page, box = stamp_box(pdf_path)
     code = next((c.kode for c in ws.register.codes(folder=letter.folder)), None)
-    image = codes.qr_png(codes.target(ws.config.verification_base_url, code)) if code else None
+    image = codes.qr_png(codes.target(ws.config, code)) if code else None
     stamp = {"page": page + 1, "originX": box[0], "originY": box[1], "width": box[2] - box[0],
              "height": box[3] - box[1], "location": ws.config.organisation["city"],
              "reason": f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}"}

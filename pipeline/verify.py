@@ -53,7 +53,7 @@ def verify(config, register):
         finally:
             rebuilt.close()
     problems = [p for p in problems if p.jenis != "folder_tak_dikenal" or not register.folder_known(p.lokasi)]
-    problems += _signatures(config, register)
+    problems += _signatures(config, register) + _code_pages(config, register)
     return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
 
 
@@ -113,6 +113,28 @@ def _signature(config, rel, letter, approved, check_pdf):
             found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} ditandatangani sebelum "
                                                       "Nota Dinas itu disetujui."))
     return found
+
+
+def _code_pages(config, register):
+    """Nothing in ``outbox/status/kode/`` but the pages of codes the register issued: a page planted
+    there would answer "SAH" for a document the office never made."""
+    from .codes import normalise
+    from .proof import key, strays
+    problems = []
+    for item in strays(config.outbox / "status" / "kode", key(config.archive, create=False),
+                       [c.kode for c in register.codes()]):
+        rel = relative(item, config.root)
+        code = normalise(item.name) if item.is_dir() else None
+        if code and register.code(code):
+            problems.append(Problem("halaman_tak_dikenal", rel, (
+                f"Folder {rel} adalah halaman verifikasi bentuk lama yang dinamai dengan kodenya, sehingga kode "
+                "dokumen dapat didaftar oleh siapa pun. Hapus folder itu.")))
+        else:
+            problems.append(Problem("halaman_tak_dikenal", rel, (
+                f"Halaman {rel} ada di folder halaman verifikasi tetapi bukan halaman kode yang diterbitkan register; "
+                "halaman itu dapat menyatakan sah dokumen yang tidak pernah dibuat. Hapus halaman itu dan periksa "
+                "siapa yang menaruhnya.")))
+    return problems
 
 
 def _log_files(config, log):
@@ -194,14 +216,17 @@ _SAYS = {
 
 
 def check_code(config, register, typed):
-    """What a printed document's code says: status, case, document, number, SHA-256."""
+    """What a printed document's code says: status, case, document, number, SHA-256, and what the
+    genuine document says (``isi``) for the reader to compare with the paper (``periksa``)."""
     from .codes import normalise
+    from .proof import COMPARE, content
     code = normalise(typed)
     found = register.code(code) if code else None
     if found is None:
         return {"kode": code or str(typed), "status": UNKNOWN, "kasus": None, "dokumen": None, "nomor": None,
                 "sha256": None, "utuh": False,
-                "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"])}
+                "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"]),
+                "isi": None, "periksa": None}
     path = Path(config.root) / found.folder / found.berkas
     intact = path.is_file() and sha256_file(path) == found.sha256
     letter = register.letter_in(found.folder)
@@ -212,4 +237,5 @@ def check_code(config, register, typed):
         message += " Namun berkas arsipnya hilang atau berubah; laporkan kepada pengelola arsip."
     return {"kode": found.kode, "status": status, "kasus": found.kasus, "dokumen": f"{found.folder}/{found.berkas}",
             "jenis": found.jenis, "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
-            "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message}
+            "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message,
+            "isi": content(config, register, found), "periksa": COMPARE}
