@@ -248,9 +248,12 @@ def _check(status, outside=False):
 
 
 def _valid_at(cert, when):
-    """The signer's certificate was within its validity period at the signing time (unknown time: not)."""
-    if cert is None or when is None:
+    """The signer's certificate was within its validity period at the signing time (no time given:
+    the chain's validation at the present stands alone)."""
+    if cert is None:
         return False
+    if when is None:
+        return True
     validity = cert["tbs_certificate"]["validity"]
     return validity["not_before"].native <= when <= validity["not_after"].native
 

@@ -75,7 +75,9 @@ def code_page(config, found):
             f"<div class=\"kop\">{e(org['ministry'])}<br>{e(org['name'])}</div>"
             f"<h1>Verifikasi Dokumen</h1>"
             f"<p><span class=\"status\" style=\"color:{color};background:{background}\">{e(label)}</span></p>"
-            f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}</body></html>")
+            f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
+            f"<p class=\"kop\">Untuk salinan digital: hitung SHA-256 berkasnya dan bandingkan dengan nilai di "
+            f"atas.</p></body></html>")
 
 
 def index_page(config):
