@@ -1,13 +1,15 @@
 """``pipeline verify``: does the archive hold what the register says, and is the register
 what its log in the archive says?
 
-Four checks, each naming what it finds (docs/architecture.md, "Verify"):
+Five checks, each naming what it finds (docs/architecture.md, "Verify"):
 every archived file against its SHA-256; nothing in the archive the
 register does not know (folders, or extra files in known folders); the
 register's log whole and chained; and the register itself equal to the
 log replayed, so a row edited, added or deleted directly in the database is
 found even when whoever did it recomputed the chain. The chain heads that
-metadata.json files carry must be the log's own.
+metadata.json files carry must be the log's own. Every signed PDF is judged
+as intake judges it, and nothing may lie among the verification pages that
+the register never issued.
 """
 
 import datetime as dt
