@@ -508,6 +508,12 @@ def _verify_code(obj, kode, as_json):
         for label, key in (("Kasus", "kasus"), ("Dokumen", "dokumen"), ("Nomor", "nomor"), ("SHA-256", "sha256")):
             if found.get(key):
                 out.print(f"  {label}: {escape(str(found[key]))}")
+        if found.get("isi"):
+            from .proof import rows
+            out.print("Isi dokumen asli:")
+            for label, text in rows(found["isi"]):
+                out.print(f"  {label}: {escape(text)}")
+            out.print(escape(found["periksa"]))
     sys.exit(0 if found["status"] == "sah" and found["utuh"] else 1)
 
 

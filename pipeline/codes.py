@@ -2,8 +2,10 @@
 
 Every generated document gets a short code a person can type (ten letters
 and digits of Crockford's alphabet, ``7KQ2M-XH4PD``) and a QR code holding
-``verification.base_url`` + the code. The code is drawn from the register's
-chain head at the moment the document is prepared and recorded, in the
+the address of the code's verification page (``verification.base_url`` + a
+name derived from the code with the workspace's key, ``proof.py``). The
+code is drawn from the register's chain head at the moment the document is
+prepared and recorded, in the
 transaction that files it, with the document's SHA-256; ``pipeline verify
 --kode`` resolves it (docs/architecture.md, "Verification codes").
 """
@@ -39,9 +41,11 @@ def normalise(typed):
     return f"{chars[:5]}-{chars[5:]}" if len(chars) == 10 else None
 
 
-def target(base_url, code):
-    """What the QR holds: the verification page's address, or the bare code."""
-    return f"{base_url.rstrip('/')}/{code}" if base_url else code
+def target(config, code):
+    """What the QR holds: the code's verification page at ``verification.base_url`` (named from the
+    code with the workspace's key, ``proof.page_name``), or the bare code."""
+    from .proof import address
+    return address(config, code)
 
 
 def qr_png(text, scale=6):
@@ -58,7 +62,7 @@ KEY = "keaslian"  # the name templates print the code under; no document field m
 def context(config, code):
     """What templates print: ``keaslian.kode``, ``keaslian.alamat`` and the QR as
     ``keaslian.qr`` (18 mm) or ``keaslian.qr_kecil`` (14 mm, for A5 forms)."""
-    url = target(config.verification_base_url, code)
+    url = target(config, code)
     png = qr_png(url)
     return {"kode": code, "alamat": url, "qr": QrImage(png), "qr_kecil": QrImage(png, 14.0)}
 

@@ -250,7 +250,8 @@ def _freeze(path, raw):
 
 
 def register_url(value):
-    """``register.url``: empty, or a PostgreSQL URL without a password (DESIGN: never in config)."""
+    """``register.url``: empty, or a PostgreSQL URL without a password in any form libpq reads
+    (DESIGN: never in config)."""
     from urllib.parse import urlsplit
     url = (value or "").strip()
     if not url:
@@ -259,7 +260,13 @@ def register_url(value):
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
         raise ConfigError("Konfigurasi register.url harus berbentuk postgresql://akun@server:5432/basisdata "
                           "(atau dikosongkan untuk register SQLite di folder archive).")
-    if parts.password is not None or "password" in parts.query.lower():
+    from .register.postgres import SECRET_KEYS, conninfo
+    try:
+        keywords = conninfo(url)
+    except ValueError:
+        raise ConfigError("Konfigurasi register.url tidak dapat dibaca sebagai alamat PostgreSQL. Tulis dalam "
+                          "bentuk postgresql://akun@server:5432/basisdata, tanpa kata sandi.") from None
+    if parts.password is not None or any(key in keywords for key in SECRET_KEYS):
         raise ConfigError("Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml "
                           "dan isi PGPASSWORD pada layanan pipeline atau berkas ~/.pgpass.")
     return url

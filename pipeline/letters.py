@@ -199,16 +199,17 @@ def _not_the_unsigned_letter(letter, scans):
 
 def _how_signed(ws, letter, pdfs, account):
     """(jenis, oleh): electronically by the approval's role holder, or in ink and scanned."""
-    from .signing import check_pdf, has_signature
+    from .signing import check_pdf, fault, has_signature
     if not (pdfs and has_signature(pdfs[0].path)):
         return "surat_ttd", "tanda tangan basah (pindaian)"
-    checks = check_pdf(ws.config.signing, pdfs[0].path)
     refuse = lambda why: InputRefused(  # noqa: E731
         f"Surat {letter.nomor_surat} bertanda tangan elektronik tidak diarsipkan: {why}", kind="surat_keluar_ttd")
-    intact = [c for c in checks if c.intact]
-    if not intact:
-        raise refuse(("tanda tangannya rusak atau dokumennya diubah setelah ditandatangani. "
-                      + (checks[0].problem if checks else "")).strip())
+    checks = check_pdf(ws.config.signing, pdfs[0].path)
+    faults = [fault(c) for c in checks if fault(c)]
+    if faults or not checks:
+        raise refuse((" ".join(faults) + " Tandatangani PDF Nota Dinas dari outbox dengan sertifikat dari "
+                      "otoritas yang dipercaya (signing.trust_roots), tanpa tanda tangan lain.").strip())
+    intact = checks
     approved = locate(ws.config, letter.berkas.get("nota-dinas.pdf", "")) if "nota-dinas.pdf" in letter.berkas else None
     if approved is None or not approved.is_file() or not pdfs[0].path.read_bytes().startswith(approved.read_bytes()):
         raise refuse("berkas ini bukan Nota Dinas yang disetujui dengan tanda tangan ditambahkan padanya. "
@@ -264,7 +265,7 @@ def gateway_stamp(ws, letter, pdf_path):
     from .signing import stamp_box
     page, box = stamp_box(pdf_path)
     code = next((c.kode for c in ws.register.codes(folder=letter.folder)), None)
-    image = codes.qr_png(codes.target(ws.config.verification_base_url, code)) if code else None
+    image = codes.qr_png(codes.target(ws.config, code)) if code else None
     stamp = {"page": page + 1, "originX": box[0], "originY": box[1], "width": box[2] - box[0],
              "height": box[3] - box[1], "location": ws.config.organisation["city"],
              "reason": f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}"}

@@ -52,16 +52,20 @@ def stamp_box(pdf_path, width=230, height=40):
     from pyhanko.pdf_utils.reader import PdfFileReader
     with open(pdf_path, "rb") as handle:
         reader = PdfFileReader(handle)
-        pages = list(_pages(reader.root["/Pages"]))
-        dests = reader.root["/Dests"] if "/Dests" in reader.root else {}
-        target = dests["/" + FIELD] if "/" + FIELD in dests else None
-        if target is not None:
-            page_ref, left, top = target.raw_get(0), target[2], target[3]
-            index = next(i for i, (ref, _) in enumerate(pages) if ref == page_ref.reference)
-            left, top = float(left), float(top)
-            return index, (int(left), int(top - height), int(left + width), int(top))
-        box = [float(v) for v in pages[-1][1]["/MediaBox"]]
-        return len(pages) - 1, (int(box[2] - width - 50), 60, int(box[2] - 50), 60 + height)
+        return _place(reader, list(_pages(reader.root["/Pages"])), width, height)
+
+
+def _place(reader, pages, width=230, height=40):
+    """``stamp_box`` of an open PDF."""
+    dests = reader.root["/Dests"] if "/Dests" in reader.root else {}
+    target = dests["/" + FIELD] if "/" + FIELD in dests else None
+    if target is not None:
+        page_ref, left, top = target.raw_get(0), target[2], target[3]
+        index = next(i for i, (ref, _) in enumerate(pages) if ref == page_ref.reference)
+        left, top = float(left), float(top)
+        return index, (int(left), int(top - height), int(left + width), int(top))
+    box = [float(v) for v in pages[-1][1]["/MediaBox"]]
+    return len(pages) - 1, (int(box[2] - width - 50), 60, int(box[2] - 50), 60 + height)
 
 
 def _pages(node, ref=None):
@@ -141,6 +145,8 @@ class SignatureCheck:
     signed_at: dt.datetime | None
     problem: str = ""
     timestamped: bool = False  # the time comes from a time-stamp authority (PAdES B-T), not the signer
+    valid_then: bool = False  # the certificate was valid at the signing time
+    drawn_outside: bool = False  # its visible stamp lies outside the letter's signature place
 
 
 def check_pdf(settings, pdf_path):
@@ -150,7 +156,8 @@ def check_pdf(settings, pdf_path):
     validation data was added after it: content changed in a later revision
     (an incremental update drawing over the page, say) makes it not intact.
     Document time-stamps (``/DocTimeStamp``) are not signatures of a person and
-    are passed over.
+    are passed over. Where each signature's stamp is drawn is noted too
+    (``fault`` judges it).
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -161,6 +168,7 @@ def check_pdf(settings, pdf_path):
         try:
             reader = PdfFileReader(handle, strict=False)
             embedded_signatures = reader.embedded_signatures
+            place = _signature_place(reader)
         except Exception as exc:  # noqa: BLE001 - a damaged file is a finding
             return [SignatureCheck(False, False, "", None, f"berkas PDF tidak dapat dibaca ({type(exc).__name__})")]
         for embedded in embedded_signatures:
@@ -168,12 +176,35 @@ def check_pdf(settings, pdf_path):
                 continue
             try:
                 status = validate_pdf_signature(embedded, context)
+                outside = _drawn_outside(embedded, place)
             except Exception as exc:  # noqa: BLE001 - a damaged signature is a finding, not a crash
                 results.append(SignatureCheck(False, False, "", None, f"tanda tangan tidak dapat diperiksa "
                                                                       f"({type(exc).__name__})"))
                 continue
-            results.append(_check(status))
+            results.append(_check(status, outside))
     return results
+
+
+def fault(check):
+    """Why one signature cannot stand for the letter's signature, in Indonesian; "" when it can.
+
+    The one trust judgement intake and ``verify`` both apply: intact with
+    nothing but signatures added after it, a certificate chaining to
+    ``signing.trust_roots`` with the key usage for signing, valid when it
+    signed, and a stamp drawn only in the letter's signature place.
+    """
+    who = check.signer or "tidak dikenal"
+    if not check.intact:
+        return f"tanda tangan {who} rusak atau dokumennya diubah setelah ditandatangani. {check.problem}".strip()
+    if not check.trusted:
+        return (f"sertifikat penanda tangan ({who}) tidak dipercaya oleh signing.trust_roots: sertifikatnya tidak "
+                "diterbitkan oleh otoritas sertifikat yang dipercaya atau tidak untuk tanda tangan.")
+    if not check.valid_then:
+        return f"sertifikat penanda tangan ({who}) tidak berlaku pada waktu penandatanganan."
+    if check.drawn_outside:
+        return (f"tampilan tanda tangan {who} digambar di luar tempat tanda tangan surat (penanda TTE), di atas "
+                "isi yang ditandatangani.")
+    return ""
 
 
 def has_signature(pdf_path):
@@ -203,7 +234,7 @@ def _validation_context(settings):
     return ValidationContext(trust_roots=roots, allow_fetching=False)
 
 
-def _check(status):
+def _check(status, outside=False):
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     untouched = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
@@ -212,4 +243,49 @@ def _check(status):
     name = _common_name(status.signing_cert) if status.signing_cert else ""
     problem = "" if untouched else "Isi dokumen diubah setelah ditandatangani."
     return SignatureCheck(bool(status.intact and status.valid and untouched), bool(status.trusted), name, when,
-                          problem, timestamped=status.timestamp_validity is not None)
+                          problem, timestamped=status.timestamp_validity is not None,
+                          valid_then=_valid_at(status.signing_cert, when), drawn_outside=outside)
+
+
+def _valid_at(cert, when):
+    """The signer's certificate was within its validity period at the signing time (no time given:
+    the chain's validation at the present stands alone)."""
+    if cert is None:
+        return False
+    if when is None:
+        return True
+    validity = cert["tbs_certificate"]["validity"]
+    return validity["not_before"].native <= when <= validity["not_after"].native
+
+
+def _signature_place(reader):
+    """(page reference, box) of the letter's signature place: the TTE bookmark, else the last page's
+    lower right (where ``stamp_box`` puts a stamp)."""
+    pages = list(_pages(reader.root["/Pages"]))
+    page, box = _place(reader, pages)
+    return pages[page][0], box
+
+
+def _drawn_outside(embedded, place, slack=2):
+    """True when a signature's visible stamp lies anywhere but the letter's signature place.
+
+    A stamp drawn over the text would hide or replace what was signed while the
+    signatures stay intact (a widget is "form filling" to the diff analysis).
+    An invisible signature (empty rectangle) draws nothing.
+    """
+    widget = embedded.sig_field
+    if "/Rect" not in widget and "/Kids" in widget:
+        widget = widget["/Kids"][0]
+    if "/Rect" not in widget:
+        return False
+    left, bottom, right, top = _sorted_rect([float(v) for v in widget["/Rect"]])
+    if right - left < 1 or top - bottom < 1:
+        return False
+    page_ref, (x1, y1, x2, y2) = place
+    on_page = widget.raw_get("/P").reference if "/P" in widget else page_ref
+    return on_page != page_ref or left < x1 - slack or bottom < y1 - slack or right > x2 + slack or top > y2 + slack
+
+
+def _sorted_rect(rect):
+    """A PDF rectangle as (left, bottom, right, top) whichever corners it names."""
+    return min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])

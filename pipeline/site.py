@@ -5,9 +5,10 @@ against the SOP target highlighted) and the newest finished ones;
 ``kasus/<ID>.html`` shows a case: its steps against the targets as an SVG
 chart, its findings, its documents in the outbox and its codes;
 ``antrean/<ROLE>.html`` is an official's queue; ``agenda.html`` the day's
-agenda masuk and keluar; ``kode/<KODE>/index.html`` the verification page of
-a printed code, where a QR holding ``verification.base_url`` + code lands
-when an intranet web server serves the folder.
+agenda masuk and keluar; ``kode/<NAME>.html`` the verification page of a
+printed code (NAME derived from the code with the workspace's key, so the
+folder reveals no code), where the document's QR lands when an intranet web
+server serves the folder; ``kode/index.html`` stands in for a listing.
 
 Pages come from the Jinja templates in ``pipeline/pages/`` with autoescape
 and StrictUndefined, load nothing from outside (no script, no CDN, CSS and
@@ -39,7 +40,8 @@ _CSS = ("body{font-family:Arial,Helvetica,sans-serif;max-width:42rem;margin:2rem
         "h1{font-size:1.3rem;margin-bottom:.2rem}.kop{font-size:.85rem;color:#555}"
         ".status{display:inline-block;padding:.4rem .9rem;border-radius:.3rem;font-weight:bold;font-size:1.2rem}"
         "table{border-collapse:collapse;margin-top:1rem;width:100%}td{padding:.35rem .5rem;border-bottom:1px solid #ddd;"
-        "vertical-align:top}td:first-child{color:#555;width:9rem}code{word-break:break-all}")
+        "vertical-align:top;overflow-wrap:anywhere}td:first-child{color:#555;width:9rem}code{word-break:break-all}"
+        "h2{font-size:1.1rem;margin-top:1.5rem}.periksa{margin-top:1rem;padding:.6rem;background:#fff8e1}")
 
 
 def write_atomic(path, text):
@@ -54,31 +56,60 @@ def write_atomic(path, text):
 
 
 def code_page(config, found):
-    """The verification page of one code, as HTML."""
+    """The verification page of one code, as HTML: its status, and what the genuine document says
+    for the reader to compare with the paper (a matching code alone proves nothing)."""
+    from .proof import rows
     e = html.escape
     label, color, background = _STATUS[found["status"]]
-    rows = [("Kode verifikasi", found["kode"]), ("Kasus", found.get("kasus")), ("Nomor", found.get("nomor")),
-            ("Dokumen", (found.get("dokumen") or "").rsplit("/", 1)[-1]), ("Dibuat", found.get("dibuat")),
-            ("SHA-256", found.get("sha256"))]
-    cells = "".join(f"<tr><td>{e(name)}</td><td><code>{e(str(value))}</code></td></tr>"
-                    for name, value in rows if value)
+    listed = [("Kode verifikasi", found["kode"]), ("Kasus", found.get("kasus")),
+              *(rows(found["isi"]) if found.get("isi") else []),
+              ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]), ("Dibuat", found.get("dibuat")),
+              ("SHA-256", found.get("sha256"))]
+    cells = "".join(f"<tr><td>{e(name)}</td><td>{e(str(value))}</td></tr>" for name, value in listed if value)
+    check = f"<p class=\"periksa\"><strong>{e(found['periksa'])}</strong></p>" if found.get("periksa") else ""
     org = config.organisation
     return (f"<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta name=\"robots\" content=\"noindex\">"
             f"<title>Verifikasi dokumen {e(found['kode'])}</title><style>{_CSS}</style></head><body>"
             f"<div class=\"kop\">{e(org['ministry'])}<br>{e(org['name'])}</div>"
             f"<h1>Verifikasi Dokumen</h1>"
             f"<p><span class=\"status\" style=\"color:{color};background:{background}\">{e(label)}</span></p>"
-            f"<p>{e(found['pesan'])}</p><table>{cells}</table>"
-            f"<p class=\"kop\">Untuk memastikan berkas yang Anda pegang sama dengan arsip, hitung SHA-256 "
-            f"berkasnya dan bandingkan dengan nilai di atas.</p></body></html>")
+            f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
+            f"<p class=\"kop\">Untuk salinan digital: hitung SHA-256 berkasnya dan bandingkan dengan nilai di "
+            f"atas.</p></body></html>")
+
+
+def index_page(config):
+    """``kode/index.html``: how to check a document. A web server shows it instead of listing the
+    folder, so the pages of codes cannot be enumerated there."""
+    e = html.escape
+    org = config.organisation
+    return (f"<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta name=\"robots\" content=\"noindex\">"
+            f"<title>Verifikasi dokumen</title><style>{_CSS}</style></head><body>"
+            f"<div class=\"kop\">{e(org['ministry'])}<br>{e(org['name'])}</div><h1>Verifikasi Dokumen</h1>"
+            f"<p>Pindai kode QR pada dokumen untuk membuka halaman verifikasinya, atau minta petugas "
+            f"{e(org['short_name'])} memeriksa kode verifikasi yang tercetak di kaki dokumen.</p></body></html>")
 
 
 def refresh_codes(config, register, kasus):
-    """Write (again) the verification page of every code of a case: a status may have changed."""
+    """Write (again) the verification page of every code of a case: a status may have changed.
+
+    Pages are named from the code with the workspace's key (``proof.page_name``); a page of the
+    earlier layout, a folder named by the bare code, is taken away (it let the codes be listed)."""
+    from .archive import remove_tree
+    from .proof import INDEX, key, page_name
+    folder = config.outbox / "status" / "kode"
+    secret = key(config.archive)
+    if not (folder / INDEX).is_file():
+        write_atomic(folder / INDEX, index_page(config))
     for code in register.codes(kasus=kasus):
         found = check_code(config, register, code.kode)
-        write_atomic(config.outbox / "status" / "kode" / code.kode / "index.html", code_page(config, found))
+        write_atomic(folder / page_name(secret, code.kode), code_page(config, found))
+        if (folder / code.kode).is_dir():
+            remove_tree(folder / code.kode)
 
 
 # -- the status site ----------------------------------------------------------------------------
@@ -146,7 +177,15 @@ def case_page(ws, kasus, common, now):
     documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
     write_atomic(ws.config.outbox / "status" / "kasus" / f"{kasus}.html", page(
         "case.html", **common, root="../", item=item, chart=chart(item["langkah"]),
-        pagu=rupiah(item["data"]["pagu_total"]), documents=documents, codes=ws.register.codes(kasus=kasus)))
+        pagu=rupiah(item["data"]["pagu_total"]), documents=documents, codes=_codes(ws, kasus)))
+
+
+def _codes(ws, kasus):
+    """A case's codes with their pages' names (``proof.page_name``)."""
+    from .proof import key, page_name
+    secret = key(ws.config.archive)
+    return [{"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)}
+            for c in ws.register.codes(kasus=kasus)]
 
 
 def _common(ws, now):

@@ -1,13 +1,15 @@
 """``pipeline verify``: does the archive hold what the register says, and is the register
 what its log in the archive says?
 
-Four checks, each naming what it finds (docs/architecture.md, "Verify"):
+Five checks, each naming what it finds (docs/architecture.md, "Verify"):
 every archived file against its SHA-256; nothing in the archive the
 register does not know (folders, or extra files in known folders); the
 register's log whole and chained; and the register itself equal to the
 log replayed, so a row edited, added or deleted directly in the database is
 found even when whoever did it recomputed the chain. The chain heads that
-metadata.json files carry must be the log's own.
+metadata.json files carry must be the log's own. Every signed PDF is judged
+as intake judges it, and nothing may lie among the verification pages that
+the register never issued.
 """
 
 import datetime as dt
@@ -52,7 +54,7 @@ def verify(config, register):
         finally:
             rebuilt.close()
     problems = [p for p in problems if p.jenis != "folder_tak_dikenal" or not register.folder_known(p.lokasi)]
-    problems += _signatures(config, register)
+    problems += _signatures(config, register) + _code_pages(config, register)
     return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
 
 
@@ -96,6 +98,7 @@ def _signatures(config, register):
 
 
 def _signature(config, stored, letter, approved, check_pdf):
+    from .signing import fault
     path, rel = locate(config, stored), shown(config, stored)
     if not path.is_file():
         return []
@@ -104,16 +107,35 @@ def _signature(config, stored, letter, approved, check_pdf):
         return [Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} tidak memuat tanda tangan elektronik.")]
     found = []
     for check in checks:
-        if not check.intact:
-            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: tanda tangan pada {rel} rusak atau "
-                                                      f"dokumennya diubah setelah ditandatangani. {check.problem}".strip()))
-        elif not check.trusted:
-            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: sertifikat penanda tangan {rel} "
-                                                      f"({check.signer}) tidak dipercaya oleh signing.trust_roots."))
+        why = fault(check)
+        if why:
+            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel}: {why}"))
         if check.signed_at and approved and check.signed_at + dt.timedelta(minutes=1) < approved:
             found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} ditandatangani sebelum "
                                                       "Nota Dinas itu disetujui."))
     return found
+
+
+def _code_pages(config, register):
+    """Nothing in ``outbox/status/kode/`` but the pages of codes the register issued: a page planted
+    there would answer "SAH" for a document the office never made."""
+    from .codes import normalise
+    from .proof import key, strays
+    problems = []
+    for item in strays(config.outbox / "status" / "kode", key(config.archive, create=False),
+                       [c.kode for c in register.codes()]):
+        rel = relative(item, config.root)
+        code = normalise(item.name) if item.is_dir() else None
+        if code and register.code(code):
+            problems.append(Problem("halaman_tak_dikenal", rel, (
+                f"Folder {rel} adalah halaman verifikasi bentuk lama yang dinamai dengan kodenya, sehingga kode "
+                "dokumen dapat didaftar oleh siapa pun. Hapus folder itu.")))
+        else:
+            problems.append(Problem("halaman_tak_dikenal", rel, (
+                f"Halaman {rel} ada di folder halaman verifikasi tetapi bukan halaman kode yang diterbitkan register; "
+                "halaman itu dapat menyatakan sah dokumen yang tidak pernah dibuat. Hapus halaman itu dan periksa "
+                "siapa yang menaruhnya.")))
+    return problems
 
 
 def _log_files(config, log):
@@ -197,14 +219,17 @@ _SAYS = {
 
 
 def check_code(config, register, typed):
-    """What a printed document's code says: status, case, document, number, SHA-256."""
+    """What a printed document's code says: status, case, document, number, SHA-256, and what the
+    genuine document says (``isi``) for the reader to compare with the paper (``periksa``)."""
     from .codes import normalise
+    from .proof import COMPARE, content
     code = normalise(typed)
     found = register.code(code) if code else None
     if found is None:
         return {"kode": code or str(typed), "status": UNKNOWN, "kasus": None, "dokumen": None, "nomor": None,
                 "sha256": None, "utuh": False,
-                "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"])}
+                "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"]),
+                "isi": None, "periksa": None}
     path = locate(config, f"{found.folder}/{found.berkas}")
     intact = path.is_file() and sha256_file(path) == found.sha256
     letter = register.letter_in(found.folder)
@@ -216,4 +241,5 @@ def check_code(config, register, typed):
     return {"kode": found.kode, "status": status, "kasus": found.kasus,
             "dokumen": shown(config, f"{found.folder}/{found.berkas}"),
             "jenis": found.jenis, "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
-            "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message}
+            "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message,
+            "isi": content(config, register, found), "periksa": COMPARE}

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+from . import proof
 from .access import current_account
 from .config import DEFAULTS, default_config_text
 from .errors import ConfigError, WorkspaceBusy, os_reason
@@ -37,6 +38,9 @@ def init(directory):
             if template.name.endswith(".docx") and not target.exists():
                 target.write_bytes(template.read_bytes())
                 created.append(target)
+        if not (root / "archive" / proof.KEY_FILE).exists():
+            proof.key(root / "archive")  # names the verification pages; kept outside the served outbox
+            created.append(root / "archive" / proof.KEY_FILE)
     except OSError as exc:
         raise ConfigError(f"Ruang kerja {root} tidak dapat dibuat: {os_reason(exc)}.") from None
     return created

@@ -159,3 +159,69 @@ def test_secrets_are_nowhere_in_the_workspace_and_copies_of_both_kinds_are_kept(
             data = path.read_bytes()
             assert PASSPHRASE.encode() not in data and NIK.encode() not in data and PASSWORD.encode() not in data, path
     assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def _sign_visible(p12, pdf, box, passphrase="rahasia-uji"):
+    """``pdf`` (bytes) signed once more, its stamp drawn at ``box`` on the first page."""
+    import io
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=passphrase.encode())
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    fields.append_signature_field(writer, fields.SigFieldSpec("Kedua", on_page=0, box=box))
+    output = io.BytesIO()
+    signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="Kedua", md_algorithm="sha256"),
+                     signer=signer, output=output)
+    return output.getvalue()
+
+
+def _dropped(ws, name, data):
+    """The journal entry of ``data`` dropped in the inbox as ``name`` and taken by ``run``."""
+    (ws.inbox / name).write_bytes(data)
+    invoke(ws, "run")
+    return [e for e in jsonl(invoke(ws, "journal", "--json")) if e["berkas"] == name][-1]
+
+
+def test_a_self_made_certificate_named_like_the_kapus_is_refused_at_intake(gateway_ws, tmp_path):
+    """Signed with a certificate of the same name from a CA outside signing.trust_roots: refused with the
+    reason, the letter stays unsigned and kirim stays refused."""
+    load, _ = gateway_ws
+    ws = load("http://127.0.0.1:9")
+    _, forged_p12 = make_ca(tmp_path)
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    own = (ws.root / letter["berkas"]["nota-dinas.pdf"]).read_bytes()
+    entry = _dropped(ws, letter["nomor_surat"].replace("/", "-") + ".pdf", sign(forged_p12, "rahasia-uji", own))
+    assert entry["hasil"] == "ditolak"
+    assert entry["alasan"] == [
+        f"Surat {letter['nomor_surat']} bertanda tangan elektronik tidak diarsipkan: sertifikat penanda tangan "
+        "(Dr. Ir. Suryo Wibowo, M.T.) tidak dipercaya oleh signing.trust_roots: sertifikatnya tidak diterbitkan "
+        "oleh otoritas sertifikat yang dipercaya atau tidak untuk tanda tangan. Tandatangani PDF Nota Dinas dari "
+        "outbox dengan sertifikat dari otoritas yang dipercaya (signing.trust_roots), tanpa tanda tangan lain."]
+    assert not jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))[0]["ditandatangani"]
+    refused = invoke(ws, "act", MEMO_NOMOR, "kirim")
+    assert refused.exit_code == 1 and "belum ditandatangani secara elektronik" in refused.output
+
+
+@pytest.mark.parametrize("second", ["tidak_dipercaya", "dipercaya"])
+def test_a_second_signature_stamped_over_the_body_is_refused_and_a_genuine_one_accepted(gateway_ws, tmp_path,
+                                                                                          second):
+    """A genuine signature followed by a second one whose stamp covers the text: refused, whether the second
+    signer is untrusted or trusted (it draws over what was signed). The genuine one alone is filed."""
+    load, p12 = gateway_ws
+    ws = load("http://127.0.0.1:9")
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    genuine = sign(p12, "rahasia-uji", (ws.root / letter["berkas"]["nota-dinas.pdf"]).read_bytes())
+    other = make_ca(tmp_path)[1] if second == "tidak_dipercaya" else p12
+    name = letter["nomor_surat"].replace("/", "-") + ".pdf"
+    entry = _dropped(ws, name, _sign_visible(other, genuine, (60, 400, 540, 600)))
+    assert entry["hasil"] == "ditolak"
+    reason = entry["alasan"][0]
+    if second == "tidak_dipercaya":
+        assert "sertifikat penanda tangan (Dr. Ir. Suryo Wibowo, M.T.) tidak dipercaya oleh signing.trust_roots" \
+            in reason
+    else:
+        assert ("tampilan tanda tangan Dr. Ir. Suryo Wibowo, M.T. digambar di luar tempat tanda tangan surat "
+                "(penanda TTE), di atas isi yang ditandatangani.") in reason
+    assert _dropped(ws, name, genuine)["hasil"] == "diterima"
+    assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
+    assert "Arsip utuh" in invoke(ws, "verify").output

@@ -49,6 +49,45 @@ def test_a_password_never_goes_into_config(tmp_path):
         use(config, **{"  url:\n": "  url: postgresql://spse:rahasia@db:5432/spse\n"})
 
 
+HIDDEN = ("postgresql://spse@127.0.0.1:9/spse?%70assword=SECRET", "postgresql://spse@127.0.0.1:9/spse?password=SECRET",
+          "postgresql://spse:SECRET@127.0.0.1:9/spse", "postgresql://spse@127.0.0.1:9/spse?sslpassword=SECRET",
+          "postgresql://spse@127.0.0.1:9/spse?%73slpassword=SECRET")
+
+
+@pytest.mark.parametrize("url", HIDDEN)
+def test_a_password_in_any_spelling_libpq_reads_is_refused_and_never_shown(tmp_path, url):
+    """libpq decodes percent-encoded keys: ``?%70assword=`` is a password. Config refuses it, migrate-register
+    writes nothing, and a connection error, doctor and verify locate the register without it."""
+    import dataclasses
+    import datetime as dt
+    from pipeline import doctor
+    from pipeline.errors import RegisterError
+    from pipeline.register.postgres import connect, redacted
+    config = make_workspace(tmp_path / "ws")
+    before = config.path.read_text(encoding="utf-8")
+    moved = invoke(config.path, "migrate-register", "--to", url)
+    assert moved.exit_code != 0 and "register.url memuat kata sandi" in moved.output and "SECRET" not in moved.output
+    assert config.path.read_text(encoding="utf-8") == before
+    config.path.write_text(before.replace("  url:\n", f"  url: {url}\n", 1), encoding="utf-8")
+    refused = invoke(config.path, "doctor")
+    assert refused.exit_code != 0 and "SECRET" not in refused.output
+    assert "Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml dan isi PGPASSWORD " \
+           "pada layanan pipeline atau berkas ~/.pgpass." in " ".join(refused.output.split())
+    assert redacted(url) == "postgresql://spse@127.0.0.1:9/spse"
+    with pytest.raises(RegisterError) as raised:
+        connect(url)
+    assert "SECRET" not in str(raised.value) and "postgresql://spse@127.0.0.1:9/spse" in str(raised.value)
+    slipped = dataclasses.replace(_loaded(before, config), register_url=url)  # as if it got past the check
+    finding = doctor.register(slipped, dt.datetime.now(dt.timezone.utc))
+    assert finding.status == "galat" and "SECRET" not in finding.message
+    assert slipped.register_name == "postgresql://spse@127.0.0.1:9/spse"
+
+
+def _loaded(text, config):
+    config.path.write_text(text, encoding="utf-8")
+    return config_module.load(config.path)
+
+
 def test_the_pipeline_runs_on_postgresql(tmp_path, postgres):
     config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {postgres.database()}\n"})
     for example in EXAMPLES.iterdir():

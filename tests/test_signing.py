@@ -9,7 +9,7 @@ from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
 from click.testing import CliRunner
 from test_ca import make_ca
 
-from pipeline import signing
+from pipeline import proof, signing
 from pipeline.cli import main
 
 from conftest import make_workspace
@@ -81,8 +81,12 @@ def test_approval_signs_the_letter_and_verify_trusts_it(signed_ws, tmp_path):
     codes = {b.text for b in zxingcpp.read_barcodes(Image.open(next(tmp_path.glob("surat*.png"))))}
     urls = [c for c in codes if c.startswith("https://intranet.kemendagri.go.id/spse/kode/")]
     assert urls
-    found = json.loads(invoke(ws, "verify", "--kode", urls[0].rsplit("/", 1)[1], "--json").output)
+    name = urls[0].rsplit("/", 1)[1]  # the letter's page, named from its code with the workspace's key
+    assert name == proof.page_name(proof.key(ws.archive), letter["kode"])
+    assert letter["kode"] in (ws.outbox / "status" / "kode" / name).read_text(encoding="utf-8")
+    found = json.loads(invoke(ws, "verify", "--kode", letter["kode"], "--json").output)
     assert found["status"] == "sah" and found["dokumen"].endswith("nota-dinas.pdf")
+    assert found["isi"]["tanda_tangan"] == "elektronik (sertifikat instansi)"
     assert "Arsip utuh" in invoke(ws, "verify").output
     # sent, it goes to SRIKANDI as the signed PDF with the form's fields
     assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0

@@ -209,14 +209,35 @@ def connect(url):
                             "~/.pgpass).") from None
 
 
+SECRET_KEYS = ("password", "sslpassword")  # libpq keywords that carry a secret
+
+
+def conninfo(url):
+    """``url`` parsed as libpq parses it (percent-encoded keys and values decoded: ``?%70assword=``
+    is a password), as a dict of keywords; ValueError when libpq cannot read it."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+    try:
+        return {key: str(value) for key, value in conninfo_to_dict(url).items()}
+    except psycopg.Error as exc:
+        raise ValueError(str(exc)) from None
+
+
 def redacted(url):
-    """The URL as it may be shown: without a password, should one have slipped in."""
-    from urllib.parse import urlsplit, urlunsplit
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    """The URL as it may be shown: rebuilt from what libpq reads in it, without any secret in any
+    spelling (``user:password@``, ``?password=``, percent-encoded keys)."""
+    from urllib.parse import quote, urlencode
+    try:
+        parts = conninfo(url)
+    except (ValueError, ImportError):
+        return "postgresql://(alamat register tidak terbaca)"
+    user = f"{quote(parts.pop('user'), safe='')}@" if parts.get("user") else ""
+    hosts, ports = parts.pop("host", "").split(","), parts.pop("port", "").split(",")
+    ports = ports * len(hosts) if len(ports) == 1 else ports + [""] * len(hosts)  # one port serves every host
+    host = ",".join(h + (f":{p}" if p else "") for h, p in zip(hosts, ports))
+    database = quote(parts.pop("dbname", ""), safe="")
+    options = {key: value for key, value in sorted(parts.items()) if key not in SECRET_KEYS}
+    return f"postgresql://{user}{host}/{database}" + (f"?{urlencode(options)}" if options else "")
 
 
 def _reason(exc):
