@@ -66,9 +66,9 @@ def withdraw(ws, letter):
     archive), never the new letter that took its name. A file that cannot be moved now is logged."""
     from .archive import read_metadata
     beside = ws.register.documents(letter.kasus) if letter.kasus and letter.folder else []
-    folders = [letter.folder] + sorted({d.folder for d in beside if d.folder.startswith(letter.folder + "/")})
+    folders = [letter.folder] + sorted({d.folder for d in beside if within(d.folder, letter.folder)})
     for rel in filter(None, folders):
-        meta = read_metadata(ws.config.root / rel) or {}
+        meta = read_metadata(locate(ws.config, rel)) or {}
         for name, target in (meta.get("outbox") or {}).items():
             try:
                 _set_aside(ws.config.outbox / target, (meta.get("sha256") or {}).get(name), letter.nomor_surat)

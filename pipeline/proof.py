@@ -21,6 +21,8 @@ import secrets
 import zipfile
 from pathlib import Path
 
+from .archive import locate
+
 KEY_FILE = ".kunci-verifikasi"
 INDEX = "index.html"  # the folder's own page: a web server shows it instead of listing the folder
 COMPARE = ("Kode yang cocok saja tidak membuktikan keaslian, karena kode dapat disalin ke surat palsu. "
@@ -70,7 +72,7 @@ def content(config, register, found):
     entry = letter or memo
     isi = {"jenis_dokumen": found.jenis.replace("_", " ").title(), "nomor": None, "tanggal": None,
            "kepada": None, "dari": None, "hal": None, "penandatangan": None, "tanda_tangan": None,
-           "halaman": pages(Path(config.root) / found.folder / found.berkas)}
+           "halaman": pages(locate(config, f"{found.folder}/{found.berkas}"))}
     if entry is not None:
         isi.update(nomor=entry.nomor_surat, tanggal=entry.tanggal_surat[:10] or None, hal=entry.hal)
         if letter:
