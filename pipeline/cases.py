@@ -273,5 +273,6 @@ def describe(ws, case, now, records=None, data=None):
     """The case as ``status`` shows it (its step records and registration read here unless given)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
-    return ws.procedure.describe(case, records, now, totals(data.data) if data else None,
-                                 findings(ws, records))
+    from .owed import describe as owed
+    shown = ws.procedure.describe(case, records, now, totals(data.data) if data else None, findings(ws, records))
+    return dict(shown, pdf_terutang=[owed(item) for item in ws.register.owed_pdfs(case.id)])

@@ -187,7 +187,7 @@ def run(obj, as_json):
     with obj.open() as ws, _progress(enabled=not as_json and out.is_terminal) as progress:
         _notes(ws.start())
         outcomes = ws.process_inbox(progress=progress)
-        _notes(filter(None, [ws.refresh_books()]))
+        _notes(filter(None, [ws.refresh_books(), ws.owed_summary()]))
     if as_json:
         echo_lines(jsonlines.line({"berkas": o.name, "hasil": o.hasil, "jenis": o.jenis, "kasus": o.kasus,
                                    "alasan": list(o.alasan), "keterangan": o.detail}) for o in outcomes)
@@ -257,6 +257,7 @@ def watch(obj, polling):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with engine.open_workspace(config) as ws:
+        ws.converter.stop = stop  # SIGTERM kills a conversion in flight; its PDF stays owed
         _notes(ws.start())
         mode = "polling" if config.watch.polling else "pemberitahuan sistem berkas"
         out.print(f"Memantau {escape(str(config.inbox))} ({mode}). Tekan Ctrl+C untuk berhenti.")
@@ -267,6 +268,30 @@ def watch(obj, polling):
             pass
     log.info("Layanan berhenti.")
     out.print("Pemantauan dihentikan.")
+
+
+@main.command(name="pdf")
+@click.pass_obj
+def pdf_command(obj):
+    """Buat sekarang semua PDF yang tertunda, tanpa menunggu jeda percobaan ulang (misalnya
+    setelah LibreOffice diperbaiki). Keluar dengan kode 1 bila masih ada yang belum dapat dibuat."""
+    from . import engine
+    engine.configure_logging(obj.config, to_stderr=False)
+    with obj.open() as ws:
+        if not ws.converter.available:
+            raise PipelineError(ws.converter.missing() or "PDF tidak diminta (pdf.enabled: false).")
+        made, _notes_ = ws.make_owed_pdfs(force=True)
+        left = ws.register.owed_pdfs()
+    if made:
+        out.print(f"{made} PDF yang tertunda dibuat.")
+    for item in left:
+        err.print(f"[yellow]PDF {escape(item.folder)}/{escape(item.pdf)} masih belum dapat dibuat:[/yellow] "
+                  f"{escape(item.galat or 'belum dicoba')}")
+    if left:
+        raise PipelineError(f"{len(left)} PDF masih tertunda. Periksa LibreOffice dengan \u201cpipeline doctor\u201d, "
+                            "lalu jalankan \u201cpipeline pdf\u201d lagi.")
+    if not made:
+        out.print("Tidak ada PDF yang tertunda.")
 
 
 @main.command()
@@ -298,12 +323,22 @@ def status(obj, kasus, everything, as_json):
                   "Tidak ada kasus yang sedang berjalan. Kasus yang sudah selesai: \u201cpipeline status --all\u201d.")
 
 
+def _owed_line(owed):
+    """One owed PDF as status prints it."""
+    line = f"PDF {owed['berkas']} belum dibuat"
+    if owed["galat"]:
+        line += f" ({owed['percobaan']} kali gagal: {owed['galat'].rstrip('.')}; dicoba lagi mulai {owed['coba_lagi']})"
+    return line + "; .docx-nya sudah diarsipkan. Buat sekarang dengan \u201cpipeline pdf\u201d."
+
+
 def _print_case(item, detail):
     out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
               f"{escape(item['rujukan'])} \u00b7 {_styled(item['status'])}")
     out.print(f"  {escape(item['menunggu'])}")
     for problem in item["masalah"]:
         out.print(f"  [red]\u2022[/red] {escape(problem)}")
+    for owed in item.get("pdf_terutang", ()):
+        out.print(f"  [yellow]\u2022[/yellow] {escape(_owed_line(owed))}")
     if not detail:
         return
     table = Table(show_header=True)

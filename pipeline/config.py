@@ -93,6 +93,7 @@ class Config:
     verification_base_url: str
     pdf_enabled: bool
     pdf_timeout: float
+    pdf_retry: float
     signing: SigningSettings
     register_url: str = ""  # empty: the embedded SQLite register; postgresql://...: shared by hosts
     host: str = ""  # this intake host's name, where several share the archive
@@ -235,6 +236,7 @@ def _freeze(path, raw):
         verification_base_url=(raw["verification"]["base_url"] or "").strip(),
         pdf_enabled=raw["pdf"]["enabled"],
         pdf_timeout=float(raw["pdf"]["timeout_seconds"]),
+        pdf_retry=float(raw["pdf"]["retry_seconds"]),
         signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
         register_url=register_url(raw["register"]["url"]),
         host=_host(raw["register"]["host"]),

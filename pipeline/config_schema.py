@@ -103,7 +103,8 @@ SCHEMA = {
         "type": "dict",
         "required": True,
         "schema": {"enabled": {"type": "boolean", "required": True},
-                   "timeout_seconds": {"type": "number", "min": 1, "required": True}},
+                   "timeout_seconds": {"type": "number", "min": 1, "required": True},
+                   "retry_seconds": {"type": "number", "min": 1, "required": True}},
     },
     "verification": {
         "type": "dict",

@@ -96,8 +96,30 @@ class Workspace:
 
     def process_inbox(self, patience=60.0, progress=None):
         """Everything ready in the inbox, until nothing is still being written (``progress``:
-        see ``run.run_once``)."""
-        return run.run_all(self, patience, progress)
+        see ``run.run_once``); then the PDFs owed whose next try is due."""
+        outcomes = run.run_all(self, patience, progress)
+        self.make_owed_pdfs()
+        return outcomes
+
+    def owed_summary(self):
+        """One line for staff when PDFs are owed (``pipeline run`` prints it), else None."""
+        owed = self.register.owed_pdfs()
+        if not owed or not self.converter.available:
+            return None
+        return (f"{len(owed)} PDF belum dapat dibuat (LibreOffice gagal atau macet); dokumen .docx dan nomornya "
+                "sudah diarsipkan. Lihat \u201cpipeline status\u201d, periksa LibreOffice dengan \u201cpipeline "
+                "doctor\u201d, lalu buat PDF-nya dengan \u201cpipeline pdf\u201d (atau tunggu percobaan berikutnya).")
+
+    def make_owed_pdfs(self, force=False):
+        """The PDFs filings owe, made now where due (``force``: all): (made, first-failure notes).
+        Never raises: a derived copy that cannot be made never stops the pipeline."""
+        from . import owed
+        try:
+            return owed.drain(self, force)
+        except PipelineError as exc:
+            note = f"PDF yang tertunda belum dapat dibuat ({exc}); dicoba lagi pada pemrosesan berikutnya."
+            self.log.warning(note)
+            return 0, [note]
 
     def serve(self, report, notify, stop=None):
         """The service: watch the inbox until ``stop`` is set."""

@@ -108,6 +108,7 @@ def serve(ws, report, notify, stop=None):
     """
     config = ws.config
     stop = stop or threading.Event()
+    ws.converter.stop = stop  # a conversion in flight is killed when the service is asked to stop
     wake = threading.Event()
     threading.Thread(target=lambda: (stop.wait(), wake.set()), daemon=True).start()
     stability = Stability(config.watch.stable_seconds)
@@ -129,6 +130,8 @@ def serve(ws, report, notify, stop=None):
                     stop.wait(max(0.0, last_pass + GAP_SECONDS - now))
                 wake.clear()
                 _pass(ws, stability, report, notify)
+                for note in ws.make_owed_pdfs()[1]:  # PDFs owed, where due; a failure told once
+                    notify(note)
                 ws.refresh_site()  # the status pages follow each change (a failure is logged)
                 last_pass = time.monotonic()
             if rescan:

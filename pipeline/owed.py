@@ -1,0 +1,154 @@
+"""PDFs owed: a document filed as .docx whose PDF LibreOffice could not make at once.
+
+The PDF is a derived copy: a LibreOffice that hangs or crashes never holds
+back the agenda number, the original or the .docx (docs/architecture.md,
+"PDF"). The filing records each PDF it owes in its own transaction (the
+register's ``pdf`` table), so the debt survives any crash; ``drain`` makes
+them later, one at a time, outside any register transaction, each with its
+own time limit, and retries a failure with back-off (``pdf.retry_seconds``,
+doubled each time, at most a day). The converter is a replaceable part:
+anything with ``convert(sources, folder, timeout)`` will do.
+"""
+
+import datetime as dt
+import os
+import shutil
+import uuid
+
+from .archive import READ_ONLY, fsync_dir, fsync_file, remove_tree, sha256_file
+from .errors import ArchiveError, ConversionStopped, PipelineError, os_reason
+from .filing import copy_atomic
+
+DAY = 24 * 3600
+SCALE_BYTES = 1024 * 1024  # each started MB of a .docx adds one pdf.timeout_seconds to its limit...
+MAX_SCALE = 10  # ...up to ten times the configured limit
+LETTER = "nota-dinas.docx"
+
+
+def next_try(config, now, attempts):
+    """When an owed PDF that failed ``attempts`` times is tried again (ISO time)."""
+    seconds = min(config.pdf_retry * 2 ** max(attempts - 1, 0), DAY)
+    return (now + dt.timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
+def time_limit(config, docx):
+    """A document's conversion time limit: ``pdf.timeout_seconds`` for each started MB of its
+    .docx (a registration of thousands of packages renders a long document), at most ten times."""
+    return config.pdf_timeout * min(MAX_SCALE, 1 + docx.stat().st_size // SCALE_BYTES)
+
+
+def failure_note(rel, problem, when):
+    """What staff read, once, when an owed PDF could not be made."""
+    return (f"PDF {rel} belum dapat dibuat: {problem.rstrip('.')}. Dokumen .docx-nya sudah diarsipkan dan "
+            f"nomornya tercatat; PDF dicoba lagi mulai {when}. Periksa LibreOffice dengan \u201cpipeline "
+            "doctor\u201d, lalu buat PDF yang tertunda dengan \u201cpipeline pdf\u201d.")
+
+
+def drain(ws, force=False):
+    """Make the owed PDFs whose next try is due (every one with ``force``), oldest first.
+
+    Returns (made, notes): how many were made, and one note for each PDF that failed for the
+    first time. Without ``force`` a failure ends the pass (LibreOffice may be down; the
+    converter rests for ``pdf.retry_seconds``); a set stop event ends it at once.
+    """
+    converter, made, notes = ws.converter, 0, []
+    if not converter.available or (converter.resting and not force):
+        return made, notes
+    now = ws.now().isoformat(timespec="seconds")
+    for item in ws.register.owed_pdfs():
+        if converter.stop is not None and converter.stop.is_set():
+            break
+        if (item.berikutnya and item.berikutnya > now and not force) or not (ws.config.root / item.folder).is_dir():
+            continue  # not due yet, or its folder not yet published (the next pass publishes it)
+        try:
+            make(ws, item)
+            made += 1
+        except ConversionStopped:
+            break  # abandoned, still owed: made on a later start
+        except PipelineError as exc:
+            notes += failed(ws, item, str(exc))
+            if not force:
+                break
+    return made, notes
+
+
+def make(ws, item):
+    """Convert one owed PDF, place it in its archive folder and its outbox copy, then record it."""
+    config = ws.config
+    folder = config.root / item.folder
+    target = folder / item.pdf
+    signed = {}
+    if not target.is_file():  # else an earlier attempt placed it and stopped before recording it
+        signed = _place(ws, item, folder / item.berkas, target)
+    if item.keluaran:
+        copy_atomic(config, target, config.outbox / item.keluaran)
+    with ws.register.transaction():
+        if ws.register.pdf_made(item.folder, item.berkas, sha256_file(target), ws.now().isoformat(timespec="seconds")) \
+                and signed:
+            ws.register.record_signed(signed["letter"], signed["waktu"], signed["oleh"])
+    ws.register.pdf_tried(item.folder, item.berkas, 0, "", "")
+    ws.log.info("PDF %s/%s dibuat.", item.folder, item.pdf)
+
+
+def _place(ws, item, docx, target):
+    """Convert ``docx`` in a private staging folder, sign it where the letter needs it, then link
+    it into the archive folder, read-only; never over a file already there."""
+    work = ws.config.staging_dir / f"pdf-{uuid.uuid4().hex}"
+    try:
+        work.mkdir(parents=True)
+        source = work / docx.name
+        shutil.copyfile(docx, source)
+        [pdf] = ws.converter.convert([source], work, timeout=time_limit(ws.config, docx))
+        signed = _sign(ws, item, pdf)
+        fsync_file(pdf)
+        pdf.chmod(READ_ONLY)
+        try:
+            os.link(pdf, target)
+        except FileExistsError:
+            pass  # another host made it first: theirs stands
+        except OSError:
+            if not target.exists():
+                os.rename(pdf, target)  # a file system without hard links
+        pdf.unlink(missing_ok=True)  # before the folder is removed (remove_tree makes files writable)
+        fsync_dir(target.parent)
+        return signed
+    except OSError as exc:
+        raise ArchiveError(f"PDF tidak dapat ditulis di {target.parent}: {os_reason(exc)}.") from None
+    finally:
+        remove_tree(work)
+
+
+def _sign(ws, item, pdf):
+    """``signing.method: pkcs12``: the numbered letter's PDF is signed before it joins its folder,
+    as it would have been in the approval's filing; returns what record_signed needs."""
+    from .signing import PKCS12, sign_pkcs12
+    settings = ws.config.signing
+    letter = ws.register.letter_in(item.folder) if item.berkas == LETTER else None
+    if settings.method != PKCS12 or letter is None or letter.folder != item.folder or letter.batal:
+        return {}
+    from .codes import target
+    code = next((c for c in ws.register.codes(folder=item.folder) if c.berkas == LETTER), None)
+    qr_url = target(ws.config.verification_base_url, code.kode) if code else ""
+    moment = ws.now()
+    who = sign_pkcs12(settings, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}",
+                      ws.config.organisation["city"], moment)
+    return {"letter": letter, "oleh": who, "waktu": moment.isoformat(timespec="seconds")}
+
+
+def failed(ws, item, problem):
+    """Remember a failed attempt and its next try; the note to report when it is the first."""
+    attempts = item.percobaan + 1
+    when = next_try(ws.config, ws.now(), attempts)
+    ws.converter.rest(ws.config.pdf_retry)
+    ws.register.pdf_tried(item.folder, item.berkas, attempts, when, problem)
+    if item.percobaan:
+        return []
+    note = failure_note(f"{item.folder}/{item.pdf}", problem, when)
+    ws.log.warning(note)
+    return [note]
+
+
+def describe(item):
+    """An owed PDF as ``status --json`` shows it."""
+    return {"berkas": f"{item.folder}/{item.pdf}", "percobaan": item.percobaan,
+            "coba_lagi": item.berikutnya or None, "galat": item.galat or None}

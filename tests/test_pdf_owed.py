@@ -1,0 +1,154 @@
+"""A derived copy never stops the book: with LibreOffice hung or crashing, memos are numbered and
+filed with their .docx at once, and their PDFs are owed, shown, retried with back-off and made later."""
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from builders import HEADER, tab_memo
+from click.testing import CliRunner
+
+from pipeline import pdf
+from pipeline.cli import main
+from pipeline.errors import ConversionStopped
+
+from conftest import make_workspace
+
+pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
+
+HANGS = "#!/bin/sh\necho run >> {calls}\necho $$ > {pid}\nsleep 300 &\nwait\n"
+CRASHES = "#!/bin/sh\necho run >> {calls}\nexit 3\n"
+
+
+def invoke(ws, *args):
+    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+
+def fake_soffice(tmp_path, monkeypatch, script):
+    """A broken ``soffice`` first on PATH; returns the file counting its runs."""
+    folder, calls = tmp_path / "bin", tmp_path / "runs"
+    folder.mkdir()
+    (folder / "soffice").write_text(script.format(calls=calls, pid=tmp_path / "pid"))
+    (folder / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return calls
+
+
+def runs(calls):
+    return len(calls.read_text().splitlines()) if calls.exists() else 0
+
+
+def workspace(tmp_path):
+    return make_workspace(tmp_path / "ws", pdf=True,
+                          **{"timeout_seconds: 120 ": "timeout_seconds: 1 "})
+
+
+def drop_memos(ws, count):
+    for n in range(count):
+        tab_memo(ws.inbox / f"nota-{n}.docx", dict(HEADER, Nomor=f"00{n}/ND/PPBJ/2026"))
+
+
+def owed_of(ws):
+    return [owed for line in invoke(ws, "status", "--json").output.splitlines()
+            for owed in json.loads(line)["pdf_terutang"]]
+
+
+@pytest.mark.parametrize("script", [HANGS, CRASHES], ids=["hangs", "crashes"])
+def test_memos_are_numbered_at_once_and_their_pdfs_made_when_libreoffice_is_back(tmp_path, monkeypatch, script):
+    ws = workspace(tmp_path)
+    calls = fake_soffice(tmp_path, monkeypatch, script)
+    drop_memos(ws, 3)
+    result = invoke(ws, "run")
+    assert result.exit_code == 0 and "3 diterima" in result.output, result.output
+    # one conversion tried (and its one retry), then LibreOffice rests: the others are owed at once
+    assert runs(calls) == 2
+    entries = [json.loads(line) for line in invoke(ws, "register", "--json").output.splitlines()]
+    assert [e["nomor_urut"] for e in entries] == [1, 2, 3]
+    assert all(not any(name.endswith(".pdf") for name in e["berkas"]) for e in entries)
+    assert len(list(ws.outbox.glob("*/*.docx"))) == 3 and list(ws.outbox.glob("*/*.pdf")) == []
+    assert "3 PDF belum dapat dibuat (LibreOffice gagal atau macet)" in " ".join(result.output.split())
+    owed = owed_of(ws)
+    assert len(owed) == 3 and sum(1 for o in owed if o["percobaan"] == 1) == 1
+    status = " ".join(invoke(ws, "status").output.split())
+    assert "lembar-disposisi.pdf belum dibuat" in status and "pipeline pdf" in status
+    doctor = json.loads([line for line in invoke(ws, "doctor", "--json").output.splitlines()
+                         if "PDF tertunda" in line][0])
+    assert doctor["status"] == "peringatan" and doctor["pesan"].startswith("3 PDF belum dibuat")
+    assert "Arsip utuh" in invoke(ws, "verify").output
+
+    monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])  # LibreOffice works again
+    ws.path.write_text(ws.path.read_text().replace("timeout_seconds: 1 ", "timeout_seconds: 120 "))
+    made = invoke(ws, "pdf")
+    assert made.exit_code == 0 and "3 PDF yang tertunda dibuat." in made.output, made.output
+    assert owed_of(ws) == []
+    for entry in entries:
+        folder = (ws.root / entry["berkas"]["lembar-disposisi.docx"]).parent
+        assert (folder / "lembar-disposisi.pdf").read_bytes().startswith(b"%PDF-")
+        assert (folder / "lembar-disposisi.pdf").stat().st_mode & 0o222 == 0  # read-only, as filed
+    assert len(list(ws.outbox.glob("*/*.pdf"))) == 3
+    result = invoke(ws, "verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
+    assert "PDF tertunda" in invoke(ws, "doctor").output
+
+
+def test_a_failed_conversion_is_not_tried_again_on_the_next_pass(tmp_path, monkeypatch):
+    ws = workspace(tmp_path)
+    calls = fake_soffice(tmp_path, monkeypatch, CRASHES)
+    drop_memos(ws, 1)
+    assert "1 diterima" in invoke(ws, "run").output
+    assert runs(calls) == 2
+    assert invoke(ws, "run").exit_code == 0
+    assert runs(calls) == 2  # backed off: pdf.retry_seconds after the failure
+    [owed] = owed_of(ws)
+    assert owed["percobaan"] == 1 and owed["coba_lagi"] and "LibreOffice gagal" in owed["galat"]
+
+
+def test_the_stop_event_kills_a_hung_conversion_at_once(tmp_path, monkeypatch):
+    calls = fake_soffice(tmp_path, monkeypatch, HANGS)
+    stop = threading.Event()
+    converter = pdf.Converter(True, timeout=600, stop=stop)
+    source = tab_memo(tmp_path / "a.docx")
+    threading.Thread(target=lambda: (_started(calls), stop.set()), daemon=True).start()
+    with pytest.raises(ConversionStopped):
+        converter.convert([source], tmp_path)
+    assert running_in_group(int((tmp_path / "pid").read_text())) == []  # soffice and its child killed
+    converter.close()
+
+
+def running_in_group(group):
+    """Processes of a process group that still run (zombies not yet reaped do not count)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(stat.parent.name)
+    return found
+
+
+def _started(calls):
+    while runs(calls) == 0:
+        threading.Event().wait(0.05)
+
+
+def test_a_filing_stopped_mid_conversion_owes_its_pdf(tmp_path, monkeypatch):
+    """The service asked to stop while a memo's sheet converts: the memo is still filed, its PDF owed."""
+    from pipeline import engine
+    ws = workspace(tmp_path)
+    calls = fake_soffice(tmp_path, monkeypatch, HANGS)
+    drop_memos(ws, 1)
+    stop = threading.Event()
+    with engine.open_workspace(ws) as opened:
+        opened.converter.timeout = 600
+        opened.converter.stop = stop
+        threading.Thread(target=lambda: (_started(calls), stop.set()), daemon=True).start()
+        outcomes = opened.process_inbox()
+    assert [o.hasil for o in outcomes] == ["diterima"]
+    [owed] = owed_of(ws)
+    assert owed["percobaan"] == 0 and owed["galat"] is None
+    assert running_in_group(int((tmp_path / "pid").read_text())) == []
