@@ -275,4 +275,4 @@ def describe(ws, case, now, records=None, data=None):
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
     from .owed import describe as owed
     shown = ws.procedure.describe(case, records, now, totals(data.data) if data else None, findings(ws, records))
-    return dict(shown, pdf_terutang=[owed(item) for item in ws.register.owed_pdfs(case.id)])
+    return dict(shown, pdf_terutang=[owed(ws.config, item) for item in ws.register.owed_pdfs(case.id)])

@@ -328,7 +328,10 @@ def _owed_line(owed):
     line = f"PDF {owed['berkas']} belum dibuat"
     if owed["galat"]:
         line += f" ({owed['percobaan']} kali gagal: {owed['galat'].rstrip('.')}; dicoba lagi mulai {owed['coba_lagi']})"
-    return line + "; .docx-nya sudah diarsipkan. Buat sekarang dengan \u201cpipeline pdf\u201d."
+    line += "; .docx-nya sudah diarsipkan"
+    if owed["menunggu_ttd"]:
+        line += ", dan tanda tangan elektronik Nota Dinas menunggu PDF ini"
+    return line + ". Buat sekarang dengan \u201cpipeline pdf\u201d."
 
 
 def _print_case(item, detail):

@@ -213,7 +213,7 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
     account = current_account()
     with open_workspace(config, lock=False) as ws:
         letter = letters.to_sign(ws, kasus, account)
-        pdf_path = config.root / letter.berkas["nota-dinas.pdf"]
+        pdf_path = config.root / ws.register.letter_pdf(letter)
         stamp = letters.gateway_stamp(ws, letter, pdf_path)
     original = pdf_path.read_bytes()
     nik = ask("NIK penanda tangan", False).strip()

@@ -148,7 +148,8 @@ def failed(ws, item, problem):
     return [note]
 
 
-def describe(item):
-    """An owed PDF as ``status --json`` shows it."""
+def describe(config, item):
+    """An owed PDF as ``status --json`` shows it; ``menunggu_ttd``: the electronic signature waits for it."""
     return {"berkas": f"{item.folder}/{item.pdf}", "percobaan": item.percobaan,
-            "coba_lagi": item.berikutnya or None, "galat": item.galat or None}
+            "coba_lagi": item.berikutnya or None, "galat": item.galat or None,
+            "menunggu_ttd": bool(config.signing.electronic and item.berkas == LETTER)}

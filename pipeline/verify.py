@@ -70,7 +70,7 @@ def signed_files(config, register, letter):
               if d.jenis in ("surat_tte", "surat_ttd") and d.folder.startswith(letter.folder + "/")]
     files = [rel for d in copies if d.jenis == "surat_tte"
              for name, rel in d.berkas.items() if name.lower().endswith(".pdf")]
-    own = letter.berkas.get("nota-dinas.pdf")
+    own = register.letter_pdf(letter)
     if own and letter.ditandatangani and (not copies or has_signature(Path(config.root) / own)):
         files.insert(0, own)
     return files

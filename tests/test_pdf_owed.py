@@ -152,3 +152,27 @@ def test_a_filing_stopped_mid_conversion_owes_its_pdf(tmp_path, monkeypatch):
     [owed] = owed_of(ws)
     assert owed["percobaan"] == 0 and owed["galat"] is None
     assert running_in_group(int((tmp_path / "pid").read_text())) == []
+
+
+@pytest.mark.parametrize("point", ["after_owed_pdf_placed", "after_owed_pdf_outbox_copy", "after_owed_pdf_recorded"])
+def test_a_crash_while_an_owed_pdf_is_made_leaves_it_made_once(tmp_path, monkeypatch, point):
+    """SIGKILL after the PDF joined its folder, after its outbox copy, after it was recorded:
+    the next start finishes it; verify is clean, one PDF per document, in the outbox too."""
+    import subprocess
+    import sys
+    ws = workspace(tmp_path)
+    fake_soffice(tmp_path, monkeypatch, CRASHES)
+    drop_memos(ws, 2)
+    assert "2 diterima" in invoke(ws, "run").output
+    monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+    ws.path.write_text(ws.path.read_text().replace("timeout_seconds: 1 ", "timeout_seconds: 120 "))
+    faults = Path(__file__).parent / "faults.py"
+    killed = subprocess.run([sys.executable, str(faults), point, "1", "--", "--config", str(ws.path), "pdf"],
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr
+    assert invoke(ws, "pdf").exit_code == 0
+    assert owed_of(ws) == []
+    assert len(list(ws.archive.glob("*/surat-masuk/*/lembar-disposisi.pdf"))) == 2
+    assert len(list(ws.outbox.glob("*/*.pdf"))) == 2
+    result = invoke(ws, "verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output

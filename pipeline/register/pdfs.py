@@ -50,7 +50,19 @@ class PdfIntents:
             else:
                 self._write("DELETE FROM pdf_coba WHERE folder = ? AND berkas = ?", folder, berkas)
 
-    def made_pdfs(self):
-        """(folder, PDF name, SHA-256) of every PDF made after its filing, for verify."""
-        for r in self._rows("SELECT folder, berkas, sha256 FROM pdf WHERE dibuat IS NOT NULL ORDER BY folder, berkas"):
+    def letter_pdf(self, letter):
+        """The numbered letter's own PDF (relative path): filed with it, or made later; None while owed."""
+        own = letter.berkas.get("nota-dinas.pdf")
+        if own or not letter.folder:
+            return own
+        row = self._first("SELECT folder FROM pdf WHERE folder = ? AND berkas = 'nota-dinas.docx' "
+                          "AND dibuat IS NOT NULL", letter.folder)
+        return f"{letter.folder}/nota-dinas.pdf" if row else None
+
+    def made_pdfs(self, folder=None):
+        """(folder, PDF name, SHA-256) of every PDF made after its filing (in ``folder``), for verify."""
+        sql, params = "SELECT folder, berkas, sha256 FROM pdf WHERE dibuat IS NOT NULL", ()
+        if folder is not None:
+            sql, params = sql + " AND folder = ?", (folder,)
+        for r in self._rows(sql + " ORDER BY folder, berkas", *params):
             yield r["folder"], r["berkas"].rsplit(".", 1)[0] + ".pdf", r["sha256"]
