@@ -41,6 +41,8 @@ class Limits:
     max_yaml_aliases: int
     max_csv_rows: int
     max_yaml_records: int
+    max_note_chars: int = 2000  # an action's catatan (a note, a disposition, a reason)
+    max_text_chars: int = 500  # any other free text of an action or a registration record
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,8 @@ def _freeze(path, raw):
             max_yaml_aliases=limits["max_yaml_aliases"],
             max_csv_rows=limits["max_csv_rows"],
             max_yaml_records=limits["max_yaml_records"],
+            max_note_chars=limits["max_note_chars"],
+            max_text_chars=limits["max_text_chars"],
         ),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),

@@ -62,6 +62,8 @@ SCHEMA = {
             "max_yaml_aliases": {"type": "integer", "min": 0, "required": True},
             "max_csv_rows": _POS_INT,
             "max_yaml_records": _POS_INT,
+            "max_note_chars": _POS_INT,
+            "max_text_chars": _POS_INT,
         },
     },
     "timezone": _STR,

@@ -110,12 +110,13 @@ class Workspace:
                 "sudah diarsipkan. Lihat \u201cpipeline status\u201d, periksa LibreOffice dengan \u201cpipeline "
                 "doctor\u201d, lalu buat PDF-nya dengan \u201cpipeline pdf\u201d (atau tunggu percobaan berikutnya).")
 
-    def make_owed_pdfs(self, force=False):
-        """The PDFs filings owe, made now where due (``force``: all): (made, first-failure notes).
-        Never raises: a derived copy that cannot be made never stops the pipeline."""
+    def make_owed_pdfs(self, force=False, interrupt=None):
+        """The PDFs filings owe, made now where due (``force``: all; ``interrupt``: an Event that
+        abandons the one in flight): (made, first-failure notes). Never raises: a derived copy
+        that cannot be made never stops the pipeline."""
         from . import owed
         try:
-            return owed.drain(self, force)
+            return owed.drain(self, force, interrupt)
         except PipelineError as exc:
             note = f"PDF yang tertunda belum dapat dibuat ({exc}); dicoba lagi pada pemrosesan berikutnya."
             self.log.warning(note)

@@ -148,12 +148,15 @@ class Filer:
 
     def _convert(self, temp, names):
         """The PDFs of ``names`` made now: (paths, None); or, when LibreOffice fails, was stopped
-        or rests after a failure, none: ([], why), and the filing owes them."""
+        or rests after a failure, none: ([], why), and the filing owes them. A long document
+        (a registration of thousands of packages) is owed at once: made after the pass with
+        its own, longer time limit, it never holds the filing."""
+        from .owed import scale
         converter = self.converter
         if not converter.available or not names:
             return [], None
-        if converter.resting:
-            return [], None  # tried again by owed.drain once the rest is over
+        if converter.resting or any(scale(temp / n) > 1 for n in names):
+            return [], None  # made by owed.drain (once the rest is over)
         try:
             return converter.convert([temp / n for n in names], temp), None
         except ConversionStopped:

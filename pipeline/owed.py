@@ -14,14 +14,15 @@ import datetime as dt
 import os
 import shutil
 import uuid
+import zipfile
 
 from .archive import READ_ONLY, fsync_dir, fsync_file, remove_tree, sha256_file
 from .errors import ArchiveError, ConversionStopped, PipelineError, os_reason
 from .filing import copy_atomic
 
 DAY = 24 * 3600
-SCALE_BYTES = 1024 * 1024  # each started MB of a .docx adds one pdf.timeout_seconds to its limit...
-MAX_SCALE = 10  # ...up to ten times the configured limit
+SCALE_BYTES = 2 * 1024 * 1024  # each started 2 MB of a document's text adds one pdf.timeout_seconds...
+MAX_SCALE = 20  # ...up to twenty times the configured limit
 LETTER = "nota-dinas.docx"
 
 
@@ -31,10 +32,21 @@ def next_try(config, now, attempts):
     return (now + dt.timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
+def scale(docx):
+    """How many ``pdf.timeout_seconds`` a document may take: one for each started 2 MB of its
+    text (word/document.xml; a registration of thousands of packages renders a long table),
+    at most twenty."""
+    try:
+        with zipfile.ZipFile(docx) as package:
+            size = package.getinfo("word/document.xml").file_size
+    except (OSError, KeyError, zipfile.BadZipFile):
+        size = docx.stat().st_size
+    return min(MAX_SCALE, 1 + size // SCALE_BYTES)
+
+
 def time_limit(config, docx):
-    """A document's conversion time limit: ``pdf.timeout_seconds`` for each started MB of its
-    .docx (a registration of thousands of packages renders a long document), at most ten times."""
-    return config.pdf_timeout * min(MAX_SCALE, 1 + docx.stat().st_size // SCALE_BYTES)
+    """A document's conversion time limit (``scale``)."""
+    return config.pdf_timeout * scale(docx)
 
 
 def failure_note(rel, problem, when):
@@ -44,19 +56,31 @@ def failure_note(rel, problem, when):
             "doctor\u201d, lalu buat PDF yang tertunda dengan \u201cpipeline pdf\u201d.")
 
 
-def drain(ws, force=False):
+def drain(ws, force=False, interrupt=None):
     """Make the owed PDFs whose next try is due (every one with ``force``), oldest first.
 
     Returns (made, notes): how many were made, and one note for each PDF that failed for the
-    first time. Without ``force`` a failure ends the pass (LibreOffice may be down; the
-    converter rests for ``pdf.retry_seconds``); a set stop event ends it at once.
+    first time. Without ``force`` a failure of a document of ordinary length ends the pass
+    (LibreOffice may be down; the converter rests for ``pdf.retry_seconds``). A set stop
+    event, or ``interrupt`` (the service's wake-up: new files), ends it at once; the PDF in
+    flight stays owed, not counted as a failure.
     """
     converter, made, notes = ws.converter, 0, []
     if not converter.available or (converter.resting and not force):
         return made, notes
+    converter.interrupt = interrupt
+    try:
+        return _drain(ws, force, made, notes)
+    finally:
+        converter.interrupt = None
+
+
+def _drain(ws, force, made, notes):
+    """``drain``'s loop over the owed PDFs."""
+    converter = ws.converter
     now = ws.now().isoformat(timespec="seconds")
     for item in ws.register.owed_pdfs():
-        if converter.stop is not None and converter.stop.is_set():
+        if any(event is not None and event.is_set() for event in (converter.stop, converter.interrupt)):
             break
         if (item.berikutnya and item.berikutnya > now and not force) or not (ws.config.root / item.folder).is_dir():
             continue  # not due yet, or its folder not yet published (the next pass publishes it)
@@ -66,10 +90,20 @@ def drain(ws, force=False):
         except ConversionStopped:
             break  # abandoned, still owed: made on a later start
         except PipelineError as exc:
-            notes += failed(ws, item, str(exc))
-            if not force:
+            long = _long(ws, item)
+            notes += failed(ws, item, str(exc), rest=not long)
+            if not (force or long):
                 break
     return made, notes
+
+
+def _long(ws, item):
+    """True for a document longer than ordinary (its time limit scaled up): its failure says
+    nothing about LibreOffice, so the others are still tried."""
+    try:
+        return scale(ws.config.root / item.folder / item.berkas) > 1
+    except OSError:
+        return False
 
 
 def make(ws, item):
@@ -135,11 +169,13 @@ def _sign(ws, item, pdf):
     return {"letter": letter, "oleh": who, "waktu": moment.isoformat(timespec="seconds")}
 
 
-def failed(ws, item, problem):
-    """Remember a failed attempt and its next try; the note to report when it is the first."""
+def failed(ws, item, problem, rest=True):
+    """Remember a failed attempt and its next try (``rest``: LibreOffice rests too); the note to
+    report when it is the first."""
     attempts = item.percobaan + 1
     when = next_try(ws.config, ws.now(), attempts)
-    ws.converter.rest(ws.config.pdf_retry)
+    if rest:
+        ws.converter.rest(ws.config.pdf_retry)
     ws.register.pdf_tried(item.folder, item.berkas, attempts, when, problem)
     if item.percobaan:
         return []

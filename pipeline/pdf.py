@@ -39,6 +39,7 @@ class Converter:
         self.binary = binary or shutil.which("soffice") or shutil.which("libreoffice")
         self.profile = None
         self.stop = stop  # a threading.Event: when set, a conversion in flight is killed at once
+        self.interrupt = None  # another Event (new work arrived): the same, while owed PDFs are made
         self.resting_until = 0.0  # after a failure, filings owe their PDFs without trying until then
 
     @property
@@ -103,9 +104,9 @@ class Converter:
         stop event is set (the caller kills the process group)."""
         deadline = time.monotonic() + timeout
         while True:
-            if self.stop is not None and self.stop.is_set():
-                raise ConversionStopped("Konversi PDF dihentikan karena layanan berhenti; PDF dibuat "
-                                        "kemudian.")
+            if any(event is not None and event.is_set() for event in (self.stop, self.interrupt)):
+                raise ConversionStopped("Konversi PDF dihentikan (layanan berhenti atau berkas baru masuk); "
+                                        "PDF dibuat kemudian.")
             left = deadline - time.monotonic()
             if left <= 0:
                 raise subprocess.TimeoutExpired(process.args, timeout)
