@@ -43,6 +43,7 @@ class Limits:
     max_yaml_records: int
     max_note_chars: int = 2000  # an action's catatan (a note, a disposition, a reason)
     max_text_chars: int = 500  # any other free text of an action or a registration record
+    max_registration_rows: int = 2000  # people and packages of one registration (its documents stay convertible)
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ def _freeze(path, raw):
             max_yaml_records=limits["max_yaml_records"],
             max_note_chars=limits["max_note_chars"],
             max_text_chars=limits["max_text_chars"],
+            max_registration_rows=limits["max_registration_rows"],
         ),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),

@@ -64,6 +64,7 @@ SCHEMA = {
             "max_yaml_records": _POS_INT,
             "max_note_chars": _POS_INT,
             "max_text_chars": _POS_INT,
+            "max_registration_rows": _POS_INT,
         },
     },
     "timezone": _STR,

@@ -174,7 +174,7 @@ def _misfit(ws, case, records, langkah):
 def check_registration(ws, fields):
     """Return (registration, case or None); refuse what cannot be read or is too late."""
     data = registration_module.normalise(fields)
-    registration_module.refuse_long_text(data, ws.config.limits)
+    registration_module.refuse_oversized(data, ws.config.limits)
     case = find_case(ws.register, data["rujukan"], "registrasi")
     if case is not None and ws.procedure.sealed(ws.register.steps(case.id)):
         raise InputRefused(

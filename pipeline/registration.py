@@ -48,8 +48,21 @@ def _record(section, index, raw, problems):
 SHOWN = 20  # long fields named in a refusal; the rest counted
 
 
-def refuse_long_text(registration, limits):
-    """Every text field past ``limits.max_text_chars`` is refused, naming where (documents print it whole)."""
+def refuse_oversized(registration, limits):
+    """More rows than ``limits.max_registration_rows``, or a text field past ``limits.max_text_chars``,
+    is refused, naming where: the documents print it all, and must stay printable and convertible."""
+    rows = sum(len(registration[section]) for section in SECTIONS)
+    if rows > limits.max_registration_rows:
+        count, limit = (f"{n:,}".replace(",", ".") for n in (rows, limits.max_registration_rows))
+        raise InputRefused(f"Data registrasi berisi {count} baris (PPK, panitia dan paket), melebihi batas {limit} "
+                           "baris (limits.max_registration_rows di config.yaml): dokumennya tidak dapat dicetak dan "
+                           "diubah menjadi PDF dalam waktu wajar. Ajukan paket-paket itu dengan beberapa Nota Dinas, "
+                           f"masing-masing dengan data registrasi paling banyak {limit} baris.", kind="registrasi")
+    _refuse_long_text(registration, limits)
+
+
+def _refuse_long_text(registration, limits):
+    """Every text field past ``limits.max_text_chars``, named (at most SHOWN of them)."""
     from .validate import too_long
     limit, problems = limits.max_text_chars, []
     if len(registration.get("unit") or "") > limit:

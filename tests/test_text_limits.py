@@ -4,6 +4,11 @@ action's catatan or an over-long registration field is refused with a reason nam
 import json
 
 from builders import MEMO_NOMOR, action, registration, registration_csv, registration_yaml, tab_memo
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+from conftest import make_workspace
 
 THREAD = ("Dari: ulp@kemendagri.go.id\nKepada: pusdatinkomtel@kemendagri.go.id\n"
           "Mohon tindak lanjut permohonan pemanfaatan SPSE.\n\n") * 4000  # a pasted thread, about 380 KB
@@ -60,3 +65,22 @@ def test_an_over_long_registration_field_is_refused_naming_its_row(ws, cli):
     registration_yaml(ws.inbox / "registrasi.yaml", data)
     [outcome] = [json.loads(line) for line in cli("run", "--json").output.splitlines()]
     assert outcome["hasil"] == "diterima", outcome
+
+
+def test_a_registration_past_its_row_limit_is_refused_with_what_to_do(tmp_path):
+    ws = make_workspace(tmp_path / "ws", **{"max_registration_rows: 2000": "max_registration_rows: 5"})
+
+    def cli(*args):
+        return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    cli("run")
+    data = registration()  # one PPK, three panitia, two paket: six rows
+    registration_yaml(ws.inbox / "registrasi.yaml", data)
+    assert refused(cli, "registrasi.yaml") == [
+        "Data registrasi berisi 6 baris (PPK, panitia dan paket), melebihi batas 5 baris "
+        "(limits.max_registration_rows di config.yaml): dokumennya tidak dapat dicetak dan diubah menjadi PDF "
+        "dalam waktu wajar. Ajukan paket-paket itu dengan beberapa Nota Dinas, masing-masing dengan data "
+        "registrasi paling banyak 5 baris."]
