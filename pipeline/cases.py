@@ -269,10 +269,12 @@ def findings(ws, records):
     return found
 
 
-def describe(ws, case, now, records=None, data=None):
-    """The case as ``status`` shows it (its step records and registration read here unless given)."""
+def describe(ws, case, now, records=None, data=None, owed=None):
+    """The case as ``status`` shows it (its step records, registration and owed PDFs, by case id,
+    read here unless given)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
-    from .owed import describe as owed
+    from .owed import describe as view
     shown = ws.procedure.describe(case, records, now, totals(data.data) if data else None, findings(ws, records))
-    return dict(shown, pdf_terutang=[owed(ws.config, item) for item in ws.register.owed_pdfs(case.id)])
+    items = owed.get(case.id, ()) if owed is not None else ws.register.owed_pdfs(case.id)
+    return dict(shown, pdf_terutang=[view(ws.config, item) for item in items])

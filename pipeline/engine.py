@@ -117,8 +117,9 @@ class Workspace:
         from . import owed
         try:
             return owed.drain(self, force, interrupt)
-        except PipelineError as exc:
-            note = f"PDF yang tertunda belum dapat dibuat ({exc}); dicoba lagi pada pemrosesan berikutnya."
+        except Exception as exc:  # noqa: BLE001 - a derived copy never stops the pipeline
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            note = f"PDF yang tertunda belum dapat dibuat ({why}); dicoba lagi pada pemrosesan berikutnya."
             self.log.warning(note)
             return 0, [note]
 
@@ -148,12 +149,14 @@ class Workspace:
     def status(self, kasus=None, everything=False):
         """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
         unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-        now = self.now()
+        now, owed = self.now(), {}
+        for item in self.register.owed_pdfs():  # few, read once: not one query per case of 100,000
+            owed.setdefault(item.kasus, []).append(item)
         if kasus:
-            return [cases.describe(self, case, now) for case in self.register.find_cases(kasus)]
+            return [cases.describe(self, case, now, owed=owed) for case in self.register.find_cases(kasus)]
         if not everything:
-            return (cases.describe(self, case, now) for case in self.register.open_cases())
-        return (cases.describe(self, case, now, records, data)
+            return (cases.describe(self, case, now, owed=owed) for case in self.register.open_cases())
+        return (cases.describe(self, case, now, records, data, owed)
                 for case, records, data in self.register.cases_in_full())
 
     def journal(self):

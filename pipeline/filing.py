@@ -155,8 +155,8 @@ class Filer:
         converter = self.converter
         if not converter.available or not names:
             return [], None
-        if converter.resting or any(scale(temp / n) > 1 for n in names):
-            return [], None  # made by owed.drain (once the rest is over)
+        if converter.resting or converter.stopping or any(scale(temp / n) > 1 for n in names):
+            return [], None  # made by owed.drain (once the rest is over, or on a later start)
         try:
             return converter.convert([temp / n for n in names], temp), None
         except ConversionStopped:

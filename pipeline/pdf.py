@@ -55,6 +55,11 @@ class Converter:
         """True while a recent failure says LibreOffice is not converting (hung, crashed)."""
         return time.monotonic() < self.resting_until
 
+    @property
+    def stopping(self):
+        """True once the stop event is set: no conversion is started any more."""
+        return self.stop is not None and self.stop.is_set()
+
     def rest(self, seconds):
         """After a failure: filings owe their PDFs without trying for ``seconds``."""
         self.resting_until = time.monotonic() + seconds
