@@ -111,15 +111,16 @@ def make(ws, item):
     config = ws.config
     folder = config.root / item.folder
     target = folder / item.pdf
-    signed = {}
-    if not target.is_file():  # else an earlier attempt placed it and stopped before recording it
-        signed = _place(ws, item, folder / item.berkas, target)
+    if not target.is_file():  # else an earlier attempt (or another host) placed it and stopped before recording it
+        _place(ws, item, folder / item.berkas, target)
     if item.keluaran:
         copy_atomic(config, target, config.outbox / item.keluaran)
+    letter = _letter_to_sign(ws, item)
+    signed = _signature_of(ws, target) if letter is not None else None
     with ws.register.transaction():
-        if ws.register.pdf_made(item.folder, item.berkas, sha256_file(target), ws.now().isoformat(timespec="seconds")) \
-                and signed:
-            ws.register.record_signed(signed["letter"], signed["waktu"], signed["oleh"])
+        ws.register.pdf_made(item.folder, item.berkas, sha256_file(target), ws.now().isoformat(timespec="seconds"))
+        if signed is not None and not (ws.register.letter_in(item.folder) or letter).ditandatangani:
+            ws.register.record_signed(letter, *signed)
     ws.register.pdf_tried(item.folder, item.berkas, 0, "", "")
     ws.log.info("PDF %s/%s dibuat.", item.folder, item.pdf)
 
@@ -133,7 +134,9 @@ def _place(ws, item, docx, target):
         source = work / docx.name
         shutil.copyfile(docx, source)
         [pdf] = ws.converter.convert([source], work, timeout=time_limit(ws.config, docx))
-        signed = _sign(ws, item, pdf)
+        letter = _letter_to_sign(ws, item)
+        if letter is not None:
+            _sign(ws, letter, item, pdf)
         fsync_file(pdf)
         pdf.chmod(READ_ONLY)
         try:
@@ -145,28 +148,40 @@ def _place(ws, item, docx, target):
                 os.rename(pdf, target)  # a file system without hard links
         pdf.unlink(missing_ok=True)  # before the folder is removed (remove_tree makes files writable)
         fsync_dir(target.parent)
-        return signed
     except OSError as exc:
         raise ArchiveError(f"PDF tidak dapat ditulis di {target.parent}: {os_reason(exc)}.") from None
     finally:
         remove_tree(work)
 
 
-def _sign(ws, item, pdf):
-    """``signing.method: pkcs12``: the numbered letter's PDF is signed before it joins its folder,
-    as it would have been in the approval's filing; returns what record_signed needs."""
-    from .signing import PKCS12, sign_pkcs12
-    settings = ws.config.signing
-    letter = ws.register.letter_in(item.folder) if item.berkas == LETTER else None
-    if settings.method != PKCS12 or letter is None or letter.folder != item.folder or letter.batal:
-        return {}
+def _letter_to_sign(ws, item):
+    """The numbered letter whose owed PDF this is, when ``signing.method: pkcs12`` signs it here."""
+    from .signing import PKCS12
+    if ws.config.signing.method != PKCS12 or item.berkas != LETTER:
+        return None
+    letter = ws.register.letter_in(item.folder)
+    return letter if letter is not None and letter.folder == item.folder and not letter.batal else None
+
+
+def _sign(ws, letter, item, pdf):
+    """The numbered letter's PDF is signed before it joins its folder, as the approval's filing would have."""
     from .codes import target
+    from .signing import sign_pkcs12
     code = next((c for c in ws.register.codes(folder=item.folder) if c.berkas == LETTER), None)
     qr_url = target(ws.config.verification_base_url, code.kode) if code else ""
-    moment = ws.now()
-    who = sign_pkcs12(settings, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}",
-                      ws.config.organisation["city"], moment)
-    return {"letter": letter, "oleh": who, "waktu": moment.isoformat(timespec="seconds")}
+    sign_pkcs12(ws.config.signing, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}",
+                ws.config.organisation["city"], ws.now())
+
+
+def _signature_of(ws, pdf):
+    """(when, who) of the signature the placed PDF carries, read from the file itself: right
+    whoever placed it, and after a crash between placing and recording it."""
+    from .signing import check_pdf
+    intact = [c for c in check_pdf(ws.config.signing, pdf) if c.intact]
+    if not intact:
+        return None
+    moment = intact[0].signed_at or ws.now()
+    return moment.astimezone(ws.config.timezone).isoformat(timespec="seconds"), intact[0].signer
 
 
 def failed(ws, item, problem, rest=True):

@@ -3,6 +3,8 @@
 import json
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
@@ -224,6 +226,10 @@ def test_a_letter_approved_while_libreoffice_fails_is_numbered_and_signed_when_i
     assert sent.exit_code == 1 and "belum dapat ditandatangani secara elektronik karena PDF-nya belum dibuat" in \
         " ".join(sent.output.split())
     monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+    # killed after the signed PDF joined the folder, before it was recorded: the next run records the signing
+    killed = subprocess.run([sys.executable, str(Path(__file__).parent / "faults.py"), "after_owed_pdf_placed", "1",
+                             "--", "--config", str(ws.path), "pdf"], capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr
     assert invoke(ws, "pdf").exit_code == 0
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
     assert letter["ditandatangani"]
