@@ -214,3 +214,32 @@ def test_sigterm_during_a_hung_conversion_stops_the_service_and_the_pdf_is_made_
     assert invoke(ws, "run").exit_code == 0  # the real LibreOffice
     assert owed_of(ws) == [] and len(list(ws.outbox.glob("*/*.pdf"))) == 1
     assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_a_long_registration_never_holds_the_other_documents(tmp_path, monkeypatch):
+    """1,990 packages (within limits.max_registration_rows) render long documents: its documents are filed at once as .docx, owed, and
+    tried after the pass with their own limit; LibreOffice failing on them stops neither the case nor
+    the other documents, and they are not tried again on the next pass."""
+    from builders import action, registration, registration_yaml
+    ws = make_workspace(tmp_path / "ws", pdf=True)
+    real = shutil.which("soffice")
+    calls = fake_soffice(tmp_path, monkeypatch, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *daftar-*) "
+                                                "echo \"$a\" >> {calls}; exit 3;; esac; done\nexec " + real + " \"$@\"\n")
+    tab_memo(ws.inbox / "nota.docx")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    data = registration()
+    data["paket"] = [dict(data["paket"][1], nama=f"Pemeliharaan Jaringan Intranet Gedung {n}") for n in range(1990)]
+    registration_yaml(ws.inbox / "registrasi.yaml", data)
+    assert invoke(ws, "run").exit_code == 0
+    assert runs(calls) == 4  # each of the two long documents tried once (and its one retry), after the pass
+    owed = sorted(o["berkas"].rsplit("/", 1)[1] for o in owed_of(ws))
+    assert owed == ["daftar-ppk-panitia-paket-pagu.pdf", "daftar-verifikasi.pdf"]
+    assert all(o["percobaan"] == 1 for o in owed_of(ws))
+    sheets = list(ws.archive.glob("*/surat-masuk/**/lembar-disposisi.docx"))
+    assert len(sheets) == 3 and all(s.with_suffix(".pdf").is_file() for s in sheets)  # the others have theirs
+    assert len(list(ws.outbox.glob("*/*daftar-*.docx"))) == 2
+    [case] = [json.loads(line) for line in invoke(ws, "status", "--json").output.splitlines()]
+    assert case["data"]["paket"] == 1990
+    assert invoke(ws, "run").exit_code == 0 and runs(calls) == 4  # backed off
+    assert "Arsip utuh" in invoke(ws, "verify").output
