@@ -74,8 +74,8 @@ def _refuse_long_text(registration, limits):
                          for key, value in record.items() if isinstance(value, str) and len(value) > limit]
     if problems:
         more = [f"Dan {len(problems) - SHOWN} isian lain yang terlalu panjang."] if len(problems) > SHOWN else []
-        raise InputRefused([*problems[:SHOWN], *more, "Ringkas isian itu, lalu letakkan kembali berkas registrasinya "
-                                                      "di inbox."], kind="registrasi")
+        advice = "Ringkas isian itu, lalu letakkan kembali berkas registrasinya di inbox."
+        raise InputRefused([*problems[:SHOWN], *more, advice], kind="registrasi")
 
 
 def budget_year(memo_hal, now):

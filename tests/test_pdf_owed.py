@@ -243,3 +243,19 @@ def test_a_long_registration_never_holds_the_other_documents(tmp_path, monkeypat
     assert case["data"]["paket"] == 1990
     assert invoke(ws, "run").exit_code == 0 and runs(calls) == 4  # backed off
     assert "Arsip utuh" in invoke(ws, "verify").output
+
+
+def test_owed_pdfs_on_a_postgresql_register(tmp_path, monkeypatch, postgres):
+    """The same debt, kept and paid on the shared register: made later, verify clean, the log replays."""
+    ws = make_workspace(tmp_path / "ws", pdf=True, **{"timeout_seconds: 120 ": "timeout_seconds: 1 ",
+                                                        "  url:\n": f"  url: {postgres.database()}\n"})
+    fake_soffice(tmp_path, monkeypatch, CRASHES)
+    drop_memos(ws, 2)
+    assert "2 diterima" in invoke(ws, "run").output
+    assert len(owed_of(ws)) == 2
+    monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+    ws.path.write_text(ws.path.read_text().replace("timeout_seconds: 1 ", "timeout_seconds: 120 "))
+    assert "2 PDF yang tertunda dibuat." in invoke(ws, "pdf").output
+    assert owed_of(ws) == [] and len(list(ws.outbox.glob("*/*.pdf"))) == 2
+    result = invoke(ws, "verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output

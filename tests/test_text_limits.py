@@ -57,7 +57,7 @@ def test_an_over_long_registration_field_is_refused_naming_its_row(ws, cli):
     data["paket"][1]["nama"] = "Pemeliharaan Jaringan " * 30
     registration_csv(ws.inbox / "registrasi.csv", data)
     reasons = refused(cli, "registrasi.csv")
-    assert reasons[0].startswith(f"Kolom \u201cnama\u201d pada baris ")
+    assert reasons[0].startswith("Kolom \u201cnama\u201d pada baris ")
     assert f"terlalu panjang: {len(' '.join(data['paket'][1]['nama'].split()))} karakter, paling banyak 500 " \
            "(limits.max_text_chars di config.yaml)." in reasons[0]
     assert reasons[-1] == "Ringkas isian itu, lalu letakkan kembali berkas registrasinya di inbox."
