@@ -113,8 +113,7 @@ def make(ws, item):
     target = folder / item.pdf
     if not target.is_file():  # else an earlier attempt (or another host) placed it and stopped before recording it
         _place(ws, item, folder / item.berkas, target)
-    if item.keluaran:
-        copy_atomic(config, target, config.outbox / item.keluaran)
+    _outbox_copy(config, item, target)
     letter = _letter_to_sign(ws, item)
     signed = _signature_of(ws, target) if letter is not None else None
     with ws.register.transaction():
@@ -123,6 +122,18 @@ def make(ws, item):
             ws.register.record_signed(letter, *signed)
     ws.register.pdf_tried(item.folder, item.berkas, 0, "", "")
     ws.log.info("PDF %s/%s dibuat.", item.folder, item.pdf)
+
+
+def _outbox_copy(config, item, target):
+    """The PDF's outbox copy beside its .docx, unless a newer version of the document (same outbox
+    name) has taken that place meanwhile: an old PDF never stands beside a newer .docx."""
+    if not item.keluaran:
+        return
+    destination = config.outbox / item.keluaran
+    beside = destination.with_suffix(".docx")
+    if beside.is_file() and sha256_file(beside) != sha256_file(config.root / item.folder / item.berkas):
+        return
+    copy_atomic(config, target, destination)
 
 
 def _place(ws, item, docx, target):
