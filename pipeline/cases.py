@@ -273,13 +273,16 @@ def findings(ws, records):
     return found
 
 
-def describe(ws, case, now, records=None, data=None, waiting=()):
-    """The case as ``status`` shows it (its step records and registration read here unless given);
-    ``waiting``: why its committed filings are not in the archive yet (publishing.pending)."""
+def describe(ws, case, now, records=None, data=None, waiting=(), owed=None):
+    """The case as ``status`` shows it (its step records, registration and owed PDFs, by case id,
+    read here unless given); ``waiting``: why its committed filings are not in the archive yet
+    (publishing.pending)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
+    from .owed import describe as view
     item = ws.procedure.describe(case, records, now, totals(data.data) if data else None,
                                  [*findings(ws, records), *waiting])
     for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
         step["dokumen"] = [shown(ws.config, path) for path in step["dokumen"]]
-    return item
+    items = owed.get(case.id, ()) if owed is not None else ws.register.owed_pdfs(case.id)
+    return dict(item, pdf_terutang=[view(ws.config, entry) for entry in items])

@@ -190,7 +190,7 @@ def run(obj, as_json):
             _progress(enabled=not as_json and out.is_terminal) as progress:
         _notes(ws.start())
         outcomes = ws.process_inbox(progress=progress)
-        _notes(filter(None, [ws.refresh_books()]))
+        _notes(filter(None, [ws.refresh_books(), ws.owed_summary()]))
     if stop.is_set():
         err.print("Pemrosesan dihentikan atas permintaan. Berkas yang belum diproses tetap di inbox; "
                   "jalankan \u201cpipeline run\u201d lagi untuk memprosesnya.")
@@ -295,6 +295,30 @@ def watch(obj, polling):
     out.print("Pemantauan dihentikan.")
 
 
+@main.command(name="pdf")
+@click.pass_obj
+def pdf_command(obj):
+    """Buat sekarang semua PDF yang tertunda, tanpa menunggu jeda percobaan ulang (misalnya
+    setelah LibreOffice diperbaiki). Keluar dengan kode 1 bila masih ada yang belum dapat dibuat."""
+    from . import engine
+    engine.configure_logging(obj.config, to_stderr=False)
+    with obj.open() as ws:
+        if not ws.converter.available:
+            raise PipelineError(ws.converter.missing() or "PDF tidak diminta (pdf.enabled: false).")
+        made, _notes_ = ws.make_owed_pdfs(force=True)
+        left = ws.register.owed_pdfs()
+    if made:
+        out.print(f"{made} PDF yang tertunda dibuat.")
+    for item in left:
+        err.print(f"[yellow]PDF {escape(item.folder)}/{escape(item.pdf)} masih belum dapat dibuat:[/yellow] "
+                  f"{escape(item.galat or 'belum dicoba')}")
+    if left:
+        raise PipelineError(f"{len(left)} PDF masih tertunda. Periksa LibreOffice dengan \u201cpipeline doctor\u201d, "
+                            "lalu jalankan \u201cpipeline pdf\u201d lagi.")
+    if not made:
+        out.print("Tidak ada PDF yang tertunda.")
+
+
 @main.command()
 @click.argument("kasus", required=False)
 @click.option("--all", "everything", is_flag=True, help="Semua kasus, termasuk yang sudah selesai.")
@@ -324,12 +348,25 @@ def status(obj, kasus, everything, as_json):
                   "Tidak ada kasus yang sedang berjalan. Kasus yang sudah selesai: \u201cpipeline status --all\u201d.")
 
 
+def _owed_line(owed):
+    """One owed PDF as status prints it."""
+    line = f"PDF {owed['berkas']} belum dibuat"
+    if owed["galat"]:
+        line += f" ({owed['percobaan']} kali gagal: {owed['galat'].rstrip('.')}; dicoba lagi mulai {owed['coba_lagi']})"
+    line += "; .docx-nya sudah diarsipkan"
+    if owed["menunggu_ttd"]:
+        line += ", dan tanda tangan elektronik Nota Dinas menunggu PDF ini"
+    return line + ". Buat sekarang dengan \u201cpipeline pdf\u201d."
+
+
 def _print_case(item, detail):
     out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
               f"{escape(item['rujukan'])} \u00b7 {_styled(item['status'])}")
     out.print(f"  {escape(item['menunggu'])}")
     for problem in item["masalah"]:
         out.print(f"  [red]\u2022[/red] {escape(problem)}")
+    for owed in item.get("pdf_terutang", ()):
+        out.print(f"  [yellow]\u2022[/yellow] {escape(_owed_line(owed))}")
     if not detail:
         return
     table = Table(show_header=True)

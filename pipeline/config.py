@@ -45,6 +45,9 @@ class Limits:
     max_xml_depth: int
     max_sheet_cells: int
     max_read_seconds: float
+    max_note_chars: int = 2000  # an action's catatan (a note, a disposition, a reason)
+    max_text_chars: int = 500  # any other free text of an action or a registration record
+    max_registration_rows: int = 2000  # people and packages of one registration (its documents stay convertible)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Config:
     verification_base_url: str
     pdf_enabled: bool
     pdf_timeout: float
+    pdf_retry: float
     signing: SigningSettings
     register_url: str = ""  # empty: the embedded SQLite register; postgresql://...: shared by hosts
     host: str = ""  # this intake host's name, where several share the archive
@@ -228,6 +232,9 @@ def _freeze(path, raw):
             max_xml_depth=limits["max_xml_depth"],
             max_sheet_cells=limits["max_sheet_cells"],
             max_read_seconds=limits["max_read_seconds"],
+            max_note_chars=limits["max_note_chars"],
+            max_text_chars=limits["max_text_chars"],
+            max_registration_rows=limits["max_registration_rows"],
         ),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),
@@ -243,6 +250,7 @@ def _freeze(path, raw):
         verification_base_url=(raw["verification"]["base_url"] or "").strip(),
         pdf_enabled=raw["pdf"]["enabled"],
         pdf_timeout=float(raw["pdf"]["timeout_seconds"]),
+        pdf_retry=float(raw["pdf"]["retry_seconds"]),
         signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
         register_url=register_url(raw["register"]["url"]),
         host=_host(raw["register"]["host"]),

@@ -31,7 +31,7 @@ def examine(config, now=None):
     """Every check, in the order an administrator would fix them."""
     now = now or dt.datetime.now(config.timezone)
     return [*folders(config), register(config, now), *publications(config), *templates(config), libreoffice(config),
-            *certificate(config, now), clock(config), *roles(config)]
+            *owed_pdfs(config), *certificate(config, now), clock(config), *roles(config)]
 
 
 def folders(config):
@@ -138,6 +138,25 @@ def libreoffice(config):
         return Finding("LibreOffice", status, "Tidak terpasang: dokumen hanya dibuat sebagai .docx. Pasang dengan "
                                               "\u201capt-get install libreoffice-writer-nogui\u201d.")
     return Finding("LibreOffice", OK, converter.binary)
+
+
+def owed_pdfs(config):
+    """PDFs filings owe because LibreOffice failed or hung: shown until they are made."""
+    from .register import open_register
+    if not config.pdf_enabled or not (config.shared or config.register_path.exists()):
+        return []
+    try:
+        with open_register(config, writer=False) as book:
+            owed = book.owed_pdfs()
+    except PipelineError:
+        return []  # the register check says why
+    if not owed:
+        return [Finding("PDF tertunda", OK, "Tidak ada.")]
+    failing = [item for item in owed if item.galat]
+    last = f" Galat terakhir: {failing[-1].galat}" if failing else ""
+    return [Finding("PDF tertunda", WARNING, f"{len(owed)} PDF belum dibuat (dokumen .docx-nya sudah diarsipkan), "
+                                             f"{len(failing)} di antaranya gagal dibuat.{last} Perbaiki LibreOffice, "
+                                             "lalu jalankan \u201cpipeline pdf\u201d.")]
 
 
 def certificate(config, now):

@@ -48,7 +48,8 @@ class Workspace:
         # boundary and a case at the next step; work that may hang (a conversion) can be handed it.
         self.stop = stop or threading.Event()
         self.procedure = Procedure(config.steps)
-        self.converter = Converter(config.pdf_enabled, config.pdf_timeout)
+        # a conversion in flight is killed when the process is asked to stop; its PDF stays owed
+        self.converter = Converter(config.pdf_enabled, config.pdf_timeout, stop=self.stop)
         self.filer = Filer(config, register, self.converter)
         self.clock = clock or (lambda: dt.datetime.now(config.timezone))
         self.log = log or logging.getLogger(LOG)
@@ -107,8 +108,32 @@ class Workspace:
 
     def process_inbox(self, patience=60.0, progress=None):
         """Everything ready in the inbox, until nothing is still being written (``progress``:
-        see ``run.run_once``)."""
-        return run.run_all(self, patience, progress)
+        see ``run.run_once``); then the PDFs owed whose next try is due."""
+        outcomes = run.run_all(self, patience, progress)
+        self.make_owed_pdfs()
+        return outcomes
+
+    def owed_summary(self):
+        """One line for staff when PDFs are owed (``pipeline run`` prints it), else None."""
+        owed = self.register.owed_pdfs()
+        if not owed or not self.converter.available:
+            return None
+        return (f"{len(owed)} PDF belum dapat dibuat (LibreOffice gagal atau macet); dokumen .docx dan nomornya "
+                "sudah diarsipkan. Lihat \u201cpipeline status\u201d, periksa LibreOffice dengan \u201cpipeline "
+                "doctor\u201d, lalu buat PDF-nya dengan \u201cpipeline pdf\u201d (atau tunggu percobaan berikutnya).")
+
+    def make_owed_pdfs(self, force=False, interrupt=None):
+        """The PDFs filings owe, made now where due (``force``: all; ``interrupt``: an Event that
+        abandons the one in flight): (made, first-failure notes). Never raises: a derived copy
+        that cannot be made never stops the pipeline."""
+        from . import owed
+        try:
+            return owed.drain(self, force, interrupt)
+        except Exception as exc:  # noqa: BLE001 - a derived copy never stops the pipeline
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            note = f"PDF yang tertunda belum dapat dibuat ({why}); dicoba lagi pada pemrosesan berikutnya."
+            self.log.warning(note)
+            return 0, [note]
 
     def serve(self, report, notify, stop=None):
         """The service: watch the inbox until ``stop`` (or the workspace's ``stop``) is set."""
@@ -136,16 +161,18 @@ class Workspace:
     def status(self, kasus=None, everything=False):
         """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
         unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-        now, waiting = self.now(), {}
+        now, waiting, owed = self.now(), {}, {}
         for item in pending(self.config, self.register):  # committed, not yet in the archive: said per case
             waiting.setdefault(item.kasus, []).append(f"Berkas {item.folder} belum ditempatkan di arsip: {item.alasan}")
+        for entry in self.register.owed_pdfs():  # few, read once: not one query per case of 100,000
+            owed.setdefault(entry.kasus, []).append(entry)
         if kasus:
-            return [cases.describe(self, case, now, waiting=waiting.get(case.id, ()))
+            return [cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
                     for case in self.register.find_cases(kasus)]
         if not everything:
-            return (cases.describe(self, case, now, waiting=waiting.get(case.id, ()))
+            return (cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
                     for case in self.register.open_cases())
-        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()))
+        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()), owed)
                 for case, records, data in self.register.cases_in_full())
 
     def journal(self):
@@ -206,7 +233,7 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
     account = current_account()
     with open_workspace(config, lock=False) as ws:
         letter = letters.to_sign(ws, kasus, account)
-        pdf_path = locate(config, letter.berkas["nota-dinas.pdf"])
+        pdf_path = locate(config, ws.register.letter_pdf(letter))
         stamp = letters.gateway_stamp(ws, letter, pdf_path)
     original = pdf_path.read_bytes()
     nik = ask("NIK penanda tangan", False).strip()

@@ -42,6 +42,10 @@ class RenderError(PipelineError):
     """Raised when a Word template cannot be filled."""
 
 
+class ConversionStopped(RenderError):
+    """Raised when the stop event ends a PDF conversion in flight (its LibreOffice killed)."""
+
+
 class ArchiveError(PipelineError):
     """Raised when the archive or outbox cannot be written (disk, permissions)."""
 

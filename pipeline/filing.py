@@ -17,6 +17,7 @@ outgoing letter) goes the same way:
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import time
@@ -28,7 +29,8 @@ from .archive import (READ_ONLY, fsync_dir, fsync_file, in_archive, locate, read
                       sha256_file)
 from . import codes as verification
 from .publishing import Backoff, obstacle, told
-from .errors import ArchiveError, CommitUncertain, PublishPending, RegisterError, os_reason
+from .errors import ArchiveError, CommitUncertain, ConversionStopped, PipelineError, PublishPending, RegisterError, \
+    RenderError, os_reason
 from .register.records import Code
 
 TEMP_PREFIX = ".tmp-"
@@ -47,6 +49,7 @@ class Prepared:
     anchor: Path | None = None  # a folder that must be in place first (a case document's memo folder)
     codes: dict = field(default_factory=dict)  # file name -> (verification code, kasus, jenis)
     rantai: str = ""  # the chain head when it was prepared
+    owed: dict = field(default_factory=dict)  # .docx name -> (outbox copy of its PDF, why it is not made yet)
 
     @property
     def berkas(self):
@@ -98,8 +101,9 @@ class Filer:
         records the head of the register's chain, an anchor of the chain
         outside the database. With ``pdf`` every written .docx also gets its
         PDF (beside it, and in the outbox), and a code is bound to the PDF, the
-        form that is printed. ``after(folder)`` runs last, before the digests
-        (the letter is signed there).
+        form that is printed; a PDF LibreOffice cannot make now is owed, made
+        later (``owed.drain``), and never holds the filing back. ``after(folder)``
+        runs last, before the digests (the letter is signed there).
         """
         config = self.config
         copies, writers, outbox, codes = copies or {}, writers or {}, outbox or {}, codes or {}
@@ -110,7 +114,7 @@ class Filer:
         urut, head = self.register.chain_head()
         try:
             temp.mkdir(parents=True)
-            written, outbox, codes = self._fill(temp, copies, writers, outbox, codes, pdf)
+            written, outbox, codes, owed = self._fill(temp, copies, writers, outbox, codes, pdf)
             if after is not None:
                 after(temp)
             digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
@@ -126,23 +130,45 @@ class Filer:
         except BaseException:
             remove_tree(temp)
             raise
-        return Prepared(temp, final, rel, digests, dict(outbox), anchor, dict(codes), head)
+        return Prepared(temp, final, rel, digests, dict(outbox), anchor, dict(codes), head, owed)
 
     def _fill(self, temp, copies, writers, outbox, codes, pdf):
         """Copy and write the files into ``temp``; with ``pdf`` add the PDFs, their outbox copies,
-        and bind each code to the PDF (the form that is printed). Returns (written, outbox, codes)."""
+        and bind each code to the PDF (the form that is printed). Returns (written, outbox, codes, owed)."""
         for name, source in copies.items():
             shutil.copyfile(source, temp / name)
         for name, write in writers.items():
             write(temp / name)
-        written = list(writers)
+        written, owed = list(writers), {}
         if pdf and self.converter is not None:
-            made = self.converter.convert([temp / n for n in writers if n.endswith(".docx")], temp)
+            docx = [n for n in writers if n.endswith(".docx")]
+            made, problem = self._convert(temp, docx)
             written += [path.name for path in made]
             outbox = {**outbox, **{path.name: outbox[path.stem + ".docx"].with_suffix(".pdf")
                                    for path in made if path.stem + ".docx" in outbox}}
             codes = {_printed(temp, name): code for name, code in codes.items()}
-        return written, outbox, codes
+            owed = {name: (relative(outbox[name].with_suffix(".pdf"), self.config.outbox) if name in outbox else "",
+                           problem) for name in docx if not made and self.converter.available}
+        return written, outbox, codes, owed
+
+    def _convert(self, temp, names):
+        """The PDFs of ``names`` made now: (paths, None); or, when LibreOffice fails, was stopped
+        or rests after a failure, none: ([], why), and the filing owes them. A long document
+        (a registration of thousands of packages) is owed at once: made after the pass with
+        its own, longer time limit, it never holds the filing."""
+        from .owed import scale
+        converter = self.converter
+        if not converter.available or not names:
+            return [], None
+        if converter.resting or converter.stopping or any(scale(temp / n) > 1 for n in names):
+            return [], None  # made by owed.drain (once the rest is over, or on a later start)
+        try:
+            return converter.convert([temp / n for n in names], temp), None
+        except ConversionStopped:
+            return [], None
+        except RenderError as exc:
+            converter.rest(self.config.pdf_retry)
+            return [], str(exc)
 
     def _seal(self, temp, meta):
         """Write metadata.json, make every file durable and read-only; returns metadata.json's digest."""
@@ -207,6 +233,7 @@ class Filer:
                             raise NumberTaken()
                     result = record(predicted, prepared)
                     self._record_codes(prepared)
+                    self._record_owed(prepared)
                     if unchanged is not None:
                         unchanged()
             except NumberTaken:
@@ -225,6 +252,7 @@ class Filer:
                 raise PublishPending(f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
                                      f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
                                      "berkas ini tidak perlu diletakkan lagi.") from None
+            self._note_failures(prepared)
             return result
         raise RegisterError("Nomor surat terus diambil proses lain; pemberkasan akan dicoba lagi.")
 
@@ -235,6 +263,30 @@ class Filer:
             for name, (code, kasus, jenis) in item.codes.items():
                 self.register.add_code(Code(code, kasus, jenis, item.rel, name, item.digests[name], stamp,
                                             item.rantai))
+
+    def _record_owed(self, prepared):
+        """The PDFs this filing owes, in its own transaction: durable, whatever happens next."""
+        stamp = dt.datetime.now(self.config.timezone).isoformat(timespec="seconds")
+        for item in prepared:
+            for name, (keluaran, _problem) in item.owed.items():
+                kasus = item.codes.get(name, ("", ""))[1]
+                self.register.owe_pdf(item.rel, name, kasus, keluaran, stamp)
+
+    def _note_failures(self, prepared):
+        """A conversion that failed while filing counts as the owed PDF's first attempt (back-off)."""
+        from .owed import failure_note, next_try
+        now = dt.datetime.now(self.config.timezone)
+        for item in prepared:
+            for name, (_keluaran, problem) in item.owed.items():
+                if not problem:
+                    continue
+                when = next_try(self.config, now, 1)
+                logging.getLogger("pipeline").warning(failure_note(
+                    f"{item.rel}/{Path(name).with_suffix('.pdf').name}", problem, when))
+                try:
+                    self.register.pdf_tried(item.rel, name, 1, when, problem)
+                except PipelineError:
+                    pass  # a cache: without it the owed PDF is only tried again sooner
 
     def _set_aside_stray(self, exc):
         """A folder the register does not know is in the way (left by an older release): keep it aside."""

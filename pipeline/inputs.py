@@ -15,7 +15,7 @@ from .errors import InputRefused
 from .fields import parse_date
 from .procedure import REJECT
 from .register import NETWORK_FS, JournalEntry, KeptInput, filesystem
-from .validate import check
+from .validate import check, too_long
 
 _TEXT = {"type": "string", "nullable": True}
 
@@ -47,8 +47,9 @@ def action_when(data, timezone):
     return value.astimezone(timezone) if value.tzinfo else value.replace(tzinfo=timezone)
 
 
-def clean_action(fields, procedure):
-    """The action's fields checked against its schema; raises InputRefused naming each problem."""
+def clean_action(fields, procedure, limits=None):
+    """The action's fields checked against its schema (and its free text against ``limits``);
+    raises InputRefused naming each problem."""
     fields = {k: (str(v) if k in ("rujukan", "oleh", "kepada", "catatan") and v is not None else v)
               for k, v in fields.items()}
     document, errors = check(action_schema(procedure), fields)
@@ -56,12 +57,30 @@ def clean_action(fields, procedure):
         raise InputRefused([f"Kolom \u201c{path}\u201d pada berkas tindakan "
                             f"{_action_message(path, msg, procedure)}" for path, msg in errors],
                            kind="tindakan")
+    if limits is not None:
+        _refuse_long_text(document, limits)
     try:
         action_when(document, dt.timezone.utc)
     except (ValueError, TypeError, OverflowError):
         raise InputRefused(f"Kolom \u201cwaktu\u201d \u201c{document['waktu']}\u201d tidak dapat dibaca; "
                            "tuliskan seperti 2026-11-25 09:30.", kind="tindakan") from None
     return document
+
+
+def _refuse_long_text(action, limits):
+    """Free text past its limit is refused: documents print it whole, and a pasted e-mail thread
+    would make a document no one can print (nor LibreOffice convert in time)."""
+    reasons = []
+    for key in ("catatan", "oleh", "kepada"):
+        limit, name = ((limits.max_note_chars, "max_note_chars") if key == "catatan"
+                       else (limits.max_text_chars, "max_text_chars"))
+        value = action.get(key) or ""
+        if len(value) > limit:
+            reasons.append(too_long(f"Kolom \u201c{key}\u201d pada tindakan", len(value), limit, name)
+                           + " Tuliskan ringkasannya saja; teks lengkapnya (misalnya utas surel) kirimkan sebagai "
+                             "surat atau lampiran tersendiri, lalu catat tindakannya lagi.")
+    if reasons:
+        raise InputRefused(reasons, kind="tindakan")
 
 
 def _action_message(path, message, procedure):
@@ -87,7 +106,7 @@ def find_case(register, rujukan, kind):
 def check_action(ws, fields, account):
     """Return (clean action, case) when ``account`` may record the action and it fits its case,
     else raise InputRefused."""
-    action = clean_action(fields, ws.procedure)
+    action = clean_action(fields, ws.procedure, ws.config.limits)
     case = find_case(ws.register, action["rujukan"], "tindakan")
     if case is None:
         raise InputRefused(
@@ -158,6 +177,7 @@ def _misfit(ws, case, records, langkah):
 def check_registration(ws, fields):
     """Return (registration, case or None); refuse what cannot be read or is too late."""
     data = registration_module.normalise(fields)
+    registration_module.refuse_oversized(data, ws.config.limits)
     case = find_case(ws.register, data["rujukan"], "registrasi")
     if case is not None and ws.procedure.sealed(ws.register.steps(case.id)):
         raise InputRefused(

@@ -150,7 +150,7 @@ def receive_scan(ws, claim_id, inbounds, parsed, now, account=None):
         raise InputRefused(f"Berkas pendamping untuk Nota Dinas {letter.nomor_surat} tidak disertai pindaian "
                            "suratnya. Letakkan pindaian (PDF, JPG atau PNG) bernama sama dengan berkas YAML ini di "
                            "inbox.", kind="surat_keluar_ttd")
-    _not_the_unsigned_letter(letter, scans)
+    _not_the_unsigned_letter(letter, scans, {digest for *_, digest in ws.register.made_pdfs(letter.folder)})
     pdfs = [i for i in scans if i.name.lower().endswith(".pdf")]
     jenis, oleh = _how_signed(ws, letter, pdfs, account)
     stamp = now.isoformat(timespec="seconds")
@@ -188,9 +188,10 @@ def _scanned_letter(ws, parsed, inbounds):
     return letter
 
 
-def _not_the_unsigned_letter(letter, scans):
-    """A copy of the letter as the pipeline made it (from the archive or the outbox) is not a signed copy."""
-    own = set(letter.sha256.values())
+def _not_the_unsigned_letter(letter, scans, made=()):
+    """A copy of the letter as the pipeline made it (from the archive or the outbox, its PDF
+    made later among ``made``) is not a signed copy."""
+    own = set(letter.sha256.values()) | set(made)
     if any(i.sha256 in own for i in scans):
         raise InputRefused(f"Berkas ini sama persis dengan Nota Dinas {letter.nomor_surat} yang dibuat pipeline, "
                            "belum bertanda tangan. Letakkan pindaian surat yang sudah ditandatangani, atau "
@@ -210,7 +211,8 @@ def _how_signed(ws, letter, pdfs, account):
         raise refuse((" ".join(faults) + " Tandatangani PDF Nota Dinas dari outbox dengan sertifikat dari "
                       "otoritas yang dipercaya (signing.trust_roots), tanpa tanda tangan lain.").strip())
     intact = checks
-    approved = locate(ws.config, letter.berkas.get("nota-dinas.pdf", "")) if "nota-dinas.pdf" in letter.berkas else None
+    own = ws.register.letter_pdf(letter)
+    approved = locate(ws.config, own) if own else None
     if approved is None or not approved.is_file() or not pdfs[0].path.read_bytes().startswith(approved.read_bytes()):
         raise refuse("berkas ini bukan Nota Dinas yang disetujui dengan tanda tangan ditambahkan padanya. "
                      "Tandatangani PDF Nota Dinas dari outbox tanpa mengubahnya.")
@@ -248,7 +250,11 @@ def to_sign(ws, kasus, account):
     if letter.ditandatangani:
         raise PipelineError(f"Nota Dinas {letter.nomor_surat} sudah ditandatangani pada {letter.ditandatangani} "
                             f"oleh {letter.ditandatangani_oleh}.")
-    if "nota-dinas.pdf" not in letter.berkas:
+    if ws.register.letter_pdf(letter) is None and ws.register.owed_pdfs(letter.kasus):
+        raise PipelineError(f"Nota Dinas {letter.nomor_surat} belum ada dalam bentuk PDF: LibreOffice gagal atau macet "
+                            "saat PDF-nya dibuat. Periksa LibreOffice dengan \u201cpipeline doctor\u201d, buat PDF-nya "
+                            "dengan \u201cpipeline pdf\u201d, lalu tandatangani lagi.")
+    if ws.register.letter_pdf(letter) is None:
         raise PipelineError(f"Nota Dinas {letter.nomor_surat} belum ada dalam bentuk PDF (LibreOffice belum terpasang "
                             "saat disetujui); batalkan nomornya dan setujui lagi setelah LibreOffice terpasang.")
     step = sealing_step(ws)

@@ -13,9 +13,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
-from .errors import RenderError
+from .errors import ConversionStopped, RenderError
 
 # Bookmarks become named destinations: the signature stamp finds the template's TTE bookmark.
 EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
@@ -24,6 +25,7 @@ INSTALL = ("LibreOffice belum terpasang, sehingga dokumen hanya dibuat sebagai .
 
 
 PROFILE_PREFIX = "spse-libreoffice-"
+STOP_POLL_SECONDS = 0.1  # how soon a set stop event kills a conversion in flight
 # What LibreOffice sees of the environment: never the pipeline's secrets (signing passphrase, gateway account).
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE")
 
@@ -31,11 +33,14 @@ PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FO
 class Converter:
     """LibreOffice as this process uses it."""
 
-    def __init__(self, enabled=True, timeout=120.0, binary=None):
+    def __init__(self, enabled=True, timeout=120.0, binary=None, stop=None):
         self.enabled = enabled
         self.timeout = timeout
         self.binary = binary or shutil.which("soffice") or shutil.which("libreoffice")
         self.profile = None
+        self.stop = stop  # a threading.Event: when set, a conversion in flight is killed at once
+        self.interrupt = None  # another Event (new work arrived): the same, while owed PDFs are made
+        self.resting_until = 0.0  # after a failure, filings owe their PDFs without trying until then
 
     @property
     def available(self):
@@ -45,22 +50,37 @@ class Converter:
         """The one-time notice when PDFs are wanted but LibreOffice is not there; None otherwise."""
         return INSTALL if self.enabled and not self.binary else None
 
-    def convert(self, sources, folder):
-        """Convert ``sources`` (.docx) to PDFs in ``folder``; return their paths (none when unavailable)."""
+    @property
+    def resting(self):
+        """True while a recent failure says LibreOffice is not converting (hung, crashed)."""
+        return time.monotonic() < self.resting_until
+
+    @property
+    def stopping(self):
+        """True once the stop event is set: no conversion is started any more."""
+        return self.stop is not None and self.stop.is_set()
+
+    def rest(self, seconds):
+        """After a failure: filings owe their PDFs without trying for ``seconds``."""
+        self.resting_until = time.monotonic() + seconds
+
+    def convert(self, sources, folder, timeout=None):
+        """Convert ``sources`` (.docx) to PDFs in ``folder``; return their paths (none when unavailable).
+        ``timeout`` (seconds) replaces the configured limit for this conversion."""
         if not self.available or not sources:
             return []
         targets = [folder / (Path(source).stem + ".pdf") for source in sources]
         for attempt in (1, 2):
             for target in targets:
                 target.unlink(missing_ok=True)
-            problem = self._run(sources, folder)
+            problem = self._run(sources, folder, timeout or self.timeout)
             if problem is None and all(t.is_file() and t.stat().st_size > 0 for t in targets):
                 return targets
             self.close()  # the retry starts from a fresh profile
         raise RenderError(f"Dokumen tidak dapat diubah menjadi PDF oleh LibreOffice ({problem or 'hasil kosong'}); "
                           "akan dicoba lagi.")
 
-    def _run(self, sources, folder):
+    def _run(self, sources, folder, timeout):
         """Run LibreOffice in a process group of its own, so a time limit stops all of it (soffice
         starts oosplash, which starts soffice.bin: killing only the first would leave a converter
         writing into the staging folder after its digests were taken)."""
@@ -75,14 +95,30 @@ class Converter:
         except OSError:
             return "LibreOffice tidak dapat dijalankan"
         try:
-            code = process.wait(timeout=self.timeout)
+            code = self._wait(process, timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            return f"melebihi {self.timeout:.0f} detik"
+            return f"melebihi {timeout:.0f} detik"
         except BaseException:
             _kill_group(process)
             raise
         return None if code == 0 else "LibreOffice gagal"
+
+    def _wait(self, process, timeout):
+        """The exit code, waiting at most ``timeout``; raises ConversionStopped as soon as the
+        stop event is set (the caller kills the process group)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if any(event is not None and event.is_set() for event in (self.stop, self.interrupt)):
+                raise ConversionStopped("Konversi PDF dihentikan (layanan berhenti atau berkas baru masuk); "
+                                        "PDF dibuat kemudian.")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(process.args, timeout)
+            try:
+                return process.wait(timeout=min(left, STOP_POLL_SECONDS))
+            except subprocess.TimeoutExpired:
+                continue
 
     def _profile(self):
         """This process's LibreOffice profile: a private folder made fresh (never a name another user

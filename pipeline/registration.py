@@ -45,6 +45,39 @@ def _record(section, index, raw, problems):
     return record
 
 
+SHOWN = 20  # long fields named in a refusal; the rest counted
+
+
+def refuse_oversized(registration, limits):
+    """More rows than ``limits.max_registration_rows``, or a text field past ``limits.max_text_chars``,
+    is refused, naming where: the documents print it all, and must stay printable and convertible."""
+    rows = sum(len(registration[section]) for section in SECTIONS)
+    if rows > limits.max_registration_rows:
+        count, limit = (f"{n:,}".replace(",", ".") for n in (rows, limits.max_registration_rows))
+        raise InputRefused(f"Data registrasi berisi {count} baris (PPK, panitia dan paket), melebihi batas {limit} "
+                           "baris (limits.max_registration_rows di config.yaml): dokumennya tidak dapat dicetak dan "
+                           "diubah menjadi PDF dalam waktu wajar. Ajukan paket-paket itu dengan beberapa Nota Dinas, "
+                           f"masing-masing dengan data registrasi paling banyak {limit} baris.", kind="registrasi")
+    _refuse_long_text(registration, limits)
+
+
+def _refuse_long_text(registration, limits):
+    """Every text field past ``limits.max_text_chars``, named (at most SHOWN of them)."""
+    from .validate import too_long
+    limit, problems = limits.max_text_chars, []
+    if len(registration.get("unit") or "") > limit:
+        problems.append(too_long("Kolom \u201cunit\u201d", len(registration["unit"]), limit, "max_text_chars"))
+    for section in SECTIONS:
+        for index, record in enumerate(registration[section], start=1):
+            where = f"baris {record['_baris']}" if "_baris" in record else f"{SECTION_NAMES[section]} ke-{index}"
+            problems += [too_long(f"Kolom \u201c{key}\u201d pada {where}", len(value), limit, "max_text_chars")
+                         for key, value in record.items() if isinstance(value, str) and len(value) > limit]
+    if problems:
+        more = [f"Dan {len(problems) - SHOWN} isian lain yang terlalu panjang."] if len(problems) > SHOWN else []
+        advice = "Ringkas isian itu, lalu letakkan kembali berkas registrasinya di inbox."
+        raise InputRefused([*problems[:SHOWN], *more, advice], kind="registrasi")
+
+
 def budget_year(memo_hal, now):
     """The budget year a memo asks about (``Tahun Anggaran 2027`` in its Hal), else next year."""
     found = re.search(r"(?:Tahun Anggaran|TA\.?)\s*(\d{4})", memo_hal or "", re.IGNORECASE)

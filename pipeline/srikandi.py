@@ -61,7 +61,7 @@ def signed_file(config, register, letter):
     copies = [d for d in register.documents(letter.kasus)
               if d.jenis in SIGNED_COPIES and within(d.folder, letter.folder)]
     electronic = [d for d in copies if d.jenis == "surat_tte"]
-    own = letter.berkas.get("nota-dinas.pdf")
+    own = register.letter_pdf(letter)
     if not electronic and own and letter.ditandatangani and has_signature(locate(config, own)):
         return locate(config, own), "elektronik (sertifikat instansi)"
     chosen_copies = electronic or copies

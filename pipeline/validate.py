@@ -72,6 +72,12 @@ def _flatten(errors, prefix=""):
                 yield path, item
 
 
+def too_long(where, length, limit, key):
+    """The reason a free-text field past its limit is refused (documents print it whole)."""
+    length, limit = (f"{n:,}".replace(",", ".") for n in (length, limit))
+    return f"{where} terlalu panjang: {length} karakter, paling banyak {limit} (limits.{key} di config.yaml)."
+
+
 def explain(validator):
     """Return the validator's errors as ``(dotted.path, Indonesian message)`` pairs."""
     return list(_flatten(validator.errors))

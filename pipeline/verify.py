@@ -71,7 +71,7 @@ def signed_files(config, register, letter):
               if d.jenis in ("surat_tte", "surat_ttd") and within(d.folder, letter.folder)]
     files = [rel for d in copies if d.jenis == "surat_tte"
              for name, rel in d.berkas.items() if name.lower().endswith(".pdf")]
-    own = letter.berkas.get("nota-dinas.pdf")
+    own = register.letter_pdf(letter)
     if own and letter.ditandatangani and (not copies or has_signature(locate(config, own))):
         files.insert(0, own)
     return files

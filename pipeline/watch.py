@@ -162,6 +162,8 @@ def serve(ws, report, notify, stop=None):
                     stop.wait(max(0.0, last_pass + GAP_SECONDS - now))
                 wake.clear()
                 _pass(ws, stability, report, notify)
+                for note in ws.make_owed_pdfs(interrupt=wake)[1]:  # owed PDFs, where due; new files interrupt
+                    notify(note)
                 ws.refresh_site()  # the status pages follow each change (a failure is logged)
                 last_pass = time.monotonic()
             if rescan:

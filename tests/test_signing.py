@@ -3,6 +3,8 @@
 import json
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
@@ -202,5 +204,42 @@ def test_a_voided_signed_letter_and_its_successor_both_verify(signed_ws):
     assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
     first, second = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
     assert first["batal"] and second["ditandatangani"] and second["nomor_urut"] == 2
+    result = invoke(ws, "verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
+
+
+def test_a_letter_approved_while_libreoffice_fails_is_numbered_and_signed_when_its_pdf_is_made(signed_ws, tmp_path,
+                                                                                               monkeypatch):
+    """The number and the .docx are filed at once; signing waits for the PDF (status says so, kirim
+    is refused), and the PDF made later is signed before it joins the letter's folder."""
+    import os
+    ws, _ = signed_ws
+    broken = tmp_path / "bin"
+    broken.mkdir()
+    (broken / "soffice").write_text("#!/bin/sh\nexit 3\n")
+    (broken / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{broken}{os.pathsep}{os.environ['PATH']}")
+    assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    assert "nota-dinas.docx" in letter["berkas"] and "nota-dinas.pdf" not in letter["berkas"]
+    assert not letter["ditandatangani"]
+    [case] = jsonl(invoke(ws, "status", "--json"))
+    assert [o["menunggu_ttd"] for o in case["pdf_terutang"]] == [True]
+    assert "tanda tangan elektronik Nota Dinas menunggu PDF ini" in " ".join(invoke(ws, "status").output.split())
+    sent = invoke(ws, "act", MEMO_NOMOR, "kirim")
+    assert sent.exit_code == 1 and "belum dapat ditandatangani secara elektronik karena PDF-nya belum dibuat" in \
+        " ".join(sent.output.split())
+    monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+    # killed after the signed PDF joined the folder, before it was recorded: the next run records the signing
+    killed = subprocess.run([sys.executable, str(Path(__file__).parent / "faults.py"), "after_owed_pdf_placed", "1",
+                             "--", "--config", str(ws.path), "pdf"], capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr
+    assert invoke(ws, "pdf").exit_code == 0
+    [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
+    assert letter["ditandatangani"]
+    pdf = (ws.root / letter["berkas"]["nota-dinas.docx"]).with_suffix(".pdf")  # made later, beside it
+    [check] = signing.check_pdf(ws.signing, pdf)
+    assert check.intact and check.trusted
+    assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
     result = invoke(ws, "verify")
     assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output

@@ -77,6 +77,8 @@ def _sign(run, folder, qr_url, nomor):
     if settings.method != PKCS12:
         return {}
     pdf = folder / PDF
+    if not pdf.is_file() and run.ws.converter.available:
+        return {}  # the PDF is owed: owed.drain signs it when it is made
     if not pdf.is_file():
         raise SigningError(INSTALL + " Tanda tangan elektronik memerlukan PDF.")
     moment = run.ws.now()
@@ -102,10 +104,17 @@ def kirim(run):
 
 
 def kirim_guard(ws, case, step, records):
-    """With signing through BSrE, a letter is sent only once it is signed."""
-    if ws.config.signing.method != "bsre":
+    """With electronic signing a letter is sent only once it is signed: while its PDF is owed
+    (LibreOffice failed) it cannot be; with BSrE, only once the official signed it."""
+    if not ws.config.signing.electronic:
         return None
     letter = ws.register.outgoing(case.id, void=False)
+    if letter is not None and ws.register.letter_pdf(letter) is None and ws.converter.available:
+        return (f"Nota Dinas {letter.nomor_surat} belum dapat ditandatangani secara elektronik karena PDF-nya belum "
+                "dibuat (LibreOffice gagal atau macet). Periksa LibreOffice dengan \u201cpipeline doctor\u201d, lalu "
+                "buat PDF-nya dengan \u201cpipeline pdf\u201d.")
+    if ws.config.signing.method != "bsre":
+        return None
     signed = letter is not None and any(d.jenis == "surat_tte" and within(d.folder, letter.folder)
                                         for d in ws.register.documents(case.id))
     if letter is not None and not signed:  # a scan signed in ink is archived, but BSrE signs what is sent

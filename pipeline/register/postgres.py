@@ -181,6 +181,27 @@ CREATE TABLE tenang (
     tanda TEXT NOT NULL,
     PRIMARY KEY (host, kasus)
 )
+"""), (10, """
+CREATE TABLE pdf (
+    folder TEXT NOT NULL,
+    berkas TEXT NOT NULL,
+    kasus TEXT NOT NULL DEFAULT '',
+    keluaran TEXT NOT NULL DEFAULT '',
+    diminta TEXT NOT NULL,
+    dibuat TEXT,
+    sha256 TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (folder, berkas)
+);
+CREATE INDEX pdf_kasus ON pdf (kasus, dibuat);
+CREATE INDEX pdf_dibuat ON pdf (dibuat);
+CREATE TABLE pdf_coba (
+    folder TEXT NOT NULL,
+    berkas TEXT NOT NULL,
+    percobaan BIGINT NOT NULL DEFAULT 0,
+    berikutnya TEXT NOT NULL DEFAULT '',
+    galat TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (folder, berkas)
+)
 """)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 assert SCHEMA_VERSION == len(SQLITE_MIGRATIONS), "a register migration belongs in both backends"

@@ -145,3 +145,22 @@ class Code:
     sha256: str
     dibuat: str
     rantai: str  # the chain head the code was drawn from
+
+
+@dataclass(frozen=True)
+class OwedPdf:
+    """A filed .docx whose PDF is made later (docs/architecture.md, "PDF"), with its attempts."""
+
+    folder: str
+    berkas: str  # the .docx the PDF is made from
+    kasus: str
+    keluaran: str  # its outbox copy, relative to the outbox ('' for none)
+    diminta: str
+    percobaan: int = 0
+    berikutnya: str = ""  # not tried again before this time ('' for at once)
+    galat: str = ""
+
+    @property
+    def pdf(self):
+        """The PDF's file name, beside the .docx."""
+        return self.berkas.rsplit(".", 1)[0] + ".pdf"

@@ -268,3 +268,27 @@ MIGRATIONS.append("""
         PRIMARY KEY (host, kasus)
     )
 """)
+# 10: PDFs owed: a document filed as .docx whose PDF is made later, outside any filing
+# (docs/architecture.md, "PDF"); ``pdf_coba`` is each one's attempts, a cache outside the log.
+MIGRATIONS.append("""
+    CREATE TABLE pdf (
+        folder TEXT NOT NULL,
+        berkas TEXT NOT NULL,
+        kasus TEXT NOT NULL DEFAULT '',
+        keluaran TEXT NOT NULL DEFAULT '',
+        diminta TEXT NOT NULL,
+        dibuat TEXT,
+        sha256 TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (folder, berkas)
+    );
+    CREATE INDEX pdf_kasus ON pdf (kasus, dibuat);
+    CREATE INDEX pdf_dibuat ON pdf (dibuat);
+    CREATE TABLE pdf_coba (
+        folder TEXT NOT NULL,
+        berkas TEXT NOT NULL,
+        percobaan INTEGER NOT NULL DEFAULT 0,
+        berikutnya TEXT NOT NULL DEFAULT '',
+        galat TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (folder, berkas)
+    )
+""")

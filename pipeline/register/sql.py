@@ -22,6 +22,7 @@ from .keys import letter_key, memo_key
 from ..archive import archive_key
 from ..errors import CommitUncertain, RegisterError, os_reason
 from .log import GENESIS, make_record
+from .pdfs import PdfIntents
 from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
 
 WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
@@ -102,7 +103,7 @@ def _grouped(records, key):
         yield value, list(group)
 
 
-class SqlRegister(abc.ABC):
+class SqlRegister(PdfIntents, abc.ABC):
     """Register intents over a DB-API connection; a backend subclass opens it."""
 
     placeholder = "?"
@@ -749,3 +750,5 @@ class SqlRegister(abc.ABC):
             yield item.folder, item.berkas, item.sha256
         for document in self.documents():
             yield document.folder, document.berkas, document.sha256
+        for folder, name, digest in self.made_pdfs():
+            yield folder, {name: f"{folder}/{name}"}, {name: digest}

@@ -186,7 +186,8 @@ class SQLiteRegister(SqlRegister):
 
 
 # Tables the log carries, in an order that keeps references valid.
-TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters", "kode")
+TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters", "kode",
+          "pdf")
 
 
 def snapshot(db):
