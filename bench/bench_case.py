@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from builders import MEMO_NOMOR, action, registration_csv, tab_memo  # noqa: E402
 
 from build_register import quick_config  # noqa: E402
+from pipeline import config as config_module  # noqa: E402
 from pipeline.engine import open_workspace  # noqa: E402
 
 
@@ -52,9 +53,19 @@ def data(rows):
     return {"jenis": "registrasi", "rujukan": MEMO_NOMOR, "ppk": ppk, "panitia": panitia, "paket": paket}
 
 
+def wide_open(config, rows):
+    """The registration limit raised to ``rows``: what is measured is whether the pipeline's own stages
+    stay linear, beyond the size a workspace accepts by default (limits.max_registration_rows)."""
+    text = config.path.read_text(encoding="utf-8")
+    text = text.replace("max_registration_rows: 2000 ", f"max_registration_rows: {max(rows, 2000)} ")
+    config.path.write_text(text, encoding="utf-8")
+    return config_module.load(config.path)
+
+
 def one(rows):
     with tempfile.TemporaryDirectory() as temp:
         config = quick_config(Path(temp) / "ws")  # PDFs off: LibreOffice is not what is measured
+        config = wide_open(config, rows)
         tab_memo(config.inbox / "nota.docx")
         for langkah in ("disposisi_kapus", "disposisi_kabid"):
             action(config.inbox / f"{langkah}.yaml", langkah)

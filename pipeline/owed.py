@@ -179,7 +179,7 @@ def _sign(ws, letter, item, pdf):
     from .codes import target
     from .signing import sign_pkcs12
     code = next((c for c in ws.register.codes(folder=item.folder) if c.berkas == LETTER), None)
-    qr_url = target(ws.config.verification_base_url, code.kode) if code else ""
+    qr_url = target(ws.config, code.kode) if code else ""
     sign_pkcs12(ws.config.signing, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}",
                 ws.config.organisation["city"], ws.now())
 
