@@ -1,0 +1,247 @@
+"""The header of an incoming letter from its text, whatever the format it came in.
+
+A reader (the .docx walker today, a PDF-text or OCR reader later) hands the
+document over as an ordered list of blocks: a text line (``str``, several
+lines when a paragraph holds line breaks) or a table row (``tuple`` of cell
+texts). ``fields_from_blocks`` finds the fields as a person reads them:
+``Label : value`` in any of the layouts offices use, the number under the
+title, a Tembusan list after the signature, a place and date by the
+signature; unfilled template fields are empty, never values.
+"""
+
+import re
+
+LABELS = {
+    "nomor": "nomor", "no": "nomor", "nomorsurat": "nomor", "nosurat": "nomor", "nomornotadinas": "nomor",
+    "tanggal": "tanggal", "tgl": "tanggal", "tanggalsurat": "tanggal", "haritanggal": "tanggal",
+    "haritgl": "tanggal",
+    "dari": "dari", "pengirim": "dari",
+    "yth": "kepada", "kepadayth": "kepada", "kepada": "kepada", "kepadayangterhormat": "kepada",
+    "sifat": "sifat", "sifatsurat": "sifat",
+    "lampiran": "lampiran", "lamp": "lampiran",
+    "hal": "hal", "perihal": "hal",
+    "tembusan": "tembusan", "tembusanyth": "tembusan", "tembusankepadayth": "tembusan",
+}
+# Labels that may stand alone on a line, their value on the lines below.
+_ALONE = {"kepada", "tembusan"}
+_TITLES = {"notadinas", "suratdinas", "notadinasinternal", "memorandum", "nodin"}
+
+_SPACES = str.maketrans({"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " ", "\u2007": " ",
+                         "\u200b": "", "\ufeff": ""})
+_LEADER = r"(?:\.{3,}|\u2026+|_{3,})"
+# Label, then a colon (after spaces, tabs or a dotted leader), or a tab run alone.
+_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z./, ]{0,28}?)\s*(?:(?:" + _LEADER + r"|\s)*:|\t+)\s*(.*)$", re.DOTALL)
+_YTH = re.compile(r"^\s*(?:kepada\s*)?yth\.?\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
+_NUMBER = r"(?:B\s*-\s*)?[A-Za-z0-9][\w.\-]*(?:\s*/\s*[\w.\-]*)+"
+_NOMOR_BARE = re.compile(r"^\s*(?:nomor|no\.?)\s*(" + _NUMBER + r")\s*$", re.IGNORECASE)
+_NUMBER_ONLY = re.compile(r"^\s*(" + _NUMBER + r")\s*$")
+_PLACE_DATE = re.compile(r"^[A-Z][A-Za-z .]+,\s*\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}$")
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|\{[^{}]*\}|\u00ab[^\u00bb]*\u00bb|<<[^>]*>>")
+_BRACKETED = re.compile(r"^\[[^\]]*\]$")
+_LEADERS = re.compile(_LEADER)
+_EDGE_LEADERS = re.compile(r"^(?:" + _LEADER + r"|\s)+|(?:" + _LEADER + r"|\s)+$")
+_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-\u2022\u2013*])\s*")
+
+
+def normalise(text):
+    """Special spaces as plain ones, zero-width characters out."""
+    return text.translate(_SPACES)
+
+
+def label_of(text):
+    """The field a label names (``Kepada Yth.``, ``KepadaYth``, ``Hari/Tanggal``, ``No.``), or None."""
+    return LABELS.get(re.sub(r"[^a-z]", "", text.lower()))
+
+
+def is_unfilled(text):
+    """True for a template field left blank: ``${x}``, ``{x}``, ``{{ x }}``, ``«x»``, ``[x]``, dotted leaders."""
+    text = " ".join(normalise(text).split())
+    return bool(_PLACEHOLDER.search(text) or _BRACKETED.match(text) or _LEADERS.search(text))
+
+
+def clean_value(name, text):
+    """A value as registered: no leading colon, leaders trimmed, unfilled fields empty, numbers tidied.
+
+    A Tembusan of several lines becomes its items joined by ``; ``; any other value one line."""
+    if name == "tembusan":
+        return "; ".join(item for item in (_item(line) for line in normalise(text).split("\n")) if item)
+    text = " ".join(normalise(text).split())
+    text = text[1:].strip() if text.startswith(":") else text
+    text = _EDGE_LEADERS.sub("", text)
+    if not text or is_unfilled(text):
+        return ""
+    if name == "nomor":
+        return normalise_number(text)
+    if name == "kepada":
+        match = _YTH.match(text)
+        return match.group(1).strip() if match else text
+    return text
+
+
+def _item(line):
+    """One Tembusan item: its number or bullet, a leading ``Yth.`` and the closing ``;``/``dan`` gone."""
+    text = " ".join(line.split())
+    text = text[1:].strip() if text.startswith(":") else text
+    text = _ITEM.sub("", text)
+    text = re.sub(r"^yth\.?\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?:[;,]\s*|\s+)(?:dan|atau)$", "", text).strip(" ;,.")
+    return "" if is_unfilled(text) else text
+
+
+def normalise_number(text):
+    """``000.4.5/606   /ADPIM/2026`` -> ``000.4.5/606/ADPIM/2026``; a ``B-`` prefix and codes kept whole."""
+    text = re.sub(r"\s*/\s*", "/", " ".join(text.split()))
+    return re.sub(r"^B\s*-\s*", "B-", text).rstrip(" .,;")
+
+
+def split_line(text):
+    """``Label : value`` (colon in the label, after a tab run or a dotted leader) as (field, value), or None."""
+    text = normalise(text)
+    match = _LINE.match(text)
+    if match:
+        name = label_of(match.group(1))
+        if name:
+            return name, match.group(2)
+    bare = _NOMOR_BARE.match(text)
+    if bare:
+        return "nomor", bare.group(1)
+    yth = _YTH.match(text)
+    if yth:
+        return "kepada", yth.group(1)
+    name = label_of(text) if len(text.strip()) <= 30 else None
+    return (name, "") if name in _ALONE else None
+
+
+def _is_title(text):
+    """``NOTA DINAS``, also letter-spaced (``N O T A   D I N A S``) or as ``SURAT DINAS``."""
+    return len(text) < 60 and re.sub(r"[^a-z]", "", text.lower()) in _TITLES
+
+
+def _entries(blocks):
+    """Blocks as (kind, text or cells, group): each line of a paragraph, each row, each line of its cells."""
+    for group, block in enumerate(blocks):
+        if isinstance(block, str):
+            for line in normalise(block).split("\n"):
+                yield "line", line, group
+        else:
+            cells = tuple(normalise(cell) for cell in block)
+            yield "row", cells, group
+            for index, cell in enumerate(cells):
+                for line in cell.split("\n"):
+                    yield "cell", line, (group, index)
+
+
+def row_pairs(cells):
+    """Pairs from a table row: [label, ':', value], [label:, value], [label, ': value'] or [label, value]."""
+    cells = [cell.strip() for cell in cells if cell.strip()]
+    pairs, index = [], 0
+    while index < len(cells):
+        name = label_of(cells[index]) if len(cells[index]) <= 30 else None
+        if name and index + 1 < len(cells):
+            if cells[index + 1] == ":" and index + 2 < len(cells):
+                pairs.append((name, cells[index + 2]))
+                index += 3
+            else:
+                pairs.append((name, cells[index + 1]))
+                index += 2
+            continue
+        index += 1
+    return pairs
+
+
+class _Reader:
+    """Walks the entries once, keeping the first value of each field, as a person reads top down."""
+
+    def __init__(self, entries):
+        self.entries, self.fields, self.place_date = entries, {}, None
+        self.after_title = self.closed = False
+
+    def put(self, name, value):
+        value = clean_value(name, value)
+        if value and name not in self.fields:
+            self.fields[name] = value
+
+    def run(self):
+        index = 0
+        while index < len(self.entries):
+            index = self.step(index)
+        if "tanggal" not in self.fields and self.place_date:
+            self.fields["tanggal"] = self.place_date
+        return self.fields
+
+    def step(self, index):
+        kind, payload, group = self.entries[index]
+        if kind == "row":
+            for name, value in row_pairs(payload):
+                if not self.closed or name == "tembusan":
+                    self.put(name, value)
+            return index + 1
+        text = payload.strip()
+        if not text:
+            return index + 1
+        if _PLACE_DATE.match(" ".join(text.split())) and self.place_date is None:
+            self.place_date = " ".join(text.split())
+        if _is_title(text):
+            self.after_title = True
+            return index + 1
+        if self.after_title:
+            self.after_title = False
+            number = _NUMBER_ONLY.match(text)
+            if number:
+                self.put("nomor", number.group(1))
+                return index + 1
+        split = split_line(payload)
+        if split is None:
+            self.closed = self.closed or (kind == "line" and len(text) > 90 and bool(self.fields))
+            return index + 1
+        if self.closed and split[0] != "tembusan":
+            return index + 1
+        return self.take(index, kind, group, *split)
+
+    def take(self, index, kind, group, name, value):
+        """A label found: its value, the rest of its paragraph, or (Kepada, Tembusan) the lines below."""
+        value, *rest = re.split(r"\t+", value.strip(" \t"), maxsplit=1) if value.strip() else [""]
+        end = index + 1
+        while (end < len(self.entries) and self.entries[end][2] == group and self.entries[end][0] == kind
+               and self.entries[end][1].strip() and split_line(self.entries[end][1]) is None):
+            value += "\n" + self.entries[end][1]
+            end += 1
+        if not clean_value(name, value) and name in _ALONE and kind == "line":
+            value, end = self.below(name, end)
+        self.put(name, value)
+        for piece in rest:
+            self.piece(piece)
+        return end
+
+    def piece(self, text):
+        """What follows a value after a tab run: another pair, or the place and date."""
+        split = split_line(text)
+        if split:
+            self.put(*split)
+        elif _PLACE_DATE.match(" ".join(text.split())) and self.place_date is None:
+            self.place_date = " ".join(text.split())
+
+    def below(self, name, index):
+        """The lines under a lone ``Kepada``/``Tembusan`` label: one addressee, or the list of copies."""
+        lines = []
+        while index < len(self.entries):
+            kind, payload, _ = self.entries[index]
+            text = " ".join(payload).strip() if kind == "row" else payload.strip()
+            if kind == "cell" or (not text and not lines):
+                index += 1
+                continue
+            if not text or split_line(text) or _PLACE_DATE.match(text):
+                break
+            lines.append(text)
+            index += 1
+            if name == "kepada":
+                break
+        return "\n".join(lines), index
+
+
+def fields_from_blocks(blocks):
+    """The header fields (nomor, tanggal, dari, kepada, sifat, lampiran, hal, tembusan) found in ``blocks``.
+
+    ``blocks`` is the document in reading order: ``str`` for a line or paragraph, a tuple of
+    cell texts for a table row. Fields not found are absent; unfilled template fields too."""
+    return _Reader(list(_entries(blocks))).run()
