@@ -40,6 +40,7 @@ _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|\{[^{}]*\}|\u00ab[^\u00bb]*\
 _BRACKETED = re.compile(r"^\[[^\]]*\]$")
 _LEADERS = re.compile(_LEADER)
 _EDGE_LEADERS = re.compile(r"^(?:" + _LEADER + r"|\s)+|(?:" + _LEADER + r"|\s)+$")
+_GAP = re.compile(r"\t+| {3,}")
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-\u2022\u2013*])\s*")
 
 
@@ -149,6 +150,21 @@ def row_pairs(cells):
     return pairs
 
 
+def _beside(value):
+    """A value and what stands right of it after a tab run or wide spacing (a place and date, another pair).
+
+    Wide spacing that separates nothing of the kind stays inside the value, joined by one space."""
+    parts = _GAP.split(value.strip(" \t"))
+    kept, rest = [parts[0]], []
+    for part in parts[1:]:
+        flat = " ".join(part.split())
+        if rest or split_line(part) or _PLACE_DATE.match(flat):
+            rest.append(part)
+        else:
+            kept.append(part)
+    return " ".join(kept), rest
+
+
 class _Reader:
     """Walks the entries once, keeping the first value of each field, as a person reads top down."""
 
@@ -200,13 +216,13 @@ class _Reader:
 
     def take(self, index, kind, group, name, value):
         """A label found: its value, the rest of its paragraph, or (Kepada, Tembusan) the lines below."""
-        value, *rest = re.split(r"\t+", value.strip(" \t"), maxsplit=1) if value.strip() else [""]
+        value, rest = _beside(value)
         end = index + 1
         while (end < len(self.entries) and self.entries[end][2] == group and self.entries[end][0] == kind
                and self.entries[end][1].strip() and split_line(self.entries[end][1]) is None):
             value += "\n" + self.entries[end][1]
             end += 1
-        if not clean_value(name, value) and name in _ALONE and kind == "line":
+        if not value.strip(" \t:") and name in _ALONE and kind == "line":
             value, end = self.below(name, end)
         self.put(name, value)
         for piece in rest:
