@@ -32,10 +32,10 @@ READ = {
 KOP = ["KEMENTERIAN DALAM NEGERI", "REPUBLIK INDONESIA", "SEKRETARIAT JENDERAL",
        "Jalan Medan Merdeka Utara Nomor 7, Jakarta 10110, Telepon (021) 3450038"]
 BODY = [
-    "Dalam rangka pelaksanaan pengadaan barang/jasa Tahun Anggaran 2027 secara elektronik, bersama ini "
-    "kami mohon fasilitasi pemanfaatan Sistem Pengadaan Secara Elektronik (SPSE) bagi unit kerja kami.",
-    "Sebagai bahan pertimbangan, bersama ini kami lampirkan daftar Pejabat Pembuat Komitmen dan anggota "
-    "panitia pengadaan yang akan menggunakan SPSE.",
+    ("Dalam rangka pelaksanaan pengadaan barang/jasa Tahun Anggaran 2027 secara elektronik, bersama ini "
+     "kami mohon fasilitasi pemanfaatan Sistem Pengadaan Secara Elektronik (SPSE) bagi unit kerja kami."),
+    ("Sebagai bahan pertimbangan, bersama ini kami lampirkan daftar Pejabat Pembuat Komitmen dan anggota "
+     "panitia pengadaan yang akan menggunakan SPSE."),
     "Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
 ]
 SIGNER = ["Kepala Biro Administrasi Pimpinan,", "", "Drs. Bambang Sutrisno, M.Si.", "NIP 19700512 199503 1 002"]

@@ -73,9 +73,19 @@ def test_header_from_table_rows_and_lines():
                                   "[nomor surat]", "<<nomor>>", "..............", "\u2026\u2026", "________",
                                   "000.4.5/ ....... /ADPIM/2026", "B-${urut}/33000/KP.300/2026"])
 def test_unfilled_template_fields_are_empty(text):
-    assert is_unfilled(text) or clean_value("nomor", text) == ""
+    assert is_unfilled(text, "nomor")
     assert clean_value("nomor", text) == ""
     assert fields_from_blocks([f"Nomor\t: {text}", "Hal\t: Uji"]) == {"hal": "Uji"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("{{ hal }}", ""), ("${hal}", ""), ("\u00abHal\u00bb", ""), ("[isi perihal]", ""), ("........", ""),
+    ("Uji {{ 7*7 }} <b>tebal</b>", "Uji {{ 7*7 }} <b>tebal</b>"), ("Permohonan akun ... dan pelatihan",
+                                                                    "Permohonan akun ... dan pelatihan"),
+    ("Permohonan Fasilitasi SPSE .........", "Permohonan Fasilitasi SPSE"),
+])
+def test_free_text_is_blank_only_when_nothing_else_is_written(text, expected):
+    assert clean_value("hal", text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -103,3 +113,18 @@ def test_labels_in_the_body_are_not_the_header():
     blocks = ["Nomor\t: 12/2026", "Dari\t: Kepala Biro Umum", "Hal\t: Undangan", PDF_LINES[10],
               "Hari/Tanggal\t: Rabu, 16 Desember 2026", "Jakarta, 7 Desember 2026"]
     assert fields_from_blocks(blocks)["tanggal"] == "Jakarta, 7 Desember 2026"
+
+
+def test_hostile_header_text_is_read_in_linear_time(ws, tmp_path):
+    """Leaders, braces and slashes by the ten thousand: read as unfilled, no pattern backtracks on them."""
+    import docx
+
+    from pipeline import readers
+    document = docx.Document()
+    for line in ("Nomor " + "." * 20000 + "x", "Nomor\t: " + "{{" * 20000, "Nomor " + "1/" * 20000 + " x y",
+                 "Tanggal" + " " * 20000 + "x", "Dari\t: Kepala Biro Umum", "Hal\t: " + "_" * 20000 + "." * 20000):
+        document.add_paragraph(line)
+    path = tmp_path / "memo.docx"
+    document.save(str(path))
+    parsed = readers.read(path, ws.limits)
+    assert parsed.fields == {"dari": "Kepala Biro Umum"}

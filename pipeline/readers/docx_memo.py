@@ -202,7 +202,8 @@ def read(path, limits):
     """Return the memo header found in the .docx at ``path``."""
     check_zip(path, limits)
     try:
-        fields = _header(*_body(path, Budget(limits, kind="nota_dinas")))
+        budget = Budget(limits, kind="nota_dinas")
+        fields = _header(*_body(path, budget), budget)
     except _BROKEN as exc:
         raise InputRefused(
             "Berkas .docx tidak dapat dibuka sebagai dokumen Word "
@@ -219,5 +220,6 @@ _BROKEN = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, Attr
            OSError, SyntaxError, EOFError, etree.LxmlError, StopIteration)
 
 
-def _header(body, hidden):
-    return fields_from_blocks(list(blocks(body, hidden)))
+def _header(body, hidden, budget):
+    """The header fields, read within the input's time budget."""
+    return fields_from_blocks(list(blocks(body, hidden)), budget.check_time)

@@ -28,18 +28,23 @@ _TITLES = {"notadinas", "suratdinas", "notadinasinternal", "memorandum", "nodin"
 
 _SPACES = str.maketrans({"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " ", "\u2007": " ",
                          "\u200b": "", "\ufeff": ""})
+# Every pattern here runs in time linear in the line (no nested or overlapping repeats):
+# header text is the sender's, and reading it is bounded like the rest of the input.
 _LEADER = r"(?:\.{3,}|\u2026+|_{3,})"
+_FILL = " \t.\u2026_"
 # Label, then a colon (after spaces, tabs or a dotted leader), or a tab run alone.
-_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z./, ]{0,28}?)\s*(?:(?:" + _LEADER + r"|\s)*:|\t+)\s*(.*)$", re.DOTALL)
+_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z./, ]{0,28}?)(?:[\s.\u2026_]*+:|\t+)\s*(.*)$", re.DOTALL)
 _YTH = re.compile(r"^\s*(?:kepada\s*)?yth\.?\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
-_NUMBER = r"(?:B\s*-\s*)?[A-Za-z0-9][\w.\-]*(?:\s*/\s*[\w.\-]*)+"
+_NUMBER = r"(?:B\s*-\s*)?[A-Za-z0-9][\w.\-]*+(?:\s*+/\s*+[\w.\-]*+)++"
 _NOMOR_BARE = re.compile(r"^\s*(?:nomor|no\.?)\s*(" + _NUMBER + r")\s*$", re.IGNORECASE)
 _NUMBER_ONLY = re.compile(r"^\s*(" + _NUMBER + r")\s*$")
 _PLACE_DATE = re.compile(r"^[A-Z][A-Za-z .]+,\s*\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}$")
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|\{[^{}]*\}|\u00ab[^\u00bb]*\u00bb|<<[^>]*>>")
+_PLACEHOLDER = re.compile(r"\$\{[^}]{0,200}\}|\{\{[^}]{0,200}\}\}|\{[^{}]{0,200}\}|\u00ab[^\u00bb]{0,200}\u00bb"
+                          r"|<<[^>]{0,200}>>")
+_OPENERS = re.compile(r"\$\{|\{\{|\}\}|\u00ab|\u00bb|<<|>>")
+_STRUCTURED = {"nomor", "tanggal"}
 _BRACKETED = re.compile(r"^\[[^\]]*\]$")
 _LEADERS = re.compile(_LEADER)
-_EDGE_LEADERS = re.compile(r"^(?:" + _LEADER + r"|\s)+|(?:" + _LEADER + r"|\s)+$")
 _GAP = re.compile(r"\t+| {3,}")
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-\u2022\u2013*])\s*")
 
@@ -54,10 +59,16 @@ def label_of(text):
     return LABELS.get(re.sub(r"[^a-z]", "", text.lower()))
 
 
-def is_unfilled(text):
-    """True for a template field left blank: ``${x}``, ``{x}``, ``{{ x }}``, ``«x»``, ``[x]``, dotted leaders."""
+def is_unfilled(text, name=None):
+    """True for a template field left blank: ``${x}``, ``{x}``, ``{{ x }}``, ``«x»``, ``[x]``, dotted leaders.
+
+    Free text (Hal, Dari) is blank only when nothing else is written; a number or a date with a
+    blank anywhere in it (``000.4.5/..../ADPIM/2026``, ``{{ tgl }} Desember 2026``) is not one."""
     text = " ".join(normalise(text).split())
-    return bool(_PLACEHOLDER.search(text) or _BRACKETED.match(text) or _LEADERS.search(text))
+    marked = _PLACEHOLDER.search(text) or _LEADERS.search(text)
+    if _BRACKETED.match(text) or (marked and not _PLACEHOLDER.sub("", text).strip(_FILL)):
+        return True
+    return name in _STRUCTURED and bool(marked or _OPENERS.search(text))
 
 
 def clean_value(name, text):
@@ -68,8 +79,8 @@ def clean_value(name, text):
         return "; ".join(item for item in (_item(line) for line in normalise(text).split("\n")) if item)
     text = " ".join(normalise(text).split())
     text = text[1:].strip() if text.startswith(":") else text
-    text = _EDGE_LEADERS.sub("", text)
-    if not text or is_unfilled(text):
+    text = _trim_leaders(text)
+    if not text or is_unfilled(text, name):
         return ""
     if name == "nomor":
         return normalise_number(text)
@@ -79,6 +90,15 @@ def clean_value(name, text):
     return text
 
 
+def _trim_leaders(text):
+    """The value without a dotted leader before or after it (``..... Segera``, ``Segera .....``)."""
+    start = text.lstrip(_FILL)
+    if _LEADERS.search(text[:len(text) - len(start)]):
+        text = start
+    end = text.rstrip(_FILL)
+    return end if _LEADERS.search(text[len(end):]) else text
+
+
 def _item(line):
     """One Tembusan item: its number or bullet, a leading ``Yth.`` and the closing ``;``/``dan`` gone."""
     text = " ".join(line.split())
@@ -86,7 +106,7 @@ def _item(line):
     text = _ITEM.sub("", text)
     text = re.sub(r"^yth\.?\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:[;,]\s*|\s+)(?:dan|atau)$", "", text).strip(" ;,.")
-    return "" if is_unfilled(text) else text
+    return "" if is_unfilled(text, "tembusan") else text
 
 
 def normalise_number(text):
@@ -168,8 +188,8 @@ def _beside(value):
 class _Reader:
     """Walks the entries once, keeping the first value of each field, as a person reads top down."""
 
-    def __init__(self, entries):
-        self.entries, self.fields, self.place_date = entries, {}, None
+    def __init__(self, entries, check):
+        self.entries, self.check, self.fields, self.place_date = entries, check, {}, None
         self.after_title = self.closed = False
 
     def put(self, name, value):
@@ -180,6 +200,8 @@ class _Reader:
     def run(self):
         index = 0
         while index < len(self.entries):
+            if index % 256 == 0:
+                self.check()
             index = self.step(index)
         if "tanggal" not in self.fields and self.place_date:
             self.fields["tanggal"] = self.place_date
@@ -255,9 +277,10 @@ class _Reader:
         return "\n".join(lines), index
 
 
-def fields_from_blocks(blocks):
+def fields_from_blocks(blocks, check=lambda: None):
     """The header fields (nomor, tanggal, dari, kepada, sifat, lampiran, hal, tembusan) found in ``blocks``.
 
     ``blocks`` is the document in reading order: ``str`` for a line or paragraph, a tuple of
-    cell texts for a table row. Fields not found are absent; unfilled template fields too."""
-    return _Reader(list(_entries(blocks))).run()
+    cell texts for a table row. Fields not found are absent; unfilled template fields too.
+    ``check`` is called now and then (a reading budget's ``check_time``) to stop a costly input."""
+    return _Reader(list(_entries(blocks)), check).run()
