@@ -396,6 +396,30 @@ def colon_glued_paragraphs(path):
     return _close(document, path)
 
 
+BSRE_NOTE = ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
+             "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN.")
+
+
+def e_signed_note_after_tembusan(path):
+    """An electronically signed memo: the BSrE note under the Tembusan list ends the list."""
+    document = _new()
+    document.add_paragraph("NOMOR : 000.4.5/606/ADPIM/2026")
+    _tab_header(document, STANDARD)
+    return _close(document, path, "Jakarta, 7 Desember 2026",
+                  tembusan=["Tembusan:", "1. Sekretaris Jenderal;", "2. Inspektur Jenderal.", BSRE_NOTE])
+
+
+def event_date_in_body(path):
+    """An invitation-like request: the meeting's ``Hari/Tanggal`` in the body is not the letter's date."""
+    document = _new()
+    document.add_paragraph("NOMOR : 000.4.5/606/ADPIM/2026")
+    _tab_header(document, STANDARD)
+    document.add_paragraph(BODY[0])
+    _tab_header(document, [("Hari/Tanggal", "Rabu, 16 Desember 2026"), ("Pukul", "09.00 WIB s.d. selesai"),
+                           ("Tempat", "Ruang Rapat Pusdatinkomtel")])
+    return _close(document, path, "Jakarta, 7 Desember 2026")
+
+
 def expect(**changes):
     """The standard fields a person reads, with this layout's differences."""
     return {**copy.deepcopy(READ), **changes}
@@ -439,4 +463,7 @@ LAYOUTS = {
     "tabel-bersarang": (header_in_nested_table, expect()),
     "kontrol-isian-belum-diisi": (content_control_placeholder, expect(sifat="Biasa", lampiran="")),
     "titik-dua-menempel": (colon_glued_paragraphs, expect(sifat="Sangat Segera", lampiran="")),
+    "catatan-tte-setelah-tembusan": (e_signed_note_after_tembusan, expect(
+        tembusan="Sekretaris Jenderal; Inspektur Jenderal")),
+    "hari-tanggal-acara-di-isi": (event_date_in_body, expect()),
 }

@@ -24,6 +24,8 @@ LABELS = {
 }
 # Labels that may stand alone on a line, their value on the lines below.
 _ALONE = {"kepada", "tembusan"}
+# A line longer than this is running text: once one follows the header, the header has ended.
+_BODY_LINE = 90
 _TITLES = {"notadinas", "suratdinas", "notadinasinternal", "memorandum", "nodin"}
 
 _SPACES = str.maketrans({"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " ", "\u2007": " ",
@@ -230,7 +232,7 @@ class _Reader:
                 return index + 1
         split = split_line(payload)
         if split is None:
-            self.closed = self.closed or (kind == "line" and len(text) > 90 and bool(self.fields))
+            self.closed = self.closed or (kind == "line" and len(text) > _BODY_LINE and bool(self.fields))
             return index + 1
         if self.closed and split[0] != "tembusan":
             return index + 1
@@ -268,8 +270,8 @@ class _Reader:
             if kind == "cell" or (not text and not lines):
                 index += 1
                 continue
-            if not text or split_line(text) or _PLACE_DATE.match(text):
-                break
+            if not text or len(text) > _BODY_LINE or split_line(text) or _PLACE_DATE.match(text):
+                break  # a blank, a body-length line (an e-signature note), another label: the list has ended
             lines.append(text)
             index += 1
             if name == "kepada":
