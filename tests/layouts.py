@@ -1,4 +1,6 @@
-"""Nota Dinas layouts Indonesian offices use, rebuilt with python-docx (sources: docs/inputs.md).
+"""Nota Dinas layouts Indonesian offices use, rebuilt with python-docx.
+
+Where each class was seen: docs/inputs.md, "Where the layouts come from".
 
 Each layout class is a builder beside the fields a person reads from it. Every
 letter is the same kind of request (facilitation of SPSE for a unit's
