@@ -279,11 +279,11 @@ def _text_box(paragraph, lines):
            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
            '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
-           '<wp:extent cx="5400000" cy="1200000"/><wp:wrapTopAndBottom/><wp:docPr id="1" name="Kop"/>'
+           '<wp:extent cx="5400000" cy="2700000"/><wp:wrapTopAndBottom/><wp:docPr id="1" name="Kop"/>'
            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
            f'<wps:wsp><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>'
            '</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
-           '<mc:Fallback><w:pict><v:shape style="width:425pt;height:95pt"><v:textbox>'
+           '<mc:Fallback><w:pict><v:shape style="width:425pt;height:213pt"><v:textbox>'
            f'<w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>'
            '</mc:AlternateContent></w:r>')
     paragraph._p.append(parse_xml(xml))

@@ -59,6 +59,36 @@ def test_header_from_pdf_text_lines():
         "tembusan": "Sekretaris Jenderal; Inspektur Jenderal"}
 
 
+# A PDF's text where table cells wrapped: values go on under themselves (or under their colon).
+WRAPPED = [
+    "                                   NOTA DINAS",
+    "Nomor         : 000.4.5/606/ADPIM/                           Jakarta, 7 Desember 2026",
+    "                2026",
+    "Yth                 : Kepala Pusat Data, Informasi,",
+    "                    Komunikasi dan Telekomunikasi",
+    "Dari          : Kepala Biro Administrasi Pimpinan",
+    "Sifat         : Klik atau ketuk di sini untuk memasukkan teks.",
+    "Hal           : Permohonan Fasilitasi",
+    "                Pemanfaatan SPSE",
+    "     Dalam rangka pelaksanaan pengadaan barang/jasa Tahun Anggaran 2027",
+    "secara elektronik, bersama ini kami mohon fasilitasi pemanfaatan Sistem",
+    "Hari/Tanggal  : Rabu, 16 Desember 2026",
+    "Tembusan:",
+    "",
+    "1. Sekretaris Jenderal;",
+    "",
+    "2. Inspektur Jenderal.",
+    "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat",
+    "elektronik yang diterbitkan oleh BSrE.",
+]
+
+
+def test_header_from_wrapped_pdf_lines():
+    assert fields_from_blocks(WRAPPED) == {
+        "nomor": "000.4.5/606/ADPIM/2026", "tanggal": "Jakarta, 7 Desember 2026", "kepada": READ["kepada"],
+        "dari": READ["dari"], "hal": READ["hal"], "tembusan": "Sekretaris Jenderal; Inspektur Jenderal"}
+
+
 def test_header_from_table_rows_and_lines():
     blocks = ["NOTA DINAS", ("Nomor :", "B-12/3500/HM.340/2026", "Surabaya,  7 Desember 2026"),
               ("KepadaYth", ":", "Kepala Pusdatinkomtel"), ("Dari", ": Kepala BPS Provinsi Jawa Timur"),

@@ -26,6 +26,7 @@ LABELS = {
 _ALONE = {"kepada", "tembusan"}
 # A line longer than this is running text: once one follows the header, the header has ended.
 _BODY_LINE = 90
+_BODY_WORDS = 9  # or this many words: a body line wrapped in a PDF's text is shorter
 _TITLES = {"notadinas", "suratdinas", "notadinasinternal", "memorandum", "nodin"}
 
 _SPACES = str.maketrans({"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " ", "\u2007": " ",
@@ -45,9 +46,16 @@ _PLACEHOLDER = re.compile(r"\$\{[^}]{0,200}\}|\{\{[^}]{0,200}\}\}|\{[^{}]{0,200}
                           r"|<<[^>]{0,200}>>")
 _OPENERS = re.compile(r"\$\{|\{\{|\}\}|\u00ab|\u00bb|<<|>>")
 _STRUCTURED = {"nomor", "tanggal"}
+# The placeholder text Word shows in an empty content control (Indonesian and English Word).
+_WORD_PROMPTS = {"klik atau ketuk di sini untuk memasukkan teks", "klik di sini untuk memasukkan teks",
+                 "click or tap here to enter text", "click here to enter text",
+                 "klik atau ketuk untuk memasukkan tanggal", "click or tap to enter a date"}
 _BRACKETED = re.compile(r"^\[[^\]]*\]$")
 _LEADERS = re.compile(_LEADER)
-_GAP = re.compile(r"\t+| {3,}")
+# Columns: a tab run, or in laid-out text (a PDF's) six spaces or more.
+_GAP = re.compile(r"\t+| {6,}")
+_CODE = re.compile(r"[\w.\-/]+")
+_NUMBERED = re.compile(r"\s*\d{1,2}[.)]\s")
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-\u2022\u2013*])\s*")
 
 
@@ -68,6 +76,8 @@ def is_unfilled(text, name=None):
     blank anywhere in it (``000.4.5/..../ADPIM/2026``, ``{{ tgl }} Desember 2026``) is not one."""
     text = " ".join(normalise(text).split())
     marked = _PLACEHOLDER.search(text) or _LEADERS.search(text)
+    if text.lower().rstrip(". ") in _WORD_PROMPTS:
+        return True
     if _BRACKETED.match(text) or (marked and not _PLACEHOLDER.sub("", text).strip(_FILL)):
         return True
     return name in _STRUCTURED and bool(marked or _OPENERS.search(text))
@@ -175,15 +185,15 @@ def row_pairs(cells):
 def _beside(value):
     """A value and what stands right of it after a tab run or wide spacing (a place and date, another pair).
 
-    Wide spacing that separates nothing of the kind stays inside the value, joined by one space."""
+    A gap beside a ``/`` is the blank a template left inside a number, not a column."""
     parts = _GAP.split(value.strip(" \t"))
     kept, rest = [parts[0]], []
     for part in parts[1:]:
-        flat = " ".join(part.split())
-        if rest or split_line(part) or _PLACE_DATE.match(flat):
-            rest.append(part)
+        joins = part.lstrip().startswith("/") or (kept[-1].rstrip().endswith("/") and _CODE.fullmatch(part.strip()))
+        if not rest and joins:
+            kept.append(part)  # the blank a template left inside a number
         else:
-            kept.append(part)
+            rest.append(part)
     return " ".join(kept), rest
 
 
@@ -232,7 +242,8 @@ class _Reader:
                 return index + 1
         split = split_line(payload)
         if split is None:
-            self.closed = self.closed or (kind == "line" and len(text) > _BODY_LINE and bool(self.fields))
+            running = len(text) > _BODY_LINE or len(text.split()) >= _BODY_WORDS
+            self.closed = self.closed or (kind == "line" and running and bool(self.fields))
             return index + 1
         if self.closed and split[0] != "tembusan":
             return index + 1
@@ -240,11 +251,11 @@ class _Reader:
 
     def take(self, index, kind, group, name, value):
         """A label found: its value, the rest of its paragraph, or (Kepada, Tembusan) the lines below."""
+        column = _value_column(self.entries[index][1], value)
         value, rest = _beside(value)
         end = index + 1
-        while (end < len(self.entries) and self.entries[end][2] == group and self.entries[end][0] == kind
-               and self.entries[end][1].strip() and split_line(self.entries[end][1]) is None):
-            value += "\n" + self.entries[end][1]
+        while end < len(self.entries) and self.continues(end, kind, group, column):
+            value += "\n" + _beside(self.entries[end][1])[0]
             end += 1
         if not value.strip(" \t:") and name in _ALONE and kind == "line":
             value, end = self.below(name, end)
@@ -252,6 +263,18 @@ class _Reader:
         for piece in rest:
             self.piece(piece)
         return end
+
+    def continues(self, index, kind, group, column):
+        """True when a line carries a value on: the same paragraph or cell, or, in laid-out text
+        (a PDF's), a line aligned under the value's first character."""
+        other, text, where = self.entries[index]
+        if other != kind or not text.strip() or split_line(text) is not None:
+            return False
+        if where == group:
+            return True
+        indent = len(text) - len(text.lstrip(" "))
+        aligned = column is not None and "\t" not in text and indent > 0 and any(abs(indent - c) <= 1 for c in column)
+        return kind == "line" and aligned and not _PLACE_DATE.match(" ".join(text.split()))
 
     def piece(self, text):
         """What follows a value after a tab run: another pair, or the place and date."""
@@ -261,22 +284,45 @@ class _Reader:
         elif _PLACE_DATE.match(" ".join(text.split())) and self.place_date is None:
             self.place_date = " ".join(text.split())
 
+    def numbered_next(self, index):
+        """True when the next non-blank line after ``index`` is a numbered list item."""
+        for kind, payload, _ in self.entries[index + 1:index + 4]:
+            text = " ".join(payload) if kind == "row" else payload
+            if text.strip():
+                return bool(_NUMBERED.match(text))
+        return False
+
     def below(self, name, index):
         """The lines under a lone ``Kepada``/``Tembusan`` label: one addressee, or the list of copies."""
-        lines = []
+        lines, numbered = [], False
         while index < len(self.entries):
             kind, payload, _ = self.entries[index]
             text = " ".join(payload).strip() if kind == "row" else payload.strip()
             if kind == "cell" or (not text and not lines):
                 index += 1
                 continue
+            if not text and self.numbered_next(index):
+                index += 1
+                continue  # a blank between the numbered items of a list (a PDF's paragraph spacing)
             if not text or len(text) > _BODY_LINE or split_line(text) or _PLACE_DATE.match(text):
                 break  # a blank, a body-length line (an e-signature note), another label: the list has ended
+            if numbered and not _NUMBERED.match(text):
+                break  # a numbered list ends at the first line without a number
+            numbered = numbered or (not lines and bool(_NUMBERED.match(text)))
             lines.append(text)
             index += 1
             if name == "kepada":
                 break
         return "\n".join(lines), index
+
+
+def _value_column(line, value):
+    """Where a value (or the colon before it, in a value cell) starts in a line of laid-out text, or None."""
+    line, tail = normalise(line), value.lstrip()
+    if "\t" in line or not tail or not line.endswith(tail):
+        return None
+    start = len(line) - len(tail)
+    return [column for column in (start, line.rfind(":", 0, start)) if column > 0]
 
 
 def fields_from_blocks(blocks, check=lambda: None):
