@@ -29,6 +29,18 @@ def test_layout_registers_with_every_field(ws, cli, name):
         key: expected[key] for key in ("kepada", "lampiran", "tembusan")}
 
 
+@pytest.mark.parametrize("nomor", ["000.4.5/ ........ /ADPIM/2026", "${nomor}", "B-{{ urut }}/33000/KP.300/2026",
+                                   "\u00abNomor\u00bb/ADPIM/2026"])
+def test_an_unfilled_number_is_never_registered(ws, cli, nomor):
+    """A number with the template's blank still in it is not the letter's number: nothing is registered."""
+    from builders import HEADER, tab_memo
+    tab_memo(ws.inbox / "nota.docx", {**HEADER, "Nomor": nomor})
+    result = cli("run")
+    assert result.exit_code == 0, result.output
+    assert "diterima" not in result.output
+    assert jsonl(cli("register", "--json")) == []
+
+
 # What a PDF-text reader (pdftotext -layout) hands over: lines, spaces for tabs.
 PDF_LINES = [
     "                         KEMENTERIAN DALAM NEGERI",
