@@ -185,10 +185,10 @@ def short_labels_numeric_date(path):
 
 
 def nomor_surat_slash_date(path):
-    """``Nomor Surat`` and a ``dd/mm/yyyy`` date (an inspectorate's form)."""
+    """``Nomor Surat``, ``Tanggal Surat`` with a ``dd/mm/yyyy`` date, ``Sifat Surat`` Rahasia."""
     document = _new()
     _tab_header(document, [("Kepada Yth.", READ["kepada"]), ("Dari", READ["dari"]), ("Nomor Surat", READ["nomor"]),
-                           ("Tanggal Surat", "07/12/2026"), ("Perihal", READ["hal"])])
+                           ("Tanggal Surat", "07/12/2026"), ("Sifat Surat", "Rahasia"), ("Perihal", READ["hal"])])
     return _close(document, path)
 
 
@@ -443,7 +443,7 @@ LAYOUTS = {
     "tabel-label-kapital": (table_colon_glued, expect(lampiran="")),
     "hari-tanggal": (hari_tanggal, expect(sifat="Penting", lampiran="-")),
     "label-singkat-tanggal-angka": (short_labels_numeric_date, expect()),
-    "nomor-surat-tanggal-garis-miring": (nomor_surat_slash_date, expect(sifat="Biasa", lampiran="")),
+    "nomor-surat-tanggal-garis-miring": (nomor_surat_slash_date, expect(sifat="Rahasia", lampiran="")),
     "tanggal-iso": (iso_date, expect()),
     "ejaan-lama-bulan": (old_month_spelling, expect(tanggal="2026-11-16")),
     "label-menyatu": (run_together_label, expect(sifat="Biasa", lampiran="")),
