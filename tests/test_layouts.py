@@ -170,3 +170,13 @@ def test_hostile_header_text_is_read_in_linear_time(ws, tmp_path):
     document.save(str(path))
     parsed = readers.read(path, ws.limits)
     assert parsed.fields == {"dari": "Kepala Biro Umum"}
+
+
+def test_reading_a_header_looks_at_the_budget():
+    """The walk over the lines calls the reading budget's check, so an input cannot outlast its time limit."""
+    from pipeline.errors import InputRefused
+
+    def spent():
+        raise InputRefused("Pembacaan berkas melebihi batas waktu.", kind="nota_dinas")
+    with pytest.raises(InputRefused):
+        fields_from_blocks(["Nomor\t: 1/2026"] * 1000, spent)
