@@ -175,6 +175,15 @@ def hari_tanggal(path):
     return _close(document, path)
 
 
+def hari_tanggal_without_comma(path):
+    """``Hari, Tanggal`` with the weekday run into the date (``Jum’at 4 Desember 2026``)."""
+    document = _new()
+    _table(document, [("Kepada", ":", READ["kepada"]), ("Dari", ":", READ["dari"]),
+                      ("Hari, Tanggal", ":", "Jum’at 4 Desember 2026"), ("Nomor", ":", READ["nomor"]),
+                      ("Sifat", ":", "Segera"), ("Lampiran", ":", "1 (satu) berkas"), ("Hal", ":", READ["hal"])])
+    return _close(document, path)
+
+
 def short_labels_numeric_date(path):
     """Short labels ``No.``, ``Tgl.``, ``Lamp.`` and a ``dd-mm-yyyy`` date."""
     document = _new()
@@ -442,6 +451,7 @@ LAYOUTS = {
     "tabel-titik-dua-di-label": (table_colon_in_label, expect(sifat="Biasa", lampiran="")),
     "tabel-label-kapital": (table_colon_glued, expect(lampiran="")),
     "hari-tanggal": (hari_tanggal, expect(sifat="Penting", lampiran="-")),
+    "hari-tanggal-tanpa-koma": (hari_tanggal_without_comma, expect(tanggal="2026-12-04")),
     "label-singkat-tanggal-angka": (short_labels_numeric_date, expect()),
     "nomor-surat-tanggal-garis-miring": (nomor_surat_slash_date, expect(sifat="Rahasia", lampiran="")),
     "tanggal-iso": (iso_date, expect()),
