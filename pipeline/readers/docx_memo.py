@@ -31,6 +31,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _GONE = {W + "del", W + "moveFrom", MC + "Fallback"}
 _FALSE = {"0", "false", "off"}
 
+
 def _vanish(rpr):
     """True/False when run properties say whether text is hidden, None when they say nothing."""
     vanish = rpr.find(W + "vanish") if rpr is not None else None
