@@ -184,6 +184,24 @@ def hari_tanggal_without_comma(path):
     return _close(document, path)
 
 
+def nd_prefix_number(path):
+    """A number with an ``ND-`` prefix typed with a space (``ND- 17/...``), as a prosecutor's office writes it."""
+    document = _new()
+    _tab_header(document, [("Kepada", READ["kepada"]), ("Dari", READ["dari"]), ("Nomor", "ND- 17/H.4/Hkt.2/12/2026"),
+                           ("Sifat", "Rahasia"), ("Lampiran", "-"), ("Perihal", READ["hal"])])
+    return _close(document, path, "Jakarta, 7 Desember 2026")
+
+
+def kepada_right_by_tabs(path):
+    """Nomor with the place and date on its line, ``Kepada Yth.`` and the addressee pushed right with tabs."""
+    document = _new(title=None)
+    _lines(document, [f"Nomor\t\t: {READ['nomor']} \t\t\tJakarta, 7 Desember 2026", "Lampiran\t: -",
+                      f"Perihal\t\t: {READ['hal']}", f"Dari\t\t: {READ['dari']}", "",
+                      "\t\t\t\t\t\t\t\t\tKepada Yth.", f"\t\t\t\t\t\t\t\t\t{READ['kepada']}",
+                      "\t\t\t\t\t\t\t\t\tdi Jakarta"])
+    return _close(document, path)
+
+
 def short_labels_numeric_date(path):
     """Short labels ``No.``, ``Tgl.``, ``Lamp.`` and a ``dd-mm-yyyy`` date."""
     document = _new()
@@ -452,6 +470,8 @@ LAYOUTS = {
     "tabel-label-kapital": (table_colon_glued, expect(lampiran="")),
     "hari-tanggal": (hari_tanggal, expect(sifat="Penting", lampiran="-")),
     "hari-tanggal-tanpa-koma": (hari_tanggal_without_comma, expect(tanggal="2026-12-04")),
+    "nomor-berawalan-nd": (nd_prefix_number, expect(nomor="ND-17/H.4/Hkt.2/12/2026", sifat="Rahasia", lampiran="-")),
+    "kepada-di-kanan-bertab": (kepada_right_by_tabs, expect(sifat="Biasa", lampiran="-")),
     "label-singkat-tanggal-angka": (short_labels_numeric_date, expect()),
     "nomor-surat-tanggal-garis-miring": (nomor_surat_slash_date, expect(sifat="Rahasia", lampiran="")),
     "tanggal-iso": (iso_date, expect()),

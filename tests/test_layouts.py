@@ -135,6 +135,7 @@ def test_free_text_is_blank_only_when_nothing_else_is_written(text, expected):
     ("005 / 88 / ULP-LITBANG / X / 2026", "005/88/ULP-LITBANG/X/2026"),
     ("B - 325/33000/KP.300/2026", "B-325/33000/KP.300/2026"),
     ("B-325/33000/KP.300/2026", "B-325/33000/KP.300/2026"),
+    ("ND- 17/H.4/Hkt.2/12/2026", "ND-17/H.4/Hkt.2/12/2026"),
     ("800.1.2.3/417/BKD/2026", "800.1.2.3/417/BKD/2026"),
 ])
 def test_numbers_normalised(text, expected):

@@ -38,7 +38,7 @@ _FILL = " \t.\u2026_"
 # Label, then a colon (after spaces, tabs or a dotted leader), or a tab run alone.
 _LINE = re.compile(r"^\s*([A-Za-z][A-Za-z./, ]{0,28}?)(?:[\s.\u2026_]*+:|\t+)\s*(.*)$", re.DOTALL)
 _YTH = re.compile(r"^\s*(?:kepada\s*)?yth\.?\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
-_NUMBER = r"(?:B\s*-\s*)?[A-Za-z0-9][\w.\-]*+(?:\s*+/\s*+[\w.\-]*+)++"
+_NUMBER = r"(?:[A-Za-z]{1,5}\s*-\s*)?[A-Za-z0-9][\w.\-]*+(?:\s*+/\s*+[\w.\-]*+)++"
 _NOMOR_BARE = re.compile(r"^\s*(?:nomor|no\.?)\s*(" + _NUMBER + r")\s*$", re.IGNORECASE)
 _NUMBER_ONLY = re.compile(r"^\s*(" + _NUMBER + r")\s*$")
 _PLACE_DATE = re.compile(r"^[A-Z][A-Za-z .]+,\s*\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}$")
@@ -122,9 +122,9 @@ def _item(line):
 
 
 def normalise_number(text):
-    """``000.4.5/606   /ADPIM/2026`` -> ``000.4.5/606/ADPIM/2026``; a ``B-`` prefix and codes kept whole."""
+    """``000.4.5/606   /ADPIM/2026`` -> ``000.4.5/606/ADPIM/2026``; a prefix (``B-``, ``ND-``) and codes kept whole."""
     text = re.sub(r"\s*/\s*", "/", " ".join(text.split()))
-    return re.sub(r"^B\s*-\s*", "B-", text).rstrip(" .,;")
+    return re.sub(r"^([A-Za-z]{1,5})\s*-\s*(?=\d)", r"\1-", text).rstrip(" .,;")
 
 
 def split_line(text):
