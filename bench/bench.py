@@ -20,6 +20,9 @@ fails a build (DESIGN.md section 11; the tests never time anything).
 6. A case of 300, 3,000 and 20,000 registration rows (``bench_case.py``).
 7. The register on PostgreSQL against SQLite per memo, and two intake hosts
    against one (``bench_postgres.py``; skipped without Debian's postgresql).
+8. The header of a .docx Nota Dinas per letter (open, limits, read, validate)
+   over the layout corpus of ``tests/layouts.py``, and the share of that
+   corpus read exactly as a person reads it.
 
     .venv/bin/python bench/bench.py [--quick]
 
@@ -264,6 +267,32 @@ def case_sizes(sizes):
     report("per row, largest / smallest", per_row[-1] / per_row[0], "x", "linear: about 1")
 
 
+# -- 8: reading the header of a letter ---------------------------------------------------------------
+
+def headers(repeats):
+    """Median time to read and validate one .docx header, and the share of layout classes read exactly right."""
+    from layouts import LAYOUTS
+
+    from pipeline import config, workspace
+    from pipeline.readers import read
+    from pipeline.validate import validate_memo
+    print(f"Nota Dinas header from .docx over {len(LAYOUTS)} layout classes ({repeats} repetitions, median)")
+    right, times = 0, []
+    with tempfile.TemporaryDirectory() as temp:
+        workspace.init(Path(temp) / "ws")
+        limits = config.load(Path(temp) / "ws" / "config.yaml").limits
+        paths = {name: build(Path(temp) / f"{name}.docx") for name, (build, _) in LAYOUTS.items()}
+        for _ in range(repeats):
+            start = time.perf_counter()
+            memos = {name: Memo.from_fields(validate_memo(read(path, limits).fields)) for name, path in paths.items()}
+            times.append((time.perf_counter() - start) / len(paths))
+    for name, (_, expected) in LAYOUTS.items():
+        read_as = {**memos[name].__dict__, "tanggal": memos[name].tanggal.isoformat()}
+        right += all(read_as[key] == value for key, value in expected.items())
+    report("docx header per letter", statistics.median(times) * 1000, "ms", "target < 20 ms")
+    report("share of the layout corpus read exactly right", right / len(LAYOUTS) * 100, "%", "target 100 %")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, cases up to 3,000 rows")
@@ -284,6 +313,7 @@ def main():
         listings(big, repeats)
         watch(temp, repeats)
     help_time(7)
+    headers(repeats)
     case_sizes((300, 3000) if args.quick else (300, 3000, 20000))
     import bench_postgres
     bench_postgres.main(report)

@@ -32,12 +32,15 @@ MONTHS = _month_table()
 _LONG = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})")
 _NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# A weekday before the date (``Senin 7 Desember 2026``, ``Hari/Tanggal : Jum'at, 4 Desember 2026``).
+_WEEKDAY = re.compile(r"^(?:senin|selasa|rabu|kamis|jum['\u2019]?at|sabtu|minggu|ahad)\b,?\s*", re.IGNORECASE)
 
 
 def parse_date(value):
     """Read an Indonesian date: long form, dd-mm-yyyy, dd/mm/yyyy or ISO.
 
-    A place name before the date (``Jakarta, 18 November 2026``) is allowed.
+    A place name or a weekday before the date (``Jakarta, 18 November 2026``,
+    ``Rabu 18 November 2026``) is allowed.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -46,6 +49,7 @@ def parse_date(value):
     text = " ".join(str(value).split())
     if "," in text:
         text = text.rsplit(",", 1)[1].strip()
+    text = _WEEKDAY.sub("", text)
     for pattern, order in ((_ISO, "ymd"), (_NUMERIC, "dmy"), (_LONG, "dmy")):
         match = pattern.fullmatch(text)
         if match:

@@ -83,7 +83,7 @@ def explain(validator):
     return list(_flatten(validator.errors))
 
 
-SIFAT = ("Sangat Segera", "Segera", "Rahasia", "Biasa")
+SIFAT = ("Sangat Segera", "Segera", "Penting", "Rahasia", "Biasa")
 
 _TEXT = {"type": "string", "empty": False}
 _OPTIONAL_TEXT = {"type": "string", "nullable": True}

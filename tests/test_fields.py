@@ -55,3 +55,14 @@ def test_amount_forms(text):
 def test_ambiguous_amounts_refused(text):
     with pytest.raises(ValueError, match="tidak dapat dibaca dengan pasti"):
         parse_amount(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Senin 7 Desember 2026", dt.date(2026, 12, 7)),
+    ("Senin, 7 Desember 2026", dt.date(2026, 12, 7)),
+    ("Jum'at, 4 Desember 2026", dt.date(2026, 12, 4)),
+    ("Jakarta, Jum\u2019at 4 Desember 2026", dt.date(2026, 12, 4)),
+    ("KAMIS 03-12-2026", dt.date(2026, 12, 3)),
+])
+def test_weekday_before_the_date(text, expected):
+    assert parse_date(text) == expected

@@ -1,12 +1,13 @@
 """Read the header of an incoming Nota Dinas from a .docx.
 
-Senders use ``Label<TAB>: value`` paragraphs or a borderless
-label/colon/value table, with label variants (Yth., Kepada Yth., Kepada;
-Hal, Perihal). The text is read from ``word/document.xml`` with lxml, as
-Word shows it: runs joined however Word and LibreOffice split them, tracked
-insertions in, tracked deletions and hidden text (``w:vanish``) out, so
-what the reader sees is what a person sees. Labels are matched on whole
-paragraph or cell text.
+This module walks the Word XML; what the text means is header.py's, which
+PDF-text and OCR readers share. The text is read from ``word/document.xml``
+with lxml, as Word shows it: runs joined however Word and LibreOffice split
+them, tracked insertions in, tracked deletions, hidden text (``w:vanish``)
+and a content control's placeholder text out, text boxes once (the DrawingML
+copy, not its VML fallback), so what the reader sees is what a person sees.
+The document goes to ``header.fields_from_blocks`` as paragraphs and table
+rows in reading order.
 """
 
 import io
@@ -19,58 +20,16 @@ from lxml import etree
 from ..errors import InputRefused
 from ..models import Parsed
 from .cost import Budget, scan_xml
+from .header import fields_from_blocks
 from .safety import check_zip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-# Runs inside these are not on the page: deleted revisions, text moved away.
-_GONE = {W + "del", W + "moveFrom"}
+# Runs inside these are not on the page: deleted revisions, text moved away; a
+# text box's VML fallback repeats the DrawingML copy read instead.
+_GONE = {W + "del", W + "moveFrom", MC + "Fallback"}
 _FALSE = {"0", "false", "off"}
-
-LABELS = {
-    "nomor": "nomor",
-    "no": "nomor",
-    "nomor surat": "nomor",
-    "tanggal": "tanggal",
-    "tgl": "tanggal",
-    "tanggal surat": "tanggal",
-    "dari": "dari",
-    "yth": "kepada",
-    "kepada yth": "kepada",
-    "kepada": "kepada",
-    "sifat": "sifat",
-    "lampiran": "lampiran",
-    "lamp": "lampiran",
-    "hal": "hal",
-    "perihal": "hal",
-    "tembusan": "tembusan",
-}
-
-_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z. ]{0,20}?)\s*(?:\t+\s*:?|:)\s*(.*)$", re.DOTALL)
-_PLACE_DATE = re.compile(r"^[A-Z][A-Za-z .]+,\s*\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}$")
-_SPACES = str.maketrans({"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " "})
-
-
-def _label(text):
-    return LABELS.get(" ".join(text.replace(".", " ").split()).lower())
-
-
-def _split(text):
-    """Split ``Label<TAB>: value`` or ``Label : value`` into (field, value)."""
-    match = _LINE.match(text.translate(_SPACES))
-    if not match:
-        return None
-    name = _label(match.group(1))
-    if not name:
-        return None
-    return name, _clean_value(match.group(2))
-
-
-def _clean_value(text):
-    text = text.translate(_SPACES).strip()
-    if text.startswith(":"):
-        text = text[1:]
-    return " ".join(text.split())
 
 
 def _vanish(rpr):
@@ -154,14 +113,28 @@ def _run_text(run):
 
 
 def paragraph_text(paragraph, hidden=_HIDDEN):
-    """The text of a w:p as it shows on the page."""
+    """The text of a w:p as it shows on the page (a text box in it is read as blocks of its own)."""
     parts = []
     for run in paragraph.iter(W + "r"):
-        ancestors = {a.tag for a in run.iterancestors() if a is not paragraph}
-        if ancestors & _GONE or W + "p" in ancestors or hidden(run, paragraph):
+        ancestors = list(_up_to(run, paragraph))
+        tags = {a.tag for a in ancestors}
+        if tags & _GONE or W + "p" in tags or hidden(run, paragraph) or any(map(_placeholder, ancestors)):
             continue
         parts.append(_run_text(run))
     return "".join(parts)
+
+
+def _up_to(node, top):
+    """The ancestors of ``node`` below ``top``."""
+    for ancestor in node.iterancestors():
+        if ancestor is top:
+            return
+        yield ancestor
+
+
+def _placeholder(element):
+    """True for a content control still showing its placeholder (``Klik di sini ...``): nothing was filled in."""
+    return element.tag == W + "sdt" and element.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
 
 
 def _blocks(container):
@@ -169,71 +142,43 @@ def _blocks(container):
     for child in container:
         if child.tag in (W + "p", W + "tbl"):
             yield child
-        elif child.tag == W + "sdt":
+        elif child.tag == W + "sdt" and not _placeholder(child):
             content = child.find(W + "sdtContent")
             if content is not None:
                 yield from _blocks(content)
 
 
-def _cell_texts(row, hidden):
-    cells = []
-    for cell in row.iter(W + "tc"):
-        if next(cell.iterancestors(W + "tr")) is not row:
-            continue  # a nested table's cell
-        cells.append("\n".join(paragraph_text(p, hidden) for p in _blocks(cell) if p.tag == W + "p"))
-    return cells
+def blocks(container, hidden=_HIDDEN):
+    """The text of a body, cell or text box in reading order: paragraph texts and table rows (tuples)."""
+    for block in _blocks(container):
+        if block.tag == W + "p":
+            for box in _text_boxes(block):
+                yield from blocks(box, hidden)
+            yield paragraph_text(block, hidden)
+        else:
+            yield from _rows(block, hidden)
 
 
-def _row_pairs(cells):
-    """Pairs from a table row: [label, ':', value], [label, ': value'] or [label, value]."""
-    cells = [text.translate(_SPACES).strip() for text in cells]
-    pairs = []
-    index = 0
-    while index < len(cells):
-        name = _label(cells[index].rstrip(":").strip())
-        if name and index + 1 < len(cells):
-            rest = cells[index + 1 :]
-            if rest and rest[0] == ":" and len(rest) > 1:
-                pairs.append((name, _clean_value(rest[1])))
-                index += 3
-                continue
-            pairs.append((name, _clean_value(rest[0])))
-            index += 2
+def _text_boxes(paragraph):
+    """The text boxes anchored in a paragraph, each once: not the VML fallback, not one inside another."""
+    for box in paragraph.iter(W + "txbxContent"):
+        ancestors = list(_up_to(box, paragraph))
+        if not any(a.tag in (MC + "Fallback", W + "txbxContent", W + "p") for a in ancestors):
+            yield box
+
+
+def _rows(table, hidden):
+    """A table's rows as tuples of cell texts, each followed by the rows of tables nested in its cells."""
+    for row in table.iter(W + "tr"):
+        if next(row.iterancestors(W + "tbl")) is not table:
             continue
-        split = _split(cells[index])
-        if split:
-            pairs.append(split)
-        index += 1
-    return pairs
-
-
-def _iter_pairs(body, hidden):
-    blocks = list(_blocks(body))
-    for block in blocks:
-        if block.tag == W + "p":
-            split = _split(paragraph_text(block, hidden))
-            if split:
-                yield split
-    for table in (b for b in blocks if b.tag == W + "tbl"):
-        for row in table.iter(W + "tr"):
-            if next(row.iterancestors(W + "tbl")) is not table:
-                continue
-            yield from _row_pairs(_cell_texts(row, hidden))
-            for cell in row.findall(W + "tc"):
-                for paragraph in _blocks(cell):
-                    split = _split(paragraph_text(paragraph, hidden)) if paragraph.tag == W + "p" else None
-                    if split:
-                        yield split
-
-
-def _place_date(body, hidden):
-    """A date written as ``Jakarta, 7 Oktober 2026`` near the signature."""
-    for block in _blocks(body):
-        if block.tag == W + "p":
-            text = " ".join(paragraph_text(block, hidden).translate(_SPACES).split())
-            if _PLACE_DATE.match(text):
-                return text
-    return None
+        cells = [cell for cell in row.iter(W + "tc") if next(cell.iterancestors(W + "tr")) is row]
+        yield tuple("\n".join(paragraph_text(p, hidden) for p in _blocks(cell) if p.tag == W + "p")
+                    for cell in cells)
+        for cell in cells:
+            for nested in _blocks(cell):
+                if nested.tag == W + "tbl":
+                    yield from _rows(nested, hidden)
 
 
 def _body(path, budget):
@@ -258,7 +203,8 @@ def read(path, limits):
     """Return the memo header found in the .docx at ``path``."""
     check_zip(path, limits)
     try:
-        fields = _header(*_body(path, Budget(limits, kind="nota_dinas")))
+        budget = Budget(limits, kind="nota_dinas")
+        fields = _header(*_body(path, budget), budget)
     except _BROKEN as exc:
         raise InputRefused(
             "Berkas .docx tidak dapat dibuka sebagai dokumen Word "
@@ -275,13 +221,6 @@ _BROKEN = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, Attr
            OSError, SyntaxError, EOFError, etree.LxmlError, StopIteration)
 
 
-def _header(body, hidden):
-    fields = {}
-    for name, value in _iter_pairs(body, hidden):
-        if value and name not in fields:
-            fields[name] = value
-    if "tanggal" not in fields:
-        found = _place_date(body, hidden)
-        if found:
-            fields["tanggal"] = found
-    return fields
+def _header(body, hidden, budget):
+    """The header fields, read within the input's time budget."""
+    return fields_from_blocks(list(blocks(body, hidden)), budget.check_time)
