@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import cases, cli, filing, inputs, intake, letters, run  # noqa: E402
+from pipeline import cases, cli, completion, filing, inputs, intake, letters, run  # noqa: E402
 from pipeline.register.postgres import PostgresRegister  # noqa: E402
 from pipeline.register.sqlite import SQLiteRegister  # noqa: E402
 
@@ -70,6 +70,7 @@ POINTS = {
     "before_document": lambda hit: before(cases.StepRun, "document", hit),
     "after_set_aside": lambda hit: after(intake, "set_aside", hit),
     "before_withdraw": lambda hit: before(letters, "withdraw", hit),  # a void committed, its outbox not yet moved
+    "after_draft": lambda hit: after(completion, "write_draft", hit),  # a draft written, its letter not yet moved
 }
 
 
