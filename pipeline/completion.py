@@ -156,9 +156,10 @@ def _line(text):
     return " ".join(str(text).split())
 
 
-def original_for(config, sidecar):
-    """The waiting letter a YAML memo saved into the inbox completes: same stem, in inbox/lengkapi/."""
-    if readers.priority(sidecar) != 0:
+def original_for(config, sidecar, content=None):
+    """The waiting letter a YAML memo saved into the inbox completes: same stem, in inbox/lengkapi/.
+    ``content``: where the YAML lies now, when already claimed into the work folder."""
+    if readers.priority(content or sidecar) != 0:
         return None  # not a nota_dinas YAML
     return original_for_stem(config.completion_dir, sidecar.stem)
 

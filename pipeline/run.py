@@ -78,7 +78,7 @@ def partners(config, claim_id, inbounds):
     found = []
     for inbound in inbounds:
         source = config.inbox / inbound.name
-        partner = ((intake.sidecar_scan(source) or completion.original_for(config, source))
+        partner = ((intake.sidecar_scan(source) or completion.original_for(config, source, inbound.path))
                    if inbound.name.lower().endswith((".yaml", ".yml"))
                    else intake.sidecar_of(source) if intake.is_scan(source) else None)
         if partner is not None and partner.name not in names:
@@ -109,7 +109,7 @@ def settle_safely(ws, claim_id, inbounds, account=None):
     The group stays in the work folder with its claim; the next pass (or the
     next start) settles it again from where the journal says it got.
     """
-    inbounds = sorted(inbounds, key=lambda i: intake.is_scan(i.path))
+    inbounds = sorted(inbounds, key=lambda i: (intake.is_scan(i.path), not completion.is_yaml(i.name)))  # YAML first
     try:
         outcomes = settle(ws, claim_id, inbounds, account)
     except PipelineError as exc:
