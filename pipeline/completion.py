@@ -39,9 +39,19 @@ def is_yaml(name):
     return name.lower().endswith(YAML_SUFFIXES)
 
 
-def has_letter(inbounds):
-    """True when a group holds the letter itself (not only a YAML typed by staff)."""
-    return any(not is_yaml(i.name) for i in inbounds)
+def holds(config, register, inbounds):
+    """True when an incomplete group waits for completion rather than being refused: a letter read
+    by itself, or a letter that was already waiting with a YAML that still lacks a field. A YAML
+    typed by staff (alone, or beside a scan from the inbox) is their own data: refused to be fixed."""
+    letters = [i for i in inbounds if not is_yaml(i.name)]
+    if not letters:
+        return False
+    if len(letters) == len(inbounds):
+        return True
+    if any(_is_draft(config.completion_dir / i.name) for i in inbounds if is_yaml(i.name)):
+        return True  # its draft still lies in inbox/lengkapi/
+    earlier = register.last_journal(letters[0].sha256)
+    return earlier is not None and earlier.hasil == "menunggu" and held_at(config, earlier.lokasi)
 
 
 def held_at(config, lokasi):

@@ -292,7 +292,7 @@ def decide(ws, claim_id, inbounds, now, account=None):
     try:
         return judge(ws, claim_id, inbounds, now, account)
     except IncompleteLetter as exc:
-        if completion.has_letter(inbounds):
+        if completion.holds(ws.config, ws.register, inbounds):
             return hold(ws, claim_id, inbounds, now, exc)
         return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
     except InputRefused as exc:

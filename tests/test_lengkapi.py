@@ -203,3 +203,15 @@ def test_old_word_doc_without_libreoffice_waits_with_empty_draft(ws, cli, tmp_pa
     assert "2 diterima." in cli("run").output
     [folder] = ws.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / "asli_lama.doc") == digest(made)
+
+
+def test_completion_still_incomplete_after_a_duplicate_drop_waits_again(ws, cli):
+    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+    data = letter.read_bytes()
+    cli("run")
+    (ws.inbox / "lagi.docx").write_bytes(data)
+    cli("run")
+    shutil.copyfile(ws.inbox / "lengkapi" / "m.yaml", ws.inbox / "m.yaml")
+    assert "2 menunggu." in cli("run").output
+    assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
+    assert not (ws.rejected_dir / "m.docx").exists()
