@@ -171,7 +171,11 @@ def original_for(config, sidecar, content=None):
     ``content``: where the YAML lies now, when already claimed into the work folder."""
     if readers.priority(content or sidecar) != 0:
         return None  # not a nota_dinas YAML
-    return original_for_stem(config.completion_dir, sidecar.stem)
+    found = original_for_stem(config.completion_dir, sidecar.stem)
+    if found is None and _is_draft(content or sidecar):  # staff moved the letter back too
+        found = next((path for path in map(sidecar.with_suffix, (".docx", ".doc", ".DOCX", ".DOC"))
+                      if intake.is_regular(path)), None)
+    return found
 
 
 def original_for_stem(folder, stem):

@@ -147,10 +147,10 @@ def ready_units(ws, stability, outcomes):
                     f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
             continue
         scan = intake.sidecar_scan(path) if path.suffix.lower() in (".yaml", ".yml") else None
-        if scan is not None and not stability.ready(scan):
-            continue
         if scan is None and path.suffix.lower() in (".yaml", ".yml"):
             scan = completion.original_for(ws.config, path)  # a completed draft fetches its letter
+        if scan is not None and scan.parent == path.parent and not stability.ready(scan):
+            continue
         yield [path, scan] if scan else [path]
 
 

@@ -215,3 +215,26 @@ def test_completion_still_incomplete_after_a_duplicate_drop_waits_again(ws, cli)
     assert "2 menunggu." in cli("run").output
     assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
     assert not (ws.rejected_dir / "m.docx").exists()
+
+
+@pytest.mark.parametrize("letter_first", [True, False])
+def test_staff_moving_both_files_back_still_registers_once(ws, cli, letter_first):
+    """Only the YAML needs to go back; a letter moved back with it is taken with it all the same."""
+    import os
+    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+    original = digest(letter)
+    cli("run")
+    complete(ws, "m.yaml", nomor=NOMOR)
+    (ws.inbox / "lengkapi" / "m.yaml").unlink()
+    os.rename(ws.inbox / "lengkapi" / "m.docx", ws.inbox / "m.docx")
+    older, newer = ("m.docx", "m.yaml") if letter_first else ("m.yaml", "m.docx")
+    os.utime(ws.inbox / older, (1_700_000_000, 1_700_000_000))
+    os.utime(ws.inbox / newer, (1_700_000_100, 1_700_000_100))
+    cli("run")
+    cli("run")
+    [entry] = jsonl(cli("register", "--json"))
+    assert entry["nomor_surat"] == NOMOR
+    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    assert digest(folder / "asli_m.docx") == original
+    assert list((ws.inbox / "lengkapi").iterdir()) == []
+    assert [p for p in ws.inbox.iterdir() if p.is_file()] == []
