@@ -238,3 +238,14 @@ def test_staff_moving_both_files_back_still_registers_once(ws, cli, letter_first
     assert digest(folder / "asli_m.docx") == original
     assert list((ws.inbox / "lengkapi").iterdir()) == []
     assert [p for p in ws.inbox.iterdir() if p.is_file()] == []
+
+
+def test_letter_modules_hold_no_text_asking_to_change_a_letter():
+    """The modules that read and judge an incoming letter never tell staff to change or re-save it."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / "pipeline"
+    for name in ("readers/__init__.py", "readers/docx_memo.py", "readers/legacy_doc.py", "validate.py", "memo.py",
+                 "completion.py"):
+        text = " ".join((root / name).read_text(encoding="utf-8").lower().split())
+        for phrase in ("letakkan kembali", "pastikan kepala surat", "simpan ulang", "simpan sebagai .docx"):
+            assert phrase not in text, (name, phrase)
