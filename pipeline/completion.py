@@ -14,7 +14,7 @@ import yaml
 
 from . import intake, memo, readers
 from .archive import relative, sha256_file
-from .errors import IncompleteLetter
+from .errors import ArchiveError, IncompleteLetter, os_reason
 from .formats import waktu
 
 MARK = "# DRAF NOTA DINAS UNTUK DILENGKAPI"
@@ -102,10 +102,14 @@ def settle(config, inbound, entry, inbounds):
     """Move one file of a waiting group to inbox/lengkapi/ (a lone letter after its draft is written);
     safe to repeat after a crash: the draft is written whole again, the move is one rename."""
     target = config.root / entry.lokasi
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not is_yaml(inbound.name) and not any(is_yaml(i.name) for i in inbounds):
-        write_draft(target.with_suffix(".yaml"), draft_text(config, inbound, entry))
-    os.replace(inbound.path, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not is_yaml(inbound.name) and not any(is_yaml(i.name) for i in inbounds):
+            write_draft(target.with_suffix(".yaml"), draft_text(config, inbound, entry))
+        os.replace(inbound.path, target)
+    except OSError as exc:
+        raise ArchiveError(f"Surat tidak dapat dipindahkan ke {relative(target.parent, config.root)}: "
+                           f"{os_reason(exc)}.") from None
 
 
 def write_draft(path, text):

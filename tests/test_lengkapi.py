@@ -249,3 +249,20 @@ def test_letter_modules_hold_no_text_asking_to_change_a_letter():
         text = " ".join((root / name).read_text(encoding="utf-8").lower().split())
         for phrase in ("letakkan kembali", "pastikan kepala surat", "simpan ulang", "simpan sebagai .docx"):
             assert phrase not in text, (name, phrase)
+
+
+def test_letter_kept_when_lengkapi_cannot_be_written(ws, cli):
+    """A folder that cannot be made keeps the letter claimed (never lost), and it waits once it can."""
+    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+    original = digest(letter)
+    (ws.inbox / "lengkapi").symlink_to(ws.inbox / "tidak-ada")  # a dangling link: no folder can be made there
+    result = cli("run")
+    assert ("Surat tidak dapat dipindahkan ke inbox/lengkapi: sudah ada. Berkas akan dicoba lagi."
+            in " ".join(result.output.split())), result.output
+    [claimed] = ws.work_dir.iterdir()
+    assert digest(claimed) == original
+    (ws.inbox / "lengkapi").unlink()
+    cli("run")
+    assert digest(ws.inbox / "lengkapi" / "m.docx") == original
+    assert (ws.inbox / "lengkapi" / "m.yaml").is_file()
+    assert list(ws.work_dir.iterdir()) == []
