@@ -15,7 +15,6 @@ from .procedure import DONE, RUNNING, case_id
 from .register import AgendaEntry, Case, Event, JournalEntry, StepRecord
 from .validate import memo_unit, validate_memo
 
-
 # Where a field came from when its reader does not say: the text of the format it was read from.
 SOURCES = {"docx": "teks dokumen Word", "doc": "teks dokumen Word lama (.doc), setelah dikonversi",
            "yaml": "isian berkas YAML"}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cerberus import Validator, errors
 
-from .errors import IncompleteLetter, InputRefused
+from .errors import IncompleteLetter
 from .fields import parse_date
 
 REQUIRED = "wajib diisi tetapi tidak ada"

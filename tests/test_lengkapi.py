@@ -94,9 +94,9 @@ def test_same_letter_dropped_again_is_not_drafted_twice(ws, cli):
     assert (ws.duplicate_dir / "lagi.docx").read_bytes() == data
     row = jsonl(cli("journal", "--json"))[-1]
     assert (row["berkas"], row["hasil"]) == ("lagi.docx", "duplikat")
-    assert row["alasan"] == ["Surat yang sama persis sudah menunggu dilengkapi di inbox/lengkapi/m.docx. Lengkapi "
-                             "draf inbox/lengkapi/m.yaml, lalu simpan di folder inbox dengan nama m.yaml. Berkas "
-                             "ini tidak diproses lagi."]
+    assert row["alasan"] == [("Surat yang sama persis sudah menunggu dilengkapi di inbox/lengkapi/m.docx. Lengkapi "
+                              "draf inbox/lengkapi/m.yaml, lalu simpan di folder inbox dengan nama m.yaml. Berkas "
+                              "ini tidak diproses lagi.")]
     (ws.inbox / "ketiga.docx").write_bytes(data)
     assert "1 duplikat." in cli("run").output
     assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
