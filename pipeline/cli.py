@@ -346,6 +346,18 @@ def status(obj, kasus, everything, as_json):
     if not shown and not as_json:
         out.print("Belum ada kasus." if everything else
                   "Tidak ada kasus yang sedang berjalan. Kasus yang sudah selesai: \u201cpipeline status --all\u201d.")
+    if not kasus and not as_json:
+        _print_waiting(obj.config)
+
+
+def _print_waiting(config):
+    """Letters waiting in inbox/lengkapi/ for staff to complete their draft (they have no case yet)."""
+    from . import completion
+    lines = completion.describe_waiting(config)
+    if lines:
+        out.print(f"[bold]Surat menunggu dilengkapi ({len(lines)})[/bold]")
+    for line in lines:
+        out.print(f"  {escape(line)}")
 
 
 def _owed_line(owed):

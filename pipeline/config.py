@@ -136,6 +136,11 @@ class Config:
         return self.inbox / "duplikat"
 
     @property
+    def completion_dir(self):
+        """Letters that wait, unchanged, beside a prefilled draft for staff to complete."""
+        return self.inbox / "lengkapi"
+
+    @property
     def work_dir(self):
         return self.inbox / ".kerja"
 

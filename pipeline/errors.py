@@ -33,6 +33,21 @@ class InputRefused(PipelineError):
         super().__init__(" ".join(self.reasons))
 
 
+class IncompleteLetter(InputRefused):
+    """Raised when an incoming letter cannot be registered as it stands (a required field
+    missing or unreadable): it waits in inbox/lengkapi/, unchanged, beside a prefilled draft.
+
+    ``fields`` are what was read, ``sources`` where each came from ("teks", "OCR (keyakinan 87%)"),
+    ``problems`` what is wrong with each field named (missing, or read but not usable).
+    """
+
+    def __init__(self, reasons, fields=None, sources=None, problems=None):
+        super().__init__(reasons, kind="nota_dinas")
+        self.fields = dict(fields or {})
+        self.sources = dict(sources or {})
+        self.problems = dict(problems or {})
+
+
 class InputChanged(PipelineError):
     """Raised when a claimed file changed after it was claimed (its writer had paused):
     it goes back to the inbox, whole, to be taken once it is complete."""

@@ -9,16 +9,26 @@ rendered before, with the number that transaction will give
 
 from . import intake
 from .archive import slug
-from .errors import InputRefused
+from .errors import IncompleteLetter, InputRefused
 from .models import Memo
 from .procedure import DONE, RUNNING, case_id
 from .register import AgendaEntry, Case, Event, JournalEntry, StepRecord
 from .validate import memo_unit, validate_memo
 
+# Where a field came from when its reader does not say: the text of the format it was read from.
+SOURCES = {"docx": "teks dokumen Word", "doc": "teks dokumen Word lama (.doc), setelah dikonversi",
+           "yaml": "isian berkas YAML"}
+
 
 def read_memo(parsed, name):
-    """The memo's header fields, validated; raises InputRefused with every reason."""
-    fields = validate_memo(parsed.fields, "Nota Dinas " + name)
+    """The memo's header fields, validated; raises IncompleteLetter with every reason, what was
+    read and where each field came from (for the draft a letter then waits with)."""
+    try:
+        fields = validate_memo(parsed.fields, "Nota Dinas " + name)
+    except IncompleteLetter as exc:
+        default = SOURCES.get(parsed.fmt, "teks surat")
+        sources = {key: parsed.sources.get(key, default) for key in parsed.fields}
+        raise IncompleteLetter(exc.reasons, exc.fields, sources, exc.problems) from None
     fields["unit"] = memo_unit(fields)
     return Memo.from_fields(fields)
 

@@ -21,8 +21,9 @@ class Parsed:
     """What a reader made of a file: its kind, format and raw fields."""
 
     kind: str  # nota_dinas | registrasi | tindakan | pindaian
-    fmt: str  # docx | yaml | csv | pdf | jpg | png
+    fmt: str  # docx | doc | yaml | csv | pdf | jpg | png
     fields: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)  # field -> where it was read, when not the format's text
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ import hashlib
 import time
 from pathlib import Path
 
-from . import __version__, cases, inputs, intake, letters, memo, readers, site
+from . import __version__, cases, completion, inputs, intake, letters, memo, readers, site
 from .archive import locate, relative, shown
-from .errors import ArchiveError, InputChanged, InputRefused, PipelineError, PublishPending, RenderError
+from .errors import (ArchiveError, IncompleteLetter, InputChanged, InputRefused, PipelineError, PublishPending,
+                     RenderError)
 from .models import Outcome
 from .register import JournalEntry
 from .formats import waktu
@@ -77,7 +78,8 @@ def partners(config, claim_id, inbounds):
     found = []
     for inbound in inbounds:
         source = config.inbox / inbound.name
-        partner = (intake.sidecar_scan(source) if inbound.name.lower().endswith((".yaml", ".yml"))
+        partner = ((intake.sidecar_scan(source) or completion.original_for(config, source, inbound.path))
+                   if inbound.name.lower().endswith((".yaml", ".yml"))
                    else intake.sidecar_of(source) if intake.is_scan(source) else None)
         if partner is not None and partner.name not in names:
             try:
@@ -107,7 +109,7 @@ def settle_safely(ws, claim_id, inbounds, account=None):
     The group stays in the work folder with its claim; the next pass (or the
     next start) settles it again from where the journal says it got.
     """
-    inbounds = sorted(inbounds, key=lambda i: intake.is_scan(i.path))
+    inbounds = sorted(inbounds, key=lambda i: (intake.is_scan(i.path), not completion.is_yaml(i.name)))  # YAML first
     try:
         outcomes = settle(ws, claim_id, inbounds, account)
     except PipelineError as exc:
@@ -127,8 +129,9 @@ def settle_safely(ws, claim_id, inbounds, account=None):
 
 
 def ready_units(ws, stability, outcomes):
-    """Groups of inbox files to take together: a YAML sidecar with its scan, or one file
-    (a scan alone only when its name is an outgoing number: the signed letter)."""
+    """Groups of inbox files to take together: a YAML sidecar with its scan (or with the letter it
+    completes, waiting in inbox/lengkapi/), or one file (a scan alone only when its name is an
+    outgoing number: the signed letter)."""
     files = intake.candidates(ws.config.inbox)
     stability.prune(files)
     ready = [path for path in files if stability.ready(path)]
@@ -144,7 +147,9 @@ def ready_units(ws, stability, outcomes):
                     f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
             continue
         scan = intake.sidecar_scan(path) if path.suffix.lower() in (".yaml", ".yml") else None
-        if scan is not None and not stability.ready(scan):
+        if scan is None and path.suffix.lower() in (".yaml", ".yml"):
+            scan = completion.original_for(ws.config, path)  # a completed draft fetches its letter
+        if scan is not None and scan.parent == path.parent and not stability.ready(scan):
             continue
         yield [path, scan] if scan else [path]
 
@@ -286,6 +291,10 @@ def decide(ws, claim_id, inbounds, now, account=None):
     """
     try:
         return judge(ws, claim_id, inbounds, now, account)
+    except IncompleteLetter as exc:
+        if completion.holds(ws.config, ws.register, inbounds):
+            return hold(ws, claim_id, inbounds, now, exc)
+        return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
     except InputRefused as exc:
         return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
     except (PipelineError, OSError):
@@ -293,9 +302,10 @@ def decide(ws, claim_id, inbounds, now, account=None):
     except Exception as exc:  # noqa: BLE001 - poison input; refuse it, keep going
         ws.log.exception("Berkas %s tidak dapat diproses", inbounds[0].name)
         return set_aside(ws, claim_id, inbounds, now, "ditolak", [
-            f"Berkas tidak dapat diproses karena isinya tidak terduga ({type(exc).__name__}). Periksa "
-            "isinya (misalnya karakter yang tidak lazim atau angka yang terlalu besar), perbaiki, lalu "
-            "letakkan kembali di inbox."])
+            f"Berkas tidak dapat diproses karena isinya tidak terduga ({type(exc).__name__}), misalnya "
+            "karakter yang tidak lazim atau angka yang terlalu besar. Bila berkas ini surat masuk, laporkan "
+            "kepada pengelola sistem dengan menyertakan log layanan; bila berkas ini data yang disiapkan "
+            "petugas, periksa isinya lalu letakkan versi yang sudah diperiksa di inbox."])
 
 
 def judge(ws, claim_id, inbounds, now, account=None):
@@ -305,6 +315,9 @@ def judge(ws, claim_id, inbounds, now, account=None):
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [
             f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima, ws.config.timezone)} "
             f"sebagai {earlier[0].berkas} (kasus {earlier[0].kasus or '-'}). Berkas ini tidak diproses lagi."])
+    waiting = completion.waiting_copy(ws.config, inbounds)
+    if waiting:
+        return set_aside(ws, claim_id, inbounds, now, "duplikat", [waiting])
     parsed = read_input(ws.config, inbounds[0])
     seen = ws.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
     if seen is not None:  # a refused or void decision put back in the inbox is not made again
@@ -320,6 +333,14 @@ def judge(ws, claim_id, inbounds, now, account=None):
     if parsed.kind == "surat_keluar_ttd" or ws.register.letter(Path(inbounds[0].name).stem):
         return letters.receive_scan(ws, claim_id, inbounds, parsed, now, account)
     raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
+
+
+def hold(ws, claim_id, inbounds, now, error):
+    """A letter that cannot be registered as it stands waits, unchanged, in inbox/lengkapi/
+    beside a prefilled draft (written when it is moved there, see ``finish``)."""
+    placed = completion.places(ws.config, inbounds)
+    return _journal(ws, claim_id, inbounds, now, "menunggu", completion.reasons(ws.config, error, placed),
+                    "nota_dinas", lambda i: relative(placed[i.name], ws.config.root))
 
 
 def put_back(ws, inbounds, error):
@@ -341,8 +362,9 @@ def read_input(config, inbound):
         raise
     except Exception as exc:  # noqa: BLE001 - hostile input can break any parser; refuse, go on
         raise InputRefused(
-            f"Berkas tidak dapat dibaca ({type(exc).__name__}). Buka berkas aslinya, simpan ulang, "
-            "lalu letakkan kembali di inbox.") from None
+            f"Berkas tidak dapat dibaca ({type(exc).__name__}). Bila berkas ini surat masuk, mintalah "
+            "kiriman ulang berkas aslinya kepada pengirimnya; bila berkas ini data yang disiapkan petugas, "
+            "simpan lagi dari aplikasinya lalu letakkan di inbox.") from None
 
 
 _FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
@@ -414,9 +436,12 @@ def finish(config, inbounds, entries):
                 raise PublishPending(f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "
                                      f"{shown(config, entry.lokasi)}; pipeline menempatkannya pada pemrosesan "
                                      "berikutnya.")
+            completion.drop_draft(config, inbound)
             inbound.path.unlink(missing_ok=True)
         elif entry.lokasi == "inbox":
             intake.release(inbound, config.inbox)
+        elif completion.held_at(config, entry.lokasi):
+            completion.settle(config, inbound, entry, inbounds)
         else:
             target = config.root / entry.lokasi
             intake.set_aside(inbound, target.parent, reason_text(entry, target.name))
@@ -432,7 +457,9 @@ _HEADINGS = {
     "duplikat": "BERKAS GANDA (SUDAH PERNAH DITERIMA)",
 }
 _NEXT = {
-    "ditolak": "Perbaiki berkas sesuai alasan di atas, lalu letakkan kembali di folder inbox. "
+    "ditolak": "Surat masuk tidak pernah diubah: bila berkas ini surat masuk, ikuti alasan di atas tanpa "
+               "mengubah suratnya. Bila berkas ini data yang disiapkan petugas (YAML, CSV atau Excel), "
+               "perbaiki sesuai alasan di atas, lalu letakkan kembali di folder inbox. "
                "Berkas ini disimpan di sini tanpa diubah.",
     "duplikat": "Tidak perlu tindakan apa pun. Bila berkas ini memang surat baru, periksa "
                 "apakah yang terkirim adalah berkas yang benar.",

@@ -24,6 +24,7 @@ import os
 import uuid
 from pathlib import Path
 
+from .archive import relative
 from .formats import rupiah, tanggal, waktu
 from .procedure import HELD, RUNNING
 from .verify import check_code
@@ -152,13 +153,21 @@ def refresh(ws, force=False):
     for kasus in sorted(changed):
         case_page(ws, kasus, common, now)
     write_atomic(folder / "index.html", page("index.html", **common, root="", open_items=open_items,
-                                              closed_items=closed_items, counts=_counts(open_items, closed_items)))
+                                              closed_items=closed_items, counts=_counts(open_items, closed_items),
+                                              waiting=_waiting(config)))
     for role in common["roles"]:
         waiting = [item for item in open_items if role["key"] in item["peran_sekarang"]]
         write_atomic(folder / "antrean" / f"{role['slug']}.html",
                      page("queue.html", **common, root="../", role=role, items=waiting))
     write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
     write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
+
+
+def _waiting(config):
+    """Letters waiting in inbox/lengkapi/ for staff to complete their draft."""
+    from .completion import waiting, waiting_since
+    return [{"surat": path.name, "sejak": waiting_since(config, since),
+             "draf": relative(draft, config.root) if draft else "(belum ada)"} for path, draft, since in waiting(config)]
 
 
 def case_page(ws, kasus, common, now):

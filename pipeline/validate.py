@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cerberus import Validator, errors
 
-from .errors import InputRefused
+from .errors import IncompleteLetter
 from .fields import parse_date
 
 REQUIRED = "wajib diisi tetapi tidak ada"
@@ -142,33 +142,32 @@ def normalise_sifat(value):
 def _memo_reason(path, message, source):
     label = _LABELS.get(path, path)
     if message == REQUIRED:
-        return (
-            f"\u201c{label}\u201d tidak ditemukan pada kepala {source}. Pastikan kepala "
-            f"surat memuat baris \u201c{label} : ...\u201d, lalu letakkan kembali berkasnya di inbox."
-        )
+        return f"\u201c{label}\u201d tidak ditemukan pada kepala {source}."
     return f"Kolom \u201c{label}\u201d pada {source} {message}."
 
 
 def validate_memo(fields, source="Nota Dinas"):
-    """Check a memo's header fields; return them cleaned or raise InputRefused."""
+    """Check a memo's header fields; return them cleaned, or raise IncompleteLetter naming each
+    field that is missing or unreadable (an incoming letter then waits for a draft, never refused)."""
     validator = _validator(MEMO_SCHEMA)
     fields = _stringify(fields)
-    reasons = []
+    problems = {}
     if not validator.validate(fields):
-        for path, message in explain(validator):
-            reasons.append(_memo_reason(path, message, source))
-        raise InputRefused(reasons, kind="nota_dinas")
+        reasons = [(path, _memo_reason(path, message, source)) for path, message in explain(validator)]
+        for path, reason in reasons:
+            problems.setdefault(path, reason)
+        raise IncompleteLetter([reason for _, reason in reasons], fields, problems=problems)
     memo = dict(validator.document)
     try:
         memo["tanggal"] = parse_date(memo["tanggal"])
     except ValueError as exc:
-        reasons.append(f"Kolom \u201cTanggal\u201d pada {source}: {exc}")
+        problems["tanggal"] = f"Kolom \u201cTanggal\u201d pada {source}: {exc}"
     try:
         memo["sifat"] = normalise_sifat(memo.get("sifat"))
     except ValueError as exc:
-        reasons.append(f"Kolom \u201cSifat\u201d pada {source}: {exc}")
-    if reasons:
-        raise InputRefused(reasons, kind="nota_dinas")
+        problems["sifat"] = f"Kolom \u201cSifat\u201d pada {source}: {exc}"
+    if problems:
+        raise IncompleteLetter(list(problems.values()), fields, problems=problems)
     return memo
 
 

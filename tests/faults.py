@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import cases, cli, filing, inputs, intake, letters, owed, run  # noqa: E402
+from pipeline import cases, cli, completion, filing, inputs, intake, letters, owed, run  # noqa: E402
 from pipeline.register.postgres import PostgresRegister  # noqa: E402
 from pipeline.register.sqlite import SQLiteRegister  # noqa: E402
 
@@ -73,6 +73,7 @@ POINTS = {
     "after_owed_pdf_placed": lambda hit: after(owed, "_place", hit),
     "after_owed_pdf_outbox_copy": lambda hit: after(owed, "copy_atomic", hit),
     "after_owed_pdf_recorded": lambda hit: before(SQLiteRegister, "pdf_tried", hit),
+    "after_draft": lambda hit: after(completion, "write_draft", hit),  # a draft written, its letter not yet moved
 }
 
 

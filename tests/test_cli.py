@@ -132,20 +132,21 @@ def test_scan_without_sidecar_waits_in_inbox(ws, cli):
 
 
 def test_refused_file_kept_with_reason(ws, cli):
-    header = {k: v for k, v in HEADER.items() if k != "Nomor"}
-    original = tab_memo(ws.inbox / "tanpa-nomor.docx", header).read_bytes()
+    # A memo typed by staff (YAML, no letter beside it) is their own data: refused with a reason.
+    # An incoming letter lacking Nomor waits for a draft instead (tests/test_lengkapi.py).
+    original = yaml_memo(ws.inbox / "tanpa-nomor.yaml", nomor=None).read_bytes()
     result = cli("run")
     assert result.exit_code == 0
     assert "1 ditolak." in result.output
-    kept = ws.rejected_dir / "tanpa-nomor.docx"
+    kept = ws.rejected_dir / "tanpa-nomor.yaml"
     assert kept.read_bytes() == original
-    reason = (ws.rejected_dir / "tanpa-nomor.docx.alasan.txt").read_text(encoding="utf-8")
-    assert reason.startswith("BERKAS DITOLAK\n\nBerkas   : tanpa-nomor.docx\n")
-    assert ("1. “Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.docx. Pastikan "
-            "kepala surat memuat baris “Nomor : ...”, lalu letakkan kembali berkasnya di inbox.") in reason
-    assert "Perbaiki berkas sesuai alasan di atas" in reason
+    reason = (ws.rejected_dir / "tanpa-nomor.yaml.alasan.txt").read_text(encoding="utf-8")
+    assert reason.startswith("BERKAS DITOLAK\n\nBerkas   : tanpa-nomor.yaml\n")
+    assert "1. “Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.yaml.\n" in reason
+    assert ("Bila berkas ini data yang disiapkan petugas (YAML, CSV atau Excel), perbaiki sesuai alasan "
+            "di atas, lalu letakkan kembali di folder inbox.") in reason
     [row] = jsonl(cli("journal", "--json"))
-    assert row["hasil"] == "ditolak" and row["berkas"] == "tanpa-nomor.docx"
+    assert row["hasil"] == "ditolak" and row["berkas"] == "tanpa-nomor.yaml"
     assert row["alasan"][0].startswith("“Nomor” tidak ditemukan")
     assert jsonl(cli("register", "--json")) == []
 

@@ -131,3 +131,64 @@ def test_sigkill_at_random_moments(tmp_path):
     finish(ws)
     check_invariants(ws, memos)
     assert kills >= 1
+
+
+# Complete, never alter: a letter lacking a field waits in inbox/lengkapi/ beside its draft, then
+# is registered once its completed draft is saved into the inbox. (phase, boundary, passage).
+WAITING_CASES = [("wait", point, hit) for point, hit in (
+    ("after_claim", 2), ("before_commit", 1), ("after_commit", 2), ("before_finish", 1), ("after_draft", 1),
+    ("after_draft", 2))] + [("complete", point, hit) for point, hit in (
+        ("after_claim", 1), ("after_claim", 2), ("after_claim", 3), ("after_commit", 1), ("after_publish", 2),
+        ("before_finish", 2))]
+
+
+def waiting_batch(ws):
+    """Two letters each lacking a required field; their SHA-256."""
+    made = {}
+    for name, missing in (("m1.docx", "Nomor"), ("m2.docx", "Hal")):
+        header = {k: v for k, v in HEADER.items() if k != missing}
+        if missing == "Hal":
+            header["Nomor"] = "006/88/ULP-LITBANG/X/2026"
+        made[name] = _sha(tab_memo(ws.inbox / name, header))
+    return made
+
+
+def _sha(path):
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_waiting(ws, made):
+    """Each letter once in inbox/lengkapi/, unchanged, beside its draft; journaled once; nothing left over."""
+    held = ws.inbox / "lengkapi"
+    assert sorted(p.name for p in held.iterdir()) == ["m1.docx", "m1.yaml", "m2.docx", "m2.yaml"]
+    assert {name: _sha(held / name) for name in made} == made
+    journal = jsonl(ws, "journal", "--json")
+    assert sorted((r["berkas"], r["hasil"]) for r in journal) == [("m1.docx", "menunggu"), ("m2.docx", "menunggu")]
+    assert [p for p in ws.inbox.iterdir() if p.is_file()] == []
+    assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("phase, point, hit", WAITING_CASES)
+def test_sigkill_while_a_letter_waits_or_is_completed(tmp_path, phase, point, hit):
+    ws = make_workspace(tmp_path / "ws")
+    made = waiting_batch(ws)
+    if phase == "complete":
+        finish(ws)
+        for stem, key, value in (("m1", "nomor", "005/88/ULP-LITBANG/X/2026"), ("m2", "hal", "Permohonan SPSE")):
+            draft = (ws.inbox / "lengkapi" / f"{stem}.yaml").read_text(encoding="utf-8")
+            (ws.inbox / f"{stem}.yaml").write_text(draft.replace(f"\n{key}: ''\n", f"\n{key}: {value}\n"),
+                                                   encoding="utf-8")
+    killed = pipeline(ws, "run", fault=(point, hit))
+    assert killed.returncode == -signal.SIGKILL, (point, killed.stdout, killed.stderr)
+    finish(ws)
+    if phase == "wait":
+        check_waiting(ws, made)
+        return
+    entries = jsonl(ws, "register", "--json", "--buku", "masuk")
+    assert [e["nomor_urut"] for e in entries] == [1, 2]
+    assert list((ws.inbox / "lengkapi").iterdir()) == []
+    assert [p for p in ws.inbox.iterdir() if p.is_file()] == []
+    for folder, name in zip(sorted(ws.archive.glob("*/surat-masuk/*")), sorted(made)):
+        assert _sha(folder / f"asli_{name}") == made[name]
+    assert pipeline(ws, "verify").returncode == 0

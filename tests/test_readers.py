@@ -4,7 +4,7 @@ import pytest
 from builders import HEADER, scan, tab_memo, table_memo, yaml_memo, zip_with
 
 from pipeline import readers
-from pipeline.errors import InputRefused
+from pipeline.errors import IncompleteLetter, InputRefused
 from pipeline.validate import memo_unit, validate_memo
 
 from conftest import SAMPLES
@@ -103,9 +103,11 @@ def test_text_named_docx_refused(ws, tmp_path):
     assert "Berkas bernama .docx tetapi isinya bukan dokumen Word" in refusal(ws, tmp_path / "palsu.docx")
 
 
-def test_old_doc_format_refused(ws, tmp_path):
+def test_old_office_file_that_is_not_word_refused(ws, tmp_path):
+    # An OLE2 file without a WordDocument stream (an old Excel or Outlook file) is not a letter;
+    # a real .doc is converted and read (tests/test_lengkapi.py).
     (tmp_path / "lama.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    assert "format Word lama (.doc)" in refusal(ws, tmp_path / "lama.doc")
+    assert refusal(ws, tmp_path / "lama.doc").startswith("Jenis berkas tidak dikenali.")
 
 
 def test_zip_with_too_many_entries_refused(ws, tmp_path):
@@ -161,12 +163,11 @@ def test_oversized_file_refused(tmp_path):
 def test_missing_nomor_reason_tells_what_to_do(ws, tmp_path):
     header = {k: v for k, v in HEADER.items() if k != "Nomor"}
     parsed = read(ws, tab_memo(tmp_path / "memo.docx", header))
-    with pytest.raises(InputRefused) as caught:
+    with pytest.raises(IncompleteLetter) as caught:
         validate_memo(parsed.fields, "Nota Dinas memo.docx")
-    assert caught.value.reasons == [
-        "“Nomor” tidak ditemukan pada kepala Nota Dinas memo.docx. Pastikan kepala surat "
-        "memuat baris “Nomor : ...”, lalu letakkan kembali berkasnya di inbox."
-    ]
+    assert caught.value.reasons == ["“Nomor” tidak ditemukan pada kepala Nota Dinas memo.docx."]
+    assert caught.value.problems == {"nomor": "“Nomor” tidak ditemukan pada kepala Nota Dinas memo.docx."}
+    assert caught.value.fields["hal"] == "Permohonan Pemanfaatan SPSE"
 
 
 def test_unknown_sifat_refused(ws, tmp_path):

@@ -9,7 +9,7 @@ import re
 
 from ..errors import InputRefused
 from ..models import Parsed
-from . import csv_table, docx_memo, xlsx_table, yaml_doc
+from . import csv_table, docx_memo, legacy_doc, xlsx_table, yaml_doc
 from .safety import check_size, check_text
 
 SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
@@ -35,16 +35,9 @@ def _read_scan(path, fmt):
     return Parsed(kind="pindaian", fmt=fmt)
 
 
-def _refuse_ole(path, limits):
-    raise InputRefused(
-        "Berkas ini berformat Word lama (.doc). Buka di Word, simpan sebagai "
-        "\u201cDokumen Word (.docx)\u201d, lalu letakkan kembali di inbox."
-    )
-
-
 def _refuse_binary(path, limits):
     raise InputRefused(
-        "Jenis berkas tidak dikenali. Yang dapat diproses: Nota Dinas (.docx), "
+        "Jenis berkas tidak dikenali. Yang dapat diproses: Nota Dinas (.docx atau .doc), "
         "pindaian (.pdf, .jpg, .png) dengan berkas YAML pendamping, dan data YAML, CSV atau Excel (.xlsx)."
     )
 
@@ -57,7 +50,8 @@ READERS = {
     "pdf": lambda path, limits: _read_scan(path, "pdf"),
     "jpg": lambda path, limits: _read_scan(path, "jpg"),
     "png": lambda path, limits: _read_scan(path, "png"),
-    "ole": _refuse_ole,
+    "ole": lambda path, limits: legacy_doc.read(path, limits) if legacy_doc.is_word(path)
+    else _refuse_binary(path, limits),
     "binary": _refuse_binary,
 }
 
@@ -92,8 +86,9 @@ def read(path, limits, name=None):
         fmt = "xlsx"
     if name.lower().endswith(".docx") and fmt != "docx":
         raise InputRefused(
-            "Berkas bernama .docx tetapi isinya bukan dokumen Word. Buka dokumen "
-            "aslinya di Word, simpan sebagai .docx, lalu letakkan kembali di inbox."
+            "Berkas bernama .docx tetapi isinya bukan dokumen Word. Berkas ini tidak dapat dibaca sebagai "
+            "surat; bila ini surat masuk, mintalah kiriman ulang berkas aslinya kepada pengirimnya dan "
+            "letakkan kiriman itu di inbox."
         )
     if fmt == "yaml" and not name.lower().endswith((".yaml", ".yml")):
         parsed = _yaml_or_unknown(path, limits)

@@ -208,8 +208,8 @@ def read(path, limits):
     except _BROKEN as exc:
         raise InputRefused(
             "Berkas .docx tidak dapat dibuka sebagai dokumen Word "
-            f"({type(exc).__name__}). Buka di Word, simpan ulang sebagai .docx, "
-            "lalu letakkan kembali di inbox.",
+            f"({type(exc).__name__}). Bila berkas ini surat masuk, mintalah kiriman ulang berkas aslinya "
+            "kepada pengirimnya dan letakkan kiriman itu di inbox.",
             kind="nota_dinas",
         ) from None
     return Parsed(kind="nota_dinas", fmt="docx", fields=fields)

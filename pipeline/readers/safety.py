@@ -19,7 +19,8 @@ def check_size(path, limits):
     size = path.stat().st_size
     if size == 0:
         raise InputRefused(
-            "Berkas kosong (0 bita). Simpan ulang dokumennya lalu letakkan kembali di inbox."
+            "Berkas kosong (0 bita). Isinya tidak ikut tersalin ke inbox: salin lagi berkas aslinya dari "
+            "sumbernya ke inbox; bila berkas ini surat masuk, mintalah kiriman ulang kepada pengirimnya."
         )
     if size > limits.max_file_bytes:
         raise InputRefused(
@@ -36,8 +37,9 @@ def check_zip(path, limits):
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise InputRefused(
-            "Berkas rusak atau bukan dokumen Word (.docx) yang utuh. "
-            "Buka di Word, simpan ulang sebagai .docx, lalu letakkan kembali di inbox."
+            "Berkas rusak atau bukan dokumen Word (.docx) yang utuh, sehingga tidak dapat dibaca. "
+            "Bila berkas ini surat masuk, mintalah kiriman ulang berkas aslinya kepada pengirimnya dan "
+            "letakkan kiriman itu di inbox."
         ) from None
     if len(entries) > limits.max_zip_entries:
         raise InputRefused(
@@ -104,8 +106,9 @@ def check_text(value, where="berkas"):
             shown = value.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
             raise InputRefused(
                 f"Isian {where} memuat karakter yang tidak sah (U+{ord(bad):04X}): \u201c{shown}\u201d. "
-                "Hapus karakter itu (biasanya terbawa dari salinan teks atau pengodean yang salah), "
-                "simpan ulang sebagai UTF-8, lalu letakkan kembali di inbox.")
+                "Bila berkas ini surat masuk, mintalah kiriman ulang kepada pengirimnya; bila berkas ini data "
+                "yang disiapkan petugas, hapus karakter itu (biasanya terbawa dari salinan teks atau pengodean "
+                "yang salah), simpan sebagai UTF-8, lalu letakkan di inbox.")
     elif isinstance(value, dict):
         for key, item in value.items():
             check_text(key, where)
