@@ -9,7 +9,7 @@ knows the SOP's step keys.
 
 import datetime as dt
 
-from . import codes, documents, filing, handlers
+from . import codes, documents, filing, handlers, incoming_signatures
 from .errors import PipelineError
 from .inputs import action_when
 from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
@@ -273,13 +273,17 @@ def findings(ws, records):
     return found
 
 
-def describe(ws, case, now, records=None, data=None, waiting=()):
-    """The case as ``status`` shows it (its step records and registration read here unless given);
-    ``waiting``: why its committed filings are not in the archive yet (publishing.pending)."""
+def describe(ws, case, now, records=None, data=None, waiting=(), signed=None):
+    """The case as ``status`` shows it (its step records, registration and incoming memo's electronic
+    signatures read here unless given); ``waiting``: why its committed filings are not in the archive
+    yet (publishing.pending)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
+    if signed is None:
+        signed = ws.register.incoming_signatures(case.id)
     item = ws.procedure.describe(case, records, now, totals(data.data) if data else None,
                                  [*findings(ws, records), *waiting])
+    item["tte_masuk"] = incoming_signatures.as_json(signed, ws.config.timezone)
     for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
         step["dokumen"] = [shown(ws.config, path) for path in step["dokumen"]]
     return item

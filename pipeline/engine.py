@@ -145,7 +145,8 @@ class Workspace:
         if not everything:
             return (cases.describe(self, case, now, waiting=waiting.get(case.id, ()))
                     for case in self.register.open_cases())
-        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()))
+        signed = self.register.incoming_signatures()  # the signed memos only, read once
+        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()), signed.get(case.id, ()))
                 for case, records, data in self.register.cases_in_full())
 
     def journal(self):

@@ -181,6 +181,8 @@ CREATE TABLE tenang (
     tanda TEXT NOT NULL,
     PRIMARY KEY (host, kasus)
 )
+"""), (10, """
+ALTER TABLE agenda ADD COLUMN tte_masuk TEXT NOT NULL DEFAULT '[]'
 """)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 assert SCHEMA_VERSION == len(SQLITE_MIGRATIONS), "a register migration belongs in both backends"

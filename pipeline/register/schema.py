@@ -268,3 +268,7 @@ MIGRATIONS.append("""
         PRIMARY KEY (host, kasus)
     )
 """)
+# 10: the electronic signatures an incoming letter carried, as judged when it was filed.
+MIGRATIONS.append("""
+    ALTER TABLE agenda ADD COLUMN tte_masuk TEXT NOT NULL DEFAULT '[]'
+""")
