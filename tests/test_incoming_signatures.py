@@ -208,3 +208,22 @@ def test_one_judgement_but_a_senders_stamp_is_not_held_against_our_signature_pla
     [item] = incoming_signatures.check_files(settings, [("a.yaml", pdfs["root"]), ("a.pdf", pdfs["cap_atas"])])
     assert (item["berkas"], item["utuh"], item["dipercaya"], item["alasan"]) == ("a.pdf", True, True, "")
     assert incoming_signatures.check_files(settings, [("b.pdf", pdfs["tanpa"])]) == ()
+
+
+def test_the_record_moves_to_postgresql_and_is_kept_there_too(pdfs, tmp_path, postgres):
+    """Migration 10 on both backends: a signed memo's record copied by migrate-register, and a
+    signed memo filed on PostgreSQL, each shown as on SQLite and in the proved log."""
+    ws = workspace(tmp_path, pdfs["root"])
+    arrive(ws, pdfs["sendiri"])
+    [before] = jsonl(invoke(ws, "register", "--json", "--buku", "masuk"))
+    moved = invoke(ws, "migrate-register", "--to", postgres.database())
+    assert moved.exit_code == 0, moved.output
+    yaml_memo(ws.inbox / "nota-kedua.yaml", nomor="050/18/ULP-OTDA/XI/2026")
+    shutil.copy(pdfs["dipercaya"], ws.inbox / "nota-kedua.pdf")
+    assert {o["hasil"] for o in jsonl(invoke(ws, "run", "--json"))} == {"diterima"}
+    first, second = jsonl(invoke(ws, "register", "--json", "--buku", "masuk"))
+    assert first["tte_masuk"] == before["tte_masuk"] and not first["tte_masuk"][0]["dipercaya"]
+    assert [(s["penanda_tangan"], s["dipercaya"]) for s in second["tte_masuk"]] == [(SIGNER, True)]
+    listed = jsonl(invoke(ws, "status", "--json", "--all"))
+    assert [c["tte_masuk"] for c in listed] == [first["tte_masuk"], second["tte_masuk"]]
+    assert invoke(ws, "verify").exit_code == 0
