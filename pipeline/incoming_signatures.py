@@ -26,7 +26,12 @@ def check_files(settings, paths):
     for name, path in paths:
         if not name.lower().endswith(".pdf") or not signing.has_signature(path):
             continue
-        found.extend(_record(name, check, problem) for check, problem in _checks(settings, path))
+        try:
+            judged = _checks(settings, path)
+        except Exception as exc:  # noqa: BLE001 - a signature that cannot be checked never refuses the letter
+            judged = [(signing.SignatureCheck(False, False, "", None), f"tanda tangan tidak dapat diperiksa "
+                                                                        f"({type(exc).__name__})")]
+        found.extend(_record(name, check, problem) for check, problem in judged)
     return tuple(found)
 
 
