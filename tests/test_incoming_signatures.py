@@ -227,3 +227,18 @@ def test_the_record_moves_to_postgresql_and_is_kept_there_too(pdfs, tmp_path, po
     listed = jsonl(invoke(ws, "status", "--json", "--all"))
     assert [c["tte_masuk"] for c in listed] == [first["tte_masuk"], second["tte_masuk"]]
     assert invoke(ws, "verify").exit_code == 0
+
+
+def test_a_typed_sidecar_cannot_claim_a_signature(pdfs, tmp_path):
+    """Only the pipeline's own check writes the record: a ``tte_masuk`` typed into the YAML (or read
+    from a letter by any reader) never becomes one."""
+    import datetime
+    from pipeline.models import Memo
+    forged = ({"utuh": True, "dipercaya": True, "penanda_tangan": SIGNER},)
+    assert Memo.from_fields({"nomor": "1/2", "tanggal": datetime.date(2026, 11, 3), "dari": "ULP", "hal": "Uji",
+                             "tte_masuk": forged}).tte_masuk == ()
+    ws = workspace(tmp_path, pdfs["root"])
+    yaml_memo(ws.inbox / "nota-masuk.yaml", tte_masuk=list(forged))
+    shutil.copy(pdfs["tanpa"], ws.inbox / "nota-masuk.pdf")
+    assert invoke(ws, "run").exit_code == 0
+    assert all(e["tte_masuk"] == [] for e in jsonl(invoke(ws, "register", "--json", "--buku", "masuk")))
