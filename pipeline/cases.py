@@ -9,7 +9,7 @@ knows the SOP's step keys.
 
 import datetime as dt
 
-from . import codes, documents, filing, handlers
+from . import codes, documents, filing, handlers, incoming_signatures
 from .errors import PipelineError
 from .inputs import action_when
 from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
@@ -273,15 +273,18 @@ def findings(ws, records):
     return found
 
 
-def describe(ws, case, now, records=None, data=None, waiting=(), owed=None):
-    """The case as ``status`` shows it (its step records, registration and owed PDFs, by case id,
-    read here unless given); ``waiting``: why its committed filings are not in the archive yet
-    (publishing.pending)."""
+def describe(ws, case, now, records=None, data=None, waiting=(), owed=None, signed=None):
+    """The case as ``status`` shows it (its step records, registration, owed PDFs by case id and its
+    incoming memo's electronic signatures, read here unless given); ``waiting``: why its committed
+    filings are not in the archive yet (publishing.pending)."""
     if records is None:
         records, data = ws.register.steps(case.id), ws.register.registration(case.id)
+    if signed is None:
+        signed = ws.register.incoming_signatures(case.id)
     from .owed import describe as view
     item = ws.procedure.describe(case, records, now, totals(data.data) if data else None,
                                  [*findings(ws, records), *waiting])
+    item["tte_masuk"] = incoming_signatures.as_json(signed, ws.config.timezone)
     for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
         step["dokumen"] = [shown(ws.config, path) for path in step["dokumen"]]
     items = owed.get(case.id, ()) if owed is not None else ws.register.owed_pdfs(case.id)

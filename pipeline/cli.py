@@ -375,6 +375,8 @@ def _print_case(item, detail):
     out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
               f"{escape(item['rujukan'])} \u00b7 {_styled(item['status'])}")
     out.print(f"  {escape(item['menunggu'])}")
+    for signature in item["tte_masuk"]:
+        out.print(f"  {escape(signature['keterangan'])}")
     for problem in item["masalah"]:
         out.print(f"  [red]\u2022[/red] {escape(problem)}")
     for owed in item.get("pdf_terutang", ()):

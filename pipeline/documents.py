@@ -6,7 +6,7 @@ the register's records. Filing is ``filing``'s, rendering ``render``'s.
 
 import re
 
-from . import rules
+from . import incoming_signatures, rules
 from .registration import totals
 from .formats import rupiah, tanggal, terbilang
 
@@ -37,7 +37,7 @@ def memo_fields(entry):
     """An agenda masuk entry as the memo fields templates print."""
     return {"nomor": entry.nomor_surat, "tanggal": entry.tanggal_surat, "dari": entry.dari,
             "hal": entry.hal, "sifat": entry.sifat, "kepada": entry.kepada, "lampiran": entry.lampiran,
-            "tembusan": entry.tembusan}
+            "tembusan": entry.tembusan, "tte_masuk": entry.tte_masuk}
 
 
 def base_context(config, memo, case, now):
@@ -112,6 +112,7 @@ def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=
         "memo": memo,
         "nomor_agenda": nomor_agenda,
         "diterima": diterima,
+        "tte_masuk": incoming_signatures.sentences(memo.get("tte_masuk"), config.timezone),
         "rantai": [
             {"no": i, "jabatan": officials[role].jabatan, "nama": officials[role].nama,
              "tanggal": chain.get(role, {}).get("tanggal", "")}

@@ -172,7 +172,9 @@ class Workspace:
         if not everything:
             return (cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
                     for case in self.register.open_cases())
-        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()), owed)
+        signed = self.register.incoming_signatures()  # the signed memos only, read once
+        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()), owed,
+                               signed.get(case.id, ()))
                 for case, records, data in self.register.cases_in_full())
 
     def journal(self):

@@ -9,7 +9,7 @@ import io
 import os
 import uuid
 
-from . import jsonlines
+from . import incoming_signatures, jsonlines
 from .archive import shown
 from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
 from .errors import ExportError, os_reason
@@ -78,6 +78,7 @@ def json_lines(entries, config):
         }
         if entry.buku == "masuk":
             item["dari"] = entry.dari
+            item["tte_masuk"] = incoming_signatures.as_json(entry.tte_masuk, config.timezone)
         else:
             item.update(kepada=entry.kepada, alasan_batal=entry.alasan_batal or None,
                         batal_oleh=entry.batal_oleh or None, batal_waktu=entry.batal_waktu,

@@ -7,7 +7,9 @@ rendered before, with the number that transaction will give
 (docs/architecture.md, "Filing").
 """
 
-from . import intake
+import dataclasses
+
+from . import incoming_signatures, intake
 from .archive import slug
 from .errors import IncompleteLetter, InputRefused
 from .models import Memo
@@ -37,6 +39,8 @@ def file_memo(ws, claim_id, inbounds, parsed, now):
     """Steps 1-2: number the memo, render its Lembar Disposisi, archive, open a case."""
     memo = read_memo(parsed, inbounds[0].name)
     _refuse_known(ws, memo)
+    memo = dataclasses.replace(memo, tte_masuk=incoming_signatures.check_files(
+        ws.config.signing, [(i.name, i.path) for i in inbounds]))  # before the write lock: it takes a moment
     book = ("masuk", now.year)
 
     def record(numbers, prepared):
@@ -82,7 +86,7 @@ def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):
         nomor_surat=memo.nomor, tanggal_surat=memo.tanggal.isoformat(), diterima=stamp, dari=memo.dari,
         kepada=memo.kepada, hal=memo.hal, sifat=memo.sifat, lampiran=memo.lampiran,
         tembusan=memo.tembusan, kasus=kasus, folder=folder.rel, berkas=folder.berkas,
-        sha256=folder.digests))
+        sha256=folder.digests, tte_masuk=memo.tte_masuk))
     ws.register.open_case(Case(kasus, memo.nomor, memo.unit, stamp), _opening_steps(ws, kasus, memo, folder, stamp))
     ws.register.record_event(Event(stamp, kasus, "pipeline", "kasus_dibuka", {"nomor_agenda": nomor_agenda}))
     return [ws.register.add_journal(JournalEntry(

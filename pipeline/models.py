@@ -39,10 +39,11 @@ class Memo:
     lampiran: str = ""
     tembusan: str = ""
     unit: str = ""
+    tte_masuk: tuple = ()  # its electronic signatures as judged (incoming_signatures), never read from the letter
 
     @classmethod
     def from_fields(cls, fields):
-        names = cls.__dataclass_fields__
+        names = cls.__dataclass_fields__.keys() - {"tte_masuk"}
         return cls(**{k: (v if v is not None else "") for k, v in fields.items() if k in names})
 
 

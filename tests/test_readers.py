@@ -208,7 +208,7 @@ def test_an_escaped_surrogate_pair_in_yaml_is_one_character(ws, tmp_path):
 def test_text_hidden_by_a_style_is_not_read(ws, tmp_path, encoding):
     """Also when styles.xml is in another encoding than Word's (the reader skips UTF-8 styles that
     never name w:vanish without parsing them)."""
-    from builders import memo_with_nomor_runs, rewrite_document_xml
+    from builders import memo_with_nomor_runs
     import zipfile
     path = memo_with_nomor_runs(tmp_path / "memo.docx", '<w:r><w:rPr><w:rStyle w:val="Tersembunyi"/></w:rPr>'
                                 '<w:t>999/PALSU/2026</w:t></w:r><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>')

@@ -190,7 +190,7 @@ def test_reason_file_left_by_a_crash_is_reused_not_doubled(ws):
 def test_a_publish_failing_again_keeps_the_input_and_its_case_documents_wait(ws, monkeypatch):
     """The outbox stays unwritable for two passes while an action arrives: nothing is lost,
     no folder is made out of order, and all is published once the outbox works again."""
-    from builders import MEMO_NOMOR, action
+    from builders import action
     from pipeline.errors import ArchiveError
     tab_memo(ws.inbox / "nota.docx")
 

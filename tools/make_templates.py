@@ -157,6 +157,10 @@ def lembar_disposisi():
         run(sifat, " " + option + "    ")
     labelled(full(rows[5]), "Hal", "{{ memo.hal }}", 2.2, first=True)
     set_widths(head, (5.9, 5.9))
+    # One line per electronic signature the incoming letter carries; none when it is unsigned.
+    document.add_paragraph("{%p for t in tte_masuk %}")
+    para(document, "{{ t }}", size=8, space_before=3)
+    document.add_paragraph("{%p endfor %}")
 
     para(document, "", space_after=4)
     chain = document.add_table(rows=4, cols=4, style="Table Grid")

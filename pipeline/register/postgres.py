@@ -202,6 +202,8 @@ CREATE TABLE pdf_coba (
     galat TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (folder, berkas)
 )
+"""), (11, """
+ALTER TABLE agenda ADD COLUMN tte_masuk TEXT NOT NULL DEFAULT '[]'
 """)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 assert SCHEMA_VERSION == len(SQLITE_MIGRATIONS), "a register migration belongs in both backends"

@@ -53,6 +53,7 @@ class AgendaEntry:
     batal_waktu: str | None = None
     ditandatangani: str | None = None  # keluar: when the letter was signed
     ditandatangani_oleh: str = ""
+    tte_masuk: tuple = ()  # masuk: the letter's electronic signatures as judged on arrival (incoming_signatures)
 
 
 @dataclass(frozen=True)

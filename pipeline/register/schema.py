@@ -292,3 +292,7 @@ MIGRATIONS.append("""
         PRIMARY KEY (folder, berkas)
     )
 """)
+# 11: the electronic signatures an incoming letter carried, as judged when it was filed.
+MIGRATIONS.append("""
+    ALTER TABLE agenda ADD COLUMN tte_masuk TEXT NOT NULL DEFAULT '[]'
+""")

@@ -402,6 +402,15 @@ class SqlRegister(PdfIntents, abc.ABC):
         row = self._first("SELECT * FROM agenda WHERE buku = 'masuk' AND kasus = ?", kasus)
         return _record(AgendaEntry, row) if row else None
 
+    def incoming_signatures(self, kasus=None):
+        """The electronic signatures recorded with the memo that opened ``kasus`` (a tuple, empty when
+        unsigned); without ``kasus``, {kasus: signatures} of every signed memo (``status --all``)."""
+        if kasus is not None:
+            row = self._first("SELECT tte_masuk FROM agenda WHERE buku = 'masuk' AND kasus = ?", kasus)
+            return tuple(orjson.loads(row["tte_masuk"])) if row else ()
+        rows = self._rows("SELECT kasus, tte_masuk FROM agenda WHERE buku = 'masuk' AND tte_masuk <> '[]'")
+        return {r["kasus"]: tuple(orjson.loads(r["tte_masuk"])) for r in rows}
+
     def outgoing(self, kasus, void=True):
         """The case's newest numbered letter in the agenda keluar (not a voided one with ``void=False``)."""
         row = self._first("SELECT * FROM agenda WHERE buku = 'keluar' AND kasus = ?"
