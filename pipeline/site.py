@@ -64,7 +64,8 @@ def code_page(config, found):
     label, color, background = _STATUS[found["status"]]
     listed = [("Kode verifikasi", found["kode"]), ("Kasus", found.get("kasus")),
               *(rows(found["isi"]) if found.get("isi") else []),
-              ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]), ("Dibuat", found.get("dibuat")),
+              ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]),
+              ("Dibuat", waktu(found.get("dibuat"), config.timezone)),
               ("SHA-256", found.get("sha256"))]
     cells = "".join(f"<tr><td>{e(name)}</td><td>{e(str(value))}</td></tr>" for name, value in listed if value)
     check = f"<p class=\"periksa\"><strong>{e(found['periksa'])}</strong></p>" if found.get("periksa") else ""
