@@ -40,6 +40,13 @@ def _number(value):
     return f"{value:,}".replace(",", ".")
 
 
+def _file_size(size):
+    """A file size for staff: 12 KB, 3,4 MB."""
+    if size < MB:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / MB:.1f} MB".replace(".", ",")
+
+
 def _megapixels(pixels):
     return f"{pixels / 1e6:,.0f}".replace(",", ".")
 
@@ -54,16 +61,19 @@ def too_many_pixels(width, height, limits, what="Gambar"):
 
 
 def check_image(path, limits):
-    """Width and height of a JPG or PNG, read from its header only; refuses one past the pixel limit."""
+    """Width and height of a JPG or PNG, read from its header before Pillow opens it; refuses an
+    image past the pixel limit and one Pillow cannot read."""
     from PIL import Image, UnidentifiedImageError
+    width, height = image_size(path)
+    if width * height > limits.max_image_pixels:
+        raise too_many_pixels(width, height, limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                width, height = image.size
-    except Image.DecompressionBombError as exc:
-        width, height = _claimed_size(str(exc))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+                width, height = image.size  # a header the walk above missed is still measured
+                image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError, EOFError):
         raise InputRefused(
             "Berkas gambar rusak atau formatnya tidak dikenali. Pindai ulang suratnya sebagai PDF, "
             "JPG atau PNG lalu letakkan kembali di inbox.") from None
@@ -72,11 +82,30 @@ def check_image(path, limits):
     return width, height
 
 
-def _claimed_size(message):
-    """Pillow's bomb error names the pixel count only: report it as one side of a square."""
-    digits = [int(word) for word in message.replace("(", " ").split() if word.isdigit()]
-    side = int((digits[0] if digits else 0) ** 0.5)
-    return side, side
+def image_size(path):
+    """(width, height) from a PNG's IHDR or a JPEG's frame header; (0, 0) when none is found."""
+    with open(path, "rb") as handle:
+        head = handle.read(24)
+        if head.startswith(b"\x89PNG") and head[12:16] == b"IHDR":
+            return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        handle.seek(2)
+        return _jpeg_frame_size(handle)
+
+
+def _jpeg_frame_size(handle):
+    """Walk the JPEG's segments (lengths only, nothing decoded) to its SOFn header."""
+    for _ in range(1000):
+        marker = handle.read(2)
+        while len(marker) == 2 and marker[0] == 0xFF and marker[1] == 0xFF:  # fill bytes
+            marker = marker[1:] + handle.read(1)
+        length = handle.read(2)
+        if len(marker) < 2 or marker[0] != 0xFF or len(length) < 2:
+            return 0, 0
+        if 0xC0 <= marker[1] <= 0xCF and marker[1] not in (0xC4, 0xC8, 0xCC):
+            frame = handle.read(5)
+            return int.from_bytes(frame[3:5], "big"), int.from_bytes(frame[1:3], "big")
+        handle.seek(int.from_bytes(length, "big") - 2, 1)
+    return 0, 0
 
 
 def open_pdf(path):
@@ -138,7 +167,7 @@ def _check_streams(pdf, path, limits):
         if budget < 0:
             raise InputRefused(
                 f"Isi PDF bila dibuka melebihi batas {limits.max_pdf_uncompressed_bytes / MB:.0f} MB, padahal "
-                f"berkasnya {path.stat().st_size / MB:.1f} MB. {AGAIN} minta pengirim mengirim ulang "
+                f"berkasnya hanya {_file_size(path.stat().st_size)}. {AGAIN} minta pengirim mengirim ulang "
                 "suratnya sebagai PDF biasa atau pindaian, lalu letakkan kembali di inbox.")
 
 
