@@ -20,6 +20,8 @@ fails a build (DESIGN.md section 11; the tests never time anything).
 6. A case of 300, 3,000 and 20,000 registration rows (``bench_case.py``).
 7. The register on PostgreSQL against SQLite per memo, and two intake hosts
    against one (``bench_postgres.py``; skipped without Debian's postgresql).
+8. One scanned A4 page at 200 dpi read by OCR, and with its searchable PDF
+   (``bench_scan.py``; skipped without Tesseract).
 
     .venv/bin/python bench/bench.py [--quick]
 
@@ -287,6 +289,8 @@ def main():
     case_sizes((300, 3000) if args.quick else (300, 3000, 20000))
     import bench_postgres
     bench_postgres.main(report)
+    import bench_scan
+    bench_scan.main(report, repeats)
 
 
 if __name__ == "__main__":
