@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from pipeline import config as config_module
 from pipeline.cli import main
 from pipeline.errors import InputRefused
 from pipeline.pdf import Converter
-from pipeline.readers.ocr import read_scan
+from pipeline.readers.ocr import make_searchable, read_scan
 from pipeline.readers.scan_limits import check_pdf
 
 from conftest import make_workspace
@@ -203,7 +204,7 @@ PROBE = """
 import sys
 from pipeline.config import load
 from pipeline.errors import InputRefused
-from pipeline.readers.ocr import read_scan
+from pipeline.readers.ocr import make_searchable, read_scan
 from pipeline.readers.scan_limits import check_pdf
 try:
     read_scan(sys.argv[2], load(sys.argv[1]).limits)
@@ -233,6 +234,15 @@ def test_time_limits_per_page_and_per_file_stop_the_reading(ocr_tools, printed, 
         "Membaca pindaian ini dengan OCR melebihi batas 0 detik per berkas. Pindai ulang suratnya dengan lebih "
         "sedikit halaman atau lebih bersih (200-300 dpi, hitam-putih), lalu letakkan kembali di inbox; atau ketik "
         "isian suratnya dalam berkas YAML."]
+
+
+def test_a_searchable_copy_out_of_time_is_reported_not_raised(ocr_tools, printed, limits, tmp_path):
+    scan = scanned(printed, "tab", 150, "png", tmp_path)
+    target = tmp_path / "tertelusur.pdf"
+    assert make_searchable(scan, target, limits, "ind", time.monotonic() - 1) == (
+        "PDF tertelusur (teksnya dapat dicari) tidak dibuat karena waktu OCR pindaian ini (600 detik per berkas) "
+        "sudah habis; surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa.")
+    assert not target.exists()
 
 
 def test_the_limits_and_language_come_from_config(tmp_path):
