@@ -18,6 +18,7 @@ import os
 import time
 from dataclasses import dataclass
 
+from . import klasifikasi
 
 TEXT, NUMBER, DATE, RUPIAH = "teks", "angka", "tanggal", "rupiah"
 FOLDER = "buku"
@@ -52,8 +53,8 @@ BOOKS = {book.key: book for book in (
         ("No", 6, NUMBER), ("Tanggal Terima", 16, DATE), ("Nomor Agenda", 16), ("Pengirim", 34),
         ("Tanggal dan Nomor Surat", 32), ("Isi Ringkasan", 48), ("Keterangan", 30)), True),
     Book("keluar", "Agenda Keluar", "AGENDA SURAT KELUAR", _columns(
-        ("No", 6, NUMBER), ("Nomor Surat", 28), ("Tanggal Surat", 16, DATE), ("Tanggal Kirim", 16, DATE),
-        ("Kepada", 34), ("Isi Ringkasan", 48), ("Keterangan", 34)), True),
+        ("No", 6, NUMBER), ("Nomor Surat", 28), ("Klasifikasi", 30), ("Tanggal Surat", 16, DATE),
+        ("Tanggal Kirim", 16, DATE), ("Kepada", 34), ("Isi Ringkasan", 48), ("Keterangan", 34)), True),
     Book("unit", "Unit Pengguna", "DAFTAR UNIT KERJA PENGGUNA SPSE", _columns(
         ("No", 6, NUMBER), ("Unit Kerja", 34), ("Nomor Nota Dinas", 26), ("Tanggal Terima", 16, DATE),
         ("Tahun Anggaran", 10, NUMBER), ("PPK", 7, NUMBER), ("Panitia", 8, NUMBER), ("Paket", 7, NUMBER),
@@ -94,10 +95,11 @@ def agenda_rows(buku, entries, tanggal):
         note = note_of(entry, tanggal)
         if buku == "masuk":
             yield [entry.nomor_urut, date_of(entry.diterima), entry.nomor_agenda, entry.dari,
-                   f"{tanggal(entry.tanggal_surat)}, {entry.nomor_surat}", entry.hal, note]
+                   f"{tanggal(entry.tanggal_surat)}, {entry.nomor_surat}", entry.hal,
+                   " ".join(filter(None, (klasifikasi.note(entry.nomor_surat), note)))]
         else:
-            yield [entry.nomor_urut, entry.nomor_surat, date_of(entry.tanggal_surat), date_of(entry.dikirim),
-                   entry.kepada, entry.hal, note]
+            yield [entry.nomor_urut, entry.nomor_surat, klasifikasi.label(entry.nomor_surat),
+                   date_of(entry.tanggal_surat), date_of(entry.dikirim), entry.kepada, entry.hal, note]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ no globals. Relative folders resolve against the folder holding config.yaml.
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +15,7 @@ import yaml
 
 from .errors import ConfigError, os_reason
 from .fields import normalise_nip
+from .klasifikasi import codes as classification_codes, unknown_reason
 from .procedure import Procedure, build_steps
 from .signing import BSRE, PKCS12, SigningSettings
 from .config_schema import SCHEMA
@@ -118,6 +119,7 @@ class Config:
     register_url: str = ""  # empty: the embedded SQLite register; postgresql://...: shared by hosts
     host: str = ""  # this intake host's name, where several share the archive
     ocr: OcrSettings = OcrSettings()
+    klasifikasi: dict = field(default_factory=dict)  # outgoing document type -> code of Lampiran A
 
     @property
     def register_path(self):
@@ -235,6 +237,7 @@ def _freeze(path, raw):
         organisation=dict(raw["organisation"]),
         officials=_officials(raw["officials"]),
         numbering=_numbering(raw["numbering"]),
+        klasifikasi=_klasifikasi(raw["klasifikasi"]),
         templates_dir=folders["templates"],
         inbox=folders["inbox"],
         outbox=folders["outbox"],
@@ -402,20 +405,30 @@ def _officials(raw):
 def _numbering(raw):
     for key, pattern in raw.items():
         fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
-        unknown = fields - {"nomor", "tahun"}
+        allowed = {"nomor", "tahun", "kode"} if key == "surat_keluar" else {"nomor", "tahun"}
+        unknown = fields - allowed
         if unknown or "nomor" not in fields:
             raise ConfigError(
                 f"Konfigurasi numbering.{key} \u201c{pattern}\u201d harus memuat {{nomor}} "
-                "dan hanya boleh memakai {nomor} dan {tahun}."
+                "dan hanya boleh memakai " + ("{kode}, {nomor} dan {tahun}." if "kode" in allowed
+                                              else "{nomor} dan {tahun}.")
             )
         if "tahun" not in fields:
             raise ConfigError(
                 f"Konfigurasi numbering.{key} \u201c{pattern}\u201d harus memuat {{tahun}}: nomor "
                 "urut dimulai lagi dari 1 setiap tahun, sehingga tanpa tahun dua surat akan bernomor sama.")
         try:
-            pattern.format(nomor=1, tahun=2026)
+            pattern.format(nomor=1, tahun=2026, kode="000.4.5")
         except (ValueError, IndexError) as exc:
             raise ConfigError(f"Konfigurasi numbering.{key} tidak sah: {exc}.") from None
+    return dict(raw)
+
+
+def _klasifikasi(raw):
+    """Each outgoing document type's classification code, refused unless Lampiran A has it."""
+    for kind, code in raw.items():
+        if code not in classification_codes():
+            raise ConfigError(unknown_reason(f"klasifikasi.{kind}", code))
     return dict(raw)
 
 

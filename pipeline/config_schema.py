@@ -31,6 +31,11 @@ SCHEMA = {
         "required": True,
         "schema": {"agenda_masuk": _STR, "surat_keluar": _STR},
     },
+    "klasifikasi": {
+        "type": "dict",
+        "required": True,
+        "schema": {"nota_dinas": _STR},
+    },
     "folders": {
         "type": "dict",
         "required": True,

@@ -58,14 +58,15 @@ def base_context(config, memo, case, now):
         "kota": config.organisation["city"],
         "tanggal": now.date(),
         "dicetak": now,
-        "nomor_kosong": blank_number(config.numbering["surat_keluar"], now.year),
+        "nomor_kosong": blank_number(config.numbering["surat_keluar"], now.year,
+                                     config.klasifikasi.get("nota_dinas", "")),
         "tte": False,  # the letter carries the electronic-signature note (signing.method pkcs12 or bsre)
     }
 
 
-def blank_number(pattern, year):
-    """The outgoing number with room for the number to be written: 027/      /Pusdatinkomtel/2026."""
-    return re.sub(r"\{nomor[^}]*\}", "\u2002" * 6, pattern).format(tahun=year)
+def blank_number(pattern, year, kode=""):
+    """The outgoing number with room for the number to be written: 000.4.5/      /Pusdatinkomtel/2026."""
+    return re.sub(r"\{nomor[^}]*\}", "\u2002" * 6, pattern).format(tahun=year, kode=kode)
 
 
 COLUMNS = {

@@ -9,7 +9,7 @@ import io
 import os
 import uuid
 
-from . import incoming_signatures, jsonlines
+from . import incoming_signatures, jsonlines, klasifikasi
 from .archive import shown
 from .books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
 from .errors import ExportError, os_reason
@@ -80,7 +80,9 @@ def json_lines(entries, config):
             item["dari"] = entry.dari
             item["tte_masuk"] = incoming_signatures.as_json(entry.tte_masuk, config.timezone)
         else:
-            item.update(kepada=entry.kepada, alasan_batal=entry.alasan_batal or None,
+            item.update(kepada=entry.kepada,
+                        klasifikasi=klasifikasi.of_outgoing(entry.nomor_surat, config.numbering["surat_keluar"]),
+                        alasan_batal=entry.alasan_batal or None,
                         batal_oleh=entry.batal_oleh or None, batal_waktu=entry.batal_waktu,
                         ditandatangani=entry.ditandatangani, ditandatangani_oleh=entry.ditandatangani_oleh or None)
         yield jsonlines.line(item)

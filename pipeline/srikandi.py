@@ -20,13 +20,15 @@ from pathlib import Path
 from .archive import locate, sha256_file, within
 from .errors import ExportError, os_reason
 from .fields import format_nip
+from .klasifikasi import of_outgoing
 from .letters import SCANS
 from .register.keys import letter_key
 
 JENIS_NASKAH = "Nota Dinas"
 SIGNED_COPIES = ("surat_tte", "surat_ttd")
 FIELDS = (("jenis_naskah", "Jenis Naskah"), ("nomor", "Nomor"), ("tanggal", "Tanggal"), ("sifat", "Sifat"),
-          ("klasifikasi", "Klasifikasi"), ("hal", "Hal"), ("tujuan", "Tujuan"),
+          ("klasifikasi", "Klasifikasi"), ("klasifikasi_judul", "Judul Klasifikasi"), ("hal", "Hal"),
+          ("tujuan", "Tujuan"),
           ("penandatangan", "Penandatangan"), ("nip_penandatangan", "NIP Penandatangan"),
           ("jabatan_penandatangan", "Jabatan Penandatangan"), ("tanda_tangan", "Tanda Tangan"),
           ("tanggal_kirim", "Tanggal Kirim"), ("berkas", "Berkas"))
@@ -79,7 +81,6 @@ def collect(config, register, kasus=None):
     """The sent letters (of ``kasus`` when given) as Items, and those that cannot go yet, with why."""
     from .formats import tanggal
     kapus = config.officials["kapus"]
-    code = klasifikasi(config.numbering["surat_keluar"])
     items, skipped, voided = [], [], []
     for letter in register.agenda("keluar"):
         if letter.batal:
@@ -93,9 +94,11 @@ def collect(config, register, kasus=None):
                 "letakkan di inbox dengan nama sesuai nomornya, lalu ekspor lagi.")))
             continue
         key = letter_key(letter.nomor_surat)
+        code = of_outgoing(letter.nomor_surat, config.numbering["surat_keluar"])
         fields = {"jenis_naskah": JENIS_NASKAH, "nomor": letter.nomor_surat,
                   "tanggal": tanggal(letter.tanggal_surat), "sifat": letter.sifat or "Biasa",
-                  "klasifikasi": code, "hal": letter.hal, "tujuan": letter.kepada,
+                  "klasifikasi": code["kode"], "klasifikasi_judul": code["judul"],
+                  "hal": letter.hal, "tujuan": letter.kepada,
                   "penandatangan": kapus.nama, "nip_penandatangan": format_nip(kapus.nip),
                   "jabatan_penandatangan": kapus.jabatan, "tanda_tangan": how,
                   "tanggal_kirim": tanggal(letter.dikirim), "berkas": f"{key}{path.suffix.lower()}",

@@ -64,8 +64,9 @@ def test_the_workbook_is_made_to_be_printed_and_checked_cell_by_cell(sent, cli, 
     assert keterangan == "Kasus 2026-0001." or keterangan.endswith("Kasus 2026-0001.")
 
     keluar = book["Agenda Keluar"]
-    no, nomor, tanggal_surat, dikirim, kepada, hal, _ = sheet_values(keluar, 5)
-    assert no == 1 and nomor.startswith("027/1/Pusdatinkomtel/")
+    no, nomor, klasifikasi, tanggal_surat, dikirim, kepada, hal, _ = sheet_values(keluar, 5)
+    assert no == 1 and nomor.startswith("000.4.5/1/Pusdatinkomtel/")
+    assert klasifikasi == "000.4.5 Pengolahan Sistem Informasi Pengadaan"
     assert isinstance(tanggal_surat, dt.datetime) and isinstance(dikirim, dt.datetime)
     assert keluar["D5"].number_format == exports.DATE_FORMAT
 
@@ -202,7 +203,7 @@ def test_a_year_boundary_starts_new_numbers_and_new_books(ws, tmp_path):
     masuk = [(e["tahun"], e["nomor_urut"], e["nomor_agenda"]) for e in entries if e["buku"] == "masuk"]
     keluar = [(e["tahun"], e["nomor_urut"], e["nomor_surat"], e["kasus"]) for e in entries if e["buku"] == "keluar"]
     assert masuk == [(2026, 1, "0001/SM/2026"), (2027, 1, "0001/SM/2027")]
-    assert keluar == [(2027, 1, "027/1/Pusdatinkomtel/2027", "2026-0001")]
+    assert keluar == [(2027, 1, "000.4.5/1/Pusdatinkomtel/2027", "2026-0001")]
 
     old = openpyxl.load_workbook(ws.archive / "2026" / "buku" / "buku-agenda-2026.xlsx")
     new = openpyxl.load_workbook(ws.archive / "2027" / "buku" / "buku-agenda-2027.xlsx")

@@ -44,16 +44,16 @@ def letter_of_2026(ws, session):
     session(lambda w: [w.act(MEMO_NOMOR, langkah) for langkah in ("otentikasi", "periksa", "setujui")],
             (2026, 12, 21, 10, 0))
     rows, sheet = keluar_2026(ws)
-    assert [(r["Nomor Surat"], r["Tanggal Kirim"]) for r in rows] == [("027/1/Pusdatinkomtel/2026", "")]
-    assert sheet[0][3] is None
-    return "027/1/Pusdatinkomtel/2026"
+    assert [(r["Nomor Surat"], r["Tanggal Kirim"]) for r in rows] == [("000.4.5/1/Pusdatinkomtel/2026", "")]
+    assert sheet[0][4] is None
+    return "000.4.5/1/Pusdatinkomtel/2026"
 
 
 def test_a_2026_letter_sent_in_january_2027_shows_in_the_archived_2026_book(ws, session, letter_of_2026):
     session(lambda w: w.act(MEMO_NOMOR, "kirim"), (2027, 1, 5, 9, 30))
     rows, sheet = keluar_2026(ws)
     assert [(r["Nomor Surat"], r["Tanggal Kirim"]) for r in rows] == [(letter_of_2026, "5 Januari 2027")]
-    assert sheet[0][1] == letter_of_2026 and sheet[0][3].date() == dt.date(2027, 1, 5)
+    assert sheet[0][1] == letter_of_2026 and sheet[0][4].date() == dt.date(2027, 1, 5)
     entries = [json.loads(line) for line in CliRunner().invoke(
         main, ["--config", str(ws.path), "register", "--json", "--buku", "keluar"]).output.splitlines()]
     assert [(e["tahun"], e["dikirim"][:10]) for e in entries] == [(2026, "2027-01-05")]
@@ -63,7 +63,7 @@ def test_a_2026_letter_voided_in_january_2027_shows_in_the_archived_2026_book(ws
     session(lambda w: w.void(letter_of_2026, "Salah alamat"), (2027, 1, 6, 8, 0))
     rows, sheet = keluar_2026(ws)
     assert [r["Keterangan"].split(" (oleh")[0] for r in rows] == ["BATAL: Salah alamat"]
-    assert sheet[0][6].startswith("BATAL: Salah alamat (oleh ") and "6 Januari 2027" in sheet[0][6]
+    assert sheet[0][7].startswith("BATAL: Salah alamat (oleh ") and "6 Januari 2027" in sheet[0][7]
 
 
 def test_an_earlier_year_nothing_touched_is_not_written_again(ws, session, letter_of_2026):

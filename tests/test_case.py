@@ -85,7 +85,7 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     konsep = outbox_text(ws, "*_09_konsep-nota-dinas.docx")
     assert konsep.startswith("KONSEP")
     assert "Yth.\t:\tKetua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan" in konsep
-    assert "Nomor\t:\t027/\u2002\u2002\u2002\u2002\u2002\u2002/Pusdatinkomtel/" in konsep
+    assert "Nomor\t:\t000.4.5/\u2002\u2002\u2002\u2002\u2002\u2002/Pusdatinkomtel/" in konsep
     assert "Hal\t:\tHasil Fasilitasi Pemanfaatan SPSE" in konsep
     assert f"Menindaklanjuti Nota Dinas Saudara Nomor {MEMO_NOMOR} tanggal 7 Oktober 2026" in konsep
     assert "Dr. Ir. Suryo Wibowo, M.T." in konsep
@@ -99,7 +99,7 @@ def test_approval_numbers_the_letter_and_sending_closes_the_case(ws, cli):
     result = cli("act", MEMO_NOMOR, "setujui", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.")
     assert result.exit_code == 0, result.output
     [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
-    assert letter["nomor_urut"] == 1 and letter["nomor_surat"].startswith("027/1/Pusdatinkomtel/")
+    assert letter["nomor_urut"] == 1 and letter["nomor_surat"].startswith("000.4.5/1/Pusdatinkomtel/")
     assert letter["kepada"] == "Ketua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan"
     final = docx_text(ws.root / letter["berkas"]["nota-dinas.docx"])
     assert not final.startswith("KONSEP") and f"Nomor\t:\t{letter['nomor_surat']}" in final

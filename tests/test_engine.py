@@ -82,7 +82,7 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
         assert outcome.hasil == "diterima"
         [letter] = workspace.register.agenda("keluar")
         assert (letter.tahun, letter.nomor_surat, letter.tanggal_surat) == (
-            2027, "027/1/Pusdatinkomtel/2027", "2027-01-01")
+            2027, "000.4.5/1/Pusdatinkomtel/2027", "2027-01-01")
         step = workspace.register.steps(letter.kasus)["setujui"]
         assert step.selesai == "2026-12-31T23:58:00+07:00"
 

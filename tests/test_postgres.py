@@ -100,7 +100,7 @@ def test_the_pipeline_runs_on_postgresql(tmp_path, postgres):
     assert [json.loads(line)["kasus"] for line in listed.output.splitlines()] == ["2026-0001", "2026-0002",
                                                                                 "2026-0003"]
     [letter] = agenda(config.path, "keluar")
-    assert letter["nomor_surat"] == "027/1/Pusdatinkomtel/2026" and letter["kode"]
+    assert letter["nomor_surat"] == "000.4.5/1/Pusdatinkomtel/2026" and letter["kode"]
     verified = invoke(config.path, "verify")
     assert verified.exit_code == 0 and "register sama dengan catatannya di arsip" in verified.output
     assert not config.register_path.exists()  # nothing written to an SQLite file beside it

@@ -28,7 +28,7 @@ def test_a_letter_signed_in_ink_and_sent_is_bundled_with_the_form_fields(tmp_pat
     assert "diterima" in cli("run").output
     result = cli("export", "srikandi", str(tmp_path / "unggah"))
     assert result.exit_code == 0, result.output
-    key = letter["nomor_surat"].replace("/", "-").lower()
+    key = letter["nomor_surat"].replace("/", "-").replace(".", "-").lower()
     folder = tmp_path / "unggah" / key
     assert sorted(p.name for p in folder.iterdir()) == sorted([f"{key}.pdf", "isian-srikandi.json",
                                                                "isian-srikandi.txt"])
@@ -37,11 +37,13 @@ def test_a_letter_signed_in_ink_and_sent_is_bundled_with_the_form_fields(tmp_pat
     assert {k: fields[k] for k in ("jenis_naskah", "nomor", "sifat", "klasifikasi", "tujuan", "penandatangan",
                                    "nip_penandatangan", "tanda_tangan", "kasus")} == {
         "jenis_naskah": "Nota Dinas", "nomor": letter["nomor_surat"], "sifat": letter["sifat"],
-        "klasifikasi": "027", "tujuan": letter["kepada"], "penandatangan": ws.officials["kapus"].nama,
+        "klasifikasi": "000.4.5", "tujuan": letter["kepada"], "penandatangan": ws.officials["kapus"].nama,
         "nip_penandatangan": format_nip(ws.officials["kapus"].nip), "tanda_tangan": "basah (pindaian)", "kasus": "2026-0001"}
+    assert fields["klasifikasi_judul"] == "Pengolahan Sistem Informasi Pengadaan"
     assert fields["hal"] == letter["hal"] and fields["tanggal_iso"] == letter["tanggal_surat"][:10]
     form = (folder / "isian-srikandi.txt").read_text(encoding="utf-8")
-    assert f"Nomor                 : {letter['nomor_surat']}" in form and "Klasifikasi           : 027" in form
+    assert f"Nomor                 : {letter['nomor_surat']}" in form and "Klasifikasi           : 000.4.5" in form
+    assert "Judul Klasifikasi     : Pengolahan Sistem Informasi Pengadaan" in form
     with open(tmp_path / "unggah" / "daftar-kiriman.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0][:3] == ["Jenis Naskah", "Nomor", "Tanggal"] and rows[1][1] == letter["nomor_surat"]
@@ -83,7 +85,7 @@ def test_a_letter_voided_after_an_export_leaves_the_bundle_and_a_bad_folder_is_s
     scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
     cli("run")
     assert cli("export", "srikandi", str(tmp_path / "unggah")).exit_code == 0
-    key = letter["nomor_surat"].replace("/", "-").lower()
+    key = letter["nomor_surat"].replace("/", "-").replace(".", "-").lower()
     assert (tmp_path / "unggah" / key).is_dir()
     assert cli("batal", letter["nomor_surat"], "--alasan", "Salah alamat").exit_code == 0
     cli("export", "srikandi", str(tmp_path / "unggah"))

@@ -37,11 +37,12 @@ def setujui(run):
     tahun, oleh, dated = run.now.year, run.who(action), run.now.date()
     context = dict(documents.ready_memo(run.context(run.registration())), tte=config.signing.electronic)
     pattern = config.numbering["surat_keluar"]
+    kode = config.klasifikasi.get("nota_dinas", "")
     signed = {}
 
     def prepare(numbers):
         nomor_urut = numbers[("keluar", tahun)]
-        nomor = pattern.format(nomor=nomor_urut, tahun=tahun)
+        nomor = pattern.format(nomor=nomor_urut, tahun=tahun, kode=kode)
         code, printed = run.ws.filer.new_code(run.kasus, "nota_dinas")
         letter = codes.attach(dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated)), printed)
         template = config.template(run.step.document)
@@ -56,7 +57,7 @@ def setujui(run):
 
     def write(numbers, prepared):
         [folder] = prepared
-        nomor = pattern.format(nomor=numbers[("keluar", tahun)], tahun=tahun)
+        nomor = pattern.format(nomor=numbers[("keluar", tahun)], tahun=tahun, kode=kode)
         run.register.add_agenda_entry(AgendaEntry(
             buku="keluar", tahun=tahun, nomor_urut=numbers[("keluar", tahun)], nomor_surat=nomor,
             tanggal_surat=dated.isoformat(), hal=context["hal"], kepada=context["kepada"],
