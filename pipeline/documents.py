@@ -6,7 +6,7 @@ the register's records. Filing is ``filing``'s, rendering ``render``'s.
 
 import re
 
-from . import incoming_signatures, rules
+from . import incoming_signatures, klasifikasi, rules
 from .registration import totals
 from .formats import rupiah, tanggal, terbilang
 
@@ -114,6 +114,7 @@ def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=
         "nomor_agenda": nomor_agenda,
         "diterima": diterima,
         "tte_masuk": incoming_signatures.sentences(memo.get("tte_masuk"), config.timezone),
+        "klasifikasi": klasifikasi.of_number(memo.get("nomor")),  # the incoming number's code, kept whole
         "rantai": [
             {"no": i, "jabatan": officials[role].jabatan, "nama": officials[role].nama,
              "tanggal": chain.get(role, {}).get("tanggal", "")}

@@ -134,7 +134,7 @@ def lembar_disposisi():
     para(document, "LEMBAR DISPOSISI", size=12, bold=True,
          align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6, space_after=6)
 
-    head = document.add_table(rows=6, cols=2, style="Table Grid")
+    head = document.add_table(rows=7, cols=2, style="Table Grid")
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     cell_margins(head)
     rows = head.rows
@@ -144,18 +144,21 @@ def lembar_disposisi():
 
     labelled(full(rows[0]), "Surat dari", "{{ memo.dari }}", 2.2, first=True)
     labelled(full(rows[1]), "Nomor surat", "{{ memo.nomor }}", 2.2, first=True)
-    labelled(rows[2].cells[0], "Tanggal surat", "{{ memo.tanggal | tanggal }}", 2.2, first=True)
-    labelled(rows[2].cells[1], "Diterima tgl.", "{{ diterima | tanggal }}", 2.5, first=True)
-    labelled(rows[3].cells[0], "Lampiran", "{{ memo.lampiran or '-' }}", 2.2, first=True)
-    labelled(rows[3].cells[1], "Nomor agenda", "{{ nomor_agenda }}", 2.5, first=True)
-    sifat = full(rows[4]).paragraphs[0]
+    labelled(full(rows[2]), "Klasifikasi",
+             "{{ (klasifikasi.kode ~ ' ' ~ klasifikasi.judul) | trim if klasifikasi.kode else '-' }}", 2.2,
+             first=True)
+    labelled(rows[3].cells[0], "Tanggal surat", "{{ memo.tanggal | tanggal }}", 2.2, first=True)
+    labelled(rows[3].cells[1], "Diterima tgl.", "{{ diterima | tanggal }}", 2.5, first=True)
+    labelled(rows[4].cells[0], "Lampiran", "{{ memo.lampiran or '-' }}", 2.2, first=True)
+    labelled(rows[4].cells[1], "Nomor agenda", "{{ nomor_agenda }}", 2.5, first=True)
+    sifat = full(rows[5]).paragraphs[0]
     sifat.paragraph_format.tab_stops.add_tab_stop(Cm(2.2))
     sifat.paragraph_format.space_after = Pt(2)
     run(sifat, "Sifat\t:  ")
     for option in ("Sangat Segera", "Segera", "Rahasia", "Biasa"):
         run(sifat, "{{ memo.sifat | tanda('%s') }}" % option, size=10)
         run(sifat, " " + option + "    ")
-    labelled(full(rows[5]), "Hal", "{{ memo.hal }}", 2.2, first=True)
+    labelled(full(rows[6]), "Hal", "{{ memo.hal }}", 2.2, first=True)
     set_widths(head, (5.9, 5.9))
     # One line per electronic signature the incoming letter carries; none when it is unsigned.
     document.add_paragraph("{%p for t in tte_masuk %}")
@@ -197,6 +200,8 @@ def lembar_disposisi():
     row_height(notes.rows[0], 2.4)
     set_widths(notes, (5.3, 6.5))
 
+    para(document, "PERHATIAN: Dilarang memisahkan sehelai surat pun yang tergabung dalam berkas ini",
+         size=8, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=4)
     footer_note(document, qr_cm=1.7, text_cm=10.1, qr="keaslian.qr_kecil")
     document.core_properties.title = "Lembar Disposisi"
     return document
