@@ -8,13 +8,12 @@ from importlib import resources
 
 import pytest
 from builders import HEADER, MEMO_NOMOR, docx_text, tab_memo
+from conftest import make_workspace
 from test_case import jsonl, run_ref, to_authentication
 
 from pipeline import config as config_module
 from pipeline import klasifikasi
 from pipeline.errors import ConfigError
-
-from conftest import make_workspace
 
 OLD_FORMAT = '"027/{nomor}/Pusdatinkomtel/{tahun}"'
 NEW_FORMAT = '"{kode}/{nomor}/Pusdatinkomtel/{tahun}"'
@@ -60,7 +59,7 @@ def test_an_incoming_number_keeps_its_code_whole():
 def test_a_new_workspace_numbers_by_the_code_of_its_document(tmp_path):
     ws = make_workspace(tmp_path / "ws")
     assert ws.numbering["surat_keluar"] == "{kode}/{nomor}/Pusdatinkomtel/{tahun}"
-    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    cli = lambda *a: run_ref(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -100,7 +99,7 @@ def test_kode_is_only_for_the_outgoing_number(tmp_path):
 
 def test_a_workspace_with_the_old_format_keeps_it_and_its_numbering(tmp_path):
     ws = make_workspace(tmp_path / "ws", **{NEW_FORMAT: OLD_FORMAT})
-    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    cli = lambda *a: run_ref(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -145,3 +144,49 @@ def test_a_lembar_disposisi_of_a_number_without_a_code_says_so(ws, cli):
     [sheet] = sorted(ws.outbox.glob("*/*_lembar-disposisi*.docx"))
     text = docx_text(sheet)
     assert PERHATIAN in text and "Klasifikasi\t:\t-" in text
+
+
+def _tool():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "tools" / "make_klasifikasi.py"
+    spec = importlib.util.spec_from_file_location("make_klasifikasi", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LAYOUT = """\
+A.    KODE KLASIFIKASI ARSIP DI LINGKUNGAN KEMENTERIAN DALAM
+      NEGERI
+
+000   UMUM
+      000.4   PENGADAAN
+              000.4.5 Pengolahan Sistem Informasi Pengadaan Antara lain:
+                      Data base pengguna sistem informasi pengadaan
+                               8
+
+                      barang/jasa
+              000.4.6 Autentikasi Arsip DinamisAntara lain: Pengujian
+              000.4.7 Pelaksanaan kebijakan,
+                      umum,
+B.    KODE KLASIFIKASI ARSIP DI LINGKUNGAN PEMERINTAH DAERAH
+000   UMUM
+"""
+
+
+def test_the_tool_joins_wrapped_titles_skips_page_numbers_and_splits_examples():
+    rows = _tool().rows(LAYOUT)
+    assert [(r["kode"], r["judul"], r["tingkat"], r["induk"], r["antara_lain"]) for r in rows] == [
+        ("000", "UMUM", 1, "", ""),
+        ("000.4", "PENGADAAN", 2, "000", ""),
+        ("000.4.5", "Pengolahan Sistem Informasi Pengadaan", 3, "000.4",
+         "Data base pengguna sistem informasi pengadaan barang/jasa"),
+        ("000.4.6", "Autentikasi Arsip Dinamis", 3, "000.4", "Pengujian"),
+        ("000.4.7", "Pelaksanaan kebijakan, umum", 3, "000.4", ""),
+    ]
+
+
+def test_the_tool_stops_on_a_duplicate_code_rather_than_guess():
+    with pytest.raises(SystemExit, match="duplicate code 000.4"):
+        _tool().rows(LAYOUT.replace("000.4.5 Pengolahan", "000.4   Pengolahan"))
