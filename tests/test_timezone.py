@@ -58,7 +58,7 @@ def test_an_action_written_in_utc_is_stored_and_shown_in_the_office_zone(ws, app
         [row] = list(csv.DictReader(handle, delimiter=";"))
     assert (row["Tanggal Surat"], row["Tanggal Kirim"]) == ("6 Desember 2026", "6 Desember 2026")
     sheet = openpyxl.load_workbook(ws.archive / "2026" / "buku" / "buku-agenda-2026.xlsx")["Agenda Keluar"]
-    assert sheet["C5"].value.date() == sheet["D5"].value.date() == dt.date(2026, 12, 6)
+    assert sheet["D5"].value.date() == sheet["E5"].value.date() == dt.date(2026, 12, 6)
 
 
 def test_a_refusal_names_times_in_the_office_zone(ws, approved):
