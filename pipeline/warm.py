@@ -1,0 +1,176 @@
+"""A LibreOffice kept running per pipeline process, so a PDF costs a conversion, not a start.
+
+The office runs under the system Python that has ``uno`` (Debian's python3-uno), driven by the
+unoserver package through pipeline/uno_server.py, in a process group of its own bound to 127.0.0.1.
+It is started at the first conversion and replaced when it crashes, when a conversion passes its time
+limit or the stop event (the whole group is killed), and after ``restart_after`` documents.
+"""
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import xmlrpc.client
+from pathlib import Path
+
+from .errors import ConversionStopped
+
+SERVER = Path(__file__).with_name("uno_server.py")
+START_SECONDS = 60  # how long a fresh office may take before its first conversion
+POLL_SECONDS = 0.1
+STOPPED = "Konversi PDF dihentikan (layanan berhenti atau berkas baru masuk); PDF dibuat kemudian."
+SETUP = ("pasang \u201csudo apt-get install python3-uno\u201d dan paket Python unoserver (pip install unoserver) "
+         "agar LibreOffice tetap berjalan dan PDF dibuat jauh lebih cepat")
+
+
+def warm_problem(binary, python):
+    """Why a warm office cannot be used here (Indonesian, says what to install), or None when it can."""
+    if not binary or not (Path(os.path.realpath(binary)).parent / "soffice.bin").exists():
+        return "LibreOffice tidak ditemukan di lokasi pemasangan yang dikenal"
+    if importlib.util.find_spec("unoserver") is None:
+        return "paket Python unoserver belum terpasang"
+    if not python or not Path(python).is_file():
+        return f"Python sistem {python or ''} tidak ada".replace("  ", " ")
+    try:
+        probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30, env=_env())
+    except (OSError, subprocess.TimeoutExpired):
+        return f"Python sistem {python} tidak dapat dijalankan"
+    return None if probe.returncode == 0 else f"modul uno (python3-uno) tidak ada pada {python}"
+
+
+def _env():
+    return {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
+                                                "FONTCONFIG_PATH", "FONTCONFIG_FILE") if name in os.environ}
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class WarmOffice:
+    """One supervised LibreOffice answering conversions over UNO; restarted as needed."""
+
+    def __init__(self, binary, python, restart_after, filter_name, filter_options):
+        self.binary, self.python, self.restart_after = binary, python, restart_after
+        self.filter = [filter_name, *filter_options]
+        self.process = None
+        self.port = None
+        self.converted = 0
+        self.starts = 0  # offices started by this process (bench/ reports the restarts)
+        self.failed_start = None  # why the office would not start at all: the caller goes back to one per document
+
+    def convert(self, source, target, timeout, profile, events):
+        """Convert one .docx to ``target``; None when done, else why not (the office is then gone).
+        Raises ConversionStopped as soon as one of ``events`` is set (the office is killed)."""
+        if self.process is not None and (self.process.poll() is not None or self.converted >= self.restart_after):
+            self.close()
+        if self.process is None:
+            problem = self._start(profile, events)
+            if problem:
+                return problem
+        outcome = {}
+        call = threading.Thread(target=self._call, args=(str(source), str(target), outcome), daemon=True)
+        call.start()
+        problem = self._wait(call, lambda: "done" in outcome, timeout, events)
+        if problem is None and outcome["done"] is not True:
+            problem = "LibreOffice gagal"
+        if problem is not None:
+            self.close()
+        else:
+            self.converted += 1
+        return problem
+
+    def _call(self, source, target, outcome):
+        try:
+            with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}/", allow_none=True) as proxy:
+                outcome["done"] = proxy.convert(source, target)
+        except Exception as exc:  # a crashed office, a refused document: the caller reports and restarts
+            outcome["done"] = exc
+
+    def _wait(self, call, finished, timeout, events):
+        """None once ``finished()``; the reason when the time limit passes; ConversionStopped on an event."""
+        deadline = time.monotonic() + timeout
+        while not finished():
+            if any(event is not None and event.is_set() for event in events):
+                self.close()
+                raise ConversionStopped(STOPPED)
+            if time.monotonic() > deadline:
+                return f"melebihi {timeout:.0f} detik"
+            if self.process is not None and self.process.poll() is not None:
+                return "LibreOffice berhenti"
+            if call is not None:
+                call.join(POLL_SECONDS)
+            else:
+                time.sleep(POLL_SECONDS)
+        return None
+
+    def _start(self, profile, events):
+        """A fresh office in a process group of its own; None once it answers, else why not."""
+        modules = profile / "modules"
+        modules.mkdir(exist_ok=True)
+        link = modules / "unoserver"
+        if not link.exists():
+            link.symlink_to(Path(importlib.util.find_spec("unoserver").origin).parent)
+        office_profile = profile / "warm"
+        self.port = _free_port()
+        command = [self.python, str(SERVER), self.binary, office_profile.as_uri(), str(_free_port()),
+                   str(self.port), *self.filter]
+        try:
+            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                            env={**_env(), "HOME": str(profile), "PYTHONPATH": str(modules)},
+                                            start_new_session=True)
+        except OSError:
+            return "LibreOffice tidak dapat dijalankan"
+        self.starts += 1
+        self.converted = 0
+        problem = self._wait(None, self._answers, START_SECONDS, events)
+        if problem is not None:
+            self.close()
+            if self.starts == 1:
+                self.failed_start = problem
+            return f"LibreOffice tidak dapat dinyalakan ({problem})"
+        return None
+
+    def _answers(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def office_pid(self):
+        """The pid of the LibreOffice now serving (tests check that one office serves many documents)."""
+        with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}/") as proxy:
+            return proxy.office_pid()
+
+    def close(self):
+        """Kill the whole group (server and LibreOffice); the next conversion starts a new one."""
+        if self.process is None:
+            return
+        group = self.process.pid
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        self.process = None
+        deadline = time.monotonic() + START_SECONDS
+        while _group_runs(group) and time.monotonic() < deadline:  # LibreOffice is the server's child, not ours
+            time.sleep(POLL_SECONDS / 10)
+
+
+def _group_runs(group):
+    """True while a process of ``group`` still runs (an unreaped zombie does not)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
+    return False
