@@ -1,13 +1,16 @@
 """A LibreOffice kept running per pipeline process, so a PDF costs a conversion, not a start.
 
 The office runs under the system Python that has ``uno`` (Debian's python3-uno), driven by the
-unoserver package through pipeline/uno_server.py, in a process group of its own bound to 127.0.0.1.
+unoserver package through pipeline/uno_server.py, in a process group of its own reached through a
+unix socket in the process's private profile folder (no other account can reach it).
 It is started at the first conversion and replaced when it crashes, when a conversion passes its time
 limit or the stop event (the whole group is killed), and after ``restart_after`` documents.
 """
 
+import http.client
 import importlib.util
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -46,10 +49,25 @@ def _env():
                                                 "FONTCONFIG_PATH", "FONTCONFIG_FILE") if name in os.environ}
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost")
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+
+
+class _UnixTransport(xmlrpc.client.Transport):
+    """XML-RPC over the server's unix socket."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def make_connection(self, host):
+        return _UnixConnection(self.path)
 
 
 class WarmOffice:
@@ -59,7 +77,7 @@ class WarmOffice:
         self.binary, self.python, self.restart_after = binary, python, restart_after
         self.filter = [filter_name, *filter_options]
         self.process = None
-        self.port = None
+        self.socket = None
         self.converted = 0
         self.starts = 0  # offices started by this process (bench/ reports the restarts)
         self.failed_start = None  # why the office would not start at all: the caller goes back to one per document
@@ -87,7 +105,7 @@ class WarmOffice:
 
     def _call(self, source, target, outcome):
         try:
-            with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}/", allow_none=True) as proxy:
+            with self._proxy() as proxy:
                 outcome["done"] = proxy.convert(source, target)
         except Exception as exc:  # a crashed office, a refused document: the caller reports and restarts
             outcome["done"] = exc
@@ -117,9 +135,10 @@ class WarmOffice:
         if not link.exists():
             link.symlink_to(Path(importlib.util.find_spec("unoserver").origin).parent)
         office_profile = profile / "warm"
-        self.port = _free_port()
-        command = [self.python, str(SERVER), self.binary, office_profile.as_uri(), str(_free_port()),
-                   str(self.port), *self.filter]
+        self.socket = profile / "konversi.sock"
+        self.socket.unlink(missing_ok=True)
+        command = [self.python, str(SERVER), self.binary, office_profile.as_uri(),
+                   f"spse-{secrets.token_hex(8)}", str(self.socket), *self.filter]
         try:
             self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                             env={**_env(), "HOME": str(profile), "PYTHONPATH": str(modules)},
@@ -138,14 +157,20 @@ class WarmOffice:
 
     def _answers(self):
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.settimeout(1)
+                probe.connect(str(self.socket))
                 return True
         except OSError:
             return False
 
+    def _proxy(self):
+        return xmlrpc.client.ServerProxy("http://localhost/", transport=_UnixTransport(str(self.socket)),
+                                         allow_none=True)
+
     def office_pid(self):
         """The pid of the LibreOffice now serving (tests check that one office serves many documents)."""
-        with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}/") as proxy:
+        with self._proxy() as proxy:
             return proxy.office_pid()
 
     def close(self):
