@@ -3,13 +3,15 @@
 Starts LibreOffice (a child, so it shares this process group) listening for UNO on a named pipe (a
 socket only its owner may connect to), connects unoserver's converter to it, and answers XML-RPC
 ``convert(source, target)`` on a unix socket in the process's private profile folder, with the export
-filter the pipeline passes on its command line. No other account can reach either. Exits as soon as
-LibreOffice exits, so the pipeline sees a crash as a refused connection and starts a new one.
+filter the pipeline passes on its command line. No other account can reach either. Kills its whole
+process group as soon as LibreOffice exits (the pipeline sees a crash as a refused connection and starts
+a new one) or the pipeline process that started it is gone (killed, it cannot close it).
 
 Usage: python3 uno_server.py SOFFICE PROFILE_URI PIPE_NAME RPC_SOCKET FILTER FILTER_OPTION...
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +20,7 @@ import time
 import xmlrpc.server
 
 CONNECT_SECONDS = 60  # how long LibreOffice may take to start listening
+PARENT_POLL_SECONDS = 0.5
 
 
 def start_office(binary, profile_uri, pipe):
@@ -78,10 +81,18 @@ def connect(office, pipe):
 def watch(office):
     """Leave with LibreOffice: a crashed office must not leave a server answering."""
     office.wait()
-    os._exit(3)
+    os.killpg(0, signal.SIGKILL)
+
+
+def orphaned(parent):
+    """Leave, LibreOffice with us, when the pipeline process that started us is gone."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os.killpg(0, signal.SIGKILL)
 
 
 def main(binary, profile_uri, pipe, rpc_socket, filter_name, *filter_options):
+    threading.Thread(target=orphaned, args=(os.getppid(),), daemon=True).start()
     office = start_office(binary, profile_uri, pipe)
     converter = connect(office, pipe)
     threading.Thread(target=watch, args=(office,), daemon=True).start()

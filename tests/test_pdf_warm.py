@@ -176,3 +176,23 @@ def test_without_uno_each_document_has_its_own_libreoffice_and_doctor_says_how_t
         f"{BINARY}; satu proses LibreOffice per dokumen (lebih lambat) karena modul uno (python3-uno) tidak ada "
         f"pada {sys.executable}. Untuk mode cepat, pasang \u201csudo apt-get install python3-uno\u201d dan paket "
         "Python unoserver (pip install unoserver) agar LibreOffice tetap berjalan dan PDF dibuat jauh lebih cepat.")
+
+
+def test_a_killed_pipeline_process_leaves_no_libreoffice_running(tmp_path):
+    """SIGKILL gives the pipeline no chance to close its converter: the warm LibreOffice leaves by itself."""
+    script = ("import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); from builders import tab_memo\n"
+              "from pipeline import pdf\n"
+              "c = pdf.Converter(True, 120, warm=True)\n"
+              f"c.convert([tab_memo(Path({str(tmp_path)!r}) / 'a.docx')], Path({str(tmp_path)!r}))\n"
+              "print(c.office.process.pid, flush=True)\n"
+              "time.sleep(600)\n")
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parent.parent)
+    group = int(child.stdout.readline())
+    assert running_in_group(group)
+    child.kill()
+    child.wait()
+    deadline = time.monotonic() + 60
+    while running_in_group(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert running_in_group(group) == []
