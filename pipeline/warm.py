@@ -38,7 +38,8 @@ def warm_problem(binary, python):
     if not python or not Path(python).is_file():
         return f"Python sistem {python or ''} tidak ada".replace("  ", " ")
     try:
-        probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30, env=_env())
+        probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30, env=_env(),
+                               check=False)
     except (OSError, subprocess.TimeoutExpired):
         return f"Python sistem {python} tidak dapat dijalankan"
     return None if probe.returncode == 0 else f"modul uno (python3-uno) tidak ada pada {python}"
@@ -107,7 +108,7 @@ class WarmOffice:
         try:
             with self._proxy() as proxy:
                 outcome["done"] = proxy.convert(source, target)
-        except Exception as exc:  # a crashed office, a refused document: the caller reports and restarts
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error) as exc:  # crashed office, refused document
             outcome["done"] = exc
 
     def _wait(self, call, finished, timeout, events):

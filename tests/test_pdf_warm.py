@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 from builders import HEADER, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import pdf, signing
 from pipeline.cli import main
 from pipeline.errors import ConversionStopped
 from pipeline.warm import warm_problem
-
-from conftest import make_workspace
 
 BINARY = pdf.shutil.which("soffice")
 pytestmark = pytest.mark.skipif(warm_problem(BINARY, pdf.SYSTEM_PYTHON) is not None,
@@ -104,7 +103,7 @@ def test_the_stop_event_kills_a_warm_conversion_in_flight(tmp_path):
     stop = threading.Event()
     converter = warm(stop=stop)
     try:
-        first = convert(converter, tmp_path, "satu")
+        convert(converter, tmp_path, "satu")
         group = converter.office.process.pid
         os.killpg(group, signal.SIGSTOP)
         threading.Thread(target=lambda: (time.sleep(1), stop.set()), daemon=True).start()
@@ -146,8 +145,8 @@ def invoke(ws, *args):
 
 
 def libreoffice_finding(ws):
-    return [json.loads(line) for line in invoke(ws, "doctor", "--json").output.splitlines()
-            if json.loads(line)["pemeriksaan"] == "LibreOffice"][0]
+    return next(json.loads(line) for line in invoke(ws, "doctor", "--json").output.splitlines()
+                if json.loads(line)["pemeriksaan"] == "LibreOffice")
 
 
 def test_memos_are_converted_warm_through_the_command_line_and_doctor_says_so(tmp_path):
