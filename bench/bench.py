@@ -25,6 +25,9 @@ fails a build (DESIGN.md section 11; the tests never time anything).
    corpus read exactly as a person reads it.
 9. One scanned A4 page at 200 dpi read by OCR, and with its searchable PDF
    (``bench_scan.py``; skipped without Tesseract).
+10. Per memo with PDF: ``pipeline run`` over 20 memos with a warm LibreOffice and with
+   ``pdf.warm: false``, against a bare ``soffice --convert-to pdf`` per document
+   (``bench_pdf.py``; skipped without LibreOffice).
 
     .venv/bin/python bench/bench.py [--quick]
 
@@ -321,6 +324,8 @@ def main():
     bench_postgres.main(report)
     import bench_scan
     bench_scan.main(report, repeats)
+    import bench_pdf
+    bench_pdf.main(report, repeats)
 
 
 if __name__ == "__main__":

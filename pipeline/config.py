@@ -115,6 +115,9 @@ class Config:
     pdf_enabled: bool
     pdf_timeout: float
     pdf_retry: float
+    pdf_warm: bool
+    pdf_restart_after: int
+    pdf_uno_python: str
     signing: SigningSettings
     register_url: str = ""  # empty: the embedded SQLite register; postgresql://...: shared by hosts
     host: str = ""  # this intake host's name, where several share the archive
@@ -279,6 +282,9 @@ def _freeze(path, raw):
         pdf_enabled=raw["pdf"]["enabled"],
         pdf_timeout=float(raw["pdf"]["timeout_seconds"]),
         pdf_retry=float(raw["pdf"]["retry_seconds"]),
+        pdf_warm=raw["pdf"]["warm"],
+        pdf_restart_after=int(raw["pdf"]["restart_after"]),
+        pdf_uno_python=raw["pdf"]["uno_python"],
         signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
         register_url=register_url(raw["register"]["url"]),
         host=_host(raw["register"]["host"]),

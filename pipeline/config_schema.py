@@ -127,7 +127,10 @@ SCHEMA = {
         "required": True,
         "schema": {"enabled": {"type": "boolean", "required": True},
                    "timeout_seconds": {"type": "number", "min": 1, "required": True},
-                   "retry_seconds": {"type": "number", "min": 1, "required": True}},
+                   "retry_seconds": {"type": "number", "min": 1, "required": True},
+                   "warm": {"type": "boolean", "required": True},
+                   "restart_after": {"type": "integer", "min": 1, "required": True},
+                   "uno_python": {"type": "string", "required": True}},
     },
     "verification": {
         "type": "dict",

@@ -131,14 +131,22 @@ def _template_reason(exc, template_problem):
 def libreoffice(config):
     """LibreOffice converts the documents to PDF (and signing needs the PDF)."""
     from .pdf import Converter
-    converter = Converter(config.pdf_enabled, config.pdf_timeout)
+    converter = Converter(config.pdf_enabled, config.pdf_timeout, warm=config.pdf_warm,
+                          restart_after=config.pdf_restart_after, python=config.pdf_uno_python)
     if not config.pdf_enabled:
         return Finding("LibreOffice", OK, "PDF tidak diminta (pdf.enabled: false).")
     if converter.binary is None:
         status = ERROR if config.signing.electronic else WARNING
         return Finding("LibreOffice", status, "Tidak terpasang: dokumen hanya dibuat sebagai .docx. Pasang dengan "
                                               "\u201capt-get install libreoffice-writer-nogui\u201d.")
-    return Finding("LibreOffice", OK, converter.binary)
+    warm, reason = converter.mode()
+    if warm:
+        return Finding("LibreOffice", OK, f"{converter.binary}; PDF dibuat oleh LibreOffice yang tetap berjalan (UNO).")
+    if not config.pdf_warm:
+        return Finding("LibreOffice", OK, f"{converter.binary}; satu proses LibreOffice per dokumen (pdf.warm: false).")
+    from .warm import SETUP
+    return Finding("LibreOffice", OK, f"{converter.binary}; satu proses LibreOffice per dokumen (lebih lambat) karena "
+                                      f"{reason}. Untuk mode cepat, {SETUP}.")
 
 
 def owed_pdfs(config):

@@ -49,7 +49,8 @@ class Workspace:
         self.stop = stop or threading.Event()
         self.procedure = Procedure(config.steps)
         # a conversion in flight is killed when the process is asked to stop; its PDF stays owed
-        self.converter = Converter(config.pdf_enabled, config.pdf_timeout, stop=self.stop)
+        self.converter = Converter(config.pdf_enabled, config.pdf_timeout, stop=self.stop, warm=config.pdf_warm,
+                                   restart_after=config.pdf_restart_after, python=config.pdf_uno_python)
         self.filer = Filer(config, register, self.converter)
         self.clock = clock or (lambda: dt.datetime.now(config.timezone))
         self.log = log or logging.getLogger(LOG)

@@ -19,7 +19,10 @@ from pathlib import Path
 from .errors import ConversionStopped, RenderError
 
 # Bookmarks become named destinations: the signature stamp finds the template's TTE bookmark.
+# The same filter and option for one process per document (EXPORT) and for the warm office (FILTER_*).
+FILTER_NAME, FILTER_OPTIONS = "writer_pdf_Export", ("ExportBookmarksToPDFDestination=true",)
 EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+SYSTEM_PYTHON = "/usr/bin/python3"
 INSTALL = ("LibreOffice belum terpasang, sehingga dokumen hanya dibuat sebagai .docx (tanpa PDF). Pasang "
            "dengan \u201csudo apt-get install libreoffice-writer-nogui\u201d, lalu jalankan pipeline lagi.")
 
@@ -33,8 +36,12 @@ PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FO
 class Converter:
     """LibreOffice as this process uses it."""
 
-    def __init__(self, enabled=True, timeout=120.0, binary=None, stop=None):
+    def __init__(self, enabled=True, timeout=120.0, binary=None, stop=None, warm=False, restart_after=200,
+                 python=SYSTEM_PYTHON):
         self.enabled = enabled
+        self.warm, self.restart_after, self.python = warm, restart_after, python
+        self.office = None  # the warm LibreOffice (pipeline/warm.py) once the first conversion starts it
+        self.cold_reason = None  # why conversions start one LibreOffice per document, once known
         self.timeout = timeout
         self.binary = binary or shutil.which("soffice") or shutil.which("libreoffice")
         self.profile = None
@@ -80,7 +87,34 @@ class Converter:
         raise RenderError(f"Dokumen tidak dapat diubah menjadi PDF oleh LibreOffice ({problem or 'hasil kosong'}); "
                           "akan dicoba lagi.")
 
+    def mode(self):
+        """(warm, reason): whether conversions go through a warm LibreOffice, and if not, why not."""
+        if self.warm and self.office is None and self.cold_reason is None:
+            from .warm import WarmOffice, warm_problem
+            self.cold_reason = warm_problem(self.binary, self.python)
+            if self.cold_reason is None:
+                self.office = WarmOffice(self.binary, self.python, self.restart_after, FILTER_NAME, FILTER_OPTIONS)
+        if not self.warm:
+            return False, "pdf.warm: false"
+        return self.office is not None, self.cold_reason
+
     def _run(self, sources, folder, timeout):
+        """Convert through the warm LibreOffice where there is one, else one LibreOffice for them all."""
+        if self.mode()[0]:
+            deadline = time.monotonic() + timeout
+            for source in sources:
+                left = max(deadline - time.monotonic(), 0.001)
+                problem = self.office.convert(source, folder / (Path(source).stem + ".pdf"), left,
+                                              self._profile(), (self.stop, self.interrupt))
+                if self.office.failed_start:
+                    self.office, self.cold_reason = None, "LibreOffice tidak dapat dinyalakan sebagai layanan UNO"
+                    return self._run_process(sources, folder, timeout)
+                if problem is not None:
+                    return problem
+            return None
+        return self._run_process(sources, folder, timeout)
+
+    def _run_process(self, sources, folder, timeout):
         """Run LibreOffice in a process group of its own, so a time limit stops all of it (soffice
         starts oosplash, which starts soffice.bin: killing only the first would leave a converter
         writing into the staging folder after its digests were taken)."""
@@ -129,7 +163,9 @@ class Converter:
         return self.profile
 
     def close(self):
-        """Remove this process's profile."""
+        """Stop the warm LibreOffice, if any, and remove this process's profile."""
+        if self.office is not None:
+            self.office.close()
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
