@@ -23,6 +23,8 @@ fails a build (DESIGN.md section 11; the tests never time anything).
 8. The header of a .docx Nota Dinas per letter (open, limits, read, validate)
    over the layout corpus of ``tests/layouts.py``, and the share of that
    corpus read exactly as a person reads it.
+9. One scanned A4 page at 200 dpi read by OCR, and with its searchable PDF
+   (``bench_scan.py``; skipped without Tesseract).
 
     .venv/bin/python bench/bench.py [--quick]
 
@@ -317,6 +319,8 @@ def main():
     case_sizes((300, 3000) if args.quick else (300, 3000, 20000))
     import bench_postgres
     bench_postgres.main(report)
+    import bench_scan
+    bench_scan.main(report, repeats)
 
 
 if __name__ == "__main__":

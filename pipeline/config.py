@@ -48,6 +48,19 @@ class Limits:
     max_note_chars: int = 2000  # an action's catatan (a note, a disposition, a reason)
     max_text_chars: int = 500  # any other free text of an action or a registration record
     max_registration_rows: int = 2000  # people and packages of one registration (its documents stay convertible)
+    max_pages: int = 50
+    max_image_pixels: int = 40_000_000
+    max_pdf_uncompressed_bytes: int = 200 * 1024 * 1024
+    ocr_seconds_per_page: float = 60.0
+    ocr_seconds_per_file: float = 600.0
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """Whether scanned letters are read by OCR, and in which Tesseract language."""
+
+    enabled: bool = True
+    language: str = "ind"
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,7 @@ class Config:
     signing: SigningSettings
     register_url: str = ""  # empty: the embedded SQLite register; postgresql://...: shared by hosts
     host: str = ""  # this intake host's name, where several share the archive
+    ocr: OcrSettings = OcrSettings()
 
     @property
     def register_path(self):
@@ -240,7 +254,13 @@ def _freeze(path, raw):
             max_note_chars=limits["max_note_chars"],
             max_text_chars=limits["max_text_chars"],
             max_registration_rows=limits["max_registration_rows"],
+            max_pages=limits["max_pages"],
+            max_image_pixels=limits["max_image_pixels"],
+            max_pdf_uncompressed_bytes=int(limits["max_pdf_uncompressed_mb"] * 1024 * 1024),
+            ocr_seconds_per_page=float(limits["ocr_seconds_per_page"]),
+            ocr_seconds_per_file=float(limits["ocr_seconds_per_file"]),
         ),
+        ocr=OcrSettings(**raw["ocr"]),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),
         rules=_rules(raw["rules"]),

@@ -69,7 +69,18 @@ SCHEMA = {
             "max_note_chars": _POS_INT,
             "max_text_chars": _POS_INT,
             "max_registration_rows": _POS_INT,
+            "max_pages": _POS_INT,
+            "max_image_pixels": _POS_INT,
+            "max_pdf_uncompressed_mb": {"type": "number", "min": 0.001, "required": True},
+            "ocr_seconds_per_page": {"type": "number", "min": 1, "required": True},
+            "ocr_seconds_per_file": {"type": "number", "min": 1, "required": True},
         },
+    },
+    "ocr": {
+        "type": "dict",
+        "required": True,
+        "schema": {"enabled": {"type": "boolean", "required": True},
+                   "language": {"type": "string", "required": True, "regex": "^[a-z_]+(\\+[a-z_]+)*$"}},
     },
     "timezone": _STR,
     "documents": {

@@ -31,7 +31,7 @@ def examine(config, now=None):
     """Every check, in the order an administrator would fix them."""
     now = now or dt.datetime.now(config.timezone)
     return [*folders(config), register(config, now), *publications(config), *templates(config), libreoffice(config),
-            *owed_pdfs(config), *certificate(config, now), clock(config), *roles(config)]
+            *owed_pdfs(config), ocr(config), *certificate(config, now), clock(config), *roles(config)]
 
 
 def folders(config):
@@ -157,6 +157,17 @@ def owed_pdfs(config):
     return [Finding("PDF tertunda", WARNING, f"{len(owed)} PDF belum dibuat (dokumen .docx-nya sudah diarsipkan), "
                                              f"{len(failing)} di antaranya gagal dibuat.{last} Perbaiki LibreOffice, "
                                              "lalu jalankan \u201cpipeline pdf\u201d.")]
+
+
+def ocr(config):
+    """Tesseract and its language model read scanned letters (docs/architecture.md, "Scans")."""
+    from .readers.ocr import ocr_problem
+    if not config.ocr.enabled:
+        return Finding("OCR", OK, "OCR tidak diminta (ocr.enabled: false): pindaian menunggu isian YAML dari staf.")
+    problem = ocr_problem(config.ocr.language)
+    if problem:
+        return Finding("OCR", WARNING, problem)
+    return Finding("OCR", OK, f"{shutil.which('tesseract')}, bahasa {config.ocr.language}")
 
 
 def certificate(config, now):

@@ -53,6 +53,11 @@ class InputChanged(PipelineError):
     it goes back to the inbox, whole, to be taken once it is complete."""
 
 
+class OcrUnavailable(PipelineError):
+    """Raised when a scan cannot be read on this machine (Tesseract, its language model or poppler
+    missing): the letter is not at fault, so it is not refused."""
+
+
 class RenderError(PipelineError):
     """Raised when a Word template cannot be filled."""
 

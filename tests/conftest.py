@@ -66,3 +66,18 @@ def postgres():
     yield server
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def ocr_tools():
+    """Tesseract with its Indonesian model and poppler, to read scans; skipped, with the reason, where
+    they are missing, except in CI, which installs them (.ci/run)."""
+    import os
+
+    from pipeline.readers.ocr import ocr_problem
+    problem = ocr_problem("ind")
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail("Tesseract harus terpasang di CI (.ci/run memasang tesseract-ocr dan tesseract-ocr-ind): "
+                        + problem)
+        pytest.skip(f"Tesseract tidak terpasang (apt-get install tesseract-ocr tesseract-ocr-ind): {problem}")
