@@ -356,7 +356,5 @@ def _untaken_state(path):
     if ignored(path.name):
         return "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci Office); tidak "
                              "diproses.",)
-    if is_scan(path) and not has_sidecar(path):
-        return "menunggu", (f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml.",)
     return "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan \u201cpipeline "
                         "watch\u201d berjalan.",)
