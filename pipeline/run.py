@@ -131,7 +131,8 @@ def settle_safely(ws, claim_id, inbounds, account=None):
 def ready_units(ws, stability, outcomes):
     """Groups of inbox files to take together: a YAML sidecar with its scan (or with the letter it
     completes, waiting in inbox/lengkapi/), or one file (a PDF or image scan alone is read as a
-    letter, or is the signed copy of an outgoing letter when its name is that letter's number)."""
+    letter, or is the signed copy of an outgoing letter when its name is that letter's number; named
+    like an outgoing number no letter has, it waits for the YAML naming its letter)."""
     files = intake.candidates(ws.config.inbox)
     stability.prune(files)
     ready = [path for path in files if stability.ready(path)]
@@ -140,7 +141,10 @@ def ready_units(ws, stability, outcomes):
         if not intake.is_regular(path):
             continue  # taken with its sidecar already
         if intake.is_scan(path):
-            if not intake.has_sidecar(path):
+            if intake.waits_for_sidecar(ws.config, path) and ws.register.letter(path.stem) is None:
+                outcomes.append(Outcome(path.name, "menunggu", "pindaian", alasan=[
+                    f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
+            elif not intake.has_sidecar(path):
                 yield [path]  # read alone: its text or OCR, else a draft (judge)
             continue
         scan = intake.sidecar_scan(path) if path.suffix.lower() in (".yaml", ".yml") else None
