@@ -319,7 +319,8 @@ def judge(ws, claim_id, inbounds, now, account=None):
     waiting = completion.waiting_copy(ws.config, inbounds)
     if waiting:
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [waiting])
-    parsed = read_input(ws.config, inbounds[0], as_letter=not _own_letter_scan(ws, inbounds))
+    own = _own_letter_scan(ws, inbounds)
+    parsed = read_input(ws.config, inbounds[0], as_letter=False) if own else read_input(ws.config, inbounds[0])
     seen = ws.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
     if seen is not None:  # a refused or void decision put back in the inbox is not made again
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [

@@ -4,13 +4,14 @@ inbox/lengkapi/ with a draft (read by OCR where it can be) until staff confirm i
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 
 import pytest
 import yaml
-from builders import HEADER, tab_memo, yaml_memo
+from builders import HEADER, registration_yaml, tab_memo, yaml_memo
 from layouts import LAYOUTS
 from scan_builders import image_only_pdf, pdf_with_pages, rendered_pages
 from test_ca import make_ca
@@ -235,3 +236,16 @@ def test_a_scan_with_its_typed_sidecar_still_files_as_a_pair(pdfs, ws, cli):
     assert result.exit_code == 0 and "2 diterima." in result.output, result.output
     [folder] = ws.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / "asli_surat-otda.png") == original
+
+
+def test_a_pdf_memo_dropped_with_its_data_opens_its_case_first(pdfs, ws, cli):
+    """Memos first, a PDF memo too: data written before it, dropped in the same batch, meets its case."""
+    data = registration_yaml(ws.inbox / "registrasi.yaml")
+    drop(ws, pdfs["nota"], "nota.pdf")
+    os.utime(data, (1_700_000_000, 1_700_000_000))  # the older file
+    result = cli("run", "--json")
+    outcomes = {o["berkas"]: o for o in jsonl(result)}
+    assert (outcomes["nota.pdf"]["hasil"], outcomes["nota.pdf"]["kasus"]) == ("diterima", "2026-0001")
+    assert (outcomes["registrasi.yaml"]["hasil"], outcomes["registrasi.yaml"]["kasus"]) == ("menunggu", "2026-0001")
+    assert outcomes["registrasi.yaml"]["alasan"][0].startswith("Disimpan; akan diterapkan ketika kasus 2026-0001 "
+                                                               "mencapai langkah 5")

@@ -61,7 +61,7 @@ ORDER = {"nota_dinas": 0, "registrasi": 1, "tindakan": 1}
 
 
 def priority(path):
-    """Memos first, so a batch dropped at once meets its cases; everything else in the
+    """Memos first (Word, PDF or scan), so a batch dropped at once meets its cases; everything else in the
     order it arrived (oldest first), so a decision written before new data never
     judges that data. Only for ordering: ``read`` decides the kind."""
     try:
@@ -71,6 +71,8 @@ def priority(path):
         return 1
     if head.startswith(b"PK\x03\x04"):
         return 1 if _is_workbook(path) else 0
+    if any(head.startswith(magic) for magic in SCAN_MAGIC):
+        return 0  # a PDF or scan: a letter arriving (or the signed copy of ours)
     found = _KIND_LINE.search(head)
     return ORDER[found.group(1).decode()] if found else 1
 
