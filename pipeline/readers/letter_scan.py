@@ -6,7 +6,7 @@ from that text with the header logic a .docx uses (``pdf_text`` ->
 text is not a Nota Dinas header, a PDF of images and a JPG or PNG scan are read
 by OCR where it is enabled; what OCR reads is never registered without a person
 confirming it, so such a letter always waits in inbox/lengkapi/ with a draft
-(``IncompleteLetter``; docs/inputs.md, "PDF" and "Complete, never alter").
+(``IncompleteLetter``; docs/inputs.md, "PDF and scans" and "Complete, never alter").
 The limits of DESIGN.md section 8 are checked before anything is read.
 """
 
