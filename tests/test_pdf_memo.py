@@ -222,9 +222,9 @@ def test_a_pdf_past_the_page_limit_is_refused_unread(ws, cli):
     result = cli("run")
     assert result.exit_code == 0 and "1 ditolak." in result.output, result.output
     [row] = jsonl(cli("journal", "--json"))
-    assert row["alasan"] == [
+    assert row["alasan"] == [(
         "PDF berisi 5.000 halaman, melebihi batas 50 halaman. Kirim hanya halaman suratnya (bagi berkas yang panjang "
-        "menjadi beberapa berkas), lalu letakkan kembali di inbox (batasnya limits.max_pages di config.yaml)."]
+        "menjadi beberapa berkas), lalu letakkan kembali di inbox (batasnya limits.max_pages di config.yaml).")]
     assert (ws.rejected_dir / "tebal.pdf").is_file() and not (ws.inbox / "tebal.pdf").exists()
 
 
