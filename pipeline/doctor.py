@@ -9,6 +9,7 @@ schema up to this release's), templates are only compiled.
 """
 
 import datetime as dt
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -168,6 +169,10 @@ def ocr(config):
     problem = ocr_problem(config.ocr.language)
     if problem:
         return Finding("OCR", WARNING, problem)
+    if importlib.util.find_spec("ocrmypdf") is None:
+        return Finding("OCR", WARNING, "OCRmyPDF belum terpasang: pindaian tetap dibaca, tetapi PDF tertelusurnya "
+                                       "tidak dibuat. Pasang dengan \u201cpip install ocrmypdf\u201d di lingkungan "
+                                       "Python pipeline.")
     return Finding("OCR", OK, f"{shutil.which('tesseract')}, bahasa {config.ocr.language}")
 
 

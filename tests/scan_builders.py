@@ -141,3 +141,24 @@ def jpeg_claiming(path, width, height):
     sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
     path.write_bytes(b"\xff\xd8" + app0 + sof + b"\xff\xd9")
     return path
+
+
+def pdf_with_object_stream_bomb(path, expanded):
+    """A PDF 1.5 whose page tree lies in an object stream (as most PDFs written today keep their
+    dictionaries) that inflates to ``expanded`` bytes: qpdf inflates it whole to find the tree."""
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+               3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+               4: stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", zero_bomb(expanded))}
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    offsets[5] = len(out)
+    rows = [(0, 0, 65535), (1, offsets[1], 0), (2, 4, 0), (1, offsets[3], 0), (1, offsets[4], 0),
+            (1, offsets[5], 0)]
+    table = b"".join(struct.pack(">BIH", *row) for row in rows)
+    out += b"5 0 obj\n" + stream(b"/Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R", table) + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[5]
+    path.write_bytes(bytes(out))
+    return path

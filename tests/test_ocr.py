@@ -6,20 +6,22 @@ import json
 import re
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from builders import HEADER, tab_memo, table_memo
 from click.testing import CliRunner
-from scan_builders import (image_only_pdf, jpeg_claiming, pdf_bomb, pdf_with_image, pdf_with_pages, png_claiming,
-                           rendered_pages)
+from scan_builders import (image_only_pdf, jpeg_claiming, pdf_bomb, pdf_with_image, pdf_with_object_stream_bomb,
+                           pdf_with_pages, png_claiming, rendered_pages)
 
 from pipeline import config as config_module
 from pipeline.cli import main
 from pipeline.errors import InputRefused
 from pipeline.pdf import Converter
-from pipeline.readers.ocr import read_scan
+from pipeline.readers.ocr import make_searchable, read_scan
+from pipeline.readers.scan_limits import check_pdf
 
 from conftest import make_workspace
 
@@ -100,6 +102,17 @@ def test_a_pdf_of_several_page_images_is_read_page_by_page_in_reading_order(ocr_
         assert starts == sorted(starts), lines  # Nomor, Tanggal, Dari, Hal: as a person reads them
 
 
+def test_ordinary_pdfs_pass_the_checks(printed, limits, tmp_path):
+    """A PDF as LibreOffice writes it (deflated pages, fonts, an end of line before each endstream)
+    and one with a deflated page of 100 MB of content pass, with their page counts."""
+    import zlib
+    assert check_pdf(printed["tab"], limits) == 1
+    content = zlib.compress(b" " * (100 * 1024 * 1024))
+    heavy = pdf_with_pages(tmp_path / "berat.pdf", 2, content=b"<< /Filter /FlateDecode /Length %d >>\nstream\r\n"
+                           % len(content) + content + b"\r\nendstream")
+    assert check_pdf(heavy, limits) == 2
+
+
 def refusal(path, limits):
     with pytest.raises(InputRefused) as caught:
         read_scan(path, limits)
@@ -113,6 +126,32 @@ def test_a_pdf_whose_stream_inflates_to_gigabytes_is_refused(limits, tmp_path):
         "Isi PDF bila dibuka melebihi batas 200 MB, padahal berkasnya hanya 2,0 MB. Berkas ini tidak diproses "
         "demi keamanan; minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian, lalu letakkan "
         "kembali di inbox."]
+
+
+def test_a_pdf_whose_object_stream_inflates_to_gigabytes_is_refused_before_qpdf_opens_it(limits, tmp_path):
+    """qpdf inflates an object stream whole to find the page tree: the file's bytes are measured first."""
+    bomb = pdf_with_object_stream_bomb(tmp_path / "bom.pdf", 2 * 1024 ** 3)
+    assert refusal(bomb, limits) == [
+        "Isi PDF bila dibuka melebihi batas 200 MB, padahal berkasnya hanya 2,0 MB. Berkas ini tidak diproses "
+        "demi keamanan; minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian, lalu letakkan "
+        "kembali di inbox."]
+
+
+def test_what_the_bytes_cannot_show_is_measured_within_a_memory_cap(limits, tmp_path):
+    """Where the scan of the file's bytes lets a stream by (here: a budget larger than the bomb), qpdf
+    meets it in the measuring child, whose address space is capped: the child fails, the scan is
+    refused, and the pipeline's own process never holds the inflated data."""
+    bomb = pdf_with_object_stream_bomb(tmp_path / "bom.pdf", 1200 * 1024 * 1024)
+    generous = replace(limits, max_pdf_uncompressed_bytes=1500 * 1024 * 1024)
+    with pytest.raises(InputRefused) as caught:
+        check_pdf(bomb, generous, memory=700 * 1024 * 1024)
+    assert caught.value.reasons[0] in (
+        "PDF ini tidak dapat diperiksa dalam batas memori 700 MB; isinya mengembang terlalu besar bila dibuka. "
+        "Berkas ini tidak diproses demi keamanan; minta pengirim mengirim ulang suratnya sebagai PDF biasa atau "
+        "pindaian, lalu letakkan kembali di inbox.",
+        # qpdf reports its failed allocation as a page tree it could not find
+        "Berkas PDF rusak atau terkunci kata sandi sehingga tidak dapat dibaca. Minta pengirim mengirim ulang PDF "
+        "yang utuh tanpa kata sandi, lalu letakkan kembali di inbox.")
 
 
 @pytest.mark.parametrize("build,what", [
@@ -165,7 +204,8 @@ PROBE = """
 import sys
 from pipeline.config import load
 from pipeline.errors import InputRefused
-from pipeline.readers.ocr import read_scan
+from pipeline.readers.ocr import make_searchable, read_scan
+from pipeline.readers.scan_limits import check_pdf
 try:
     read_scan(sys.argv[2], load(sys.argv[1]).limits)
 except InputRefused as refused:
@@ -176,7 +216,8 @@ except InputRefused as refused:
 def test_the_bombs_are_stopped_early_in_bounded_memory(tmp_path):
     """A child process (whose peak memory is measured alone) meets a 4 GB PDF bomb and a PNG bomb."""
     ws = make_workspace(tmp_path / "ws")
-    for bomb in (pdf_bomb(tmp_path / "bom.pdf", 4 * 1024 ** 3), png_claiming(tmp_path / "bom.png", 50000, 50000)):
+    for bomb in (pdf_bomb(tmp_path / "bom.pdf", 4 * 1024 ** 3), png_claiming(tmp_path / "bom.png", 50000, 50000),
+                 pdf_with_object_stream_bomb(tmp_path / "objstm.pdf", 4 * 1024 ** 3)):
         done = subprocess.run([sys.executable, "-c", PEAK, PROBE, str(ws.path), str(bomb)], capture_output=True,
                               text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
         reason, peak_mb = done.stdout.strip().splitlines()
@@ -193,6 +234,15 @@ def test_time_limits_per_page_and_per_file_stop_the_reading(ocr_tools, printed, 
         "Membaca pindaian ini dengan OCR melebihi batas 0 detik per berkas. Pindai ulang suratnya dengan lebih "
         "sedikit halaman atau lebih bersih (200-300 dpi, hitam-putih), lalu letakkan kembali di inbox; atau ketik "
         "isian suratnya dalam berkas YAML."]
+
+
+def test_a_searchable_copy_out_of_time_is_reported_not_raised(ocr_tools, printed, limits, tmp_path):
+    scan = scanned(printed, "tab", 150, "png", tmp_path)
+    target = tmp_path / "tertelusur.pdf"
+    assert make_searchable(scan, target, limits, "ind", time.monotonic() - 1) == (
+        "PDF tertelusur (teksnya dapat dicari) tidak dibuat karena waktu OCR pindaian ini (600 detik per berkas) "
+        "sudah habis; surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa.")
+    assert not target.exists()
 
 
 def test_the_limits_and_language_come_from_config(tmp_path):

@@ -171,10 +171,11 @@ def make_searchable(source, target, limits, language, deadline, image_dpi=None):
 
     ``source`` is only read. A copy that cannot be made never holds back the original.
     """
-    try:
-        seconds = _remaining(limits, deadline)
-    except InputRefused as refusal:
-        return refusal.reasons[0]
+    kept = "surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa."
+    seconds = deadline - time.monotonic()
+    if seconds <= 0:
+        return (f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena waktu OCR pindaian ini "
+                f"({limits.ocr_seconds_per_file:.0f} detik per berkas) sudah habis; {kept}")
     command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", language, "--jobs", "1",
                "--output-type", "pdf", "--optimize", "0", "--skip-text",
                "--tesseract-timeout", str(int(limits.ocr_seconds_per_page)),
@@ -187,8 +188,9 @@ def make_searchable(source, target, limits, language, deadline, image_dpi=None):
         return None
     target.unlink(missing_ok=True)
     if code is None:
-        return f"PDF tertelusur tidak dibuat: melebihi batas {seconds:.0f} detik."
-    return f"PDF tertelusur tidak dibuat: OCRmyPDF gagal (kode {code})."
+        return f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena melebihi batas {seconds:.0f} detik; {kept}"
+    return (f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena OCRmyPDF gagal (kode {code}); {kept} "
+            "Periksa pemasangan OCRmyPDF dengan \u201cpipeline doctor\u201d.")
 
 
 def run_limited(command, seconds, on_timeout):

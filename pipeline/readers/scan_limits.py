@@ -9,8 +9,16 @@ the first bytes past the limit, never decompressed whole.
 
 import base64
 import binascii
+import json
+import os
+import re
+import subprocess
+import sys
 import warnings
 import zlib
+from dataclasses import asdict
+from pathlib import Path
+from types import SimpleNamespace
 
 from ..errors import InputRefused
 
@@ -23,6 +31,12 @@ GROWTH = {"/ASCIIHexDecode": 1, "/AHx": 1, "/ASCII85Decode": 1, "/A85": 1,
           "/RunLengthDecode": 128, "/RL": 128, "/LZWDecode": 4096, "/LZW": 4096}
 FLATE = ("/FlateDecode", "/Fl")
 AGAIN = "Berkas ini tidak diproses demi keamanan;"
+STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
+FILTERS = re.compile(rb"/([^\s/\[\]<>()]+)")
+LENGTH = re.compile(rb"/Length\s+(\d{1,12})(?![\d.])(?!\s+\d+\s+R)")
+OWN = re.compile(rb"/Type\s*/(?:ObjStm|XRef)\b")
 
 
 def scan_kind(path):
@@ -119,11 +133,47 @@ def open_pdf(path):
             "mengirim ulang PDF yang utuh tanpa kata sandi, lalu letakkan kembali di inbox.") from None
 
 
-def check_pdf(path, limits):
+def check_pdf(path, limits, memory=None):
     """Page count, page sizes, image sizes and inflated stream sizes of a PDF within the limits.
 
-    Returns the number of pages. Nothing is rendered and no stream is decoded whole.
+    Returns the number of pages. Measured in a child process whose address space is capped at
+    ``memory`` bytes (``probe_memory``) and whose time is ``limits.max_read_seconds``: qpdf inflates
+    object and cross-reference streams whole while it opens a file, and one the byte scan could
+    not measure costs the child, never the pipeline.
     """
+    memory = memory or probe_memory(limits)
+    command = [sys.executable, "-m", "pipeline.readers.scan_limits", str(path), json.dumps(asdict(limits)),
+               str(memory)]
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
+                              timeout=limits.max_read_seconds or None)
+    except subprocess.TimeoutExpired:
+        raise InputRefused(
+            f"Memeriksa PDF ini melebihi batas waktu {limits.max_read_seconds:g} detik (limits.max_read_seconds). "
+            f"{AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian.") from None
+    lines = done.stdout.strip().splitlines()
+    answer = json.loads(lines[-1]) if done.returncode == 0 and lines else {"refused": [_too_heavy(memory)]}
+    if "refused" in answer:
+        raise InputRefused(answer["refused"])
+    return answer["pages"]
+
+
+def probe_memory(limits):
+    """The address space the PDF check may use: Python and qpdf, plus twice the inflation budget."""
+    return 512 * MB + 2 * limits.max_pdf_uncompressed_bytes
+
+
+def _too_heavy(memory):
+    return (f"PDF ini tidak dapat diperiksa dalam batas memori {memory / MB:.0f} MB; isinya "
+            f"mengembang terlalu besar bila dibuka. {AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF "
+            "biasa atau pindaian, lalu letakkan kembali di inbox.")
+
+
+def measure_pdf(path, limits):
+    """check_pdf's work, in this process: the file's bytes first, then the parsed file."""
+    _check_raw_streams(path, limits)
     with open_pdf(path) as pdf:
         count = len(pdf.pages)
         if count > limits.max_pages:
@@ -154,7 +204,7 @@ def _check_page_size(number, page, limits):
 
 
 def _check_streams(pdf, path, limits):
-    """Every stream in the file: an image by its declared size, any other by what it inflates to."""
+    """Every stream qpdf sees: an image by its declared size, any other by what it inflates to."""
     import pikepdf
     budget = limits.max_pdf_uncompressed_bytes
     for obj in pdf.objects:
@@ -163,12 +213,52 @@ def _check_streams(pdf, path, limits):
         if obj.get("/Subtype") == pikepdf.Name.Image:
             _check_image_stream(obj, limits)
             continue
-        budget -= _inflated_size(obj, budget)
+        budget -= inflated_size(obj.read_raw_bytes(), _filters(obj), budget)
         if budget < 0:
-            raise InputRefused(
-                f"Isi PDF bila dibuka melebihi batas {limits.max_pdf_uncompressed_bytes / MB:.0f} MB, padahal "
-                f"berkasnya hanya {_file_size(path.stat().st_size)}. {AGAIN} minta pengirim mengirim ulang "
-                "suratnya sebagai PDF biasa atau pindaian, lalu letakkan kembali di inbox.")
+            raise _bomb(path, limits)
+
+
+def _check_raw_streams(path, limits):
+    """Every ``stream ... endstream`` in the file's bytes, images aside, inflated against one budget.
+
+    One pass, each byte measured once; a file crafted to mislead this reading (a ``stream`` word
+    outside any stream) is still met by qpdf only within the child's memory cap (check_pdf).
+    """
+    data = path.read_bytes()  # at most limits.max_file_bytes
+    budget, previous = limits.max_pdf_uncompressed_bytes, 0
+    for match in STREAM.finditer(data):
+        if match.start() < previous:
+            continue  # the word inside a stream already measured
+        head = _names(data[max(previous, data.rfind(b"obj", previous, match.start())):match.start()])
+        start, previous = match.end(), _stream_end(data, match.end(), head)
+        if IMAGE.search(head) and not OWN.search(head):
+            continue  # measured by its width and height (qpdf inflates only its own streams on opening)
+        raw = data[start:previous]
+        filters = [b"/" + name for name in FILTERS.findall(b" ".join(FILTER.findall(head)))]
+        budget -= inflated_size(raw, [name.decode("latin-1") for name in filters], budget)
+        if budget < 0:
+            raise _bomb(path, limits)
+
+
+def _stream_end(data, start, head):
+    """Where a stream's bytes end: the farther of its direct /Length and the next ``endstream``,
+    so neither a false /Length nor an ``endstream`` hidden in the data shortens what is measured."""
+    found = data.find(b"endstream", start)
+    end = found if found >= 0 else len(data)
+    length = LENGTH.search(head)
+    return min(len(data), max(end, start + int(length.group(1)))) if length else end
+
+
+def _names(text):
+    """PDF names with their #xx escapes undone (``/Fl#61teDecode`` is ``/FlateDecode``)."""
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), text)
+
+
+def _bomb(path, limits):
+    return InputRefused(
+        f"Isi PDF bila dibuka melebihi batas {limits.max_pdf_uncompressed_bytes / MB:.0f} MB, padahal "
+        f"berkasnya hanya {_file_size(path.stat().st_size)}. {AGAIN} minta pengirim mengirim ulang "
+        "suratnya sebagai PDF biasa atau pindaian, lalu letakkan kembali di inbox.")
 
 
 def _check_image_stream(obj, limits):
@@ -204,9 +294,9 @@ def _ascii_decoded(raw, filters):
     return raw, filters
 
 
-def _inflated_size(obj, budget):
-    """What the stream decodes to, counted up to just past ``budget`` (then counting stops)."""
-    raw, filters = _ascii_decoded(obj.read_raw_bytes(), _filters(obj))
+def inflated_size(raw, filters, budget):
+    """What encoded bytes decode to through ``filters``, counted up to just past ``budget``."""
+    raw, filters = _ascii_decoded(raw, filters)
     if all(name in FLATE for name in filters):
         pieces = [raw[i:i + CHUNK] for i in range(0, len(raw), CHUNK)]
         for _ in filters:
@@ -229,7 +319,7 @@ def _inflate(pieces):
     try:
         for piece in pieces:
             data = piece
-            while data:
+            while data and not inflater.eof:  # bytes after the end (an end of line) are not data
                 out = inflater.decompress(data, CHUNK)
                 if out:
                     yield out
@@ -241,3 +331,22 @@ def _inflate(pieces):
             yield tail
     except zlib.error:
         return  # a broken stream: what inflated so far is what a reader could get from it
+
+
+def _child(path, limits_json, memory):
+    """``python -m pipeline.readers.scan_limits PATH LIMITS MEMORY``: caps its own address space, then
+    measures."""
+    import resource
+    limits = SimpleNamespace(**json.loads(limits_json))
+    resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
+    try:
+        answer = {"pages": measure_pdf(Path(path), limits)}
+    except InputRefused as refused:
+        answer = {"refused": refused.reasons}
+    except MemoryError:
+        answer = {"refused": [_too_heavy(int(memory))]}
+    print(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    _child(*sys.argv[1:4])
