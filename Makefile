@@ -25,6 +25,7 @@ test-slow: $(STAMP)
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/pipeline init $(DEMO)
+	$(BIN)/python tools/make_examples.py --demo-inbox $(DEMO)/inbox
 	cp examples/* $(DEMO)/inbox/
 	@echo
 	@echo "== pipeline run: memproses contoh di $(DEMO)/inbox =="
@@ -50,6 +51,7 @@ demo: $(STAMP)
 	@echo "Halaman status (buka di peramban): $(DEMO)/outbox/status/index.html"
 	@echo "Halaman verifikasi kode QR: $(DEMO)/outbox/status/kode/"
 	@echo "Berkas yang ditolak beserta alasannya: $(DEMO)/inbox/ditolak/"
+	@echo "Surat yang menunggu dilengkapi beserta drafnya: $(DEMO)/inbox/lengkapi/"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

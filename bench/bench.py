@@ -23,7 +23,8 @@ fails a build (DESIGN.md section 11; the tests never time anything).
 8. The header of a .docx Nota Dinas per letter (open, limits, read, validate)
    over the layout corpus of ``tests/layouts.py``, and the share of that
    corpus read exactly as a person reads it.
-9. One scanned A4 page at 200 dpi read by OCR, and with its searchable PDF
+9. One scanned A4 page at 200 dpi read by OCR, and with its searchable PDF;
+   the header of a memo PDF read from its text layer
    (``bench_scan.py``; skipped without Tesseract).
 10. Per memo with PDF: ``pipeline run`` over 20 memos with a warm LibreOffice and with
    ``pdf.warm: false``, against a bare ``soffice --convert-to pdf`` per document

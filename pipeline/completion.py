@@ -140,7 +140,7 @@ def draft_text(config, inbound, entry):
 def _reading(config, inbound):
     """What reading the letter gives, as an IncompleteLetter (fields, sources, problems)."""
     try:
-        memo.read_memo(readers.read(inbound.path, config.limits, inbound.name), inbound.name)
+        memo.read_memo(readers.read_letter(inbound.path, config.limits, inbound.name, config.ocr), inbound.name)
     except IncompleteLetter as exc:
         return exc
     except Exception as exc:  # noqa: BLE001 - a letter that cannot be read again still gets a draft

@@ -172,7 +172,8 @@ def ocr(config):
     """Tesseract and its language model read scanned letters (docs/architecture.md, "Scans")."""
     from .readers.ocr import ocr_problem
     if not config.ocr.enabled:
-        return Finding("OCR", OK, "OCR tidak diminta (ocr.enabled: false): pindaian menunggu isian YAML dari staf.")
+        return Finding("OCR", OK, "OCR tidak diminta (ocr.enabled: false): pindaian menunggu di inbox/lengkapi/ "
+                                  "dengan draf kosong untuk diisi staf.")
     problem = ocr_problem(config.ocr.language)
     if problem:
         return Finding("OCR", WARNING, problem)

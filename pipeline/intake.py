@@ -10,6 +10,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import os
+import re
 import stat
 import time
 import uuid
@@ -19,6 +20,7 @@ from pathlib import Path
 from .archive import relative, sha256_file
 from .errors import ArchiveError, InputChanged, os_reason
 from .models import Inbound
+from .register.keys import letter_key
 from .register.records import JournalEntry
 from .readers import SCAN_SUFFIXES
 
@@ -86,6 +88,20 @@ def sidecar_of(scan):
 
 def has_sidecar(scan):
     return sidecar_of(scan) is not None
+
+
+def named_as_outgoing(numbering, stem):
+    """True when a file name has the shape of this office's outgoing numbers (``numbering.surat_keluar``,
+    slashes written as hyphens): a signed copy of one of our letters, never an incoming letter."""
+    pieces = re.split(r"\{[^}]*\}", numbering["surat_keluar"])
+    tokens = [re.escape(letter_key(piece)) for piece in pieces]
+    pattern = r"-[0-9]+-".join(tokens).strip("-")
+    return re.fullmatch(pattern, letter_key(stem)) is not None
+
+
+def waits_for_sidecar(config, scan):
+    """A scan alone named like an outgoing number waits for the YAML that names its letter."""
+    return is_scan(scan) and not has_sidecar(scan) and named_as_outgoing(config.numbering, scan.stem)
 
 
 # A file a local writer still holds open (inotify saw it written and not yet closed) is taken
@@ -342,13 +358,13 @@ def untaken(config):
         except OSError:
             continue
         seen = dt.datetime.fromtimestamp(info.st_mtime, config.timezone).isoformat(timespec="seconds")
-        hasil, alasan = _untaken_state(path)
+        hasil, alasan = _untaken_state(config, path)
         entries.append(JournalEntry(safe_name(path.name), "", info.st_size, seen, hasil, alasan=alasan,
                                     lokasi=relative(path, config.root)))
     return entries
 
 
-def _untaken_state(path):
+def _untaken_state(config, path):
     """(hasil, alasan) of a file lying in the inbox."""
     if path.is_symlink():
         return "diabaikan", ("Tautan (symlink) tidak pernah dibaca atau diarsipkan. Letakkan berkas "
@@ -356,7 +372,7 @@ def _untaken_state(path):
     if ignored(path.name):
         return "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci Office); tidak "
                              "diproses.",)
-    if is_scan(path) and not has_sidecar(path):
+    if waits_for_sidecar(config, path):
         return "menunggu", (f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml.",)
     return "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan \u201cpipeline "
                         "watch\u201d berjalan.",)

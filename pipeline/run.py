@@ -130,8 +130,9 @@ def settle_safely(ws, claim_id, inbounds, account=None):
 
 def ready_units(ws, stability, outcomes):
     """Groups of inbox files to take together: a YAML sidecar with its scan (or with the letter it
-    completes, waiting in inbox/lengkapi/), or one file (a scan alone only when its name is an
-    outgoing number: the signed letter)."""
+    completes, waiting in inbox/lengkapi/), or one file (a PDF or image scan alone is read as a
+    letter, or is the signed copy of an outgoing letter when its name is that letter's number; named
+    like an outgoing number no letter has, it waits for the YAML naming its letter)."""
     files = intake.candidates(ws.config.inbox)
     stability.prune(files)
     ready = [path for path in files if stability.ready(path)]
@@ -140,11 +141,11 @@ def ready_units(ws, stability, outcomes):
         if not intake.is_regular(path):
             continue  # taken with its sidecar already
         if intake.is_scan(path):
-            if not intake.has_sidecar(path) and ws.register.letter(path.stem) is not None:
-                yield [path]
-            elif not intake.has_sidecar(path):
+            if intake.waits_for_sidecar(ws.config, path) and ws.register.letter(path.stem) is None:
                 outcomes.append(Outcome(path.name, "menunggu", "pindaian", alasan=[
                     f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
+            elif not intake.has_sidecar(path):
+                yield [path]  # read alone: its text or OCR, else a draft (judge)
             continue
         scan = intake.sidecar_scan(path) if path.suffix.lower() in (".yaml", ".yml") else None
         if scan is None and path.suffix.lower() in (".yaml", ".yml"):
@@ -318,7 +319,8 @@ def judge(ws, claim_id, inbounds, now, account=None):
     waiting = completion.waiting_copy(ws.config, inbounds)
     if waiting:
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [waiting])
-    parsed = read_input(ws.config, inbounds[0])
+    own = _own_letter_scan(ws, inbounds)
+    parsed = read_input(ws.config, inbounds[0], as_letter=False) if own else read_input(ws.config, inbounds[0])
     seen = ws.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
     if seen is not None:  # a refused or void decision put back in the inbox is not made again
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [
@@ -333,6 +335,13 @@ def judge(ws, claim_id, inbounds, now, account=None):
     if parsed.kind == "surat_keluar_ttd" or ws.register.letter(Path(inbounds[0].name).stem):
         return letters.receive_scan(ws, claim_id, inbounds, parsed, now, account)
     raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
+
+
+def _own_letter_scan(ws, inbounds):
+    """True for a scan alone named by an outgoing letter's number: the signed copy of our own
+    letter (letters.receive_scan), never read as an incoming letter."""
+    name = Path(inbounds[0].name)
+    return len(inbounds) == 1 and intake.is_scan(name) and ws.register.letter(name.stem) is not None
 
 
 def hold(ws, claim_id, inbounds, now, error):
@@ -354,10 +363,13 @@ def put_back(ws, inbounds, error):
     return [Outcome(i.name, "menunggu", alasan=[str(error)], released=True) for i in inbounds]
 
 
-def read_input(config, inbound):
-    """Read one input; any parser failure on a hostile file becomes a refusal."""
+def read_input(config, inbound, as_letter=True):
+    """Read one input (a scan alone ``as_letter``: its text or OCR); any parser failure on a
+    hostile file becomes a refusal."""
     try:
-        return readers.read(inbound.path, config.limits, inbound.name)
+        if not as_letter:
+            return readers.read(inbound.path, config.limits, inbound.name)
+        return readers.read_letter(inbound.path, config.limits, inbound.name, config.ocr)
     except InputRefused:
         raise
     except Exception as exc:  # noqa: BLE001 - hostile input can break any parser; refuse, go on

@@ -120,15 +120,19 @@ def test_scan_with_sidecar_files_both(ws, cli):
     assert status["unit"] == "Direktorat Jenderal Otonomi Daerah"
 
 
-def test_scan_without_sidecar_waits_in_inbox(ws, cli):
-    scan(ws.inbox / "pindaian.pdf")
+def test_scan_without_sidecar_waits_for_completion(ws, cli):
+    """A scan alone is a letter that cannot be registered as it stands: it waits, unchanged, in
+    inbox/lengkapi/ beside a draft (tests/test_pdf_memo.py reads real ones)."""
+    data = scan(ws.inbox / "pindaian.pdf").read_bytes()
     result = cli("run")
     assert "menunggu" in result.output
     assert "pindaian.yaml" in result.output
-    assert (ws.inbox / "pindaian.pdf").exists()
+    assert (ws.inbox / "lengkapi" / "pindaian.pdf").read_bytes() == data
+    assert (ws.inbox / "lengkapi" / "pindaian.yaml").is_file()
     [row] = jsonl(cli("journal", "--json"))
-    assert (row["berkas"], row["hasil"], row["alasan"]) == (
-        "pindaian.pdf", "menunggu", ["Pindaian menunggu berkas YAML pendamping bernama pindaian.yaml."])
+    assert (row["berkas"], row["hasil"], row["lokasi"]) == ("pindaian.pdf", "menunggu", "inbox/lengkapi/pindaian.pdf")
+    assert row["alasan"][0] == ("Surat ini hasil pindaian (tanpa lapisan teks), sehingga isiannya tidak dapat "
+                                "dibaca dari teksnya.")
 
 
 def test_refused_file_kept_with_reason(ws, cli):

@@ -2,7 +2,8 @@
 
 Run ``python tools/make_examples.py``. The scanned example is printed to PDF
 with LibreOffice when ``soffice`` is available; the committed PDF is kept
-otherwise.
+otherwise. ``--demo-inbox DIR`` puts a PDF memo and a scanned memo, built
+now and never committed, into DIR (``make demo``).
 """
 
 import shutil
@@ -184,5 +185,42 @@ def _scan_pdf(fields):
         shutil.copyfile(Path(temp) / "nota-dinas-keuda.pdf", OUT / "nota-dinas-keuda.pdf")
 
 
+def demo_arrivals(inbox):
+    """For ``make demo``: a memo that arrives as a PDF exported from Word (read from its text layer)
+    and a paper memo scanned to PNG at 200 dpi (read by OCR into a draft staff confirm); built here,
+    never committed. Needs LibreOffice (and poppler for the scan)."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        print("soffice tidak ada; contoh Nota Dinas PDF dan pindaian tidak dibuat")
+        return
+    with tempfile.TemporaryDirectory() as temp:
+        temp = Path(temp)
+        memo_tab(temp / "nota-dinas-polpum.docx", [
+            ("Yth.", "Kepala Pusdatinkomtel"), ("Dari", "Ketua ULP Ditjen Politik dan Pemerintahan Umum"),
+            ("Tanggal", "23 November 2026"), ("Nomor", "200/877/ULP-POLPUM/XI/2026"),
+            ("Sifat", "Segera"), ("Lampiran", "-"), ("Hal", "Permohonan Fasilitasi Pemanfaatan SPSE")],
+            "Direktorat Jenderal Politik dan Pemerintahan Umum", BODY,
+            ("Ketua ULP,", "Hendra Gunawan, S.Sos., M.Si.", "19750612 200003 1 004"))
+        memo_tab(temp / "nota-dinas-bangda.docx", [
+            ("Yth.", "Kepala Pusdatinkomtel"), ("Dari", "Ketua ULP Direktorat Jenderal Bina Pembangunan Daerah"),
+            ("Tanggal", "24 November 2026"), ("Nomor", "050/932/ULP-BANGDA/XI/2026"),
+            ("Sifat", "Biasa"), ("Hal", "Permohonan Akun SPSE bagi PPK")],
+            "Direktorat Jenderal Bina Pembangunan Daerah", BODY,
+            ("Ketua ULP,", "Rina Marlina, S.E.", "19800214 200501 2 006"))
+        subprocess.run([soffice, f"-env:UserInstallation={(temp / 'profil').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(temp), str(temp / "nota-dinas-polpum.docx"),
+                        str(temp / "nota-dinas-bangda.docx")], check=True, capture_output=True, timeout=300)
+        shutil.copyfile(temp / "nota-dinas-polpum.pdf", inbox / "nota-dinas-polpum.pdf")
+        if shutil.which("pdftoppm"):
+            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile",
+                            str(temp / "nota-dinas-bangda.pdf"), str(temp / "pindaian")],
+                           check=True, capture_output=True, timeout=120)
+            shutil.copyfile(temp / "pindaian.png", inbox / "nota-dinas-bangda-pindaian.png")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:2] == ["--demo-inbox"]:
+        demo_arrivals(Path(sys.argv[2]))
+    else:
+        main()

@@ -9,7 +9,7 @@ import re
 
 from ..errors import InputRefused
 from ..models import Parsed
-from . import csv_table, docx_memo, legacy_doc, xlsx_table, yaml_doc
+from . import csv_table, docx_memo, legacy_doc, letter_scan, xlsx_table, yaml_doc
 from .safety import check_size, check_text
 
 SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
@@ -37,8 +37,8 @@ def _read_scan(path, fmt):
 
 def _refuse_binary(path, limits):
     raise InputRefused(
-        "Jenis berkas tidak dikenali. Yang dapat diproses: Nota Dinas (.docx atau .doc), "
-        "pindaian (.pdf, .jpg, .png) dengan berkas YAML pendamping, dan data YAML, CSV atau Excel (.xlsx)."
+        "Jenis berkas tidak dikenali. Yang dapat diproses: Nota Dinas (.docx, .doc atau .pdf), "
+        "pindaian (.pdf, .jpg, .png), dan data YAML, CSV atau Excel (.xlsx)."
     )
 
 
@@ -61,7 +61,7 @@ ORDER = {"nota_dinas": 0, "registrasi": 1, "tindakan": 1}
 
 
 def priority(path):
-    """Memos first, so a batch dropped at once meets its cases; everything else in the
+    """Memos first (Word, PDF or scan), so a batch dropped at once meets its cases; everything else in the
     order it arrived (oldest first), so a decision written before new data never
     judges that data. Only for ordering: ``read`` decides the kind."""
     try:
@@ -71,6 +71,8 @@ def priority(path):
         return 1
     if head.startswith(b"PK\x03\x04"):
         return 1 if _is_workbook(path) else 0
+    if any(head.startswith(magic) for magic in SCAN_MAGIC):
+        return 0  # a PDF or scan: a letter arriving (or the signed copy of ours)
     found = _KIND_LINE.search(head)
     return ORDER[found.group(1).decode()] if found else 1
 
@@ -94,6 +96,17 @@ def read(path, limits, name=None):
         parsed = _yaml_or_unknown(path, limits)
     else:
         parsed = READERS[fmt](path, limits)
+    check_text(parsed.fields)
+    return parsed
+
+
+def read_letter(path, limits, name=None, ocr=None):
+    """``read``, and a PDF or image that arrives alone read as a letter: from its text layer, else by
+    OCR (``ocr``: the config's OcrSettings) into a draft to confirm (readers/letter_scan.py)."""
+    parsed = read(path, limits, name)
+    if parsed.kind != "pindaian":
+        return parsed
+    parsed = letter_scan.read(path, limits, parsed.fmt, ocr)
     check_text(parsed.fields)
     return parsed
 
