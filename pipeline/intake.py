@@ -195,6 +195,12 @@ class Stability:
         now = time.monotonic() if now is None else now
         return any(now - since < self.delay for _, since in self.seen.values())
 
+    def unsettled(self):
+        """True while a file looked at was not ready for want of settling (or of its writer's
+        close), not for a back-off: a run must look at it again before it ends, however long
+        the pass that saw it took."""
+        return any(path not in self.deferred for path in self.looks)
+
     def postpone(self, seconds, now=None):
         """A pass failed before looking at the files: look again no sooner than ``seconds``
         from now (a failure that repeats must not become a busy loop)."""

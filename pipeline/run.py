@@ -488,7 +488,8 @@ def reason_text(entry, name):
 
 
 def run_all(ws, patience=60.0, progress=None):
-    """``pipeline run``: pass over the inbox until no file is still being written.
+    """``pipeline run``: pass over the inbox until no file is still being written and every file
+    seen settling has been looked at again (a long pass may outlast a file's settling time).
 
     A file still changing after ``patience`` seconds is left for the next run, and
     so is every file not yet taken when ``ws.stop`` is set (SIGTERM, Ctrl+C).
@@ -501,6 +502,6 @@ def run_all(ws, patience=60.0, progress=None):
         for outcome in run_once(ws, stability, progress):
             key = outcome.name if outcome.hasil == "menunggu" and outcome.jenis == "pindaian" else id(outcome)
             outcomes[key] = outcome
-        if not stability.settling() or time.monotonic() > deadline or ws.stop.is_set():
+        if not (stability.settling() or stability.unsettled()) or time.monotonic() > deadline or ws.stop.is_set():
             return refresh(ws, list(outcomes.values()))
         ws.stop.wait(min(0.5, max(stable_seconds / 4, 0.05)))

@@ -224,3 +224,28 @@ def test_a_file_its_writer_still_holds_open_waits_for_the_close(tmp_path):
     stability.forget(path)
     assert not stability.ready(path, now=10.0)
     assert stability.ready(path, now=11.0 + intake.WRITER_PATIENCE)
+
+
+def test_a_file_seen_unsettled_during_a_long_pass_is_taken_by_the_same_run(tmp_path, monkeypatch):
+    """``pipeline run`` goes on until every file it saw still settling has been taken: a memo that
+    arrived just before a pass longer than ``stable_seconds`` is not left for the next run."""
+    from pipeline import run
+    ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 1 "})
+    tab_memo(ws.inbox / "nota-lama.docx", {**HEADER, "Nomor": "1/ULP-LAMA/XII/2026"})
+    old = time.time() - 60
+    os.utime(ws.inbox / "nota-lama.docx", (old, old))  # settled long ago: taken at first sight
+    tab_memo(ws.inbox / "nota-baru.docx", {**HEADER, "Nomor": "2/ULP-BARU/XII/2026"})  # still settling
+    settle, slow = run.settle, []
+
+    def long_first_pass(*args, **kwargs):
+        if not slow:
+            slow.append(1)
+            time.sleep(1.5)  # the first memo's pass outlasts the second one's settling time
+        return settle(*args, **kwargs)
+
+    monkeypatch.setattr(run, "settle", long_first_pass)
+    with open_workspace(ws) as workspace:
+        outcomes = run.run_all(workspace)
+    assert sorted((o.name, o.hasil) for o in outcomes) == [("nota-baru.docx", "diterima"),
+                                                           ("nota-lama.docx", "diterima")]
+    assert not [p for p in ws.inbox.iterdir() if p.is_file()]
