@@ -90,13 +90,21 @@ def has_sidecar(scan):
     return sidecar_of(scan) is not None
 
 
+# What each placeholder of an outgoing number format looks like once the number is a file name
+# (``letter_key``: dots and slashes become hyphens, so a code like 000.4.5 reads 000-4-5).
+_PLACEHOLDER_SHAPES = {"nomor": r"[0-9]+", "tahun": r"[0-9]{4}", "kode": r"[0-9]+(?:-[0-9]+)*"}
+
+
 def named_as_outgoing(numbering, stem):
     """True when a file name has the shape of this office's outgoing numbers (``numbering.surat_keluar``,
     slashes written as hyphens): a signed copy of one of our letters, never an incoming letter."""
-    pieces = re.split(r"\{[^}]*\}", numbering["surat_keluar"])
-    tokens = [re.escape(letter_key(piece)) for piece in pieces]
-    pattern = r"-[0-9]+-".join(tokens).strip("-")
-    return re.fullmatch(pattern, letter_key(stem)) is not None
+    parts = []
+    for piece in re.split(r"(\{[^}]*\})", numbering["surat_keluar"]):
+        if piece.startswith("{") and piece.endswith("}"):
+            parts.append(_PLACEHOLDER_SHAPES.get(piece[1:-1].split(":")[0], r"[0-9a-z]+(?:-[0-9a-z]+)*"))
+        elif letter_key(piece):
+            parts.append(re.escape(letter_key(piece)))
+    return re.fullmatch("-".join(parts), letter_key(stem)) is not None
 
 
 def waits_for_sidecar(config, scan):

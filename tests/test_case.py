@@ -450,14 +450,15 @@ def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_
 
 def test_a_scan_named_after_no_letter_waits_for_its_sidecar(ws, cli):
     from builders import scan
-    scan(ws.inbox / "027-99-Pusdatinkomtel-2026.pdf")
+    scan(ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf")  # the default format, its code's dots kept
     cli("run")
-    assert (ws.inbox / "027-99-Pusdatinkomtel-2026.pdf").exists()
+    assert (ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf").exists()
     assert [e["hasil"] for e in jsonl(cli("journal", "--json"))] == ["menunggu"]
-    (ws.inbox / "027-99-Pusdatinkomtel-2026.yaml").write_text("jenis: surat_keluar_ttd\nnomor: 027/99/X/2026\n")
+    (ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.yaml").write_text(
+        "jenis: surat_keluar_ttd\nnomor: 000.4.5/99/X/2026\n")
     cli("run")
     [entry] = [e for e in jsonl(cli("journal", "--json")) if e["berkas"].endswith(".pdf")]
-    assert entry["hasil"] == "ditolak" and "027/99/X/2026" in entry["alasan"][0]
+    assert entry["hasil"] == "ditolak" and "000.4.5/99/X/2026" in entry["alasan"][0]
 
 
 def test_a_sidecar_without_its_scan_is_no_signed_letter(tmp_path):
