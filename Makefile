@@ -34,6 +34,11 @@ demo: $(STAMP)
 	@echo "== pipeline status =="
 	$(BIN)/pipeline --config $(DEMO)/config.yaml status
 	@echo
+	@echo "== Staf memeriksa draf pindaian Bangda (dibaca dengan OCR) lalu menyimpannya di inbox =="
+	test ! -f $(DEMO)/inbox/lengkapi/nota-dinas-bangda-pindaian.yaml || \
+		cp $(DEMO)/inbox/lengkapi/nota-dinas-bangda-pindaian.yaml $(DEMO)/inbox/
+	$(BIN)/pipeline --config $(DEMO)/config.yaml run
+	@echo
 	@echo "== Kasus BPSDM diperiksa dan disetujui: Nota Dinas bernomor =="
 	$(BIN)/pipeline --config $(DEMO)/config.yaml act 027/301/ULP-BPSDM/XI/2026 periksa --oleh "Dewi Lestari, S.T., M.Kom."
 	$(BIN)/pipeline --config $(DEMO)/config.yaml act 027/301/ULP-BPSDM/XI/2026 setujui --oleh "Dr. Ir. Suryo Wibowo, M.T."
