@@ -8,8 +8,9 @@ rendered before, with the number that transaction will give
 """
 
 import dataclasses
+import tempfile
 
-from . import incoming_signatures, intake
+from . import incoming_signatures, intake, searchable
 from .archive import slug
 from .errors import IncompleteLetter, InputRefused
 from .models import Memo
@@ -73,8 +74,10 @@ def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
                 "diterima": now.isoformat(timespec="seconds"), "nota_dinas": memo.__dict__,
                 "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
     outbox = {name: ws.config.outbox / kasus / f"{kasus}_{name}" for name in writers}
-    return ws.filer.prepare(final, {f"asli_{i.name}": i.path for i in inbounds}, writers, metadata, outbox,
-                            codes=codes, pdf=True)
+    with tempfile.TemporaryDirectory(prefix="spse-tertelusur-") as work:
+        copies = {f"asli_{i.name}": i.path for i in inbounds}
+        copies.update(searchable.make_copies(ws.config, inbounds, work))  # a scan's searchable PDF, if it can be made
+        return ws.filer.prepare(final, copies, writers, metadata, outbox, codes=codes, pdf=True)
 
 
 def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):

@@ -181,3 +181,13 @@ def test_reading_a_header_looks_at_the_budget():
         raise InputRefused("Pembacaan berkas melebihi batas waktu.", kind="nota_dinas")
     with pytest.raises(InputRefused):
         fields_from_blocks(["Nomor\t: 1/2026"] * 1000, spent)
+
+
+def test_pdf_value_wrapped_to_the_margin_is_joined_and_body_is_not():
+    """In a PDF's text a value may wrap back to the left margin; the body after the header stays out."""
+    lines = ["NOTA DINAS", "Nomor       :   000.4.5/606/ADPIM/2026",
+             "Yth.        :   Kepala Pusat Data, Informasi, Komunikasi dan", "Telekomunikasi",
+             "Dari        :   Kepala Biro Administrasi Pimpinan", "Hal         :   Permohonan Fasilitasi",
+             "Dalam rangka pelaksanaan pengadaan barang/jasa Tahun Anggaran 2027 secara", "elektronik."]
+    fields = fields_from_blocks(lines, laid_out=True)
+    assert (fields["kepada"], fields["hal"]) == (READ["kepada"], "Permohonan Fasilitasi")

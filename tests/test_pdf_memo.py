@@ -175,6 +175,57 @@ def test_a_scan_alone_is_read_by_ocr_into_a_draft_staff_confirm(ocr_tools, pdfs,
     held_then_registered(ws, cli, name, original)
 
 
+@pytest.mark.parametrize("kind,name", [("pindaian-pdf", "pindaian-nota.pdf"), ("pindaian-png", "pindaian-nota.png")])
+def test_a_confirmed_scan_is_archived_unchanged_with_its_searchable_pdf(ocr_tools, pdfs, ws, cli, kind, name):
+    """Beside the scan kept byte for byte, its searchable PDF (OCRmyPDF), sealed like every archived file."""
+    original = drop(ws, pdfs[kind], name)
+    assert "1 menunggu." in cli("run").output
+    held_then_registered(ws, cli, name, original)
+    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    stem = name.rsplit(".", 1)[0]
+    searchable = folder / f"{stem}-tertelusur.pdf"
+    text = subprocess.run(["pdftotext", str(searchable), "-"], capture_output=True, text=True, check=True).stdout
+    assert HEADER["Nomor"] in re.sub(r"\s+", "", text)
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["sha256"][searchable.name] == digest(searchable)
+    assert meta["sha256"][f"asli_{name}"] == original
+    result = cli("verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
+
+
+LOG_FILE = {"  file:            # misalnya pipeline.log": "  file: pipeline.log  # misalnya pipeline.log"}
+
+
+def test_a_scan_is_registered_without_its_searchable_pdf_when_ocrmypdf_fails(ocr_tools, pdfs, tmp_path, monkeypatch):
+    """OCRmyPDF failing (here: Tesseract gone from the PATH when the draft is confirmed) never holds the filing."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    ws = make_workspace(tmp_path / "ws", **LOG_FILE)
+
+    def cli(*args):
+        return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+    original = drop(ws, pdfs["pindaian-pdf"], "tanpa-salinan.pdf")
+    assert "1 menunggu." in cli("run").output
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("pdftotext", "pdfinfo", "pdftoppm"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    monkeypatch.setenv("PATH", str(tools))
+    held_then_registered(ws, cli, "tanpa-salinan.pdf", original)
+    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    assert not (folder / "tanpa-salinan-tertelusur.pdf").exists()
+    log = (ws.path.parent / "pipeline.log").read_text(encoding="utf-8")
+    [note] = [line.split(" WARNING ", 1)[1] for line in log.splitlines() if "tertelusur" in line]
+    assert note.startswith("Pindaian tanpa-salinan.pdf: PDF tertelusur (teksnya dapat dicari) tidak dibuat karena "
+                           "OCRmyPDF gagal"), note
+    assert note.endswith("surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa. Periksa pemasangan "
+                         "OCRmyPDF dengan \u201cpipeline doctor\u201d."), note
+    monkeypatch.undo()
+    result = cli("verify")
+    assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
+
+
 @pytest.mark.parametrize("kind,name", [("pindaian-pdf", "surat-kertas.pdf"), ("pindaian-png", "surat-kertas.png")])
 def test_a_scan_alone_without_ocr_waits_with_an_empty_draft(pdfs, tmp_path, cli, kind, name):
     ws = make_workspace(tmp_path / "ws2", **OCR_OFF)

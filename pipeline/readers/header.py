@@ -27,6 +27,8 @@ _ALONE = {"kepada", "tembusan"}
 # A line longer than this is running text: once one follows the header, the header has ended.
 _BODY_LINE = 90
 _BODY_WORDS = 9  # or this many words: a body line wrapped in a PDF's text is shorter
+_WRAP_LINES = 3  # at most this many lines a value wraps onto at the left margin of laid-out text
+_RULE = re.compile(r"^[\W_]+$")
 _TITLES = {"notadinas", "suratdinas", "notadinasinternal", "memorandum", "nodin"}
 
 _SPACES = str.maketrans({"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " ", "\u2007": " ",
@@ -200,8 +202,9 @@ def _beside(value):
 class _Reader:
     """Walks the entries once, keeping the first value of each field, as a person reads top down."""
 
-    def __init__(self, entries, check):
+    def __init__(self, entries, check, laid_out=False):
         self.entries, self.check, self.fields, self.place_date = entries, check, {}, None
+        self.laid_out = laid_out
         self.after_title = self.closed = False
 
     def put(self, name, value):
@@ -255,8 +258,17 @@ class _Reader:
         value, rest = _beside(value)
         end = index + 1
         while end < len(self.entries) and self.continues(end, kind, group, column):
-            value += "\n" + _beside(self.entries[end][1])[0]
+            more, beside = _beside(self.entries[end][1])
+            value += "\n" + more
+            if rest and len(beside) == len(rest):  # the right column wrapped under itself too
+                rest = [" ".join(pair) for pair in zip(rest, beside)]
             end += 1
+        if end == index + 1 and kind == "line" and value.strip(" \t:"):
+            lines, end = self.wrapped(end)
+            if rest:
+                rest[-1] = " ".join([rest[-1], *lines])  # the right column (a place and date) wrapped
+            elif lines:
+                value = " ".join([value, *lines])
         if not value.strip(" \t:") and name in _ALONE and kind == "line":
             value, end = self.below(name, end)
         self.put(name, value)
@@ -275,6 +287,21 @@ class _Reader:
         indent = len(text) - len(text.lstrip(" "))
         aligned = column is not None and "\t" not in text and indent > 0 and any(abs(indent - c) <= 1 for c in column)
         return kind == "line" and aligned and not _PLACE_DATE.match(" ".join(text.split()))
+
+    def wrapped(self, index):
+        """In laid-out text (a PDF's, a scan's), the lines a value wrapped onto back at the left margin:
+        unlabelled lines at the margin right under it, up to a blank, an indented line (another
+        column) or the next label line; none when body text, a title or a rule follows them."""
+        lines, end = [], index
+        while self.laid_out and end < len(self.entries):
+            kind, text, _ = self.entries[end]
+            if kind != "line" or not text.strip() or split_line(text) is not None or _GAP.match(text):
+                return lines, end
+            if len(lines) == _WRAP_LINES or not _carries(text):
+                break  # body text, a title, a rule or a signature date: the header has ended
+            lines.append(_beside(text)[0].strip())
+            end += 1
+        return [], index
 
     def piece(self, text):
         """What follows a value after a tab run: another pair, or the place and date."""
@@ -312,8 +339,17 @@ class _Reader:
             lines.append(text)
             index += 1
             if name == "kepada":
+                extra, index = self.wrapped(index)
+                lines[-1] = " ".join([lines[-1], *extra])  # one addressee, perhaps wrapped to the margin
                 break
         return "\n".join(lines), index
+
+
+def _carries(text):
+    """True when a line of laid-out text can be the rest of a wrapped header value."""
+    text = " ".join(text.split())
+    running = len(text) > _BODY_LINE or len(text.split()) >= _BODY_WORDS
+    return not (running or _is_title(text) or _RULE.match(text) or _PLACE_DATE.match(text))
 
 
 def _value_column(line, value):
@@ -325,10 +361,11 @@ def _value_column(line, value):
     return [column for column in (start, line.rfind(":", 0, start)) if column > 0]
 
 
-def fields_from_blocks(blocks, check=lambda: None):
+def fields_from_blocks(blocks, check=lambda: None, laid_out=False):
     """The header fields (nomor, tanggal, dari, kepada, sifat, lampiran, hal, tembusan) found in ``blocks``.
 
     ``blocks`` is the document in reading order: ``str`` for a line or paragraph, a tuple of
     cell texts for a table row. Fields not found are absent; unfilled template fields too.
-    ``check`` is called now and then (a reading budget's ``check_time``) to stop a costly input."""
-    return _Reader(list(_entries(blocks)), check).run()
+    ``check`` is called now and then (a reading budget's ``check_time``) to stop a costly input.
+    ``laid_out``: the lines are a PDF's or a scan's text, where a value may wrap back to the margin."""
+    return _Reader(list(_entries(blocks)), check, laid_out).run()

@@ -36,7 +36,7 @@ def read(path, limits, fmt, ocr=None):
         check_pdf(path, limits)
         if pdf_text.has_text(path, limits):
             budget = Budget(limits, kind="nota_dinas")
-            fields = fields_from_blocks(pdf_text.text_lines(path, limits), budget.check_time)
+            fields = fields_from_blocks(pdf_text.text_lines(path, limits), budget.check_time, laid_out=True)
             if sum(1 for key in KEY_FIELDS if fields.get(key)) >= MIN_KEY_FIELDS:
                 return Parsed(kind="nota_dinas", fmt="pdf", fields=fields,
                               sources=dict.fromkeys(fields, TEXT_SOURCE))
@@ -68,7 +68,7 @@ def by_ocr(path, limits, ocr):
     except OcrUnavailable as exc:
         return {}, {}, f"Pindaian belum dapat dibaca dengan OCR: {exc}"
     budget = Budget(limits, kind="nota_dinas")
-    fields = fields_from_blocks([line.text for line in lines], budget.check_time)
+    fields = fields_from_blocks([line.text for line in lines], budget.check_time, laid_out=True)
     if not fields:
         return {}, {}, "OCR tidak menemukan kepala Nota Dinas pada pindaian ini."
     return fields, {key: f"OCR (keyakinan {confidence(value, lines):.0f}%)" for key, value in fields.items()}, None
