@@ -10,13 +10,13 @@ LibreOffice is missing the pipeline goes on with .docx alone and says so once.
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from .errors import ConversionStopped, RenderError
+from .processes import kill_group
 
 # Bookmarks become named destinations: the signature stamp finds the template's TTE bookmark.
 # The same filter and option for one process per document (EXPORT) and for the warm office (FILTER_*).
@@ -131,10 +131,10 @@ class Converter:
         try:
             code = self._wait(process, timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(process)
+            kill_group(process)
             return f"melebihi {timeout:.0f} detik"
         except BaseException:
-            _kill_group(process)
+            kill_group(process)
             raise
         return None if code == 0 else "LibreOffice gagal"
 
@@ -170,13 +170,6 @@ class Converter:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
 
-
-def _kill_group(process):
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
 
 
 def _clear_stale_profiles():

@@ -8,12 +8,12 @@ how, so another converter can replace it.
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 from ..errors import IncompleteLetter
+from ..processes import kill_group
 from ..models import Parsed
 from . import docx_memo
 
@@ -75,17 +75,10 @@ def _run(command, env, timeout):
     try:
         code = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(process)
+        kill_group(process)
         return f"melebihi {timeout:.0f} detik"
     except BaseException:
-        _kill_group(process)
+        kill_group(process)
         raise
     return None if code == 0 else "LibreOffice gagal"
 
-
-def _kill_group(process):
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except OSError:
-        pass
-    process.wait()

@@ -10,7 +10,6 @@ under the same limits; the original is only read.
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputRefused, OcrUnavailable
+from ..processes import kill_group
 from .safety import check_size
 from .scan_limits import OCR_DPI, check_image, check_pdf, scan_kind
 
@@ -209,20 +209,13 @@ def run_limited(command, seconds, on_timeout):
     try:
         output, _ = process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
-        _kill_group(process)
+        kill_group(process)
         refusal = on_timeout()
         if refusal is None:
             return None, b""
         raise refusal from None
     except BaseException:
-        _kill_group(process)
+        kill_group(process)
         raise
     return process.returncode, output
 
-
-def _kill_group(process):
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.communicate()
