@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo
 
-.PHONY: install test test-slow demo bench templates clean
+.PHONY: install lint test test-slow demo bench templates clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+# The shape is kept by tools (docs/architecture.md): ruff lints and formats, mypy checks types.
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests tools bench
+	$(BIN)/ruff format --check pipeline tests tools bench
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 # The long fault-injection run: SIGKILL at every passage of every boundary.

@@ -72,6 +72,7 @@ def report(name, value, unit, target=""):
 
 # -- 1 and 2: per memo -----------------------------------------------------------------------------
 
+
 class Batches:
     """A workspace open for the whole run; each call files ``size`` new memos and returns the seconds."""
 
@@ -101,9 +102,16 @@ def bare_docxtpl(config, count, folder):
 
     from pipeline.formats import FILTERS
     from pipeline.render import images
+
     now = dt.datetime.now(config.timezone)
-    memo = Memo(nomor="000001/ULP-BARE/XI/2026", tanggal=now.date(), dari="Ketua ULP Satuan Kerja 1",
-                hal="Permohonan SPSE 1", kepada="Kapusdatinkomtel", sifat="Segera")
+    memo = Memo(
+        nomor="000001/ULP-BARE/XI/2026",
+        tanggal=now.date(),
+        dari="Ketua ULP Satuan Kerja 1",
+        hal="Permohonan SPSE 1",
+        kepada="Kapusdatinkomtel",
+        sifat="Segera",
+    )
     context = disposition_context(config, memo.__dict__, "0001/SM/2026", "2026-0001", now.date(), now)
     context = codes.attach(context, codes.context(config, "7KQ2M-XH4PD"))
     template = config.template("lembar_disposisi")
@@ -145,6 +153,7 @@ def per_memo(temp, big, repeats, size):
 
 # -- 3: listings at 100,000 ------------------------------------------------------------------------
 
+
 def measured(command, config_path):
     """Wall seconds and peak resident MB of one ``pipeline`` process, its output thrown away.
 
@@ -153,8 +162,11 @@ def measured(command, config_path):
     """
     with tempfile.NamedTemporaryFile("r") as peak, open(os.devnull, "wb") as sink:
         start = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name, *PIPELINE, "--config", str(config_path),
-                        *command], stdout=sink, check=True)
+        subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", peak.name, *PIPELINE, "--config", str(config_path), *command],
+            stdout=sink,
+            check=True,
+        )
         seconds = time.perf_counter() - start
         return seconds, int(peak.read().strip().splitlines()[-1]) / 1024
 
@@ -169,8 +181,12 @@ def listings(big, repeats):
     starts = []
     for _ in range(repeats):  # the first start after the memos above advances their cases once
         starts.append(measured(["run"], big / "config.yaml"))
-    report("run with an empty inbox (start-up, open cases swept): time", statistics.median(v[0] for v in starts),
-           "s", f"first {starts[0][0]:.2f} s")
+    report(
+        "run with an empty inbox (start-up, open cases swept): time",
+        statistics.median(v[0] for v in starts),
+        "s",
+        f"first {starts[0][0]:.2f} s",
+    )
     report("run with an empty inbox: peak memory", statistics.median(v[1] for v in starts), "MB")
     for command, values in found.items():
         name = " ".join(command)
@@ -179,6 +195,7 @@ def listings(big, repeats):
 
 
 # -- 4: watch --------------------------------------------------------------------------------------
+
 
 def _cpu_seconds(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -191,8 +208,9 @@ def watch(temp, repeats):
     text = config.path.read_text(encoding="utf-8").replace("stable_seconds: 0 ", "stable_seconds: 2 ")
     config.path.write_text(text, encoding="utf-8")
     factory = MemoFactory(temp)
-    process = subprocess.Popen([*PIPELINE, "--config", str(config.path), "watch"], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [*PIPELINE, "--config", str(config.path), "watch"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
         while "Memantau" not in process.stdout.readline():
             pass
@@ -205,13 +223,16 @@ def watch(temp, repeats):
             time.sleep(0.5)  # files arrive apart: the service has finished the one before
             start = time.perf_counter()
             os.rename(staged, config.inbox / staged.name)
-            done = _until(lambda: len(list(config.outbox.glob("*/*lembar-disposisi*.docx"))) == n + 1)
+            done = _until(lambda n=n: len(list(config.outbox.glob("*/*lembar-disposisi*.docx"))) == n + 1)
             if n:
                 latencies.append(done - start)
         report("settled file to its Lembar Disposisi", statistics.median(latencies), "s", "target < 0.2 s")
         report("CPU while idle, per second", _cpu_rate(process.pid, lambda: time.sleep(3)), "s/s")
-        report("CPU while a file is written for 3 s, per second",
-               _cpu_rate(process.pid, lambda: _slow_write(config.inbox / "lambat.docx", factory)), "s/s")
+        report(
+            "CPU while a file is written for 3 s, per second",
+            _cpu_rate(process.pid, lambda: _slow_write(config.inbox / "lambat.docx", factory)),
+            "s/s",
+        )
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -237,12 +258,13 @@ def _slow_write(path, factory):
     step = len(data) // 30 + 1
     with open(path, "wb") as out:
         for offset in range(0, len(data), step):
-            out.write(data[offset:offset + step])
+            out.write(data[offset : offset + step])
             out.flush()
             time.sleep(0.1)
 
 
 # -- 5 and 6 ---------------------------------------------------------------------------------------
+
 
 def help_time(repeats):
     print(f"pipeline --help ({repeats} repetitions, median)")
@@ -261,9 +283,22 @@ def case_sizes(sizes):
     per_row = []
     for rows in sizes:
         with tempfile.NamedTemporaryFile("r") as peak:
-            out = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name, sys.executable,
-                                  str(BENCH / "bench_case.py"), "--rows", str(rows)], check=True,
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [
+                    "/usr/bin/time",
+                    "-f",
+                    "%M",
+                    "-o",
+                    peak.name,
+                    sys.executable,
+                    str(BENCH / "bench_case.py"),
+                    "--rows",
+                    str(rows),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             peak_mb = int(peak.read().strip().splitlines()[-1]) / 1024
         result = json.loads(out.strip().splitlines()[-1])
         report(f"{rows:,} rows: time", result["seconds"], "s")
@@ -275,6 +310,7 @@ def case_sizes(sizes):
 
 # -- 8: reading the header of a letter ---------------------------------------------------------------
 
+
 def headers(repeats):
     """Median time to read and validate one .docx header, and the share of layout classes read exactly right."""
     from layouts import LAYOUTS
@@ -282,6 +318,7 @@ def headers(repeats):
     from pipeline import config, workspace
     from pipeline.readers import read
     from pipeline.validate import validate_memo
+
     print(f"Nota Dinas header from .docx over {len(LAYOUTS)} layout classes ({repeats} repetitions, median)")
     right, times = 0, []
     with tempfile.TemporaryDirectory() as temp:
@@ -322,10 +359,13 @@ def main():
     headers(repeats)
     case_sizes((300, 3000) if args.quick else (300, 3000, 20000))
     import bench_postgres
+
     bench_postgres.main(report)
     import bench_scan
+
     bench_scan.main(report, repeats)
     import bench_pdf
+
     bench_pdf.main(report, repeats)
 
 

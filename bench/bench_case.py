@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from build_register import quick_config  # noqa: E402
 from builders import MEMO_NOMOR, action, registration_csv, tab_memo  # noqa: E402
 
-from build_register import quick_config  # noqa: E402
 from pipeline import config as config_module  # noqa: E402
 from pipeline.engine import open_workspace  # noqa: E402
 
@@ -43,13 +43,37 @@ def data(rows):
     ppk_count = max(1, people // 10)
     panitia_count = people - ppk_count
     panitia_count -= 1 - panitia_count % 2  # odd
-    ppk = [{"nama": f"PPK Nomor {i}", "nip": nip(i), "jabatan": "Kepala Bagian", "email": f"ppk{i}@kemendagri.go.id",
-            "telepon": "0812-1111-2222", "no_sk": f"800/{i}/SK/2026"} for i in range(ppk_count)]
-    panitia = [{"nama": f"Anggota Nomor {i}", "nip": nip(10_000 + i, "2"), "peran": "ketua" if i == 0 else "anggota",
-                "no_sertifikat": f"L4.{i:04d}", "email": f"anggota{i}@kemendagri.go.id"} for i in range(panitia_count)]
-    paket = [{"nama": f"Paket Pengadaan {i}", "pagu": f"Rp{(i + 1) * 1_000_000:,}".replace(",", ".") + ",00",
-              "sumber_dana": "APBN", "metode": "pelelangan umum" if i % 2 else "pengadaan langsung",
-              "ppk_nip": ppk[i % ppk_count]["nip"]} for i in range(packages)]
+    ppk = [
+        {
+            "nama": f"PPK Nomor {i}",
+            "nip": nip(i),
+            "jabatan": "Kepala Bagian",
+            "email": f"ppk{i}@kemendagri.go.id",
+            "telepon": "0812-1111-2222",
+            "no_sk": f"800/{i}/SK/2026",
+        }
+        for i in range(ppk_count)
+    ]
+    panitia = [
+        {
+            "nama": f"Anggota Nomor {i}",
+            "nip": nip(10_000 + i, "2"),
+            "peran": "ketua" if i == 0 else "anggota",
+            "no_sertifikat": f"L4.{i:04d}",
+            "email": f"anggota{i}@kemendagri.go.id",
+        }
+        for i in range(panitia_count)
+    ]
+    paket = [
+        {
+            "nama": f"Paket Pengadaan {i}",
+            "pagu": f"Rp{(i + 1) * 1_000_000:,}".replace(",", ".") + ",00",
+            "sumber_dana": "APBN",
+            "metode": "pelelangan umum" if i % 2 else "pengadaan langsung",
+            "ppk_nip": ppk[i % ppk_count]["nip"],
+        }
+        for i in range(packages)
+    ]
     return {"jenis": "registrasi", "rujukan": MEMO_NOMOR, "ppk": ppk, "panitia": panitia, "paket": paket}
 
 
@@ -82,8 +106,17 @@ def one(rows):
         assert case["langkah_sekarang"] == 9, f"case stopped at step {case['langkah_sekarang']}"
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     people = len(payload["ppk"]) + len(payload["panitia"])
-    print(json.dumps({"rows": rows, "people": people, "paket": len(payload["paket"]),
-                      "seconds": round(seconds, 3), "peak_mb": round(peak_mb, 1)}))
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "people": people,
+                "paket": len(payload["paket"]),
+                "seconds": round(seconds, 3),
+                "peak_mb": round(peak_mb, 1),
+            }
+        )
+    )
 
 
 def main():
@@ -95,11 +128,14 @@ def main():
         return
     print(f"{'rows':>6} {'people':>7} {'paket':>6} {'seconds':>8} {'ms/row':>7} {'peak MB':>8}")
     for rows in (100, 3000):
-        out = subprocess.run([sys.executable, __file__, "--rows", str(rows)], check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--rows", str(rows)], check=True, capture_output=True, text=True
+        ).stdout
         result = json.loads(out.strip().splitlines()[-1])
-        print(f"{result['rows']:>6} {result['people']:>7} {result['paket']:>6} {result['seconds']:>8.2f} "
-              f"{result['seconds'] / rows * 1000:>7.2f} {result['peak_mb']:>8.1f}")
+        print(
+            f"{result['rows']:>6} {result['people']:>7} {result['paket']:>6} {result['seconds']:>8.2f} "
+            f"{result['seconds'] / rows * 1000:>7.2f} {result['peak_mb']:>8.1f}"
+        )
     print("target for 3,000 rows (2,000 people, 1,000 paket): under 10 s and 300 MB on one core")
 
 

@@ -44,10 +44,22 @@ def run_seconds(root, factory, warm):
 def bare_seconds(document, folder):
     """Seconds per document of a bare soffice, one process (and profile) per document."""
     start = time.perf_counter()
-    for n in range(BARE):
+    for _ in range(BARE):
         profile = Path(tempfile.mkdtemp(prefix="bench-soffice-"))
-        subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
-                        "pdf", "--outdir", str(folder), str(document)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                str(document),
+            ],
+            check=True,
+            capture_output=True,
+        )
         shutil.rmtree(profile, ignore_errors=True)
     return (time.perf_counter() - start) / BARE
 

@@ -31,6 +31,7 @@ PIPELINE = [sys.executable, "-m", "pipeline"]
 def _shared(config, url, archive=None, host=None):
     """Point ``config`` at the PostgreSQL register (and a shared archive, a host name)."""
     from pipeline import config as config_module
+
     text = config.path.read_text(encoding="utf-8").replace("  url:\n", f"  url: {url}\n", 1)
     if archive:
         text = text.replace("  archive: archive", f"  archive: {archive}", 1)
@@ -42,6 +43,7 @@ def _shared(config, url, archive=None, host=None):
 
 def per_memo(temp, server, report, repeats=5, size=50):
     from bench import Batches
+
     print(f"Register on PostgreSQL ({size} memos a batch, {repeats} interleaved repetitions, medians)")
     factory = MemoFactory(temp)
     lite = Batches(quick_config(temp / "sqlite"), factory, "LITE")
@@ -76,8 +78,9 @@ def throughput(temp, server, report, memos=60):
     for count in (1, 2):
         hosts = _hosts(temp, server, count, 2 * memos // count)
         start = time.perf_counter()
-        running = [subprocess.Popen([*PIPELINE, "--config", str(c.path), "run"], stdout=subprocess.DEVNULL)
-                   for c in hosts]
+        running = [
+            subprocess.Popen([*PIPELINE, "--config", str(c.path), "run"], stdout=subprocess.DEVNULL) for c in hosts
+        ]
         assert all(p.wait() == 0 for p in running)
         seconds = time.perf_counter() - start
         report(f"{count} host(s): memos per second", 2 * memos / seconds, "/s")

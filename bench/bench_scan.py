@@ -33,8 +33,9 @@ def scan_page(folder):
         [pdf] = converter.convert([tab_memo(folder / "memo.docx")], folder)
     finally:
         converter.close()
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(pdf), str(folder / "scan")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(pdf), str(folder / "scan")], check=True
+    )
     return folder / "scan.png"
 
 
@@ -64,6 +65,7 @@ def pdf_header(report, repeats, pdf):
     reads one dropped alone (limits, pdftotext, header logic)."""
     from pipeline.readers import read_letter
     from pipeline.validate import validate_memo
+
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

@@ -20,12 +20,14 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pipeline import config as config_module, memo as memo_module, workspace  # noqa: E402
-from pipeline.codes import new_code  # noqa: E402
-from pipeline.engine import open_workspace  # noqa: E402
-from pipeline.models import Memo  # noqa: E402
-from pipeline.procedure import DONE  # noqa: E402
-from pipeline.register import Code  # noqa: E402
+from pipeline import config as config_module
+from pipeline import memo as memo_module
+from pipeline import workspace
+from pipeline.codes import new_code
+from pipeline.engine import open_workspace
+from pipeline.models import Memo
+from pipeline.procedure import DONE
+from pipeline.register import Code
 
 BATCH = 1000
 
@@ -44,24 +46,44 @@ def quick_config(root):
 def _folder(year, n, digest):
     rel = f"archive/{year}/surat-masuk/{n:04d}_permohonan-spse-{n}"
     files = {"asli_nota.docx": "nota.docx", "lembar-disposisi.docx": "lembar-disposisi.docx"}
-    return SimpleNamespace(rel=rel, berkas=files, digests={name: digest for name in files},
-                           outbox={"lembar-disposisi.docx": None}, path=lambda name: f"{rel}/{name}")
+    return SimpleNamespace(
+        rel=rel,
+        berkas=files,
+        digests={name: digest for name in files},
+        outbox={"lembar-disposisi.docx": None},
+        path=lambda name: f"{rel}/{name}",
+    )
 
 
 def _entry(ws, n, now):
     year = now.year
     number = ws.register.allocate_number("masuk", year)
-    memo = Memo(nomor=f"{n:06d}/ULP-BUKU/XI/{year}", tanggal=now.date(), hal=f"Permohonan SPSE {n}",
-                dari=f"Ketua Unit Layanan Pengadaan Satuan Kerja {n % 400}", kepada="Kapusdatinkomtel",
-                unit=f"Satuan Kerja {n % 400}")
+    memo = Memo(
+        nomor=f"{n:06d}/ULP-BUKU/XI/{year}",
+        tanggal=now.date(),
+        hal=f"Permohonan SPSE {n}",
+        dari=f"Ketua Unit Layanan Pengadaan Satuan Kerja {n % 400}",
+        kepada="Kapusdatinkomtel",
+        unit=f"Satuan Kerja {n % 400}",
+    )
     digest = hashlib.sha256(memo.nomor.encode()).hexdigest()
     inbound = SimpleNamespace(name="nota.docx", sha256=digest, size=36_000)
     folder = _folder(year, number, digest)
     memo_module._record(ws, f"klaim-{n}", [inbound], memo, number, folder, now)
     kasus = f"{year}-{number:04d}"
     head = ws.register.chain_head()[1]
-    ws.register.add_code(Code(new_code(head, kasus, "lembar_disposisi"), kasus, "lembar_disposisi", folder.rel,
-                              "lembar-disposisi.docx", digest, now.isoformat(timespec="seconds"), head))
+    ws.register.add_code(
+        Code(
+            new_code(head, kasus, "lembar_disposisi"),
+            kasus,
+            "lembar_disposisi",
+            folder.rel,
+            "lembar-disposisi.docx",
+            digest,
+            now.isoformat(timespec="seconds"),
+            head,
+        )
+    )
     if n % 50:
         ws.register.set_case_status(kasus, DONE)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from builders import HEADER, tab_memo  # noqa: E402
+from builders import HEADER, tab_memo
 
 NOMOR, HAL = "@@NOMOR@@", "@@HAL@@"
 

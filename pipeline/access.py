@@ -34,6 +34,8 @@ def refusal(config, step, account, langkah=None):
         return None
     roles = " atau ".join(step.role)
     holders = ", ".join(sorted(allowed)) or "belum ada akun yang ditetapkan"
-    return (f"tindakan {langkah or step.key} hanya dapat dicatat oleh akun dengan peran {roles} "
-            f"({holders}), sedangkan tindakan ini dicatat oleh akun \u201c{account}\u201d. Minta pejabat yang "
-            "berwenang mencatatnya, atau tambahkan akunnya pada access.roles di config.yaml.")
+    return (
+        f"tindakan {langkah or step.key} hanya dapat dicatat oleh akun dengan peran {roles} "
+        f"({holders}), sedangkan tindakan ini dicatat oleh akun \u201c{account}\u201d. Minta pejabat yang "
+        "berwenang mencatatnya, atau tambahkan akunnya pada access.roles di config.yaml."
+    )

@@ -12,8 +12,8 @@ import re
 
 from .errors import PipelineError, os_reason
 from .fields import normalise_nip, parse_amount
-from .readers.csv_table import read_table
 from .formats import rupiah
+from .readers.csv_table import read_table
 from .rules import ERROR, PASS, Check, label
 
 _PREFIX_TITLE = re.compile(r"^(prof|dr|drs|dra|ir|h|hj|hc)\.?$", re.IGNORECASE)
@@ -44,8 +44,10 @@ def load_reference(config):
         if config.budget:
             budget = read_table(config.budget, config.limits)
     except OSError as exc:
-        raise PipelineError(f"Data acuan otentikasi tidak dapat dibaca ({os_reason(exc)}). "
-                            "Periksa reference.employees dan reference.budget di config.yaml.") from None
+        raise PipelineError(
+            f"Data acuan otentikasi tidak dapat dibaca ({os_reason(exc)}). "
+            "Periksa reference.employees dan reference.budget di config.yaml."
+        ) from None
     return employees, budget
 
 
@@ -53,13 +55,28 @@ def _person(section, index, record, employees, source):
     name = label(section, index, record)
     found = employees.get(record.get("nip"))
     if found is None:
-        return Check(section, name, "terdaftar di data induk pegawai", ERROR,
-                     f"NIP tidak ditemukan di data induk pegawai ({source})")
+        return Check(
+            section,
+            name,
+            "terdaftar di data induk pegawai",
+            ERROR,
+            f"NIP tidak ditemukan di data induk pegawai ({source})",
+        )
     if bare_name(found.get("nama")) != bare_name(record.get("nama")):
-        return Check(section, name, "nama sesuai data induk pegawai", ERROR,
-                     f"nama di data induk pegawai adalah \u201c{found.get('nama')}\u201d")
-    return Check(section, name, "nama dan NIP sesuai data induk pegawai", PASS,
-                 f"{found.get('nama')}, {found.get('unit') or '-'}")
+        return Check(
+            section,
+            name,
+            "nama sesuai data induk pegawai",
+            ERROR,
+            f"nama di data induk pegawai adalah \u201c{found.get('nama')}\u201d",
+        )
+    return Check(
+        section,
+        name,
+        "nama dan NIP sesuai data induk pegawai",
+        PASS,
+        f"{found.get('nama')}, {found.get('unit') or '-'}",
+    )
 
 
 def _allocation(unit, tahun, total, budget, source):
@@ -73,12 +90,27 @@ def _allocation(unit, tahun, total, budget, source):
             except ValueError:
                 continue
             if total > allocated:
-                return Check("paket", name, "pagu terhadap alokasi DIPA", ERROR,
-                             f"jumlah pagu {rupiah(total)} melebihi alokasi {rupiah(allocated)} ({source})")
-            return Check("paket", name, "pagu terhadap alokasi DIPA", PASS,
-                         f"{rupiah(total)} dari alokasi {rupiah(allocated)} ({source})")
-    return Check("paket", name, "pagu terhadap alokasi DIPA", ERROR,
-                 f"alokasi anggaran unit \u201c{unit}\u201d tahun {tahun or '-'} tidak ditemukan ({source})")
+                return Check(
+                    "paket",
+                    name,
+                    "pagu terhadap alokasi DIPA",
+                    ERROR,
+                    f"jumlah pagu {rupiah(total)} melebihi alokasi {rupiah(allocated)} ({source})",
+                )
+            return Check(
+                "paket",
+                name,
+                "pagu terhadap alokasi DIPA",
+                PASS,
+                f"{rupiah(total)} dari alokasi {rupiah(allocated)} ({source})",
+            )
+    return Check(
+        "paket",
+        name,
+        "pagu terhadap alokasi DIPA",
+        ERROR,
+        f"alokasi anggaran unit \u201c{unit}\u201d tahun {tahun or '-'} tidak ditemukan ({source})",
+    )
 
 
 def authenticate(config, registration, unit, total):
@@ -91,8 +123,7 @@ def authenticate(config, registration, unit, total):
             for index, record in enumerate(registration[section], start=1):
                 checks.append(_person(section, index, record, employees, source))
     if budget is not None:
-        checks.append(_allocation(unit, registration.get("tahun_anggaran"), total, budget,
-                                  config.budget.name))
+        checks.append(_allocation(unit, registration.get("tahun_anggaran"), total, budget, config.budget.name))
     return checks
 
 
@@ -109,9 +140,10 @@ def basis(config):
 def manual(registration, total, who):
     """Checks recorded by the Kasubbid's own authentication, one per person and the pagu total."""
     note = f"diotentikasi oleh {who}"
-    checks = [Check(section, label(section, index, record), "identitas dan jabatan", PASS, note)
-              for section in ("ppk", "panitia")
-              for index, record in enumerate(registration[section], start=1)]
-    checks.append(Check("paket", "Pagu seluruh paket", "pagu terhadap alokasi DIPA", PASS,
-                        f"{rupiah(total)}, {note}"))
+    checks = [
+        Check(section, label(section, index, record), "identitas dan jabatan", PASS, note)
+        for section in ("ppk", "panitia")
+        for index, record in enumerate(registration[section], start=1)
+    ]
+    checks.append(Check("paket", "Pagu seluruh paket", "pagu terhadap alokasi DIPA", PASS, f"{rupiah(total)}, {note}"))
     return checks

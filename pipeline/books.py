@@ -48,30 +48,120 @@ def _columns(*spec):
     return tuple(Column(*item) for item in spec)
 
 
-BOOKS = {book.key: book for book in (
-    Book("masuk", "Agenda Masuk", "AGENDA SURAT MASUK", _columns(
-        ("No", 6, NUMBER), ("Tanggal Terima", 16, DATE), ("Nomor Agenda", 16), ("Pengirim", 34),
-        ("Tanggal dan Nomor Surat", 32), ("Isi Ringkasan", 48), ("Keterangan", 30)), True),
-    Book("keluar", "Agenda Keluar", "AGENDA SURAT KELUAR", _columns(
-        ("No", 6, NUMBER), ("Nomor Surat", 28), ("Klasifikasi", 30), ("Tanggal Surat", 16, DATE),
-        ("Tanggal Kirim", 16, DATE), ("Kepada", 34), ("Isi Ringkasan", 48), ("Keterangan", 34)), True),
-    Book("unit", "Unit Pengguna", "DAFTAR UNIT KERJA PENGGUNA SPSE", _columns(
-        ("No", 6, NUMBER), ("Unit Kerja", 34), ("Nomor Nota Dinas", 26), ("Tanggal Terima", 16, DATE),
-        ("Tahun Anggaran", 10, NUMBER), ("PPK", 7, NUMBER), ("Panitia", 8, NUMBER), ("Paket", 7, NUMBER),
-        ("Jumlah Pagu", 22, RUPIAH), ("Status", 16), ("Nota Dinas Balasan", 26), ("Tanggal Kirim", 16, DATE),
-        ("Kasus", 11)), False),
-    Book("ppk", "PPK", "DAFTAR PEJABAT PEMBUAT KOMITMEN (PPK) UNIT KERJA PENGGUNA SPSE", _columns(
-        ("No", 6, NUMBER), ("Unit Kerja", 30), ("Nama", 30), ("NIP", 22), ("Jabatan", 28), ("Nomor SK", 24),
-        ("E-mail", 28), ("Telepon", 16), ("Tahun Anggaran", 10, NUMBER), ("Status", 16), ("Kasus", 11)), False),
-    Book("panitia", "ULP-Panitia", "DAFTAR ULP/PANITIA PENGADAAN UNIT KERJA PENGGUNA SPSE", _columns(
-        ("No", 6, NUMBER), ("Unit Kerja", 30), ("Nama", 30), ("NIP", 22), ("Peran", 12),
-        ("Nomor Sertifikat", 22), ("E-mail", 28), ("Telepon", 16), ("Tahun Anggaran", 10, NUMBER),
-        ("Status", 16), ("Kasus", 11)), False),
-    Book("paket", "Paket dan Pagu", "DAFTAR PAKET DAN PAGU PENGGUNA SPSE", _columns(
-        ("No", 6, NUMBER), ("Unit Kerja", 30), ("Nama Paket", 44), ("Pagu", 22, RUPIAH), ("Sumber Dana", 12),
-        ("Metode", 20), ("PPK", 28), ("NIP PPK", 22), ("Tahun Anggaran", 10, NUMBER), ("Status", 16),
-        ("Kasus", 11)), False),
-)}
+BOOKS = {
+    book.key: book
+    for book in (
+        Book(
+            "masuk",
+            "Agenda Masuk",
+            "AGENDA SURAT MASUK",
+            _columns(
+                ("No", 6, NUMBER),
+                ("Tanggal Terima", 16, DATE),
+                ("Nomor Agenda", 16),
+                ("Pengirim", 34),
+                ("Tanggal dan Nomor Surat", 32),
+                ("Isi Ringkasan", 48),
+                ("Keterangan", 30),
+            ),
+            True,
+        ),
+        Book(
+            "keluar",
+            "Agenda Keluar",
+            "AGENDA SURAT KELUAR",
+            _columns(
+                ("No", 6, NUMBER),
+                ("Nomor Surat", 28),
+                ("Klasifikasi", 30),
+                ("Tanggal Surat", 16, DATE),
+                ("Tanggal Kirim", 16, DATE),
+                ("Kepada", 34),
+                ("Isi Ringkasan", 48),
+                ("Keterangan", 34),
+            ),
+            True,
+        ),
+        Book(
+            "unit",
+            "Unit Pengguna",
+            "DAFTAR UNIT KERJA PENGGUNA SPSE",
+            _columns(
+                ("No", 6, NUMBER),
+                ("Unit Kerja", 34),
+                ("Nomor Nota Dinas", 26),
+                ("Tanggal Terima", 16, DATE),
+                ("Tahun Anggaran", 10, NUMBER),
+                ("PPK", 7, NUMBER),
+                ("Panitia", 8, NUMBER),
+                ("Paket", 7, NUMBER),
+                ("Jumlah Pagu", 22, RUPIAH),
+                ("Status", 16),
+                ("Nota Dinas Balasan", 26),
+                ("Tanggal Kirim", 16, DATE),
+                ("Kasus", 11),
+            ),
+            False,
+        ),
+        Book(
+            "ppk",
+            "PPK",
+            "DAFTAR PEJABAT PEMBUAT KOMITMEN (PPK) UNIT KERJA PENGGUNA SPSE",
+            _columns(
+                ("No", 6, NUMBER),
+                ("Unit Kerja", 30),
+                ("Nama", 30),
+                ("NIP", 22),
+                ("Jabatan", 28),
+                ("Nomor SK", 24),
+                ("E-mail", 28),
+                ("Telepon", 16),
+                ("Tahun Anggaran", 10, NUMBER),
+                ("Status", 16),
+                ("Kasus", 11),
+            ),
+            False,
+        ),
+        Book(
+            "panitia",
+            "ULP-Panitia",
+            "DAFTAR ULP/PANITIA PENGADAAN UNIT KERJA PENGGUNA SPSE",
+            _columns(
+                ("No", 6, NUMBER),
+                ("Unit Kerja", 30),
+                ("Nama", 30),
+                ("NIP", 22),
+                ("Peran", 12),
+                ("Nomor Sertifikat", 22),
+                ("E-mail", 28),
+                ("Telepon", 16),
+                ("Tahun Anggaran", 10, NUMBER),
+                ("Status", 16),
+                ("Kasus", 11),
+            ),
+            False,
+        ),
+        Book(
+            "paket",
+            "Paket dan Pagu",
+            "DAFTAR PAKET DAN PAGU PENGGUNA SPSE",
+            _columns(
+                ("No", 6, NUMBER),
+                ("Unit Kerja", 30),
+                ("Nama Paket", 44),
+                ("Pagu", 22, RUPIAH),
+                ("Sumber Dana", 12),
+                ("Metode", 20),
+                ("PPK", 28),
+                ("NIP PPK", 22),
+                ("Tahun Anggaran", 10, NUMBER),
+                ("Status", 16),
+                ("Kasus", 11),
+            ),
+            False,
+        ),
+    )
+}
 CASE_STATUS = {"berjalan": "Dalam proses", "tertahan": "Data dikembalikan", "selesai": "Selesai"}
 
 
@@ -84,8 +174,7 @@ def note_of(entry, tanggal):
     """An agenda line's Keterangan: voided, the register's note, its case."""
     note = entry.keterangan
     if entry.batal:
-        note = (f"BATAL: {entry.alasan_batal} (oleh {entry.batal_oleh}, {tanggal(entry.batal_waktu)}). "
-                + note).strip()
+        note = (f"BATAL: {entry.alasan_batal} (oleh {entry.batal_oleh}, {tanggal(entry.batal_waktu)}). " + note).strip()
     return (note + f" Kasus {entry.kasus}.").strip() if entry.kasus else note
 
 
@@ -94,12 +183,26 @@ def agenda_rows(buku, entries, tanggal):
     for entry in entries:
         note = note_of(entry, tanggal)
         if buku == "masuk":
-            yield [entry.nomor_urut, date_of(entry.diterima), entry.nomor_agenda, entry.dari,
-                   f"{tanggal(entry.tanggal_surat)}, {entry.nomor_surat}", entry.hal,
-                   " ".join(filter(None, (klasifikasi.note(entry.nomor_surat), note)))]
+            yield [
+                entry.nomor_urut,
+                date_of(entry.diterima),
+                entry.nomor_agenda,
+                entry.dari,
+                f"{tanggal(entry.tanggal_surat)}, {entry.nomor_surat}",
+                entry.hal,
+                " ".join(filter(None, (klasifikasi.note(entry.nomor_surat), note))),
+            ]
         else:
-            yield [entry.nomor_urut, entry.nomor_surat, klasifikasi.label(entry.nomor_surat),
-                   date_of(entry.tanggal_surat), date_of(entry.dikirim), entry.kepada, entry.hal, note]
+            yield [
+                entry.nomor_urut,
+                entry.nomor_surat,
+                klasifikasi.label(entry.nomor_surat),
+                date_of(entry.tanggal_surat),
+                date_of(entry.dikirim),
+                entry.kepada,
+                entry.hal,
+                note,
+            ]
 
 
 @dataclass(frozen=True)
@@ -118,6 +221,7 @@ class CaseData:
 def case_data(register, tahun=None):
     """Every case (received in ``tahun``, when given) with its current registration and letter."""
     from .registration import budget_year
+
     letters = {}
     for entry in register.agenda("keluar"):
         if entry.kasus and not entry.batal:
@@ -129,8 +233,15 @@ def case_data(register, tahun=None):
         kept = register.registration(case.id)
         data = dict(kept.data) if kept else {}
         year = data.get("tahun_anggaran") or (budget_year(memo.hal, date_of(memo.diterima)) if data else None)
-        yield CaseData(case.id, data.get("unit") or case.unit or memo.dari, memo, data, year,
-                       CASE_STATUS.get(case.status, case.status), letters.get(case.id))
+        yield CaseData(
+            case.id,
+            data.get("unit") or case.unit or memo.dari,
+            memo,
+            data,
+            year,
+            CASE_STATUS.get(case.status, case.status),
+            letters.get(case.id),
+        )
 
 
 def register_rows(key, cases):
@@ -143,45 +254,83 @@ def register_rows(key, cases):
 def _unit_rows(case):
     data, letter = case.data, case.letter
     pagu = sum(p["pagu"] for p in data.get("paket", []) if isinstance(p.get("pagu"), int)) if data else None
-    yield [case.unit, case.memo.nomor_surat, date_of(case.memo.diterima), case.tahun_anggaran,
-           len(data.get("ppk", [])) if data else None, len(data.get("panitia", [])) if data else None,
-           len(data.get("paket", [])) if data else None, pagu,
-           case.status if data else "Menunggu data", letter.nomor_surat if letter else "",
-           date_of(letter.dikirim) if letter else None, case.kasus]
+    yield [
+        case.unit,
+        case.memo.nomor_surat,
+        date_of(case.memo.diterima),
+        case.tahun_anggaran,
+        len(data.get("ppk", [])) if data else None,
+        len(data.get("panitia", [])) if data else None,
+        len(data.get("paket", [])) if data else None,
+        pagu,
+        case.status if data else "Menunggu data",
+        letter.nomor_surat if letter else "",
+        date_of(letter.dikirim) if letter else None,
+        case.kasus,
+    ]
 
 
 def _nip(value):
     from .fields import format_nip
+
     return format_nip(value or "")
 
 
 def _ppk_rows(case):
     for person in case.data.get("ppk", []):
-        yield [case.unit, person.get("nama"), _nip(person.get("nip")), person.get("jabatan"),
-               person.get("no_sk"), person.get("email"), person.get("telepon"), case.tahun_anggaran, case.status,
-               case.kasus]
+        yield [
+            case.unit,
+            person.get("nama"),
+            _nip(person.get("nip")),
+            person.get("jabatan"),
+            person.get("no_sk"),
+            person.get("email"),
+            person.get("telepon"),
+            case.tahun_anggaran,
+            case.status,
+            case.kasus,
+        ]
 
 
 def _panitia_rows(case):
     for person in case.data.get("panitia", []):
-        yield [case.unit, person.get("nama"), _nip(person.get("nip")), (person.get("peran") or "").title(),
-               person.get("no_sertifikat"), person.get("email"), person.get("telepon"), case.tahun_anggaran,
-               case.status, case.kasus]
+        yield [
+            case.unit,
+            person.get("nama"),
+            _nip(person.get("nip")),
+            (person.get("peran") or "").title(),
+            person.get("no_sertifikat"),
+            person.get("email"),
+            person.get("telepon"),
+            case.tahun_anggaran,
+            case.status,
+            case.kasus,
+        ]
 
 
 def _paket_rows(case):
     ppk = {p.get("nip"): p.get("nama") for p in case.data.get("ppk", [])}
     for paket in case.data.get("paket", []):
         pagu = paket.get("pagu") if isinstance(paket.get("pagu"), int) else None
-        yield [case.unit, paket.get("nama"), pagu, paket.get("sumber_dana"), paket.get("metode"),
-               ppk.get(paket.get("ppk_nip"), ""), _nip(paket.get("ppk_nip")), case.tahun_anggaran,
-               case.status, case.kasus]
+        yield [
+            case.unit,
+            paket.get("nama"),
+            pagu,
+            paket.get("sumber_dana"),
+            paket.get("metode"),
+            ppk.get(paket.get("ppk_nip"), ""),
+            _nip(paket.get("ppk_nip")),
+            case.tahun_anggaran,
+            case.status,
+            case.kasus,
+        ]
 
 
 def gather(register, keys, tahun=None, every_case=False):
     """{key: rows} for the books named: agenda books of ``tahun`` (all years when None), the SOP
     registers of the cases received in ``tahun``, or of every case with ``every_case``."""
     from .formats import tanggal
+
     cases = None
     books = {}
     for key in keys:
@@ -231,8 +380,9 @@ def written(config, year):
 
 def book_years(config):
     """The years whose books are in the archive (``archive/<year>/buku/.rantai``)."""
-    return sorted(int(p.parent.parent.name) for p in config.archive.glob(f"*/{FOLDER}/{MARKER}")
-                  if p.parent.parent.name.isdigit())
+    return sorted(
+        int(p.parent.parent.name) for p in config.archive.glob(f"*/{FOLDER}/{MARKER}") if p.parent.parent.name.isdigit()
+    )
 
 
 def refresh_all(config, register, year, head, now):
@@ -264,6 +414,7 @@ def refresh(config, register, year, head, event=0):
     a failure leaves here, the next change writes whole again (the marker is written last).
     """
     from . import exports
+
     started = time.monotonic()
     folder = config.archive / str(year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -288,8 +439,14 @@ def _mark(folder, head, seconds, at, event):
 
 
 def csv_name(key):
-    return {"masuk": "agenda-surat-masuk", "keluar": "agenda-surat-keluar", "unit": "daftar-unit-pengguna",
-            "ppk": "daftar-ppk", "panitia": "daftar-ulp-panitia", "paket": "daftar-paket-pagu"}[key]
+    return {
+        "masuk": "agenda-surat-masuk",
+        "keluar": "agenda-surat-keluar",
+        "unit": "daftar-unit-pengguna",
+        "ppk": "daftar-ppk",
+        "panitia": "daftar-ulp-panitia",
+        "paket": "daftar-paket-pagu",
+    }[key]
 
 
 def file_names(year):

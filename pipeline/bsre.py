@@ -25,8 +25,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
     (and the signer's secrets) to another address."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise urllib.error.HTTPError(req.full_url, code, f"dialihkan ke {newurl}; pengalihan tidak diikuti",
-                                     headers, fp)
+        raise urllib.error.HTTPError(
+            req.full_url, code, f"dialihkan ke {newurl}; pengalihan tidak diikuti", headers, fp
+        )
 
 
 _OPENER = urllib.request.build_opener(_NoRedirect)
@@ -36,17 +37,21 @@ def _auth(settings):
     user = os.environ.get(settings.bsre_user_env)
     password = os.environ.get(settings.bsre_password_env)
     if not user or not password:
-        raise SigningError(f"Akun gateway BSrE belum diberikan: isi variabel lingkungan {settings.bsre_user_env} dan "
-                           f"{settings.bsre_password_env}.")
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        raise SigningError(
+            f"Akun gateway BSrE belum diberikan: isi variabel lingkungan {settings.bsre_user_env} dan "
+            f"{settings.bsre_password_env}."
+        )
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 def _post(settings, path, payload):
     """(status, decoded JSON or None) of a POST to the gateway; network failures are SigningError."""
-    request = urllib.request.Request(settings.bsre_url.rstrip("/") + path, data=json.dumps(payload).encode("utf-8"),
-                                     method="POST", headers={"Content-Type": "application/json",
-                                                             "Accept": "application/json",
-                                                             "Authorization": _auth(settings)})
+    request = urllib.request.Request(
+        settings.bsre_url.rstrip("/") + path,
+        data=json.dumps(payload).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json", "Accept": "application/json", "Authorization": _auth(settings)},
+    )
     try:
         with _OPENER.open(request, timeout=TIMEOUT) as response:  # https, or http to 127.0.0.1 (config.py)
             status, body = response.status, response.read()
@@ -55,8 +60,10 @@ def _post(settings, path, payload):
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         why = os_reason(reason) if isinstance(reason, OSError) else "alamat tidak dikenal atau tidak menjawab"
-        raise SigningError(f"Gateway BSrE di {settings.bsre_url} tidak dapat dihubungi ({why}). Periksa "
-                           "signing.bsre.url dan jaringannya.") from None
+        raise SigningError(
+            f"Gateway BSrE di {settings.bsre_url} tidak dapat dihubungi ({why}). Periksa "
+            "signing.bsre.url dan jaringannya."
+        ) from None
     try:
         return status, json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -10,10 +10,10 @@ knows the SOP's step keys.
 import datetime as dt
 
 from . import codes, documents, filing, handlers, incoming_signatures
+from .archive import locate, shown
 from .errors import PipelineError
 from .inputs import action_when
 from .procedure import DONE, HELD, REJECT, RUNNING, WAITING
-from .archive import locate, shown
 from .register import Document, Event
 from .registration import totals
 from .render import render
@@ -61,9 +61,14 @@ class StepRun:
             if not self.stale(action):
                 return action
             with self.register.transaction():
-                self.register.void_input(action, self.stamp, (
-                    f"Dibatalkan: tindakan {action.langkah} ini diterima sebelum data registrasi yang "
-                    "sekarang berlaku. Catat ulang setelah memeriksa data yang baru."))
+                self.register.void_input(
+                    action,
+                    self.stamp,
+                    (
+                        f"Dibatalkan: tindakan {action.langkah} ini diterima sebelum data registrasi yang "
+                        "sekarang berlaku. Catat ulang setelah memeriksa data yang baru."
+                    ),
+                )
         return None
 
     def stale(self, action):
@@ -94,8 +99,11 @@ class StepRun:
         """The base document context, with the case's data when there is some."""
         result = documents.base_context(self.config, self.memo, self.case, self.now)
         if registration is not None:
-            result.update(data=documents.data_context(data or registration.data),
-                          data_diterima=registration.diterima, data_berkas=", ".join(registration.files))
+            result.update(
+                data=documents.data_context(data or registration.data),
+                data_diterima=registration.diterima,
+                data_berkas=", ".join(registration.files),
+            )
         return result
 
     # -- filing a step's documents --------------------------------------------
@@ -114,14 +122,24 @@ class StepRun:
         suffix = "" if versi == 1 else f"_v{versi}"
         case_folder = locate(self.config, self.memo.folder)
         prepared = self.ws.filer.prepare(
-            case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}", anchor=case_folder,
+            case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}",
+            anchor=case_folder,
             writers={name: lambda path: render(source, context, path)},
-            metadata={"kasus": self.kasus, "langkah": self.step.key, "jenis": jenis, "versi": versi,
-                      "dibuat": self.stamp},
+            metadata={
+                "kasus": self.kasus,
+                "langkah": self.step.key,
+                "jenis": jenis,
+                "versi": versi,
+                "dibuat": self.stamp,
+            },
             outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"},
-            codes={name: (code, self.kasus, jenis)}, pdf=True)
-        self._documents[prepared.rel] = (Document(self.kasus, number, jenis, versi, self.stamp, prepared.rel,
-                                                  prepared.berkas, prepared.digests), name)
+            codes={name: (code, self.kasus, jenis)},
+            pdf=True,
+        )
+        self._documents[prepared.rel] = (
+            Document(self.kasus, number, jenis, versi, self.stamp, prepared.rel, prepared.berkas, prepared.digests),
+            name,
+        )
         return prepared
 
     def path(self, prepared):
@@ -134,10 +152,12 @@ class StepRun:
 
     def commit(self, prepared, record):
         """Record the step in one transaction with its documents, then publish them."""
+
         def write(_numbers, _prepared):
             for item in prepared:
                 self.register.add_document(self._documents[item.rel][0])
             record()
+
         self.ws.filer.file(lambda _numbers: prepared, write)
 
     # -- what a handler records (inside commit) -----------------------------------
@@ -153,17 +173,30 @@ class StepRun:
             if record is None or record.status == WAITING:
                 self.register.start_step(self.kasus, following.key, stamp)
         self.register.set_case_status(self.kasus, RUNNING)
-        self.register.record_event(Event(stamp, self.kasus, oleh, "langkah_selesai",
-                                         {"langkah": self.step.key, "dokumen": paths, "catatan": catatan}))
+        self.register.record_event(
+            Event(
+                stamp,
+                self.kasus,
+                oleh,
+                "langkah_selesai",
+                {"langkah": self.step.key, "dokumen": paths, "catatan": catatan},
+            )
+        )
 
     def hold(self, masukan, temuan, made):
         """Keep the step open because the data has errors; the case is held."""
         paths = self._paths(made)
-        self.register.note_step(self.kasus, self.step.key, masukan=masukan, temuan=tuple(temuan),
-                                dokumen=tuple(paths))
+        self.register.note_step(self.kasus, self.step.key, masukan=masukan, temuan=tuple(temuan), dokumen=tuple(paths))
         self.register.set_case_status(self.kasus, HELD)
-        self.register.record_event(Event(self.stamp, self.kasus, "pipeline", "langkah_tertahan",
-                                         {"langkah": self.step.key, "temuan": list(temuan)}))
+        self.register.record_event(
+            Event(
+                self.stamp,
+                self.kasus,
+                "pipeline",
+                "langkah_tertahan",
+                {"langkah": self.step.key, "temuan": list(temuan)},
+            )
+        )
 
     def note(self, **changes):
         """Change the open step's record (documents prepared while it waits)."""
@@ -191,8 +224,7 @@ def reset(ws, kasus, step, note, stamp):
     register.reset_steps(kasus, keys)
     register.start_step(kasus, step.key, stamp, catatan=note)
     register.set_case_status(kasus, RUNNING)
-    register.record_event(Event(stamp, kasus, "pipeline", "langkah_diulang",
-                                {"langkah": step.key, "catatan": note}))
+    register.record_event(Event(stamp, kasus, "pipeline", "langkah_diulang", {"langkah": step.key, "catatan": note}))
 
 
 def advance(ws, kasus):
@@ -221,8 +253,10 @@ def advance(ws, kasus):
             continue
         if not ws.procedure.handler(step).load()(run):
             return
-    raise PipelineError(f"Kasus {kasus} tidak dapat dilanjutkan: langkahnya berulang tanpa akhir. "
-                        "Periksa tabel sop.steps di config.yaml.")
+    raise PipelineError(
+        f"Kasus {kasus} tidak dapat dilanjutkan: langkahnya berulang tanpa akhir. "
+        "Periksa tabel sop.steps di config.yaml."
+    )
 
 
 def _start_moved(ws, case, step):
@@ -259,8 +293,13 @@ def _supersede(ws, kasus):
     if step.key not in records or records[step.key].status != DONE or ws.procedure.sealed(records):
         return
     with ws.register.transaction():
-        reset(ws, kasus, step, f"Data registrasi baru diterima; langkah {step.number} dan seterusnya diulang.",
-              ws.now().isoformat(timespec="seconds"))
+        reset(
+            ws,
+            kasus,
+            step,
+            f"Data registrasi baru diterima; langkah {step.number} dan seterusnya diulang.",
+            ws.now().isoformat(timespec="seconds"),
+        )
 
 
 def findings(ws, records):
@@ -282,8 +321,10 @@ def describe(ws, case, now, records=None, data=None, waiting=(), owed=None, sign
     if signed is None:
         signed = ws.register.incoming_signatures(case.id)
     from .owed import describe as view
-    item = ws.procedure.describe(case, records, now, totals(data.data) if data else None,
-                                 [*findings(ws, records), *waiting])
+
+    item = ws.procedure.describe(
+        case, records, now, totals(data.data) if data else None, [*findings(ws, records), *waiting]
+    )
     item["tte_masuk"] = incoming_signatures.as_json(signed, ws.config.timezone)
     for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
         step["dokumen"] = [shown(ws.config, path) for path in step["dokumen"]]

@@ -38,6 +38,7 @@ class _Console:
         """The rich Console itself (for what takes one, such as a progress bar)."""
         if self._console is None:
             from rich.console import Console
+
             self._console = Console(**self._options)
         return self._console
 
@@ -50,6 +51,7 @@ err = _Console(stderr=True, highlight=False, soft_wrap=True)
 def escape(text):
     """Text printed as it is, never read as rich markup."""
     from rich.markup import escape as markup_escape
+
     return markup_escape(text)
 
 
@@ -65,12 +67,22 @@ def echo_lines(lines, chunk=1000):
         click.echo("\n".join(batch))
 
 
-def Table(**options):  # noqa: N802 - stands for rich's Table
+def Table(**options):
     from rich.table import Table as RichTable
+
     return RichTable(**options)
 
-_STYLE = {"diterima": "green", "ditolak": "red", "duplikat": "yellow", "menunggu": "cyan",
-          "diabaikan": "dim", "selesai": "green", "berjalan": "cyan", "tertahan": "red"}
+
+_STYLE = {
+    "diterima": "green",
+    "ditolak": "red",
+    "duplikat": "yellow",
+    "menunggu": "cyan",
+    "diabaikan": "dim",
+    "selesai": "green",
+    "berjalan": "cyan",
+    "tertahan": "red",
+}
 
 
 def _styled(word):
@@ -89,6 +101,7 @@ class Context:
     @property
     def config(self):
         from . import config as config_module
+
         if self._config is None:
             self._config = config_module.load(self.config_path)
         return self._config
@@ -96,6 +109,7 @@ class Context:
     def open(self, lock=True):
         """The workspace: locked for commands that change it, unlocked for those that read."""
         from . import engine
+
         return engine.open_workspace(self.config, lock=lock)
 
 
@@ -155,9 +169,14 @@ def usage_text(exc):
 
 
 @click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", default="config.yaml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Berkas konfigurasi ruang kerja.")
+@click.option(
+    "--config",
+    "config_path",
+    default="config.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Berkas konfigurasi ruang kerja.",
+)
 @click.version_option(__version__, prog_name="pipeline")
 @click.pass_context
 def main(ctx, config_path):
@@ -169,12 +188,16 @@ def main(ctx, config_path):
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory):
     """Buat ruang kerja baru: config.yaml, folder, dan templat bawaan."""
-    from . import config as config_module, workspace
+    from . import config as config_module
+    from . import workspace
+
     created = workspace.init(directory)
     config_module.load(directory / "config.yaml")
     out.print(f"Ruang kerja siap di {escape(str(directory.resolve()))} ({len(created)} berkas/folder dibuat).")
-    out.print("Langkah berikutnya: sesuaikan config.yaml (nama pejabat, NIP), lalu jalankan "
-              f"\u201cpipeline --config {directory / 'config.yaml'} watch\u201d.")
+    out.print(
+        "Langkah berikutnya: sesuaikan config.yaml (nama pejabat, NIP), lalu jalankan "
+        f"\u201cpipeline --config {directory / 'config.yaml'} watch\u201d."
+    )
 
 
 @main.command()
@@ -184,19 +207,36 @@ def run(obj, as_json):
     """Proses semua berkas di inbox satu kali, lalu selesai. Di terminal, kemajuannya tampil
     sebagai bilah."""
     from . import engine
+
     engine.configure_logging(obj.config, to_stderr=False)
     stop = threading.Event()
-    with _stopping(stop), engine.open_workspace(obj.config, stop=stop) as ws, \
-            _progress(enabled=not as_json and out.is_terminal) as progress:
+    with (
+        _stopping(stop),
+        engine.open_workspace(obj.config, stop=stop) as ws,
+        _progress(enabled=not as_json and out.is_terminal) as progress,
+    ):
         _notes(ws.start())
         outcomes = ws.process_inbox(progress=progress)
         _notes(filter(None, [ws.refresh_books(), ws.owed_summary()]))
     if stop.is_set():
-        err.print("Pemrosesan dihentikan atas permintaan. Berkas yang belum diproses tetap di inbox; "
-                  "jalankan \u201cpipeline run\u201d lagi untuk memprosesnya.")
+        err.print(
+            "Pemrosesan dihentikan atas permintaan. Berkas yang belum diproses tetap di inbox; "
+            "jalankan \u201cpipeline run\u201d lagi untuk memprosesnya."
+        )
     if as_json:
-        echo_lines(jsonlines.line({"berkas": o.name, "hasil": o.hasil, "jenis": o.jenis, "kasus": o.kasus,
-                                   "alasan": list(o.alasan), "keterangan": o.detail}) for o in outcomes)
+        echo_lines(
+            jsonlines.line(
+                {
+                    "berkas": o.name,
+                    "hasil": o.hasil,
+                    "jenis": o.jenis,
+                    "kasus": o.kasus,
+                    "alasan": list(o.alasan),
+                    "keterangan": o.detail,
+                }
+            )
+            for o in outcomes
+        )
     else:
         _report(outcomes, obj.config)
 
@@ -206,6 +246,7 @@ def _stopping(stop):
     """SIGTERM (``systemctl stop``) and Ctrl+C set ``stop``: the work in hand ends at the next
     file boundary, nothing is left half-way. A second request stops at once (as a crash would:
     the claim protocol finishes that file at the next start)."""
+
     def request(signum, frame):
         if stop.is_set():
             signal.default_int_handler(signum, frame)
@@ -230,8 +271,14 @@ def _progress(enabled):
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    columns = (TextColumn("Memproses inbox"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.fields[berkas]}"))
+
+    columns = (
+        TextColumn("Memproses inbox"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[berkas]}"),
+    )
     with Progress(*columns, console=err.console(), transient=True) as bar:
         task = bar.add_task("inbox", total=0, berkas="")
 
@@ -240,6 +287,7 @@ def _progress(enabled):
                 bar.update(task, total=bar.tasks[0].total + more)
             fields = {"berkas": escape(current)} if current else {}
             bar.update(task, advance=advance, **fields)
+
         yield told
 
 
@@ -257,8 +305,12 @@ def _report(outcomes, config):
     for column in ("Berkas", "Hasil", "Kasus", "Keterangan"):
         table.add_column(column, overflow="fold")
     for outcome in outcomes:
-        table.add_row(escape(outcome.name), _styled(outcome.hasil), outcome.kasus or "-",
-                      escape(" ".join(outcome.alasan) or outcome.detail))
+        table.add_row(
+            escape(outcome.name),
+            _styled(outcome.hasil),
+            outcome.kasus or "-",
+            escape(" ".join(outcome.alasan) or outcome.detail),
+        )
     out.print(table)
     counts = {}
     for outcome in outcomes:
@@ -275,11 +327,14 @@ def _report(outcomes, config):
 @click.pass_obj
 def watch(obj, polling):
     """Pantau inbox terus-menerus dan proses berkas begitu siap (layanan)."""
-    from . import config as config_module, engine
+    from . import config as config_module
+    from . import engine
+
     config = obj.config
     if polling:
-        config = config_module.Config(**{**config.__dict__,
-                                         "watch": config.watch.__class__(**{**config.watch.__dict__, "polling": True})})
+        config = config_module.Config(
+            **{**config.__dict__, "watch": config.watch.__class__(**{**config.watch.__dict__, "polling": True})}
+        )
     log = engine.configure_logging(config, to_stderr=True)
     stop = threading.Event()
     with _stopping(stop), engine.open_workspace(config, stop=stop) as ws:
@@ -301,20 +356,25 @@ def pdf_command(obj):
     """Buat sekarang semua PDF yang tertunda, tanpa menunggu jeda percobaan ulang (misalnya
     setelah LibreOffice diperbaiki). Keluar dengan kode 1 bila masih ada yang belum dapat dibuat."""
     from . import engine
+
     engine.configure_logging(obj.config, to_stderr=False)
     with obj.open() as ws:
         if not ws.converter.available:
             raise PipelineError(ws.converter.missing() or "PDF tidak diminta (pdf.enabled: false).")
-        made, _notes_ = ws.make_owed_pdfs(force=True)
+        made, _ = ws.make_owed_pdfs(force=True)
         left = ws.register.owed_pdfs()
     if made:
         out.print(f"{made} PDF yang tertunda dibuat.")
     for item in left:
-        err.print(f"[yellow]PDF {escape(item.folder)}/{escape(item.pdf)} masih belum dapat dibuat:[/yellow] "
-                  f"{escape(item.galat or 'belum dicoba')}")
+        err.print(
+            f"[yellow]PDF {escape(item.folder)}/{escape(item.pdf)} masih belum dapat dibuat:[/yellow] "
+            f"{escape(item.galat or 'belum dicoba')}"
+        )
     if left:
-        raise PipelineError(f"{len(left)} PDF masih tertunda. Periksa LibreOffice dengan \u201cpipeline doctor\u201d, "
-                            "lalu jalankan \u201cpipeline pdf\u201d lagi.")
+        raise PipelineError(
+            f"{len(left)} PDF masih tertunda. Periksa LibreOffice dengan \u201cpipeline doctor\u201d, "
+            "lalu jalankan \u201cpipeline pdf\u201d lagi."
+        )
     if not made:
         out.print("Tidak ada PDF yang tertunda.")
 
@@ -331,11 +391,13 @@ def status(obj, kasus, everything, as_json):
     with obj.open(lock=False) as ws:  # printed as read: 100,000 cases are never all in memory
         described = ws.status(kasus, everything)
         if as_json:
+
             def lines():
                 nonlocal shown
                 for item in described:
                     shown += 1
                     yield jsonlines.line(item)
+
             echo_lines(lines(), chunk=100)
         else:
             for item in described:
@@ -344,8 +406,11 @@ def status(obj, kasus, everything, as_json):
     if kasus and not shown:
         raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
     if not shown and not as_json:
-        out.print("Belum ada kasus." if everything else
-                  "Tidak ada kasus yang sedang berjalan. Kasus yang sudah selesai: \u201cpipeline status --all\u201d.")
+        out.print(
+            "Belum ada kasus."
+            if everything
+            else "Tidak ada kasus yang sedang berjalan. Kasus yang sudah selesai: \u201cpipeline status --all\u201d."
+        )
     if not kasus and not as_json:
         _print_waiting(obj.config)
 
@@ -353,6 +418,7 @@ def status(obj, kasus, everything, as_json):
 def _print_waiting(config):
     """Letters waiting in inbox/lengkapi/ for staff to complete their draft (they have no case yet)."""
     from . import completion
+
     lines = completion.describe_waiting(config)
     if lines:
         out.print(f"[bold]Surat menunggu dilengkapi ({len(lines)})[/bold]")
@@ -372,8 +438,10 @@ def _owed_line(owed):
 
 
 def _print_case(item, detail):
-    out.print(f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
-              f"{escape(item['rujukan'])} \u00b7 {_styled(item['status'])}")
+    out.print(
+        f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
+        f"{escape(item['rujukan'])} \u00b7 {_styled(item['status'])}"
+    )
     out.print(f"  {escape(item['menunggu'])}")
     for signature in item["tte_masuk"]:
         out.print(f"  {escape(signature['keterangan'])}")
@@ -389,9 +457,15 @@ def _print_case(item, detail):
     for step in item["langkah"]:
         minutes = "-" if step["menit"] is None else f"{step['menit']:g}"
         late = step["menit"] is not None and step["menit"] > step["target_menit"] > 0
-        table.add_row(str(step["no"]), escape(step["nama"]), escape(step["peran"]), step["status"],
-                      f"[red]{minutes}[/red]" if late else minutes, str(step["target_menit"]),
-                      escape("\n".join(step["dokumen"])))
+        table.add_row(
+            str(step["no"]),
+            escape(step["nama"]),
+            escape(step["peran"]),
+            step["status"],
+            f"[red]{minutes}[/red]" if late else minutes,
+            str(step["target_menit"]),
+            escape("\n".join(step["dokumen"])),
+        )
     out.print(table)
 
 
@@ -401,8 +475,11 @@ def _print_case(item, detail):
 @click.option("--oleh", help="Nama pejabat atau staf yang melakukan tindakan.")
 @click.option("--kepada", help="Tujuan disposisi.")
 @click.option("--catatan", help="Catatan, isi disposisi, atau alasan penolakan.")
-@click.option("--waktu", help="Kapan tindakan dilakukan, misalnya \"2026-11-25 09:30\" (bawaan: saat dicatat); "
-              "waktu dengan zona lain diubah ke zona kantor (timezone).")
+@click.option(
+    "--waktu",
+    help='Kapan tindakan dilakukan, misalnya "2026-11-25 09:30" (bawaan: saat dicatat); '
+    "waktu dengan zona lain diubah ke zona kantor (timezone).",
+)
 @click.pass_obj
 def act(obj, rujukan, langkah, oleh, kepada, catatan, waktu):
     """Catat langkah yang dilakukan pejabat (sama dengan berkas tindakan di inbox).
@@ -411,6 +488,7 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan, waktu):
     (misalnya disposisi_kapus, periksa, setujui, kirim) atau tolak.
     """
     from . import engine
+
     try:
         with obj.open() as ws:
             names = ws.procedure.action_names()
@@ -418,13 +496,11 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan, waktu):
                 raise click.BadParameter(f"pilih salah satu dari: {', '.join(names)}.", param_hint="LANGKAH")
             outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan, waktu=waktu)
     except WorkspaceBusy:  # the service runs: hand the action to it and wait for its outcome
-        entry = engine.hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan,
-                                 waktu=waktu)
+        entry = engine.hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan, waktu=waktu)
         with obj.open(lock=False) as ws:
             found = list(ws.status(entry.kasus)) if entry.kasus else []
         outcome, described = entry, (found[0] if found else None)
-    out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} "
-              f"({outcome.hasil}).")
+    out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} ({outcome.hasil}).")
     for reason in outcome.alasan:
         out.print(f"  [yellow]{escape(reason)}[/yellow]")
     if described:
@@ -432,19 +508,28 @@ def act(obj, rujukan, langkah, oleh, kepada, catatan, waktu):
 
 
 @main.command(name="register")
-@click.option("--buku", type=click.Choice(list(BOOKS)),
-              help="Satu buku: agenda masuk atau keluar, atau daftar unit, ppk, panitia, paket.")
+@click.option(
+    "--buku",
+    type=click.Choice(list(BOOKS)),
+    help="Satu buku: agenda masuk atau keluar, atau daftar unit, ppk, panitia, paket.",
+)
 @click.option("--tahun", type=int, help="Hanya satu tahun (tahun agenda; daftar: kasus yang diterima tahun itu).")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines (buku agenda masuk dan keluar).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Simpan sebagai CSV (perlu --buku).")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Simpan sebagai Excel siap cetak, satu lembar per buku (tanpa --buku: keenam buku).")
+@click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Simpan sebagai CSV (perlu --buku)."
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Simpan sebagai Excel siap cetak, satu lembar per buku (tanpa --buku: keenam buku).",
+)
 @click.pass_obj
 def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
     """Tampilkan atau ekspor buku agenda surat masuk dan keluar serta empat daftar SOP
     (unit kerja pengguna SPSE, PPK, ULP/panitia, paket dan pagu)."""
     from . import books, exports, workspace
+
     if csv_path and not buku:
         raise click.UsageError("--csv memerlukan --buku (masuk, keluar, unit, ppk, panitia atau paket).")
     if as_json and buku and not books.BOOKS[buku].per_year:
@@ -468,6 +553,7 @@ def register_command(obj, buku, tahun, as_json, csv_path, xlsx_path):
 
 def _export(config, found, buku, tahun, csv_path, xlsx_path):
     from . import books, exports
+
     if csv_path:
         exports.write_csv(csv_path, buku, found[buku])
         out.print(f"{escape(books.BOOKS[buku].title.capitalize())} disimpan di {escape(str(csv_path))}.")
@@ -479,6 +565,7 @@ def _export(config, found, buku, tahun, csv_path, xlsx_path):
 
 def _print_books(found):
     from . import books, exports
+
     for key, rows in found.items():
         table = Table(title=books.BOOKS[key].title)
         for column in books.BOOKS[key].columns:
@@ -496,16 +583,28 @@ def journal(obj, as_json):
     keys = ("berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan", "lokasi")
     with obj.open(lock=False) as ws:  # printed as read
         if as_json:
-            echo_lines(jsonlines.line({k: list(v) if k == "alasan" else shown(obj.config, v) if k == "lokasi" and v
-                                       else v for k, v in ((k, getattr(entry, k)) for k in keys)})
-                       for entry in ws.journal())
+            echo_lines(
+                jsonlines.line(
+                    {
+                        k: list(v) if k == "alasan" else shown(obj.config, v) if k == "lokasi" and v else v
+                        for k, v in ((k, getattr(entry, k)) for k in keys)
+                    }
+                )
+                for entry in ws.journal()
+            )
             return
         table = Table(title="Jurnal berkas masuk")
         for column in ("Diterima", "Berkas", "Hasil", "Jenis", "Kasus", "Alasan"):
             table.add_column(column, overflow="fold")
         for entry in ws.journal():
-            table.add_row(entry.diterima[:16].replace("T", " "), escape(entry.berkas), _styled(entry.hasil),
-                          entry.jenis, entry.kasus or "-", escape(" ".join(entry.alasan)))
+            table.add_row(
+                entry.diterima[:16].replace("T", " "),
+                escape(entry.berkas),
+                _styled(entry.hasil),
+                entry.jenis,
+                entry.kasus or "-",
+                escape(" ".join(entry.alasan)),
+            )
     out.print(table)
 
 
@@ -524,15 +623,20 @@ def verify(obj, kode, as_json):
         problems, files, records = ws.verify()
     if as_json:
         for problem in problems:
-            click.echo(json.dumps({"jenis": problem.jenis, "lokasi": problem.lokasi, "pesan": problem.pesan},
-                                  ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {"jenis": problem.jenis, "lokasi": problem.lokasi, "pesan": problem.pesan}, ensure_ascii=False
+                )
+            )
         sys.exit(1 if problems else 0)
     for problem in problems:
         err.print(f"[red]{escape(problem.pesan)}[/red]")
     if problems:
         raise PipelineError(f"{len(problems)} masalah ditemukan pada arsip; lihat daftar di atas.")
-    out.print(f"Arsip utuh: {files} berkas dari {records} catatan register cocok dengan isinya, dan register "
-              "sama dengan catatannya di arsip.")
+    out.print(
+        f"Arsip utuh: {files} berkas dari {records} catatan register cocok dengan isinya, dan register "
+        "sama dengan catatannya di arsip."
+    )
 
 
 @main.command(name="rebuild-register")
@@ -540,9 +644,12 @@ def verify(obj, kode, as_json):
 def rebuild_register(obj):
     """Bangun ulang register dari catatannya di arsip (bila register hilang, kosong, atau rusak)."""
     from . import engine
+
     counts, aside = engine.rebuild_register(obj.config)
-    out.print(f"Register dibangun ulang dari {counts['catatan']} catatan di arsip: {counts['masuk']} surat "
-              f"masuk, {counts['keluar']} surat keluar, {counts['kasus']} kasus.")
+    out.print(
+        f"Register dibangun ulang dari {counts['catatan']} catatan di arsip: {counts['masuk']} surat "
+        f"masuk, {counts['keluar']} surat keluar, {counts['kasus']} kasus."
+    )
     if aside:
         out.print(f"Register lama disimpan sebagai {escape(str(aside))}.")
 
@@ -554,13 +661,16 @@ def _verify_code(obj, kode, as_json):
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False))
     else:
-        out.print(f"Kode {escape(found['kode'])}: [bold]{escape(found['status'].upper().replace('_', ' '))}"
-                  f"[/bold]. {escape(found['pesan'])}")
+        out.print(
+            f"Kode {escape(found['kode'])}: [bold]{escape(found['status'].upper().replace('_', ' '))}"
+            f"[/bold]. {escape(found['pesan'])}"
+        )
         for label, key in (("Kasus", "kasus"), ("Dokumen", "dokumen"), ("Nomor", "nomor"), ("SHA-256", "sha256")):
             if found.get(key):
                 out.print(f"  {label}: {escape(str(found[key]))}")
         if found.get("isi"):
             from .proof import rows
+
             out.print("Isi dokumen asli:")
             for label, text in rows(found["isi"]):
                 out.print(f"  {label}: {escape(text)}")
@@ -576,8 +686,10 @@ def batal(obj, nomor, alasan):
     """Batalkan nomor surat keluar: tetap tercatat di agenda beserta alasannya, tidak dipakai lagi."""
     with obj.open() as ws:
         entry = ws.void(nomor, alasan)
-    out.print(f"Nomor {escape(entry.nomor_surat)} dibatalkan dan tetap tercatat di agenda surat keluar. "
-              f"Kasus {escape(entry.kasus)} kembali menunggu persetujuan untuk Nota Dinas bernomor baru.")
+    out.print(
+        f"Nomor {escape(entry.nomor_surat)} dibatalkan dan tetap tercatat di agenda surat keluar. "
+        f"Kasus {escape(entry.kasus)} kembali menunggu persetujuan untuk Nota Dinas bernomor baru."
+    )
 
 
 @main.command()
@@ -587,10 +699,14 @@ def batal(obj, nomor, alasan):
 def tandatangani(obj, kasus, totp):
     """Tandatangani Nota Dinas bernomor lewat gateway BSrE (NIK dan passphrase diminta di sini, tidak disimpan)."""
     from . import engine
-    entry = engine.sign_at_terminal(obj.config, kasus, lambda prompt, secret: click.prompt(prompt, hide_input=secret),
-                                    totp=totp)
-    out.print(f"Nota Dinas kasus {escape(entry.kasus)} telah ditandatangani secara elektronik dan diarsipkan "
-              f"({escape(shown(obj.config, entry.lokasi).rsplit('/', 1)[0])}).")
+
+    entry = engine.sign_at_terminal(
+        obj.config, kasus, lambda prompt, secret: click.prompt(prompt, hide_input=secret), totp=totp
+    )
+    out.print(
+        f"Nota Dinas kasus {escape(entry.kasus)} telah ditandatangani secara elektronik dan diarsipkan "
+        f"({escape(shown(obj.config, entry.lokasi).rsplit('/', 1)[0])})."
+    )
 
 
 @main.group()
@@ -605,8 +721,8 @@ def export_srikandi(obj, arguments):
     """Siapkan unggahan SRIKANDI: per Nota Dinas yang sudah dikirim, berkas bertanda tangan dan
     isian formulir registrasinya (jenis naskah, nomor, tanggal, sifat, klasifikasi, hal, tujuan,
     penandatangan). Tanpa KASUS: semua surat yang sudah dikirim."""
-    from . import workspace
-    from . import srikandi
+    from . import srikandi, workspace
+
     if len(arguments) > 2:
         raise click.UsageError("Tulis paling banyak KASUS dan FOLDER.")
     kasus, folder = (None, arguments[0]) if len(arguments) == 1 else arguments
@@ -615,8 +731,10 @@ def export_srikandi(obj, arguments):
         if kasus is not None:
             found = ws.register.find_cases(kasus)
             if len(found) != 1:
-                raise PipelineError(f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu "
-                                    "kasus; tulis nomor kasusnya).")
+                raise PipelineError(
+                    f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu "
+                    "kasus; tulis nomor kasusnya)."
+                )
             kasus = found[0].id
         items, skipped, voided = srikandi.collect(obj.config, ws.register, kasus)
     written = srikandi.write(items, target, voided)
@@ -625,8 +743,11 @@ def export_srikandi(obj, arguments):
     for item in skipped:
         err.print(f"[yellow]Dilewati:[/yellow] Nota Dinas {escape(item.nomor)}: {escape(item.alasan)}")
     if not written and not skipped:
-        out.print("Belum ada Nota Dinas yang dikirim" + (f" untuk kasus {escape(kasus)}." if kasus else ".")
-                  + " Surat diekspor setelah langkah kirim dicatat.")
+        out.print(
+            "Belum ada Nota Dinas yang dikirim"
+            + (f" untuk kasus {escape(kasus)}." if kasus else ".")
+            + " Surat diekspor setelah langkah kirim dicatat."
+        )
     elif written:
         out.print(f"{len(written)} surat di {escape(str(target))}; daftarnya di daftar-kiriman.csv.")
 
@@ -641,6 +762,7 @@ def formulir(obj, folder, nama):
     dana, serta kolom NIP dan telepon berformat teks."""
     from . import formulir as blank
     from . import workspace
+
     target = workspace.check_output(obj.config, folder)
     if Path(nama).name != nama or not nama.lower().endswith(".xlsx"):
         raise PipelineError("Nama berkas harus berupa nama saja (tanpa folder) yang berakhiran .xlsx.")
@@ -657,16 +779,19 @@ def doctor(obj, as_json):
     sertifikat tanda tangan (berlaku lebih dari 30 hari) dan jam server. Keluar dengan kode 1 bila
     ada galat."""
     from . import doctor as checks
+
     findings = checks.examine(obj.config)
     if as_json:
-        echo_lines(jsonlines.line({"pemeriksaan": f.check, "status": f.status, "pesan": f.message})
-                   for f in findings)
+        echo_lines(jsonlines.line({"pemeriksaan": f.check, "status": f.status, "pesan": f.message}) for f in findings)
     else:
         table = Table(title="Pemeriksaan ruang kerja", show_lines=False)
         for column in ("Pemeriksaan", "Hasil", "Keterangan"):
             table.add_column(column, overflow="fold")
-        marks = {checks.OK: "[green]baik[/green]", checks.WARNING: "[yellow]peringatan[/yellow]",
-                 checks.ERROR: "[red]galat[/red]"}
+        marks = {
+            checks.OK: "[green]baik[/green]",
+            checks.WARNING: "[yellow]peringatan[/yellow]",
+            checks.ERROR: "[red]galat[/red]",
+        }
         for finding in findings:
             table.add_row(escape(finding.check), marks[finding.status], escape(finding.message))
         out.print(table)
@@ -676,21 +801,29 @@ def doctor(obj, as_json):
             err.print(f"[red]{errors} galat[/red] harus diperbaiki sebelum pipeline dijalankan sebagai layanan.")
         sys.exit(1)
     if not as_json:
-        out.print("Ruang kerja siap dijalankan." if not any(f.status == checks.WARNING for f in findings)
-                  else "Ruang kerja dapat dijalankan; periksa peringatan di atas.")
+        out.print(
+            "Ruang kerja siap dijalankan."
+            if not any(f.status == checks.WARNING for f in findings)
+            else "Ruang kerja dapat dijalankan; periksa peringatan di atas."
+        )
 
 
 @main.command(name="migrate-register")
-@click.option("--to", "url", required=True, metavar="URL",
-              help="postgresql://akun@server:5432/basisdata (kata sandi di PGPASSWORD atau ~/.pgpass).")
+@click.option(
+    "--to",
+    "url",
+    required=True,
+    metavar="URL",
+    help="postgresql://akun@server:5432/basisdata (kata sandi di PGPASSWORD atau ~/.pgpass).",
+)
 @click.pass_obj
 def migrate_register(obj, url):
     """Salin register SQLite ruang kerja ini ke PostgreSQL, buktikan salinannya (jumlah baris,
     nomor agenda, rantai catatan diperiksa pada tujuan), lalu alihkan config.yaml ke sana."""
     from . import config as config_module
     from . import workspace
-    from .register import RegisterLog, open_register
-    from .register import transfer
+    from .register import RegisterLog, open_register, transfer
+
     config = obj.config
     if config.shared:
         raise PipelineError("Ruang kerja ini sudah memakai register PostgreSQL (register.url di config.yaml).")
@@ -706,10 +839,14 @@ def migrate_register(obj, url):
             finally:
                 target.close()
         if problems:
-            raise PipelineError("Salinan register di PostgreSQL tidak sama dengan aslinya; config.yaml tidak "
-                                "diubah dan register SQLite tetap dipakai. " + " ".join(problems))
+            raise PipelineError(
+                "Salinan register di PostgreSQL tidak sama dengan aslinya; config.yaml tidak "
+                "diubah dan register SQLite tetap dipakai. " + " ".join(problems)
+            )
         aside = transfer.switch(config, url)
-    out.print(f"Register disalin ke PostgreSQL dan terbukti sama: {records} catatan transaksi, {entries} entri "
-              "agenda, rantai catatan cocok dengan arsip.")
+    out.print(
+        f"Register disalin ke PostgreSQL dan terbukti sama: {records} catatan transaksi, {entries} entri "
+        "agenda, rantai catatan cocok dengan arsip."
+    )
     out.print(f"config.yaml kini memakai register.url. Register SQLite lama disimpan sebagai {escape(str(aside))}.")
     out.print("Jalankan \u201cpipeline doctor\u201d, lalu mulai layanan lagi.")

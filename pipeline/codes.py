@@ -29,7 +29,7 @@ class QrImage:
 
 def new_code(chain_hash, kasus, jenis):
     """A fresh code, bound to the chain head it was drawn from and the document it is for."""
-    seed = f"{chain_hash}|{kasus}|{jenis}|{uuid.uuid4().hex}".encode("utf-8")
+    seed = f"{chain_hash}|{kasus}|{jenis}|{uuid.uuid4().hex}".encode()
     number = int.from_bytes(hashlib.sha256(seed).digest()[:7], "big") >> 6  # 50 bits
     chars = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(9, -1, -1))
     return f"{chars[:5]}-{chars[5:]}"
@@ -45,12 +45,14 @@ def target(config, code):
     """What the QR holds: the code's verification page at ``verification.base_url`` (named from the
     code with the workspace's key, ``proof.page_name``), or the bare code."""
     from .proof import address
+
     return address(config, code)
 
 
 def qr_png(text, scale=6):
     """The QR code of ``text`` as PNG bytes (medium error correction, a quiet zone)."""
     import segno
+
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()

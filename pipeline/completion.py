@@ -21,8 +21,16 @@ MARK = "# DRAF NOTA DINAS UNTUK DILENGKAPI"
 YAML_SUFFIXES = (".yaml", ".yml")
 FIELDS = ("nomor", "tanggal", "dari", "kepada", "sifat", "lampiran", "hal", "tembusan")
 REQUIRED = ("nomor", "tanggal", "dari", "hal")
-_LABELS = {"nomor": "Nomor", "tanggal": "Tanggal", "dari": "Dari", "kepada": "Kepada", "sifat": "Sifat",
-           "lampiran": "Lampiran", "hal": "Hal", "tembusan": "Tembusan"}
+_LABELS = {
+    "nomor": "Nomor",
+    "tanggal": "Tanggal",
+    "dari": "Dari",
+    "kepada": "Kepada",
+    "sifat": "Sifat",
+    "lampiran": "Lampiran",
+    "hal": "Hal",
+    "tembusan": "Tembusan",
+}
 _WHAT = {
     "nomor": "isi dengan nomor surat persis seperti tertulis pada surat, misalnya 005/123/ULP/2026.",
     "tanggal": "isi dengan tanggal surat, misalnya 7 Oktober 2026 atau 2026-10-07.",
@@ -92,10 +100,14 @@ def reasons(config, error, placed):
     """The journal's reasons: what could not be read, then where the letter waits and what to do."""
     letter = next(path for name, path in placed.items() if not is_yaml(name))
     draft = letter.with_suffix(".yaml")
-    return [*error.reasons, (
-        f"Surat menunggu dilengkapi: surat disimpan tanpa diubah di {relative(letter, config.root)} dan draf "
-        f"isiannya di {relative(draft, config.root)}. Periksa dan lengkapi draf itu, lalu simpan di folder "
-        f"inbox dengan nama {draft.name}; surat aslinya tidak perlu diubah atau dipindahkan.")]
+    return [
+        *error.reasons,
+        (
+            f"Surat menunggu dilengkapi: surat disimpan tanpa diubah di {relative(letter, config.root)} dan draf "
+            f"isiannya di {relative(draft, config.root)}. Periksa dan lengkapi draf itu, lalu simpan di folder "
+            f"inbox dengan nama {draft.name}; surat aslinya tidak perlu diubah atau dipindahkan."
+        ),
+    ]
 
 
 def settle(config, inbound, entry, inbounds):
@@ -108,8 +120,9 @@ def settle(config, inbound, entry, inbounds):
             write_draft(target.with_suffix(".yaml"), draft_text(config, inbound, entry))
         os.replace(inbound.path, target)
     except OSError as exc:
-        raise ArchiveError(f"Surat tidak dapat dipindahkan ke {relative(target.parent, config.root)}: "
-                           f"{os_reason(exc)}.") from None
+        raise ArchiveError(
+            f"Surat tidak dapat dipindahkan ke {relative(target.parent, config.root)}: {os_reason(exc)}."
+        ) from None
 
 
 def write_draft(path, text):
@@ -123,15 +136,20 @@ def draft_text(config, inbound, entry):
     """The draft sidecar of a letter: a header saying what to do, then every field, each with where
     it came from or what to fill (the letter is read again: the same reading gives the same draft)."""
     error = _reading(config, inbound)
-    lines = [MARK, f"# Surat asli: {Path(entry.lokasi).name} (di folder yang sama, disimpan tanpa diubah).",
-             "# Pipeline belum dapat mendaftarkan surat ini:"]
+    lines = [
+        MARK,
+        f"# Surat asli: {Path(entry.lokasi).name} (di folder yang sama, disimpan tanpa diubah).",
+        "# Pipeline belum dapat mendaftarkan surat ini:",
+    ]
     lines += [f"#   - {_line(reason)}" for reason in error.reasons]
-    lines += ["# Langkah selanjutnya:",
-              "#   1. Periksa setiap isian di bawah terhadap surat aslinya dan lengkapi isian yang kosong.",
-              f"#   2. Simpan berkas ini di folder inbox dengan nama {Path(entry.lokasi).stem}.yaml.",
-              "#      Pipeline mengambil surat aslinya dari folder ini sendiri, lalu mendaftarkan keduanya.",
-              "#   Surat aslinya tidak perlu diubah, dipindahkan atau diletakkan lagi di inbox.",
-              "jenis: nota_dinas"]
+    lines += [
+        "# Langkah selanjutnya:",
+        "#   1. Periksa setiap isian di bawah terhadap surat aslinya dan lengkapi isian yang kosong.",
+        f"#   2. Simpan berkas ini di folder inbox dengan nama {Path(entry.lokasi).stem}.yaml.",
+        "#      Pipeline mengambil surat aslinya dari folder ini sendiri, lalu mendaftarkan keduanya.",
+        "#   Surat aslinya tidak perlu diubah, dipindahkan atau diletakkan lagi di inbox.",
+        "jenis: nota_dinas",
+    ]
     for key in FIELDS:
         lines += _field_lines(key, error)
     return "\n".join(lines) + "\n"
@@ -177,8 +195,10 @@ def original_for(config, sidecar, content=None):
         return None  # not a nota_dinas YAML
     found = original_for_stem(config.completion_dir, sidecar.stem)
     if found is None and _is_draft(content or sidecar):  # staff moved the letter back too
-        found = next((path for path in map(sidecar.with_suffix, (".docx", ".doc", ".DOCX", ".DOC"))
-                      if intake.is_regular(path)), None)
+        found = next(
+            (path for path in map(sidecar.with_suffix, (".docx", ".doc", ".DOCX", ".DOC")) if intake.is_regular(path)),
+            None,
+        )
     return found
 
 
@@ -188,8 +208,7 @@ def original_for_stem(folder, stem):
     except OSError:
         return None
     for path in entries:
-        if path.stem == stem and not is_yaml(path.name) and intake.is_regular(path) and not intake.ignored(
-                path.name):
+        if path.stem == stem and not is_yaml(path.name) and intake.is_regular(path) and not intake.ignored(path.name):
             return path
     return None
 
@@ -203,9 +222,11 @@ def waiting_copy(config, inbounds):
         for path, _draft, _since in waiting(config):
             if path.stat().st_size == inbound.size and sha256_file(path) == inbound.sha256:
                 draft = path.with_suffix(".yaml")
-                return (f"Surat yang sama persis sudah menunggu dilengkapi di {relative(path, config.root)}. "
-                        f"Lengkapi draf {relative(draft, config.root)}, lalu simpan di folder inbox dengan "
-                        f"nama {draft.name}. Berkas ini tidak diproses lagi.")
+                return (
+                    f"Surat yang sama persis sudah menunggu dilengkapi di {relative(path, config.root)}. "
+                    f"Lengkapi draf {relative(draft, config.root)}, lalu simpan di folder inbox dengan "
+                    f"nama {draft.name}. Berkas ini tidak diproses lagi."
+                )
     return None
 
 
@@ -227,8 +248,11 @@ def waiting(config):
 
 def describe_waiting(config):
     """One line per waiting letter, as ``status`` and the status site show it."""
-    return [f"{path.name}: menunggu dilengkapi sejak {waiting_since(config, since)}; draf "
-            f"{relative(draft, config.root) if draft else '(belum ada)'}" for path, draft, since in waiting(config)]
+    return [
+        f"{path.name}: menunggu dilengkapi sejak {waiting_since(config, since)}; draf "
+        f"{relative(draft, config.root) if draft else '(belum ada)'}"
+        for path, draft, since in waiting(config)
+    ]
 
 
 def waiting_since(config, mtime):

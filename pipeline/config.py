@@ -13,15 +13,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .config_schema import SCHEMA
 from .errors import ConfigError, os_reason
 from .fields import normalise_nip
-from .klasifikasi import codes as classification_codes, unknown_reason
+from .klasifikasi import codes as classification_codes
+from .klasifikasi import unknown_reason
 from .procedure import Procedure, build_steps
 from .signing import BSRE, PKCS12, SigningSettings
-from .config_schema import SCHEMA
 from .validate import check
 
 DEFAULTS = resources.files("pipeline") / "defaults"
+
 
 @dataclass(frozen=True)
 class Official:
@@ -139,6 +141,7 @@ class Config:
         if not self.shared:
             return str(self.register_path)
         from .register.postgres import redacted
+
         return redacted(self.register_url)
 
     @property
@@ -212,8 +215,9 @@ def load(path):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" pada baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        raise ConfigError(f"Berkas konfigurasi {path} bukan YAML yang sah{where}. Periksa titik dua, tanda "
-                          "kutip dan indentasinya.") from None
+        raise ConfigError(
+            f"Berkas konfigurasi {path} bukan YAML yang sah{where}. Periksa titik dua, tanda kutip dan indentasinya."
+        ) from None
     if not isinstance(user, dict):
         raise ConfigError(f"Berkas konfigurasi {path} harus berisi pasangan kunci: nilai.")
     raw = merge(_yaml(default_config_text()), user)
@@ -295,32 +299,43 @@ def register_url(value):
     """``register.url``: empty, or a PostgreSQL URL without a password in any form libpq reads
     (DESIGN: never in config)."""
     from urllib.parse import urlsplit
+
     url = (value or "").strip()
     if not url:
         return ""
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
-        raise ConfigError("Konfigurasi register.url harus berbentuk postgresql://akun@server:5432/basisdata "
-                          "(atau dikosongkan untuk register SQLite di folder archive).")
+        raise ConfigError(
+            "Konfigurasi register.url harus berbentuk postgresql://akun@server:5432/basisdata "
+            "(atau dikosongkan untuk register SQLite di folder archive)."
+        )
     from .register.postgres import SECRET_KEYS, conninfo
+
     try:
         keywords = conninfo(url)
     except ValueError:
-        raise ConfigError("Konfigurasi register.url tidak dapat dibaca sebagai alamat PostgreSQL. Tulis dalam "
-                          "bentuk postgresql://akun@server:5432/basisdata, tanpa kata sandi.") from None
+        raise ConfigError(
+            "Konfigurasi register.url tidak dapat dibaca sebagai alamat PostgreSQL. Tulis dalam "
+            "bentuk postgresql://akun@server:5432/basisdata, tanpa kata sandi."
+        ) from None
     if parts.password is not None or any(key in keywords for key in SECRET_KEYS):
-        raise ConfigError("Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml "
-                          "dan isi PGPASSWORD pada layanan pipeline atau berkas ~/.pgpass.")
+        raise ConfigError(
+            "Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml "
+            "dan isi PGPASSWORD pada layanan pipeline atau berkas ~/.pgpass."
+        )
     return url
 
 
 def _host(value):
     """``register.host``: this host's name (the computer's by default), safe as a file name."""
     import socket
+
     name = (value or "").strip() or socket.gethostname().split(".")[0]
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}", name):
-        raise ConfigError(f"Konfigurasi register.host \u201c{name}\u201d tidak sah: pakai huruf, angka, - atau _ "
-                          "saja (paling banyak 63 karakter).")
+        raise ConfigError(
+            f"Konfigurasi register.host \u201c{name}\u201d tidak sah: pakai huruf, angka, - atau _ "
+            "saja (paling banyak 63 karakter)."
+        )
     return name
 
 
@@ -333,12 +348,13 @@ def _folders(root, raw):
     folders = {key: (root / value).resolve() for key, value in raw.items()}
     names = list(folders)
     for i, first in enumerate(names):
-        for second in names[i + 1:]:
+        for second in names[i + 1 :]:
             a, b = folders[first], folders[second]
             if a == b or a.is_relative_to(b) or b.is_relative_to(a):
                 raise ConfigError(
                     f"Konfigurasi folders.{first} ({a}) dan folders.{second} ({b}) tidak boleh sama "
-                    "atau saling memuat. Tetapkan folder yang terpisah untuk masing-masing.")
+                    "atau saling memuat. Tetapkan folder yang terpisah untuk masing-masing."
+                )
     return folders
 
 
@@ -351,39 +367,51 @@ def _roles(raw, steps):
             if role not in roles:
                 raise ConfigError(
                     f"Konfigurasi sop.steps langkah {step.number} ({step.key}): peran \u201c{role}\u201d "
-                    f"tidak ada di access.roles. Tambahkan access.roles.{role} berisi akun pemegangnya.")
+                    f"tidak ada di access.roles. Tambahkan access.roles.{role} berisi akun pemegangnya."
+                )
     return roles
 
 
 def _signing(root, raw, pdf_enabled):
     """``signing``: paths resolved; an electronic method needs its certificate (pkcs12) and PDFs."""
     settings = SigningSettings(
-        method=raw["method"], certificate=_optional_path(root, raw.get("certificate")),
-        passphrase_env=raw["passphrase_env"], tsa_url=(raw.get("tsa_url") or "").strip(),
+        method=raw["method"],
+        certificate=_optional_path(root, raw.get("certificate")),
+        passphrase_env=raw["passphrase_env"],
+        tsa_url=(raw.get("tsa_url") or "").strip(),
         trust_roots=tuple(_optional_path(root, p) for p in raw.get("trust_roots") or ()),
-        scan_sends=raw["scan_sends"], bsre_url=(raw["bsre"].get("url") or "").strip(),
-        bsre_user_env=raw["bsre"]["user_env"], bsre_password_env=raw["bsre"]["password_env"])
+        scan_sends=raw["scan_sends"],
+        bsre_url=(raw["bsre"].get("url") or "").strip(),
+        bsre_user_env=raw["bsre"]["user_env"],
+        bsre_password_env=raw["bsre"]["password_env"],
+    )
     if settings.method == PKCS12 and settings.certificate is None:
-        raise ConfigError("Konfigurasi signing.certificate wajib diisi untuk signing.method pkcs12 "
-                          "(berkas .p12 sertifikat instansi).")
+        raise ConfigError(
+            "Konfigurasi signing.certificate wajib diisi untuk signing.method pkcs12 (berkas .p12 sertifikat instansi)."
+        )
     if settings.method == BSRE and not settings.bsre_url:
-        raise ConfigError("Konfigurasi signing.bsre.url wajib diisi untuk signing.method bsre "
-                          "(alamat gateway esign-client BSrE instansi).")
+        raise ConfigError(
+            "Konfigurasi signing.bsre.url wajib diisi untuk signing.method bsre "
+            "(alamat gateway esign-client BSrE instansi)."
+        )
     if settings.electronic and not pdf_enabled:
         raise ConfigError("Tanda tangan elektronik (signing.method pkcs12 atau bsre) memerlukan pdf.enabled: true.")
     for path in settings.trust_roots:
         if not path.is_file():
             raise ConfigError(f"Konfigurasi signing.trust_roots: berkas {path} tidak ditemukan.")
     if settings.bsre_url and not _private_channel(settings.bsre_url):
-        raise ConfigError(f"Konfigurasi signing.bsre.url \u201c{settings.bsre_url}\u201d harus memakai https: NIK, "
-                          "passphrase dan akun gateway tidak boleh dikirim tanpa enkripsi (http hanya untuk "
-                          "gateway di mesin ini sendiri, 127.0.0.1).")
+        raise ConfigError(
+            f"Konfigurasi signing.bsre.url \u201c{settings.bsre_url}\u201d harus memakai https: NIK, "
+            "passphrase dan akun gateway tidak boleh dikirim tanpa enkripsi (http hanya untuk "
+            "gateway di mesin ini sendiri, 127.0.0.1)."
+        )
     return settings
 
 
 def _private_channel(url):
     """https, or plain http to this machine itself (a gateway on the loopback interface)."""
     from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
 
@@ -416,13 +444,14 @@ def _numbering(raw):
         if unknown or "nomor" not in fields:
             raise ConfigError(
                 f"Konfigurasi numbering.{key} \u201c{pattern}\u201d harus memuat {{nomor}} "
-                "dan hanya boleh memakai " + ("{kode}, {nomor} dan {tahun}." if "kode" in allowed
-                                              else "{nomor} dan {tahun}.")
+                "dan hanya boleh memakai "
+                + ("{kode}, {nomor} dan {tahun}." if "kode" in allowed else "{nomor} dan {tahun}.")
             )
         if "tahun" not in fields:
             raise ConfigError(
                 f"Konfigurasi numbering.{key} \u201c{pattern}\u201d harus memuat {{tahun}}: nomor "
-                "urut dimulai lagi dari 1 setiap tahun, sehingga tanpa tahun dua surat akan bernomor sama.")
+                "urut dimulai lagi dari 1 setiap tahun, sehingga tanpa tahun dua surat akan bernomor sama."
+            )
         try:
             pattern.format(nomor=1, tahun=2026, kode="000.4.5")
         except (ValueError, IndexError) as exc:

@@ -44,8 +44,10 @@ SCHEMA = {
     "register": {
         "type": "dict",
         "required": True,
-        "schema": {"url": {"type": "string", "nullable": True, "required": True},
-                   "host": {"type": "string", "nullable": True, "required": True}},
+        "schema": {
+            "url": {"type": "string", "nullable": True, "required": True},
+            "host": {"type": "string", "nullable": True, "required": True},
+        },
     },
     "watch": {
         "type": "dict",
@@ -84,8 +86,10 @@ SCHEMA = {
     "ocr": {
         "type": "dict",
         "required": True,
-        "schema": {"enabled": {"type": "boolean", "required": True},
-                   "language": {"type": "string", "required": True, "regex": "^[a-z_]+(\\+[a-z_]+)*$"}},
+        "schema": {
+            "enabled": {"type": "boolean", "required": True},
+            "language": {"type": "string", "required": True, "regex": "^[a-z_]+(\\+[a-z_]+)*$"},
+        },
     },
     "timezone": _STR,
     "documents": {
@@ -116,21 +120,28 @@ SCHEMA = {
             "tsa_url": {"type": "string", "nullable": True},
             "trust_roots": {"type": "list", "nullable": True, "schema": {"type": "string"}},
             "scan_sends": {"type": "boolean", "required": True},
-            "bsre": {"type": "dict", "required": True, "schema": {
-                "url": {"type": "string", "nullable": True},
-                "user_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"},
-                "password_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"}}},
+            "bsre": {
+                "type": "dict",
+                "required": True,
+                "schema": {
+                    "url": {"type": "string", "nullable": True},
+                    "user_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"},
+                    "password_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"},
+                },
+            },
         },
     },
     "pdf": {
         "type": "dict",
         "required": True,
-        "schema": {"enabled": {"type": "boolean", "required": True},
-                   "timeout_seconds": {"type": "number", "min": 1, "required": True},
-                   "retry_seconds": {"type": "number", "min": 1, "required": True},
-                   "warm": {"type": "boolean", "required": True},
-                   "restart_after": {"type": "integer", "min": 1, "required": True},
-                   "uno_python": {"type": "string", "required": True}},
+        "schema": {
+            "enabled": {"type": "boolean", "required": True},
+            "timeout_seconds": {"type": "number", "min": 1, "required": True},
+            "retry_seconds": {"type": "number", "min": 1, "required": True},
+            "warm": {"type": "boolean", "required": True},
+            "restart_after": {"type": "integer", "min": 1, "required": True},
+            "uno_python": {"type": "string", "required": True},
+        },
     },
     "verification": {
         "type": "dict",
@@ -142,8 +153,7 @@ SCHEMA = {
         "required": True,
         "schema": {
             "file": {"type": "string", "nullable": True},
-            "level": {"type": "string", "required": True,
-                      "allowed": ["debug", "info", "warning", "error"]},
+            "level": {"type": "string", "required": True, "allowed": ["debug", "info", "warning", "error"]},
         },
     },
     "rules": {
@@ -161,8 +171,7 @@ SCHEMA = {
                 "valuesrules": {
                     "type": "dict",
                     "nullable": True,
-                    "schema": {"min": {"type": "integer", "min": 0},
-                               "max": {"type": "integer", "min": 0}},
+                    "schema": {"min": {"type": "integer", "min": 0}, "max": {"type": "integer", "min": 0}},
                 },
             },
         },
@@ -200,8 +209,7 @@ SCHEMA = {
                         "target_minutes": {"type": "integer", "min": 0, "required": True},
                         "output": _STR,
                         "handler": {"type": "string", "nullable": True, "empty": False},
-                        "role": {"type": ["string", "list"], "nullable": True,
-                                 "schema": {"type": "string"}},
+                        "role": {"type": ["string", "list"], "nullable": True, "schema": {"type": "string"}},
                         "early": {"type": "boolean"},
                         "reject_to": {"type": "string", "nullable": True, "empty": False},
                         "document": {"type": "string", "nullable": True, "empty": False},

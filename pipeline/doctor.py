@@ -31,27 +31,54 @@ class Finding:
 def examine(config, now=None):
     """Every check, in the order an administrator would fix them."""
     now = now or dt.datetime.now(config.timezone)
-    return [*folders(config), register(config, now), *publications(config), *templates(config), libreoffice(config),
-            *owed_pdfs(config), ocr(config), *certificate(config, now), clock(config), *roles(config)]
+    return [
+        *folders(config),
+        register(config, now),
+        *publications(config),
+        *templates(config),
+        libreoffice(config),
+        *owed_pdfs(config),
+        ocr(config),
+        *certificate(config, now),
+        clock(config),
+        *roles(config),
+    ]
 
 
 def folders(config):
     """The folders the pipeline works in exist, are folders and can be written."""
     found = []
-    for check, folder in (("Folder inbox", config.inbox), ("Folder inbox/ditolak", config.rejected_dir),
-                          ("Folder inbox/duplikat", config.duplicate_dir), ("Folder kerja", config.work_dir),
-                          ("Folder outbox", config.outbox), ("Folder archive", config.archive),
-                          ("Folder templates", config.templates_dir)):
+    for check, folder in (
+        ("Folder inbox", config.inbox),
+        ("Folder inbox/ditolak", config.rejected_dir),
+        ("Folder inbox/duplikat", config.duplicate_dir),
+        ("Folder kerja", config.work_dir),
+        ("Folder outbox", config.outbox),
+        ("Folder archive", config.archive),
+        ("Folder templates", config.templates_dir),
+    ):
         if not folder.exists() and folder != config.templates_dir and _creatable(folder):
             found.append(Finding(check, OK, f"{folder} belum ada; dibuat saat pipeline berjalan."))
         elif not folder.exists():
-            found.append(Finding(check, ERROR, f"{folder} tidak ada dan tidak dapat dibuat oleh akun {_account()}. "
-                                               "Buat foldernya atau periksa jalurnya di config.yaml."))
+            found.append(
+                Finding(
+                    check,
+                    ERROR,
+                    f"{folder} tidak ada dan tidak dapat dibuat oleh akun {_account()}. "
+                    "Buat foldernya atau periksa jalurnya di config.yaml.",
+                )
+            )
         elif not folder.is_dir():
             found.append(Finding(check, ERROR, f"{folder} bukan folder. Pindahkan berkas itu lalu buat foldernya."))
         elif not os.access(folder, os.W_OK | os.X_OK):
-            found.append(Finding(check, ERROR, f"{folder} tidak dapat ditulis oleh akun {_account()}. Berikan "
-                                               "hak tulis kepada akun layanan pipeline (chown/chmod)."))
+            found.append(
+                Finding(
+                    check,
+                    ERROR,
+                    f"{folder} tidak dapat ditulis oleh akun {_account()}. Berikan "
+                    "hak tulis kepada akun layanan pipeline (chown/chmod).",
+                )
+            )
         else:
             found.append(Finding(check, OK, str(folder)))
     return found
@@ -68,6 +95,7 @@ def register(config, now):
     not in the future (a clock set back would date the book wrongly). A workspace that has
     never run has none yet: it is made on the first run, not here."""
     from .register import RegisterLog, open_register, refuse_missing, refuse_network
+
     check, path = "Register", config.register_path
     try:
         if config.shared:
@@ -81,9 +109,13 @@ def register(config, now):
     except PipelineError as exc:
         return Finding(check, ERROR, str(exc))
     if newest and dt.datetime.fromisoformat(newest) > now + dt.timedelta(minutes=5):
-        return Finding(check, ERROR, f"Catatan register terakhir bertanggal {newest}, sesudah jam server "
-                                     f"sekarang ({now.isoformat(timespec='seconds')}). Betulkan jam server sebelum "
-                                     "menjalankan pipeline, agar tanggal di buku agenda benar.")
+        return Finding(
+            check,
+            ERROR,
+            f"Catatan register terakhir bertanggal {newest}, sesudah jam server "
+            f"sekarang ({now.isoformat(timespec='seconds')}). Betulkan jam server sebelum "
+            "menjalankan pipeline, agar tanggal di buku agenda benar.",
+        )
     return Finding(check, OK, f"{path} ({head} catatan transaksi)")
 
 
@@ -91,6 +123,7 @@ def publications(config):
     """Filings committed to the register but still in staging: each says what stands in its way."""
     from .publishing import pending
     from .register import open_register
+
     if not config.staging_dir.is_dir() or not any(config.staging_dir.iterdir()):
         return [Finding("Pemberkasan tertunda", OK, "Tidak ada.")]
     try:
@@ -98,14 +131,22 @@ def publications(config):
             found = pending(config, book)
     except PipelineError:
         return []  # the register's own finding says why it cannot be read
-    return [Finding("Pemberkasan tertunda", WARNING, f"Berkas {item.folder}"
-                    + (f" (kasus {item.kasus})" if item.kasus else "") + f" belum ditempatkan di arsip: {item.alasan}")
-            for item in found] or [Finding("Pemberkasan tertunda", OK, "Tidak ada.")]
+    return [
+        Finding(
+            "Pemberkasan tertunda",
+            WARNING,
+            f"Berkas {item.folder}"
+            + (f" (kasus {item.kasus})" if item.kasus else "")
+            + f" belum ditempatkan di arsip: {item.alasan}",
+        )
+        for item in found
+    ] or [Finding("Pemberkasan tertunda", OK, "Tidak ada.")]
 
 
 def templates(config):
     """Every configured template exists and compiles."""
     from .render import compiled, template_problem
+
     found = []
     for key, name in config.documents.items():
         path = config.template(key)
@@ -113,11 +154,22 @@ def templates(config):
         try:
             compiled(path)
         except FileNotFoundError:
-            found.append(Finding(check, ERROR, f"{path} tidak ada. Salin templat bawaan dari ruang kerja baru "
-                                               "(pipeline init FOLDER_LAIN)."))
+            found.append(
+                Finding(
+                    check,
+                    ERROR,
+                    f"{path} tidak ada. Salin templat bawaan dari ruang kerja baru (pipeline init FOLDER_LAIN).",
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - any failure to compile is what the check reports
-            found.append(Finding(check, ERROR, f"{path} tidak dapat dipakai: {_template_reason(exc, template_problem)}. "
-                                               "Perbaiki di Word atau pulihkan templat bawaan."))
+            found.append(
+                Finding(
+                    check,
+                    ERROR,
+                    f"{path} tidak dapat dipakai: {_template_reason(exc, template_problem)}. "
+                    "Perbaiki di Word atau pulihkan templat bawaan.",
+                )
+            )
         else:
             found.append(Finding(check, OK, str(path)))
     return found
@@ -125,33 +177,50 @@ def templates(config):
 
 def _template_reason(exc, template_problem):
     from jinja2 import TemplateError
+
     return template_problem(exc) if isinstance(exc, TemplateError) else "bukan dokumen Word yang utuh"
 
 
 def libreoffice(config):
     """LibreOffice converts the documents to PDF (and signing needs the PDF)."""
     from .pdf import Converter
-    converter = Converter(config.pdf_enabled, config.pdf_timeout, warm=config.pdf_warm,
-                          restart_after=config.pdf_restart_after, python=config.pdf_uno_python)
+
+    converter = Converter(
+        config.pdf_enabled,
+        config.pdf_timeout,
+        warm=config.pdf_warm,
+        restart_after=config.pdf_restart_after,
+        python=config.pdf_uno_python,
+    )
     if not config.pdf_enabled:
         return Finding("LibreOffice", OK, "PDF tidak diminta (pdf.enabled: false).")
     if converter.binary is None:
         status = ERROR if config.signing.electronic else WARNING
-        return Finding("LibreOffice", status, "Tidak terpasang: dokumen hanya dibuat sebagai .docx. Pasang dengan "
-                                              "\u201capt-get install libreoffice-writer-nogui\u201d.")
+        return Finding(
+            "LibreOffice",
+            status,
+            "Tidak terpasang: dokumen hanya dibuat sebagai .docx. Pasang dengan "
+            "\u201capt-get install libreoffice-writer-nogui\u201d.",
+        )
     warm, reason = converter.mode()
     if warm:
         return Finding("LibreOffice", OK, f"{converter.binary}; PDF dibuat oleh LibreOffice yang tetap berjalan (UNO).")
     if not config.pdf_warm:
         return Finding("LibreOffice", OK, f"{converter.binary}; satu proses LibreOffice per dokumen (pdf.warm: false).")
     from .warm import SETUP
-    return Finding("LibreOffice", OK, f"{converter.binary}; satu proses LibreOffice per dokumen (lebih lambat) karena "
-                                      f"{reason}. Untuk mode cepat, {SETUP}.")
+
+    return Finding(
+        "LibreOffice",
+        OK,
+        f"{converter.binary}; satu proses LibreOffice per dokumen (lebih lambat) karena "
+        f"{reason}. Untuk mode cepat, {SETUP}.",
+    )
 
 
 def owed_pdfs(config):
     """PDFs filings owe because LibreOffice failed or hung: shown until they are made."""
     from .register import open_register
+
     if not config.pdf_enabled or not (config.shared or config.register_path.exists()):
         return []
     try:
@@ -163,24 +232,39 @@ def owed_pdfs(config):
         return [Finding("PDF tertunda", OK, "Tidak ada.")]
     failing = [item for item in owed if item.galat]
     last = f" Galat terakhir: {failing[-1].galat}" if failing else ""
-    return [Finding("PDF tertunda", WARNING, f"{len(owed)} PDF belum dibuat (dokumen .docx-nya sudah diarsipkan), "
-                                             f"{len(failing)} di antaranya gagal dibuat.{last} Perbaiki LibreOffice, "
-                                             "lalu jalankan \u201cpipeline pdf\u201d.")]
+    return [
+        Finding(
+            "PDF tertunda",
+            WARNING,
+            f"{len(owed)} PDF belum dibuat (dokumen .docx-nya sudah diarsipkan), "
+            f"{len(failing)} di antaranya gagal dibuat.{last} Perbaiki LibreOffice, "
+            "lalu jalankan \u201cpipeline pdf\u201d.",
+        )
+    ]
 
 
 def ocr(config):
     """Tesseract and its language model read scanned letters (docs/architecture.md, "Scans")."""
     from .readers.ocr import ocr_problem
+
     if not config.ocr.enabled:
-        return Finding("OCR", OK, "OCR tidak diminta (ocr.enabled: false): pindaian menunggu di inbox/lengkapi/ "
-                                  "dengan draf kosong untuk diisi staf.")
+        return Finding(
+            "OCR",
+            OK,
+            "OCR tidak diminta (ocr.enabled: false): pindaian menunggu di inbox/lengkapi/ "
+            "dengan draf kosong untuk diisi staf.",
+        )
     problem = ocr_problem(config.ocr.language)
     if problem:
         return Finding("OCR", WARNING, problem)
     if importlib.util.find_spec("ocrmypdf") is None:
-        return Finding("OCR", WARNING, "OCRmyPDF belum terpasang: pindaian tetap dibaca, tetapi PDF tertelusurnya "
-                                       "tidak dibuat. Pasang dengan \u201cpip install ocrmypdf\u201d di lingkungan "
-                                       "Python pipeline.")
+        return Finding(
+            "OCR",
+            WARNING,
+            "OCRmyPDF belum terpasang: pindaian tetap dibaca, tetapi PDF tertelusurnya "
+            "tidak dibuat. Pasang dengan \u201cpip install ocrmypdf\u201d di lingkungan "
+            "Python pipeline.",
+        )
     return Finding("OCR", OK, f"{shutil.which('tesseract')}, bahasa {config.ocr.language}")
 
 
@@ -192,30 +276,54 @@ def certificate(config, now):
     check = "Sertifikat tanda tangan"
     passphrase = os.environ.get(settings.passphrase_env)
     if not passphrase:
-        return [Finding(check, ERROR, f"Variabel lingkungan {settings.passphrase_env} (frasa sandi sertifikat) "
-                                      "belum diisi untuk akun ini. Isi di berkas lingkungan layanan "
-                                      "(EnvironmentFile pada unit systemd).")]
+        return [
+            Finding(
+                check,
+                ERROR,
+                f"Variabel lingkungan {settings.passphrase_env} (frasa sandi sertifikat) "
+                "belum diisi untuk akun ini. Isi di berkas lingkungan layanan "
+                "(EnvironmentFile pada unit systemd).",
+            )
+        ]
     from cryptography.hazmat.primitives.serialization import pkcs12
+
     try:
-        _key, cert, _chain = pkcs12.load_key_and_certificates(settings.certificate.read_bytes(),
-                                                              passphrase.encode("utf-8"))
+        _key, cert, _chain = pkcs12.load_key_and_certificates(
+            settings.certificate.read_bytes(), passphrase.encode("utf-8")
+        )
     except OSError as exc:
         return [Finding(check, ERROR, f"{settings.certificate} tidak dapat dibaca ({exc.strerror}).")]
     except ValueError:
-        return [Finding(check, ERROR, f"{settings.certificate} tidak dapat dibuka: frasa sandi salah atau "
-                                      "berkasnya bukan PKCS#12.")]
+        return [
+            Finding(
+                check,
+                ERROR,
+                f"{settings.certificate} tidak dapat dibuka: frasa sandi salah atau berkasnya bukan PKCS#12.",
+            )
+        ]
     if cert is None:
         return [Finding(check, ERROR, f"{settings.certificate} tidak memuat sertifikat.")]
     expires = cert.not_valid_after_utc
-    left = expires - now.astimezone(dt.timezone.utc)
+    left = expires - now.astimezone(dt.UTC)
     ends = expires.astimezone(config.timezone).date().isoformat()
     if left.total_seconds() <= 0:
-        return [Finding(check, ERROR, f"Sertifikat berakhir pada {ends}. Minta sertifikat baru ke BSrE lalu "
-                                      "ganti berkas pada signing.certificate.")]
+        return [
+            Finding(
+                check,
+                ERROR,
+                f"Sertifikat berakhir pada {ends}. Minta sertifikat baru ke BSrE lalu "
+                "ganti berkas pada signing.certificate.",
+            )
+        ]
     if left.days < EXPIRY_DAYS:
-        return [Finding(check, WARNING, f"Sertifikat berakhir pada {ends} ({left.days} hari lagi). Ajukan "
-                                        "perpanjangan ke BSrE sekarang.")]
-    if cert.not_valid_before_utc > now.astimezone(dt.timezone.utc):
+        return [
+            Finding(
+                check,
+                WARNING,
+                f"Sertifikat berakhir pada {ends} ({left.days} hari lagi). Ajukan perpanjangan ke BSrE sekarang.",
+            )
+        ]
+    if cert.not_valid_before_utc > now.astimezone(dt.UTC):
         return [Finding(check, ERROR, "Sertifikat belum berlaku menurut jam server. Periksa jam server.")]
     return [Finding(check, OK, f"{settings.certificate}, berlaku sampai {ends}")]
 
@@ -224,23 +332,33 @@ def clock(config):
     """The server's clock follows a time server (a letter's date and the book's order depend on it)."""
     timedatectl = shutil.which("timedatectl")
     if timedatectl is None:
-        return Finding("Jam server", WARNING, "Sinkronisasi jam tidak dapat diperiksa (timedatectl tidak ada). "
-                                              "Pastikan server memakai NTP (chrony atau systemd-timesyncd).")
+        return Finding(
+            "Jam server",
+            WARNING,
+            "Sinkronisasi jam tidak dapat diperiksa (timedatectl tidak ada). "
+            "Pastikan server memakai NTP (chrony atau systemd-timesyncd).",
+        )
     try:
-        result = subprocess.run([timedatectl, "show", "-p", "NTPSynchronized", "--value"], capture_output=True,
-                                text=True, timeout=10)
+        result = subprocess.run(
+            [timedatectl, "show", "-p", "NTPSynchronized", "--value"], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.TimeoutExpired):
         result = None
     if result is None or result.returncode != 0:
         return Finding("Jam server", WARNING, "Sinkronisasi jam tidak dapat diperiksa. Pastikan server memakai NTP.")
     if result.stdout.strip() != "yes":
-        return Finding("Jam server", WARNING, "Jam server belum tersinkron dengan server waktu (NTP). Aktifkan "
-                                              "dengan \u201ctimedatectl set-ntp true\u201d.")
+        return Finding(
+            "Jam server",
+            WARNING,
+            "Jam server belum tersinkron dengan server waktu (NTP). Aktifkan "
+            "dengan \u201ctimedatectl set-ntp true\u201d.",
+        )
     return Finding("Jam server", OK, "Tersinkron dengan NTP.")
 
 
 def _account():
     from .access import current_account
+
     return current_account()
 
 
@@ -248,12 +366,19 @@ def roles(config):
     """Every access role holds accounts that exist on this server (an action file is done by
     its owner; an empty role refuses every action of its steps)."""
     import pwd
+
     found = []
     for role, accounts in config.roles.items():
         check = f"Peran {role}"
         if not accounts:
-            found.append(Finding(check, WARNING, f"access.roles.{role} belum berisi akun: setiap tindakan peran "
-                                                 "ini ditolak. Isi dengan akun pejabatnya (dan Plt/Plh)."))
+            found.append(
+                Finding(
+                    check,
+                    WARNING,
+                    f"access.roles.{role} belum berisi akun: setiap tindakan peran "
+                    "ini ditolak. Isi dengan akun pejabatnya (dan Plt/Plh).",
+                )
+            )
             continue
         unknown = []
         for account in accounts:
@@ -262,8 +387,14 @@ def roles(config):
             except KeyError:
                 unknown.append(account)
         if unknown:
-            found.append(Finding(check, WARNING, f"Akun {', '.join(unknown)} tidak dikenal di server ini. Buat "
-                                                 "akunnya (useradd dan smbpasswd -a) atau betulkan ejaannya."))
+            found.append(
+                Finding(
+                    check,
+                    WARNING,
+                    f"Akun {', '.join(unknown)} tidak dikenal di server ini. Buat "
+                    "akunnya (useradd dan smbpasswd -a) atau betulkan ejaannya.",
+                )
+            )
         else:
             found.append(Finding(check, OK, ", ".join(accounts)))
     return found

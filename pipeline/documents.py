@@ -7,8 +7,8 @@ the register's records. Filing is ``filing``'s, rendering ``render``'s.
 import re
 
 from . import incoming_signatures, klasifikasi, rules
-from .registration import totals
 from .formats import rupiah, tanggal, terbilang
+from .registration import totals
 
 FILE_NAMES = {
     "lembar_disposisi": "lembar-disposisi",
@@ -19,13 +19,23 @@ FILE_NAMES = {
     "konsep_nota_dinas": "konsep-nota-dinas",
 }
 # What a document is called in a letter that sends it.
-TITLES = {"daftar_verifikasi": "Daftar Verifikasi", "daftar_otentifikasi": "Daftar Otentifikasi",
-          "daftar_data": "Daftar PPK, Panitia, Paket dan Pagu", "laporan_kesiapan": "Laporan Kesiapan"}
+TITLES = {
+    "daftar_verifikasi": "Daftar Verifikasi",
+    "daftar_otentifikasi": "Daftar Otentifikasi",
+    "daftar_data": "Daftar PPK, Panitia, Paket dan Pagu",
+    "laporan_kesiapan": "Laporan Kesiapan",
+}
 RESULT_LABELS = {rules.PASS: "Sesuai", rules.ERROR: "Tidak sesuai", rules.WARNING: "Peringatan"}
 _SEVERITY = {rules.PASS: 0, rules.WARNING: 1, rules.ERROR: 2}
 # The "Dengan hormat harap" options printed on the Lembar Disposisi.
-HARAP = ("Tanggapan dan saran", "Proses lebih lanjut", "Koordinasikan/konfirmasikan",
-         "Untuk diketahui", "Untuk diselesaikan", "Arsip")
+HARAP = (
+    "Tanggapan dan saran",
+    "Proses lebih lanjut",
+    "Koordinasikan/konfirmasikan",
+    "Untuk diketahui",
+    "Untuk diselesaikan",
+    "Arsip",
+)
 
 
 def file_name(jenis):
@@ -35,9 +45,17 @@ def file_name(jenis):
 
 def memo_fields(entry):
     """An agenda masuk entry as the memo fields templates print."""
-    return {"nomor": entry.nomor_surat, "tanggal": entry.tanggal_surat, "dari": entry.dari,
-            "hal": entry.hal, "sifat": entry.sifat, "kepada": entry.kepada, "lampiran": entry.lampiran,
-            "tembusan": entry.tembusan, "tte_masuk": entry.tte_masuk}
+    return {
+        "nomor": entry.nomor_surat,
+        "tanggal": entry.tanggal_surat,
+        "dari": entry.dari,
+        "hal": entry.hal,
+        "sifat": entry.sifat,
+        "kepada": entry.kepada,
+        "lampiran": entry.lampiran,
+        "tembusan": entry.tembusan,
+        "tte_masuk": entry.tte_masuk,
+    }
 
 
 def base_context(config, memo, case, now):
@@ -58,8 +76,9 @@ def base_context(config, memo, case, now):
         "kota": config.organisation["city"],
         "tanggal": now.date(),
         "dicetak": now,
-        "nomor_kosong": blank_number(config.numbering["surat_keluar"], now.year,
-                                     config.klasifikasi.get("nota_dinas", "")),
+        "nomor_kosong": blank_number(
+            config.numbering["surat_keluar"], now.year, config.klasifikasi.get("nota_dinas", "")
+        ),
         "tte": False,  # the letter carries the electronic-signature note (signing.method pkcs12 or bsre)
     }
 
@@ -116,12 +135,20 @@ def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=
         "tte_masuk": incoming_signatures.sentences(memo.get("tte_masuk"), config.timezone),
         "klasifikasi": klasifikasi.of_number(memo.get("nomor")),  # the incoming number's code, kept whole
         "rantai": [
-            {"no": i, "jabatan": officials[role].jabatan, "nama": officials[role].nama,
-             "tanggal": chain.get(role, {}).get("tanggal", "")}
+            {
+                "no": i,
+                "jabatan": officials[role].jabatan,
+                "nama": officials[role].nama,
+                "tanggal": chain.get(role, {}).get("tanggal", ""),
+            }
             for i, role in enumerate(("kapus", "kabid", "kasubbid"), start=1)
         ],
-        "harap": [option for option in HARAP for item in chain.values()
-                  if option.lower() in str(item.get("catatan", "")).lower()],
+        "harap": [
+            option
+            for option in HARAP
+            for item in chain.values()
+            if option.lower() in str(item.get("catatan", "")).lower()
+        ],
         "catatan": notes,
         "kasus": kasus,
         "sop_code": config.sop_code,
@@ -131,50 +158,71 @@ def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=
 
 def _memo_common(ctx, hal, lampiran):
     """Header of the reply Nota Dinas to the unit's ULP, unnumbered while it is a KONSEP."""
-    return dict(ctx, tanda_konsep="KONSEP", kepada=ctx["memo"]["dari"], tembusan=ctx["kabid"]["jabatan"],
-                tanggal_surat=f"      {tanggal(ctx['tanggal']).split(' ', 1)[1]}",
-                nomor_surat=ctx["nomor_kosong"], sifat="Biasa",
-                lampiran=lampiran, hal=hal)
+    return dict(
+        ctx,
+        tanda_konsep="KONSEP",
+        kepada=ctx["memo"]["dari"],
+        tembusan=ctx["kabid"]["jabatan"],
+        tanggal_surat=f"      {tanggal(ctx['tanggal']).split(' ', 1)[1]}",
+        nomor_surat=ctx["nomor_kosong"],
+        sifat="Biasa",
+        lampiran=lampiran,
+        hal=hal,
+    )
 
 
 def _opening(ctx):
     memo = ctx["memo"]
-    return (f"Menindaklanjuti Nota Dinas Saudara Nomor {memo['nomor']} tanggal "
-            f"{tanggal(memo['tanggal'])} hal {memo['hal']}, bersama ini kami sampaikan bahwa data "
-            f"Pejabat Pembuat Komitmen (PPK), panitia pengadaan, paket lelang dan pagu anggaran "
-            f"{ctx['unit']}")
+    return (
+        f"Menindaklanjuti Nota Dinas Saudara Nomor {memo['nomor']} tanggal "
+        f"{tanggal(memo['tanggal'])} hal {memo['hal']}, bersama ini kami sampaikan bahwa data "
+        f"Pejabat Pembuat Komitmen (PPK), panitia pengadaan, paket lelang dan pagu anggaran "
+        f"{ctx['unit']}"
+    )
 
 
 def return_memo(ctx, errors, attached=None):
     """KONSEP Nota Dinas returning the data to the ULP, listing exactly what to correct;
     ``attached`` names the check list sent with it (none for a tolak)."""
-    result = _memo_common(ctx, "Pengembalian Data Registrasi Pemanfaatan SPSE",
-                          f"1 (satu) berkas {attached}" if attached else "-")
+    result = _memo_common(
+        ctx, "Pengembalian Data Registrasi Pemanfaatan SPSE", f"1 (satu) berkas {attached}" if attached else "-"
+    )
     result.update(
-        paragraf=[_opening(ctx) + " belum dapat kami proses lebih lanjut karena terdapat hal-hal "
-                  "yang perlu diperbaiki sebagai berikut:"],
+        paragraf=[
+            _opening(ctx) + " belum dapat kami proses lebih lanjut karena terdapat hal-hal "
+            "yang perlu diperbaiki sebagai berikut:"
+        ],
         daftar=list(errors),
-        penutup=("Mohon data tersebut diperbaiki dan disampaikan kembali kepada kami dengan merujuk "
-                 f"Nota Dinas Saudara Nomor {ctx['memo']['nomor']}. Demikian disampaikan, atas perhatian "
-                 "dan kerja sama Saudara diucapkan terima kasih."))
+        penutup=(
+            "Mohon data tersebut diperbaiki dan disampaikan kembali kepada kami dengan merujuk "
+            f"Nota Dinas Saudara Nomor {ctx['memo']['nomor']}. Demikian disampaikan, atas perhatian "
+            "dan kerja sama Saudara diucapkan terima kasih."
+        ),
+    )
     return result
 
 
 def ready_memo(ctx):
     """KONSEP Nota Dinas telling the unit it is ready to use SPSE."""
     count = ctx["data"]["jumlah"]
-    result = _memo_common(ctx, "Hasil Fasilitasi Pemanfaatan SPSE",
-                          "1 (satu) berkas Laporan Kesiapan")
+    result = _memo_common(ctx, "Hasil Fasilitasi Pemanfaatan SPSE", "1 (satu) berkas Laporan Kesiapan")
     result.update(
-        paragraf=[_opening(ctx) + f" Tahun Anggaran {ctx['data']['tahun_anggaran']} telah kami "
-                  "verifikasi dan otentikasi dengan hasil sebagai berikut:"],
-        daftar=[f"PPK sebanyak {count['ppk']} orang;",
-                f"panitia pengadaan sebanyak {count['panitia']} orang;",
-                f"paket lelang sebanyak {count['paket']} paket dengan jumlah pagu anggaran "
-                f"{rupiah(count['pagu_total'])} ({terbilang(count['pagu_total'])})."],
-        penutup=(f"Dengan demikian {ctx['unit']} telah siap memanfaatkan SPSE. Akun SPSE bagi PPK dan "
-                 "panitia pengadaan akan kami sampaikan melalui alamat e-mail masing-masing. Demikian "
-                 "disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih."))
+        paragraf=[
+            _opening(ctx) + f" Tahun Anggaran {ctx['data']['tahun_anggaran']} telah kami "
+            "verifikasi dan otentikasi dengan hasil sebagai berikut:"
+        ],
+        daftar=[
+            f"PPK sebanyak {count['ppk']} orang;",
+            f"panitia pengadaan sebanyak {count['panitia']} orang;",
+            f"paket lelang sebanyak {count['paket']} paket dengan jumlah pagu anggaran "
+            f"{rupiah(count['pagu_total'])} ({terbilang(count['pagu_total'])}).",
+        ],
+        penutup=(
+            f"Dengan demikian {ctx['unit']} telah siap memanfaatkan SPSE. Akun SPSE bagi PPK dan "
+            "panitia pengadaan akan kami sampaikan melalui alamat e-mail masing-masing. Demikian "
+            "disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih."
+        ),
+    )
     return result
 
 
@@ -207,15 +255,19 @@ def _check_row(record, found):
     worst = max(found, key=lambda c: _SEVERITY[c.result]).result
     return {
         "record": record,
-        "name": "; ".join(f"{', '.join(names)}: {RESULT_LABELS[result].lower()}"
-                          for result, names in sorted(by_result.items(), key=lambda i: _SEVERITY[i[0]])),
+        "name": "; ".join(
+            f"{', '.join(names)}: {RESULT_LABELS[result].lower()}"
+            for result, names in sorted(by_result.items(), key=lambda i: _SEVERITY[i[0]])
+        ),
         "hasil": RESULT_LABELS[worst],
         "message": "; ".join(c.message for c in found if c.message and c.result != rules.PASS)
-                   or "; ".join(c.message for c in found if c.message),
+        or "; ".join(c.message for c in found if c.message),
     }
 
 
 def summary(checks):
     counts = {level: sum(1 for c in checks if c.result == level) for level in RESULT_LABELS}
-    return (f"{len(checks)} pemeriksaan: {counts[rules.PASS]} sesuai, {counts[rules.ERROR]} tidak "
-            f"sesuai, {counts[rules.WARNING]} peringatan.")
+    return (
+        f"{len(checks)} pemeriksaan: {counts[rules.PASS]} sesuai, {counts[rules.ERROR]} tidak "
+        f"sesuai, {counts[rules.WARNING]} peringatan."
+    )

@@ -31,9 +31,10 @@ from .pdf import Converter
 from .procedure import Procedure
 from .publishing import pending
 from .readers.safety import check_text
-from .verify import check_code, verify as verify_workspace
 from .register import RegisterLog, open_register
 from .register.replay import replay
+from .verify import check_code
+from .verify import verify as verify_workspace
 
 LOG = "pipeline"
 
@@ -49,8 +50,14 @@ class Workspace:
         self.stop = stop or threading.Event()
         self.procedure = Procedure(config.steps)
         # a conversion in flight is killed when the process is asked to stop; its PDF stays owed
-        self.converter = Converter(config.pdf_enabled, config.pdf_timeout, stop=self.stop, warm=config.pdf_warm,
-                                   restart_after=config.pdf_restart_after, python=config.pdf_uno_python)
+        self.converter = Converter(
+            config.pdf_enabled,
+            config.pdf_timeout,
+            stop=self.stop,
+            warm=config.pdf_warm,
+            restart_after=config.pdf_restart_after,
+            python=config.pdf_uno_python,
+        )
         self.filer = Filer(config, register, self.converter)
         self.clock = clock or (lambda: dt.datetime.now(config.timezone))
         self.log = log or logging.getLogger(LOG)
@@ -85,16 +92,18 @@ class Workspace:
         head = self.register.chain_head()[0]
         if head == 0:
             return None
-        return self._derived(lambda: books.refresh_all(self.config, self.register, self.now().year, head,
-                                                       time.time()),
-                             "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan "
-                             "berikutnya.")
+        return self._derived(
+            lambda: books.refresh_all(self.config, self.register, self.now().year, head, time.time()),
+            "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya.",
+        )
 
     def refresh_site(self, force=False):
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
         only time passed). Returns None, or why it could not be written (tried again later)."""
-        return self._derived(lambda: site.refresh(self, force),
-                             "Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti.")
+        return self._derived(
+            lambda: site.refresh(self, force),
+            "Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti.",
+        )
 
     def _derived(self, write, says):
         """Write something derived from the register (the books, the site): a failure is logged
@@ -119,15 +128,18 @@ class Workspace:
         owed = self.register.owed_pdfs()
         if not owed or not self.converter.available:
             return None
-        return (f"{len(owed)} PDF belum dapat dibuat (LibreOffice gagal atau macet); dokumen .docx dan nomornya "
-                "sudah diarsipkan. Lihat \u201cpipeline status\u201d, periksa LibreOffice dengan \u201cpipeline "
-                "doctor\u201d, lalu buat PDF-nya dengan \u201cpipeline pdf\u201d (atau tunggu percobaan berikutnya).")
+        return (
+            f"{len(owed)} PDF belum dapat dibuat (LibreOffice gagal atau macet); dokumen .docx dan nomornya "
+            "sudah diarsipkan. Lihat \u201cpipeline status\u201d, periksa LibreOffice dengan \u201cpipeline "
+            "doctor\u201d, lalu buat PDF-nya dengan \u201cpipeline pdf\u201d (atau tunggu percobaan berikutnya)."
+        )
 
     def make_owed_pdfs(self, force=False, interrupt=None):
         """The PDFs filings owe, made now where due (``force``: all; ``interrupt``: an Event that
         abandons the one in flight): (made, first-failure notes). Never raises: a derived copy
         that cannot be made never stops the pipeline."""
         from . import owed
+
         try:
             return owed.drain(self, force, interrupt)
         except Exception as exc:  # noqa: BLE001 - a derived copy never stops the pipeline
@@ -139,6 +151,7 @@ class Workspace:
     def serve(self, report, notify, stop=None):
         """The service: watch the inbox until ``stop`` (or the workspace's ``stop``) is set."""
         from . import watch
+
         watch.serve(self, report, notify, stop)
 
     def act(self, rujukan, langkah, **fields):
@@ -147,13 +160,13 @@ class Workspace:
         Raises InputRefused when the action does not fit the case; returns the
         outcome and the case's status afterwards.
         """
-        data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah,
-                **{k: v for k, v in fields.items() if v}}
+        data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
         check_text(data, "tindakan")  # an argument typed in another encoding
         inputs.check_action(self, data, current_account())
         name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
         text = f"# dicatat dengan pipeline act ({uuid.uuid4().hex[:12]})\n" + yaml.safe_dump(
-            data, allow_unicode=True, sort_keys=False)
+            data, allow_unicode=True, sort_keys=False
+        )
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
         [outcome] = run.settle_safely(self, claim_id, [inbound], current_account())
         found = self.register.find_cases(outcome.kasus or rujukan)
@@ -168,15 +181,20 @@ class Workspace:
         for entry in self.register.owed_pdfs():  # few, read once: not one query per case of 100,000
             owed.setdefault(entry.kasus, []).append(entry)
         if kasus:
-            return [cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
-                    for case in self.register.find_cases(kasus)]
+            return [
+                cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
+                for case in self.register.find_cases(kasus)
+            ]
         if not everything:
-            return (cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
-                    for case in self.register.open_cases())
+            return (
+                cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
+                for case in self.register.open_cases()
+            )
         signed = self.register.incoming_signatures()  # the signed memos only, read once
-        return (cases.describe(self, case, now, records, data, waiting.get(case.id, ()), owed,
-                               signed.get(case.id, ()))
-                for case, records, data in self.register.cases_in_full())
+        return (
+            cases.describe(self, case, now, records, data, waiting.get(case.id, ()), owed, signed.get(case.id, ()))
+            for case, records, data in self.register.cases_in_full()
+        )
 
     def journal(self):
         """Every input ever taken, then the files lying in the inbox now."""
@@ -218,9 +236,11 @@ def hand_over(config, rujukan, langkah, patience=60.0, **fields):
                 raise InputRefused(list(entry.alasan), kind="tindakan")
             return entry
         time.sleep(0.2)
-    raise PipelineError(f"Tindakan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
-                        f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan "
-                        "\u201cpipeline journal\u201d.")
+    raise PipelineError(
+        f"Tindakan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
+        f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan "
+        "\u201cpipeline journal\u201d."
+    )
 
 
 def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
@@ -233,6 +253,7 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
     from . import bsre
     from .register.keys import letter_key
     from .signing import SigningError, check_pdf
+
     account = current_account()
     with open_workspace(config, lock=False) as ws:
         letter = letters.to_sign(ws, kasus, account)
@@ -242,17 +263,20 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
     nik = ask("NIK penanda tangan", False).strip()
     if totp:
         bsre.request_totp(config.signing, nik)
-        signed, status, said = bsre.sign_pdf(config.signing, original, nik, totp=ask("Kode TOTP", True), stamp=stamp)
+        signed, _status, said = bsre.sign_pdf(config.signing, original, nik, totp=ask("Kode TOTP", True), stamp=stamp)
     else:
-        signed, status, said = bsre.sign_pdf(config.signing, original, nik, passphrase=ask("Passphrase", True),
-                                             stamp=stamp)
+        signed, _status, said = bsre.sign_pdf(
+            config.signing, original, nik, passphrase=ask("Passphrase", True), stamp=stamp
+        )
     name = f"{letter_key(letter.nomor_surat)}.pdf"
     with tempfile.TemporaryDirectory() as temp:
         candidate = Path(temp) / name
         candidate.write_bytes(signed)
         if not signed.startswith(original) or not any(c.intact for c in check_pdf(config.signing, candidate)):
-            raise SigningError(f"Gateway BSrE mengembalikan berkas yang bukan Nota Dinas {letter.nomor_surat} "
-                               f"bertanda tangan utuh (jawaban gateway: {said}). Surat belum ditandatangani; coba lagi.")
+            raise SigningError(
+                f"Gateway BSrE mengembalikan berkas yang bukan Nota Dinas {letter.nomor_surat} "
+                f"bertanda tangan utuh (jawaban gateway: {said}). Surat belum ditandatangani; coba lagi."
+            )
     try:
         with open_workspace(config) as ws:  # filed here, as the account that signed at this terminal
             claim_id, inbound = intake.write_claimed(config.work_dir, name, signed)
@@ -273,8 +297,10 @@ def _journal_outcome(config, sha256, patience, name):
                 raise InputRefused(list(entry.alasan), kind="surat_keluar_ttd")
             return entry
         time.sleep(0.2)
-    raise PipelineError(f"Surat bertanda tangan sudah diletakkan di inbox sebagai {name}, tetapi belum diproses "
-                        f"dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d.")
+    raise PipelineError(
+        f"Surat bertanda tangan sudah diletakkan di inbox sebagai {name}, tetapi belum diproses "
+        f"dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d."
+    )
 
 
 def _due_now(ws, entry, langkah):
@@ -294,24 +320,29 @@ def rebuild_register(config, clock=None):
     Returns (records replayed, the rebuilt register's counts, where the old one went).
     """
     if config.shared:
-        raise PipelineError("Register ruang kerja ini ada di PostgreSQL (register.url). Pulihkan basis datanya "
-                            "dari cadangan (pg_dump/pg_restore), lalu jalankan \u201cpipeline verify\u201d: "
-                            "register dibandingkan dengan catatannya di arsip.")
+        raise PipelineError(
+            "Register ruang kerja ini ada di PostgreSQL (register.url). Pulihkan basis datanya "
+            "dari cadangan (pg_dump/pg_restore), lalu jalankan \u201cpipeline verify\u201d: "
+            "register dibandingkan dengan catatannya di arsip."
+        )
     workspace.ensure_folders(config)
     with workspace.Lock(config):
         log = RegisterLog(config.archive)
         _refuse_newer_register(config, log)
         if not log.last():
-            raise PipelineError("Arsip tidak memuat catatan register (archive/catatan-register), sehingga register "
-                                "tidak dapat dibangun ulang. Pulihkan register.sqlite3 dari cadangan.")
+            raise PipelineError(
+                "Arsip tidak memuat catatan register (archive/catatan-register), sehingga register "
+                "tidak dapat dibangun ulang. Pulihkan register.sqlite3 dari cadangan."
+            )
         temp = config.archive / f".register-baru-{uuid.uuid4().hex[:8]}.sqlite3"
         rebuilt, problems = replay(log, temp)
         counts = {**rebuilt.counts(), "catatan": rebuilt.chain_head()[0]}
         rebuilt.close()
         if problems:
             temp.unlink(missing_ok=True)
-            raise PipelineError("Catatan register di arsip tidak utuh, register tidak dibangun ulang: "
-                                + " ".join(problems))
+            raise PipelineError(
+                "Catatan register di arsip tidak utuh, register tidak dibangun ulang: " + " ".join(problems)
+            )
         stamp = (clock or (lambda: dt.datetime.now(config.timezone)))().strftime("%Y%m%d-%H%M%S")
         aside = config.register_path.with_name(f"register.sqlite3.lama-{stamp}")
         for suffix in ("", "-wal", "-shm"):
@@ -333,7 +364,8 @@ def _refuse_newer_register(config, log):
         raise PipelineError(
             f"Register memuat catatan sampai nomor {head}, lebih banyak daripada catatannya di arsip (sampai "
             f"nomor {log.last()}). Register tidak dibangun ulang agar catatan yang lebih baru tidak hilang; "
-            "periksa apakah folder archive/catatan-register dipulihkan dari salinan lama.")
+            "periksa apakah folder archive/catatan-register dipulihkan dari salinan lama."
+        )
 
 
 @contextmanager
@@ -368,8 +400,9 @@ def configure_logging(config, to_stderr):
         logger.addHandler(handler)
     if config.log_file is not None:
         config.log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(config.log_file, maxBytes=5 * 1024 * 1024,
-                                                       backupCount=5, encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            config.log_file, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+        )
         handler.setFormatter(formatter)
         logger.addHandler(handler)
     if not logger.handlers:

@@ -92,13 +92,24 @@ class CommitUncertain(RegisterError):
 
 
 _OS_REASONS = {
-    "ENOSPC": "disk penuh", "EDQUOT": "kuota disk habis", "EACCES": "izin ditolak", "EPERM": "izin ditolak",
-    "EROFS": "disk hanya dapat dibaca", "ENOENT": "folder atau berkas tidak ditemukan",
-    "EIO": "kesalahan baca-tulis disk", "ENAMETOOLONG": "nama berkas terlalu panjang",
-    "EEXIST": "sudah ada", "EBUSY": "sedang dipakai", "ENOTDIR": "bukan folder", "EISDIR": "berupa folder",
-    "EXDEV": "berada di disk yang berbeda", "ENOTEMPTY": "folder tidak kosong",
-    "ESTALE": "sambungan folder jaringan terputus", "ETIMEDOUT": "jaringan tidak menjawab",
-    "EHOSTDOWN": "jaringan tidak menjawab", "EMFILE": "terlalu banyak berkas terbuka",
+    "ENOSPC": "disk penuh",
+    "EDQUOT": "kuota disk habis",
+    "EACCES": "izin ditolak",
+    "EPERM": "izin ditolak",
+    "EROFS": "disk hanya dapat dibaca",
+    "ENOENT": "folder atau berkas tidak ditemukan",
+    "EIO": "kesalahan baca-tulis disk",
+    "ENAMETOOLONG": "nama berkas terlalu panjang",
+    "EEXIST": "sudah ada",
+    "EBUSY": "sedang dipakai",
+    "ENOTDIR": "bukan folder",
+    "EISDIR": "berupa folder",
+    "EXDEV": "berada di disk yang berbeda",
+    "ENOTEMPTY": "folder tidak kosong",
+    "ESTALE": "sambungan folder jaringan terputus",
+    "ETIMEDOUT": "jaringan tidak menjawab",
+    "EHOSTDOWN": "jaringan tidak menjawab",
+    "EMFILE": "terlalu banyak berkas terbuka",
     "EILSEQ": "nama berkas memuat karakter yang tidak sah",
 }
 
@@ -106,5 +117,6 @@ _OS_REASONS = {
 def os_reason(exc):
     """An OSError in the words staff read: "disk penuh", "izin ditolak"..."""
     import errno
+
     code = errno.errorcode.get(getattr(exc, "errno", None) or 0, "")
     return _OS_REASONS.get(code) or (f"galat sistem {code}" if code else "galat sistem")

@@ -39,8 +39,10 @@ def _atomic(path, write):
         write(temp)
         os.replace(temp, path)
     except OSError as exc:
-        raise ExportError(f"Berkas {path} tidak dapat ditulis ({os_reason(exc)}). Periksa foldernya ada dan dapat "
-                          "ditulis, atau pilih folder lain.") from None
+        raise ExportError(
+            f"Berkas {path} tidak dapat ditulis ({os_reason(exc)}). Periksa foldernya ada dan dapat "
+            "ditulis, atau pilih folder lain."
+        ) from None
     finally:
         temp.unlink(missing_ok=True)
 
@@ -68,33 +70,47 @@ def json_lines(entries, config):
     ``berkas`` relative to the workspace, wherever the archive lies."""
     for entry, code in entries:
         item = {
-            "buku": entry.buku, "tahun": entry.tahun, "nomor_urut": entry.nomor_urut,
-            "nomor_agenda": entry.nomor_agenda, "nomor_surat": entry.nomor_surat,
-            "tanggal_surat": entry.tanggal_surat, "hal": entry.hal, "sifat": entry.sifat,
-            "kasus": entry.kasus, "berkas": {name: shown(config, path) for name, path in entry.berkas.items()},
+            "buku": entry.buku,
+            "tahun": entry.tahun,
+            "nomor_urut": entry.nomor_urut,
+            "nomor_agenda": entry.nomor_agenda,
+            "nomor_surat": entry.nomor_surat,
+            "tanggal_surat": entry.tanggal_surat,
+            "hal": entry.hal,
+            "sifat": entry.sifat,
+            "kasus": entry.kasus,
+            "berkas": {name: shown(config, path) for name, path in entry.berkas.items()},
             "sha256": entry.sha256,
-            "diterima": entry.diterima, "dikirim": entry.dikirim, "batal": entry.batal,
+            "diterima": entry.diterima,
+            "dikirim": entry.dikirim,
+            "batal": entry.batal,
             "kode": code,
         }
         if entry.buku == "masuk":
             item["dari"] = entry.dari
             item["tte_masuk"] = incoming_signatures.as_json(entry.tte_masuk, config.timezone)
         else:
-            item.update(kepada=entry.kepada,
-                        klasifikasi=klasifikasi.of_outgoing(entry.nomor_surat, config.numbering["surat_keluar"]),
-                        alasan_batal=entry.alasan_batal or None,
-                        batal_oleh=entry.batal_oleh or None, batal_waktu=entry.batal_waktu,
-                        ditandatangani=entry.ditandatangani, ditandatangani_oleh=entry.ditandatangani_oleh or None)
+            item.update(
+                kepada=entry.kepada,
+                klasifikasi=klasifikasi.of_outgoing(entry.nomor_surat, config.numbering["surat_keluar"]),
+                alasan_batal=entry.alasan_batal or None,
+                batal_oleh=entry.batal_oleh or None,
+                batal_waktu=entry.batal_waktu,
+                ditandatangani=entry.ditandatangani,
+                ditandatangani_oleh=entry.ditandatangani_oleh or None,
+            )
         yield jsonlines.line(item)
 
 
 def write_csv(path, key, rows):
     """CSV that Excel in an Indonesian locale opens correctly: UTF-8 with BOM, ';', text as printed."""
+
     def write(temp):
         with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow([column.name for column in BOOKS[key].columns])
             writer.writerows([csv_cell(value) for value in row] for row in text_rows(key, rows))
+
     _atomic(path, write)
     return path
 
@@ -107,6 +123,7 @@ def write_xlsx(path, books, subtitle):
     Written in openpyxl's write-only mode, row by row, each cell naming one of a few named
     styles: 100,000 rows take seconds and little memory (docs/architecture.md, "Speed")."""
     from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     _add_styles(workbook)
     for key, rows in books.items():
@@ -125,26 +142,42 @@ _TITLE, _SUBTITLE, _HEADER = "Judul buku", "Subjudul buku", "Judul kolom"
 def _add_styles(workbook):
     """The named styles every cell of the books takes: the title, the column names, one per kind of data."""
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    workbook.add_named_style(NamedStyle(name=_TITLE, font=Font(bold=True, size=13),
-                                        alignment=Alignment(horizontal="center")))
-    workbook.add_named_style(NamedStyle(name=_SUBTITLE, font=Font(bold=True, size=11),
-                                        alignment=Alignment(horizontal="center")))
-    workbook.add_named_style(NamedStyle(
-        name=_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor="D9D9D9"), border=border,
-        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)))
-    for kind, number_format in ((TEXT, "General"), (NUMBER, "General"), (DATE, DATE_FORMAT),
-                                (RUPIAH, RUPIAH_FORMAT)):
-        workbook.add_named_style(NamedStyle(
-            name=_STYLE[kind], font=Font(size=10), border=border, number_format=number_format,
-            alignment=Alignment(vertical="top", wrap_text=kind == TEXT,
-                                horizontal="center" if kind in (NUMBER, DATE) else None)))
+    workbook.add_named_style(
+        NamedStyle(name=_TITLE, font=Font(bold=True, size=13), alignment=Alignment(horizontal="center"))
+    )
+    workbook.add_named_style(
+        NamedStyle(name=_SUBTITLE, font=Font(bold=True, size=11), alignment=Alignment(horizontal="center"))
+    )
+    workbook.add_named_style(
+        NamedStyle(
+            name=_HEADER,
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor="D9D9D9"),
+            border=border,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
+    )
+    for kind, number_format in ((TEXT, "General"), (NUMBER, "General"), (DATE, DATE_FORMAT), (RUPIAH, RUPIAH_FORMAT)):
+        workbook.add_named_style(
+            NamedStyle(
+                name=_STYLE[kind],
+                font=Font(size=10),
+                border=border,
+                number_format=number_format,
+                alignment=Alignment(
+                    vertical="top", wrap_text=kind == TEXT, horizontal="center" if kind in (NUMBER, DATE) else None
+                ),
+            )
+        )
 
 
 @functools.cache
 def _write_only_cell():
     from openpyxl.cell import WriteOnlyCell
+
     return WriteOnlyCell
 
 
@@ -156,6 +189,7 @@ def _styled(sheet, value, style):
 
 def _sheet(sheet, book, rows, subtitle):
     from openpyxl.utils import get_column_letter
+
     last = get_column_letter(len(book.columns))
     for index, column in enumerate(book.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -170,12 +204,14 @@ def _sheet(sheet, book, rows, subtitle):
     for offset, values in enumerate(rows, start=1):
         # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
         sheet.row_dimensions[HEADER_ROW + offset].height = LINE_POINTS * max(
-            _lines(v, c.width) if c.kind == TEXT and isinstance(v, str) else 1 for c, v in zip(book.columns, values))
+            _lines(v, c.width) if c.kind == TEXT and isinstance(v, str) else 1 for c, v in zip(book.columns, values)
+        )
         sheet.append([_data_cell(sheet, column.kind, value) for column, value in zip(book.columns, values)])
 
 
 def _print_setup(sheet, book):
     from openpyxl.worksheet.worksheet import Worksheet
+
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"

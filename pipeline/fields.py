@@ -65,16 +65,12 @@ def _build_date(match, order, original):
     month = parts["m"]
     if not month.isdigit():
         if month.lower() not in MONTHS:
-            raise ValueError(
-                f"Nama bulan \u201c{month}\u201d pada tanggal \u201c{original}\u201d tidak dikenal."
-            )
+            raise ValueError(f"Nama bulan \u201c{month}\u201d pada tanggal \u201c{original}\u201d tidak dikenal.")
         month = MONTHS[month.lower()]
     try:
         return dt.date(int(parts["y"]), int(month), int(parts["d"]))
     except ValueError:
-        raise ValueError(
-            f"Tanggal \u201c{original}\u201d tidak ada di kalender. Periksa hari dan bulannya."
-        ) from None
+        raise ValueError(f"Tanggal \u201c{original}\u201d tidak ada di kalender. Periksa hari dan bulannya.") from None
 
 
 _NIP_CHARS = re.compile(r"[\s.\-]")
@@ -84,10 +80,7 @@ def normalise_nip(value):
     """Return the NIP as 18 digits; spaces, dots and dashes are allowed in input."""
     digits = _NIP_CHARS.sub("", str(value))
     if not digits.isdigit() or len(digits) != 18:
-        raise ValueError(
-            f"NIP \u201c{value}\u201d harus terdiri atas 18 angka "
-            f"(terbaca {len(digits)} karakter)."
-        )
+        raise ValueError(f"NIP \u201c{value}\u201d harus terdiri atas 18 angka (terbaca {len(digits)} karakter).")
     return digits
 
 
@@ -101,13 +94,15 @@ def format_nip(nip):
 
 _RUPIAH_DOTTED = re.compile(r"\d{1,3}(\.\d{3})+")
 # Rp1.000.000.000.000.000 (one quadrillion): no package comes near; beyond it is a typing error.
-MAX_AMOUNT = 10 ** 15
+MAX_AMOUNT = 10**15
 
 
 def _bounded(amount):
     if amount > MAX_AMOUNT:
-        raise ValueError(f"Jumlah {amount:,} rupiah terlalu besar untuk sebuah pagu (paling besar "
-                         "Rp1.000.000.000.000.000). Periksa jumlah angkanya.".replace(",", "."))
+        raise ValueError(
+            f"Jumlah {amount:,} rupiah terlalu besar untuk sebuah pagu (paling besar "
+            "Rp1.000.000.000.000.000). Periksa jumlah angkanya.".replace(",", ".")
+        )
     return amount
 
 
@@ -125,8 +120,10 @@ def parse_amount(value):
     text = re.sub(r"^(rp\.?)", "", text, flags=re.IGNORECASE)
     text = re.sub(r",(00?|-)$", "", text)
     if (text.isdigit() or _RUPIAH_DOTTED.fullmatch(text)) and len(text.replace(".", "")) > 16:
-        raise ValueError(f"Jumlah \u201c{str(value)[:40]}\u201d terlalu besar untuk sebuah pagu (paling besar "
-                         "Rp1.000.000.000.000.000). Periksa jumlah angkanya.")
+        raise ValueError(
+            f"Jumlah \u201c{str(value)[:40]}\u201d terlalu besar untuk sebuah pagu (paling besar "
+            "Rp1.000.000.000.000.000). Periksa jumlah angkanya."
+        )
     if text.isdigit():
         return _bounded(int(text))
     if _RUPIAH_DOTTED.fullmatch(text):

@@ -25,12 +25,29 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import (READ_ONLY, fsync_dir, fsync_file, in_archive, locate, read_metadata, relative, remove_tree,
-                      sha256_file)
 from . import codes as verification
+from .archive import (
+    READ_ONLY,
+    fsync_dir,
+    fsync_file,
+    in_archive,
+    locate,
+    read_metadata,
+    relative,
+    remove_tree,
+    sha256_file,
+)
+from .errors import (
+    ArchiveError,
+    CommitUncertain,
+    ConversionStopped,
+    PipelineError,
+    PublishPending,
+    RegisterError,
+    RenderError,
+    os_reason,
+)
 from .publishing import Backoff, obstacle, told
-from .errors import ArchiveError, CommitUncertain, ConversionStopped, PipelineError, PublishPending, RegisterError, \
-    RenderError, os_reason
 from .register.records import Code
 
 TEMP_PREFIX = ".tmp-"
@@ -69,8 +86,9 @@ class FolderExists(ArchiveError):
 
     def __init__(self, rel):
         self.rel = rel
-        super().__init__(f"Folder arsip {rel} sudah ada; arsip tidak ditimpa. Periksa folder itu dengan "
-                         "\u201cpipeline verify\u201d.")
+        super().__init__(
+            f"Folder arsip {rel} sudah ada; arsip tidak ditimpa. Periksa folder itu dengan \u201cpipeline verify\u201d."
+        )
 
 
 class Filer:
@@ -88,8 +106,18 @@ class Filer:
         code = verification.new_code(self.register.chain_head()[1], kasus, jenis)
         return code, verification.context(self.config, code)
 
-    def prepare(self, final, copies=None, writers=None, metadata=None, outbox=None, anchor=None,
-                codes=None, pdf=False, after=None):
+    def prepare(
+        self,
+        final,
+        copies=None,
+        writers=None,
+        metadata=None,
+        outbox=None,
+        anchor=None,
+        codes=None,
+        pdf=False,
+        after=None,
+    ):
         """Build the folder that will become ``final`` in staging; return it as Prepared.
 
         ``copies`` maps file names to source paths copied byte for byte;
@@ -118,11 +146,15 @@ class Filer:
             if after is not None:
                 after(temp)
             digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
-            meta = dict(metadata or {}, folder=rel, sha256=digests,
-                        outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
-                        induk=in_archive(anchor, config.archive) if anchor else None,
-                        rantai={"urut": urut, "hash": head},
-                        kode={name: code[0] for name, code in codes.items()})
+            meta = dict(
+                metadata or {},
+                folder=rel,
+                sha256=digests,
+                outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
+                induk=in_archive(anchor, config.archive) if anchor else None,
+                rantai={"urut": urut, "hash": head},
+                kode={name: code[0] for name, code in codes.items()},
+            )
             digests["metadata.json"] = self._seal(temp, meta)
         except OSError as exc:
             remove_tree(temp)
@@ -144,11 +176,23 @@ class Filer:
             docx = [n for n in writers if n.endswith(".docx")]
             made, problem = self._convert(temp, docx)
             written += [path.name for path in made]
-            outbox = {**outbox, **{path.name: outbox[path.stem + ".docx"].with_suffix(".pdf")
-                                   for path in made if path.stem + ".docx" in outbox}}
+            outbox = {
+                **outbox,
+                **{
+                    path.name: outbox[path.stem + ".docx"].with_suffix(".pdf")
+                    for path in made
+                    if path.stem + ".docx" in outbox
+                },
+            }
             codes = {_printed(temp, name): code for name, code in codes.items()}
-            owed = {name: (relative(outbox[name].with_suffix(".pdf"), self.config.outbox) if name in outbox else "",
-                           problem) for name in docx if not made and self.converter.available}
+            owed = {
+                name: (
+                    relative(outbox[name].with_suffix(".pdf"), self.config.outbox) if name in outbox else "",
+                    problem,
+                )
+                for name in docx
+                if not made and self.converter.available
+            }
         return written, outbox, codes, owed
 
     def _convert(self, temp, names):
@@ -157,6 +201,7 @@ class Filer:
         (a registration of thousands of packages) is owed at once: made after the pass with
         its own, longer time limit, it never holds the filing."""
         from .owed import scale
+
         converter = self.converter
         if not converter.available or not names:
             return [], None
@@ -172,8 +217,9 @@ class Filer:
 
     def _seal(self, temp, meta):
         """Write metadata.json, make every file durable and read-only; returns metadata.json's digest."""
-        (temp / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
-                                            encoding="utf-8")
+        (temp / "metadata.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
         digest = sha256_file(temp / "metadata.json")
         for item in temp.iterdir():
             fsync_file(item)
@@ -197,8 +243,10 @@ class Filer:
             os.rename(prepared.temp, prepared.final)
             fsync_dir(prepared.final.parent)
         except OSError as exc:
-            raise ArchiveError(f"Arsip tidak dapat ditulis di {prepared.final.parent}: {os_reason(exc)}. "
-                               "Periksa ruang disk dan hak tulis folder itu.") from None
+            raise ArchiveError(
+                f"Arsip tidak dapat ditulis di {prepared.final.parent}: {os_reason(exc)}. "
+                "Periksa ruang disk dan hak tulis folder itu."
+            ) from None
         return prepared.final
 
     @staticmethod
@@ -249,9 +297,11 @@ class Filer:
                     self.publish(item)
             except ArchiveError as exc:
                 self.backoff.failed(item.temp.name, str(exc), self.clock())  # told here, by PublishPending
-                raise PublishPending(f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
-                                     f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
-                                     "berkas ini tidak perlu diletakkan lagi.") from None
+                raise PublishPending(
+                    f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
+                    f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
+                    "berkas ini tidak perlu diletakkan lagi."
+                ) from None
             self._note_failures(prepared)
             return result
         raise RegisterError("Nomor surat terus diambil proses lain; pemberkasan akan dicoba lagi.")
@@ -261,8 +311,7 @@ class Filer:
         stamp = dt.datetime.now(self.config.timezone).isoformat(timespec="seconds")
         for item in prepared:
             for name, (code, kasus, jenis) in item.codes.items():
-                self.register.add_code(Code(code, kasus, jenis, item.rel, name, item.digests[name], stamp,
-                                            item.rantai))
+                self.register.add_code(Code(code, kasus, jenis, item.rel, name, item.digests[name], stamp, item.rantai))
 
     def _record_owed(self, prepared):
         """The PDFs this filing owes, in its own transaction: durable, whatever happens next."""
@@ -275,14 +324,16 @@ class Filer:
     def _note_failures(self, prepared):
         """A conversion that failed while filing counts as the owed PDF's first attempt (back-off)."""
         from .owed import failure_note, next_try
+
         now = dt.datetime.now(self.config.timezone)
         for item in prepared:
             for name, (_keluaran, problem) in item.owed.items():
                 if not problem:
                     continue
                 when = next_try(self.config, now, 1)
-                logging.getLogger("pipeline").warning(failure_note(
-                    f"{item.rel}/{Path(name).with_suffix('.pdf').name}", problem, when))
+                logging.getLogger("pipeline").warning(
+                    failure_note(f"{item.rel}/{Path(name).with_suffix('.pdf').name}", problem, when)
+                )
                 try:
                     self.register.pdf_tried(item.rel, name, 1, when, problem)
                 except PipelineError:
@@ -328,8 +379,9 @@ class Filer:
                 continue
             if not self.backoff.due(temp.name, self.clock()):
                 continue  # failed lately, and told: tried again when its back-off ends
-            outbox = ({name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()}
-                      if own else {})  # another host's outbox is its own share
+            outbox = (
+                {name: config.outbox / path for name, path in (meta.get("outbox") or {}).items()} if own else {}
+            )  # another host's outbox is its own share
             anchor = locate(config, meta["induk"]) if meta.get("induk") else None
             try:
                 self.publish(Prepared(temp, locate(config, rel), rel, meta.get("sha256", {}), outbox, anchor))
@@ -345,6 +397,7 @@ class Filer:
         would leave the shared archive short of what the register holds until it starts
         again: its committed filings and log records are put in place by this host."""
         from .register import RegisterLog
+
         problems = []
         root = self.config.archive / ".staging"
         others = [p for p in root.iterdir() if p.is_dir() and p.name != self.config.host] if root.is_dir() else []

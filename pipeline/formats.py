@@ -22,6 +22,7 @@ def tanggal(value, zone=None):
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     from babel.dates import format_date
+
     return format_date(value, "d MMMM yyyy", locale=LOCALE)
 
 
@@ -42,20 +43,21 @@ def waktu(value, zone=None):
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     from babel.dates import format_datetime
+
     return format_datetime(value, "d MMMM yyyy 'pukul' HH.mm", locale=LOCALE)
 
 
 def rupiah(value):
     """Rp1.500.000.000,00."""
     from babel.numbers import format_currency
-    return format_currency(
-        int(value), "IDR", format="\u00a4#,##0.00", locale=LOCALE, currency_digits=False
-    )
+
+    return format_currency(int(value), "IDR", format="\u00a4#,##0.00", locale=LOCALE, currency_digits=False)
 
 
 def terbilang(value):
     """satu miliar lima ratus juta rupiah."""
     from num2words import num2words
+
     return num2words(int(value), lang=LOCALE) + " rupiah"
 
 

@@ -19,8 +19,12 @@ ROLES = ("ketua", "sekretaris", "anggota")
 # (column, width, text column?, note); a note beginning with "Wajib" marks a required column.
 SHEETS = {
     "umum": [
-        ("rujukan", 34, True, "Wajib. Nomor Nota Dinas permohonan, persis seperti tertulis, "
-                              "misalnya 027/301/ULP-BPSDM/XI/2026."),
+        (
+            "rujukan",
+            34,
+            True,
+            "Wajib. Nomor Nota Dinas permohonan, persis seperti tertulis, misalnya 027/301/ULP-BPSDM/XI/2026.",
+        ),
         ("unit", 44, False, "Wajib. Nama unit kerja, misalnya Badan Pengembangan Sumber Daya Manusia."),
         ("tahun_anggaran", 16, False, "Wajib. Tahun anggaran paket, misalnya 2027."),
     ],
@@ -74,6 +78,7 @@ def write(path, config):
 
 def _workbook(config):
     from openpyxl import Workbook
+
     workbook = Workbook()
     guide = workbook.active
     guide.title = "petunjuk"
@@ -84,8 +89,9 @@ def _workbook(config):
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    lists = _lists(workbook, {"peran": ROLES, "metode": tuple(sorted(config.rules.method_thresholds)),
-                              "sumber_dana": FUNDING})
+    lists = _lists(
+        workbook, {"peran": ROLES, "metode": tuple(sorted(config.rules.method_thresholds)), "sumber_dana": FUNDING}
+    )
     for sheet, columns in zip(sheets, SHEETS.values()):
         _columns(sheet, columns)
         for index, (column, *_rest) in enumerate(columns, start=1):
@@ -97,6 +103,7 @@ def _workbook(config):
 
 def _guide(sheet, config):
     from openpyxl.styles import Font
+
     for row, text in enumerate(GUIDE, start=1):
         cell = sheet.cell(row=row, column=1, value=text.format(org=config.organisation["short_name"]))
         if row == 1:
@@ -108,6 +115,7 @@ def _columns(sheet, columns):
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+
     required = PatternFill("solid", fgColor="FFF2CC")
     optional = PatternFill("solid", fgColor="E2EFDA")
     for index, (name, width, text, note) in enumerate(columns, start=1):
@@ -128,11 +136,19 @@ def _choices(sheet, index, lists, key, strict):
     the rule itself may hold only 255 characters)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+
     letter = get_column_letter(index)
-    listed = DataValidation(type="list", formula1=lists[key], allow_blank=True, showErrorMessage=True,
-                            errorStyle="stop" if strict else "warning", errorTitle="Isian tidak ada dalam daftar",
-                            error="Pilih salah satu isian dari daftar." if strict else
-                            "Isian ini tidak ada dalam daftar. Lanjutkan bila memang benar.")
+    listed = DataValidation(
+        type="list",
+        formula1=lists[key],
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop" if strict else "warning",
+        errorTitle="Isian tidak ada dalam daftar",
+        error="Pilih salah satu isian dari daftar."
+        if strict
+        else "Isian ini tidak ada dalam daftar. Lanjutkan bila memang benar.",
+    )
     listed.add(f"{letter}2:{letter}{ROWS + 1}")
     sheet.add_data_validation(listed)
 
@@ -140,6 +156,7 @@ def _choices(sheet, index, lists, key, strict):
 def _lists(workbook, choices):
     """The hidden sheet of choices; returns {column: its range as a formula}."""
     from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet("daftar")
     sheet.sheet_state = "hidden"
     ranges = {}

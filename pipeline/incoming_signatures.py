@@ -29,8 +29,12 @@ def check_files(settings, paths):
         try:
             judged = _checks(settings, path)
         except Exception as exc:  # noqa: BLE001 - a signature that cannot be checked never refuses the letter
-            judged = [(signing.SignatureCheck(False, False, "", None), f"tanda tangan tidak dapat diperiksa "
-                                                                        f"({type(exc).__name__})")]
+            judged = [
+                (
+                    signing.SignatureCheck(False, False, "", None),
+                    f"tanda tangan tidak dapat diperiksa ({type(exc).__name__})",
+                )
+            ]
         found.extend(_record(name, check, problem) for check, problem in judged)
     return tuple(found)
 
@@ -57,10 +61,15 @@ def _checks(settings, path):
 def _record(name, check, problem):
     when = check.signed_at
     if isinstance(when, dt.datetime) and when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return {"berkas": name, "utuh": bool(check.intact), "dipercaya": bool(check.intact and not problem),
-            "penanda_tangan": check.signer, "waktu": when.isoformat(timespec="seconds") if when else None,
-            "alasan": problem}
+        when = when.replace(tzinfo=dt.UTC)
+    return {
+        "berkas": name,
+        "utuh": bool(check.intact),
+        "dipercaya": bool(check.intact and not problem),
+        "penanda_tangan": check.signer,
+        "waktu": when.isoformat(timespec="seconds") if when else None,
+        "alasan": problem,
+    }
 
 
 def sentence(item, zone):
@@ -69,8 +78,11 @@ def sentence(item, zone):
         return f"{HEAD}: rusak: {_plain(item.get('alasan'))}"
     who = item.get("penanda_tangan") or "penanda tangan yang tidak dikenal"
     when = _when(item.get("waktu"), zone)
-    trust = "sertifikat dipercaya" if item.get("dipercaya") else (
-        f"sertifikat tidak dipercaya ({_plain(item.get('alasan'))})")
+    trust = (
+        "sertifikat dipercaya"
+        if item.get("dipercaya")
+        else (f"sertifikat tidak dipercaya ({_plain(item.get('alasan'))})")
+    )
     return f"{HEAD}: utuh, ditandatangani oleh {who} pada {when}; {trust}"
 
 

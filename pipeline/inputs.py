@@ -9,7 +9,8 @@ this code.
 
 import datetime as dt
 
-from . import access, intake, registration as registration_module
+from . import access, intake
+from . import registration as registration_module
 from .archive import slug
 from .errors import InputRefused
 from .fields import parse_date
@@ -26,7 +27,9 @@ def action_schema(procedure):
         "jenis": {"type": "string", "allowed": ["tindakan"]},
         "rujukan": {"type": "string", "required": True, "empty": False},
         "langkah": {"type": "string", "required": True, "allowed": names},
-        "oleh": _TEXT, "kepada": _TEXT, "catatan": _TEXT,
+        "oleh": _TEXT,
+        "kepada": _TEXT,
+        "catatan": _TEXT,
         "waktu": {"nullable": True},
     }
 
@@ -50,20 +53,28 @@ def action_when(data, timezone):
 def clean_action(fields, procedure, limits=None):
     """The action's fields checked against its schema (and its free text against ``limits``);
     raises InputRefused naming each problem."""
-    fields = {k: (str(v) if k in ("rujukan", "oleh", "kepada", "catatan") and v is not None else v)
-              for k, v in fields.items()}
+    fields = {
+        k: (str(v) if k in ("rujukan", "oleh", "kepada", "catatan") and v is not None else v) for k, v in fields.items()
+    }
     document, errors = check(action_schema(procedure), fields)
     if errors:
-        raise InputRefused([f"Kolom \u201c{path}\u201d pada berkas tindakan "
-                            f"{_action_message(path, msg, procedure)}" for path, msg in errors],
-                           kind="tindakan")
+        raise InputRefused(
+            [
+                f"Kolom \u201c{path}\u201d pada berkas tindakan {_action_message(path, msg, procedure)}"
+                for path, msg in errors
+            ],
+            kind="tindakan",
+        )
     if limits is not None:
         _refuse_long_text(document, limits)
     try:
-        action_when(document, dt.timezone.utc)
+        action_when(document, dt.UTC)
     except (ValueError, TypeError, OverflowError):
-        raise InputRefused(f"Kolom \u201cwaktu\u201d \u201c{document['waktu']}\u201d tidak dapat dibaca; "
-                           "tuliskan seperti 2026-11-25 09:30.", kind="tindakan") from None
+        raise InputRefused(
+            f"Kolom \u201cwaktu\u201d \u201c{document['waktu']}\u201d tidak dapat dibaca; "
+            "tuliskan seperti 2026-11-25 09:30.",
+            kind="tindakan",
+        ) from None
     return document
 
 
@@ -72,13 +83,16 @@ def _refuse_long_text(action, limits):
     would make a document no one can print (nor LibreOffice convert in time)."""
     reasons = []
     for key in ("catatan", "oleh", "kepada"):
-        limit, name = ((limits.max_note_chars, "max_note_chars") if key == "catatan"
-                       else (limits.max_text_chars, "max_text_chars"))
+        limit, name = (
+            (limits.max_note_chars, "max_note_chars") if key == "catatan" else (limits.max_text_chars, "max_text_chars")
+        )
         value = action.get(key) or ""
         if len(value) > limit:
-            reasons.append(too_long(f"Kolom \u201c{key}\u201d pada tindakan", len(value), limit, name)
-                           + " Tuliskan ringkasannya saja; teks lengkapnya (misalnya utas surel) kirimkan sebagai "
-                             "surat atau lampiran tersendiri, lalu catat tindakannya lagi.")
+            reasons.append(
+                too_long(f"Kolom \u201c{key}\u201d pada tindakan", len(value), limit, name)
+                + " Tuliskan ringkasannya saja; teks lengkapnya (misalnya utas surel) kirimkan sebagai "
+                "surat atau lampiran tersendiri, lalu catat tindakannya lagi."
+            )
     if reasons:
         raise InputRefused(reasons, kind="tindakan")
 
@@ -98,8 +112,11 @@ def find_case(register, rujukan, kind):
     found = register.find_cases(" ".join(str(rujukan or "").split()))
     if len(found) > 1:
         ids = ", ".join(case.id for case in found)
-        raise InputRefused(f"Rujukan \u201c{rujukan}\u201d cocok dengan lebih dari satu kasus: {ids}. "
-                           "Tuliskan nomor kasusnya sebagai rujukan.", kind=kind)
+        raise InputRefused(
+            f"Rujukan \u201c{rujukan}\u201d cocok dengan lebih dari satu kasus: {ids}. "
+            "Tuliskan nomor kasusnya sebagai rujukan.",
+            kind=kind,
+        )
     return found[0] if found else None
 
 
@@ -112,10 +129,15 @@ def check_action(ws, fields, account):
         raise InputRefused(
             f"Kasus dengan rujukan \u201c{action['rujukan']}\u201d tidak ditemukan. Pastikan Nota "
             "Dinas-nya sudah diterima (lihat \u201cpipeline status\u201d) dan rujukan ditulis sama persis "
-            "dengan nomor Nota Dinas atau nomor kasus.", kind="tindakan")
+            "dengan nomor Nota Dinas atau nomor kasus.",
+            kind="tindakan",
+        )
     records = ws.register.steps(case.id)
-    problem = (_unauthorised(ws, records, action["langkah"], account)
-               or _misfit(ws, case, records, action["langkah"]) or _out_of_time(ws, case, records, action))
+    problem = (
+        _unauthorised(ws, records, action["langkah"], account)
+        or _misfit(ws, case, records, action["langkah"])
+        or _out_of_time(ws, case, records, action)
+    )
     if problem:
         current = ws.procedure.current(records)
         waiting = f" {ws.procedure.waiting_for(current, case.status)}." if current and case.status != "selesai" else ""
@@ -135,13 +157,17 @@ def _out_of_time(ws, case, records, action):
         return None
     now = ws.now()
     if when > now + SKEW:
-        return (f"waktu {_stamp(when, zone)} belum terjadi (sekarang {_stamp(now, zone)}). Periksa tanggal dan "
-                "jam pada kolom waktu.")
+        return (
+            f"waktu {_stamp(when, zone)} belum terjadi (sekarang {_stamp(now, zone)}). Periksa tanggal dan "
+            "jam pada kolom waktu."
+        )
     done = [r.selesai for r in records.values() if r.selesai] + [case.dibuka]
     latest = max(dt.datetime.fromisoformat(stamp) for stamp in done)
     if when < latest:
-        return (f"waktu {_stamp(when, zone)} lebih awal dari langkah kasus yang sudah tercatat "
-                f"({_stamp(latest, zone)}). Periksa tanggal dan jam pada kolom waktu.")
+        return (
+            f"waktu {_stamp(when, zone)} lebih awal dari langkah kasus yang sudah tercatat "
+            f"({_stamp(latest, zone)}). Periksa tanggal dan jam pada kolom waktu."
+        )
     return None
 
 
@@ -167,10 +193,16 @@ def _misfit(ws, case, records, langkah):
     guarded = ws.procedure.handler(step).refuses(ws, case, step, records) if step else None
     if guarded:
         return guarded
-    if (step is not None and data_step is not None and ws.procedure.is_after(step, data_step)
-            and not ws.register.newest_registration(case.id, case.rujukan)):
-        return (f"kasus belum menerima data registrasi; tindakan {langkah} menilai data itu dan baru dapat "
-                "dicatat setelah datanya diterima.")
+    if (
+        step is not None
+        and data_step is not None
+        and ws.procedure.is_after(step, data_step)
+        and not ws.register.newest_registration(case.id, case.rujukan)
+    ):
+        return (
+            f"kasus belum menerima data registrasi; tindakan {langkah} menilai data itu dan baru dapat "
+            "dicatat setelah datanya diterima."
+        )
     return None
 
 
@@ -182,7 +214,9 @@ def check_registration(ws, fields):
     if case is not None and ws.procedure.sealed(ws.register.steps(case.id)):
         raise InputRefused(
             f"Kasus {case.id} sudah disetujui; data registrasinya tidak dapat diganti lagi. "
-            "Bila ada perubahan, ULP unit kerja mengirim Nota Dinas baru.", kind="registrasi")
+            "Bila ada perubahan, ULP unit kerja mengirim Nota Dinas baru.",
+            kind="registrasi",
+        )
     return data, case
 
 
@@ -197,22 +231,58 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
     name = f"{now:%Y%m%d-%H%M%S}_{claim_id[:6]}_{langkah.replace('_', '-')}_{slug(data['rujukan'], 30)}"
     final = ws.config.archive / str(now.year) / "masukan" / name
     copies = {f"asli_{i.name}": i.path for i in inbounds}
-    metadata = {"jenis": jenis, "langkah": langkah, "kasus": kasus, "klaim": claim_id, "diterima": stamp,
-                "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds}}
+    metadata = {
+        "jenis": jenis,
+        "langkah": langkah,
+        "kasus": kasus,
+        "klaim": claim_id,
+        "diterima": stamp,
+        "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
+    }
     reason = _kept_reason(ws, case, langkah, data)
 
     def record(_numbers, prepared):
         [folder] = prepared
         dasar = ws.register.newest_registration(kasus, case.rujukan) if case and jenis == "tindakan" else 0
-        ws.register.keep_input(KeptInput(0, jenis, langkah, data["rujukan"], kasus, stamp, _jsonable(data),
-                                         folder.rel, folder.berkas, folder.digests, klaim=claim_id,
-                                         dasar=dasar))
-        return [ws.register.add_journal(JournalEntry(
-            i.name, i.sha256, i.size, stamp, "menunggu", jenis, kasus, (reason,),
-            folder.path(f"asli_{i.name}"), claim_id)) for i in inbounds]
+        ws.register.keep_input(
+            KeptInput(
+                0,
+                jenis,
+                langkah,
+                data["rujukan"],
+                kasus,
+                stamp,
+                _jsonable(data),
+                folder.rel,
+                folder.berkas,
+                folder.digests,
+                klaim=claim_id,
+                dasar=dasar,
+            )
+        )
+        return [
+            ws.register.add_journal(
+                JournalEntry(
+                    i.name,
+                    i.sha256,
+                    i.size,
+                    stamp,
+                    "menunggu",
+                    jenis,
+                    kasus,
+                    (reason,),
+                    folder.path(f"asli_{i.name}"),
+                    claim_id,
+                )
+            )
+            for i in inbounds
+        ]
 
-    return ws.filer.file(lambda _numbers: [ws.filer.prepare(final, copies, metadata=metadata)], record,
-                         unchanged=lambda: intake.check_unchanged(inbounds))
+    return ws.filer.file(
+        lambda _numbers: [ws.filer.prepare(final, copies, metadata=metadata)],
+        record,
+        unchanged=lambda: intake.check_unchanged(inbounds),
+    )
 
 
 def _kept_reason(ws, case, langkah, data):
@@ -236,7 +306,9 @@ def _file_account(ws, inbound):
         raise InputRefused(
             f"Folder inbox berada di folder jaringan ({kind}), sehingga pemilik berkas tindakan tidak dapat "
             "dipastikan. Catat tindakan dengan \u201cpipeline act\u201d di server pipeline, atau jalankan "
-            "pipeline di server berkas itu sendiri.", kind="tindakan")
+            "pipeline di server berkas itu sendiri.",
+            kind="tindakan",
+        )
     return access.owner(inbound.path)
 
 

@@ -20,12 +20,23 @@ from pathlib import Path
 from .archive import relative, sha256_file
 from .errors import ArchiveError, InputChanged, os_reason
 from .models import Inbound
+from .readers import SCAN_SUFFIXES
 from .register.keys import letter_key
 from .register.records import JournalEntry
-from .readers import SCAN_SUFFIXES
 
-IGNORED = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.filepart", "*.crdownload",
-           "Thumbs.db", "desktop.ini", ".DS_Store", "._*", ".*")
+IGNORED = (
+    "~$*",
+    ".~lock.*#",
+    "*.tmp",
+    "*.part",
+    "*.filepart",
+    "*.crdownload",
+    "Thumbs.db",
+    "desktop.ini",
+    ".DS_Store",
+    "._*",
+    ".*",
+)
 SEPARATOR = "__"
 
 
@@ -269,7 +280,8 @@ def check_unchanged(inbounds):
         if (info.st_size, info.st_mtime_ns) != (inbound.size, inbound.mtime_ns):
             raise InputChanged(
                 f"Berkas {inbound.name} masih berubah setelah diambil (penyalinannya belum selesai). "
-                "Berkas dikembalikan ke inbox dan diproses setelah selesai disalin.")
+                "Berkas dikembalikan ke inbox dan diproses setelah selesai disalin."
+            )
 
 
 def write_claimed(work_dir, name, data):
@@ -373,20 +385,22 @@ def untaken(config):
             continue
         seen = dt.datetime.fromtimestamp(info.st_mtime, config.timezone).isoformat(timespec="seconds")
         hasil, alasan = _untaken_state(config, path)
-        entries.append(JournalEntry(safe_name(path.name), "", info.st_size, seen, hasil, alasan=alasan,
-                                    lokasi=relative(path, config.root)))
+        entries.append(
+            JournalEntry(
+                safe_name(path.name), "", info.st_size, seen, hasil, alasan=alasan, lokasi=relative(path, config.root)
+            )
+        )
     return entries
 
 
 def _untaken_state(config, path):
     """(hasil, alasan) of a file lying in the inbox."""
     if path.is_symlink():
-        return "diabaikan", ("Tautan (symlink) tidak pernah dibaca atau diarsipkan. Letakkan berkas "
-                             "aslinya di inbox.",)
+        return "diabaikan", ("Tautan (symlink) tidak pernah dibaca atau diarsipkan. Letakkan berkas aslinya di inbox.",)
     if ignored(path.name):
-        return "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci Office); tidak "
-                             "diproses.",)
+        return "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci Office); tidak diproses.",)
     if waits_for_sidecar(config, path):
         return "menunggu", (f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml.",)
-    return "menunggu", ("Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan \u201cpipeline "
-                        "watch\u201d berjalan.",)
+    return "menunggu", (
+        "Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan \u201cpipeline watch\u201d berjalan.",
+    )

@@ -27,8 +27,10 @@ class Kode:
 def codes():
     """Every code of Lampiran A by code, in the regulation's order (read once: the file never changes)."""
     text = (resources.files("pipeline") / "data" / DATA).read_text(encoding="utf-8")
-    return {row["kode"]: Kode(row["kode"], row["judul"], int(row["tingkat"]), row["induk"])
-            for row in csv.DictReader(io.StringIO(text))}
+    return {
+        row["kode"]: Kode(row["kode"], row["judul"], int(row["tingkat"]), row["induk"])
+        for row in csv.DictReader(io.StringIO(text))
+    }
 
 
 def title(code):

@@ -51,9 +51,11 @@ def time_limit(config, docx):
 
 def failure_note(rel, problem, when):
     """What staff read, once, when an owed PDF could not be made."""
-    return (f"PDF {rel} belum dapat dibuat: {problem.rstrip('.')}. Dokumen .docx-nya sudah diarsipkan dan "
-            f"nomornya tercatat; PDF dicoba lagi mulai {when}. Periksa LibreOffice dengan \u201cpipeline "
-            "doctor\u201d, lalu buat PDF yang tertunda dengan \u201cpipeline pdf\u201d.")
+    return (
+        f"PDF {rel} belum dapat dibuat: {problem.rstrip('.')}. Dokumen .docx-nya sudah diarsipkan dan "
+        f"nomornya tercatat; PDF dicoba lagi mulai {when}. Periksa LibreOffice dengan \u201cpipeline "
+        "doctor\u201d, lalu buat PDF yang tertunda dengan \u201cpipeline pdf\u201d."
+    )
 
 
 def drain(ws, force=False, interrupt=None):
@@ -168,6 +170,7 @@ def _place(ws, item, docx, target):
 def _letter_to_sign(ws, item):
     """The numbered letter whose owed PDF this is, when ``signing.method: pkcs12`` signs it here."""
     from .signing import PKCS12
+
     if ws.config.signing.method != PKCS12 or item.berkas != LETTER:
         return None
     letter = ws.register.letter_in(item.folder)
@@ -178,16 +181,24 @@ def _sign(ws, letter, item, pdf):
     """The numbered letter's PDF is signed before it joins its folder, as the approval's filing would have."""
     from .codes import target
     from .signing import sign_pkcs12
+
     code = next((c for c in ws.register.codes(folder=item.folder) if c.berkas == LETTER), None)
     qr_url = target(ws.config, code.kode) if code else ""
-    sign_pkcs12(ws.config.signing, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}",
-                ws.config.organisation["city"], ws.now())
+    sign_pkcs12(
+        ws.config.signing,
+        pdf,
+        qr_url,
+        f"Persetujuan Nota Dinas Nomor {letter.nomor_surat}",
+        ws.config.organisation["city"],
+        ws.now(),
+    )
 
 
 def _signature_of(ws, pdf):
     """(when, who) of the signature the placed PDF carries, read from the file itself: right
     whoever placed it, and after a crash between placing and recording it."""
     from .signing import check_pdf
+
     intact = [c for c in check_pdf(ws.config.signing, pdf) if c.intact]
     if not intact:
         return None
@@ -212,6 +223,10 @@ def failed(ws, item, problem, rest=True):
 
 def describe(config, item):
     """An owed PDF as ``status --json`` shows it; ``menunggu_ttd``: the electronic signature waits for it."""
-    return {"berkas": shown(config, f"{item.folder}/{item.pdf}"), "percobaan": item.percobaan,
-            "coba_lagi": item.berikutnya or None, "galat": item.galat or None,
-            "menunggu_ttd": bool(config.signing.electronic and item.berkas == LETTER)}
+    return {
+        "berkas": shown(config, f"{item.folder}/{item.pdf}"),
+        "percobaan": item.percobaan,
+        "coba_lagi": item.berikutnya or None,
+        "galat": item.galat or None,
+        "menunggu_ttd": bool(config.signing.electronic and item.berkas == LETTER),
+    }

@@ -23,8 +23,10 @@ from .processes import kill_group
 FILTER_NAME, FILTER_OPTIONS = "writer_pdf_Export", ("ExportBookmarksToPDFDestination=true",)
 EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 SYSTEM_PYTHON = "/usr/bin/python3"
-INSTALL = ("LibreOffice belum terpasang, sehingga dokumen hanya dibuat sebagai .docx (tanpa PDF). Pasang "
-           "dengan \u201csudo apt-get install libreoffice-writer-nogui\u201d, lalu jalankan pipeline lagi.")
+INSTALL = (
+    "LibreOffice belum terpasang, sehingga dokumen hanya dibuat sebagai .docx (tanpa PDF). Pasang "
+    "dengan \u201csudo apt-get install libreoffice-writer-nogui\u201d, lalu jalankan pipeline lagi."
+)
 
 
 PROFILE_PREFIX = "spse-libreoffice-"
@@ -36,8 +38,9 @@ PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FO
 class Converter:
     """LibreOffice as this process uses it."""
 
-    def __init__(self, enabled=True, timeout=120.0, binary=None, stop=None, warm=False, restart_after=200,
-                 python=SYSTEM_PYTHON):
+    def __init__(
+        self, enabled=True, timeout=120.0, binary=None, stop=None, warm=False, restart_after=200, python=SYSTEM_PYTHON
+    ):
         self.enabled = enabled
         self.warm, self.restart_after, self.python = warm, restart_after, python
         self.office = None  # the warm LibreOffice (pipeline/warm.py) once the first conversion starts it
@@ -77,20 +80,22 @@ class Converter:
         if not self.available or not sources:
             return []
         targets = [folder / (Path(source).stem + ".pdf") for source in sources]
-        for attempt in (1, 2):
+        for _attempt in (1, 2):
             for target in targets:
                 target.unlink(missing_ok=True)
             problem = self._run(sources, folder, timeout or self.timeout)
             if problem is None and all(t.is_file() and t.stat().st_size > 0 for t in targets):
                 return targets
             self.close()  # the retry starts from a fresh profile
-        raise RenderError(f"Dokumen tidak dapat diubah menjadi PDF oleh LibreOffice ({problem or 'hasil kosong'}); "
-                          "akan dicoba lagi.")
+        raise RenderError(
+            f"Dokumen tidak dapat diubah menjadi PDF oleh LibreOffice ({problem or 'hasil kosong'}); akan dicoba lagi."
+        )
 
     def mode(self):
         """(warm, reason): whether conversions go through a warm LibreOffice, and if not, why not."""
         if self.warm and self.office is None and self.cold_reason is None:
             from .warm import WarmOffice, warm_problem
+
             self.cold_reason = warm_problem(self.binary, self.python)
             if self.cold_reason is None:
                 self.office = WarmOffice(self.binary, self.python, self.restart_after, FILTER_NAME, FILTER_OPTIONS)
@@ -104,8 +109,9 @@ class Converter:
             deadline = time.monotonic() + timeout
             for source in sources:
                 left = max(deadline - time.monotonic(), 0.001)
-                problem = self.office.convert(source, folder / (Path(source).stem + ".pdf"), left,
-                                              self._profile(), (self.stop, self.interrupt))
+                problem = self.office.convert(
+                    source, folder / (Path(source).stem + ".pdf"), left, self._profile(), (self.stop, self.interrupt)
+                )
                 if self.office.failed_start:
                     self.office, self.cold_reason = None, "LibreOffice tidak dapat dinyalakan sebagai layanan UNO"
                     return self._run_process(sources, folder, timeout)
@@ -119,13 +125,28 @@ class Converter:
         starts oosplash, which starts soffice.bin: killing only the first would leave a converter
         writing into the staging folder after its digests were taken)."""
         profile = self._profile()
-        command = [self.binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}", "--convert-to", EXPORT,
-                   "--outdir", str(folder), *map(str, sources)]
+        command = [
+            self.binary,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            EXPORT,
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ]
         env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
         try:
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       env={**env, "HOME": str(profile)}, start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**env, "HOME": str(profile)},
+                start_new_session=True,
+            )
         except OSError:
             return "LibreOffice tidak dapat dijalankan"
         try:
@@ -144,8 +165,9 @@ class Converter:
         deadline = time.monotonic() + timeout
         while True:
             if any(event is not None and event.is_set() for event in (self.stop, self.interrupt)):
-                raise ConversionStopped("Konversi PDF dihentikan (layanan berhenti atau berkas baru masuk); "
-                                        "PDF dibuat kemudian.")
+                raise ConversionStopped(
+                    "Konversi PDF dihentikan (layanan berhenti atau berkas baru masuk); PDF dibuat kemudian."
+                )
             left = deadline - time.monotonic()
             if left <= 0:
                 raise subprocess.TimeoutExpired(process.args, timeout)
@@ -171,12 +193,11 @@ class Converter:
             self.profile = None
 
 
-
 def _clear_stale_profiles():
     """Profiles of this account's pipeline processes that no longer run (a SIGKILL leaves them)."""
     for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
         try:
-            pid = int(path.name[len(PROFILE_PREFIX):].split("-", 1)[0])
+            pid = int(path.name[len(PROFILE_PREFIX) :].split("-", 1)[0])
             if path.stat().st_uid != os.getuid() or _alive(pid):
                 continue
         except (ValueError, OSError):

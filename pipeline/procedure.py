@@ -19,8 +19,7 @@ from .errors import ConfigError
 WAITING, RUNNING, DONE, HELD, SKIPPED = "menunggu", "berjalan", "selesai", "tertahan", "dilewati"
 REJECT = "tolak"
 # Access roles (docs/configuration.md, access.roles), from the actors the SOP names.
-_ROLE_WORDS = {"kapusdatinkomtel": "kapus", "kapus": "kapus", "kabid": "kabid", "kasubbid": "kasubbid",
-               "staf": "staf"}
+_ROLE_WORDS = {"kapusdatinkomtel": "kapus", "kapus": "kapus", "kabid": "kabid", "kasubbid": "kasubbid", "staf": "staf"}
 
 
 @dataclass(frozen=True)
@@ -77,13 +76,12 @@ def build_steps(raw, documents):
     if duplicates:
         raise ConfigError(f"Konfigurasi sop.steps: kunci langkah ganda: {', '.join(duplicates)}.")
     if REJECT in keys:
-        raise ConfigError(f"Konfigurasi sop.steps: kunci \u201c{REJECT}\u201d dipakai untuk keputusan "
-                          "menolak; pilih kunci lain.")
+        raise ConfigError(
+            f"Konfigurasi sop.steps: kunci \u201c{REJECT}\u201d dipakai untuk keputusan menolak; pilih kunci lain."
+        )
     names = [_handler_name(item) for item in raw]
-    data_key = next((item["key"] for item, name in zip(raw, names)
-                     if name and handlers.find(name).consumes), None)
-    steps = [_step(item, name, keys[:index], data_key, documents)
-             for index, (item, name) in enumerate(zip(raw, names))]
+    data_key = next((item["key"] for item, name in zip(raw, names) if name and handlers.find(name).consumes), None)
+    steps = [_step(item, name, keys[:index], data_key, documents) for index, (item, name) in enumerate(zip(raw, names))]
     _check_shape(steps)
     return tuple(steps)
 
@@ -97,32 +95,47 @@ def _step(item, name, earlier, data_key, documents):
     missing = [t for t in spec.templates if t not in documents]
     if missing:
         raise _problem(item, f"dokumen \u201c{missing[0]}\u201d tidak ada di bagian documents.")
-    reject_to = item["reject_to"] if "reject_to" in item else (data_key if spec.rejects else None)
+    reject_to = item.get("reject_to", data_key if spec.rejects else None)
     if reject_to and reject_to not in earlier:
         raise _problem(item, f"reject_to \u201c{reject_to}\u201d harus kunci langkah sebelumnya.")
     if reject_to and handlers.REJECT.document not in documents:
         raise _problem(item, f"dokumen \u201c{handlers.REJECT.document}\u201d tidak ada di bagian documents.")
     role = item.get("role") or default_roles(item["actor"])
-    return Step(number=item["number"], key=item["key"], kind=item["kind"], actor=item["actor"],
-                activity=item["activity"], target_minutes=item["target_minutes"], output=item["output"],
-                handler=name, role=tuple([role] if isinstance(role, str) else role),
-                early=bool(item["early"] if "early" in item else spec.early), reject_to=reject_to,
-                document=document)
+    return Step(
+        number=item["number"],
+        key=item["key"],
+        kind=item["kind"],
+        actor=item["actor"],
+        activity=item["activity"],
+        target_minutes=item["target_minutes"],
+        output=item["output"],
+        handler=name,
+        role=tuple([role] if isinstance(role, str) else role),
+        early=bool(item.get("early", spec.early)),
+        reject_to=reject_to,
+        document=document,
+    )
 
 
 def _check_shape(steps):
     """A case opens when its memo is filed: the table starts with input steps and the agenda step."""
     opening = [i for i, s in enumerate(steps) if s.handler and handlers.find(s.handler).opens]
     if len(opening) != 1:
-        raise ConfigError("Konfigurasi sop.steps harus memuat tepat satu langkah dengan handler "
-                          "agenda_masuk (pencatatan surat masuk).")
-    if any(s.kind != "input" for s in steps[:opening[0]]) or any(s.kind == "input" for s in steps[opening[0]:]):
-        raise ConfigError("Konfigurasi sop.steps: langkah jenis input hanya boleh ada sebelum langkah "
-                          "agenda_masuk, dan sebelum langkah itu hanya boleh ada langkah jenis input.")
+        raise ConfigError(
+            "Konfigurasi sop.steps harus memuat tepat satu langkah dengan handler "
+            "agenda_masuk (pencatatan surat masuk)."
+        )
+    if any(s.kind != "input" for s in steps[: opening[0]]) or any(s.kind == "input" for s in steps[opening[0] :]):
+        raise ConfigError(
+            "Konfigurasi sop.steps: langkah jenis input hanya boleh ada sebelum langkah "
+            "agenda_masuk, dan sebelum langkah itu hanya boleh ada langkah jenis input."
+        )
     consuming = [s.key for s in steps if s.handler and handlers.find(s.handler).consumes]
     if len(consuming) > 1:
-        raise ConfigError("Konfigurasi sop.steps: data registrasi hanya boleh diterapkan oleh satu "
-                          f"langkah, bukan {', '.join(consuming)}.")
+        raise ConfigError(
+            "Konfigurasi sop.steps: data registrasi hanya boleh diterapkan oleh satu "
+            f"langkah, bukan {', '.join(consuming)}."
+        )
 
 
 class Procedure:
@@ -148,13 +161,13 @@ class Procedure:
 
     def from_step(self, step):
         """Keys of ``step`` and every step after it: what a new round of data redoes."""
-        return [s.key for s in self.steps[self._index(step):]]
+        return [s.key for s in self.steps[self._index(step) :]]
 
     def opening(self):
         """Steps done the moment the memo is filed: the input steps and the agenda step."""
         for index, step in enumerate(self.steps):
             if step.handler and self.handler(step).opens:
-                return self.steps[:index + 1]
+                return self.steps[: index + 1]
         return ()
 
     def data_step(self):
@@ -225,8 +238,10 @@ class Procedure:
             return f"langkah \u201c{langkah}\u201d tidak menerima tindakan."
         record = records.get(step.key)
         if record is not None and record.status == DONE:
-            return (f"langkah {step.number} ({step.activity}) sudah dicatat pada "
-                    f"{_date(record.selesai)} oleh {record.oleh}; tindakan yang sama tidak dicatat dua kali.")
+            return (
+                f"langkah {step.number} ({step.activity}) sudah dicatat pada "
+                f"{_date(record.selesai)} oleh {record.oleh}; tindakan yang sama tidak dicatat dua kali."
+            )
         if self._index(step) < self._index(current):
             return f"kasus sudah melewati langkah {step.number} ({step.activity})."
         if self._index(step) > self._index(current) and not step.early:
@@ -238,12 +253,16 @@ class Procedure:
         if step is None:
             return "Selesai"
         if case_status == HELD:
-            return (f"Tertahan pada langkah {step.number} ({step.activity}): menunggu data registrasi "
-                    "perbaikan dari ULP unit kerja")
+            return (
+                f"Tertahan pada langkah {step.number} ({step.activity}): menunggu data registrasi "
+                "perbaikan dari ULP unit kerja"
+            )
         spec = self.handler(step)
         if spec.action:
-            return (f"Menunggu {step.actor} \u2014 {step.activity} (langkah {step.number}; "
-                    f"catat dengan tindakan \u201c{step.key}\u201d)")
+            return (
+                f"Menunggu {step.actor} \u2014 {step.activity} (langkah {step.number}; "
+                f"catat dengan tindakan \u201c{step.key}\u201d)"
+            )
         if spec.waits_for:
             return f"Menunggu {spec.waits_for} (langkah {step.number})"
         return f"Menunggu langkah {step.number} \u2014 {step.activity}"
@@ -259,18 +278,36 @@ class Procedure:
         for (step, status), fixed in zip(self._view(records, current), self._fixed):
             record = records.get(step.key)
             if record is None:
-                steps.append({**fixed, "status": status, "mulai": None, "selesai": None, "oleh": "",
-                              "target_menit": step.target_minutes, "menit": None, "dokumen": []})
+                steps.append(
+                    {
+                        **fixed,
+                        "status": status,
+                        "mulai": None,
+                        "selesai": None,
+                        "oleh": "",
+                        "target_menit": step.target_minutes,
+                        "menit": None,
+                        "dokumen": [],
+                    }
+                )
                 continue
             mulai, selesai = record.mulai, record.selesai
-            steps.append({
-                **fixed, "status": status, "mulai": mulai, "selesai": selesai, "oleh": record.oleh,
-                "target_menit": step.target_minutes,
-                "menit": minutes_between(mulai, selesai or (stamp if status == RUNNING else None)),
-                "dokumen": list(record.dokumen),
-            })
+            steps.append(
+                {
+                    **fixed,
+                    "status": status,
+                    "mulai": mulai,
+                    "selesai": selesai,
+                    "oleh": record.oleh,
+                    "target_menit": step.target_minutes,
+                    "menit": minutes_between(mulai, selesai or (stamp if status == RUNNING else None)),
+                    "dokumen": list(record.dokumen),
+                }
+            )
         return {
-            "kasus": case.id, "rujukan": case.rujukan, "unit": case.unit,
+            "kasus": case.id,
+            "rujukan": case.rujukan,
+            "unit": case.unit,
             "status": DONE if current is None else case.status,
             "langkah_sekarang": current.number if current else None,
             "menunggu": self.waiting_for(current, case.status),
@@ -282,12 +319,13 @@ class Procedure:
     @functools.cached_property
     def _fixed(self):
         """What ``describe`` says of each step whatever the case: its place in the table."""
-        return [{"no": s.number, "key": s.key, "nama": s.activity, "peran": s.actor, "jenis": s.kind}
-                for s in self.steps]
+        return [
+            {"no": s.number, "key": s.key, "nama": s.activity, "peran": s.actor, "jenis": s.kind} for s in self.steps
+        ]
 
 
 def _either(items):
-    """"a, b atau c"."""
+    """ "a, b atau c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " atau " + items[-1]
 
 
@@ -298,6 +336,7 @@ def _status(records, step):
 
 def _date(stamp):
     from .formats import tanggal
+
     return tanggal(stamp)
 
 

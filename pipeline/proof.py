@@ -25,10 +25,12 @@ from .archive import locate
 
 KEY_FILE = ".kunci-verifikasi"
 INDEX = "index.html"  # the folder's own page: a web server shows it instead of listing the folder
-COMPARE = ("Kode yang cocok saja tidak membuktikan keaslian, karena kode dapat disalin ke surat palsu. "
-           "Bandingkan kertas yang Anda pegang dengan isi dokumen asli di atas: jenis, nomor, tanggal, "
-           "tujuan atau pengirim, hal, penanda tangan, cara penandatanganan dan jumlah halaman harus sama. "
-           "Bila ada yang berbeda, dokumen itu bukan dokumen asli; laporkan kepada pengelola arsip.")
+COMPARE = (
+    "Kode yang cocok saja tidak membuktikan keaslian, karena kode dapat disalin ke surat palsu. "
+    "Bandingkan kertas yang Anda pegang dengan isi dokumen asli di atas: jenis, nomor, tanggal, "
+    "tujuan atau pengirim, hal, penanda tangan, cara penandatanganan dan jumlah halaman harus sama. "
+    "Bila ada yang berbeda, dokumen itu bukan dokumen asli; laporkan kepada pengelola arsip."
+)
 
 
 def key(archive, create=True):
@@ -70,9 +72,17 @@ def content(config, register, found):
     letter = register.letter_in(found.folder)
     memo = register.incoming(found.kasus) if found.kasus else None
     entry = letter or memo
-    isi = {"jenis_dokumen": found.jenis.replace("_", " ").title(), "nomor": None, "tanggal": None,
-           "kepada": None, "dari": None, "hal": None, "penandatangan": None, "tanda_tangan": None,
-           "halaman": pages(locate(config, f"{found.folder}/{found.berkas}"))}
+    isi = {
+        "jenis_dokumen": found.jenis.replace("_", " ").title(),
+        "nomor": None,
+        "tanggal": None,
+        "kepada": None,
+        "dari": None,
+        "hal": None,
+        "penandatangan": None,
+        "tanda_tangan": None,
+        "halaman": pages(locate(config, f"{found.folder}/{found.berkas}")),
+    }
     if entry is not None:
         isi.update(nomor=entry.nomor_surat, tanggal=entry.tanggal_surat[:10] or None, hal=entry.hal)
         if letter:
@@ -83,14 +93,24 @@ def content(config, register, found):
     return isi
 
 
-LABELS = (("Jenis dokumen", "jenis_dokumen"), ("Nomor", "nomor"), ("Nomor agenda", "nomor_agenda"),
-          ("Tanggal", "tanggal"), ("Kepada", "kepada"), ("Dari", "dari"), ("Hal", "hal"),
-          ("Penanda tangan", "penandatangan"), ("Tanda tangan", "tanda_tangan"), ("Jumlah halaman", "halaman"))
+LABELS = (
+    ("Jenis dokumen", "jenis_dokumen"),
+    ("Nomor", "nomor"),
+    ("Nomor agenda", "nomor_agenda"),
+    ("Tanggal", "tanggal"),
+    ("Kepada", "kepada"),
+    ("Dari", "dari"),
+    ("Hal", "hal"),
+    ("Penanda tangan", "penandatangan"),
+    ("Tanda tangan", "tanda_tangan"),
+    ("Jumlah halaman", "halaman"),
+)
 
 
 def rows(isi):
     """(label, text) of what the genuine document says, as a person reads it."""
     from .formats import tanggal
+
     shown = []
     for label, name in LABELS:
         value = isi.get(name)
@@ -104,6 +124,7 @@ def rows(isi):
 def _signed(config, register, letter, found):
     """(signer, how signed) of the document a code stands for."""
     from .srikandi import signed_file
+
     if letter is None or found.jenis != "nota_dinas":
         return None, "tidak bertanda tangan (dokumen kerja yang dibuat pipeline)"
     signer = config.officials["kapus"].nama
@@ -120,6 +141,7 @@ def pages(path):
     if pdf.is_file():
         try:
             from pyhanko.pdf_utils.reader import PdfFileReader
+
             with open(pdf, "rb") as handle:
                 return int(PdfFileReader(handle, strict=False).root["/Pages"]["/Count"])
         except Exception:  # noqa: BLE001 - an unreadable PDF leaves the count unknown, never a crash
@@ -137,5 +159,8 @@ def strays(folder, secret, issued):
     if not folder.is_dir():
         return []
     expected = {page_name(secret, code) for code in issued} if secret else set()
-    return sorted(item for item in folder.iterdir()
-                  if item.name != INDEX and not item.name.startswith(".") and item.name not in expected)
+    return sorted(
+        item
+        for item in folder.iterdir()
+        if item.name != INDEX and not item.name.startswith(".") and item.name not in expected
+    )

@@ -27,23 +27,31 @@ class Pending:
 
 def told(folder, reason):
     """The line staff read once about a committed filing that cannot be put in place."""
-    return (f"Berkas {folder} sudah dicatat di register tetapi belum dapat ditempatkan di arsip: {reason} "
-            "Pipeline mencobanya lagi sendiri dengan jeda yang makin panjang; berkas masukannya tidak perlu "
-            "diletakkan lagi.")
+    return (
+        f"Berkas {folder} sudah dicatat di register tetapi belum dapat ditempatkan di arsip: {reason} "
+        "Pipeline mencobanya lagi sendiri dengan jeda yang makin panjang; berkas masukannya tidak perlu "
+        "diletakkan lagi."
+    )
 
 
 def obstacle(config, final, anchor=None, outbox=()):
     """Why a committed filing cannot be put at ``final`` now (Indonesian, with what to do), or None."""
     if anchor is not None and not anchor.is_dir():
-        return (f"Folder arsip {relative(anchor, config.root)} belum ada di tempatnya. Kembalikan folder itu ke "
-                "arsip (periksa dengan \u201cpipeline verify\u201d).")
+        return (
+            f"Folder arsip {relative(anchor, config.root)} belum ada di tempatnya. Kembalikan folder itu ke "
+            "arsip (periksa dengan \u201cpipeline verify\u201d)."
+        )
     if final.exists():
-        return (f"Folder arsip {relative(final, config.root)} sudah ada; arsip tidak ditimpa. Periksa folder itu "
-                "dengan \u201cpipeline verify\u201d lalu pindahkan ke luar arsip bila tidak tercatat di register.")
+        return (
+            f"Folder arsip {relative(final, config.root)} sudah ada; arsip tidak ditimpa. Periksa folder itu "
+            "dengan \u201cpipeline verify\u201d lalu pindahkan ke luar arsip bila tidak tercatat di register."
+        )
     for target in outbox:
         if target.is_dir():
-            return (f"Di outbox ada folder {relative(target, config.root)} di tempat salinan dokumen. Pindahkan "
-                    "folder itu ke luar outbox.")
+            return (
+                f"Di outbox ada folder {relative(target, config.root)} di tempat salinan dokumen. Pindahkan "
+                "folder itu ke luar outbox."
+            )
     return next(filter(None, (_unwritable(config, path) for path in (final, *outbox))), None)
 
 
@@ -53,11 +61,15 @@ def _unwritable(config, path):
     if parent is None:
         return None
     if not parent.is_dir():
-        return (f"{relative(parent, config.root)} adalah berkas, bukan folder, sehingga {path.name} tidak dapat "
-                "ditempatkan. Pindahkan berkas itu ke tempat lain.")
+        return (
+            f"{relative(parent, config.root)} adalah berkas, bukan folder, sehingga {path.name} tidak dapat "
+            "ditempatkan. Pindahkan berkas itu ke tempat lain."
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
-        return (f"Folder {relative(parent, config.root)} tidak dapat ditulis oleh akun layanan pipeline. Berikan "
-                "hak tulis kepada akun itu (chown/chmod).")
+        return (
+            f"Folder {relative(parent, config.root)} tidak dapat ditulis oleh akun layanan pipeline. Berikan "
+            "hak tulis kepada akun itu (chown/chmod)."
+        )
     return None
 
 
@@ -74,7 +86,7 @@ class Backoff:
     def failed(self, key, reason, now):
         """Note a failed attempt; True when ``reason`` is news (to be told), False when told already."""
         before, tries, _ = self._waiting.get(key, (None, 0, 0.0))
-        self._waiting[key] = (reason, tries + 1, now + min(FIRST_RETRY * 2 ** tries, LAST_RETRY))
+        self._waiting[key] = (reason, tries + 1, now + min(FIRST_RETRY * 2**tries, LAST_RETRY))
         return reason != before
 
     def done(self, key):

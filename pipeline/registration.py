@@ -54,24 +54,31 @@ def refuse_oversized(registration, limits):
     rows = sum(len(registration[section]) for section in SECTIONS)
     if rows > limits.max_registration_rows:
         count, limit = (f"{n:,}".replace(",", ".") for n in (rows, limits.max_registration_rows))
-        raise InputRefused(f"Data registrasi berisi {count} baris (PPK, panitia dan paket), melebihi batas {limit} "
-                           "baris (limits.max_registration_rows di config.yaml): dokumennya tidak dapat dicetak dan "
-                           "diubah menjadi PDF dalam waktu wajar. Ajukan paket-paket itu dengan beberapa Nota Dinas, "
-                           f"masing-masing dengan data registrasi paling banyak {limit} baris.", kind="registrasi")
+        raise InputRefused(
+            f"Data registrasi berisi {count} baris (PPK, panitia dan paket), melebihi batas {limit} "
+            "baris (limits.max_registration_rows di config.yaml): dokumennya tidak dapat dicetak dan "
+            "diubah menjadi PDF dalam waktu wajar. Ajukan paket-paket itu dengan beberapa Nota Dinas, "
+            f"masing-masing dengan data registrasi paling banyak {limit} baris.",
+            kind="registrasi",
+        )
     _refuse_long_text(registration, limits)
 
 
 def _refuse_long_text(registration, limits):
     """Every text field past ``limits.max_text_chars``, named (at most SHOWN of them)."""
     from .validate import too_long
+
     limit, problems = limits.max_text_chars, []
     if len(registration.get("unit") or "") > limit:
         problems.append(too_long("Kolom \u201cunit\u201d", len(registration["unit"]), limit, "max_text_chars"))
     for section in SECTIONS:
         for index, record in enumerate(registration[section], start=1):
             where = f"baris {record['_baris']}" if "_baris" in record else f"{SECTION_NAMES[section]} ke-{index}"
-            problems += [too_long(f"Kolom \u201c{key}\u201d pada {where}", len(value), limit, "max_text_chars")
-                         for key, value in record.items() if isinstance(value, str) and len(value) > limit]
+            problems += [
+                too_long(f"Kolom \u201c{key}\u201d pada {where}", len(value), limit, "max_text_chars")
+                for key, value in record.items()
+                if isinstance(value, str) and len(value) > limit
+            ]
     if problems:
         more = [f"Dan {len(problems) - SHOWN} isian lain yang terlalu panjang."] if len(problems) > SHOWN else []
         advice = "Ringkas isian itu, lalu letakkan kembali berkas registrasinya di inbox."
@@ -89,8 +96,7 @@ def _tahun(fields):
     if value is None:
         return None
     if not str(value).strip().isdigit() or len(str(value).strip()) != 4:
-        raise InputRefused(f"Tahun anggaran \u201c{value}\u201d harus empat angka, misalnya 2027.",
-                           kind="registrasi")
+        raise InputRefused(f"Tahun anggaran \u201c{value}\u201d harus empat angka, misalnya 2027.", kind="registrasi")
     return int(value)
 
 
@@ -118,5 +124,9 @@ def normalise(fields):
 def totals(registration):
     """The counts and pagu total shown in ``status`` and the documents."""
     pagu = sum(p["pagu"] for p in registration["paket"] if isinstance(p.get("pagu"), int))
-    return {"ppk": len(registration["ppk"]), "panitia": len(registration["panitia"]),
-            "paket": len(registration["paket"]), "pagu_total": pagu}
+    return {
+        "ppk": len(registration["ppk"]),
+        "panitia": len(registration["panitia"]),
+        "paket": len(registration["paket"]),
+        "pagu_total": pagu,
+    }

@@ -47,8 +47,15 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 # Image types python-docx can place; the package declares them all once, so a
 # document with a new image never has to change [Content_Types].xml.
-_IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
-                "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff"}
+_IMAGE_TYPES = {
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "jpg": "image/jpeg",
+    "gif": "image/gif",
+    "bmp": "image/bmp",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+}
 # docxtpl's resolve_listing turns these, in data, into tabs, paragraphs, line and page breaks.
 _LAYOUT = re.compile("[\t\a\n\f]")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
@@ -61,6 +68,7 @@ def environment():
     from jinja2.sandbox import SandboxedEnvironment
 
     from .formats import FILTERS
+
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     return env
@@ -82,6 +90,7 @@ def images(value, document):
     if isinstance(value, QrImage):
         from docx.shared import Mm
         from docxtpl import InlineImage
+
         return InlineImage(document, io.BytesIO(value.png), width=Mm(value.width_mm))
     if isinstance(value, dict):
         return {key: images(item, document) for key, item in value.items()}
@@ -93,6 +102,7 @@ def images(value, document):
 def render(template_path, context, destination):
     """Render ``template_path`` with ``context`` into ``destination`` (.docx)."""
     from jinja2 import TemplateError
+
     try:
         data = compiled(template_path).render(context)
         with open(destination, "wb") as out:
@@ -106,8 +116,10 @@ def render(template_path, context, destination):
     except OSError as exc:
         raise RenderError(f"Templat {template_path} tidak dapat dibuka atau disimpan: {os_reason(exc)}.") from None
     except (KeyError, ValueError, zipfile.BadZipFile):
-        raise RenderError(f"Templat {template_path} bukan dokumen Word yang utuh; pulihkan templat bawaan "
-                          "dengan \u201cpipeline init\u201d di folder lain lalu salin templatnya.") from None
+        raise RenderError(
+            f"Templat {template_path} bukan dokumen Word yang utuh; pulihkan templat bawaan "
+            "dengan \u201cpipeline init\u201d di folder lain lalu salin templatnya."
+        ) from None
 
 
 def compiled(template_path):
@@ -126,6 +138,7 @@ def template_problem(exc):
     """A Jinja error in Indonesian, naming the placeholder or the line."""
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.sandbox import SecurityError
+
     if isinstance(exc, UndefinedError):
         found = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", str(exc))
         if found:
@@ -173,6 +186,7 @@ class _Placement:
     def new_pic_inline(self, image_descriptor, width=None, height=None):
         from docx.image.image import Image
         from docx.oxml.shape import CT_Inline
+
         image = Image.from_file(image_descriptor)
         partname = self.package.image_part(image)
         rid = self._relate(partname)
@@ -219,6 +233,7 @@ class Template:
         from docx import Document
         from docx.oxml.parser import parse_xml
         from docxtpl import DocxTemplate
+
         self.path = path
         self.docxtpl = DocxTemplate(path)  # for docxtpl's own patch_xml, resolve_listing, fix_tables
         self.env = environment()
@@ -243,6 +258,7 @@ class Template:
     @staticmethod
     def _xml(element):
         from lxml import etree
+
         return etree.tostring(element, encoding="unicode", pretty_print=False)
 
     def _compile(self, xml):
@@ -254,14 +270,16 @@ class Template:
         name = part.partname.lstrip("/")
         rels = part.rels
         self.rel_ids[name] = set(rels.keys())
-        self.image_rels[name] = [(rid, rel.target_ref) for rid, rel in rels.items()
-                                 if rel.reltype == _RT_IMAGE and not rel.is_external]
+        self.image_rels[name] = [
+            (rid, rel.target_ref) for rid, rel in rels.items() if rel.reltype == _RT_IMAGE and not rel.is_external
+        ]
         next_id = part.next_id if hasattr(part, "next_id") else 1
         return _Story(name, self._compile(xml), None, next_id, kind)
 
     def _body(self, main):
         from docx.opc.oxml import serialize_part_xml
         from lxml import etree
+
         story = self._story(main, self._xml(main.element.body), "body")
         skeleton = etree.fromstring(serialize_part_xml(main.element))
         body = skeleton.find(main.element.body.tag)
@@ -283,10 +301,15 @@ class Template:
         props = document.core_properties
         values = {name: getattr(props, name) or "" for name in _PROPERTIES}
         templated = any(mark in value for value in values.values() for mark in ("{{", "{%", "{#"))
-        self.properties = {name: self.env.from_string(value) for name, value in values.items()} \
-            if templated else {}
-        self.core_name = next((part.partname.lstrip("/") for part in document.part.package.iter_parts()
-                               if part.partname == "/docProps/core.xml"), None)
+        self.properties = {name: self.env.from_string(value) for name, value in values.items()} if templated else {}
+        self.core_name = next(
+            (
+                part.partname.lstrip("/")
+                for part in document.part.package.iter_parts()
+                if part.partname == "/docProps/core.xml"
+            ),
+            None,
+        )
 
     def _base(self):
         """The template's package without the parts a render writes, compressed once."""
@@ -343,8 +366,10 @@ class Template:
         if story.kind == "part":
             from docx.opc.oxml import serialize_part_xml
             from docx.oxml.parser import parse_xml
+
             return serialize_part_xml(parse_xml(xml.encode("utf-8")))
         from lxml import etree
+
         tree = self.docxtpl.fix_tables(xml)
         _number_drawings(tree)
         return story.head + etree.tostring(tree, encoding="UTF-8") + story.tail
@@ -353,6 +378,7 @@ class Template:
         from docx.opc.coreprops import CoreProperties
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
+
         with zipfile.ZipFile(self.path) as source:
             element = parse_xml(source.read(self.core_name))
         props = CoreProperties(element)
@@ -364,6 +390,7 @@ class Template:
 def _number_drawings(tree):
     """docxtpl's fix_docpr_ids: picture ids in the body renumbered from 1001."""
     from docx.oxml.ns import nsmap
+
     for number, element in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
         element.attrib["id"] = str(number)
 
@@ -371,8 +398,12 @@ def _number_drawings(tree):
 def _relationships(original, added):
     """A story's relationships part with the pictures one render placed in it."""
     from lxml import etree
-    root = etree.fromstring(original) if original else etree.Element(f"{{{_RELS_NS}}}Relationships",
-                                                                    nsmap={None: _RELS_NS})
+
+    root = (
+        etree.fromstring(original)
+        if original
+        else etree.Element(f"{{{_RELS_NS}}}Relationships", nsmap={None: _RELS_NS})
+    )
     for rid, target in added:
         etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=rid, Type=_RT_IMAGE, Target=target)
     return etree.tostring(root, encoding="UTF-8", standalone=True)
@@ -381,6 +412,7 @@ def _relationships(original, added):
 def _declare_images(content_types):
     """[Content_Types].xml with a Default for every picture type python-docx can place."""
     from lxml import etree
+
     root = etree.fromstring(content_types)
     declared = {item.get("Extension", "").lower() for item in root.iter(f"{{{_CT_NS}}}Default")}
     for extension, content_type in _IMAGE_TYPES.items():

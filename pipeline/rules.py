@@ -23,17 +23,37 @@ SECTION_NAMES = {"ppk": "PPK", "panitia": "Panitia", "paket": "Paket"}
 _TEXT = {"type": "string", "empty": False, "required": True}
 _OPTIONAL = {"type": "string", "nullable": True, "required": False}
 SCHEMAS = {
-    "ppk": {"nama": _TEXT, "nip": _TEXT, "jabatan": _TEXT, "email": _TEXT, "telepon": _OPTIONAL,
-            "no_sk": _TEXT},
-    "panitia": {"nama": _TEXT, "nip": _TEXT, "peran": _TEXT, "no_sertifikat": _OPTIONAL,
-                "email": _TEXT, "telepon": _OPTIONAL},
-    "paket": {"nama": _TEXT, "pagu": {"type": "integer", "required": True}, "sumber_dana": _TEXT,
-              "metode": _TEXT, "ppk_nip": _TEXT},
+    "ppk": {"nama": _TEXT, "nip": _TEXT, "jabatan": _TEXT, "email": _TEXT, "telepon": _OPTIONAL, "no_sk": _TEXT},
+    "panitia": {
+        "nama": _TEXT,
+        "nip": _TEXT,
+        "peran": _TEXT,
+        "no_sertifikat": _OPTIONAL,
+        "email": _TEXT,
+        "telepon": _OPTIONAL,
+    },
+    "paket": {
+        "nama": _TEXT,
+        "pagu": {"type": "integer", "required": True},
+        "sumber_dana": _TEXT,
+        "metode": _TEXT,
+        "ppk_nip": _TEXT,
+    },
 }
-FIELD_NAMES = {"nama": "nama", "nip": "NIP", "jabatan": "jabatan", "email": "e-mail",
-               "telepon": "telepon", "no_sk": "nomor SK", "peran": "peran",
-               "no_sertifikat": "nomor sertifikat", "pagu": "pagu", "sumber_dana": "sumber dana",
-               "metode": "metode", "ppk_nip": "NIP PPK"}
+FIELD_NAMES = {
+    "nama": "nama",
+    "nip": "NIP",
+    "jabatan": "jabatan",
+    "email": "e-mail",
+    "telepon": "telepon",
+    "no_sk": "nomor SK",
+    "peran": "peran",
+    "no_sertifikat": "nomor sertifikat",
+    "pagu": "pagu",
+    "sumber_dana": "sumber dana",
+    "metode": "metode",
+    "ppk_nip": "NIP PPK",
+}
 
 
 @dataclass(frozen=True)
@@ -113,8 +133,9 @@ def _record_checks(section, index, record, rules):
         for level, message in problems:
             checks.append(Check(section, name, what, level, message))
 
-    _, errors = cerberus_check(SCHEMAS[section], {k: v for k, v in record.items() if not k.startswith("_")},
-                               allow_unknown=True)
+    _, errors = cerberus_check(
+        SCHEMAS[section], {k: v for k, v in record.items() if not k.startswith("_")}, allow_unknown=True
+    )
     add("kelengkapan isian", [(ERROR, f"{FIELD_NAMES.get(path, path)} {text}") for path, text in errors])
     if "nip" in SCHEMAS[section] and record.get("nip"):
         add("NIP", nip_problems(record["nip"]))
@@ -123,8 +144,12 @@ def _record_checks(section, index, record, rules):
         add("e-mail", [(ERROR, problem)] if problem else [])
     if record.get("telepon"):
         ok = normalise_phone(record["telepon"])
-        add("telepon", [] if ok else [(WARNING, f"nomor telepon \u201c{record['telepon']}\u201d "
-                                                 "tidak dapat diubah ke bentuk +62")])
+        add(
+            "telepon",
+            []
+            if ok
+            else [(WARNING, f"nomor telepon \u201c{record['telepon']}\u201d tidak dapat diubah ke bentuk +62")],
+        )
     if section == "panitia":
         checks.extend(_member_checks(name, record, rules))
     if section == "paket" and isinstance(record.get("pagu"), int):
@@ -134,31 +159,70 @@ def _record_checks(section, index, record, rules):
 
 def _member_checks(name, record, rules):
     role = (record.get("peran") or "").lower()
-    checks = [Check("panitia", name, "peran", PASS) if role in ROLES else
-              Check("panitia", name, "peran", ERROR, f"peran \u201c{record.get('peran')}\u201d harus "
-                    "ketua, sekretaris atau anggota")]
+    checks = [
+        Check("panitia", name, "peran", PASS)
+        if role in ROLES
+        else Check(
+            "panitia",
+            name,
+            "peran",
+            ERROR,
+            f"peran \u201c{record.get('peran')}\u201d harus ketua, sekretaris atau anggota",
+        )
+    ]
     if rules.require_certificate:
         has = bool(record.get("no_sertifikat"))
-        checks.append(Check("panitia", name, "sertifikat keahlian pengadaan", PASS if has else ERROR,
-                            "" if has else "nomor sertifikat keahlian pengadaan belum diisi"))
+        checks.append(
+            Check(
+                "panitia",
+                name,
+                "sertifikat keahlian pengadaan",
+                PASS if has else ERROR,
+                "" if has else "nomor sertifikat keahlian pengadaan belum diisi",
+            )
+        )
     return checks
 
 
 def _paket_checks(name, record, rules):
     pagu = record["pagu"]
-    checks = [Check("paket", name, "pagu", PASS) if pagu > 0 else
-              Check("paket", name, "pagu", ERROR, "pagu harus lebih dari nol rupiah")]
+    checks = [
+        Check("paket", name, "pagu", PASS)
+        if pagu > 0
+        else Check("paket", name, "pagu", ERROR, "pagu harus lebih dari nol rupiah")
+    ]
     method = " ".join(str(record.get("metode") or "").lower().split())
     limits = rules.method_thresholds.get(method)
     if limits is None:
-        checks.append(Check("paket", name, "metode terhadap pagu", WARNING,
-                            f"metode \u201c{record.get('metode')}\u201d tidak dikenal dalam konfigurasi"))
+        checks.append(
+            Check(
+                "paket",
+                name,
+                "metode terhadap pagu",
+                WARNING,
+                f"metode \u201c{record.get('metode')}\u201d tidak dikenal dalam konfigurasi",
+            )
+        )
     elif "max" in limits and pagu > limits["max"]:
-        checks.append(Check("paket", name, "metode terhadap pagu", WARNING,
-                            f"pagu melebihi batas {method} ({limits['max']:,} rupiah)".replace(",", ".")))
+        checks.append(
+            Check(
+                "paket",
+                name,
+                "metode terhadap pagu",
+                WARNING,
+                f"pagu melebihi batas {method} ({limits['max']:,} rupiah)".replace(",", "."),
+            )
+        )
     elif "min" in limits and pagu < limits["min"]:
-        checks.append(Check("paket", name, "metode terhadap pagu", WARNING,
-                            f"pagu di bawah batas {method} ({limits['min']:,} rupiah)".replace(",", ".")))
+        checks.append(
+            Check(
+                "paket",
+                name,
+                "metode terhadap pagu",
+                WARNING,
+                f"pagu di bawah batas {method} ({limits['min']:,} rupiah)".replace(",", "."),
+            )
+        )
     else:
         checks.append(Check("paket", name, "metode terhadap pagu", PASS))
     return checks
@@ -178,16 +242,25 @@ def _composition(panitia, rules):
     ketua = sum(1 for r in panitia if (r.get("peran") or "").lower() == "ketua")
     checks = []
     if count < rules.panitia_min_members:
-        checks.append(Check("panitia", name, "jumlah anggota", ERROR,
-                            f"jumlah anggota {count} orang, paling sedikit {rules.panitia_min_members} orang"))
+        checks.append(
+            Check(
+                "panitia",
+                name,
+                "jumlah anggota",
+                ERROR,
+                f"jumlah anggota {count} orang, paling sedikit {rules.panitia_min_members} orang",
+            )
+        )
     elif rules.panitia_odd and count % 2 == 0:
-        checks.append(Check("panitia", name, "jumlah anggota", ERROR,
-                            f"jumlah anggota {count} orang; jumlahnya harus ganjil"))
+        checks.append(
+            Check("panitia", name, "jumlah anggota", ERROR, f"jumlah anggota {count} orang; jumlahnya harus ganjil")
+        )
     else:
         checks.append(Check("panitia", name, "jumlah anggota", PASS))
     if ketua != rules.panitia_ketua:
-        checks.append(Check("panitia", name, "ketua panitia", ERROR,
-                            f"terdapat {ketua} ketua; harus tepat {rules.panitia_ketua}"))
+        checks.append(
+            Check("panitia", name, "ketua panitia", ERROR, f"terdapat {ketua} ketua; harus tepat {rules.panitia_ketua}")
+        )
     else:
         checks.append(Check("panitia", name, "ketua panitia", PASS))
     return checks
@@ -199,8 +272,15 @@ def _duplicates(section, records):
     for index, record in enumerate(records, start=1):
         nip = _nip(record)
         if nip and nip in seen:
-            checks.append(Check(section, label(section, index, record), "NIP ganda", ERROR,
-                                f"NIP sama dengan {SECTION_NAMES[section]} {seen[nip]}"))
+            checks.append(
+                Check(
+                    section,
+                    label(section, index, record),
+                    "NIP ganda",
+                    ERROR,
+                    f"NIP sama dengan {SECTION_NAMES[section]} {seen[nip]}",
+                )
+            )
         elif nip:
             seen[nip] = index
     return checks
@@ -211,14 +291,27 @@ def _cross(registration):
     ppk_nips = {_nip(r) for r in registration["ppk"]} - {None}
     for index, record in enumerate(registration["panitia"], start=1):
         if _nip(record) in ppk_nips:
-            checks.append(Check("panitia", label("panitia", index, record), "rangkap PPK dan panitia",
-                                ERROR, "orang yang sama terdaftar sebagai PPK dan anggota panitia"))
+            checks.append(
+                Check(
+                    "panitia",
+                    label("panitia", index, record),
+                    "rangkap PPK dan panitia",
+                    ERROR,
+                    "orang yang sama terdaftar sebagai PPK dan anggota panitia",
+                )
+            )
     for index, record in enumerate(registration["paket"], start=1):
         nip = _nip({"nip": record.get("ppk_nip")})
         ok = nip in ppk_nips
-        checks.append(Check("paket", label("paket", index, record), "PPK paket", PASS if ok else ERROR,
-                            "" if ok else f"NIP PPK \u201c{record.get('ppk_nip')}\u201d tidak terdaftar "
-                                          "sebagai PPK pada data ini"))
+        checks.append(
+            Check(
+                "paket",
+                label("paket", index, record),
+                "PPK paket",
+                PASS if ok else ERROR,
+                "" if ok else f"NIP PPK \u201c{record.get('ppk_nip')}\u201d tidak terdaftar sebagai PPK pada data ini",
+            )
+        )
     return checks
 
 
@@ -234,8 +327,7 @@ def verify(registration, rules):
     if not registration["ppk"]:
         checks.append(Check("ppk", "PPK (seluruhnya)", "jumlah PPK", ERROR, "belum ada PPK yang didaftarkan"))
     if not registration["paket"]:
-        checks.append(Check("paket", "Paket (seluruhnya)", "jumlah paket", ERROR,
-                            "belum ada paket yang didaftarkan"))
+        checks.append(Check("paket", "Paket (seluruhnya)", "jumlah paket", ERROR, "belum ada paket yang didaftarkan"))
     return checks
 
 

@@ -12,11 +12,18 @@ from pathlib import Path
 
 from . import __version__, cases, completion, inputs, intake, letters, memo, readers, site
 from .archive import locate, relative, shown
-from .errors import (ArchiveError, IncompleteLetter, InputChanged, InputRefused, PipelineError, PublishPending,
-                     RenderError)
+from .errors import (
+    ArchiveError,
+    IncompleteLetter,
+    InputChanged,
+    InputRefused,
+    PipelineError,
+    PublishPending,
+    RenderError,
+)
+from .formats import waktu
 from .models import Outcome
 from .register import JournalEntry
-from .formats import waktu
 
 
 def run_once(ws, stability=None, progress=None):
@@ -51,8 +58,9 @@ def run_once(ws, stability=None, progress=None):
         released = {o.name for o in results if o.released}
         for path, inbound in zip(files, inbounds or [None] * len(files)):
             if inbound is None or inbound.name in released:
-                stability.defer(ws.config.inbox / (inbound.name if inbound else path.name),
-                                ws.config.watch.rescan_seconds)
+                stability.defer(
+                    ws.config.inbox / (inbound.name if inbound else path.name), ws.config.watch.rescan_seconds
+                )
             else:
                 stability.done(path)
         progress(advance=1)
@@ -78,9 +86,13 @@ def partners(config, claim_id, inbounds):
     found = []
     for inbound in inbounds:
         source = config.inbox / inbound.name
-        partner = ((intake.sidecar_scan(source) or completion.original_for(config, source, inbound.path))
-                   if inbound.name.lower().endswith((".yaml", ".yml"))
-                   else intake.sidecar_of(source) if intake.is_scan(source) else None)
+        partner = (
+            (intake.sidecar_scan(source) or completion.original_for(config, source, inbound.path))
+            if inbound.name.lower().endswith((".yaml", ".yml"))
+            else intake.sidecar_of(source)
+            if intake.is_scan(source)
+            else None
+        )
         if partner is not None and partner.name not in names:
             try:
                 found.append(intake.claim(partner, config.work_dir, claim_id))
@@ -118,12 +130,20 @@ def settle_safely(ws, claim_id, inbounds, account=None):
         ws.log.warning("Berkas %s belum selesai diproses: %s", ", ".join(i.name for i in inbounds), exc)
         reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
         return [Outcome(i.name, "menunggu", alasan=[reason]) for i in inbounds]
-    except Exception as exc:  # noqa: BLE001 - one group's fault never stops the pass or the next start
+    except Exception as exc:
         ws.log.exception("Berkas %s belum selesai diproses", ", ".join(i.name for i in inbounds))
-        return [Outcome(i.name, "menunggu", alasan=[
-            f"Berkas belum selesai diproses karena galat yang tidak terduga ({type(exc).__name__}). Berkas tetap "
-            "di folder kerja dan dicoba lagi pada pemrosesan berikutnya; bila terus berulang, laporkan kepada "
-            "pengelola sistem dengan menyertakan log layanan."]) for i in inbounds]
+        return [
+            Outcome(
+                i.name,
+                "menunggu",
+                alasan=[
+                    f"Berkas belum selesai diproses karena galat yang tidak terduga ({type(exc).__name__}). Berkas tetap "
+                    "di folder kerja dan dicoba lagi pada pemrosesan berikutnya; bila terus berulang, laporkan kepada "
+                    "pengelola sistem dengan menyertakan log layanan."
+                ],
+            )
+            for i in inbounds
+        ]
     ws.filer.backoff.done(claim_id)
     return outcomes
 
@@ -142,8 +162,14 @@ def ready_units(ws, stability, outcomes):
             continue  # taken with its sidecar already
         if intake.is_scan(path):
             if intake.waits_for_sidecar(ws.config, path) and ws.register.letter(path.stem) is None:
-                outcomes.append(Outcome(path.name, "menunggu", "pindaian", alasan=[
-                    f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."]))
+                outcomes.append(
+                    Outcome(
+                        path.name,
+                        "menunggu",
+                        "pindaian",
+                        alasan=[f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml."],
+                    )
+                )
             elif not intake.has_sidecar(path):
                 yield [path]  # read alone: its text or OCR, else a draft (judge)
             continue
@@ -300,22 +326,38 @@ def decide(ws, claim_id, inbounds, now, account=None):
         return set_aside(ws, claim_id, inbounds, now, "ditolak", exc.reasons, exc.kind or "")
     except (PipelineError, OSError):
         raise
-    except Exception as exc:  # noqa: BLE001 - poison input; refuse it, keep going
+    except Exception as exc:
         ws.log.exception("Berkas %s tidak dapat diproses", inbounds[0].name)
-        return set_aside(ws, claim_id, inbounds, now, "ditolak", [
-            f"Berkas tidak dapat diproses karena isinya tidak terduga ({type(exc).__name__}), misalnya "
-            "karakter yang tidak lazim atau angka yang terlalu besar. Bila berkas ini surat masuk, laporkan "
-            "kepada pengelola sistem dengan menyertakan log layanan; bila berkas ini data yang disiapkan "
-            "petugas, periksa isinya lalu letakkan versi yang sudah diperiksa di inbox."])
+        return set_aside(
+            ws,
+            claim_id,
+            inbounds,
+            now,
+            "ditolak",
+            [
+                f"Berkas tidak dapat diproses karena isinya tidak terduga ({type(exc).__name__}), misalnya "
+                "karakter yang tidak lazim atau angka yang terlalu besar. Bila berkas ini surat masuk, laporkan "
+                "kepada pengelola sistem dengan menyertakan log layanan; bila berkas ini data yang disiapkan "
+                "petugas, periksa isinya lalu letakkan versi yang sudah diperiksa di inbox."
+            ],
+        )
 
 
 def judge(ws, claim_id, inbounds, now, account=None):
     """Duplicate, memo, registration data or action: each to its own stage."""
     earlier = [e for e in map(ws.register.accepted_file, (i.sha256 for i in inbounds)) if e]
     if earlier:
-        return set_aside(ws, claim_id, inbounds, now, "duplikat", [
-            f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima, ws.config.timezone)} "
-            f"sebagai {earlier[0].berkas} (kasus {earlier[0].kasus or '-'}). Berkas ini tidak diproses lagi."])
+        return set_aside(
+            ws,
+            claim_id,
+            inbounds,
+            now,
+            "duplikat",
+            [
+                f"Berkas dengan isi yang sama persis sudah diterima pada {waktu(earlier[0].diterima, ws.config.timezone)} "
+                f"sebagai {earlier[0].berkas} (kasus {earlier[0].kasus or '-'}). Berkas ini tidak diproses lagi."
+            ],
+        )
     waiting = completion.waiting_copy(ws.config, inbounds)
     if waiting:
         return set_aside(ws, claim_id, inbounds, now, "duplikat", [waiting])
@@ -323,11 +365,19 @@ def judge(ws, claim_id, inbounds, now, account=None):
     parsed = read_input(ws.config, inbounds[0], as_letter=False) if own else read_input(ws.config, inbounds[0])
     seen = ws.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
     if seen is not None:  # a refused or void decision put back in the inbox is not made again
-        return set_aside(ws, claim_id, inbounds, now, "duplikat", [
-            f"Berkas tindakan yang sama persis sudah diproses pada {waktu(seen.diterima, ws.config.timezone)} "
-            f"({seen.hasil}). "
-            "Tindakan tidak dicatat dua kali dari berkas yang sama; bila memang perlu dicatat lagi, buat "
-            "berkas tindakan baru atau pakai \u201cpipeline act\u201d."])
+        return set_aside(
+            ws,
+            claim_id,
+            inbounds,
+            now,
+            "duplikat",
+            [
+                f"Berkas tindakan yang sama persis sudah diproses pada {waktu(seen.diterima, ws.config.timezone)} "
+                f"({seen.hasil}). "
+                "Tindakan tidak dicatat dua kali dari berkas yang sama; bila memang perlu dicatat lagi, buat "
+                "berkas tindakan baru atau pakai \u201cpipeline act\u201d."
+            ],
+        )
     if parsed.kind == "nota_dinas":
         return memo.file_memo(ws, claim_id, inbounds, parsed, now)
     if parsed.kind in ("registrasi", "tindakan"):
@@ -348,8 +398,16 @@ def hold(ws, claim_id, inbounds, now, error):
     """A letter that cannot be registered as it stands waits, unchanged, in inbox/lengkapi/
     beside a prefilled draft (written when it is moved there, see ``finish``)."""
     placed = completion.places(ws.config, inbounds)
-    return _journal(ws, claim_id, inbounds, now, "menunggu", completion.reasons(ws.config, error, placed),
-                    "nota_dinas", lambda i: relative(placed[i.name], ws.config.root))
+    return _journal(
+        ws,
+        claim_id,
+        inbounds,
+        now,
+        "menunggu",
+        completion.reasons(ws.config, error, placed),
+        "nota_dinas",
+        lambda i: relative(placed[i.name], ws.config.root),
+    )
 
 
 def put_back(ws, inbounds, error):
@@ -376,7 +434,8 @@ def read_input(config, inbound, as_letter=True):
         raise InputRefused(
             f"Berkas tidak dapat dibaca ({type(exc).__name__}). Bila berkas ini surat masuk, mintalah "
             "kiriman ulang berkas aslinya kepada pengirimnya; bila berkas ini data yang disiapkan petugas, "
-            "simpan lagi dari aplikasinya lalu letakkan di inbox.") from None
+            "simpan lagi dari aplikasinya lalu letakkan di inbox."
+        ) from None
 
 
 _FOLDERS = {"ditolak": "rejected_dir", "duplikat": "duplicate_dir"}
@@ -390,9 +449,12 @@ def _archived(config, lokasi):
 def _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis, lokasi):
     stamp = now.isoformat(timespec="seconds")
     with ws.register.transaction():
-        entries = [ws.register.add_journal(JournalEntry(i.name, i.sha256, i.size, stamp, hasil, jenis, "",
-                                                        tuple(reasons), lokasi(i), claim_id))
-                   for i in inbounds]
+        entries = [
+            ws.register.add_journal(
+                JournalEntry(i.name, i.sha256, i.size, stamp, hasil, jenis, "", tuple(reasons), lokasi(i), claim_id)
+            )
+            for i in inbounds
+        ]
         intake.check_unchanged(inbounds)
         return entries
 
@@ -400,8 +462,16 @@ def _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis, lokasi):
 def set_aside(ws, claim_id, inbounds, now, hasil, reasons, jenis=""):
     """Journal a group as refused or duplicate, in one transaction."""
     folder = getattr(ws.config, _FOLDERS[hasil])
-    return _journal(ws, claim_id, inbounds, now, hasil, reasons, jenis,
-                    lambda i: relative(intake.free_name(folder, i.name), ws.config.root))
+    return _journal(
+        ws,
+        claim_id,
+        inbounds,
+        now,
+        hasil,
+        reasons,
+        jenis,
+        lambda i: relative(intake.free_name(folder, i.name), ws.config.root),
+    )
 
 
 def unaccounted(inbounds, entries):
@@ -415,11 +485,19 @@ def set_aside_strays(ws, claim_id, strays, now):
     """Journal stray work-folder files as refused under their claim (so a crash before the
     move finds them again), with a reason; they are then set aside, never filed or deleted."""
     where = relative(ws.config.work_dir, ws.config.root)
-    return set_aside(ws, claim_id, strays, now, "ditolak", [
-        f"Berkas ini ditemukan di folder kerja {where} dengan nama klaim {claim_id}, tetapi buku agenda "
-        "tidak mencatatnya sebagai bagian dari klaim itu, sehingga asal dan isinya tidak dapat dipastikan. "
-        "Berkas disisihkan tanpa diubah dan tidak diproses. Bila berkas ini memang surat atau data yang "
-        "harus diproses, letakkan kembali di folder inbox."])
+    return set_aside(
+        ws,
+        claim_id,
+        strays,
+        now,
+        "ditolak",
+        [
+            f"Berkas ini ditemukan di folder kerja {where} dengan nama klaim {claim_id}, tetapi buku agenda "
+            "tidak mencatatnya sebagai bagian dari klaim itu, sehingga asal dan isinya tidak dapat dipastikan. "
+            "Berkas disisihkan tanpa diubah dan tidak diproses. Bila berkas ini memang surat atau data yang "
+            "harus diproses, letakkan kembali di folder inbox."
+        ],
+    )
 
 
 def retry_later(ws, claim_id, inbounds, now, error):
@@ -432,8 +510,10 @@ def retry_later(ws, claim_id, inbounds, now, error):
     told = [ws.register.last_journal(i.sha256) for i in inbounds]
     if all(e is not None and e.hasil == "menunggu" and list(e.alasan) == reasons for e in told):
         stamp = now.isoformat(timespec="seconds")
-        return [JournalEntry(i.name, i.sha256, i.size, stamp, "menunggu", "", "", tuple(reasons), "inbox",
-                             claim_id) for i in inbounds]
+        return [
+            JournalEntry(i.name, i.sha256, i.size, stamp, "menunggu", "", "", tuple(reasons), "inbox", claim_id)
+            for i in inbounds
+        ]
     return _journal(ws, claim_id, inbounds, now, "menunggu", reasons, "", lambda i: "inbox")
 
 
@@ -445,9 +525,11 @@ def finish(config, inbounds, entries):
         entry = by_file[(inbound.name, inbound.sha256)]
         if entry.hasil == "diterima" or _archived(config, entry.lokasi):
             if not locate(config, entry.lokasi).is_file():
-                raise PublishPending(f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "
-                                     f"{shown(config, entry.lokasi)}; pipeline menempatkannya pada pemrosesan "
-                                     "berikutnya.")
+                raise PublishPending(
+                    f"Berkas {entry.berkas} sudah dicatat tetapi salinannya belum ada di "
+                    f"{shown(config, entry.lokasi)}; pipeline menempatkannya pada pemrosesan "
+                    "berikutnya."
+                )
             completion.drop_draft(config, inbound)
             inbound.path.unlink(missing_ok=True)
         elif entry.lokasi == "inbox":
@@ -459,8 +541,18 @@ def finish(config, inbounds, entries):
             intake.set_aside(inbound, target.parent, reason_text(entry, target.name))
         detail = shown(config, entry.lokasi)
         detail = detail.rsplit("/", 1)[0] if entry.hasil == "diterima" else detail
-        outcomes.append(Outcome(inbound.name, entry.hasil, entry.jenis, entry.kasus, list(entry.alasan),
-                                detail, entry.klaim, released=entry.lokasi == "inbox"))
+        outcomes.append(
+            Outcome(
+                inbound.name,
+                entry.hasil,
+                entry.jenis,
+                entry.kasus,
+                list(entry.alasan),
+                detail,
+                entry.klaim,
+                released=entry.lokasi == "inbox",
+            )
+        )
     return outcomes
 
 
@@ -470,18 +562,23 @@ _HEADINGS = {
 }
 _NEXT = {
     "ditolak": "Surat masuk tidak pernah diubah: bila berkas ini surat masuk, ikuti alasan di atas tanpa "
-               "mengubah suratnya. Bila berkas ini data yang disiapkan petugas (YAML, CSV atau Excel), "
-               "perbaiki sesuai alasan di atas, lalu letakkan kembali di folder inbox. "
-               "Berkas ini disimpan di sini tanpa diubah.",
+    "mengubah suratnya. Bila berkas ini data yang disiapkan petugas (YAML, CSV atau Excel), "
+    "perbaiki sesuai alasan di atas, lalu letakkan kembali di folder inbox. "
+    "Berkas ini disimpan di sini tanpa diubah.",
     "duplikat": "Tidak perlu tindakan apa pun. Bila berkas ini memang surat baru, periksa "
-                "apakah yang terkirim adalah berkas yang benar.",
+    "apakah yang terkirim adalah berkas yang benar.",
 }
 
 
 def reason_text(entry, name):
     """The .alasan.txt a civil servant reads beside a set-aside file."""
-    lines = [_HEADINGS[entry.hasil], "", f"Berkas   : {entry.berkas}",
-             f"Diterima : {waktu(entry.diterima)}", "Alasan   :"]
+    lines = [
+        _HEADINGS[entry.hasil],
+        "",
+        f"Berkas   : {entry.berkas}",
+        f"Diterima : {waktu(entry.diterima)}",
+        "Alasan   :",
+    ]
     lines += [f"  {n}. {reason}" for n, reason in enumerate(entry.alasan, start=1)]
     lines += ["", "Langkah selanjutnya:", "  " + _NEXT[entry.hasil], ""]
     return "\n".join(lines)

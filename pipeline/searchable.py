@@ -36,8 +36,7 @@ def make_copies(config, inbounds, folder):
         name = Path(inbound.name).stem + SUFFIX
         target = Path(folder) / name
         deadline = time.monotonic() + config.limits.ocr_seconds_per_file
-        problem = make_searchable(Path(inbound.path).absolute(), target, config.limits, config.ocr.language,
-                                  deadline)
+        problem = make_searchable(Path(inbound.path).absolute(), target, config.limits, config.ocr.language, deadline)
         if problem:
             LOG.warning("Pindaian %s: %s", inbound.name, problem)
         else:

@@ -50,6 +50,7 @@ class SigningSettings:
 def stamp_box(pdf_path, width=230, height=40):
     """(page index, box) where the template's TTE bookmark is; the last page's lower right otherwise."""
     from pyhanko.pdf_utils.reader import PdfFileReader
+
     with open(pdf_path, "rb") as handle:
         reader = PdfFileReader(handle)
         return _place(reader, list(_pages(reader.root["/Pages"])), width, height)
@@ -57,8 +58,8 @@ def stamp_box(pdf_path, width=230, height=40):
 
 def _place(reader, pages, width=230, height=40):
     """``stamp_box`` of an open PDF."""
-    dests = reader.root["/Dests"] if "/Dests" in reader.root else {}
-    target = dests["/" + FIELD] if "/" + FIELD in dests else None
+    dests = reader.root.get("/Dests", {})
+    target = dests.get("/" + FIELD, None)
     if target is not None:
         page_ref, left, top = target.raw_get(0), target[2], target[3]
         index = next(i for i, (ref, _) in enumerate(pages) if ref == page_ref.reference)
@@ -87,13 +88,17 @@ def sign_pkcs12(settings, pdf_path, qr_url, reason, location, when):
 
     passphrase = os.environ.get(settings.passphrase_env)
     if not passphrase:
-        raise SigningError(f"Frasa sandi sertifikat belum diberikan: isi variabel lingkungan "
-                           f"{settings.passphrase_env} pada layanan pipeline, lalu catat persetujuan lagi.")
+        raise SigningError(
+            f"Frasa sandi sertifikat belum diberikan: isi variabel lingkungan "
+            f"{settings.passphrase_env} pada layanan pipeline, lalu catat persetujuan lagi."
+        )
     try:
         signer = signers.SimpleSigner.load_pkcs12(str(settings.certificate), passphrase=passphrase.encode("utf-8"))
     except (OSError, ValueError) as exc:
-        raise SigningError(f"Sertifikat {settings.certificate} tidak dapat dibuka ({type(exc).__name__}); "
-                           "periksa berkasnya dan frasa sandinya.") from None
+        raise SigningError(
+            f"Sertifikat {settings.certificate} tidak dapat dibuka ({type(exc).__name__}); "
+            "periksa berkasnya dan frasa sandinya."
+        ) from None
     if signer is None:
         raise SigningError(f"Sertifikat {settings.certificate} tidak dapat dibuka; periksa berkas dan frasa sandinya.")
     page, box = stamp_box(pdf_path)
@@ -101,15 +106,24 @@ def sign_pkcs12(settings, pdf_path, qr_url, reason, location, when):
     with open(pdf_path, "rb") as source:
         writer = IncrementalPdfFileWriter(source, strict=False)
         fields.append_signature_field(writer, fields.SigFieldSpec(FIELD, on_page=page, box=box))
-        meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, location=location,
-                                            subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
+        meta = signers.PdfSignatureMetadata(
+            field_name=FIELD,
+            reason=reason,
+            location=location,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+        )
         pdf_signer = signers.PdfSigner(
-            meta, signer=signer, stamp_style=QRStampStyle(stamp_text=STAMP_TEXT, border_width=0),
-            timestamper=HTTPTimeStamper(settings.tsa_url) if settings.tsa_url else None)
+            meta,
+            signer=signer,
+            stamp_style=QRStampStyle(stamp_text=STAMP_TEXT, border_width=0),
+            timestamper=HTTPTimeStamper(settings.tsa_url) if settings.tsa_url else None,
+        )
         try:
             with open(signed, "wb") as output:
-                pdf_signer.sign_pdf(writer, output=output,
-                                    appearance_text_params={"url": qr_url, "waktu": _waktu(when)})
+                pdf_signer.sign_pdf(
+                    writer, output=output, appearance_text_params={"url": qr_url, "waktu": _waktu(when)}
+                )
         except Exception as exc:  # noqa: BLE001 - pyHanko's errors (a TSA down is an IOError) told as what they are
             signed.unlink(missing_ok=True)
             raise _signing_failed(settings, exc) from None
@@ -119,15 +133,21 @@ def sign_pkcs12(settings, pdf_path, qr_url, reason, location, when):
 
 def _signing_failed(settings, exc):
     from pyhanko.sign.timestamps import TimestampRequestError
+
     if isinstance(exc, TimestampRequestError) or (settings.tsa_url and "timestamp" in type(exc).__name__.lower()):
-        return SigningError(f"Server cap waktu {settings.tsa_url} (signing.tsa_url) tidak memberi cap waktu; surat "
-                            "belum ditandatangani dan persetujuan akan dicoba lagi. Periksa alamat dan jaringannya.")
-    return SigningError(f"Surat tidak dapat ditandatangani dengan {settings.certificate} ({type(exc).__name__}); "
-                        "persetujuan akan dicoba lagi. Periksa sertifikat dan berkas PDF-nya.")
+        return SigningError(
+            f"Server cap waktu {settings.tsa_url} (signing.tsa_url) tidak memberi cap waktu; surat "
+            "belum ditandatangani dan persetujuan akan dicoba lagi. Periksa alamat dan jaringannya."
+        )
+    return SigningError(
+        f"Surat tidak dapat ditandatangani dengan {settings.certificate} ({type(exc).__name__}); "
+        "persetujuan akan dicoba lagi. Periksa sertifikat dan berkas PDF-nya."
+    )
 
 
 def _waktu(moment):
     from .formats import waktu
+
     return f"{waktu(moment)} {moment.tzname() or ''}".strip()
 
 
@@ -178,8 +198,9 @@ def check_pdf(settings, pdf_path):
                 status = validate_pdf_signature(embedded, context)
                 outside = _drawn_outside(embedded, place)
             except Exception as exc:  # noqa: BLE001 - a damaged signature is a finding, not a crash
-                results.append(SignatureCheck(False, False, "", None, f"tanda tangan tidak dapat diperiksa "
-                                                                      f"({type(exc).__name__})"))
+                results.append(
+                    SignatureCheck(False, False, "", None, f"tanda tangan tidak dapat diperiksa ({type(exc).__name__})")
+                )
                 continue
             results.append(_check(status, outside))
     return results
@@ -197,23 +218,29 @@ def fault(check):
     if not check.intact:
         return f"tanda tangan {who} rusak atau dokumennya diubah setelah ditandatangani. {check.problem}".strip()
     if not check.trusted:
-        return (f"sertifikat penanda tangan ({who}) tidak dipercaya oleh signing.trust_roots: sertifikatnya tidak "
-                "diterbitkan oleh otoritas sertifikat yang dipercaya atau tidak untuk tanda tangan.")
+        return (
+            f"sertifikat penanda tangan ({who}) tidak dipercaya oleh signing.trust_roots: sertifikatnya tidak "
+            "diterbitkan oleh otoritas sertifikat yang dipercaya atau tidak untuk tanda tangan."
+        )
     if not check.valid_then:
         return f"sertifikat penanda tangan ({who}) tidak berlaku pada waktu penandatanganan."
     if check.drawn_outside:
-        return (f"tampilan tanda tangan {who} digambar di luar tempat tanda tangan surat (penanda TTE), di atas "
-                "isi yang ditandatangani.")
+        return (
+            f"tampilan tanda tangan {who} digambar di luar tempat tanda tangan surat (penanda TTE), di atas "
+            "isi yang ditandatangani."
+        )
     return ""
 
 
 def has_signature(pdf_path):
     """True when the PDF carries a signature (intact or not); False for a plain or unreadable file."""
     from pyhanko.pdf_utils.reader import PdfFileReader
+
     try:
         with open(pdf_path, "rb") as handle:
-            return any(e.sig_object_type != "/DocTimeStamp"
-                       for e in PdfFileReader(handle, strict=False).embedded_signatures)
+            return any(
+                e.sig_object_type != "/DocTimeStamp" for e in PdfFileReader(handle, strict=False).embedded_signatures
+            )
     except Exception:  # noqa: BLE001 - an unreadable file carries no signature we can speak of
         return False
 
@@ -222,6 +249,7 @@ def _validation_context(settings):
     """The trust roots as pyHanko wants them; a root that cannot be read is a SigningError."""
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko_certvalidator import ValidationContext
+
     for name in ("pyhanko", "pyhanko_certvalidator"):  # an untrusted path is our finding, not a log line
         logging.getLogger(name).setLevel(logging.CRITICAL)
     roots = []
@@ -229,22 +257,33 @@ def _validation_context(settings):
         try:
             roots.append(load_cert_from_pemder(str(path)))
         except Exception as exc:  # noqa: BLE001 - any unreadable root is the same problem for staff
-            raise SigningError(f"Sertifikat akar {path} pada signing.trust_roots tidak dapat dibaca "
-                               f"({type(exc).__name__}). Periksa berkasnya (PEM atau DER).") from None
+            raise SigningError(
+                f"Sertifikat akar {path} pada signing.trust_roots tidak dapat dibaca "
+                f"({type(exc).__name__}). Periksa berkasnya (PEM atau DER)."
+            ) from None
     return ValidationContext(trust_roots=roots, allow_fetching=False)
 
 
 def _check(status, outside=False):
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation.status import SignatureCoverageLevel
+
     untouched = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
-        status.modification_level is not None and status.modification_level <= ModificationLevel.FORM_FILLING)
+        status.modification_level is not None and status.modification_level <= ModificationLevel.FORM_FILLING
+    )
     when = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
     name = _common_name(status.signing_cert) if status.signing_cert else ""
     problem = "" if untouched else "Isi dokumen diubah setelah ditandatangani."
-    return SignatureCheck(bool(status.intact and status.valid and untouched), bool(status.trusted), name, when,
-                          problem, timestamped=status.timestamp_validity is not None,
-                          valid_then=_valid_at(status.signing_cert, when), drawn_outside=outside)
+    return SignatureCheck(
+        bool(status.intact and status.valid and untouched),
+        bool(status.trusted),
+        name,
+        when,
+        problem,
+        timestamped=status.timestamp_validity is not None,
+        valid_then=_valid_at(status.signing_cert, when),
+        drawn_outside=outside,
+    )
 
 
 def _valid_at(cert, when):

@@ -35,14 +35,20 @@ DAY_SHOWN = 300  # entries of each book on the day's agenda, newest first
 LETTERS_SCANNED = 2000  # outgoing letters looked at for one sent today (letters are sent within days)
 _MARK = ".terakhir"  # what the site was last written from: chain head, newest event id, overdue cases
 
-_STATUS = {"sah": ("SAH", "#1b5e20", "#e8f5e9"), "diganti": ("DIGANTI", "#8a5a00", "#fff8e1"),
-           "batal": ("BATAL", "#b71c1c", "#ffebee"), "tidak_dikenal": ("TIDAK DIKENAL", "#424242", "#eeeeee")}
-_CSS = ("body{font-family:Arial,Helvetica,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}"
-        "h1{font-size:1.3rem;margin-bottom:.2rem}.kop{font-size:.85rem;color:#555}"
-        ".status{display:inline-block;padding:.4rem .9rem;border-radius:.3rem;font-weight:bold;font-size:1.2rem}"
-        "table{border-collapse:collapse;margin-top:1rem;width:100%}td{padding:.35rem .5rem;border-bottom:1px solid #ddd;"
-        "vertical-align:top;overflow-wrap:anywhere}td:first-child{color:#555;width:9rem}code{word-break:break-all}"
-        "h2{font-size:1.1rem;margin-top:1.5rem}.periksa{margin-top:1rem;padding:.6rem;background:#fff8e1}")
+_STATUS = {
+    "sah": ("SAH", "#1b5e20", "#e8f5e9"),
+    "diganti": ("DIGANTI", "#8a5a00", "#fff8e1"),
+    "batal": ("BATAL", "#b71c1c", "#ffebee"),
+    "tidak_dikenal": ("TIDAK DIKENAL", "#424242", "#eeeeee"),
+}
+_CSS = (
+    "body{font-family:Arial,Helvetica,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}"
+    "h1{font-size:1.3rem;margin-bottom:.2rem}.kop{font-size:.85rem;color:#555}"
+    ".status{display:inline-block;padding:.4rem .9rem;border-radius:.3rem;font-weight:bold;font-size:1.2rem}"
+    "table{border-collapse:collapse;margin-top:1rem;width:100%}td{padding:.35rem .5rem;border-bottom:1px solid #ddd;"
+    "vertical-align:top;overflow-wrap:anywhere}td:first-child{color:#555;width:9rem}code{word-break:break-all}"
+    "h2{font-size:1.1rem;margin-top:1.5rem}.periksa{margin-top:1rem;padding:.6rem;background:#fff8e1}"
+)
 
 
 def write_atomic(path, text):
@@ -60,26 +66,32 @@ def code_page(config, found):
     """The verification page of one code, as HTML: its status, and what the genuine document says
     for the reader to compare with the paper (a matching code alone proves nothing)."""
     from .proof import rows
+
     e = html.escape
     label, color, background = _STATUS[found["status"]]
-    listed = [("Kode verifikasi", found["kode"]), ("Kasus", found.get("kasus")),
-              *(rows(found["isi"]) if found.get("isi") else []),
-              ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]),
-              ("Dibuat", waktu(found.get("dibuat"), config.timezone)),
-              ("SHA-256", found.get("sha256"))]
+    listed = [
+        ("Kode verifikasi", found["kode"]),
+        ("Kasus", found.get("kasus")),
+        *(rows(found["isi"]) if found.get("isi") else []),
+        ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]),
+        ("Dibuat", waktu(found.get("dibuat"), config.timezone)),
+        ("SHA-256", found.get("sha256")),
+    ]
     cells = "".join(f"<tr><td>{e(name)}</td><td>{e(str(value))}</td></tr>" for name, value in listed if value)
-    check = f"<p class=\"periksa\"><strong>{e(found['periksa'])}</strong></p>" if found.get("periksa") else ""
+    check = f'<p class="periksa"><strong>{e(found["periksa"])}</strong></p>' if found.get("periksa") else ""
     org = config.organisation
-    return (f"<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<meta name=\"robots\" content=\"noindex\">"
-            f"<title>Verifikasi dokumen {e(found['kode'])}</title><style>{_CSS}</style></head><body>"
-            f"<div class=\"kop\">{e(org['ministry'])}<br>{e(org['name'])}</div>"
-            f"<h1>Verifikasi Dokumen</h1>"
-            f"<p><span class=\"status\" style=\"color:{color};background:{background}\">{e(label)}</span></p>"
-            f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
-            f"<p class=\"kop\">Untuk salinan digital: hitung SHA-256 berkasnya dan bandingkan dengan nilai di "
-            f"atas.</p></body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex">'
+        f"<title>Verifikasi dokumen {e(found['kode'])}</title><style>{_CSS}</style></head><body>"
+        f'<div class="kop">{e(org["ministry"])}<br>{e(org["name"])}</div>'
+        f"<h1>Verifikasi Dokumen</h1>"
+        f'<p><span class="status" style="color:{color};background:{background}">{e(label)}</span></p>'
+        f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
+        f'<p class="kop">Untuk salinan digital: hitung SHA-256 berkasnya dan bandingkan dengan nilai di '
+        f"atas.</p></body></html>"
+    )
 
 
 def index_page(config):
@@ -87,13 +99,15 @@ def index_page(config):
     folder, so the pages of codes cannot be enumerated there."""
     e = html.escape
     org = config.organisation
-    return (f"<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<meta name=\"robots\" content=\"noindex\">"
-            f"<title>Verifikasi dokumen</title><style>{_CSS}</style></head><body>"
-            f"<div class=\"kop\">{e(org['ministry'])}<br>{e(org['name'])}</div><h1>Verifikasi Dokumen</h1>"
-            f"<p>Pindai kode QR pada dokumen untuk membuka halaman verifikasinya, atau minta petugas "
-            f"{e(org['short_name'])} memeriksa kode verifikasi yang tercetak di kaki dokumen.</p></body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex">'
+        f"<title>Verifikasi dokumen</title><style>{_CSS}</style></head><body>"
+        f'<div class="kop">{e(org["ministry"])}<br>{e(org["name"])}</div><h1>Verifikasi Dokumen</h1>'
+        f"<p>Pindai kode QR pada dokumen untuk membuka halaman verifikasinya, atau minta petugas "
+        f"{e(org['short_name'])} memeriksa kode verifikasi yang tercetak di kaki dokumen.</p></body></html>"
+    )
 
 
 def refresh_codes(config, register, kasus):
@@ -103,6 +117,7 @@ def refresh_codes(config, register, kasus):
     earlier layout, a folder named by the bare code, is taken away (it let the codes be listed)."""
     from .archive import remove_tree
     from .proof import INDEX, key, page_name
+
     folder = config.outbox / "status" / "kode"
     secret = key(config.archive)
     if not (folder / INDEX).is_file():
@@ -116,11 +131,18 @@ def refresh_codes(config, register, kasus):
 
 # -- the status site ----------------------------------------------------------------------------
 
+
 @functools.cache
 def _environment():
     import jinja2
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PAGES)), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PAGES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return environment
 
 
@@ -143,6 +165,7 @@ def refresh(ws, force=False):
     now = ws.now()
     common = _common(ws, now)
     from .cases import describe
+
     open_items = [_row(item, ws.procedure) for item in ws.status()]
     closed_items = [_row(describe(ws, case, now), ws.procedure) for case in register.finished_cases(FINISHED_SHOWN)]
     late = sorted(item["kasus"] for item in open_items if item["terlambat"])
@@ -153,13 +176,24 @@ def refresh(ws, force=False):
         changed |= set(late) - set(last.get("terlambat", []))
     for kasus in sorted(changed):
         case_page(ws, kasus, common, now)
-    write_atomic(folder / "index.html", page("index.html", **common, root="", open_items=open_items,
-                                              closed_items=closed_items, counts=_counts(open_items, closed_items),
-                                              waiting=_waiting(config)))
+    write_atomic(
+        folder / "index.html",
+        page(
+            "index.html",
+            **common,
+            root="",
+            open_items=open_items,
+            closed_items=closed_items,
+            counts=_counts(open_items, closed_items),
+            waiting=_waiting(config),
+        ),
+    )
     for role in common["roles"]:
         waiting = [item for item in open_items if role["key"] in item["peran_sekarang"]]
-        write_atomic(folder / "antrean" / f"{role['slug']}.html",
-                     page("queue.html", **common, root="../", role=role, items=waiting))
+        write_atomic(
+            folder / "antrean" / f"{role['slug']}.html",
+            page("queue.html", **common, root="../", role=role, items=waiting),
+        )
     write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
     write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
 
@@ -167,13 +201,21 @@ def refresh(ws, force=False):
 def _waiting(config):
     """Letters waiting in inbox/lengkapi/ for staff to complete their draft."""
     from .completion import waiting, waiting_since
-    return [{"surat": path.name, "sejak": waiting_since(config, since),
-             "draf": relative(draft, config.root) if draft else "(belum ada)"} for path, draft, since in waiting(config)]
+
+    return [
+        {
+            "surat": path.name,
+            "sejak": waiting_since(config, since),
+            "draf": relative(draft, config.root) if draft else "(belum ada)",
+        }
+        for path, draft, since in waiting(config)
+    ]
 
 
 def case_page(ws, kasus, common, now):
     """``kasus/<ID>.html``."""
     from .cases import describe
+
     case = ws.register.case(kasus)
     if case is None:
         return
@@ -185,17 +227,29 @@ def case_page(ws, kasus, common, now):
         step["menit_teks"], step["target_teks"] = _minutes(step["menit"]), _minutes(step["target_menit"] or None)
     outbox = ws.config.outbox / kasus
     documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
-    write_atomic(ws.config.outbox / "status" / "kasus" / f"{kasus}.html", page(
-        "case.html", **common, root="../", item=item, chart=chart(item["langkah"]),
-        pagu=rupiah(item["data"]["pagu_total"]), documents=documents, codes=_codes(ws, kasus)))
+    write_atomic(
+        ws.config.outbox / "status" / "kasus" / f"{kasus}.html",
+        page(
+            "case.html",
+            **common,
+            root="../",
+            item=item,
+            chart=chart(item["langkah"]),
+            pagu=rupiah(item["data"]["pagu_total"]),
+            documents=documents,
+            codes=_codes(ws, kasus),
+        ),
+    )
 
 
 def _codes(ws, kasus):
     """A case's codes with their pages' names (``proof.page_name``)."""
     from .proof import key, page_name
+
     secret = key(ws.config.archive)
-    return [{"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)}
-            for c in ws.register.codes(kasus=kasus)]
+    return [
+        {"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)} for c in ws.register.codes(kasus=kasus)
+    ]
 
 
 def _common(ws, now):
@@ -207,8 +261,12 @@ def _common(ws, now):
                 if key not in seen:
                     seen.add(key)
                     roles.append({"key": key, "slug": key, "label": _role_label(ws.procedure, key)})
-    return {"org": ws.config.organisation, "roles": roles, "updated": waktu(now, ws.config.timezone),
-            "sop_code": ws.config.sop_code}
+    return {
+        "org": ws.config.organisation,
+        "roles": roles,
+        "updated": waktu(now, ws.config.timezone),
+        "sop_code": ws.config.sop_code,
+    }
 
 
 def _role_label(procedure, key):
@@ -239,8 +297,12 @@ def _row(item, procedure):
     step = procedure.step(current["key"]) if current else None
     waits_for_action = step is not None and item["status"] != HELD and bool(procedure.handler(step).action)
     return {
-        "kasus": item["kasus"], "unit": item["unit"], "rujukan": item["rujukan"], "status": item["status"],
-        "langkah_sekarang": item["langkah_sekarang"], "menunggu": item["menunggu"],
+        "kasus": item["kasus"],
+        "unit": item["unit"],
+        "rujukan": item["rujukan"],
+        "status": item["status"],
+        "langkah_sekarang": item["langkah_sekarang"],
+        "menunggu": item["menunggu"],
         "lama": _minutes(current["menit"]) if running else None,
         "target": _minutes(current["target_menit"] or None) if current else None,
         "terlambat": running and item["status"] != HELD and _late(current),
@@ -249,9 +311,12 @@ def _row(item, procedure):
 
 
 def _counts(open_items, closed_items):
-    return {"berjalan": sum(1 for i in open_items if i["status"] == RUNNING),
-            "tertahan": sum(1 for i in open_items if i["status"] == HELD),
-            "terlambat": sum(1 for i in open_items if i["terlambat"]), "selesai": len(closed_items)}
+    return {
+        "berjalan": sum(1 for i in open_items if i["status"] == RUNNING),
+        "tertahan": sum(1 for i in open_items if i["status"] == HELD),
+        "terlambat": sum(1 for i in open_items if i["terlambat"]),
+        "selesai": len(closed_items),
+    }
 
 
 def _agenda(ws, now):
@@ -268,8 +333,15 @@ def _agenda(ws, now):
     for entry in itertools.islice(ws.register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
         if entry.tanggal_surat[:10] != today and not (entry.dikirim or "").startswith(today):
             continue
-        state = "dibatalkan" if entry.batal else "dikirim" if entry.dikirim else \
-            "ditandatangani" if entry.ditandatangani else "menunggu tanda tangan"
+        state = (
+            "dibatalkan"
+            if entry.batal
+            else "dikirim"
+            if entry.dikirim
+            else "ditandatangani"
+            if entry.ditandatangani
+            else "menunggu tanda tangan"
+        )
         keluar.append({**_fields(entry), "tanggal_teks": tanggal(entry.tanggal_surat), "keadaan": state})
         if len(keluar) == DAY_SHOWN:
             break
@@ -277,8 +349,10 @@ def _agenda(ws, now):
 
 
 def _fields(entry):
-    return {name: getattr(entry, name) for name in
-            ("nomor_agenda", "nomor_surat", "dari", "kepada", "hal", "sifat", "kasus")}
+    return {
+        name: getattr(entry, name)
+        for name in ("nomor_agenda", "nomor_surat", "dari", "kepada", "hal", "sifat", "kasus")
+    }
 
 
 def chart(steps, span=360, left=330, row_height=22):
@@ -290,14 +364,23 @@ def chart(steps, span=360, left=330, row_height=22):
     for index, step in enumerate(steps):
         minutes, target = step["menit"], step["target_menit"]
         color = "#1e88e5" if step["status"] == RUNNING else "#c62828" if _late(step) else "#43a047"
-        caption = (f"{_minutes(minutes)} / target {_minutes(target)}" if minutes is not None
-                   else f"{step['status']} · target {_minutes(target)}")
-        rows.append({"no": step["no"], "label": _short(step["nama"], 48), "y": index * row_height,
-                     "target_x": round(math.sqrt(target) * scale, 1) if target else None,
-                     "actual_x": max(2.0, round(math.sqrt(minutes) * scale, 1)) if minutes is not None else None,
-                     "color": color, "caption": caption})
-    return {"rows": rows, "width": left + span + 190, "height": len(steps) * row_height + 4,
-            "left": left, "span": span}
+        caption = (
+            f"{_minutes(minutes)} / target {_minutes(target)}"
+            if minutes is not None
+            else f"{step['status']} · target {_minutes(target)}"
+        )
+        rows.append(
+            {
+                "no": step["no"],
+                "label": _short(step["nama"], 48),
+                "y": index * row_height,
+                "target_x": round(math.sqrt(target) * scale, 1) if target else None,
+                "actual_x": max(2.0, round(math.sqrt(minutes) * scale, 1)) if minutes is not None else None,
+                "color": color,
+                "caption": caption,
+            }
+        )
+    return {"rows": rows, "width": left + span + 190, "height": len(steps) * row_height + 4, "left": left, "span": span}
 
 
 def _minutes(value):
@@ -311,4 +394,4 @@ def _minutes(value):
 
 
 def _short(text, limit):
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -26,12 +26,22 @@ from .register.keys import letter_key
 
 JENIS_NASKAH = "Nota Dinas"
 SIGNED_COPIES = ("surat_tte", "surat_ttd")
-FIELDS = (("jenis_naskah", "Jenis Naskah"), ("nomor", "Nomor"), ("tanggal", "Tanggal"), ("sifat", "Sifat"),
-          ("klasifikasi", "Klasifikasi"), ("klasifikasi_judul", "Judul Klasifikasi"), ("hal", "Hal"),
-          ("tujuan", "Tujuan"),
-          ("penandatangan", "Penandatangan"), ("nip_penandatangan", "NIP Penandatangan"),
-          ("jabatan_penandatangan", "Jabatan Penandatangan"), ("tanda_tangan", "Tanda Tangan"),
-          ("tanggal_kirim", "Tanggal Kirim"), ("berkas", "Berkas"))
+FIELDS = (
+    ("jenis_naskah", "Jenis Naskah"),
+    ("nomor", "Nomor"),
+    ("tanggal", "Tanggal"),
+    ("sifat", "Sifat"),
+    ("klasifikasi", "Klasifikasi"),
+    ("klasifikasi_judul", "Judul Klasifikasi"),
+    ("hal", "Hal"),
+    ("tujuan", "Tujuan"),
+    ("penandatangan", "Penandatangan"),
+    ("nip_penandatangan", "NIP Penandatangan"),
+    ("jabatan_penandatangan", "Jabatan Penandatangan"),
+    ("tanda_tangan", "Tanda Tangan"),
+    ("tanggal_kirim", "Tanggal Kirim"),
+    ("berkas", "Berkas"),
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +70,10 @@ def signed_file(config, register, letter):
     """(path, how it was signed) of the signed form of a letter SRIKANDI should hold, or (None, None):
     an electronic signature before ink, and of each the newest."""
     from .signing import has_signature
-    copies = [d for d in register.documents(letter.kasus)
-              if d.jenis in SIGNED_COPIES and within(d.folder, letter.folder)]
+
+    copies = [
+        d for d in register.documents(letter.kasus) if d.jenis in SIGNED_COPIES and within(d.folder, letter.folder)
+    ]
     electronic = [d for d in copies if d.jenis == "surat_tte"]
     own = register.letter_pdf(letter)
     if not electronic and own and letter.ditandatangani and has_signature(locate(config, own)):
@@ -70,8 +82,9 @@ def signed_file(config, register, letter):
     if not chosen_copies:
         return None, None
     newest = max(chosen_copies, key=lambda d: (d.versi, d.dibuat))
-    files = sorted(rel for name, rel in newest.berkas.items() if name.startswith("asli_")
-                   and name.lower().endswith(SCANS))
+    files = sorted(
+        rel for name, rel in newest.berkas.items() if name.startswith("asli_") and name.lower().endswith(SCANS)
+    )
     chosen = next((rel for rel in files if rel.lower().endswith(".pdf")), files[0] if files else None)
     how = "elektronik (BSrE)" if newest.jenis == "surat_tte" else "basah (pindaian)"
     return (locate(config, chosen), how) if chosen else (None, None)
@@ -80,6 +93,7 @@ def signed_file(config, register, letter):
 def collect(config, register, kasus=None):
     """The sent letters (of ``kasus`` when given) as Items, and those that cannot go yet, with why."""
     from .formats import tanggal
+
     kapus = config.officials["kapus"]
     items, skipped, voided = [], [], []
     for letter in register.agenda("keluar"):
@@ -89,21 +103,38 @@ def collect(config, register, kasus=None):
             continue
         path, how = signed_file(config, register, letter)
         if path is None or not path.is_file():
-            skipped.append(Skipped(letter.nomor_surat, (
-                "belum ada salinan bertanda tangan di arsip. Pindai Nota Dinas yang sudah ditandatangani dan "
-                "letakkan di inbox dengan nama sesuai nomornya, lalu ekspor lagi.")))
+            skipped.append(
+                Skipped(
+                    letter.nomor_surat,
+                    (
+                        "belum ada salinan bertanda tangan di arsip. Pindai Nota Dinas yang sudah ditandatangani dan "
+                        "letakkan di inbox dengan nama sesuai nomornya, lalu ekspor lagi."
+                    ),
+                )
+            )
             continue
         key = letter_key(letter.nomor_surat)
         code = of_outgoing(letter.nomor_surat, config.numbering["surat_keluar"])
-        fields = {"jenis_naskah": JENIS_NASKAH, "nomor": letter.nomor_surat,
-                  "tanggal": tanggal(letter.tanggal_surat), "sifat": letter.sifat or "Biasa",
-                  "klasifikasi": code["kode"], "klasifikasi_judul": code["judul"],
-                  "hal": letter.hal, "tujuan": letter.kepada,
-                  "penandatangan": kapus.nama, "nip_penandatangan": format_nip(kapus.nip),
-                  "jabatan_penandatangan": kapus.jabatan, "tanda_tangan": how,
-                  "tanggal_kirim": tanggal(letter.dikirim), "berkas": f"{key}{path.suffix.lower()}",
-                  "tanggal_iso": letter.tanggal_surat[:10], "tanggal_kirim_iso": letter.dikirim[:10],
-                  "kasus": letter.kasus, "sha256": sha256_file(path)}
+        fields = {
+            "jenis_naskah": JENIS_NASKAH,
+            "nomor": letter.nomor_surat,
+            "tanggal": tanggal(letter.tanggal_surat),
+            "sifat": letter.sifat or "Biasa",
+            "klasifikasi": code["kode"],
+            "klasifikasi_judul": code["judul"],
+            "hal": letter.hal,
+            "tujuan": letter.kepada,
+            "penandatangan": kapus.nama,
+            "nip_penandatangan": format_nip(kapus.nip),
+            "jabatan_penandatangan": kapus.jabatan,
+            "tanda_tangan": how,
+            "tanggal_kirim": tanggal(letter.dikirim),
+            "berkas": f"{key}{path.suffix.lower()}",
+            "tanggal_iso": letter.tanggal_surat[:10],
+            "tanggal_kirim_iso": letter.dikirim[:10],
+            "kasus": letter.kasus,
+            "sha256": sha256_file(path),
+        }
         items.append(Item(key, fields, path))
     return items, skipped, voided
 
@@ -114,8 +145,10 @@ def write(items, target, voided=()):
     try:
         return _write(items, target, voided)
     except OSError as exc:
-        raise ExportError(f"Bahan unggahan SRIKANDI tidak dapat ditulis di {target} ({os_reason(exc)}). Pilih "
-                          "folder lain yang dapat ditulis.") from None
+        raise ExportError(
+            f"Bahan unggahan SRIKANDI tidak dapat ditulis di {target} ({os_reason(exc)}). Pilih "
+            "folder lain yang dapat ditulis."
+        ) from None
 
 
 def _write(items, target, voided):
@@ -131,7 +164,8 @@ def _write(items, target, voided):
         try:
             shutil.copyfile(item.source, temp / item.fields["berkas"])
             (temp / "isian-srikandi.json").write_text(
-                json.dumps(item.fields, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                json.dumps(item.fields, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
             (temp / "isian-srikandi.txt").write_text(_form(item.fields), encoding="utf-8")
             _replace(temp, target / item.key)
         finally:
@@ -143,9 +177,10 @@ def _write(items, target, voided):
 def _form(fields):
     width = max(len(label) for _, label in FIELDS)
     lines = [f"{label.ljust(width)} : {fields[key]}" for key, label in FIELDS]
-    return ("Isian registrasi naskah keluar SRIKANDI\n\n" + "\n".join(lines)
-            + f"\n\nSHA-256 berkas: {fields['sha256']}\n"
-            "Unggah berkas di folder ini pada SRIKANDI dan salin isian di atas ke formulir registrasinya.\n")
+    return (
+        "Isian registrasi naskah keluar SRIKANDI\n\n" + "\n".join(lines) + f"\n\nSHA-256 berkas: {fields['sha256']}\n"
+        "Unggah berkas di folder ini pada SRIKANDI dan salin isian di atas ke formulir registrasinya.\n"
+    )
 
 
 def _replace(temp, final):
@@ -162,6 +197,7 @@ def _replace(temp, final):
 def _index(target, path):
     """One line per letter folder in the bundle, this export's and earlier ones'."""
     from .exports import csv_cell
+
     found = []
     for form in sorted(target.glob("*/isian-srikandi.json")):
         try:

@@ -26,10 +26,23 @@ PARENT_POLL_SECONDS = 0.5
 def start_office(binary, profile_uri, pipe):
     """LibreOffice listening for UNO on the named pipe ``pipe``, with its own profile."""
     accept = f"pipe,name={pipe};urp;StarOffice.ComponentContext"
-    return subprocess.Popen([binary, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
-                             "--nofirststartwizard", "--norestore", "--nolockcheck",
-                             f"-env:UserInstallation={profile_uri}", f"--accept={accept}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            binary,
+            "--headless",
+            "--invisible",
+            "--nocrashreport",
+            "--nodefault",
+            "--nologo",
+            "--nofirststartwizard",
+            "--norestore",
+            "--nolockcheck",
+            f"-env:UserInstallation={profile_uri}",
+            f"--accept={accept}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def pipe_converter(pipe):
@@ -37,16 +50,22 @@ def pipe_converter(pipe):
     UnoConverter.__init__ with the pipe's URL)."""
     import uno
     from unoserver.converter import UnoConverter
+
     converter = UnoConverter.__new__(UnoConverter)
     converter.local_context = uno.getComponentContext()
     converter.resolver = converter.local_context.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", converter.local_context)
+        "com.sun.star.bridge.UnoUrlResolver", converter.local_context
+    )
     converter.context = converter.resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
     converter.service = converter.context.ServiceManager
-    for name, service in (("desktop", "frame.Desktop"), ("filter_service", "document.FilterFactory"),
-                          ("type_service", "document.TypeDetection")):
-        setattr(converter, name, converter.service.createInstanceWithContext(f"com.sun.star.{service}",
-                                                                             converter.context))
+    for name, service in (
+        ("desktop", "frame.Desktop"),
+        ("filter_service", "document.FilterFactory"),
+        ("type_service", "document.TypeDetection"),
+    ):
+        setattr(
+            converter, name, converter.service.createInstanceWithContext(f"com.sun.star.{service}", converter.context)
+        )
     converter.temp_dir, converter._export_filters, converter._import_filters = None, None, None
     return converter
 
@@ -60,6 +79,7 @@ class UnixHandler(xmlrpc.server.SimpleXMLRPCRequestHandler):
 
 class UnixXMLRPCServer(xmlrpc.server.SimpleXMLRPCServer):
     """XML-RPC on a unix socket (its folder is private to this account)."""
+
     address_family = socket.AF_UNIX
 
     def __init__(self, path):
@@ -99,8 +119,13 @@ def main(binary, profile_uri, pipe, rpc_socket, filter_name, *filter_options):
     server = UnixXMLRPCServer(rpc_socket)
 
     def convert(source, target):
-        converter.convert(inpath=source, outpath=target, filtername=filter_name,
-                          filter_options=list(filter_options), update_index=False)
+        converter.convert(
+            inpath=source,
+            outpath=target,
+            filtername=filter_name,
+            filter_options=list(filter_options),
+            update_index=False,
+        )
         return True
 
     server.register_function(convert, "convert")

@@ -16,31 +16,58 @@ from .errors import IncompleteLetter
 from .fields import parse_date
 
 REQUIRED = "wajib diisi tetapi tidak ada"
-_TYPES = {"string": "teks", "integer": "bilangan bulat", "number": "angka", "boolean": "true atau false",
-          "list": "daftar", "dict": "pasangan kunci: nilai", "date": "tanggal", "datetime": "tanggal dan jam"}
+_TYPES = {
+    "string": "teks",
+    "integer": "bilangan bulat",
+    "number": "angka",
+    "boolean": "true atau false",
+    "list": "daftar",
+    "dict": "pasangan kunci: nilai",
+    "date": "tanggal",
+    "datetime": "tanggal dan jam",
+}
 
 
 class IndonesianErrors(errors.BasicErrorHandler):
     """Cerberus's messages, in the Indonesian staff read."""
 
-    messages = {
+    messages = {  # noqa: RUF012 - cerberus reads the class attribute
         **errors.BasicErrorHandler.messages,
-        1: "dokumen tidak ada", 2: REQUIRED, 3: "tidak dikenal (periksa ejaannya atau hapus)",
-        4: "kolom \u201c{0}\u201d wajib ada", 5: "bergantung pada nilai {constraint}",
-        6: "tidak boleh ada bersama \u201c{field}\u201d", 33: "harus berupa pasangan kunci: nilai",
-        34: "tidak boleh kosong", 35: "tidak boleh kosong", 36: "jenis nilainya salah (harus {constraint})",
-        37: "harus berupa pasangan kunci: nilai", 38: "harus berisi {0} butir, bukan {1}",
-        39: "paling sedikit {constraint} karakter atau butir", 40: "paling banyak {constraint} karakter atau butir",
-        65: "tidak sesuai bentuk yang diminta", 66: "paling kecil {constraint}", 67: "paling besar {constraint}",
+        1: "dokumen tidak ada",
+        2: REQUIRED,
+        3: "tidak dikenal (periksa ejaannya atau hapus)",
+        4: "kolom \u201c{0}\u201d wajib ada",
+        5: "bergantung pada nilai {constraint}",
+        6: "tidak boleh ada bersama \u201c{field}\u201d",
+        33: "harus berupa pasangan kunci: nilai",
+        34: "tidak boleh kosong",
+        35: "tidak boleh kosong",
+        36: "jenis nilainya salah (harus {constraint})",
+        37: "harus berupa pasangan kunci: nilai",
+        38: "harus berisi {0} butir, bukan {1}",
+        39: "paling sedikit {constraint} karakter atau butir",
+        40: "paling banyak {constraint} karakter atau butir",
+        65: "tidak sesuai bentuk yang diminta",
+        66: "paling kecil {constraint}",
+        67: "paling besar {constraint}",
         68: "nilainya tidak termasuk pilihan yang diperbolehkan",
         69: "nilainya tidak termasuk pilihan yang diperbolehkan",
         70: "nilainya tidak termasuk pilihan yang diperbolehkan",
-        71: "nilainya tidak termasuk pilihan yang diperbolehkan", 72: "tidak memuat {0}",
-        97: "nilainya tidak dapat dibaca", 98: "tidak dapat diganti namanya", 99: "tidak boleh diubah",
-        100: "nilai bawaannya tidak dapat diisi", 129: "isinya tidak sah", 130: "ada butir yang tidak sah",
-        131: "ada kunci yang tidak sah", 132: "ada nilai yang tidak sah", 133: "ada butir yang tidak sah",
-        145: "memenuhi lebih dari satu bentuk", 146: "tidak memenuhi tepat satu bentuk",
-        147: "tidak memenuhi bentuk mana pun", 148: "ada bentuk yang tidak dipenuhi",
+        71: "nilainya tidak termasuk pilihan yang diperbolehkan",
+        72: "tidak memuat {0}",
+        97: "nilainya tidak dapat dibaca",
+        98: "tidak dapat diganti namanya",
+        99: "tidak boleh diubah",
+        100: "nilai bawaannya tidak dapat diisi",
+        129: "isinya tidak sah",
+        130: "ada butir yang tidak sah",
+        131: "ada kunci yang tidak sah",
+        132: "ada nilai yang tidak sah",
+        133: "ada butir yang tidak sah",
+        145: "memenuhi lebih dari satu bentuk",
+        146: "tidak memenuhi tepat satu bentuk",
+        147: "tidak memenuhi bentuk mana pun",
+        148: "ada bentuk yang tidak dipenuhi",
     }
 
     def _format_message(self, field, error):
@@ -48,8 +75,7 @@ class IndonesianErrors(errors.BasicErrorHandler):
         if error.code == 36:
             kinds = constraint if isinstance(constraint, (list, tuple)) else [constraint]
             constraint = " atau ".join(_TYPES.get(k, k) for k in kinds)
-        return self.messages[error.code].format(*error.info, constraint=constraint, field=field,
-                                                value=error.value)
+        return self.messages[error.code].format(*error.info, constraint=constraint, field=field, value=error.value)
 
 
 @dataclass(frozen=True)
@@ -134,9 +160,7 @@ def normalise_sifat(value):
     for option in SIFAT:
         if option.lower() == wanted:
             return option
-    raise ValueError(
-        f"Sifat \u201c{value}\u201d tidak dikenal; pilihannya: " + ", ".join(SIFAT) + "."
-    )
+    raise ValueError(f"Sifat \u201c{value}\u201d tidak dikenal; pilihannya: " + ", ".join(SIFAT) + ".")
 
 
 def _memo_reason(path, message, source):
@@ -198,9 +222,7 @@ def check(schema, document, allow_unknown=False):
     return (validator.document if ok else None), explain(validator)
 
 
-_ULP_PREFIX = re.compile(
-    r"^(ketua|kepala|sekretaris)?\s*(unit layanan pengadaan|ulp|pokja ulp)\s+", re.IGNORECASE
-)
+_ULP_PREFIX = re.compile(r"^(ketua|kepala|sekretaris)?\s*(unit layanan pengadaan|ulp|pokja ulp)\s+", re.IGNORECASE)
 
 
 def memo_unit(memo_fields):

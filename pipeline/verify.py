@@ -20,8 +20,13 @@ from .archive import archive_key, locate, relative, sha256_file, shown, within
 from .register.log import RegisterLog
 from .register.replay import differences, replay
 
-FILED_FOLDERS = ("*/surat-masuk/*", "*/masukan/*", "*/surat-keluar/*", "*/surat-masuk/*/dokumen/*",
-                 "*/surat-keluar/*/ttd_v*")
+FILED_FOLDERS = (
+    "*/surat-masuk/*",
+    "*/masukan/*",
+    "*/surat-keluar/*",
+    "*/surat-masuk/*/dokumen/*",
+    "*/surat-keluar/*/ttd_v*",
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,7 @@ def verify(config, register):
         rebuilt, log_problems = replay(log, upto=head)
         try:
             problems += [Problem("catatan_register", relative(log.root, config.root), p) for p in log_problems]
-            problems += [Problem("register_diubah", config.register_name, p)
-                         for p in differences(register, rebuilt)]
+            problems += [Problem("register_diubah", config.register_name, p) for p in differences(register, rebuilt)]
             problems += _anchors(config, filed, dict((u, h) for u, h, _ in rebuilt.chain()))
         finally:
             rebuilt.close()
@@ -67,10 +71,15 @@ def signed_files(config, register, letter):
     beside it, the letter's own PDF is checked when it carries a signature.
     """
     from .signing import has_signature
-    copies = [d for d in register.documents(letter.kasus)
-              if d.jenis in ("surat_tte", "surat_ttd") and within(d.folder, letter.folder)]
-    files = [rel for d in copies if d.jenis == "surat_tte"
-             for name, rel in d.berkas.items() if name.lower().endswith(".pdf")]
+
+    copies = [
+        d
+        for d in register.documents(letter.kasus)
+        if d.jenis in ("surat_tte", "surat_ttd") and within(d.folder, letter.folder)
+    ]
+    files = [
+        rel for d in copies if d.jenis == "surat_tte" for name, rel in d.berkas.items() if name.lower().endswith(".pdf")
+    ]
     own = register.letter_pdf(letter)
     if own and letter.ditandatangani and (not copies or has_signature(locate(config, own))):
         files.insert(0, own)
@@ -86,6 +95,7 @@ def approved_at(register, letter):
 def _signatures(config, register):
     """Every signed PDF: intact, its signer trusted by signing.trust_roots, signed after its approval."""
     from .signing import SigningError, check_pdf
+
     problems = []
     for letter in register.agenda("keluar"):
         approved = approved_at(register, letter)
@@ -93,12 +103,13 @@ def _signatures(config, register):
             try:
                 problems += _signature(config, rel, letter, approved, check_pdf)
             except SigningError as exc:
-                return problems + [Problem("tanda_tangan", "signing.trust_roots", str(exc))]
+                return [*problems, Problem("tanda_tangan", "signing.trust_roots", str(exc))]
     return problems
 
 
 def _signature(config, stored, letter, approved, check_pdf):
     from .signing import fault
+
     path, rel = locate(config, stored), shown(config, stored)
     if not path.is_file():
         return []
@@ -111,8 +122,11 @@ def _signature(config, stored, letter, approved, check_pdf):
         if why:
             found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel}: {why}"))
         if check.signed_at and approved and check.signed_at + dt.timedelta(minutes=1) < approved:
-            found.append(Problem("tanda_tangan", rel, f"{letter.nomor_surat}: {rel} ditandatangani sebelum "
-                                                      "Nota Dinas itu disetujui."))
+            found.append(
+                Problem(
+                    "tanda_tangan", rel, f"{letter.nomor_surat}: {rel} ditandatangani sebelum Nota Dinas itu disetujui."
+                )
+            )
     return found
 
 
@@ -121,20 +135,36 @@ def _code_pages(config, register):
     there would answer "SAH" for a document the office never made."""
     from .codes import normalise
     from .proof import key, strays
+
     problems = []
-    for item in strays(config.outbox / "status" / "kode", key(config.archive, create=False),
-                       [c.kode for c in register.codes()]):
+    for item in strays(
+        config.outbox / "status" / "kode", key(config.archive, create=False), [c.kode for c in register.codes()]
+    ):
         rel = relative(item, config.root)
         code = normalise(item.name) if item.is_dir() else None
         if code and register.code(code):
-            problems.append(Problem("halaman_tak_dikenal", rel, (
-                f"Folder {rel} adalah halaman verifikasi bentuk lama yang dinamai dengan kodenya, sehingga kode "
-                "dokumen dapat didaftar oleh siapa pun. Hapus folder itu.")))
+            problems.append(
+                Problem(
+                    "halaman_tak_dikenal",
+                    rel,
+                    (
+                        f"Folder {rel} adalah halaman verifikasi bentuk lama yang dinamai dengan kodenya, sehingga kode "
+                        "dokumen dapat didaftar oleh siapa pun. Hapus folder itu."
+                    ),
+                )
+            )
         else:
-            problems.append(Problem("halaman_tak_dikenal", rel, (
-                f"Halaman {rel} ada di folder halaman verifikasi tetapi bukan halaman kode yang diterbitkan register; "
-                "halaman itu dapat menyatakan sah dokumen yang tidak pernah dibuat. Hapus halaman itu dan periksa "
-                "siapa yang menaruhnya.")))
+            problems.append(
+                Problem(
+                    "halaman_tak_dikenal",
+                    rel,
+                    (
+                        f"Halaman {rel} ada di folder halaman verifikasi tetapi bukan halaman kode yang diterbitkan register; "
+                        "halaman itu dapat menyatakan sah dokumen yang tidak pernah dibuat. Hapus halaman itu dan periksa "
+                        "siapa yang menaruhnya."
+                    ),
+                )
+            )
     return problems
 
 
@@ -144,10 +174,20 @@ def _log_files(config, log):
     for path in log.files():
         rel = relative(path, config.root)
         group, name = path.parent.name, path.name
-        if not (len(group) == 6 and group.isdigit() and name.endswith(".json") and name[:-5].isdigit()
-                and path.parent.parent == log.root):
-            problems.append(Problem("berkas_tak_dikenal", rel, f"Berkas {rel} ada di folder catatan register tetapi "
-                                                               "bukan catatan register."))
+        if not (
+            len(group) == 6
+            and group.isdigit()
+            and name.endswith(".json")
+            and name[:-5].isdigit()
+            and path.parent.parent == log.root
+        ):
+            problems.append(
+                Problem(
+                    "berkas_tak_dikenal",
+                    rel,
+                    f"Berkas {rel} ada di folder catatan register tetapi bukan catatan register.",
+                )
+            )
     return problems
 
 
@@ -159,8 +199,9 @@ def _files(config, filed):
             if not path.is_file():
                 problems.append(Problem("berkas_hilang", rel, f"{label}: berkas {rel} tidak ditemukan di arsip."))
             elif sha256_file(path) != digests.get(name):
-                problems.append(Problem("berkas_berubah", rel,
-                                        f"{label}: berkas {rel} telah berubah sejak diarsipkan."))
+                problems.append(
+                    Problem("berkas_berubah", rel, f"{label}: berkas {rel} telah berubah sejak diarsipkan.")
+                )
     return problems
 
 
@@ -182,8 +223,13 @@ def _strays(config, register, filed):
                 if item.is_dir() and (item.name == "dokumen" or key in known_folders):
                     continue
                 if key not in known_files:
-                    problems.append(Problem("berkas_tak_dikenal", item_rel,
-                                            f"Berkas {item_rel} ada di folder arsip tetapi tidak tercatat di register."))
+                    problems.append(
+                        Problem(
+                            "berkas_tak_dikenal",
+                            item_rel,
+                            f"Berkas {item_rel} ada di folder arsip tetapi tidak tercatat di register.",
+                        )
+                    )
     return problems
 
 
@@ -195,9 +241,16 @@ def _anchors(config, filed, chain):
         rel = shown(config, stored) if stored else None
         anchor = _anchor(locate(config, stored)) if stored else None
         if anchor and anchor.get("urut") and chain.get(anchor["urut"]) != anchor.get("hash"):
-            problems.append(Problem("jangkar_rantai", rel, (
-                f"{label}: rantai register yang tercatat di {rel} (nomor {anchor['urut']}) tidak cocok dengan "
-                "catatan register di arsip; catatan register telah diubah.")))
+            problems.append(
+                Problem(
+                    "jangkar_rantai",
+                    rel,
+                    (
+                        f"{label}: rantai register yang tercatat di {rel} (nomor {anchor['urut']}) tidak cocok dengan "
+                        "catatan register di arsip; catatan register telah diubah."
+                    ),
+                )
+            )
     return problems
 
 
@@ -214,7 +267,7 @@ _SAYS = {
     REPLACED: "Dokumen ini tercatat, tetapi sudah diganti dengan versi yang lebih baru. Pakai versi terbaru.",
     VOID: "Nomor surat dokumen ini telah dibatalkan; dokumen ini tidak berlaku.",
     UNKNOWN: "Kode ini tidak tercatat di register. Periksa kembali penulisannya; bila benar, dokumen ini "
-             "tidak dibuat oleh {organisasi}.",
+    "tidak dibuat oleh {organisasi}.",
 }
 
 
@@ -223,13 +276,22 @@ def check_code(config, register, typed):
     genuine document says (``isi``) for the reader to compare with the paper (``periksa``)."""
     from .codes import normalise
     from .proof import COMPARE, content
+
     code = normalise(typed)
     found = register.code(code) if code else None
     if found is None:
-        return {"kode": code or str(typed), "status": UNKNOWN, "kasus": None, "dokumen": None, "nomor": None,
-                "sha256": None, "utuh": False,
-                "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"]),
-                "isi": None, "periksa": None}
+        return {
+            "kode": code or str(typed),
+            "status": UNKNOWN,
+            "kasus": None,
+            "dokumen": None,
+            "nomor": None,
+            "sha256": None,
+            "utuh": False,
+            "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"]),
+            "isi": None,
+            "periksa": None,
+        }
     path = locate(config, f"{found.folder}/{found.berkas}")
     intact = path.is_file() and sha256_file(path) == found.sha256
     letter = register.letter_in(found.folder)
@@ -238,8 +300,17 @@ def check_code(config, register, typed):
     message = _SAYS[status]
     if not intact:
         message += " Namun berkas arsipnya hilang atau berubah; laporkan kepada pengelola arsip."
-    return {"kode": found.kode, "status": status, "kasus": found.kasus,
-            "dokumen": shown(config, f"{found.folder}/{found.berkas}"),
-            "jenis": found.jenis, "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
-            "sha256": found.sha256, "dibuat": found.dibuat, "utuh": intact, "pesan": message,
-            "isi": content(config, register, found), "periksa": COMPARE}
+    return {
+        "kode": found.kode,
+        "status": status,
+        "kasus": found.kasus,
+        "dokumen": shown(config, f"{found.folder}/{found.berkas}"),
+        "jenis": found.jenis,
+        "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
+        "sha256": found.sha256,
+        "dibuat": found.dibuat,
+        "utuh": intact,
+        "pesan": message,
+        "isi": content(config, register, found),
+        "periksa": COMPARE,
+    }

@@ -25,8 +25,10 @@ SERVER = Path(__file__).with_name("uno_server.py")
 START_SECONDS = 60  # how long a fresh office may take before its first conversion
 POLL_SECONDS = 0.1
 STOPPED = "Konversi PDF dihentikan (layanan berhenti atau berkas baru masuk); PDF dibuat kemudian."
-SETUP = ("pasang \u201csudo apt-get install python3-uno\u201d dan paket Python unoserver (pip install unoserver) "
-         "agar LibreOffice tetap berjalan dan PDF dibuat jauh lebih cepat")
+SETUP = (
+    "pasang \u201csudo apt-get install python3-uno\u201d dan paket Python unoserver (pip install unoserver) "
+    "agar LibreOffice tetap berjalan dan PDF dibuat jauh lebih cepat"
+)
 
 
 def warm_problem(binary, python):
@@ -38,16 +40,18 @@ def warm_problem(binary, python):
     if not python or not Path(python).is_file():
         return f"Python sistem {python or ''} tidak ada".replace("  ", " ")
     try:
-        probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30, env=_env(),
-                               check=False)
+        probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30, env=_env(), check=False)
     except (OSError, subprocess.TimeoutExpired):
         return f"Python sistem {python} tidak dapat dijalankan"
     return None if probe.returncode == 0 else f"modul uno (python3-uno) tidak ada pada {python}"
 
 
 def _env():
-    return {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
-                                                "FONTCONFIG_PATH", "FONTCONFIG_FILE") if name in os.environ}
+    return {
+        name: os.environ[name]
+        for name in ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE")
+        if name in os.environ
+    }
 
 
 class _UnixConnection(http.client.HTTPConnection):
@@ -138,12 +142,23 @@ class WarmOffice:
         office_profile = profile / "warm"
         self.socket = profile / "konversi.sock"
         self.socket.unlink(missing_ok=True)
-        command = [self.python, str(SERVER), self.binary, office_profile.as_uri(),
-                   f"spse-{secrets.token_hex(8)}", str(self.socket), *self.filter]
+        command = [
+            self.python,
+            str(SERVER),
+            self.binary,
+            office_profile.as_uri(),
+            f"spse-{secrets.token_hex(8)}",
+            str(self.socket),
+            *self.filter,
+        ]
         try:
-            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                            env={**_env(), "HOME": str(profile), "PYTHONPATH": str(modules)},
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**_env(), "HOME": str(profile), "PYTHONPATH": str(modules)},
+                start_new_session=True,
+            )
         except OSError:
             return "LibreOffice tidak dapat dijalankan"
         self.starts += 1
@@ -166,8 +181,9 @@ class WarmOffice:
             return False
 
     def _proxy(self):
-        return xmlrpc.client.ServerProxy("http://localhost/", transport=_UnixTransport(str(self.socket)),
-                                         allow_none=True)
+        return xmlrpc.client.ServerProxy(
+            "http://localhost/", transport=_UnixTransport(str(self.socket)), allow_none=True
+        )
 
     def office_pid(self):
         """The pid of the LibreOffice now serving (tests check that one office serves many documents)."""

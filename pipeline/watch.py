@@ -19,7 +19,6 @@ from .errors import os_reason
 from .intake import Stability
 from .run import advance_open_cases, run_once
 
-
 # Reading a file (hashing, parsing) opens and closes it: those events say nothing new.
 QUIET = {"opened", "closed_no_write"}
 

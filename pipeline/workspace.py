@@ -13,7 +13,6 @@ from .config import DEFAULTS, default_config_text
 from .errors import ConfigError, WorkspaceBusy, os_reason
 
 
-
 def init(directory):
     """Create config.yaml, the folders and the default templates in ``directory``.
 
@@ -48,8 +47,12 @@ def init(directory):
 
 def with_account(text, account):
     """The default config with ``account`` in every access role, marked to be changed."""
-    return re.sub(r"^(    \w+: )\[\](\s+#.*)$",
-                  lambda m: f"{m.group(1)}[{json.dumps(account)}]{m.group(2)}  (GANTI)", text, flags=re.M)
+    return re.sub(
+        r"^(    \w+: )\[\](\s+#.*)$",
+        lambda m: f"{m.group(1)}[{json.dumps(account)}]{m.group(2)}  (GANTI)",
+        text,
+        flags=re.M,
+    )
 
 
 def check_output(config, path):
@@ -58,8 +61,10 @@ def check_output(config, path):
     target = Path(path).resolve()
     for label, folder in (("arsip", config.archive), ("inbox", config.inbox), ("templat", config.templates_dir)):
         if target.is_relative_to(folder):
-            raise ConfigError(f"Berkas keluaran {target} berada di folder {label} ({folder}) yang dikelola "
-                              "pipeline. Simpan di folder lain, misalnya folder Dokumen Anda.")
+            raise ConfigError(
+                f"Berkas keluaran {target} berada di folder {label} ({folder}) yang dikelola "
+                "pipeline. Simpan di folder lain, misalnya folder Dokumen Anda."
+            )
     if target == config.path.resolve():
         raise ConfigError(f"Berkas keluaran {target} adalah berkas konfigurasi; simpan di berkas lain.")
     return target
@@ -67,8 +72,7 @@ def check_output(config, path):
 
 def ensure_folders(config):
     """Create the working folders a valid config names, if they are missing."""
-    for folder in (config.inbox, config.rejected_dir, config.duplicate_dir, config.outbox,
-                   config.archive):
+    for folder in (config.inbox, config.rejected_dir, config.duplicate_dir, config.outbox, config.archive):
         folder.mkdir(parents=True, exist_ok=True)
     for name in config.documents.values():
         if not (config.templates_dir / name).exists():

@@ -21,11 +21,15 @@ def sign(p12, passphrase, pdf):
     """``pdf`` (bytes) signed as the gateway signs, with the test CA's PKCS#12."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
+
     signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=passphrase.encode())
     output = io.BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
-                     signers.PdfSignatureMetadata(field_name="BSrE", md_algorithm="sha256"),
-                     signer=signer, output=output)
+    signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+        signers.PdfSignatureMetadata(field_name="BSrE", md_algorithm="sha256"),
+        signer=signer,
+        output=output,
+    )
     return output.getvalue()
 
 
@@ -54,7 +58,8 @@ class StandIn(LocalServer):
                 if body.get("nik") != NIK:
                     return self._answer(400, {"error": "NIK tidak terdaftar"})
                 if body.get("passphrase", None) not in (PASSPHRASE, None) or (
-                        "passphrase" not in body and body.get("totp") != TOTP):
+                    "passphrase" not in body and body.get("totp") != TOTP
+                ):
                     return self._answer(400, {"error": "Passphrase anda salah"})
                 signed = sign(stand_in.p12, stand_in.p12_passphrase, base64.b64decode(body["file"][0]))
                 encoded = base64.b64encode(signed if stand_in.mode != "broken" else b"%PDF-1.4 rusak").decode()

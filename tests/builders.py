@@ -39,7 +39,7 @@ def tab_memo(path, header=None, split_runs=False):
         if split_runs:
             paragraph.add_run(":")
             for start in range(0, len(value), 3):
-                run = paragraph.add_run(value[start:start + 3])
+                run = paragraph.add_run(value[start : start + 3])
                 run.font.size = Pt(11 + start % 2)
         else:
             paragraph.add_run(": " + value)
@@ -68,10 +68,16 @@ def table_memo(path, header=None, colon_cell=True):
 
 
 def yaml_memo(path, **fields):
-    data = {"jenis": "nota_dinas", "nomor": "050/17/ULP-OTDA/XI/2026",
-            "tanggal": "3 November 2026", "dari": "Ketua Unit Layanan Pengadaan Ditjen Otonomi Daerah",
-            "kepada": "Kepala Pusdatinkomtel", "sifat": "Biasa", "hal": "Permohonan Akun SPSE",
-            "unit": "Direktorat Jenderal Otonomi Daerah"}
+    data = {
+        "jenis": "nota_dinas",
+        "nomor": "050/17/ULP-OTDA/XI/2026",
+        "tanggal": "3 November 2026",
+        "dari": "Ketua Unit Layanan Pengadaan Ditjen Otonomi Daerah",
+        "kepada": "Kepala Pusdatinkomtel",
+        "sifat": "Biasa",
+        "hal": "Permohonan Akun SPSE",
+        "unit": "Direktorat Jenderal Otonomi Daerah",
+    }
     data.update(fields)
     data = {k: v for k, v in data.items() if v is not None}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -130,22 +136,54 @@ def registration(**overrides):
         "rujukan": MEMO_NOMOR,
         "unit": "Badan Penelitian dan Pengembangan",
         "tahun_anggaran": 2027,
-        "ppk": [{"nama": "Dr. Hendra Gunawan, M.Si.", "nip": "19710605 199803 1 004",
-                 "jabatan": "Kepala Bagian Keuangan", "email": "hendra.gunawan@kemendagri.go.id",
-                 "telepon": "0811-9876-543", "no_sk": "050/21/SK/LITBANG/2026"}],
+        "ppk": [
+            {
+                "nama": "Dr. Hendra Gunawan, M.Si.",
+                "nip": "19710605 199803 1 004",
+                "jabatan": "Kepala Bagian Keuangan",
+                "email": "hendra.gunawan@kemendagri.go.id",
+                "telepon": "0811-9876-543",
+                "no_sk": "050/21/SK/LITBANG/2026",
+            }
+        ],
         "panitia": [
-            {"nama": "Rina Marlina, S.T.", "nip": "198003142006042002", "peran": "ketua",
-             "no_sertifikat": "L4.0001.2222.2024", "email": "rina.m@kemendagri.go.id"},
-            {"nama": "Teguh Prasetyo, S.Kom.", "nip": "198711202011011005", "peran": "sekretaris",
-             "no_sertifikat": "L4.0002.3333.2024", "email": "teguh.p@kemendagri.go.id"},
-            {"nama": "Maria Goretti Sitanggang", "nip": "198209092009122003", "peran": "anggota",
-             "no_sertifikat": "L4.0003.4444.2024", "email": "maria.gs@kemendagri.go.id"},
+            {
+                "nama": "Rina Marlina, S.T.",
+                "nip": "198003142006042002",
+                "peran": "ketua",
+                "no_sertifikat": "L4.0001.2222.2024",
+                "email": "rina.m@kemendagri.go.id",
+            },
+            {
+                "nama": "Teguh Prasetyo, S.Kom.",
+                "nip": "198711202011011005",
+                "peran": "sekretaris",
+                "no_sertifikat": "L4.0002.3333.2024",
+                "email": "teguh.p@kemendagri.go.id",
+            },
+            {
+                "nama": "Maria Goretti Sitanggang",
+                "nip": "198209092009122003",
+                "peran": "anggota",
+                "no_sertifikat": "L4.0003.4444.2024",
+                "email": "maria.gs@kemendagri.go.id",
+            },
         ],
         "paket": [
-            {"nama": "Pengadaan Server dan Penyimpanan Data Penelitian", "pagu": "Rp2.300.000.000,00",
-             "sumber_dana": "APBN", "metode": "pelelangan umum", "ppk_nip": "197106051998031004"},
-            {"nama": "Pemeliharaan Jaringan Intranet", "pagu": 95000000, "sumber_dana": "APBN",
-             "metode": "pengadaan langsung", "ppk_nip": "197106051998031004"},
+            {
+                "nama": "Pengadaan Server dan Penyimpanan Data Penelitian",
+                "pagu": "Rp2.300.000.000,00",
+                "sumber_dana": "APBN",
+                "metode": "pelelangan umum",
+                "ppk_nip": "197106051998031004",
+            },
+            {
+                "nama": "Pemeliharaan Jaringan Intranet",
+                "pagu": 95000000,
+                "sumber_dana": "APBN",
+                "metode": "pengadaan langsung",
+                "ppk_nip": "197106051998031004",
+            },
         ],
     }
     data.update(overrides)
@@ -153,13 +191,27 @@ def registration(**overrides):
 
 
 def registration_yaml(path, data=None):
-    path.write_text(yaml.safe_dump(data or registration(), allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(data or registration(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-CSV_COLUMNS = ["jenis", "rujukan", "nama", "nip", "jabatan", "peran", "email", "telepon", "no_sk",
-               "no_sertifikat", "nama_paket", "pagu", "sumber_dana", "metode", "ppk_nip"]
+CSV_COLUMNS = [
+    "jenis",
+    "rujukan",
+    "nama",
+    "nip",
+    "jabatan",
+    "peran",
+    "email",
+    "telepon",
+    "no_sk",
+    "no_sertifikat",
+    "nama_paket",
+    "pagu",
+    "sumber_dana",
+    "metode",
+    "ppk_nip",
+]
 
 
 def registration_csv(path, data=None, encoding="utf-8-sig", sep=";", newline="\r\n"):
@@ -195,6 +247,7 @@ def rewrite_document_xml(path, edit):
     """Change word/document.xml of a .docx (as Word would write tracked changes or hidden text)."""
     import shutil
     import tempfile
+
     with zipfile.ZipFile(path) as source:
         items = {info.filename: source.read(info.filename) for info in source.infolist()}
     items["word/document.xml"] = edit(items["word/document.xml"].decode("utf-8")).encode("utf-8")
@@ -211,6 +264,10 @@ def memo_with_nomor_runs(path, runs_xml):
     """A tab memo whose Nomor paragraph is made of the given raw runs (w:r, w:del, w:ins ...)."""
     header = {**HEADER, "Nomor": "@@NOMOR@@"}
     tab_memo(path, header)
-    return rewrite_document_xml(path, lambda xml: xml.replace(
-        "<w:r><w:t xml:space=\"preserve\">: @@NOMOR@@</w:t></w:r>", "<w:r><w:t xml:space=\"preserve\">: </w:t></w:r>" + runs_xml)
-        .replace("<w:r><w:t>: @@NOMOR@@</w:t></w:r>", "<w:r><w:t xml:space=\"preserve\">: </w:t></w:r>" + runs_xml))
+    return rewrite_document_xml(
+        path,
+        lambda xml: xml.replace(
+            '<w:r><w:t xml:space="preserve">: @@NOMOR@@</w:t></w:r>',
+            '<w:r><w:t xml:space="preserve">: </w:t></w:r>' + runs_xml,
+        ).replace("<w:r><w:t>: @@NOMOR@@</w:t></w:r>", '<w:r><w:t xml:space="preserve">: </w:t></w:r>' + runs_xml),
+    )

@@ -6,9 +6,9 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pipeline import config as config_module  # noqa: E402
-from pipeline import workspace  # noqa: E402
-from pipeline.cli import main  # noqa: E402
+from pipeline import config as config_module
+from pipeline import workspace
+from pipeline.cli import main
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 
@@ -56,6 +56,7 @@ def postgres():
     import tempfile
 
     from pg_server import PostgresServer, binaries
+
     if binaries() is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL harus terpasang di CI (.ci/run memasang paket postgresql).")
@@ -75,9 +76,11 @@ def ocr_tools():
     import os
 
     from pipeline.readers.ocr import ocr_problem
+
     problem = ocr_problem("ind")
     if problem:
         if os.environ.get("CI"):
-            pytest.fail("Tesseract harus terpasang di CI (.ci/run memasang tesseract-ocr dan tesseract-ocr-ind): "
-                        + problem)
+            pytest.fail(
+                "Tesseract harus terpasang di CI (.ci/run memasang tesseract-ocr dan tesseract-ocr-ind): " + problem
+            )
         pytest.skip(f"Tesseract tidak terpasang (apt-get install tesseract-ocr tesseract-ocr-ind): {problem}")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import cases, cli, completion, filing, inputs, intake, letters, owed, run  # noqa: E402
-from pipeline.register.postgres import PostgresRegister  # noqa: E402
-from pipeline.register.sqlite import SQLiteRegister  # noqa: E402
+from pipeline import cases, cli, completion, filing, inputs, intake, letters, owed, run
+from pipeline.register.postgres import PostgresRegister
+from pipeline.register.sqlite import SQLiteRegister
 
 
 def die():
@@ -29,6 +29,7 @@ def counted(n):
     def hit():
         calls["count"] += 1
         return calls["count"] == n
+
     return hit
 
 
@@ -39,6 +40,7 @@ def before(owner, name, hit):
         if hit():
             die()
         return original(*args, **kwargs)
+
     setattr(owner, name, wrapper)
 
 
@@ -50,6 +52,7 @@ def after(owner, name, hit):
         if hit():
             die()
         return result
+
     setattr(owner, name, wrapper)
 
 
@@ -83,11 +86,13 @@ def main():
     hit = counted(n)
     if n == 0:
         import atexit
+
         counter = {"count": 0}
 
         def hit():
             counter["count"] += 1
             return False
+
         atexit.register(lambda: print(f"passages {point} {counter['count']}", file=sys.stderr))
     POINTS[point](hit)
     cli.main(sys.argv[4:], prog_name="pipeline", standalone_mode=False)

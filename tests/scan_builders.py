@@ -101,10 +101,13 @@ def pdf_with_pages(path, count, media=b"[0 0 595 842]", content=None, resources=
     content = content or stream(b"", b"BT ET")
     first_page = 4 + len(extra)
     kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(count))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count, content, *extra]
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox " + media + b" /Contents 3 0 R /Resources "
-            + resources + b" >>")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
+        content,
+        *extra,
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox " + media + b" /Contents 3 0 R /Resources " + resources + b" >>"
     objects += [page] * count
     return write_pdf(path, objects)
 
@@ -117,21 +120,24 @@ def pdf_bomb(path, expanded):
 def pdf_with_image(path, width, height):
     """One page showing a 1-bit image of ``width`` x ``height`` pixels (white, deflated)."""
     row = (width + 7) // 8
-    image = stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-                   b"/BitsPerComponent 1 /Filter /FlateDecode" % (width, height), zero_bomb(row * height))
+    image = stream(
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 1 /Filter /FlateDecode" % (width, height),
+        zero_bomb(row * height),
+    )
     content = stream(b"", b"q 595 0 0 842 0 0 cm /Im0 Do Q")
-    return pdf_with_pages(path, 1, content=content, resources=b"<< /XObject << /Im0 4 0 R >> >>",
-                          extra=(image,))
+    return pdf_with_pages(path, 1, content=content, resources=b"<< /XObject << /Im0 4 0 R >> >>", extra=(image,))
 
 
 def png_claiming(path, width, height):
     """A 1-bit greyscale PNG of ``width`` x ``height`` whose pixel data is a deflate bomb of zero rows."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     pixels = zero_bomb((1 + (width + 7) // 8) * height)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-                     + chunk(b"IEND", b""))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
     return path
 
 
@@ -146,17 +152,18 @@ def jpeg_claiming(path, width, height):
 def pdf_with_object_stream_bomb(path, expanded):
     """A PDF 1.5 whose page tree lies in an object stream (as most PDFs written today keep their
     dictionaries) that inflates to ``expanded`` bytes: qpdf inflates it whole to find the tree."""
-    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
-               3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-               4: stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", zero_bomb(expanded))}
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        4: stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", zero_bomb(expanded)),
+    }
     out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     for number, body in objects.items():
         offsets[number] = len(out)
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
     offsets[5] = len(out)
-    rows = [(0, 0, 65535), (1, offsets[1], 0), (2, 4, 0), (1, offsets[3], 0), (1, offsets[4], 0),
-            (1, offsets[5], 0)]
+    rows = [(0, 0, 65535), (1, offsets[1], 0), (2, 4, 0), (1, offsets[3], 0), (1, offsets[4], 0), (1, offsets[5], 0)]
     table = b"".join(struct.pack(">BIH", *row) for row in rows)
     out += b"5 0 obj\n" + stream(b"/Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R", table) + b"\nendobj\n"
     out += b"startxref\n%d\n%%%%EOF\n" % offsets[5]

@@ -7,13 +7,12 @@ import pytest
 import yaml
 from builders import MEMO_NOMOR, action, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import config as config_module
 from pipeline.access import current_account
 from pipeline.cli import main
 from pipeline.errors import ConfigError
-
-from conftest import make_workspace
 
 
 def invoke(ws, *args):
@@ -45,8 +44,10 @@ def test_an_action_file_from_another_account_is_refused_naming_it(ws):
     os.chown(path, 4242, 4242)
     invoke(ws, "run")
     text = reason(ws, "kapus.yaml")
-    assert (f"tindakan disposisi_kapus hanya dapat dicatat oleh akun dengan peran kapus ({current_account()}), "
-            "sedangkan tindakan ini dicatat oleh akun “uid 4242”.") in text
+    assert (
+        f"tindakan disposisi_kapus hanya dapat dicatat oleh akun dengan peran kapus ({current_account()}), "
+        "sedangkan tindakan ini dicatat oleh akun “uid 4242”."
+    ) in text
     item = json.loads(invoke(ws, "status", "--json").output)
     assert item["langkah_sekarang"] == 3
 
@@ -78,8 +79,9 @@ def test_tolak_needs_the_role_of_the_step_it_rejects(tmp_path):
 
 def test_a_step_role_without_accounts_in_config_is_an_error(tmp_path):
     ws = make_workspace(tmp_path / "ws")
-    text = ws.path.read_text(encoding="utf-8").replace("      actor: Kabid\n",
-                                                       "      actor: Kabid\n      role: sekretaris\n")
+    text = ws.path.read_text(encoding="utf-8").replace(
+        "      actor: Kabid\n", "      actor: Kabid\n      role: sekretaris\n"
+    )
     ws.path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="peran “sekretaris” tidak ada di access.roles"):
         config_module.load(ws.path)
@@ -87,6 +89,7 @@ def test_a_step_role_without_accounts_in_config_is_an_error(tmp_path):
 
 def test_an_action_file_on_a_network_inbox_is_refused_act_still_works(ws, tmp_path, monkeypatch):
     from pipeline import register as register_module
+
     tab_memo(ws.inbox / "nota.docx")
     invoke(ws, "run")
     mounts = tmp_path / "mounts"
@@ -100,6 +103,7 @@ def test_an_action_file_on_a_network_inbox_is_refused_act_still_works(ws, tmp_pa
 
 def test_a_refused_decision_put_back_in_the_inbox_is_not_made_again(ws):
     import shutil
+
     tab_memo(ws.inbox / "nota.docx")
     invoke(ws, "run")
     action(ws.inbox / "periksa.yaml", "periksa")  # too early: refused

@@ -3,12 +3,15 @@ import pytest
 from pipeline import archive, intake
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("../../etc/passwd", "etc-passwd"),
-    ("Permohonan Akun SPSE/PPK", "permohonan-akun-spse-ppk"),
-    ("", "tanpa-judul"),
-    ("....", "tanpa-judul"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("../../etc/passwd", "etc-passwd"),
+        ("Permohonan Akun SPSE/PPK", "permohonan-akun-spse-ppk"),
+        ("", "tanpa-judul"),
+        ("....", "tanpa-judul"),
+    ],
+)
 def test_slug_has_no_separators(text, expected):
     assert archive.slug(text) == expected
 
@@ -17,9 +20,21 @@ def test_slug_is_bounded():
     assert len(archive.slug("kata " * 100)) <= 48
 
 
-@pytest.mark.parametrize("name", ["~$nota.docx", ".~lock.nota.docx#", "a.TMP", "b.part",
-                                  "c.filepart", "d.crdownload", "thumbs.db", "Desktop.ini",
-                                  ".DS_Store", "._nota.docx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "~$nota.docx",
+        ".~lock.nota.docx#",
+        "a.TMP",
+        "b.part",
+        "c.filepart",
+        "d.crdownload",
+        "thumbs.db",
+        "Desktop.ini",
+        ".DS_Store",
+        "._nota.docx",
+    ],
+)
 def test_ignored_names(name):
     assert intake.ignored(name)
 

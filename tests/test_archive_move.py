@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 from builders import MEMO_NOMOR, action, registration_yaml, scan, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import config as config_module
 from pipeline.cli import main
 from pipeline.register import open_register
-
-from conftest import make_workspace
-
 
 # How records stored archived paths: as this release does, and as earlier releases did (relative
 # to the workspace, or in full for an archive outside it); earlier records are written here by
@@ -123,10 +121,14 @@ def test_a_case_document_of_an_old_case_is_published_into_its_moved_memo_folder(
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_stored_paths_of_every_form_are_found_in_the_archive_where_it_is_now(tmp_path, request, backend):
     from pipeline.archive import archive_key, locate
+
     url = request.getfixturevalue("postgres").database() if backend == "postgresql" else ""
     ws = make_workspace(tmp_path / "ws", **({"  url:\n": f"  url: {url}\n"} if url else {}))
-    for stored in ("archive/2026/surat-masuk/0001_x/a.docx", "/srv/spse-arsip/2026/surat-masuk/0001_x/a.docx",
-                   "2026/surat-masuk/0001_x/a.docx"):
+    for stored in (
+        "archive/2026/surat-masuk/0001_x/a.docx",
+        "/srv/spse-arsip/2026/surat-masuk/0001_x/a.docx",
+        "2026/surat-masuk/0001_x/a.docx",
+    ):
         assert archive_key(stored) == "2026/surat-masuk/0001_x/a.docx"
         assert locate(ws, stored) == ws.archive / "2026/surat-masuk/0001_x/a.docx"
     assert archive_key("inbox/ditolak/a.docx") is None
@@ -140,4 +142,5 @@ def test_stored_paths_of_every_form_are_found_in_the_archive_where_it_is_now(tmp
 
 def _kept(folder):
     from pipeline.register import KeptInput
+
     return KeptInput(0, "tindakan", "periksa", "x", "", "2026-01-01T00:00:00+07:00", {}, folder)

@@ -11,13 +11,12 @@ from dataclasses import asdict
 import pytest
 from builders import HEADER, MEMO_NOMOR, action, registration, registration_yaml, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import register as register_module
 from pipeline.cli import main
 from pipeline.register import open_register
 from pipeline.register.log import record_hash
-
-from conftest import make_workspace
 
 
 def invoke(ws, *args):
@@ -43,10 +42,15 @@ def a_busy_book(ws):
 def snapshot(ws):
     with open_register(ws) as register:
         cases = list(register.cases())
-        return {"agenda": [asdict(e) for e in register.agenda()], "cases": [asdict(c) for c in cases],
-                "steps": {c.id: {k: asdict(v) for k, v in register.steps(c.id).items()} for c in cases},
-                "journal": [asdict(e) for e in register.journal()], "inputs": [asdict(i) for i in register.inputs()],
-                "documents": [asdict(d) for d in register.documents()], "chain": register.chain()}
+        return {
+            "agenda": [asdict(e) for e in register.agenda()],
+            "cases": [asdict(c) for c in cases],
+            "steps": {c.id: {k: asdict(v) for k, v in register.steps(c.id).items()} for c in cases},
+            "journal": [asdict(e) for e in register.journal()],
+            "inputs": [asdict(i) for i in register.inputs()],
+            "documents": [asdict(d) for d in register.documents()],
+            "chain": register.chain(),
+        }
 
 
 def test_the_register_rebuilt_from_the_archive_equals_the_original(ws):
@@ -64,8 +68,10 @@ def test_the_register_rebuilt_from_the_archive_equals_the_original(ws):
     assert "Arsip utuh" in invoke(ws, "verify").output
     tab_memo(ws.inbox / "baru.docx", {**HEADER, "Nomor": "011/ULP-BARU/2026"})
     invoke(ws, "run")
-    assert [e["nomor_urut"] for e in map(json.loads, invoke(ws, "register", "--json", "--buku", "masuk")
-                                         .output.splitlines())] == [1, 2, 3]
+    assert [
+        e["nomor_urut"]
+        for e in map(json.loads, invoke(ws, "register", "--json", "--buku", "masuk").output.splitlines())
+    ] == [1, 2, 3]
 
 
 @pytest.mark.parametrize("damage", ["deleted", "emptied", "zero-bytes", "old-backup"])
@@ -120,8 +126,10 @@ def test_a_log_rewritten_to_match_is_caught_by_the_anchors(ws):
     previous = "0" * 64
     for path in log:
         record = json.loads(path.read_text())
-        record["perubahan"] = [[sql, [("Diubah" if value == "Permohonan Pemanfaatan SPSE" else value)
-                                      for value in params]] for sql, params in record["perubahan"]]
+        record["perubahan"] = [
+            [sql, [("Diubah" if value == "Permohonan Pemanfaatan SPSE" else value) for value in params]]
+            for sql, params in record["perubahan"]
+        ]
         record["sebelumnya"] = previous
         record["hash"] = previous = record_hash(record)
         path.chmod(0o644)
@@ -130,8 +138,10 @@ def test_a_log_rewritten_to_match_is_caught_by_the_anchors(ws):
         db.execute("UPDATE agenda SET hal = 'Diubah' WHERE hal = 'Permohonan Pemanfaatan SPSE'")
         for urut, digest in ((json.loads(p.read_text())["urut"], json.loads(p.read_text())["hash"]) for p in log):
             db.execute("UPDATE rantai SET hash = ? WHERE urut = ?", (digest, urut))
-        db.execute("UPDATE rantai SET sebelumnya = COALESCE((SELECT hash FROM rantai r WHERE r.urut = rantai.urut - 1), "
-                   "sebelumnya)")
+        db.execute(
+            "UPDATE rantai SET sebelumnya = COALESCE((SELECT hash FROM rantai r WHERE r.urut = rantai.urut - 1), "
+            "sebelumnya)"
+        )
     found = [json.loads(line) for line in invoke(ws, "verify", "--json").output.splitlines()]
     assert "jangkar_rantai" in {p["jenis"] for p in found}
 
@@ -168,14 +178,18 @@ def test_a_register_deleted_under_watch_stops_the_service(tmp_path):
     ws = make_workspace(tmp_path / "ws", **{"rescan_seconds: 60": "rescan_seconds: 1"})
     tab_memo(ws.inbox / "nota.docx")
     invoke(ws, "run")
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(1.5)
         for path in ws.archive.glob("register.sqlite3*"):
             path.unlink()
         tab_memo(ws.inbox / "lagi.docx", {**HEADER, "Nomor": "2/2026"})
-        out, err = process.communicate(timeout=30)
+        _out, err = process.communicate(timeout=30)
     finally:
         process.kill()
     assert process.returncode == 1

@@ -3,8 +3,8 @@ print-ready Excel, and kept current in archive/<year>/buku/ after every change."
 
 import csv
 import datetime as dt
-import time
 import json
+import time
 
 import openpyxl
 import pytest
@@ -27,8 +27,10 @@ def sent(ws, cli):
     tab_memo(ws.inbox / "nota.docx", {**HEADER, "Hal": FORMULA_HAL})
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
-    registration_yaml(ws.inbox / "registrasi.yaml",
-                      registration(unit="+Badan Litbang", ppk=[{**registration()["ppk"][0], "jabatan": "@Kabag"}]))
+    registration_yaml(
+        ws.inbox / "registrasi.yaml",
+        registration(unit="+Badan Litbang", ppk=[{**registration()["ppk"][0], "jabatan": "@Kabag"}]),
+    )
     assert cli("run").exit_code == 0
     for langkah in ("otentikasi", "periksa", "setujui", "kirim"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0, langkah
@@ -42,8 +44,7 @@ def sheet_values(sheet, row):
 def test_the_workbook_is_made_to_be_printed_and_checked_cell_by_cell(sent, cli, tmp_path):
     assert cli("register", "--xlsx", str(tmp_path / "buku.xlsx")).exit_code == 0
     book = openpyxl.load_workbook(tmp_path / "buku.xlsx")
-    assert book.sheetnames == ["Agenda Masuk", "Agenda Keluar", "Unit Pengguna", "PPK", "ULP-Panitia",
-                               "Paket dan Pagu"]
+    assert book.sheetnames == ["Agenda Masuk", "Agenda Keluar", "Unit Pengguna", "PPK", "ULP-Panitia", "Paket dan Pagu"]
     for sheet, key in zip(book.worksheets, books.BOOKS):
         header = exports.HEADER_ROW
         assert sheet_values(sheet, header) == [c.name for c in books.BOOKS[key].columns]
@@ -64,7 +65,7 @@ def test_the_workbook_is_made_to_be_printed_and_checked_cell_by_cell(sent, cli, 
     assert keterangan == "Kasus 2026-0001." or keterangan.endswith("Kasus 2026-0001.")
 
     keluar = book["Agenda Keluar"]
-    no, nomor, klasifikasi, tanggal_surat, dikirim, kepada, hal, _ = sheet_values(keluar, 5)
+    no, nomor, klasifikasi, tanggal_surat, dikirim, _kepada, hal, _ = sheet_values(keluar, 5)
     assert no == 1 and nomor.startswith("000.4.5/1/Pusdatinkomtel/")
     assert klasifikasi == "000.4.5 Pengolahan Sistem Informasi Pengadaan"
     assert isinstance(tanggal_surat, dt.datetime) and isinstance(dikirim, dt.datetime)
@@ -78,16 +79,27 @@ def test_the_workbook_is_made_to_be_printed_and_checked_cell_by_cell(sent, cli, 
     assert isinstance(unit["Tanggal Kirim"], dt.datetime) and unit["Kasus"] == "2026-0001"
 
     ppk = sheet_values(book["PPK"], 5)
-    assert ppk[:6] == [1, "+Badan Litbang", "Dr. Hendra Gunawan, M.Si.", "19710605 199803 1 004", "@Kabag",
-                       "050/21/SK/LITBANG/2026"]
+    assert ppk[:6] == [
+        1,
+        "+Badan Litbang",
+        "Dr. Hendra Gunawan, M.Si.",
+        "19710605 199803 1 004",
+        "@Kabag",
+        "050/21/SK/LITBANG/2026",
+    ]
     assert ppk[7] == "+628119876543" and book["PPK"]["H5"].data_type == "s"
     panitia = [sheet_values(book["ULP-Panitia"], row)[2:5] for row in (5, 6, 7)]
     assert panitia[0] == ["Rina Marlina, S.T.", "19800314 200604 2 002", "Ketua"]
     assert [p[2] for p in panitia] == ["Ketua", "Sekretaris", "Anggota"]
     paket = book["Paket dan Pagu"]
-    assert sheet_values(paket, 5)[2:8] == ["Pengadaan Server dan Penyimpanan Data Penelitian", 2_300_000_000,
-                                          "APBN", "pelelangan umum", "Dr. Hendra Gunawan, M.Si.",
-                                          "19710605 199803 1 004"]
+    assert sheet_values(paket, 5)[2:8] == [
+        "Pengadaan Server dan Penyimpanan Data Penelitian",
+        2_300_000_000,
+        "APBN",
+        "pelelangan umum",
+        "Dr. Hendra Gunawan, M.Si.",
+        "19710605 199803 1 004",
+    ]
     assert paket["D5"].number_format == exports.RUPIAH_FORMAT and paket["D6"].value == 95_000_000
     assert paket.max_row == 6
 
@@ -97,8 +109,7 @@ def test_the_sop_registers_as_csv_and_on_screen(sent, cli, tmp_path):
     with open(tmp_path / "paket.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0] == [c.name for c in books.BOOKS["paket"].columns]
-    assert rows[1][1:4] == ["'+Badan Litbang", "Pengadaan Server dan Penyimpanan Data Penelitian",
-                            "Rp2.300.000.000,00"]
+    assert rows[1][1:4] == ["'+Badan Litbang", "Pengadaan Server dan Penyimpanan Data Penelitian", "Rp2.300.000.000,00"]
     screen = cli("register", "--buku", "panitia").output
     assert "DAFTAR ULP/PANITIA" in screen and "Rina" in screen and "Anggota" in screen
     refused = cli("register", "--buku", "ppk", "--json")
@@ -211,7 +222,19 @@ def test_a_year_boundary_starts_new_numbers_and_new_books(ws, tmp_path):
     assert new["Agenda Masuk"]["C5"].value == "0001/SM/2027" and new["Agenda Keluar"]["B5"].value.endswith("/2027")
     # the registers of the new year's books hold every case, the old year's memo too
     assert [new["Unit Pengguna"][f"M{row}"].value for row in (5, 6)] == ["2026-0001", "2027-0001"]
-    runner.invoke(main, ["--config", str(ws.path), "register", "--tahun", "2026", "--buku", "unit",
-                         "--csv", str(tmp_path / "unit-2026.csv")])
+    runner.invoke(
+        main,
+        [
+            "--config",
+            str(ws.path),
+            "register",
+            "--tahun",
+            "2026",
+            "--buku",
+            "unit",
+            "--csv",
+            str(tmp_path / "unit-2026.csv"),
+        ],
+    )
     with open(tmp_path / "unit-2026.csv", encoding="utf-8-sig", newline="") as handle:
         assert [row[-1] for row in csv.reader(handle, delimiter=";")] == ["Kasus", "2026-0001"]

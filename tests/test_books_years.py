@@ -26,10 +26,12 @@ def keluar_2026(ws):
 @pytest.fixture
 def session(ws):
     """Run ``work`` on the workspace with the clock at ``at`` (WIB), as a command would."""
+
     def run(work, at):
         with engine.open_workspace(ws, clock=lambda: dt.datetime(*at, tzinfo=ws.timezone)) as opened:
             opened.start()
             return work(opened)
+
     return run
 
 
@@ -41,8 +43,10 @@ def letter_of_2026(ws, session):
         action(ws.inbox / name, langkah)
     registration_yaml(ws.inbox / "registrasi.yaml")
     session(lambda w: w.process_inbox(), (2026, 12, 21, 9, 0))
-    session(lambda w: [w.act(MEMO_NOMOR, langkah) for langkah in ("otentikasi", "periksa", "setujui")],
-            (2026, 12, 21, 10, 0))
+    session(
+        lambda w: [w.act(MEMO_NOMOR, langkah) for langkah in ("otentikasi", "periksa", "setujui")],
+        (2026, 12, 21, 10, 0),
+    )
     rows, sheet = keluar_2026(ws)
     assert [(r["Nomor Surat"], r["Tanggal Kirim"]) for r in rows] == [("000.4.5/1/Pusdatinkomtel/2026", "")]
     assert sheet[0][4] is None
@@ -54,8 +58,12 @@ def test_a_2026_letter_sent_in_january_2027_shows_in_the_archived_2026_book(ws, 
     rows, sheet = keluar_2026(ws)
     assert [(r["Nomor Surat"], r["Tanggal Kirim"]) for r in rows] == [(letter_of_2026, "5 Januari 2027")]
     assert sheet[0][1] == letter_of_2026 and sheet[0][4].date() == dt.date(2027, 1, 5)
-    entries = [json.loads(line) for line in CliRunner().invoke(
-        main, ["--config", str(ws.path), "register", "--json", "--buku", "keluar"]).output.splitlines()]
+    entries = [
+        json.loads(line)
+        for line in CliRunner()
+        .invoke(main, ["--config", str(ws.path), "register", "--json", "--buku", "keluar"])
+        .output.splitlines()
+    ]
     assert [(e["tahun"], e["dikirim"][:10]) for e in entries] == [(2026, "2027-01-05")]
 
 
@@ -70,9 +78,17 @@ def test_an_earlier_year_nothing_touched_is_not_written_again(ws, session, lette
     """A 2027 memo changes nothing of 2026: its books stay as they were, their marker moves on."""
     session(lambda w: w.act(MEMO_NOMOR, "kirim"), (2027, 1, 5, 9, 30))
     before = (ws.archive / "2026" / "buku" / "buku-agenda-2026.xlsx").stat().st_mtime_ns
-    tab_memo(ws.inbox / "baru.docx", {"Nomor": "027/1/ULP-X/I/2027", "Tanggal": "4 Januari 2027",
-                                     "Dari": "Ketua ULP Ditjen Bina Keuangan Daerah", "Yth.": "Kepala Pusdatinkomtel",
-                                     "Sifat": "Biasa", "Hal": "Permohonan Pemanfaatan SPSE"})
+    tab_memo(
+        ws.inbox / "baru.docx",
+        {
+            "Nomor": "027/1/ULP-X/I/2027",
+            "Tanggal": "4 Januari 2027",
+            "Dari": "Ketua ULP Ditjen Bina Keuangan Daerah",
+            "Yth.": "Kepala Pusdatinkomtel",
+            "Sifat": "Biasa",
+            "Hal": "Permohonan Pemanfaatan SPSE",
+        },
+    )
     session(lambda w: w.process_inbox(), (2027, 1, 7, 9, 0))
     assert (ws.archive / "2026" / "buku" / "buku-agenda-2026.xlsx").stat().st_mtime_ns == before
     assert books.written(ws, 2026).head == books.written(ws, 2027).head

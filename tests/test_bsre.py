@@ -7,12 +7,11 @@ import pytest
 from bsre_standin import NIK, PASSPHRASE, PASSWORD, TOTP, USER, StandIn, sign
 from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 from test_ca import make_ca
 
 from pipeline import signing
 from pipeline.cli import main
-
-from conftest import make_workspace
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 
@@ -30,9 +29,15 @@ def approved(tmp_path_factory):
     """A workspace signing through BSrE whose letter is numbered and waits for its signature."""
     folder = tmp_path_factory.mktemp("bsre")
     root, p12 = make_ca(folder)
-    ws = make_workspace(folder / "ws", pdf=True, **{
-        "  method: none": "  method: bsre", "  trust_roots: []": f"  trust_roots: [{root}]",
-        "    url:                               #": "    url: http://127.0.0.1:9  #"})
+    ws = make_workspace(
+        folder / "ws",
+        pdf=True,
+        **{
+            "  method: none": "  method: bsre",
+            "  trust_roots: []": f"  trust_roots: [{root}]",
+            "    url:                               #": "    url: http://127.0.0.1:9  #",
+        },
+    )
     tab_memo(ws.inbox / "nota.docx")
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
@@ -46,7 +51,8 @@ def approved(tmp_path_factory):
 @pytest.fixture
 def gateway_ws(approved, tmp_path, monkeypatch):
     from pipeline import config as config_module
-    folder, p12 = approved
+
+    folder, _p12 = approved
     shutil.copytree(folder, tmp_path / "salinan")
     monkeypatch.setenv("SPSE_BSRE_USER", USER)
     monkeypatch.setenv("SPSE_BSRE_PASSWORD", PASSWORD)
@@ -56,6 +62,7 @@ def gateway_ws(approved, tmp_path, monkeypatch):
         text = path.read_text(encoding="utf-8").replace(str(folder), str(tmp_path / "salinan"))
         path.write_text(text.replace("http://127.0.0.1:9", url), encoding="utf-8")
         return config_module.load(path)
+
     return load, tmp_path / "salinan" / "kapus.p12"
 
 
@@ -113,8 +120,8 @@ def test_totp_instead_of_a_passphrase(gateway_ws):
 def _png_scan(pdf, target):
     """A page of ``pdf`` as an image, the way a scanner hands it over."""
     import subprocess
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", str(pdf), str(target.with_suffix(""))],
-                   check=True)
+
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", str(pdf), str(target.with_suffix(""))], check=True)
     return target
 
 
@@ -149,8 +156,9 @@ def test_secrets_are_nowhere_in_the_workspace_and_copies_of_both_kinds_are_kept(
         ws = load(gateway.url)
         assert invoke(ws, "tandatangani", MEMO_NOMOR, input=f"{NIK}\n{PASSPHRASE}\n").exit_code == 0
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
-    _png_scan(ws.root / letter["berkas"]["nota-dinas.pdf"], ws.inbox / (letter["nomor_surat"].replace("/", "-")
-                                                                          + ".png"))
+    _png_scan(
+        ws.root / letter["berkas"]["nota-dinas.pdf"], ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".png")
+    )
     assert "1 diterima." in invoke(ws, "run").output  # an ink scan after the electronic copy: ttd_v2
     folder = (ws.root / letter["berkas"]["nota-dinas.pdf"]).parent
     assert sorted(p.name for p in folder.glob("ttd_v*")) == ["ttd_v1", "ttd_v2"]
@@ -164,14 +172,17 @@ def test_secrets_are_nowhere_in_the_workspace_and_copies_of_both_kinds_are_kept(
 def _sign_visible(p12, pdf, box, passphrase="rahasia-uji"):
     """``pdf`` (bytes) signed once more, its stamp drawn at ``box`` on the first page."""
     import io
+
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+
     signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=passphrase.encode())
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     fields.append_signature_field(writer, fields.SigFieldSpec("Kedua", on_page=0, box=box))
     output = io.BytesIO()
-    signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="Kedua", md_algorithm="sha256"),
-                     signer=signer, output=output)
+    signers.sign_pdf(
+        writer, signers.PdfSignatureMetadata(field_name="Kedua", md_algorithm="sha256"), signer=signer, output=output
+    )
     return output.getvalue()
 
 
@@ -196,15 +207,15 @@ def test_a_self_made_certificate_named_like_the_kapus_is_refused_at_intake(gatew
         f"Surat {letter['nomor_surat']} bertanda tangan elektronik tidak diarsipkan: sertifikat penanda tangan "
         "(Dr. Ir. Suryo Wibowo, M.T.) tidak dipercaya oleh signing.trust_roots: sertifikatnya tidak diterbitkan "
         "oleh otoritas sertifikat yang dipercaya atau tidak untuk tanda tangan. Tandatangani PDF Nota Dinas dari "
-        "outbox dengan sertifikat dari otoritas yang dipercaya (signing.trust_roots), tanpa tanda tangan lain."]
+        "outbox dengan sertifikat dari otoritas yang dipercaya (signing.trust_roots), tanpa tanda tangan lain."
+    ]
     assert not jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))[0]["ditandatangani"]
     refused = invoke(ws, "act", MEMO_NOMOR, "kirim")
     assert refused.exit_code == 1 and "belum ditandatangani secara elektronik" in refused.output
 
 
 @pytest.mark.parametrize("second", ["tidak_dipercaya", "dipercaya"])
-def test_a_second_signature_stamped_over_the_body_is_refused_and_a_genuine_one_accepted(gateway_ws, tmp_path,
-                                                                                          second):
+def test_a_second_signature_stamped_over_the_body_is_refused_and_a_genuine_one_accepted(gateway_ws, tmp_path, second):
     """A genuine signature followed by a second one whose stamp covers the text: refused, whether the second
     signer is untrusted or trusted (it draws over what was signed). The genuine one alone is filed."""
     load, p12 = gateway_ws
@@ -217,11 +228,14 @@ def test_a_second_signature_stamped_over_the_body_is_refused_and_a_genuine_one_a
     assert entry["hasil"] == "ditolak"
     reason = entry["alasan"][0]
     if second == "tidak_dipercaya":
-        assert "sertifikat penanda tangan (Dr. Ir. Suryo Wibowo, M.T.) tidak dipercaya oleh signing.trust_roots" \
-            in reason
+        assert (
+            "sertifikat penanda tangan (Dr. Ir. Suryo Wibowo, M.T.) tidak dipercaya oleh signing.trust_roots" in reason
+        )
     else:
-        assert ("tampilan tanda tangan Dr. Ir. Suryo Wibowo, M.T. digambar di luar tempat tanda tangan surat "
-                "(penanda TTE), di atas isi yang ditandatangani.") in reason
+        assert (
+            "tampilan tanda tangan Dr. Ir. Suryo Wibowo, M.T. digambar di luar tempat tanda tangan surat "
+            "(penanda TTE), di atas isi yang ditandatangani."
+        ) in reason
     assert _dropped(ws, name, genuine)["hasil"] == "diterima"
     assert invoke(ws, "act", MEMO_NOMOR, "kirim").exit_code == 0
     assert "Arsip utuh" in invoke(ws, "verify").output

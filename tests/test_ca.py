@@ -10,23 +10,35 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 def _name(common):
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "BSrE Uji"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "BSrE Uji"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common),
+        ]
+    )
 
 
 def _cert(subject, issuer, key, signing_key, ca, days=365):
-    now = dt.datetime.now(dt.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-               .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-               .not_valid_after(now + dt.timedelta(days=days))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     if ca:
-        builder = builder.add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False, False),
-                                        critical=True)
+        builder = builder.add_extension(
+            x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
+        )
     else:
-        builder = builder.add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-                                        critical=True)
+        builder = builder.add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
     return builder.sign(signing_key, hashes.SHA256())
 
@@ -40,6 +52,9 @@ def make_ca(folder, signer="Dr. Ir. Suryo Wibowo, M.T.", passphrase="rahasia-uji
     root = folder / "root-ca-uji.pem"
     root.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     p12 = folder / "kapus.p12"
-    p12.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"kapus", key, cert, [ca_cert], serialization.BestAvailableEncryption(passphrase.encode())))
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"kapus", key, cert, [ca_cert], serialization.BestAvailableEncryption(passphrase.encode())
+        )
+    )
     return root, p12

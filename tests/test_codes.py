@@ -7,12 +7,11 @@ import subprocess
 import pytest
 from builders import HEADER, docx_text, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import codes, proof
 from pipeline import config as config_module
 from pipeline.cli import main
-
-from conftest import make_workspace
 
 OFFICE = shutil.which("soffice") and shutil.which("pdftoppm")
 
@@ -41,11 +40,13 @@ def test_every_document_carries_a_code_that_resolves(ws):
     assert result.exit_code == 0 and found["status"] == "sah" and found["utuh"]
     assert found["dokumen"].endswith("/lembar-disposisi.docx") and found["nomor"].endswith("/SM/" + found["kasus"][:4])
     import hashlib
+
     assert found["sha256"] == hashlib.sha256((ws.root / found["dokumen"]).read_bytes()).hexdigest()
 
 
 def test_a_replaced_version_says_so_and_an_unknown_code_is_refused(ws):
     from builders import action
+
     tab_memo(ws.inbox / "nota.docx")
     invoke(ws, "run")
     first = docx_text(next(ws.outbox.glob("*/*_lembar-disposisi.docx"))).split("Kode verifikasi: ")[1][:11]
@@ -61,8 +62,12 @@ def test_a_replaced_version_says_so_and_an_unknown_code_is_refused(ws):
 def test_the_qr_on_the_printed_page_leads_to_the_document(tmp_path):
     import zxingcpp
     from PIL import Image
-    ws = make_workspace(tmp_path / "ws", pdf=True, **{"verification:\n  base_url:": "verification:\n  base_url: "
-                                                      "https://intranet.kemendagri.go.id/spse/kode"})
+
+    ws = make_workspace(
+        tmp_path / "ws",
+        pdf=True,
+        **{"verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"},
+    )
     tab_memo(ws.inbox / "nota.docx", HEADER)
     invoke(ws, "run")
     [sheet] = ws.outbox.glob("*/*_lembar-disposisi.pdf")
@@ -79,6 +84,7 @@ def test_the_qr_on_the_printed_page_leads_to_the_document(tmp_path):
 
 def test_a_static_page_per_code_says_what_the_code_says(ws):
     from builders import action
+
     tab_memo(ws.inbox / "nota.docx", {**HEADER, "Hal": "<script>alert(1)</script> Permohonan"})
     invoke(ws, "run")
     first = docx_text(next(ws.outbox.glob("*/*_lembar-disposisi.docx"))).split("Kode verifikasi: ")[1][:11]
@@ -101,8 +107,12 @@ def test_a_document_field_never_hides_the_code_nor_the_code_a_field():
 def letter_ws(tmp_path_factory):
     """A workspace (PDF on, a base_url) whose Nota Dinas is numbered; (config, its verify --kode JSON)."""
     from builders import action, registration_yaml
-    ws = make_workspace(tmp_path_factory.mktemp("surat") / "ws", pdf=bool(OFFICE), **{
-        "verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"})
+
+    ws = make_workspace(
+        tmp_path_factory.mktemp("surat") / "ws",
+        pdf=bool(OFFICE),
+        **{"verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"},
+    )
     tab_memo(ws.inbox / "nota.docx", HEADER)
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
@@ -118,7 +128,9 @@ def test_a_letter_code_shows_what_the_genuine_letter_says_and_asks_for_the_compa
     """A matching code proves only that the register issued it (it can be copied onto a forgery): the answer
     names the letter's content, its signer, how it was signed and its pages, and says that comparing is the check."""
     from PIL import Image
+
     from pipeline.formats import tanggal
+
     ws, letter = letter_ws
     pages = "1" if OFFICE else "tidak diketahui"
     result = invoke(ws, "verify", "--kode", letter["kode"].lower())
@@ -132,23 +144,31 @@ def test_a_letter_code_shows_what_the_genuine_letter_says_and_asks_for_the_compa
         "  Penanda tangan: Dr. Ir. Suryo Wibowo, M.T.\n"
         "  Tanda tangan: belum ditandatangani\n"
         f"  Jumlah halaman: {pages}\n"
-        f"{proof.COMPARE}\n")
+        f"{proof.COMPARE}\n"
+    )
     assert proof.COMPARE == (
         "Kode yang cocok saja tidak membuktikan keaslian, karena kode dapat disalin ke surat palsu. Bandingkan "
         "kertas yang Anda pegang dengan isi dokumen asli di atas: jenis, nomor, tanggal, tujuan atau pengirim, hal, "
         "penanda tangan, cara penandatanganan dan jumlah halaman harus sama. Bila ada yang berbeda, dokumen itu "
-        "bukan dokumen asli; laporkan kepada pengelola arsip.")
+        "bukan dokumen asli; laporkan kepada pengelola arsip."
+    )
     Image.new("RGB", (80, 100), "white").save(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".png"))
     assert "1 diterima." in invoke(ws, "run").output  # the letter signed in ink, scanned
     found = json.loads(invoke(ws, "verify", "--kode", letter["kode"], "--json").output)
     assert {"kode", "status", "kasus", "dokumen", "jenis", "nomor", "sha256", "dibuat", "utuh", "pesan"} <= set(found)
-    assert found["isi"] == {"jenis_dokumen": "Nota Dinas", "nomor": letter["nomor_surat"],
-                            "tanggal": letter["tanggal_surat"][:10],
-                            "kepada": "Ketua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan", "dari": None,
-                            "hal": "Hasil Fasilitasi Pemanfaatan SPSE", "penandatangan": "Dr. Ir. Suryo Wibowo, M.T.",
-                            "tanda_tangan": "basah (pindaian)", "halaman": 1 if OFFICE else None}
+    assert found["isi"] == {
+        "jenis_dokumen": "Nota Dinas",
+        "nomor": letter["nomor_surat"],
+        "tanggal": letter["tanggal_surat"][:10],
+        "kepada": "Ketua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan",
+        "dari": None,
+        "hal": "Hasil Fasilitasi Pemanfaatan SPSE",
+        "penandatangan": "Dr. Ir. Suryo Wibowo, M.T.",
+        "tanda_tangan": "basah (pindaian)",
+        "halaman": 1 if OFFICE else None,
+    }
     assert found["periksa"] == proof.COMPARE
-    page = (ws.outbox / "status" / "kode" / proof.page_name(proof.key(ws.archive), letter["kode"]))
+    page = ws.outbox / "status" / "kode" / proof.page_name(proof.key(ws.archive), letter["kode"])
     text = " ".join(page.read_text(encoding="utf-8").split())
     assert "<td>Tanda tangan</td><td>basah (pindaian)</td>" in text and proof.COMPARE in text
     assert "<td>Hal</td><td>Hasil Fasilitasi Pemanfaatan SPSE</td>" in text
@@ -159,8 +179,9 @@ def test_the_pages_reveal_no_code_and_a_page_the_register_never_issued_is_found(
     a page planted there, and a page of the earlier layout named by its code, are named by verify."""
     ws, letter = letter_ws
     folder = ws.outbox / "status" / "kode"
-    issued = [json.loads(line)["kode"] for line in invoke(ws, "register", "--json", "--buku", "keluar").output
-              .splitlines()]
+    issued = [
+        json.loads(line)["kode"] for line in invoke(ws, "register", "--json", "--buku", "keluar").output.splitlines()
+    ]
     names = sorted(p.name for p in folder.iterdir())
     assert "index.html" in names and len(names) > 2
     assert not [n for n in names if codes.normalise(n.removesuffix(".html")) or any(c in n.upper() for c in issued)]
@@ -174,10 +195,14 @@ def test_the_pages_reveal_no_code_and_a_page_the_register_never_issued_is_found(
     found = {p["lokasi"]: p for p in map(json.loads, result.output.splitlines())}
     assert result.exit_code == 1
     assert found["outbox/status/kode/palsu.html"] == {
-        "jenis": "halaman_tak_dikenal", "lokasi": "outbox/status/kode/palsu.html",
+        "jenis": "halaman_tak_dikenal",
+        "lokasi": "outbox/status/kode/palsu.html",
         "pesan": "Halaman outbox/status/kode/palsu.html ada di folder halaman verifikasi tetapi bukan halaman kode "
-                 "yang diterbitkan register; halaman itu dapat menyatakan sah dokumen yang tidak pernah dibuat. Hapus "
-                 "halaman itu dan periksa siapa yang menaruhnya."}
+        "yang diterbitkan register; halaman itu dapat menyatakan sah dokumen yang tidak pernah dibuat. Hapus "
+        "halaman itu dan periksa siapa yang menaruhnya.",
+    }
     old = f"outbox/status/kode/{letter['kode']}"
-    assert found[old]["pesan"] == (f"Folder {old} adalah halaman verifikasi bentuk lama yang dinamai dengan kodenya, "
-                                   "sehingga kode dokumen dapat didaftar oleh siapa pun. Hapus folder itu.")
+    assert found[old]["pesan"] == (
+        f"Folder {old} adalah halaman verifikasi bentuk lama yang dinamai dengan kodenya, "
+        "sehingga kode dokumen dapat didaftar oleh siapa pun. Hapus folder itu."
+    )

@@ -71,22 +71,31 @@ def test_shipped_config_is_valid_and_commented():
     assert "stable_seconds" in text
 
 
-@pytest.mark.parametrize("folders, first, second", [
-    ("folders:\n  inbox: archive\n", "inbox", "archive"),
-    ("folders:\n  inbox: archive/masuk\n", "inbox", "archive"),
-    ("folders:\n  outbox: inbox/keluar\n", "inbox", "outbox"),
-    ("folders:\n  templates: .\n  archive: arsip\n", "templates", "inbox"),
-])
+@pytest.mark.parametrize(
+    "folders, first, second",
+    [
+        ("folders:\n  inbox: archive\n", "inbox", "archive"),
+        ("folders:\n  inbox: archive/masuk\n", "inbox", "archive"),
+        ("folders:\n  outbox: inbox/keluar\n", "inbox", "outbox"),
+        ("folders:\n  templates: .\n  archive: arsip\n", "templates", "inbox"),
+    ],
+)
 def test_folders_may_not_overlap(tmp_path, folders, first, second):
-    with pytest.raises(ConfigError, match=rf"folders\.{first} \(.*\) dan folders\.{second} \(.*\) tidak boleh sama "
-                                          "atau saling memuat"):
+    with pytest.raises(
+        ConfigError,
+        match=rf"folders\.{first} \(.*\) dan folders\.{second} \(.*\) tidak boleh sama "
+        "atau saling memuat",
+    ):
         config_module.load(write(tmp_path, folders))
 
 
 @pytest.mark.parametrize("key", ["agenda_masuk", "surat_keluar"])
 def test_numbers_counted_per_year_must_show_the_year(tmp_path, key):
-    with pytest.raises(ConfigError, match=rf"numbering\.{key} “027/{{nomor}}/Pusdatinkomtel” harus memuat "
-                                          r"\{tahun\}"):
+    with pytest.raises(
+        ConfigError,
+        match=rf"numbering\.{key} “027/{{nomor}}/Pusdatinkomtel” harus memuat "
+        r"\{tahun\}",
+    ):
         config_module.load(write(tmp_path, f"numbering:\n  {key}: '027/{{nomor}}/Pusdatinkomtel'\n"))
 
 
@@ -96,8 +105,15 @@ def test_a_trust_root_that_is_not_there_is_named(tmp_path):
         config_module.load(path)
 
 
-@pytest.mark.parametrize("url, ok", [("https://esign.kemendagri.go.id", True), ("http://127.0.0.1:8080", True),
-                                     ("http://esign.local", False), ("ftp://esign.local", False)])
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://esign.kemendagri.go.id", True),
+        ("http://127.0.0.1:8080", True),
+        ("http://esign.local", False),
+        ("ftp://esign.local", False),
+    ],
+)
 def test_the_signing_gateway_is_reached_only_over_an_encrypted_channel(tmp_path, url, ok):
     path = write(tmp_path, f"signing:\n  method: bsre\n  bsre:\n    url: {url}\n")
     if ok:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from builders import HEADER, MEMO_NOMOR, action, registration_yaml, tab_memo
-
 from conftest import make_workspace
 
 FAULTS = Path(__file__).parent / "faults.py"
@@ -29,8 +28,7 @@ def pipeline(ws, *args, fault=None):
         command = [sys.executable, str(FAULTS), fault[0], str(fault[1]), "--"]
     else:
         command = [sys.executable, "-m", "pipeline"]
-    return subprocess.run([*command, "--config", str(ws.path), *args], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([*command, "--config", str(ws.path), *args], capture_output=True, text=True, timeout=120)
 
 
 def batch(ws, memos):
@@ -68,7 +66,12 @@ def check_invariants(ws, memos):
     for row in journal:
         by_name.setdefault(row["berkas"], []).append(row["hasil"])
     expected = {f"nota-{n:02d}.docx" for n in range(1, memos + 1)} | {
-        "rusak.docx", "kapus.yaml", "kabid.yaml", "otentikasi.yaml", "registrasi.yaml"}
+        "rusak.docx",
+        "kapus.yaml",
+        "kabid.yaml",
+        "otentikasi.yaml",
+        "registrasi.yaml",
+    }
     assert set(by_name) == expected
     for name, outcomes in by_name.items():
         assert outcomes == (["ditolak"] if name == "rusak.docx" else ["diterima"]), (name, outcomes)
@@ -95,12 +98,26 @@ def _superseded_allowed(ws):
 # the second passage of each boundary (the first where that is all there is);
 # SPSE_SLOW=1 kills at every passage.
 # Counted with ``python tests/faults.py POINT 0 -- --config ... run`` on batch(ws, 3).
-POINTS = {"after_claim": 8, "before_prepare": 14, "after_prepare": 14, "after_archive_copy": 17,
-          "before_commit": 20, "after_commit": 20, "after_outbox_copy": 10, "after_publish": 14,
-          "before_finish": 8, "before_case_advance": 7, "after_input_kept": 4, "before_document": 7,
-          "after_set_aside": 1}
-CASES = [(point, hit) for point, passages in POINTS.items()
-         for hit in (range(1, passages + 1) if SLOW else [min(2, passages)])]
+POINTS = {
+    "after_claim": 8,
+    "before_prepare": 14,
+    "after_prepare": 14,
+    "after_archive_copy": 17,
+    "before_commit": 20,
+    "after_commit": 20,
+    "after_outbox_copy": 10,
+    "after_publish": 14,
+    "before_finish": 8,
+    "before_case_advance": 7,
+    "after_input_kept": 4,
+    "before_document": 7,
+    "after_set_aside": 1,
+}
+CASES = [
+    (point, hit)
+    for point, passages in POINTS.items()
+    for hit in (range(1, passages + 1) if SLOW else [min(2, passages)])
+]
 
 
 @pytest.mark.parametrize("point, hit", CASES)
@@ -120,8 +137,11 @@ def test_sigkill_at_random_moments(tmp_path):
     rng = random.Random(20261125)
     kills = 0
     for _ in range(rounds):
-        process = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.1, 0.7))
         if process.poll() is not None:
             break
@@ -135,11 +155,27 @@ def test_sigkill_at_random_moments(tmp_path):
 
 # Complete, never alter: a letter lacking a field waits in inbox/lengkapi/ beside its draft, then
 # is registered once its completed draft is saved into the inbox. (phase, boundary, passage).
-WAITING_CASES = [("wait", point, hit) for point, hit in (
-    ("after_claim", 2), ("before_commit", 1), ("after_commit", 2), ("before_finish", 1), ("after_draft", 1),
-    ("after_draft", 2))] + [("complete", point, hit) for point, hit in (
-        ("after_claim", 1), ("after_claim", 2), ("after_claim", 3), ("after_commit", 1), ("after_publish", 2),
-        ("before_finish", 2))]
+WAITING_CASES = [
+    ("wait", point, hit)
+    for point, hit in (
+        ("after_claim", 2),
+        ("before_commit", 1),
+        ("after_commit", 2),
+        ("before_finish", 1),
+        ("after_draft", 1),
+        ("after_draft", 2),
+    )
+] + [
+    ("complete", point, hit)
+    for point, hit in (
+        ("after_claim", 1),
+        ("after_claim", 2),
+        ("after_claim", 3),
+        ("after_commit", 1),
+        ("after_publish", 2),
+        ("before_finish", 2),
+    )
+]
 
 
 def waiting_batch(ws):
@@ -155,6 +191,7 @@ def waiting_batch(ws):
 
 def _sha(path):
     import hashlib
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -177,8 +214,9 @@ def test_sigkill_while_a_letter_waits_or_is_completed(tmp_path, phase, point, hi
         finish(ws)
         for stem, key, value in (("m1", "nomor", "005/88/ULP-LITBANG/X/2026"), ("m2", "hal", "Permohonan SPSE")):
             draft = (ws.inbox / "lengkapi" / f"{stem}.yaml").read_text(encoding="utf-8")
-            (ws.inbox / f"{stem}.yaml").write_text(draft.replace(f"\n{key}: ''\n", f"\n{key}: {value}\n"),
-                                                   encoding="utf-8")
+            (ws.inbox / f"{stem}.yaml").write_text(
+                draft.replace(f"\n{key}: ''\n", f"\n{key}: {value}\n"), encoding="utf-8"
+            )
     killed = pipeline(ws, "run", fault=(point, hit))
     assert killed.returncode == -signal.SIGKILL, (point, killed.stdout, killed.stderr)
     finish(ws)

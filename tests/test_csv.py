@@ -15,10 +15,17 @@ def comparable(data):
     return {s: [{k: v for k, v in r.items() if k != "_baris"} for r in data[s]] for s in ("ppk", "panitia", "paket")}
 
 
-@pytest.mark.parametrize("encoding, sep, newline", [
-    ("utf-8-sig", ";", "\r\n"), ("utf-8", ";", "\r\n"), ("utf-8", ",", "\n"),
-    ("cp1252", ";", "\r\n"), ("cp1252", ",", "\r\n"), ("utf-8-sig", ",", "\r\n"),
-])
+@pytest.mark.parametrize(
+    "encoding, sep, newline",
+    [
+        ("utf-8-sig", ";", "\r\n"),
+        ("utf-8", ";", "\r\n"),
+        ("utf-8", ",", "\n"),
+        ("cp1252", ";", "\r\n"),
+        ("cp1252", ",", "\r\n"),
+        ("utf-8-sig", ",", "\r\n"),
+    ],
+)
 def test_excel_csv_in_every_encoding_and_separator(ws, tmp_path, expected, encoding, sep, newline):
     path = registration_csv(tmp_path / "r.csv", encoding=encoding, sep=sep, newline=newline)
     parsed = readers.read(path, ws.limits)
@@ -46,8 +53,7 @@ def test_unknown_row_kind_refused_with_row_number(ws, tmp_path):
     path.write_bytes(text.encode("utf-8"))
     with pytest.raises(InputRefused) as caught:
         readers.read(path, ws.limits)
-    assert caught.value.reasons == [
-        "Baris 3: kolom jenis berisi “pejabat”; isinya harus ppk, panitia atau paket."]
+    assert caught.value.reasons == ["Baris 3: kolom jenis berisi “pejabat”; isinya harus ppk, panitia atau paket."]
 
 
 def test_two_references_in_one_file_refused(ws, tmp_path):
@@ -68,6 +74,7 @@ def test_csv_without_jenis_column_refused(ws, tmp_path):
 
 def test_row_limit(tmp_path):
     from conftest import make_workspace
+
     ws = make_workspace(tmp_path / "kecil", **{"max_csv_rows: 20000": "max_csv_rows: 3"})
     path = registration_csv(tmp_path / "r.csv")
     with pytest.raises(InputRefused, match="lebih dari 3 baris data"):

@@ -23,22 +23,35 @@ def test_the_systemd_unit_checks_then_watches_the_workspace():
     service = unit["Service"]
     for key, command in (("ExecStartPre", "doctor"), ("ExecStart", "watch")):
         program, flag, config, name = service[key].split()
-        assert (program, flag, config, name) == ("/opt/spse-pipeline/bin/pipeline", "--config",
-                                                 "/srv/spse/config.yaml", command)
+        assert (program, flag, config, name) == (
+            "/opt/spse-pipeline/bin/pipeline",
+            "--config",
+            "/srv/spse/config.yaml",
+            command,
+        )
         assert name in main.commands
     assert service["User"] == "spse" and service["KillSignal"] == "SIGTERM"
     assert service["EnvironmentFile"] == "-/etc/spse-pipeline/lingkungan"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for named in ("deploy/spse-pipeline.service", "deploy/smb.conf.example", "deploy/lingkungan.example",
-                  "/etc/spse-pipeline/lingkungan", "pipeline init /srv/spse", "doctor"):
+    for named in (
+        "deploy/spse-pipeline.service",
+        "deploy/smb.conf.example",
+        "deploy/lingkungan.example",
+        "/etc/spse-pipeline/lingkungan",
+        "pipeline init /srv/spse",
+        "doctor",
+    ):
         assert named in readme, named
 
 
 def test_the_samba_shares_match_the_workspace_and_keep_owners():
     shares = read_ini(DEPLOY / "smb.conf.example")
     paths = {name: shares[name]["path"] for name in ("spse-inbox", "spse-outbox", "spse-arsip")}
-    assert paths == {"spse-inbox": "/srv/spse/inbox", "spse-outbox": "/srv/spse/outbox",
-                     "spse-arsip": "/srv/spse/archive"}
+    assert paths == {
+        "spse-inbox": "/srv/spse/inbox",
+        "spse-outbox": "/srv/spse/outbox",
+        "spse-arsip": "/srv/spse/archive",
+    }
     for name in shares.sections():
         assert "force user" not in shares[name], name
     assert shares["spse-inbox"]["read only"] == "no"
@@ -48,8 +61,12 @@ def test_the_samba_shares_match_the_workspace_and_keep_owners():
 
 def test_the_environment_file_names_the_variables_the_config_reads():
     from pipeline import config as config_module
-    names = {line.split("=")[0] for line in (DEPLOY / "lingkungan.example").read_text(encoding="utf-8").splitlines()
-             if line and not line.startswith("#")}
+
+    names = {
+        line.split("=")[0]
+        for line in (DEPLOY / "lingkungan.example").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
     defaults = config_module.default_config_text()
     assert names == {"SPSE_PASSPHRASE", "SPSE_BSRE_USER", "SPSE_BSRE_PASSWORD"}
     assert all(name in defaults for name in names)

@@ -6,7 +6,6 @@ import sys
 
 import pytest
 from builders import HEADER, tab_memo
-
 from conftest import make_workspace
 
 
@@ -22,8 +21,9 @@ def tiny(tmp_path):
 
 
 def pipeline(ws, *args):
-    return subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_full_disk_keeps_inputs_and_files_them_once_later(tmp_path, tiny):

@@ -18,8 +18,11 @@ def citations():
 
 
 def headings(doc):
-    return [line.lstrip("#").strip() for line in (ROOT / doc).read_text(encoding="utf-8").splitlines()
-            if line.startswith("#")]
+    return [
+        line.lstrip("#").strip()
+        for line in (ROOT / doc).read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    ]
 
 
 def test_the_code_cites_documents_and_sections_that_exist():

@@ -7,12 +7,11 @@ import json
 import docx
 import pytest
 from click.testing import CliRunner
+from conftest import make_workspace
 from test_ca import make_ca
 
 from pipeline import doctor
 from pipeline.cli import main
-
-from conftest import make_workspace
 
 
 def run_doctor(config):
@@ -52,10 +51,12 @@ def test_a_broken_workspace_is_told_what_to_fix(ws):
 
 def test_a_clock_behind_the_register_is_an_error(ws, cli):
     from builders import tab_memo
+
     tab_memo(ws.inbox / "nota.docx")
     assert cli("run").exit_code == 0
-    [finding] = [f for f in doctor.examine(ws, now=dt.datetime(2020, 1, 2, tzinfo=ws.timezone))
-                 if f.check == "Register"]
+    [finding] = [
+        f for f in doctor.examine(ws, now=dt.datetime(2020, 1, 2, tzinfo=ws.timezone)) if f.check == "Register"
+    ]
     assert finding.status == "galat" and "Betulkan jam server" in finding.message
 
 
@@ -66,18 +67,26 @@ def test_libreoffice_missing_is_a_warning_when_pdfs_are_wanted(tmp_path, monkeyp
     assert finding.status == "peringatan" and "apt-get install libreoffice-writer-nogui" in finding.message
 
 
-@pytest.mark.parametrize("days, passphrase, status, says", [
-    (365, "rahasia-uji", "baik", "berlaku sampai"),
-    (10, "rahasia-uji", "peringatan", "hari lagi"),
-    (365, "salah", "galat", "frasa sandi salah"),
-    (365, None, "galat", "SPSE_PASSPHRASE"),
-])
+@pytest.mark.parametrize(
+    "days, passphrase, status, says",
+    [
+        (365, "rahasia-uji", "baik", "berlaku sampai"),
+        (10, "rahasia-uji", "peringatan", "hari lagi"),
+        (365, "salah", "galat", "frasa sandi salah"),
+        (365, None, "galat", "SPSE_PASSPHRASE"),
+    ],
+)
 def test_the_signing_certificate(tmp_path, monkeypatch, days, passphrase, status, says):
     root, p12 = make_ca(tmp_path, days=days)
-    config = make_workspace(tmp_path / "ws", pdf=True, **{
-        "  method: none": "  method: pkcs12",
-        "  certificate:                         #": f"  certificate: {p12}  #",
-        "  trust_roots: []": f"  trust_roots: [{root}]"})
+    config = make_workspace(
+        tmp_path / "ws",
+        pdf=True,
+        **{
+            "  method: none": "  method: pkcs12",
+            "  certificate:                         #": f"  certificate: {p12}  #",
+            "  trust_roots: []": f"  trust_roots: [{root}]",
+        },
+    )
     if passphrase:
         monkeypatch.setenv("SPSE_PASSPHRASE", passphrase)
     else:

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from builders import MEMO_NOMOR, action, tab_memo
+from conftest import make_workspace
 
 from pipeline import config as config_module
 from pipeline.access import current_account
@@ -11,15 +12,13 @@ from pipeline.engine import configure_logging, open_workspace
 from pipeline.errors import InputRefused, RegisterError, WorkspaceBusy
 from pipeline.register import Event
 
-from conftest import make_workspace
-
 
 def test_process_act_and_status_through_the_library(ws):
     tab_memo(ws.inbox / "nota.docx")
     with open_workspace(ws) as workspace:
         assert workspace.start() == []
         [outcome] = workspace.process_inbox()
-        assert (outcome.hasil, outcome.kasus) == ("diterima", list(workspace.status())[0]["kasus"])
+        assert (outcome.hasil, outcome.kasus) == ("diterima", next(iter(workspace.status()))["kasus"])
         outcome, described = workspace.act(MEMO_NOMOR, "disposisi_kapus", oleh="Dr. Ir. Suryo Wibowo, M.T.")
         assert outcome.hasil == "diterima" and described["langkah_sekarang"] == 4
         with pytest.raises(InputRefused, match="kasus belum sampai langkah 9"):
@@ -65,6 +64,7 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
     import datetime as dt
 
     from builders import registration_yaml
+
     evening = dt.datetime(2026, 12, 31, 23, 0, tzinfo=ws.timezone)
     tab_memo(ws.inbox / "nota.docx")
     registration_yaml(ws.inbox / "registrasi.yaml")
@@ -82,7 +82,10 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
         assert outcome.hasil == "diterima"
         [letter] = workspace.register.agenda("keluar")
         assert (letter.tahun, letter.nomor_surat, letter.tanggal_surat) == (
-            2027, "000.4.5/1/Pusdatinkomtel/2027", "2027-01-01")
+            2027,
+            "000.4.5/1/Pusdatinkomtel/2027",
+            "2027-01-01",
+        )
         step = workspace.register.steps(letter.kasus)["setujui"]
         assert step.selesai == "2026-12-31T23:58:00+07:00"
 
@@ -90,6 +93,7 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
 def _advanced_at_start(ws, monkeypatch):
     """The cases one start of the workspace advanced."""
     from pipeline import run
+
     advanced, real = [], run._advance
     monkeypatch.setattr(run, "_advance", lambda w, kasus: advanced.append(kasus) or real(w, kasus))
     with open_workspace(ws) as workspace:
@@ -111,8 +115,9 @@ def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatc
             workspace.register.record_event(Event("2026-11-25T09:00:00+07:00", kasus, "staf", "catatan", {}))
     assert _advanced_at_start(ws, monkeypatch) == [kasus]
     assert _advanced_at_start(ws, monkeypatch) == []
-    (tmp_path / "pegawai.csv").write_text("nip;nama;unit\n197106051998031004;HENDRA GUNAWAN;Balitbang\n",
-                                          encoding="utf-8")  # reference data the checks read
+    (tmp_path / "pegawai.csv").write_text(
+        "nip;nama;unit\n197106051998031004;HENDRA GUNAWAN;Balitbang\n", encoding="utf-8"
+    )  # reference data the checks read
     assert _advanced_at_start(ws, monkeypatch) == [kasus]
     text = ws.path.read_text(encoding="utf-8")
     ws.path.write_text(text.replace("panitia_min_members: 3 ", "panitia_min_members: 5 "), encoding="utf-8")
@@ -123,6 +128,7 @@ def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatc
 
 def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
     from pipeline import cases
+
     tab_memo(ws.inbox / "nota.docx")
     with open_workspace(ws) as workspace:
         [outcome] = workspace.process_inbox()
@@ -130,10 +136,12 @@ def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
 
     def failing(w, kasus):
         raise RegisterError("Register tidak dapat ditulis: disk penuh.")
+
     monkeypatch.setattr(cases, "advance", failing)
     with open_workspace(ws) as workspace:
-        assert workspace.start() == [f"Kasus {outcome.kasus} belum dapat dilanjutkan: "
-                                     "Register tidak dapat ditulis: disk penuh."]
+        assert workspace.start() == [
+            f"Kasus {outcome.kasus} belum dapat dilanjutkan: Register tidak dapat ditulis: disk penuh."
+        ]
     monkeypatch.setattr(cases, "advance", real)
     assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
     assert _advanced_at_start(ws, monkeypatch) == []

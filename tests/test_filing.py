@@ -21,17 +21,31 @@ def filer(ws, register):
 
 
 def entry(nomor, folder):
-    return AgendaEntry(buku="masuk", tahun=2026, nomor_urut=nomor, nomor_surat=f"x/{nomor}",
-                       tanggal_surat="2026-01-01", hal="h", nomor_agenda=str(nomor), folder=folder.rel,
-                       berkas=folder.berkas, sha256=folder.digests)
+    return AgendaEntry(
+        buku="masuk",
+        tahun=2026,
+        nomor_urut=nomor,
+        nomor_surat=f"x/{nomor}",
+        tanggal_surat="2026-01-01",
+        hal="h",
+        nomor_agenda=str(nomor),
+        folder=folder.rel,
+        berkas=folder.berkas,
+        sha256=folder.digests,
+    )
 
 
 def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp_path, filer):
     source = tmp_path / "asli.bin"
     source.write_bytes(b"isi")
     final = ws.archive / "2026" / "surat-masuk" / "0001_x"
-    prepared = filer.prepare(final, {"asli.bin": source}, {"catatan.txt": lambda p: p.write_text("ok")},
-                              {"kasus": "2026-0001"}, {"catatan.txt": ws.outbox / "2026-0001" / "c.txt"})
+    prepared = filer.prepare(
+        final,
+        {"asli.bin": source},
+        {"catatan.txt": lambda p: p.write_text("ok")},
+        {"kasus": "2026-0001"},
+        {"catatan.txt": ws.outbox / "2026-0001" / "c.txt"},
+    )
     assert prepared.temp.parent == ws.staging_dir and not final.exists()
     assert sorted(p.name for p in prepared.temp.iterdir()) == ["asli.bin", "catatan.txt", "metadata.json"]
     assert all(not p.stat().st_mode & 0o222 for p in prepared.temp.iterdir())
@@ -63,12 +77,18 @@ def test_failed_writer_leaves_nothing(ws, filer):
 def test_file_commits_then_publishes(ws, register, filer):
     def prepare(numbers):
         n = numbers[("masuk", 2026)]
-        return [filer.prepare(ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x",
-                               writers={"a.txt": lambda p: p.write_text(str(n))})]
+        return [
+            filer.prepare(
+                ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))}
+            )
+        ]
 
     for _ in range(2):
-        filer.file(prepare, lambda numbers, prepared: register.add_agenda_entry(
-            entry(numbers[("masuk", 2026)], prepared[0])), numbers=[("masuk", 2026)])
+        filer.file(
+            prepare,
+            lambda numbers, prepared: register.add_agenda_entry(entry(numbers[("masuk", 2026)], prepared[0])),
+            numbers=[("masuk", 2026)],
+        )
     assert [e.nomor_urut for e in register.agenda()] == [1, 2]
     assert (ws.archive / "2026" / "surat-masuk" / "0002_x" / "a.txt").read_text() == "2"
 
@@ -85,8 +105,7 @@ def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register, file
                 register.allocate_number("masuk", 2026)
         return [filer.prepare(ws.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))})]
 
-    result = filer.file(prepare, lambda numbers, prepared: numbers[("masuk", 2026)],
-                         numbers=[("masuk", 2026)])
+    result = filer.file(prepare, lambda numbers, prepared: numbers[("masuk", 2026)], numbers=[("masuk", 2026)])
     assert rendered == [1, 2] and result == 2
     assert (ws.archive / "0002_x" / "a.txt").read_text() == "2" and not (ws.archive / "0001_x").exists()
     assert list(ws.staging_dir.iterdir()) == []
@@ -102,9 +121,11 @@ def test_a_failed_commit_discards_the_staged_folder(ws, register, filer):
 
 
 def test_recover_publishes_committed_and_discards_the_rest(ws, register, filer):
-    committed = filer.prepare(ws.archive / "2026" / "surat-masuk" / "0001_x",
-                               writers={"a.txt": lambda p: p.write_text("1")},
-                               outbox={"a.txt": ws.outbox / "k" / "a.txt"})
+    committed = filer.prepare(
+        ws.archive / "2026" / "surat-masuk" / "0001_x",
+        writers={"a.txt": lambda p: p.write_text("1")},
+        outbox={"a.txt": ws.outbox / "k" / "a.txt"},
+    )
     orphan = filer.prepare(ws.archive / "2026" / "surat-masuk" / "0002_x")
     with register.transaction():
         register.allocate_number("masuk", 2026)

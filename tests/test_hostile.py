@@ -11,7 +11,9 @@ import zipfile
 import pytest
 from builders import registration, registration_csv, tab_memo
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import make_workspace
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline import readers
 from pipeline.cli import main
@@ -21,9 +23,11 @@ from pipeline.procedure import Procedure
 from pipeline.registration import normalise
 from pipeline.validate import validate_memo
 
-from conftest import make_workspace
-
-FUZZ = settings(max_examples=int(__import__("os").environ.get("SPSE_FUZZ", "120")), deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=int(__import__("os").environ.get("SPSE_FUZZ", "120")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def judge(path, limits, steps):
@@ -76,19 +80,40 @@ def test_docx_with_garbage_document_xml(ws, docx_bytes, tmp_path_factory, docume
 
 
 yaml_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
-    | st.dates(),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30) | st.dates(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=12)
+    max_leaves=12,
+)
 
 
 @FUZZ
-@given(jenis=st.sampled_from(["nota_dinas", "registrasi", "tindakan", "lain"]),
-       fields=st.dictionaries(st.sampled_from(["nomor", "tanggal", "dari", "hal", "sifat", "rujukan", "langkah",
-                                               "ppk", "panitia", "paket", "waktu", "tahun_anggaran", "kepada"]),
-                              yaml_values, max_size=8))
+@given(
+    jenis=st.sampled_from(["nota_dinas", "registrasi", "tindakan", "lain"]),
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "nomor",
+                "tanggal",
+                "dari",
+                "hal",
+                "sifat",
+                "rujukan",
+                "langkah",
+                "ppk",
+                "panitia",
+                "paket",
+                "waktu",
+                "tahun_anggaran",
+                "kepada",
+            ]
+        ),
+        yaml_values,
+        max_size=8,
+    ),
+)
 def test_structured_yaml(ws, tmp_path_factory, jenis, fields):
     import yaml
+
     path = tmp_path_factory.mktemp("y") / "x.yaml"
     path.write_text(yaml.safe_dump({"jenis": jenis, **fields}, allow_unicode=True), encoding="utf-8")
     judge(path, ws.limits, ws.steps)
@@ -114,10 +139,10 @@ def test_mutated_csv(ws, tmp_path_factory, data):
 
 
 @FUZZ
-@given(field=st.sampled_from(["nip", "pagu", "email", "telepon", "nama", "peran", "ppk_nip"]),
-       value=yaml_values)
+@given(field=st.sampled_from(["nip", "pagu", "email", "telepon", "nama", "peran", "ppk_nip"]), value=yaml_values)
 def test_registration_with_odd_values(ws, field, value):
     from pipeline.rules import verify
+
     data = registration()
     for section in ("ppk", "panitia", "paket"):
         data[section][0][field] = value
@@ -130,11 +155,15 @@ def test_registration_with_odd_values(ws, field, value):
 def test_every_hostile_file_ends_in_the_journal(tmp_path, docx_bytes):
     ws = make_workspace(tmp_path / "ws")
     files = {
-        "kosong.docx": b"", "potong.docx": docx_bytes[: len(docx_bytes) // 2],
+        "kosong.docx": b"",
+        "potong.docx": docx_bytes[: len(docx_bytes) // 2],
         "bom.yaml": b"a: &a [1]\n" + b"".join(b"k%d: &k%d [*a, *a]\n" % (i, i) for i in range(60)),
         "tag.yaml": b"jenis: tindakan\nx: !!python/object:os.system {}\n",
-        "biner.csv": bytes(range(256)), "teks.docx": b"PK\x03\x04 bukan zip",
-        "daftar.yaml": b"- 1\n- 2\n", "acak.pdf": b"%PDF-1.4 rusak", "nol.yaml": b"\x00\x00",
+        "biner.csv": bytes(range(256)),
+        "teks.docx": b"PK\x03\x04 bukan zip",
+        "daftar.yaml": b"- 1\n- 2\n",
+        "acak.pdf": b"%PDF-1.4 rusak",
+        "nol.yaml": b"\x00\x00",
         "waktu.yaml": b"jenis: tindakan\nrujukan: x\nlangkah: periksa\nwaktu: kemarin\n",
     }
     for name, content in files.items():
@@ -142,8 +171,10 @@ def test_every_hostile_file_ends_in_the_journal(tmp_path, docx_bytes):
     (ws.inbox / "acak.yaml").write_bytes(b"jenis: nota_dinas\n")
     result = CliRunner().invoke(main, ["--config", str(ws.path), "run"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    journal = [json.loads(line) for line in
-               CliRunner().invoke(main, ["--config", str(ws.path), "journal", "--json"]).output.splitlines()]
+    journal = [
+        json.loads(line)
+        for line in CliRunner().invoke(main, ["--config", str(ws.path), "journal", "--json"]).output.splitlines()
+    ]
     seen = {row["berkas"]: row for row in journal}
     for name in [*files, "acak.yaml"]:
         assert name in seen, name
@@ -152,12 +183,21 @@ def test_every_hostile_file_ends_in_the_journal(tmp_path, docx_bytes):
     assert [p.name for p in ws.inbox.iterdir() if p.is_file()] == []
 
 
-@settings(max_examples=int(__import__("os").environ.get("SPSE_FUZZ_RUN", "25")), deadline=None,
-          suppress_health_check=list(HealthCheck))
-@given(files=st.lists(st.tuples(st.sampled_from([".docx", ".yaml", ".csv", ".pdf", ".txt"]),
-                                st.binary(max_size=300)), min_size=1, max_size=5))
+@settings(
+    max_examples=int(__import__("os").environ.get("SPSE_FUZZ_RUN", "25")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from([".docx", ".yaml", ".csv", ".pdf", ".txt"]), st.binary(max_size=300)),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_any_files_through_a_run_end_in_the_journal(tmp_path_factory, docx_bytes, files):
     from pipeline.engine import open_workspace
+
     ws = make_workspace(tmp_path_factory.mktemp("run") / "ws")
     names = []
     for n, (suffix, content) in enumerate(files):
@@ -187,14 +227,27 @@ def _journal(ws):
     return {row["berkas"]: row for row in map(json.loads, result.output.splitlines())}
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("surrogate.yaml", b'jenis: nota_dinas\nnomor: "1/\\udc80/2026"\ntanggal: 1 Juli 2026\ndari: ULP\nhal: Uji\n',
-     "memuat karakter yang tidak sah (U+DC80)"),
-    ("kontrol.yaml", b'jenis: nota_dinas\nnomor: "1/\\x07/2026"\ntanggal: 1 Juli 2026\ndari: ULP\nhal: Uji\n',
-     "memuat karakter yang tidak sah (U+0007)"),
-    ("pagu.yaml", b"jenis: registrasi\nrujukan: x\npaket:\n- {nama: A, pagu: 10000000000000000000000000000000000000000,"
-                  b" sumber_dana: APBN, metode: tender, ppk_nip: '197106051998031004'}\n", "terlalu besar untuk sebuah pagu"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        (
+            "surrogate.yaml",
+            b'jenis: nota_dinas\nnomor: "1/\\udc80/2026"\ntanggal: 1 Juli 2026\ndari: ULP\nhal: Uji\n',
+            "memuat karakter yang tidak sah (U+DC80)",
+        ),
+        (
+            "kontrol.yaml",
+            b'jenis: nota_dinas\nnomor: "1/\\x07/2026"\ntanggal: 1 Juli 2026\ndari: ULP\nhal: Uji\n',
+            "memuat karakter yang tidak sah (U+0007)",
+        ),
+        (
+            "pagu.yaml",
+            b"jenis: registrasi\nrujukan: x\npaket:\n- {nama: A, pagu: 10000000000000000000000000000000000000000,"
+            b" sumber_dana: APBN, metode: tender, ppk_nip: '197106051998031004'}\n",
+            "terlalu besar untuk sebuah pagu",
+        ),
+    ],
+)
 def test_one_poison_input_is_refused_and_the_batch_goes_on(tmp_path, name, content, reason):
     ws = make_workspace(tmp_path / "ws")
     (ws.inbox / name).write_bytes(content)
@@ -210,8 +263,11 @@ def test_an_act_argument_in_another_encoding_is_one_line(tmp_path):
     tab_memo(ws.inbox / "nota.docx")
     _run(ws)
     oleh = b"Dr. Sury\xf6 Wibowo".decode("utf-8", "surrogateescape")
-    result = CliRunner().invoke(main, ["--config", str(ws.path), "act", "005/88/ULP-LITBANG/X/2026",
-                                       "disposisi_kapus", "--oleh", oleh], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["--config", str(ws.path), "act", "005/88/ULP-LITBANG/X/2026", "disposisi_kapus", "--oleh", oleh],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 1 and "karakter yang tidak sah (U+DCF6)" in result.output
 
 
@@ -229,10 +285,12 @@ def test_stray_things_in_the_work_folder_never_stop_a_pass(tmp_path):
 
 def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch_goes_on(tmp_path):
     from builders import HEADER
+
     ws = make_workspace(tmp_path / "ws")
     tab_memo(ws.inbox / "nota.docx")
     assert "1 diterima" in _run(ws).output
     from pipeline.engine import open_workspace
+
     with open_workspace(ws, lock=False) as workspace:
         [claim] = [entry.klaim for entry in workspace.register.journal()]
     for name in ("salinan.docx", "nota.docx"):  # a name the claim never had, and its own name
@@ -244,16 +302,23 @@ def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch
     for name in ("salinan.docx", "nota.docx"):
         assert (ws.rejected_dir / name).read_bytes().startswith(b"bukan berkas yang diklaim")
         reason = (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
-        assert (f"Berkas ini ditemukan di folder kerja inbox/.kerja dengan nama klaim {claim}, tetapi buku agenda "
-                "tidak mencatatnya sebagai bagian dari klaim itu") in reason
+        assert (
+            f"Berkas ini ditemukan di folder kerja inbox/.kerja dengan nama klaim {claim}, tetapi buku agenda "
+            "tidak mencatatnya sebagai bagian dari klaim itu"
+        ) in reason
     assert list(ws.work_dir.iterdir()) == []
-    assert _run(ws).exit_code == 0 and "Arsip utuh" in CliRunner().invoke(
-        main, ["--config", str(ws.path), "verify"], catch_exceptions=False).output
+    assert (
+        _run(ws).exit_code == 0
+        and "Arsip utuh"
+        in CliRunner().invoke(main, ["--config", str(ws.path), "verify"], catch_exceptions=False).output
+    )
 
 
 def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, monkeypatch):
     from builders import HEADER
+
     from pipeline import run as run_module
+
     ws = make_workspace(tmp_path / "ws")
     tab_memo(ws.inbox / "racun.docx")
     tab_memo(ws.inbox / "baik.docx", {**HEADER, "Nomor": "010/ULP-LAIN/2026"})
@@ -272,8 +337,12 @@ def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, m
     monkeypatch.undo()
     result = _run(ws)
     assert result.exit_code == 0 and "1 diterima" in result.output, result.output
-    numbers = [json.loads(line)["nomor_urut"] for line in CliRunner().invoke(
-        main, ["--config", str(ws.path), "register", "--json"], catch_exceptions=False).output.splitlines()]
+    numbers = [
+        json.loads(line)["nomor_urut"]
+        for line in CliRunner()
+        .invoke(main, ["--config", str(ws.path), "register", "--json"], catch_exceptions=False)
+        .output.splitlines()
+    ]
     assert sorted(numbers) == [1, 2] and list(ws.work_dir.iterdir()) == []
 
 
@@ -291,14 +360,17 @@ def test_a_name_too_long_to_claim_is_shortened_not_stuck(tmp_path):
 
 def test_links_in_the_inbox_are_never_read_or_archived(tmp_path):
     from builders import scan, yaml_memo
+
     ws = make_workspace(tmp_path / "ws")
     secret = scan(tmp_path / "rahasia.pdf")
     yaml_memo(ws.inbox / "surat.yaml")
     (ws.inbox / "surat.pdf").symlink_to(secret)
     (ws.inbox / "lain.docx").symlink_to(tab_memo(tmp_path / "lain.docx"))
     _run(ws)
-    entries = [json.loads(line) for line in
-               CliRunner().invoke(main, ["--config", str(ws.path), "register", "--json"]).output.splitlines()]
+    entries = [
+        json.loads(line)
+        for line in CliRunner().invoke(main, ["--config", str(ws.path), "register", "--json"]).output.splitlines()
+    ]
     [entry] = entries
     assert "asli_surat.pdf" not in entry["berkas"]
     journal = _journal(ws)
@@ -308,17 +380,21 @@ def test_links_in_the_inbox_are_never_read_or_archived(tmp_path):
 
 
 @FUZZ
-@given(name=st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1,
-                    max_size=80),
-       value=st.one_of(st.text(max_size=30), st.integers(min_value=-10**40, max_value=10**40)))
+@given(
+    name=st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=80),
+    value=st.one_of(st.text(max_size=30), st.integers(min_value=-(10**40), max_value=10**40)),
+)
 def test_odd_names_and_values_never_escape_the_barrier(tmp_path_factory, name, value):
     from pipeline.engine import open_workspace
+
     ws = make_workspace(tmp_path_factory.mktemp("odd") / "ws")
     path = ws.inbox / (name.strip(".") or "x")
     try:
-        path.write_text(f"jenis: registrasi\nrujukan: {json.dumps(str(value))}\npaket:\n"
-                        f"- {{nama: A, pagu: {json.dumps(value)}, sumber_dana: APBN, metode: tender, ppk_nip: x}}\n",
-                        encoding="utf-8")
+        path.write_text(
+            f"jenis: registrasi\nrujukan: {json.dumps(str(value))}\npaket:\n"
+            f"- {{nama: A, pagu: {json.dumps(value)}, sumber_dana: APBN, metode: tender, ppk_nip: x}}\n",
+            encoding="utf-8",
+        )
     except OSError:
         return  # a name this file system itself refuses
     with open_workspace(ws) as workspace:

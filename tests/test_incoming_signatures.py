@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from builders import docx_text, tab_memo, yaml_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -18,17 +19,26 @@ from test_ca import _cert, _name, make_ca
 from pipeline import signing
 from pipeline.cli import main
 
-from conftest import make_workspace
-
-pytestmark = pytest.mark.skipif(not shutil.which("soffice"),
-                                reason="LibreOffice belum terpasang; .ci/run memasangnya")
+pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 
 SIGNER = "Dr. Ir. Suryo Wibowo, M.T."
 STRANGER = "Budi Santoso"
 PASSPHRASE = "rahasia-uji"
 HEAD = "Surat masuk bertanda tangan elektronik: "
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 def invoke(ws, *args):
@@ -44,17 +54,32 @@ def self_made(folder, common=STRANGER):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = _cert(_name(common), _name(common), key, key, False)
     path = folder / "sendiri.p12"
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"sendiri", key, cert, None, serialization.BestAvailableEncryption(PASSPHRASE.encode())))
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"sendiri", key, cert, None, serialization.BestAvailableEncryption(PASSPHRASE.encode())
+        )
+    )
     return path
 
 
 def memo_pdf(folder):
     """A typed Nota Dinas exported to PDF by LibreOffice, as a sending unit's office does."""
     source = tab_memo(folder / "nota-asli.docx")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/lo-profil", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder}/lo-profil",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return folder / "nota-asli.pdf"
 
 
@@ -63,13 +88,15 @@ def sign(source, p12, target, box=None):
     in ``p12``, written to ``target``."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+
     signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=PASSPHRASE.encode())
     with open(source, "rb") as handle, open(target, "wb") as output:
         writer = IncrementalPdfFileWriter(handle, strict=False)
         if box:
             fields.append_signature_field(writer, fields.SigFieldSpec("TTE_Pengirim", on_page=0, box=box))
-        meta = signers.PdfSignatureMetadata(field_name="TTE_Pengirim", subfilter=fields.SigSeedSubFilter.PADES,
-                                            md_algorithm="sha256")
+        meta = signers.PdfSignatureMetadata(
+            field_name="TTE_Pengirim", subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
+        )
         signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=output)
     return target
 
@@ -78,6 +105,7 @@ def draw_over(source, target):
     """``source`` with a white box drawn over its text after it was signed."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
     with open(source, "rb") as handle, open(target, "wb") as output:
         writer = IncrementalPdfFileWriter(handle, strict=False)
         box = writer.add_object(generic.StreamObject(stream_data=b"q 1 1 1 rg 60 400 480 200 re f Q"))
@@ -93,10 +121,14 @@ def pdfs(tmp_path_factory):
     root, p12 = make_ca(folder, signer=SIGNER, passphrase=PASSPHRASE)
     plain = memo_pdf(folder)
     trusted = sign(plain, p12, folder / "dipercaya.pdf")
-    return {"root": root, "tanpa": plain, "dipercaya": trusted,
-            "sendiri": sign(plain, self_made(folder), folder / "sendiri.pdf"),
-            "diubah": draw_over(trusted, folder / "diubah.pdf"),
-            "cap_atas": sign(plain, p12, folder / "cap-atas.pdf", box=(60, 700, 260, 740))}
+    return {
+        "root": root,
+        "tanpa": plain,
+        "dipercaya": trusted,
+        "sendiri": sign(plain, self_made(folder), folder / "sendiri.pdf"),
+        "diubah": draw_over(trusted, folder / "diubah.pdf"),
+        "cap_atas": sign(plain, p12, folder / "cap-atas.pdf", box=(60, 700, 260, 740)),
+    }
 
 
 def workspace(tmp_path, root):
@@ -133,15 +165,21 @@ def test_a_trusted_signature_is_recorded_and_shown_everywhere(pdfs, tmp_path):
     case, entry, sheet = shown(ws)
     [signature] = entry["tte_masuk"]
     signed_at = dt.datetime.fromisoformat(signature["waktu"])
-    assert abs(dt.datetime.now(dt.timezone.utc) - signed_at) < dt.timedelta(minutes=10)
+    assert abs(dt.datetime.now(dt.UTC) - signed_at) < dt.timedelta(minutes=10)
     line = f"{HEAD}utuh, ditandatangani oleh {SIGNER} pada {waktu_wib(signature['waktu'])}; sertifikat dipercaya"
-    assert signature == {"berkas": "nota-masuk.pdf", "utuh": True, "dipercaya": True, "penanda_tangan": SIGNER,
-                         "waktu": signature["waktu"], "alasan": "", "keterangan": line}
+    assert signature == {
+        "berkas": "nota-masuk.pdf",
+        "utuh": True,
+        "dipercaya": True,
+        "penanda_tangan": SIGNER,
+        "waktu": signature["waktu"],
+        "alasan": "",
+        "keterangan": line,
+    }
     assert case["tte_masuk"] == entry["tte_masuk"]
     assert line in sheet.splitlines()
     assert line in invoke(ws, "status", case["kasus"]).output.replace("\n    ", " ")
-    assert invoke(ws, "act", case["rujukan"], "disposisi_kapus",
-                  "--catatan", "Proses lebih lanjut").exit_code == 0
+    assert invoke(ws, "act", case["rujukan"], "disposisi_kapus", "--catatan", "Proses lebih lanjut").exit_code == 0
     [after] = jsonl(invoke(ws, "status", "--json", case["kasus"]))
     [filled] = next(s["dokumen"] for s in after["langkah"] if s["key"] == "disposisi_kapus")
     assert line in docx_text(ws.root / filled).splitlines()  # the sheet printed again with the disposition
@@ -153,10 +191,14 @@ def test_a_self_made_certificate_is_shown_as_not_trusted_and_the_letter_register
     assert {o["hasil"] for o in arrive(ws, pdfs["sendiri"])} == {"diterima"}
     case, entry, sheet = shown(ws)
     [signature] = entry["tte_masuk"]
-    why = (f"sertifikat penanda tangan ({STRANGER}) tidak dipercaya oleh signing.trust_roots: sertifikatnya tidak "
-           "diterbitkan oleh otoritas sertifikat yang dipercaya atau tidak untuk tanda tangan")
-    line = (f"{HEAD}utuh, ditandatangani oleh {STRANGER} pada {waktu_wib(signature['waktu'])}; "
-            f"sertifikat tidak dipercaya ({why})")
+    why = (
+        f"sertifikat penanda tangan ({STRANGER}) tidak dipercaya oleh signing.trust_roots: sertifikatnya tidak "
+        "diterbitkan oleh otoritas sertifikat yang dipercaya atau tidak untuk tanda tangan"
+    )
+    line = (
+        f"{HEAD}utuh, ditandatangani oleh {STRANGER} pada {waktu_wib(signature['waktu'])}; "
+        f"sertifikat tidak dipercaya ({why})"
+    )
     assert (signature["utuh"], signature["dipercaya"], signature["alasan"]) == (True, False, why + ".")
     assert signature["keterangan"] == line and case["tte_masuk"] == entry["tte_masuk"]
     assert line in sheet.splitlines()
@@ -167,8 +209,10 @@ def test_a_letter_changed_after_signing_is_shown_as_broken_and_registered(pdfs, 
     assert {o["hasil"] for o in arrive(ws, pdfs["diubah"])} == {"diterima"}
     case, entry, sheet = shown(ws)
     [signature] = entry["tte_masuk"]
-    line = (f"{HEAD}rusak: tanda tangan {SIGNER} rusak atau dokumennya diubah setelah ditandatangani. "
-            "Isi dokumen diubah setelah ditandatangani")
+    line = (
+        f"{HEAD}rusak: tanda tangan {SIGNER} rusak atau dokumennya diubah setelah ditandatangani. "
+        "Isi dokumen diubah setelah ditandatangani"
+    )
     assert (signature["utuh"], signature["dipercaya"], signature["keterangan"]) == (False, False, line)
     assert case["tte_masuk"] == entry["tte_masuk"]
     assert line in sheet.splitlines()
@@ -201,6 +245,7 @@ def test_one_judgement_but_a_senders_stamp_is_not_held_against_our_signature_pla
     """signing.fault judges an incoming signature as it judges ours, except where its stamp is drawn:
     the sender's letter has no TTE bookmark of ours (a stamp at the top of page 1 is theirs to place)."""
     from pipeline import incoming_signatures
+
     settings = signing.SigningSettings(trust_roots=(pdfs["root"],))
     [check] = signing.check_pdf(settings, pdfs["cap_atas"])
     assert check.intact and check.trusted and check.drawn_outside and signing.fault(check)
@@ -232,10 +277,16 @@ def test_a_typed_sidecar_cannot_claim_a_signature(pdfs, tmp_path):
     """Only the pipeline's own check writes the record: a ``tte_masuk`` typed into the YAML (or read
     from a letter by any reader) never becomes one."""
     import datetime
+
     from pipeline.models import Memo
+
     forged = ({"utuh": True, "dipercaya": True, "penanda_tangan": SIGNER},)
-    assert Memo.from_fields({"nomor": "1/2", "tanggal": datetime.date(2026, 11, 3), "dari": "ULP", "hal": "Uji",
-                             "tte_masuk": forged}).tte_masuk == ()
+    assert (
+        Memo.from_fields(
+            {"nomor": "1/2", "tanggal": datetime.date(2026, 11, 3), "dari": "ULP", "hal": "Uji", "tte_masuk": forged}
+        ).tte_masuk
+        == ()
+    )
     ws = workspace(tmp_path, pdfs["root"])
     yaml_memo(ws.inbox / "nota-masuk.yaml", tte_masuk=list(forged))
     shutil.copy(pdfs["tanpa"], ws.inbox / "nota-masuk.pdf")

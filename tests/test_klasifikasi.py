@@ -38,9 +38,13 @@ def test_the_data_file_follows_the_structure_of_the_regulation():
         assert "ntara lain" not in row["judul"], row
     assert [c for c in codes if "." not in c] == [f"{n}00" for n in range(10)]
     assert by_code["000.4.5"] == {
-        "kode": "000.4.5", "judul": "Pengolahan Sistem Informasi Pengadaan", "tingkat": "3", "induk": "000.4",
+        "kode": "000.4.5",
+        "judul": "Pengolahan Sistem Informasi Pengadaan",
+        "tingkat": "3",
+        "induk": "000.4",
         "antara_lain": "Data base pengguna sistem informasi pengadaan barang/jasa, Data Base kontrak, "
-                       "Data Base Pengadaan Barang/jasa"}
+        "Data Base Pengadaan Barang/jasa",
+    }
     assert by_code["000.4"]["judul"] == "PENGADAAN"
     # wrapped titles are joined, whole
     assert by_code["000.2.2.1"]["judul"] == "Perjalanan Dinas Presiden dan Wakil Presiden"
@@ -50,7 +54,9 @@ def test_the_data_file_follows_the_structure_of_the_regulation():
 
 def test_an_incoming_number_keeps_its_code_whole():
     assert klasifikasi.of_number("000.4.5/606/ADPIM/2026") == {
-        "kode": "000.4.5", "judul": "Pengolahan Sistem Informasi Pengadaan"}
+        "kode": "000.4.5",
+        "judul": "Pengolahan Sistem Informasi Pengadaan",
+    }
     assert klasifikasi.of_number("027/301/ULP-BPSDM/XI/2026") == {"kode": "027", "judul": ""}
     assert klasifikasi.of_number("ND-17/H.4/2026") == {"kode": "", "judul": ""}
     assert klasifikasi.note("000.4.5/606/ADPIM/2026") == "Klasifikasi 000.4.5: Pengolahan Sistem Informasi Pengadaan."
@@ -70,26 +76,33 @@ def test_a_new_workspace_numbers_by_the_code_of_its_document(tmp_path):
     assert "klasifikasi" not in memo
 
 
-@pytest.mark.parametrize("value, nearest", [
-    ("000.4.55", "000.4.5 \u201cPengolahan Sistem Informasi Pengadaan\u201d"),
-    ("Sistem Informasi Pengadaan", "000.4.5 \u201cPengolahan Sistem Informasi Pengadaan\u201d"),
-])
+@pytest.mark.parametrize(
+    "value, nearest",
+    [
+        ("000.4.55", "000.4.5 \u201cPengolahan Sistem Informasi Pengadaan\u201d"),
+        ("Sistem Informasi Pengadaan", "000.4.5 \u201cPengolahan Sistem Informasi Pengadaan\u201d"),
+    ],
+)
 def test_an_unknown_code_is_refused_at_load_naming_the_nearest(tmp_path, value, nearest):
     with pytest.raises(ConfigError) as refused:
         make_workspace(tmp_path / "ws", **{'nota_dinas: "000.4.5"': f'nota_dinas: "{value}"'})
     assert str(refused.value) == (
         f"Konfigurasi klasifikasi.nota_dinas \u201c{value}\u201d bukan kode klasifikasi dalam Lampiran A "
-        f"Permendagri 83/2022. Yang terdekat: {nearest}. Perbaiki kodenya di config.yaml.")
+        f"Permendagri 83/2022. Yang terdekat: {nearest}. Perbaiki kodenya di config.yaml."
+    )
 
 
 def test_the_command_line_says_why_an_unknown_code_is_refused(tmp_path):
     ws = make_workspace(tmp_path / "ws")
-    ws.path.write_text(ws.path.read_text(encoding="utf-8").replace('nota_dinas: "000.4.5"', 'nota_dinas: "027"'),
-                       encoding="utf-8")
+    ws.path.write_text(
+        ws.path.read_text(encoding="utf-8").replace('nota_dinas: "000.4.5"', 'nota_dinas: "027"'), encoding="utf-8"
+    )
     result = run_ref(ws, "status")
     assert result.exit_code != 0
-    assert ("Konfigurasi klasifikasi.nota_dinas \u201c027\u201d bukan kode klasifikasi dalam Lampiran A "
-            "Permendagri 83/2022.") in " ".join(result.output.split())
+    assert (
+        "Konfigurasi klasifikasi.nota_dinas \u201c027\u201d bukan kode klasifikasi dalam Lampiran A "
+        "Permendagri 83/2022."
+    ) in " ".join(result.output.split())
 
 
 def test_kode_is_only_for_the_outgoing_number(tmp_path):
@@ -149,6 +162,7 @@ def test_a_lembar_disposisi_of_a_number_without_a_code_says_so(ws, cli):
 def _tool():
     import importlib.util
     from pathlib import Path
+
     path = Path(__file__).resolve().parent.parent / "tools" / "make_klasifikasi.py"
     spec = importlib.util.spec_from_file_location("make_klasifikasi", path)
     module = importlib.util.module_from_spec(spec)
@@ -180,8 +194,13 @@ def test_the_tool_joins_wrapped_titles_skips_page_numbers_and_splits_examples():
     assert [(r["kode"], r["judul"], r["tingkat"], r["induk"], r["antara_lain"]) for r in rows] == [
         ("000", "UMUM", 1, "", ""),
         ("000.4", "PENGADAAN", 2, "000", ""),
-        ("000.4.5", "Pengolahan Sistem Informasi Pengadaan", 3, "000.4",
-         "Data base pengguna sistem informasi pengadaan barang/jasa"),
+        (
+            "000.4.5",
+            "Pengolahan Sistem Informasi Pengadaan",
+            3,
+            "000.4",
+            "Data base pengguna sistem informasi pengadaan barang/jasa",
+        ),
         ("000.4.6", "Autentikasi Arsip Dinamis", 3, "000.4", "Pengujian"),
         ("000.4.7", "Pelaksanaan kebijakan, umum", 3, "000.4", ""),
     ]

@@ -13,9 +13,11 @@ from builders import HEADER, tab_memo, yaml_memo
 
 NOMOR = HEADER["Nomor"]
 FORBIDDEN = ("letakkan kembali", "pastikan kepala surat", "perbaiki", "simpan ulang", "ubah surat")
-WAIT_REASON = ("Surat menunggu dilengkapi: surat disimpan tanpa diubah di inbox/lengkapi/{name}.docx dan "
-               "draf isiannya di inbox/lengkapi/{name}.yaml. Periksa dan lengkapi draf itu, lalu simpan di "
-               "folder inbox dengan nama {name}.yaml; surat aslinya tidak perlu diubah atau dipindahkan.")
+WAIT_REASON = (
+    "Surat menunggu dilengkapi: surat disimpan tanpa diubah di inbox/lengkapi/{name}.docx dan "
+    "draf isiannya di inbox/lengkapi/{name}.yaml. Periksa dan lengkapi draf itu, lalu simpan di "
+    "folder inbox dengan nama {name}.yaml; surat aslinya tidak perlu diubah atau dipindahkan."
+)
 
 
 def jsonl(result):
@@ -48,19 +50,35 @@ def test_letter_lacking_nomor_waits_with_draft_then_registers(ws, cli):
     assert digest(held) == original and not letter.exists()
     text = (ws.inbox / "lengkapi" / "tanpa-nomor.yaml").read_text(encoding="utf-8")
     draft = yaml.safe_load(text)
-    assert draft == {"jenis": "nota_dinas", "nomor": "", "tanggal": HEADER["Tanggal"], "dari": HEADER["Dari"],
-                     "kepada": HEADER["Yth."], "sifat": "Segera", "lampiran": HEADER["Lampiran"],
-                     "hal": HEADER["Hal"], "tembusan": HEADER["Tembusan"]}
-    assert ("# Nomor PERLU DIISI: “Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.docx. Cara "
-            "mengisi: isi dengan nomor surat persis seperti tertulis pada surat, misalnya 005/123/ULP/2026.\n"
-            "nomor: ''\n") in text
+    assert draft == {
+        "jenis": "nota_dinas",
+        "nomor": "",
+        "tanggal": HEADER["Tanggal"],
+        "dari": HEADER["Dari"],
+        "kepada": HEADER["Yth."],
+        "sifat": "Segera",
+        "lampiran": HEADER["Lampiran"],
+        "hal": HEADER["Hal"],
+        "tembusan": HEADER["Tembusan"],
+    }
+    assert (
+        "# Nomor PERLU DIISI: “Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.docx. Cara "
+        "mengisi: isi dengan nomor surat persis seperti tertulis pada surat, misalnya 005/123/ULP/2026.\n"
+        "nomor: ''\n"
+    ) in text
     assert "# Hal: dibaca dari teks dokumen Word; periksa terhadap surat aslinya.\nhal: Permohonan" in text
     assert "#   2. Simpan berkas ini di folder inbox dengan nama tanpa-nomor.yaml.\n" in text
     [row] = jsonl(cli("journal", "--json"))
     assert (row["berkas"], row["hasil"], row["jenis"], row["lokasi"]) == (
-        "tanpa-nomor.docx", "menunggu", "nota_dinas", "inbox/lengkapi/tanpa-nomor.docx")
-    assert row["alasan"] == ["“Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.docx.",
-                             WAIT_REASON.format(name="tanpa-nomor")]
+        "tanpa-nomor.docx",
+        "menunggu",
+        "nota_dinas",
+        "inbox/lengkapi/tanpa-nomor.docx",
+    )
+    assert row["alasan"] == [
+        "“Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.docx.",
+        WAIT_REASON.format(name="tanpa-nomor"),
+    ]
     status = cli("status").output
     assert "Surat menunggu dilengkapi (1)" in status
     assert "tanpa-nomor.docx: menunggu dilengkapi sejak " in status
@@ -94,30 +112,36 @@ def test_same_letter_dropped_again_is_not_drafted_twice(ws, cli):
     assert (ws.duplicate_dir / "lagi.docx").read_bytes() == data
     row = jsonl(cli("journal", "--json"))[-1]
     assert (row["berkas"], row["hasil"]) == ("lagi.docx", "duplikat")
-    assert row["alasan"] == [("Surat yang sama persis sudah menunggu dilengkapi di inbox/lengkapi/m.docx. Lengkapi "
-                              "draf inbox/lengkapi/m.yaml, lalu simpan di folder inbox dengan nama m.yaml. Berkas "
-                              "ini tidak diproses lagi.")]
+    assert row["alasan"] == [
+        (
+            "Surat yang sama persis sudah menunggu dilengkapi di inbox/lengkapi/m.docx. Lengkapi "
+            "draf inbox/lengkapi/m.yaml, lalu simpan di folder inbox dengan nama m.yaml. Berkas "
+            "ini tidak diproses lagi."
+        )
+    ]
     (ws.inbox / "ketiga.docx").write_bytes(data)
     assert "1 duplikat." in cli("run").output
     assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
 
 
-@pytest.mark.parametrize("label, key", [("Nomor", "nomor"), ("Tanggal", "tanggal"), ("Dari", "dari"),
-                                        ("Hal", "hal")])
+@pytest.mark.parametrize("label, key", [("Nomor", "nomor"), ("Tanggal", "tanggal"), ("Dari", "dari"), ("Hal", "hal")])
 def test_no_reason_asks_to_change_the_letter(ws, cli, label, key):
     tab_memo(ws.inbox / "surat.docx", without(label))
     cli("run")
     [row] = jsonl(cli("journal", "--json"))
-    assert row["alasan"] == [f"“{label}” tidak ditemukan pada kepala Nota Dinas surat.docx.",
-                             WAIT_REASON.format(name="surat")]
+    assert row["alasan"] == [
+        f"“{label}” tidak ditemukan pada kepala Nota Dinas surat.docx.",
+        WAIT_REASON.format(name="surat"),
+    ]
     draft = (ws.inbox / "lengkapi" / "surat.yaml").read_text(encoding="utf-8")
     assert f"\n{key}: ''\n" in draft
     for text in (*row["alasan"], draft):
         assert not any(phrase in text.lower() for phrase in FORBIDDEN), text
 
 
-@pytest.mark.parametrize("name, content", [
-    ("kosong.docx", b""), ("rusak.docx", b"PK\x03\x04 bukan zip"), ("bukan.docx", b"%PDF-1.4 palsu")])
+@pytest.mark.parametrize(
+    "name, content", [("kosong.docx", b""), ("rusak.docx", b"PK\x03\x04 bukan zip"), ("bukan.docx", b"%PDF-1.4 palsu")]
+)
 def test_refusals_of_unreadable_letters_ask_for_the_original_again(ws, cli, name, content):
     """A file that cannot be read at all is still refused, and the reason never asks to alter it."""
     (ws.inbox / name).write_bytes(content)
@@ -126,8 +150,9 @@ def test_refusals_of_unreadable_letters_ask_for_the_original_again(ws, cli, name
     assert row["hasil"] == "ditolak"
     assert not any(phrase in row["alasan"][0].lower() for phrase in FORBIDDEN), row["alasan"]
     reason = (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
-    assert ("Surat masuk tidak pernah diubah: bila berkas ini surat masuk, ikuti alasan di atas tanpa "
-            "mengubah suratnya.") in reason
+    assert (
+        "Surat masuk tidak pernah diubah: bila berkas ini surat masuk, ikuti alasan di atas tanpa mengubah suratnya."
+    ) in reason
 
 
 def test_binary_that_is_no_letter_still_refused(ws, cli):
@@ -168,9 +193,22 @@ def make_doc(tmp_path, header=None):
     """An old Word .doc made by LibreOffice from a built .docx, as an old office would send it."""
     source = tab_memo(tmp_path / "lama.docx", header)
     profile = tmp_path / "profil"
-    subprocess.run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                    "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            _soffice(),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path / "doc"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return tmp_path / "doc" / "lama.doc"
 
 
@@ -194,10 +232,14 @@ def test_old_word_doc_without_libreoffice_waits_with_empty_draft(ws, cli, tmp_pa
     assert "1 menunggu." in cli("run").output
     assert digest(ws.inbox / "lengkapi" / "lama.doc") == digest(made)
     text = (ws.inbox / "lengkapi" / "lama.yaml").read_text(encoding="utf-8")
-    assert ("#   - Dokumen Word lama (.doc) ini belum dapat dibaca karena LibreOffice tidak terpasang pada "
-            "server pipeline.\n") in text
-    assert yaml.safe_load(text) == {"jenis": "nota_dinas", **{key: "" for key in (
-        "nomor", "tanggal", "dari", "kepada", "sifat", "lampiran", "hal", "tembusan")}}
+    assert (
+        "#   - Dokumen Word lama (.doc) ini belum dapat dibaca karena LibreOffice tidak terpasang pada "
+        "server pipeline.\n"
+    ) in text
+    assert yaml.safe_load(text) == {
+        "jenis": "nota_dinas",
+        **{key: "" for key in ("nomor", "tanggal", "dari", "kepada", "sifat", "lampiran", "hal", "tembusan")},
+    }
     assert "# Nomor PERLU DIISI: isi dengan nomor surat persis seperti tertulis pada surat" in text
     complete(ws, "lama.yaml", nomor=NOMOR, tanggal="7 Oktober 2026", dari="Kepala ULP", hal="Permohonan SPSE")
     assert "2 diterima." in cli("run").output
@@ -221,6 +263,7 @@ def test_completion_still_incomplete_after_a_duplicate_drop_waits_again(ws, cli)
 def test_staff_moving_both_files_back_still_registers_once(ws, cli, letter_first):
     """Only the YAML needs to go back; a letter moved back with it is taken with it all the same."""
     import os
+
     letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
     original = digest(letter)
     cli("run")
@@ -243,9 +286,16 @@ def test_staff_moving_both_files_back_still_registers_once(ws, cli, letter_first
 def test_letter_modules_hold_no_text_asking_to_change_a_letter():
     """The modules that read and judge an incoming letter never tell staff to change or re-save it."""
     from pathlib import Path
+
     root = Path(__file__).resolve().parent.parent / "pipeline"
-    for name in ("readers/__init__.py", "readers/docx_memo.py", "readers/legacy_doc.py", "validate.py", "memo.py",
-                 "completion.py"):
+    for name in (
+        "readers/__init__.py",
+        "readers/docx_memo.py",
+        "readers/legacy_doc.py",
+        "validate.py",
+        "memo.py",
+        "completion.py",
+    ):
         text = " ".join((root / name).read_text(encoding="utf-8").lower().split())
         for phrase in ("letakkan kembali", "pastikan kepala surat", "simpan ulang", "simpan sebagai .docx"):
             assert phrase not in text, (name, phrase)
@@ -257,8 +307,9 @@ def test_letter_kept_when_lengkapi_cannot_be_written(ws, cli):
     original = digest(letter)
     (ws.inbox / "lengkapi").symlink_to(ws.inbox / "tidak-ada")  # a dangling link: no folder can be made there
     result = cli("run")
-    assert ("Surat tidak dapat dipindahkan ke inbox/lengkapi: sudah ada. Berkas akan dicoba lagi."
-            in " ".join(result.output.split())), result.output
+    assert "Surat tidak dapat dipindahkan ke inbox/lengkapi: sudah ada. Berkas akan dicoba lagi." in " ".join(
+        result.output.split()
+    ), result.output
     [claimed] = ws.work_dir.iterdir()
     assert digest(claimed) == original
     (ws.inbox / "lengkapi").unlink()

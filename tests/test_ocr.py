@@ -13,8 +13,17 @@ from pathlib import Path
 import pytest
 from builders import HEADER, tab_memo, table_memo
 from click.testing import CliRunner
-from scan_builders import (image_only_pdf, jpeg_claiming, pdf_bomb, pdf_with_image, pdf_with_object_stream_bomb,
-                           pdf_with_pages, png_claiming, rendered_pages)
+from conftest import make_workspace
+from scan_builders import (
+    image_only_pdf,
+    jpeg_claiming,
+    pdf_bomb,
+    pdf_with_image,
+    pdf_with_object_stream_bomb,
+    pdf_with_pages,
+    png_claiming,
+    rendered_pages,
+)
 
 from pipeline import config as config_module
 from pipeline.cli import main
@@ -23,13 +32,13 @@ from pipeline.pdf import Converter
 from pipeline.readers.ocr import make_searchable, read_scan
 from pipeline.readers.scan_limits import check_pdf
 
-from conftest import make_workspace
-
 ROOT = Path(__file__).resolve().parent.parent
 WANTED = ("Nomor", "Tanggal", "Dari", "Hal")
-PIXELS = ("berukuran 50.000 x 50.000 piksel (2.500 juta piksel), melebihi batas 40 juta piksel. Berkas ini tidak "
-          "diproses demi keamanan; pindai ulang suratnya pada 200-300 dpi lalu letakkan kembali di inbox "
-          "(batasnya limits.max_image_pixels di config.yaml).")
+PIXELS = (
+    "berukuran 50.000 x 50.000 piksel (2.500 juta piksel), melebihi batas 40 juta piksel. Berkas ini tidak "
+    "diproses demi keamanan; pindai ulang suratnya pada 200-300 dpi lalu letakkan kembali di inbox "
+    "(batasnya limits.max_image_pixels di config.yaml)."
+)
 
 
 def normalised(text):
@@ -61,6 +70,7 @@ def scanned(printed, layout, dpi, fmt, folder):
     if fmt == "png":
         return page
     from PIL import Image
+
     if fmt == "jpg":
         target = page.with_suffix(".jpg")
         Image.open(page).convert("L").save(target, quality=85, dpi=(dpi, dpi))
@@ -73,10 +83,13 @@ def assert_header_read(text):
         assert normalised(HEADER[label]) in normalised(text), (label, text)
 
 
-@pytest.mark.parametrize("layout,dpi,fmt", [("tab", 150, "png"), ("table", 200, "jpg"), ("tab", 300, "png"),
-                                            ("table", 150, "pdf"), ("tab", 200, "pdf")])
+@pytest.mark.parametrize(
+    "layout,dpi,fmt",
+    [("tab", 150, "png"), ("table", 200, "jpg"), ("tab", 300, "png"), ("table", 150, "pdf"), ("tab", 200, "pdf")],
+)
 def test_a_scan_at_each_resolution_reads_the_header_and_becomes_searchable(
-        ocr_tools, printed, limits, tmp_path, layout, dpi, fmt):
+    ocr_tools, printed, limits, tmp_path, layout, dpi, fmt
+):
     scan = scanned(printed, layout, dpi, fmt, tmp_path)
     before = hashlib.sha256(scan.read_bytes()).hexdigest()
     result = read_scan(scan, limits, language="ind", searchable_to=tmp_path / "tertelusur.pdf")
@@ -106,10 +119,14 @@ def test_ordinary_pdfs_pass_the_checks(printed, limits, tmp_path):
     """A PDF as LibreOffice writes it (deflated pages, fonts, an end of line before each endstream)
     and one with a deflated page of 100 MB of content pass, with their page counts."""
     import zlib
+
     assert check_pdf(printed["tab"], limits) == 1
     content = zlib.compress(b" " * (100 * 1024 * 1024))
-    heavy = pdf_with_pages(tmp_path / "berat.pdf", 2, content=b"<< /Filter /FlateDecode /Length %d >>\nstream\r\n"
-                           % len(content) + content + b"\r\nendstream")
+    heavy = pdf_with_pages(
+        tmp_path / "berat.pdf",
+        2,
+        content=b"<< /Filter /FlateDecode /Length %d >>\nstream\r\n" % len(content) + content + b"\r\nendstream",
+    )
     assert check_pdf(heavy, limits) == 2
 
 
@@ -120,21 +137,23 @@ def refusal(path, limits):
 
 
 def test_a_pdf_whose_stream_inflates_to_gigabytes_is_refused(limits, tmp_path):
-    bomb = pdf_bomb(tmp_path / "bom.pdf", 2 * 1024 ** 3)
+    bomb = pdf_bomb(tmp_path / "bom.pdf", 2 * 1024**3)
     assert bomb.stat().st_size < 3 * 1024 * 1024
     assert refusal(bomb, limits) == [
         "Isi PDF bila dibuka melebihi batas 200 MB, padahal berkasnya hanya 2,0 MB. Berkas ini tidak diproses "
         "demi keamanan; minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian, lalu letakkan "
-        "kembali di inbox."]
+        "kembali di inbox."
+    ]
 
 
 def test_a_pdf_whose_object_stream_inflates_to_gigabytes_is_refused_before_qpdf_opens_it(limits, tmp_path):
     """qpdf inflates an object stream whole to find the page tree: the file's bytes are measured first."""
-    bomb = pdf_with_object_stream_bomb(tmp_path / "bom.pdf", 2 * 1024 ** 3)
+    bomb = pdf_with_object_stream_bomb(tmp_path / "bom.pdf", 2 * 1024**3)
     assert refusal(bomb, limits) == [
         "Isi PDF bila dibuka melebihi batas 200 MB, padahal berkasnya hanya 2,0 MB. Berkas ini tidak diproses "
         "demi keamanan; minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian, lalu letakkan "
-        "kembali di inbox."]
+        "kembali di inbox."
+    ]
 
 
 def test_what_the_bytes_cannot_show_is_measured_within_a_memory_cap(limits, tmp_path):
@@ -151,14 +170,19 @@ def test_what_the_bytes_cannot_show_is_measured_within_a_memory_cap(limits, tmp_
         "pindaian, lalu letakkan kembali di inbox.",
         # qpdf reports its failed allocation as a page tree it could not find
         "Berkas PDF rusak atau terkunci kata sandi sehingga tidak dapat dibaca. Minta pengirim mengirim ulang PDF "
-        "yang utuh tanpa kata sandi, lalu letakkan kembali di inbox.")
+        "yang utuh tanpa kata sandi, lalu letakkan kembali di inbox.",
+    )
 
 
-@pytest.mark.parametrize("build,what", [
-    (lambda path: png_claiming(path.with_suffix(".png"), 50000, 50000), "Gambar"),
-    (lambda path: jpeg_claiming(path.with_suffix(".jpg"), 50000, 50000), "Gambar"),
-    (lambda path: pdf_with_image(path.with_suffix(".pdf"), 50000, 50000), "PDF memuat gambar yang"),
-], ids=["png", "jpeg", "pdf"])
+@pytest.mark.parametrize(
+    "build,what",
+    [
+        (lambda path: png_claiming(path.with_suffix(".png"), 50000, 50000), "Gambar"),
+        (lambda path: jpeg_claiming(path.with_suffix(".jpg"), 50000, 50000), "Gambar"),
+        (lambda path: pdf_with_image(path.with_suffix(".pdf"), 50000, 50000), "PDF memuat gambar yang"),
+    ],
+    ids=["png", "jpeg", "pdf"],
+)
 def test_an_image_of_50000_by_50000_pixels_is_refused(limits, tmp_path, build, what):
     hostile = build(tmp_path / "raksasa")
     assert hostile.stat().st_size < 1024 * 1024
@@ -170,29 +194,38 @@ def test_a_pdf_of_5000_pages_is_refused(limits, tmp_path):
     assert refusal(thick, limits) == [
         "PDF berisi 5.000 halaman, melebihi batas 50 halaman. Kirim hanya halaman suratnya (bagi berkas yang "
         "panjang menjadi beberapa berkas), lalu letakkan kembali di inbox (batasnya limits.max_pages di "
-        "config.yaml)."]
+        "config.yaml)."
+    ]
 
 
 def test_a_page_too_large_to_render_is_refused(limits, tmp_path):
     wide = pdf_with_pages(tmp_path / "lebar.pdf", 1, media=b"[0 0 14400 14400]")  # 5 metres square
-    assert refusal(wide, limits) == [f"Halaman 1 PDF bila dibaca pada 300 dpi {PIXELS.replace('50.000', '60.000')}"
-                                     .replace("2.500 juta", "3.600 juta")]
+    assert refusal(wide, limits) == [
+        f"Halaman 1 PDF bila dibaca pada 300 dpi {PIXELS.replace('50.000', '60.000')}".replace(
+            "2.500 juta", "3.600 juta"
+        )
+    ]
 
 
 def test_files_that_are_no_scan_or_broken_are_refused(limits, tmp_path):
     text = tmp_path / "surat.pdf"
     text.write_text("bukan pindaian", encoding="utf-8")
-    assert refusal(text, limits) == ["Berkas ini bukan pindaian PDF, JPG atau PNG. Pindai ulang suratnya dalam "
-                                     "salah satu format itu lalu letakkan kembali di inbox."]
+    assert refusal(text, limits) == [
+        "Berkas ini bukan pindaian PDF, JPG atau PNG. Pindai ulang suratnya dalam "
+        "salah satu format itu lalu letakkan kembali di inbox."
+    ]
     broken = tmp_path / "rusak.pdf"
     broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\n")
     assert refusal(broken, limits) == [
         "Berkas PDF rusak atau terkunci kata sandi sehingga tidak dapat dibaca. Minta pengirim mengirim ulang PDF "
-        "yang utuh tanpa kata sandi, lalu letakkan kembali di inbox."]
+        "yang utuh tanpa kata sandi, lalu letakkan kembali di inbox."
+    ]
     cut = tmp_path / "potong.png"
     cut.write_bytes(png_claiming(tmp_path / "kecil.png", 100, 100).read_bytes()[:40])
-    assert refusal(cut, limits) == ["Berkas gambar rusak atau formatnya tidak dikenali. Pindai ulang suratnya "
-                                    "sebagai PDF, JPG atau PNG lalu letakkan kembali di inbox."]
+    assert refusal(cut, limits) == [
+        "Berkas gambar rusak atau formatnya tidak dikenali. Pindai ulang suratnya "
+        "sebagai PDF, JPG atau PNG lalu letakkan kembali di inbox."
+    ]
 
 
 PEAK = """
@@ -216,10 +249,18 @@ except InputRefused as refused:
 def test_the_bombs_are_stopped_early_in_bounded_memory(tmp_path):
     """A child process (whose peak memory is measured alone) meets a 4 GB PDF bomb and a PNG bomb."""
     ws = make_workspace(tmp_path / "ws")
-    for bomb in (pdf_bomb(tmp_path / "bom.pdf", 4 * 1024 ** 3), png_claiming(tmp_path / "bom.png", 50000, 50000),
-                 pdf_with_object_stream_bomb(tmp_path / "objstm.pdf", 4 * 1024 ** 3)):
-        done = subprocess.run([sys.executable, "-c", PEAK, PROBE, str(ws.path), str(bomb)], capture_output=True,
-                              text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    for bomb in (
+        pdf_bomb(tmp_path / "bom.pdf", 4 * 1024**3),
+        png_claiming(tmp_path / "bom.png", 50000, 50000),
+        pdf_with_object_stream_bomb(tmp_path / "objstm.pdf", 4 * 1024**3),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK, PROBE, str(ws.path), str(bomb)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
         reason, peak_mb = done.stdout.strip().splitlines()
         assert reason.startswith(("Isi PDF bila dibuka melebihi batas 200 MB", "Gambar berukuran 50.000 x 50.000"))
         assert int(peak_mb) < 300, peak_mb  # 4 GB inflated would not fit; Python, pikepdf and Pillow do
@@ -229,11 +270,13 @@ def test_time_limits_per_page_and_per_file_stop_the_reading(ocr_tools, printed, 
     scan = scanned(printed, "tab", 150, "pdf", tmp_path)
     assert refusal(scan, replace(limits, ocr_seconds_per_page=1e-6)) == [
         "OCR halaman 1 melebihi batas 0 detik per halaman. Pindai ulang halaman itu dengan lebih bersih "
-        "(200-300 dpi, hitam-putih) lalu letakkan kembali di inbox; atau ketik isian suratnya dalam berkas YAML."]
+        "(200-300 dpi, hitam-putih) lalu letakkan kembali di inbox; atau ketik isian suratnya dalam berkas YAML."
+    ]
     assert refusal(scan, replace(limits, ocr_seconds_per_file=1e-9)) == [
         "Membaca pindaian ini dengan OCR melebihi batas 0 detik per berkas. Pindai ulang suratnya dengan lebih "
         "sedikit halaman atau lebih bersih (200-300 dpi, hitam-putih), lalu letakkan kembali di inbox; atau ketik "
-        "isian suratnya dalam berkas YAML."]
+        "isian suratnya dalam berkas YAML."
+    ]
 
 
 def test_a_searchable_copy_out_of_time_is_reported_not_raised(ocr_tools, printed, limits, tmp_path):
@@ -241,18 +284,21 @@ def test_a_searchable_copy_out_of_time_is_reported_not_raised(ocr_tools, printed
     target = tmp_path / "tertelusur.pdf"
     assert make_searchable(scan, target, limits, "ind", time.monotonic() - 1) == (
         "PDF tertelusur (teksnya dapat dicari) tidak dibuat karena waktu OCR pindaian ini (600 detik per berkas) "
-        "sudah habis; surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa.")
+        "sudah habis; surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa."
+    )
     assert not target.exists()
 
 
 def test_the_limits_and_language_come_from_config(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"  max_pages: 50 ": "  max_pages: 3 ",
-                                            "  language: ind ": "  language: ind+eng "})
+    ws = make_workspace(
+        tmp_path / "ws", **{"  max_pages: 50 ": "  max_pages: 3 ", "  language: ind ": "  language: ind+eng "}
+    )
     assert (ws.limits.max_pages, ws.limits.max_image_pixels, ws.ocr.language) == (3, 40_000_000, "ind+eng")
     assert (ws.limits.ocr_seconds_per_page, ws.limits.ocr_seconds_per_file) == (60, 600)
     assert ws.limits.max_pdf_uncompressed_bytes == 200 * 1024 * 1024
-    (ws.path).write_text(ws.path.read_text(encoding="utf-8").replace("language: ind+eng", "language: \"ind; rm\""),
-                         encoding="utf-8")
+    (ws.path).write_text(
+        ws.path.read_text(encoding="utf-8").replace("language: ind+eng", 'language: "ind; rm"'), encoding="utf-8"
+    )
     with pytest.raises(config_module.ConfigError, match="language"):
         config_module.load(ws.path)
 
@@ -262,9 +308,14 @@ def test_doctor_says_whether_scans_can_be_read(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm on this PATH
     result = CliRunner().invoke(main, ["--config", str(ws.path), "doctor", "--json"], catch_exceptions=False)
     found = {item["pemeriksaan"]: item for item in map(json.loads, result.output.splitlines())}
-    assert found["OCR"] == {"pemeriksaan": "OCR", "status": "peringatan", "pesan": (
-        "Program tesseract, pdftoppm belum terpasang, sehingga pindaian surat tidak dapat dibaca. Pasang paket "
-        "tesseract-ocr, tesseract-ocr-ind dan poppler-utils (apt-get install), lalu jalankan ulang pipeline.")}
+    assert found["OCR"] == {
+        "pemeriksaan": "OCR",
+        "status": "peringatan",
+        "pesan": (
+            "Program tesseract, pdftoppm belum terpasang, sehingga pindaian surat tidak dapat dibaca. Pasang paket "
+            "tesseract-ocr, tesseract-ocr-ind dan poppler-utils (apt-get install), lalu jalankan ulang pipeline."
+        ),
+    }
 
 
 def test_doctor_names_tesseract_and_its_language(ocr_tools, ws):

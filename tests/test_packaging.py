@@ -10,8 +10,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_ships_defaults_and_init_works_from_it(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = (tmp_path / "dist").glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "pipeline/defaults/config.yaml" in names
@@ -22,16 +36,33 @@ def test_wheel_ships_defaults_and_init_works_from_it(tmp_path):
     target = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(target)
     env = {**os.environ, "PYTHONPATH": str(target)}
-    result = subprocess.run([sys.executable, "-c",
-                             "import pipeline, sys; print(pipeline.__file__); "
-                             "from pipeline.cli import main; sys.argv=['pipeline','init','ws']; main()"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pipeline, sys; print(pipeline.__file__); "
+            "from pipeline.cli import main; sys.argv=['pipeline','init','ws']; main()",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(str(target))
     assert (tmp_path / "ws" / "templates" / "lembar_disposisi.docx").is_file()
     assert (tmp_path / "ws" / "config.yaml").read_text(encoding="utf-8").startswith("# Konfigurasi")
-    result = subprocess.run([sys.executable, "-c", "import sys; from pipeline.cli import main; "
-                             "sys.argv=['pipeline','--config','ws/config.yaml','run']; main()"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pipeline.cli import main; "
+            "sys.argv=['pipeline','--config','ws/config.yaml','run']; main()",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "Daftar kasus" in (tmp_path / "ws" / "outbox" / "status" / "index.html").read_text(encoding="utf-8")

@@ -7,11 +7,10 @@ import subprocess
 import pytest
 from builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import pdf
 from pipeline.cli import main
-
-from conftest import make_workspace
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 
@@ -21,8 +20,7 @@ def invoke(ws, *args):
 
 
 def pdf_text(path):
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_each_document_has_its_pdf_in_the_outbox_and_the_archive(tmp_path):
@@ -73,6 +71,7 @@ def test_a_conversion_that_hangs_is_stopped_whole_and_sees_no_secret(tmp_path, m
     import time
 
     from pipeline.errors import RenderError
+
     monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
     late, seen = tmp_path / "ditulis-terlambat", tmp_path / "lingkungan"
     slow = tmp_path / "soffice"

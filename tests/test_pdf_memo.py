@@ -12,27 +12,41 @@ import subprocess
 import pytest
 import yaml
 from builders import HEADER, registration_yaml, tab_memo, yaml_memo
+from conftest import make_workspace
 from layouts import LAYOUTS
 from scan_builders import image_only_pdf, pdf_with_pages, rendered_pages
 from test_ca import make_ca
 from test_incoming_signatures import PASSPHRASE, SIGNER, sign, waktu_wib
 
-from conftest import make_workspace
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdftoppm")),
+    reason="LibreOffice dan poppler-utils belum terpasang; .ci/run memasangnya",
+)
 
-pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")
-                                     and shutil.which("pdftoppm")),
-                                reason="LibreOffice dan poppler-utils belum terpasang; .ci/run memasangnya")
-
-CLASSES = ["kemendagri-nomor-di-bawah-judul", "tabel-titik-dua-sel-sendiri", "hari-tanggal", "label-menyatu",
-           "bps-nomor-tanpa-titik-dua"]
+CLASSES = [
+    "kemendagri-nomor-di-bawah-judul",
+    "tabel-titik-dua-sel-sendiri",
+    "hari-tanggal",
+    "label-menyatu",
+    "bps-nomor-tanpa-titik-dua",
+]
 FIELDS = ("nomor", "tanggal", "dari", "kepada", "sifat", "lampiran", "hal", "tembusan")
-TYPED = {"nomor": HEADER["Nomor"], "tanggal": "2026-10-07", "dari": HEADER["Dari"], "kepada": HEADER["Yth."],
-         "sifat": HEADER["Sifat"], "lampiran": HEADER["Lampiran"], "hal": HEADER["Hal"],
-         "tembusan": HEADER["Tembusan"]}
+TYPED = {
+    "nomor": HEADER["Nomor"],
+    "tanggal": "2026-10-07",
+    "dari": HEADER["Dari"],
+    "kepada": HEADER["Yth."],
+    "sifat": HEADER["Sifat"],
+    "lampiran": HEADER["Lampiran"],
+    "hal": HEADER["Hal"],
+    "tembusan": HEADER["Tembusan"],
+}
 OCR_OFF = {"  enabled: true              # false: pindaian": "  enabled: false             # false: pindaian"}
-WAIT = ("Surat menunggu dilengkapi: surat disimpan tanpa diubah di inbox/lengkapi/{name} dan draf isiannya di "
-        "inbox/lengkapi/{stem}.yaml. Periksa dan lengkapi draf itu, lalu simpan di folder inbox dengan nama "
-        "{stem}.yaml; surat aslinya tidak perlu diubah atau dipindahkan.")
+WAIT = (
+    "Surat menunggu dilengkapi: surat disimpan tanpa diubah di inbox/lengkapi/{name} dan draf isiannya di "
+    "inbox/lengkapi/{stem}.yaml. Periksa dan lengkapi draf itu, lalu simpan di folder inbox dengan nama "
+    "{stem}.yaml; surat aslinya tidak perlu diubah atau dipindahkan."
+)
 NO_TEXT = "Surat ini hasil pindaian (tanpa lapisan teks), sehingga isiannya tidak dapat dibaca dari teksnya."
 
 
@@ -46,8 +60,21 @@ def digest(path):
 
 def to_pdf(sources, folder):
     """``sources`` (.docx) exported to PDF by LibreOffice, as a sending office exports its memos."""
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/lo-profil", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(folder), *map(str, sources)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder}/lo-profil",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return {source.stem: folder / (source.stem + ".pdf") for source in sources}
 
 
@@ -60,6 +87,7 @@ def pdfs(tmp_path_factory):
     sources.append(tab_memo(folder / "nota.docx"))
     other = folder / "bukan-kepala.docx"
     import docx
+
     document = docx.Document()
     document.add_paragraph("NOTA DINAS")
     document.add_paragraph("Nomor\t: 005/88/ULP-LITBANG/X/2026")
@@ -89,11 +117,17 @@ def test_a_pdf_memo_alone_registers_with_every_field(pdfs, ws, cli, name):
     expected = LAYOUTS[name][1]
     [entry] = jsonl(cli("register", "--json"))
     assert (entry["nomor_surat"], entry["tanggal_surat"], entry["dari"], entry["hal"], entry["sifat"]) == (
-        expected["nomor"], expected["tanggal"], expected["dari"], expected["hal"], expected["sifat"])
+        expected["nomor"],
+        expected["tanggal"],
+        expected["dari"],
+        expected["hal"],
+        expected["sifat"],
+    )
     [folder] = ws.archive.glob("*/surat-masuk/0001_*")
     memo = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))["nota_dinas"]
     assert {key: memo[key] for key in ("kepada", "lampiran", "tembusan")} == {
-        key: expected[key] for key in ("kepada", "lampiran", "tembusan")}
+        key: expected[key] for key in ("kepada", "lampiran", "tembusan")
+    }
     assert digest(folder / f"asli_{name}.pdf") == original
     assert entry["tte_masuk"] == []
     assert list(ws.inbox.glob("*.pdf")) == []
@@ -104,14 +138,17 @@ def test_an_e_signed_pdf_memo_alone_registers_with_its_signature_shown(pdfs, tmp
     from click.testing import CliRunner
 
     from pipeline.cli import main
+
     original = drop(ws, pdfs["ditandatangani"], "nota-bertte.pdf")
     result = CliRunner().invoke(main, ["--config", str(ws.path), "run"], catch_exceptions=False)
     assert result.exit_code == 0 and "1 diterima." in result.output, result.output
     [entry] = jsonl(CliRunner().invoke(main, ["--config", str(ws.path), "register", "--json"]))
     assert (entry["nomor_surat"], entry["hal"]) == (HEADER["Nomor"], HEADER["Hal"])
     [signature] = entry["tte_masuk"]
-    line = (f"Surat masuk bertanda tangan elektronik: utuh, ditandatangani oleh {SIGNER} pada "
-            f"{waktu_wib(signature['waktu'])}; sertifikat dipercaya")
+    line = (
+        f"Surat masuk bertanda tangan elektronik: utuh, ditandatangani oleh {SIGNER} pada "
+        f"{waktu_wib(signature['waktu'])}; sertifikat dipercaya"
+    )
     assert (signature["berkas"], signature["dipercaya"], signature["keterangan"]) == ("nota-bertte.pdf", True, line)
     status = CliRunner().invoke(main, ["--config", str(ws.path), "status", entry["kasus"]]).output
     assert line in " ".join(status.split())
@@ -148,7 +185,11 @@ def held_then_registered(ws, cli, name, original):
     assert result.exit_code == 0 and "2 diterima." in result.output, result.output
     [entry] = jsonl(cli("register", "--json"))
     assert (entry["nomor_surat"], entry["tanggal_surat"], entry["dari"], entry["hal"]) == (
-        TYPED["nomor"], TYPED["tanggal"], TYPED["dari"], TYPED["hal"])
+        TYPED["nomor"],
+        TYPED["tanggal"],
+        TYPED["dari"],
+        TYPED["hal"],
+    )
     [folder] = ws.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / f"asli_{name}") == original
     assert digest(folder / f"asli_{stem}.yaml") == completed
@@ -162,9 +203,11 @@ def test_a_scan_alone_is_read_by_ocr_into_a_draft_staff_confirm(ocr_tools, pdfs,
     assert result.exit_code == 0 and "1 menunggu." in result.output, result.output
     [row] = jsonl(cli("journal", "--json"))
     assert row["alasan"][0] == NO_TEXT
-    assert row["alasan"][1] == ("Isian surat ini dibaca dari pindaian dengan OCR. OCR dapat salah baca, sehingga "
-                                "setiap isian perlu diperiksa petugas terhadap surat aslinya sebelum surat "
-                                "didaftarkan.")
+    assert row["alasan"][1] == (
+        "Isian surat ini dibaca dari pindaian dengan OCR. OCR dapat salah baca, sehingga "
+        "setiap isian perlu diperiksa petugas terhadap surat aslinya sebelum surat "
+        "didaftarkan."
+    )
     text = draft_of(ws, name.rsplit(".", 1)[0])
     draft = yaml.safe_load(text)
     assert draft["jenis"] == "nota_dinas" and set(draft) == {"jenis", *FIELDS}
@@ -201,10 +244,12 @@ def test_a_scan_is_registered_without_its_searchable_pdf_when_ocrmypdf_fails(ocr
     from click.testing import CliRunner
 
     from pipeline.cli import main
+
     ws = make_workspace(tmp_path / "ws", **LOG_FILE)
 
     def cli(*args):
         return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
     original = drop(ws, pdfs["pindaian-pdf"], "tanpa-salinan.pdf")
     assert "1 menunggu." in cli("run").output
     tools = tmp_path / "bin"
@@ -217,10 +262,13 @@ def test_a_scan_is_registered_without_its_searchable_pdf_when_ocrmypdf_fails(ocr
     assert not (folder / "tanpa-salinan-tertelusur.pdf").exists()
     log = (ws.path.parent / "pipeline.log").read_text(encoding="utf-8")
     [note] = [line.split(" WARNING ", 1)[1] for line in log.splitlines() if "tertelusur" in line]
-    assert note.startswith("Pindaian tanpa-salinan.pdf: PDF tertelusur (teksnya dapat dicari) tidak dibuat karena "
-                           "OCRmyPDF gagal"), note
-    assert note.endswith("surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa. Periksa pemasangan "
-                         "OCRmyPDF dengan \u201cpipeline doctor\u201d."), note
+    assert note.startswith(
+        "Pindaian tanpa-salinan.pdf: PDF tertelusur (teksnya dapat dicari) tidak dibuat karena OCRmyPDF gagal"
+    ), note
+    assert note.endswith(
+        "surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa. Periksa pemasangan "
+        "OCRmyPDF dengan \u201cpipeline doctor\u201d."
+    ), note
     monkeypatch.undo()
     result = cli("verify")
     assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
@@ -235,6 +283,7 @@ def test_a_scan_alone_without_ocr_waits_with_an_empty_draft(pdfs, tmp_path, cli,
 
     def run(*args):
         return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
     original = drop(ws, pdfs[kind], name)
     result = run("run")
     assert result.exit_code == 0 and "1 menunggu." in result.output, result.output
@@ -242,8 +291,10 @@ def test_a_scan_alone_without_ocr_waits_with_an_empty_draft(pdfs, tmp_path, cli,
     assert row["alasan"][:2] == [NO_TEXT, "Pembacaan pindaian dengan OCR tidak diaktifkan (ocr.enabled: false)."]
     text = draft_of(ws, "surat-kertas")
     assert yaml.safe_load(text) == {"jenis": "nota_dinas", **dict.fromkeys(FIELDS, "")}
-    assert ("# Nomor PERLU DIISI: isi dengan nomor surat persis seperti tertulis pada surat, misalnya "
-            "005/123/ULP/2026.\nnomor: ''\n") in text
+    assert (
+        "# Nomor PERLU DIISI: isi dengan nomor surat persis seperti tertulis pada surat, misalnya "
+        "005/123/ULP/2026.\nnomor: ''\n"
+    ) in text
     held_then_registered(ws, run, name, original)
 
 
@@ -255,14 +306,16 @@ def test_a_pdf_whose_text_is_no_memo_header_waits_with_what_its_text_gave(pdfs, 
 
     def run(*args):
         return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
+
     original = drop(ws, pdfs["bukan-kepala"], "lembar.pdf")
     assert "1 menunggu." in run("run").output
     [row] = jsonl(run("journal", "--json"))
-    assert row["alasan"][0] == ("Teks PDF ini tidak memuat kepala Nota Dinas yang dapat dibaca (Nomor, Tanggal, Dari "
-                                "dan Hal), misalnya karena halamannya hasil pindaian.")
+    assert row["alasan"][0] == (
+        "Teks PDF ini tidak memuat kepala Nota Dinas yang dapat dibaca (Nomor, Tanggal, Dari "
+        "dan Hal), misalnya karena halamannya hasil pindaian."
+    )
     text = draft_of(ws, "lembar")
-    assert ("# Nomor: dibaca dari teks PDF; periksa terhadap surat aslinya.\nnomor: 005/88/ULP-LITBANG/X/2026\n"
-            in text)
+    assert "# Nomor: dibaca dari teks PDF; periksa terhadap surat aslinya.\nnomor: 005/88/ULP-LITBANG/X/2026\n" in text
     assert yaml.safe_load(text)["hal"] == ""
     held_then_registered(ws, run, "lembar.pdf", original)
 
@@ -273,9 +326,12 @@ def test_a_pdf_past_the_page_limit_is_refused_unread(ws, cli):
     result = cli("run")
     assert result.exit_code == 0 and "1 ditolak." in result.output, result.output
     [row] = jsonl(cli("journal", "--json"))
-    assert row["alasan"] == [(
-        "PDF berisi 5.000 halaman, melebihi batas 50 halaman. Kirim hanya halaman suratnya (bagi berkas yang panjang "
-        "menjadi beberapa berkas), lalu letakkan kembali di inbox (batasnya limits.max_pages di config.yaml).")]
+    assert row["alasan"] == [
+        (
+            "PDF berisi 5.000 halaman, melebihi batas 50 halaman. Kirim hanya halaman suratnya (bagi berkas yang panjang "
+            "menjadi beberapa berkas), lalu letakkan kembali di inbox (batasnya limits.max_pages di config.yaml)."
+        )
+    ]
     assert (ws.rejected_dir / "tebal.pdf").is_file() and not (ws.inbox / "tebal.pdf").exists()
 
 
@@ -298,5 +354,6 @@ def test_a_pdf_memo_dropped_with_its_data_opens_its_case_first(pdfs, ws, cli):
     outcomes = {o["berkas"]: o for o in jsonl(result)}
     assert (outcomes["nota.pdf"]["hasil"], outcomes["nota.pdf"]["kasus"]) == ("diterima", "2026-0001")
     assert (outcomes["registrasi.yaml"]["hasil"], outcomes["registrasi.yaml"]["kasus"]) == ("menunggu", "2026-0001")
-    assert outcomes["registrasi.yaml"]["alasan"][0].startswith("Disimpan; akan diterapkan ketika kasus 2026-0001 "
-                                                               "mencapai langkah 5")
+    assert outcomes["registrasi.yaml"]["alasan"][0].startswith(
+        "Disimpan; akan diterapkan ketika kasus 2026-0001 mencapai langkah 5"
+    )

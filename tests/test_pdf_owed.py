@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from builders import HEADER, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import pdf
 from pipeline.cli import main
 from pipeline.errors import ConversionStopped
-
-from conftest import make_workspace
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 
@@ -42,8 +41,7 @@ def runs(calls):
 
 
 def workspace(tmp_path):
-    return make_workspace(tmp_path / "ws", pdf=True,
-                          **{"timeout_seconds: 120 ": "timeout_seconds: 1 "})
+    return make_workspace(tmp_path / "ws", pdf=True, **{"timeout_seconds: 120 ": "timeout_seconds: 1 "})
 
 
 def drop_memos(ws, count):
@@ -52,8 +50,9 @@ def drop_memos(ws, count):
 
 
 def owed_of(ws):
-    return [owed for line in invoke(ws, "status", "--json").output.splitlines()
-            for owed in json.loads(line)["pdf_terutang"]]
+    return [
+        owed for line in invoke(ws, "status", "--json").output.splitlines() for owed in json.loads(line)["pdf_terutang"]
+    ]
 
 
 @pytest.mark.parametrize("script", [HANGS, CRASHES], ids=["hangs", "crashes"])
@@ -74,8 +73,9 @@ def test_memos_are_numbered_at_once_and_their_pdfs_made_when_libreoffice_is_back
     assert len(owed) == 3 and sum(1 for o in owed if o["percobaan"] == 1) == 1
     status = " ".join(invoke(ws, "status").output.split())
     assert "lembar-disposisi.pdf belum dibuat" in status and "pipeline pdf" in status
-    doctor = json.loads([line for line in invoke(ws, "doctor", "--json").output.splitlines()
-                         if "PDF tertunda" in line][0])
+    doctor = json.loads(
+        next(line for line in invoke(ws, "doctor", "--json").output.splitlines() if "PDF tertunda" in line)
+    )
     assert doctor["status"] == "peringatan" and doctor["pesan"].startswith("3 PDF belum dibuat")
     assert "Arsip utuh" in invoke(ws, "verify").output
 
@@ -139,6 +139,7 @@ def _started(calls):
 def test_a_filing_stopped_mid_conversion_owes_its_pdf(tmp_path, monkeypatch):
     """The service asked to stop while a memo's sheet converts: the memo is still filed, its PDF owed."""
     from pipeline import engine
+
     ws = workspace(tmp_path)
     calls = fake_soffice(tmp_path, monkeypatch, HANGS)
     drop_memos(ws, 1)
@@ -160,6 +161,7 @@ def test_a_crash_while_an_owed_pdf_is_made_leaves_it_made_once(tmp_path, monkeyp
     the next start finishes it; verify is clean, one PDF per document, in the outbox too."""
     import subprocess
     import sys
+
     ws = workspace(tmp_path)
     fake_soffice(tmp_path, monkeypatch, CRASHES)
     drop_memos(ws, 2)
@@ -167,8 +169,12 @@ def test_a_crash_while_an_owed_pdf_is_made_leaves_it_made_once(tmp_path, monkeyp
     monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
     ws.path.write_text(ws.path.read_text().replace("timeout_seconds: 1 ", "timeout_seconds: 120 "))
     faults = Path(__file__).parent / "faults.py"
-    killed = subprocess.run([sys.executable, str(faults), point, "1", "--", "--config", str(ws.path), "pdf"],
-                            capture_output=True, text=True, timeout=300)
+    killed = subprocess.run(
+        [sys.executable, str(faults), point, "1", "--", "--config", str(ws.path), "pdf"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert killed.returncode == -9, killed.stderr
     assert invoke(ws, "pdf").exit_code == 0
     assert owed_of(ws) == []
@@ -183,15 +189,24 @@ def test_sigterm_during_a_hung_conversion_stops_the_service_and_the_pdf_is_made_
     at once (its process group killed), the memo is still numbered, and its PDF made by a later run."""
     import subprocess
     import sys
-    ws = make_workspace(tmp_path / "ws", pdf=True, **{"timeout_seconds: 120 ": "timeout_seconds: 600 ",
-                                                        "stable_seconds: 0 ": "stable_seconds: 0.2 "})
+
+    ws = make_workspace(
+        tmp_path / "ws",
+        pdf=True,
+        **{"timeout_seconds: 120 ": "timeout_seconds: 600 ", "stable_seconds: 0 ": "stable_seconds: 0.2 "},
+    )
     folder, calls = tmp_path / "bin", tmp_path / "runs"
     folder.mkdir()
     (folder / "soffice").write_text(HANGS.format(calls=calls, pid=tmp_path / "pid"))
     (folder / "soffice").chmod(0o755)
     env = dict(os.environ, PATH=f"{folder}{os.pathsep}{os.environ['PATH']}")
-    service = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    service = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         drop_memos(ws, 1)
         while runs(calls) == 0 and service.poll() is None:
@@ -221,10 +236,15 @@ def test_a_long_registration_never_holds_the_other_documents(tmp_path, monkeypat
     tried after the pass with their own limit; LibreOffice failing on them stops neither the case nor
     the other documents, and they are not tried again on the next pass."""
     from builders import action, registration, registration_yaml
+
     ws = make_workspace(tmp_path / "ws", pdf=True)
     real = shutil.which("soffice")
-    calls = fake_soffice(tmp_path, monkeypatch, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *daftar-*) "
-                                                "echo \"$a\" >> {calls}; exit 3;; esac; done\nexec " + real + " \"$@\"\n")
+    calls = fake_soffice(
+        tmp_path,
+        monkeypatch,
+        '#!/bin/sh\nfor a in "$@"; do case "$a" in *daftar-*) '
+        'echo "$a" >> {calls}; exit 3;; esac; done\nexec ' + real + ' "$@"\n',
+    )
     tab_memo(ws.inbox / "nota.docx")
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
@@ -247,8 +267,11 @@ def test_a_long_registration_never_holds_the_other_documents(tmp_path, monkeypat
 
 def test_owed_pdfs_on_a_postgresql_register(tmp_path, monkeypatch, postgres):
     """The same debt, kept and paid on the shared register: made later, verify clean, the log replays."""
-    ws = make_workspace(tmp_path / "ws", pdf=True, **{"timeout_seconds: 120 ": "timeout_seconds: 1 ",
-                                                        "  url:\n": f"  url: {postgres.database()}\n"})
+    ws = make_workspace(
+        tmp_path / "ws",
+        pdf=True,
+        **{"timeout_seconds: 120 ": "timeout_seconds: 1 ", "  url:\n": f"  url: {postgres.database()}\n"},
+    )
     fake_soffice(tmp_path, monkeypatch, CRASHES)
     drop_memos(ws, 2)
     assert "2 diterima" in invoke(ws, "run").output

@@ -12,14 +12,29 @@ from docx.enum.text import WD_BREAK
 from pipeline.errors import InputRefused
 from pipeline.readers import pdf_text
 
-pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdftoppm")),
-                                reason="LibreOffice dan poppler-utils belum terpasang; .ci/run memasangnya")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdftoppm")),
+    reason="LibreOffice dan poppler-utils belum terpasang; .ci/run memasangnya",
+)
 
 
 def to_pdf(source, folder):
     """``source`` (.docx) exported to PDF by LibreOffice, as an office exports a memo."""
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/lo-profil", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder}/lo-profil",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return folder / (source.stem + ".pdf")
 
 
@@ -43,6 +58,7 @@ def pdfs(tmp_path_factory):
     pages = to_pdf(three_pages(folder / "tiga.docx"), folder)
     subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(tab), str(folder / "pindaian")], check=True)
     from PIL import Image
+
     image = folder / "pindaian.pdf"
     Image.open(folder / "pindaian.png").convert("RGB").save(image, resolution=100)
     return {"tab": tab, "tabel": table, "tiga": pages, "gambar": image, "folder": folder}
@@ -96,7 +112,8 @@ def test_a_pdf_that_takes_too_long_is_refused_with_the_limit_named(pdfs, ws):
         pdf_text.text_lines(pdfs["tab"], limits)
     assert refused.value.reasons == [
         "Teks PDF tidak dapat dibaca dalam batas waktu 1e-06 detik (limits.max_read_seconds). Minta pengirim "
-        "mengirim ulang PDF-nya, atau sertakan berkas YAML pendamping."]
+        "mengirim ulang PDF-nya, atau sertakan berkas YAML pendamping."
+    ]
     assert not pdf_text.has_text(pdfs["tab"], limits)
 
 
@@ -107,7 +124,8 @@ def test_a_damaged_pdf_is_refused_and_no_shell_reads_the_name(pdfs, ws):
         pdf_text.text_lines(hostile, ws.limits)
     assert refused.value.reasons == [
         "Teks PDF tidak dapat dibaca (berkas rusak atau terkunci sandi). Minta pengirim mengirim ulang "
-        "PDF-nya, atau sertakan berkas YAML pendamping."]
+        "PDF-nya, atau sertakan berkas YAML pendamping."
+    ]
     assert not (pdfs["folder"] / "dibobol.pdf").exists() and not list(pdfs["folder"].glob("dibobol*"))
     named = pdfs["folder"] / "-nama aneh; $(id).pdf"
     shutil.copy(pdfs["tab"], named)

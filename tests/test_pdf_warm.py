@@ -22,8 +22,10 @@ from pipeline.errors import ConversionStopped
 from pipeline.warm import warm_problem
 
 BINARY = pdf.shutil.which("soffice")
-pytestmark = pytest.mark.skipif(warm_problem(BINARY, pdf.SYSTEM_PYTHON) is not None,
-                                reason="LibreOffice, python3-uno atau unoserver belum terpasang; .ci/run memasangnya")
+pytestmark = pytest.mark.skipif(
+    warm_problem(BINARY, pdf.SYSTEM_PYTHON) is not None,
+    reason="LibreOffice, python3-uno atau unoserver belum terpasang; .ci/run memasangnya",
+)
 
 
 def warm(**options):
@@ -145,8 +147,11 @@ def invoke(ws, *args):
 
 
 def libreoffice_finding(ws):
-    return next(json.loads(line) for line in invoke(ws, "doctor", "--json").output.splitlines()
-                if json.loads(line)["pemeriksaan"] == "LibreOffice")
+    return next(
+        json.loads(line)
+        for line in invoke(ws, "doctor", "--json").output.splitlines()
+        if json.loads(line)["pemeriksaan"] == "LibreOffice"
+    )
 
 
 def test_memos_are_converted_warm_through_the_command_line_and_doctor_says_so(tmp_path):
@@ -163,8 +168,7 @@ def test_memos_are_converted_warm_through_the_command_line_and_doctor_says_so(tm
 
 def test_without_uno_each_document_has_its_own_libreoffice_and_doctor_says_how_to_warm_it(tmp_path):
     """A Python without the uno module (the venv's own) stands for a machine without python3-uno."""
-    ws = make_workspace(tmp_path / "ws", pdf=True,
-                        **{"uno_python: /usr/bin/python3": f"uno_python: {sys.executable}"})
+    ws = make_workspace(tmp_path / "ws", pdf=True, **{"uno_python: /usr/bin/python3": f"uno_python: {sys.executable}"})
     tab_memo(ws.inbox / "nota.docx")
     result = invoke(ws, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output, result.output
@@ -174,19 +178,23 @@ def test_without_uno_each_document_has_its_own_libreoffice_and_doctor_says_how_t
     assert finding["pesan"] == (
         f"{BINARY}; satu proses LibreOffice per dokumen (lebih lambat) karena modul uno (python3-uno) tidak ada "
         f"pada {sys.executable}. Untuk mode cepat, pasang \u201csudo apt-get install python3-uno\u201d dan paket "
-        "Python unoserver (pip install unoserver) agar LibreOffice tetap berjalan dan PDF dibuat jauh lebih cepat.")
+        "Python unoserver (pip install unoserver) agar LibreOffice tetap berjalan dan PDF dibuat jauh lebih cepat."
+    )
 
 
 def test_a_killed_pipeline_process_leaves_no_libreoffice_running(tmp_path):
     """SIGKILL gives the pipeline no chance to close its converter: the warm LibreOffice leaves by itself."""
-    script = ("import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); from builders import tab_memo\n"
-              "from pipeline import pdf\n"
-              "c = pdf.Converter(True, 120, warm=True)\n"
-              f"c.convert([tab_memo(Path({str(tmp_path)!r}) / 'a.docx')], Path({str(tmp_path)!r}))\n"
-              "print(c.office.process.pid, flush=True)\n"
-              "time.sleep(600)\n")
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                             cwd=Path(__file__).resolve().parent.parent)
+    script = (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); from builders import tab_memo\n"
+        "from pipeline import pdf\n"
+        "c = pdf.Converter(True, 120, warm=True)\n"
+        f"c.convert([tab_memo(Path({str(tmp_path)!r}) / 'a.docx')], Path({str(tmp_path)!r}))\n"
+        "print(c.office.process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent
+    )
     group = int(child.stdout.readline())
     assert running_in_group(group)
     child.kill()

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from builders import tab_memo, yaml_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import config as config_module
 from pipeline.cli import main
 from pipeline.errors import ConfigError
-
-from conftest import make_workspace
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -49,9 +48,13 @@ def test_a_password_never_goes_into_config(tmp_path):
         use(config, **{"  url:\n": "  url: postgresql://spse:rahasia@db:5432/spse\n"})
 
 
-HIDDEN = ("postgresql://spse@127.0.0.1:9/spse?%70assword=SECRET", "postgresql://spse@127.0.0.1:9/spse?password=SECRET",
-          "postgresql://spse:SECRET@127.0.0.1:9/spse", "postgresql://spse@127.0.0.1:9/spse?sslpassword=SECRET",
-          "postgresql://spse@127.0.0.1:9/spse?%73slpassword=SECRET")
+HIDDEN = (
+    "postgresql://spse@127.0.0.1:9/spse?%70assword=SECRET",
+    "postgresql://spse@127.0.0.1:9/spse?password=SECRET",
+    "postgresql://spse:SECRET@127.0.0.1:9/spse",
+    "postgresql://spse@127.0.0.1:9/spse?sslpassword=SECRET",
+    "postgresql://spse@127.0.0.1:9/spse?%73slpassword=SECRET",
+)
 
 
 @pytest.mark.parametrize("url", HIDDEN)
@@ -60,9 +63,11 @@ def test_a_password_in_any_spelling_libpq_reads_is_refused_and_never_shown(tmp_p
     writes nothing, and a connection error, doctor and verify locate the register without it."""
     import dataclasses
     import datetime as dt
+
     from pipeline import doctor
     from pipeline.errors import RegisterError
     from pipeline.register.postgres import connect, redacted
+
     config = make_workspace(tmp_path / "ws")
     before = config.path.read_text(encoding="utf-8")
     moved = invoke(config.path, "migrate-register", "--to", url)
@@ -71,14 +76,16 @@ def test_a_password_in_any_spelling_libpq_reads_is_refused_and_never_shown(tmp_p
     config.path.write_text(before.replace("  url:\n", f"  url: {url}\n", 1), encoding="utf-8")
     refused = invoke(config.path, "doctor")
     assert refused.exit_code != 0 and "SECRET" not in refused.output
-    assert "Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml dan isi PGPASSWORD " \
-           "pada layanan pipeline atau berkas ~/.pgpass." in " ".join(refused.output.split())
+    assert (
+        "Konfigurasi register.url memuat kata sandi. Hapus kata sandinya dari config.yaml dan isi PGPASSWORD "
+        "pada layanan pipeline atau berkas ~/.pgpass." in " ".join(refused.output.split())
+    )
     assert redacted(url) == "postgresql://spse@127.0.0.1:9/spse"
     with pytest.raises(RegisterError) as raised:
         connect(url)
     assert "SECRET" not in str(raised.value) and "postgresql://spse@127.0.0.1:9/spse" in str(raised.value)
     slipped = dataclasses.replace(_loaded(before, config), register_url=url)  # as if it got past the check
-    finding = doctor.register(slipped, dt.datetime.now(dt.timezone.utc))
+    finding = doctor.register(slipped, dt.datetime.now(dt.UTC))
     assert finding.status == "galat" and "SECRET" not in finding.message
     assert slipped.register_name == "postgresql://spse@127.0.0.1:9/spse"
 
@@ -97,8 +104,7 @@ def test_the_pipeline_runs_on_postgresql(tmp_path, postgres):
         assert invoke(config.path, "act", "027/301/ULP-BPSDM/XI/2026", langkah).exit_code == 0
     assert [e["nomor_urut"] for e in agenda(config.path)] == [1, 2, 3]
     listed = invoke(config.path, "status", "--json", "--all")  # three listings read at once
-    assert [json.loads(line)["kasus"] for line in listed.output.splitlines()] == ["2026-0001", "2026-0002",
-                                                                                "2026-0003"]
+    assert [json.loads(line)["kasus"] for line in listed.output.splitlines()] == ["2026-0001", "2026-0002", "2026-0003"]
     [letter] = agenda(config.path, "keluar")
     assert letter["nomor_surat"] == "000.4.5/1/Pusdatinkomtel/2026" and letter["kode"]
     verified = invoke(config.path, "verify")
@@ -117,8 +123,9 @@ def test_an_sqlite_register_moves_to_postgresql_proved(tmp_path, postgres):
     url = postgres.database()
     text = config.path.read_text(encoding="utf-8")  # an administrator put host before url
     host_line = next(line for line in text.splitlines() if line.startswith("  host:"))
-    config.path.write_text(text.replace(host_line + "\n", "").replace("register:\n", f"register:\n{host_line}\n"),
-                           encoding="utf-8")
+    config.path.write_text(
+        text.replace(host_line + "\n", "").replace("register:\n", f"register:\n{host_line}\n"), encoding="utf-8"
+    )
     (config.staging_dir / "sisa-crash").mkdir(parents=True)
     unfinished = invoke(config.path, "migrate-register", "--to", url)
     assert unfinished.exit_code == 1 and "pipeline run" in unfinished.output
@@ -144,8 +151,10 @@ def test_an_sqlite_register_moves_to_postgresql_proved(tmp_path, postgres):
 def _host(tmp_path, name, shared, url):
     config = make_workspace(tmp_path / name)
     shutil.rmtree(config.archive)
-    return use(config, **{"  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n",
-                          "  host: ": f"  host: {name} "})
+    return use(
+        config,
+        **{"  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n", "  host: ": f"  host: {name} "},
+    )
 
 
 def _pipeline(config, *args):
@@ -158,8 +167,11 @@ def test_two_hosts_number_one_book_while_one_is_killed(tmp_path, postgres):
     counts = (16, 60)  # the steady host keeps filing while the other is killed and restarted
     for index, config in enumerate(hosts):
         for n in range(counts[index]):
-            yaml_memo(config.inbox / f"nota-{n}.yaml", nomor=f"0{index}{n}/{n + 1}/ULP-{index}/XI/2026",
-                      hal=f"Permohonan {index}-{n}")
+            yaml_memo(
+                config.inbox / f"nota-{n}.yaml",
+                nomor=f"0{index}{n}/{n + 1}/ULP-{index}/XI/2026",
+                hal=f"Permohonan {index}-{n}",
+            )
     rng = random.Random(20261127)
     steady = subprocess.Popen(_pipeline(hosts[1], "run"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     kills = 0
@@ -178,7 +190,8 @@ def test_two_hosts_number_one_book_while_one_is_killed(tmp_path, postgres):
     entries = agenda(hosts[0].path)
     assert [e["nomor_urut"] for e in entries] == list(range(1, sum(counts) + 1))  # gapless, unique
     assert sorted(e["nomor_surat"] for e in entries) == sorted(
-        f"0{i}{n}/{n + 1}/ULP-{i}/XI/2026" for i in range(2) for n in range(counts[i]))  # every memo once
+        f"0{i}{n}/{n + 1}/ULP-{i}/XI/2026" for i in range(2) for n in range(counts[i])
+    )  # every memo once
     for config in hosts:
         assert not [p for p in config.inbox.iterdir() if p.is_file()]
         verified = subprocess.run(_pipeline(config, "verify"), capture_output=True, text=True, timeout=300)
@@ -187,16 +200,20 @@ def test_two_hosts_number_one_book_while_one_is_killed(tmp_path, postgres):
 
 def test_two_hosts_with_one_name_are_refused(tmp_path, postgres):
     from pipeline.engine import open_workspace
+
     url, shared = postgres.database(), tmp_path / "arsip-bersama"
     first = _host(tmp_path, "kembar", shared, url)
-    second = use(make_workspace(tmp_path / "kedua"), **{
-        "  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n", "  host: ": "  host: kembar "})
+    second = use(
+        make_workspace(tmp_path / "kedua"),
+        **{"  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n", "  host: ": "  host: kembar "},
+    )
     with open_workspace(first):
         refused = subprocess.run(_pipeline(second, "run"), capture_output=True, text=True, timeout=120)
         assert refused.returncode == 1 and "sedang diproses oleh proses pipeline lain" in refused.stderr
         # where the share's file locks do not hold across hosts, the register refuses the name
         from pipeline.errors import RegisterError
         from pipeline.register import open_register
+
         with pytest.raises(RegisterError, match="Nama host \u201ckembar\u201d sedang dipakai"):
             open_register(second, writer=True)
         open_register(second, writer=False).close()  # reading is never refused
@@ -210,6 +227,7 @@ def test_a_commit_whose_answer_was_lost(tmp_path, postgres, monkeypatch, committ
     import psycopg
 
     from pipeline.register.postgres import PostgresRegister
+
     config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {postgres.database()}\n"})
     yaml_memo(config.inbox / "nota.yaml")
     real_seal, real_commit, armed = PostgresRegister._seal, PostgresRegister._commit, []
@@ -229,6 +247,7 @@ def test_a_commit_whose_answer_was_lost(tmp_path, postgres, monkeypatch, committ
             self.db.execute("ROLLBACK")
         self._open = False
         raise psycopg.OperationalError("server closed the connection unexpectedly")
+
     monkeypatch.setattr(PostgresRegister, "_seal", seal)
     monkeypatch.setattr(PostgresRegister, "_commit", commit)
     invoke(config.path, "run")
@@ -250,8 +269,11 @@ def test_a_host_that_stopped_after_a_commit_is_stood_in_for(tmp_path, postgres):
     assert subprocess.run(_pipeline(running, "run"), capture_output=True, timeout=120).returncode == 0
     yaml_memo(stopped.inbox / "nota.yaml")
     faults = Path(__file__).resolve().parent / "faults.py"
-    killed = subprocess.run([sys.executable, str(faults), "after_commit_postgres", "1", "--", "--config",
-                             str(stopped.path), "run"], capture_output=True, timeout=120)
+    killed = subprocess.run(
+        [sys.executable, str(faults), "after_commit_postgres", "1", "--", "--config", str(stopped.path), "run"],
+        capture_output=True,
+        timeout=120,
+    )
     assert killed.returncode == -signal.SIGKILL
     assert list((shared / ".staging" / "mati").iterdir())  # committed, not yet in the archive
     result = subprocess.run(_pipeline(running, "run"), capture_output=True, text=True, timeout=120)
@@ -266,6 +288,7 @@ def test_a_row_changed_in_the_database_directly_is_found(tmp_path, postgres):
     """The log in the archive guards the PostgreSQL register as it guards SQLite's: a row
     edited with psql, outside the pipeline, is reported by verify."""
     import psycopg
+
     url = postgres.database()
     config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {url}\n"})
     yaml_memo(config.inbox / "nota.yaml")

@@ -25,22 +25,40 @@ def table(edit=None):
 
 def insert_paraf(steps, **extra):
     at = next(i for i, s in enumerate(steps) if s["key"] == "periksa")
-    steps.insert(at, {"number": 0, "key": "paraf_kasubbid", "kind": "human", "actor": "Kasubbid",
-                      "activity": "Memaraf draft laporan", "target_minutes": 5, "output": "Paraf", **extra})
+    steps.insert(
+        at,
+        {
+            "number": 0,
+            "key": "paraf_kasubbid",
+            "kind": "human",
+            "actor": "Kasubbid",
+            "activity": "Memaraf draft laporan",
+            "target_minutes": 5,
+            "output": "Paraf",
+            **extra,
+        },
+    )
     return steps
 
 
 def records(done, running=None, kasus="2026-0001"):
-    result = {key: StepRecord(kasus, key, "selesai", "2026-11-20T08:00:00", "2026-11-20T09:00:00", "x")
-              for key in done}
+    result = {key: StepRecord(kasus, key, "selesai", "2026-11-20T08:00:00", "2026-11-20T09:00:00", "x") for key in done}
     if running:
         result[running] = StepRecord(kasus, running, "berjalan", "2026-11-20T09:00:00")
     return result
 
 
 CASE = Case("2026-0001", "x/1", "Unit", "t")
-FIRST_EIGHT = ["nota_dinas_masuk", "agenda_masuk", "disposisi_kapus", "disposisi_kabid", "input_data",
-               "verifikasi", "otentikasi", "laporan_kesiapan"]
+FIRST_EIGHT = [
+    "nota_dinas_masuk",
+    "agenda_masuk",
+    "disposisi_kapus",
+    "disposisi_kabid",
+    "input_data",
+    "verifikasi",
+    "otentikasi",
+    "laporan_kesiapan",
+]
 
 
 def test_defaults_resolved_from_the_table():
@@ -57,14 +75,17 @@ def test_legacy_table_without_handlers_finds_them_by_key():
             for key in ("handler", "early", "reject_to"):
                 step.pop(key, None)
         return steps
+
     steps = {s.key: s for s in build_steps(table(strip), DOCUMENTS)}
     assert steps["disposisi_kapus"].handler == "disposisi" and steps["periksa"].handler == "periksa"
     assert steps["agenda_masuk"].handler == "agenda_masuk"
     # What release 0.1 did without saying it in the table: early dispositions and
     # authentication, tolak at review and approval back to the data.
     assert [k for k, s in steps.items() if s.early] == ["disposisi_kapus", "disposisi_kabid", "otentikasi"]
-    assert {k: s.reject_to for k, s in steps.items() if s.reject_to} == {"periksa": "input_data",
-                                                                          "setujui": "input_data"}
+    assert {k: s.reject_to for k, s in steps.items() if s.reject_to} == {
+        "periksa": "input_data",
+        "setujui": "input_data",
+    }
     assert "tolak" in Procedure(steps.values()).action_names()
 
 
@@ -72,6 +93,7 @@ def test_unknown_handler_is_named_with_the_known_ones():
     def misspell(steps):
         steps[4]["handler"] = "input_dta"
         return steps
+
     with pytest.raises(ConfigError) as caught:
         build_steps(table(misspell), DOCUMENTS)
     message = str(caught.value)
@@ -81,22 +103,36 @@ def test_unknown_handler_is_named_with_the_known_ones():
 
 def test_machine_step_without_code_is_refused():
     def invent(steps):
-        steps.insert(8, {"number": 0, "key": "cetak_sertifikat", "kind": "machine", "actor": "Staf",
-                         "activity": "Cetak", "target_minutes": 1, "output": "Sertifikat"})
+        steps.insert(
+            8,
+            {
+                "number": 0,
+                "key": "cetak_sertifikat",
+                "kind": "machine",
+                "actor": "Staf",
+                "activity": "Cetak",
+                "target_minutes": 1,
+                "output": "Sertifikat",
+            },
+        )
         return steps
+
     with pytest.raises(ConfigError, match="langkah 9 \\(cetak_sertifikat\\): handler “cetak_sertifikat” tidak"):
         build_steps(table(invent), DOCUMENTS)
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda s: [x for x in s if x["key"] != "agenda_masuk"], "tepat satu langkah dengan handler agenda_masuk"),
-    (lambda s: [s[0], s[2], s[1], *s[3:]], "sebelum langkah itu hanya boleh ada langkah jenis input"),
-    (lambda s: [*s[:5], {**s[0], "key": "lampiran_masuk"}, *s[5:]], "input hanya boleh ada sebelum langkah"),
-    (lambda s: [*s[:9], {**s[9], "early": False, "reject_to": None}, s[10]], None),
-    (lambda s: [*s[:9], {**s[9], "reject_to": "kirim"}, s[10]], "reject_to “kirim” harus kunci langkah sebelumnya"),
-    (lambda s: [*s[:8], {**s[8], "document": "lembar_paraf"}, *s[9:]], "dokumen “lembar_paraf” tidak ada"),
-    (lambda s: [*s[:8], {**s[8], "key": "tolak"}, *s[9:]], "kunci “tolak” dipakai untuk keputusan menolak"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda s: [x for x in s if x["key"] != "agenda_masuk"], "tepat satu langkah dengan handler agenda_masuk"),
+        (lambda s: [s[0], s[2], s[1], *s[3:]], "sebelum langkah itu hanya boleh ada langkah jenis input"),
+        (lambda s: [*s[:5], {**s[0], "key": "lampiran_masuk"}, *s[5:]], "input hanya boleh ada sebelum langkah"),
+        (lambda s: [*s[:9], {**s[9], "early": False, "reject_to": None}, s[10]], None),
+        (lambda s: [*s[:9], {**s[9], "reject_to": "kirim"}, s[10]], "reject_to “kirim” harus kunci langkah sebelumnya"),
+        (lambda s: [*s[:8], {**s[8], "document": "lembar_paraf"}, *s[9:]], "dokumen “lembar_paraf” tidak ada"),
+        (lambda s: [*s[:8], {**s[8], "key": "tolak"}, *s[9:]], "kunci “tolak” dipakai untuk keputusan menolak"),
+    ],
+)
 def test_tables_that_cannot_run_are_refused(edit, message):
     if message is None:  # the table may switch a default off
         steps = {s.key: s for s in build_steps(table(edit), DOCUMENTS)}
@@ -129,7 +165,8 @@ def test_a_step_inserted_before_where_the_case_is_counts_as_skipped():
     view = dict((s.key, status) for s, status in procedure.view(at_review))
     assert view["paraf_kasubbid"] == "dilewati" and view["setujui"] == "menunggu"
     assert procedure.misfit("paraf_kasubbid", CASE, at_review) == (
-        "kasus sudah melewati langkah 9 (Memaraf draft laporan).")
+        "kasus sudah melewati langkah 9 (Memaraf draft laporan)."
+    )
 
 
 def test_a_removed_running_step_moves_the_case_to_the_next():

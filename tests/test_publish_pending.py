@@ -6,15 +6,14 @@ import logging
 
 from builders import tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import run
 from pipeline.cli import main
 from pipeline.engine import open_workspace
 
-from conftest import make_workspace
-
 IN_THE_WAY = "outbox/2026-0001/2026-0001_lembar-disposisi.docx"
-REASON = (f"Di outbox ada folder {IN_THE_WAY} di tempat salinan dokumen. Pindahkan folder itu ke luar outbox.")
+REASON = f"Di outbox ada folder {IN_THE_WAY} di tempat salinan dokumen. Pindahkan folder itu ke luar outbox."
 
 
 def invoke(ws, *args):
@@ -38,13 +37,18 @@ def test_a_publish_that_cannot_complete_is_shown_by_doctor_and_status_until_it_c
     result = invoke(ws, "run", "--json")
     [outcome] = jsonl(result)
     assert outcome["hasil"] == "menunggu"
-    assert outcome["alasan"] == [f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: {REASON} "
-                                 "Pipeline menempatkannya sendiri pada pemrosesan berikutnya; berkas ini tidak "
-                                 "perlu diletakkan lagi."]
+    assert outcome["alasan"] == [
+        f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: {REASON} "
+        "Pipeline menempatkannya sendiri pada pemrosesan berikutnya; berkas ini tidak "
+        "perlu diletakkan lagi."
+    ]
     said = "Berkas archive/2026/surat-masuk/0001_permohonan-pemanfaatan-spse belum ditempatkan di arsip: " + REASON
     [finding] = [f for f in jsonl(invoke(ws, "doctor", "--json")) if f["pemeriksaan"] == "Pemberkasan tertunda"]
-    assert finding == {"pemeriksaan": "Pemberkasan tertunda", "status": "peringatan",
-                       "pesan": said.replace(" belum", " (kasus 2026-0001) belum", 1)}
+    assert finding == {
+        "pemeriksaan": "Pemberkasan tertunda",
+        "status": "peringatan",
+        "pesan": said.replace(" belum", " (kasus 2026-0001) belum", 1),
+    }
     [case] = jsonl(invoke(ws, "status", "--json"))
     assert said in case["masalah"]
 

@@ -2,18 +2,22 @@ import datetime as dt
 
 import pytest
 from builders import HEADER, scan, tab_memo, table_memo, yaml_memo, zip_with
+from conftest import SAMPLES
 
 from pipeline import readers
 from pipeline.errors import IncompleteLetter, InputRefused
 from pipeline.validate import memo_unit, validate_memo
 
-from conftest import SAMPLES
-
 FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
 EXPECTED = {
-    "nomor": HEADER["Nomor"], "tanggal": HEADER["Tanggal"], "dari": HEADER["Dari"],
-    "kepada": HEADER["Yth."], "sifat": "Segera", "lampiran": "1 (satu) berkas",
-    "hal": "Permohonan Pemanfaatan SPSE", "tembusan": "Sekretaris Jenderal",
+    "nomor": HEADER["Nomor"],
+    "tanggal": HEADER["Tanggal"],
+    "dari": HEADER["Dari"],
+    "kepada": HEADER["Yth."],
+    "sifat": "Segera",
+    "lampiran": "1 (satu) berkas",
+    "hal": "Permohonan Pemanfaatan SPSE",
+    "tembusan": "Sekretaris Jenderal",
 }
 
 
@@ -21,25 +25,41 @@ def read(ws, path):
     return readers.read(path, ws.limits)
 
 
-@pytest.mark.parametrize("build", [
-    lambda p: tab_memo(p),
-    lambda p: tab_memo(p, split_runs=True),
-    lambda p: table_memo(p),
-    lambda p: table_memo(p, colon_cell=False),
-], ids=["tab", "tab-split-runs", "table-3-cells", "table-colon-value"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda p: tab_memo(p),
+        lambda p: tab_memo(p, split_runs=True),
+        lambda p: table_memo(p),
+        lambda p: table_memo(p, colon_cell=False),
+    ],
+    ids=["tab", "tab-split-runs", "table-3-cells", "table-colon-value"],
+)
 def test_docx_layouts(ws, tmp_path, build):
     parsed = read(ws, build(tmp_path / "memo.docx"))
     assert (parsed.kind, parsed.fmt) == ("nota_dinas", "docx")
     assert parsed.fields == EXPECTED
 
 
-@pytest.mark.parametrize("label, field", [
-    ("Kepada Yth.", "kepada"), ("Kepada", "kepada"), ("Yth", "kepada"),
-    ("Perihal", "hal"), ("Hal", "hal"), ("No.", "nomor"), ("Tgl.", "tanggal"),
-])
+@pytest.mark.parametrize(
+    "label, field",
+    [
+        ("Kepada Yth.", "kepada"),
+        ("Kepada", "kepada"),
+        ("Yth", "kepada"),
+        ("Perihal", "hal"),
+        ("Hal", "hal"),
+        ("No.", "nomor"),
+        ("Tgl.", "tanggal"),
+    ],
+)
 def test_label_variants(ws, tmp_path, label, field):
-    base = {"nomor": ("Nomor", "1/2026"), "tanggal": ("Tanggal", "1 Juli 2026"),
-            "dari": ("Dari", "ULP"), "hal": ("Hal", "Uji")}
+    base = {
+        "nomor": ("Nomor", "1/2026"),
+        "tanggal": ("Tanggal", "1 Juli 2026"),
+        "dari": ("Dari", "ULP"),
+        "hal": ("Hal", "Uji"),
+    }
     header = {name: value for key, (name, value) in base.items() if key != field}
     header[label] = "nilai uji"
     parsed = read(ws, tab_memo(tmp_path / "memo.docx", header))
@@ -60,6 +80,7 @@ def test_date_found_beside_signature_when_header_has_none(ws, tmp_path):
     header = {k: v for k, v in HEADER.items() if k != "Tanggal"}
     path = tab_memo(tmp_path / "memo.docx", header)
     import docx
+
     document = docx.Document(str(path))
     document.add_paragraph("Jakarta, 18 November 2026")
     document.save(str(path))
@@ -154,6 +175,7 @@ def test_yaml_without_jenis_refused(ws, tmp_path):
 
 def test_oversized_file_refused(tmp_path):
     from conftest import make_workspace
+
     ws = make_workspace(tmp_path / "kecil", **{"max_file_mb: 25": "max_file_mb: 0.01"})
     path = scan(tmp_path / "besar.pdf")
     path.write_bytes(path.read_bytes() + b"0" * 20000)
@@ -181,19 +203,33 @@ def test_sifat_case_insensitive(ws, tmp_path):
     assert validate_memo(parsed.fields)["sifat"] == "Sangat Segera"
 
 
-@pytest.mark.parametrize("runs, expected", [
-    ('<w:r><w:rPr><w:vanish/></w:rPr><w:t>999/PALSU/2026</w:t></w:r><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>',
-     "005/88/ULP-LITBANG/X/2026"),
-    ('<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>',
-     "005/88/ULP-LITBANG/X/2026"),
-    ('<w:del w:id="1" w:author="x"><w:r><w:t>777/DIHAPUS/2026</w:t></w:r></w:del>'
-     '<w:ins w:id="2" w:author="x"><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r></w:ins>',
-     "005/88/ULP-LITBANG/X/2026"),
-    ('<w:moveFrom w:id="3" w:author="x"><w:r><w:t>PINDAH/1</w:t></w:r></w:moveFrom>'
-     '<w:r><w:t>005/88/ULP-</w:t></w:r><w:r><w:t>LITBANG/X/2026</w:t></w:r>', "005/88/ULP-LITBANG/X/2026"),
-], ids=["hidden", "vanish-off", "deleted-revision", "moved-away"])
+@pytest.mark.parametrize(
+    "runs, expected",
+    [
+        (
+            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>999/PALSU/2026</w:t></w:r><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>",
+            "005/88/ULP-LITBANG/X/2026",
+        ),
+        (
+            '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>',
+            "005/88/ULP-LITBANG/X/2026",
+        ),
+        (
+            '<w:del w:id="1" w:author="x"><w:r><w:t>777/DIHAPUS/2026</w:t></w:r></w:del>'
+            '<w:ins w:id="2" w:author="x"><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r></w:ins>',
+            "005/88/ULP-LITBANG/X/2026",
+        ),
+        (
+            '<w:moveFrom w:id="3" w:author="x"><w:r><w:t>PINDAH/1</w:t></w:r></w:moveFrom>'
+            "<w:r><w:t>005/88/ULP-</w:t></w:r><w:r><w:t>LITBANG/X/2026</w:t></w:r>",
+            "005/88/ULP-LITBANG/X/2026",
+        ),
+    ],
+    ids=["hidden", "vanish-off", "deleted-revision", "moved-away"],
+)
 def test_the_header_is_what_a_person_sees(ws, tmp_path, runs, expected):
     from builders import memo_with_nomor_runs
+
     parsed = read(ws, memo_with_nomor_runs(tmp_path / "memo.docx", runs))
     assert parsed.fields["nomor"] == expected
 
@@ -208,19 +244,31 @@ def test_an_escaped_surrogate_pair_in_yaml_is_one_character(ws, tmp_path):
 def test_text_hidden_by_a_style_is_not_read(ws, tmp_path, encoding):
     """Also when styles.xml is in another encoding than Word's (the reader skips UTF-8 styles that
     never name w:vanish without parsing them)."""
-    from builders import memo_with_nomor_runs
     import zipfile
-    path = memo_with_nomor_runs(tmp_path / "memo.docx", '<w:r><w:rPr><w:rStyle w:val="Tersembunyi"/></w:rPr>'
-                                '<w:t>999/PALSU/2026</w:t></w:r><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>')
+
+    from builders import memo_with_nomor_runs
+
+    path = memo_with_nomor_runs(
+        tmp_path / "memo.docx",
+        '<w:r><w:rPr><w:rStyle w:val="Tersembunyi"/></w:rPr>'
+        "<w:t>999/PALSU/2026</w:t></w:r><w:r><w:t>005/88/ULP-LITBANG/X/2026</w:t></w:r>",
+    )
     with zipfile.ZipFile(path) as archive:
         items = {name: archive.read(name) for name in archive.namelist()}
-    styles = items["word/styles.xml"].decode("utf-8").replace(
-        "</w:styles>", '<w:style w:type="character" w:styleId="Dasar"><w:name w:val="Dasar"/><w:rPr><w:vanish/>'
-        '</w:rPr></w:style><w:style w:type="character" w:styleId="Tersembunyi"><w:name w:val="T"/>'
-        '<w:basedOn w:val="Dasar"/></w:style></w:styles>')
+    styles = (
+        items["word/styles.xml"]
+        .decode("utf-8")
+        .replace(
+            "</w:styles>",
+            '<w:style w:type="character" w:styleId="Dasar"><w:name w:val="Dasar"/><w:rPr><w:vanish/>'
+            '</w:rPr></w:style><w:style w:type="character" w:styleId="Tersembunyi"><w:name w:val="T"/>'
+            '<w:basedOn w:val="Dasar"/></w:style></w:styles>',
+        )
+    )
     if encoding == "utf-16-declared":
-        styles = styles.replace("encoding='UTF-8'", "encoding='UTF-16'").replace('encoding="UTF-8"',
-                                                                                 'encoding="UTF-16"')
+        styles = styles.replace("encoding='UTF-8'", "encoding='UTF-16'").replace(
+            'encoding="UTF-8"', 'encoding="UTF-16"'
+        )
         assert "UTF-16" in styles[:100]
     items["word/styles.xml"] = styles.encode("utf-16" if encoding.startswith("utf-16") else "utf-8")
     with zipfile.ZipFile(path, "w") as archive:

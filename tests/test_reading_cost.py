@@ -11,15 +11,16 @@ import zipfile
 
 from builders import HEADER, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline.cli import main
 
-from conftest import make_workspace
-
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-TABLE = ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid>'
-         + '<w:tr><w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>isi sel tabel</w:t></w:r>'
-           '</w:p></w:tc></w:tr>' * 8 + '</w:tbl>')
+TABLE = (
+    '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid>'
+    + '<w:tr><w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>isi sel tabel</w:t></w:r>'
+    "</w:p></w:tc></w:tr>" * 8 + "</w:tbl>"
+)
 
 
 def many_tables(path, tables=180_000):
@@ -45,7 +46,7 @@ def nested_tables(path, depth=40):
     """A memo body of tables nested ``depth`` deep (each a few elements more)."""
     open_ = "<w:tbl><w:tr><w:tc>" * depth
     close = "<w:p/></w:tc></w:tr></w:tbl>" * depth
-    document = f'<w:document {W}><w:body><w:p/>{open_}{close}</w:body></w:document>'
+    document = f"<w:document {W}><w:body><w:p/>{open_}{close}</w:body></w:document>"
     source = tab_memo(path.with_name("asli-" + path.name))
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in original.infolist():
@@ -77,9 +78,11 @@ def test_a_docx_of_180000_tables_is_refused_and_the_memo_beside_it_numbered(tmp_
     result = run(ws)
     assert result.exit_code == 0 and "1 ditolak, 1 diterima" in result.output, result.output
     assert journal(ws)["baik.docx"]["hasil"] == "diterima"
-    assert ("Dokumen Word berisi lebih dari 1.000.000 elemen XML (limits.max_xml_elements), terlalu mahal "
-            "untuk dibaca. Berkas ini tidak diproses; minta pengirim membuang isi yang tidak diperlukan "
-            "(misalnya tabel kosong yang berulang) lalu mengirim ulang.") in reason(ws, "tabel.docx")
+    assert (
+        "Dokumen Word berisi lebih dari 1.000.000 elemen XML (limits.max_xml_elements), terlalu mahal "
+        "untuk dibaca. Berkas ini tidak diproses; minta pengirim membuang isi yang tidak diperlukan "
+        "(misalnya tabel kosong yang berulang) lalu mengirim ulang."
+    ) in reason(ws, "tabel.docx")
 
 
 def test_reading_the_big_docx_keeps_memory_bounded(tmp_path):
@@ -94,9 +97,11 @@ def test_reading_the_big_docx_keeps_memory_bounded(tmp_path):
         "    readers.read(__import__('pathlib').Path(sys.argv[2]), limits)\n"
         "except InputRefused as exc:\n"
         "    print('ditolak:', exc)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
-    done = subprocess.run([sys.executable, "-c", script, str(ws.path), str(bomb)], capture_output=True, text=True,
-                          check=True)
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(ws.path), str(bomb)], capture_output=True, text=True, check=True
+    )
     refused, peak = done.stdout.splitlines()
     assert refused.startswith("ditolak: Dokumen Word berisi lebih dari 1.000.000 elemen XML")
     assert int(peak) < 500 * 1024  # KiB
@@ -108,8 +113,9 @@ def test_tables_nested_past_the_depth_limit_are_refused(tmp_path):
     tab_memo(ws.inbox / "baik.docx", {**HEADER, "Nomor": "010/ULP-LAIN/2026"})
     result = run(ws)
     assert result.exit_code == 0 and "1 ditolak, 1 diterima" in result.output, result.output
-    assert ("Dokumen Word memuat elemen XML yang bersarang lebih dari 100 tingkat (limits.max_xml_depth)"
-            in reason(ws, "bersarang.docx"))
+    assert "Dokumen Word memuat elemen XML yang bersarang lebih dari 100 tingkat (limits.max_xml_depth)" in reason(
+        ws, "bersarang.docx"
+    )
 
 
 def test_an_input_past_its_reading_time_is_refused_naming_the_limit(tmp_path):
@@ -117,18 +123,22 @@ def test_an_input_past_its_reading_time_is_refused_naming_the_limit(tmp_path):
     tab_memo(ws.inbox / "nota.docx")
     result = run(ws)
     assert result.exit_code == 0 and "1 ditolak" in result.output, result.output
-    assert ("Pembacaan berkas melebihi batas waktu 0 detik (limits.max_read_seconds), sehingga dihentikan."
-            in reason(ws, "nota.docx"))
+    assert "Pembacaan berkas melebihi batas waktu 0 detik (limits.max_read_seconds), sehingga dihentikan." in reason(
+        ws, "nota.docx"
+    )
 
 
 # -- registration workbooks: cost, and data Excel does not show --------------------------------
+
 
 def filled_workbook(ws, tmp_path):
     """The blank workbook ``pipeline formulir`` hands out, filled in as a ULP would (2 packages)."""
     from openpyxl import load_workbook
     from test_xlsx import fill
-    result = CliRunner().invoke(main, ["--config", str(ws.path), "formulir", str(tmp_path / "ulp")],
-                                catch_exceptions=False)
+
+    result = CliRunner().invoke(
+        main, ["--config", str(ws.path), "formulir", str(tmp_path / "ulp")], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return fill(load_workbook(tmp_path / "ulp" / "formulir-registrasi-spse.xlsx"))
 
@@ -155,9 +165,11 @@ def test_an_empty_cell_at_column_xfd_on_every_row_of_a_hidden_sheet_is_refused(w
     for row in range(1, 201):
         hidden.cell(row, 16384).number_format = "@"  # stored as <c r="XFDn" s="..."/>, no value
     text = refused_beside_a_memo(ws, workbook)
-    assert ("Lembar \u201cdaftar\u201d menyimpan sel sampai baris 123 dan kolom 16384, melebihi batas 2.000.000 sel "
-            "(limits.max_sheet_cells); biasanya karena ada sel kosong berformat jauh di kanan atau di bawah data. "
-            "Hapus baris dan kolom kosong di luar data") in text
+    assert (
+        "Lembar \u201cdaftar\u201d menyimpan sel sampai baris 123 dan kolom 16384, melebihi batas 2.000.000 sel "
+        "(limits.max_sheet_cells); biasanya karena ada sel kosong berformat jauh di kanan atau di bawah data. "
+        "Hapus baris dan kolom kosong di luar data"
+    ) in text
 
 
 def test_a_very_hidden_sheet_of_packages_is_refused_naming_it(ws, tmp_path):
@@ -168,8 +180,10 @@ def test_a_very_hidden_sheet_of_packages_is_refused_naming_it(ws, tmp_path):
         sheet.append(["paket", name, 8800000000, "APBN", "tender", "197106051998031004"])
     sheet.sheet_state = "veryHidden"
     text = refused_beside_a_memo(ws, workbook)
-    assert ("Lembar \u201cdata\u201d disembunyikan sepenuhnya (veryHidden: tidak dapat ditampilkan dari menu Excel) "
-            "tetapi berisi data registrasi. Data yang tidak tampak di Excel tidak dibaca") in text
+    assert (
+        "Lembar \u201cdata\u201d disembunyikan sepenuhnya (veryHidden: tidak dapat ditampilkan dari menu Excel) "
+        "tetapi berisi data registrasi. Data yang tidak tampak di Excel tidak dibaca"
+    ) in text
 
 
 def test_hidden_rows_holding_packages_are_refused_naming_them(ws, tmp_path):
@@ -178,8 +192,10 @@ def test_hidden_rows_holding_packages_are_refused_naming_them(ws, tmp_path):
     for row in (4, 5):
         workbook["paket"].row_dimensions[row].hidden = True
     text = refused_beside_a_memo(ws, workbook)
-    assert ("Baris 4, 5 lembar \u201cpaket\u201d disembunyikan (atau tersaring) tetapi berisi data. Data yang tidak "
-            "tampak di Excel tidak dibaca: tampilkan semua baris") in text
+    assert (
+        "Baris 4, 5 lembar \u201cpaket\u201d disembunyikan (atau tersaring) tetapi berisi data. Data yang tidak "
+        "tampak di Excel tidak dibaca: tampilkan semua baris"
+    ) in text
 
 
 def test_a_hidden_column_holding_data_is_refused_naming_it(ws, tmp_path):
@@ -195,22 +211,29 @@ def test_two_sheets_holding_packages_are_refused_not_merged(ws, tmp_path):
     for column, name in enumerate(("nama_paket", "pagu", "sumber_dana", "metode", "ppk_nip"), start=1):
         workbook[" PAKET"].cell(1, column, name)
     text = refused_beside_a_memo(ws, workbook)
-    assert ("Lembar \u201cpaket\u201d dan \u201c PAKET\u201d sama-sama berisi data paket. Data satu bagian hanya boleh "
-            "ada di satu lembar") in text
+    assert (
+        "Lembar \u201cpaket\u201d dan \u201c PAKET\u201d sama-sama berisi data paket. Data satu bagian hanya boleh "
+        "ada di satu lembar"
+    ) in text
 
 
 def test_a_part_openpyxl_loads_whole_is_measured_before_it_is_loaded(tmp_path):
     ws = make_workspace(tmp_path / "ws", **{"max_xml_elements: 1000000": "max_xml_elements: 20000"})
     filled_workbook(ws, tmp_path).save(tmp_path / "asli.xlsx")
     extra = b'<extLst><ext uri="{00000000-0000-0000-0000-000000000000}">' + b"<x/>" * 30_000 + b"</ext></extLst>"
-    with zipfile.ZipFile(tmp_path / "asli.xlsx") as original, \
-            zipfile.ZipFile(ws.inbox / "registrasi.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+    with (
+        zipfile.ZipFile(tmp_path / "asli.xlsx") as original,
+        zipfile.ZipFile(ws.inbox / "registrasi.xlsx", "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for info in original.infolist():
             data = original.read(info)
-            out.writestr(info, data.replace(b"</styleSheet>", extra + b"</styleSheet>")
-                         if info.filename == "xl/styles.xml" else data)
+            out.writestr(
+                info,
+                data.replace(b"</styleSheet>", extra + b"</styleSheet>") if info.filename == "xl/styles.xml" else data,
+            )
     tab_memo(ws.inbox / "nota.docx")
     result = run(ws)
     assert result.exit_code == 0 and "1 diterima, 1 ditolak" in result.output, result.output
-    assert ("Daftar gaya buku kerja berisi lebih dari 20.000 elemen XML (limits.max_xml_elements)"
-            in reason(ws, "registrasi.xlsx"))
+    assert "Daftar gaya buku kerja berisi lebih dari 20.000 elemen XML (limits.max_xml_elements)" in reason(
+        ws, "registrasi.xlsx"
+    )

@@ -6,7 +6,8 @@ import pytest
 from builders import tab_memo
 from click.testing import CliRunner
 
-from pipeline import filing, run as run_module
+from pipeline import filing
+from pipeline import run as run_module
 from pipeline.cli import main
 from pipeline.engine import open_workspace
 
@@ -120,6 +121,7 @@ def test_unknown_archive_folder_is_left_alone_and_named_by_verify(ws):
 
 def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
     from pipeline.errors import ArchiveError
+
     tab_memo(ws.inbox / "nota.docx")
 
     def full_disk(*args, **kwargs):
@@ -130,7 +132,8 @@ def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
     assert "menunggu" in result.output
     assert (ws.inbox / "nota.docx").exists()
     assert journal(ws)[0]["alasan"] == [
-        "Arsip tidak dapat ditulis: No space left on device. Berkas tetap di inbox dan akan dicoba lagi."]
+        "Arsip tidak dapat ditulis: No space left on device. Berkas tetap di inbox dan akan dicoba lagi."
+    ]
     monkeypatch.undo()
     invoke(ws, "run")
     assert [e["nomor_urut"] for e in entries(ws)] == [1]
@@ -139,6 +142,7 @@ def test_archive_write_failure_keeps_input_and_retries(ws, monkeypatch):
 
 def test_outbox_write_failure_after_commit_keeps_input_and_publishes_later(ws, monkeypatch):
     from pipeline.errors import ArchiveError
+
     tab_memo(ws.inbox / "nota.docx")
 
     def no_space(*args, **kwargs):
@@ -159,6 +163,7 @@ def test_outbox_write_failure_after_commit_keeps_input_and_publishes_later(ws, m
 def test_refused_folder_unwritable_does_not_stop_the_batch(ws, monkeypatch):
     from pipeline import intake
     from pipeline.errors import ArchiveError
+
     (ws.inbox / "a-kosong.docx").write_bytes(b"")
     tab_memo(ws.inbox / "b-nota.docx")
     real = intake.set_aside
@@ -191,7 +196,9 @@ def test_a_publish_failing_again_keeps_the_input_and_its_case_documents_wait(ws,
     """The outbox stays unwritable for two passes while an action arrives: nothing is lost,
     no folder is made out of order, and all is published once the outbox works again."""
     from builders import action
+
     from pipeline.errors import ArchiveError
+
     tab_memo(ws.inbox / "nota.docx")
 
     def no_space(*args, **kwargs):
@@ -214,7 +221,9 @@ def test_a_publish_failing_again_keeps_the_input_and_its_case_documents_wait(ws,
 
 def test_crash_between_claiming_a_sidecar_and_its_scan_files_the_memo_whole(ws, monkeypatch):
     from builders import scan, yaml_memo
+
     from pipeline import intake
+
     scan(ws.inbox / "surat.pdf")
     yaml_memo(ws.inbox / "surat.yaml")
     real, calls = intake.claim, []
@@ -242,6 +251,7 @@ def test_a_folder_an_older_release_left_in_the_way_is_set_aside_not_overwritten(
     ws.work_dir.mkdir(parents=True)
     tab_memo(ws.work_dir / f"{claim}__nota.docx")
     import datetime as dt
+
     year = dt.datetime.now(ws.timezone).year
     orphan = ws.archive / str(year) / "surat-masuk" / "0001_permohonan-pemanfaatan-spse"
     orphan.mkdir(parents=True)
@@ -277,4 +287,5 @@ def test_a_file_still_written_after_its_claim_goes_back_whole(ws, monkeypatch):
     invoke(ws, "run")
     [entry] = entries(ws)
     import hashlib
+
     assert entry["sha256"]["asli_nota.docx"] == hashlib.sha256(whole).hexdigest()

@@ -5,8 +5,16 @@ import threading
 import pytest
 
 from pipeline.errors import RegisterError
-from pipeline.register import (MIGRATIONS, AgendaEntry, Case, Document, JournalEntry, KeptInput,
-                               SQLiteRegister, StepRecord)
+from pipeline.register import (
+    MIGRATIONS,
+    AgendaEntry,
+    Case,
+    Document,
+    JournalEntry,
+    KeptInput,
+    SQLiteRegister,
+    StepRecord,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -17,13 +25,22 @@ def register(request, tmp_path):
             yield reg
         return
     from pipeline.register.postgres import PostgresRegister
+
     with PostgresRegister(request.getfixturevalue("postgres").database()) as reg:
         yield reg
 
 
 def entry(nomor, tahun=2026, buku="masuk", **extra):
-    return AgendaEntry(buku=buku, tahun=tahun, nomor_urut=nomor, nomor_agenda=f"{buku}{nomor}/{tahun}",
-                       nomor_surat=f"x/{nomor}", tanggal_surat="2026-01-01", hal="h", **extra)
+    return AgendaEntry(
+        buku=buku,
+        tahun=tahun,
+        nomor_urut=nomor,
+        nomor_agenda=f"{buku}{nomor}/{tahun}",
+        nomor_surat=f"x/{nomor}",
+        tanggal_surat="2026-01-01",
+        hal="h",
+        **extra,
+    )
 
 
 def add(register, tahun, buku="masuk", **extra):
@@ -95,19 +112,26 @@ def test_entries_come_back_as_records(register):
 def test_steps_are_kept_by_key(register):
     case = Case("2026-0001", "x/1", "Unit", "2026-01-01T08:00:00")
     with register.transaction():
-        register.open_case(case, [StepRecord(case.id, "a", "selesai", "t0", "t0", "pipeline", ("d",)),
-                                  StepRecord(case.id, "b", "berjalan", "t0")])
+        register.open_case(
+            case,
+            [
+                StepRecord(case.id, "a", "selesai", "t0", "t0", "pipeline", ("d",)),
+                StepRecord(case.id, "b", "berjalan", "t0"),
+            ],
+        )
     with register.transaction():
         register.complete_step(case.id, "b", "t1", "Kabid", ["e"], "catatan", ["temuan"], 7)
         register.start_step(case.id, "c", "t1")
     steps = register.steps(case.id)
-    assert steps["b"] == StepRecord(case.id, "b", "selesai", "t0", "t1", "Kabid", ("e",), "catatan",
-                                    ("temuan",), 7)
+    assert steps["b"] == StepRecord(case.id, "b", "selesai", "t0", "t1", "Kabid", ("e",), "catatan", ("temuan",), 7)
     assert steps["c"].status == "berjalan"
     with register.transaction():
         register.reset_steps(case.id, ["b", "c"])
     assert {k: s.status for k, s in register.steps(case.id).items()} == {
-        "a": "selesai", "b": "menunggu", "c": "menunggu"}
+        "a": "selesai",
+        "b": "menunggu",
+        "c": "menunggu",
+    }
     assert [c.id for c in register.open_cases()] == [case.id]
     assert register.find_cases("x/1") == [case] and register.find_cases(case.id) == [case]
 
@@ -115,8 +139,9 @@ def test_steps_are_kept_by_key(register):
 def test_kept_inputs_wait_until_applied(register):
     with register.transaction():
         register.add_journal(JournalEntry("r.yaml", "ab", 3, "t0", "menunggu", "registrasi", "", (), "x", "k1"))
-        ident = register.keep_input(KeptInput(0, "registrasi", "input_data", "x/1", "", "t0", {"ppk": []},
-                                              "archive/x", klaim="k1"))
+        ident = register.keep_input(
+            KeptInput(0, "registrasi", "input_data", "x/1", "", "t0", {"ppk": []}, "archive/x", klaim="k1")
+        )
     assert register.unlinked_inputs("x/1", "2026-0001") == 1
     with register.transaction():
         register.link_early_inputs("2026-0001", "x/1")
@@ -147,18 +172,19 @@ def test_two_processes_opening_a_new_register_at_once(request, tmp_path, backend
     for attempt in range(attempts):
         if backend == "sqlite":
             path = tmp_path / f"r{attempt}.sqlite3"
-            opened = lambda: SQLiteRegister(path)  # noqa: E731
+            opened = lambda: SQLiteRegister(path)
         else:
             from pipeline.register.postgres import PostgresRegister
+
             url = request.getfixturevalue("postgres").database()
-            opened = lambda: PostgresRegister(url)  # noqa: E731
+            opened = lambda: PostgresRegister(url)
         errors, start = [], threading.Barrier(3)
 
         def open_it():
             start.wait()
             try:
                 opened().close()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            except Exception as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=open_it) for _ in range(3)]

@@ -36,12 +36,17 @@ def test_old_cases_show_and_carry_on(ws, cli):
     old_register(ws)
     cases = {item["kasus"]: item for item in jsonl(cli("status", "--json", "--all"))}
     assert {k: (v["status"], v["langkah_sekarang"]) for k, v in cases.items()} == {
-        "2026-0001": ("berjalan", 9), "2026-0002": ("tertahan", 6), "2026-0003": ("berjalan", 3),
-        "2026-0004": ("selesai", None)}
+        "2026-0001": ("berjalan", 9),
+        "2026-0002": ("tertahan", 6),
+        "2026-0003": ("berjalan", 3),
+        "2026-0004": ("selesai", None),
+    }
     assert len(cases["2026-0002"]["masalah"]) == 4
     finished = cases["2026-0004"]["langkah"]
     assert [(s["key"], s["oleh"]) for s in finished][8:10] == [
-        ("periksa", "Ahmad Fauzi, S.Kom., M.M."), ("setujui", "Dr. Ir. Suryo Wibowo, M.T.")]
+        ("periksa", "Ahmad Fauzi, S.Kom., M.M."),
+        ("setujui", "Dr. Ir. Suryo Wibowo, M.T."),
+    ]
 
     assert cli("act", "2026-0001", "periksa").exit_code == 0
     assert cli("act", "2026-0001", "setujui").exit_code == 0
@@ -61,8 +66,11 @@ def release_0_1_config(ws):
 
     Roles did not exist then; an administrator adds them when upgrading.
     """
-    kept = [line for line in ws.path.read_text(encoding="utf-8").splitlines()
-            if not line.strip().startswith(("handler:", "early:", "reject_to:"))]
+    kept = [
+        line
+        for line in ws.path.read_text(encoding="utf-8").splitlines()
+        if not line.strip().startswith(("handler:", "early:", "reject_to:"))
+    ]
     ws.path.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
@@ -81,9 +89,9 @@ def test_an_upgraded_workspace_keeps_tolak_and_early_actions(ws, cli):
 def test_a_table_edited_before_the_upgrade_does_not_misread_old_steps(tmp_path, cli):
     """Staff inserted a step before the first start of the new release: positions are read
     with the table 0.1 shipped, which the register's own documents agree with."""
+    from conftest import make_workspace
     from test_steps_table import edit_steps, with_paraf
 
-    from conftest import make_workspace
     ws = edit_steps(make_workspace(tmp_path / "ws"), with_paraf())
     old_register(ws)
     with open_register(ws) as register:
@@ -94,6 +102,7 @@ def test_a_table_edited_before_the_upgrade_does_not_misread_old_steps(tmp_path, 
 
 def test_an_old_register_opened_without_a_step_table_reads_the_shipped_one(tmp_path):
     from pipeline.register import SQLiteRegister
+
     path = tmp_path / "register.sqlite3"
     with gzip.open(FIXTURE) as source, open(path, "wb") as target:
         shutil.copyfileobj(source, target)
@@ -103,6 +112,7 @@ def test_an_old_register_opened_without_a_step_table_reads_the_shipped_one(tmp_p
 
 def test_an_upgraded_register_starts_its_log_with_all_it_held_and_can_be_rebuilt(ws, cli):
     from test_book import snapshot
+
     old_register(ws)
     before = snapshot(ws)
     [first] = (ws.archive / "catatan-register").rglob("000000001.json")

@@ -51,12 +51,13 @@ def test_sandbox_blocks_python_internals(tmp_path):
 
 # -- the compiled renderer produces docxtpl's documents ------------------------------------------
 
+
 def docxtpl_render(path, context, destination):
     """What docxtpl alone makes of a template: load, render in our sandbox, save."""
     from docxtpl import DocxTemplate
+
     document = DocxTemplate(str(path))
-    document.render(render.images(render.clean(context), document), jinja_env=render.environment(),
-                    autoescape=True)
+    document.render(render.images(render.clean(context), document), jinja_env=render.environment(), autoescape=True)
     document.save(str(destination))
 
 
@@ -103,6 +104,7 @@ def test_every_shipped_template_renders_as_docxtpl_renders_it(ws, cli, tmp_path,
 
 def test_pictures_in_the_body_and_the_footer_are_placed_as_docxtpl_places_them(tmp_path):
     from pipeline.codes import QrImage, qr_png
+
     document = docx.Document()
     document.add_paragraph("Kode {{ kode }} {{ qr }}")
     document.add_paragraph("{% for baris in daftar %}{{ baris }} {% endfor %}")
@@ -110,8 +112,12 @@ def test_pictures_in_the_body_and_the_footer_are_placed_as_docxtpl_places_them(t
     document.core_properties.title = "Lembar {{ kode }}"
     path = tmp_path / "t.docx"
     document.save(str(path))
-    context = {"kode": "7KQ2M-XH4PD", "qr": QrImage(qr_png("7KQ2M-XH4PD")),
-               "kecil": QrImage(qr_png("lain"), 14.0), "daftar": ["satu", "<dua>", "tiga & empat\tlima", "enam\ntujuh"]}
+    context = {
+        "kode": "7KQ2M-XH4PD",
+        "qr": QrImage(qr_png("7KQ2M-XH4PD")),
+        "kecil": QrImage(qr_png("lain"), 14.0),
+        "daftar": ["satu", "<dua>", "tiga & empat\tlima", "enam\ntujuh"],
+    }
     render.render(path, context, tmp_path / "ours.docx")
     docxtpl_render(path, context, tmp_path / "theirs.docx")
     assert_same_document(tmp_path / "ours.docx", tmp_path / "theirs.docx")

@@ -14,20 +14,23 @@ import time
 
 import pytest
 from builders import HEADER, MEMO_NOMOR, action, tab_memo
+from conftest import make_workspace
 
 from pipeline import intake
 from pipeline.engine import open_workspace
 from pipeline.register import open_register
 from pipeline.run import advance_open_cases, run_once
 
-from conftest import make_workspace
-
 SLOW_RESCAN = {"rescan_seconds: 60": "rescan_seconds: 300", "poll_interval_seconds: 5": "poll_interval_seconds: 0.2"}
 
 
 def start(ws, *extra):
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for(predicate, timeout=15.0):
@@ -83,8 +86,9 @@ def test_sigterm_stops_watch_at_a_file_boundary_and_a_restart_files_the_rest(tmp
     assert [e.nomor_urut for e in filed] == list(range(1, len(filed) + 1))
     _nothing_half_way(ws, dropped, filed)
 
-    result = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     filed = agenda(ws)
     assert [e.nomor_urut for e in filed] == list(range(1, 151))
@@ -111,16 +115,22 @@ def test_sigterm_stops_pipeline_run_at_a_file_boundary(tmp_path):
     dropped = memos(tmp_path / "siap", 150)
     for name in dropped:
         os.rename(tmp_path / "siap" / name, ws.inbox / name)
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert wait_for(lambda: len(agenda(ws)) >= 3, timeout=60)
     finally:
-        seconds, out, err = terminate(process)
+        seconds, _out, err = terminate(process)
     assert process.returncode == 0, err
     assert seconds < 10, f"run took {seconds:.1f} s to stop"
-    assert ("Pemrosesan dihentikan atas permintaan. Berkas yang belum diproses tetap di inbox; jalankan "
-            "\u201cpipeline run\u201d lagi untuk memprosesnya.") in err
+    assert (
+        "Pemrosesan dihentikan atas permintaan. Berkas yang belum diproses tetap di inbox; jalankan "
+        "\u201cpipeline run\u201d lagi untuk memprosesnya."
+    ) in err
     filed = agenda(ws)
     assert 3 <= len(filed) < 150
     assert [e.nomor_urut for e in filed] == list(range(1, len(filed) + 1))
@@ -171,16 +181,20 @@ def _slow_write(target, data, pieces, pause):
         for at in range(0, len(data), size):
             if at:
                 time.sleep(pause)
-            handle.write(data[at:at + size])
+            handle.write(data[at : at + size])
             handle.flush()
 
 
-@pytest.mark.parametrize("polling, stable, pieces, pause", [
-    (False, "1", 2, 3.0),    # open, part written, a 3 s pause (longer than the delay), the rest, close
-    (False, "1", 13, 0.4),   # copied in 13 chunks 0.4 s apart
-    (True, "1", 13, 0.4),
-    (True, "4", 2, 3.0),     # a network share: no close is seen, the delay must outlast the pause
-], ids=["pause-inotify", "chunks-inotify", "chunks-polling", "pause-polling"])
+@pytest.mark.parametrize(
+    "polling, stable, pieces, pause",
+    [
+        (False, "1", 2, 3.0),  # open, part written, a 3 s pause (longer than the delay), the rest, close
+        (False, "1", 13, 0.4),  # copied in 13 chunks 0.4 s apart
+        (True, "1", 13, 0.4),
+        (True, "4", 2, 3.0),  # a network share: no close is seen, the delay must outlast the pause
+    ],
+    ids=["pause-inotify", "chunks-inotify", "chunks-polling", "pause-polling"],
+)
 def test_a_slowly_written_memo_is_filed_soon_after_it_settles(tmp_path, polling, stable, pieces, pause):
     ws = make_workspace(tmp_path / "ws", **{**SLOW_RESCAN, "stable_seconds: 0 ": f"stable_seconds: {stable} "})
     data = tab_memo(tmp_path / "nota.docx").read_bytes()
@@ -230,6 +244,7 @@ def test_a_file_seen_unsettled_during_a_long_pass_is_taken_by_the_same_run(tmp_p
     """``pipeline run`` goes on until every file it saw still settling has been taken: a memo that
     arrived just before a pass longer than ``stable_seconds`` is not left for the next run."""
     from pipeline import run
+
     ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 1 "})
     tab_memo(ws.inbox / "nota-lama.docx", {**HEADER, "Nomor": "1/ULP-LAMA/XII/2026"})
     old = time.time() - 60
@@ -246,6 +261,8 @@ def test_a_file_seen_unsettled_during_a_long_pass_is_taken_by_the_same_run(tmp_p
     monkeypatch.setattr(run, "settle", long_first_pass)
     with open_workspace(ws) as workspace:
         outcomes = run.run_all(workspace)
-    assert sorted((o.name, o.hasil) for o in outcomes) == [("nota-baru.docx", "diterima"),
-                                                           ("nota-lama.docx", "diterima")]
+    assert sorted((o.name, o.hasil) for o in outcomes) == [
+        ("nota-baru.docx", "diterima"),
+        ("nota-lama.docx", "diterima"),
+    ]
     assert not [p for p in ws.inbox.iterdir() if p.is_file()]

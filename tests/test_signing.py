@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 from test_ca import make_ca
 
 from pipeline import proof, signing
 from pipeline.cli import main
 
-from conftest import make_workspace
-
-pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")),
-                                reason="LibreOffice dan pdftoppm belum terpasang; .ci/run memasangnya")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftoppm")),
+    reason="LibreOffice dan pdftoppm belum terpasang; .ci/run memasangnya",
+)
 
 
 def invoke(ws, *args):
@@ -43,11 +44,16 @@ def ready(tmp_path_factory):
     """A workspace signing with pkcs12 whose case waits for approval (built once: LibreOffice is slow)."""
     folder = tmp_path_factory.mktemp("ttd")
     root, p12 = make_ca(folder)
-    ws = make_workspace(folder / "ws", pdf=True, **{
-        "  method: none": "  method: pkcs12",
-        "  certificate:                         #": f"  certificate: {p12}  #",
-        "  trust_roots: []": f"  trust_roots: [{root}]",
-        "verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"})
+    ws = make_workspace(
+        folder / "ws",
+        pdf=True,
+        **{
+            "  method: none": "  method: pkcs12",
+            "  certificate:                         #": f"  certificate: {p12}  #",
+            "  trust_roots: []": f"  trust_roots: [{root}]",
+            "verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode",
+        },
+    )
     to_approval(ws)
     return folder
 
@@ -56,6 +62,7 @@ def ready(tmp_path_factory):
 def signed_ws(ready, tmp_path, monkeypatch):
     """A copy of the ready workspace for one test."""
     from pipeline import config as config_module
+
     monkeypatch.setenv("SPSE_PASSPHRASE", "rahasia-uji")
     shutil.copytree(ready, tmp_path / "salinan", symlinks=True)
     path = tmp_path / "salinan" / "ws" / "config.yaml"
@@ -67,6 +74,7 @@ def signed_ws(ready, tmp_path, monkeypatch):
 def test_approval_signs_the_letter_and_verify_trusts_it(signed_ws, tmp_path):
     import zxingcpp
     from PIL import Image
+
     ws, _ = signed_ws
     assert invoke(ws, "act", MEMO_NOMOR, "setujui", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.").exit_code == 0
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
@@ -77,7 +85,7 @@ def test_approval_signs_the_letter_and_verify_trusts_it(signed_ws, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "telah ditandatangani secara elektronik menggunakan sertifikat elektronik" in text
     assert letter["nomor_surat"] in text and "KONSEP" not in text
-    page, box = signing.stamp_box(pdf)
+    _page, box = signing.stamp_box(pdf)
     assert box[1] > 150  # at the signature's place (the template's TTE bookmark), not the page's foot
     subprocess.run(["pdftoppm", "-png", "-r", "150", "-l", "1", str(pdf), str(tmp_path / "surat")], check=True)
     codes = {b.text for b in zxingcpp.read_barcodes(Image.open(next(tmp_path.glob("surat*.png"))))}
@@ -142,13 +150,15 @@ def test_with_a_time_stamp_server_the_signature_is_pades_b_t(signed_ws):
     from tsa_standin import TimeStampServer
 
     from pipeline import config as config_module
+
     ws, _ = signed_ws
-    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=30)
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=30)
     with TimeStampServer(when) as tsa:
         path = ws.path
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("  tsa_url:                             #", f"  tsa_url: {tsa.url}  #"),
-                        encoding="utf-8")
+        path.write_text(
+            text.replace("  tsa_url:                             #", f"  tsa_url: {tsa.url}  #"), encoding="utf-8"
+        )
         ws = config_module.load(path)
         assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
         assert tsa.requests >= 1  # pyHanko also asks once to size the signature
@@ -159,14 +169,18 @@ def test_with_a_time_stamp_server_the_signature_is_pades_b_t(signed_ws):
 
 def test_a_time_stamp_server_that_does_not_answer_is_named_and_the_approval_waits(signed_ws):
     from pipeline import config as config_module
+
     ws, _ = signed_ws
     text = ws.path.read_text(encoding="utf-8")
-    ws.path.write_text(text.replace("  tsa_url:                             #", "  tsa_url: http://127.0.0.1:9/tsa  #"),
-                       encoding="utf-8")
+    ws.path.write_text(
+        text.replace("  tsa_url:                             #", "  tsa_url: http://127.0.0.1:9/tsa  #"),
+        encoding="utf-8",
+    )
     ws = config_module.load(ws.path)
     result = invoke(ws, "act", MEMO_NOMOR, "setujui")
     assert "Server cap waktu http://127.0.0.1:9/tsa (signing.tsa_url) tidak memberi cap waktu" in " ".join(
-        result.output.split())
+        result.output.split()
+    )
     assert "Arsip tidak dapat ditulis" not in result.output
     assert jsonl(invoke(ws, "register", "--json", "--buku", "keluar")) == []
 
@@ -176,6 +190,7 @@ def test_content_drawn_over_a_signed_letter_breaks_its_signature(signed_ws):
     digest intact; it is still a letter changed after signing, and verify says so."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
     ws, _ = signed_ws
     assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
@@ -193,7 +208,8 @@ def test_content_drawn_over_a_signed_letter_breaks_its_signature(signed_ws):
     changed.replace(pdf)
     result = invoke(ws, "verify")
     assert result.exit_code == 1 and "rusak atau dokumennya diubah setelah ditandatangani" in " ".join(
-        result.output.split())
+        result.output.split()
+    )
 
 
 def test_a_voided_signed_letter_and_its_successor_both_verify(signed_ws):
@@ -208,11 +224,13 @@ def test_a_voided_signed_letter_and_its_successor_both_verify(signed_ws):
     assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
 
 
-def test_a_letter_approved_while_libreoffice_fails_is_numbered_and_signed_when_its_pdf_is_made(signed_ws, tmp_path,
-                                                                                               monkeypatch):
+def test_a_letter_approved_while_libreoffice_fails_is_numbered_and_signed_when_its_pdf_is_made(
+    signed_ws, tmp_path, monkeypatch
+):
     """The number and the .docx are filed at once; signing waits for the PDF (status says so, kirim
     is refused), and the PDF made later is signed before it joins the letter's folder."""
     import os
+
     ws, _ = signed_ws
     broken = tmp_path / "bin"
     broken.mkdir()
@@ -227,12 +245,27 @@ def test_a_letter_approved_while_libreoffice_fails_is_numbered_and_signed_when_i
     assert [o["menunggu_ttd"] for o in case["pdf_terutang"]] == [True]
     assert "tanda tangan elektronik Nota Dinas menunggu PDF ini" in " ".join(invoke(ws, "status").output.split())
     sent = invoke(ws, "act", MEMO_NOMOR, "kirim")
-    assert sent.exit_code == 1 and "belum dapat ditandatangani secara elektronik karena PDF-nya belum dibuat" in \
-        " ".join(sent.output.split())
+    assert (
+        sent.exit_code == 1
+        and "belum dapat ditandatangani secara elektronik karena PDF-nya belum dibuat" in " ".join(sent.output.split())
+    )
     monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
     # killed after the signed PDF joined the folder, before it was recorded: the next run records the signing
-    killed = subprocess.run([sys.executable, str(Path(__file__).parent / "faults.py"), "after_owed_pdf_placed", "1",
-                             "--", "--config", str(ws.path), "pdf"], capture_output=True, text=True, timeout=300)
+    killed = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).parent / "faults.py"),
+            "after_owed_pdf_placed",
+            "1",
+            "--",
+            "--config",
+            str(ws.path),
+            "pdf",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert killed.returncode == -9, killed.stderr
     assert invoke(ws, "pdf").exit_code == 0
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))

@@ -11,27 +11,32 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from builders import yaml_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 from lxml import html as lxml_html
 
 from pipeline import site
 from pipeline.cli import main
 from pipeline.engine import open_workspace
 
-from conftest import make_workspace
-
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Skipped, visibly, where Debian's chromium is missing; CI installs it (.ci/run) and never skips.
-needs_browser = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                   reason="chromium tidak terpasang (apt-get install chromium)")
+needs_browser = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="chromium tidak terpasang (apt-get install chromium)"
+)
 HOSTILE = "<script>alert('hal')</script> & \"kutip\""
 
 
 def dom(page):
     """The DOM headless chromium builds from ``page`` (scripts would have run), parsed."""
     assert CHROMIUM, "chromium harus terpasang di CI (.ci/run memasangnya)"
-    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
-                             page.as_uri()], capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return lxml_html.fromstring(result.stdout)
 
 
@@ -48,14 +53,19 @@ def office(tmp_path_factory):
     def cli(*args):
         result = runner.invoke(main, ["--config", str(config.path), *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
+
     cli("run")
     cli("act", "027/301/ULP-BPSDM/XI/2026", "periksa", "--oleh", "Dewi Lestari, S.T., M.Kom.")
     cli("act", "027/301/ULP-BPSDM/XI/2026", "setujui", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.")
     return config
 
 
-BPSDM, DUKCAPIL, KEUDA, OTDA = ("027/301/ULP-BPSDM/XI/2026", "470/1123/ULP-DUKCAPIL/XI/2026",
-                                "900/455/ULP-KEUDA/XI/2026", "050/17/ULP-OTDA/XI/2026")
+BPSDM, DUKCAPIL, KEUDA, OTDA = (
+    "027/301/ULP-BPSDM/XI/2026",
+    "470/1123/ULP-DUKCAPIL/XI/2026",
+    "900/455/ULP-KEUDA/XI/2026",
+    "050/17/ULP-OTDA/XI/2026",
+)
 
 
 def rows(tree):
@@ -84,8 +94,7 @@ def test_the_index_shows_every_case_and_what_it_waits_for(office):
     tree = dom(page)
     found = rows(tree)
     assert sorted(found) == sorted([BPSDM, DUKCAPIL, KEUDA, OTDA])
-    assert sorted(r.get("data-kasus") for r in found.values()) == ["2026-0001", "2026-0002", "2026-0003",
-                                                                  "2026-0004"]
+    assert sorted(r.get("data-kasus") for r in found.values()) == ["2026-0001", "2026-0002", "2026-0003", "2026-0004"]
     text = {k: " ".join(r.text_content().split()) for k, r in found.items()}
     assert "Menunggu Staf" in text[BPSDM] and "langkah 11" in text[BPSDM]
     assert "Tertahan pada langkah 6" in text[DUKCAPIL] and "tertahan" in text[DUKCAPIL]
@@ -126,7 +135,11 @@ def test_each_official_has_a_queue_and_the_day_has_its_agenda(office):
     agenda = dom(page)
     masuk = agenda.xpath("//table[@class='agenda-masuk']/tbody/tr")
     assert [r.xpath("./td")[0].text_content() for r in masuk] == [
-        "0001/SM/2026", "0002/SM/2026", "0003/SM/2026", "0004/SM/2026"]
+        "0001/SM/2026",
+        "0002/SM/2026",
+        "0003/SM/2026",
+        "0004/SM/2026",
+    ]
     assert sum(HOSTILE in r.text_content() for r in masuk) == 1
     keluar = agenda.xpath("//table[@class='agenda-keluar']/tbody/tr")
     assert len(keluar) == 1 and "menunggu tanda tangan" in keluar[0].text_content()
@@ -160,6 +173,7 @@ def test_pages_are_replaced_whole(office, monkeypatch):
 
     def broken(source, target):
         raise OSError(28, "No space left on device")
+
     monkeypatch.setattr(site.os, "replace", broken)
     with open_workspace(office) as ws:
         problem = ws.refresh_site(force=True)

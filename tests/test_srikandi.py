@@ -4,16 +4,15 @@ import csv
 import json
 
 from builders import MEMO_NOMOR, scan
+from conftest import make_workspace
 from test_case import jsonl, run_ref, to_authentication
 
 from pipeline.fields import format_nip
 
-from conftest import make_workspace
-
 
 def approved(tmp_path, **overrides):
     ws = make_workspace(tmp_path / "ws", **overrides)
-    cli = lambda *a: run_ref(ws, *a)  # noqa: E731
+    cli = lambda *a: run_ref(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -30,15 +29,35 @@ def test_a_letter_signed_in_ink_and_sent_is_bundled_with_the_form_fields(tmp_pat
     assert result.exit_code == 0, result.output
     key = letter["nomor_surat"].replace("/", "-").replace(".", "-").lower()
     folder = tmp_path / "unggah" / key
-    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{key}.pdf", "isian-srikandi.json",
-                                                               "isian-srikandi.txt"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{key}.pdf", "isian-srikandi.json", "isian-srikandi.txt"]
+    )
     assert (folder / f"{key}.pdf").read_bytes() == scanned
     fields = json.loads((folder / "isian-srikandi.json").read_text(encoding="utf-8"))
-    assert {k: fields[k] for k in ("jenis_naskah", "nomor", "sifat", "klasifikasi", "tujuan", "penandatangan",
-                                   "nip_penandatangan", "tanda_tangan", "kasus")} == {
-        "jenis_naskah": "Nota Dinas", "nomor": letter["nomor_surat"], "sifat": letter["sifat"],
-        "klasifikasi": "000.4.5", "tujuan": letter["kepada"], "penandatangan": ws.officials["kapus"].nama,
-        "nip_penandatangan": format_nip(ws.officials["kapus"].nip), "tanda_tangan": "basah (pindaian)", "kasus": "2026-0001"}
+    assert {
+        k: fields[k]
+        for k in (
+            "jenis_naskah",
+            "nomor",
+            "sifat",
+            "klasifikasi",
+            "tujuan",
+            "penandatangan",
+            "nip_penandatangan",
+            "tanda_tangan",
+            "kasus",
+        )
+    } == {
+        "jenis_naskah": "Nota Dinas",
+        "nomor": letter["nomor_surat"],
+        "sifat": letter["sifat"],
+        "klasifikasi": "000.4.5",
+        "tujuan": letter["kepada"],
+        "penandatangan": ws.officials["kapus"].nama,
+        "nip_penandatangan": format_nip(ws.officials["kapus"].nip),
+        "tanda_tangan": "basah (pindaian)",
+        "kasus": "2026-0001",
+    }
     assert fields["klasifikasi_judul"] == "Pengolahan Sistem Informasi Pengadaan"
     assert fields["hal"] == letter["hal"] and fields["tanggal_iso"] == letter["tanggal_surat"][:10]
     form = (folder / "isian-srikandi.txt").read_text(encoding="utf-8")
@@ -54,14 +73,15 @@ def test_a_letter_signed_in_ink_and_sent_is_bundled_with_the_form_fields(tmp_pat
 
 
 def test_only_sent_letters_that_are_signed_and_not_void_go(tmp_path):
-    ws, cli, letter = approved(tmp_path)
+    _ws, cli, letter = approved(tmp_path)
     result = cli("export", "srikandi", str(tmp_path / "unggah"))
     assert result.exit_code == 0 and "Belum ada Nota Dinas yang dikirim" in result.output
     assert cli("act", MEMO_NOMOR, "kirim").exit_code == 0  # sent on paper, no scan filed yet
     result = cli("export", "srikandi", MEMO_NOMOR, str(tmp_path / "unggah"))
     assert result.exit_code == 0
     assert f"Dilewati: Nota Dinas {letter['nomor_surat']}: belum ada salinan bertanda tangan" in " ".join(
-        result.output.split())
+        result.output.split()
+    )
     assert not (tmp_path / "unggah" / "daftar-kiriman.csv").exists()
 
 
@@ -75,6 +95,7 @@ def test_the_bundle_never_lands_where_the_pipeline_keeps_its_files(ws, cli):
 
 def test_the_classification_comes_from_the_number_format():
     from pipeline.srikandi import klasifikasi
+
     assert klasifikasi("027/{nomor}/Pusdatinkomtel/{tahun}") == "027"
     assert klasifikasi("{nomor}/ND/{tahun}") == ""
     assert klasifikasi("ND-{nomor}-{tahun}") == ""  # no classification code before a slash: staff fill it in

@@ -7,15 +7,20 @@ import pytest
 import yaml
 from builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline import config as config_module
 from pipeline.access import current_account
 from pipeline.cli import main
 
-from conftest import make_workspace
-
-PARAF = {"key": "paraf_kasubbid", "kind": "human", "actor": "Kasubbid", "activity": "Memaraf draft laporan",
-         "target_minutes": 5, "output": "Draft laporan berparaf"}
+PARAF = {
+    "key": "paraf_kasubbid",
+    "kind": "human",
+    "actor": "Kasubbid",
+    "activity": "Memaraf draft laporan",
+    "target_minutes": 5,
+    "output": "Draft laporan berparaf",
+}
 
 
 def edit_steps(ws, edit, documents=None):
@@ -34,6 +39,7 @@ def with_paraf(**extra):
     def edit(steps):
         at = next(i for i, s in enumerate(steps) if s["key"] == "periksa")
         return [*steps[:at], {"number": 0, **PARAF, **extra}, *steps[at:]]
+
     return edit
 
 
@@ -73,8 +79,9 @@ def test_a_human_step_added_in_config_alone_holds_cases_until_its_action(tmp_pat
     to_report(ws, cli)
     item = status(cli)
     assert item["langkah_sekarang"] == 9
-    assert item["menunggu"] == ("Menunggu Kasubbid — Memaraf draft laporan (langkah 9; catat dengan tindakan "
-                                "“paraf_kasubbid”)")
+    assert item["menunggu"] == (
+        "Menunggu Kasubbid — Memaraf draft laporan (langkah 9; catat dengan tindakan “paraf_kasubbid”)"
+    )
     early = cli("act", MEMO_NOMOR, "periksa")
     assert early.exit_code == 1 and "kasus belum sampai langkah 10 (Memeriksa draft laporan)" in early.output
 
@@ -90,9 +97,15 @@ def test_a_human_step_added_in_config_alone_holds_cases_until_its_action(tmp_pat
     assert status(cli)["langkah_sekarang"] == 11
 
 
-KASUBBID = {"key": "disposisi_kasubbid", "kind": "human", "actor": "Kasubbid",
-            "activity": "Mendisposisikan kepada staf", "target_minutes": 5, "output": "Disposisi kepada staf",
-            "early": True}
+KASUBBID = {
+    "key": "disposisi_kasubbid",
+    "kind": "human",
+    "actor": "Kasubbid",
+    "activity": "Mendisposisikan kepada staf",
+    "target_minutes": 5,
+    "output": "Disposisi kepada staf",
+    "early": True,
+}
 
 
 def test_an_early_action_waits_for_its_step(tmp_path):
@@ -113,8 +126,10 @@ def test_an_early_action_waits_for_its_step(tmp_path):
     journal = {r["berkas"]: r for r in map(json.loads, cli("journal", "--json").output.splitlines())}
     assert journal["kasubbid.yaml"]["hasil"] == "menunggu"
     assert journal["kasubbid.yaml"]["alasan"] == [
-        "Disimpan; akan diterapkan ketika kasus 2026-0001 mencapai langkah 5 (Mendisposisikan kepada staf)."
-        .replace("2026", item["kasus"][:4])]
+        "Disimpan; akan diterapkan ketika kasus 2026-0001 mencapai langkah 5 (Mendisposisikan kepada staf).".replace(
+            "2026", item["kasus"][:4]
+        )
+    ]
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")
     action(ws.inbox / "kabid.yaml", "disposisi_kabid")
     registration_yaml(ws.inbox / "registrasi.yaml")
@@ -140,7 +155,10 @@ def test_a_machine_step_removed_is_skipped(tmp_path):
     assert result.exit_code == 0 and "Traceback" not in result.output
     item = status(cli)
     assert item["langkah_sekarang"] == 8 and [s["key"] for s in item["langkah"]][5:8] == [
-        "verifikasi", "laporan_kesiapan", "periksa"]
+        "verifikasi",
+        "laporan_kesiapan",
+        "periksa",
+    ]
     [report] = ws.outbox.glob("*/*_07_draft-laporan-kesiapan.docx")
     assert "Tidak dilakukan dalam SOP ini." in docx_text(report)
     refused = cli("act", MEMO_NOMOR, "otentikasi")

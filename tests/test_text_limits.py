@@ -5,13 +5,14 @@ import json
 
 from builders import MEMO_NOMOR, action, registration, registration_csv, registration_yaml, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 
 from pipeline.cli import main
 
-from conftest import make_workspace
-
-THREAD = ("Dari: ulp@kemendagri.go.id\nKepada: pusdatinkomtel@kemendagri.go.id\n"
-          "Mohon tindak lanjut permohonan pemanfaatan SPSE.\n\n") * 4000  # a pasted thread, about 380 KB
+THREAD = (
+    "Dari: ulp@kemendagri.go.id\nKepada: pusdatinkomtel@kemendagri.go.id\n"
+    "Mohon tindak lanjut permohonan pemanfaatan SPSE.\n\n"
+) * 4000  # a pasted thread, about 380 KB
 
 
 def refused(cli, name):
@@ -27,10 +28,12 @@ def test_a_pasted_thread_as_catatan_is_refused_naming_the_limit(ws, cli):
     action(ws.inbox / "kapus.yaml", "disposisi_kapus", catatan=THREAD)
     [reason] = refused(cli, "kapus.yaml")
     length = f"{len(THREAD):,}".replace(",", ".")
-    assert reason == (f"Kolom \u201ccatatan\u201d pada tindakan terlalu panjang: {length} karakter, paling "
-                      "banyak 2.000 (limits.max_note_chars di config.yaml). Tuliskan ringkasannya saja; teks "
-                      "lengkapnya (misalnya utas surel) kirimkan sebagai surat atau lampiran tersendiri, lalu catat "
-                      "tindakannya lagi.")
+    assert reason == (
+        f"Kolom \u201ccatatan\u201d pada tindakan terlalu panjang: {length} karakter, paling "
+        "banyak 2.000 (limits.max_note_chars di config.yaml). Tuliskan ringkasannya saja; teks "
+        "lengkapnya (misalnya utas surel) kirimkan sebagai surat atau lampiran tersendiri, lalu catat "
+        "tindakannya lagi."
+    )
     assert (ws.rejected_dir / "kapus.yaml").is_file()
     # within the limit the same disposition is taken
     action(ws.inbox / "kapus-ringkas.yaml", "disposisi_kapus", catatan="Proses lebih lanjut sesuai SOP")
@@ -58,8 +61,10 @@ def test_an_over_long_registration_field_is_refused_naming_its_row(ws, cli):
     registration_csv(ws.inbox / "registrasi.csv", data)
     reasons = refused(cli, "registrasi.csv")
     assert reasons[0].startswith("Kolom \u201cnama\u201d pada baris ")
-    assert f"terlalu panjang: {len(' '.join(data['paket'][1]['nama'].split()))} karakter, paling banyak 500 " \
-           "(limits.max_text_chars di config.yaml)." in reasons[0]
+    assert (
+        f"terlalu panjang: {len(' '.join(data['paket'][1]['nama'].split()))} karakter, paling banyak 500 "
+        "(limits.max_text_chars di config.yaml)." in reasons[0]
+    )
     assert reasons[-1] == "Ringkas isian itu, lalu letakkan kembali berkas registrasinya di inbox."
     data["paket"][1]["nama"] = "Pemeliharaan Jaringan Intranet"
     registration_yaml(ws.inbox / "registrasi.yaml", data)
@@ -83,4 +88,5 @@ def test_a_registration_past_its_row_limit_is_refused_with_what_to_do(tmp_path):
         "Data registrasi berisi 6 baris (PPK, panitia dan paket), melebihi batas 5 baris "
         "(limits.max_registration_rows di config.yaml): dokumennya tidak dapat dicetak dan diubah menjadi PDF "
         "dalam waktu wajar. Ajukan paket-paket itu dengan beberapa Nota Dinas, masing-masing dengan data "
-        "registrasi paling banyak 5 baris."]
+        "registrasi paling banyak 5 baris."
+    ]

@@ -15,7 +15,7 @@ from pipeline import engine
 from pipeline.cli import main
 from pipeline.errors import InputRefused
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def jsonl(result):
@@ -26,6 +26,7 @@ def jsonl(result):
 def approved(ws):
     """A case approved at 06.00 WIB on 6 December 2026, by a clock that keeps UTC (23.00 on the 5th);
     returns a ``session(work, at)`` running ``work`` on the workspace with the clock at ``at``."""
+
     def session(work, at):
         with engine.open_workspace(ws, clock=lambda: at) as opened:
             opened.start()
@@ -50,8 +51,9 @@ def test_an_action_written_in_utc_is_stored_and_shown_in_the_office_zone(ws, app
     steps = {step["key"]: step for step in case["langkah"]}
     assert steps["kirim"]["selesai"] == "2026-12-06T06:20:00+07:00"
     assert steps["setujui"]["selesai"] == "2026-12-06T06:00:00+07:00"
-    [letter] = [e for e in jsonl(runner.invoke(main, ["--config", str(ws.path), "register", "--json"]))
-                if e["buku"] == "keluar"]
+    [letter] = [
+        e for e in jsonl(runner.invoke(main, ["--config", str(ws.path), "register", "--json"])) if e["buku"] == "keluar"
+    ]
     assert letter["tanggal_surat"] == "2026-12-06" and letter["dikirim"] == "2026-12-06T06:20:00+07:00"
 
     with open(ws.archive / "2026" / "buku" / "agenda-surat-keluar-2026.csv", encoding="utf-8-sig") as handle:
@@ -67,12 +69,14 @@ def test_a_refusal_names_times_in_the_office_zone(ws, approved):
         approved(lambda w: w.act(MEMO_NOMOR, "kirim", waktu="2026-12-05T22:00:00+00:00"), later)
     assert str(early.value).startswith(
         "Kasus 2026-0001: waktu 06-12-2026 05.00 lebih awal dari langkah kasus yang sudah tercatat "
-        "(06-12-2026 06.00). Periksa tanggal dan jam pada kolom waktu.")
+        "(06-12-2026 06.00). Periksa tanggal dan jam pada kolom waktu."
+    )
     with pytest.raises(InputRefused) as future:
         approved(lambda w: w.act(MEMO_NOMOR, "kirim", waktu="2026-12-06T01:00:00+00:00"), later)
     assert str(future.value).startswith(
         "Kasus 2026-0001: waktu 06-12-2026 08.00 belum terjadi (sekarang 06-12-2026 06.30). Periksa tanggal "
-        "dan jam pada kolom waktu.")
+        "dan jam pada kolom waktu."
+    )
 
 
 def test_act_through_the_command_line_stores_waktu_in_the_office_zone(ws, cli):
@@ -91,7 +95,8 @@ def test_act_refusal_through_the_command_line_prints_the_office_zone(ws, cli):
     """A ``waktu`` before the case opened, written in UTC: the refusal shows the WIB clock."""
     tab_memo(ws.inbox / "nota.docx")
     assert cli("run").exit_code == 0
-    result = CliRunner().invoke(main, ["--config", str(ws.path), "act", MEMO_NOMOR, "disposisi_kapus",
-                                       "--waktu", "2026-01-01T00:30:00+00:00"])
+    result = CliRunner().invoke(
+        main, ["--config", str(ws.path), "act", MEMO_NOMOR, "disposisi_kapus", "--waktu", "2026-01-01T00:30:00+00:00"]
+    )
     assert result.exit_code == 1
     assert "waktu 01-01-2026 07.30 lebih awal dari langkah kasus yang sudah tercatat" in " ".join(result.output.split())

@@ -51,7 +51,8 @@ def test_verify_names_the_entry_and_field_edited_directly_in_sqlite(ws, cli, app
         f"Register tabel agenda berbeda dari catatannya di arsip: buku agenda surat keluar nomor surat {nomor}: "
         "kolom alasan_batal tercatat \u201cSalah alamat\u201d, sekarang \u201c\u201d, kolom batal tercatat 1, "
         "sekarang 0. Register diubah di luar pipeline. Periksa siapa yang mengubahnya, lalu pulihkan register "
-        "dari catatannya dengan \u201cpipeline rebuild-register\u201d.")
+        "dari catatannya dengan \u201cpipeline rebuild-register\u201d."
+    )
 
 
 def test_verify_names_an_incoming_entry_by_its_nomor_agenda_and_a_deleted_row(ws, cli, approved):
@@ -60,8 +61,10 @@ def test_verify_names_an_incoming_entry_by_its_nomor_agenda_and_a_deleted_row(ws
         db.execute("UPDATE agenda SET hal = 'Diubah' WHERE buku = 'masuk'")
         db.execute("DELETE FROM journal WHERE berkas = 'kapus.yaml'")
     found = {p["pesan"].split(":")[0]: p["pesan"] for p in jsonl(cli("verify", "--json"))}
-    assert (f"buku agenda surat masuk nomor agenda {memo['nomor_agenda']}: kolom hal tercatat \u201cPermohonan Pemanfaatan "
-            "SPSE\u201d, sekarang \u201cDiubah\u201d.") in found["Register tabel agenda berbeda dari catatannya di arsip"]
+    assert (
+        f"buku agenda surat masuk nomor agenda {memo['nomor_agenda']}: kolom hal tercatat \u201cPermohonan Pemanfaatan "
+        "SPSE\u201d, sekarang \u201cDiubah\u201d."
+    ) in found["Register tabel agenda berbeda dari catatannya di arsip"]
     journal = found["Register tabel journal berbeda dari catatannya di arsip"]
     assert "tercatat tetapi tidak ada lagi di register" in journal and journal.count("baris id ") == 1
 
@@ -110,9 +113,24 @@ def test_a_void_killed_before_the_outbox_moved_is_finished_at_the_next_start(ws,
     next start sets the voided letter aside and the status page stops linking it."""
     kasus, nomor = approved["kasus"], approved["nomor_surat"]
     letter = f"{kasus}_10_nota-dinas.docx"
-    killed = subprocess.run([sys.executable, str(FAULTS), "before_withdraw", "1", "--", "--config",
-                             str(ws.path), "batal", nomor, "--alasan", "Salah alamat"],
-                            capture_output=True, text=True, timeout=120)
+    killed = subprocess.run(
+        [
+            sys.executable,
+            str(FAULTS),
+            "before_withdraw",
+            "1",
+            "--",
+            "--config",
+            str(ws.path),
+            "batal",
+            nomor,
+            "--alasan",
+            "Salah alamat",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert letters(cli)[0]["batal"] and letter in outbox_files(ws, kasus) and letter in linked(ws, kasus)
     assert cli("run").exit_code == 0

@@ -9,21 +9,27 @@ import time
 
 import pytest
 from builders import HEADER, tab_memo
+from conftest import make_workspace
 
-from pipeline import intake, watch as watch_module
+from pipeline import intake
+from pipeline import watch as watch_module
 from pipeline.engine import open_workspace
 from pipeline.register import open_register
 
-from conftest import make_workspace
-
-FAST = {"stable_seconds: 0 ": "stable_seconds: 0.3 ", "rescan_seconds: 60": "rescan_seconds: 1",
-        "poll_interval_seconds: 5": "poll_interval_seconds: 0.2"}
+FAST = {
+    "stable_seconds: 0 ": "stable_seconds: 0.3 ",
+    "rescan_seconds: 60": "rescan_seconds: 1",
+    "poll_interval_seconds: 5": "poll_interval_seconds: 0.2",
+}
 
 
 def start(ws, *extra):
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def stop(process):
@@ -88,8 +94,12 @@ def test_second_process_is_told_the_workspace_is_busy(fast_ws):
     lock = ws.archive / ".pipeline.lock"
     try:
         assert wait_for(lambda: lock.exists() and lock.read_text().strip() == str(process.pid))
-        second = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
-                                capture_output=True, text=True, timeout=30)
+        second = subprocess.run(
+            [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert second.returncode == 1
         assert f"sedang diproses oleh proses pipeline lain (PID {process.pid})" in second.stderr
     finally:
@@ -106,7 +116,7 @@ def test_growing_file_not_taken_until_stable(tmp_path):
         target = ws.inbox / "lambat.docx"
         with open(target, "wb") as handle:
             for start_at in range(0, len(data), 2000):
-                handle.write(data[start_at:start_at + 2000])
+                handle.write(data[start_at : start_at + 2000])
                 handle.flush()
                 time.sleep(0.05)
         assert wait_for(lambda: filed(ws) == 1)
@@ -126,6 +136,7 @@ class _Recorder:
 
 def _serve_in_thread(ws, stop_event, report, notify):
     """serve() in a thread, with a register opened in that thread (SQLite's rule)."""
+
     def target():
         with open_workspace(ws, lock=False) as workspace:
             watch_module.serve(workspace, report, notify, stop_event)
@@ -188,6 +199,7 @@ def test_stability_tracker():
     stability = intake.Stability(1.0)
     import pathlib
     import tempfile
+
     with tempfile.TemporaryDirectory() as temp:
         path = pathlib.Path(temp) / "f"
         path.write_bytes(b"a")
@@ -251,12 +263,12 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
 def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws):
     import docx
     from builders import action
+
     ws = fast_ws
     template = ws.templates_dir / "lembar_disposisi.docx"
     good = template.read_bytes()
     tab_memo(ws.inbox / "nota.docx")
-    subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"], check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"], check=True, capture_output=True)
     broken = docx.Document(str(template))
     broken.add_paragraph("{{ salah_ketik }}")
     broken.save(str(template))
@@ -270,7 +282,8 @@ def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws
 
         def step():
             with open_workspace(ws, lock=False) as workspace:
-                return list(workspace.status())[0]["langkah_sekarang"]
+                return next(iter(workspace.status()))["langkah_sekarang"]
+
         assert wait_for(lambda: step() == 4, timeout=15)
         assert sum("salah_ketik" in n for n in notes.lines) == 1
     finally:
@@ -311,6 +324,7 @@ def test_no_busy_loop_while_a_file_settles(tmp_path, monkeypatch):
 def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypatch):
     from pipeline import filing
     from pipeline.errors import ArchiveError
+
     ws = fast_ws
 
     def full(*args, **kwargs):
@@ -337,8 +351,9 @@ def test_a_file_older_than_the_delay_is_taken_at_once(tmp_path):
     path = tab_memo(ws.inbox / "lama.docx")
     an_hour_ago = time.time() - 3600
     os.utime(path, (an_hour_ago, an_hour_ago))
-    result = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"], capture_output=True, text=True, timeout=60
+    )
     assert "1 diterima" in result.stdout, result.stdout + result.stderr
 
 
@@ -348,14 +363,32 @@ def test_act_beside_watch_is_handed_to_the_service(fast_ws):
     process = start(ws)
     try:
         assert wait_for(lambda: filed(ws) == 1)
-        result = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "act",
-                                 HEADER["Nomor"], "disposisi_kapus", "--oleh", "Dr. Ir. Suryo Wibowo, M.T."],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "--config",
+                str(ws.path),
+                "act",
+                HEADER["Nomor"],
+                "disposisi_kapus",
+                "--oleh",
+                "Dr. Ir. Suryo Wibowo, M.T.",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Tindakan disposisi_kapus dicatat" in result.stdout and "(diterima)" in result.stdout
         assert "Menunggu Kabid" in result.stdout
-        refused = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(ws.path), "act",
-                                  HEADER["Nomor"], "periksa"], capture_output=True, text=True, timeout=60)
+        refused = subprocess.run(
+            [sys.executable, "-m", "pipeline", "--config", str(ws.path), "act", HEADER["Nomor"], "periksa"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert refused.returncode == 1 and "kasus belum sampai langkah 9" in refused.stderr
     finally:
         stop(process)

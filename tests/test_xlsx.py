@@ -6,14 +6,13 @@ import json
 import pytest
 from builders import MEMO_NOMOR, action, registration, registration_yaml, tab_memo
 from click.testing import CliRunner
+from conftest import make_workspace
 from openpyxl import Workbook, load_workbook
 
 from pipeline import readers
 from pipeline.cli import main
 from pipeline.errors import InputRefused
 from pipeline.registration import normalise
-
-from conftest import make_workspace
 
 PPK = ["nama", "nip", "jabatan", "email", "telepon", "no_sk"]
 PANITIA = ["nama", "nip", "peran", "no_sertifikat", "email", "telepon"]
@@ -43,8 +42,9 @@ def fill(workbook, data=None, nip=lambda value: value):
 
 @pytest.fixture
 def blank(ws, tmp_path):
-    result = CliRunner().invoke(main, ["--config", str(ws.path), "formulir", str(tmp_path / "untuk-ulp")],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["--config", str(ws.path), "formulir", str(tmp_path / "untuk-ulp")], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert "Formulir registrasi ditulis" in result.output
     return tmp_path / "untuk-ulp" / "formulir-registrasi-spse.xlsx"
@@ -118,17 +118,52 @@ def test_a_formula_is_refused_naming_its_cell(ws, tmp_path, blank):
 def test_one_sheet_with_a_jenis_column_is_read_too(ws, tmp_path, expected):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["jenis", "rujukan", "nama", "nip", "jabatan", "peran", "email", "telepon", "no_sk",
-                  "no_sertifikat", "nama_paket", "pagu", "sumber_dana", "metode", "ppk_nip"])
+    sheet.append(
+        [
+            "jenis",
+            "rujukan",
+            "nama",
+            "nip",
+            "jabatan",
+            "peran",
+            "email",
+            "telepon",
+            "no_sk",
+            "no_sertifikat",
+            "nama_paket",
+            "pagu",
+            "sumber_dana",
+            "metode",
+            "ppk_nip",
+        ]
+    )
     data = registration()
     for section in ("ppk", "panitia", "paket"):
         for record in data[section]:
             record = dict(record, nama_paket=record.get("nama") if section == "paket" else None)
             if section == "paket":
                 record["nama"] = None
-            sheet.append([section, data["rujukan"]] + [record.get(c) for c in (
-                "nama", "nip", "jabatan", "peran", "email", "telepon", "no_sk", "no_sertifikat", "nama_paket",
-                "pagu", "sumber_dana", "metode", "ppk_nip")])
+            sheet.append(
+                [section, data["rujukan"]]
+                + [
+                    record.get(c)
+                    for c in (
+                        "nama",
+                        "nip",
+                        "jabatan",
+                        "peran",
+                        "email",
+                        "telepon",
+                        "no_sk",
+                        "no_sertifikat",
+                        "nama_paket",
+                        "pagu",
+                        "sumber_dana",
+                        "metode",
+                        "ppk_nip",
+                    )
+                ]
+            )
     got = normalise(read(ws, workbook, tmp_path / "satu-lembar.xlsx").fields)
     assert comparable(got) == comparable(expected) and got["rujukan"] == MEMO_NOMOR
 
@@ -156,5 +191,6 @@ def test_a_workbook_in_the_inbox_carries_its_case_on(ws, tmp_path, blank, cli):
     [item] = [json.loads(line) for line in cli("status", "--json").output.splitlines()]
     assert item["data"]["panitia"] == 3 and item["data"]["paket"] == 2
     journal = [json.loads(line) for line in cli("journal", "--json").output.splitlines()]
-    assert {(j["berkas"], j["hasil"], j["jenis"]) for j in journal} >= {("Registrasi Litbang.xlsx", "diterima",
-                                                                          "registrasi")}
+    assert {(j["berkas"], j["hasil"], j["jenis"]) for j in journal} >= {
+        ("Registrasi Litbang.xlsx", "diterima", "registrasi")
+    }

@@ -20,8 +20,11 @@ OUT = Path(__file__).resolve().parent.parent / "examples"
 
 
 def _kop(document, unit, address):
-    for text, size, bold in (("KEMENTERIAN DALAM NEGERI REPUBLIK INDONESIA", 12, True),
-                             (unit.upper(), 11, True), (address, 9, False)):
+    for text, size, bold in (
+        ("KEMENTERIAN DALAM NEGERI REPUBLIK INDONESIA", 12, True),
+        (unit.upper(), 11, True),
+        (address, 9, False),
+    ):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
@@ -65,48 +68,76 @@ def memo_table(path, header, unit, body, signer):
     document.save(path)
 
 
-BODY = ("Dalam rangka pelaksanaan pengadaan barang/jasa secara elektronik Tahun Anggaran 2027, "
-        "bersama ini kami mohon fasilitasi pemanfaatan Sistem Pengadaan Secara Elektronik (SPSE) "
-        "bagi PPK dan panitia pengadaan di lingkungan kami. Data PPK, panitia, paket dan pagu "
-        "anggaran akan kami sampaikan menyusul.")
+BODY = (
+    "Dalam rangka pelaksanaan pengadaan barang/jasa secara elektronik Tahun Anggaran 2027, "
+    "bersama ini kami mohon fasilitasi pemanfaatan Sistem Pengadaan Secara Elektronik (SPSE) "
+    "bagi PPK dan panitia pengadaan di lingkungan kami. Data PPK, panitia, paket dan pagu "
+    "anggaran akan kami sampaikan menyusul."
+)
 
 
 def main():
     OUT.mkdir(exist_ok=True)
-    memo_table(OUT / "nota-dinas-bpsdm.docx", [
-        ("Kepada Yth.", "Kepala Pusat Data, Informasi, Komunikasi dan Telekomunikasi"),
-        ("Dari", "Ketua Unit Layanan Pengadaan Badan Pengembangan Sumber Daya Manusia"),
-        ("Tanggal", "Jakarta, 12 Nopember 2026"), ("Nomor", "027/301/ULP-BPSDM/XI/2026"),
-        ("Sifat", "Segera"), ("Lampiran", "-"),
-        ("Perihal", "Permohonan Fasilitasi Pemanfaatan SPSE Tahun Anggaran 2027")],
-        "Badan Pengembangan Sumber Daya Manusia", BODY,
-        ("Ketua ULP,", "Ir. Retno Wulandari, M.M.", "19700515 199503 2 001"))
-    memo_tab(OUT / "nota-dinas-dukcapil.docx", [
-        ("Yth.", "Kepala Pusdatinkomtel"),
-        ("Dari", "Ketua ULP Direktorat Jenderal Kependudukan dan Pencatatan Sipil"),
-        ("Tembusan", "Direktur Jenderal Kependudukan dan Pencatatan Sipil"),
-        ("Tanggal", "20-11-2026"), ("Nomor", "470/1123/ULP-DUKCAPIL/XI/2026"),
-        ("Sifat", "Sangat Segera"), ("Lampiran", "1 (satu) berkas"),
-        ("Hal", "Pendaftaran PPK dan Panitia Pengadaan pada SPSE")],
-        "Direktorat Jenderal Kependudukan dan Pencatatan Sipil", BODY,
-        ("Ketua ULP,", "Agus Salim Harahap, S.E., M.Ak.", "19780830 200212 1 003"))
-    memo_tab(OUT / "nota-dinas-tanpa-nomor.docx", [
-        ("Yth.", "Kepala Pusdatinkomtel"), ("Dari", "Ketua ULP Inspektorat Jenderal"),
-        ("Tanggal", "19 November 2026"), ("Sifat", "Biasa"),
-        ("Hal", "Permohonan Akun SPSE")],
-        "Inspektorat Jenderal", BODY,
-        ("Ketua ULP,", "Bambang Sutejo, S.H.", "19690101 199203 1 002"))
+    memo_table(
+        OUT / "nota-dinas-bpsdm.docx",
+        [
+            ("Kepada Yth.", "Kepala Pusat Data, Informasi, Komunikasi dan Telekomunikasi"),
+            ("Dari", "Ketua Unit Layanan Pengadaan Badan Pengembangan Sumber Daya Manusia"),
+            ("Tanggal", "Jakarta, 12 Nopember 2026"),
+            ("Nomor", "027/301/ULP-BPSDM/XI/2026"),
+            ("Sifat", "Segera"),
+            ("Lampiran", "-"),
+            ("Perihal", "Permohonan Fasilitasi Pemanfaatan SPSE Tahun Anggaran 2027"),
+        ],
+        "Badan Pengembangan Sumber Daya Manusia",
+        BODY,
+        ("Ketua ULP,", "Ir. Retno Wulandari, M.M.", "19700515 199503 2 001"),
+    )
+    memo_tab(
+        OUT / "nota-dinas-dukcapil.docx",
+        [
+            ("Yth.", "Kepala Pusdatinkomtel"),
+            ("Dari", "Ketua ULP Direktorat Jenderal Kependudukan dan Pencatatan Sipil"),
+            ("Tembusan", "Direktur Jenderal Kependudukan dan Pencatatan Sipil"),
+            ("Tanggal", "20-11-2026"),
+            ("Nomor", "470/1123/ULP-DUKCAPIL/XI/2026"),
+            ("Sifat", "Sangat Segera"),
+            ("Lampiran", "1 (satu) berkas"),
+            ("Hal", "Pendaftaran PPK dan Panitia Pengadaan pada SPSE"),
+        ],
+        "Direktorat Jenderal Kependudukan dan Pencatatan Sipil",
+        BODY,
+        ("Ketua ULP,", "Agus Salim Harahap, S.E., M.Ak.", "19780830 200212 1 003"),
+    )
+    memo_tab(
+        OUT / "nota-dinas-tanpa-nomor.docx",
+        [
+            ("Yth.", "Kepala Pusdatinkomtel"),
+            ("Dari", "Ketua ULP Inspektorat Jenderal"),
+            ("Tanggal", "19 November 2026"),
+            ("Sifat", "Biasa"),
+            ("Hal", "Permohonan Akun SPSE"),
+        ],
+        "Inspektorat Jenderal",
+        BODY,
+        ("Ketua ULP,", "Bambang Sutejo, S.H.", "19690101 199203 1 002"),
+    )
     sidecar = {
-        "jenis": "nota_dinas", "nomor": "900/455/ULP-KEUDA/XI/2026", "tanggal": "17 November 2026",
+        "jenis": "nota_dinas",
+        "nomor": "900/455/ULP-KEUDA/XI/2026",
+        "tanggal": "17 November 2026",
         "dari": "Ketua Unit Layanan Pengadaan Direktorat Jenderal Bina Keuangan Daerah",
         "kepada": "Kepala Pusat Data, Informasi, Komunikasi dan Telekomunikasi",
-        "sifat": "Biasa", "lampiran": "1 (satu) berkas",
+        "sifat": "Biasa",
+        "lampiran": "1 (satu) berkas",
         "hal": "Permohonan Pemanfaatan SPSE untuk Paket Pengadaan Tahun Anggaran 2027",
         "unit": "Direktorat Jenderal Bina Keuangan Daerah",
     }
     (OUT / "nota-dinas-keuda.yaml").write_text(
         "# Nota Dinas yang diterima dalam bentuk kertas; pindaiannya nota-dinas-keuda.pdf.\n"
-        + yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        + yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     _scan_pdf(sidecar)
     _registrations()
 
@@ -122,13 +153,29 @@ def _action(name, rujukan, langkah, **fields):
 
 def _registrations():
     """Dispositions and data for two memos: one sound (CSV from Excel), one with errors (YAML)."""
-    _action("tindakan-bpsdm-1-disposisi-kapus.yaml", BPSDM, "disposisi_kapus",
-            oleh="Dr. Ir. Suryo Wibowo, M.T.", kepada="Kepala Bidang Telematika", catatan="Proses lebih lanjut")
-    _action("tindakan-bpsdm-2-disposisi-kabid.yaml", BPSDM, "disposisi_kabid",
-            oleh="Ahmad Fauzi, S.Kom., M.M.", kepada="Kepala Subbidang Aplikasi",
-            catatan="Koordinasikan/konfirmasikan dengan ULP BPSDM")
-    _action("tindakan-bpsdm-3-otentikasi.yaml", BPSDM, "otentikasi", oleh="Dewi Lestari, S.T., M.Kom.",
-            catatan="Dicocokkan dengan data SIMPEG dan DIPA BPSDM 2027")
+    _action(
+        "tindakan-bpsdm-1-disposisi-kapus.yaml",
+        BPSDM,
+        "disposisi_kapus",
+        oleh="Dr. Ir. Suryo Wibowo, M.T.",
+        kepada="Kepala Bidang Telematika",
+        catatan="Proses lebih lanjut",
+    )
+    _action(
+        "tindakan-bpsdm-2-disposisi-kabid.yaml",
+        BPSDM,
+        "disposisi_kabid",
+        oleh="Ahmad Fauzi, S.Kom., M.M.",
+        kepada="Kepala Subbidang Aplikasi",
+        catatan="Koordinasikan/konfirmasikan dengan ULP BPSDM",
+    )
+    _action(
+        "tindakan-bpsdm-3-otentikasi.yaml",
+        BPSDM,
+        "otentikasi",
+        oleh="Dewi Lestari, S.T., M.Kom.",
+        catatan="Dicocokkan dengan data SIMPEG dan DIPA BPSDM 2027",
+    )
     rows = [
         "jenis;rujukan;nama;nip;jabatan;peran;email;telepon;no_sk;no_sertifikat;nama_paket;pagu;sumber_dana;metode;ppk_nip",
         f"ppk;{BPSDM};Ir. Retno Wulandari, M.M.;19700515 199503 2 001;Kepala Bagian Umum;;retno.w@kemendagri.go.id;0812-1111-2222;800/12/SK/BPSDM/2026;;;;;;",
@@ -142,30 +189,66 @@ def _registrations():
     ]
     # Saved by Excel in an Indonesian locale: Windows-1252, semicolons, CRLF.
     (OUT / "registrasi-bpsdm.csv").write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
-    _action("tindakan-dukcapil-1-disposisi-kapus.yaml", DUKCAPIL, "disposisi_kapus",
-            kepada="Kepala Bidang Telematika", catatan="Proses lebih lanjut")
-    _action("tindakan-dukcapil-2-disposisi-kabid.yaml", DUKCAPIL, "disposisi_kabid",
-            kepada="Kepala Subbidang Aplikasi", catatan="Proses lebih lanjut")
+    _action(
+        "tindakan-dukcapil-1-disposisi-kapus.yaml",
+        DUKCAPIL,
+        "disposisi_kapus",
+        kepada="Kepala Bidang Telematika",
+        catatan="Proses lebih lanjut",
+    )
+    _action(
+        "tindakan-dukcapil-2-disposisi-kabid.yaml",
+        DUKCAPIL,
+        "disposisi_kabid",
+        kepada="Kepala Subbidang Aplikasi",
+        catatan="Proses lebih lanjut",
+    )
     data = {
-        "jenis": "registrasi", "rujukan": DUKCAPIL,
-        "unit": "Direktorat Jenderal Kependudukan dan Pencatatan Sipil", "tahun_anggaran": 2027,
-        "ppk": [{"nama": "Agus Salim Harahap, S.E., M.Ak.", "nip": "19780830 200212 1 003",
-                 "jabatan": "Kepala Bagian Keuangan", "email": "agus.harahap@kemendagri.go.id",
-                 "telepon": "0813-2222-3333", "no_sk": "470/88/SK/DUKCAPIL/2026"}],
-        "panitia": [
-            {"nama": "Lina Marpaung, S.Kom.", "nip": "198505052010122000", "peran": "ketua",
-             "no_sertifikat": "L4.2201.0001.2025", "email": "lina.m@kemendagri.go.id"},
-            {"nama": "Rudi Hartono, S.T.", "nip": "198811112014021002", "peran": "anggota",
-             "email": "rudi.h@kemendagri"},
+        "jenis": "registrasi",
+        "rujukan": DUKCAPIL,
+        "unit": "Direktorat Jenderal Kependudukan dan Pencatatan Sipil",
+        "tahun_anggaran": 2027,
+        "ppk": [
+            {
+                "nama": "Agus Salim Harahap, S.E., M.Ak.",
+                "nip": "19780830 200212 1 003",
+                "jabatan": "Kepala Bagian Keuangan",
+                "email": "agus.harahap@kemendagri.go.id",
+                "telepon": "0813-2222-3333",
+                "no_sk": "470/88/SK/DUKCAPIL/2026",
+            }
         ],
-        "paket": [{"nama": "Pengadaan Blangko KTP Elektronik", "pagu": "Rp 95.000.000.000",
-                   "sumber_dana": "APBN", "metode": "pelelangan umum", "ppk_nip": "197808302002121003"}],
+        "panitia": [
+            {
+                "nama": "Lina Marpaung, S.Kom.",
+                "nip": "198505052010122000",
+                "peran": "ketua",
+                "no_sertifikat": "L4.2201.0001.2025",
+                "email": "lina.m@kemendagri.go.id",
+            },
+            {
+                "nama": "Rudi Hartono, S.T.",
+                "nip": "198811112014021002",
+                "peran": "anggota",
+                "email": "rudi.h@kemendagri",
+            },
+        ],
+        "paket": [
+            {
+                "nama": "Pengadaan Blangko KTP Elektronik",
+                "pagu": "Rp 95.000.000.000",
+                "sumber_dana": "APBN",
+                "metode": "pelelangan umum",
+                "ppk_nip": "197808302002121003",
+            }
+        ],
     }
     (OUT / "registrasi-dukcapil.yaml").write_text(
         "# Data registrasi dengan kesalahan, untuk melihat Daftar Verifikasi dan Konsep Nota Dinas\n"
         "# pengembalian: NIP ketua bernomor urut 000, e-mail anggota tidak sah, panitia hanya 2 orang,\n"
-        "# dan anggota tanpa nomor sertifikat.\n"
-        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        "# dan anggota tanpa nomor sertifikat.\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
 
 
 def _scan_pdf(fields):
@@ -175,13 +258,22 @@ def _scan_pdf(fields):
         return
     with tempfile.TemporaryDirectory() as temp:
         source = Path(temp) / "nota-dinas-keuda.docx"
-        header = [("Yth.", fields["kepada"]), ("Dari", fields["dari"]),
-                  ("Tanggal", fields["tanggal"]), ("Nomor", fields["nomor"]),
-                  ("Sifat", fields["sifat"]), ("Hal", fields["hal"])]
-        memo_tab(source, header, fields["unit"], BODY,
-                 ("Ketua ULP,", "Dra. Sri Handayani, M.Si.", "19720304 199803 2 002"))
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", temp, str(source)],
-                       check=True, capture_output=True)
+        header = [
+            ("Yth.", fields["kepada"]),
+            ("Dari", fields["dari"]),
+            ("Tanggal", fields["tanggal"]),
+            ("Nomor", fields["nomor"]),
+            ("Sifat", fields["sifat"]),
+            ("Hal", fields["hal"]),
+        ]
+        memo_tab(
+            source, header, fields["unit"], BODY, ("Ketua ULP,", "Dra. Sri Handayani, M.Si.", "19720304 199803 2 002")
+        )
+        subprocess.run(
+            [soffice, "--headless", "--convert-to", "pdf", "--outdir", temp, str(source)],
+            check=True,
+            capture_output=True,
+        )
         shutil.copyfile(Path(temp) / "nota-dinas-keuda.pdf", OUT / "nota-dinas-keuda.pdf")
 
 
@@ -195,31 +287,74 @@ def demo_arrivals(inbox):
         return
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
-        memo_tab(temp / "nota-dinas-polpum.docx", [
-            ("Yth.", "Kepala Pusdatinkomtel"), ("Dari", "Ketua ULP Ditjen Politik dan Pemerintahan Umum"),
-            ("Tanggal", "23 November 2026"), ("Nomor", "200/877/ULP-POLPUM/XI/2026"),
-            ("Sifat", "Segera"), ("Lampiran", "-"), ("Hal", "Permohonan Fasilitasi Pemanfaatan SPSE")],
-            "Direktorat Jenderal Politik dan Pemerintahan Umum", BODY,
-            ("Ketua ULP,", "Hendra Gunawan, S.Sos., M.Si.", "19750612 200003 1 004"))
-        memo_tab(temp / "nota-dinas-bangda.docx", [
-            ("Yth.", "Kepala Pusdatinkomtel"), ("Dari", "Ketua ULP Direktorat Jenderal Bina Pembangunan Daerah"),
-            ("Tanggal", "24 November 2026"), ("Nomor", "050/932/ULP-BANGDA/XI/2026"),
-            ("Sifat", "Biasa"), ("Hal", "Permohonan Akun SPSE bagi PPK")],
-            "Direktorat Jenderal Bina Pembangunan Daerah", BODY,
-            ("Ketua ULP,", "Rina Marlina, S.E.", "19800214 200501 2 006"))
-        subprocess.run([soffice, f"-env:UserInstallation={(temp / 'profil').as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(temp), str(temp / "nota-dinas-polpum.docx"),
-                        str(temp / "nota-dinas-bangda.docx")], check=True, capture_output=True, timeout=300)
+        memo_tab(
+            temp / "nota-dinas-polpum.docx",
+            [
+                ("Yth.", "Kepala Pusdatinkomtel"),
+                ("Dari", "Ketua ULP Ditjen Politik dan Pemerintahan Umum"),
+                ("Tanggal", "23 November 2026"),
+                ("Nomor", "200/877/ULP-POLPUM/XI/2026"),
+                ("Sifat", "Segera"),
+                ("Lampiran", "-"),
+                ("Hal", "Permohonan Fasilitasi Pemanfaatan SPSE"),
+            ],
+            "Direktorat Jenderal Politik dan Pemerintahan Umum",
+            BODY,
+            ("Ketua ULP,", "Hendra Gunawan, S.Sos., M.Si.", "19750612 200003 1 004"),
+        )
+        memo_tab(
+            temp / "nota-dinas-bangda.docx",
+            [
+                ("Yth.", "Kepala Pusdatinkomtel"),
+                ("Dari", "Ketua ULP Direktorat Jenderal Bina Pembangunan Daerah"),
+                ("Tanggal", "24 November 2026"),
+                ("Nomor", "050/932/ULP-BANGDA/XI/2026"),
+                ("Sifat", "Biasa"),
+                ("Hal", "Permohonan Akun SPSE bagi PPK"),
+            ],
+            "Direktorat Jenderal Bina Pembangunan Daerah",
+            BODY,
+            ("Ketua ULP,", "Rina Marlina, S.E.", "19800214 200501 2 006"),
+        )
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={(temp / 'profil').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(temp),
+                str(temp / "nota-dinas-polpum.docx"),
+                str(temp / "nota-dinas-bangda.docx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         shutil.copyfile(temp / "nota-dinas-polpum.pdf", inbox / "nota-dinas-polpum.pdf")
         if shutil.which("pdftoppm"):
-            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile",
-                            str(temp / "nota-dinas-bangda.pdf"), str(temp / "pindaian")],
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    "200",
+                    "-gray",
+                    "-png",
+                    "-singlefile",
+                    str(temp / "nota-dinas-bangda.pdf"),
+                    str(temp / "pindaian"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             shutil.copyfile(temp / "pindaian.png", inbox / "nota-dinas-bangda-pindaian.png")
 
 
 if __name__ == "__main__":
     import sys
+
     if sys.argv[1:2] == ["--demo-inbox"]:
         demo_arrivals(Path(sys.argv[2]))
     else:

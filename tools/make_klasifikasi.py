@@ -6,6 +6,7 @@ the lines that follow without a code continue its description (wrapped titles ar
 numbers between them skipped). A description reads "Title Antara lain: examples"; the title is
 kept apart from the examples. docs/configuration.md tells how the file was made and checked.
 """
+
 import csv
 import re
 import subprocess
@@ -25,7 +26,7 @@ def lampiran_a(text):
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if START.match(line))
     end = next(i for i, line in enumerate(lines) if i > start and END.match(line))
-    return lines[start + 2:end]
+    return lines[start + 2 : end]
 
 
 def entries(lines):
@@ -59,8 +60,9 @@ def rows(text):
         seen.add(code)
         title, examples = split_title(description)
         parent = code.rsplit(".", 1)[0] if "." in code else ""
-        out.append({"kode": code, "judul": title, "tingkat": code.count(".") + 1,
-                    "induk": parent, "antara_lain": examples})
+        out.append(
+            {"kode": code, "judul": title, "tingkat": code.count(".") + 1, "induk": parent, "antara_lain": examples}
+        )
     return out
 
 
@@ -68,13 +70,13 @@ def main(argv):
     """Read the PDF named on the command line and write the CSV."""
     pdf = Path(argv[1])
     out = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUT
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     data = rows(text)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["kode", "judul", "tingkat", "induk", "antara_lain"],
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            handle, fieldnames=["kode", "judul", "tingkat", "induk", "antara_lain"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(data)
     print(f"{len(data)} codes written to {out}")

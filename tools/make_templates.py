@@ -131,8 +131,9 @@ def lembar_disposisi():
     """Lembar Disposisi on A5: the form a memo travels with down the chain."""
     document = new_document(148, 210, (10, 15, 10, 15))
     letterhead(document)
-    para(document, "LEMBAR DISPOSISI", size=12, bold=True,
-         align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6, space_after=6)
+    para(
+        document, "LEMBAR DISPOSISI", size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6, space_after=6
+    )
 
     head = document.add_table(rows=7, cols=2, style="Table Grid")
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -144,9 +145,13 @@ def lembar_disposisi():
 
     labelled(full(rows[0]), "Surat dari", "{{ memo.dari }}", 2.2, first=True)
     labelled(full(rows[1]), "Nomor surat", "{{ memo.nomor }}", 2.2, first=True)
-    labelled(full(rows[2]), "Klasifikasi",
-             "{{ (klasifikasi.kode ~ ' ' ~ klasifikasi.judul) | trim if klasifikasi.kode else '-' }}", 2.2,
-             first=True)
+    labelled(
+        full(rows[2]),
+        "Klasifikasi",
+        "{{ (klasifikasi.kode ~ ' ' ~ klasifikasi.judul) | trim if klasifikasi.kode else '-' }}",
+        2.2,
+        first=True,
+    )
     labelled(rows[3].cells[0], "Tanggal surat", "{{ memo.tanggal | tanggal }}", 2.2, first=True)
     labelled(rows[3].cells[1], "Diterima tgl.", "{{ diterima | tanggal }}", 2.5, first=True)
     labelled(rows[4].cells[0], "Lampiran", "{{ memo.lampiran or '-' }}", 2.2, first=True)
@@ -189,8 +194,14 @@ def lembar_disposisi():
     cell_margins(notes)
     wish, remark = notes.rows[0].cells
     run(wish.paragraphs[0], "Dengan hormat harap:", bold=True)
-    for option in ("Tanggapan dan saran", "Proses lebih lanjut", "Koordinasikan/konfirmasikan",
-                   "Untuk diketahui", "Untuk diselesaikan", "Arsip"):
+    for option in (
+        "Tanggapan dan saran",
+        "Proses lebih lanjut",
+        "Koordinasikan/konfirmasikan",
+        "Untuk diketahui",
+        "Untuk diselesaikan",
+        "Arsip",
+    ):
         line = wish.add_paragraph()
         line.paragraph_format.left_indent = Cm(0.2)
         run(line, "{{ harap | tanda('%s') }}" % option, size=10)
@@ -200,8 +211,14 @@ def lembar_disposisi():
     row_height(notes.rows[0], 2.4)
     set_widths(notes, (5.3, 6.5))
 
-    para(document, "PERHATIAN: Dilarang memisahkan sehelai surat pun yang tergabung dalam berkas ini",
-         size=8, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=4)
+    para(
+        document,
+        "PERHATIAN: Dilarang memisahkan sehelai surat pun yang tergabung dalam berkas ini",
+        size=8,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_before=4,
+    )
     footer_note(document, qr_cm=1.7, text_cm=10.1, qr="keaslian.qr_kecil")
     document.core_properties.title = "Lembar Disposisi"
     return document
@@ -298,8 +315,13 @@ def signature(container, intro, role, who, align_cm=9.5, stamp=False, room=3):
 
     With ``stamp`` the room to sign is bookmarked ``TTE``: an electronic signature's stamp goes there.
     """
-    lines = [(intro, False), (f"{{{{ {role} }}}}", False), *[("", False)] * room,
-             (f"{{{{ {who}.nama }}}}", True), (f"NIP {{{{ {who}.nip | nip }}}}", False)]
+    lines = [
+        (intro, False),
+        (f"{{{{ {role} }}}}", False),
+        *[("", False)] * room,
+        (f"{{{{ {who}.nama }}}}", True),
+        (f"NIP {{{{ {who}.nip | nip }}}}", False),
+    ]
     for index, (text, bold) in enumerate(lines):
         paragraph = container.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(align_cm)
@@ -312,14 +334,20 @@ def signature(container, intro, role, who, align_cm=9.5, stamp=False, room=3):
 
 
 def case_info(document):
-    info(document, [
-        ("Unit kerja", "{{ unit }}"),
-        ("Tahun anggaran", "{{ data.tahun_anggaran }}"),
-        ("Dasar", "Nota Dinas {{ memo.dari }} Nomor {{ memo.nomor }} tanggal {{ memo.tanggal | tanggal }} "
-                  "hal {{ memo.hal }}"),
-        ("Nomor agenda / kasus", "{{ nomor_agenda }} / {{ kasus }}"),
-        ("Data diterima", "{{ data_diterima | waktu }} ({{ data_berkas }})"),
-    ])
+    info(
+        document,
+        [
+            ("Unit kerja", "{{ unit }}"),
+            ("Tahun anggaran", "{{ data.tahun_anggaran }}"),
+            (
+                "Dasar",
+                "Nota Dinas {{ memo.dari }} Nomor {{ memo.nomor }} tanggal {{ memo.tanggal | tanggal }} "
+                "hal {{ memo.hal }}",
+            ),
+            ("Nomor agenda / kasus", "{{ nomor_agenda }} / {{ kasus }}"),
+            ("Data diterima", "{{ data_diterima | waktu }} ({{ data_berkas }})"),
+        ],
+    )
 
 
 def no_borders(table):
@@ -347,9 +375,11 @@ def footer_note(document, qr_cm=2.2, text_cm=13.0, qr="keaslian.qr"):
     first = text_cell.paragraphs[0]
     run(first, "Kode verifikasi: ", size=7.5)
     run(first, "{{ keaslian.kode }}", size=9, bold=True)
-    for text in ("Keaslian dokumen ini dapat diperiksa dengan memindai kode QR di samping, atau dengan "
-                 "perintah \u201cpipeline verify --kode {{ keaslian.kode }}\u201d.",
-                 "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }} \u00b7 halaman "):
+    for text in (
+        "Keaslian dokumen ini dapat diperiksa dengan memindai kode QR di samping, atau dengan "
+        "perintah \u201cpipeline verify --kode {{ keaslian.kode }}\u201d.",
+        "Kasus {{ kasus }} \u00b7 {{ sop_code }} \u00b7 dicetak {{ dicetak | waktu }} \u00b7 halaman ",
+    ):
         last = text_cell.add_paragraph()
         run(last, text, size=6.5, italic=True)
     page_field(last, "PAGE", size=6.5)
@@ -382,26 +412,59 @@ def daftar_data():
     """Step 5: Daftar PPK, Panitia Pengadaan, Paket Lelang dan Pagu Anggaran (A4 landscape)."""
     document = new_document(297, 210, (10, 15, 10, 20))
     letterhead(document)
-    title(document, "DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN",
-          "{{ unit | upper }}")
+    title(document, "DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN", "{{ unit | upper }}")
     case_info(document)
     heading(document, "A. Pejabat Pembuat Komitmen (PPK)")
-    loop_table(document, ["No.", "Nama", "NIP", "Jabatan", "Nomor SK", "E-mail", "Telepon"],
-               ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.nip | nip }}", "{{ r.jabatan or '-' }}",
-                "{{ r.no_sk or '-' }}", "{{ r.email or '-' }}", "{{ r.telepon or '-' }}"],
-               (1.0, 4.4, 4.2, 4.0, 4.4, 5.4, 2.8), "r in data.ppk", align=[CENTER] + [None] * 6)
+    loop_table(
+        document,
+        ["No.", "Nama", "NIP", "Jabatan", "Nomor SK", "E-mail", "Telepon"],
+        [
+            "{{ loop.index }}",
+            "{{ r.nama or '-' }}",
+            "{{ r.nip | nip }}",
+            "{{ r.jabatan or '-' }}",
+            "{{ r.no_sk or '-' }}",
+            "{{ r.email or '-' }}",
+            "{{ r.telepon or '-' }}",
+        ],
+        (1.0, 4.4, 4.2, 4.0, 4.4, 5.4, 2.8),
+        "r in data.ppk",
+        align=[CENTER] + [None] * 6,
+    )
     heading(document, "B. Panitia Pengadaan")
-    loop_table(document, ["No.", "Nama", "NIP", "Peran", "Nomor Sertifikat", "E-mail", "Telepon"],
-               ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.nip | nip }}", "{{ (r.peran or '-') | capitalize }}",
-                "{{ r.no_sertifikat or '-' }}", "{{ r.email or '-' }}", "{{ r.telepon or '-' }}"],
-               (1.0, 4.8, 4.2, 2.4, 4.2, 6.8, 2.8), "r in data.panitia", align=[CENTER] + [None] * 6)
+    loop_table(
+        document,
+        ["No.", "Nama", "NIP", "Peran", "Nomor Sertifikat", "E-mail", "Telepon"],
+        [
+            "{{ loop.index }}",
+            "{{ r.nama or '-' }}",
+            "{{ r.nip | nip }}",
+            "{{ (r.peran or '-') | capitalize }}",
+            "{{ r.no_sertifikat or '-' }}",
+            "{{ r.email or '-' }}",
+            "{{ r.telepon or '-' }}",
+        ],
+        (1.0, 4.8, 4.2, 2.4, 4.2, 6.8, 2.8),
+        "r in data.panitia",
+        align=[CENTER] + [None] * 6,
+    )
     heading(document, "C. Paket Lelang dan Pagu Anggaran")
-    loop_table(document, ["No.", "Nama Paket", "Metode", "Sumber Dana", "PPK", "Pagu Anggaran"],
-               ["{{ loop.index }}", "{{ r.nama or '-' }}", "{{ r.metode or '-' }}", "{{ r.sumber_dana or '-' }}",
-                "{{ r.ppk_nama }}", "{{ r.pagu | rupiah }}"],
-               (1.0, 9.8, 4.0, 2.8, 5.2, 4.0), "r in data.paket",
-               align=[CENTER, None, None, None, None, RIGHT],
-               total=("Jumlah", "{{ data.jumlah.pagu_total | rupiah }}"))
+    loop_table(
+        document,
+        ["No.", "Nama Paket", "Metode", "Sumber Dana", "PPK", "Pagu Anggaran"],
+        [
+            "{{ loop.index }}",
+            "{{ r.nama or '-' }}",
+            "{{ r.metode or '-' }}",
+            "{{ r.sumber_dana or '-' }}",
+            "{{ r.ppk_nama }}",
+            "{{ r.pagu | rupiah }}",
+        ],
+        (1.0, 9.8, 4.0, 2.8, 5.2, 4.0),
+        "r in data.paket",
+        align=[CENTER, None, None, None, None, RIGHT],
+        total=("Jumlah", "{{ data.jumlah.pagu_total | rupiah }}"),
+    )
     # terbilang and the signature side by side: a landscape page has little height to spare
     closing = document.add_table(rows=1, cols=2)
     no_borders(closing)
@@ -424,9 +487,14 @@ def check_list(title_text, basis_label):
     info(document, [(basis_label, "{{ dasar }}")])
     info(document, [("Ringkasan", "{{ ringkasan }}")])
     para(document, "", space_after=3)
-    loop_table(document, ["No.", "Data", "Pemeriksaan dan hasilnya", "Hasil", "Keterangan"],
-               ["{{ loop.index }}", "{{ c.record }}", "{{ c.name }}", "{{ c.hasil }}", "{{ c.message or '-' }}"],
-               (1.0, 5.0, 5.0, 1.9, 4.6), "c in pemeriksaan", align=[CENTER, None, None, CENTER, None])
+    loop_table(
+        document,
+        ["No.", "Data", "Pemeriksaan dan hasilnya", "Hasil", "Keterangan"],
+        ["{{ loop.index }}", "{{ c.record }}", "{{ c.name }}", "{{ c.hasil }}", "{{ c.message or '-' }}"],
+        (1.0, 5.0, 5.0, 1.9, 4.6),
+        "c in pemeriksaan",
+        align=[CENTER, None, None, CENTER, None],
+    )
     conclusion = para(document, "", size=10, space_before=8)
     run(conclusion, "Kesimpulan: ", bold=True, size=10)
     run(conclusion, "{{ kesimpulan }}", size=10)
@@ -450,22 +518,31 @@ def laporan_kesiapan():
     document.styles["Normal"].font.size = Pt(10.5)
     para(document, "DRAFT", size=14, bold=True, align=RIGHT)
     letterhead(document)
-    title(document, "LAPORAN KESIAPAN PEMANFAATAN", "SISTEM PENGADAAN SECARA ELEKTRONIK (SPSE)",
-          "{{ unit | upper }}", "TAHUN ANGGARAN {{ data.tahun_anggaran }}")
+    title(
+        document,
+        "LAPORAN KESIAPAN PEMANFAATAN",
+        "SISTEM PENGADAAN SECARA ELEKTRONIK (SPSE)",
+        "{{ unit | upper }}",
+        "TAHUN ANGGARAN {{ data.tahun_anggaran }}",
+    )
     heading(document, "I. Dasar")
-    for text in ("1.\t{{ sop_code }} tentang {{ sop_title }}.",
-                 "2.\tNota Dinas {{ memo.dari }} Nomor {{ memo.nomor }} tanggal {{ memo.tanggal | tanggal }} "
-                 "hal {{ memo.hal }}, tercatat dengan nomor agenda {{ nomor_agenda }}."):
+    for text in (
+        "1.\t{{ sop_code }} tentang {{ sop_title }}.",
+        "2.\tNota Dinas {{ memo.dari }} Nomor {{ memo.nomor }} tanggal {{ memo.tanggal | tanggal }} "
+        "hal {{ memo.hal }}, tercatat dengan nomor agenda {{ nomor_agenda }}.",
+    ):
         item = para(document, text, size=10.5, space_after=2)
         item.paragraph_format.left_indent = Cm(0.8)
         item.paragraph_format.first_line_indent = Cm(-0.6)
     heading(document, "II. Data yang Diterima")
     summary = document.add_table(rows=4, cols=2, style="Table Grid")
     cell_margins(summary, 0.12)
-    rows = [("Pejabat Pembuat Komitmen (PPK)", "{{ data.jumlah.ppk }} orang"),
-            ("Anggota panitia pengadaan", "{{ data.jumlah.panitia }} orang"),
-            ("Paket lelang", "{{ data.jumlah.paket }} paket"),
-            ("Jumlah pagu anggaran", "{{ data.jumlah.pagu_total | rupiah }}")]
+    rows = [
+        ("Pejabat Pembuat Komitmen (PPK)", "{{ data.jumlah.ppk }} orang"),
+        ("Anggota panitia pengadaan", "{{ data.jumlah.panitia }} orang"),
+        ("Paket lelang", "{{ data.jumlah.paket }} paket"),
+        ("Jumlah pagu anggaran", "{{ data.jumlah.pagu_total | rupiah }}"),
+    ]
     for row, (label, value) in zip(summary.rows, rows):
         run(row.cells[0].paragraphs[0], label, size=10)
         row.cells[1].paragraphs[0].alignment = RIGHT
@@ -473,20 +550,29 @@ def laporan_kesiapan():
     set_widths(summary, (9.0, 7.0))
     para(document, "Terbilang: {{ data.jumlah.pagu_total | terbilang }}.", size=10, space_before=3)
     para(document, "Rekapitulasi paket menurut metode pengadaan:", size=10, space_before=6, space_after=3)
-    loop_table(document, ["Metode Pengadaan", "Jumlah Paket", "Pagu Anggaran"],
-               ["{{ m.metode | capitalize }}", "{{ m.jumlah }}", "{{ m.pagu | rupiah }}"],
-               (7.0, 3.0, 6.0), "m in data.per_metode", size=9.5, align=[None, CENTER, RIGHT],
-               total=("Jumlah", "{{ data.jumlah.pagu_total | rupiah }}"))
+    loop_table(
+        document,
+        ["Metode Pengadaan", "Jumlah Paket", "Pagu Anggaran"],
+        ["{{ m.metode | capitalize }}", "{{ m.jumlah }}", "{{ m.pagu | rupiah }}"],
+        (7.0, 3.0, 6.0),
+        "m in data.per_metode",
+        size=9.5,
+        align=[None, CENTER, RIGHT],
+        total=("Jumlah", "{{ data.jumlah.pagu_total | rupiah }}"),
+    )
     heading(document, "III. Hasil Verifikasi")
     para(document, "{{ verifikasi }}", size=10.5)
     heading(document, "IV. Hasil Otentikasi")
     para(document, "{{ otentikasi }}", size=10.5)
     heading(document, "V. Kesimpulan")
-    para(document, "Berdasarkan hasil verifikasi dan otentikasi di atas, {{ unit }} dinyatakan siap "
-         "memanfaatkan SPSE untuk Tahun Anggaran {{ data.tahun_anggaran }} dengan {{ data.jumlah.ppk }} "
-         "akun PPK, {{ data.jumlah.panitia }} akun panitia pengadaan, dan {{ data.jumlah.paket }} paket "
-         "dengan jumlah pagu {{ data.jumlah.pagu_total | rupiah }} ({{ data.jumlah.pagu_total | terbilang }}).",
-         size=10.5).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    para(
+        document,
+        "Berdasarkan hasil verifikasi dan otentikasi di atas, {{ unit }} dinyatakan siap "
+        "memanfaatkan SPSE untuk Tahun Anggaran {{ data.tahun_anggaran }} dengan {{ data.jumlah.ppk }} "
+        "akun PPK, {{ data.jumlah.panitia }} akun panitia pengadaan, dan {{ data.jumlah.paket }} paket "
+        "dengan jumlah pagu {{ data.jumlah.pagu_total | rupiah }} ({{ data.jumlah.pagu_total | terbilang }}).",
+        size=10.5,
+    ).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     para(document, "")
     signature(document, "{{ kota }}, {{ tanggal | tanggal }}", "kasubbid.jabatan + ','", "kasubbid", 9.0)
     footer_note(document)
@@ -501,10 +587,16 @@ def nota_dinas():
     letterhead(document)
     heading_para = para(document, "NOTA DINAS", size=12, bold=True, align=CENTER, space_before=8, space_after=8)
     heading_para.runs[0].underline = True
-    for label, value in (("Yth.", "{{ kepada }}"), ("Dari", "{{ kapus.jabatan }}"),
-                         ("Tembusan", "{{ tembusan }}"), ("Tanggal", "{{ tanggal_surat }}"),
-                         ("Nomor", "{{ nomor_surat }}"), ("Sifat", "{{ sifat }}"),
-                         ("Lampiran", "{{ lampiran }}"), ("Hal", "{{ hal }}")):
+    for label, value in (
+        ("Yth.", "{{ kepada }}"),
+        ("Dari", "{{ kapus.jabatan }}"),
+        ("Tembusan", "{{ tembusan }}"),
+        ("Tanggal", "{{ tanggal_surat }}"),
+        ("Nomor", "{{ nomor_surat }}"),
+        ("Sifat", "{{ sifat }}"),
+        ("Lampiran", "{{ lampiran }}"),
+        ("Hal", "{{ hal }}"),
+    ):
         labelled(document, label, value, 2.4, size=11)
     rule = para(document, "", space_after=6)
     bottom_rule(rule)
@@ -524,10 +616,12 @@ def nota_dinas():
     para(document, "")
     signature(document, "", "kapus.jabatan + ','", "kapus", 8.5, stamp=True)
     document.add_paragraph("{%p if tte %}")
-    for text in ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
-                 "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara.",
-                 "Sesuai ketentuan peraturan perundang-undangan, dokumen elektronik dan hasil cetaknya merupakan "
-                 "alat bukti hukum yang sah dan tidak memerlukan tanda tangan basah maupun cap."):
+    for text in (
+        "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
+        "diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara.",
+        "Sesuai ketentuan peraturan perundang-undangan, dokumen elektronik dan hasil cetaknya merupakan "
+        "alat bukti hukum yang sah dan tidak memerlukan tanda tangan basah maupun cap.",
+    ):
         note = para(document, text, size=7.5, space_before=2)
         note.runs[0].italic = True
     document.add_paragraph("{%p endif %}")

@@ -40,19 +40,34 @@ def _load(target):
     return getattr(import_module(f"{__name__}.{module}"), function)
 
 
-REGISTRY = {handler.name: handler for handler in (
-    Handler("agenda_masuk", "memo:agenda_masuk", "lembar_disposisi", opens=True),
-    Handler("disposisi", "memo:disposisi", "lembar_disposisi", action=True, early=True),
-    Handler("input_data", "data:input_data", "daftar_data", consumes="registrasi",
-            waits_for="data registrasi dari ULP unit kerja"),
-    Handler("verifikasi", "data:verifikasi", "daftar_verifikasi", templates=("nota_dinas",)),
-    Handler("otentikasi", "data:otentikasi", "daftar_otentifikasi", action=True, early=True,
-            guard="data:otentikasi_guard", templates=("nota_dinas",)),
-    Handler("laporan_kesiapan", "data:laporan_kesiapan", "laporan_kesiapan"),
-    Handler("periksa", "letter:periksa", "nota_dinas", action=True, rejects=True),
-    Handler("setujui", "letter:setujui", "nota_dinas", action=True, seals=True, rejects=True),
-    Handler("kirim", "letter:kirim", action=True, guard="letter:kirim_guard"),
-)}
+REGISTRY = {
+    handler.name: handler
+    for handler in (
+        Handler("agenda_masuk", "memo:agenda_masuk", "lembar_disposisi", opens=True),
+        Handler("disposisi", "memo:disposisi", "lembar_disposisi", action=True, early=True),
+        Handler(
+            "input_data",
+            "data:input_data",
+            "daftar_data",
+            consumes="registrasi",
+            waits_for="data registrasi dari ULP unit kerja",
+        ),
+        Handler("verifikasi", "data:verifikasi", "daftar_verifikasi", templates=("nota_dinas",)),
+        Handler(
+            "otentikasi",
+            "data:otentikasi",
+            "daftar_otentifikasi",
+            action=True,
+            early=True,
+            guard="data:otentikasi_guard",
+            templates=("nota_dinas",),
+        ),
+        Handler("laporan_kesiapan", "data:laporan_kesiapan", "laporan_kesiapan"),
+        Handler("periksa", "letter:periksa", "nota_dinas", action=True, rejects=True),
+        Handler("setujui", "letter:setujui", "nota_dinas", action=True, seals=True, rejects=True),
+        Handler("kirim", "letter:kirim", action=True, guard="letter:kirim_guard"),
+    )
+}
 # Workspaces made by release 0.1 name no handlers; their disposition steps
 # find theirs by key.
 ALIASES = {"disposisi_kapus": "disposisi", "disposisi_kabid": "disposisi"}

@@ -6,9 +6,9 @@ errors; ``laporan_kesiapan`` drafts the readiness report from what they found.
 """
 
 from .. import authenticate, documents, rules
+from ..formats import tanggal
 from ..procedure import HELD
 from ..registration import budget_year, totals
-from ..formats import tanggal
 
 RETURN_TEMPLATE = "nota_dinas"
 
@@ -32,8 +32,7 @@ def input_data(run):
         for older in superseded:
             run.apply(older, run.now, superseded_by="Digantikan oleh data registrasi yang lebih baru.")
         run.apply(newest, run.now, data=data)
-        run.complete(run.now, "pipeline", [listing], masukan=newest.id,
-                     catatan=f"Data dari {', '.join(newest.files)}")
+        run.complete(run.now, "pipeline", [listing], masukan=newest.id, catatan=f"Data dari {', '.join(newest.files)}")
 
     run.commit([listing], write)
     return True
@@ -46,11 +45,15 @@ def verifikasi(run):
         return False
     checks = rules.verify(data.data, run.config.rules)
     errors = [c for c in checks if c.result == rules.ERROR]
-    context = dict(run.context(data), pemeriksaan=documents.check_rows(checks),
-                   ringkasan=documents.summary(checks),
-                   dasar=f"{run.config.sop_code} dan aturan verifikasi pada config.yaml",
-                   kesimpulan=(f"Data BELUM MEMENUHI SYARAT; {len(errors)} hal harus diperbaiki oleh "
-                               "ULP unit kerja.") if errors else "Data MEMENUHI SYARAT.")
+    context = dict(
+        run.context(data),
+        pemeriksaan=documents.check_rows(checks),
+        ringkasan=documents.summary(checks),
+        dasar=f"{run.config.sop_code} dan aturan verifikasi pada config.yaml",
+        kesimpulan=(f"Data BELUM MEMENUHI SYARAT; {len(errors)} hal harus diperbaiki oleh ULP unit kerja.")
+        if errors
+        else "Data MEMENUHI SYARAT.",
+    )
     return _judged(run, data, checks, context)
 
 
@@ -61,8 +64,9 @@ def _judged(run, data, checks, context, catatan=None, oleh="pipeline", when=None
     made = [run.document(run.step.document, context)]
     if errors:
         attached = documents.TITLES.get(run.step.document)
-        made.append(run.document("konsep_nota_dinas", documents.return_memo(context, errors, attached),
-                                 RETURN_TEMPLATE))
+        made.append(
+            run.document("konsep_nota_dinas", documents.return_memo(context, errors, attached), RETURN_TEMPLATE)
+        )
 
     def write():
         if action is not None:
@@ -70,8 +74,9 @@ def _judged(run, data, checks, context, catatan=None, oleh="pipeline", when=None
         if errors:
             run.hold(data.id, found, made)
         else:
-            run.complete(when or run.now, oleh, made, temuan=found, masukan=data.id,
-                         catatan=catatan or documents.summary(checks))
+            run.complete(
+                when or run.now, oleh, made, temuan=found, masukan=data.id, catatan=catatan or documents.summary(checks)
+            )
 
     run.commit(made, write)
     return not errors
@@ -86,23 +91,45 @@ def otentikasi(run):
     if authenticate.configured(run.config) and run.record.masukan != data.id:
         checks = authenticate.authenticate(run.config, data.data, run.case.unit, total)
         failed = any(c.result == rules.ERROR for c in checks)
-        return _judged(run, data, checks, dict(
-            run.context(data), pemeriksaan=documents.check_rows(checks), ringkasan=documents.summary(checks),
-            dasar=authenticate.basis(run.config),
-            kesimpulan=("Data BELUM DAPAT DIOTENTIKASI; perbedaan di atas harus diperbaiki oleh ULP unit "
-                        "kerja.") if failed else "Data TELAH DIOTENTIKASI terhadap data acuan."))
+        return _judged(
+            run,
+            data,
+            checks,
+            dict(
+                run.context(data),
+                pemeriksaan=documents.check_rows(checks),
+                ringkasan=documents.summary(checks),
+                dasar=authenticate.basis(run.config),
+                kesimpulan=("Data BELUM DAPAT DIOTENTIKASI; perbedaan di atas harus diperbaiki oleh ULP unit kerja.")
+                if failed
+                else "Data TELAH DIOTENTIKASI terhadap data acuan.",
+            ),
+        )
     action = run.action()
     if action is None:
         return False
     when = run.when(action)
     oleh = run.who(action, run.config.officials["kasubbid"].nama)
     basis = f"Otentikasi oleh {oleh} pada {tanggal(when.date())}" + (
-        f": {action.data['catatan']}" if action.data.get("catatan") else "")
+        f": {action.data['catatan']}" if action.data.get("catatan") else ""
+    )
     checks = authenticate.manual(data.data, total, oleh)
-    return _judged(run, data, checks, dict(
-        run.context(data), pemeriksaan=documents.check_rows(checks), ringkasan=documents.summary(checks),
-        dasar=basis, kesimpulan="Data TELAH DIOTENTIKASI oleh pejabat yang berwenang."),
-        basis, run.by(action, oleh), when, action)
+    return _judged(
+        run,
+        data,
+        checks,
+        dict(
+            run.context(data),
+            pemeriksaan=documents.check_rows(checks),
+            ringkasan=documents.summary(checks),
+            dasar=basis,
+            kesimpulan="Data TELAH DIOTENTIKASI oleh pejabat yang berwenang.",
+        ),
+        basis,
+        run.by(action, oleh),
+        when,
+        action,
+    )
 
 
 def otentikasi_guard(ws, case, step, records):
@@ -111,8 +138,10 @@ def otentikasi_guard(ws, case, step, records):
         return None
     if ws.procedure.current(records) == step and case.status == HELD:
         return None
-    return ("otentikasi dilakukan otomatis terhadap data acuan; tindakan otentikasi hanya "
-            "diperlukan bila hasil otentikasi otomatis tertahan.")
+    return (
+        "otentikasi dilakukan otomatis terhadap data acuan; tindakan otentikasi hanya "
+        "diperlukan bila hasil otentikasi otomatis tertahan."
+    )
 
 
 def laporan_kesiapan(run):
@@ -120,8 +149,9 @@ def laporan_kesiapan(run):
     data = run.registration()
     if data is None:
         return False
-    context = dict(run.context(data), verifikasi=_judgement(run, "verifikasi"),
-                   otentikasi=_judgement(run, "otentikasi"))
+    context = dict(
+        run.context(data), verifikasi=_judgement(run, "verifikasi"), otentikasi=_judgement(run, "otentikasi")
+    )
     report = run.document(run.step.document, context)
     run.commit([report], lambda: run.complete(run.now, "pipeline", [report], masukan=data.id))
     return True

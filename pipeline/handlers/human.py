@@ -16,8 +16,7 @@ def human_step(run):
         return False
     made = []
     if run.step.document:
-        made.append(run.document(run.step.document,
-                                 dict(run.context(run.registration()), tindakan=dict(action.data))))
+        made.append(run.document(run.step.document, dict(run.context(run.registration()), tindakan=dict(action.data))))
     return record(run, action, made)
 
 

@@ -3,11 +3,11 @@ approval, sending, and ``tolak``, which returns the case with a return memo."""
 
 from .. import codes, documents
 from ..archive import slug, within
-from ..pdf import INSTALL
-from ..signing import PKCS12, SigningError, sign_pkcs12
-from ..register import AgendaEntry
 from ..formats import tanggal
+from ..pdf import INSTALL
+from ..register import AgendaEntry
 from ..render import render
+from ..signing import PKCS12, SigningError, sign_pkcs12
 from . import REJECT
 from .human import note_of, record
 
@@ -46,27 +46,52 @@ def setujui(run):
         code, printed = run.ws.filer.new_code(run.kasus, "nota_dinas")
         letter = codes.attach(dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated)), printed)
         template = config.template(run.step.document)
-        return [run.ws.filer.prepare(
-            config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
-            writers={LETTER: lambda path: render(template, letter, path)},
-            metadata={"kasus": run.kasus, "nomor_surat": nomor, "tanggal_surat": dated.isoformat(),
-                      "kepada": letter["kepada"], "hal": letter["hal"], "disetujui_oleh": oleh},
-            outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
-            codes={LETTER: (code, run.kasus, "nota_dinas")}, pdf=True,
-            after=lambda folder: signed.update(_sign(run, folder, printed["alamat"], nomor)))]
+        return [
+            run.ws.filer.prepare(
+                config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
+                writers={LETTER: lambda path: render(template, letter, path)},
+                metadata={
+                    "kasus": run.kasus,
+                    "nomor_surat": nomor,
+                    "tanggal_surat": dated.isoformat(),
+                    "kepada": letter["kepada"],
+                    "hal": letter["hal"],
+                    "disetujui_oleh": oleh,
+                },
+                outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
+                codes={LETTER: (code, run.kasus, "nota_dinas")},
+                pdf=True,
+                after=lambda folder: signed.update(_sign(run, folder, printed["alamat"], nomor)),
+            )
+        ]
 
     def write(numbers, prepared):
         [folder] = prepared
         nomor = pattern.format(nomor=numbers[("keluar", tahun)], tahun=tahun, kode=kode)
-        run.register.add_agenda_entry(AgendaEntry(
-            buku="keluar", tahun=tahun, nomor_urut=numbers[("keluar", tahun)], nomor_surat=nomor,
-            tanggal_surat=dated.isoformat(), hal=context["hal"], kepada=context["kepada"],
-            sifat=context["sifat"], lampiran=context["lampiran"], tembusan=context["tembusan"],
-            kasus=run.kasus, folder=folder.rel, berkas=folder.berkas, sha256=folder.digests,
-            ditandatangani=signed.get("waktu"), ditandatangani_oleh=signed.get("oleh", "")))
+        run.register.add_agenda_entry(
+            AgendaEntry(
+                buku="keluar",
+                tahun=tahun,
+                nomor_urut=numbers[("keluar", tahun)],
+                nomor_surat=nomor,
+                tanggal_surat=dated.isoformat(),
+                hal=context["hal"],
+                kepada=context["kepada"],
+                sifat=context["sifat"],
+                lampiran=context["lampiran"],
+                tembusan=context["tembusan"],
+                kasus=run.kasus,
+                folder=folder.rel,
+                berkas=folder.berkas,
+                sha256=folder.digests,
+                ditandatangani=signed.get("waktu"),
+                ditandatangani_oleh=signed.get("oleh", ""),
+            )
+        )
         run.apply(action, when)
-        run.complete(when, run.by(action), [folder.path(PDF if PDF in folder.digests else LETTER)],
-                     catatan=f"Nomor {nomor}")
+        run.complete(
+            when, run.by(action), [folder.path(PDF if PDF in folder.digests else LETTER)], catatan=f"Nomor {nomor}"
+        )
 
     run.ws.filer.file(prepare, write, numbers=[("keluar", tahun)])
     return True
@@ -83,8 +108,9 @@ def _sign(run, folder, qr_url, nomor):
     if not pdf.is_file():
         raise SigningError(INSTALL + " Tanda tangan elektronik memerlukan PDF.")
     moment = run.ws.now()
-    who = sign_pkcs12(settings, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {nomor}",
-                      run.config.organisation["city"], moment)
+    who = sign_pkcs12(
+        settings, pdf, qr_url, f"Persetujuan Nota Dinas Nomor {nomor}", run.config.organisation["city"], moment
+    )
     return {"oleh": who, "waktu": moment.isoformat(timespec="seconds")}
 
 
@@ -111,16 +137,21 @@ def kirim_guard(ws, case, step, records):
         return None
     letter = ws.register.outgoing(case.id, void=False)
     if letter is not None and ws.register.letter_pdf(letter) is None and ws.converter.available:
-        return (f"Nota Dinas {letter.nomor_surat} belum dapat ditandatangani secara elektronik karena PDF-nya belum "
-                "dibuat (LibreOffice gagal atau macet). Periksa LibreOffice dengan \u201cpipeline doctor\u201d, lalu "
-                "buat PDF-nya dengan \u201cpipeline pdf\u201d.")
+        return (
+            f"Nota Dinas {letter.nomor_surat} belum dapat ditandatangani secara elektronik karena PDF-nya belum "
+            "dibuat (LibreOffice gagal atau macet). Periksa LibreOffice dengan \u201cpipeline doctor\u201d, lalu "
+            "buat PDF-nya dengan \u201cpipeline pdf\u201d."
+        )
     if ws.config.signing.method != "bsre":
         return None
-    signed = letter is not None and any(d.jenis == "surat_tte" and within(d.folder, letter.folder)
-                                        for d in ws.register.documents(case.id))
+    signed = letter is not None and any(
+        d.jenis == "surat_tte" and within(d.folder, letter.folder) for d in ws.register.documents(case.id)
+    )
     if letter is not None and not signed:  # a scan signed in ink is archived, but BSrE signs what is sent
-        return (f"Nota Dinas {letter.nomor_surat} belum ditandatangani secara elektronik; tandatangani dulu dengan "
-                f"\u201cpipeline tandatangani {case.id}\u201d.")
+        return (
+            f"Nota Dinas {letter.nomor_surat} belum ditandatangani secara elektronik; tandatangani dulu dengan "
+            f"\u201cpipeline tandatangani {case.id}\u201d."
+        )
     return None
 
 
@@ -132,8 +163,15 @@ def tolak(run, action):
     reason = action.data.get("catatan") or "Data perlu diperbaiki."
     target = run.procedure.step(run.step.reject_to)
     to_data = target == run.procedure.data_step()
-    made = [run.document("konsep_nota_dinas", documents.return_memo(run.context(run.registration()), [reason]),
-                         REJECT.document)] if to_data else []
+    made = (
+        [
+            run.document(
+                "konsep_nota_dinas", documents.return_memo(run.context(run.registration()), [reason]), REJECT.document
+            )
+        ]
+        if to_data
+        else []
+    )
 
     def write():
         run.apply(action, when)

@@ -17,7 +17,8 @@ def agenda_masuk(ws, step, memo, nomor_agenda, kasus, now):
     returns ({file name: writer}, {file name: (code, kasus, jenis)})."""
     code, printed = ws.filer.new_code(kasus, step.document)
     context = codes.attach(
-        documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now), printed)
+        documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now), printed
+    )
     template = ws.config.template(step.document)
     name = f"{documents.file_name(step.document)}.docx"
     return {name: lambda path: render(template, context, path)}, {name: (code, kasus, step.document)}
@@ -49,5 +50,13 @@ def _filled_sheet(run, action):
         chain[role] = {"tanggal": tanggal(date), "catatan": note}
         notes.append(f"{step.actor} ({chain[role]['tanggal']}): {note or '-'}")
     memo = run.memo
-    return documents.disposition_context(run.config, documents.memo_fields(memo), memo.nomor_agenda,
-                                         run.kasus, memo.diterima, run.now, chain, "\n".join(notes))
+    return documents.disposition_context(
+        run.config,
+        documents.memo_fields(memo),
+        memo.nomor_agenda,
+        run.kasus,
+        memo.diterima,
+        run.now,
+        chain,
+        "\n".join(notes),
+    )

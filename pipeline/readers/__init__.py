@@ -50,8 +50,9 @@ READERS = {
     "pdf": lambda path, limits: _read_scan(path, "pdf"),
     "jpg": lambda path, limits: _read_scan(path, "jpg"),
     "png": lambda path, limits: _read_scan(path, "png"),
-    "ole": lambda path, limits: legacy_doc.read(path, limits) if legacy_doc.is_word(path)
-    else _refuse_binary(path, limits),
+    "ole": lambda path, limits: (
+        legacy_doc.read(path, limits) if legacy_doc.is_word(path) else _refuse_binary(path, limits)
+    ),
     "binary": _refuse_binary,
 }
 
@@ -114,6 +115,7 @@ def read_letter(path, limits, name=None, ocr=None):
 def _is_workbook(path):
     """A zip holding ``xl/workbook.xml`` is an Excel workbook, whatever its name."""
     import zipfile
+
     try:
         with zipfile.ZipFile(path) as archive:
             return any(info.filename == "xl/workbook.xml" for info in archive.infolist())

@@ -43,7 +43,8 @@ class Budget:
                 f"Pembacaan berkas melebihi batas waktu {seconds:g} detik (limits.max_read_seconds), "
                 "sehingga dihentikan. Berkas ini tidak diproses; minta pengirim menyederhanakan isinya "
                 "(misalnya membuang tabel, baris atau lembar yang tidak diperlukan) lalu mengirim ulang.",
-                kind=self.kind)
+                kind=self.kind,
+            )
 
     def count(self, depth, what):
         """Count one element at ``depth`` of ``what``; refuse past the limits, look at the clock now and then."""
@@ -53,20 +54,25 @@ class Budget:
                 f"{what} berisi lebih dari {grouped(self.limits.max_xml_elements)} elemen XML"
                 " (limits.max_xml_elements), terlalu mahal untuk dibaca. Berkas ini tidak diproses; minta "
                 "pengirim membuang isi yang tidak diperlukan (misalnya tabel kosong yang berulang) lalu "
-                "mengirim ulang.", kind=self.kind)
+                "mengirim ulang.",
+                kind=self.kind,
+            )
         if depth > self.limits.max_xml_depth:
             raise InputRefused(
                 f"{what} memuat elemen XML yang bersarang lebih dari {self.limits.max_xml_depth} tingkat "
                 "(limits.max_xml_depth), misalnya tabel di dalam tabel berulang-ulang. Berkas ini tidak "
-                "diproses; minta pengirim menyederhanakan susunannya lalu mengirim ulang.", kind=self.kind)
+                "diproses; minta pengirim menyederhanakan susunannya lalu mengirim ulang.",
+                kind=self.kind,
+            )
         if self.elements % _CHECK_EVERY == 1:
             self.check_time()
 
 
 def _events(stream):
     """(event, element) of an XML stream, entities never resolved, nothing fetched."""
-    return etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
-                           huge_tree=False, remove_comments=True)
+    return etree.iterparse(
+        stream, events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
+    )
 
 
 def scan_xml(stream, budget, what):
@@ -180,4 +186,5 @@ def _cell_ends(extent, row, column, max_cells, title, budget):
             f"melebihi batas {grouped(max_cells)} sel (limits.max_sheet_cells); biasanya "
             "karena ada sel kosong berformat jauh di kanan atau di bawah data. Hapus baris dan kolom kosong "
             "di luar data (atau salin datanya ke buku kerja baru), simpan, lalu letakkan kembali di inbox.",
-            kind=budget.kind)
+            kind=budget.kind,
+        )

@@ -29,15 +29,18 @@ def _rows(text, limits):
     if "jenis" not in header:
         raise InputRefused(
             "Berkas CSV tidak memiliki kolom \u201cjenis\u201d (ppk, panitia atau paket). "
-            "Tambahkan kolom tersebut pada baris judul lalu simpan ulang.", kind="registrasi")
+            "Tambahkan kolom tersebut pada baris judul lalu simpan ulang.",
+            kind="registrasi",
+        )
     rows = []
     for number, values in enumerate(reader, start=2):
         if not any(value.strip() for value in values):
             continue
         if len(rows) >= limits.max_csv_rows:
             raise InputRefused(
-                f"Berkas CSV berisi lebih dari {limits.max_csv_rows} baris data. "
-                "Bagi datanya menjadi beberapa berkas.", kind="registrasi")
+                f"Berkas CSV berisi lebih dari {limits.max_csv_rows} baris data. Bagi datanya menjadi beberapa berkas.",
+                kind="registrasi",
+            )
         rows.append((number, dict(zip(header, (value.strip() for value in values)))))
     return rows
 
@@ -62,9 +65,11 @@ def read(path, limits):
     try:
         rows = _rows(decode(path.read_bytes()), limits)
     except csv.Error:
-        raise InputRefused("Berkas CSV tidak dapat dibaca (tanda kutip tidak berpasangan atau sel terlalu "
-                           "panjang). Buka di Excel, simpan ulang sebagai CSV, lalu letakkan kembali di inbox.",
-                           kind="registrasi") from None
+        raise InputRefused(
+            "Berkas CSV tidak dapat dibaca (tanda kutip tidak berpasangan atau sel terlalu "
+            "panjang). Buka di Excel, simpan ulang sebagai CSV, lalu letakkan kembali di inbox.",
+            kind="registrasi",
+        ) from None
     return Parsed(kind="registrasi", fmt="csv", fields=registration_fields(rows))
 
 
@@ -78,8 +83,10 @@ def registration_fields(rows, where="Baris {}", single="Satu berkas CSV hanya un
     for number, row in rows:
         section = row.pop("jenis", "").lower()
         if section not in SECTIONS:
-            problems.append(f"{where.format(number)}: kolom jenis berisi \u201c{section}\u201d; "
-                            "isinya harus ppk, panitia atau paket.")
+            problems.append(
+                f"{where.format(number)}: kolom jenis berisi \u201c{section}\u201d; "
+                "isinya harus ppk, panitia atau paket."
+            )
             continue
         references.add(row.pop("rujukan", ""))
         for key in ("unit", "tahun_anggaran"):
@@ -92,8 +99,7 @@ def registration_fields(rows, where="Baris {}", single="Satu berkas CSV hanya un
         fields[section].append(record)
     references.discard("")
     if len(references) > 1:
-        problems.append("Kolom rujukan berisi lebih dari satu nomor: " + ", ".join(sorted(references))
-                        + ". " + single)
+        problems.append("Kolom rujukan berisi lebih dari satu nomor: " + ", ".join(sorted(references)) + ". " + single)
     if problems:
         raise InputRefused(problems, kind="registrasi")
     if references:

@@ -173,8 +173,7 @@ def _rows(table, hidden):
         if next(row.iterancestors(W + "tbl")) is not table:
             continue
         cells = [cell for cell in row.iter(W + "tc") if next(cell.iterancestors(W + "tr")) is row]
-        yield tuple("\n".join(paragraph_text(p, hidden) for p in _blocks(cell) if p.tag == W + "p")
-                    for cell in cells)
+        yield tuple("\n".join(paragraph_text(p, hidden) for p in _blocks(cell) if p.tag == W + "p") for cell in cells)
         for cell in cells:
             for nested in _blocks(cell):
                 if nested.tag == W + "tbl":
@@ -217,8 +216,20 @@ def read(path, limits):
 
 # What a damaged or forged .docx raises from zipfile, zlib and lxml
 # (lxml's XMLSyntaxError is a SyntaxError).
-_BROKEN = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError, IndexError,
-           OSError, SyntaxError, EOFError, etree.LxmlError, StopIteration)
+_BROKEN = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    SyntaxError,
+    EOFError,
+    etree.LxmlError,
+    StopIteration,
+)
 
 
 def _header(body, hidden, budget):

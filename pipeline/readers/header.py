@@ -12,15 +12,31 @@ signature; unfilled template fields are empty, never values.
 import re
 
 LABELS = {
-    "nomor": "nomor", "no": "nomor", "nomorsurat": "nomor", "nosurat": "nomor", "nomornotadinas": "nomor",
-    "tanggal": "tanggal", "tgl": "tanggal", "tanggalsurat": "tanggal", "haritanggal": "tanggal",
+    "nomor": "nomor",
+    "no": "nomor",
+    "nomorsurat": "nomor",
+    "nosurat": "nomor",
+    "nomornotadinas": "nomor",
+    "tanggal": "tanggal",
+    "tgl": "tanggal",
+    "tanggalsurat": "tanggal",
+    "haritanggal": "tanggal",
     "haritgl": "tanggal",
-    "dari": "dari", "pengirim": "dari",
-    "yth": "kepada", "kepadayth": "kepada", "kepada": "kepada", "kepadayangterhormat": "kepada",
-    "sifat": "sifat", "sifatsurat": "sifat",
-    "lampiran": "lampiran", "lamp": "lampiran",
-    "hal": "hal", "perihal": "hal",
-    "tembusan": "tembusan", "tembusanyth": "tembusan", "tembusankepadayth": "tembusan",
+    "dari": "dari",
+    "pengirim": "dari",
+    "yth": "kepada",
+    "kepadayth": "kepada",
+    "kepada": "kepada",
+    "kepadayangterhormat": "kepada",
+    "sifat": "sifat",
+    "sifatsurat": "sifat",
+    "lampiran": "lampiran",
+    "lamp": "lampiran",
+    "hal": "hal",
+    "perihal": "hal",
+    "tembusan": "tembusan",
+    "tembusanyth": "tembusan",
+    "tembusankepadayth": "tembusan",
 }
 # Labels that may stand alone on a line, their value on the lines below.
 _ALONE = {"kepada", "tembusan"}
@@ -31,8 +47,9 @@ _WRAP_LINES = 3  # at most this many lines a value wraps onto at the left margin
 _RULE = re.compile(r"^[\W_]+$")
 _TITLES = {"notadinas", "suratdinas", "notadinasinternal", "memorandum", "nodin"}
 
-_SPACES = str.maketrans({"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " ", "\u2007": " ",
-                         "\u200b": "", "\ufeff": ""})
+_SPACES = str.maketrans(
+    {"\u00a0": " ", "\uff1a": ":", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\ufeff": ""}
+)
 # Every pattern here runs in time linear in the line (no nested or overlapping repeats):
 # header text is the sender's, and reading it is bounded like the rest of the input.
 _LEADER = r"(?:\.{3,}|\u2026+|_{3,})"
@@ -44,14 +61,21 @@ _NUMBER = r"(?:[A-Za-z]{1,5}\s*-\s*)?[A-Za-z0-9][\w.\-]*+(?:\s*+/\s*+[\w.\-]*+)+
 _NOMOR_BARE = re.compile(r"^\s*(?:nomor|no\.?)\s*(" + _NUMBER + r")\s*$", re.IGNORECASE)
 _NUMBER_ONLY = re.compile(r"^\s*(" + _NUMBER + r")\s*$")
 _PLACE_DATE = re.compile(r"^[A-Z][A-Za-z .]+,\s*\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}$")
-_PLACEHOLDER = re.compile(r"\$\{[^}]{0,200}\}|\{\{[^}]{0,200}\}\}|\{[^{}]{0,200}\}|\u00ab[^\u00bb]{0,200}\u00bb"
-                          r"|<<[^>]{0,200}>>")
+_PLACEHOLDER = re.compile(
+    r"\$\{[^}]{0,200}\}|\{\{[^}]{0,200}\}\}|\{[^{}]{0,200}\}|\u00ab[^\u00bb]{0,200}\u00bb"
+    r"|<<[^>]{0,200}>>"
+)
 _OPENERS = re.compile(r"\$\{|\{\{|\}\}|\u00ab|\u00bb|<<|>>")
 _STRUCTURED = {"nomor", "tanggal"}
 # The placeholder text Word shows in an empty content control (Indonesian and English Word).
-_WORD_PROMPTS = {"klik atau ketuk di sini untuk memasukkan teks", "klik di sini untuk memasukkan teks",
-                 "click or tap here to enter text", "click here to enter text",
-                 "klik atau ketuk untuk memasukkan tanggal", "click or tap to enter a date"}
+_WORD_PROMPTS = {
+    "klik atau ketuk di sini untuk memasukkan teks",
+    "klik di sini untuk memasukkan teks",
+    "click or tap here to enter text",
+    "click here to enter text",
+    "klik atau ketuk untuk memasukkan tanggal",
+    "click or tap to enter a date",
+}
 _BRACKETED = re.compile(r"^\[[^\]]*\]$")
 _LEADERS = re.compile(_LEADER)
 # Columns: a tab run, or in laid-out text (a PDF's) six spaces or more.
@@ -107,10 +131,10 @@ def clean_value(name, text):
 def _trim_leaders(text):
     """The value without a dotted leader before or after it (``..... Segera``, ``Segera .....``)."""
     start = text.lstrip(_FILL)
-    if _LEADERS.search(text[:len(text) - len(start)]):
+    if _LEADERS.search(text[: len(text) - len(start)]):
         text = start
     end = text.rstrip(_FILL)
-    return end if _LEADERS.search(text[len(end):]) else text
+    return end if _LEADERS.search(text[len(end) :]) else text
 
 
 def _item(line):
@@ -313,7 +337,7 @@ class _Reader:
 
     def numbered_next(self, index):
         """True when the next non-blank line after ``index`` is a numbered list item."""
-        for kind, payload, _ in self.entries[index + 1:index + 4]:
+        for kind, payload, _ in self.entries[index + 1 : index + 4]:
             text = " ".join(payload) if kind == "row" else payload
             if text.strip():
                 return bool(_NUMBERED.match(text))

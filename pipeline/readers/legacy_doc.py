@@ -13,15 +13,16 @@ import tempfile
 from pathlib import Path
 
 from ..errors import IncompleteLetter
-from ..processes import kill_group
 from ..models import Parsed
+from ..processes import kill_group
 from . import docx_memo
 
 # What LibreOffice sees of the environment: never the pipeline's secrets.
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE")
 
-NO_CONVERTER = ("Dokumen Word lama (.doc) ini belum dapat dibaca karena LibreOffice tidak terpasang "
-                "pada server pipeline.")
+NO_CONVERTER = (
+    "Dokumen Word lama (.doc) ini belum dapat dibaca karena LibreOffice tidak terpasang pada server pipeline."
+)
 
 
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
@@ -51,25 +52,37 @@ def to_docx(path, folder, timeout, binary=None):
     source, profile, out = folder / "surat.doc", folder / "profil", folder / "hasil"
     shutil.copyfile(path, source)
     out.mkdir()
-    command = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-               f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "docx", "--outdir", str(out),
-               str(source)]
+    command = [
+        binary,
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        "docx",
+        "--outdir",
+        str(out),
+        str(source),
+    ]
     env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
     problem = _run(command, {**env, "HOME": str(profile)}, timeout)
     target = out / "surat.docx"
     if problem is None and (not target.is_file() or target.stat().st_size == 0):
         problem = "LibreOffice tidak menghasilkan dokumen"
     if problem is not None:
-        return None, (f"Dokumen Word lama (.doc) ini belum dapat dibaca: konversinya oleh LibreOffice "
-                      f"gagal ({problem}).")
+        return None, (
+            f"Dokumen Word lama (.doc) ini belum dapat dibaca: konversinya oleh LibreOffice gagal ({problem})."
+        )
     return target, None
 
 
 def _run(command, env, timeout):
     """Run LibreOffice in its own process group; a time limit stops all of it. None when it ran."""
     try:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+        )
     except OSError:
         return "LibreOffice tidak dapat dijalankan"
     try:
@@ -81,4 +94,3 @@ def _run(command, env, timeout):
         kill_group(process)
         raise
     return None if code == 0 else "LibreOffice gagal"
-

@@ -20,12 +20,16 @@ from .scan_limits import check_image, check_pdf
 TEXT_SOURCE = "teks PDF"
 KEY_FIELDS = ("nomor", "tanggal", "dari", "hal")
 MIN_KEY_FIELDS = 2  # fewer of the key fields in the text: it is not a Nota Dinas header
-NOT_A_HEADER = ("Teks PDF ini tidak memuat kepala Nota Dinas yang dapat dibaca (Nomor, Tanggal, Dari dan Hal), "
-                "misalnya karena halamannya hasil pindaian.")
+NOT_A_HEADER = (
+    "Teks PDF ini tidak memuat kepala Nota Dinas yang dapat dibaca (Nomor, Tanggal, Dari dan Hal), "
+    "misalnya karena halamannya hasil pindaian."
+)
 NO_TEXT = "Surat ini hasil pindaian (tanpa lapisan teks), sehingga isiannya tidak dapat dibaca dari teksnya."
 OCR_OFF = "Pembacaan pindaian dengan OCR tidak diaktifkan (ocr.enabled: false)."
-BY_OCR = ("Isian surat ini dibaca dari pindaian dengan OCR. OCR dapat salah baca, sehingga setiap isian perlu "
-          "diperiksa petugas terhadap surat aslinya sebelum surat didaftarkan.")
+BY_OCR = (
+    "Isian surat ini dibaca dari pindaian dengan OCR. OCR dapat salah baca, sehingga setiap isian perlu "
+    "diperiksa petugas terhadap surat aslinya sebelum surat didaftarkan."
+)
 
 
 def read(path, limits, fmt, ocr=None):
@@ -38,8 +42,7 @@ def read(path, limits, fmt, ocr=None):
             budget = Budget(limits, kind="nota_dinas")
             fields = fields_from_blocks(pdf_text.text_lines(path, limits), budget.check_time, laid_out=True)
             if sum(1 for key in KEY_FIELDS if fields.get(key)) >= MIN_KEY_FIELDS:
-                return Parsed(kind="nota_dinas", fmt="pdf", fields=fields,
-                              sources=dict.fromkeys(fields, TEXT_SOURCE))
+                return Parsed(kind="nota_dinas", fmt="pdf", fields=fields, sources=dict.fromkeys(fields, TEXT_SOURCE))
             reasons.append(NOT_A_HEADER)
         else:
             reasons.append(NO_TEXT)
@@ -63,6 +66,7 @@ def by_ocr(path, limits, ocr):
     if ocr is None or not ocr.enabled:
         return {}, {}, OCR_OFF
     from .ocr import read_scan  # Tesseract's module is loaded only for a scan
+
     try:
         lines = read_scan(path, limits, ocr.language).lines
     except OcrUnavailable as exc:

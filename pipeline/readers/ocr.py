@@ -53,9 +53,11 @@ def ocr_problem(language="ind"):
     """Why scans cannot be read on this machine (an Indonesian sentence), or None when they can."""
     missing = [tool for tool in ("tesseract", "pdftoppm") if shutil.which(tool) is None]
     if missing:
-        return (f"Program {', '.join(missing)} belum terpasang, sehingga pindaian surat tidak dapat dibaca. "
-                "Pasang paket tesseract-ocr, tesseract-ocr-ind dan poppler-utils (apt-get install), lalu "
-                "jalankan ulang pipeline.")
+        return (
+            f"Program {', '.join(missing)} belum terpasang, sehingga pindaian surat tidak dapat dibaca. "
+            "Pasang paket tesseract-ocr, tesseract-ocr-ind dan poppler-utils (apt-get install), lalu "
+            "jalankan ulang pipeline."
+        )
     try:
         listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
@@ -63,8 +65,10 @@ def ocr_problem(language="ind"):
     known = set(listed.stdout.split())
     absent = [code for code in language.split("+") if code not in known]
     if absent:
-        return (f"Model bahasa Tesseract {', '.join(absent)} belum terpasang. Pasang paket "
-                f"tesseract-ocr-{absent[0]} (apt-get install), lalu jalankan ulang pipeline.")
+        return (
+            f"Model bahasa Tesseract {', '.join(absent)} belum terpasang. Pasang paket "
+            f"tesseract-ocr-{absent[0]} (apt-get install), lalu jalankan ulang pipeline."
+        )
     return None
 
 
@@ -77,8 +81,10 @@ def read_scan(path, limits, language="ind", searchable_to=None):
     check_size(path, limits)
     kind = scan_kind(path)
     if kind is None:
-        raise InputRefused("Berkas ini bukan pindaian PDF, JPG atau PNG. Pindai ulang suratnya dalam salah "
-                           "satu format itu lalu letakkan kembali di inbox.")
+        raise InputRefused(
+            "Berkas ini bukan pindaian PDF, JPG atau PNG. Pindai ulang suratnya dalam salah "
+            "satu format itu lalu letakkan kembali di inbox."
+        )
     pages = check_pdf(path, limits) if kind == "pdf" else 1
     size = None if kind == "pdf" else check_image(path, limits)
     problem = ocr_problem(language)
@@ -105,7 +111,8 @@ def _remaining(limits, deadline, page=None):
         raise InputRefused(
             f"Membaca pindaian ini dengan OCR melebihi batas {limits.ocr_seconds_per_file:.0f} detik per berkas. "
             "Pindai ulang suratnya dengan lebih sedikit halaman atau lebih bersih (200-300 dpi, hitam-putih), "
-            "lalu letakkan kembali di inbox; atau ketik isian suratnya dalam berkas YAML.")
+            "lalu letakkan kembali di inbox; atau ketik isian suratnya dalam berkas YAML."
+        )
     return left if page is None else min(left, limits.ocr_seconds_per_page)
 
 
@@ -113,19 +120,34 @@ def _page_timeout(limits, page):
     return InputRefused(
         f"OCR halaman {page} melebihi batas {limits.ocr_seconds_per_page:.0f} detik per halaman. Pindai ulang "
         "halaman itu dengan lebih bersih (200-300 dpi, hitam-putih) lalu letakkan kembali di inbox; atau "
-        "ketik isian suratnya dalam berkas YAML.")
+        "ketik isian suratnya dalam berkas YAML."
+    )
 
 
 def _render(path, page, work, limits, deadline):
     """Page ``page`` of the PDF as a grey PNG at OCR_DPI (pdftoppm, its own time limit)."""
     prefix = work / f"halaman-{page}"
-    command = ["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-f", str(page), "-l", str(page),
-               "-singlefile", str(path), str(prefix)]
+    command = [
+        "pdftoppm",
+        "-r",
+        str(OCR_DPI),
+        "-gray",
+        "-png",
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        str(path),
+        str(prefix),
+    ]
     code, _ = run_limited(command, _remaining(limits, deadline, page), lambda: _page_timeout(limits, page))
     image = prefix.with_suffix(".png")
     if code != 0 or not image.is_file():
-        raise InputRefused(f"Halaman {page} PDF tidak dapat dibaca sebagai gambar. Minta pengirim mengirim "
-                           "ulang PDF yang utuh, lalu letakkan kembali di inbox.")
+        raise InputRefused(
+            f"Halaman {page} PDF tidak dapat dibaca sebagai gambar. Minta pengirim mengirim "
+            "ulang PDF yang utuh, lalu letakkan kembali di inbox."
+        )
     return image
 
 
@@ -134,8 +156,10 @@ def _ocr_page(image, page, language, limits, deadline):
     command = ["tesseract", str(image), "stdout", "-l", language, "--psm", "4", "tsv"]
     code, output = run_limited(command, _remaining(limits, deadline, page), lambda: _page_timeout(limits, page))
     if code != 0:
-        raise InputRefused(f"Halaman {page} pindaian tidak dapat dibaca oleh OCR (gambarnya rusak). Pindai "
-                           "ulang suratnya lalu letakkan kembali di inbox.")
+        raise InputRefused(
+            f"Halaman {page} pindaian tidak dapat dibaca oleh OCR (gambarnya rusak). Pindai "
+            "ulang suratnya lalu letakkan kembali di inbox."
+        )
     return lines_from_tsv(output.decode("utf-8", "replace"), page)
 
 
@@ -153,14 +177,16 @@ def lines_from_tsv(tsv, page):
         if confidence < 0:
             continue
         lines.setdefault(tuple(cells[2:5]), []).append((cells[11].strip(), confidence))
-    return [ScanLine(" ".join(word for word, _ in words),
-                     round(sum(c for _, c in words) / len(words), 1), page)
-            for words in lines.values()]
+    return [
+        ScanLine(" ".join(word for word, _ in words), round(sum(c for _, c in words) / len(words), 1), page)
+        for words in lines.values()
+    ]
 
 
 def _image_dpi(path, size):
     """The resolution an image claims, or the one that makes it an A4 page wide."""
     from PIL import Image
+
     with Image.open(path) as image:
         claimed = image.info.get("dpi", (0, 0))[0]
     return int(claimed) if claimed and claimed >= 50 else max(50, round(size[0] / A4_WIDTH_INCHES))
@@ -174,12 +200,29 @@ def make_searchable(source, target, limits, language, deadline, image_dpi=None):
     kept = "surat aslinya tetap diarsipkan dan dapat dibaca seperti biasa."
     seconds = deadline - time.monotonic()
     if seconds <= 0:
-        return (f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena waktu OCR pindaian ini "
-                f"({limits.ocr_seconds_per_file:.0f} detik per berkas) sudah habis; {kept}")
-    command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", language, "--jobs", "1",
-               "--output-type", "pdf", "--optimize", "0", "--skip-text",
-               "--tesseract-timeout", str(int(limits.ocr_seconds_per_page)),
-               "--max-image-mpixels", str(max(1, limits.max_image_pixels // 1_000_000))]
+        return (
+            f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena waktu OCR pindaian ini "
+            f"({limits.ocr_seconds_per_file:.0f} detik per berkas) sudah habis; {kept}"
+        )
+    command = [
+        sys.executable,
+        "-m",
+        "ocrmypdf",
+        "--quiet",
+        "-l",
+        language,
+        "--jobs",
+        "1",
+        "--output-type",
+        "pdf",
+        "--optimize",
+        "0",
+        "--skip-text",
+        "--tesseract-timeout",
+        str(int(limits.ocr_seconds_per_page)),
+        "--max-image-mpixels",
+        str(max(1, limits.max_image_pixels // 1_000_000)),
+    ]
     if image_dpi:
         command += ["--image-dpi", str(image_dpi)]
     command += [str(source), str(target)]
@@ -189,8 +232,10 @@ def make_searchable(source, target, limits, language, deadline, image_dpi=None):
     target.unlink(missing_ok=True)
     if code is None:
         return f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena melebihi batas {seconds:.0f} detik; {kept}"
-    return (f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena OCRmyPDF gagal (kode {code}); {kept} "
-            "Periksa pemasangan OCRmyPDF dengan \u201cpipeline doctor\u201d.")
+    return (
+        f"PDF tertelusur (teksnya dapat dicari) tidak dibuat karena OCRmyPDF gagal (kode {code}); {kept} "
+        "Periksa pemasangan OCRmyPDF dengan \u201cpipeline doctor\u201d."
+    )
 
 
 def run_limited(command, seconds, on_timeout):
@@ -201,11 +246,19 @@ def run_limited(command, seconds, on_timeout):
     """
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                   stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
     except OSError as exc:
-        raise OcrUnavailable(f"Program {command[0]} tidak dapat dijalankan ({exc.strerror}). Periksa "
-                             "pemasangannya, lalu jalankan ulang pipeline.") from None
+        raise OcrUnavailable(
+            f"Program {command[0]} tidak dapat dijalankan ({exc.strerror}). Periksa "
+            "pemasangannya, lalu jalankan ulang pipeline."
+        ) from None
     try:
         output, _ = process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
@@ -218,4 +271,3 @@ def run_limited(command, seconds, on_timeout):
         kill_group(process)
         raise
     return process.returncode, output
-

@@ -20,8 +20,10 @@ FIRST_PAGES = 2  # the header of a Nota Dinas is on its first page; the second c
 MAX_TEXT_BYTES = 1024 * 1024  # a memo's first pages hold a few kilobytes of text
 MAX_MEMORY_BYTES = 1024 * 1024 * 1024
 MIN_LETTERS = 40  # fewer letters on page 1: a scan (or a stamp on one), not a usable text layer
-INSTALL = ("Program pdftotext (poppler) belum terpasang, sehingga teks PDF tidak dapat dibaca. Pasang dengan "
-           "\u201csudo apt-get install poppler-utils\u201d, lalu jalankan pipeline lagi.")
+INSTALL = (
+    "Program pdftotext (poppler) belum terpasang, sehingga teks PDF tidak dapat dibaca. Pasang dengan "
+    "\u201csudo apt-get install poppler-utils\u201d, lalu jalankan pipeline lagi."
+)
 
 
 def text_lines(path, limits, pages=FIRST_PAGES, max_bytes=MAX_TEXT_BYTES):
@@ -33,8 +35,20 @@ def text_lines(path, limits, pages=FIRST_PAGES, max_bytes=MAX_TEXT_BYTES):
         raise PipelineError(INSTALL)
     with tempfile.TemporaryDirectory(prefix="spse-pdftext-") as folder:
         output = os.path.join(folder, "teks.txt")
-        command = [binary, "-layout", "-enc", "UTF-8", "-f", "1", "-l", str(max(1, int(pages))),
-                   "-q", "--", os.fspath(path), output]
+        command = [
+            binary,
+            "-layout",
+            "-enc",
+            "UTF-8",
+            "-f",
+            "1",
+            "-l",
+            str(max(1, int(pages))),
+            "-q",
+            "--",
+            os.fspath(path),
+            output,
+        ]
         _run(command, limits.max_read_seconds, max_bytes)
         with open(output, "rb") as handle:
             data = handle.read(max_bytes)
@@ -54,16 +68,29 @@ def has_text(path, limits, min_letters=MIN_LETTERS):
 
 def _run(command, seconds, max_bytes):
     """Run pdftotext with no shell, no input, a time limit and bounded output and memory."""
+
     def bounded():
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
         resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY_BYTES, MAX_MEMORY_BYTES))
+
     try:
-        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=seconds, preexec_fn=bounded, check=False)
+        done = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=seconds,
+            preexec_fn=bounded,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
-        raise InputRefused(f"Teks PDF tidak dapat dibaca dalam batas waktu {seconds:g} detik "
-                           "(limits.max_read_seconds). Minta pengirim mengirim ulang PDF-nya, atau "
-                           "sertakan berkas YAML pendamping.") from None
+        raise InputRefused(
+            f"Teks PDF tidak dapat dibaca dalam batas waktu {seconds:g} detik "
+            "(limits.max_read_seconds). Minta pengirim mengirim ulang PDF-nya, atau "
+            "sertakan berkas YAML pendamping."
+        ) from None
     if done.returncode not in (0, -signal.SIGXFSZ):  # SIGXFSZ: the output reached its bound, kept as cut
-        raise InputRefused("Teks PDF tidak dapat dibaca (berkas rusak atau terkunci sandi). Minta pengirim "
-                           "mengirim ulang PDF-nya, atau sertakan berkas YAML pendamping.")
+        raise InputRefused(
+            "Teks PDF tidak dapat dibaca (berkas rusak atau terkunci sandi). Minta pengirim "
+            "mengirim ulang PDF-nya, atau sertakan berkas YAML pendamping."
+        )

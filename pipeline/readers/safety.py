@@ -108,7 +108,8 @@ def check_text(value, where="berkas"):
                 f"Isian {where} memuat karakter yang tidak sah (U+{ord(bad):04X}): \u201c{shown}\u201d. "
                 "Bila berkas ini surat masuk, mintalah kiriman ulang kepada pengirimnya; bila berkas ini data "
                 "yang disiapkan petugas, hapus karakter itu (biasanya terbawa dari salinan teks atau pengodean "
-                "yang salah), simpan sebagai UTF-8, lalu letakkan di inbox.")
+                "yang salah), simpan sebagai UTF-8, lalu letakkan di inbox."
+            )
     elif isinstance(value, dict):
         for key, item in value.items():
             check_text(key, where)

@@ -27,8 +27,16 @@ OCR_DPI = 300  # pages of a PDF are rendered at this resolution for OCR
 CHUNK = 64 * 1024
 SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 # How much larger than its encoded bytes a stream can grow through each filter, at most.
-GROWTH = {"/ASCIIHexDecode": 1, "/AHx": 1, "/ASCII85Decode": 1, "/A85": 1,
-          "/RunLengthDecode": 128, "/RL": 128, "/LZWDecode": 4096, "/LZW": 4096}
+GROWTH = {
+    "/ASCIIHexDecode": 1,
+    "/AHx": 1,
+    "/ASCII85Decode": 1,
+    "/A85": 1,
+    "/RunLengthDecode": 128,
+    "/RL": 128,
+    "/LZWDecode": 4096,
+    "/LZW": 4096,
+}
 FLATE = ("/FlateDecode", "/Fl")
 AGAIN = "Berkas ini tidak diproses demi keamanan;"
 STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
@@ -71,13 +79,15 @@ def too_many_pixels(width, height, limits, what="Gambar"):
         f"{what} berukuran {_number(width)} x {_number(height)} piksel ({_megapixels(width * height)} juta "
         f"piksel), melebihi batas {_megapixels(limits.max_image_pixels)} juta piksel. {AGAIN} pindai ulang "
         "suratnya pada 200-300 dpi lalu letakkan kembali di inbox (batasnya limits.max_image_pixels "
-        "di config.yaml).")
+        "di config.yaml)."
+    )
 
 
 def check_image(path, limits):
     """Width and height of a JPG or PNG, read from its header before Pillow opens it; refuses an
     image past the pixel limit and one Pillow cannot read."""
     from PIL import Image, UnidentifiedImageError
+
     width, height = image_size(path)
     if width * height > limits.max_image_pixels:
         raise too_many_pixels(width, height, limits)
@@ -90,7 +100,8 @@ def check_image(path, limits):
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError, EOFError):
         raise InputRefused(
             "Berkas gambar rusak atau formatnya tidak dikenali. Pindai ulang suratnya sebagai PDF, "
-            "JPG atau PNG lalu letakkan kembali di inbox.") from None
+            "JPG atau PNG lalu letakkan kembali di inbox."
+        ) from None
     if width * height > limits.max_image_pixels:
         raise too_many_pixels(width, height, limits)
     return width, height
@@ -125,12 +136,14 @@ def _jpeg_frame_size(handle):
 def open_pdf(path):
     """The PDF through pikepdf (qpdf), or a refusal saying it is broken or locked."""
     import pikepdf
+
     try:
         return pikepdf.open(path)
     except (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError, RecursionError):
         raise InputRefused(
             "Berkas PDF rusak atau terkunci kata sandi sehingga tidak dapat dibaca. Minta pengirim "
-            "mengirim ulang PDF yang utuh tanpa kata sandi, lalu letakkan kembali di inbox.") from None
+            "mengirim ulang PDF yang utuh tanpa kata sandi, lalu letakkan kembali di inbox."
+        ) from None
 
 
 def check_pdf(path, limits, memory=None):
@@ -142,17 +155,23 @@ def check_pdf(path, limits, memory=None):
     not measure costs the child, never the pipeline.
     """
     memory = memory or probe_memory(limits)
-    command = [sys.executable, "-m", "pipeline.readers.scan_limits", str(path), json.dumps(asdict(limits)),
-               str(memory)]
+    command = [sys.executable, "-m", "pipeline.readers.scan_limits", str(path), json.dumps(asdict(limits)), str(memory)]
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
-                              timeout=limits.max_read_seconds or None)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            timeout=limits.max_read_seconds or None,
+        )
     except subprocess.TimeoutExpired:
         raise InputRefused(
             f"Memeriksa PDF ini melebihi batas waktu {limits.max_read_seconds:g} detik (limits.max_read_seconds). "
-            f"{AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian.") from None
+            f"{AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian."
+        ) from None
     lines = done.stdout.strip().splitlines()
     answer = json.loads(lines[-1]) if done.returncode == 0 and lines else {"refused": [_too_heavy(memory)]}
     if "refused" in answer:
@@ -166,9 +185,11 @@ def probe_memory(limits):
 
 
 def _too_heavy(memory):
-    return (f"PDF ini tidak dapat diperiksa dalam batas memori {memory / MB:.0f} MB; isinya "
-            f"mengembang terlalu besar bila dibuka. {AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF "
-            "biasa atau pindaian, lalu letakkan kembali di inbox.")
+    return (
+        f"PDF ini tidak dapat diperiksa dalam batas memori {memory / MB:.0f} MB; isinya "
+        f"mengembang terlalu besar bila dibuka. {AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF "
+        "biasa atau pindaian, lalu letakkan kembali di inbox."
+    )
 
 
 def measure_pdf(path, limits):
@@ -180,7 +201,8 @@ def measure_pdf(path, limits):
             raise InputRefused(
                 f"PDF berisi {_number(count)} halaman, melebihi batas {_number(limits.max_pages)} halaman. "
                 "Kirim hanya halaman suratnya (bagi berkas yang panjang menjadi beberapa berkas), lalu "
-                "letakkan kembali di inbox (batasnya limits.max_pages di config.yaml).")
+                "letakkan kembali di inbox (batasnya limits.max_pages di config.yaml)."
+            )
         if count == 0:
             raise InputRefused("Berkas PDF tidak berisi halaman. Minta pengirim mengirim ulang suratnya.")
         for number, page in enumerate(pdf.pages, 1):
@@ -195,8 +217,10 @@ def _check_page_size(number, page, limits):
         x0, y0, x1, y1 = (float(value) for value in page.mediabox)
         unit = float(page.obj.get("/UserUnit", 1))
     except (TypeError, ValueError):
-        raise InputRefused(f"Ukuran halaman {number} PDF tidak dapat dibaca. Minta pengirim mengirim "
-                           "ulang PDF yang utuh, lalu letakkan kembali di inbox.") from None
+        raise InputRefused(
+            f"Ukuran halaman {number} PDF tidak dapat dibaca. Minta pengirim mengirim "
+            "ulang PDF yang utuh, lalu letakkan kembali di inbox."
+        ) from None
     width = int(abs(x1 - x0) * unit / 72 * OCR_DPI)
     height = int(abs(y1 - y0) * unit / 72 * OCR_DPI)
     if width * height > limits.max_image_pixels:
@@ -206,6 +230,7 @@ def _check_page_size(number, page, limits):
 def _check_streams(pdf, path, limits):
     """Every stream qpdf sees: an image by its declared size, any other by what it inflates to."""
     import pikepdf
+
     budget = limits.max_pdf_uncompressed_bytes
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream):
@@ -229,7 +254,7 @@ def _check_raw_streams(path, limits):
     for match in STREAM.finditer(data):
         if match.start() < previous:
             continue  # the word inside a stream already measured
-        head = _names(data[max(previous, data.rfind(b"obj", previous, match.start())):match.start()])
+        head = _names(data[max(previous, data.rfind(b"obj", previous, match.start())) : match.start()])
         start, previous = match.end(), _stream_end(data, match.end(), head)
         if IMAGE.search(head) and not OWN.search(head):
             continue  # measured by its width and height (qpdf inflates only its own streams on opening)
@@ -258,7 +283,8 @@ def _bomb(path, limits):
     return InputRefused(
         f"Isi PDF bila dibuka melebihi batas {limits.max_pdf_uncompressed_bytes / MB:.0f} MB, padahal "
         f"berkasnya hanya {_file_size(path.stat().st_size)}. {AGAIN} minta pengirim mengirim ulang "
-        "suratnya sebagai PDF biasa atau pindaian, lalu letakkan kembali di inbox.")
+        "suratnya sebagai PDF biasa atau pindaian, lalu letakkan kembali di inbox."
+    )
 
 
 def _check_image_stream(obj, limits):
@@ -272,6 +298,7 @@ def _check_image_stream(obj, limits):
 
 def _filters(obj):
     import pikepdf
+
     value = obj.get("/Filter")
     if value is None:
         return []
@@ -286,8 +313,9 @@ def _ascii_decoded(raw, filters):
                 text = bytes(raw).split(b">")[0]
                 raw = binascii.unhexlify(b"".join(text.split()) + b"0" * (len(b"".join(text.split())) % 2))
             else:
-                raw = base64.a85decode(bytes(raw).strip().removeprefix(b"<~").split(b"~>")[0], adobe=False,
-                                       ignorechars=b" \t\n\r\x0b\x0c")
+                raw = base64.a85decode(
+                    bytes(raw).strip().removeprefix(b"<~").split(b"~>")[0], adobe=False, ignorechars=b" \t\n\r\x0b\x0c"
+                )
         except ValueError:
             return b"", []  # broken: nothing a reader could decode from it
         filters = filters[1:]
@@ -298,7 +326,7 @@ def inflated_size(raw, filters, budget):
     """What encoded bytes decode to through ``filters``, counted up to just past ``budget``."""
     raw, filters = _ascii_decoded(raw, filters)
     if all(name in FLATE for name in filters):
-        pieces = [raw[i:i + CHUNK] for i in range(0, len(raw), CHUNK)]
+        pieces = [raw[i : i + CHUNK] for i in range(0, len(raw), CHUNK)]
         for _ in filters:
             pieces = _inflate(pieces)
         total = 0
@@ -337,6 +365,7 @@ def _child(path, limits_json, memory):
     """``python -m pipeline.readers.scan_limits PATH LIMITS MEMORY``: caps its own address space, then
     measures."""
     import resource
+
     limits = SimpleNamespace(**json.loads(limits_json))
     resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
     try:

@@ -24,8 +24,8 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import InputRefused
 from ..models import Parsed
-from .csv_table import SECTIONS, registration_fields
 from .cost import Budget, scan_sheet, scan_xml
+from .csv_table import SECTIONS, registration_fields
 from .safety import check_zip
 
 TEXT_COLUMNS = {"nip", "ppk_nip", "telepon", "no_sk", "no_sertifikat", "rujukan"}
@@ -37,15 +37,18 @@ def read(path, limits):
     check_zip(path, limits)
     budget = Budget(limits, kind="registrasi")
     from openpyxl import load_workbook
+
     try:
         _scan_loaded_parts(path, budget)
         workbook = load_workbook(path, read_only=True, data_only=False)
     except InputRefused:
         raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
-        raise InputRefused("Buku kerja Excel rusak atau tidak dapat dibaca. Buka di Excel, simpan ulang "
-                           "sebagai Buku Kerja Excel (.xlsx), lalu letakkan kembali di inbox.",
-                           kind="registrasi") from None
+        raise InputRefused(
+            "Buku kerja Excel rusak atau tidak dapat dibaca. Buka di Excel, simpan ulang "
+            "sebagai Buku Kerja Excel (.xlsx), lalu letakkan kembali di inbox.",
+            kind="registrasi",
+        ) from None
     try:
         rows, common, problems = _all_rows(workbook, limits, budget)
     finally:
@@ -53,14 +56,19 @@ def read(path, limits):
     if problems:
         raise InputRefused(problems, kind="registrasi")
     if not rows:
-        raise InputRefused("Buku kerja tidak berisi data registrasi: tidak ada lembar bernama ppk, panitia "
-                           "atau paket, dan tidak ada lembar dengan kolom \u201cjenis\u201d.", kind="registrasi")
+        raise InputRefused(
+            "Buku kerja tidak berisi data registrasi: tidak ada lembar bernama ppk, panitia "
+            "atau paket, dan tidak ada lembar dengan kolom \u201cjenis\u201d.",
+            kind="registrasi",
+        )
     fields = registration_fields(rows, where="Baris {}", single="Satu buku kerja hanya untuk satu Nota Dinas.")
     stated = fields.get("rujukan")
     if common.get("rujukan") and stated and stated != common["rujukan"]:
-        raise InputRefused(f"Lembar umum menyebut Nota Dinas {common['rujukan']}, tetapi kolom rujukan di lembar "
-                           f"lain menyebut {stated}. Satu buku kerja hanya untuk satu Nota Dinas.",
-                           kind="registrasi")
+        raise InputRefused(
+            f"Lembar umum menyebut Nota Dinas {common['rujukan']}, tetapi kolom rujukan di lembar "
+            f"lain menyebut {stated}. Satu buku kerja hanya untuk satu Nota Dinas.",
+            kind="registrasi",
+        )
     for key in ("rujukan", "unit", "tahun_anggaran"):
         if common.get(key):
             fields[key] = common[key]
@@ -68,8 +76,11 @@ def read(path, limits):
 
 
 # Parts openpyxl builds whole when it opens a workbook, even in read-only mode.
-_LOADED_PARTS = {"xl/workbook.xml": "Daftar lembar buku kerja", "xl/sharedStrings.xml": "Daftar teks buku kerja",
-                 "xl/styles.xml": "Daftar gaya buku kerja"}
+_LOADED_PARTS = {
+    "xl/workbook.xml": "Daftar lembar buku kerja",
+    "xl/sharedStrings.xml": "Daftar teks buku kerja",
+    "xl/styles.xml": "Daftar gaya buku kerja",
+}
 
 
 def _scan_loaded_parts(path, budget):
@@ -106,8 +117,11 @@ def _all_rows(workbook, limits, budget):
             continue
         for label, values in _values(sheet, header, lines, problems, budget):
             if len(rows) >= limits.max_csv_rows:
-                raise InputRefused(f"Buku kerja berisi lebih dari {limits.max_csv_rows} baris data. "
-                                   "Bagi datanya menjadi beberapa buku kerja.", kind="registrasi")
+                raise InputRefused(
+                    f"Buku kerja berisi lebih dari {limits.max_csv_rows} baris data. "
+                    "Bagi datanya menjadi beberapa buku kerja.",
+                    kind="registrasi",
+                )
             if "jenis" not in header:
                 values["jenis"] = section
             _one_source(sources, values.get("jenis", "").strip().lower(), sheet.title)
@@ -128,9 +142,11 @@ def _merged(sources):
     for section, titles in sources.items():
         if len(titles) > 1:
             named = " dan ".join("\u201c" + title + "\u201d" for title in titles)
-            problems.append(f"Lembar {named} sama-sama berisi data {section}. Data satu bagian hanya boleh ada "
-                            "di satu lembar: gabungkan ke satu lembar atau hapus lembar yang tidak berlaku, "
-                            "simpan, lalu letakkan kembali di inbox.")
+            problems.append(
+                f"Lembar {named} sama-sama berisi data {section}. Data satu bagian hanya boleh ada "
+                "di satu lembar: gabungkan ke satu lembar atau hapus lembar yang tidak berlaku, "
+                "simpan, lalu letakkan kembali di inbox."
+            )
     return problems
 
 
@@ -139,23 +155,32 @@ def _hidden(sheet, extent, problems):
     never silently read. True when the whole sheet is hidden (its rows are then not read)."""
     title = sheet.title
     if sheet.sheet_state in ("hidden", "veryHidden"):
-        how = ("disembunyikan sepenuhnya (veryHidden: tidak dapat ditampilkan dari menu Excel)"
-               if sheet.sheet_state == "veryHidden" else "disembunyikan")
-        problems.append(f"Lembar \u201c{title}\u201d {how} tetapi berisi data registrasi. Data yang tidak tampak "
-                        "di Excel tidak dibaca: salin data yang benar ke lembar yang tampak (atau ke buku kerja "
-                        "baru dari \u201cpipeline formulir\u201d), hapus lembar tersembunyi itu, simpan, lalu "
-                        "letakkan kembali di inbox.")
+        how = (
+            "disembunyikan sepenuhnya (veryHidden: tidak dapat ditampilkan dari menu Excel)"
+            if sheet.sheet_state == "veryHidden"
+            else "disembunyikan"
+        )
+        problems.append(
+            f"Lembar \u201c{title}\u201d {how} tetapi berisi data registrasi. Data yang tidak tampak "
+            "di Excel tidak dibaca: salin data yang benar ke lembar yang tampak (atau ke buku kerja "
+            "baru dari \u201cpipeline formulir\u201d), hapus lembar tersembunyi itu, simpan, lalu "
+            "letakkan kembali di inbox."
+        )
         return True
     if extent.hidden_rows:
-        problems.append(f"Baris {_listed(extent.hidden_rows)} lembar \u201c{title}\u201d disembunyikan (atau "
-                        "tersaring) tetapi berisi data. Data yang tidak tampak di Excel tidak dibaca: tampilkan "
-                        "semua baris (hapus saringan, lalu Tampilkan Baris), hapus baris yang bukan data, simpan, "
-                        "lalu letakkan kembali di inbox.")
+        problems.append(
+            f"Baris {_listed(extent.hidden_rows)} lembar \u201c{title}\u201d disembunyikan (atau "
+            "tersaring) tetapi berisi data. Data yang tidak tampak di Excel tidak dibaca: tampilkan "
+            "semua baris (hapus saringan, lalu Tampilkan Baris), hapus baris yang bukan data, simpan, "
+            "lalu letakkan kembali di inbox."
+        )
     if extent.hidden_columns:
         letters = _listed([get_column_letter(n) for n in extent.hidden_columns])
-        problems.append(f"Kolom {letters} lembar \u201c{title}\u201d disembunyikan tetapi berisi data. Data yang "
-                        "tidak tampak di Excel tidak dibaca: tampilkan kolomnya, hapus isi yang bukan data, "
-                        "simpan, lalu letakkan kembali di inbox.")
+        problems.append(
+            f"Kolom {letters} lembar \u201c{title}\u201d disembunyikan tetapi berisi data. Data yang "
+            "tidak tampak di Excel tidak dibaca: tampilkan kolomnya, hapus isi yang bukan data, "
+            "simpan, lalu letakkan kembali di inbox."
+        )
     return False
 
 
@@ -170,8 +195,11 @@ def _values(sheet, header, lines, problems, budget):
     """(row label, {column: text}) for each row of ``sheet`` that holds anything, within the time allowed."""
     for cells in lines:
         budget.check_time()
-        values = {name: _text(name, cell, sheet.title, problems)
-                  for name, cell in zip(header, cells) if name and cell.value is not None}
+        values = {
+            name: _text(name, cell, sheet.title, problems)
+            for name, cell in zip(header, cells)
+            if name and cell.value is not None
+        }
         if any(values.values()):
             row = next(cell.row for cell in cells if cell.value is not None)
             yield f"{row} lembar {sheet.title}", values
@@ -180,8 +208,7 @@ def _values(sheet, header, lines, problems, budget):
 def _header(lines):
     """Column names from the first row that has any, normalised as the CSV's."""
     for cells in lines:
-        names = [" ".join(str(c.value).split()).lower().replace(" ", "_") if c.value is not None else ""
-                 for c in cells]
+        names = [" ".join(str(c.value).split()).lower().replace(" ", "_") if c.value is not None else "" for c in cells]
         if any(names):
             return names
     return None
@@ -194,8 +221,10 @@ def _text(name, cell, sheet, problems):
     if value is None:
         return ""
     if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-        problems.append(f"{where} berisi rumus ({value}). Salin kolomnya lalu tempel sebagai nilai "
-                        "(Tempel Khusus \u2192 Nilai), simpan, lalu letakkan kembali di inbox.")
+        problems.append(
+            f"{where} berisi rumus ({value}). Salin kolomnya lalu tempel sebagai nilai "
+            "(Tempel Khusus \u2192 Nilai), simpan, lalu letakkan kembali di inbox."
+        )
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
@@ -211,16 +240,18 @@ def _text(name, cell, sheet, problems):
 def _number(name, value, where, problems):
     """A number cell as digits. Excel keeps 15 significant digits of a number, so a code
     (NIP, telephone) typed into a number cell past that has lost digits: refused."""
-    if isinstance(value, int) or value.is_integer() and abs(value) < 10 ** EXCEL_DIGITS:
+    if isinstance(value, int) or (value.is_integer() and abs(value) < 10**EXCEL_DIGITS):
         digits = str(int(value))
         if name == "telepon":  # a number cell drops the leading 0 (or the + of 62...)
             return "+" + digits if digits.startswith("62") else "0" + digits
         return digits
     if not value.is_integer():
         return repr(value)
-    if name in TEXT_COLUMNS and abs(value) >= 10 ** EXCEL_DIGITS:
-        problems.append(f"{where}: {name.upper()} tersimpan di Excel sebagai angka ({value:.{EXCEL_DIGITS}g}) "
-                        f"sehingga digit setelah digit ke-{EXCEL_DIGITS} hilang. Ubah format kolom menjadi "
-                        "Teks, ketik ulang nilainya, simpan, lalu letakkan kembali di inbox.")
+    if name in TEXT_COLUMNS and abs(value) >= 10**EXCEL_DIGITS:
+        problems.append(
+            f"{where}: {name.upper()} tersimpan di Excel sebagai angka ({value:.{EXCEL_DIGITS}g}) "
+            f"sehingga digit setelah digit ke-{EXCEL_DIGITS} hilang. Ubah format kolom menjadi "
+            "Teks, ketik ulang nilainya, simpan, lalu letakkan kembali di inbox."
+        )
         return ""
     return str(int(value))

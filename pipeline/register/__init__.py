@@ -15,15 +15,45 @@ from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, Kep
 from .schema import MIGRATIONS
 from .sqlite import SQLiteRegister
 
-__all__ = ["open_register", "filesystem", "NETWORK_FS", "AgendaEntry", "Case", "Code", "Document", "Event", "JournalEntry", "KeptInput",
-           "StepRecord", "MIGRATIONS", "SQLiteRegister", "RegisterLog"]
+__all__ = [
+    "MIGRATIONS",
+    "NETWORK_FS",
+    "AgendaEntry",
+    "Case",
+    "Code",
+    "Document",
+    "Event",
+    "JournalEntry",
+    "KeptInput",
+    "RegisterLog",
+    "SQLiteRegister",
+    "StepRecord",
+    "filesystem",
+    "open_register",
+]
 
 # File systems on which SQLite's locking cannot be trusted.
-NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs",
-              "fuse.glusterfs", "fuse.s3fs", "davfs", "fuse.rclone"}
+NETWORK_FS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "ceph",
+    "glusterfs",
+    "fuse.glusterfs",
+    "fuse.s3fs",
+    "davfs",
+    "fuse.rclone",
+}
 MOUNTS = Path("/proc/self/mounts")
-RESTORE = ("Bangun ulang register dari catatannya di arsip dengan \u201cpipeline rebuild-register\u201d "
-           "(register yang ada disimpan di sampingnya, tidak dihapus).")
+RESTORE = (
+    "Bangun ulang register dari catatannya di arsip dengan \u201cpipeline rebuild-register\u201d "
+    "(register yang ada disimpan di sampingnya, tidak dihapus)."
+)
 
 
 def open_register(config, writer=True):
@@ -35,6 +65,7 @@ def open_register(config, writer=True):
     log = RegisterLog(config.archive, config.staging_dir)
     if config.shared:
         from .postgres import PostgresRegister, redacted
+
         path = redacted(config.register_url)
         last = log.last()
         register = PostgresRegister(config.register_url, log)
@@ -55,9 +86,11 @@ def open_register(config, writer=True):
     if head < last:
         register.close()
         held = f"memuat catatan sampai nomor {head}" if head else "belum memuat catatan apa pun"
-        raise RegisterError(f"Register {path} {held}, sedangkan arsip memuat catatan sampai nomor {last} "
-                            f"(register dari cadangan lama, atau dikosongkan). Pipeline tidak berjalan agar "
-                            f"tidak ada nomor yang terulang. {RESTORE}")
+        raise RegisterError(
+            f"Register {path} {held}, sedangkan arsip memuat catatan sampai nomor {last} "
+            f"(register dari cadangan lama, atau dikosongkan). Pipeline tidak berjalan agar "
+            f"tidak ada nomor yang terulang. {RESTORE}"
+        )
     if writer:
         register.take_charge()
     return register
@@ -70,8 +103,10 @@ def refuse_missing(config, path, last):
     filed = last or next(iter(config.archive.glob("*/surat-masuk/*/metadata.json")), None)
     if filed:
         held = f"catatan register sampai nomor {last}" if last else "surat yang sudah diarsipkan"
-        raise RegisterError(f"Register {path} tidak ada atau kosong, padahal arsip memuat {held}. Pipeline "
-                            f"tidak berjalan dengan register baru agar nomor agenda tidak terulang. {RESTORE}")
+        raise RegisterError(
+            f"Register {path} tidak ada atau kosong, padahal arsip memuat {held}. Pipeline "
+            f"tidak berjalan dengan register baru agar nomor agenda tidak terulang. {RESTORE}"
+        )
 
 
 def filesystem(path, mounts=None):
@@ -87,9 +122,8 @@ def filesystem(path, mounts=None):
         if len(fields) < 3:
             continue
         point = Path(fields[1].replace("\\040", " "))
-        if path == point or point in path.parents:
-            if best is None or len(point.parts) > len(best.parts):
-                best, kind = point, fields[2]
+        if (path == point or point in path.parents) and (best is None or len(point.parts) > len(best.parts)):
+            best, kind = point, fields[2]
     return kind
 
 
@@ -99,4 +133,5 @@ def refuse_network(path, mounts=None):
         raise RegisterError(
             f"Register {path} berada di folder jaringan ({kind}); penguncian SQLite tidak aman di sana dan "
             "nomor dapat terulang. Letakkan folder archive di disk server pipeline sendiri (README, bagian "
-            "\u201cPemasangan di server berkas kantor\u201d).")
+            "\u201cPemasangan di server berkas kantor\u201d)."
+        )

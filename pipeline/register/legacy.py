@@ -9,16 +9,28 @@ position names), else the table release 0.1 shipped, under the same test.
 from ..errors import RegisterError
 
 # The table release 0.1 shipped: (key, handler) by position.
-SHIPPED = ((1, "nota_dinas_masuk", None), (2, "agenda_masuk", "agenda_masuk"),
-           (3, "disposisi_kapus", "disposisi"), (4, "disposisi_kabid", "disposisi"),
-           (5, "input_data", "input_data"), (6, "verifikasi", "verifikasi"), (7, "otentikasi", "otentikasi"),
-           (8, "laporan_kesiapan", "laporan_kesiapan"), (9, "periksa", "periksa"), (10, "setujui", "setujui"),
-           (11, "kirim", "kirim"))
+SHIPPED = (
+    (1, "nota_dinas_masuk", None),
+    (2, "agenda_masuk", "agenda_masuk"),
+    (3, "disposisi_kapus", "disposisi"),
+    (4, "disposisi_kabid", "disposisi"),
+    (5, "input_data", "input_data"),
+    (6, "verifikasi", "verifikasi"),
+    (7, "otentikasi", "otentikasi"),
+    (8, "laporan_kesiapan", "laporan_kesiapan"),
+    (9, "periksa", "periksa"),
+    (10, "setujui", "setujui"),
+    (11, "kirim", "kirim"),
+)
 # Which handlers made each kind of case document in release 0.1.
-MADE_BY = {"lembar_disposisi": {"disposisi"}, "daftar_data": {"input_data"},
-           "daftar_verifikasi": {"verifikasi"}, "daftar_otentifikasi": {"otentikasi"},
-           "laporan_kesiapan": {"laporan_kesiapan"},
-           "konsep_nota_dinas": {"verifikasi", "otentikasi", "periksa", "setujui"}}
+MADE_BY = {
+    "lembar_disposisi": {"disposisi"},
+    "daftar_data": {"input_data"},
+    "daftar_verifikasi": {"verifikasi"},
+    "daftar_otentifikasi": {"otentikasi"},
+    "laporan_kesiapan": {"laporan_kesiapan"},
+    "konsep_nota_dinas": {"verifikasi", "otentikasi", "periksa", "setujui"},
+}
 
 
 def _fits(db, table):
@@ -27,8 +39,9 @@ def _fits(db, table):
     if any(row["n"] != len(table) for row in counts):
         return False
     made = db.execute("SELECT DISTINCT langkah, jenis FROM documents").fetchall()
-    return all(by_number.get(row["langkah"]) in MADE_BY.get(row["jenis"], {by_number.get(row["langkah"])})
-               for row in made)
+    return all(
+        by_number.get(row["langkah"]) in MADE_BY.get(row["jenis"], {by_number.get(row["langkah"])}) for row in made
+    )
 
 
 def step_keys(db, current):
@@ -41,4 +54,5 @@ def step_keys(db, current):
     raise RegisterError(
         "Register dari rilis 0.1 tidak dapat dipindahkan ke bentuk baru: langkah yang tercatat tidak "
         "cocok dengan tabel sop.steps di config.yaml maupun tabel bawaan rilis 0.1. Kembalikan tabel "
-        "sop.steps seperti saat register itu dibuat, jalankan pipeline sekali, lalu ubah tabelnya.")
+        "sop.steps seperti saat register itu dibuat, jalankan pipeline sekali, lalu ubah tabelnya."
+    )

@@ -32,8 +32,13 @@ def record_hash(record):
 
 
 def make_record(urut, waktu, skema, sebelumnya, perubahan):
-    record = {"urut": urut, "waktu": waktu, "skema": skema, "sebelumnya": sebelumnya,
-              "perubahan": [[sql, list(params)] for sql, params in perubahan]}
+    record = {
+        "urut": urut,
+        "waktu": waktu,
+        "skema": skema,
+        "sebelumnya": sebelumnya,
+        "perubahan": [[sql, list(params)] for sql, params in perubahan],
+    }
     record["hash"] = record_hash(record)
     return record
 

@@ -8,9 +8,11 @@ outside the chain and the log (written with ``logged=False``), like ``tenang``.
 
 from .records import OwedPdf
 
-_OWED = ("SELECT p.folder, p.berkas, p.kasus, p.keluaran, p.diminta, coalesce(c.percobaan, 0) AS percobaan, "
-         "coalesce(c.berikutnya, '') AS berikutnya, coalesce(c.galat, '') AS galat FROM pdf p "
-         "LEFT JOIN pdf_coba c ON c.folder = p.folder AND c.berkas = p.berkas WHERE p.dibuat IS NULL")
+_OWED = (
+    "SELECT p.folder, p.berkas, p.kasus, p.keluaran, p.diminta, coalesce(c.percobaan, 0) AS percobaan, "
+    "coalesce(c.berikutnya, '') AS berikutnya, coalesce(c.galat, '') AS galat FROM pdf p "
+    "LEFT JOIN pdf_coba c ON c.folder = p.folder AND c.berkas = p.berkas WHERE p.dibuat IS NULL"
+)
 
 
 class PdfIntents:
@@ -18,8 +20,15 @@ class PdfIntents:
 
     def owe_pdf(self, folder, berkas, kasus, keluaran, diminta):
         """Inside the filing's transaction: ``folder/berkas`` (.docx) is filed without its PDF."""
-        self._write("INSERT INTO pdf (folder, berkas, kasus, keluaran, diminta) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (folder, berkas) DO NOTHING", folder, berkas, kasus, keluaran, diminta)
+        self._write(
+            "INSERT INTO pdf (folder, berkas, kasus, keluaran, diminta) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (folder, berkas) DO NOTHING",
+            folder,
+            berkas,
+            kasus,
+            keluaran,
+            diminta,
+        )
 
     def owed_pdfs(self, kasus=None):
         """The PDFs still owed (of ``kasus``), oldest first."""
@@ -35,18 +44,26 @@ class PdfIntents:
         done = self._first("SELECT dibuat FROM pdf WHERE folder = ? AND berkas = ?", folder, berkas)
         if done is None or done["dibuat"] is not None:
             return False
-        self._write("UPDATE pdf SET dibuat = ?, sha256 = ? WHERE folder = ? AND berkas = ?",
-                    dibuat, sha256, folder, berkas)
+        self._write(
+            "UPDATE pdf SET dibuat = ?, sha256 = ? WHERE folder = ? AND berkas = ?", dibuat, sha256, folder, berkas
+        )
         return True
 
     def pdf_tried(self, folder, berkas, percobaan, berikutnya, galat):
         """Remember a failed attempt, or forget the attempts (``percobaan`` 0). Unlogged: a cache."""
         with self.transaction(logged=False):
             if percobaan:
-                self._write("INSERT INTO pdf_coba (folder, berkas, percobaan, berikutnya, galat) "
-                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (folder, berkas) DO UPDATE SET "
-                            "percobaan = excluded.percobaan, berikutnya = excluded.berikutnya, "
-                            "galat = excluded.galat", folder, berkas, percobaan, berikutnya, galat)
+                self._write(
+                    "INSERT INTO pdf_coba (folder, berkas, percobaan, berikutnya, galat) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (folder, berkas) DO UPDATE SET "
+                    "percobaan = excluded.percobaan, berikutnya = excluded.berikutnya, "
+                    "galat = excluded.galat",
+                    folder,
+                    berkas,
+                    percobaan,
+                    berikutnya,
+                    galat,
+                )
             else:
                 self._write("DELETE FROM pdf_coba WHERE folder = ? AND berkas = ?", folder, berkas)
 
@@ -55,8 +72,10 @@ class PdfIntents:
         own = letter.berkas.get("nota-dinas.pdf")
         if own or not letter.folder:
             return own
-        row = self._first("SELECT folder FROM pdf WHERE folder = ? AND berkas = 'nota-dinas.docx' "
-                          "AND dibuat IS NOT NULL", letter.folder)
+        row = self._first(
+            "SELECT folder FROM pdf WHERE folder = ? AND berkas = 'nota-dinas.docx' AND dibuat IS NOT NULL",
+            letter.folder,
+        )
         return f"{letter.folder}/nota-dinas.pdf" if row else None
 
     def made_pdfs(self, folder=None):

@@ -173,7 +173,11 @@ CREATE TABLE tenang (
 
 # (schema version reached, statements): the first builds the whole schema of SQLite's version 8;
 # each later one is SQLite's migration of that number, in PostgreSQL's words.
-MIGRATIONS = [(8, _BASE), (9, """
+MIGRATIONS = [
+    (8, _BASE),
+    (
+        9,
+        """
 DROP TABLE tenang;
 CREATE TABLE tenang (
     host TEXT NOT NULL DEFAULT '',
@@ -181,7 +185,11 @@ CREATE TABLE tenang (
     tanda TEXT NOT NULL,
     PRIMARY KEY (host, kasus)
 )
-"""), (10, """
+""",
+    ),
+    (
+        10,
+        """
 CREATE TABLE pdf (
     folder TEXT NOT NULL,
     berkas TEXT NOT NULL,
@@ -202,11 +210,17 @@ CREATE TABLE pdf_coba (
     galat TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (folder, berkas)
 )
-"""), (11, """
+""",
+    ),
+    (
+        11,
+        """
 ALTER TABLE agenda ADD COLUMN tte_masuk TEXT NOT NULL DEFAULT '[]'
-""")]
+""",
+    ),
+]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
-assert SCHEMA_VERSION == len(SQLITE_MIGRATIONS), "a register migration belongs in both backends"
+assert len(SQLITE_MIGRATIONS) == SCHEMA_VERSION, "a register migration belongs in both backends"
 
 
 def connect(url):
@@ -215,11 +229,21 @@ def connect(url):
     try:
         import psycopg
     except ImportError:
-        raise ConfigError("register.url menunjuk PostgreSQL, tetapi pustaka psycopg belum terpasang. "
-                          "Pasang ulang paket pipeline (pip install .) lalu coba lagi.") from None
+        raise ConfigError(
+            "register.url menunjuk PostgreSQL, tetapi pustaka psycopg belum terpasang. "
+            "Pasang ulang paket pipeline (pip install .) lalu coba lagi."
+        ) from None
     try:
-        connection = psycopg.connect(url, autocommit=True, connect_timeout=15, application_name="spse-pipeline",
-                                     keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
+        connection = psycopg.connect(
+            url,
+            autocommit=True,
+            connect_timeout=15,
+            application_name="spse-pipeline",
+            keepalives=1,
+            keepalives_idle=30,
+            keepalives_interval=10,
+            keepalives_count=3,
+        )
         # A host that loses power or its network while it holds the write lock must not stop the
         # others for hours: its session goes when idle in a transaction, and a writer waits for the
         # lock a minute at most (then the input is retried on the next pass).
@@ -227,9 +251,11 @@ def connect(url):
         connection.execute("SET lock_timeout = '60s'")
         return connection
     except psycopg.Error as exc:
-        raise RegisterError(f"Register PostgreSQL {redacted(url)} tidak dapat dihubungi: {_reason(exc)}. "
-                            "Periksa server, nama basis data dan akunnya (kata sandi di PGPASSWORD atau "
-                            "~/.pgpass).") from None
+        raise RegisterError(
+            f"Register PostgreSQL {redacted(url)} tidak dapat dihubungi: {_reason(exc)}. "
+            "Periksa server, nama basis data dan akunnya (kata sandi di PGPASSWORD atau "
+            "~/.pgpass)."
+        ) from None
 
 
 SECRET_KEYS = ("password", "sslpassword")  # libpq keywords that carry a secret
@@ -240,6 +266,7 @@ def conninfo(url):
     is a password), as a dict of keywords; ValueError when libpq cannot read it."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
+
     try:
         return {key: str(value) for key, value in conninfo_to_dict(url).items()}
     except psycopg.Error as exc:
@@ -250,6 +277,7 @@ def redacted(url):
     """The URL as it may be shown: rebuilt from what libpq reads in it, without any secret in any
     spelling (``user:password@``, ``?password=``, percent-encoded keys)."""
     from urllib.parse import quote, urlencode
+
     try:
         parts = conninfo(url)
     except (ValueError, ImportError):
@@ -291,6 +319,7 @@ class PostgresRegister(SqlRegister):
     def __init__(self, url, log=None):
         import psycopg
         from psycopg.rows import dict_row
+
         self.url = url
         self.log = log
         self._errors = psycopg.Error
@@ -347,8 +376,10 @@ class PostgresRegister(SqlRegister):
             raise
 
     def _insert_chain(self, record, previous):
-        self.db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (%s, %s, %s, %s)",
-                        (record["urut"], record["waktu"], record["hash"], previous))
+        self.db.execute(
+            "INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (%s, %s, %s, %s)",
+            (record["urut"], record["waktu"], record["hash"], previous),
+        )
 
     def _commit(self):
         self.db.execute("COMMIT")
@@ -375,9 +406,11 @@ class PostgresRegister(SqlRegister):
         """Hold ``host``'s name for this session: two hosts configured with one name would take
         each other's staged filings for their own (``archive/.staging/<host>``)."""
         if not self._try_lock(f"host:{host}"):
-            raise RegisterError(f"Nama host \u201c{host}\u201d sedang dipakai proses pipeline lain pada register ini "
-                                "(host lain dengan nama sama, atau layanan di host ini masih berjalan). Beri setiap "
-                                "host nama sendiri di register.host pada config.yaml.")
+            raise RegisterError(
+                f"Nama host \u201c{host}\u201d sedang dipakai proses pipeline lain pada register ini "
+                "(host lain dengan nama sama, atau layanan di host ini masih berjalan). Beri setiap "
+                "host nama sendiri di register.host pada config.yaml."
+            )
 
     @contextmanager
     def standing_in(self, host):
@@ -421,9 +454,11 @@ class PostgresRegister(SqlRegister):
         # pg_class read with the statement's snapshot: to_regclass() answers from the session's
         # catalog cache, which an advisory lock does not refresh, so a host that waited for another
         # host's migration would not see the table it just made.
-        exists = self.db.execute("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                                 "ON n.oid = c.relnamespace WHERE c.relname = 'skema' "
-                                 "AND n.nspname = current_schema()) AS ada").fetchone()["ada"]
+        exists = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE c.relname = 'skema' "
+            "AND n.nspname = current_schema()) AS ada"
+        ).fetchone()["ada"]
         if not exists:
             return 0
         row = self.db.execute("SELECT versi FROM skema").fetchone()
@@ -435,8 +470,10 @@ class PostgresRegister(SqlRegister):
         would write rows the newer one does not expect."""
         stored = self._stored_version()
         if stored > SCHEMA_VERSION:
-            raise RegisterError(f"Register PostgreSQL berskema versi {stored}, lebih baru daripada pipeline di "
-                                f"host ini (versi {SCHEMA_VERSION}). Perbarui pipeline di host ini lebih dulu.")
+            raise RegisterError(
+                f"Register PostgreSQL berskema versi {stored}, lebih baru daripada pipeline di "
+                f"host ini (versi {SCHEMA_VERSION}). Perbarui pipeline di host ini lebih dulu."
+            )
         for number, statements in MIGRATIONS:
             if self._stored_version() >= number:
                 continue
@@ -454,8 +491,10 @@ class PostgresRegister(SqlRegister):
         """The service asks this each pass: a connection the server dropped (a restart, a
         failover) stops the service loudly, and systemd starts it again on a new one."""
         if self.db.closed or self.db.broken:
-            raise RegisterError(f"Hubungan ke register PostgreSQL {redacted(self.url)} terputus; layanan berhenti "
-                                "dan dijalankan ulang oleh systemd. Periksa server basis data bila berulang.")
+            raise RegisterError(
+                f"Hubungan ke register PostgreSQL {redacted(self.url)} terputus; layanan berhenti "
+                "dan dijalankan ulang oleh systemd. Periksa server basis data bila berulang."
+            )
 
 
 def _key(text):
@@ -465,4 +504,5 @@ def _key(text):
 
 def _tuple_row():
     from psycopg.rows import tuple_row
+
     return tuple_row

@@ -44,8 +44,14 @@ def replay(log, target=":memory:", upto=None):
     return rebuilt, problems
 
 
-_WRITES = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE, sqlite3.SQLITE_READ,
-           sqlite3.SQLITE_SELECT, sqlite3.SQLITE_FUNCTION}
+_WRITES = {
+    sqlite3.SQLITE_INSERT,
+    sqlite3.SQLITE_UPDATE,
+    sqlite3.SQLITE_DELETE,
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_FUNCTION,
+}
 _TABLES = set(TABLES) | {"rantai"}
 
 
@@ -84,8 +90,10 @@ def _apply(register, record):
         db.set_authorizer(_only_the_register)
         for sql, params in record["perubahan"]:
             db.execute(sql, params)
-        db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
-                   (record["urut"], record["waktu"], record["hash"], record["sebelumnya"]))
+        db.execute(
+            "INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
+            (record["urut"], record["waktu"], record["hash"], record["sebelumnya"]),
+        )
         db.set_authorizer(None)
         db.execute("COMMIT")
     except (sqlite3.Error, TypeError, ValueError):
@@ -96,12 +104,23 @@ def _apply(register, record):
 
 
 # The key that names one row of each table, so a row edited in place is told as its changed fields.
-KEYS = {"cases": ("id",), "journal": ("id",), "agenda": ("buku", "tahun", "nomor_urut"), "steps": ("kasus", "key"),
-        "inputs": ("id",), "documents": ("id",), "events": ("id",), "counters": ("buku", "tahun"),
-        "kode": ("kode",), "rantai": ("urut",)}
+KEYS = {
+    "cases": ("id",),
+    "journal": ("id",),
+    "agenda": ("buku", "tahun", "nomor_urut"),
+    "steps": ("kasus", "key"),
+    "inputs": ("id",),
+    "documents": ("id",),
+    "events": ("id",),
+    "counters": ("buku", "tahun"),
+    "kode": ("kode",),
+    "rantai": ("urut",),
+}
 BOOK_NAMES = {"masuk": "buku agenda surat masuk", "keluar": "buku agenda surat keluar"}
-RESTORE = ("Register diubah di luar pipeline. Periksa siapa yang mengubahnya, lalu pulihkan register dari "
-           "catatannya dengan \u201cpipeline rebuild-register\u201d.")
+RESTORE = (
+    "Register diubah di luar pipeline. Periksa siapa yang mengubahnya, lalu pulihkan register dari "
+    "catatannya dengan \u201cpipeline rebuild-register\u201d."
+)
 
 
 def differences(live, rebuilt, limit=3):
@@ -130,8 +149,11 @@ def _told(table, extra, missing):
         if before is None:
             told.append(f"{_where(table, row, key)} ada di register tetapi tidak tercatat")
             continue
-        fields = [f"kolom {name} tercatat {_value(before[name])}, sekarang {_value(row.get(name))}"
-                  for name in sorted(before) if before[name] != row.get(name)]
+        fields = [
+            f"kolom {name} tercatat {_value(before[name])}, sekarang {_value(row.get(name))}"
+            for name in sorted(before)
+            if before[name] != row.get(name)
+        ]
         told.append(f"{_where(table, row, key)}: " + ", ".join(fields))
     for row in sorted(logged.values() if key else missing, key=repr):
         told.append(f"{_where(table, row, key)} tercatat tetapi tidak ada lagi di register")
@@ -153,7 +175,7 @@ def _value(value, limit=80):
     if value is None:
         return "kosong"
     if isinstance(value, str):
-        shown = value if len(value) <= limit else value[:limit - 1] + "\u2026"
+        shown = value if len(value) <= limit else value[: limit - 1] + "\u2026"
         return f"\u201c{shown}\u201d"
     return str(value)
 

@@ -18,9 +18,9 @@ from dataclasses import MISSING, asdict, fields, replace
 
 import orjson
 
-from .keys import letter_key, memo_key
 from ..archive import archive_key
 from ..errors import CommitUncertain, RegisterError, os_reason
+from .keys import letter_key, memo_key
 from .log import GENESIS, make_record
 from .pdfs import PdfIntents
 from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
@@ -32,8 +32,7 @@ def _encode(value):
     if isinstance(value, bool):
         return int(value)  # stored as 0/1 on every backend
     if isinstance(value, (dict, list, tuple)):
-        value = json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False,
-                           sort_keys=True)
+        value = json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -48,8 +47,11 @@ def _shape(cls):
     and the defaults of the others."""
     names = tuple(f.name for f in fields(cls))
     structured = {f.name: f.type for f in fields(cls) if f.type in (dict, tuple)}
-    defaults = {f.name: (f.default, f.default_factory) for f in fields(cls)
-                if f.default is not MISSING or f.default_factory is not MISSING}
+    defaults = {
+        f.name: (f.default, f.default_factory)
+        for f in fields(cls)
+        if f.default is not MISSING or f.default_factory is not MISSING
+    }
     return names, structured, defaults
 
 
@@ -202,8 +204,13 @@ class SqlRegister(PdfIntents, abc.ABC):
         if not changes:
             return None
         urut, previous = self.chain_head()
-        record = make_record(urut + 1, waktu or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                             self.version, previous, changes)
+        record = make_record(
+            urut + 1,
+            waktu or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            self.version,
+            previous,
+            changes,
+        )
         self._insert_chain(record, previous)
         try:
             return self.log.stage(record), record["urut"]
@@ -307,16 +314,20 @@ class SqlRegister(PdfIntents, abc.ABC):
         table (max + 1, as SQLite numbers a rowid). Writers are serialised on every backend,
         so the numbers are gapless and a replay of the log gives every row the same one."""
         names = ", ".join(([numbered] if numbered else []) + list(values))
-        marks = ", ".join(([f"(SELECT coalesce(max({numbered}), 0) + 1 FROM {table})"] if numbered else [])
-                          + ["?" for _ in values])
+        marks = ", ".join(
+            ([f"(SELECT coalesce(max({numbered}), 0) + 1 FROM {table})"] if numbered else []) + ["?" for _ in values]
+        )
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks})" + (f" RETURNING {numbered}" if returning else "")
         return self._write(sql, *(_encode(v) for v in values.values()))
 
     def _update(self, table, where, values):
         assignments = ", ".join(f"{key} = ?" for key in values)
         conditions = " AND ".join(f"{key} = ?" for key in where)
-        self._write(f"UPDATE {table} SET {assignments} WHERE {conditions}",
-                    *(_encode(v) for v in values.values()), *where.values())
+        self._write(
+            f"UPDATE {table} SET {assignments} WHERE {conditions}",
+            *(_encode(v) for v in values.values()),
+            *where.values(),
+        )
 
     # -- the chain ---------------------------------------------------------
 
@@ -347,11 +358,13 @@ class SqlRegister(PdfIntents, abc.ABC):
         Call inside the transaction that writes the entry: the counter row
         stays locked until it commits, and a rollback gives the number back.
         """
-        self._write("INSERT INTO counters (buku, tahun, terakhir) VALUES (?, ?, 1) "
-                    "ON CONFLICT (buku, tahun) DO UPDATE SET terakhir = counters.terakhir + 1",
-                    buku, tahun)
-        return self._rows("SELECT terakhir FROM counters WHERE buku = ? AND tahun = ?",
-                          buku, tahun)[0]["terakhir"]
+        self._write(
+            "INSERT INTO counters (buku, tahun, terakhir) VALUES (?, ?, 1) "
+            "ON CONFLICT (buku, tahun) DO UPDATE SET terakhir = counters.terakhir + 1",
+            buku,
+            tahun,
+        )
+        return self._rows("SELECT terakhir FROM counters WHERE buku = ? AND tahun = ?", buku, tahun)[0]["terakhir"]
 
     # -- journal -----------------------------------------------------------
 
@@ -367,8 +380,7 @@ class SqlRegister(PdfIntents, abc.ABC):
 
     def accepted_file(self, sha256):
         """The journal entry that accepted a file with this content, if any."""
-        row = self._first("SELECT * FROM journal WHERE sha256 = ? AND hasil = 'diterima' ORDER BY id",
-                          sha256)
+        row = self._first("SELECT * FROM journal WHERE sha256 = ? AND hasil = 'diterima' ORDER BY id", sha256)
         return _record(JournalEntry, row) if row else None
 
     def decided_file(self, sha256):
@@ -413,8 +425,12 @@ class SqlRegister(PdfIntents, abc.ABC):
 
     def outgoing(self, kasus, void=True):
         """The case's newest numbered letter in the agenda keluar (not a voided one with ``void=False``)."""
-        row = self._first("SELECT * FROM agenda WHERE buku = 'keluar' AND kasus = ?"
-                          + ("" if void else " AND batal = 0") + " ORDER BY tahun DESC, nomor_urut DESC", kasus)
+        row = self._first(
+            "SELECT * FROM agenda WHERE buku = 'keluar' AND kasus = ?"
+            + ("" if void else " AND batal = 0")
+            + " ORDER BY tahun DESC, nomor_urut DESC",
+            kasus,
+        )
         return _record(AgendaEntry, row) if row else None
 
     def counts(self):
@@ -426,8 +442,10 @@ class SqlRegister(PdfIntents, abc.ABC):
 
     def voided_letters(self):
         """Letters voided in the agenda keluar, oldest first."""
-        return [_record(AgendaEntry, r) for r in self._rows(
-            "SELECT * FROM agenda WHERE buku = 'keluar' AND batal = 1 ORDER BY tahun, nomor_urut")]
+        return [
+            _record(AgendaEntry, r)
+            for r in self._rows("SELECT * FROM agenda WHERE buku = 'keluar' AND batal = 1 ORDER BY tahun, nomor_urut")
+        ]
 
     def letter(self, nomor_or_key):
         """The agenda keluar entry of an outgoing number (written with slashes, or as in a file name)."""
@@ -436,17 +454,27 @@ class SqlRegister(PdfIntents, abc.ABC):
 
     def void_letter(self, entry, alasan, oleh, waktu):
         """Void an outgoing number: it stays in the book, never reused, with why, who and when."""
-        self._update("agenda", {"buku": "keluar", "tahun": entry.tahun, "nomor_urut": entry.nomor_urut},
-                     {"batal": True, "alasan_batal": alasan, "batal_oleh": oleh, "batal_waktu": waktu})
+        self._update(
+            "agenda",
+            {"buku": "keluar", "tahun": entry.tahun, "nomor_urut": entry.nomor_urut},
+            {"batal": True, "alasan_batal": alasan, "batal_oleh": oleh, "batal_waktu": waktu},
+        )
 
     def record_signed(self, entry, waktu, oleh):
-        self._update("agenda", {"buku": "keluar", "tahun": entry.tahun, "nomor_urut": entry.nomor_urut},
-                     {"ditandatangani": waktu, "ditandatangani_oleh": oleh})
+        self._update(
+            "agenda",
+            {"buku": "keluar", "tahun": entry.tahun, "nomor_urut": entry.nomor_urut},
+            {"ditandatangani": waktu, "ditandatangani_oleh": oleh},
+        )
 
     def record_sent(self, kasus, dikirim, keterangan):
         """The case's letter (the one not void) was sent."""
-        self._write("UPDATE agenda SET dikirim = ?, keterangan = ? WHERE buku = 'keluar' AND kasus = ? AND batal = 0",
-                    dikirim, keterangan, kasus)
+        self._write(
+            "UPDATE agenda SET dikirim = ?, keterangan = ? WHERE buku = 'keluar' AND kasus = ? AND batal = 0",
+            dikirim,
+            keterangan,
+            kasus,
+        )
 
     def agenda(self, buku=None, tahun=None):
         sql, params = "SELECT * FROM agenda WHERE 1 = 1", []
@@ -458,20 +486,21 @@ class SqlRegister(PdfIntents, abc.ABC):
 
     def agenda_newest_first(self, buku, tahun):
         """A year's book from its newest entry back (the day's agenda reads only its end)."""
-        return self._stream(AgendaEntry, "SELECT * FROM agenda WHERE buku = ? AND tahun = ? "
-                            "ORDER BY nomor_urut DESC", buku, tahun)
+        return self._stream(
+            AgendaEntry, "SELECT * FROM agenda WHERE buku = ? AND tahun = ? ORDER BY nomor_urut DESC", buku, tahun
+        )
 
     def agenda_with_codes(self, buku, tahun=None):
         """(entry, the first verification code filed in its folder) for ``register --json``, streamed."""
-        sql = ("SELECT a.*, (SELECT k.kode FROM kode k WHERE k.folder = a.folder ORDER BY k.dibuat, k.kode "
-               "LIMIT 1) AS kode_dokumen FROM agenda a WHERE buku = ?")
+        sql = (
+            "SELECT a.*, (SELECT k.kode FROM kode k WHERE k.folder = a.folder ORDER BY k.dibuat, k.kode "
+            "LIMIT 1) AS kode_dokumen FROM agenda a WHERE buku = ?"
+        )
         params = [buku]
         if tahun:
             sql += " AND tahun = ?"
             params.append(tahun)
-        for entry, kode in self._stream_with(AgendaEntry, ("kode_dokumen",), sql + " ORDER BY tahun, nomor_urut",
-                                             *params):
-            yield entry, kode
+        yield from self._stream_with(AgendaEntry, ("kode_dokumen",), sql + " ORDER BY tahun, nomor_urut", *params)
 
     # -- cases and steps -----------------------------------------------------
 
@@ -511,17 +540,26 @@ class SqlRegister(PdfIntents, abc.ABC):
         is read first, so an event committed meanwhile is seen next time rather than passed over."""
         newest = self._first("SELECT id FROM events ORDER BY id DESC")
         newest = newest["id"] if newest else 0
-        rows = self._rows("SELECT DISTINCT tahun FROM agenda WHERE kasus IN (SELECT kasus FROM events "
-                          "WHERE id > ? AND id <= ? AND kasus <> '')", after, newest)
+        rows = self._rows(
+            "SELECT DISTINCT tahun FROM agenda WHERE kasus IN (SELECT kasus FROM events "
+            "WHERE id > ? AND id <= ? AND kasus <> '')",
+            after,
+            newest,
+        )
         return {int(r["tahun"]) for r in rows}, newest
 
     def cases_in_full(self):
         """(case, its step records by key, its current registration or None) for every case, streamed:
         three ordered reads merged, not three queries per case (``status`` of 100,000 cases)."""
         steps = _grouped(self._stream(StepRecord, "SELECT * FROM steps ORDER BY kasus"), "kasus")
-        registrations = _grouped(self._stream(
-            KeptInput, "SELECT * FROM inputs WHERE jenis = 'registrasi' AND status = 'diterapkan' "
-            "AND kasus IS NOT NULL ORDER BY kasus, id"), "kasus")
+        registrations = _grouped(
+            self._stream(
+                KeptInput,
+                "SELECT * FROM inputs WHERE jenis = 'registrasi' AND status = 'diterapkan' "
+                "AND kasus IS NOT NULL ORDER BY kasus, id",
+            ),
+            "kasus",
+        )
         next_steps, next_data = next(steps, None), next(registrations, None)
         for case in self.cases():
             while next_steps is not None and next_steps[0] < case.id:
@@ -561,8 +599,11 @@ class SqlRegister(PdfIntents, abc.ABC):
         """(id, state) of every unfinished case, or of ``kasus``: counts and newest ids of
         everything a waiting step can wait for (its events, steps, inputs, documents, agenda
         entries). A state that has not changed means nothing happened to the case."""
-        rows = (self._rows(self._STATE + " WHERE c.id = ?", kasus) if kasus is not None
-                else self._rows(self._STATE + " WHERE c.status <> ? ORDER BY c.id", DONE))
+        rows = (
+            self._rows(self._STATE + " WHERE c.id = ?", kasus)
+            if kasus is not None
+            else self._rows(self._STATE + " WHERE c.status <> ? ORDER BY c.id", DONE)
+        )
         return [(r["id"], r["keadaan"]) for r in rows]
 
     def quiet_marks(self, host):
@@ -573,8 +614,13 @@ class SqlRegister(PdfIntents, abc.ABC):
         """Remember ``host``'s ``marks`` ({kasus: tanda}) and forget the cases in ``forget``
         (closed). A cache, not part of the book: written unlogged (``logged=False``)."""
         for kasus, tanda in marks.items():
-            self._write("INSERT INTO tenang (host, kasus, tanda) VALUES (?, ?, ?) "
-                        "ON CONFLICT (host, kasus) DO UPDATE SET tanda = excluded.tanda", host, kasus, tanda)
+            self._write(
+                "INSERT INTO tenang (host, kasus, tanda) VALUES (?, ?, ?) "
+                "ON CONFLICT (host, kasus) DO UPDATE SET tanda = excluded.tanda",
+                host,
+                kasus,
+                tanda,
+            )
         for kasus in forget:
             self._write("DELETE FROM tenang WHERE host = ? AND kasus = ?", host, kasus)
 
@@ -598,11 +644,20 @@ class SqlRegister(PdfIntents, abc.ABC):
     def complete_step(self, kasus, key, selesai, oleh, dokumen=(), catatan="", temuan=None, masukan=None):
         """Mark a step done; documents add to those it already has."""
         current = self.steps(kasus).get(key) or StepRecord(kasus, key, RUNNING, selesai)
-        self.save_step(StepRecord(
-            kasus, key, DONE, current.mulai or selesai, selesai, oleh,
-            tuple(current.dokumen) + tuple(dokumen), catatan,
-            tuple(temuan if temuan is not None else current.temuan),
-            masukan if masukan is not None else current.masukan))
+        self.save_step(
+            StepRecord(
+                kasus,
+                key,
+                DONE,
+                current.mulai or selesai,
+                selesai,
+                oleh,
+                tuple(current.dokumen) + tuple(dokumen),
+                catatan,
+                tuple(temuan if temuan is not None else current.temuan),
+                masukan if masukan is not None else current.masukan,
+            )
+        )
 
     def note_step(self, kasus, key, **changes):
         """Change some fields of a step that stays open (held, or documents prepared)."""
@@ -635,14 +690,12 @@ class SqlRegister(PdfIntents, abc.ABC):
 
     def unlinked_inputs(self, rujukan, kasus):
         """How many kept inputs name this case but arrived before its memo."""
-        rows = self._rows("SELECT COUNT(*) AS n FROM inputs WHERE kasus = '' AND rujukan IN (?, ?)",
-                          rujukan, kasus)
+        rows = self._rows("SELECT COUNT(*) AS n FROM inputs WHERE kasus = '' AND rujukan IN (?, ?)", rujukan, kasus)
         return rows[0]["n"]
 
     def link_early_inputs(self, kasus, rujukan):
         """Inputs kept before their memo arrived now belong to its case; returns how many."""
-        rows = self._rows("SELECT id, klaim FROM inputs WHERE kasus = '' AND rujukan IN (?, ?)",
-                          rujukan, kasus)
+        rows = self._rows("SELECT id, klaim FROM inputs WHERE kasus = '' AND rujukan IN (?, ?)", rujukan, kasus)
         for row in rows:
             self._update("inputs", {"id": row["id"]}, {"kasus": kasus})
             self._update("journal", {"klaim": row["klaim"]}, {"kasus": kasus})
@@ -651,14 +704,18 @@ class SqlRegister(PdfIntents, abc.ABC):
     def void_input(self, item, when, reason):
         """A kept decision that no longer holds (the case went back, or newer data came)."""
         self._update("inputs", {"id": item.id}, {"status": "dibatalkan", "diterapkan": when, "catatan": reason})
-        self._update("journal", {"klaim": item.klaim}, {"hasil": "ditolak", "kasus": item.kasus,
-                                                        "alasan": [reason]})
+        self._update("journal", {"klaim": item.klaim}, {"hasil": "ditolak", "kasus": item.kasus, "alasan": [reason]})
 
     def newest_registration(self, kasus, rujukan):
         """The id of the newest registration a case has or is waiting to apply (0 when none)."""
-        row = self._rows("SELECT COALESCE(MAX(id), 0) AS n FROM inputs WHERE jenis = 'registrasi' "
-                         "AND status IN ('menunggu', 'diterapkan') "
-                         "AND (kasus = ? OR (kasus = '' AND rujukan IN (?, ?)))", kasus, kasus, rujukan)
+        row = self._rows(
+            "SELECT COALESCE(MAX(id), 0) AS n FROM inputs WHERE jenis = 'registrasi' "
+            "AND status IN ('menunggu', 'diterapkan') "
+            "AND (kasus = ? OR (kasus = '' AND rujukan IN (?, ?)))",
+            kasus,
+            kasus,
+            rujukan,
+        )
         return row[0]["n"]
 
     def apply_input(self, item, when, superseded_by=None, data=None):
@@ -667,14 +724,18 @@ class SqlRegister(PdfIntents, abc.ABC):
         if data is not None:
             values["data"] = data
         self._update("inputs", {"id": item.id}, values)
-        self._update("journal", {"klaim": item.klaim},
-                     {"hasil": "diterima", "kasus": item.kasus,
-                      "alasan": [superseded_by] if superseded_by else []})
+        self._update(
+            "journal",
+            {"klaim": item.klaim},
+            {"hasil": "diterima", "kasus": item.kasus, "alasan": [superseded_by] if superseded_by else []},
+        )
 
     def registration(self, kasus):
         """The registration data the case now works with (the newest applied)."""
-        row = self._first("SELECT * FROM inputs WHERE kasus = ? AND jenis = 'registrasi' "
-                          "AND status = 'diterapkan' ORDER BY id DESC", kasus)
+        row = self._first(
+            "SELECT * FROM inputs WHERE kasus = ? AND jenis = 'registrasi' AND status = 'diterapkan' ORDER BY id DESC",
+            kasus,
+        )
         return _record(KeptInput, row) if row else None
 
     def inputs(self):
@@ -683,8 +744,9 @@ class SqlRegister(PdfIntents, abc.ABC):
     # -- case documents and events -------------------------------------------
 
     def next_version(self, kasus, jenis):
-        row = self._rows("SELECT COALESCE(MAX(versi), 0) + 1 AS v FROM documents "
-                         "WHERE kasus = ? AND jenis = ?", kasus, jenis)[0]
+        row = self._rows(
+            "SELECT COALESCE(MAX(versi), 0) + 1 AS v FROM documents WHERE kasus = ? AND jenis = ?", kasus, jenis
+        )[0]
         return row["v"]
 
     def add_document(self, document):
@@ -726,13 +788,21 @@ class SqlRegister(PdfIntents, abc.ABC):
 
     def newer_code(self, code):
         """True when a later document of the same case and kind was filed after ``code``'s."""
-        return bool(self._rows("SELECT 1 AS x FROM kode WHERE kasus = ? AND jenis = ? AND urut > "
-                               "(SELECT urut FROM kode WHERE kode = ?)", code.kasus, code.jenis, code.kode))
+        return bool(
+            self._rows(
+                "SELECT 1 AS x FROM kode WHERE kasus = ? AND jenis = ? AND urut > "
+                "(SELECT urut FROM kode WHERE kode = ?)",
+                code.kasus,
+                code.jenis,
+                code.kode,
+            )
+        )
 
     def letter_in(self, folder):
         """The agenda keluar entry that files ``folder`` (or holds it), if any."""
-        row = self._first("SELECT * FROM agenda WHERE buku = 'keluar' AND (folder = ? OR ? LIKE folder || '/%')",
-                          folder, folder)
+        row = self._first(
+            "SELECT * FROM agenda WHERE buku = 'keluar' AND (folder = ? OR ? LIKE folder || '/%')", folder, folder
+        )
         return _record(AgendaEntry, row) if row else None
 
     # -- the archive's view ----------------------------------------------------
@@ -747,9 +817,13 @@ class SqlRegister(PdfIntents, abc.ABC):
         return bool(self._folder_rows("LIKE ? ESCAPE '!'", "%/" + escaped))
 
     def _folder_rows(self, condition, value):
-        return self._rows(f"SELECT 1 AS x FROM agenda WHERE folder {condition} UNION SELECT 1 FROM inputs "
-                          f"WHERE folder {condition} UNION SELECT 1 FROM documents WHERE folder {condition}",
-                          value, value, value)
+        return self._rows(
+            f"SELECT 1 AS x FROM agenda WHERE folder {condition} UNION SELECT 1 FROM inputs "
+            f"WHERE folder {condition} UNION SELECT 1 FROM documents WHERE folder {condition}",
+            value,
+            value,
+            value,
+        )
 
     def filed(self):
         """Every record that files archived files: (label, berkas, sha256)."""

@@ -16,12 +16,17 @@ from ..errors import RegisterError
 from .schema import MIGRATIONS, sqlite_functions
 from .sql import SqlRegister
 
-_SQLITE_REASONS = (("disk is full", "disk penuh"), ("locked", "register sedang dipakai proses lain"),
-                   ("UNIQUE constraint", "data ganda: nomor atau catatan yang sama sudah ada"),
-                   ("not a database", "berkas register rusak atau bukan register"),
-                   ("disk I/O", "kesalahan baca-tulis disk"), ("readonly", "register hanya dapat dibaca"),
-                   ("unable to open", "berkas register tidak dapat dibuka"),
-                   ("malformed", "berkas register rusak"), ("CHECK constraint", "nilai di luar yang diizinkan"))
+_SQLITE_REASONS = (
+    ("disk is full", "disk penuh"),
+    ("locked", "register sedang dipakai proses lain"),
+    ("UNIQUE constraint", "data ganda: nomor atau catatan yang sama sudah ada"),
+    ("not a database", "berkas register rusak atau bukan register"),
+    ("disk I/O", "kesalahan baca-tulis disk"),
+    ("readonly", "register hanya dapat dibaca"),
+    ("unable to open", "berkas register tidak dapat dibuka"),
+    ("malformed", "berkas register rusak"),
+    ("CHECK constraint", "nilai di luar yang diizinkan"),
+)
 
 
 def sqlite_reason(exc):
@@ -148,8 +153,10 @@ class SQLiteRegister(SqlRegister):
                 self.db.execute("ROLLBACK")
 
     def _insert_chain(self, record, previous):
-        self.db.execute("INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
-                        (record["urut"], record["waktu"], record["hash"], previous))
+        self.db.execute(
+            "INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
+            (record["urut"], record["waktu"], record["hash"], previous),
+        )
 
     def _commit(self):
         self.db.execute("COMMIT")
@@ -164,8 +171,9 @@ class SQLiteRegister(SqlRegister):
         if self.log.last():
             return
         with self.transaction(logged=False):
-            if self.chain_head()[0] or not any(self.db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchall()
-                                               for t in TABLES):
+            if self.chain_head()[0] or not any(
+                self.db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchall() for t in TABLES
+            ):
                 return
             staged = self._seal(snapshot(self.db))
         self._publish(*staged)
@@ -182,12 +190,12 @@ class SQLiteRegister(SqlRegister):
             raise RegisterError(
                 f"Register {self.path} dihapus atau diganti saat pipeline berjalan; pipeline berhenti agar "
                 "tidak ada catatan yang hilang. Pulihkan register (lihat \u201cpipeline rebuild-register\u201d), "
-                "lalu jalankan lagi.")
+                "lalu jalankan lagi."
+            )
 
 
 # Tables the log carries, in an order that keeps references valid.
-TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters", "kode",
-          "pdf")
+TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters", "kode", "pdf")
 
 
 def snapshot(db):

@@ -24,14 +24,16 @@ def copy(source, target):
     """Copy every logged table (and the chain) of ``source`` into the empty ``target``."""
     with target.transaction(logged=False):
         if any(target.table_rows(table) for table in COPIED):
-            raise RegisterError("Register PostgreSQL tujuan sudah berisi data. Pakai basis data yang baru dan "
-                                "kosong agar nomor tidak bercampur.")
+            raise RegisterError(
+                "Register PostgreSQL tujuan sudah berisi data. Pakai basis data yang baru dan "
+                "kosong agar nomor tidak bercampur."
+            )
         for table in COPIED:
             rows = source.table_rows(table)
             if not rows:
                 continue
             names = list(rows[0])
-            statement = (f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('%s' for _ in names)})")
+            statement = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('%s' for _ in names)})"
             with target.db.cursor() as cursor:
                 cursor.executemany(statement, [tuple(row[n] for n in names) for row in rows])
 
@@ -67,21 +69,26 @@ def refuse_unfinished(config):
     this host stages elsewhere (``.staging/<host>``), so they must be finished first."""
     left = [p for p in config.staging_dir.iterdir()] if config.staging_dir.is_dir() else []
     if left:
-        raise RegisterError(f"Folder {config.staging_dir} masih berisi pemberkasan yang belum selesai. Jalankan "
-                            "\u201cpipeline run\u201d sekali (pipeline menyelesaikannya), lalu ulangi migrate-register.")
+        raise RegisterError(
+            f"Folder {config.staging_dir} masih berisi pemberkasan yang belum selesai. Jalankan "
+            "\u201cpipeline run\u201d sekali (pipeline menyelesaikannya), lalu ulangi migrate-register."
+        )
 
 
 def switch(config, url):
     """Write ``register.url`` into config.yaml and set the SQLite file aside; returns where it
     went. The new config.yaml is loaded and checked before it replaces the old one."""
     from ..config import load
+
     text = _with_url(config.path.read_text(encoding="utf-8"), url)
     temp = config.path.with_name(f".{config.path.name}.baru")
     temp.write_text(text, encoding="utf-8")
     try:
         if load(temp).register_url != url:
-            raise RegisterError("config.yaml tidak dapat diubah otomatis untuk register.url. Tulis sendiri "
-                                f"\u201cregister:\\n  url: {url}\u201d di config.yaml.")
+            raise RegisterError(
+                "config.yaml tidak dapat diubah otomatis untuk register.url. Tulis sendiri "
+                f"\u201cregister:\\n  url: {url}\u201d di config.yaml."
+            )
         temp.replace(config.path)
     finally:
         temp.unlink(missing_ok=True)
@@ -100,9 +107,18 @@ def _with_url(text, url):
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if re.match(r"^register:\s*(#.*)?$", line)), None)
     if start is None:
-        return text.rstrip("\n") + f"\n\n# Register bersama di PostgreSQL (pipeline migrate-register).\nregister:\n  url: {url}\n"
-    end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace()
-                and not lines[i].startswith("#")), len(lines))
+        return (
+            text.rstrip("\n")
+            + f"\n\n# Register bersama di PostgreSQL (pipeline migrate-register).\nregister:\n  url: {url}\n"
+        )
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i] and not lines[i][0].isspace() and not lines[i].startswith("#")
+        ),
+        len(lines),
+    )
     for i in range(start + 1, end):
         if re.match(r"^\s+url:", lines[i]):
             lines[i] = f"  url: {url}"
