@@ -56,8 +56,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from build_register import build, quick_config  # noqa: E402
 from memos import MemoFactory  # noqa: E402
 
-from pipeline import codes  # noqa: E402
-from pipeline.documents import disposition_context  # noqa: E402
+from pipeline.documents import codes  # noqa: E402
+from pipeline.documents.contexts import disposition_context  # noqa: E402
 from pipeline.engine import open_workspace  # noqa: E402
 from pipeline.models import Memo  # noqa: E402
 
@@ -100,8 +100,8 @@ def bare_docxtpl(config, count, folder):
     from docxtpl import DocxTemplate
     from jinja2 import Environment
 
+    from pipeline.documents.render import images
     from pipeline.formats import FILTERS
-    from pipeline.render import images
 
     now = dt.datetime.now(config.timezone)
     memo = Memo(
@@ -317,7 +317,7 @@ def headers(repeats):
 
     from pipeline import config, workspace
     from pipeline.readers import read
-    from pipeline.validate import validate_memo
+    from pipeline.readers.validate import validate_memo
 
     print(f"Nota Dinas header from .docx over {len(LAYOUTS)} layout classes ({repeats} repetitions, median)")
     right, times = 0, []

@@ -20,7 +20,7 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 from builders import tab_memo  # noqa: E402
 
 from pipeline.config import Limits  # noqa: E402
-from pipeline.pdf import Converter  # noqa: E402
+from pipeline.documents.pdf import Converter  # noqa: E402
 from pipeline.readers.ocr import ocr_problem, read_scan  # noqa: E402
 
 LIMITS = Limits(25 * 1024 * 1024, 1000, 200 * 1024 * 1024, 50, 20000, 20000, 1_000_000, 100, 2_000_000, 60)
@@ -64,7 +64,7 @@ def pdf_header(report, repeats, pdf):
     """Median time to read and validate the header of a memo PDF from its text layer, as ``pipeline run``
     reads one dropped alone (limits, pdftotext, header logic)."""
     from pipeline.readers import read_letter
-    from pipeline.validate import validate_memo
+    from pipeline.readers.validate import validate_memo
 
     times = []
     for _ in range(repeats):

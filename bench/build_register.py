@@ -21,13 +21,13 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pipeline import config as config_module
-from pipeline import memo as memo_module
 from pipeline import workspace
-from pipeline.codes import new_code
+from pipeline.documents.codes import new_code
 from pipeline.engine import open_workspace
 from pipeline.models import Memo
-from pipeline.procedure import DONE
 from pipeline.register import Code
+from pipeline.sop import memo as memo_module
+from pipeline.sop.procedure import DONE
 
 BATCH = 1000
 

@@ -1,5 +1,5 @@
 """Allow ``python -m pipeline``."""
 
-from .cli import main
+from pipeline.cli import main
 
 main()

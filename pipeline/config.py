@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .config_schema import SCHEMA
-from .errors import ConfigError, os_reason
-from .fields import normalise_nip
-from .klasifikasi import codes as classification_codes
-from .klasifikasi import unknown_reason
-from .procedure import Procedure, build_steps
-from .signing import BSRE, PKCS12, SigningSettings
-from .validate import check
+from pipeline.config_schema import SCHEMA
+from pipeline.errors import ConfigError, os_reason
+from pipeline.fields import normalise_nip
+from pipeline.klasifikasi import codes as classification_codes
+from pipeline.klasifikasi import unknown_reason
+from pipeline.letters.signing import BSRE, PKCS12, SigningSettings
+from pipeline.readers.validate import check
+from pipeline.sop.procedure import Procedure, build_steps
 
 DEFAULTS = resources.files("pipeline") / "defaults"
 
@@ -140,7 +140,7 @@ class Config:
         """The register as people are told of it: its file, or its database URL."""
         if not self.shared:
             return str(self.register_path)
-        from .register.postgres import redacted
+        from pipeline.register.postgres import redacted
 
         return redacted(self.register_url)
 
@@ -309,7 +309,7 @@ def register_url(value):
             "Konfigurasi register.url harus berbentuk postgresql://akun@server:5432/basisdata "
             "(atau dikosongkan untuk register SQLite di folder archive)."
         )
-    from .register.postgres import SECRET_KEYS, conninfo
+    from pipeline.register.postgres import SECRET_KEYS, conninfo
 
     try:
         keywords = conninfo(url)

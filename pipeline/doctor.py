@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 OK, WARNING, ERROR = "baik", "peringatan", "galat"
 EXPIRY_DAYS = 30
@@ -94,7 +94,7 @@ def register(config, now):
     """The register opens (on a local disk, not older than its log) and its newest record is
     not in the future (a clock set back would date the book wrongly). A workspace that has
     never run has none yet: it is made on the first run, not here."""
-    from .register import RegisterLog, open_register, refuse_missing, refuse_network
+    from pipeline.register import RegisterLog, open_register, refuse_missing, refuse_network
 
     check, path = "Register", config.register_path
     try:
@@ -121,8 +121,8 @@ def register(config, now):
 
 def publications(config):
     """Filings committed to the register but still in staging: each says what stands in its way."""
-    from .publishing import pending
-    from .register import open_register
+    from pipeline.filing.publishing import pending
+    from pipeline.register import open_register
 
     if not config.staging_dir.is_dir() or not any(config.staging_dir.iterdir()):
         return [Finding("Pemberkasan tertunda", OK, "Tidak ada.")]
@@ -145,7 +145,7 @@ def publications(config):
 
 def templates(config):
     """Every configured template exists and compiles."""
-    from .render import compiled, template_problem
+    from pipeline.documents.render import compiled, template_problem
 
     found = []
     for key, name in config.documents.items():
@@ -183,7 +183,7 @@ def _template_reason(exc, template_problem):
 
 def libreoffice(config):
     """LibreOffice converts the documents to PDF (and signing needs the PDF)."""
-    from .pdf import Converter
+    from pipeline.documents.pdf import Converter
 
     converter = Converter(
         config.pdf_enabled,
@@ -207,7 +207,7 @@ def libreoffice(config):
         return Finding("LibreOffice", OK, f"{converter.binary}; PDF dibuat oleh LibreOffice yang tetap berjalan (UNO).")
     if not config.pdf_warm:
         return Finding("LibreOffice", OK, f"{converter.binary}; satu proses LibreOffice per dokumen (pdf.warm: false).")
-    from .warm import SETUP
+    from pipeline.documents.warm import SETUP
 
     return Finding(
         "LibreOffice",
@@ -219,7 +219,7 @@ def libreoffice(config):
 
 def owed_pdfs(config):
     """PDFs filings owe because LibreOffice failed or hung: shown until they are made."""
-    from .register import open_register
+    from pipeline.register import open_register
 
     if not config.pdf_enabled or not (config.shared or config.register_path.exists()):
         return []
@@ -245,7 +245,7 @@ def owed_pdfs(config):
 
 def ocr(config):
     """Tesseract and its language model read scanned letters (docs/architecture.md, "Scans")."""
-    from .readers.ocr import ocr_problem
+    from pipeline.readers.ocr import ocr_problem
 
     if not config.ocr.enabled:
         return Finding(
@@ -357,7 +357,7 @@ def clock(config):
 
 
 def _account():
-    from .access import current_account
+    from pipeline.access import current_account
 
     return current_account()
 

@@ -22,19 +22,23 @@ from pathlib import Path
 
 import yaml
 
-from . import books, cases, inputs, intake, letters, run, site, workspace
-from .access import current_account
-from .archive import locate
-from .errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
-from .filing import Filer
-from .pdf import Converter
-from .procedure import Procedure
-from .publishing import pending
-from .readers.safety import check_text
-from .register import RegisterLog, open_register
-from .register.replay import replay
-from .verify import check_code
-from .verify import verify as verify_workspace
+from pipeline import workspace
+from pipeline.access import current_account
+from pipeline.documents.pdf import Converter
+from pipeline.errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
+from pipeline.filing.archive import locate
+from pipeline.filing.filer import Filer
+from pipeline.filing.publishing import pending
+from pipeline.filing.verify import check_code
+from pipeline.filing.verify import verify as verify_workspace
+from pipeline.inbox import intake, run
+from pipeline.letters import voiding as letters
+from pipeline.outputs import books, site
+from pipeline.readers.safety import check_text
+from pipeline.register import RegisterLog, open_register
+from pipeline.register.replay import replay
+from pipeline.sop import cases, inputs
+from pipeline.sop.procedure import Procedure
 
 LOG = "pipeline"
 
@@ -138,7 +142,7 @@ class Workspace:
         """The PDFs filings owe, made now where due (``force``: all; ``interrupt``: an Event that
         abandons the one in flight): (made, first-failure notes). Never raises: a derived copy
         that cannot be made never stops the pipeline."""
-        from . import owed
+        from pipeline.documents import owed
 
         try:
             return owed.drain(self, force, interrupt)
@@ -150,7 +154,7 @@ class Workspace:
 
     def serve(self, report, notify, stop=None):
         """The service: watch the inbox until ``stop`` (or the workspace's ``stop``) is set."""
-        from . import watch
+        from pipeline.inbox import watch
 
         watch.serve(self, report, notify, stop)
 
@@ -250,9 +254,9 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
 
     Returns the journal entry of the signed copy.
     """
-    from . import bsre
-    from .register.keys import letter_key
-    from .signing import SigningError, check_pdf
+    from pipeline.letters import bsre
+    from pipeline.letters.signing import SigningError, check_pdf
+    from pipeline.register.keys import letter_key
 
     account = current_account()
     with open_workspace(config, lock=False) as ws:

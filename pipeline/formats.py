@@ -8,7 +8,7 @@ when first used: a command that prints no date does not load them
 
 import datetime as dt
 
-from .fields import format_nip
+from pipeline.fields import format_nip
 
 LOCALE = "id"
 

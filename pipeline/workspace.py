@@ -7,10 +7,10 @@ import re
 import shutil
 from pathlib import Path
 
-from . import proof
-from .access import current_account
-from .config import DEFAULTS, default_config_text
-from .errors import ConfigError, WorkspaceBusy, os_reason
+from pipeline.access import current_account
+from pipeline.config import DEFAULTS, default_config_text
+from pipeline.documents import proof
+from pipeline.errors import ConfigError, WorkspaceBusy, os_reason
 
 
 def init(directory):

@@ -14,9 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import cases, cli, completion, filing, inputs, intake, letters, owed, run
+from pipeline import cli
+from pipeline.documents import owed
+from pipeline.filing import filer as filing
+from pipeline.inbox import completion, intake, run
+from pipeline.letters import voiding as letters
 from pipeline.register.postgres import PostgresRegister
 from pipeline.register.sqlite import SQLiteRegister
+from pipeline.sop import cases, inputs
 
 
 def die():

@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline import archive, intake
+from pipeline.filing import archive
+from pipeline.inbox import intake
 
 
 @pytest.mark.parametrize(

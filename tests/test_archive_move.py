@@ -26,7 +26,7 @@ WRITERS = {
 
 def written_as(monkeypatch, form):
     if WRITERS[form] is not None:
-        monkeypatch.setattr("pipeline.filing.in_archive", WRITERS[form], raising=False)
+        monkeypatch.setattr("pipeline.filing.filer.in_archive", WRITERS[form], raising=False)
 
 
 def invoker(ws):
@@ -120,7 +120,7 @@ def test_a_case_document_of_an_old_case_is_published_into_its_moved_memo_folder(
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_stored_paths_of_every_form_are_found_in_the_archive_where_it_is_now(tmp_path, request, backend):
-    from pipeline.archive import archive_key, locate
+    from pipeline.filing.archive import archive_key, locate
 
     url = request.getfixturevalue("postgres").database() if backend == "postgresql" else ""
     ws = make_workspace(tmp_path / "ws", **({"  url:\n": f"  url: {url}\n"} if url else {}))

@@ -11,8 +11,9 @@ import pytest
 from builders import HEADER, MEMO_NOMOR, action, registration, registration_yaml, tab_memo
 from click.testing import CliRunner
 
-from pipeline import books, engine, exports
+from pipeline import engine
 from pipeline.cli import main
+from pipeline.outputs import books, exports
 
 FORMULA_HAL = '=HYPERLINK("http://contoh.invalid/"&A1,"klik")'
 

@@ -10,8 +10,9 @@ import pytest
 from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
 from click.testing import CliRunner
 
-from pipeline import books, engine
+from pipeline import engine
 from pipeline.cli import main
+from pipeline.outputs import books
 
 
 def keluar_2026(ws):

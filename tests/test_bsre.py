@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import make_workspace
 from test_ca import make_ca
 
-from pipeline import signing
 from pipeline.cli import main
+from pipeline.letters import signing
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 

@@ -9,9 +9,9 @@ from builders import HEADER, docx_text, tab_memo
 from click.testing import CliRunner
 from conftest import make_workspace
 
-from pipeline import codes, proof
 from pipeline import config as config_module
 from pipeline.cli import main
+from pipeline.documents import codes, proof
 
 OFFICE = shutil.which("soffice") and shutil.which("pdftoppm")
 

@@ -3,7 +3,7 @@ from builders import registration, registration_csv, registration_yaml
 
 from pipeline import readers
 from pipeline.errors import InputRefused
-from pipeline.registration import normalise
+from pipeline.readers.registration import normalise
 
 
 @pytest.fixture

@@ -92,7 +92,7 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
 
 def _advanced_at_start(ws, monkeypatch):
     """The cases one start of the workspace advanced."""
-    from pipeline import run
+    from pipeline.inbox import run
 
     advanced, real = [], run._advance
     monkeypatch.setattr(run, "_advance", lambda w, kasus: advanced.append(kasus) or real(w, kasus))
@@ -127,7 +127,7 @@ def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatc
 
 
 def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
-    from pipeline import cases
+    from pipeline.sop import cases
 
     tab_memo(ws.inbox / "nota.docx")
     with open_workspace(ws) as workspace:

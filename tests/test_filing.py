@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from pipeline import filing
 from pipeline.errors import ArchiveError
+from pipeline.filing import filer as filing
 from pipeline.register import AgendaEntry, open_register
 
 

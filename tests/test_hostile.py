@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from pipeline import readers
 from pipeline.cli import main
 from pipeline.errors import InputRefused
-from pipeline.inputs import clean_action
-from pipeline.procedure import Procedure
-from pipeline.registration import normalise
-from pipeline.validate import validate_memo
+from pipeline.readers.registration import normalise
+from pipeline.readers.validate import validate_memo
+from pipeline.sop.inputs import clean_action
+from pipeline.sop.procedure import Procedure
 
 FUZZ = settings(
     max_examples=int(__import__("os").environ.get("SPSE_FUZZ", "120")),
@@ -141,7 +141,7 @@ def test_mutated_csv(ws, tmp_path_factory, data):
 @FUZZ
 @given(field=st.sampled_from(["nip", "pagu", "email", "telepon", "nama", "peran", "ppk_nip"]), value=yaml_values)
 def test_registration_with_odd_values(ws, field, value):
-    from pipeline.rules import verify
+    from pipeline.sop.rules import verify
 
     data = registration()
     for section in ("ppk", "panitia", "paket"):
@@ -317,7 +317,7 @@ def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch
 def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, monkeypatch):
     from builders import HEADER
 
-    from pipeline import run as run_module
+    from pipeline.inbox import run as run_module
 
     ws = make_workspace(tmp_path / "ws")
     tab_memo(ws.inbox / "racun.docx")

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from test_ca import _cert, _name, make_ca
 
-from pipeline import signing
 from pipeline.cli import main
+from pipeline.letters import signing
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 
@@ -244,7 +244,7 @@ def test_an_unreadable_trust_root_never_holds_the_letter(pdfs, tmp_path):
 def test_one_judgement_but_a_senders_stamp_is_not_held_against_our_signature_place(pdfs):
     """signing.fault judges an incoming signature as it judges ours, except where its stamp is drawn:
     the sender's letter has no TTE bookmark of ours (a stamp at the top of page 1 is theirs to place)."""
-    from pipeline import incoming_signatures
+    from pipeline.readers import incoming_signatures
 
     settings = signing.SigningSettings(trust_roots=(pdfs["root"],))
     [check] = signing.check_pdf(settings, pdfs["cap_atas"])

@@ -12,7 +12,7 @@ from layouts import LAYOUTS
 from pipeline.config import load
 from pipeline.fields import parse_date
 from pipeline.readers import read_letter
-from pipeline.validate import normalise_sifat
+from pipeline.readers.validate import normalise_sifat
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftotext")),

@@ -27,8 +27,8 @@ from scan_builders import (
 
 from pipeline import config as config_module
 from pipeline.cli import main
+from pipeline.documents.pdf import Converter
 from pipeline.errors import InputRefused
-from pipeline.pdf import Converter
 from pipeline.readers.ocr import make_searchable, read_scan
 from pipeline.readers.scan_limits import check_pdf
 

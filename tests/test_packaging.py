@@ -30,7 +30,7 @@ def test_wheel_ships_defaults_and_init_works_from_it(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "pipeline/defaults/config.yaml" in names
     assert "pipeline/defaults/templates/lembar_disposisi.docx" in names
-    assert "pipeline/pages/index.html" in names
+    assert "pipeline/outputs/pages/index.html" in names
     assert "pipeline/data/klasifikasi_kemendagri.csv" in names
 
     target = tmp_path / "installed"

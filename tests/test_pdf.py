@@ -9,8 +9,8 @@ from builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
 from click.testing import CliRunner
 from conftest import make_workspace
 
-from pipeline import pdf
 from pipeline.cli import main
+from pipeline.documents import pdf
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 

@@ -12,8 +12,8 @@ from builders import HEADER, tab_memo
 from click.testing import CliRunner
 from conftest import make_workspace
 
-from pipeline import pdf
 from pipeline.cli import main
+from pipeline.documents import pdf
 from pipeline.errors import ConversionStopped
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")

@@ -16,10 +16,11 @@ from builders import HEADER, tab_memo
 from click.testing import CliRunner
 from conftest import make_workspace
 
-from pipeline import pdf, signing
 from pipeline.cli import main
+from pipeline.documents import pdf
+from pipeline.documents.warm import warm_problem
 from pipeline.errors import ConversionStopped
-from pipeline.warm import warm_problem
+from pipeline.letters import signing
 
 BINARY = pdf.shutil.which("soffice")
 pytestmark = pytest.mark.skipif(

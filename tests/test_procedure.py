@@ -7,8 +7,8 @@ import yaml
 
 from pipeline import config as config_module
 from pipeline.errors import ConfigError
-from pipeline.procedure import Procedure, build_steps, default_roles
 from pipeline.register import Case, StepRecord
+from pipeline.sop.procedure import Procedure, build_steps, default_roles
 
 DEFAULT = yaml.safe_load(config_module.default_config_text())
 DOCUMENTS = DEFAULT["documents"]

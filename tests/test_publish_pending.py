@@ -8,9 +8,9 @@ from builders import tab_memo
 from click.testing import CliRunner
 from conftest import make_workspace
 
-from pipeline import run
 from pipeline.cli import main
 from pipeline.engine import open_workspace
+from pipeline.inbox import run
 
 IN_THE_WAY = "outbox/2026-0001/2026-0001_lembar-disposisi.docx"
 REASON = f"Di outbox ada folder {IN_THE_WAY} di tempat salinan dokumen. Pindahkan folder itu ke luar outbox."

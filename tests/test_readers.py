@@ -6,7 +6,7 @@ from conftest import SAMPLES
 
 from pipeline import readers
 from pipeline.errors import IncompleteLetter, InputRefused
-from pipeline.validate import memo_unit, validate_memo
+from pipeline.readers.validate import memo_unit, validate_memo
 
 FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
 EXPECTED = {

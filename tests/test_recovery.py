@@ -6,10 +6,10 @@ import pytest
 from builders import tab_memo
 from click.testing import CliRunner
 
-from pipeline import filing
-from pipeline import run as run_module
 from pipeline.cli import main
 from pipeline.engine import open_workspace
+from pipeline.filing import filer as filing
+from pipeline.inbox import run as run_module
 
 
 class Crash(BaseException):
@@ -161,8 +161,8 @@ def test_outbox_write_failure_after_commit_keeps_input_and_publishes_later(ws, m
 
 
 def test_refused_folder_unwritable_does_not_stop_the_batch(ws, monkeypatch):
-    from pipeline import intake
     from pipeline.errors import ArchiveError
+    from pipeline.inbox import intake
 
     (ws.inbox / "a-kosong.docx").write_bytes(b"")
     tab_memo(ws.inbox / "b-nota.docx")
@@ -222,7 +222,7 @@ def test_a_publish_failing_again_keeps_the_input_and_its_case_documents_wait(ws,
 def test_crash_between_claiming_a_sidecar_and_its_scan_files_the_memo_whole(ws, monkeypatch):
     from builders import scan, yaml_memo
 
-    from pipeline import intake
+    from pipeline.inbox import intake
 
     scan(ws.inbox / "surat.pdf")
     yaml_memo(ws.inbox / "surat.yaml")

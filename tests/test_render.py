@@ -7,7 +7,8 @@ import pytest
 from builders import MEMO_NOMOR, docx_text, registration_yaml, tab_memo
 from lxml import etree
 
-from pipeline import formats, render
+from pipeline import formats
+from pipeline.documents import render
 from pipeline.errors import RenderError
 
 
@@ -103,7 +104,7 @@ def test_every_shipped_template_renders_as_docxtpl_renders_it(ws, cli, tmp_path,
 
 
 def test_pictures_in_the_body_and_the_footer_are_placed_as_docxtpl_places_them(tmp_path):
-    from pipeline.codes import QrImage, qr_png
+    from pipeline.documents.codes import QrImage, qr_png
 
     document = docx.Document()
     document.add_paragraph("Kode {{ kode }} {{ qr }}")

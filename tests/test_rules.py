@@ -2,10 +2,10 @@ import pytest
 from builders import registration
 from conftest import make_workspace
 
-from pipeline import rules
 from pipeline.config import Rules
 from pipeline.errors import InputRefused
-from pipeline.registration import normalise, totals
+from pipeline.readers.registration import normalise, totals
+from pipeline.sop import rules
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ import pytest
 from builders import HEADER, MEMO_NOMOR, action, tab_memo
 from conftest import make_workspace
 
-from pipeline import intake
 from pipeline.engine import open_workspace
+from pipeline.inbox import intake
+from pipeline.inbox.run import advance_open_cases, run_once
 from pipeline.register import open_register
-from pipeline.run import advance_open_cases, run_once
 
 SLOW_RESCAN = {"rescan_seconds: 60": "rescan_seconds: 300", "poll_interval_seconds: 5": "poll_interval_seconds: 0.2"}
 
@@ -243,7 +243,7 @@ def test_a_file_its_writer_still_holds_open_waits_for_the_close(tmp_path):
 def test_a_file_seen_unsettled_during_a_long_pass_is_taken_by_the_same_run(tmp_path, monkeypatch):
     """``pipeline run`` goes on until every file it saw still settling has been taken: a memo that
     arrived just before a pass longer than ``stable_seconds`` is not left for the next run."""
-    from pipeline import run
+    from pipeline.inbox import run
 
     ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 1 "})
     tab_memo(ws.inbox / "nota-lama.docx", {**HEADER, "Nomor": "1/ULP-LAMA/XII/2026"})

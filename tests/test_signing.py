@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from conftest import make_workspace
 from test_ca import make_ca
 
-from pipeline import proof, signing
 from pipeline.cli import main
+from pipeline.documents import proof
+from pipeline.letters import signing
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftoppm")),

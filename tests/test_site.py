@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from conftest import make_workspace
 from lxml import html as lxml_html
 
-from pipeline import site
 from pipeline.cli import main
 from pipeline.engine import open_workspace
+from pipeline.outputs import site
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

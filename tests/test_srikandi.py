@@ -94,7 +94,7 @@ def test_the_bundle_never_lands_where_the_pipeline_keeps_its_files(ws, cli):
 
 
 def test_the_classification_comes_from_the_number_format():
-    from pipeline.srikandi import klasifikasi
+    from pipeline.outputs.srikandi import klasifikasi
 
     assert klasifikasi("027/{nomor}/Pusdatinkomtel/{tahun}") == "027"
     assert klasifikasi("{nomor}/ND/{tahun}") == ""

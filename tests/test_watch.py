@@ -11,9 +11,9 @@ import pytest
 from builders import HEADER, tab_memo
 from conftest import make_workspace
 
-from pipeline import intake
-from pipeline import watch as watch_module
 from pipeline.engine import open_workspace
+from pipeline.inbox import intake
+from pipeline.inbox import watch as watch_module
 from pipeline.register import open_register
 
 FAST = {
@@ -322,8 +322,8 @@ def test_no_busy_loop_while_a_file_settles(tmp_path, monkeypatch):
 
 
 def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypatch):
-    from pipeline import filing
     from pipeline.errors import ArchiveError
+    from pipeline.filing import filer as filing
 
     ws = fast_ws
 

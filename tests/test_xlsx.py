@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from pipeline import readers
 from pipeline.cli import main
 from pipeline.errors import InputRefused
-from pipeline.registration import normalise
+from pipeline.readers.registration import normalise
 
 PPK = ["nama", "nip", "jabatan", "email", "telepon", "no_sk"]
 PANITIA = ["nama", "nip", "peran", "no_sertifikat", "email", "telepon"]

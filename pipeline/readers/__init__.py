@@ -7,10 +7,10 @@ because staff name files however they like.
 
 import re
 
-from ..errors import InputRefused
-from ..models import Parsed
-from . import csv_table, docx_memo, legacy_doc, letter_scan, xlsx_table, yaml_doc
-from .safety import check_size, check_text
+from pipeline.errors import InputRefused
+from pipeline.models import Parsed
+from pipeline.readers import csv_table, docx_memo, legacy_doc, letter_scan, xlsx_table, yaml_doc
+from pipeline.readers.safety import check_size, check_text
 
 SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")

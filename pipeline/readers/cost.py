@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..errors import InputRefused
+from pipeline.errors import InputRefused
 
 _CHECK_EVERY = 1024  # elements between two looks at the clock
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

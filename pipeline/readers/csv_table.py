@@ -9,9 +9,9 @@ UTF-8 first, so staff never have to choose.
 import csv
 import io
 
-from ..errors import InputRefused
-from ..models import Parsed
-from .yaml_doc import decode
+from pipeline.errors import InputRefused
+from pipeline.models import Parsed
+from pipeline.readers.yaml_doc import decode
 
 SECTIONS = ("ppk", "panitia", "paket")
 

@@ -17,11 +17,11 @@ import zlib
 
 from lxml import etree
 
-from ..errors import InputRefused
-from ..models import Parsed
-from .cost import Budget, scan_xml
-from .header import fields_from_blocks
-from .safety import check_zip
+from pipeline.errors import InputRefused
+from pipeline.models import Parsed
+from pipeline.readers.cost import Budget, scan_xml
+from pipeline.readers.header import fields_from_blocks
+from pipeline.readers.safety import check_zip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -12,10 +12,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import IncompleteLetter
-from ..models import Parsed
-from ..processes import kill_group
-from . import docx_memo
+from pipeline.errors import IncompleteLetter
+from pipeline.models import Parsed
+from pipeline.processes import kill_group
+from pipeline.readers import docx_memo
 
 # What LibreOffice sees of the environment: never the pipeline's secrets.
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE")

@@ -10,12 +10,12 @@ confirming it, so such a letter always waits in inbox/lengkapi/ with a draft
 The limits of DESIGN.md section 8 are checked before anything is read.
 """
 
-from ..errors import IncompleteLetter, OcrUnavailable
-from ..models import Parsed
-from . import pdf_text
-from .cost import Budget
-from .header import fields_from_blocks
-from .scan_limits import check_image, check_pdf
+from pipeline.errors import IncompleteLetter, OcrUnavailable
+from pipeline.models import Parsed
+from pipeline.readers import pdf_text
+from pipeline.readers.cost import Budget
+from pipeline.readers.header import fields_from_blocks
+from pipeline.readers.scan_limits import check_image, check_pdf
 
 TEXT_SOURCE = "teks PDF"
 KEY_FIELDS = ("nomor", "tanggal", "dari", "hal")
@@ -65,7 +65,7 @@ def by_ocr(path, limits, ocr):
     """(fields, their sources, why OCR read nothing or None) of a scan read by OCR."""
     if ocr is None or not ocr.enabled:
         return {}, {}, OCR_OFF
-    from .ocr import read_scan  # Tesseract's module is loaded only for a scan
+    from pipeline.readers.ocr import read_scan  # Tesseract's module is loaded only for a scan
 
     try:
         lines = read_scan(path, limits, ocr.language).lines

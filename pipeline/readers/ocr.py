@@ -17,10 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputRefused, OcrUnavailable
-from ..processes import kill_group
-from .safety import check_size
-from .scan_limits import OCR_DPI, check_image, check_pdf, scan_kind
+from pipeline.errors import InputRefused, OcrUnavailable
+from pipeline.processes import kill_group
+from pipeline.readers.safety import check_size
+from pipeline.readers.scan_limits import OCR_DPI, check_image, check_pdf, scan_kind
 
 A4_WIDTH_INCHES = 8.27  # an image without a resolution is taken to be an A4 page wide
 

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import tempfile
 
-from ..errors import InputRefused, PipelineError
+from pipeline.errors import InputRefused, PipelineError
 
 FIRST_PAGES = 2  # the header of a Nota Dinas is on its first page; the second catches a long kop
 MAX_TEXT_BYTES = 1024 * 1024  # a memo's first pages hold a few kilobytes of text

@@ -9,7 +9,7 @@ import zipfile
 
 import yaml
 
-from ..errors import InputRefused
+from pipeline.errors import InputRefused
 
 MB = 1024 * 1024
 

@@ -20,7 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
 
-from ..errors import InputRefused
+from pipeline.errors import InputRefused
 
 MB = 1024 * 1024
 OCR_DPI = 300  # pages of a PDF are rendered at this resolution for OCR

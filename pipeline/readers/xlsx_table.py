@@ -22,11 +22,11 @@ import zipfile
 
 from openpyxl.utils import get_column_letter
 
-from ..errors import InputRefused
-from ..models import Parsed
-from .cost import Budget, scan_sheet, scan_xml
-from .csv_table import SECTIONS, registration_fields
-from .safety import check_zip
+from pipeline.errors import InputRefused
+from pipeline.models import Parsed
+from pipeline.readers.cost import Budget, scan_sheet, scan_xml
+from pipeline.readers.csv_table import SECTIONS, registration_fields
+from pipeline.readers.safety import check_zip
 
 TEXT_COLUMNS = {"nip", "ppk_nip", "telepon", "no_sk", "no_sertifikat", "rujukan"}
 EXCEL_DIGITS = 15  # what Excel keeps of a number

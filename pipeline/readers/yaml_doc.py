@@ -3,9 +3,9 @@
 The kind is the ``jenis`` key, so the file name does not matter.
 """
 
-from ..errors import InputRefused
-from ..models import Parsed
-from .safety import load_yaml
+from pipeline.errors import InputRefused
+from pipeline.models import Parsed
+from pipeline.readers.safety import load_yaml
 
 KINDS = ("nota_dinas", "registrasi", "tindakan", "surat_keluar_ttd")
 

@@ -9,11 +9,20 @@ register").
 
 from pathlib import Path
 
-from ..errors import RegisterError
-from .log import RegisterLog
-from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
-from .schema import MIGRATIONS
-from .sqlite import SQLiteRegister
+from pipeline.errors import RegisterError
+from pipeline.register.log import RegisterLog
+from pipeline.register.records import (
+    AgendaEntry,
+    Case,
+    Code,
+    Document,
+    Event,
+    JournalEntry,
+    KeptInput,
+    StepRecord,
+)
+from pipeline.register.schema import MIGRATIONS
+from pipeline.register.sqlite import SQLiteRegister
 
 __all__ = [
     "MIGRATIONS",
@@ -64,7 +73,7 @@ def open_register(config, writer=True):
     """
     log = RegisterLog(config.archive, config.staging_dir)
     if config.shared:
-        from .postgres import PostgresRegister, redacted
+        from pipeline.register.postgres import PostgresRegister, redacted
 
         path = redacted(config.register_url)
         last = log.last()

@@ -6,7 +6,7 @@ own documents agree with it (each document was made by the step its
 position names), else the table release 0.1 shipped, under the same test.
 """
 
-from ..errors import RegisterError
+from pipeline.errors import RegisterError
 
 # The table release 0.1 shipped: (key, handler) by position.
 SHIPPED = (

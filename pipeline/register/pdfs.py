@@ -6,7 +6,7 @@ joins its archive folder. ``pdf_coba`` holds each one's attempts, a cache
 outside the chain and the log (written with ``logged=False``), like ``tenang``.
 """
 
-from .records import OwedPdf
+from pipeline.register.records import OwedPdf
 
 _OWED = (
     "SELECT p.folder, p.berkas, p.kasus, p.keluaran, p.diminta, coalesce(c.percobaan, 0) AS percobaan, "

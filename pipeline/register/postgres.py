@@ -16,9 +16,9 @@ is added to both ``schema.py`` and ``MIGRATIONS`` here.
 import hashlib
 from contextlib import contextmanager
 
-from ..errors import ConfigError, RegisterError
-from .schema import MIGRATIONS as SQLITE_MIGRATIONS
-from .sql import SqlRegister
+from pipeline.errors import ConfigError, RegisterError
+from pipeline.register.schema import MIGRATIONS as SQLITE_MIGRATIONS
+from pipeline.register.sql import SqlRegister
 
 WRITE_LOCK = 0x53505345  # "SPSE": the advisory lock every write transaction holds
 

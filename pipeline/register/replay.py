@@ -9,9 +9,9 @@ the pipeline (docs/architecture.md, "The register's log").
 import sqlite3
 from collections import Counter
 
-from ..errors import RegisterError
-from .log import GENESIS, record_hash
-from .sqlite import TABLES, SQLiteRegister
+from pipeline.errors import RegisterError
+from pipeline.register.log import GENESIS, record_hash
+from pipeline.register.sqlite import TABLES, SQLiteRegister
 
 LOG_SINCE = 5  # the schema version at which registers began to keep their log
 

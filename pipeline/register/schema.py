@@ -4,8 +4,8 @@ Each migration runs in its own transaction; ``PRAGMA user_version`` counts
 them. Never edit one that has shipped: add the next.
 """
 
-from . import legacy
-from .keys import letter_key, memo_key
+from pipeline.register import legacy
+from pipeline.register.keys import letter_key, memo_key
 
 
 def sqlite_functions(db):

@@ -18,12 +18,12 @@ from dataclasses import MISSING, asdict, fields, replace
 
 import orjson
 
-from ..archive import archive_key
-from ..errors import CommitUncertain, RegisterError, os_reason
-from .keys import letter_key, memo_key
-from .log import GENESIS, make_record
-from .pdfs import PdfIntents
-from .records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
+from pipeline.errors import CommitUncertain, RegisterError, os_reason
+from pipeline.filing.archive import archive_key
+from pipeline.register.keys import letter_key, memo_key
+from pipeline.register.log import GENESIS, make_record
+from pipeline.register.pdfs import PdfIntents
+from pipeline.register.records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
 
 WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
 

@@ -12,9 +12,9 @@ import sqlite3
 import time
 from contextlib import contextmanager
 
-from ..errors import RegisterError
-from .schema import MIGRATIONS, sqlite_functions
-from .sql import SqlRegister
+from pipeline.errors import RegisterError
+from pipeline.register.schema import MIGRATIONS, sqlite_functions
+from pipeline.register.sql import SqlRegister
 
 _SQLITE_REASONS = (
     ("disk is full", "disk penuh"),

@@ -12,10 +12,10 @@ deleted).
 import datetime as dt
 import re
 
-from ..errors import RegisterError
-from .postgres import PostgresRegister
-from .replay import differences, replay
-from .sqlite import TABLES
+from pipeline.errors import RegisterError
+from pipeline.register.postgres import PostgresRegister
+from pipeline.register.replay import differences, replay
+from pipeline.register.sqlite import TABLES
 
 COPIED = (*TABLES, "rantai")
 
@@ -78,7 +78,7 @@ def refuse_unfinished(config):
 def switch(config, url):
     """Write ``register.url`` into config.yaml and set the SQLite file aside; returns where it
     went. The new config.yaml is loaded and checked before it replaces the old one."""
-    from ..config import load
+    from pipeline.config import load
 
     text = _with_url(config.path.read_text(encoding="utf-8"), url)
     temp = config.path.with_name(f".{config.path.name}.baru")

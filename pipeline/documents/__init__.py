@@ -1,0 +1,1 @@
+"""The documents a case makes: their contexts, rendering with docxtpl, PDF with LibreOffice, verification codes."""

@@ -1,0 +1,1 @@
+"""The numbered letter after approval: signing, voiding its number, its signed copies."""

@@ -1,0 +1,397 @@
+"""The static site in ``outbox/status/`` that needs no server (docs/architecture.md, "Pages").
+
+``index.html`` lists the unfinished cases (what each waits for, overdue
+against the SOP target highlighted) and the newest finished ones;
+``kasus/<ID>.html`` shows a case: its steps against the targets as an SVG
+chart, its findings, its documents in the outbox and its codes;
+``antrean/<ROLE>.html`` is an official's queue; ``agenda.html`` the day's
+agenda masuk and keluar; ``kode/<NAME>.html`` the verification page of a
+printed code (NAME derived from the code with the workspace's key, so the
+folder reveals no code), where the document's QR lands when an intranet web
+server serves the folder; ``kode/index.html`` stands in for a listing.
+
+Pages come from the Jinja templates in ``pipeline/outputs/pages/`` with autoescape
+and StrictUndefined, load nothing from outside (no script, no CDN, CSS and
+SVG inline) and are written whole (temporary file, then rename).
+"""
+
+import functools
+import html
+import itertools
+import json
+import math
+import os
+import uuid
+from pathlib import Path
+
+from pipeline.filing.archive import relative
+from pipeline.filing.verify import check_code
+from pipeline.formats import rupiah, tanggal, waktu
+from pipeline.sop.procedure import HELD, RUNNING
+
+PAGES = Path(__file__).parent / "pages"
+FINISHED_SHOWN = 50  # finished cases on the index, newest first
+DAY_SHOWN = 300  # entries of each book on the day's agenda, newest first
+LETTERS_SCANNED = 2000  # outgoing letters looked at for one sent today (letters are sent within days)
+_MARK = ".terakhir"  # what the site was last written from: chain head, newest event id, overdue cases
+
+_STATUS = {
+    "sah": ("SAH", "#1b5e20", "#e8f5e9"),
+    "diganti": ("DIGANTI", "#8a5a00", "#fff8e1"),
+    "batal": ("BATAL", "#b71c1c", "#ffebee"),
+    "tidak_dikenal": ("TIDAK DIKENAL", "#424242", "#eeeeee"),
+}
+_CSS = (
+    "body{font-family:Arial,Helvetica,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}"
+    "h1{font-size:1.3rem;margin-bottom:.2rem}.kop{font-size:.85rem;color:#555}"
+    ".status{display:inline-block;padding:.4rem .9rem;border-radius:.3rem;font-weight:bold;font-size:1.2rem}"
+    "table{border-collapse:collapse;margin-top:1rem;width:100%}td{padding:.35rem .5rem;border-bottom:1px solid #ddd;"
+    "vertical-align:top;overflow-wrap:anywhere}td:first-child{color:#555;width:9rem}code{word-break:break-all}"
+    "h2{font-size:1.1rem;margin-top:1.5rem}.periksa{margin-top:1rem;padding:.6rem;background:#fff8e1}"
+)
+
+
+def write_atomic(path, text):
+    """Write a page through a temporary file beside it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def code_page(config, found):
+    """The verification page of one code, as HTML: its status, and what the genuine document says
+    for the reader to compare with the paper (a matching code alone proves nothing)."""
+    from pipeline.documents.proof import rows
+
+    e = html.escape
+    label, color, background = _STATUS[found["status"]]
+    listed = [
+        ("Kode verifikasi", found["kode"]),
+        ("Kasus", found.get("kasus")),
+        *(rows(found["isi"]) if found.get("isi") else []),
+        ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]),
+        ("Dibuat", waktu(found.get("dibuat"), config.timezone)),
+        ("SHA-256", found.get("sha256")),
+    ]
+    cells = "".join(f"<tr><td>{e(name)}</td><td>{e(str(value))}</td></tr>" for name, value in listed if value)
+    check = f'<p class="periksa"><strong>{e(found["periksa"])}</strong></p>' if found.get("periksa") else ""
+    org = config.organisation
+    return (
+        f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex">'
+        f"<title>Verifikasi dokumen {e(found['kode'])}</title><style>{_CSS}</style></head><body>"
+        f'<div class="kop">{e(org["ministry"])}<br>{e(org["name"])}</div>'
+        f"<h1>Verifikasi Dokumen</h1>"
+        f'<p><span class="status" style="color:{color};background:{background}">{e(label)}</span></p>'
+        f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
+        f'<p class="kop">Untuk salinan digital: hitung SHA-256 berkasnya dan bandingkan dengan nilai di '
+        f"atas.</p></body></html>"
+    )
+
+
+def index_page(config):
+    """``kode/index.html``: how to check a document. A web server shows it instead of listing the
+    folder, so the pages of codes cannot be enumerated there."""
+    e = html.escape
+    org = config.organisation
+    return (
+        f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex">'
+        f"<title>Verifikasi dokumen</title><style>{_CSS}</style></head><body>"
+        f'<div class="kop">{e(org["ministry"])}<br>{e(org["name"])}</div><h1>Verifikasi Dokumen</h1>'
+        f"<p>Pindai kode QR pada dokumen untuk membuka halaman verifikasinya, atau minta petugas "
+        f"{e(org['short_name'])} memeriksa kode verifikasi yang tercetak di kaki dokumen.</p></body></html>"
+    )
+
+
+def refresh_codes(config, register, kasus):
+    """Write (again) the verification page of every code of a case: a status may have changed.
+
+    Pages are named from the code with the workspace's key (``proof.page_name``); a page of the
+    earlier layout, a folder named by the bare code, is taken away (it let the codes be listed)."""
+    from pipeline.documents.proof import INDEX, key, page_name
+    from pipeline.filing.archive import remove_tree
+
+    folder = config.outbox / "status" / "kode"
+    secret = key(config.archive)
+    if not (folder / INDEX).is_file():
+        write_atomic(folder / INDEX, index_page(config))
+    for code in register.codes(kasus=kasus):
+        found = check_code(config, register, code.kode)
+        write_atomic(folder / page_name(secret, code.kode), code_page(config, found))
+        if (folder / code.kode).is_dir():
+            remove_tree(folder / code.kode)
+
+
+# -- the status site ----------------------------------------------------------------------------
+
+
+@functools.cache
+def _environment():
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PAGES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment
+
+
+def page(name, **context):
+    """One page of the site as HTML."""
+    return _environment().get_template(name).render(**context)
+
+
+def refresh(ws, force=False):
+    """Rewrite the site after a change of the register (or, with ``force``, because time
+    passed: an overdue step is highlighted by the clock). The pages of cases with new
+    events, or that became overdue, are written again; the index, the queues and the
+    day's agenda always."""
+    config, register = ws.config, ws.register
+    folder = config.outbox / "status"
+    last = _last_written(folder)
+    head = register.chain_head()[0]
+    if last is not None and last.get("rantai") == head and not force:
+        return
+    now = ws.now()
+    common = _common(ws, now)
+    from pipeline.sop.cases import describe
+
+    open_items = [_row(item, ws.procedure) for item in ws.status()]
+    closed_items = [_row(describe(ws, case, now), ws.procedure) for case in register.finished_cases(FINISHED_SHOWN)]
+    late = sorted(item["kasus"] for item in open_items if item["terlambat"])
+    if last is None:  # the first time: the pages the index links to (not every case of past years)
+        changed, newest = {item["kasus"] for item in open_items + closed_items}, register.changed_cases(0)[1]
+    else:  # cases with new events, and those that became overdue since (a page says when it was written)
+        changed, newest = register.changed_cases(last.get("peristiwa", 0))
+        changed |= set(late) - set(last.get("terlambat", []))
+    for kasus in sorted(changed):
+        case_page(ws, kasus, common, now)
+    write_atomic(
+        folder / "index.html",
+        page(
+            "index.html",
+            **common,
+            root="",
+            open_items=open_items,
+            closed_items=closed_items,
+            counts=_counts(open_items, closed_items),
+            waiting=_waiting(config),
+        ),
+    )
+    for role in common["roles"]:
+        waiting = [item for item in open_items if role["key"] in item["peran_sekarang"]]
+        write_atomic(
+            folder / "antrean" / f"{role['slug']}.html",
+            page("queue.html", **common, root="../", role=role, items=waiting),
+        )
+    write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
+    write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
+
+
+def _waiting(config):
+    """Letters waiting in inbox/lengkapi/ for staff to complete their draft."""
+    from pipeline.inbox.completion import waiting, waiting_since
+
+    return [
+        {
+            "surat": path.name,
+            "sejak": waiting_since(config, since),
+            "draf": relative(draft, config.root) if draft else "(belum ada)",
+        }
+        for path, draft, since in waiting(config)
+    ]
+
+
+def case_page(ws, kasus, common, now):
+    """``kasus/<ID>.html``."""
+    from pipeline.sop.cases import describe
+
+    case = ws.register.case(kasus)
+    if case is None:
+        return
+    item = describe(ws, case, now)
+    for step in item["langkah"]:
+        step["terlambat"] = _late(step)
+        zone = ws.config.timezone
+        step["mulai_teks"], step["selesai_teks"] = waktu(step["mulai"], zone), waktu(step["selesai"], zone)
+        step["menit_teks"], step["target_teks"] = _minutes(step["menit"]), _minutes(step["target_menit"] or None)
+    outbox = ws.config.outbox / kasus
+    documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
+    write_atomic(
+        ws.config.outbox / "status" / "kasus" / f"{kasus}.html",
+        page(
+            "case.html",
+            **common,
+            root="../",
+            item=item,
+            chart=chart(item["langkah"]),
+            pagu=rupiah(item["data"]["pagu_total"]),
+            documents=documents,
+            codes=_codes(ws, kasus),
+        ),
+    )
+
+
+def _codes(ws, kasus):
+    """A case's codes with their pages' names (``proof.page_name``)."""
+    from pipeline.documents.proof import key, page_name
+
+    secret = key(ws.config.archive)
+    return [
+        {"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)} for c in ws.register.codes(kasus=kasus)
+    ]
+
+
+def _common(ws, now):
+    """What every page shows: the letterhead, the queues in the menu, when it was written."""
+    roles, seen = [], set()
+    for step in ws.procedure.steps:
+        if step.kind != "input" and ws.procedure.handler(step).action:
+            for key in step.role:
+                if key not in seen:
+                    seen.add(key)
+                    roles.append({"key": key, "slug": key, "label": _role_label(ws.procedure, key)})
+    return {
+        "org": ws.config.organisation,
+        "roles": roles,
+        "updated": waktu(now, ws.config.timezone),
+        "sop_code": ws.config.sop_code,
+    }
+
+
+def _role_label(procedure, key):
+    """A role as people call it: the actor of the first step only that role does, else the key."""
+    for step in procedure.steps:
+        if step.role == (key,):
+            return step.actor
+    return key.replace("_", " ").title()
+
+
+def _last_written(folder):
+    try:
+        return json.loads((folder / _MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _late(step):
+    """A step over its SOP target (running or done)."""
+    return bool(step["target_menit"]) and step["menit"] is not None and step["menit"] > step["target_menit"]
+
+
+def _row(item, procedure):
+    """A case as a row of the index and the queues (``peran_sekarang``: the roles whose action
+    it waits for)."""
+    current = next((s for s in item["langkah"] if s["no"] == item["langkah_sekarang"]), None)
+    running = current is not None and current["status"] == RUNNING
+    step = procedure.step(current["key"]) if current else None
+    waits_for_action = step is not None and item["status"] != HELD and bool(procedure.handler(step).action)
+    return {
+        "kasus": item["kasus"],
+        "unit": item["unit"],
+        "rujukan": item["rujukan"],
+        "status": item["status"],
+        "langkah_sekarang": item["langkah_sekarang"],
+        "menunggu": item["menunggu"],
+        "lama": _minutes(current["menit"]) if running else None,
+        "target": _minutes(current["target_menit"] or None) if current else None,
+        "terlambat": running and item["status"] != HELD and _late(current),
+        "peran_sekarang": step.role if waits_for_action else (),
+    }
+
+
+def _counts(open_items, closed_items):
+    return {
+        "berjalan": sum(1 for i in open_items if i["status"] == RUNNING),
+        "tertahan": sum(1 for i in open_items if i["status"] == HELD),
+        "terlambat": sum(1 for i in open_items if i["terlambat"]),
+        "selesai": len(closed_items),
+    }
+
+
+def _agenda(ws, now):
+    """The day's agenda: memos received today, letters numbered or sent today; the newest
+    ``DAY_SHOWN`` of each (the books hold the rest), read from the books' ends only."""
+    today = now.date().isoformat()
+    masuk = []
+    for entry in itertools.islice(ws.register.agenda_newest_first("masuk", now.year), DAY_SHOWN):
+        if (entry.diterima or "")[:10] < today:
+            break
+        if entry.diterima[:10] == today:
+            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima, ws.config.timezone)})
+    keluar = []
+    for entry in itertools.islice(ws.register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
+        if entry.tanggal_surat[:10] != today and not (entry.dikirim or "").startswith(today):
+            continue
+        state = (
+            "dibatalkan"
+            if entry.batal
+            else "dikirim"
+            if entry.dikirim
+            else "ditandatangani"
+            if entry.ditandatangani
+            else "menunggu tanda tangan"
+        )
+        keluar.append({**_fields(entry), "tanggal_teks": tanggal(entry.tanggal_surat), "keadaan": state})
+        if len(keluar) == DAY_SHOWN:
+            break
+    return {"today": tanggal(today), "masuk": masuk[::-1], "keluar": keluar[::-1], "batas": DAY_SHOWN}
+
+
+def _fields(entry):
+    return {
+        name: getattr(entry, name)
+        for name in ("nomor_agenda", "nomor_surat", "dari", "kepada", "hal", "sifat", "kasus")
+    }
+
+
+def chart(steps, span=360, left=330, row_height=22):
+    """The geometry of a case's timeline: per step a dashed box for the SOP target and a bar
+    for the minutes spent, on a square-root scale (5 minutes and 3 days both readable)."""
+    longest = max([s["target_menit"] or 0 for s in steps] + [s["menit"] or 0 for s in steps] + [1])
+    scale = span / math.sqrt(longest)
+    rows = []
+    for index, step in enumerate(steps):
+        minutes, target = step["menit"], step["target_menit"]
+        color = "#1e88e5" if step["status"] == RUNNING else "#c62828" if _late(step) else "#43a047"
+        caption = (
+            f"{_minutes(minutes)} / target {_minutes(target)}"
+            if minutes is not None
+            else f"{step['status']} · target {_minutes(target)}"
+        )
+        rows.append(
+            {
+                "no": step["no"],
+                "label": _short(step["nama"], 48),
+                "y": index * row_height,
+                "target_x": round(math.sqrt(target) * scale, 1) if target else None,
+                "actual_x": max(2.0, round(math.sqrt(minutes) * scale, 1)) if minutes is not None else None,
+                "color": color,
+                "caption": caption,
+            }
+        )
+    return {"rows": rows, "width": left + span + 190, "height": len(steps) * row_height + 4, "left": left, "span": span}
+
+
+def _minutes(value):
+    if value is None:
+        return "—"
+    if value >= 1440:
+        return f"{value / 1440:.1f} hari".replace(".", ",")
+    if value >= 60:
+        return f"{value / 60:.1f} jam".replace(".", ",")
+    return f"{value:g} mnt".replace(".", ",")
+
+
+def _short(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
