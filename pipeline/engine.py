@@ -24,6 +24,7 @@ import yaml
 
 from pipeline import workspace
 from pipeline.access import current_account
+from pipeline.clock import Clock
 from pipeline.documents.pdf import Converter
 from pipeline.errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
 from pipeline.filing.archive import locate
@@ -63,15 +64,12 @@ class Workspace:
             python=config.pdf_uno_python,
         )
         self.filer = Filer(config, register, self.converter)
-        self.clock = clock or (lambda: dt.datetime.now(config.timezone))
+        self.clock = Clock(config.timezone, clock)
         self.log = log or logging.getLogger(LOG)
 
     def now(self):
-        """The clock's time in the office's zone (``timezone``): whatever zone a clock keeps, every
-        time the pipeline records and shows is in that one."""
-        moment = self.clock()
-        zone = self.config.timezone
-        return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+        """The clock's time in the office's zone (``timezone``)."""
+        return self.clock.now()
 
     def start(self):
         """After a crash: finish or undo interrupted filings, carry on open cases.
