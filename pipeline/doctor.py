@@ -16,8 +16,9 @@ import subprocess
 from dataclasses import dataclass
 
 from pipeline.errors import PipelineError
+from pipeline.states import Health
 
-OK, WARNING, ERROR = "baik", "peringatan", "galat"
+OK, WARNING, ERROR = Health
 EXPIRY_DAYS = 30
 
 

@@ -24,8 +24,9 @@ from pipeline.register.keys import letter_key, memo_key
 from pipeline.register.log import GENESIS, make_record
 from pipeline.register.pdfs import PdfIntents
 from pipeline.register.records import AgendaEntry, Case, Code, Document, Event, JournalEntry, KeptInput, StepRecord
+from pipeline.states import StepStatus
 
-WAITING, RUNNING, DONE = "menunggu", "berjalan", "selesai"
+WAITING, RUNNING, DONE = StepStatus
 
 
 def _encode(value):

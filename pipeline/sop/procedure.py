@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from pipeline.errors import ConfigError
 from pipeline.sop import handlers
+from pipeline.states import Decision, ShownStatus
 
-WAITING, RUNNING, DONE, HELD, SKIPPED = "menunggu", "berjalan", "selesai", "tertahan", "dilewati"
-REJECT = "tolak"
+WAITING, RUNNING, DONE, HELD, SKIPPED = ShownStatus
+REJECT = Decision.REJECT
 # Access roles (docs/configuration.md, access.roles), from the actors the SOP names.
 _ROLE_WORDS = {"kapusdatinkomtel": "kapus", "kapus": "kapus", "kabid": "kabid", "kasubbid": "kasubbid", "staf": "staf"}
 

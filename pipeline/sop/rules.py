@@ -15,8 +15,9 @@ from email_validator import EmailNotValidError, validate_email
 
 from pipeline.fields import format_nip, normalise_nip
 from pipeline.readers.validate import check as cerberus_check
+from pipeline.states import Verdict
 
-PASS, ERROR, WARNING = "sesuai", "error", "peringatan"
+PASS, ERROR, WARNING = Verdict
 ROLES = ("ketua", "sekretaris", "anggota")
 SECTION_NAMES = {"ppk": "PPK", "panitia": "Panitia", "paket": "Paket"}
 
