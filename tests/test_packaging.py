@@ -66,3 +66,18 @@ def test_wheel_ships_defaults_and_init_works_from_it(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Daftar kasus" in (tmp_path / "ws" / "outbox" / "status" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_version_is_one_and_its_changes_are_written_down():
+    """pyproject, the package and the CHANGELOG's newest entry name the same version."""
+    import tomllib
+
+    from pipeline import __version__
+
+    root = Path(__file__).resolve().parents[1]
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    newest = next(
+        line for line in (root / "CHANGELOG.md").read_text(encoding="utf-8").splitlines() if line.startswith("## ")
+    )
+    assert declared == __version__
+    assert newest.split()[1] == __version__
