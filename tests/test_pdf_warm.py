@@ -127,7 +127,7 @@ def pages(path, folder):
 @pytest.mark.parametrize("template", ["nota_dinas.docx", "lembar_disposisi.docx"])
 def test_the_warm_pdf_is_the_pdf_of_one_process_per_document(tmp_path, template):
     """Rendered pages alike, and the TTE bookmark a named destination in both (the signature's place)."""
-    source = Path(pdf.__file__).parent / "defaults" / "templates" / template
+    source = Path(pdf.__file__).parents[1] / "defaults" / "templates" / template
     (tmp_path / "warm").mkdir()
     (tmp_path / "cold").mkdir()
     converter, cold = warm(), pdf.Converter(True, timeout=120)
