@@ -30,7 +30,7 @@ from pipeline.filing.verify import check_code
 from pipeline.filing.verify import verify as verify_workspace
 from pipeline.inbox import intake, run
 from pipeline.letters import voiding as letters
-from pipeline.outputs import books, site
+from pipeline.outputs import site, yearly_books
 from pipeline.readers.safety import check_text
 from pipeline.register import open_register
 from pipeline.sop import cases, inputs
@@ -84,7 +84,7 @@ class Workspace:
 
     def refresh_books(self):
         """Write the books into the archive when the register changed since they were written: this
-        year's, and an earlier year's whose agenda entries changed (``books.refresh_all``).
+        year's, and an earlier year's whose agenda entries changed (``yearly_books.refresh_all``).
 
         Returns None, or the reason they could not be written (the books are
         derived from the register; the next change tries again, nothing is lost).
@@ -93,7 +93,7 @@ class Workspace:
         if head == 0:
             return None
         return self._derived(
-            lambda: books.refresh_all(self.config, self.register, self.now().year, head, time.time()),
+            lambda: yearly_books.refresh_all(self.config, self.register, self.now().year, head, time.time()),
             "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya.",
         )
 

@@ -111,8 +111,9 @@ def doctor(obj: Context, as_json: bool) -> None:
     sertifikat tanda tangan (berlaku lebih dari 30 hari) dan jam server. Keluar dengan kode 1 bila
     ada galat."""
     from pipeline import doctor as checks
+    from pipeline.clock import Clock
 
-    findings = checks.examine(obj.config)
+    findings = checks.examine(obj.config, Clock(obj.config.timezone))
     if as_json:
         echo_lines(jsonlines.line({"pemeriksaan": f.check, "status": f.status, "pesan": f.message}) for f in findings)
     else:
