@@ -156,13 +156,7 @@ def export_srikandi(obj: Context, arguments: tuple[str, ...]) -> None:
     target = workspace.check_output(obj.config, Path(folder))
     with obj.open(lock=False) as ws:
         if kasus is not None:
-            found = ws.register.find_cases(kasus)
-            if len(found) != 1:
-                raise PipelineError(
-                    f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu "
-                    "kasus; tulis nomor kasusnya)."
-                )
-            kasus = found[0].id
+            kasus = srikandi.one_case(ws.register, kasus)
         items, skipped, voided = srikandi.collect(obj.config, ws.register, kasus)
     written = srikandi.write(items, target, voided)
     for path in written:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -153,14 +154,11 @@ def _report(outcomes: Sequence[Outcome], config: Config) -> None:
 @click.pass_obj
 def watch(obj: Context, polling: bool) -> None:
     """Pantau inbox terus-menerus dan proses berkas begitu siap (layanan)."""
-    from pipeline import config as config_module
     from pipeline import engine
 
     config = obj.config
     if polling:
-        config = config_module.Config(
-            **{**config.__dict__, "watch": config.watch.__class__(**{**config.watch.__dict__, "polling": True})}
-        )
+        config = dataclasses.replace(config, watch=dataclasses.replace(config.watch, polling=True))
     log = engine.configure_logging(config, to_stderr=True)
     stop = threading.Event()
     with _stopping(stop), engine.open_workspace(config, stop=stop) as ws:

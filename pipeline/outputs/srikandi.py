@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import ExportError, os_reason
+from pipeline.errors import ExportError, PipelineError, os_reason
 from pipeline.fields import format_nip
 from pipeline.filing.archive import locate, sha256_file, within
 from pipeline.klasifikasi import of_outgoing
@@ -100,6 +100,18 @@ def signed_file(config: Config, register: SqlRegister, letter: AgendaEntry) -> t
     chosen = next((rel for rel in files if rel.lower().endswith(".pdf")), files[0] if files else None)
     how = "elektronik (BSrE)" if newest.jenis == "surat_tte" else "basah (pindaian)"
     return (locate(config, chosen), how) if chosen else (None, None)
+
+
+def one_case(register: SqlRegister, kasus: str) -> str:
+    """The id of the one case ``kasus`` names (its id or its memo's nomor); PipelineError when
+    it names none or several."""
+    found = register.find_cases(kasus)
+    if len(found) != 1:
+        raise PipelineError(
+            f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu "
+            "kasus; tulis nomor kasusnya)."
+        )
+    return found[0].id
 
 
 def collect(
