@@ -8,15 +8,24 @@ register is opened as a reader (as ``status`` opens it, which brings its
 schema up to this release's), templates are only compiled.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import importlib.util
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError
 from pipeline.states import Health
+
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
 
 OK, WARNING, ERROR = Health
 EXPIRY_DAYS = 30
@@ -24,14 +33,16 @@ EXPIRY_DAYS = 30
 
 @dataclass(frozen=True)
 class Finding:
+    """One check: what was checked, its verdict, and in Indonesian what to do."""
+
     check: str
-    status: str
+    status: Health
     message: str
 
 
-def examine(config, now=None):
+def examine(config: Config, clock: Clock) -> list[Finding]:
     """Every check, in the order an administrator would fix them."""
-    now = now or dt.datetime.now(config.timezone)
+    now = clock.now()
     return [
         *folders(config),
         register(config, now),
@@ -41,12 +52,12 @@ def examine(config, now=None):
         *owed_pdfs(config),
         ocr(config),
         *certificate(config, now),
-        clock(config),
+        time_sync(config),
         *roles(config),
     ]
 
 
-def folders(config):
+def folders(config: Config) -> list[Finding]:
     """The folders the pipeline works in exist, are folders and can be written."""
     found = []
     for check, folder in (
@@ -85,13 +96,13 @@ def folders(config):
     return found
 
 
-def _creatable(folder):
+def _creatable(folder: Path) -> bool:
     """The pipeline can make ``folder``: its nearest existing parent is a folder it may write."""
     parent = next((p for p in folder.parents if p.exists()), None)
     return parent is not None and parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)
 
 
-def register(config, now):
+def register(config: Config, now: dt.datetime) -> Finding:
     """The register opens (on a local disk, not older than its log) and its newest record is
     not in the future (a clock set back would date the book wrongly). A workspace that has
     never run has none yet: it is made on the first run, not here."""
@@ -120,7 +131,7 @@ def register(config, now):
     return Finding(check, OK, f"{path} ({head} catatan transaksi)")
 
 
-def publications(config):
+def publications(config: Config) -> list[Finding]:
     """Filings committed to the register but still in staging: each says what stands in its way."""
     from pipeline.filing.publishing import pending
     from pipeline.register import open_register
@@ -144,7 +155,7 @@ def publications(config):
     ] or [Finding("Pemberkasan tertunda", OK, "Tidak ada.")]
 
 
-def templates(config):
+def templates(config: Config) -> list[Finding]:
     """Every configured template exists and compiles."""
     from pipeline.documents.render import compiled, template_problem
 
@@ -176,13 +187,13 @@ def templates(config):
     return found
 
 
-def _template_reason(exc, template_problem):
+def _template_reason(exc: Exception, template_problem: Callable[[Exception], str]) -> str:
     from jinja2 import TemplateError
 
     return template_problem(exc) if isinstance(exc, TemplateError) else "bukan dokumen Word yang utuh"
 
 
-def libreoffice(config):
+def libreoffice(config: Config) -> Finding:
     """LibreOffice converts the documents to PDF (and signing needs the PDF)."""
     from pipeline.documents.pdf import Converter
 
@@ -218,7 +229,7 @@ def libreoffice(config):
     )
 
 
-def owed_pdfs(config):
+def owed_pdfs(config: Config) -> list[Finding]:
     """PDFs filings owe because LibreOffice failed or hung: shown until they are made."""
     from pipeline.register import open_register
 
@@ -244,7 +255,7 @@ def owed_pdfs(config):
     ]
 
 
-def ocr(config):
+def ocr(config: Config) -> Finding:
     """Tesseract and its language model read scanned letters (docs/architecture.md, "Scans")."""
     from pipeline.readers.ocr import ocr_problem
 
@@ -269,7 +280,7 @@ def ocr(config):
     return Finding("OCR", OK, f"{shutil.which('tesseract')}, bahasa {config.ocr.language}")
 
 
-def certificate(config, now):
+def certificate(config: Config, now: dt.datetime) -> list[Finding]:
     """The signing certificate (signing.method pkcs12) opens and is valid for 30 days more."""
     settings = config.signing
     if settings.method != "pkcs12":
@@ -288,6 +299,7 @@ def certificate(config, now):
         ]
     from cryptography.hazmat.primitives.serialization import pkcs12
 
+    assert settings.certificate is not None  # config.load requires it for pkcs12
     try:
         _key, cert, _chain = pkcs12.load_key_and_certificates(
             settings.certificate.read_bytes(), passphrase.encode("utf-8")
@@ -329,7 +341,7 @@ def certificate(config, now):
     return [Finding(check, OK, f"{settings.certificate}, berlaku sampai {ends}")]
 
 
-def clock(config):
+def time_sync(config: Config) -> Finding:
     """The server's clock follows a time server (a letter's date and the book's order depend on it)."""
     timedatectl = shutil.which("timedatectl")
     if timedatectl is None:
@@ -357,13 +369,13 @@ def clock(config):
     return Finding("Jam server", OK, "Tersinkron dengan NTP.")
 
 
-def _account():
+def _account() -> str:
     from pipeline.access import current_account
 
     return current_account()
 
 
-def roles(config):
+def roles(config: Config) -> list[Finding]:
     """Every access role holds accounts that exist on this server (an action file is done by
     its owner; an empty role refuses every action of its steps)."""
     import pwd

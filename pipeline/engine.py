@@ -7,18 +7,15 @@ procedure, the clock and the log. The CLI and the benchmarks use the same
 API (docs/architecture.md).
 """
 
-import datetime as dt
 import itertools
 import logging
 import logging.handlers
-import os
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -26,20 +23,21 @@ from pipeline import workspace
 from pipeline.access import current_account
 from pipeline.clock import Clock
 from pipeline.documents.pdf import Converter
-from pipeline.errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
-from pipeline.filing.archive import locate
+from pipeline.errors import os_reason
 from pipeline.filing.filer import Filer
 from pipeline.filing.publishing import pending
 from pipeline.filing.verify import check_code
 from pipeline.filing.verify import verify as verify_workspace
 from pipeline.inbox import intake, run
 from pipeline.letters import voiding as letters
-from pipeline.outputs import books, site
+from pipeline.outputs import site, yearly_books
 from pipeline.readers.safety import check_text
-from pipeline.register import RegisterLog, open_register
-from pipeline.register.replay import replay
+from pipeline.register import open_register
 from pipeline.sop import cases, inputs
 from pipeline.sop.procedure import Procedure
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 LOG = "pipeline"
 
@@ -86,7 +84,7 @@ class Workspace:
 
     def refresh_books(self):
         """Write the books into the archive when the register changed since they were written: this
-        year's, and an earlier year's whose agenda entries changed (``books.refresh_all``).
+        year's, and an earlier year's whose agenda entries changed (``yearly_books.refresh_all``).
 
         Returns None, or the reason they could not be written (the books are
         derived from the register; the next change tries again, nothing is lost).
@@ -95,7 +93,7 @@ class Workspace:
         if head == 0:
             return None
         return self._derived(
-            lambda: books.refresh_all(self.config, self.register, self.now().year, head, time.time()),
+            lambda: yearly_books.refresh_all(self.config, self.register, self.now().year, head, time.time()),
             "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya.",
         )
 
@@ -215,161 +213,6 @@ class Workspace:
         return verify_workspace(self.config, self.register)
 
 
-def hand_over(config, rujukan, langkah, patience=60.0, **fields):
-    """``pipeline act`` while ``watch`` holds the workspace: drop the action in the inbox for
-    the service (as the account that runs act), wait for its journal entry, return the outcome.
-
-    Raises InputRefused when it is refused, here or by the service.
-    """
-    data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
-    check_text(data, "tindakan")
-    with open_workspace(config, lock=False) as ws:
-        inputs.check_action(ws, data, current_account())
-        name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
-    text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
-    deadline = time.monotonic() + patience
-    while time.monotonic() < deadline:
-        with open_workspace(config, lock=False) as ws:
-            entry = ws.register.last_journal(sha256)
-            settled = entry is not None and (entry.hasil != "menunggu" or not _due_now(ws, entry, langkah))
-        if settled:
-            if entry.hasil == "ditolak":
-                raise InputRefused(list(entry.alasan), kind="tindakan")
-            return entry
-        time.sleep(0.2)
-    raise PipelineError(
-        f"Tindakan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
-        f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan "
-        "\u201cpipeline journal\u201d."
-    )
-
-
-def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
-    """``pipeline tandatangani``: the signer gives NIK and passphrase (or a TOTP) through ``ask(prompt, secret)``;
-    the BSrE gateway signs the letter's PDF; the returned file is checked, then handed to the pipeline
-    through the inbox as the signer's account. The secrets are never stored.
-
-    Returns the journal entry of the signed copy.
-    """
-    from pipeline.letters import bsre
-    from pipeline.letters.signing import SigningError, check_pdf
-    from pipeline.register.keys import letter_key
-
-    account = current_account()
-    with open_workspace(config, lock=False) as ws:
-        letter = letters.to_sign(ws, kasus, account)
-        pdf_path = locate(config, ws.register.letter_pdf(letter))
-        stamp = letters.gateway_stamp(ws, letter, pdf_path)
-    original = pdf_path.read_bytes()
-    nik = ask("NIK penanda tangan", False).strip()
-    if totp:
-        bsre.request_totp(config.signing, nik)
-        signed, _status, said = bsre.sign_pdf(config.signing, original, nik, totp=ask("Kode TOTP", True), stamp=stamp)
-    else:
-        signed, _status, said = bsre.sign_pdf(
-            config.signing, original, nik, passphrase=ask("Passphrase", True), stamp=stamp
-        )
-    name = f"{letter_key(letter.nomor_surat)}.pdf"
-    with tempfile.TemporaryDirectory() as temp:
-        candidate = Path(temp) / name
-        candidate.write_bytes(signed)
-        if not signed.startswith(original) or not any(c.intact for c in check_pdf(config.signing, candidate)):
-            raise SigningError(
-                f"Gateway BSrE mengembalikan berkas yang bukan Nota Dinas {letter.nomor_surat} "
-                f"bertanda tangan utuh (jawaban gateway: {said}). Surat belum ditandatangani; coba lagi."
-            )
-    try:
-        with open_workspace(config) as ws:  # filed here, as the account that signed at this terminal
-            claim_id, inbound = intake.write_claimed(config.work_dir, name, signed)
-            run.settle_safely(ws, claim_id, [inbound], account)
-        sha256 = inbound.sha256
-    except WorkspaceBusy:  # the running service takes it from the inbox, as the file's owner
-        sha256 = intake.drop_in(config.inbox, name, signed)
-    return _journal_outcome(config, sha256, patience, name)
-
-
-def _journal_outcome(config, sha256, patience, name):
-    deadline = time.monotonic() + patience
-    while time.monotonic() < deadline:
-        with open_register(config, writer=False) as register:
-            entry = register.last_journal(sha256)
-        if entry is not None and entry.lokasi != "inbox":
-            if entry.hasil == "ditolak":
-                raise InputRefused(list(entry.alasan), kind="surat_keluar_ttd")
-            return entry
-        time.sleep(0.2)
-    raise PipelineError(
-        f"Surat bertanda tangan sudah diletakkan di inbox sebagai {name}, tetapi belum diproses "
-        f"dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d."
-    )
-
-
-def _due_now(ws, entry, langkah):
-    """True while a kept action is for the step its case stands at: the service applies it next."""
-    case = ws.register.case(entry.kasus) if entry.kasus else None
-    if case is None:
-        return False
-    current = ws.procedure.current(ws.register.steps(case.id))
-    return current is not None and (current.key == langkah or (langkah == "tolak" and bool(current.reject_to)))
-
-
-def rebuild_register(config, clock=None):
-    """``pipeline rebuild-register``: the register again, from its log in the archive.
-
-    Built in a new file beside it and put in place only when the whole log
-    replayed; a register file already there is kept aside, never deleted.
-    Returns (records replayed, the rebuilt register's counts, where the old one went).
-    """
-    if config.shared:
-        raise PipelineError(
-            "Register ruang kerja ini ada di PostgreSQL (register.url). Pulihkan basis datanya "
-            "dari cadangan (pg_dump/pg_restore), lalu jalankan \u201cpipeline verify\u201d: "
-            "register dibandingkan dengan catatannya di arsip."
-        )
-    workspace.ensure_folders(config)
-    with workspace.Lock(config):
-        log = RegisterLog(config.archive)
-        _refuse_newer_register(config, log)
-        if not log.last():
-            raise PipelineError(
-                "Arsip tidak memuat catatan register (archive/catatan-register), sehingga register "
-                "tidak dapat dibangun ulang. Pulihkan register.sqlite3 dari cadangan."
-            )
-        temp = config.archive / f".register-baru-{uuid.uuid4().hex[:8]}.sqlite3"
-        rebuilt, problems = replay(log, temp)
-        counts = {**rebuilt.counts(), "catatan": rebuilt.chain_head()[0]}
-        rebuilt.close()
-        if problems:
-            temp.unlink(missing_ok=True)
-            raise PipelineError(
-                "Catatan register di arsip tidak utuh, register tidak dibangun ulang: " + " ".join(problems)
-            )
-        stamp = (clock or (lambda: dt.datetime.now(config.timezone)))().strftime("%Y%m%d-%H%M%S")
-        aside = config.register_path.with_name(f"register.sqlite3.lama-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            old = config.register_path.with_name(config.register_path.name + suffix)
-            if old.exists():
-                os.replace(old, aside.with_name(aside.name + suffix))
-        os.replace(temp, config.register_path)
-        return counts, (aside if aside.exists() else None)
-
-
-def _refuse_newer_register(config, log):
-    """A register holding more than its log is worth more than a rebuild: keep it."""
-    try:
-        with open_register(config, writer=True) as existing:  # also puts staged log records in place
-            head = existing.chain_head()[0]
-    except RegisterError:
-        return  # missing, empty, older than the log or unreadable: what a rebuild is for
-    if head > log.last():
-        raise PipelineError(
-            f"Register memuat catatan sampai nomor {head}, lebih banyak daripada catatannya di arsip (sampai "
-            f"nomor {log.last()}). Register tidak dibangun ulang agar catatan yang lebih baru tidak hilang; "
-            "periksa apakah folder archive/catatan-register dipulihkan dari salinan lama."
-        )
-
-
 @contextmanager
 def open_workspace(config, lock=True, clock=None, stop=None):
     """A Workspace; with ``lock`` (commands that change it) only one process at a time.
@@ -389,7 +232,7 @@ def open_workspace(config, lock=True, clock=None, stop=None):
             ws.converter.close()
 
 
-def configure_logging(config, to_stderr):
+def configure_logging(config: "Config", to_stderr: bool) -> logging.Logger:
     """The service logs to stderr, and to a rotating file when config names one."""
     logger = logging.getLogger(LOG)
     logger.setLevel(config.log_level.upper())
@@ -397,16 +240,16 @@ def configure_logging(config, to_stderr):
     logger.propagate = False
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     if to_stderr:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(formatter)
-        logger.addHandler(handler)
+        to_terminal = logging.StreamHandler(sys.stderr)
+        to_terminal.setFormatter(formatter)
+        logger.addHandler(to_terminal)
     if config.log_file is not None:
         config.log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        to_file = logging.handlers.RotatingFileHandler(
             config.log_file, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
         )
-        handler.setFormatter(formatter)
-        logger.addHandler(handler)
+        to_file.setFormatter(formatter)
+        logger.addHandler(to_file)
     if not logger.handlers:
         logger.addHandler(logging.NullHandler())
     return logger

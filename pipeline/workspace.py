@@ -1,4 +1,7 @@
-"""Creating a workspace and holding its one-process lock."""
+"""The workspace on disk: creating it, its folders, its one-process lock, where a command may
+write, and the changes a command makes to config.yaml and the register file as a whole."""
+
+from __future__ import annotations
 
 import fcntl
 import json
@@ -6,21 +9,26 @@ import os
 import re
 import shutil
 from pathlib import Path
+from types import TracebackType
+from typing import IO, TYPE_CHECKING
 
 from pipeline.access import current_account
-from pipeline.config import DEFAULTS, default_config_text
+from pipeline.config import DEFAULTS, default_config_text, load
 from pipeline.documents import proof
-from pipeline.errors import ConfigError, WorkspaceBusy, os_reason
+from pipeline.errors import ConfigError, RegisterError, WorkspaceBusy, os_reason
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 
-def init(directory):
+def init(directory: Path | str) -> list[Path]:
     """Create config.yaml, the folders and the default templates in ``directory``.
 
     Existing files are left alone, so running it twice is harmless. Returns
     the list of paths it created.
     """
     root = Path(directory)
-    created = []
+    created: list[Path] = []
     try:
         root.mkdir(parents=True, exist_ok=True)
         config_path = root / "config.yaml"
@@ -45,7 +53,7 @@ def init(directory):
     return created
 
 
-def with_account(text, account):
+def with_account(text: str, account: str) -> str:
     """The default config with ``account`` in every access role, marked to be changed."""
     return re.sub(
         r"^(    \w+: )\[\](\s+#.*)$",
@@ -55,7 +63,7 @@ def with_account(text, account):
     )
 
 
-def check_output(config, path):
+def check_output(config: Config, path: Path | str) -> Path:
     """An output a command writes may not land where the pipeline keeps its own files
     (the register and archive, the inbox it takes files from, the templates, config.yaml)."""
     target = Path(path).resolve()
@@ -70,7 +78,7 @@ def check_output(config, path):
     return target
 
 
-def ensure_folders(config):
+def ensure_folders(config: Config) -> None:
     """Create the working folders a valid config names, if they are missing."""
     for folder in (config.inbox, config.rejected_dir, config.duplicate_dir, config.outbox, config.archive):
         folder.mkdir(parents=True, exist_ok=True)
@@ -86,29 +94,87 @@ def ensure_folders(config):
 class Lock:
     """An exclusive flock on the workspace; a second process is told who holds it."""
 
-    def __init__(self, config):
-        self.path = config.lock_path
-        self.handle = None
+    def __init__(self, config: Config) -> None:
+        self.path: Path = config.lock_path
+        self.handle: IO[str] | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+", encoding="utf-8")
+        self.handle = handle = open(self.path, "a+", encoding="utf-8")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "?"
-            self.handle.close()
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
             raise WorkspaceBusy(
                 f"Ruang kerja ini sedang diproses oleh proses pipeline lain (PID {holder}). "
                 "Tunggu hingga selesai, atau hentikan \u201cpipeline watch\u201d yang sedang berjalan."
             ) from None
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(str(os.getpid()))
-        self.handle.flush()
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
         return self
 
-    def __exit__(self, *exc):
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+
+
+def write_register_url(config: Config, url: str) -> None:
+    """Write ``register.url`` into config.yaml (``migrate-register``): the key replaced where it is,
+    added where it is not, the block added where there is none; comments kept. The new text is
+    loaded and checked before it replaces the old file."""
+    text = with_register_url(config.path.read_text(encoding="utf-8"), url)
+    temp = config.path.with_name(f".{config.path.name}.baru")
+    temp.write_text(text, encoding="utf-8")
+    try:
+        if load(temp).register_url != url:
+            raise RegisterError(
+                "config.yaml tidak dapat diubah otomatis untuk register.url. Tulis sendiri "
+                f"\u201cregister:\\n  url: {url}\u201d di config.yaml."
+            )
+        temp.replace(config.path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def with_register_url(text: str, url: str) -> str:
+    """config.yaml's text with ``url`` under ``register:``."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(r"^register:\s*(#.*)?$", line)), None)
+    if start is None:
+        return (
+            text.rstrip("\n")
+            + f"\n\n# Register bersama di PostgreSQL (pipeline migrate-register).\nregister:\n  url: {url}\n"
+        )
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i] and not lines[i][0].isspace() and not lines[i].startswith("#")
+        ),
+        len(lines),
+    )
+    for i in range(start + 1, end):
+        if re.match(r"^\s+url:", lines[i]):
+            lines[i] = f"  url: {url}"
+            break
+    else:
+        lines.insert(start + 1, f"  url: {url}")
+    return "\n".join(lines) + "\n"
+
+
+def set_register_aside(config: Config, name: str) -> Path | None:
+    """Rename the SQLite register (and its ``-wal`` and ``-shm``) to ``name`` beside it, never
+    deleting it; returns where it went, or None when there was no register file."""
+    aside = config.register_path.with_name(name)
+    for suffix in ("", "-wal", "-shm"):
+        old = config.register_path.with_name(config.register_path.name + suffix)
+        if old.exists():
+            os.replace(old, aside.with_name(aside.name + suffix))
+    return aside if aside.exists() else None

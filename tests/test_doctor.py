@@ -12,6 +12,7 @@ from test_ca import make_ca
 
 from pipeline import doctor
 from pipeline.cli import main
+from pipeline.clock import Clock
 
 
 def run_doctor(config):
@@ -55,7 +56,9 @@ def test_a_clock_behind_the_register_is_an_error(ws, cli):
     tab_memo(ws.inbox / "nota.docx")
     assert cli("run").exit_code == 0
     [finding] = [
-        f for f in doctor.examine(ws, now=dt.datetime(2020, 1, 2, tzinfo=ws.timezone)) if f.check == "Register"
+        f
+        for f in doctor.examine(ws, Clock(ws.timezone, lambda: dt.datetime(2020, 1, 2, tzinfo=ws.timezone)))
+        if f.check == "Register"
     ]
     assert finding.status == "galat" and "Betulkan jam server" in finding.message
 
@@ -63,7 +66,7 @@ def test_a_clock_behind_the_register_is_an_error(ws, cli):
 def test_libreoffice_missing_is_a_warning_when_pdfs_are_wanted(tmp_path, monkeypatch):
     config = make_workspace(tmp_path / "ws", pdf=True)
     monkeypatch.setattr("shutil.which", lambda name: None)
-    [finding] = [f for f in doctor.examine(config) if f.check == "LibreOffice"]
+    [finding] = [f for f in doctor.examine(config, Clock(config.timezone)) if f.check == "LibreOffice"]
     assert finding.status == "peringatan" and "apt-get install libreoffice-writer-nogui" in finding.message
 
 
@@ -91,5 +94,5 @@ def test_the_signing_certificate(tmp_path, monkeypatch, days, passphrase, status
         monkeypatch.setenv("SPSE_PASSPHRASE", passphrase)
     else:
         monkeypatch.delenv("SPSE_PASSPHRASE", raising=False)
-    [finding] = [f for f in doctor.examine(config) if f.check == "Sertifikat tanda tangan"]
+    [finding] = [f for f in doctor.examine(config, Clock(config.timezone)) if f.check == "Sertifikat tanda tangan"]
     assert finding.status == status and says in finding.message

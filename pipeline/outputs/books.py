@@ -7,25 +7,29 @@ keep them typed and the CSV writer can print them as staff read them
 case's registration data as it now stands: the units using SPSE, their PPK,
 their ULP/panitia, and what each unit brings to SPSE as a user agency (its
 packages and their pagu per PPK; the registration carries no other list of
-user agencies). ``refresh_all`` writes the books into ``archive/<year>/buku/``
-after every change: the current year's, and an earlier year's whose agenda
-entries changed (docs/architecture.md, "The books").
+user agencies). ``yearly_books`` writes them into ``archive/<year>/buku/``
+after every change (docs/architecture.md, "The books"); ``exports`` writes
+them as CSV, Excel and JSON Lines.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-import logging
-import os
-import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pipeline import klasifikasi
+from pipeline.states import CaseStatus
+
+if TYPE_CHECKING:
+    from pipeline.register.records import AgendaEntry
+    from pipeline.register.sql import SqlRegister
+
+Row = list[Any]  # one row of a book, its values typed (dates, int pagu), in column order
+Tanggal = Callable[[Any], str]  # a date or ISO text as staff read it
 
 TEXT, NUMBER, DATE, RUPIAH = "teks", "angka", "tanggal", "rupiah"
-FOLDER = "buku"
-MARKER = ".rantai"  # the chain head the books were written at, how long it took, when
-EVENTS = ".peristiwa"  # the newest event id the books took into account (which later changes touch the year)
-SLOW_SECONDS, SHARE = 1.0, 20
-LOG = logging.getLogger("pipeline")
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,11 @@ class Book:
     key: str
     sheet: str  # Excel sheet name: at most 31 characters, no / \ ? * [ ]
     title: str
-    columns: tuple
+    columns: tuple[Column, ...]
     per_year: bool  # an agenda book (one per year) or a register of every case
 
 
-def _columns(*spec):
+def _columns(*spec: tuple[Any, ...]) -> tuple[Column, ...]:
     return tuple(Column(*item) for item in spec)
 
 
@@ -162,15 +166,19 @@ BOOKS = {
         ),
     )
 }
-CASE_STATUS = {"berjalan": "Dalam proses", "tertahan": "Data dikembalikan", "selesai": "Selesai"}
+CASE_STATUS: dict[str, str] = {
+    CaseStatus.RUNNING: "Dalam proses",
+    CaseStatus.HELD: "Data dikembalikan",
+    CaseStatus.DONE: "Selesai",
+}
 
 
-def date_of(value):
+def date_of(value: str | None) -> dt.date | None:
     """An ISO date or time from the register as a date (None stays None)."""
     return dt.date.fromisoformat(value[:10]) if value else None
 
 
-def note_of(entry, tanggal):
+def note_of(entry: AgendaEntry, tanggal: Tanggal) -> str:
     """An agenda line's Keterangan: voided, the register's note, its case."""
     note = entry.keterangan
     if entry.batal:
@@ -178,7 +186,7 @@ def note_of(entry, tanggal):
     return (note + f" Kasus {entry.kasus}.").strip() if entry.kasus else note
 
 
-def agenda_rows(buku, entries, tanggal):
+def agenda_rows(buku: str, entries: Iterable[AgendaEntry], tanggal: Tanggal) -> Iterator[Row]:
     """Rows of one agenda book in its printed column order."""
     for entry in entries:
         note = note_of(entry, tanggal)
@@ -211,18 +219,18 @@ class CaseData:
 
     kasus: str
     unit: str
-    memo: object  # AgendaEntry of the memo
-    data: dict  # the registration now applied ({} before there is one)
+    memo: AgendaEntry  # the memo's entry in the agenda masuk
+    data: dict[str, Any]  # the registration now applied ({} before there is one)
     tahun_anggaran: int | None
     status: str
-    letter: object  # the case's outgoing AgendaEntry that is not void, or None
+    letter: AgendaEntry | None  # the case's outgoing AgendaEntry that is not void, or None
 
 
-def case_data(register, tahun=None):
+def case_data(register: SqlRegister, tahun: int | None = None) -> Iterator[CaseData]:
     """Every case (received in ``tahun``, when given) with its current registration and letter."""
     from pipeline.readers.registration import budget_year
 
-    letters = {}
+    letters: dict[str, AgendaEntry] = {}
     for entry in register.agenda("keluar"):
         if entry.kasus and not entry.batal:
             letters[entry.kasus] = entry
@@ -244,14 +252,14 @@ def case_data(register, tahun=None):
         )
 
 
-def register_rows(key, cases):
+def register_rows(key: str, cases: Iterable[CaseData]) -> Iterator[Row]:
     """Rows of one SOP register, numbered from 1."""
     make = {"unit": _unit_rows, "ppk": _ppk_rows, "panitia": _panitia_rows, "paket": _paket_rows}[key]
     rows = (row for case in cases for row in make(case))
     return ([number, *row] for number, row in enumerate(rows, start=1))
 
 
-def _unit_rows(case):
+def _unit_rows(case: CaseData) -> Iterator[Row]:
     data, letter = case.data, case.letter
     pagu = sum(p["pagu"] for p in data.get("paket", []) if isinstance(p.get("pagu"), int)) if data else None
     yield [
@@ -270,13 +278,13 @@ def _unit_rows(case):
     ]
 
 
-def _nip(value):
+def _nip(value: str | None) -> str:
     from pipeline.fields import format_nip
 
     return format_nip(value or "")
 
 
-def _ppk_rows(case):
+def _ppk_rows(case: CaseData) -> Iterator[Row]:
     for person in case.data.get("ppk", []):
         yield [
             case.unit,
@@ -292,7 +300,7 @@ def _ppk_rows(case):
         ]
 
 
-def _panitia_rows(case):
+def _panitia_rows(case: CaseData) -> Iterator[Row]:
     for person in case.data.get("panitia", []):
         yield [
             case.unit,
@@ -308,7 +316,7 @@ def _panitia_rows(case):
         ]
 
 
-def _paket_rows(case):
+def _paket_rows(case: CaseData) -> Iterator[Row]:
     ppk = {p.get("nip"): p.get("nama") for p in case.data.get("ppk", [])}
     for paket in case.data.get("paket", []):
         pagu = paket.get("pagu") if isinstance(paket.get("pagu"), int) else None
@@ -326,13 +334,15 @@ def _paket_rows(case):
         ]
 
 
-def gather(register, keys, tahun=None, every_case=False):
+def gather(
+    register: SqlRegister, keys: Iterable[str], tahun: int | None = None, every_case: bool = False
+) -> dict[str, list[Row]]:
     """{key: rows} for the books named: agenda books of ``tahun`` (all years when None), the SOP
     registers of the cases received in ``tahun``, or of every case with ``every_case``."""
     from pipeline.formats import tanggal
 
     cases = None
-    books = {}
+    books: dict[str, list[Row]] = {}
     for key in keys:
         if BOOKS[key].per_year:
             books[key] = list(agenda_rows(key, register.agenda(key, tahun), tanggal))
@@ -340,115 +350,3 @@ def gather(register, keys, tahun=None, every_case=False):
             cases = cases if cases is not None else list(case_data(register, None if every_case else tahun))
             books[key] = list(register_rows(key, cases))
     return books
-
-
-@dataclass(frozen=True)
-class Written:
-    """When the year's books were last written: the chain head they show, how long it took, when."""
-
-    head: int
-    seconds: float
-    at: float  # time.time()
-    event: int = 0  # the newest event id the books have taken into account (0: unknown, read all)
-
-    def due(self, head, now):
-        """Whether the books should be written again for chain head ``head``.
-
-        Books that take under a second follow every change. Longer ones (a
-        year of 100,000 entries takes about a minute) wait until twenty times
-        their writing time has passed since the last write: they never take
-        more than a twentieth of the pipeline's time, and lag by minutes, not
-        by changes (docs/architecture.md, "The books")."""
-        if head == self.head:
-            return False
-        return self.seconds < SLOW_SECONDS or now - self.at >= SHARE * self.seconds
-
-
-def written(config, year):
-    """What ``.rantai`` says of the year's books (None: never written, or unreadable)."""
-    folder = config.archive / str(year) / FOLDER
-    try:
-        head, seconds, at = (folder / MARKER).read_text(encoding="ascii").split()
-    except (OSError, ValueError):
-        return None
-    try:
-        event = int((folder / EVENTS).read_text(encoding="ascii"))
-    except (OSError, ValueError):
-        event = 0  # books written before their events were kept: every event is looked at once
-    return Written(int(head), float(seconds), float(at), event)
-
-
-def book_years(config):
-    """The years whose books are in the archive (``archive/<year>/buku/.rantai``)."""
-    return sorted(
-        int(p.parent.parent.name) for p in config.archive.glob(f"*/{FOLDER}/{MARKER}") if p.parent.parent.name.isdigit()
-    )
-
-
-def refresh_all(config, register, year, head, now):
-    """Write again every year's books a change touched, as ``Written.due`` allows: this year's
-    (``year``) after any change, an earlier year's when an agenda entry of that year belongs to a
-    case with an event since its books were written (a 2026 letter sent or voided in January 2027).
-    An earlier year nothing touched only has its marker moved on to ``head``. Returns the years written."""
-    done = []
-    for past in sorted({year, *book_years(config)}, reverse=True):  # this year's first
-        last = written(config, past)
-        if last is not None and not last.due(head, now):
-            continue
-        changed, event = register.years_changed(last.event if last else 0)
-        if last is None or past == year or past in changed:
-            refresh(config, register, past, head, event)
-            done.append(past)
-        else:
-            _mark(config.archive / str(past) / FOLDER, head, last.seconds, last.at, event)
-    return done
-
-
-def refresh(config, register, year, head, event=0):
-    """Write this year's books into ``archive/<year>/buku/``: one workbook, one CSV per book;
-    the agenda books of the year, the SOP registers of every case; then ``.rantai`` with the
-    chain head ``head`` they show, how long the writing took and when (``Written.due`` decides
-    from it whether the next change writes them again).
-
-    The books are made from the register, never read back: whatever a crash or
-    a failure leaves here, the next change writes whole again (the marker is written last).
-    """
-    from pipeline.outputs import exports
-
-    started = time.monotonic()
-    folder = config.archive / str(year) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    books = gather(register, list(BOOKS), year, every_case=True)
-    subtitle = f"{config.organisation['name']} \u2014 Tahun {year}"
-    written = [exports.write_xlsx(folder / f"buku-agenda-{year}.xlsx", books, subtitle)]
-    for key, rows in books.items():
-        written.append(exports.write_csv(folder / f"{csv_name(key)}-{year}.csv", key, rows))
-    for path in written:
-        os.chmod(path, 0o444)
-    _mark(folder, head, time.monotonic() - started, time.time(), event)
-    return written
-
-
-def _mark(folder, head, seconds, at, event):
-    """Write ``.peristiwa`` (the newest event id the books show), then ``.rantai`` (the chain head, how
-    long the writing took, when), each through a temporary file."""
-    for name, text in ((EVENTS, f"{event}\n"), (MARKER, f"{head} {seconds:.3f} {at:.0f}\n")):
-        temp = folder / f".{name}.tmp"
-        temp.write_text(text, encoding="ascii")
-        os.replace(temp, folder / name)
-
-
-def csv_name(key):
-    return {
-        "masuk": "agenda-surat-masuk",
-        "keluar": "agenda-surat-keluar",
-        "unit": "daftar-unit-pengguna",
-        "ppk": "daftar-ppk",
-        "panitia": "daftar-ulp-panitia",
-        "paket": "daftar-paket-pagu",
-    }[key]
-
-
-def file_names(year):
-    """The names ``refresh`` writes, so ``verify`` knows them."""
-    return {f"buku-agenda-{year}.xlsx", MARKER, EVENTS, *(f"{csv_name(key)}-{year}.csv" for key in BOOKS)}

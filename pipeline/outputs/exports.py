@@ -3,11 +3,16 @@
 openpyxl is imported by the functions that write a workbook: ``register --json``
 and ``status`` do not load it (docs/architecture.md, "Speed")."""
 
+from __future__ import annotations
+
 import csv
 import functools
 import io
 import os
 import uuid
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline import klasifikasi
 from pipeline.errors import ExportError, os_reason
@@ -17,6 +22,15 @@ from pipeline.outputs import jsonlines
 from pipeline.outputs.books import BOOKS, DATE, NUMBER, RUPIAH, TEXT
 from pipeline.readers import incoming_signatures
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from pipeline.config import Config
+    from pipeline.outputs.books import Book, Row
+    from pipeline.register.records import AgendaEntry
+
 # A cell starting with one of these is a formula to Excel; text from a memo is never one.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Excel number formats: Indonesian month names (LCID 0x421) and Rupiah as the office writes it.
@@ -25,16 +39,16 @@ RUPIAH_FORMAT = "[$Rp-421]#,##0.00"
 LINE_POINTS = 13.5  # height of one line of 10-point text
 
 
-def _is_formula_like(value):
+def _is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
-def csv_cell(value):
+def csv_cell(value: Any) -> Any:
     """A CSV cell Excel shows as the text it is (OWASP's advice: a leading apostrophe)."""
     return "'" + value if _is_formula_like(value) else value
 
 
-def _atomic(path, write):
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file beside ``path``, so no one sees half a file."""
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -49,7 +63,7 @@ def _atomic(path, write):
         temp.unlink(missing_ok=True)
 
 
-def text_cell(kind, value):
+def text_cell(kind: str, value: Any) -> str:
     """A value as staff read it: 25 November 2026, Rp1.500.000.000,00, the rest as it is."""
     if value is None:
         return ""
@@ -60,18 +74,18 @@ def text_cell(kind, value):
     return value if isinstance(value, str) else str(value)
 
 
-def text_rows(key, rows):
+def text_rows(key: str, rows: Iterable[Row]) -> list[list[str]]:
     """Rows of a book as text, for the screen and CSV."""
     kinds = [column.kind for column in BOOKS[key].columns]
     return [[text_cell(kind, value) for kind, value in zip(kinds, row)] for row in rows]
 
 
-def json_lines(entries, config):
+def json_lines(entries: Iterable[tuple[AgendaEntry, str | None]], config: Config) -> Iterator[str]:
     """``register --json``: one object per line with the keys of docs/cli.md, from (entry, the
     verification code of the entry's own document: the Lembar Disposisi, the letter) pairs;
     ``berkas`` relative to the workspace, wherever the archive lies."""
     for entry, code in entries:
-        item = {
+        item: dict[str, Any] = {
             "buku": entry.buku,
             "tahun": entry.tahun,
             "nomor_urut": entry.nomor_urut,
@@ -104,20 +118,20 @@ def json_lines(entries, config):
         yield jsonlines.line(item)
 
 
-def write_csv(path, key, rows):
+def write_csv(path: Path, key: str, rows: Iterable[Row]) -> Path:
     """CSV that Excel in an Indonesian locale opens correctly: UTF-8 with BOM, ';', text as printed."""
 
-    def write(temp):
+    def write(temp: Path) -> None:
         with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow([column.name for column in BOOKS[key].columns])
             writer.writerows([csv_cell(value) for value in row] for row in text_rows(key, rows))
 
-    _atomic(path, write)
+    write_atomically(path, write)
     return path
 
 
-def write_xlsx(path, books, subtitle):
+def write_xlsx(path: Path, books: dict[str, list[Row]], subtitle: str) -> Path:
     """One sheet per book, made to be printed: title, header repeated on every page and frozen,
     widths, landscape A4 fitted to the page width, dates as dates, pagu in Rupiah, borders,
     page numbers; a text cell is always text, never a formula.
@@ -130,9 +144,9 @@ def write_xlsx(path, books, subtitle):
     _add_styles(workbook)
     for key, rows in books.items():
         _sheet(workbook.create_sheet(BOOKS[key].sheet), BOOKS[key], rows, subtitle)
-    content = io.BytesIO()  # openpyxl writes whole; a file system error is _atomic's, after
+    content = io.BytesIO()  # openpyxl writes whole; a file system error is write_atomically's, after
     workbook.save(content)
-    _atomic(path, lambda temp: temp.write_bytes(content.getvalue()))
+    write_atomically(path, lambda temp: temp.write_bytes(content.getvalue()))
     return path
 
 
@@ -141,7 +155,7 @@ _STYLE = {TEXT: "Isi teks", NUMBER: "Isi angka", DATE: "Isi tanggal", RUPIAH: "I
 _TITLE, _SUBTITLE, _HEADER = "Judul buku", "Subjudul buku", "Judul kolom"
 
 
-def _add_styles(workbook):
+def _add_styles(workbook: Workbook) -> None:
     """The named styles every cell of the books takes: the title, the column names, one per kind of data."""
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
@@ -177,19 +191,19 @@ def _add_styles(workbook):
 
 
 @functools.cache
-def _write_only_cell():
+def _write_only_cell() -> Callable[..., Cell]:
     from openpyxl.cell import WriteOnlyCell
 
     return WriteOnlyCell
 
 
-def _styled(sheet, value, style):
+def _styled(sheet: Worksheet, value: Any, style: str) -> Cell:
     cell = _write_only_cell()(sheet, value=value)
     cell.style = style
     return cell
 
 
-def _sheet(sheet, book, rows, subtitle):
+def _sheet(sheet: Worksheet, book: Book, rows: Iterable[Row], subtitle: str) -> None:
     from openpyxl.utils import get_column_letter
 
     last = get_column_letter(len(book.columns))
@@ -211,7 +225,7 @@ def _sheet(sheet, book, rows, subtitle):
         sheet.append([_data_cell(sheet, column.kind, value) for column, value in zip(book.columns, values)])
 
 
-def _print_setup(sheet, book):
+def _print_setup(sheet: Worksheet, book: Book) -> None:
     from openpyxl.worksheet.worksheet import Worksheet
 
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
@@ -219,14 +233,16 @@ def _print_setup(sheet, book):
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit, footer = sheet.sheet_properties.pageSetUpPr, sheet.oddFooter  # both made with the sheet
+    assert fit is not None and footer is not None and footer.center is not None and footer.right is not None
+    fit.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddFooter.center.text = "Halaman &P dari &N"
-    sheet.oddFooter.right.text = book.title.title()
+    footer.center.text = "Halaman &P dari &N"
+    footer.right.text = book.title.title()
 
 
-def _lines(text, width):
+def _lines(text: Any, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (words kept whole)."""
     lines, used, room = 1, 0, max(int(width * 1.1) - 1, 4)
     for word in str(text).split():
@@ -238,7 +254,7 @@ def _lines(text, width):
     return lines
 
 
-def _data_cell(sheet, kind, value):
+def _data_cell(sheet: Worksheet, kind: str, value: Any) -> Cell:
     cell = _styled(sheet, None, _STYLE[kind])
     if value is None or value == "":
         return cell

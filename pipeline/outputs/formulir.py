@@ -9,8 +9,20 @@ columns so Excel keeps every digit; ``peran``, ``metode`` and ``sumber_dana``
 offer lists. A ``petunjuk`` sheet says how to fill and send it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from pipeline.errors import ExportError, os_reason
-from pipeline.outputs.exports import _atomic
+from pipeline.outputs.exports import write_atomically
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from pipeline.config import Config
 
 ROWS = 300  # rows prepared with formats and lists on each sheet
 FUNDING = ("APBN", "APBD", "PNBP", "BLU", "Hibah", "Pinjaman Luar Negeri")
@@ -66,21 +78,21 @@ GUIDE = [
 ]
 
 
-def write(path, config):
+def write(path: Path, config: Config) -> Path:
     """Write the blank workbook to ``path`` (whole, through a temporary file)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"Folder {path.parent} tidak dapat dibuat ({os_reason(exc)}). Pilih folder lain.") from None
-    _atomic(path, lambda temp: _workbook(config).save(temp))
+    write_atomically(path, lambda temp: _workbook(config).save(temp))
     return path
 
 
-def _workbook(config):
+def _workbook(config: Config) -> Workbook:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    guide = workbook.active
+    guide = workbook.worksheets[0]  # a new workbook's one sheet, the active one
     guide.title = "petunjuk"
     _guide(guide, config)
     sheets = [workbook.create_sheet(name) for name in SHEETS]
@@ -101,7 +113,7 @@ def _workbook(config):
     return workbook
 
 
-def _guide(sheet, config):
+def _guide(sheet: Worksheet, config: Config) -> None:
     from openpyxl.styles import Font
 
     for row, text in enumerate(GUIDE, start=1):
@@ -111,7 +123,7 @@ def _guide(sheet, config):
     sheet.column_dimensions["A"].width = 110
 
 
-def _columns(sheet, columns):
+def _columns(sheet: Worksheet, columns: Sequence[tuple[str, int, bool, str]]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -131,7 +143,7 @@ def _columns(sheet, columns):
     sheet.freeze_panes = "A2"
 
 
-def _choices(sheet, index, lists, key, strict):
+def _choices(sheet: Worksheet, index: int, lists: dict[str, str], key: str, strict: bool) -> None:
     """A drop-down on the column from a range of the hidden ``daftar`` sheet (a list typed into
     the rule itself may hold only 255 characters)."""
     from openpyxl.utils import get_column_letter
@@ -153,13 +165,13 @@ def _choices(sheet, index, lists, key, strict):
     sheet.add_data_validation(listed)
 
 
-def _lists(workbook, choices):
+def _lists(workbook: Workbook, choices: dict[str, Sequence[str]]) -> dict[str, str]:
     """The hidden sheet of choices; returns {column: its range as a formula}."""
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet("daftar")
     sheet.sheet_state = "hidden"
-    ranges = {}
+    ranges: dict[str, str] = {}
     for index, (key, values) in enumerate(choices.items(), start=1):
         letter = get_column_letter(index)
         sheet.cell(row=1, column=index, value=key)

@@ -7,11 +7,12 @@ with ``ensure_ascii=False``.
 """
 
 import json
+from typing import Any
 
 import orjson
 
 
-def line(value):
+def line(value: Any) -> str:
     """``value`` as one line of JSON text."""
     try:
         return orjson.dumps(value).decode("utf-8")

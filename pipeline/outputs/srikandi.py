@@ -9,6 +9,8 @@ penandatangan) as ``isian-srikandi.txt`` for a person and
 whole bundle (docs/architecture.md, "The SRIKANDI bundle").
 """
 
+from __future__ import annotations
+
 import csv
 import json
 import os
@@ -16,13 +18,21 @@ import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import ExportError, os_reason
+from pipeline.errors import ExportError, PipelineError, os_reason
 from pipeline.fields import format_nip
 from pipeline.filing.archive import locate, sha256_file, within
 from pipeline.klasifikasi import of_outgoing
 from pipeline.letters.voiding import SCANS
 from pipeline.register.keys import letter_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from pipeline.config import Config
+    from pipeline.register.records import AgendaEntry
+    from pipeline.register.sql import SqlRegister
 
 JENIS_NASKAH = "Nota Dinas"
 SIGNED_COPIES = ("surat_tte", "surat_ttd")
@@ -49,24 +59,26 @@ class Item:
     """One sent letter ready for SRIKANDI: its fields and its signed file."""
 
     key: str
-    fields: dict
+    fields: dict[str, Any]
     source: Path
 
 
 @dataclass(frozen=True)
 class Skipped:
+    """A sent letter that cannot go to SRIKANDI yet, and why."""
+
     nomor: str
     alasan: str
 
 
-def klasifikasi(pattern):
+def klasifikasi(pattern: str) -> str:
     """The archival classification code that opens the outgoing number format (``027`` of
     ``027/{nomor}/Pusdatinkomtel/{tahun}``, as Kemendagri numbers letters); empty when it does not."""
     head = pattern.split("/", 1)[0].strip()
     return head if head and "{" not in head else ""
 
 
-def signed_file(config, register, letter):
+def signed_file(config: Config, register: SqlRegister, letter: AgendaEntry) -> tuple[Path, str] | tuple[None, None]:
     """(path, how it was signed) of the signed form of a letter SRIKANDI should hold, or (None, None):
     an electronic signature before ink, and of each the newest."""
     from pipeline.letters.signing import has_signature
@@ -90,12 +102,28 @@ def signed_file(config, register, letter):
     return (locate(config, chosen), how) if chosen else (None, None)
 
 
-def collect(config, register, kasus=None):
+def one_case(register: SqlRegister, kasus: str) -> str:
+    """The id of the one case ``kasus`` names (its id or its memo's nomor); PipelineError when
+    it names none or several."""
+    found = register.find_cases(kasus)
+    if len(found) != 1:
+        raise PipelineError(
+            f"Kasus \u201c{kasus}\u201d tidak ditemukan (atau cocok dengan lebih dari satu "
+            "kasus; tulis nomor kasusnya)."
+        )
+    return found[0].id
+
+
+def collect(
+    config: Config, register: SqlRegister, kasus: str | None = None
+) -> tuple[list[Item], list[Skipped], list[str]]:
     """The sent letters (of ``kasus`` when given) as Items, and those that cannot go yet, with why."""
     from pipeline.formats import tanggal
 
     kapus = config.officials["kapus"]
-    items, skipped, voided = [], [], []
+    items: list[Item] = []
+    skipped: list[Skipped] = []
+    voided: list[str] = []
     for letter in register.agenda("keluar"):
         if letter.batal:
             voided.append(letter_key(letter.nomor_surat))
@@ -139,7 +167,7 @@ def collect(config, register, kasus=None):
     return items, skipped, voided
 
 
-def write(items, target, voided=()):
+def write(items: list[Item], target: Path, voided: Iterable[str] = ()) -> list[Path]:
     """Write the bundle into ``target``: a folder per letter, each made whole before it appears. The
     folder of a letter voided since an earlier export leaves the bundle: it must not be uploaded."""
     try:
@@ -151,7 +179,7 @@ def write(items, target, voided=()):
         ) from None
 
 
-def _write(items, target, voided):
+def _write(items: list[Item], target: Path, voided: Iterable[str]) -> list[Path]:
     if not items and not target.is_dir():
         return []
     target.mkdir(parents=True, exist_ok=True)
@@ -174,7 +202,7 @@ def _write(items, target, voided):
     return [target / item.key for item in items]
 
 
-def _form(fields):
+def _form(fields: dict[str, Any]) -> str:
     width = max(len(label) for _, label in FIELDS)
     lines = [f"{label.ljust(width)} : {fields[key]}" for key, label in FIELDS]
     return (
@@ -183,7 +211,7 @@ def _form(fields):
     )
 
 
-def _replace(temp, final):
+def _replace(temp: Path, final: Path) -> None:
     """Put a fresh folder where an older export of the same letter may lie."""
     old = None
     if final.exists():
@@ -194,7 +222,7 @@ def _replace(temp, final):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _index(target, path):
+def _index(target: Path, path: Path) -> None:
     """One line per letter folder in the bundle, this export's and earlier ones'."""
     from pipeline.outputs.exports import csv_cell
 

@@ -1,0 +1,184 @@
+"""``status``, ``act``, ``batal`` and ``tandatangani``: the cases, and what a person records on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pipeline.cli.console import Table, echo_lines, escape, out, styled
+from pipeline.cli.group import Context, main
+from pipeline.errors import PipelineError, WorkspaceBusy
+from pipeline.filing.archive import shown
+from pipeline.outputs import jsonlines
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+
+
+@main.command()
+@click.argument("kasus", required=False)
+@click.option("--all", "everything", is_flag=True, help="Semua kasus, termasuk yang sudah selesai.")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON Lines.")
+@click.pass_obj
+def status(obj: Context, kasus: str | None, everything: bool, as_json: bool) -> None:
+    """Tampilkan kasus yang sedang berjalan (atau satu kasus, atau semua dengan --all): langkah SOP,
+    waktu terhadap target, dan yang ditunggu."""
+    count = 0
+    with obj.open(lock=False) as ws:  # printed as read: 100,000 cases are never all in memory
+        described = ws.status(kasus, everything)
+        if as_json:
+
+            def lines() -> Iterator[str]:
+                nonlocal count
+                for item in described:
+                    count += 1
+                    yield jsonlines.line(item)
+
+            echo_lines(lines(), chunk=100)
+        else:
+            for item in described:
+                count += 1
+                _print_case(item, detail=bool(kasus))
+    if kasus and not count:
+        raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
+    if not count and not as_json:
+        out.print(
+            "Belum ada kasus."
+            if everything
+            else "Tidak ada kasus yang sedang berjalan. Kasus yang sudah selesai: \u201cpipeline status --all\u201d."
+        )
+    if not kasus and not as_json:
+        _print_waiting(obj.config)
+
+
+def _print_waiting(config: Config) -> None:
+    """Letters waiting in inbox/lengkapi/ for staff to complete their draft (they have no case yet)."""
+    from pipeline.inbox import completion
+
+    lines = completion.describe_waiting(config)
+    if lines:
+        out.print(f"[bold]Surat menunggu dilengkapi ({len(lines)})[/bold]")
+    for line in lines:
+        out.print(f"  {escape(line)}")
+
+
+def _owed_line(owed: Mapping[str, Any]) -> str:
+    """One owed PDF as status prints it."""
+    line = f"PDF {owed['berkas']} belum dibuat"
+    if owed["galat"]:
+        line += f" ({owed['percobaan']} kali gagal: {owed['galat'].rstrip('.')}; dicoba lagi mulai {owed['coba_lagi']})"
+    line += "; .docx-nya sudah diarsipkan"
+    if owed["menunggu_ttd"]:
+        line += ", dan tanda tangan elektronik Nota Dinas menunggu PDF ini"
+    return line + ". Buat sekarang dengan \u201cpipeline pdf\u201d."
+
+
+def _print_case(item: Mapping[str, Any], detail: bool) -> None:
+    out.print(
+        f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
+        f"{escape(item['rujukan'])} \u00b7 {styled(item['status'])}"
+    )
+    out.print(f"  {escape(item['menunggu'])}")
+    for signature in item["tte_masuk"]:
+        out.print(f"  {escape(signature['keterangan'])}")
+    for problem in item["masalah"]:
+        out.print(f"  [red]\u2022[/red] {escape(problem)}")
+    for owed in item.get("pdf_terutang", ()):
+        out.print(f"  [yellow]\u2022[/yellow] {escape(_owed_line(owed))}")
+    if not detail:
+        return
+    table = Table(show_header=True)
+    for column in ("No", "Langkah", "Pelaksana", "Status", "Menit", "Target", "Dokumen"):
+        table.add_column(column, overflow="fold")
+    for step in item["langkah"]:
+        minutes = "-" if step["menit"] is None else f"{step['menit']:g}"
+        late = step["menit"] is not None and step["menit"] > step["target_menit"] > 0
+        table.add_row(
+            str(step["no"]),
+            escape(step["nama"]),
+            escape(step["peran"]),
+            step["status"],
+            f"[red]{minutes}[/red]" if late else minutes,
+            str(step["target_menit"]),
+            escape("\n".join(step["dokumen"])),
+        )
+    out.print(table)
+
+
+@main.command()
+@click.argument("rujukan")
+@click.argument("langkah")
+@click.option("--oleh", help="Nama pejabat atau staf yang melakukan tindakan.")
+@click.option("--kepada", help="Tujuan disposisi.")
+@click.option("--catatan", help="Catatan, isi disposisi, atau alasan penolakan.")
+@click.option(
+    "--waktu",
+    help='Kapan tindakan dilakukan, misalnya "2026-11-25 09:30" (bawaan: saat dicatat); '
+    "waktu dengan zona lain diubah ke zona kantor (timezone).",
+)
+@click.pass_obj
+def act(
+    obj: Context,
+    rujukan: str,
+    langkah: str,
+    oleh: str | None,
+    kepada: str | None,
+    catatan: str | None,
+    waktu: str | None,
+) -> None:
+    """Catat langkah yang dilakukan pejabat (sama dengan berkas tindakan di inbox).
+
+    LANGKAH adalah kunci langkah dalam tabel sop.steps di config.yaml
+    (misalnya disposisi_kapus, periksa, setujui, kirim) atau tolak.
+    """
+    from pipeline.inbox.handover import hand_over
+
+    try:
+        with obj.open() as ws:
+            names = ws.procedure.action_names()
+            if langkah not in names:
+                raise click.BadParameter(f"pilih salah satu dari: {', '.join(names)}.", param_hint="LANGKAH")
+            outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan, waktu=waktu)
+    except WorkspaceBusy:  # the service runs: hand the action to it and wait for its outcome
+        entry = hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan, waktu=waktu)
+        with obj.open(lock=False) as ws:
+            found = list(ws.status(entry.kasus)) if entry.kasus else []
+        outcome, described = entry, (found[0] if found else None)
+    out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} ({outcome.hasil}).")
+    for reason in outcome.alasan:
+        out.print(f"  [yellow]{escape(reason)}[/yellow]")
+    if described:
+        _print_case(described, detail=False)
+
+
+@main.command()
+@click.argument("nomor")
+@click.option("--alasan", required=True, help="Mengapa nomor ini dibatalkan (dicatat di agenda surat keluar).")
+@click.pass_obj
+def batal(obj: Context, nomor: str, alasan: str) -> None:
+    """Batalkan nomor surat keluar: tetap tercatat di agenda beserta alasannya, tidak dipakai lagi."""
+    with obj.open() as ws:
+        entry = ws.void(nomor, alasan)
+    out.print(
+        f"Nomor {escape(entry.nomor_surat)} dibatalkan dan tetap tercatat di agenda surat keluar. "
+        f"Kasus {escape(entry.kasus)} kembali menunggu persetujuan untuk Nota Dinas bernomor baru."
+    )
+
+
+@main.command()
+@click.argument("kasus")
+@click.option("--totp", is_flag=True, help="Pakai kode TOTP yang dikirim BSrE, bukan passphrase.")
+@click.pass_obj
+def tandatangani(obj: Context, kasus: str, totp: bool) -> None:
+    """Tandatangani Nota Dinas bernomor lewat gateway BSrE (NIK dan passphrase diminta di sini, tidak disimpan)."""
+    from pipeline.letters.terminal import sign_at_terminal
+
+    entry = sign_at_terminal(
+        obj.config, kasus, lambda prompt, secret: click.prompt(prompt, hide_input=secret), totp=totp
+    )
+    out.print(
+        f"Nota Dinas kasus {escape(entry.kasus)} telah ditandatangani secara elektronik dan diarsipkan "
+        f"({escape(shown(obj.config, entry.lokasi).rsplit('/', 1)[0])})."
+    )

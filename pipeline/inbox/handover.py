@@ -1,0 +1,95 @@
+"""Handing a file to the running service through the inbox, and waiting for its journal entry.
+
+While ``pipeline watch`` holds the workspace lock, ``pipeline act`` and
+``pipeline tandatangani`` cannot file anything themselves: they drop the
+file in the inbox (as the account that runs them, which the service reads
+as the file's owner) and wait until the service's journal says what became
+of it (docs/cli.md).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import yaml
+
+from pipeline.access import current_account
+from pipeline.errors import InputRefused, PipelineError
+from pipeline.inbox import intake
+from pipeline.readers.safety import check_text
+from pipeline.register import open_register
+from pipeline.sop import inputs
+from pipeline.sop.procedure import Procedure
+from pipeline.states import Decision, Hasil
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.register.records import JournalEntry
+    from pipeline.register.sql import SqlRegister
+
+POLL_SECONDS = 0.2
+
+
+def await_journal(
+    config: Config,
+    sha256: str,
+    settled: Callable[[SqlRegister, JournalEntry], bool],
+    patience: float,
+    kind: str,
+) -> JournalEntry | None:
+    """The journal entry of the file with ``sha256`` once ``settled(register, entry)`` says the
+    service is done with it; None when ``patience`` seconds pass first. A refused file raises
+    InputRefused (``kind``: what the file was) with the service's reasons."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        with open_register(config, writer=False) as register:
+            entry = register.last_journal(sha256)
+            done = entry is not None and settled(register, entry)
+        if done and entry is not None:
+            if entry.hasil == Hasil.REFUSED:
+                raise InputRefused(list(entry.alasan), kind=kind)
+            return entry
+        time.sleep(POLL_SECONDS)
+    return None
+
+
+def hand_over(config: Config, rujukan: str, langkah: str, patience: float = 60.0, **fields: str | None) -> JournalEntry:
+    """``pipeline act`` while ``watch`` holds the workspace: drop the action in the inbox for
+    the service (as the account that runs act), wait for its journal entry, return the outcome.
+
+    Raises InputRefused when it is refused, here or by the service.
+    """
+    from pipeline.engine import open_workspace
+
+    data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
+    check_text(data, "tindakan")
+    with open_workspace(config, lock=False) as ws:
+        inputs.check_action(ws, data, current_account())
+        name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
+    text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
+    procedure = Procedure(config.steps)
+
+    def settled(register: SqlRegister, entry: JournalEntry) -> bool:
+        return entry.hasil != Hasil.WAITING or not _due_now(register, procedure, entry, langkah)
+
+    entry = await_journal(config, sha256, settled, patience, "tindakan")
+    if entry is None:
+        raise PipelineError(
+            f"Tindakan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
+            f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan "
+            "\u201cpipeline journal\u201d."
+        )
+    return entry
+
+
+def _due_now(register: SqlRegister, procedure: Procedure, entry: JournalEntry, langkah: str) -> bool:
+    """True while a kept action is for the step its case stands at: the service applies it next."""
+    case = register.case(entry.kasus) if entry.kasus else None
+    if case is None:
+        return False
+    current = procedure.current(register.steps(case.id))
+    return current is not None and (current.key == langkah or (langkah == Decision.REJECT and bool(current.reject_to)))
