@@ -8,219 +8,28 @@ IMMEDIATE`` makes them: the counter row of a (book, year), the next row ids
 (max + 1) and the chain head are read and written by one writer at a time, so
 numbers stay gapless and unique and the archive's log stays one chain.
 
-The schema is the SQLite schema at the same version (``SCHEMA_VERSION``), so a
-log record written on either backend replays on the other. A later migration
-is added to both ``schema.py`` and ``MIGRATIONS`` here.
+The schema is the SQLite schema at the same version (``SCHEMA_VERSION``), both
+rendered from the one list of migrations in ``schema.py``, so a log record
+written on either backend replays on the other.
 """
 
 import hashlib
 from contextlib import contextmanager
 
 from pipeline.errors import ConfigError, RegisterError
-from pipeline.register.schema import MIGRATIONS as SQLITE_MIGRATIONS
+from pipeline.register.ddl import POSTGRES_FIRST
+from pipeline.register.schema import POSTGRES_MIGRATIONS, SCHEMA_VERSION
 from pipeline.register.sql import SqlRegister
 
 WRITE_LOCK = 0x53505345  # "SPSE": the advisory lock every write transaction holds
 
-_BASE = """
-CREATE TABLE skema (versi INTEGER NOT NULL);
-CREATE TABLE journal (
-    id BIGINT PRIMARY KEY,
-    berkas TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    ukuran BIGINT NOT NULL,
-    diterima TEXT NOT NULL,
-    hasil TEXT NOT NULL CHECK (hasil IN ('diterima', 'ditolak', 'duplikat', 'diabaikan', 'menunggu')),
-    jenis TEXT NOT NULL DEFAULT '',
-    kasus TEXT NOT NULL DEFAULT '',
-    alasan TEXT NOT NULL DEFAULT '[]',
-    lokasi TEXT NOT NULL DEFAULT '',
-    klaim TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX journal_sha256 ON journal (sha256);
-CREATE INDEX journal_klaim ON journal (klaim);
-CREATE TABLE cases (
-    id TEXT PRIMARY KEY,
-    rujukan TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    dibuka TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'berjalan'
-);
-CREATE INDEX cases_rujukan ON cases (rujukan);
-CREATE INDEX cases_status ON cases (status);
-CREATE TABLE agenda (
-    buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
-    tahun BIGINT NOT NULL,
-    nomor_urut BIGINT NOT NULL CHECK (nomor_urut > 0),
-    nomor_agenda TEXT,
-    nomor_surat TEXT NOT NULL,
-    tanggal_surat TEXT NOT NULL,
-    diterima TEXT,
-    dikirim TEXT,
-    dari TEXT NOT NULL DEFAULT '',
-    kepada TEXT NOT NULL DEFAULT '',
-    hal TEXT NOT NULL,
-    sifat TEXT NOT NULL DEFAULT 'Biasa',
-    lampiran TEXT NOT NULL DEFAULT '',
-    tembusan TEXT NOT NULL DEFAULT '',
-    kasus TEXT NOT NULL DEFAULT '',
-    folder TEXT NOT NULL DEFAULT '',
-    berkas TEXT NOT NULL DEFAULT '{}',
-    sha256 TEXT NOT NULL DEFAULT '{}',
-    batal BIGINT NOT NULL DEFAULT 0,
-    keterangan TEXT NOT NULL DEFAULT '',
-    kunci TEXT NOT NULL DEFAULT '',
-    alasan_batal TEXT NOT NULL DEFAULT '',
-    batal_oleh TEXT NOT NULL DEFAULT '',
-    batal_waktu TEXT,
-    ditandatangani TEXT,
-    ditandatangani_oleh TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (buku, tahun, nomor_urut)
-);
-CREATE UNIQUE INDEX agenda_nomor_agenda ON agenda (nomor_agenda) WHERE nomor_agenda IS NOT NULL;
-CREATE INDEX agenda_kasus ON agenda (kasus, buku);
-CREATE INDEX agenda_memo ON agenda (nomor_surat, dari);
-CREATE INDEX agenda_kunci ON agenda (kunci);
-CREATE INDEX agenda_folder ON agenda (folder);
-CREATE TABLE steps (
-    kasus TEXT NOT NULL REFERENCES cases (id),
-    key TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('menunggu', 'berjalan', 'selesai')),
-    mulai TEXT,
-    selesai TEXT,
-    oleh TEXT NOT NULL DEFAULT '',
-    dokumen TEXT NOT NULL DEFAULT '[]',
-    catatan TEXT NOT NULL DEFAULT '',
-    temuan TEXT NOT NULL DEFAULT '[]',
-    masukan BIGINT,
-    PRIMARY KEY (kasus, key)
-);
-CREATE TABLE events (
-    id BIGINT PRIMARY KEY,
-    waktu TEXT NOT NULL,
-    kasus TEXT NOT NULL DEFAULT '',
-    oleh TEXT NOT NULL,
-    aksi TEXT NOT NULL,
-    rincian TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX events_kasus ON events (kasus, id);
-CREATE TABLE inputs (
-    id BIGINT PRIMARY KEY,
-    jenis TEXT NOT NULL CHECK (jenis IN ('registrasi', 'tindakan')),
-    langkah TEXT NOT NULL,
-    rujukan TEXT NOT NULL,
-    kasus TEXT NOT NULL DEFAULT '',
-    diterima TEXT NOT NULL,
-    data TEXT NOT NULL DEFAULT '{}',
-    folder TEXT NOT NULL DEFAULT '',
-    berkas TEXT NOT NULL DEFAULT '{}',
-    sha256 TEXT NOT NULL DEFAULT '{}',
-    status TEXT NOT NULL DEFAULT 'menunggu'
-        CHECK (status IN ('menunggu', 'diterapkan', 'digantikan', 'dibatalkan')),
-    diterapkan TEXT,
-    klaim TEXT NOT NULL DEFAULT '',
-    dasar BIGINT NOT NULL DEFAULT 0,
-    catatan TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX inputs_kasus ON inputs (kasus, status);
-CREATE INDEX inputs_rujukan ON inputs (rujukan, kasus);
-CREATE INDEX inputs_folder ON inputs (folder);
-CREATE TABLE documents (
-    id BIGINT PRIMARY KEY,
-    kasus TEXT NOT NULL,
-    langkah BIGINT NOT NULL,
-    jenis TEXT NOT NULL,
-    versi BIGINT NOT NULL,
-    dibuat TEXT NOT NULL,
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL DEFAULT '{}',
-    sha256 TEXT NOT NULL DEFAULT '{}',
-    UNIQUE (kasus, jenis, versi)
-);
-CREATE INDEX documents_folder ON documents (folder);
-CREATE TABLE counters (
-    buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
-    tahun BIGINT NOT NULL,
-    terakhir BIGINT NOT NULL CHECK (terakhir > 0),
-    PRIMARY KEY (buku, tahun)
-);
-CREATE TABLE rantai (
-    urut BIGINT PRIMARY KEY,
-    waktu TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    sebelumnya TEXT NOT NULL
-);
-CREATE TABLE kode (
-    kode TEXT PRIMARY KEY,
-    kasus TEXT NOT NULL DEFAULT '',
-    jenis TEXT NOT NULL,
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    dibuat TEXT NOT NULL,
-    rantai TEXT NOT NULL,
-    urut BIGINT
-);
-CREATE INDEX kode_kasus ON kode (kasus, jenis);
-CREATE INDEX kode_folder ON kode (folder, dibuat, kode);
-CREATE INDEX kode_urut ON kode (kasus, jenis, urut);
-CREATE INDEX kode_urut_akhir ON kode (urut);
-CREATE TABLE tenang (
-    kasus TEXT PRIMARY KEY,
-    tanda TEXT NOT NULL
-)
-"""
-
-# (schema version reached, statements): the first builds the whole schema of SQLite's version 8;
-# each later one is SQLite's migration of that number, in PostgreSQL's words.
+# The version bookkeeping PRAGMA user_version does on SQLite, made with the first migration.
+SKEMA = "CREATE TABLE skema (versi INTEGER NOT NULL)"
+# (schema version reached, statements): the schema of POSTGRES_FIRST at once, then each later one.
 MIGRATIONS = [
-    (8, _BASE),
-    (
-        9,
-        """
-DROP TABLE tenang;
-CREATE TABLE tenang (
-    host TEXT NOT NULL DEFAULT '',
-    kasus TEXT NOT NULL,
-    tanda TEXT NOT NULL,
-    PRIMARY KEY (host, kasus)
-)
-""",
-    ),
-    (
-        10,
-        """
-CREATE TABLE pdf (
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL,
-    kasus TEXT NOT NULL DEFAULT '',
-    keluaran TEXT NOT NULL DEFAULT '',
-    diminta TEXT NOT NULL,
-    dibuat TEXT,
-    sha256 TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (folder, berkas)
-);
-CREATE INDEX pdf_kasus ON pdf (kasus, dibuat);
-CREATE INDEX pdf_dibuat ON pdf (dibuat);
-CREATE TABLE pdf_coba (
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL,
-    percobaan BIGINT NOT NULL DEFAULT 0,
-    berikutnya TEXT NOT NULL DEFAULT '',
-    galat TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (folder, berkas)
-)
-""",
-    ),
-    (
-        11,
-        """
-ALTER TABLE agenda ADD COLUMN tte_masuk TEXT NOT NULL DEFAULT '[]'
-""",
-    ),
+    (number, [SKEMA, *statements] if number == POSTGRES_FIRST else statements)
+    for number, statements in POSTGRES_MIGRATIONS
 ]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
-assert len(SQLITE_MIGRATIONS) == SCHEMA_VERSION, "a register migration belongs in both backends"
 
 
 def connect(url):
@@ -480,9 +289,8 @@ class PostgresRegister(SqlRegister):
             with self.transaction(logged=False):
                 if self._stored_version() >= number:
                     continue
-                for statement in statements.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in statements:
+                    self.db.execute(statement)
                 self.db.execute("DELETE FROM skema")
                 self.db.execute("INSERT INTO skema (versi) VALUES (%s)", (number,))
         self._version = self._stored_version()

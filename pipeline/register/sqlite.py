@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 
 from pipeline.errors import RegisterError
-from pipeline.register.schema import MIGRATIONS, sqlite_functions
+from pipeline.register.schema import SQLITE_MIGRATIONS, sqlite_functions
 from pipeline.register.sql import SqlRegister
 
 _SQLITE_REASONS = (
@@ -101,18 +101,17 @@ class SQLiteRegister(SqlRegister):
         The version is read again inside the transaction: another process
         (a ``status`` beside a first ``run``) may have migrated meanwhile.
         """
-        for number, migration in enumerate(MIGRATIONS[:upto], start=1):
+        for number, migration in enumerate(SQLITE_MIGRATIONS[:upto], start=1):
             if self.version >= number:
                 continue
             with self.transaction(logged=False):
                 if self.version >= number:
                     continue
-                if callable(migration):
-                    migration(self.db, self.step_table)
-                else:
-                    for statement in migration.split(";"):
-                        if statement.strip():
-                            self.db.execute(statement)
+                for statement in migration:
+                    if callable(statement):
+                        statement(self.db, self.step_table)
+                    else:
+                        self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     @property
