@@ -301,3 +301,34 @@ def test_a_row_changed_in_the_database_directly_is_found(tmp_path, postgres):
     assert result.exit_code == 1 and [p["jenis"] for p in problems] == ["register_diubah"]
     assert "Register tabel agenda berbeda dari catatannya di arsip" in problems[0]["pesan"]
     assert "***" not in problems[0]["lokasi"] and problems[0]["lokasi"].startswith("postgresql://")
+
+
+def test_the_sqlite_register_is_set_aside_stamped_by_the_clock_it_is_given(tmp_path):
+    """The move renames the SQLite file and its -wal aside (never deletes them), named by the
+    caller's clock in the office's zone, not the machine's."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from pipeline.clock import Clock
+    from pipeline.register import transfer
+
+    moment = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    path = tmp_path / "register.sqlite3"
+    path.write_text("buku", encoding="utf-8")
+    path.with_name("register.sqlite3-wal").write_text("wal", encoding="utf-8")
+    aside = transfer.set_aside(path, Clock(ZoneInfo("Asia/Jakarta"), lambda: moment))
+    assert aside.name == "register.sqlite3.sebelum-postgresql-20260304-120607"
+    assert not path.exists() and aside.read_text(encoding="utf-8") == "buku"
+    assert aside.with_name(aside.name + "-wal").read_text(encoding="utf-8") == "wal"
+
+
+def test_register_url_goes_into_config_yaml_with_its_comments(tmp_path):
+    """The configuration is written by its own module, not by the register: ``register.url``
+    replaced or added where the block is, the block added where there is none."""
+    from pipeline.config_edit import with_register_url
+
+    url = "postgresql://spse@db:5432/spse"
+    block = "# kantor\nregister:  # buku\n  host: a\n  url:\narchive: arsip\n"
+    assert with_register_url(block, url) == f"# kantor\nregister:  # buku\n  host: a\n  url: {url}\narchive: arsip\n"
+    assert with_register_url("register:\n  host: a\n", url) == f"register:\n  url: {url}\n  host: a\n"
+    assert with_register_url("archive: arsip\n", url).endswith(f"\nregister:\n  url: {url}\n")

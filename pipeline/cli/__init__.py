@@ -824,7 +824,8 @@ def migrate_register(obj, url):
     """Salin register SQLite ruang kerja ini ke PostgreSQL, buktikan salinannya (jumlah baris,
     nomor agenda, rantai catatan diperiksa pada tujuan), lalu alihkan config.yaml ke sana."""
     from pipeline import config as config_module
-    from pipeline import workspace
+    from pipeline import config_edit, workspace
+    from pipeline.clock import Clock
     from pipeline.register import RegisterLog, open_register, transfer
 
     config = obj.config
@@ -846,7 +847,8 @@ def migrate_register(obj, url):
                 "Salinan register di PostgreSQL tidak sama dengan aslinya; config.yaml tidak "
                 "diubah dan register SQLite tetap dipakai. " + " ".join(problems)
             )
-        aside = transfer.switch(config, url)
+        config_edit.set_register_url(config.path, url)
+        aside = transfer.set_aside(config.register_path, Clock(config.timezone))
     out.print(
         f"Register disalin ke PostgreSQL dan terbukti sama: {records} catatan transaksi, {entries} entri "
         "agenda, rantai catatan cocok dengan arsip."
