@@ -28,6 +28,7 @@ from pipeline.register.schema import MIGRATIONS
 from pipeline.register.sqlite import SQLiteRegister
 
 if TYPE_CHECKING:
+    from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.register.sql import SqlRegister
 
@@ -72,11 +73,12 @@ RESTORE = (
 )
 
 
-def open_register(config: Config, writer: bool = True) -> SqlRegister:
+def open_register(config: Config, writer: bool = True, clock: Clock | None = None) -> SqlRegister:
     """The workspace's register, migrated to the current schema, after the guards.
 
     The ``writer`` (the process holding the workspace lock) also finishes
-    what a crash left of the register's log; readers never touch it.
+    what a crash left of the register's log; readers never touch it. ``clock``
+    times the transactions it seals (UTC by default).
     """
     log = RegisterLog(config.archive, config.staging_dir)
     if config.shared:
@@ -85,7 +87,7 @@ def open_register(config: Config, writer: bool = True) -> SqlRegister:
 
         path = redacted(config.register_url)
         last = log.last()
-        shared = PostgresRegister(config.register_url, log)
+        shared = PostgresRegister(config.register_url, log, clock)
         if writer:
             try:
                 shared.claim_host(config.host)
@@ -99,7 +101,7 @@ def open_register(config: Config, writer: bool = True) -> SqlRegister:
         last = log.last()  # read before the register: a commit meanwhile only makes the register newer
         refuse_missing(config, path, last)
         step_table = [(step.number, step.key, step.handler) for step in config.steps]
-        register = SQLiteRegister(path, step_table, log)
+        register = SQLiteRegister(path, step_table, log, clock=clock)
     head = register.chain_head()[0]
     if head < last:
         register.close()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 from pipeline.register.rows import Row, encode, maker
 
 if TYPE_CHECKING:
+    from pipeline.clock import Clock
     from pipeline.register.log import RegisterLog
 
 R = TypeVar("R")
@@ -48,6 +49,7 @@ class SqlCore(abc.ABC):
     # an embedded database that reports a failed COMMIT has rolled it back.
     commit_may_outlive_error = False
     log: RegisterLog | None = None  # the archive's RegisterLog; None for replays and tests of the intents
+    clock: Clock  # when a transaction is sealed (the backend's constructor takes the caller's)
     _changes: list[tuple[str, tuple[Any, ...]]] | None = None  # the open transaction's statements, for the log
 
     # -- plumbing a backend provides ------------------------------------

@@ -50,8 +50,10 @@ class InputIntents(SqlCore):
         """The id of the newest registration a case has or is waiting to apply (0 when none)."""
         row = self._rows(
             "SELECT COALESCE(MAX(id), 0) AS n FROM inputs WHERE jenis = 'registrasi' "
-            "AND status IN ('menunggu', 'diterapkan') "
+            "AND status IN (?, ?) "
             "AND (kasus = ? OR (kasus = '' AND rujukan IN (?, ?)))",
+            InputStatus.WAITING,
+            InputStatus.APPLIED,
             kasus,
             kasus,
             rujukan,
@@ -78,8 +80,9 @@ class InputIntents(SqlCore):
     def registration(self, kasus: str) -> KeptInput | None:
         """The registration data the case now works with (the newest applied)."""
         row = self._first(
-            "SELECT * FROM inputs WHERE kasus = ? AND jenis = 'registrasi' AND status = 'diterapkan' ORDER BY id DESC",
+            "SELECT * FROM inputs WHERE kasus = ? AND jenis = 'registrasi' AND status = ? ORDER BY id DESC",
             kasus,
+            InputStatus.APPLIED,
         )
         return record(KeptInput, row) if row else None
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from pipeline.register.core import SqlCore
 from pipeline.register.records import JournalEntry
 from pipeline.register.rows import record
+from pipeline.states import Hasil
 
 
 class JournalIntents(SqlCore):
@@ -21,7 +22,7 @@ class JournalIntents(SqlCore):
 
     def accepted_file(self, sha256: str) -> JournalEntry | None:
         """The journal entry that accepted a file with this content, if any."""
-        row = self._first("SELECT * FROM journal WHERE sha256 = ? AND hasil = 'diterima' ORDER BY id", sha256)
+        row = self._first("SELECT * FROM journal WHERE sha256 = ? AND hasil = ? ORDER BY id", sha256, Hasil.ACCEPTED)
         return record(JournalEntry, row) if row else None
 
     def decided_file(self, sha256: str) -> JournalEntry | None:

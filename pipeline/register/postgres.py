@@ -15,11 +15,13 @@ written on either backend replays on the other.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from pipeline.clock import Clock
 from pipeline.errors import ConfigError, RegisterError
 from pipeline.register.ddl import POSTGRES_FIRST
 from pipeline.register.schema import POSTGRES_MIGRATIONS, SCHEMA_VERSION
@@ -102,12 +104,14 @@ class PostgresRegister(SqlRegister):
     placeholder = "%s"
     commit_may_outlive_error = True
 
-    def __init__(self, url: str, log: RegisterLog | None = None) -> None:
+    def __init__(self, url: str, log: RegisterLog | None = None, clock: Clock | None = None) -> None:
+        """``clock``: when transactions are sealed (UTC by default)."""
         import psycopg
         from psycopg.rows import dict_row
 
         self.url = url
         self.log = log
+        self.clock = clock or Clock(dt.UTC)
         self._errors = (psycopg.Error,)
         self.db: Any = connect(url)  # rows as dicts (dict_row) but for listings
         self.db.row_factory = dict_row

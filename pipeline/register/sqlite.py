@@ -8,6 +8,7 @@ own transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sqlite3
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.clock import Clock
 from pipeline.errors import RegisterError
 from pipeline.register.schema import SQLITE_MIGRATIONS, sqlite_functions
 from pipeline.register.sql import SqlRegister
@@ -66,12 +68,15 @@ class SQLiteRegister(SqlRegister):
         step_table: Sequence[tuple[int, str, str | None]] | None = None,
         log: RegisterLog | None = None,
         upto: int | None = None,
+        clock: Clock | None = None,
     ) -> None:
         """``step_table``: (number, key, handler) of the workspace's steps, to migrate release 0.1;
-        ``upto``: migrate no further than this schema version (a replay of an older log)."""
+        ``upto``: migrate no further than this schema version (a replay of an older log);
+        ``clock``: when transactions are sealed (UTC by default)."""
         self.path = path
         self.step_table = tuple(step_table or ())
         self.log = log
+        self.clock = clock or Clock(dt.UTC)
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)

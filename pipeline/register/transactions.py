@@ -69,7 +69,7 @@ class Transactions(SqlCore):
         urut, previous = self.chain_head()
         record = make_record(
             urut + 1,
-            waktu or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            waktu or self.clock.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
             self.version,
             previous,
             changes,
