@@ -69,10 +69,15 @@ def key(name: str, kind: Kind = "TEXT") -> Column:
     return Column(name, kind, primary_key=True)
 
 
+def literal(value: str | StrEnum) -> str:
+    """A text value as an SQL literal (a default, a CHECK)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def one_of(column: str, *values: str | StrEnum) -> str:
     """A CHECK that ``column`` holds one of ``values`` (the values a migration allowed then: a
     state added to an enum later needs a migration of its own)."""
-    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+    return f"{column} IN ({', '.join(literal(value) for value in values)})"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from pipeline.register.ddl import (
     Table,
     integer,
     key,
+    literal,
     one_of,
     postgres_base,
     postgres_statements,
@@ -44,23 +45,23 @@ BOOKS = one_of("buku", "masuk", "keluar")
 STEP_STATUS = one_of("status", StepStatus.WAITING, StepStatus.RUNNING, StepStatus.DONE)
 
 
-def _steps_by_key(table: str) -> Table:
-    return Table(
-        table,
-        (
-            text("kasus", references="cases (id)"),
-            text("key"),
-            text("status", check=STEP_STATUS),
-            text("mulai", null=True),
-            text("selesai", null=True),
-            text("oleh", default="''"),
-            text("dokumen", default="'[]'"),
-            text("catatan", default="''"),
-            text("temuan", default="'[]'"),
-            integer("masukan", null=True),
-        ),
-        ("PRIMARY KEY (kasus, key)",),
-    )
+# 3: step records matched by key, not by position.
+STEPS_BY_KEY = Table(
+    "steps",
+    (
+        text("kasus", references="cases (id)"),
+        text("key"),
+        text("status", check=STEP_STATUS),
+        text("mulai", null=True),
+        text("selesai", null=True),
+        text("oleh", default="''"),
+        text("dokumen", default="'[]'"),
+        text("catatan", default="''"),
+        text("temuan", default="'[]'"),
+        integer("masukan", null=True),
+    ),
+    ("PRIMARY KEY (kasus, key)",),
+)
 
 
 def _inputs(statuses: tuple[InputStatus, ...], decisions: bool) -> Table:
@@ -78,7 +79,7 @@ def _inputs(statuses: tuple[InputStatus, ...], decisions: bool) -> Table:
             text("folder", default="''"),
             text("berkas", default="'{}'"),
             text("sha256", default="'{}'"),
-            text("status", default=repr(str(InputStatus.WAITING)), check=one_of("status", *statuses)),
+            text("status", default=literal(InputStatus.WAITING), check=one_of("status", *statuses)),
             text("diterapkan", null=True),
             text("klaim", default="''"),
         )
@@ -124,7 +125,7 @@ MIGRATIONS: list[Migration] = [
                 text("rujukan"),
                 text("unit"),
                 text("dibuka"),
-                text("status", default=repr(str(CaseStatus.RUNNING))),
+                text("status", default=literal(CaseStatus.RUNNING)),
             ),
         ),
         Index("cases_rujukan", "cases", "rujukan"),
@@ -217,7 +218,7 @@ MIGRATIONS: list[Migration] = [
             "    SELECT buku, tahun, MAX(nomor_urut) FROM agenda GROUP BY buku, tahun"
         ),
         Rebuild(
-            _steps_by_key("steps"),
+            STEPS_BY_KEY,
             "steps_by_key",
             "SELECT s.kasus, COALESCE(k.key, 'langkah_' || s.no), s.status, s.mulai, s.selesai, s.oleh,\n"
             "           s.dokumen, s.catatan, s.temuan, s.masukan\n"
