@@ -140,7 +140,7 @@ class Config:
         """The register as people are told of it: its file, or its database URL."""
         if not self.shared:
             return str(self.register_path)
-        from pipeline.register.postgres import redacted
+        from pipeline.register.url import redacted
 
         return redacted(self.register_url)
 
@@ -309,7 +309,7 @@ def register_url(value):
             "Konfigurasi register.url harus berbentuk postgresql://akun@server:5432/basisdata "
             "(atau dikosongkan untuk register SQLite di folder archive)."
         )
-    from pipeline.register.postgres import SECRET_KEYS, conninfo
+    from pipeline.register.url import SECRET_KEYS, conninfo
 
     try:
         keywords = conninfo(url)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import workspace
+from pipeline import config_edit, workspace
 from pipeline.clock import Clock
 from pipeline.config import register_url
 from pipeline.errors import PipelineError, RegisterError
@@ -116,6 +116,6 @@ def migrate_register(config: Config, url: str, clock: Clock) -> Migrated:
                 "Salinan register di PostgreSQL tidak sama dengan aslinya; config.yaml tidak "
                 "diubah dan register SQLite tetap dipakai. " + " ".join(problems)
             )
-        workspace.write_register_url(config, url)
+        config_edit.set_register_url(config.path, url)
         aside = workspace.set_register_aside(config, f"register.sqlite3.sebelum-postgresql-{clock.now():%Y%m%d-%H%M%S}")
     return Migrated(records, entries, aside)

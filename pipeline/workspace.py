@@ -13,9 +13,9 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
 from pipeline.access import current_account
-from pipeline.config import DEFAULTS, default_config_text, load
+from pipeline.config import DEFAULTS, default_config_text
 from pipeline.documents import proof
-from pipeline.errors import ConfigError, RegisterError, WorkspaceBusy, os_reason
+from pipeline.errors import ConfigError, WorkspaceBusy, os_reason
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -123,50 +123,6 @@ class Lock:
         if self.handle is not None:
             fcntl.flock(self.handle, fcntl.LOCK_UN)
             self.handle.close()
-
-
-def write_register_url(config: Config, url: str) -> None:
-    """Write ``register.url`` into config.yaml (``migrate-register``): the key replaced where it is,
-    added where it is not, the block added where there is none; comments kept. The new text is
-    loaded and checked before it replaces the old file."""
-    text = with_register_url(config.path.read_text(encoding="utf-8"), url)
-    temp = config.path.with_name(f".{config.path.name}.baru")
-    temp.write_text(text, encoding="utf-8")
-    try:
-        if load(temp).register_url != url:
-            raise RegisterError(
-                "config.yaml tidak dapat diubah otomatis untuk register.url. Tulis sendiri "
-                f"\u201cregister:\\n  url: {url}\u201d di config.yaml."
-            )
-        temp.replace(config.path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def with_register_url(text: str, url: str) -> str:
-    """config.yaml's text with ``url`` under ``register:``."""
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if re.match(r"^register:\s*(#.*)?$", line)), None)
-    if start is None:
-        return (
-            text.rstrip("\n")
-            + f"\n\n# Register bersama di PostgreSQL (pipeline migrate-register).\nregister:\n  url: {url}\n"
-        )
-    end = next(
-        (
-            i
-            for i in range(start + 1, len(lines))
-            if lines[i] and not lines[i][0].isspace() and not lines[i].startswith("#")
-        ),
-        len(lines),
-    )
-    for i in range(start + 1, end):
-        if re.match(r"^\s+url:", lines[i]):
-            lines[i] = f"  url: {url}"
-            break
-    else:
-        lines.insert(start + 1, f"  url: {url}")
-    return "\n".join(lines) + "\n"
 
 
 def set_register_aside(config: Config, name: str) -> Path | None:

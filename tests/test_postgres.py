@@ -301,3 +301,15 @@ def test_a_row_changed_in_the_database_directly_is_found(tmp_path, postgres):
     assert result.exit_code == 1 and [p["jenis"] for p in problems] == ["register_diubah"]
     assert "Register tabel agenda berbeda dari catatannya di arsip" in problems[0]["pesan"]
     assert "***" not in problems[0]["lokasi"] and problems[0]["lokasi"].startswith("postgresql://")
+
+
+def test_register_url_goes_into_config_yaml_with_its_comments(tmp_path):
+    """The configuration is written by its own module, not by the register: ``register.url``
+    replaced or added where the block is, the block added where there is none."""
+    from pipeline.config_edit import with_register_url
+
+    url = "postgresql://spse@db:5432/spse"
+    block = "# kantor\nregister:  # buku\n  host: a\n  url:\narchive: arsip\n"
+    assert with_register_url(block, url) == f"# kantor\nregister:  # buku\n  host: a\n  url: {url}\narchive: arsip\n"
+    assert with_register_url("register:\n  host: a\n", url) == f"register:\n  url: {url}\n  host: a\n"
+    assert with_register_url("archive: arsip\n", url).endswith(f"\nregister:\n  url: {url}\n")

@@ -195,3 +195,20 @@ def test_two_processes_opening_a_new_register_at_once(request, tmp_path, backend
         assert errors == []
         with opened() as register:
             assert register.version == len(MIGRATIONS)
+
+
+def test_a_transaction_is_sealed_at_the_time_of_the_clock_it_was_given(tmp_path):
+    """The register reads no clock of its own: the chain and the log carry the caller's time, in UTC."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from pipeline.clock import Clock
+    from pipeline.register import RegisterLog
+
+    clock = Clock(ZoneInfo("Asia/Jakarta"), lambda: dt.datetime(2026, 3, 4, 12, 0, 0))
+    with SQLiteRegister(tmp_path / "register.sqlite3", log=RegisterLog(tmp_path), clock=clock) as register:
+        with register.transaction():
+            register.allocate_number("masuk", 2026)
+        assert register.chain_newest_time() == "2026-03-04T05:00:00+00:00"
+    [record] = RegisterLog(tmp_path).records()
+    assert record[1]["waktu"] == "2026-03-04T05:00:00+00:00"

@@ -3,9 +3,11 @@
 import datetime as dt
 import gzip
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pytest
 from builders import HEADER, tab_memo
 
 from pipeline.register import MIGRATIONS, open_register
@@ -121,3 +123,73 @@ def test_an_upgraded_register_starts_its_log_with_all_it_held_and_can_be_rebuilt
         path.unlink()
     assert cli("rebuild-register").exit_code == 0
     assert snapshot(ws) == before
+
+
+def _sqlite_schema(register):
+    """{table: {column: (type, not null, default)}}, {table: primary key}, {(table, column, values)}
+    of the CHECKs, and the index names of a live SQLite register."""
+    db = register.db
+    tables = [r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+    columns, keys, checks = {}, {}, set()
+    for table in tables:
+        info = db.execute(f"PRAGMA table_info({table})").fetchall()
+        columns[table] = {c["name"]: (c["type"].lower(), bool(c["notnull"] or c["pk"]), c["dflt_value"]) for c in info}
+        keys[table] = tuple(c["name"] for c in sorted(info, key=lambda c: c["pk"]) if c["pk"])
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()["sql"]
+        checks |= {(table, *_check(found)) for found in re.findall(r"CHECK \(([^)]*)\)", " ".join(sql.split()))}
+    indexes = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    return columns, keys, checks, indexes
+
+
+def _postgres_schema(register):
+    rows = lambda sql: register.db.execute(sql).fetchall()
+    columns, keys, checks = {}, {}, set()
+    for c in rows(
+        "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name <> 'skema'"
+    ):
+        default = c["column_default"].removesuffix("::text") if c["column_default"] is not None else None
+        kind = {"bigint": "integer"}.get(c["data_type"], c["data_type"])
+        columns.setdefault(c["table_name"], {})[c["column_name"]] = (kind, c["is_nullable"] == "NO", default)
+    for c in rows(
+        "SELECT conrelid::regclass::text AS t, contype, pg_get_constraintdef(oid) AS d FROM pg_constraint "
+        "WHERE connamespace = current_schema()::regnamespace"
+    ):
+        if c["contype"] == "p":
+            keys[c["t"]] = tuple(re.fullmatch(r"PRIMARY KEY \((.*)\)", c["d"])[1].split(", "))
+        elif c["contype"] == "c":
+            checks.add((c["t"], *_check(c["d"])))
+    indexes = {r["indexname"] for r in rows("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")}
+    return columns, keys, checks, {name for name in indexes if not name.endswith(("_pkey", "_key"))}
+
+
+def _check(text):
+    """A CHECK as (its column, the values or bound it names), whichever dialect spelled it."""
+    return re.search(r"[a-z_]+", text)[0], frozenset(re.findall(r"'([^']*)'|\b(\d+)\b", text))
+
+
+def test_both_dialects_build_one_schema(tmp_path, postgres):
+    """SQLite and PostgreSQL come from the one list of migrations: every table, column (type,
+    NULL, default), primary key, CHECK and index of one exists in the other, after each migrated
+    from nothing and after a release 0.1 register migrated on SQLite."""
+    from pipeline.register import SQLiteRegister
+    from pipeline.register.postgres import PostgresRegister
+
+    with PostgresRegister(postgres.database()) as shared:
+        theirs = _postgres_schema(shared)
+    with SQLiteRegister(tmp_path / "new.sqlite3") as fresh:
+        assert _sqlite_schema(fresh) == theirs
+    path = tmp_path / "old.sqlite3"
+    with gzip.open(FIXTURE) as source, open(path, "wb") as target:
+        shutil.copyfileobj(source, target)
+    with SQLiteRegister(path) as upgraded:
+        assert _sqlite_schema(upgraded) == theirs
+    assert len(theirs[0]) >= 12 and len(theirs[2]) >= 8 and "agenda_nomor_agenda" in theirs[3]
+
+
+def test_a_data_step_after_postgresql_began_has_no_sqlite_only_form():
+    """A later migration is written for both dialects: a step only SQLite can run is refused."""
+    from pipeline.register.ddl import Legacy, postgres_statements
+
+    with pytest.raises(ValueError, match="migration 12"):
+        postgres_statements((Legacy("UPDATE kode SET urut = rowid"),), 12)

@@ -3,25 +3,25 @@
 
 import yaml
 
-from pipeline import workspace
+from pipeline import config_edit, workspace
 
 URL = "postgresql://spse@db:5432/spse"
 
 
 def test_register_url_is_added_as_a_block_where_there_is_none():
-    text = workspace.with_register_url("# kantor\ntimezone: Asia/Jakarta\n", URL)
+    text = config_edit.with_register_url("# kantor\ntimezone: Asia/Jakarta\n", URL)
     assert text.startswith("# kantor\ntimezone: Asia/Jakarta\n")
     assert yaml.safe_load(text)["register"] == {"url": URL}
 
 
 def test_register_url_replaces_the_key_and_keeps_the_comments():
     text = "register:  # bersama\n  # alamat basis data\n  url: \n  host: a\ninbox: inbox\n"
-    changed = workspace.with_register_url(text, URL)
+    changed = config_edit.with_register_url(text, URL)
     assert changed == f"register:  # bersama\n  # alamat basis data\n  url: {URL}\n  host: a\ninbox: inbox\n"
 
 
 def test_register_url_is_added_under_a_block_without_it():
-    changed = workspace.with_register_url("register:\n  host: a\ninbox: inbox\n", URL)
+    changed = config_edit.with_register_url("register:\n  host: a\ninbox: inbox\n", URL)
     assert yaml.safe_load(changed) == {"register": {"url": URL, "host": "a"}, "inbox": "inbox"}
 
 

@@ -7,7 +7,10 @@ register's intents and gets records back (docs/architecture.md, "The
 register").
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import RegisterError
 from pipeline.register.log import RegisterLog
@@ -23,6 +26,11 @@ from pipeline.register.records import (
 )
 from pipeline.register.schema import MIGRATIONS
 from pipeline.register.sqlite import SQLiteRegister
+
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.register.sql import SqlRegister
 
 __all__ = [
     "MIGRATIONS",
@@ -65,32 +73,35 @@ RESTORE = (
 )
 
 
-def open_register(config, writer=True):
+def open_register(config: Config, writer: bool = True, clock: Clock | None = None) -> SqlRegister:
     """The workspace's register, migrated to the current schema, after the guards.
 
     The ``writer`` (the process holding the workspace lock) also finishes
-    what a crash left of the register's log; readers never touch it.
+    what a crash left of the register's log; readers never touch it. ``clock``
+    times the transactions it seals (UTC by default).
     """
     log = RegisterLog(config.archive, config.staging_dir)
     if config.shared:
-        from pipeline.register.postgres import PostgresRegister, redacted
+        from pipeline.register.postgres import PostgresRegister
+        from pipeline.register.url import redacted
 
         path = redacted(config.register_url)
         last = log.last()
-        register = PostgresRegister(config.register_url, log)
+        shared = PostgresRegister(config.register_url, log, clock)
         if writer:
             try:
-                register.claim_host(config.host)
+                shared.claim_host(config.host)
             except RegisterError:
-                register.close()
+                shared.close()
                 raise
+        register: SqlRegister = shared
     else:
         path = config.register_path
         refuse_network(path)
         last = log.last()  # read before the register: a commit meanwhile only makes the register newer
         refuse_missing(config, path, last)
         step_table = [(step.number, step.key, step.handler) for step in config.steps]
-        register = SQLiteRegister(path, step_table, log)
+        register = SQLiteRegister(path, step_table, log, clock=clock)
     head = register.chain_head()[0]
     if head < last:
         register.close()
@@ -105,7 +116,7 @@ def open_register(config, writer=True):
     return register
 
 
-def refuse_missing(config, path, last):
+def refuse_missing(config: Config, path: Path, last: int) -> None:
     """A missing or empty register while the archive holds records would start the book at 0001 again."""
     if path.exists() and path.stat().st_size > 0:
         return
@@ -118,7 +129,7 @@ def refuse_missing(config, path, last):
         )
 
 
-def filesystem(path, mounts=None):
+def filesystem(path: Path | str, mounts: Path | None = None) -> str | None:
     """The file system type of the mount that holds ``path``."""
     try:
         text = (mounts or MOUNTS).read_text(encoding="utf-8", errors="replace")
@@ -136,7 +147,7 @@ def filesystem(path, mounts=None):
     return kind
 
 
-def refuse_network(path, mounts=None):
+def refuse_network(path: Path, mounts: Path | None = None) -> None:
     kind = filesystem(path.parent if not path.exists() else path, mounts)
     if kind in NETWORK_FS:
         raise RegisterError(

@@ -6,6 +6,9 @@ own documents agree with it (each document was made by the step its
 position names), else the table release 0.1 shipped, under the same test.
 """
 
+from collections.abc import Sequence
+from sqlite3 import Connection
+
 from pipeline.errors import RegisterError
 
 # The table release 0.1 shipped: (key, handler) by position.
@@ -33,7 +36,7 @@ MADE_BY = {
 }
 
 
-def _fits(db, table):
+def _fits(db: Connection, table: Sequence[tuple[int, str, str | None]]) -> bool:
     by_number = {number: handler for number, _, handler in table}
     counts = db.execute("SELECT MAX(no) AS n FROM steps GROUP BY kasus").fetchall()
     if any(row["n"] != len(table) for row in counts):
@@ -44,7 +47,7 @@ def _fits(db, table):
     )
 
 
-def step_keys(db, current):
+def step_keys(db: Connection, current: Sequence[tuple[int, str, str | None]] | None) -> dict[int, str]:
     """number -> key for the step rows of a 0.1 register; raises RegisterError when nothing fits."""
     if not db.execute("SELECT 1 FROM steps LIMIT 1").fetchall():
         return {}

@@ -16,7 +16,9 @@ import json
 import os
 import stat
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 FOLDER = "catatan-register"
 GENESIS = "0" * 64
@@ -24,15 +26,17 @@ PER_FOLDER = 1000
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
-def record_hash(record):
+def record_hash(record: dict[str, Any]) -> str:
     """The hash of a record's content (every key but ``hash``), canonically serialised."""
     body = {key: record[key] for key in ("urut", "waktu", "skema", "sebelumnya", "perubahan")}
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
 
 
-def make_record(urut, waktu, skema, sebelumnya, perubahan):
-    record = {
+def make_record(
+    urut: int, waktu: str, skema: int, sebelumnya: str, perubahan: Iterable[tuple[str, Iterable[Any]]]
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
         "urut": urut,
         "waktu": waktu,
         "skema": skema,
@@ -46,16 +50,16 @@ def make_record(urut, waktu, skema, sebelumnya, perubahan):
 class RegisterLog:
     """The log folder of one archive."""
 
-    def __init__(self, archive, staging=None):
+    def __init__(self, archive: Path | str, staging: Path | str | None = None) -> None:
         """``staging``: where records wait for their commit (this host's, where several share
         the archive); ``archive/.staging`` by default."""
         self.root = Path(archive) / FOLDER
         self.staging = Path(staging) if staging else Path(archive) / ".staging"
 
-    def path(self, urut):
+    def path(self, urut: int) -> Path:
         return self.root / f"{urut // PER_FOLDER:06d}" / f"{urut:09d}.json"
 
-    def stage(self, record):
+    def stage(self, record: dict[str, Any]) -> Path:
         """Write a record beside the log, fsynced, before its transaction commits."""
         self.staging.mkdir(parents=True, exist_ok=True)
         temp = self.staging / f"log-{record['urut']:09d}-{uuid.uuid4().hex[:8]}.json"
@@ -69,16 +73,16 @@ class RegisterLog:
             raise
         return temp
 
-    def publish(self, temp, urut):
+    def publish(self, temp: Path, urut: int) -> None:
         """Put a staged record in its place (after its transaction committed)."""
         final = self.path(urut)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(temp, READ_ONLY)
         os.replace(temp, final)
 
-    def staged(self):
+    def staged(self) -> list[tuple[Path, Any, Any]]:
         """Records a crash left staged: (path, urut, hash)."""
-        found = []
+        found: list[tuple[Path, Any, Any]] = []
         for temp in sorted(self.staging.glob("log-*.json")) if self.staging.is_dir() else ():
             try:
                 record = json.loads(temp.read_text(encoding="utf-8"))
@@ -87,7 +91,7 @@ class RegisterLog:
                 found.append((temp, None, None))
         return found
 
-    def last(self):
+    def last(self) -> int:
         """The number of the newest record in the log (0 when there is none), without reading all."""
         if not self.root.is_dir():
             return 0
@@ -98,7 +102,7 @@ class RegisterLog:
                 return numbers[-1]
         return 0
 
-    def records(self):
+    def records(self) -> Iterator[tuple[Path, dict[str, Any] | None]]:
         """Every record, in order; a damaged file yields (path, None)."""
         if not self.root.is_dir():
             return
@@ -109,6 +113,6 @@ class RegisterLog:
                 except (OSError, ValueError):
                     yield path, None
 
-    def files(self):
+    def files(self) -> list[Path]:
         """Every file in the log folder (for verify: nothing else may be there)."""
         return sorted(p for p in self.root.rglob("*") if p.is_file()) if self.root.is_dir() else []

@@ -6,7 +6,11 @@ joins its archive folder. ``pdf_coba`` holds each one's attempts, a cache
 outside the chain and the log (written with ``logged=False``), like ``tenang``.
 """
 
-from pipeline.register.records import OwedPdf
+from collections.abc import Iterator
+from typing import Any
+
+from pipeline.register.records import AgendaEntry, OwedPdf
+from pipeline.register.transactions import Transactions
 
 _OWED = (
     "SELECT p.folder, p.berkas, p.kasus, p.keluaran, p.diminta, coalesce(c.percobaan, 0) AS percobaan, "
@@ -15,10 +19,10 @@ _OWED = (
 )
 
 
-class PdfIntents:
-    """Mixed into SqlRegister: owe a PDF, list those owed, record one made or a failed attempt."""
+class PdfIntents(Transactions):
+    """Owe a PDF, list those owed, record one made or a failed attempt."""
 
-    def owe_pdf(self, folder, berkas, kasus, keluaran, diminta):
+    def owe_pdf(self, folder: str, berkas: str, kasus: str, keluaran: str, diminta: str) -> None:
         """Inside the filing's transaction: ``folder/berkas`` (.docx) is filed without its PDF."""
         self._write(
             "INSERT INTO pdf (folder, berkas, kasus, keluaran, diminta) VALUES (?, ?, ?, ?, ?) "
@@ -30,7 +34,7 @@ class PdfIntents:
             diminta,
         )
 
-    def owed_pdfs(self, kasus=None):
+    def owed_pdfs(self, kasus: str | None = None) -> list[OwedPdf]:
         """The PDFs still owed (of ``kasus``), oldest first."""
         if kasus is None:
             rows = self._rows(_OWED + " ORDER BY p.diminta, p.folder, p.berkas")
@@ -38,7 +42,7 @@ class PdfIntents:
             rows = self._rows(_OWED + " AND p.kasus = ? ORDER BY p.diminta, p.folder, p.berkas", kasus)
         return [OwedPdf(**dict(r)) for r in rows]
 
-    def pdf_made(self, folder, berkas, sha256, dibuat):
+    def pdf_made(self, folder: str, berkas: str, sha256: str, dibuat: str) -> bool:
         """Inside a transaction: the PDF of ``folder/berkas`` is in its folder with this digest.
         Returns False when it was already recorded (another host made it first)."""
         done = self._first("SELECT dibuat FROM pdf WHERE folder = ? AND berkas = ?", folder, berkas)
@@ -49,7 +53,7 @@ class PdfIntents:
         )
         return True
 
-    def pdf_tried(self, folder, berkas, percobaan, berikutnya, galat):
+    def pdf_tried(self, folder: str, berkas: str, percobaan: int, berikutnya: str, galat: str) -> None:
         """Remember a failed attempt, or forget the attempts (``percobaan`` 0). Unlogged: a cache."""
         with self.transaction(logged=False):
             if percobaan:
@@ -67,7 +71,7 @@ class PdfIntents:
             else:
                 self._write("DELETE FROM pdf_coba WHERE folder = ? AND berkas = ?", folder, berkas)
 
-    def letter_pdf(self, letter):
+    def letter_pdf(self, letter: AgendaEntry) -> str | None:
         """The numbered letter's own PDF (relative path): filed with it, or made later; None while owed."""
         own = letter.berkas.get("nota-dinas.pdf")
         if own or not letter.folder:
@@ -78,9 +82,10 @@ class PdfIntents:
         )
         return f"{letter.folder}/nota-dinas.pdf" if row else None
 
-    def made_pdfs(self, folder=None):
+    def made_pdfs(self, folder: str | None = None) -> Iterator[tuple[str, str, str]]:
         """(folder, PDF name, SHA-256) of every PDF made after its filing (in ``folder``), for verify."""
-        sql, params = "SELECT folder, berkas, sha256 FROM pdf WHERE dibuat IS NOT NULL", ()
+        sql = "SELECT folder, berkas, sha256 FROM pdf WHERE dibuat IS NOT NULL"
+        params: tuple[Any, ...] = ()
         if folder is not None:
             sql, params = sql + " AND folder = ?", (folder,)
         for r in self._rows(sql + " ORDER BY folder, berkas", *params):

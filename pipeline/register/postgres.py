@@ -8,222 +8,43 @@ IMMEDIATE`` makes them: the counter row of a (book, year), the next row ids
 (max + 1) and the chain head are read and written by one writer at a time, so
 numbers stay gapless and unique and the archive's log stays one chain.
 
-The schema is the SQLite schema at the same version (``SCHEMA_VERSION``), so a
-log record written on either backend replays on the other. A later migration
-is added to both ``schema.py`` and ``MIGRATIONS`` here.
+The schema is the SQLite schema at the same version (``SCHEMA_VERSION``), both
+rendered from the one list of migrations in ``schema.py``, so a log record
+written on either backend replays on the other.
 """
 
-import hashlib
-from contextlib import contextmanager
+from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from pipeline.clock import Clock
 from pipeline.errors import ConfigError, RegisterError
-from pipeline.register.schema import MIGRATIONS as SQLITE_MIGRATIONS
+from pipeline.register.ddl import POSTGRES_FIRST
+from pipeline.register.schema import POSTGRES_MIGRATIONS, SCHEMA_VERSION
 from pipeline.register.sql import SqlRegister
+from pipeline.register.url import redacted
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from pipeline.register.log import RegisterLog
 
 WRITE_LOCK = 0x53505345  # "SPSE": the advisory lock every write transaction holds
 
-_BASE = """
-CREATE TABLE skema (versi INTEGER NOT NULL);
-CREATE TABLE journal (
-    id BIGINT PRIMARY KEY,
-    berkas TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    ukuran BIGINT NOT NULL,
-    diterima TEXT NOT NULL,
-    hasil TEXT NOT NULL CHECK (hasil IN ('diterima', 'ditolak', 'duplikat', 'diabaikan', 'menunggu')),
-    jenis TEXT NOT NULL DEFAULT '',
-    kasus TEXT NOT NULL DEFAULT '',
-    alasan TEXT NOT NULL DEFAULT '[]',
-    lokasi TEXT NOT NULL DEFAULT '',
-    klaim TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX journal_sha256 ON journal (sha256);
-CREATE INDEX journal_klaim ON journal (klaim);
-CREATE TABLE cases (
-    id TEXT PRIMARY KEY,
-    rujukan TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    dibuka TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'berjalan'
-);
-CREATE INDEX cases_rujukan ON cases (rujukan);
-CREATE INDEX cases_status ON cases (status);
-CREATE TABLE agenda (
-    buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
-    tahun BIGINT NOT NULL,
-    nomor_urut BIGINT NOT NULL CHECK (nomor_urut > 0),
-    nomor_agenda TEXT,
-    nomor_surat TEXT NOT NULL,
-    tanggal_surat TEXT NOT NULL,
-    diterima TEXT,
-    dikirim TEXT,
-    dari TEXT NOT NULL DEFAULT '',
-    kepada TEXT NOT NULL DEFAULT '',
-    hal TEXT NOT NULL,
-    sifat TEXT NOT NULL DEFAULT 'Biasa',
-    lampiran TEXT NOT NULL DEFAULT '',
-    tembusan TEXT NOT NULL DEFAULT '',
-    kasus TEXT NOT NULL DEFAULT '',
-    folder TEXT NOT NULL DEFAULT '',
-    berkas TEXT NOT NULL DEFAULT '{}',
-    sha256 TEXT NOT NULL DEFAULT '{}',
-    batal BIGINT NOT NULL DEFAULT 0,
-    keterangan TEXT NOT NULL DEFAULT '',
-    kunci TEXT NOT NULL DEFAULT '',
-    alasan_batal TEXT NOT NULL DEFAULT '',
-    batal_oleh TEXT NOT NULL DEFAULT '',
-    batal_waktu TEXT,
-    ditandatangani TEXT,
-    ditandatangani_oleh TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (buku, tahun, nomor_urut)
-);
-CREATE UNIQUE INDEX agenda_nomor_agenda ON agenda (nomor_agenda) WHERE nomor_agenda IS NOT NULL;
-CREATE INDEX agenda_kasus ON agenda (kasus, buku);
-CREATE INDEX agenda_memo ON agenda (nomor_surat, dari);
-CREATE INDEX agenda_kunci ON agenda (kunci);
-CREATE INDEX agenda_folder ON agenda (folder);
-CREATE TABLE steps (
-    kasus TEXT NOT NULL REFERENCES cases (id),
-    key TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('menunggu', 'berjalan', 'selesai')),
-    mulai TEXT,
-    selesai TEXT,
-    oleh TEXT NOT NULL DEFAULT '',
-    dokumen TEXT NOT NULL DEFAULT '[]',
-    catatan TEXT NOT NULL DEFAULT '',
-    temuan TEXT NOT NULL DEFAULT '[]',
-    masukan BIGINT,
-    PRIMARY KEY (kasus, key)
-);
-CREATE TABLE events (
-    id BIGINT PRIMARY KEY,
-    waktu TEXT NOT NULL,
-    kasus TEXT NOT NULL DEFAULT '',
-    oleh TEXT NOT NULL,
-    aksi TEXT NOT NULL,
-    rincian TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX events_kasus ON events (kasus, id);
-CREATE TABLE inputs (
-    id BIGINT PRIMARY KEY,
-    jenis TEXT NOT NULL CHECK (jenis IN ('registrasi', 'tindakan')),
-    langkah TEXT NOT NULL,
-    rujukan TEXT NOT NULL,
-    kasus TEXT NOT NULL DEFAULT '',
-    diterima TEXT NOT NULL,
-    data TEXT NOT NULL DEFAULT '{}',
-    folder TEXT NOT NULL DEFAULT '',
-    berkas TEXT NOT NULL DEFAULT '{}',
-    sha256 TEXT NOT NULL DEFAULT '{}',
-    status TEXT NOT NULL DEFAULT 'menunggu'
-        CHECK (status IN ('menunggu', 'diterapkan', 'digantikan', 'dibatalkan')),
-    diterapkan TEXT,
-    klaim TEXT NOT NULL DEFAULT '',
-    dasar BIGINT NOT NULL DEFAULT 0,
-    catatan TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX inputs_kasus ON inputs (kasus, status);
-CREATE INDEX inputs_rujukan ON inputs (rujukan, kasus);
-CREATE INDEX inputs_folder ON inputs (folder);
-CREATE TABLE documents (
-    id BIGINT PRIMARY KEY,
-    kasus TEXT NOT NULL,
-    langkah BIGINT NOT NULL,
-    jenis TEXT NOT NULL,
-    versi BIGINT NOT NULL,
-    dibuat TEXT NOT NULL,
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL DEFAULT '{}',
-    sha256 TEXT NOT NULL DEFAULT '{}',
-    UNIQUE (kasus, jenis, versi)
-);
-CREATE INDEX documents_folder ON documents (folder);
-CREATE TABLE counters (
-    buku TEXT NOT NULL CHECK (buku IN ('masuk', 'keluar')),
-    tahun BIGINT NOT NULL,
-    terakhir BIGINT NOT NULL CHECK (terakhir > 0),
-    PRIMARY KEY (buku, tahun)
-);
-CREATE TABLE rantai (
-    urut BIGINT PRIMARY KEY,
-    waktu TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    sebelumnya TEXT NOT NULL
-);
-CREATE TABLE kode (
-    kode TEXT PRIMARY KEY,
-    kasus TEXT NOT NULL DEFAULT '',
-    jenis TEXT NOT NULL,
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    dibuat TEXT NOT NULL,
-    rantai TEXT NOT NULL,
-    urut BIGINT
-);
-CREATE INDEX kode_kasus ON kode (kasus, jenis);
-CREATE INDEX kode_folder ON kode (folder, dibuat, kode);
-CREATE INDEX kode_urut ON kode (kasus, jenis, urut);
-CREATE INDEX kode_urut_akhir ON kode (urut);
-CREATE TABLE tenang (
-    kasus TEXT PRIMARY KEY,
-    tanda TEXT NOT NULL
-)
-"""
-
-# (schema version reached, statements): the first builds the whole schema of SQLite's version 8;
-# each later one is SQLite's migration of that number, in PostgreSQL's words.
+# The version bookkeeping PRAGMA user_version does on SQLite, made with the first migration.
+SKEMA = "CREATE TABLE skema (versi INTEGER NOT NULL)"
+# (schema version reached, statements): the schema of POSTGRES_FIRST at once, then each later one.
 MIGRATIONS = [
-    (8, _BASE),
-    (
-        9,
-        """
-DROP TABLE tenang;
-CREATE TABLE tenang (
-    host TEXT NOT NULL DEFAULT '',
-    kasus TEXT NOT NULL,
-    tanda TEXT NOT NULL,
-    PRIMARY KEY (host, kasus)
-)
-""",
-    ),
-    (
-        10,
-        """
-CREATE TABLE pdf (
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL,
-    kasus TEXT NOT NULL DEFAULT '',
-    keluaran TEXT NOT NULL DEFAULT '',
-    diminta TEXT NOT NULL,
-    dibuat TEXT,
-    sha256 TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (folder, berkas)
-);
-CREATE INDEX pdf_kasus ON pdf (kasus, dibuat);
-CREATE INDEX pdf_dibuat ON pdf (dibuat);
-CREATE TABLE pdf_coba (
-    folder TEXT NOT NULL,
-    berkas TEXT NOT NULL,
-    percobaan BIGINT NOT NULL DEFAULT 0,
-    berikutnya TEXT NOT NULL DEFAULT '',
-    galat TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (folder, berkas)
-)
-""",
-    ),
-    (
-        11,
-        """
-ALTER TABLE agenda ADD COLUMN tte_masuk TEXT NOT NULL DEFAULT '[]'
-""",
-    ),
+    (number, [SKEMA, *statements] if number == POSTGRES_FIRST else statements)
+    for number, statements in POSTGRES_MIGRATIONS
 ]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
-assert len(SQLITE_MIGRATIONS) == SCHEMA_VERSION, "a register migration belongs in both backends"
 
 
-def connect(url):
+def connect(url: str) -> psycopg.Connection[Any]:
     """A connection to ``url``; the password comes from PGPASSWORD or ~/.pgpass (libpq), never
     from config.yaml."""
     try:
@@ -258,40 +79,7 @@ def connect(url):
         ) from None
 
 
-SECRET_KEYS = ("password", "sslpassword")  # libpq keywords that carry a secret
-
-
-def conninfo(url):
-    """``url`` parsed as libpq parses it (percent-encoded keys and values decoded: ``?%70assword=``
-    is a password), as a dict of keywords; ValueError when libpq cannot read it."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        return {key: str(value) for key, value in conninfo_to_dict(url).items()}
-    except psycopg.Error as exc:
-        raise ValueError(str(exc)) from None
-
-
-def redacted(url):
-    """The URL as it may be shown: rebuilt from what libpq reads in it, without any secret in any
-    spelling (``user:password@``, ``?password=``, percent-encoded keys)."""
-    from urllib.parse import quote, urlencode
-
-    try:
-        parts = conninfo(url)
-    except (ValueError, ImportError):
-        return "postgresql://(alamat register tidak terbaca)"
-    user = f"{quote(parts.pop('user'), safe='')}@" if parts.get("user") else ""
-    hosts, ports = parts.pop("host", "").split(","), parts.pop("port", "").split(",")
-    ports = ports * len(hosts) if len(ports) == 1 else ports + [""] * len(hosts)  # one port serves every host
-    host = ",".join(h + (f":{p}" if p else "") for h, p in zip(hosts, ports))
-    database = quote(parts.pop("dbname", ""), safe="")
-    options = {key: value for key, value in sorted(parts.items()) if key not in SECRET_KEYS}
-    return f"postgresql://{user}{host}/{database}" + (f"?{urlencode(options)}" if options else "")
-
-
-def _reason(exc):
+def _reason(exc: Exception) -> str:
     """A PostgreSQL error in Indonesian (the English original stays in the log)."""
     state = getattr(exc, "sqlstate", None) or ""
     text = str(exc)
@@ -316,42 +104,44 @@ class PostgresRegister(SqlRegister):
     placeholder = "%s"
     commit_may_outlive_error = True
 
-    def __init__(self, url, log=None):
+    def __init__(self, url: str, log: RegisterLog | None = None, clock: Clock | None = None) -> None:
+        """``clock``: when transactions are sealed (UTC by default)."""
         import psycopg
         from psycopg.rows import dict_row
 
         self.url = url
         self.log = log
-        self._errors = psycopg.Error
-        self.db = connect(url)
+        self.clock = clock or Clock(dt.UTC)
+        self._errors = (psycopg.Error,)
+        self.db: Any = connect(url)  # rows as dicts (dict_row) but for listings
         self.db.row_factory = dict_row
         self._open = False
         self._cursors = 0
-        self._version = None
+        self._version: int | None = None
         try:
             self.migrate()
         except psycopg.Error as exc:
             self.db.close()
             raise RegisterError(f"Register PostgreSQL tidak dapat disiapkan: {_reason(exc)}.") from None
 
-    def close(self):
+    def close(self) -> None:
         self.db.close()
 
-    def _reason(self, exc):
+    def _reason(self, exc: Exception) -> str:
         return _reason(exc)
 
-    def _sql(self, text):
+    def _sql(self, text: str) -> str:
         """``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled first)."""
         return text.replace("%", "%%").replace("?", "%s")
 
-    def _execute(self, sql, params=()):
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         params = tuple(int(v) if isinstance(v, bool) else v for v in params)  # 0/1, as SQLite keeps them
         try:
             return self.db.execute(sql, params)
         except self._errors as exc:
             raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {_reason(exc)}.") from None
 
-    def _execute_plain(self, sql, params=()):
+    def _execute_plain(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """A server-side cursor (WITH HOLD, as the connection autocommits): a listing of
         100,000 rows comes a few hundred at a time, and several may be read at once."""
         self._cursors += 1
@@ -361,10 +151,10 @@ class PostgresRegister(SqlRegister):
         except self._errors as exc:
             raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {_reason(exc)}.") from None
 
-    def _in_transaction(self):
+    def _in_transaction(self) -> bool:
         return self._open
 
-    def _begin(self):
+    def _begin(self) -> None:
         if self._open:
             raise RuntimeError("register transactions do not nest")
         self.db.execute("BEGIN")
@@ -375,17 +165,17 @@ class PostgresRegister(SqlRegister):
             self._rollback_db()  # a lock wait cut short must not leave the session's transaction aborted
             raise
 
-    def _insert_chain(self, record, previous):
+    def _insert_chain(self, record: dict[str, Any], previous: str) -> None:
         self.db.execute(
             "INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (%s, %s, %s, %s)",
             (record["urut"], record["waktu"], record["hash"], previous),
         )
 
-    def _commit(self):
+    def _commit(self) -> None:
         self.db.execute("COMMIT")
         self._open = False
 
-    def _rollback_db(self):
+    def _rollback_db(self) -> None:
         if self._open:
             self._open = False
             try:
@@ -394,7 +184,7 @@ class PostgresRegister(SqlRegister):
                 pass  # the connection is gone: the server rolled it back itself
 
     @contextmanager
-    def reading(self):
+    def reading(self) -> Iterator[PostgresRegister]:
         """One consistent view for many reads, whatever other hosts commit meanwhile."""
         self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
@@ -402,7 +192,7 @@ class PostgresRegister(SqlRegister):
         finally:
             self.db.execute("ROLLBACK")
 
-    def claim_host(self, host):
+    def claim_host(self, host: str) -> None:
         """Hold ``host``'s name for this session: two hosts configured with one name would take
         each other's staged filings for their own (``archive/.staging/<host>``)."""
         if not self._try_lock(f"host:{host}"):
@@ -413,24 +203,24 @@ class PostgresRegister(SqlRegister):
             )
 
     @contextmanager
-    def standing_in(self, host):
+    def standing_in(self, host: str) -> Iterator[bool]:
         """``host``'s name lock, tried: free means no pipeline of that host is running."""
         with self._holding(f"host:{host}") as free:
             yield free
 
     @contextmanager
-    def advancing(self, kasus):
+    def advancing(self, kasus: str) -> Iterator[bool]:
         """A session advisory lock per case, tried, not waited for: two hosts never run the same
         case's steps at once (both would render and file the step's documents)."""
         with self._holding(f"kasus:{kasus}") as mine:
             yield mine
 
-    def _try_lock(self, name):
+    def _try_lock(self, name: str) -> bool:
         """Take the session advisory lock of ``name`` if it is free; True when taken."""
         return self._execute("SELECT pg_try_advisory_lock(%s) AS ok", (_key(name),)).fetchone()["ok"]
 
     @contextmanager
-    def _holding(self, name):
+    def _holding(self, name: str) -> Iterator[bool]:
         """The lock of ``name`` for the block when it is free (yields whether it was)."""
         taken = self._try_lock(name)
         try:
@@ -445,12 +235,12 @@ class PostgresRegister(SqlRegister):
     # -- schema --------------------------------------------------------------
 
     @property
-    def version(self):
+    def version(self) -> int:
         """The schema version, read once the migrations are done (every sealed transaction
         records it; reading it each time cost two round trips per transaction)."""
         return self._version if self._version is not None else self._stored_version()
 
-    def _stored_version(self):
+    def _stored_version(self) -> int:
         # pg_class read with the statement's snapshot: to_regclass() answers from the session's
         # catalog cache, which an advisory lock does not refresh, so a host that waited for another
         # host's migration would not see the table it just made.
@@ -464,7 +254,7 @@ class PostgresRegister(SqlRegister):
         row = self.db.execute("SELECT versi FROM skema").fetchone()
         return row["versi"] if row else 0
 
-    def migrate(self):
+    def migrate(self) -> None:
         """Bring the schema to ``SCHEMA_VERSION``; hosts starting at once take turns (the write lock).
         A schema newer than this release (another host upgraded first) is refused: this release
         would write rows the newer one does not expect."""
@@ -480,14 +270,13 @@ class PostgresRegister(SqlRegister):
             with self.transaction(logged=False):
                 if self._stored_version() >= number:
                     continue
-                for statement in statements.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in statements:
+                    self.db.execute(statement)
                 self.db.execute("DELETE FROM skema")
                 self.db.execute("INSERT INTO skema (versi) VALUES (%s)", (number,))
         self._version = self._stored_version()
 
-    def check_present(self):
+    def check_present(self) -> None:
         """The service asks this each pass: a connection the server dropped (a restart, a
         failover) stops the service loudly, and systemd starts it again on a new one."""
         if self.db.closed or self.db.broken:
@@ -497,12 +286,12 @@ class PostgresRegister(SqlRegister):
             )
 
 
-def _key(text):
+def _key(text: str) -> int:
     """A 64-bit advisory lock key for a name."""
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
-def _tuple_row():
+def _tuple_row() -> Any:
     from psycopg.rows import tuple_row
 
     return tuple_row

@@ -6,6 +6,8 @@ Field names are the register's own Indonesian words, the same keys
 
 from dataclasses import dataclass, field
 
+from pipeline.states import CaseStatus, InputStatus, StepStatus
+
 
 @dataclass(frozen=True)
 class JournalEntry:
@@ -64,7 +66,7 @@ class Case:
     rujukan: str
     unit: str
     dibuka: str
-    status: str = "berjalan"  # berjalan | tertahan | selesai
+    status: str = CaseStatus.RUNNING  # berjalan | tertahan | selesai (CaseStatus)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class StepRecord:
 
     kasus: str
     key: str
-    status: str = "menunggu"  # menunggu | berjalan | selesai
+    status: str = StepStatus.WAITING  # menunggu | berjalan | selesai (StepStatus)
     mulai: str | None = None
     selesai: str | None = None
     oleh: str = ""
@@ -97,14 +99,14 @@ class KeptInput:
     folder: str = ""
     berkas: dict = field(default_factory=dict)
     sha256: dict = field(default_factory=dict)
-    status: str = "menunggu"  # menunggu | diterapkan | digantikan | dibatalkan
+    status: str = InputStatus.WAITING  # menunggu | diterapkan | digantikan | dibatalkan (InputStatus)
     diterapkan: str | None = None
     klaim: str = ""
     dasar: int = 0  # a decision: the newest registration of its case when it came (what it saw)
     catatan: str = ""  # why it was superseded or made void
 
     @property
-    def files(self):
+    def files(self) -> list[str]:
         """The names staff gave the kept files."""
         return [name[5:] for name in self.berkas if name.startswith("asli_")]
 
@@ -162,6 +164,6 @@ class OwedPdf:
     galat: str = ""
 
     @property
-    def pdf(self):
+    def pdf(self) -> str:
         """The PDF's file name, beside the .docx."""
         return self.berkas.rsplit(".", 1)[0] + ".pdf"

@@ -6,17 +6,27 @@ row that differs between that and the live register was changed outside
 the pipeline (docs/architecture.md, "The register's log").
 """
 
+from __future__ import annotations
+
 import sqlite3
 from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import RegisterError
 from pipeline.register.log import GENESIS, record_hash
 from pipeline.register.sqlite import TABLES, SQLiteRegister
 
+if TYPE_CHECKING:
+    from pipeline.register.core import SqlCore
+    from pipeline.register.log import RegisterLog
+
 LOG_SINCE = 5  # the schema version at which registers began to keep their log
 
 
-def replay(log, target=":memory:", upto=None):
+def replay(
+    log: RegisterLog, target: Path | str = ":memory:", upto: int | None = None
+) -> tuple[SQLiteRegister, list[str]]:
     """A register rebuilt from ``log`` (up to record ``upto``); returns (register, problems).
 
     A record that is damaged, out of its chain or that cannot be applied is
@@ -24,7 +34,8 @@ def replay(log, target=":memory:", upto=None):
     tables (an authorizer refuses anything else a forged record might try).
     """
     rebuilt = SQLiteRegister(target, upto=LOG_SINCE)
-    problems, previous, expected = [], GENESIS, 1
+    problems: list[str] = []
+    previous, expected = GENESIS, 1
     for path, record in log.records():
         if upto is not None and record is not None and record.get("urut", 0) > upto:
             break
@@ -32,6 +43,7 @@ def replay(log, target=":memory:", upto=None):
         if problem:
             problems.append(problem)
             continue
+        assert record is not None  # _check reports a record that cannot be read
         if record["skema"] > rebuilt.version:
             rebuilt.migrate(record["skema"])
         try:
@@ -55,7 +67,9 @@ _WRITES = {
 _TABLES = set(TABLES) | {"rantai"}
 
 
-def _only_the_register(action, first, second, database, _trigger):
+def _only_the_register(
+    action: int, first: str | None, second: str | None, database: str | None, _trigger: str | None
+) -> int:
     """Statements from the log may read and write the register's own tables, nothing more."""
     if action not in _WRITES:
         return sqlite3.SQLITE_DENY
@@ -66,7 +80,7 @@ def _only_the_register(action, first, second, database, _trigger):
     return sqlite3.SQLITE_OK
 
 
-def _check(path, record, expected, previous):
+def _check(path: Path, record: dict[str, Any] | None, expected: int, previous: str) -> str | None:
     """What is wrong with one record of the log, in Indonesian; None when it is sound."""
     name = f"{path.parent.name}/{path.name}"
     if record is None:
@@ -83,7 +97,7 @@ def _check(path, record, expected, previous):
     return None
 
 
-def _apply(register, record):
+def _apply(register: SQLiteRegister, record: dict[str, Any]) -> None:
     db = register.db
     try:
         db.execute("BEGIN")
@@ -123,7 +137,7 @@ RESTORE = (
 )
 
 
-def differences(live, rebuilt, limit=3):
+def differences(live: SqlCore, rebuilt: SqlCore, limit: int = 3) -> list[str]:
     """Rows in which the live register differs from its log, as Indonesian lines: per table, the
     rows by their book and number (or key), each changed field with its logged and its present value."""
     problems = []
@@ -137,7 +151,7 @@ def differences(live, rebuilt, limit=3):
     return problems
 
 
-def _told(table, extra, missing):
+def _told(table: str, extra: list[dict[str, Any]], missing: list[dict[str, Any]]) -> list[str]:
     """Each differing row in words: edited (a row of the same key on both sides), added or removed."""
     key = KEYS.get(table, ())
     if not all(name in row for row in extra + missing for name in key):
@@ -160,7 +174,7 @@ def _told(table, extra, missing):
     return told
 
 
-def _where(table, row, key):
+def _where(table: str, row: dict[str, Any], key: tuple[str, ...]) -> str:
     """Which row: an agenda entry by its book and nomor agenda or nomor surat, else by its key."""
     if table == "agenda" and row.get("buku") in BOOK_NAMES:
         if row["buku"] == "masuk" and row.get("nomor_agenda"):
@@ -170,7 +184,7 @@ def _where(table, row, key):
     return "baris " + ", ".join(f"{name} {_value(row.get(name))}" for name in shown)
 
 
-def _value(value, limit=80):
+def _value(value: object, limit: int = 80) -> str:
     """A value as staff read it in a message: text quoted (shortened), empty as kosong."""
     if value is None:
         return "kosong"
@@ -180,7 +194,7 @@ def _value(value, limit=80):
     return str(value)
 
 
-def _rows(register, table):
+def _rows(register: SqlCore, table: str) -> Counter[tuple[tuple[str, Any], ...]]:
     """The table's rows as a multiset, each row by its columns' names (a backend may order the
     columns otherwise)."""
     return Counter(tuple(sorted(row.items())) for row in register.table_rows(table))

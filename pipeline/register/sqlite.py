@@ -6,15 +6,25 @@ event is one transaction (``BEGIN IMMEDIATE``); the schema is versioned with
 own transaction.
 """
 
+from __future__ import annotations
+
+import datetime as dt
 import functools
 import os
 import sqlite3
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from pipeline.clock import Clock
 from pipeline.errors import RegisterError
-from pipeline.register.schema import MIGRATIONS, sqlite_functions
+from pipeline.register.schema import SQLITE_MIGRATIONS, sqlite_functions
 from pipeline.register.sql import SqlRegister
+
+if TYPE_CHECKING:
+    from pipeline.register.log import RegisterLog
 
 _SQLITE_REASONS = (
     ("disk is full", "disk penuh"),
@@ -29,18 +39,18 @@ _SQLITE_REASONS = (
 )
 
 
-def sqlite_reason(exc):
+def sqlite_reason(exc: Exception) -> str:
     """An SQLite error in Indonesian (the English original stays in the log)."""
     text = str(exc)
     return next((reason for key, reason in _SQLITE_REASONS if key in text), "galat register")
 
 
-def _row(cursor, values):
+def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(_names(cursor.description), values))
 
 
 @functools.lru_cache(maxsize=256)
-def _names(description):
+def _names(description: tuple[tuple[Any, ...], ...]) -> tuple[str, ...]:
     """A query's column names, worked out once per query shape, not once per row."""
     return tuple(column[0] for column in description)
 
@@ -52,15 +62,24 @@ class SQLiteRegister(SqlRegister):
     to the archive; without one (replays, tests of the intents) it is not.
     """
 
-    def __init__(self, path, step_table=None, log=None, upto=None):
+    def __init__(
+        self,
+        path: Path | str,
+        step_table: Sequence[tuple[int, str, str | None]] | None = None,
+        log: RegisterLog | None = None,
+        upto: int | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         """``step_table``: (number, key, handler) of the workspace's steps, to migrate release 0.1;
-        ``upto``: migrate no further than this schema version (a replay of an older log)."""
+        ``upto``: migrate no further than this schema version (a replay of an older log);
+        ``clock``: when transactions are sealed (UTC by default)."""
         self.path = path
         self.step_table = tuple(step_table or ())
         self.log = log
+        self.clock = clock or Clock(dt.UTC)
         try:
             if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             if str(path) != ":memory:":
                 info = os.stat(path)
@@ -75,7 +94,7 @@ class SQLiteRegister(SqlRegister):
         except sqlite3.Error as exc:
             raise RegisterError(f"Register {path} tidak dapat dibuka: {sqlite_reason(exc)}.") from None
 
-    def _wal(self, attempts=100):
+    def _wal(self, attempts: int = 100) -> None:
         """Switch to WAL. SQLite answers "locked" at once (no busy wait) while another
         connection is creating the same new file, so wait and try again."""
         for attempt in range(attempts):
@@ -87,45 +106,44 @@ class SQLiteRegister(SqlRegister):
                     raise
                 time.sleep(0.05)
 
-    def close(self):
+    def close(self) -> None:
         self.db.close()
 
-    _errors = sqlite3.Error
+    _errors = (sqlite3.Error,)
 
-    def _reason(self, exc):
+    def _reason(self, exc: Exception) -> str:
         return sqlite_reason(exc)
 
-    def migrate(self, upto=None):
+    def migrate(self, upto: int | None = None) -> None:
         """Apply pending migrations (up to ``upto``), each in its own transaction.
 
         The version is read again inside the transaction: another process
         (a ``status`` beside a first ``run``) may have migrated meanwhile.
         """
-        for number, migration in enumerate(MIGRATIONS[:upto], start=1):
+        for number, migration in enumerate(SQLITE_MIGRATIONS[:upto], start=1):
             if self.version >= number:
                 continue
             with self.transaction(logged=False):
                 if self.version >= number:
                     continue
-                if callable(migration):
-                    migration(self.db, self.step_table)
-                else:
-                    for statement in migration.split(";"):
-                        if statement.strip():
-                            self.db.execute(statement)
+                for statement in migration:
+                    if callable(statement):
+                        statement(self.db, self.step_table)
+                    else:
+                        self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     @property
-    def version(self):
+    def version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()["user_version"]
 
-    def _execute(self, sql, params=()):
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
             return self.db.execute(sql, params)
         except sqlite3.Error as exc:
             raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {sqlite_reason(exc)}.") from None
 
-    def _execute_plain(self, sql, params=()):
+    def _execute_plain(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         cursor = self.db.cursor()
         cursor.row_factory = None
         try:
@@ -133,17 +151,17 @@ class SQLiteRegister(SqlRegister):
         except sqlite3.Error as exc:
             raise RegisterError(f"Register tidak dapat dibaca atau ditulis: {sqlite_reason(exc)}.") from None
 
-    def _in_transaction(self):
+    def _in_transaction(self) -> bool:
         return self.db.in_transaction
 
-    def _begin(self):
+    def _begin(self) -> None:
         """BEGIN IMMEDIATE: the write lock at once, so writers queue instead of failing later."""
         if self.db.in_transaction:
             raise RuntimeError("register transactions do not nest")
         self.db.execute("BEGIN IMMEDIATE")
 
     @contextmanager
-    def reading(self):
+    def reading(self) -> Iterator[SQLiteRegister]:
         """One consistent view for many reads (a read transaction), whatever commits meanwhile."""
         self.db.execute("BEGIN")
         try:
@@ -152,23 +170,23 @@ class SQLiteRegister(SqlRegister):
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
 
-    def _insert_chain(self, record, previous):
+    def _insert_chain(self, record: dict[str, Any], previous: str) -> None:
         self.db.execute(
             "INSERT INTO rantai (urut, waktu, hash, sebelumnya) VALUES (?, ?, ?, ?)",
             (record["urut"], record["waktu"], record["hash"], previous),
         )
 
-    def _commit(self):
+    def _commit(self) -> None:
         self.db.execute("COMMIT")
 
-    def _rollback_db(self):
+    def _rollback_db(self) -> None:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
-    def _baseline(self):
+    def _baseline(self) -> None:
         """A register that held records before it kept a log (release 0.1) starts its log with
         all of them; never when the archive already has a log (that register is an old copy)."""
-        if self.log.last():
+        if self._log().last():
             return
         with self.transaction(logged=False):
             if self.chain_head()[0] or not any(
@@ -176,9 +194,10 @@ class SQLiteRegister(SqlRegister):
             ):
                 return
             staged = self._seal(snapshot(self.db))
-        self._publish(*staged)
+        if staged is not None:
+            self._publish(*staged)
 
-    def check_present(self):
+    def check_present(self) -> None:
         """Raise RegisterError when the register file was deleted or replaced under this process."""
         if str(self.path) == ":memory:":
             return
@@ -198,7 +217,7 @@ class SQLiteRegister(SqlRegister):
 TABLES = ("cases", "journal", "agenda", "steps", "inputs", "documents", "events", "counters", "kode", "pdf")
 
 
-def snapshot(db):
+def snapshot(db: sqlite3.Connection) -> list[tuple[str, tuple[Any, ...]]]:
     """Every row of every logged table, as the statements that would write it again."""
     changes = []
     for table in TABLES:
