@@ -292,9 +292,9 @@ def test_letter_modules_hold_no_text_asking_to_change_a_letter():
         "readers/__init__.py",
         "readers/docx_memo.py",
         "readers/legacy_doc.py",
-        "validate.py",
-        "memo.py",
-        "completion.py",
+        "readers/validate.py",
+        "sop/memo.py",
+        "inbox/completion.py",
     ):
         text = " ".join((root / name).read_text(encoding="utf-8").lower().split())
         for phrase in ("letakkan kembali", "pastikan kepala surat", "simpan ulang", "simpan sebagai .docx"):
