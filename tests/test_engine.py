@@ -92,10 +92,10 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
 
 def _advanced_at_start(ws, monkeypatch):
     """The cases one start of the workspace advanced."""
-    from pipeline.inbox import run
+    from pipeline.inbox.passes import InboxPass
 
-    advanced, real = [], run._advance
-    monkeypatch.setattr(run, "_advance", lambda w, kasus: advanced.append(kasus) or real(w, kasus))
+    advanced, real = [], InboxPass.carry_on
+    monkeypatch.setattr(InboxPass, "carry_on", lambda inbox, kasus: advanced.append(kasus) or real(inbox, kasus))
     with open_workspace(ws) as workspace:
         assert workspace.start() == []
     return advanced
