@@ -126,6 +126,26 @@ def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatc
     assert _advanced_at_start(ws, monkeypatch) == []
 
 
+def test_a_changed_step_handler_carries_quiet_cases_on_again(ws, monkeypatch):
+    """An upgrade that changes how a step is run (its handler's code) may judge a waiting case
+    otherwise: every quiet case is carried on again once, though the config stayed the same."""
+    from pipeline.sop.handlers import memo
+
+    tab_memo(ws.inbox / "nota.docx")
+    with open_workspace(ws) as workspace:
+        [outcome] = workspace.process_inbox()
+    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
+    assert _advanced_at_start(ws, monkeypatch) == []  # quiet: nothing changed
+    real = memo.disposisi
+
+    def changed(run):  # the same step, run by new code
+        return real(run)
+
+    monkeypatch.setattr(memo, "disposisi", changed)
+    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
+    assert _advanced_at_start(ws, monkeypatch) == []
+
+
 def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
     from pipeline.sop import cases
 

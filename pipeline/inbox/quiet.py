@@ -1,17 +1,20 @@
 """The quiet-case cache: carrying on every unfinished case, skipping those that had nothing
 to do while nothing that could change that has changed (docs/architecture.md, "Speed").
 
-A case is quiet under a mark of what judges it: the release, the config as loaded and
-the reference data files as they are now.
+A case is quiet under a mark of what judges it: the config as loaded, the reference
+data files as they are now, and the code of the SOP (every module of ``pipeline.sop``,
+the step handlers included, as loaded). An upgrade or a config change that alters how a
+case is judged changes the mark, so every quiet case is carried on again once.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from types import CodeType, FunctionType, ModuleType
 from typing import TYPE_CHECKING
-
-from pipeline import __version__
 
 if TYPE_CHECKING:
     import threading
@@ -26,7 +29,7 @@ CarryOn = Callable[[str], tuple[str | None, bool]]
 
 def advance_open_cases(config: Config, register: SqlRegister, stop: threading.Event, carry_on: CarryOn) -> list[str]:
     """Carry on every unfinished case that has something to do: a crash or a failure may have
-    stopped one mid-way, or the config changed under it.
+    stopped one mid-way, or the config or the SOP's code changed under it.
 
     A case advanced without anything to do (its state the same after as before) is marked
     quiet, per host, with that state (its records' counts and newest ids) and the mark it
@@ -60,11 +63,58 @@ def advance_open_cases(config: Config, register: SqlRegister, stop: threading.Ev
 
 
 def behaviour_mark(config: Config) -> str:
-    """What a waiting case was judged under: the release, the config as loaded, and the
-    reference data files as they are now (verification reads them at its step)."""
+    """What a waiting case was judged under: the config as loaded (the step table included),
+    the reference data files as they are now (verification reads them at its step), and the
+    code of the SOP as loaded (``sop_code``)."""
     files = [(str(path), *_stat(path)) for path in (config.employees, config.budget) if path]
-    text = repr((__version__, config, files)).encode("utf-8")
-    return hashlib.sha256(text).hexdigest()[:16]
+    digest = hashlib.sha256(repr((config, files)).encode("utf-8"))
+    digest.update(sop_code())
+    return digest.hexdigest()[:16]
+
+
+def sop_code() -> bytes:
+    """A digest of the code that judges a case: every function and method of every module of
+    ``pipeline.sop`` (the procedure, the runner, the rules, each step handler), as loaded."""
+    from pipeline import sop
+
+    digest = hashlib.sha256()
+    for module in _modules(sop):
+        for name, code in _functions(module):
+            digest.update(f"{module.__name__}:{name}".encode())
+            _digest_code(code, digest)
+    return digest.digest()
+
+
+def _modules(package: ModuleType) -> list[ModuleType]:
+    """The package and every module under it, imported (handlers load lazily otherwise)."""
+    names = [info.name for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")]
+    return [package, *(importlib.import_module(name) for name in sorted(names))]
+
+
+def _functions(module: ModuleType) -> Iterator[tuple[str, CodeType]]:
+    """(name, code) of the module's functions and of its classes' methods, by name."""
+    for name, value in sorted(vars(module).items()):
+        if isinstance(value, type) and value.__module__ == module.__name__:
+            for attribute, member in sorted(vars(value).items()):
+                function = getattr(member, "__func__", member)  # a classmethod or staticmethod
+                if isinstance(function, FunctionType):
+                    yield f"{name}.{attribute}", function.__code__
+        elif isinstance(value, FunctionType):
+            yield name, value.__code__
+
+
+def _digest_code(code: CodeType, digest: hashlib._Hash) -> None:
+    """The bytecode, names and constants of ``code`` (nested functions included); independent
+    of the process (no addresses, sets in sorted order)."""
+    digest.update(code.co_code)
+    digest.update(repr(code.co_names).encode("utf-8"))
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            _digest_code(const, digest)
+        elif isinstance(const, frozenset):
+            digest.update(repr(sorted(map(repr, const))).encode("utf-8"))
+        else:
+            digest.update(repr(const).encode("utf-8"))
 
 
 def _stat(path: Path) -> tuple[int | None, int | None]:
