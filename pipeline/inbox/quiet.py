@@ -111,10 +111,17 @@ def _digest_code(code: CodeType, digest: hashlib._Hash) -> None:
     for const in code.co_consts:
         if isinstance(const, CodeType):
             _digest_code(const, digest)
-        elif isinstance(const, frozenset):
-            digest.update(repr(sorted(map(repr, const))).encode("utf-8"))
         else:
-            digest.update(repr(const).encode("utf-8"))
+            digest.update(_shown(const).encode("utf-8"))
+
+
+def _shown(const: object) -> str:
+    """A constant as text, the same in every process (a set's order follows string hashes)."""
+    if isinstance(const, frozenset):
+        return "{" + ",".join(sorted(map(_shown, const))) + "}"
+    if isinstance(const, tuple):
+        return "(" + ",".join(map(_shown, const)) + ")"
+    return repr(const)
 
 
 def _stat(path: Path) -> tuple[int | None, int | None]:
