@@ -13,7 +13,8 @@ modules entered
     The pipeline modules the object is handed into: a call whose arguments include the
     object itself, or an argument holding it as an attribute (``ws.register``,
     ``self.config``: the workspace or a stage object carries it in). The pass's own module
-    counts as the first.
+    counts as the first; the object's own class's modules (its methods, called on it) do
+    not: using the object is not handing it on.
 
 climbs back up
     Calls handing the object from a module into a module already lower on the current
@@ -76,6 +77,10 @@ class Walk:
     target: object
     modules: dict[str, int] = dataclasses.field(default_factory=dict)  # module -> calls handing it in
     climbs: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+    home: frozenset[str] = frozenset()  # the modules of the object's own class and its bases
+
+    def __post_init__(self) -> None:
+        self.home = frozenset(cls.__module__ for cls in type(self.target).__mro__)
 
     def reentered(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -169,7 +174,7 @@ class Tracer:
     def _look(self, frame: FrameType, module: str, root: bool) -> None:
         arguments = _arguments(frame)
         for walk in self.walks:
-            if not any(_holds(value, walk.target) for value in arguments):
+            if module in walk.home or not any(_holds(value, walk.target) for value in arguments):
                 continue
             walk.modules[module] = walk.modules.get(module, 0) + 1
             if root or frame.f_back is None:

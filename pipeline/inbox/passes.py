@@ -63,17 +63,19 @@ class InboxPass:
         clock: Clock,
         stop: threading.Event,
         log: logging.Logger,
-        workspace: Workspace,
+        sop_workspace: Workspace,
     ) -> None:
         self.config = config
         self.register = register
-        self.procedure = procedure
+        self.procedure = procedure  # for the SOP stages once they take it (sop: explicit collaborators)
         self.filer = filer
         self.clock = clock
         # Set when the process is asked to stop: a pass ends at the next group boundary.
         self.stop = stop
         self.log = log
-        self.workspace = workspace  # sop: explicit collaborators (only handed to the SOP's stages below)
+        # sop: explicit collaborators. The SOP's stages (memo.file_memo, inputs.receive,
+        # letters.receive_scan, cases.advance) still take the workspace: it is handed to them only.
+        self.sop_workspace = sop_workspace
 
     def run_all(self, patience: float = 60.0, progress: Progress | None = None) -> list[Outcome]:
         """``pipeline run``: pass over the inbox until no file is still being written and every file
@@ -243,7 +245,7 @@ class InboxPass:
         seen = self.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
         if seen is not None:  # a refused or void decision put back in the inbox is not made again
             return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_decided(seen, zone)])
-        ws = self.workspace  # sop: explicit collaborators
+        ws = self.sop_workspace  # sop: explicit collaborators
         if parsed.kind == "nota_dinas":
             return memo.file_memo(ws, claim_id, inbounds, parsed, now)  # sop: explicit collaborators
         if parsed.kind in ("registrasi", "tindakan"):
@@ -291,7 +293,7 @@ class InboxPass:
         try:
             with self.register.advancing(kasus) as mine:
                 if mine:
-                    cases.advance(self.workspace, kasus)  # sop: explicit collaborators
+                    cases.advance(self.sop_workspace, kasus)  # sop: explicit collaborators
         except PipelineError as exc:
             self.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
             return f"Kasus {kasus} belum dapat dilanjutkan: {exc}", False
