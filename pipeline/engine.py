@@ -1,12 +1,16 @@
 """The pipeline as a library: open a workspace, then process, serve, act, ask.
 
 ``open_workspace(config)`` takes the workspace lock (for commands that
-change it), opens the register and returns a ``Workspace``: the one object
-every stage receives, holding the configuration, the register, the
-procedure, the clock and the log. The CLI and the benchmarks use the same
-API (docs/architecture.md).
+change it), opens the register and returns a ``Workspace``: the library's
+front door. It builds the collaborators (the configuration, the register,
+the procedure, the filer, the clock, the stop event, the log) and hands
+each stage the ones it uses (docs/architecture.md). The CLI and the
+benchmarks use the same API.
 """
 
+from __future__ import annotations
+
+import datetime as dt
 import itertools
 import logging
 import logging.handlers
@@ -14,6 +18,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
@@ -22,13 +27,15 @@ import yaml
 from pipeline import workspace
 from pipeline.access import current_account
 from pipeline.clock import Clock
+from pipeline.documents.owed import OwedPdfs
 from pipeline.documents.pdf import Converter
 from pipeline.errors import os_reason
 from pipeline.filing.filer import Filer
 from pipeline.filing.publishing import pending
 from pipeline.filing.verify import check_code
 from pipeline.filing.verify import verify as verify_workspace
-from pipeline.inbox import intake, run
+from pipeline.inbox import intake
+from pipeline.inbox.passes import InboxPass, Progress
 from pipeline.letters import voiding as letters
 from pipeline.outputs import site, yearly_books
 from pipeline.readers.safety import check_text
@@ -38,6 +45,11 @@ from pipeline.sop.procedure import Procedure
 
 if TYPE_CHECKING:
     from pipeline.config import Config
+    from pipeline.filing.verify import Problem
+    from pipeline.models import Outcome
+    from pipeline.register.postgres import PostgresRegister
+    from pipeline.register.records import JournalEntry
+    from pipeline.register.sqlite import SQLiteRegister
 
 LOG = "pipeline"
 
@@ -45,7 +57,14 @@ LOG = "pipeline"
 class Workspace:
     """One workspace opened for work."""
 
-    def __init__(self, config, register, clock=None, log=None, stop=None):
+    def __init__(
+        self,
+        config: Config,
+        register: SQLiteRegister | PostgresRegister,
+        clock: Callable[[], dt.datetime] | None = None,
+        log: logging.Logger | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.config = config
         self.register = register
         # Set when the process is asked to stop (SIGTERM, Ctrl+C): a pass ends at the next file
@@ -65,7 +84,7 @@ class Workspace:
         self.clock = Clock(config.timezone, clock)
         self.log = log or logging.getLogger(LOG)
 
-    def now(self):
+    def now(self) -> dt.datetime:
         """The clock's time in the office's zone (``timezone``)."""
         return self.clock.now()
 
@@ -75,14 +94,15 @@ class Workspace:
         Returns notes for staff (cases that cannot go on yet, and why).
         """
         notes = [self.converter.missing()] if self.converter.missing() else []
-        notes += run.recover(self) + run.advance_open_cases(self)
+        inbox = self.inbox_pass()
+        notes += inbox.recover() + inbox.advance_open_cases()
         for letter in self.register.voided_letters():  # a void whose outbox or pages a crash left unfinished
             if letter.kasus:
                 letters.withdraw(self, letter)
                 letters.refresh_pages(self, letter.kasus)
         return notes
 
-    def refresh_books(self):
+    def refresh_books(self) -> str | None:
         """Write the books into the archive when the register changed since they were written: this
         year's, and an earlier year's whose agenda entries changed (``yearly_books.refresh_all``).
 
@@ -97,7 +117,7 @@ class Workspace:
             "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya.",
         )
 
-    def refresh_site(self, force=False):
+    def refresh_site(self, force: bool = False) -> str | None:
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
         only time passed). Returns None, or why it could not be written (tried again later)."""
         return self._derived(
@@ -105,7 +125,7 @@ class Workspace:
             "Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti.",
         )
 
-    def _derived(self, write, says):
+    def _derived(self, write: Callable[[], object], says: str) -> str | None:
         """Write something derived from the register (the books, the site): a failure is logged
         and returned as ``says``, never raised; the register holds it all, so nothing is lost."""
         try:
@@ -116,14 +136,31 @@ class Workspace:
             return reason
         return None
 
-    def process_inbox(self, patience=60.0, progress=None):
+    def inbox_pass(self) -> InboxPass:
+        """The inbox pass, handed what it uses."""
+        return InboxPass(
+            self.config,
+            self.register,
+            self.procedure,
+            self.filer,
+            self.clock,
+            self.stop,
+            self.log,
+            self,  # sop: explicit collaborators (the SOP's stages still take the workspace)
+        )
+
+    def owed_pdfs(self) -> OwedPdfs:
+        """The maker of the PDFs filings owe, handed what it uses."""
+        return OwedPdfs(self.config, self.register, self.converter, self.clock, self.log)
+
+    def process_inbox(self, patience: float = 60.0, progress: Progress | None = None) -> list[Outcome]:
         """Everything ready in the inbox, until nothing is still being written (``progress``:
-        see ``run.run_once``); then the PDFs owed whose next try is due."""
-        outcomes = run.run_all(self, patience, progress)
+        see ``InboxPass.run_once``); then the PDFs owed whose next try is due."""
+        outcomes = self.inbox_pass().run_all(patience, progress)
         self.make_owed_pdfs()
         return outcomes
 
-    def owed_summary(self):
+    def owed_summary(self) -> str | None:
         """One line for staff when PDFs are owed (``pipeline run`` prints it), else None."""
         owed = self.register.owed_pdfs()
         if not owed or not self.converter.available:
@@ -134,25 +171,33 @@ class Workspace:
             "doctor\u201d, lalu buat PDF-nya dengan \u201cpipeline pdf\u201d (atau tunggu percobaan berikutnya)."
         )
 
-    def make_owed_pdfs(self, force=False, interrupt=None):
+    def make_owed_pdfs(self, force: bool = False, interrupt: threading.Event | None = None) -> tuple[int, list[str]]:
         """The PDFs filings owe, made now where due (``force``: all; ``interrupt``: an Event that
         abandons the one in flight): (made, first-failure notes). Never raises: a derived copy
         that cannot be made never stops the pipeline."""
-        from pipeline.documents import owed
-
         try:
-            return owed.drain(self, force, interrupt)
+            return self.owed_pdfs().drain(force, interrupt)
         except Exception as exc:  # noqa: BLE001 - a derived copy never stops the pipeline
             why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             note = f"PDF yang tertunda belum dapat dibuat ({why}); dicoba lagi pada pemrosesan berikutnya."
             self.log.warning(note)
             return 0, [note]
 
-    def serve(self, report, notify, stop=None):
+    def serve(
+        self,
+        report: Callable[[list[Outcome]], object],
+        notify: Callable[[str], object],
+        stop: threading.Event | None = None,
+    ) -> None:
         """The service: watch the inbox until ``stop`` (or the workspace's ``stop``) is set."""
-        from pipeline.inbox import watch
+        from pipeline.inbox import watch  # watchdog is loaded by the service only
 
-        watch.serve(self, report, notify, stop)
+        upkeep = watch.Upkeep(
+            owed_pdfs=lambda wake: self.make_owed_pdfs(interrupt=wake)[1],
+            site=lambda force: self.refresh_site(force),
+            books=self.refresh_books,
+        )
+        watch.serve(self.config, self.register, self.inbox_pass(), upkeep, report, notify, stop or self.stop)
 
     def act(self, rujukan, langkah, **fields):
         """Record a human step, exactly as an action file dropped in the inbox would.
@@ -168,7 +213,7 @@ class Workspace:
             data, allow_unicode=True, sort_keys=False
         )
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
-        [outcome] = run.settle_safely(self, claim_id, [inbound], current_account())
+        [outcome] = self.inbox_pass().settle_safely(claim_id, [inbound], current_account())
         found = self.register.find_cases(outcome.kasus or rujukan)
         return outcome, (cases.describe(self, found[-1], self.now()) if found else None)
 
@@ -196,7 +241,7 @@ class Workspace:
             for case, records, data in self.register.cases_in_full()
         )
 
-    def journal(self):
+    def journal(self) -> Iterable[JournalEntry]:
         """Every input ever taken, then the files lying in the inbox now."""
         return itertools.chain(self.register.journal(), intake.untaken(self.config))
 
@@ -208,13 +253,18 @@ class Workspace:
         """What a printed document's verification code says (``verify --kode``)."""
         return check_code(self.config, self.register, typed)
 
-    def verify(self):
+    def verify(self) -> tuple[list[Problem], int, int]:
         """Every problem with the archive and the register (verify.Problem), files and records checked."""
         return verify_workspace(self.config, self.register)
 
 
 @contextmanager
-def open_workspace(config, lock=True, clock=None, stop=None):
+def open_workspace(
+    config: Config,
+    lock: bool = True,
+    clock: Callable[[], dt.datetime] | None = None,
+    stop: threading.Event | None = None,
+) -> Iterator[Workspace]:
     """A Workspace; with ``lock`` (commands that change it) only one process at a time.
     ``stop``: the event that asks its work to end at the next file boundary."""
     workspace.ensure_folders(config)
@@ -232,7 +282,7 @@ def open_workspace(config, lock=True, clock=None, stop=None):
             ws.converter.close()
 
 
-def configure_logging(config: "Config", to_stderr: bool) -> logging.Logger:
+def configure_logging(config: Config, to_stderr: bool) -> logging.Logger:
     """The service logs to stderr, and to a rotating file when config names one."""
     logger = logging.getLogger(LOG)
     logger.setLevel(config.log_level.upper())

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline import cli
 from pipeline.documents import owed
 from pipeline.filing import filer as filing
-from pipeline.inbox import completion, intake, run
+from pipeline.inbox import completion, intake, placing
+from pipeline.inbox.passes import InboxPass
 from pipeline.letters import voiding as letters
 from pipeline.register.postgres import PostgresRegister
 from pipeline.register.sqlite import SQLiteRegister
@@ -72,13 +73,13 @@ POINTS = {
     "after_commit_postgres": lambda hit: after(PostgresRegister, "_commit", hit),
     "after_outbox_copy": lambda hit: after(filing, "copy_atomic", hit),
     "after_publish": lambda hit: after(filing.Filer, "publish", hit),
-    "before_finish": lambda hit: before(run, "finish", hit),
-    "before_case_advance": lambda hit: before(run, "advance_case", hit),
+    "before_finish": lambda hit: before(placing, "finish", hit),
+    "before_case_advance": lambda hit: before(InboxPass, "advance_case", hit),
     "after_input_kept": lambda hit: after(inputs, "keep", hit),
     "before_document": lambda hit: before(cases.StepRun, "document", hit),
     "after_set_aside": lambda hit: after(intake, "set_aside", hit),
     "before_withdraw": lambda hit: before(letters, "withdraw", hit),  # a void committed, its outbox not yet moved
-    "after_owed_pdf_placed": lambda hit: after(owed, "_place", hit),
+    "after_owed_pdf_placed": lambda hit: after(owed.OwedPdfs, "_place", hit),
     "after_owed_pdf_outbox_copy": lambda hit: after(owed, "copy_atomic", hit),
     "after_owed_pdf_recorded": lambda hit: before(SQLiteRegister, "pdf_tried", hit),
     "after_draft": lambda hit: after(completion, "write_draft", hit),  # a draft written, its letter not yet moved

@@ -92,10 +92,10 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
 
 def _advanced_at_start(ws, monkeypatch):
     """The cases one start of the workspace advanced."""
-    from pipeline.inbox import run
+    from pipeline.inbox.passes import InboxPass
 
-    advanced, real = [], run._advance
-    monkeypatch.setattr(run, "_advance", lambda w, kasus: advanced.append(kasus) or real(w, kasus))
+    advanced, real = [], InboxPass.carry_on
+    monkeypatch.setattr(InboxPass, "carry_on", lambda inbox, kasus: advanced.append(kasus) or real(inbox, kasus))
     with open_workspace(ws) as workspace:
         assert workspace.start() == []
     return advanced
@@ -123,6 +123,26 @@ def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatc
     ws.path.write_text(text.replace("panitia_min_members: 3 ", "panitia_min_members: 5 "), encoding="utf-8")
     ws = config_module.load(ws.path)  # the rules changed: what waited may now be judged otherwise
     assert _advanced_at_start(ws, monkeypatch) == [kasus]
+    assert _advanced_at_start(ws, monkeypatch) == []
+
+
+def test_a_changed_step_handler_carries_quiet_cases_on_again(ws, monkeypatch):
+    """An upgrade that changes how a step is run (its handler's code) may judge a waiting case
+    otherwise: every quiet case is carried on again once, though the config stayed the same."""
+    from pipeline.sop.handlers import memo
+
+    tab_memo(ws.inbox / "nota.docx")
+    with open_workspace(ws) as workspace:
+        [outcome] = workspace.process_inbox()
+    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
+    assert _advanced_at_start(ws, monkeypatch) == []  # quiet: nothing changed
+    real = memo.disposisi
+
+    def changed(run):  # the same step, run by new code
+        return real(run)
+
+    monkeypatch.setattr(memo, "disposisi", changed)
+    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
     assert _advanced_at_start(ws, monkeypatch) == []
 
 

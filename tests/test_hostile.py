@@ -317,19 +317,19 @@ def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch
 def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, monkeypatch):
     from builders import HEADER
 
-    from pipeline.inbox import run as run_module
+    from pipeline.inbox import placing
 
     ws = make_workspace(tmp_path / "ws")
     tab_memo(ws.inbox / "racun.docx")
     tab_memo(ws.inbox / "baik.docx", {**HEADER, "Nomor": "010/ULP-LAIN/2026"})
-    finish = run_module.finish
+    finish = placing.finish
 
     def faulty(config, inbounds, entries):  # a fault no one foresaw, after the memo's commit
         if inbounds[0].name == "racun.docx":
             raise KeyError(inbounds[0].name)
         return finish(config, inbounds, entries)
 
-    monkeypatch.setattr(run_module, "finish", faulty)
+    monkeypatch.setattr(placing, "finish", faulty)
     result = _run(ws)
     assert result.exit_code == 0 and "1 diterima" in result.output and "1 menunggu" in result.output, result.output
     assert _journal(ws)["baik.docx"]["hasil"] == "diterima"

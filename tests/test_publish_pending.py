@@ -10,7 +10,6 @@ from conftest import make_workspace
 
 from pipeline.cli import main
 from pipeline.engine import open_workspace
-from pipeline.inbox import run
 
 IN_THE_WAY = "outbox/2026-0001/2026-0001_lembar-disposisi.docx"
 REASON = f"Di outbox ada folder {IN_THE_WAY} di tempat salinan dokumen. Pindahkan folder itu ke luar outbox."
@@ -67,18 +66,18 @@ def test_a_publish_failing_again_is_told_once_and_retried_after_its_back_off(tmp
     with open_workspace(ws) as opened:
         opened.filer.clock = lambda: seconds[0]
         with caplog.at_level(logging.WARNING, logger="pipeline"):
-            first = run.run_once(opened)
-            again = [run.run_once(opened) for _ in range(3)]
+            first = opened.inbox_pass().run_once()
+            again = [opened.inbox_pass().run_once() for _ in range(3)]
             seconds[0] += 31  # the first back-off has passed: tried again, still in the way, not told again
-            later = run.run_once(opened)
+            later = opened.inbox_pass().run_once()
         assert [o.hasil for o in first] == ["menunggu"] and again == [[], [], []] and later == []
         told = [r.getMessage() for r in caplog.records if REASON in r.getMessage()]
         assert len(told) == 1, told
         assert len(list(opened.config.staging_dir.iterdir())) == 1
         (ws.root / IN_THE_WAY).rmdir()
         seconds[0] += 30  # the second back-off (60 s) has not passed yet
-        assert run.run_once(opened) == [] and len(list(opened.config.staging_dir.iterdir())) == 1
+        assert opened.inbox_pass().run_once() == [] and len(list(opened.config.staging_dir.iterdir())) == 1
         seconds[0] += 31
-        [outcome] = run.run_once(opened)
+        [outcome] = opened.inbox_pass().run_once()
         assert outcome.hasil == "diterima"
         assert list(opened.config.staging_dir.iterdir()) == [] and list(opened.config.work_dir.iterdir()) == []

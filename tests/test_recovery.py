@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.engine import open_workspace
 from pipeline.filing import filer as filing
-from pipeline.inbox import run as run_module
+from pipeline.inbox import passes, placing
 
 
 class Crash(BaseException):
@@ -49,7 +49,7 @@ def test_claimed_but_unprocessed_file_is_filed_on_restart(ws):
 
 def test_crash_after_commit_before_inbox_removal_numbers_once(ws, monkeypatch):
     tab_memo(ws.inbox / "nota.docx")
-    monkeypatch.setattr(run_module, "finish", crash)
+    monkeypatch.setattr(placing, "finish", crash)
     run_until_crash(ws)
     monkeypatch.undo()
     assert len(list(ws.work_dir.iterdir())) == 1
@@ -62,7 +62,7 @@ def test_crash_after_commit_before_inbox_removal_numbers_once(ws, monkeypatch):
 
 def test_crash_after_refusal_committed_moves_file_once(ws, monkeypatch):
     (ws.inbox / "kosong.docx").write_bytes(b"")
-    monkeypatch.setattr(run_module, "finish", crash)
+    monkeypatch.setattr(placing, "finish", crash)
     run_until_crash(ws)
     monkeypatch.undo()
     invoke(ws, "run")
@@ -270,14 +270,14 @@ def test_a_file_still_written_after_its_claim_goes_back_whole(ws, monkeypatch):
     path = tab_memo(ws.inbox / "nota.docx")
     whole = path.read_bytes()
     path.write_bytes(whole[:1000])
-    real = run_module.read_input
+    real = passes.read_input
 
     def writer_resumes(config, inbound):
         with open(inbound.path, "ab") as handle:  # the open handle follows the renamed file
             handle.write(whole[1000:])
         return real(config, inbound)
 
-    monkeypatch.setattr(run_module, "read_input", writer_resumes)
+    monkeypatch.setattr(passes, "read_input", writer_resumes)
     result = invoke(ws, "run")
     monkeypatch.undo()
     assert "masih berubah setelah diambil" in result.output

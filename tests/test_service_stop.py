@@ -18,7 +18,7 @@ from conftest import make_workspace
 
 from pipeline.engine import open_workspace
 from pipeline.inbox import intake
-from pipeline.inbox.run import advance_open_cases, run_once
+from pipeline.inbox.passes import InboxPass
 from pipeline.register import open_register
 
 SLOW_RESCAN = {"rescan_seconds: 60": "rescan_seconds: 300", "poll_interval_seconds: 5": "poll_interval_seconds: 0.2"}
@@ -150,7 +150,7 @@ def test_run_once_returns_at_a_group_boundary_once_stopped(tmp_path):
                 taken.append(1)
                 stop.set()  # asked to stop while the first memo was being filed
 
-        outcomes = run_once(workspace, intake.Stability(0), progress)
+        outcomes = workspace.inbox_pass().run_once(intake.Stability(0), progress)
     assert [o.hasil for o in outcomes] == ["diterima"]
     assert len(taken) == 1
     assert sorted(p.name for p in ws.inbox.iterdir() if p.is_file()) == ["nota-2.docx", "nota-3.docx"]
@@ -160,16 +160,16 @@ def test_a_case_stops_at_a_step_boundary_and_carries_on_at_the_next_start(tmp_pa
     ws = make_workspace(tmp_path / "ws")
     tab_memo(ws.inbox / "nota.docx", {**HEADER, "Nomor": MEMO_NOMOR})
     with open_workspace(ws) as workspace:
-        [memo] = run_once(workspace, intake.Stability(0))
+        [memo] = workspace.inbox_pass().run_once(intake.Stability(0))
     action(ws.inbox / "kapus.yaml", "disposisi_kapus", catatan="Proses lebih lanjut")
     stop = threading.Event()
     with open_workspace(ws, stop=stop) as workspace:
-        [kept] = run_once(workspace, intake.Stability(0), lambda current=None, **_: current and stop.set())
+        [kept] = workspace.inbox_pass().run_once(intake.Stability(0), lambda current=None, **_: current and stop.set())
         steps = {key: record.status for key, record in workspace.register.steps(memo.kasus).items()}
     assert kept.hasil == "menunggu" and kept.kasus == memo.kasus  # kept, not yet applied: the case stopped
     assert steps["disposisi_kapus"] == "berjalan" and "disposisi_kabid" not in steps
     with open_workspace(ws) as workspace:
-        assert advance_open_cases(workspace) == []
+        assert workspace.inbox_pass().advance_open_cases() == []
         steps = {key: record.status for key, record in workspace.register.steps(memo.kasus).items()}
     assert steps["disposisi_kapus"] == "selesai" and steps["disposisi_kabid"] == "berjalan"
 
@@ -243,14 +243,12 @@ def test_a_file_its_writer_still_holds_open_waits_for_the_close(tmp_path):
 def test_a_file_seen_unsettled_during_a_long_pass_is_taken_by_the_same_run(tmp_path, monkeypatch):
     """``pipeline run`` goes on until every file it saw still settling has been taken: a memo that
     arrived just before a pass longer than ``stable_seconds`` is not left for the next run."""
-    from pipeline.inbox import run
-
     ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 1 "})
     tab_memo(ws.inbox / "nota-lama.docx", {**HEADER, "Nomor": "1/ULP-LAMA/XII/2026"})
     old = time.time() - 60
     os.utime(ws.inbox / "nota-lama.docx", (old, old))  # settled long ago: taken at first sight
     tab_memo(ws.inbox / "nota-baru.docx", {**HEADER, "Nomor": "2/ULP-BARU/XII/2026"})  # still settling
-    settle, slow = run.settle, []
+    settle, slow = InboxPass.settle, []
 
     def long_first_pass(*args, **kwargs):
         if not slow:
@@ -258,9 +256,9 @@ def test_a_file_seen_unsettled_during_a_long_pass_is_taken_by_the_same_run(tmp_p
             time.sleep(1.5)  # the first memo's pass outlasts the second one's settling time
         return settle(*args, **kwargs)
 
-    monkeypatch.setattr(run, "settle", long_first_pass)
+    monkeypatch.setattr(InboxPass, "settle", long_first_pass)
     with open_workspace(ws) as workspace:
-        outcomes = run.run_all(workspace)
+        outcomes = workspace.inbox_pass().run_all()
     assert sorted((o.name, o.hasil) for o in outcomes) == [
         ("nota-baru.docx", "diterima"),
         ("nota-lama.docx", "diterima"),

@@ -14,6 +14,7 @@ from conftest import make_workspace
 from pipeline.engine import open_workspace
 from pipeline.inbox import intake
 from pipeline.inbox import watch as watch_module
+from pipeline.inbox.passes import InboxPass
 from pipeline.register import open_register
 
 FAST = {
@@ -139,7 +140,7 @@ def _serve_in_thread(ws, stop_event, report, notify):
 
     def target():
         with open_workspace(ws, lock=False) as workspace:
-            watch_module.serve(workspace, report, notify, stop_event)
+            workspace.serve(report, notify, stop_event)
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
@@ -185,7 +186,7 @@ def test_failing_pass_does_not_end_the_service(fast_ws, monkeypatch):
             raise RuntimeError("disk bermasalah")
         return []
 
-    monkeypatch.setattr(watch_module, "run_once", flaky)
+    monkeypatch.setattr(InboxPass, "run_once", flaky)
     notes = _Recorder()
     stop_event = threading.Event()
     thread = _serve_in_thread(ws, stop_event, _Recorder(), notes)
@@ -293,13 +294,13 @@ def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws
 
 def _counting_passes(monkeypatch):
     calls = []
-    real = watch_module.run_once
+    real = InboxPass.run_once
 
     def counted(*args, **kwargs):
         calls.append(time.monotonic())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(watch_module, "run_once", counted)
+    monkeypatch.setattr(InboxPass, "run_once", counted)
     return calls
 
 

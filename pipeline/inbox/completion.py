@@ -6,9 +6,13 @@ pipeline then fetches the original from inbox/lengkapi/ itself and files both to
 as a YAML sidecar and its scan are filed (docs/inputs.md, "Complete, never alter").
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -18,6 +22,13 @@ from pipeline.filing.archive import relative, sha256_file
 from pipeline.formats import waktu
 from pipeline.inbox import intake
 from pipeline.sop import memo
+from pipeline.states import Hasil
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.models import Inbound
+    from pipeline.register.records import JournalEntry
+    from pipeline.register.sql import SqlRegister
 
 MARK = "# DRAF NOTA DINAS UNTUK DILENGKAPI"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -45,11 +56,11 @@ _WHAT = {
 }
 
 
-def is_yaml(name):
+def is_yaml(name: str) -> bool:
     return name.lower().endswith(YAML_SUFFIXES)
 
 
-def holds(config, register, inbounds):
+def holds(config: Config, register: SqlRegister, inbounds: Sequence[Inbound]) -> bool:
     """True when an incomplete group waits for completion rather than being refused: a letter read
     by itself, or a letter that was already waiting with a YAML that still lacks a field. A YAML
     typed by staff (alone, or beside a scan from the inbox) is their own data: refused to be fixed."""
@@ -61,17 +72,17 @@ def holds(config, register, inbounds):
     if any(_is_draft(config.completion_dir / i.name) for i in inbounds if is_yaml(i.name)):
         return True  # its draft still lies in inbox/lengkapi/
     earlier = register.last_journal(letters[0].sha256)
-    return earlier is not None and earlier.hasil == "menunggu" and held_at(config, earlier.lokasi)
+    return earlier is not None and earlier.hasil == Hasil.WAITING and held_at(config, earlier.lokasi)
 
 
-def held_at(config, lokasi):
+def held_at(config: Config, lokasi: str) -> bool:
     """True when a journal location lies in inbox/lengkapi/."""
     if not lokasi or lokasi == "inbox":
         return False
     return (config.root / lokasi).parent.resolve() == config.completion_dir.resolve()
 
 
-def places(config, inbounds):
+def places(config: Config, inbounds: Sequence[Inbound]) -> dict[str, Path]:
     """Where each file of a waiting group goes: the letter under a name whose ``.yaml`` is free
     too (a draft left without its letter may be replaced), a YAML of the group as its draft."""
     folder = config.completion_dir
@@ -83,14 +94,14 @@ def places(config, inbounds):
     return {i.name: folder / (candidate + (".yaml" if is_yaml(i.name) else suffix)) for i in inbounds}
 
 
-def _taken_draft(path):
+def _taken_draft(path: Path) -> bool:
     """A YAML that holds a name: any but a pipeline draft whose letter is gone."""
     if not path.exists():
         return False
     return not (_is_draft(path) and original_for_stem(path.parent, path.stem) is None)
 
 
-def _is_draft(path):
+def _is_draft(path: Path) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             return handle.readline().startswith(MARK)
@@ -98,7 +109,7 @@ def _is_draft(path):
         return False
 
 
-def reasons(config, error, placed):
+def reasons(config: Config, error: IncompleteLetter, placed: Mapping[str, Path]) -> list[str]:
     """The journal's reasons: what could not be read, then where the letter waits and what to do."""
     letter = next(path for name, path in placed.items() if not is_yaml(name))
     draft = letter.with_suffix(".yaml")
@@ -112,7 +123,7 @@ def reasons(config, error, placed):
     ]
 
 
-def settle(config, inbound, entry, inbounds):
+def settle(config: Config, inbound: Inbound, entry: JournalEntry, inbounds: Sequence[Inbound]) -> None:
     """Move one file of a waiting group to inbox/lengkapi/ (a lone letter after its draft is written);
     safe to repeat after a crash: the draft is written whole again, the move is one rename."""
     target = config.root / entry.lokasi
@@ -127,14 +138,14 @@ def settle(config, inbound, entry, inbounds):
         ) from None
 
 
-def write_draft(path, text):
+def write_draft(path: Path, text: str) -> None:
     """Write the draft whole: under a hidden name, then renamed into place."""
     temp = path.with_name(f".{path.name}.part")
     temp.write_text(text, encoding="utf-8")
     os.replace(temp, path)
 
 
-def draft_text(config, inbound, entry):
+def draft_text(config: Config, inbound: Inbound, entry: JournalEntry) -> str:
     """The draft sidecar of a letter: a header saying what to do, then every field, each with where
     it came from or what to fill (the letter is read again: the same reading gives the same draft)."""
     error = _reading(config, inbound)
@@ -157,7 +168,7 @@ def draft_text(config, inbound, entry):
     return "\n".join(lines) + "\n"
 
 
-def _reading(config, inbound):
+def _reading(config: Config, inbound: Inbound) -> IncompleteLetter:
     """What reading the letter gives, as an IncompleteLetter (fields, sources, problems)."""
     try:
         memo.read_memo(readers.read_letter(inbound.path, config.limits, inbound.name, config.ocr), inbound.name)
@@ -168,7 +179,7 @@ def _reading(config, inbound):
     return IncompleteLetter([])
 
 
-def _field_lines(key, error):
+def _field_lines(key: str, error: IncompleteLetter) -> list[str]:
     """One field of the draft: a comment, then ``key: value`` (empty where nothing usable was read)."""
     value = error.fields.get(key)
     value = "" if value is None else _line(str(value))
@@ -186,11 +197,11 @@ def _field_lines(key, error):
     return [comment, yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000).rstrip("\n")]
 
 
-def _line(text):
+def _line(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def original_for(config, sidecar, content=None):
+def original_for(config: Config, sidecar: Path, content: Path | None = None) -> Path | None:
     """The waiting letter a YAML memo saved into the inbox completes: same stem, in inbox/lengkapi/.
     ``content``: where the YAML lies now, when already claimed into the work folder."""
     if readers.priority(content or sidecar) != 0:
@@ -204,7 +215,7 @@ def original_for(config, sidecar, content=None):
     return found
 
 
-def original_for_stem(folder, stem):
+def original_for_stem(folder: Path, stem: str) -> Path | None:
     try:
         entries = sorted(folder.iterdir())
     except OSError:
@@ -215,7 +226,7 @@ def original_for_stem(folder, stem):
     return None
 
 
-def waiting_copy(config, inbounds):
+def waiting_copy(config: Config, inbounds: Sequence[Inbound]) -> str | None:
     """The reason to set aside a letter already waiting in inbox/lengkapi/ (same SHA-256), else None:
     a letter dropped again is never drafted twice."""
     for inbound in inbounds:
@@ -232,9 +243,9 @@ def waiting_copy(config, inbounds):
     return None
 
 
-def waiting(config):
+def waiting(config: Config) -> list[tuple[Path, Path | None, float]]:
     """Letters waiting in inbox/lengkapi/: (letter, its draft or None, since when), oldest first."""
-    found = []
+    found: list[tuple[Path, Path | None, float]] = []
     try:
         entries = list(config.completion_dir.iterdir())
     except OSError:
@@ -248,7 +259,7 @@ def waiting(config):
     return sorted(found, key=lambda item: (item[2], item[0].name))
 
 
-def describe_waiting(config):
+def describe_waiting(config: Config) -> list[str]:
     """One line per waiting letter, as ``status`` and the status site show it."""
     return [
         f"{path.name}: menunggu dilengkapi sejak {waiting_since(config, since)}; draf "
@@ -257,11 +268,11 @@ def describe_waiting(config):
     ]
 
 
-def waiting_since(config, mtime):
+def waiting_since(config: Config, mtime: float) -> str:
     return waktu(dt.datetime.fromtimestamp(mtime, config.timezone).isoformat(timespec="seconds"), config.timezone)
 
 
-def drop_draft(config, inbound):
+def drop_draft(config: Config, inbound: Inbound) -> None:
     """After its letter is filed, the pipeline's draft left in inbox/lengkapi/ is removed (the
     completed copy staff saved into the inbox is what is archived)."""
     if not is_yaml(inbound.name):

@@ -6,6 +6,8 @@ folder, under a claim id the journal remembers, so a restart after a crash
 knows exactly how far each file got.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import fnmatch
 import hashlib
@@ -14,8 +16,10 @@ import re
 import stat
 import time
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ArchiveError, InputChanged, os_reason
 from pipeline.filing.archive import relative, sha256_file
@@ -23,6 +27,10 @@ from pipeline.models import Inbound
 from pipeline.readers import SCAN_SUFFIXES
 from pipeline.register.keys import letter_key
 from pipeline.register.records import JournalEntry
+from pipeline.states import Hasil
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 IGNORED = (
     "~$*",
@@ -40,17 +48,17 @@ IGNORED = (
 SEPARATOR = "__"
 
 
-def ignored(name):
+def ignored(name: str) -> bool:
     """Office lock files, partial downloads and system files are never inputs."""
     lowered = name.lower()
     return any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in IGNORED)
 
 
-def is_scan(path):
+def is_scan(path: Path) -> bool:
     return path.suffix.lower() in SCAN_SUFFIXES
 
 
-def candidates(inbox):
+def candidates(inbox: Path) -> list[Path]:
     """Regular files directly in the inbox that could be inputs, oldest first."""
     try:
         entries = list(os.scandir(inbox))
@@ -60,18 +68,18 @@ def candidates(inbox):
     return sorted(files, key=lambda p: (_mtime(p), p.name))
 
 
-def _mtime(path):
+def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
     except OSError:
         return 0
 
 
-def _variants(suffixes):
+def _variants(suffixes: Iterable[str]) -> list[str]:
     return [v for s in suffixes for v in (s, s.upper())]
 
 
-def is_regular(path):
+def is_regular(path: Path) -> bool:
     """A regular file, not a symlink (links in the inbox are never read or archived)."""
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)
@@ -79,7 +87,7 @@ def is_regular(path):
         return False
 
 
-def sidecar_scan(sidecar):
+def sidecar_scan(sidecar: Path) -> Path | None:
     """The scan that shares a YAML sidecar's stem, if staff dropped one."""
     for suffix in _variants(SCAN_SUFFIXES):
         candidate = sidecar.with_suffix(suffix)
@@ -88,7 +96,7 @@ def sidecar_scan(sidecar):
     return None
 
 
-def sidecar_of(scan):
+def sidecar_of(scan: Path) -> Path | None:
     """The YAML that describes a scan, if it lies beside it."""
     for suffix in _variants((".yaml", ".yml")):
         candidate = scan.with_suffix(suffix)
@@ -97,7 +105,7 @@ def sidecar_of(scan):
     return None
 
 
-def has_sidecar(scan):
+def has_sidecar(scan: Path) -> bool:
     return sidecar_of(scan) is not None
 
 
@@ -106,7 +114,7 @@ def has_sidecar(scan):
 _PLACEHOLDER_SHAPES = {"nomor": r"[0-9]+", "tahun": r"[0-9]{4}", "kode": r"[0-9]+(?:-[0-9]+)*"}
 
 
-def named_as_outgoing(numbering, stem):
+def named_as_outgoing(numbering: Mapping[str, str], stem: str) -> bool:
     """True when a file name has the shape of this office's outgoing numbers (``numbering.surat_keluar``,
     slashes written as hyphens): a signed copy of one of our letters, never an incoming letter."""
     parts = []
@@ -118,7 +126,7 @@ def named_as_outgoing(numbering, stem):
     return re.fullmatch("-".join(parts), letter_key(stem)) is not None
 
 
-def waits_for_sidecar(config, scan):
+def waits_for_sidecar(config: Config, scan: Path) -> bool:
     """A scan alone named like an outgoing number waits for the YAML that names its letter."""
     return is_scan(scan) and not has_sidecar(scan) and named_as_outgoing(config.numbering, scan.stem)
 
@@ -141,12 +149,12 @@ class Stability:
     """
 
     delay: float
-    seen: dict = field(default_factory=dict)
-    deferred: dict = field(default_factory=dict)  # path -> (not before, attempts)
-    looks: dict = field(default_factory=dict)  # path -> when a file not ready yet is worth a look again
-    writing: set = field(default_factory=set)  # files a local writer holds open (told by the watcher)
+    seen: dict[Path, tuple[tuple[int, int], float]] = field(default_factory=dict)
+    deferred: dict[Path, tuple[float, int]] = field(default_factory=dict)  # path -> (not before, attempts)
+    looks: dict[Path, float] = field(default_factory=dict)  # path -> when a file not ready yet is worth a look again
+    writing: set[Path] = field(default_factory=set)  # files a local writer holds open (told by the watcher)
 
-    def ready(self, path, now=None):
+    def ready(self, path: Path, now: float | None = None) -> bool:
         """True once the file's size and mtime have been steady for ``delay`` seconds and no
         local writer holds it open; otherwise remembers when to look at it again."""
         now = time.monotonic() if now is None else now
@@ -172,20 +180,20 @@ class Stability:
         self.looks[path] = due
         return False
 
-    def opened_for_writing(self, path):
+    def opened_for_writing(self, path: Path) -> None:
         """The watcher saw ``path`` written: it is not taken before the writer closes it."""
         self.writing.add(path)
 
-    def closed(self, path):
+    def closed(self, path: Path) -> None:
         """The writer closed ``path`` (or it was moved away or deleted)."""
         self.writing.discard(path)
 
-    def backing_off(self, path, now=None):
+    def backing_off(self, path: Path, now: float | None = None) -> bool:
         """True while ``path``, put back after a failure, waits for its next try."""
         now = time.monotonic() if now is None else now
         return now < self.deferred.get(path, (0, 0))[0]
 
-    def defer(self, path, longest, now=None):
+    def defer(self, path: Path, longest: float, now: float | None = None) -> None:
         """Try ``path`` again later: after 1, 2, 4... seconds, at most ``longest``."""
         now = time.monotonic() if now is None else now
         attempts = self.deferred.get(path, (0, 0))[1] + 1
@@ -193,41 +201,41 @@ class Stability:
         self.looks[path] = self.deferred[path][0]
         self.seen.pop(path, None)
 
-    def forget(self, path):
+    def forget(self, path: Path) -> None:
         self.seen.pop(path, None)
         self.looks.pop(path, None)
 
-    def done(self, path):
+    def done(self, path: Path) -> None:
         """The file was taken for good: forget its back-off too."""
         self.forget(path)
         self.deferred.pop(path, None)
 
-    def prune(self, present):
+    def prune(self, present: Iterable[Path]) -> None:
         """Drop files no longer in the inbox."""
         present = set(present)
         for table in (self.seen, self.deferred, self.looks):
             for path in set(table) - present:
                 del table[path]
 
-    def settling(self, now=None):
+    def settling(self, now: float | None = None) -> bool:
         """True while some file changed less than ``delay`` ago (worth a re-look soon)."""
         now = time.monotonic() if now is None else now
         return any(now - since < self.delay for _, since in self.seen.values())
 
-    def unsettled(self):
+    def unsettled(self) -> bool:
         """True while a file looked at was not ready for want of settling (or of its writer's
         close), not for a back-off: a run must look at it again before it ends, however long
         the pass that saw it took."""
         return any(path not in self.deferred for path in self.looks)
 
-    def postpone(self, seconds, now=None):
+    def postpone(self, seconds: float, now: float | None = None) -> None:
         """A pass failed before looking at the files: look again no sooner than ``seconds``
         from now (a failure that repeats must not become a busy loop)."""
         now = time.monotonic() if now is None else now
         for path, due in list(self.looks.items()):
             self.looks[path] = max(due, now + seconds)
 
-    def next_due(self, now=None):
+    def next_due(self, now: float | None = None) -> float | None:
         """Seconds until a file looked at and not ready is worth a look again (0: now);
         None if none is waiting for anything but an event."""
         now = time.monotonic() if now is None else now
@@ -235,11 +243,11 @@ class Stability:
         return max(0.0, min(waits)) if waits else None
 
 
-def new_claim():
+def new_claim() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def safe_name(name, limit=180):
+def safe_name(name: str, limit: int = 180) -> str:
     """A name the register and any file system can hold: undecodable bytes shown as
     U+FFFD, and a long name shortened (with a hash of it, so two stay apart)."""
     clean = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -253,12 +261,12 @@ def safe_name(name, limit=180):
     return f"{short}~{digest}{suffix}"
 
 
-def _inbound(path, name):
+def _inbound(path: Path, name: str) -> Inbound:
     info = os.lstat(path)
     return Inbound(path=path, name=name, sha256=sha256_file(path), size=info.st_size, mtime_ns=info.st_mtime_ns)
 
 
-def claim(path, work_dir, claim_id):
+def claim(path: Path, work_dir: Path, claim_id: str) -> Inbound:
     """Move ``path`` into the work folder atomically; return it as an Inbound."""
     work_dir.mkdir(parents=True, exist_ok=True)
     name = safe_name(path.name)
@@ -270,7 +278,7 @@ def claim(path, work_dir, claim_id):
     return _inbound(target, name)
 
 
-def check_unchanged(inbounds):
+def check_unchanged(inbounds: Iterable[Inbound]) -> None:
     """Raise InputChanged when a claimed file is no longer as it was claimed."""
     for inbound in inbounds:
         try:
@@ -284,7 +292,7 @@ def check_unchanged(inbounds):
             )
 
 
-def write_claimed(work_dir, name, data):
+def write_claimed(work_dir: Path, name: str, data: bytes) -> tuple[str, Inbound]:
     """Write a file straight into the work folder as claimed (``pipeline act``)."""
     claim_id = new_claim()
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -295,13 +303,13 @@ def write_claimed(work_dir, name, data):
     return claim_id, _inbound(path, name)
 
 
-def claimed(work_dir):
+def claimed(work_dir: Path) -> dict[str, list[Inbound]]:
     """Files left in the work folder, grouped by claim id (a crash left them).
 
     Anything else found there (a stray file, a link, a file that cannot be
     read) is left alone and never stops the pass.
     """
-    groups = {}
+    groups: dict[str, list[Inbound]] = {}
     try:
         entries = sorted(os.scandir(work_dir), key=lambda e: e.name)
     except OSError:
@@ -318,7 +326,7 @@ def claimed(work_dir):
     return groups
 
 
-def drop_in(inbox, name, data):
+def drop_in(inbox: Path, name: str, data: bytes) -> str:
     """Put a file in the inbox whole (written under a hidden name, then renamed); its SHA-256."""
     temp = inbox / f".{name}.part"
     temp.write_bytes(data)
@@ -326,13 +334,13 @@ def drop_in(inbox, name, data):
     return hashlib.sha256(data).hexdigest()
 
 
-def clean_partials(work_dir):
+def clean_partials(work_dir: Path) -> None:
     """Half-written action files ``pipeline act`` left when it was killed."""
     for path in work_dir.glob(".*.part") if work_dir.is_dir() else ():
         path.unlink(missing_ok=True)
 
 
-def free_name(folder, name):
+def free_name(folder: Path, name: str) -> Path:
     """``name`` in ``folder``, or ``name (2)``, ``name (3)``... when a file has it.
 
     A reason file alone does not take the name: it is what a crash between
@@ -347,7 +355,7 @@ def free_name(folder, name):
     return candidate
 
 
-def set_aside(inbound, folder, reason_text):
+def set_aside(inbound: Inbound, folder: Path, reason_text: str) -> Path:
     """Move a claimed file to ditolak/ or duplikat/ beside its reason file."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -360,20 +368,20 @@ def set_aside(inbound, folder, reason_text):
     return target
 
 
-def release(inbound, inbox):
+def release(inbound: Inbound, inbox: Path) -> Path:
     """Put a claimed file back in the inbox under its own name (to retry later)."""
     target = free_name(inbox, inbound.name)
     os.rename(inbound.path, target)
     return target
 
 
-def untaken(config):
+def untaken(config: Config) -> list[JournalEntry]:
     """Journal entries for files lying in the inbox now: not yet taken, or ignored.
 
     ``journal`` shows them so staff see every file they dropped, including a
     scan waiting for its sidecar and the lock files the pipeline leaves alone.
     """
-    entries = []
+    entries: list[JournalEntry] = []
     try:
         paths = sorted(p for p in config.inbox.iterdir() if p.is_symlink() or p.is_file())
     except OSError:
@@ -393,14 +401,16 @@ def untaken(config):
     return entries
 
 
-def _untaken_state(config, path):
+def _untaken_state(config: Config, path: Path) -> tuple[Hasil, tuple[str, ...]]:
     """(hasil, alasan) of a file lying in the inbox."""
     if path.is_symlink():
-        return "diabaikan", ("Tautan (symlink) tidak pernah dibaca atau diarsipkan. Letakkan berkas aslinya di inbox.",)
+        return Hasil.IGNORED, (
+            "Tautan (symlink) tidak pernah dibaca atau diarsipkan. Letakkan berkas aslinya di inbox.",
+        )
     if ignored(path.name):
-        return "diabaikan", ("Berkas sementara atau berkas sistem (misalnya berkas kunci Office); tidak diproses.",)
+        return Hasil.IGNORED, ("Berkas sementara atau berkas sistem (misalnya berkas kunci Office); tidak diproses.",)
     if waits_for_sidecar(config, path):
-        return "menunggu", (f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml.",)
-    return "menunggu", (
+        return Hasil.WAITING, (f"Pindaian menunggu berkas YAML pendamping bernama {path.stem}.yaml.",)
+    return Hasil.WAITING, (
         "Belum diproses; jalankan \u201cpipeline run\u201d atau pastikan \u201cpipeline watch\u201d berjalan.",
     )

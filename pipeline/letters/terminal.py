@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline.access import current_account
 from pipeline.errors import PipelineError, WorkspaceBusy
 from pipeline.filing.archive import locate
-from pipeline.inbox import intake, run
+from pipeline.inbox import intake
 from pipeline.inbox.handover import await_journal
 from pipeline.letters import voiding as letters
 
@@ -47,7 +47,7 @@ def sign_at_terminal(config: Config, kasus: str, ask: Ask, totp: bool = False, p
     try:
         with open_workspace(config) as ws:  # filed here, as the account that signed at this terminal
             claim_id, inbound = intake.write_claimed(config.work_dir, name, signed)
-            run.settle_safely(ws, claim_id, [inbound], account)
+            ws.inbox_pass().settle_safely(claim_id, [inbound], account)
         sha256 = inbound.sha256
     except WorkspaceBusy:  # the running service takes it from the inbox, as the file's owner
         sha256 = intake.drop_in(config.inbox, name, signed)

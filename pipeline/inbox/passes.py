@@ -1,0 +1,349 @@
+"""The inbox pass, reading like a table of contents.
+
+For each ready file: claim it, read it, judge it, and either file it (a
+memo opens a case; registration data and actions are kept for their step),
+set it aside as a duplicate, or refuse it with a reason; then carry its case
+on. Nothing here prints; the caller reports the returned outcomes.
+
+An ``InboxPass`` holds the collaborators the pass uses, handed in by the
+workspace; each stage it calls gets only what that stage uses.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline import readers
+from pipeline.errors import (
+    ArchiveError,
+    IncompleteLetter,
+    InputChanged,
+    InputRefused,
+    PipelineError,
+    PublishPending,
+    RenderError,
+)
+from pipeline.inbox import completion, groups, intake, journal, placing, quiet, reasons
+from pipeline.letters import voiding as letters
+from pipeline.models import Outcome
+from pipeline.outputs import site
+from pipeline.sop import cases, inputs, memo
+from pipeline.states import Hasil
+
+if TYPE_CHECKING:
+    import datetime as dt
+    import logging
+    import threading
+
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.engine import Workspace
+    from pipeline.filing.filer import Filer
+    from pipeline.models import Inbound, Parsed
+    from pipeline.register.records import JournalEntry
+    from pipeline.register.sql import SqlRegister
+    from pipeline.sop.procedure import Procedure
+
+# progress(more=N), then progress(advance=1, current=name) per group: ``pipeline run``'s bar
+Progress = Callable[..., None]
+
+
+class InboxPass:
+    """One pass over the inbox and everything it settles, with its collaborators."""
+
+    def __init__(
+        self,
+        config: Config,
+        register: SqlRegister,
+        procedure: Procedure,
+        filer: Filer,
+        clock: Clock,
+        stop: threading.Event,
+        log: logging.Logger,
+        sop_workspace: Workspace,
+    ) -> None:
+        self.config = config
+        self.register = register
+        self.procedure = procedure  # for the SOP stages once they take it (sop: explicit collaborators)
+        self.filer = filer
+        self.clock = clock
+        # Set when the process is asked to stop: a pass ends at the next group boundary.
+        self.stop = stop
+        self.log = log
+        # sop: explicit collaborators. The SOP's stages (memo.file_memo, inputs.receive,
+        # letters.receive_scan, cases.advance) still take the workspace: it is handed to them only.
+        self.sop_workspace = sop_workspace
+
+    def run_all(self, patience: float = 60.0, progress: Progress | None = None) -> list[Outcome]:
+        """``pipeline run``: pass over the inbox until no file is still being written and every file
+        seen settling has been looked at again (a long pass may outlast a file's settling time).
+
+        A file still changing after ``patience`` seconds is left for the next run, and
+        so is every file not yet taken when ``stop`` is set (SIGTERM, Ctrl+C).
+        """
+        stable_seconds = self.config.watch.stable_seconds
+        stability = intake.Stability(stable_seconds)
+        outcomes: dict[Any, Outcome] = {}
+        deadline = time.monotonic() + patience + stable_seconds
+        while True:
+            for outcome in self.run_once(stability, progress):
+                waiting_scan = outcome.hasil == Hasil.WAITING and outcome.jenis == "pindaian"
+                outcomes[outcome.name if waiting_scan else id(outcome)] = outcome
+            if not (stability.settling() or stability.unsettled()) or time.monotonic() > deadline or self.stop.is_set():
+                return self.refresh(list(outcomes.values()))
+            self.stop.wait(min(0.5, max(stable_seconds / 4, 0.05)))
+
+    def run_once(self, stability: intake.Stability | None = None, progress: Progress | None = None) -> list[Outcome]:
+        """Process every ready file in the inbox once; return one Outcome per file.
+
+        Once ``stop`` is set it returns at the next group boundary: each group is
+        settled whole, the groups not yet claimed stay untouched in the inbox.
+        ``progress(more=N)`` is told how many groups of files this pass takes, then
+        ``progress(advance=1)`` after each (``pipeline run``'s bar on a terminal).
+        """
+        stability = stability or intake.Stability(0)
+        progress = progress or _quiet
+        outcomes = []
+        for problem in self.recover():
+            self.log.warning(problem)
+        outcomes += self.settle_left_claims()
+        units = list(groups.ready_units(self.config, self.register, stability, outcomes))
+        progress(more=len(units))
+        for files in units:
+            if self.stop.is_set():
+                break
+            progress(advance=0, current=files[0].name)
+            outcomes += self.take(files, stability)
+            progress(advance=1)
+        return outcomes
+
+    def recover(self) -> list[str]:
+        """Publish committed filings a crash or a full disk left in staging; never raises."""
+        try:
+            return self.filer.recover()
+        except PipelineError as exc:
+            return [f"Pemberkasan yang tertunda belum dapat diselesaikan: {exc}"]
+
+    def settle_left_claims(self) -> list[Outcome]:
+        """The groups a crash (or a failure) left claimed in the work folder, settled first."""
+        outcomes = []
+        for claim_id, inbounds in intake.claimed(self.config.work_dir).items():
+            if not self.filer.backoff.due(claim_id, self.filer.clock()):
+                continue  # committed, its files could not be put in place lately (told): tried when its back-off ends
+            if not self.register.journal_of_claim(claim_id):
+                inbounds += groups.partners(self.config, claim_id, inbounds)
+            outcomes += self.settle_safely(claim_id, inbounds)
+        return outcomes
+
+    def take(self, files: Sequence[Path], stability: intake.Stability) -> list[Outcome]:
+        """Claim one group of inbox files and settle it; a file not taken for good is looked at later."""
+        claim_id = intake.new_claim()
+        inbounds = groups.claim_all(self.config, files, claim_id)
+        results = self.settle_safely(claim_id, inbounds) if inbounds else []
+        released = {o.name for o in results if o.released}
+        taken: list[Inbound | None] = list(inbounds) or [None] * len(files)
+        for path, inbound in zip(files, taken):
+            if inbound is None or inbound.name in released:
+                name = inbound.name if inbound else path.name
+                stability.defer(self.config.inbox / name, self.config.watch.rescan_seconds)
+            else:
+                stability.done(path)
+        return results
+
+    def settle_safely(self, claim_id: str, inbounds: Sequence[Inbound], account: str | None = None) -> list[Outcome]:
+        """settle(), but a failure to move or record one group never stops the batch.
+
+        The group stays in the work folder with its claim; the next pass (or the
+        next start) settles it again from where the journal says it got.
+        """
+        inbounds = sorted(
+            inbounds, key=lambda i: (intake.is_scan(i.path), not completion.is_yaml(i.name))
+        )  # YAML first
+        names = ", ".join(i.name for i in inbounds)
+        try:
+            outcomes = self.settle(claim_id, inbounds, account)
+        except PipelineError as exc:
+            if isinstance(exc, PublishPending) and not self.filer.backoff.failed(claim_id, "", self.filer.clock()):
+                return []  # told at its first attempt; doctor and status say what still stands in the way
+            self.log.warning("Berkas %s belum selesai diproses: %s", names, exc)
+            reason = str(exc) if isinstance(exc, PublishPending) else f"{exc} Berkas akan dicoba lagi."
+            return [Outcome(i.name, Hasil.WAITING, alasan=[reason]) for i in inbounds]
+        except Exception as exc:
+            self.log.exception("Berkas %s belum selesai diproses", names)
+            return [Outcome(i.name, Hasil.WAITING, alasan=[reasons.unexpected_fault(exc)]) for i in inbounds]
+        self.filer.backoff.done(claim_id)
+        return outcomes
+
+    def settle(self, claim_id: str, inbounds: Sequence[Inbound], account: str | None = None) -> list[Outcome]:
+        """Bring one claimed group to its end state; safe to call again after a crash."""
+        entries = self.register.journal_of_claim(claim_id)
+        if not entries:
+            now = self.clock.now()
+            try:
+                entries = self.decide(claim_id, inbounds, now, account)
+            except InputChanged as exc:
+                return self.put_back(inbounds, exc)
+            except PublishPending:
+                raise  # committed: the claim stays, the next pass publishes and finishes it
+            except (ArchiveError, RenderError) as exc:
+                entries = journal.retry_later(self.register, claim_id, inbounds, now, exc)
+        strays = journal.unaccounted(inbounds, entries)
+        if strays:
+            entries = entries + journal.set_aside_strays(self.config, self.register, claim_id, strays, self.clock.now())
+        outcomes = placing.finish(self.config, inbounds, entries)
+        for outcome in outcomes:
+            self.log.info("%s: %s %s", outcome.name, outcome.hasil, " ".join(outcome.alasan))
+        kasus = entries[0].kasus
+        problem = self.advance_case(kasus) if kasus else None
+        if kasus:
+            self.refresh_pages(kasus)
+        self.refresh(outcomes)
+        if problem:
+            outcomes[0].alasan.append(problem)
+        return outcomes
+
+    def decide(
+        self, claim_id: str, inbounds: Sequence[Inbound], now: dt.datetime, account: str | None = None
+    ) -> list[JournalEntry]:
+        """Read and judge the group; commit its journal entries (and filing) in one transaction.
+
+        The barrier around one input: anything unexpected while judging it
+        refuses it with a reason; it never stops the batch.
+        """
+        try:
+            return self.judge(claim_id, inbounds, now, account)
+        except IncompleteLetter as exc:
+            if completion.holds(self.config, self.register, inbounds):
+                return journal.hold(self.config, self.register, claim_id, inbounds, now, exc)
+            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, exc.reasons, exc.kind or "")
+        except InputRefused as exc:
+            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, exc.reasons, exc.kind or "")
+        except (PipelineError, OSError):
+            raise
+        except Exception as exc:
+            self.log.exception("Berkas %s tidak dapat diproses", inbounds[0].name)
+            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, [reasons.unexpected_content(exc)])
+
+    def judge(
+        self, claim_id: str, inbounds: Sequence[Inbound], now: dt.datetime, account: str | None = None
+    ) -> list[JournalEntry]:
+        """Duplicate, memo, registration data or action: each to its own stage."""
+        zone = self.config.timezone
+        earlier = [e for e in map(self.register.accepted_file, (i.sha256 for i in inbounds)) if e]
+        if earlier:
+            return self.set_aside(
+                claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_accepted(earlier[0], zone)]
+            )
+        waiting = completion.waiting_copy(self.config, inbounds)
+        if waiting:
+            return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [waiting])
+        own = self.own_letter_scan(inbounds)
+        parsed = read_input(self.config, inbounds[0], as_letter=False) if own else read_input(self.config, inbounds[0])
+        seen = self.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
+        if seen is not None:  # a refused or void decision put back in the inbox is not made again
+            return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_decided(seen, zone)])
+        ws = self.sop_workspace  # sop: explicit collaborators
+        if parsed.kind == "nota_dinas":
+            return memo.file_memo(ws, claim_id, inbounds, parsed, now)  # sop: explicit collaborators
+        if parsed.kind in ("registrasi", "tindakan"):
+            return inputs.receive(ws, claim_id, inbounds, parsed, now, account)  # sop: explicit collaborators
+        if parsed.kind == "surat_keluar_ttd" or self.register.letter(Path(inbounds[0].name).stem):
+            return letters.receive_scan(ws, claim_id, inbounds, parsed, now, account)  # sop: explicit collaborators
+        raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
+
+    def own_letter_scan(self, inbounds: Sequence[Inbound]) -> bool:
+        """True for a scan alone named by an outgoing letter's number: the signed copy of our own
+        letter (letters.receive_scan), never read as an incoming letter."""
+        name = Path(inbounds[0].name)
+        return len(inbounds) == 1 and intake.is_scan(name) and self.register.letter(name.stem) is not None
+
+    def set_aside(
+        self,
+        claim_id: str,
+        inbounds: Sequence[Inbound],
+        now: dt.datetime,
+        hasil: Hasil,
+        said: Sequence[str],
+        jenis: str = "",
+    ) -> list[JournalEntry]:
+        """Journal a group as refused or duplicate (``journal.set_aside``)."""
+        return journal.set_aside(self.config, self.register, claim_id, inbounds, now, hasil, said, jenis)
+
+    def put_back(self, inbounds: Sequence[Inbound], error: InputChanged) -> list[Outcome]:
+        """A file that changed after its claim goes back to the inbox, whole, to be taken again."""
+        for inbound in inbounds:
+            try:
+                intake.release(inbound, self.config.inbox)
+            except OSError:
+                continue  # still claimed: the next pass judges it again
+        self.log.info("%s", error)
+        return [Outcome(i.name, Hasil.WAITING, alasan=[str(error)], released=True) for i in inbounds]
+
+    def advance_case(self, kasus: str) -> str | None:
+        """Run the case's SOP steps; a failure is reported, never raised: it is retried later.
+        Where several hosts share the register, a case another host is carrying on is left to it."""
+        problem, _mine = self.carry_on(kasus)
+        return problem
+
+    def carry_on(self, kasus: str) -> tuple[str | None, bool]:
+        """(the problem or None, whether this host carried the case on)."""
+        try:
+            with self.register.advancing(kasus) as mine:
+                if mine:
+                    cases.advance(self.sop_workspace, kasus)  # sop: explicit collaborators
+        except PipelineError as exc:
+            self.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
+            return f"Kasus {kasus} belum dapat dilanjutkan: {exc}", False
+        return None, mine
+
+    def advance_open_cases(self) -> list[str]:
+        """Carry on every unfinished case that has something to do (``quiet.advance_open_cases``)."""
+        return quiet.advance_open_cases(self.config, self.register, self.stop, self.carry_on)
+
+    def refresh_pages(self, kasus: str) -> None:
+        """The case's verification pages; a page that cannot be written never stops the pass."""
+        try:
+            site.refresh_codes(self.config, self.register, kasus)
+        except (OSError, PipelineError) as exc:
+            self.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
+
+    def refresh(self, outcomes: list[Outcome]) -> list[Outcome]:
+        """Bring reported outcomes up to date (a kept input may have been applied since)
+        and say in words what became of accepted files."""
+        for outcome in outcomes:
+            if not outcome.klaim:
+                continue
+            entries = reversed(self.register.journal_of_claim(outcome.klaim))  # the newest, a stray's refusal included
+            entry = next((e for e in entries if e.berkas == outcome.name), None)
+            if entry is not None and entry.hasil != outcome.hasil:
+                outcome.hasil, outcome.kasus, outcome.alasan = entry.hasil, entry.kasus, list(entry.alasan)
+            if outcome.hasil == Hasil.ACCEPTED:
+                outcome.detail = self.accepted_detail(outcome)
+        return outcomes
+
+    def accepted_detail(self, outcome: Outcome) -> str:
+        """Where an accepted file went, in words."""
+        if outcome.jenis == "nota_dinas":
+            entry = self.register.incoming(outcome.kasus)
+            return f"Nomor agenda {entry.nomor_agenda}; dokumen di outbox/{outcome.kasus}/"
+        return f"Diterapkan pada kasus {outcome.kasus}."
+
+
+def read_input(config: Config, inbound: Inbound, as_letter: bool = True) -> Parsed:
+    """Read one input (a scan alone ``as_letter``: its text or OCR); any parser failure on a
+    hostile file becomes a refusal."""
+    try:
+        if not as_letter:
+            return readers.read(inbound.path, config.limits, inbound.name)
+        return readers.read_letter(inbound.path, config.limits, inbound.name, config.ocr)
+    except InputRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - hostile input can break any parser; refuse, go on
+        raise InputRefused(reasons.unreadable(exc)) from None
+
+
+def _quiet(**_told: object) -> None:
+    """No progress shown (the service, tests, ``--json`` and pipes)."""
