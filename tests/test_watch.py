@@ -8,43 +8,22 @@ import threading
 import time
 
 import pytest
-from builders import HEADER, tab_memo
-from conftest import make_workspace
+from support.builders import HEADER, tab_memo
+from support.processes import start_watch, wait_for
+from support.workspace import make_workspace, merged
 
 from pipeline.engine import open_workspace
 from pipeline.inbox import intake
 from pipeline.inbox import watch as watch_module
 from pipeline.register import open_register
 
-FAST = {
-    "stable_seconds: 0 ": "stable_seconds: 0.3 ",
-    "rescan_seconds: 60": "rescan_seconds: 1",
-    "poll_interval_seconds: 5": "poll_interval_seconds: 0.2",
-}
-
-
-def start(ws, *extra):
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+FAST = {"watch": {"stable_seconds": 0.3, "rescan_seconds": 1, "poll_interval_seconds": 0.2}}
 
 
 def stop(process):
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=15)
     return out, err
-
-
-def wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def filed(ws):
@@ -56,12 +35,12 @@ def filed(ws):
 
 @pytest.fixture
 def fast_ws(tmp_path):
-    return make_workspace(tmp_path / "ws", **FAST)
+    return make_workspace(tmp_path / "ws", FAST)
 
 
 def test_watch_picks_up_dropped_and_renamed_in_files(fast_ws, tmp_path):
     ws = fast_ws
-    process = start(ws)
+    process = start_watch(ws)
     try:
         assert wait_for(lambda: ws.register_path.exists())
         tab_memo(ws.inbox / "satu.docx", {**HEADER, "Nomor": "1/2026"})
@@ -78,7 +57,7 @@ def test_watch_picks_up_dropped_and_renamed_in_files(fast_ws, tmp_path):
 
 def test_polling_mode(fast_ws):
     ws = fast_ws
-    process = start(ws, "--polling")
+    process = start_watch(ws, "--polling")
     try:
         assert wait_for(lambda: ws.register_path.exists())
         tab_memo(ws.inbox / "satu.docx")
@@ -90,7 +69,7 @@ def test_polling_mode(fast_ws):
 
 def test_second_process_is_told_the_workspace_is_busy(fast_ws):
     ws = fast_ws
-    process = start(ws)
+    process = start_watch(ws)
     lock = ws.archive / ".pipeline.lock"
     try:
         assert wait_for(lambda: lock.exists() and lock.read_text().strip() == str(process.pid))
@@ -108,8 +87,8 @@ def test_second_process_is_told_the_workspace_is_busy(fast_ws):
 
 def test_growing_file_not_taken_until_stable(tmp_path):
     # A pause between writes shorter than stable_seconds must never let the file be taken.
-    ws = make_workspace(tmp_path / "ws", **{**FAST, "stable_seconds: 0 ": "stable_seconds: 1.0 "})
-    process = start(ws)
+    ws = make_workspace(tmp_path / "ws", merged(FAST, {"watch": {"stable_seconds": 1.0}}))
+    process = start_watch(ws)
     try:
         assert wait_for(lambda: ws.register_path.exists())
         data = tab_memo(tmp_path / "m.docx").read_bytes()
@@ -167,12 +146,19 @@ def test_dead_observer_is_restarted_and_vanished_inbox_survived(fast_ws):
 
 
 def test_handler_never_raises():
+    from watchdog.events import FileCreatedEvent
+
     class Broken:
+        calls = 0
+
         def set(self):
+            Broken.calls += 1
             raise RuntimeError("boom")
 
     handler = watch_module.WakeHandler(Broken())
-    handler.on_any_event(object())  # must not raise
+    handler.on_any_event(object())  # not an event at all: must not raise
+    handler.on_any_event(FileCreatedEvent("/inbox/nota.docx"))  # a wake-up whose wake fails: must not raise
+    assert Broken.calls == 1
 
 
 def test_failing_pass_does_not_end_the_service(fast_ws, monkeypatch):
@@ -262,7 +248,7 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
 
 def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws):
     import docx
-    from builders import action
+    from support.builders import action
 
     ws = fast_ws
     template = ws.templates_dir / "lembar_disposisi.docx"
@@ -305,7 +291,7 @@ def _counting_passes(monkeypatch):
 
 def test_no_busy_loop_while_a_file_settles(tmp_path, monkeypatch):
     """The service's own reads of a settling file must not wake it again and again."""
-    ws = make_workspace(tmp_path / "ws", **{**FAST, "stable_seconds: 0 ": "stable_seconds: 2.0 "})
+    ws = make_workspace(tmp_path / "ws", merged(FAST, {"watch": {"stable_seconds": 2.0}}))
     calls = _counting_passes(monkeypatch)
     stop_event = threading.Event()
     thread = _serve_in_thread(ws, stop_event, _Recorder(), _Recorder())
@@ -347,7 +333,7 @@ def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypat
 
 
 def test_a_file_older_than_the_delay_is_taken_at_once(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 600 "})
+    ws = make_workspace(tmp_path / "ws", {"watch": {"stable_seconds": 600}})
     path = tab_memo(ws.inbox / "lama.docx")
     an_hour_ago = time.time() - 3600
     os.utime(path, (an_hour_ago, an_hour_ago))
@@ -360,7 +346,7 @@ def test_a_file_older_than_the_delay_is_taken_at_once(tmp_path):
 def test_act_beside_watch_is_handed_to_the_service(fast_ws):
     ws = fast_ws
     tab_memo(ws.inbox / "nota.docx")
-    process = start(ws)
+    process = start_watch(ws)
     try:
         assert wait_for(lambda: filed(ws) == 1)
         result = subprocess.run(
