@@ -169,8 +169,8 @@ def test_without_uno_each_document_has_its_own_libreoffice_and_doctor_says_how_t
 def test_a_killed_pipeline_process_leaves_no_libreoffice_running(tmp_path):
     """SIGKILL gives the pipeline no chance to close its converter: the warm LibreOffice leaves by itself."""
     script = (
-        "import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); from builders import tab_memo\n"
-        "from pipeline import pdf\n"
+        "import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); from support.builders import tab_memo\n"
+        "from pipeline.documents import pdf\n"
         "c = pdf.Converter(True, 120, warm=True)\n"
         f"c.convert([tab_memo(Path({str(tmp_path)!r}) / 'a.docx')], Path({str(tmp_path)!r}))\n"
         "print(c.office.process.pid, flush=True)\n"

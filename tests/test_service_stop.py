@@ -171,10 +171,10 @@ def _slow_write(target, data, pieces, pause):
 @pytest.mark.parametrize(
     "polling, stable, pieces, pause",
     [
-        (False, "1", 2, 3.0),  # open, part written, a 3 s pause (longer than the delay), the rest, close
-        (False, "1", 13, 0.4),  # copied in 13 chunks 0.4 s apart
-        (True, "1", 13, 0.4),
-        (True, "4", 2, 3.0),  # a network share: no close is seen, the delay must outlast the pause
+        (False, 1, 2, 3.0),  # open, part written, a 3 s pause (longer than the delay), the rest, close
+        (False, 1, 13, 0.4),  # copied in 13 chunks 0.4 s apart
+        (True, 1, 13, 0.4),
+        (True, 4, 2, 3.0),  # a network share: no close is seen, the delay must outlast the pause
     ],
     ids=["pause-inotify", "chunks-inotify", "chunks-polling", "pause-polling"],
 )

@@ -139,17 +139,10 @@ def test_with_a_time_stamp_server_the_signature_is_pades_b_t(signed_ws):
 
     from support.tsa_standin import TimeStampServer
 
-    from pipeline import config as config_module
-
     ws, _ = signed_ws
     when = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=30)
     with TimeStampServer(when) as tsa:
-        path = ws.path
-        text = path.read_text(encoding="utf-8")
-        path.write_text(
-            text.replace("  tsa_url:                             #", f"  tsa_url: {tsa.url}  #"), encoding="utf-8"
-        )
-        ws = config_module.load(path)
+        ws = configure(ws.path, {"signing": {"tsa_url": tsa.url}})
         assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
         assert tsa.requests >= 1  # pyHanko also asks once to size the signature
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))

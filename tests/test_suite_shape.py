@@ -15,8 +15,13 @@ EXPECTING = {"raises", "warns", "fail", "deprecated_call"}
 HELPER_PREFIXES = ("assert_", "expect_", "check_")
 
 
+def _test_modules() -> list[Path]:
+    """Every test module, in tests/ or a folder under it (tests/support/ holds none)."""
+    return sorted(path for path in TESTS.rglob("test_*.py") if SUPPORT not in path.parents)
+
+
 def _modules() -> dict[Path, ast.Module]:
-    paths = sorted(TESTS.glob("test_*.py")) + sorted(SUPPORT.glob("*.py"))
+    paths = _test_modules() + sorted(SUPPORT.rglob("*.py"))
     return {path: ast.parse(path.read_text(encoding="utf-8"), str(path)) for path in paths}
 
 
@@ -42,9 +47,10 @@ def _called_name(call: ast.Call) -> str | None:
 
 
 def _expects(node: ast.AST) -> bool:
-    """An assert statement, or ``pytest.raises``/``warns``/``fail``/``deprecated_call``."""
+    """An assert statement that can fail (not ``assert True``), or ``pytest.raises``/``warns``/``fail``/
+    ``deprecated_call``."""
     if isinstance(node, ast.Assert):
-        return True
+        return not (isinstance(node.test, ast.Constant) and node.test.value)
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -99,7 +105,7 @@ def test_every_test_asserts_something_that_can_fail():
     silent = [
         f"{path.name}::{test.name}"
         for path, module in modules.items()
-        if path.parent == TESTS
+        if SUPPORT not in path.parents
         for test in _tests(module)
         if not _asserts(test, helpers)
     ]
@@ -115,6 +121,7 @@ def test_the_scan_tells_a_silent_test_from_an_asserting_one():
         "def test_silent():\n    run()\n"
         "def test_nested_only():\n    def inner():\n        assert True\n"
         "def test_plain():\n    assert run() == 1\n"
+        "def test_constant():\n    run()\n    assert True\n"
         "def test_raises():\n    with pytest.raises(ValueError):\n        run()\n"
         "def test_helper():\n    check_shape(run())\n"
         "def test_helper_that_does_not_assert():\n    check_nothing(run())\n"
@@ -125,6 +132,7 @@ def test_the_scan_tells_a_silent_test_from_an_asserting_one():
         "test_silent": False,
         "test_nested_only": False,
         "test_plain": True,
+        "test_constant": False,
         "test_raises": True,
         "test_helper": True,
         "test_helper_that_does_not_assert": False,
@@ -134,7 +142,7 @@ def test_the_scan_tells_a_silent_test_from_an_asserting_one():
 def test_no_test_module_imports_another_test_module_or_conftest():
     """Shared helpers live in tests/support/; conftest holds fixtures and is not imported."""
     offending = []
-    for path in sorted(TESTS.glob("test_*.py")) + sorted(SUPPORT.glob("*.py")):
+    for path in _test_modules() + sorted(SUPPORT.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = []
             if isinstance(node, ast.ImportFrom) and node.module:
@@ -149,10 +157,10 @@ def test_no_test_module_imports_another_test_module_or_conftest():
 
 def test_support_holds_no_test():
     """Nothing in tests/support/ is collected: no module named test_* and no test function."""
-    assert [path.name for path in SUPPORT.glob("test_*.py")] == []
+    assert [path.name for path in SUPPORT.rglob("test_*.py")] == []
     assert [
         f"{path.name}::{test.name}"
         for path, module in _modules().items()
-        if path.parent == SUPPORT
+        if SUPPORT in path.parents
         for test in _tests(module)
     ] == []

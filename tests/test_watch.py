@@ -34,12 +34,12 @@ def filed(ws):
 
 
 @pytest.fixture
-def fast_ws(tmp_path):
+def fast_config(tmp_path):
     return make_workspace(tmp_path / "ws", FAST)
 
 
-def test_watch_picks_up_dropped_and_renamed_in_files(fast_ws, tmp_path):
-    ws = fast_ws
+def test_watch_picks_up_dropped_and_renamed_in_files(fast_config, tmp_path):
+    ws = fast_config
     process = start_watch(ws)
     try:
         assert wait_for(lambda: ws.register_path.exists())
@@ -55,8 +55,8 @@ def test_watch_picks_up_dropped_and_renamed_in_files(fast_ws, tmp_path):
     assert "diterima" in out
 
 
-def test_polling_mode(fast_ws):
-    ws = fast_ws
+def test_polling_mode(fast_config):
+    ws = fast_config
     process = start_watch(ws, "--polling")
     try:
         assert wait_for(lambda: ws.register_path.exists())
@@ -67,8 +67,8 @@ def test_polling_mode(fast_ws):
     assert "(polling)" in out
 
 
-def test_second_process_is_told_the_workspace_is_busy(fast_ws):
-    ws = fast_ws
+def test_second_process_is_told_the_workspace_is_busy(fast_config):
+    ws = fast_config
     process = start_watch(ws)
     lock = ws.archive / ".pipeline.lock"
     try:
@@ -125,8 +125,8 @@ def _serve_in_thread(ws, stop_event, report, notify):
     return thread
 
 
-def test_dead_observer_is_restarted_and_vanished_inbox_survived(fast_ws):
-    ws = fast_ws
+def test_dead_observer_is_restarted_and_vanished_inbox_survived(fast_config):
+    ws = fast_config
     notes, reports = _Recorder(), _Recorder()
     stop_event = threading.Event()
     thread = _serve_in_thread(ws, stop_event, reports, notes)
@@ -161,8 +161,8 @@ def test_handler_never_raises():
     assert Broken.calls == 1
 
 
-def test_failing_pass_does_not_end_the_service(fast_ws, monkeypatch):
-    ws = fast_ws
+def test_failing_pass_does_not_end_the_service(fast_config, monkeypatch):
+    ws = fast_config
     calls = []
 
     def flaky(*args, **kwargs):
@@ -197,8 +197,8 @@ def test_stability_tracker():
         assert stability.ready(path, now=2.2)
 
 
-def test_stopped_observer_thread_is_restarted(fast_ws):
-    ws = fast_ws
+def test_stopped_observer_thread_is_restarted(fast_config):
+    ws = fast_config
     notes = _Recorder()
     config = ws
     wake = threading.Event()
@@ -215,8 +215,8 @@ def test_stopped_observer_thread_is_restarted(fast_ws):
         supervisor.close()
 
 
-def test_files_missed_by_events_are_found_by_the_rescan(fast_ws, monkeypatch):
-    ws = fast_ws
+def test_files_missed_by_events_are_found_by_the_rescan(fast_config, monkeypatch):
+    ws = fast_config
     monkeypatch.setattr(watch_module.WakeHandler, "on_any_event", lambda self, event: None)
     stop_event = threading.Event()
     thread = _serve_in_thread(ws, stop_event, _Recorder(), _Recorder())
@@ -229,8 +229,8 @@ def test_files_missed_by_events_are_found_by_the_rescan(fast_ws, monkeypatch):
         thread.join(timeout=10)
 
 
-def test_two_runs_at_once_process_each_file_once(fast_ws):
-    ws = fast_ws
+def test_two_runs_at_once_process_each_file_once(fast_config):
+    ws = fast_config
     for n in range(6):
         tab_memo(ws.inbox / f"nota-{n}.docx", {**HEADER, "Nomor": f"{n}/2026"})
     command = [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"]
@@ -246,11 +246,11 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
         assert len(list(register.journal())) == 6
 
 
-def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws):
+def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_config):
     import docx
     from support.builders import action
 
-    ws = fast_ws
+    ws = fast_config
     template = ws.templates_dir / "lembar_disposisi.docx"
     good = template.read_bytes()
     tab_memo(ws.inbox / "nota.docx")
@@ -307,11 +307,11 @@ def test_no_busy_loop_while_a_file_settles(tmp_path, monkeypatch):
     assert len(calls) <= 12, len(calls)
 
 
-def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypatch):
+def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_config, monkeypatch):
     from pipeline.errors import ArchiveError
     from pipeline.filing import filer as filing
 
-    ws = fast_ws
+    ws = fast_config
 
     def full(*args, **kwargs):
         raise ArchiveError("Arsip tidak dapat ditulis: disk penuh.")
@@ -343,8 +343,8 @@ def test_a_file_older_than_the_delay_is_taken_at_once(tmp_path):
     assert "1 diterima" in result.stdout, result.stdout + result.stderr
 
 
-def test_act_beside_watch_is_handed_to_the_service(fast_ws):
-    ws = fast_ws
+def test_act_beside_watch_is_handed_to_the_service(fast_config):
+    ws = fast_config
     tab_memo(ws.inbox / "nota.docx")
     process = start_watch(ws)
     try:
