@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/support is imported as ``support``
 
+from support.cli import invoker
 from support.workspace import make_workspace
-
-from pipeline.cli import main
 
 if TYPE_CHECKING:
     from support.pg_server import PostgresServer
@@ -31,12 +30,7 @@ def config(tmp_path: Path) -> Config:
 @pytest.fixture
 def cli(config: Config) -> Callable[..., Result]:
     """Invoke the CLI on the workspace as a user would; returns the click Result."""
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(main, ["--config", str(config.path), *args], catch_exceptions=False)
-
-    return invoke
+    return invoker(config)
 
 
 @pytest.fixture(scope="session")
