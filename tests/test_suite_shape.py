@@ -6,6 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+from support.workspace import make_workspace
+
 TESTS = Path(__file__).resolve().parent
 SUPPORT = TESTS / "support"
 
@@ -164,3 +167,15 @@ def test_support_holds_no_test():
         if SUPPORT in path.parents
         for test in _tests(module)
     ] == []
+
+
+def test_make_workspace_merges_settings_into_the_default_config(tmp_path):
+    """Settings are merged as data into the default config.yaml: what is named changes, the rest
+    stays the shipped default, whatever the default file's comments and spacing."""
+    config = make_workspace(tmp_path / "ws", {"limits": {"max_csv_rows": 3}, "signing": {"scan_sends": True}})
+    assert config.limits.max_csv_rows == 3 and config.signing.scan_sends
+    assert config.limits.max_yaml_records == 20000 and config.watch.rescan_seconds == 60  # the defaults
+    assert config.watch.stable_seconds == 0 and not config.pdf_enabled  # every test workspace's own
+    assert make_workspace(tmp_path / "pdf", pdf=True).pdf_enabled
+    with pytest.raises(AssertionError, match=r"config.yaml has no limits.max_csv_row"):
+        make_workspace(tmp_path / "salah", {"limits": {"max_csv_row": 3}})
