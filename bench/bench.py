@@ -21,7 +21,7 @@ fails a build (DESIGN.md section 11; the tests never time anything).
 7. The register on PostgreSQL against SQLite per memo, and two intake hosts
    against one (``bench_postgres.py``; skipped without Debian's postgresql).
 8. The header of a .docx Nota Dinas per letter (open, limits, read, validate)
-   over the layout corpus of ``tests/layouts.py``, and the share of that
+   over the layout corpus of ``tests/support/layouts.py``, and the share of that
    corpus read exactly as a person reads it.
 9. One scanned A4 page at 200 dpi read by OCR, and with its searchable PDF;
    the header of a memo PDF read from its text layer
@@ -313,7 +313,7 @@ def case_sizes(sizes):
 
 def headers(repeats):
     """Median time to read and validate one .docx header, and the share of layout classes read exactly right."""
-    from layouts import LAYOUTS
+    from support.layouts import LAYOUTS
 
     from pipeline import config, workspace
     from pipeline.readers import read

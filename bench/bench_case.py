@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from build_register import quick_config  # noqa: E402
-from builders import MEMO_NOMOR, action, registration_csv, tab_memo  # noqa: E402
+from support.builders import MEMO_NOMOR, action, registration_csv, tab_memo  # noqa: E402
 
 from pipeline import config as config_module  # noqa: E402
 from pipeline.engine import open_workspace  # noqa: E402

@@ -23,7 +23,7 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from build_register import quick_config  # noqa: E402
 from memos import MemoFactory  # noqa: E402
-from pg_server import PostgresServer, binaries  # noqa: E402
+from support.pg_server import PostgresServer, binaries  # noqa: E402
 
 PIPELINE = [sys.executable, "-m", "pipeline"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "tests"))
 
-from builders import tab_memo  # noqa: E402
+from support.builders import tab_memo  # noqa: E402
 
 from pipeline.config import Limits  # noqa: E402
 from pipeline.documents.pdf import Converter  # noqa: E402

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from builders import HEADER, tab_memo
+from support.builders import HEADER, tab_memo
 
 NOMOR, HAL = "@@NOMOR@@", "@@HAL@@"
 

@@ -1,61 +1,47 @@
+from __future__ import annotations
+
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent))  # tests/support is imported as ``support``
 
-from pipeline import config as config_module
-from pipeline import workspace
-from pipeline.cli import main
+from support.cli import invoker
+from support.workspace import make_workspace
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+if TYPE_CHECKING:
+    from support.pg_server import PostgresServer
 
+    from pipeline.config import Config
 
-def make_workspace(root, pdf=False, **overrides):
-    """A fresh workspace under ``root`` with no stability delay, plus overrides.
-
-    PDFs (LibreOffice, a second or two per document) only where a test asks for them.
-    """
-    workspace.init(root)
-    config_path = root / "config.yaml"
-    text = config_path.read_text(encoding="utf-8")
-    text = text.replace("stable_seconds: 2 ", "stable_seconds: 0 ")
-    if not pdf:
-        text = text.replace("  enabled: true          # buat juga PDF", "  enabled: false         # buat juga PDF")
-    for old, new in overrides.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    config_path.write_text(text, encoding="utf-8")
-    return config_module.load(config_path)
+collect_ignore = ["support"]  # helpers, not tests
 
 
 @pytest.fixture
-def ws(tmp_path):
+def config(tmp_path: Path) -> Config:
+    """The Config of a fresh workspace (support.workspace.make_workspace) under tmp_path/ws."""
     return make_workspace(tmp_path / "ws")
 
 
 @pytest.fixture
-def cli(ws):
+def cli(config: Config) -> Callable[..., Result]:
     """Invoke the CLI on the workspace as a user would; returns the click Result."""
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
-
-    return invoke
+    return invoker(config)
 
 
 @pytest.fixture(scope="session")
-def postgres():
-    """A PostgreSQL server for the session (tests/pg_server.py); skipped, with the reason, where
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the session (tests/support/pg_server.py); skipped, with the reason, where
     Debian's postgresql package is missing, except in CI, which installs it (.ci/run)."""
     import os
     import shutil
     import tempfile
 
-    from pg_server import PostgresServer, binaries
+    from support.pg_server import PostgresServer, binaries
 
     if binaries() is None:
         if os.environ.get("CI"):
@@ -70,7 +56,7 @@ def postgres():
 
 
 @pytest.fixture(scope="session")
-def ocr_tools():
+def ocr_tools() -> None:
     """Tesseract with its Indonesian model and poppler, to read scans; skipped, with the reason, where
     they are missing, except in CI, which installs them (.ci/run)."""
     import os

@@ -5,18 +5,15 @@ import os
 
 import pytest
 import yaml
-from builders import MEMO_NOMOR, action, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import MEMO_NOMOR, action, tab_memo
+from support.cli import invoke
+from support.steps import edit_steps
+from support.workspace import make_workspace, rejected_reason
 
 from pipeline import config as config_module
+from pipeline import workspace
 from pipeline.access import current_account
-from pipeline.cli import main
 from pipeline.errors import ConfigError
-
-
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
 
 
 def with_roles(tmp_path, **roles):
@@ -27,28 +24,26 @@ def with_roles(tmp_path, **roles):
     return config_module.load(ws.path)
 
 
-def reason(ws, name):
-    return (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
-
-
-def test_init_puts_the_account_that_ran_it_in_every_role(ws):
-    assert ws.roles == {role: (current_account(),) for role in ("kapus", "kabid", "kasubbid", "staf")}
-    assert "(GANTI)" in ws.path.read_text(encoding="utf-8")
+def test_init_puts_the_account_that_ran_it_in_every_role(tmp_path):
+    workspace.init(tmp_path / "ws")  # config.yaml exactly as ``pipeline init`` writes it
+    config = config_module.load(tmp_path / "ws" / "config.yaml")
+    assert config.roles == {role: (current_account(),) for role in ("kapus", "kabid", "kasubbid", "staf")}
+    assert "(GANTI)" in config.path.read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="chown to another account needs root")
-def test_an_action_file_from_another_account_is_refused_naming_it(ws):
-    tab_memo(ws.inbox / "nota.docx")
-    invoke(ws, "run")
-    path = action(ws.inbox / "kapus.yaml", "disposisi_kapus", oleh="Dr. Ir. Suryo Wibowo, M.T.")
+def test_an_action_file_from_another_account_is_refused_naming_it(config):
+    tab_memo(config.inbox / "nota.docx")
+    invoke(config, "run")
+    path = action(config.inbox / "kapus.yaml", "disposisi_kapus", oleh="Dr. Ir. Suryo Wibowo, M.T.")
     os.chown(path, 4242, 4242)
-    invoke(ws, "run")
-    text = reason(ws, "kapus.yaml")
+    invoke(config, "run")
+    text = rejected_reason(config, "kapus.yaml")
     assert (
         f"tindakan disposisi_kapus hanya dapat dicatat oleh akun dengan peran kapus ({current_account()}), "
         "sedangkan tindakan ini dicatat oleh akun “uid 4242”."
     ) in text
-    item = json.loads(invoke(ws, "status", "--json").output)
+    item = json.loads(invoke(config, "status", "--json").output)
     assert item["langkah_sekarang"] == 3
 
 
@@ -79,36 +74,32 @@ def test_tolak_needs_the_role_of_the_step_it_rejects(tmp_path):
 
 def test_a_step_role_without_accounts_in_config_is_an_error(tmp_path):
     ws = make_workspace(tmp_path / "ws")
-    text = ws.path.read_text(encoding="utf-8").replace(
-        "      actor: Kabid\n", "      actor: Kabid\n      role: sekretaris\n"
-    )
-    ws.path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="peran “sekretaris” tidak ada di access.roles"):
-        config_module.load(ws.path)
+        edit_steps(ws, lambda steps: [dict(s, role="sekretaris") if s["actor"] == "Kabid" else s for s in steps])
 
 
-def test_an_action_file_on_a_network_inbox_is_refused_act_still_works(ws, tmp_path, monkeypatch):
+def test_an_action_file_on_a_network_inbox_is_refused_act_still_works(config, tmp_path, monkeypatch):
     from pipeline import register as register_module
 
-    tab_memo(ws.inbox / "nota.docx")
-    invoke(ws, "run")
+    tab_memo(config.inbox / "nota.docx")
+    invoke(config, "run")
     mounts = tmp_path / "mounts"
-    mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\n//server/spse {ws.inbox} cifs rw 0 0\n")
+    mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\n//server/spse {config.inbox} cifs rw 0 0\n")
     monkeypatch.setattr(register_module, "MOUNTS", mounts)
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    invoke(ws, "run")
-    assert "pemilik berkas tindakan tidak dapat dipastikan" in reason(ws, "kapus.yaml")
-    assert invoke(ws, "act", MEMO_NOMOR, "disposisi_kapus").exit_code == 0
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    invoke(config, "run")
+    assert "pemilik berkas tindakan tidak dapat dipastikan" in rejected_reason(config, "kapus.yaml")
+    assert invoke(config, "act", MEMO_NOMOR, "disposisi_kapus").exit_code == 0
 
 
-def test_a_refused_decision_put_back_in_the_inbox_is_not_made_again(ws):
+def test_a_refused_decision_put_back_in_the_inbox_is_not_made_again(config):
     import shutil
 
-    tab_memo(ws.inbox / "nota.docx")
-    invoke(ws, "run")
-    action(ws.inbox / "periksa.yaml", "periksa")  # too early: refused
-    invoke(ws, "run")
-    shutil.move(ws.rejected_dir / "periksa.yaml", ws.inbox / "periksa.yaml")
-    invoke(ws, "run")
-    text = (ws.duplicate_dir / "periksa.yaml.alasan.txt").read_text(encoding="utf-8")
+    tab_memo(config.inbox / "nota.docx")
+    invoke(config, "run")
+    action(config.inbox / "periksa.yaml", "periksa")  # too early: refused
+    invoke(config, "run")
+    shutil.move(config.rejected_dir / "periksa.yaml", config.inbox / "periksa.yaml")
+    invoke(config, "run")
+    text = (config.duplicate_dir / "periksa.yaml.alasan.txt").read_text(encoding="utf-8")
     assert "Berkas tindakan yang sama persis sudah diproses" in text

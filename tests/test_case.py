@@ -3,14 +3,22 @@
 import json
 
 import pytest
-from builders import HEADER, MEMO_NOMOR, action, docx_text, registration, registration_csv, registration_yaml, tab_memo
-from conftest import make_workspace
+from support.builders import (
+    HEADER,
+    MEMO_NOMOR,
+    action,
+    docx_text,
+    registration,
+    registration_csv,
+    registration_yaml,
+    tab_memo,
+)
+from support.cases import to_authentication
+from support.cli import invoke, invoker, jsonl
+from support.steps import edit_steps
+from support.workspace import make_workspace
 
 from pipeline.access import current_account
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
 
 
 def status(cli):
@@ -27,29 +35,14 @@ def outbox_text(ws, pattern):
     return docx_text(path)
 
 
-def to_authentication(ws, cli, data=None):
-    tab_memo(ws.inbox / "nota.docx")
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus", kepada="Kepala Bidang Telematika", catatan="Proses lebih lanjut")
-    action(
-        ws.inbox / "kabid.yaml",
-        "disposisi_kabid",
-        kepada="Kepala Subbidang Aplikasi",
-        catatan="Koordinasikan dengan ULP",
-    )
-    registration_yaml(ws.inbox / "registrasi.yaml", data)
-    result = cli("run")
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
-    to_authentication(ws, cli)
+def test_whole_case_from_memo_to_konsep_with_files_only(config, cli):
+    to_authentication(config, cli)
     item = status(cli)
     assert item["langkah_sekarang"] == 7 and item["status"] == "berjalan"
     assert item["data"] == {"ppk": 1, "panitia": 3, "paket": 2, "pagu_total": 2_395_000_000}
     assert item["masalah"] == []
     action(
-        ws.inbox / "otentikasi.yaml",
+        config.inbox / "otentikasi.yaml",
         "otentikasi",
         oleh="Dewi Lestari, S.T., M.Kom.",
         catatan="Dicocokkan dengan SIMPEG",
@@ -57,11 +50,11 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     cli("run")
     assert status(cli)["langkah_sekarang"] == 9
 
-    sheet = outbox_text(ws, "*_04_lembar-disposisi_v2.docx")
+    sheet = outbox_text(config, "*_04_lembar-disposisi_v2.docx")
     assert "☒ Proses lebih lanjut" in sheet and "☐ Arsip" in sheet
     assert "Kapusdatinkomtel (" in sheet and "kepada Kepala Bidang Telematika; Proses lebih lanjut" in sheet
 
-    data = outbox_text(ws, "*_05_daftar-ppk-panitia-paket-pagu.docx")
+    data = outbox_text(config, "*_05_daftar-ppk-panitia-paket-pagu.docx")
     for expected in (
         "DAFTAR PPK, PANITIA PENGADAAN, PAKET LELANG DAN PAGU ANGGARAN",
         "Dr. Hendra Gunawan, M.Si.",
@@ -75,11 +68,11 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     ):
         assert expected in data, expected
 
-    verification = outbox_text(ws, "*_06_daftar-verifikasi.docx")
+    verification = outbox_text(config, "*_06_daftar-verifikasi.docx")
     assert "Kesimpulan: Data MEMENUHI SYARAT." in verification
     assert "29 pemeriksaan: 29 sesuai, 0 tidak sesuai, 0 peringatan." in verification
 
-    authentication = outbox_text(ws, "*_07_daftar-otentifikasi.docx")
+    authentication = outbox_text(config, "*_07_daftar-otentifikasi.docx")
     assert "Otentikasi oleh Dewi Lestari, S.T., M.Kom." in authentication
     assert "Dicocokkan dengan SIMPEG" in authentication
     assert (
@@ -88,7 +81,7 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     )
     assert "Rp2.395.000.000,00, diotentikasi oleh Dewi Lestari, S.T., M.Kom." in authentication
 
-    report = outbox_text(ws, "*_08_draft-laporan-kesiapan.docx")
+    report = outbox_text(config, "*_08_draft-laporan-kesiapan.docx")
     assert report.startswith("DRAFT")
     assert "Rp2.395.000.000,00 (dua miliar tiga ratus sembilan puluh lima juta rupiah)" in report
     # each section says its own finding (the document's verification code never takes a field's name)
@@ -96,7 +89,7 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     assert verification.startswith("Data memenuhi syarat") or "sesuai" in verification, verification
     assert "kode" not in verification and "Kode verifikasi: " in report
 
-    konsep = outbox_text(ws, "*_09_konsep-nota-dinas.docx")
+    konsep = outbox_text(config, "*_09_konsep-nota-dinas.docx")
     assert konsep.startswith("KONSEP")
     assert "Yth.\t:\tKetua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan" in konsep
     assert "Nomor\t:\t000.4.5/\u2002\u2002\u2002\u2002\u2002\u2002/Pusdatinkomtel/" in konsep
@@ -105,17 +98,17 @@ def test_whole_case_from_memo_to_konsep_with_files_only(ws, cli):
     assert "Dr. Ir. Suryo Wibowo, M.T." in konsep
 
 
-def test_approval_numbers_the_letter_and_sending_closes_the_case(ws, cli):
-    to_authentication(ws, cli)
+def test_approval_numbers_the_letter_and_sending_closes_the_case(config, cli):
+    to_authentication(config, cli)
     for name, langkah in (("o.yaml", "otentikasi"), ("p.yaml", "periksa")):
-        action(ws.inbox / name, langkah)
+        action(config.inbox / name, langkah)
         cli("run")
     result = cli("act", MEMO_NOMOR, "setujui", "--oleh", "Dr. Ir. Suryo Wibowo, M.T.")
     assert result.exit_code == 0, result.output
     [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
     assert letter["nomor_urut"] == 1 and letter["nomor_surat"].startswith("000.4.5/1/Pusdatinkomtel/")
     assert letter["kepada"] == "Ketua Unit Layanan Pengadaan Badan Penelitian dan Pengembangan"
-    final = docx_text(ws.root / letter["berkas"]["nota-dinas.docx"])
+    final = docx_text(config.root / letter["berkas"]["nota-dinas.docx"])
     assert not final.startswith("KONSEP") and f"Nomor\t:\t{letter['nomor_surat']}" in final
     cli("act", letter["kasus"], "kirim", "--catatan", "Dikirim melalui kurir")
     assert status(cli)["status"] == "selesai"
@@ -124,36 +117,36 @@ def test_approval_numbers_the_letter_and_sending_closes_the_case(ws, cli):
 
 
 @pytest.mark.parametrize("order", ["data-first", "actions-reversed", "separate-runs-data-before-memo"])
-def test_inputs_in_any_order(ws, cli, order):
+def test_inputs_in_any_order(config, cli, order):
     if order == "separate-runs-data-before-memo":
-        registration_csv(ws.inbox / "registrasi.csv")
+        registration_csv(config.inbox / "registrasi.csv")
         result = cli("run")
         assert "menunggu" in result.output
         [row] = jsonl(cli("journal", "--json"))
         assert row["hasil"] == "menunggu" and row["kasus"] == ""
         assert "setelah Nota Dinas dengan nomor" in row["alasan"][0]
-        tab_memo(ws.inbox / "nota.docx")
+        tab_memo(config.inbox / "nota.docx")
         cli("run")
-        action(ws.inbox / "b.yaml", "disposisi_kabid")
-        action(ws.inbox / "a.yaml", "disposisi_kapus")
+        action(config.inbox / "b.yaml", "disposisi_kabid")
+        action(config.inbox / "a.yaml", "disposisi_kapus")
     else:
-        registration_yaml(ws.inbox / "0-registrasi.yaml")
+        registration_yaml(config.inbox / "0-registrasi.yaml")
         names = ("1-kabid.yaml", "2-kapus.yaml") if order == "actions-reversed" else ("1-kapus.yaml", "2-kabid.yaml")
-        action(ws.inbox / names[0], "disposisi_kabid" if order == "actions-reversed" else "disposisi_kapus")
-        action(ws.inbox / names[1], "disposisi_kapus" if order == "actions-reversed" else "disposisi_kabid")
-        tab_memo(ws.inbox / "z-nota.docx")
+        action(config.inbox / names[0], "disposisi_kabid" if order == "actions-reversed" else "disposisi_kapus")
+        action(config.inbox / names[1], "disposisi_kapus" if order == "actions-reversed" else "disposisi_kabid")
+        tab_memo(config.inbox / "z-nota.docx")
     cli("run")
     assert status(cli)["langkah_sekarang"] == 7
     assert {r["hasil"] for r in jsonl(cli("journal", "--json"))} == {"diterima"}
 
 
-def test_an_early_authentication_never_applies_to_data_that_came_after_it(ws, cli):
+def test_an_early_authentication_never_applies_to_data_that_came_after_it(config, cli):
     data = registration()
     data["ppk"][0]["email"] = "hendra@"
-    to_authentication(ws, cli, data)  # held at verification: the data has an error
+    to_authentication(config, cli, data)  # held at verification: the data has an error
     assert status(cli)["langkah_sekarang"] == 6
     assert cli("act", MEMO_NOMOR, "otentikasi", "--oleh", "Dewi Lestari").exit_code == 0  # kept, early
-    registration_yaml(ws.inbox / "perbaikan.yaml")  # the corrected data it never saw
+    registration_yaml(config.inbox / "perbaikan.yaml")  # the corrected data it never saw
     cli("run")
     assert status(cli)["langkah_sekarang"] == 7
     [early] = [r for r in jsonl(cli("journal", "--json")) if r["berkas"].startswith("tindakan-otentikasi")]
@@ -166,7 +159,6 @@ def test_an_early_authentication_never_applies_to_data_that_came_after_it(ws, cl
 
 def test_an_approval_kept_before_tolak_is_void_and_never_judges_the_corrected_data(tmp_path):
     """An office lets the Kapus approve early; a tolak at review voids that approval."""
-    from test_steps_table import edit_steps, invoker
 
     def early_approval(steps):
         next(s for s in steps if s["key"] == "setujui")["early"] = True
@@ -191,11 +183,11 @@ def test_an_approval_kept_before_tolak_is_void_and_never_judges_the_corrected_da
     assert item["langkah_sekarang"] == 10 and jsonl(cli("register", "--json", "--buku", "keluar")) == []
 
 
-def test_a_repeated_act_after_a_resubmission_is_recorded(ws, cli):
-    to_authentication(ws, cli)
+def test_a_repeated_act_after_a_resubmission_is_recorded(config, cli):
+    to_authentication(config, cli)
     cli("act", MEMO_NOMOR, "otentikasi")
     assert cli("act", MEMO_NOMOR, "tolak", "--catatan", "Perbaiki").exit_code == 0
-    registration_yaml(ws.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
+    registration_yaml(config.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
     cli("run")
     result = cli("act", MEMO_NOMOR, "otentikasi")
     assert result.exit_code == 0 and "(diterima)" in result.output, result.output
@@ -219,20 +211,20 @@ def test_a_repeated_act_after_a_resubmission_is_recorded(ws, cli):
         ),
     ],
 )
-def test_actions_that_do_not_fit_are_refused_with_what_the_case_waits_for(ws, cli, first, second, reason):
-    tab_memo(ws.inbox / "nota.docx")
+def test_actions_that_do_not_fit_are_refused_with_what_the_case_waits_for(config, cli, first, second, reason):
+    tab_memo(config.inbox / "nota.docx")
     for n, (langkah, extra) in enumerate(first):
-        action(ws.inbox / f"a{n}.yaml", langkah, **extra)
+        action(config.inbox / f"a{n}.yaml", langkah, **extra)
     cli("run")
-    action(ws.inbox / "salah.yaml", second[0], **second[1])
+    action(config.inbox / "salah.yaml", second[0], **second[1])
     cli("run")
-    text = (ws.rejected_dir / "salah.yaml.alasan.txt").read_text(encoding="utf-8")
+    text = (config.rejected_dir / "salah.yaml.alasan.txt").read_text(encoding="utf-8")
     assert reason in text, text
 
 
-def test_second_disposition_after_it_was_applied_is_refused(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
-    action(ws.inbox / "a.yaml", "disposisi_kapus")
+def test_second_disposition_after_it_was_applied_is_refused(config, cli):
+    tab_memo(config.inbox / "nota.docx")
+    action(config.inbox / "a.yaml", "disposisi_kapus")
     cli("run")
     result = cli("act", MEMO_NOMOR, "disposisi_kapus")
     assert result.exit_code == 1
@@ -240,26 +232,26 @@ def test_second_disposition_after_it_was_applied_is_refused(ws, cli):
     assert "Menunggu Kabid" in result.output
 
 
-def test_action_for_unknown_case_refused(ws, cli):
-    action(ws.inbox / "a.yaml", "disposisi_kapus", rujukan="999/TIDAK-ADA/2026")
+def test_action_for_unknown_case_refused(config, cli):
+    action(config.inbox / "a.yaml", "disposisi_kapus", rujukan="999/TIDAK-ADA/2026")
     cli("run")
-    text = (ws.rejected_dir / "a.yaml.alasan.txt").read_text(encoding="utf-8")
+    text = (config.rejected_dir / "a.yaml.alasan.txt").read_text(encoding="utf-8")
     assert "Kasus dengan rujukan “999/TIDAK-ADA/2026” tidak ditemukan." in text
 
 
-def test_unknown_action_step_refused(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
-    action(ws.inbox / "a.yaml", "terbang")
+def test_unknown_action_step_refused(config, cli):
+    tab_memo(config.inbox / "nota.docx")
+    action(config.inbox / "a.yaml", "terbang")
     cli("run")
-    text = (ws.rejected_dir / "a.yaml.alasan.txt").read_text(encoding="utf-8")
+    text = (config.rejected_dir / "a.yaml.alasan.txt").read_text(encoding="utf-8")
     assert "Kolom “langkah” pada berkas tindakan harus salah satu dari: disposisi_kapus" in text
 
 
-def test_errors_hold_the_case_and_a_return_memo_lists_the_corrections(ws, cli):
+def test_errors_hold_the_case_and_a_return_memo_lists_the_corrections(config, cli):
     data = registration()
     data["panitia"][0]["nip"] = "198003142006042000"
     data["ppk"][0]["email"] = "hendra@"
-    to_authentication(ws, cli, data)
+    to_authentication(config, cli, data)
     item = status(cli)
     assert item["status"] == "tertahan" and item["langkah_sekarang"] == 6
     assert "Tertahan pada langkah 6" in item["menunggu"]
@@ -268,40 +260,40 @@ def test_errors_hold_the_case_and_a_return_memo_lists_the_corrections(ws, cli):
         "Panitia 1 (NIP 19800314 200604 2 000, Rina Marlina, S.T.): nomor urut pada NIP tidak boleh 000",
     ]
     assert item["masalah"] == expected
-    verification = outbox_text(ws, "*_06_daftar-verifikasi.docx")
+    verification = outbox_text(config, "*_06_daftar-verifikasi.docx")
     assert "Data BELUM MEMENUHI SYARAT; 2 hal harus diperbaiki" in verification
     assert (
         "kelengkapan isian, NIP, telepon: sesuai; e-mail: tidak sesuai\nTidak sesuai\nalamat e-mail “hendra@” tidak sah"
     ) in verification
-    konsep = outbox_text(ws, "*_06_konsep-nota-dinas.docx")
+    konsep = outbox_text(config, "*_06_konsep-nota-dinas.docx")
     assert "Hal\t:\tPengembalian Data Registrasi Pemanfaatan SPSE" in konsep
     assert "\n".join(f"{n}.\t{text}" for n, text in enumerate(expected, start=1)) in konsep
 
-    registration_csv(ws.inbox / "perbaikan.csv")
+    registration_csv(config.inbox / "perbaikan.csv")
     cli("run")
     item = status(cli)
     assert item["status"] == "berjalan" and item["langkah_sekarang"] == 7 and item["masalah"] == []
-    assert outbox_text(ws, "*_06_daftar-verifikasi_v2.docx").count("Data MEMENUHI SYARAT.") == 1
+    assert outbox_text(config, "*_06_daftar-verifikasi_v2.docx").count("Data MEMENUHI SYARAT.") == 1
 
 
-def test_newer_registration_supersedes_and_documents_are_regenerated(ws, cli):
-    to_authentication(ws, cli)
+def test_newer_registration_supersedes_and_documents_are_regenerated(config, cli):
+    to_authentication(config, cli)
     data = registration()
     data["paket"] = data["paket"][:1]
-    registration_yaml(ws.inbox / "registrasi-baru.yaml", data)
+    registration_yaml(config.inbox / "registrasi-baru.yaml", data)
     cli("run")
     item = status(cli)
     assert item["langkah_sekarang"] == 7
     assert item["data"]["paket"] == 1 and item["data"]["pagu_total"] == 2_300_000_000
-    assert "Rp2.300.000.000,00" in outbox_text(ws, "*_05_daftar-ppk-panitia-paket-pagu_v2.docx")
-    assert (ws.outbox / item["kasus"] / f"{item['kasus']}_05_daftar-ppk-panitia-paket-pagu.docx").exists()
+    assert "Rp2.300.000.000,00" in outbox_text(config, "*_05_daftar-ppk-panitia-paket-pagu_v2.docx")
+    assert (config.outbox / item["kasus"] / f"{item['kasus']}_05_daftar-ppk-panitia-paket-pagu.docx").exists()
     kept = [r for r in jsonl(cli("journal", "--json")) if r["jenis"] == "registrasi"]
     assert [r["alasan"] for r in kept] == [["Digantikan oleh data registrasi yang lebih baru."], []]
     assert "Arsip utuh" in cli("verify").output
 
 
-def test_tolak_at_review_sends_the_case_back_to_step_5(ws, cli):
-    to_authentication(ws, cli)
+def test_tolak_at_review_sends_the_case_back_to_step_5(config, cli):
+    to_authentication(config, cli)
     cli("act", MEMO_NOMOR, "otentikasi")
     result = cli(
         "act", MEMO_NOMOR, "tolak", "--oleh", "Ahmad Fauzi", "--catatan", "Pagu paket server belum sesuai DIPA"
@@ -309,9 +301,9 @@ def test_tolak_at_review_sends_the_case_back_to_step_5(ws, cli):
     assert result.exit_code == 0, result.output
     item = status(cli)
     assert item["langkah_sekarang"] == 5 and item["status"] == "tertahan"
-    konsep = outbox_text(ws, "*_09_konsep-nota-dinas_v2.docx")
+    konsep = outbox_text(config, "*_09_konsep-nota-dinas_v2.docx")
     assert "1.\tPagu paket server belum sesuai DIPA" in konsep
-    registration_yaml(ws.inbox / "perbaikan.yaml", registration(tahun_anggaran=2027, unit="Balitbang"))
+    registration_yaml(config.inbox / "perbaikan.yaml", registration(tahun_anggaran=2027, unit="Balitbang"))
     cli("run")
     assert status(cli)["langkah_sekarang"] == 7
 
@@ -321,10 +313,7 @@ def reference_workspace(tmp_path, employees, budget):
     (tmp_path / "dipa.csv").write_text(budget, encoding="utf-8")
     ws = make_workspace(
         tmp_path / "ws",
-        **{
-            "  employees:   #": f"  employees: {tmp_path / 'pegawai.csv'}  #",
-            "  budget:      #": f"  budget: {tmp_path / 'dipa.csv'}  #",
-        },
+        {"reference": {"employees": str(tmp_path / "pegawai.csv"), "budget": str(tmp_path / "dipa.csv")}},
     )
     return ws
 
@@ -336,19 +325,11 @@ EMPLOYEES = (
 )
 
 
-def run_ref(ws, *args):
-    from click.testing import CliRunner
-
-    from pipeline.cli import main
-
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
-
-
 def test_authentication_against_reference_data(tmp_path):
     ws = reference_workspace(
         tmp_path, EMPLOYEES, "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;Rp3.000.000.000\n"
     )
-    cli = lambda *a: run_ref(ws, *a)
+    cli = lambda *a: invoke(ws, *a)
     tab_memo(ws.inbox / "nota.docx")
     cli("run")
     refused = cli("act", MEMO_NOMOR, "otentikasi")
@@ -367,7 +348,7 @@ def test_authentication_failure_holds_and_can_be_overridden(tmp_path):
     ws = reference_workspace(
         tmp_path, employees, "unit;tahun_anggaran;pagu\nBadan Penelitian dan Pengembangan;2027;2000000000\n"
     )
-    cli = lambda *a: run_ref(ws, *a)
+    cli = lambda *a: invoke(ws, *a)
     to_authentication(ws, cli)
     item = status(cli)
     assert item["status"] == "tertahan" and item["langkah_sekarang"] == 7
@@ -382,9 +363,9 @@ def test_authentication_failure_holds_and_can_be_overridden(tmp_path):
     assert status(cli)["langkah_sekarang"] == 9
 
 
-def test_a_rujukan_two_cases_share_is_refused_naming_both(ws, cli):
-    tab_memo(ws.inbox / "a.docx")
-    tab_memo(ws.inbox / "b.docx", {**HEADER, "Dari": "Ketua ULP Inspektorat Jenderal"})
+def test_a_rujukan_two_cases_share_is_refused_naming_both(config, cli):
+    tab_memo(config.inbox / "a.docx")
+    tab_memo(config.inbox / "b.docx", {**HEADER, "Dari": "Ketua ULP Inspektorat Jenderal"})
     cli("run")
     ids = [item["kasus"] for item in jsonl(cli("status", "--json"))]
     result = cli("act", MEMO_NOMOR, "disposisi_kapus")
@@ -393,11 +374,11 @@ def test_a_rujukan_two_cases_share_is_refused_naming_both(ws, cli):
     assert cli("act", ids[1], "disposisi_kapus").exit_code == 0
 
 
-def test_the_same_memo_typed_differently_is_not_numbered_twice(ws, cli):
-    tab_memo(ws.inbox / "a.docx")
+def test_the_same_memo_typed_differently_is_not_numbered_twice(config, cli):
+    tab_memo(config.inbox / "a.docx")
     cli("run")
     tab_memo(
-        ws.inbox / "b.docx",
+        config.inbox / "b.docx",
         {
             **HEADER,
             "Nomor": " 005/88/ulp-litbang/X/2026 ",
@@ -406,19 +387,19 @@ def test_the_same_memo_typed_differently_is_not_numbered_twice(ws, cli):
     )
     cli("run")
     assert len(jsonl(cli("register", "--json"))) == 1
-    assert "sudah tercatat dengan nomor agenda" in (ws.rejected_dir / "b.docx.alasan.txt").read_text()
+    assert "sudah tercatat dengan nomor agenda" in (config.rejected_dir / "b.docx.alasan.txt").read_text()
 
 
-def test_a_decision_written_before_new_data_never_judges_it_even_in_one_pass(ws, cli):
+def test_a_decision_written_before_new_data_never_judges_it_even_in_one_pass(config, cli):
     """The Kasubbid authenticates at 10:00; corrected data lands at 10:05; both are taken together."""
     import os
     import time
 
-    to_authentication(ws, cli)
+    to_authentication(config, cli)
     stamp = time.time()
-    path = action(ws.inbox / "otentikasi.yaml", "otentikasi")
+    path = action(config.inbox / "otentikasi.yaml", "otentikasi")
     os.utime(path, (stamp - 300, stamp - 300))
-    newer = registration_yaml(ws.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
+    newer = registration_yaml(config.inbox / "perbaikan.yaml", registration(unit="Balitbang"))
     os.utime(newer, (stamp, stamp))
     cli("run")
     # taken in the order they were written: the authentication judged the data it saw, then the
@@ -431,19 +412,19 @@ def test_a_decision_written_before_new_data_never_judges_it_even_in_one_pass(ws,
     assert steps["otentikasi"]["status"] == "berjalan" and steps["input_data"]["status"] == "selesai"
 
 
-def test_a_judgement_cannot_come_before_there_is_data_to_judge(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_a_judgement_cannot_come_before_there_is_data_to_judge(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     result = cli("act", MEMO_NOMOR, "otentikasi")
     assert result.exit_code == 1 and "kasus belum menerima data registrasi" in result.output
 
 
-def test_a_voided_number_stays_in_the_book_and_is_never_given_again(ws, cli):
-    to_authentication(ws, cli)
+def test_a_voided_number_stays_in_the_book_and_is_never_given_again(config, cli):
+    to_authentication(config, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
     [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
-    code = docx_text(ws.root / letter["berkas"]["nota-dinas.docx"]).split("Kode verifikasi: ")[1][:11]
+    code = docx_text(config.root / letter["berkas"]["nota-dinas.docx"]).split("Kode verifikasi: ")[1][:11]
     refused = cli("batal", letter["nomor_surat"], "--alasan", " ")
     assert refused.exit_code == 1 and "Alasan pembatalan wajib diisi" in refused.output
     result = cli("batal", letter["nomor_surat"].replace("/", "-"), "--alasan", "Salah alamat tujuan")
@@ -462,15 +443,15 @@ def test_a_voided_number_stays_in_the_book_and_is_never_given_again(ws, cli):
     assert cli("act", second["kasus"], "kirim").exit_code == 0
     first, second = jsonl(cli("register", "--json", "--buku", "keluar"))
     assert first["dikirim"] is None and second["dikirim"]
-    cli("register", "--buku", "keluar", "--csv", str(ws.root.parent / "keluar.csv"))
-    book = (ws.root.parent / "keluar.csv").read_text(encoding="utf-8-sig")
+    cli("register", "--buku", "keluar", "--csv", str(config.root.parent / "keluar.csv"))
+    book = (config.root.parent / "keluar.csv").read_text(encoding="utf-8-sig")
     assert f"BATAL: Salah alamat tujuan (oleh {current_account()}," in book
 
 
 def approved_letter(tmp_path):
     """A workspace whose ink-signed scan records the sending, with a case approved to a numbered letter."""
-    ws = make_workspace(tmp_path / "ws", **{"  scan_sends: false": "  scan_sends: true"})
-    cli = lambda *a: run_ref(ws, *a)
+    ws = make_workspace(tmp_path / "ws", {"signing": {"scan_sends": True}})
+    cli = lambda *a: invoke(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -480,7 +461,7 @@ def approved_letter(tmp_path):
 
 @pytest.mark.parametrize("how", ["name", "sidecar"])
 def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_path, how):
-    from builders import scan
+    from support.builders import scan
 
     ws, cli, letter = approved_letter(tmp_path)
     if how == "name":
@@ -498,14 +479,16 @@ def test_the_letter_signed_in_ink_is_filed_beside_it_and_can_close_the_case(tmp_
     assert "Arsip utuh" in cli("verify").output
 
 
-def test_a_scan_named_after_no_letter_waits_for_its_sidecar(ws, cli):
-    from builders import scan
+def test_a_scan_named_after_no_letter_waits_for_its_sidecar(config, cli):
+    from support.builders import scan
 
-    scan(ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf")  # the default format, its code's dots kept
+    scan(config.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf")  # the default format, its code's dots kept
     cli("run")
-    assert (ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf").exists()
+    assert (config.inbox / "000.4.5-99-Pusdatinkomtel-2026.pdf").exists()
     assert [e["hasil"] for e in jsonl(cli("journal", "--json"))] == ["menunggu"]
-    (ws.inbox / "000.4.5-99-Pusdatinkomtel-2026.yaml").write_text("jenis: surat_keluar_ttd\nnomor: 000.4.5/99/X/2026\n")
+    (config.inbox / "000.4.5-99-Pusdatinkomtel-2026.yaml").write_text(
+        "jenis: surat_keluar_ttd\nnomor: 000.4.5/99/X/2026\n"
+    )
     cli("run")
     [entry] = [e for e in jsonl(cli("journal", "--json")) if e["berkas"].endswith(".pdf")]
     assert entry["hasil"] == "ditolak" and "000.4.5/99/X/2026" in entry["alasan"][0]

@@ -7,32 +7,29 @@ import shutil
 
 import openpyxl
 import pytest
-from builders import HEADER, docx_text, scan, tab_memo, table_memo, yaml_memo
 from click.testing import CliRunner
-from conftest import SAMPLES, make_workspace
+from support.builders import HEADER, docx_text, scan, tab_memo, table_memo, yaml_memo
+from support.cli import jsonl
+from support.workspace import SAMPLES, make_workspace
 
 from pipeline.cli import main
 from pipeline.register import open_register
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
 
 
 def today(ws):
     return dt.datetime.now(ws.timezone).date()
 
 
-def test_memo_becomes_agenda_entry_sheet_and_case(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_memo_becomes_agenda_entry_sheet_and_case(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     result = cli("run")
     assert result.exit_code == 0, result.output
     assert "1 diterima." in result.output
-    assert list(ws.inbox.iterdir()) == [ws.inbox / "ditolak", ws.inbox / "duplikat"] or sorted(
-        p.name for p in ws.inbox.iterdir() if not p.name.startswith(".")
+    assert list(config.inbox.iterdir()) == [config.inbox / "ditolak", config.inbox / "duplikat"] or sorted(
+        p.name for p in config.inbox.iterdir() if not p.name.startswith(".")
     ) == ["ditolak", "duplikat"]
 
-    year = today(ws).year
+    year = today(config).year
     [entry] = jsonl(cli("register", "--json"))
     assert entry["buku"] == "masuk" and entry["tahun"] == year and entry["nomor_urut"] == 1
     assert entry["nomor_agenda"] == f"0001/SM/{year}"
@@ -50,7 +47,7 @@ def test_memo_becomes_agenda_entry_sheet_and_case(ws, cli):
     }
     assert set(entry["sha256"]) == set(entry["berkas"])
 
-    sheet = ws.outbox / entry["kasus"] / f"{entry['kasus']}_lembar-disposisi.docx"
+    sheet = config.outbox / entry["kasus"] / f"{entry['kasus']}_lembar-disposisi.docx"
     text = docx_text(sheet)
     for expected in (
         "LEMBAR DISPOSISI",
@@ -70,22 +67,22 @@ def test_memo_becomes_agenda_entry_sheet_and_case(ws, cli):
         assert expected in text, expected
 
 
-def test_original_archived_byte_for_byte_and_read_only(ws, cli):
-    original = tab_memo(ws.inbox / "nota.docx").read_bytes()
+def test_original_archived_byte_for_byte_and_read_only(config, cli):
+    original = tab_memo(config.inbox / "nota.docx").read_bytes()
     cli("run")
-    [archived] = ws.archive.glob("*/surat-masuk/*/asli_nota.docx")
+    [archived] = config.archive.glob("*/surat-masuk/*/asli_nota.docx")
     assert archived.read_bytes() == original
     assert not archived.stat().st_mode & 0o222
     meta = json.loads((archived.parent / "metadata.json").read_text())
     assert meta["nota_dinas"]["nomor"] == HEADER["Nomor"]
 
 
-def test_numbers_are_gapless_across_runs_and_refusals(ws, cli):
-    tab_memo(ws.inbox / "a.docx", {**HEADER, "Nomor": "1/A/2026"})
-    (ws.inbox / "rusak.docx").write_bytes(b"")
+def test_numbers_are_gapless_across_runs_and_refusals(config, cli):
+    tab_memo(config.inbox / "a.docx", {**HEADER, "Nomor": "1/A/2026"})
+    (config.inbox / "rusak.docx").write_bytes(b"")
     cli("run")
-    table_memo(ws.inbox / "b.docx", {**HEADER, "Nomor": "2/B/2026"})
-    yaml_memo(ws.inbox / "c.yaml")
+    table_memo(config.inbox / "b.docx", {**HEADER, "Nomor": "2/B/2026"})
+    yaml_memo(config.inbox / "c.yaml")
     cli("run")
     entries = jsonl(cli("register", "--json", "--buku", "masuk"))
     assert [e["nomor_urut"] for e in entries] == [1, 2, 3]
@@ -93,8 +90,8 @@ def test_numbers_are_gapless_across_runs_and_refusals(ws, cli):
 
 
 @pytest.mark.parametrize("layout", ["tab", "split", "table", "table2", "yaml"])
-def test_every_layout_files_the_same_memo(ws, cli, layout):
-    path = ws.inbox / ("m.yaml" if layout == "yaml" else "m.docx")
+def test_every_layout_files_the_same_memo(config, cli, layout):
+    path = config.inbox / ("m.yaml" if layout == "yaml" else "m.docx")
     {
         "tab": lambda: tab_memo(path),
         "split": lambda: tab_memo(path, split_runs=True),
@@ -119,34 +116,34 @@ def test_every_layout_files_the_same_memo(ws, cli, layout):
         ("2026-11-18", "2026-11-18"),
     ],
 )
-def test_date_forms_end_to_end(ws, cli, written, iso):
-    tab_memo(ws.inbox / "m.docx", {**HEADER, "Tanggal": written})
+def test_date_forms_end_to_end(config, cli, written, iso):
+    tab_memo(config.inbox / "m.docx", {**HEADER, "Tanggal": written})
     cli("run")
     assert jsonl(cli("register", "--json"))[0]["tanggal_surat"] == iso
 
 
-def test_scan_with_sidecar_files_both(ws, cli):
-    pdf = scan(ws.inbox / "surat-otda.pdf").read_bytes()
-    yaml_memo(ws.inbox / "surat-otda.yaml")
+def test_scan_with_sidecar_files_both(config, cli):
+    pdf = scan(config.inbox / "surat-otda.pdf").read_bytes()
+    yaml_memo(config.inbox / "surat-otda.yaml")
     result = cli("run")
     assert "2 diterima." in result.output
     [entry] = jsonl(cli("register", "--json"))
     assert {"asli_surat-otda.pdf", "asli_surat-otda.yaml"} <= set(entry["berkas"])
-    archived = ws.root / entry["berkas"]["asli_surat-otda.pdf"]
+    archived = config.root / entry["berkas"]["asli_surat-otda.pdf"]
     assert archived.read_bytes() == pdf
     status = jsonl(cli("status", "--json"))[0]
     assert status["unit"] == "Direktorat Jenderal Otonomi Daerah"
 
 
-def test_scan_without_sidecar_waits_for_completion(ws, cli):
+def test_scan_without_sidecar_waits_for_completion(config, cli):
     """A scan alone is a letter that cannot be registered as it stands: it waits, unchanged, in
     inbox/lengkapi/ beside a draft (tests/test_pdf_memo.py reads real ones)."""
-    data = scan(ws.inbox / "pindaian.pdf").read_bytes()
+    data = scan(config.inbox / "pindaian.pdf").read_bytes()
     result = cli("run")
     assert "menunggu" in result.output
     assert "pindaian.yaml" in result.output
-    assert (ws.inbox / "lengkapi" / "pindaian.pdf").read_bytes() == data
-    assert (ws.inbox / "lengkapi" / "pindaian.yaml").is_file()
+    assert (config.inbox / "lengkapi" / "pindaian.pdf").read_bytes() == data
+    assert (config.inbox / "lengkapi" / "pindaian.yaml").is_file()
     [row] = jsonl(cli("journal", "--json"))
     assert (row["berkas"], row["hasil"], row["lokasi"]) == ("pindaian.pdf", "menunggu", "inbox/lengkapi/pindaian.pdf")
     assert row["alasan"][0] == (
@@ -154,16 +151,16 @@ def test_scan_without_sidecar_waits_for_completion(ws, cli):
     )
 
 
-def test_refused_file_kept_with_reason(ws, cli):
+def test_refused_file_kept_with_reason(config, cli):
     # A memo typed by staff (YAML, no letter beside it) is their own data: refused with a reason.
     # An incoming letter lacking Nomor waits for a draft instead (tests/test_lengkapi.py).
-    original = yaml_memo(ws.inbox / "tanpa-nomor.yaml", nomor=None).read_bytes()
+    original = yaml_memo(config.inbox / "tanpa-nomor.yaml", nomor=None).read_bytes()
     result = cli("run")
     assert result.exit_code == 0
     assert "1 ditolak." in result.output
-    kept = ws.rejected_dir / "tanpa-nomor.yaml"
+    kept = config.rejected_dir / "tanpa-nomor.yaml"
     assert kept.read_bytes() == original
-    reason = (ws.rejected_dir / "tanpa-nomor.yaml.alasan.txt").read_text(encoding="utf-8")
+    reason = (config.rejected_dir / "tanpa-nomor.yaml.alasan.txt").read_text(encoding="utf-8")
     assert reason.startswith("BERKAS DITOLAK\n\nBerkas   : tanpa-nomor.yaml\n")
     assert "1. “Nomor” tidak ditemukan pada kepala Nota Dinas tanpa-nomor.yaml.\n" in reason
     assert (
@@ -185,49 +182,49 @@ def test_refused_file_kept_with_reason(ws, cli):
         ("acak.bin", b"\x00\x01\x02garbage", "Jenis berkas tidak dikenali."),
     ],
 )
-def test_refusals_do_not_stop_the_batch(ws, cli, name, content, reason):
-    (ws.inbox / name).write_bytes(content)
-    tab_memo(ws.inbox / "baik.docx")
+def test_refusals_do_not_stop_the_batch(config, cli, name, content, reason):
+    (config.inbox / name).write_bytes(content)
+    tab_memo(config.inbox / "baik.docx")
     result = cli("run")
     assert "1 ditolak" in result.output and "1 diterima" in result.output
-    assert reason in (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
-    assert (ws.rejected_dir / name).read_bytes() == content
+    assert reason in (config.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
+    assert (config.rejected_dir / name).read_bytes() == content
 
 
-def test_same_name_refused_twice_keeps_both(ws, cli):
+def test_same_name_refused_twice_keeps_both(config, cli):
     for content in (b"", b"\x00x"):
-        (ws.inbox / "x.docx").write_bytes(content)
+        (config.inbox / "x.docx").write_bytes(content)
         cli("run")
-    assert (ws.rejected_dir / "x.docx").read_bytes() == b""
-    assert (ws.rejected_dir / "x (2).docx").read_bytes() == b"\x00x"
-    assert (ws.rejected_dir / "x (2).docx.alasan.txt").exists()
+    assert (config.rejected_dir / "x.docx").read_bytes() == b""
+    assert (config.rejected_dir / "x (2).docx").read_bytes() == b"\x00x"
+    assert (config.rejected_dir / "x (2).docx.alasan.txt").exists()
 
 
-def test_exact_duplicate_goes_to_duplikat(ws, cli):
-    path = tab_memo(ws.inbox / "nota.docx")
+def test_exact_duplicate_goes_to_duplikat(config, cli):
+    path = tab_memo(config.inbox / "nota.docx")
     copy = path.read_bytes()
     cli("run")
-    (ws.inbox / "nota lagi.docx").write_bytes(copy)
+    (config.inbox / "nota lagi.docx").write_bytes(copy)
     result = cli("run")
     assert "1 duplikat." in result.output
-    assert (ws.duplicate_dir / "nota lagi.docx").read_bytes() == copy
-    reason = (ws.duplicate_dir / "nota lagi.docx.alasan.txt").read_text(encoding="utf-8")
+    assert (config.duplicate_dir / "nota lagi.docx").read_bytes() == copy
+    reason = (config.duplicate_dir / "nota lagi.docx.alasan.txt").read_text(encoding="utf-8")
     assert "sudah diterima pada" in reason and "sebagai nota.docx" in reason
     assert len(jsonl(cli("register", "--json"))) == 1
     assert [r["hasil"] for r in jsonl(cli("journal", "--json"))] == ["diterima", "duplikat"]
 
 
-def test_same_memo_in_another_file_refused_with_its_agenda(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_same_memo_in_another_file_refused_with_its_agenda(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
-    table_memo(ws.inbox / "nota-ulang.docx")
+    table_memo(config.inbox / "nota-ulang.docx")
     cli("run")
-    reason = (ws.rejected_dir / "nota-ulang.docx.alasan.txt").read_text(encoding="utf-8")
-    year = today(ws).year
+    reason = (config.rejected_dir / "nota-ulang.docx.alasan.txt").read_text(encoding="utf-8")
+    year = today(config).year
     assert f"sudah tercatat dengan nomor agenda 0001/SM/{year}" in reason
 
 
-def test_lock_files_and_partials_ignored(ws, cli):
+def test_lock_files_and_partials_ignored(config, cli):
     names = [
         "~$nota.docx",
         ".~lock.nota.docx#",
@@ -241,31 +238,31 @@ def test_lock_files_and_partials_ignored(ws, cli):
         "._nota.docx",
     ]
     for name in names:
-        (ws.inbox / name).write_bytes(b"\x00sementara")
+        (config.inbox / name).write_bytes(b"\x00sementara")
     result = cli("run")
     assert "Tidak ada berkas baru di inbox." in result.output
-    assert all((ws.inbox / name).exists() for name in names)
+    assert all((config.inbox / name).exists() for name in names)
     rows = jsonl(cli("journal", "--json"))
     assert sorted(r["berkas"] for r in rows) == sorted(names)
     assert {r["hasil"] for r in rows} == {"diabaikan"}
 
 
-def test_template_placeholder_in_data_printed_as_written(ws, cli):
-    tab_memo(ws.inbox / "m.docx", {**HEADER, "Hal": "Uji {{ 7*7 }} <b>tebal</b> & {% if 1 %}x{% endif %}"})
+def test_template_placeholder_in_data_printed_as_written(config, cli):
+    tab_memo(config.inbox / "m.docx", {**HEADER, "Hal": "Uji {{ 7*7 }} <b>tebal</b> & {% if 1 %}x{% endif %}"})
     cli("run")
-    [sheet] = ws.outbox.glob("*/*.docx")
+    [sheet] = config.outbox.glob("*/*.docx")
     assert "Uji {{ 7*7 }} <b>tebal</b> & {% if 1 %}x{% endif %}" in docx_text(sheet)
 
 
-def test_hostile_subject_cannot_escape_archive(ws, cli):
-    tab_memo(ws.inbox / "m.docx", {**HEADER, "Hal": "../../../etc/passwd"})
+def test_hostile_subject_cannot_escape_archive(config, cli):
+    tab_memo(config.inbox / "m.docx", {**HEADER, "Hal": "../../../etc/passwd"})
     cli("run")
-    [folder] = ws.archive.glob("*/surat-masuk/*")
+    [folder] = config.archive.glob("*/surat-masuk/*")
     assert folder.name == "0001_etc-passwd"
 
 
-def test_status_json_shape(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_status_json_shape(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     [item] = jsonl(cli("status", "--json"))
     assert {"kasus", "rujukan", "unit", "status", "langkah_sekarang", "langkah", "data", "masalah"} <= set(item)
@@ -286,8 +283,8 @@ def test_status_json_shape(ws, cli):
     assert steps[2]["peran"] == "Kapusdatinkomtel" and steps[2]["target_menit"] == 5
 
 
-def test_status_text_and_unknown_case(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_status_text_and_unknown_case(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     result = cli("status", HEADER["Nomor"])
     assert "Menunggu Kapusdatinkomtel" in result.output and "Target" in result.output
@@ -296,34 +293,34 @@ def test_status_text_and_unknown_case(ws, cli):
     assert "Kasus atau nomor surat “9999-0001” tidak ditemukan." in missing.output
 
 
-def test_status_shows_the_unfinished_cases_and_all_of_them_with_all(ws, cli):
+def test_status_shows_the_unfinished_cases_and_all_of_them_with_all(config, cli):
     """Staff ask status what is pending; a year's finished cases are in the register and --all."""
-    tab_memo(ws.inbox / "nota.docx")
-    tab_memo(ws.inbox / "nota2.docx", {**HEADER, "Nomor": "006/88/ULP-LITBANG/X/2026"})
+    tab_memo(config.inbox / "nota.docx")
+    tab_memo(config.inbox / "nota2.docx", {**HEADER, "Nomor": "006/88/ULP-LITBANG/X/2026"})
     cli("run")
-    with open_register(ws) as register, register.transaction():
+    with open_register(config) as register, register.transaction():
         register.set_case_status("2026-0001", "selesai")
     assert [i["kasus"] for i in jsonl(cli("status", "--json"))] == ["2026-0002"]
     assert [i["kasus"] for i in jsonl(cli("status", "--json", "--all"))] == ["2026-0001", "2026-0002"]
     assert "Kasus 2026-0001" in cli("status", "2026-0001").output
-    with open_register(ws) as register, register.transaction():
+    with open_register(config) as register, register.transaction():
         register.set_case_status("2026-0002", "selesai")
     empty = cli("status")
     assert empty.exit_code == 0 and "Tidak ada kasus yang sedang berjalan" in empty.output
     assert "pipeline status --all" in empty.output
 
 
-def test_journal_json_shape(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_journal_json_shape(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     [row] = jsonl(cli("journal", "--json"))
     assert {"berkas", "sha256", "diterima", "hasil", "jenis", "kasus", "alasan"} <= set(row)
     assert (row["hasil"], row["jenis"], row["alasan"]) == ("diterima", "nota_dinas", [])
-    assert len(row["sha256"]) == 64 and row["diterima"].startswith(str(today(ws).year))
+    assert len(row["sha256"]) == 64 and row["diterima"].startswith(str(today(config).year))
 
 
-def test_register_exports(ws, cli, tmp_path):
-    tab_memo(ws.inbox / "nota.docx")
+def test_register_exports(config, cli, tmp_path):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     assert cli("register", "--buku", "masuk", "--csv", str(tmp_path / "m.csv")).exit_code == 0
     with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as handle:
@@ -345,16 +342,16 @@ def test_register_exports(ws, cli, tmp_path):
     assert book["Agenda Keluar"]["B4"].value == "Nomor Surat"
 
 
-def test_register_csv_needs_book(ws, cli, tmp_path):
+def test_register_csv_needs_book(config, cli, tmp_path):
     result = cli("register", "--csv", str(tmp_path / "x.csv"))
     assert result.exit_code == 2
 
 
-def test_verify_detects_a_changed_archive_file(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_verify_detects_a_changed_archive_file(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     assert "Arsip utuh: 3 berkas dari 1 catatan register" in cli("verify").output
-    [meta] = ws.archive.glob("*/surat-masuk/*/metadata.json")
+    [meta] = config.archive.glob("*/surat-masuk/*/metadata.json")
     meta.chmod(0o644)
     meta.write_text("{}")
     result = cli("verify")
@@ -403,22 +400,22 @@ def test_init_creates_workspace_and_is_idempotent(tmp_path):
     assert (tmp_path / "baru" / "config.yaml").read_text() == "# milik staf\n"
 
 
-def test_edited_template_with_typo_keeps_input_waiting(ws, cli):
+def test_edited_template_with_typo_keeps_input_waiting(config, cli):
     import docx
 
-    template = ws.templates_dir / "lembar_disposisi.docx"
+    template = config.templates_dir / "lembar_disposisi.docx"
     document = docx.Document(str(template))
     document.add_paragraph("{{ salah_ketik }}")
     document.save(str(template))
-    tab_memo(ws.inbox / "nota.docx")
+    tab_memo(config.inbox / "nota.docx")
     result = cli("run")
     assert "menunggu" in result.output
-    assert (ws.inbox / "nota.docx").exists()
+    assert (config.inbox / "nota.docx").exists()
     recorded, lying = jsonl(cli("journal", "--json"))
     assert recorded["hasil"] == "menunggu" and "salah_ketik" in recorded["alasan"][0]
     assert (lying["berkas"], lying["hasil"], lying["sha256"]) == ("nota.docx", "menunggu", "")
     assert jsonl(cli("register", "--json")) == []
-    assert not list(ws.archive.glob("*/surat-masuk/*"))
+    assert not list(config.archive.glob("*/surat-masuk/*"))
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
@@ -440,8 +437,8 @@ def test_shared_samples_in_a_new_workspace(tmp_path):
         assert f"Nomor agenda\t:\t{entry['nomor_agenda']}" in docx_text(sheet)
 
 
-def test_brackets_in_data_do_not_break_the_console(ws, cli):
-    tab_memo(ws.inbox / "m.docx", {**HEADER, "Hal": "[/] [bold]Permohonan[/bold] [SEGERA]"})
+def test_brackets_in_data_do_not_break_the_console(config, cli):
+    tab_memo(config.inbox / "m.docx", {**HEADER, "Hal": "[/] [bold]Permohonan[/bold] [SEGERA]"})
     result = cli("run")
     assert result.exit_code == 0 and "1 diterima." in result.output
     result = cli("status", HEADER["Nomor"])
@@ -450,9 +447,9 @@ def test_brackets_in_data_do_not_break_the_console(ws, cli):
     assert jsonl(cli("register", "--json"))[0]["hal"] == "[/] [bold]Permohonan[/bold] [SEGERA]"
 
 
-def test_exports_never_carry_formulas_from_data(ws, cli, tmp_path):
+def test_exports_never_carry_formulas_from_data(config, cli, tmp_path):
     tab_memo(
-        ws.inbox / "m.docx",
+        config.inbox / "m.docx",
         {**HEADER, "Hal": '=HYPERLINK("http://x/"&A1,"klik")', "Dari": "+62 ULP", "Nomor": "-1/2026"},
     )
     cli("run")
@@ -467,15 +464,15 @@ def test_exports_never_carry_formulas_from_data(ws, cli, tmp_path):
 
 
 @pytest.mark.parametrize("target", ["archive/register.sqlite3", "archive/buku.xlsx", "inbox/buku.csv", "config.yaml"])
-def test_exports_never_write_over_what_the_pipeline_keeps(ws, cli, target):
-    tab_memo(ws.inbox / "m.docx")
+def test_exports_never_write_over_what_the_pipeline_keeps(config, cli, target):
+    tab_memo(config.inbox / "m.docx")
     cli("run")
-    before = ws.register_path.read_bytes()
+    before = config.register_path.read_bytes()
     option = "--csv" if target.endswith(".csv") else "--xlsx"
-    result = cli("register", "--buku", "masuk", option, str(ws.root / target))
+    result = cli("register", "--buku", "masuk", option, str(config.root / target))
     assert result.exit_code == 1 and "Berkas keluaran" in result.output
-    assert ws.register_path.read_bytes() == before
-    assert not (ws.root / target).exists() or target in ("archive/register.sqlite3", "config.yaml")
+    assert config.register_path.read_bytes() == before
+    assert not (config.root / target).exists() or target in ("archive/register.sqlite3", "config.yaml")
 
 
 def _several_files(ws):
@@ -489,15 +486,15 @@ def _pipeline(ws, *args):
     return [sys.executable, "-m", "pipeline", "--config", str(ws.path), *args]
 
 
-def test_run_shows_a_progress_bar_on_a_terminal(ws):
+def test_run_shows_a_progress_bar_on_a_terminal(config):
     import os
     import pty
     import select
     import subprocess
 
-    _several_files(ws)
+    _several_files(config)
     master, slave = pty.openpty()
-    process = subprocess.Popen(_pipeline(ws, "run"), stdout=slave, stderr=slave, stdin=slave)
+    process = subprocess.Popen(_pipeline(config, "run"), stdout=slave, stderr=slave, stdin=slave)
     os.close(slave)
     seen = b""
     while select.select([master], [], [], 60)[0]:
@@ -514,12 +511,12 @@ def test_run_shows_a_progress_bar_on_a_terminal(ws):
     assert "4 diterima" in text
 
 
-def test_run_is_quiet_in_a_pipe_and_speaks_json_lines(ws):
+def test_run_is_quiet_in_a_pipe_and_speaks_json_lines(config):
     import subprocess
 
-    _several_files(ws)
-    (ws.inbox / "rusak.docx").write_bytes(b"bukan dokumen")
-    result = subprocess.run(_pipeline(ws, "run", "--json"), capture_output=True, text=True, timeout=120)
+    _several_files(config)
+    (config.inbox / "rusak.docx").write_bytes(b"bukan dokumen")
+    result = subprocess.run(_pipeline(config, "run", "--json"), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Memproses inbox" not in result.stdout + result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]

@@ -5,19 +5,14 @@ import shutil
 import subprocess
 
 import pytest
-from builders import HEADER, docx_text, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import HEADER, docx_text, tab_memo
+from support.cli import invoke
+from support.workspace import make_workspace
 
 from pipeline import config as config_module
-from pipeline.cli import main
 from pipeline.documents import codes, proof
 
 OFFICE = shutil.which("soffice") and shutil.which("pdftoppm")
-
-
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
 
 
 def test_codes_are_typable_and_read_back_however_typed():
@@ -28,33 +23,33 @@ def test_codes_are_typable_and_read_back_however_typed():
     assert codes.normalise("ABC") is None
 
 
-def test_every_document_carries_a_code_that_resolves(ws):
-    tab_memo(ws.inbox / "nota.docx")
-    invoke(ws, "run")
-    [sheet] = ws.outbox.glob("*/*_lembar-disposisi.docx")
+def test_every_document_carries_a_code_that_resolves(config):
+    tab_memo(config.inbox / "nota.docx")
+    invoke(config, "run")
+    [sheet] = config.outbox.glob("*/*_lembar-disposisi.docx")
     text = docx_text(sheet)
     code = text.split("Kode verifikasi: ")[1][:11]
     assert f"pipeline verify --kode {code}" in text
-    result = invoke(ws, "verify", "--kode", code.lower(), "--json")
+    result = invoke(config, "verify", "--kode", code.lower(), "--json")
     found = json.loads(result.output)
     assert result.exit_code == 0 and found["status"] == "sah" and found["utuh"]
     assert found["dokumen"].endswith("/lembar-disposisi.docx") and found["nomor"].endswith("/SM/" + found["kasus"][:4])
     import hashlib
 
-    assert found["sha256"] == hashlib.sha256((ws.root / found["dokumen"]).read_bytes()).hexdigest()
+    assert found["sha256"] == hashlib.sha256((config.root / found["dokumen"]).read_bytes()).hexdigest()
 
 
-def test_a_replaced_version_says_so_and_an_unknown_code_is_refused(ws):
-    from builders import action
+def test_a_replaced_version_says_so_and_an_unknown_code_is_refused(config):
+    from support.builders import action
 
-    tab_memo(ws.inbox / "nota.docx")
-    invoke(ws, "run")
-    first = docx_text(next(ws.outbox.glob("*/*_lembar-disposisi.docx"))).split("Kode verifikasi: ")[1][:11]
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    invoke(ws, "run")
-    result = invoke(ws, "verify", "--kode", first, "--json")
+    tab_memo(config.inbox / "nota.docx")
+    invoke(config, "run")
+    first = docx_text(next(config.outbox.glob("*/*_lembar-disposisi.docx"))).split("Kode verifikasi: ")[1][:11]
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    invoke(config, "run")
+    result = invoke(config, "verify", "--kode", first, "--json")
     assert result.exit_code == 1 and json.loads(result.output)["status"] == "diganti"
-    unknown = invoke(ws, "verify", "--kode", "AAAAA-BBBBB")
+    unknown = invoke(config, "verify", "--kode", "AAAAA-BBBBB")
     assert unknown.exit_code == 1 and "TIDAK DIKENAL" in unknown.output
 
 
@@ -65,8 +60,8 @@ def test_the_qr_on_the_printed_page_leads_to_the_document(tmp_path):
 
     ws = make_workspace(
         tmp_path / "ws",
+        {"verification": {"base_url": "https://intranet.kemendagri.go.id/spse/kode"}},
         pdf=True,
-        **{"verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"},
     )
     tab_memo(ws.inbox / "nota.docx", HEADER)
     invoke(ws, "run")
@@ -82,17 +77,17 @@ def test_the_qr_on_the_printed_page_leads_to_the_document(tmp_path):
     assert json.loads(invoke(ws, "verify", "--kode", code, "--json").output)["status"] == "sah"
 
 
-def test_a_static_page_per_code_says_what_the_code_says(ws):
-    from builders import action
+def test_a_static_page_per_code_says_what_the_code_says(config):
+    from support.builders import action
 
-    tab_memo(ws.inbox / "nota.docx", {**HEADER, "Hal": "<script>alert(1)</script> Permohonan"})
-    invoke(ws, "run")
-    first = docx_text(next(ws.outbox.glob("*/*_lembar-disposisi.docx"))).split("Kode verifikasi: ")[1][:11]
-    page = ws.outbox / "status" / "kode" / proof.page_name(proof.key(ws.archive), first)
+    tab_memo(config.inbox / "nota.docx", {**HEADER, "Hal": "<script>alert(1)</script> Permohonan"})
+    invoke(config, "run")
+    first = docx_text(next(config.outbox.glob("*/*_lembar-disposisi.docx"))).split("Kode verifikasi: ")[1][:11]
+    page = config.outbox / "status" / "kode" / proof.page_name(proof.key(config.archive), first)
     text = page.read_text(encoding="utf-8")
     assert ">SAH<" in text and first in text and "<script>" not in text and "http" not in text.split("<style>")[0]
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    invoke(ws, "run")
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    invoke(config, "run")
     assert ">DIGANTI<" in page.read_text(encoding="utf-8")
 
 
@@ -106,12 +101,12 @@ def test_a_document_field_never_hides_the_code_nor_the_code_a_field():
 @pytest.fixture(scope="module")
 def letter_ws(tmp_path_factory):
     """A workspace (PDF on, a base_url) whose Nota Dinas is numbered; (config, its verify --kode JSON)."""
-    from builders import action, registration_yaml
+    from support.builders import action, registration_yaml
 
     ws = make_workspace(
         tmp_path_factory.mktemp("surat") / "ws",
+        {"verification": {"base_url": "https://intranet.kemendagri.go.id/spse/kode"}},
         pdf=bool(OFFICE),
-        **{"verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode"},
     )
     tab_memo(ws.inbox / "nota.docx", HEADER)
     action(ws.inbox / "kapus.yaml", "disposisi_kapus")

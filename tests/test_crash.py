@@ -13,13 +13,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from builders import HEADER, MEMO_NOMOR, action, registration_yaml, tab_memo
-from conftest import make_workspace
+from support.builders import HEADER, MEMO_NOMOR, action, registration_yaml, tab_memo
+from support.processes import FAULTS
+from support.workspace import make_workspace
 
-FAULTS = Path(__file__).parent / "faults.py"
 SLOW = os.environ.get("SPSE_SLOW") == "1"
 
 
@@ -97,7 +96,7 @@ def _superseded_allowed(ws):
 # (boundary, how many times it is reached in one batch): the fast suite kills at
 # the second passage of each boundary (the first where that is all there is);
 # SPSE_SLOW=1 kills at every passage.
-# Counted with ``python tests/faults.py POINT 0 -- --config ... run`` on batch(ws, 3).
+# Counted with ``python tests/support/faults.py POINT 0 -- --config ... run`` on batch(ws, 3).
 POINTS = {
     "after_claim": 8,
     "before_prepare": 14,

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from builders import HEADER, tab_memo
-from conftest import make_workspace
+from support.builders import HEADER, tab_memo
+from support.workspace import make_workspace
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def pipeline(ws, *args):
 
 
 def test_full_disk_keeps_inputs_and_files_them_once_later(tmp_path, tiny):
-    ws = make_workspace(tmp_path / "ws", **{"  archive: archive": f"  archive: {tiny}"})
+    ws = make_workspace(tmp_path / "ws", {"folders": {"archive": str(tiny)}})
     for n in range(8):
         tab_memo(ws.inbox / f"nota-{n}.docx", {**HEADER, "Nomor": f"{n}/ULP/2026"})
     first = pipeline(ws, "run")

@@ -7,10 +7,11 @@ import json
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import make_workspace
-from test_ca import make_ca
+from support.ca import make_ca
+from support.workspace import make_workspace, merge_config
 
 from pipeline import doctor
+from pipeline.access import current_account
 from pipeline.cli import main
 from pipeline.clock import Clock
 
@@ -20,27 +21,26 @@ def run_doctor(config):
     return result.exit_code, {item["pemeriksaan"]: item for item in map(json.loads, result.output.splitlines())}
 
 
-def test_a_healthy_workspace_is_ready(ws):
-    code, found = run_doctor(ws)
+def test_a_healthy_workspace_is_ready(config):
+    code, found = run_doctor(config)
     assert code == 0
     assert {k for k, v in found.items() if v["status"] == "galat"} == set()
     assert found["Register"]["pesan"].endswith("belum ada; dibuat pada pemrosesan pertama.")
     assert found["Templat nota_dinas.docx"]["status"] == "baik"
     assert found["Peran kapus"]["status"] == "baik"  # init fills every role with the account that ran it
-    result = CliRunner().invoke(main, ["--config", str(ws.path), "doctor"], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--config", str(config.path), "doctor"], catch_exceptions=False)
     assert "Pemeriksaan ruang kerja" in result.output and "Ruang kerja" in result.output
 
 
-def test_a_broken_workspace_is_told_what_to_fix(ws):
-    ws.outbox.rmdir()
-    ws.outbox.write_text("bukan folder", encoding="utf-8")
+def test_a_broken_workspace_is_told_what_to_fix(config):
+    config.outbox.rmdir()
+    config.outbox.write_text("bukan folder", encoding="utf-8")
     broken = docx.Document()
     broken.add_paragraph("Yth. {{ memo.dari ")
-    broken.save(ws.templates_dir / "nota_dinas.docx")
-    (ws.templates_dir / "laporan_kesiapan.docx").unlink()
-    text = ws.path.read_text(encoding="utf-8")
-    ws.path.write_text(text.replace("    kabid: [", "    kabid: [pejabat-tidak-ada, ", 1), encoding="utf-8")
-    code, found = run_doctor(ws)
+    broken.save(config.templates_dir / "nota_dinas.docx")
+    (config.templates_dir / "laporan_kesiapan.docx").unlink()
+    merge_config(config.path, {"access": {"roles": {"kabid": ["pejabat-tidak-ada", current_account()]}}})
+    code, found = run_doctor(config)
     assert code == 1
     assert found["Folder outbox"]["status"] == "galat" and "bukan folder" in found["Folder outbox"]["pesan"]
     assert found["Templat nota_dinas.docx"]["status"] == "galat"
@@ -50,14 +50,14 @@ def test_a_broken_workspace_is_told_what_to_fix(ws):
     assert "pejabat-tidak-ada tidak dikenal" in found["Peran kabid"]["pesan"]
 
 
-def test_a_clock_behind_the_register_is_an_error(ws, cli):
-    from builders import tab_memo
+def test_a_clock_behind_the_register_is_an_error(config, cli):
+    from support.builders import tab_memo
 
-    tab_memo(ws.inbox / "nota.docx")
+    tab_memo(config.inbox / "nota.docx")
     assert cli("run").exit_code == 0
     [finding] = [
         f
-        for f in doctor.examine(ws, Clock(ws.timezone, lambda: dt.datetime(2020, 1, 2, tzinfo=ws.timezone)))
+        for f in doctor.examine(config, Clock(config.timezone, lambda: dt.datetime(2020, 1, 2, tzinfo=config.timezone)))
         if f.check == "Register"
     ]
     assert finding.status == "galat" and "Betulkan jam server" in finding.message
@@ -83,12 +83,8 @@ def test_the_signing_certificate(tmp_path, monkeypatch, days, passphrase, status
     root, p12 = make_ca(tmp_path, days=days)
     config = make_workspace(
         tmp_path / "ws",
+        {"signing": {"method": "pkcs12", "certificate": str(p12), "trust_roots": [str(root)]}},
         pdf=True,
-        **{
-            "  method: none": "  method: pkcs12",
-            "  certificate:                         #": f"  certificate: {p12}  #",
-            "  trust_roots: []": f"  trust_roots: [{root}]",
-        },
     )
     if passphrase:
         monkeypatch.setenv("SPSE_PASSPHRASE", passphrase)

@@ -3,19 +3,18 @@
 import logging
 
 import pytest
-from builders import MEMO_NOMOR, action, tab_memo
-from conftest import make_workspace
+from support.builders import MEMO_NOMOR, action, tab_memo
+from support.workspace import configure, make_workspace
 
-from pipeline import config as config_module
 from pipeline.access import current_account
 from pipeline.engine import configure_logging, open_workspace
 from pipeline.errors import InputRefused, RegisterError, WorkspaceBusy
 from pipeline.register import Event
 
 
-def test_process_act_and_status_through_the_library(ws):
-    tab_memo(ws.inbox / "nota.docx")
-    with open_workspace(ws) as workspace:
+def test_process_act_and_status_through_the_library(config):
+    tab_memo(config.inbox / "nota.docx")
+    with open_workspace(config) as workspace:
         assert workspace.start() == []
         [outcome] = workspace.process_inbox()
         assert (outcome.hasil, outcome.kasus) == ("diterima", next(iter(workspace.status()))["kasus"])
@@ -29,17 +28,17 @@ def test_process_act_and_status_through_the_library(ws):
         assert problems == [] and records == 3 and files > 3
 
 
-def test_one_process_changes_a_workspace_at_a_time(ws):
-    with open_workspace(ws):
+def test_one_process_changes_a_workspace_at_a_time(config):
+    with open_workspace(config):
         with pytest.raises(WorkspaceBusy, match="sedang diproses oleh proses pipeline lain"):
-            with open_workspace(ws):
+            with open_workspace(config):
                 pass
-        with open_workspace(ws, lock=False) as reader:
+        with open_workspace(config, lock=False) as reader:
             assert list(reader.status()) == []
 
 
 def test_the_service_logs_to_a_rotating_file_when_config_says(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"  file:            #": "  file: catatan/pipeline.log  #"})
+    ws = make_workspace(tmp_path / "ws", {"logging": {"file": "catatan/pipeline.log"}})
     logger = configure_logging(ws, to_stderr=False)
     try:
         tab_memo(ws.inbox / "nota.docx")
@@ -60,15 +59,15 @@ def _clock(moment):
     return lambda: moment
 
 
-def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
+def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(config):
     import datetime as dt
 
-    from builders import registration_yaml
+    from support.builders import registration_yaml
 
-    evening = dt.datetime(2026, 12, 31, 23, 0, tzinfo=ws.timezone)
-    tab_memo(ws.inbox / "nota.docx")
-    registration_yaml(ws.inbox / "registrasi.yaml")
-    with open_workspace(ws, clock=_clock(evening)) as workspace:
+    evening = dt.datetime(2026, 12, 31, 23, 0, tzinfo=config.timezone)
+    tab_memo(config.inbox / "nota.docx")
+    registration_yaml(config.inbox / "registrasi.yaml")
+    with open_workspace(config, clock=_clock(evening)) as workspace:
         workspace.process_inbox()
         for langkah in ("disposisi_kapus", "disposisi_kabid", "otentikasi", "periksa"):
             workspace.act(MEMO_NOMOR, langkah)
@@ -76,8 +75,8 @@ def test_waktu_is_evidence_and_the_number_takes_the_year_it_is_given_in(ws):
             workspace.act(MEMO_NOMOR, "setujui", waktu="1900-01-01")
         with pytest.raises(InputRefused, match="waktu 01-01-2027 09.00 belum terjadi"):
             workspace.act(MEMO_NOMOR, "setujui", waktu="2027-01-01 09:00")
-    new_year = dt.datetime(2027, 1, 1, 0, 2, tzinfo=ws.timezone)
-    with open_workspace(ws, clock=_clock(new_year)) as workspace:
+    new_year = dt.datetime(2027, 1, 1, 0, 2, tzinfo=config.timezone)
+    with open_workspace(config, clock=_clock(new_year)) as workspace:
         outcome, _ = workspace.act(MEMO_NOMOR, "setujui", waktu="2026-12-31 23:58")
         assert outcome.hasil == "diterima"
         [letter] = workspace.register.agenda("keluar")
@@ -103,7 +102,7 @@ def _advanced_at_start(ws, monkeypatch):
 
 def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatch):
     (tmp_path / "pegawai.csv").write_text("nip;nama;unit\n", encoding="utf-8")
-    ws = make_workspace(tmp_path / "ws", **{"  employees:   #": f"  employees: {tmp_path / 'pegawai.csv'}  #"})
+    ws = make_workspace(tmp_path / "ws", {"reference": {"employees": str(tmp_path / "pegawai.csv")}})
     tab_memo(ws.inbox / "nota.docx")
     with open_workspace(ws) as workspace:
         [outcome] = workspace.process_inbox()
@@ -119,38 +118,38 @@ def test_start_advances_only_the_cases_with_something_to_do(tmp_path, monkeypatc
         "nip;nama;unit\n197106051998031004;HENDRA GUNAWAN;Balitbang\n", encoding="utf-8"
     )  # reference data the checks read
     assert _advanced_at_start(ws, monkeypatch) == [kasus]
-    text = ws.path.read_text(encoding="utf-8")
-    ws.path.write_text(text.replace("panitia_min_members: 3 ", "panitia_min_members: 5 "), encoding="utf-8")
-    ws = config_module.load(ws.path)  # the rules changed: what waited may now be judged otherwise
+    ws = configure(
+        ws.path, {"rules": {"panitia_min_members": 5}}
+    )  # the rules changed: what waited may now be judged otherwise
     assert _advanced_at_start(ws, monkeypatch) == [kasus]
     assert _advanced_at_start(ws, monkeypatch) == []
 
 
-def test_a_changed_step_handler_carries_quiet_cases_on_again(ws, monkeypatch):
+def test_a_changed_step_handler_carries_quiet_cases_on_again(config, monkeypatch):
     """An upgrade that changes how a step is run (its handler's code) may judge a waiting case
     otherwise: every quiet case is carried on again once, though the config stayed the same."""
     from pipeline.sop.handlers import memo
 
-    tab_memo(ws.inbox / "nota.docx")
-    with open_workspace(ws) as workspace:
+    tab_memo(config.inbox / "nota.docx")
+    with open_workspace(config) as workspace:
         [outcome] = workspace.process_inbox()
-    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
-    assert _advanced_at_start(ws, monkeypatch) == []  # quiet: nothing changed
+    assert _advanced_at_start(config, monkeypatch) == [outcome.kasus]
+    assert _advanced_at_start(config, monkeypatch) == []  # quiet: nothing changed
     real = memo.disposisi
 
     def changed(run):  # the same step, run by new code
         return real(run)
 
     monkeypatch.setattr(memo, "disposisi", changed)
-    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
-    assert _advanced_at_start(ws, monkeypatch) == []
+    assert _advanced_at_start(config, monkeypatch) == [outcome.kasus]
+    assert _advanced_at_start(config, monkeypatch) == []
 
 
-def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
+def test_a_case_that_could_not_be_carried_on_is_tried_again(config, monkeypatch):
     from pipeline.sop import cases
 
-    tab_memo(ws.inbox / "nota.docx")
-    with open_workspace(ws) as workspace:
+    tab_memo(config.inbox / "nota.docx")
+    with open_workspace(config) as workspace:
         [outcome] = workspace.process_inbox()
     real = cases.advance
 
@@ -158,10 +157,10 @@ def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
         raise RegisterError("Register tidak dapat ditulis: disk penuh.")
 
     monkeypatch.setattr(cases, "advance", failing)
-    with open_workspace(ws) as workspace:
+    with open_workspace(config) as workspace:
         assert workspace.start() == [
             f"Kasus {outcome.kasus} belum dapat dilanjutkan: Register tidak dapat ditulis: disk penuh."
         ]
     monkeypatch.setattr(cases, "advance", real)
-    assert _advanced_at_start(ws, monkeypatch) == [outcome.kasus]
-    assert _advanced_at_start(ws, monkeypatch) == []
+    assert _advanced_at_start(config, monkeypatch) == [outcome.kasus]
+    assert _advanced_at_start(config, monkeypatch) == []

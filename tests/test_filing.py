@@ -10,14 +10,14 @@ from pipeline.register import AgendaEntry, open_register
 
 
 @pytest.fixture
-def register(ws):
-    with open_register(ws) as reg:
+def register(config):
+    with open_register(config) as reg:
         yield reg
 
 
 @pytest.fixture
-def filer(ws, register):
-    return filing.Filer(ws, register)
+def filer(config, register):
+    return filing.Filer(config, register)
 
 
 def entry(nomor, folder):
@@ -35,18 +35,18 @@ def entry(nomor, folder):
     )
 
 
-def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp_path, filer):
+def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(config, tmp_path, filer):
     source = tmp_path / "asli.bin"
     source.write_bytes(b"isi")
-    final = ws.archive / "2026" / "surat-masuk" / "0001_x"
+    final = config.archive / "2026" / "surat-masuk" / "0001_x"
     prepared = filer.prepare(
         final,
         {"asli.bin": source},
         {"catatan.txt": lambda p: p.write_text("ok")},
         {"kasus": "2026-0001"},
-        {"catatan.txt": ws.outbox / "2026-0001" / "c.txt"},
+        {"catatan.txt": config.outbox / "2026-0001" / "c.txt"},
     )
-    assert prepared.temp.parent == ws.staging_dir and not final.exists()
+    assert prepared.temp.parent == config.staging_dir and not final.exists()
     assert sorted(p.name for p in prepared.temp.iterdir()) == ["asli.bin", "catatan.txt", "metadata.json"]
     assert all(not p.stat().st_mode & 0o222 for p in prepared.temp.iterdir())
     meta = json.loads((prepared.temp / "metadata.json").read_text())
@@ -54,32 +54,33 @@ def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp
     assert prepared.berkas["asli.bin"] == "2026/surat-masuk/0001_x/asli.bin"
     filer.publish(prepared)
     assert (final / "asli.bin").read_bytes() == b"isi" and not prepared.temp.exists()
-    assert (ws.outbox / "2026-0001" / "c.txt").read_text() == "ok"
+    assert (config.outbox / "2026-0001" / "c.txt").read_text() == "ok"
 
 
-def test_existing_folder_is_never_overwritten(ws, filer):
-    final = ws.archive / "2026" / "surat-masuk" / "0001_x"
+def test_existing_folder_is_never_overwritten(config, filer):
+    final = config.archive / "2026" / "surat-masuk" / "0001_x"
     final.mkdir(parents=True)
     with pytest.raises(ArchiveError, match="sudah ada"):
         filer.prepare(final)
-    assert not ws.staging_dir.exists() or list(ws.staging_dir.iterdir()) == []
+    assert not config.staging_dir.exists() or list(config.staging_dir.iterdir()) == []
 
 
-def test_failed_writer_leaves_nothing(ws, filer):
+def test_failed_writer_leaves_nothing(config, filer):
     def broken(path):
         raise OSError(28, "No space left on device")
 
     with pytest.raises(ArchiveError, match="disk penuh"):
-        filer.prepare(ws.archive / "x", writers={"a": broken})
-    assert list(ws.staging_dir.iterdir()) == []
+        filer.prepare(config.archive / "x", writers={"a": broken})
+    assert list(config.staging_dir.iterdir()) == []
 
 
-def test_file_commits_then_publishes(ws, register, filer):
+def test_file_commits_then_publishes(config, register, filer):
     def prepare(numbers):
         n = numbers[("masuk", 2026)]
         return [
             filer.prepare(
-                ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))}
+                config.archive / "2026" / "surat-masuk" / f"{n:04d}_x",
+                writers={"a.txt": lambda p: p.write_text(str(n))},
             )
         ]
 
@@ -90,10 +91,10 @@ def test_file_commits_then_publishes(ws, register, filer):
             numbers=[("masuk", 2026)],
         )
     assert [e.nomor_urut for e in register.agenda()] == [1, 2]
-    assert (ws.archive / "2026" / "surat-masuk" / "0002_x" / "a.txt").read_text() == "2"
+    assert (config.archive / "2026" / "surat-masuk" / "0002_x" / "a.txt").read_text() == "2"
 
 
-def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register, filer):
+def test_a_number_taken_meanwhile_renders_again_with_the_next(config, register, filer):
     """Another host may take the predicted number between rendering and committing."""
     rendered = []
 
@@ -103,34 +104,34 @@ def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register, file
         if len(rendered) == 1:  # another host commits number 1 now
             with register.transaction():
                 register.allocate_number("masuk", 2026)
-        return [filer.prepare(ws.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))})]
+        return [filer.prepare(config.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))})]
 
     result = filer.file(prepare, lambda numbers, prepared: numbers[("masuk", 2026)], numbers=[("masuk", 2026)])
     assert rendered == [1, 2] and result == 2
-    assert (ws.archive / "0002_x" / "a.txt").read_text() == "2" and not (ws.archive / "0001_x").exists()
-    assert list(ws.staging_dir.iterdir()) == []
+    assert (config.archive / "0002_x" / "a.txt").read_text() == "2" and not (config.archive / "0001_x").exists()
+    assert list(config.staging_dir.iterdir()) == []
 
 
-def test_a_failed_commit_discards_the_staged_folder(ws, register, filer):
+def test_a_failed_commit_discards_the_staged_folder(config, register, filer):
     def record(numbers, prepared):
         raise RuntimeError("register penuh")
 
     with pytest.raises(RuntimeError):
-        filer.file(lambda _n: [filer.prepare(ws.archive / "x")], record)
-    assert list(ws.staging_dir.iterdir()) == [] and not (ws.archive / "x").exists()
+        filer.file(lambda _n: [filer.prepare(config.archive / "x")], record)
+    assert list(config.staging_dir.iterdir()) == [] and not (config.archive / "x").exists()
 
 
-def test_recover_publishes_committed_and_discards_the_rest(ws, register, filer):
+def test_recover_publishes_committed_and_discards_the_rest(config, register, filer):
     committed = filer.prepare(
-        ws.archive / "2026" / "surat-masuk" / "0001_x",
+        config.archive / "2026" / "surat-masuk" / "0001_x",
         writers={"a.txt": lambda p: p.write_text("1")},
-        outbox={"a.txt": ws.outbox / "k" / "a.txt"},
+        outbox={"a.txt": config.outbox / "k" / "a.txt"},
     )
-    orphan = filer.prepare(ws.archive / "2026" / "surat-masuk" / "0002_x")
+    orphan = filer.prepare(config.archive / "2026" / "surat-masuk" / "0002_x")
     with register.transaction():
         register.allocate_number("masuk", 2026)
         register.add_agenda_entry(entry(1, committed))
     filer.recover()
-    assert (ws.archive / "2026" / "surat-masuk" / "0001_x" / "a.txt").exists()
-    assert (ws.outbox / "k" / "a.txt").read_text() == "1"
-    assert not orphan.temp.exists() and not (ws.archive / "2026" / "surat-masuk" / "0002_x").exists()
+    assert (config.archive / "2026" / "surat-masuk" / "0001_x" / "a.txt").exists()
+    assert (config.outbox / "k" / "a.txt").read_text() == "1"
+    assert not orphan.temp.exists() and not (config.archive / "2026" / "surat-masuk" / "0002_x").exists()

@@ -20,20 +20,20 @@ def journal(config, sha256, hasil, lokasi="", alasan=()):
         )
 
 
-def test_a_settled_entry_is_returned(ws):
-    journal(ws, SETTLED, "diterima", lokasi="archive/x")
-    entry = await_journal(ws, SETTLED, lambda register, entry: entry.lokasi != "inbox", 5, "tindakan")
+def test_a_settled_entry_is_returned(config):
+    journal(config, SETTLED, "diterima", lokasi="archive/x")
+    entry = await_journal(config, SETTLED, lambda register, entry: entry.lokasi != "inbox", 5, "tindakan")
     assert entry is not None and entry.hasil == "diterima" and entry.lokasi == "archive/x"
 
 
-def test_a_refused_entry_raises_with_the_services_reasons(ws):
-    journal(ws, REFUSED, "ditolak", alasan=("Kasus tidak ditemukan.",))
+def test_a_refused_entry_raises_with_the_services_reasons(config):
+    journal(config, REFUSED, "ditolak", alasan=("Kasus tidak ditemukan.",))
     with pytest.raises(InputRefused) as refused:
-        await_journal(ws, REFUSED, lambda register, entry: True, 5, "tindakan")
+        await_journal(config, REFUSED, lambda register, entry: True, 5, "tindakan")
     assert "Kasus tidak ditemukan." in str(refused.value)
 
 
-def test_an_entry_not_settled_within_patience_is_none(ws):
-    journal(ws, SETTLED, "menunggu", lokasi="inbox")
-    assert await_journal(ws, SETTLED, lambda register, entry: entry.lokasi != "inbox", 0.5, "tindakan") is None
-    assert await_journal(ws, UNSEEN, lambda register, entry: True, 0.5, "tindakan") is None
+def test_an_entry_not_settled_within_patience_is_none(config):
+    journal(config, SETTLED, "menunggu", lokasi="inbox")
+    assert await_journal(config, SETTLED, lambda register, entry: entry.lokasi != "inbox", 0.5, "tindakan") is None
+    assert await_journal(config, UNSEEN, lambda register, entry: True, 0.5, "tindakan") is None

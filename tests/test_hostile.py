@@ -9,11 +9,12 @@ import json
 import zipfile
 
 import pytest
-from builders import registration, registration_csv, tab_memo
 from click.testing import CliRunner
-from conftest import make_workspace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.builders import registration, registration_csv, tab_memo
+from support.cli import invoke, journal_by_file
+from support.workspace import make_workspace
 
 from pipeline import readers
 from pipeline.cli import main
@@ -30,8 +31,12 @@ FUZZ = settings(
 )
 
 
-def judge(path, limits, steps):
-    """Read and validate as the pipeline does; only InputRefused may escape."""
+KINDS = ("nota_dinas", "registrasi", "tindakan", "pindaian")
+
+
+def check_read_or_refused(path, limits, steps):
+    """Read and validate as the pipeline does: a reading of a kind the pipeline knows, or
+    InputRefused with its reasons; nothing else escapes."""
     try:
         parsed = readers.read(path, limits)
         if parsed.kind == "nota_dinas":
@@ -42,10 +47,12 @@ def judge(path, limits, steps):
             clean_action(parsed.fields, Procedure(steps))
     except InputRefused as exc:
         assert exc.reasons and all(isinstance(r, str) and r for r in exc.reasons)
+    else:
+        assert parsed.kind in KINDS
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory):
+def config(tmp_path_factory):
     return make_workspace(tmp_path_factory.mktemp("fuzz") / "ws")
 
 
@@ -56,19 +63,19 @@ def docx_bytes(tmp_path_factory):
 
 @FUZZ
 @given(data=st.data())
-def test_mutated_docx_bytes(ws, docx_bytes, tmp_path_factory, data):
+def test_mutated_docx_bytes(config, docx_bytes, tmp_path_factory, data):
     raw = bytearray(docx_bytes)
     for _ in range(data.draw(st.integers(1, 8))):
         raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
     cut = data.draw(st.integers(len(raw) // 2, len(raw)))
     path = tmp_path_factory.mktemp("d") / "m.docx"
     path.write_bytes(bytes(raw[:cut]))
-    judge(path, ws.limits, ws.steps)
+    check_read_or_refused(path, config.limits, config.steps)
 
 
 @FUZZ
 @given(document_xml=st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
-def test_docx_with_garbage_document_xml(ws, docx_bytes, tmp_path_factory, document_xml):
+def test_docx_with_garbage_document_xml(config, docx_bytes, tmp_path_factory, document_xml):
     source = zipfile.ZipFile(io.BytesIO(docx_bytes))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
@@ -76,7 +83,7 @@ def test_docx_with_garbage_document_xml(ws, docx_bytes, tmp_path_factory, docume
             target.writestr(item, document_xml if item.filename == "word/document.xml" else source.read(item))
     path = tmp_path_factory.mktemp("d") / "m.docx"
     path.write_bytes(out.getvalue())
-    judge(path, ws.limits, ws.steps)
+    check_read_or_refused(path, config.limits, config.steps)
 
 
 yaml_values = st.recursive(
@@ -111,45 +118,48 @@ yaml_values = st.recursive(
         max_size=8,
     ),
 )
-def test_structured_yaml(ws, tmp_path_factory, jenis, fields):
+def test_structured_yaml(config, tmp_path_factory, jenis, fields):
     import yaml
 
     path = tmp_path_factory.mktemp("y") / "x.yaml"
     path.write_text(yaml.safe_dump({"jenis": jenis, **fields}, allow_unicode=True), encoding="utf-8")
-    judge(path, ws.limits, ws.steps)
+    check_read_or_refused(path, config.limits, config.steps)
 
 
 @FUZZ
 @given(text=st.text(max_size=300))
-def test_arbitrary_yaml_text(ws, tmp_path_factory, text):
+def test_arbitrary_yaml_text(config, tmp_path_factory, text):
     path = tmp_path_factory.mktemp("y") / "x.yaml"
     path.write_text("jenis: tindakan\n" + text, encoding="utf-8")
-    judge(path, ws.limits, ws.steps)
+    check_read_or_refused(path, config.limits, config.steps)
 
 
 @FUZZ
 @given(data=st.data())
-def test_mutated_csv(ws, tmp_path_factory, data):
+def test_mutated_csv(config, tmp_path_factory, data):
     raw = bytearray(registration_csv(tmp_path_factory.mktemp("c") / "r.csv").read_bytes())
     for _ in range(data.draw(st.integers(1, 10))):
         raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
     path = tmp_path_factory.mktemp("c") / "r.csv"
     path.write_bytes(bytes(raw))
-    judge(path, ws.limits, ws.steps)
+    check_read_or_refused(path, config.limits, config.steps)
 
 
 @FUZZ
 @given(field=st.sampled_from(["nip", "pagu", "email", "telepon", "nama", "peran", "ppk_nip"]), value=yaml_values)
-def test_registration_with_odd_values(ws, field, value):
+def test_registration_with_odd_values(config, field, value):
     from pipeline.sop.rules import verify
 
     data = registration()
     for section in ("ppk", "panitia", "paket"):
         data[section][0][field] = value
     try:
-        verify(normalise(data), ws.rules)
-    except InputRefused:
-        pass
+        checks = verify(normalise(data), config.rules)
+    except InputRefused as exc:  # refused whole, with its reasons
+        assert exc.reasons and all(isinstance(r, str) and r for r in exc.reasons)
+    else:  # or verified: every check judged, every finding explained
+        assert checks and {c.result for c in checks} <= {"sesuai", "error", "peringatan"}
+        assert all(c.message for c in checks if c.result != "sesuai")
 
 
 def test_every_hostile_file_ends_in_the_journal(tmp_path, docx_bytes):
@@ -218,15 +228,6 @@ def test_any_files_through_a_run_end_in_the_journal(tmp_path_factory, docx_bytes
     assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []
 
 
-def _run(ws):
-    return CliRunner().invoke(main, ["--config", str(ws.path), "run"], catch_exceptions=False)
-
-
-def _journal(ws):
-    result = CliRunner().invoke(main, ["--config", str(ws.path), "journal", "--json"], catch_exceptions=False)
-    return {row["berkas"]: row for row in map(json.loads, result.output.splitlines())}
-
-
 @pytest.mark.parametrize(
     "name, content, reason",
     [
@@ -252,16 +253,16 @@ def test_one_poison_input_is_refused_and_the_batch_goes_on(tmp_path, name, conte
     ws = make_workspace(tmp_path / "ws")
     (ws.inbox / name).write_bytes(content)
     tab_memo(ws.inbox / "baik.docx")
-    result = _run(ws)
+    result = invoke(ws, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output, result.output
     assert reason in (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
-    assert _run(ws).exit_code == 0  # and the next start is clean
+    assert invoke(ws, "run").exit_code == 0  # and the next start is clean
 
 
 def test_an_act_argument_in_another_encoding_is_one_line(tmp_path):
     ws = make_workspace(tmp_path / "ws")
     tab_memo(ws.inbox / "nota.docx")
-    _run(ws)
+    invoke(ws, "run")
     oleh = b"Dr. Sury\xf6 Wibowo".decode("utf-8", "surrogateescape")
     result = CliRunner().invoke(
         main,
@@ -278,17 +279,17 @@ def test_stray_things_in_the_work_folder_never_stop_a_pass(tmp_path):
     (ws.work_dir / "0123456789abcdef__folder").mkdir()
     (ws.work_dir / "fedcba9876543210__tautan.docx").symlink_to("/etc/hostname")
     tab_memo(ws.inbox / "nota.docx")
-    result = _run(ws)
+    result = invoke(ws, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output
-    assert _run(ws).exit_code == 0
+    assert invoke(ws, "run").exit_code == 0
 
 
 def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch_goes_on(tmp_path):
-    from builders import HEADER
+    from support.builders import HEADER
 
     ws = make_workspace(tmp_path / "ws")
     tab_memo(ws.inbox / "nota.docx")
-    assert "1 diterima" in _run(ws).output
+    assert "1 diterima" in invoke(ws, "run").output
     from pipeline.engine import open_workspace
 
     with open_workspace(ws, lock=False) as workspace:
@@ -296,9 +297,9 @@ def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch
     for name in ("salinan.docx", "nota.docx"):  # a name the claim never had, and its own name
         (ws.work_dir / f"{claim}__{name}").write_bytes(b"bukan berkas yang diklaim " + name.encode())
     tab_memo(ws.inbox / "baik.docx", {**HEADER, "Nomor": "010/ULP-LAIN/2026"})
-    result = _run(ws)
+    result = invoke(ws, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output and "2 ditolak" in result.output, result.output
-    assert _journal(ws)["baik.docx"]["hasil"] == "diterima"
+    assert journal_by_file(ws)["baik.docx"]["hasil"] == "diterima"
     for name in ("salinan.docx", "nota.docx"):
         assert (ws.rejected_dir / name).read_bytes().startswith(b"bukan berkas yang diklaim")
         reason = (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
@@ -308,14 +309,14 @@ def test_a_stray_file_under_a_claim_the_journal_knows_is_set_aside_and_the_batch
         ) in reason
     assert list(ws.work_dir.iterdir()) == []
     assert (
-        _run(ws).exit_code == 0
+        invoke(ws, "run").exit_code == 0
         and "Arsip utuh"
         in CliRunner().invoke(main, ["--config", str(ws.path), "verify"], catch_exceptions=False).output
     )
 
 
 def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, monkeypatch):
-    from builders import HEADER
+    from support.builders import HEADER
 
     from pipeline.inbox import placing
 
@@ -330,12 +331,12 @@ def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, m
         return finish(config, inbounds, entries)
 
     monkeypatch.setattr(placing, "finish", faulty)
-    result = _run(ws)
+    result = invoke(ws, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output and "1 menunggu" in result.output, result.output
-    assert _journal(ws)["baik.docx"]["hasil"] == "diterima"
+    assert journal_by_file(ws)["baik.docx"]["hasil"] == "diterima"
     assert "galat yang tidak terduga (KeyError)" in " ".join(result.output.split())
     monkeypatch.undo()
-    result = _run(ws)
+    result = invoke(ws, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output, result.output
     numbers = [
         json.loads(line)["nomor_urut"]
@@ -351,29 +352,29 @@ def test_a_name_too_long_to_claim_is_shortened_not_stuck(tmp_path):
     name = "nota-dinas-" + "sangat-panjang-" * 15 + ".docx"
     assert len(name.encode()) > 200
     tab_memo(ws.inbox / name)
-    result = _run(ws)
+    result = invoke(ws, "run")
     assert "1 diterima" in result.output
-    [row] = _journal(ws).values()
+    [row] = journal_by_file(ws).values()
     assert row["hasil"] == "diterima" and row["berkas"].startswith("nota-dinas-sangat-panjang-")
     assert len(row["berkas"].encode()) <= 180 and row["berkas"].endswith(".docx")
 
 
 def test_links_in_the_inbox_are_never_read_or_archived(tmp_path):
-    from builders import scan, yaml_memo
+    from support.builders import scan, yaml_memo
 
     ws = make_workspace(tmp_path / "ws")
     secret = scan(tmp_path / "rahasia.pdf")
     yaml_memo(ws.inbox / "surat.yaml")
     (ws.inbox / "surat.pdf").symlink_to(secret)
     (ws.inbox / "lain.docx").symlink_to(tab_memo(tmp_path / "lain.docx"))
-    _run(ws)
+    invoke(ws, "run")
     entries = [
         json.loads(line)
         for line in CliRunner().invoke(main, ["--config", str(ws.path), "register", "--json"]).output.splitlines()
     ]
     [entry] = entries
     assert "asli_surat.pdf" not in entry["berkas"]
-    journal = _journal(ws)
+    journal = journal_by_file(ws)
     assert journal["surat.pdf"]["hasil"] == "diabaikan" and journal["lain.docx"]["hasil"] == "diabaikan"
     assert "Tautan (symlink)" in journal["surat.pdf"]["alasan"][0]
     assert (ws.inbox / "surat.pdf").is_symlink()
@@ -404,9 +405,9 @@ def test_odd_names_and_values_never_escape_the_barrier(tmp_path_factory, name, v
 
 
 def test_a_yaml_registration_beyond_its_record_limit_is_refused_before_it_is_built(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"max_yaml_records: 20000": "max_yaml_records: 10"})
+    ws = make_workspace(tmp_path / "ws", {"limits": {"max_yaml_records": 10}})
     people = "".join(f"- {{nama: Orang {n}, nip: '19800101200501100{n % 10}'}}\n" for n in range(50))
     (ws.inbox / "besar.yaml").write_text(f"jenis: registrasi\nrujukan: x\nppk:\n{people}", encoding="utf-8")
-    _run(ws)
+    invoke(ws, "run")
     reason = (ws.rejected_dir / "besar.yaml.alasan.txt").read_text(encoding="utf-8")
     assert "Berkas YAML berisi lebih dari 10 butir data. Bagi datanya menjadi beberapa berkas." in reason

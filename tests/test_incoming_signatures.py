@@ -2,57 +2,30 @@
 shown (status, register --json, the Lembar Disposisi); never a reason to refuse the letter."""
 
 import datetime as dt
-import json
 import shutil
 import subprocess
-from zoneinfo import ZoneInfo
 
 import pytest
-from builders import docx_text, tab_memo, yaml_memo
-from click.testing import CliRunner
-from conftest import make_workspace
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from test_ca import _cert, _name, make_ca
+from support.builders import docx_text, tab_memo, yaml_memo
+from support.ca import PASSPHRASE, SIGNER, certificate, distinguished_name, make_ca, sign, waktu_wib
+from support.cli import invoke, jsonl
+from support.workspace import make_workspace
 
-from pipeline.cli import main
 from pipeline.letters import signing
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
 
-SIGNER = "Dr. Ir. Suryo Wibowo, M.T."
 STRANGER = "Budi Santoso"
-PASSPHRASE = "rahasia-uji"
 HEAD = "Surat masuk bertanda tangan elektronik: "
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
 
 
 def self_made(folder, common=STRANGER):
     """A PKCS#12 whose certificate signs itself: no authority stands behind it."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = _cert(_name(common), _name(common), key, key, False)
+    cert = certificate(distinguished_name(common), distinguished_name(common), key, key, False)
     path = folder / "sendiri.p12"
     path.write_bytes(
         pkcs12.serialize_key_and_certificates(
@@ -81,24 +54,6 @@ def memo_pdf(folder):
         timeout=180,
     )
     return folder / "nota-asli.pdf"
-
-
-def sign(source, p12, target, box=None):
-    """``source`` signed (PAdES; invisible, or a stamp in ``box`` on page 1) with the certificate
-    in ``p12``, written to ``target``."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
-    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=PASSPHRASE.encode())
-    with open(source, "rb") as handle, open(target, "wb") as output:
-        writer = IncrementalPdfFileWriter(handle, strict=False)
-        if box:
-            fields.append_signature_field(writer, fields.SigFieldSpec("TTE_Pengirim", on_page=0, box=box))
-        meta = signers.PdfSignatureMetadata(
-            field_name="TTE_Pengirim", subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
-        )
-        signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=output)
-    return target
 
 
 def draw_over(source, target):
@@ -132,7 +87,7 @@ def pdfs(tmp_path_factory):
 
 
 def workspace(tmp_path, root):
-    return make_workspace(tmp_path / "ws", **{"  trust_roots: []": f"  trust_roots: [{root}]"})
+    return make_workspace(tmp_path / "ws", {"signing": {"trust_roots": [str(root)]}})
 
 
 def arrive(ws, pdf):
@@ -142,12 +97,6 @@ def arrive(ws, pdf):
     result = invoke(ws, "run", "--json")
     assert result.exit_code == 0, result.output
     return jsonl(result)
-
-
-def waktu_wib(stamp):
-    """An ISO time as staff read it in Jakarta: 6 Desember 2026 pukul 09.15 WIB."""
-    moment = dt.datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Jakarta"))
-    return f"{moment.day} {BULAN[moment.month - 1]} {moment.year} pukul {moment:%H.%M} WIB"
 
 
 def shown(ws):

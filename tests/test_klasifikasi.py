@@ -7,16 +7,17 @@ import re
 from importlib import resources
 
 import pytest
-from builders import HEADER, MEMO_NOMOR, docx_text, tab_memo
-from conftest import make_workspace
-from test_case import jsonl, run_ref, to_authentication
+from support.builders import HEADER, MEMO_NOMOR, docx_text, tab_memo
+from support.cases import to_authentication
+from support.cli import invoke, jsonl
+from support.workspace import make_workspace, merge_config
 
 from pipeline import config as config_module
 from pipeline import klasifikasi
 from pipeline.errors import ConfigError
 
-OLD_FORMAT = '"027/{nomor}/Pusdatinkomtel/{tahun}"'
-NEW_FORMAT = '"{kode}/{nomor}/Pusdatinkomtel/{tahun}"'
+OLD_FORMAT = "027/{nomor}/Pusdatinkomtel/{tahun}"
+NEW_FORMAT = "{kode}/{nomor}/Pusdatinkomtel/{tahun}"
 
 
 def rows():
@@ -65,7 +66,7 @@ def test_an_incoming_number_keeps_its_code_whole():
 def test_a_new_workspace_numbers_by_the_code_of_its_document(tmp_path):
     ws = make_workspace(tmp_path / "ws")
     assert ws.numbering["surat_keluar"] == "{kode}/{nomor}/Pusdatinkomtel/{tahun}"
-    cli = lambda *a: run_ref(ws, *a)
+    cli = lambda *a: invoke(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -85,7 +86,7 @@ def test_a_new_workspace_numbers_by_the_code_of_its_document(tmp_path):
 )
 def test_an_unknown_code_is_refused_at_load_naming_the_nearest(tmp_path, value, nearest):
     with pytest.raises(ConfigError) as refused:
-        make_workspace(tmp_path / "ws", **{'nota_dinas: "000.4.5"': f'nota_dinas: "{value}"'})
+        make_workspace(tmp_path / "ws", {"klasifikasi": {"nota_dinas": value}})
     assert str(refused.value) == (
         f"Konfigurasi klasifikasi.nota_dinas \u201c{value}\u201d bukan kode klasifikasi dalam Lampiran A "
         f"Permendagri 83/2022. Yang terdekat: {nearest}. Perbaiki kodenya di config.yaml."
@@ -94,10 +95,8 @@ def test_an_unknown_code_is_refused_at_load_naming_the_nearest(tmp_path, value, 
 
 def test_the_command_line_says_why_an_unknown_code_is_refused(tmp_path):
     ws = make_workspace(tmp_path / "ws")
-    ws.path.write_text(
-        ws.path.read_text(encoding="utf-8").replace('nota_dinas: "000.4.5"', 'nota_dinas: "027"'), encoding="utf-8"
-    )
-    result = run_ref(ws, "status")
+    merge_config(ws.path, {"klasifikasi": {"nota_dinas": "027"}})
+    result = invoke(ws, "status")
     assert result.exit_code != 0
     assert (
         "Konfigurasi klasifikasi.nota_dinas \u201c027\u201d bukan kode klasifikasi dalam Lampiran A "
@@ -107,12 +106,12 @@ def test_the_command_line_says_why_an_unknown_code_is_refused(tmp_path):
 
 def test_kode_is_only_for_the_outgoing_number(tmp_path):
     with pytest.raises(ConfigError, match=r"numbering\.agenda_masuk .* hanya boleh memakai \{nomor\} dan \{tahun\}"):
-        make_workspace(tmp_path / "ws", **{'"{nomor:04d}/SM/{tahun}"': '"{kode}/{nomor}/SM/{tahun}"'})
+        make_workspace(tmp_path / "ws", {"numbering": {"agenda_masuk": "{kode}/{nomor}/SM/{tahun}"}})
 
 
 def test_a_workspace_with_the_old_format_keeps_it_and_its_numbering(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{NEW_FORMAT: OLD_FORMAT})
-    cli = lambda *a: run_ref(ws, *a)
+    ws = make_workspace(tmp_path / "ws", {"numbering": {"surat_keluar": OLD_FORMAT}})
+    cli = lambda *a: invoke(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -121,7 +120,7 @@ def test_a_workspace_with_the_old_format_keeps_it_and_its_numbering(tmp_path):
     assert old["klasifikasi"] == {"kode": "027", "judul": ""}  # not a code of the current list
     # the office moves to the regulation's format: the book's sequence goes on, nothing is renumbered
     assert cli("batal", old["nomor_surat"], "--alasan", "Kode klasifikasi diganti").exit_code == 0
-    ws.path.write_text(ws.path.read_text(encoding="utf-8").replace(OLD_FORMAT, NEW_FORMAT), encoding="utf-8")
+    merge_config(ws.path, {"numbering": {"surat_keluar": NEW_FORMAT}})
     assert cli("act", MEMO_NOMOR, "setujui").exit_code == 0
     first, second = jsonl(cli("register", "--json", "--buku", "keluar"))
     assert (first["nomor_surat"], first["batal"]) == ("027/1/Pusdatinkomtel/2026", True)
@@ -136,25 +135,25 @@ def test_a_loaded_config_keeps_the_code_of_each_document(tmp_path):
 PERHATIAN = "PERHATIAN: Dilarang memisahkan sehelai surat pun yang tergabung dalam berkas ini"
 
 
-def test_the_lembar_disposisi_carries_the_warning_and_the_incoming_code(ws, cli):
-    tab_memo(ws.inbox / "nota.docx", {**HEADER, "Nomor": "000.4.5/606/ADPIM/2026"})
+def test_the_lembar_disposisi_carries_the_warning_and_the_incoming_code(config, cli):
+    tab_memo(config.inbox / "nota.docx", {**HEADER, "Nomor": "000.4.5/606/ADPIM/2026"})
     assert cli("run").exit_code == 0
-    [sheet] = sorted(ws.outbox.glob("*/*_lembar-disposisi*.docx"))
+    [sheet] = sorted(config.outbox.glob("*/*_lembar-disposisi*.docx"))
     text = docx_text(sheet)
     assert PERHATIAN in text
     assert "Nomor surat\t:\t000.4.5/606/ADPIM/2026" in text
     assert "Klasifikasi\t:\t000.4.5 Pengolahan Sistem Informasi Pengadaan" in text
     [memo] = jsonl(cli("register", "--json", "--buku", "masuk"))
     assert memo["nomor_surat"] == "000.4.5/606/ADPIM/2026"
-    assert cli("register", "--buku", "masuk", "--csv", str(ws.root.parent / "masuk.csv")).exit_code == 0
-    book = (ws.root.parent / "masuk.csv").read_text(encoding="utf-8-sig")
+    assert cli("register", "--buku", "masuk", "--csv", str(config.root.parent / "masuk.csv")).exit_code == 0
+    book = (config.root.parent / "masuk.csv").read_text(encoding="utf-8-sig")
     assert "Klasifikasi 000.4.5: Pengolahan Sistem Informasi Pengadaan. Kasus 2026-0001." in book
 
 
-def test_a_lembar_disposisi_of_a_number_without_a_code_says_so(ws, cli):
-    tab_memo(ws.inbox / "nota.docx", {**HEADER, "Nomor": "ND-17/H.4/2026"})
+def test_a_lembar_disposisi_of_a_number_without_a_code_says_so(config, cli):
+    tab_memo(config.inbox / "nota.docx", {**HEADER, "Nomor": "ND-17/H.4/2026"})
     assert cli("run").exit_code == 0
-    [sheet] = sorted(ws.outbox.glob("*/*_lembar-disposisi*.docx"))
+    [sheet] = sorted(config.outbox.glob("*/*_lembar-disposisi*.docx"))
     text = docx_text(sheet)
     assert PERHATIAN in text and "Klasifikasi\t:\t-" in text
 

@@ -1,22 +1,19 @@
-"""Nota Dinas layouts offices use (tests/layouts.py) register with the fields a person reads."""
+"""Nota Dinas layouts offices use (tests/support/layouts.py) register with the fields a person reads."""
 
 import json
 
 import pytest
-from layouts import KOP, LAYOUTS, READ, kop_in_text_box
+from support.cli import jsonl
+from support.layouts import KOP, LAYOUTS, READ, kop_in_text_box
 
 from pipeline.readers import docx_memo
 from pipeline.readers.header import clean_value, fields_from_blocks, is_unfilled, normalise_number
 
 
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
-
-
 @pytest.mark.parametrize("name", list(LAYOUTS))
-def test_layout_registers_with_every_field(ws, cli, name):
+def test_layout_registers_with_every_field(config, cli, name):
     build, expected = LAYOUTS[name]
-    build(ws.inbox / f"{name}.docx")
+    build(config.inbox / f"{name}.docx")
     result = cli("run")
     assert result.exit_code == 0, result.output
     assert "1 diterima." in result.output, result.output
@@ -28,7 +25,7 @@ def test_layout_registers_with_every_field(ws, cli, name):
         expected["hal"],
         expected["sifat"],
     )
-    [meta] = ws.archive.glob("*/surat-masuk/*/metadata.json")
+    [meta] = config.archive.glob("*/surat-masuk/*/metadata.json")
     memo = json.loads(meta.read_text(encoding="utf-8"))["nota_dinas"]
     assert {key: memo[key] for key in ("kepada", "lampiran", "tembusan")} == {
         key: expected[key] for key in ("kepada", "lampiran", "tembusan")
@@ -39,11 +36,11 @@ def test_layout_registers_with_every_field(ws, cli, name):
     "nomor",
     ["000.4.5/ ........ /ADPIM/2026", "${nomor}", "B-{{ urut }}/33000/KP.300/2026", "\u00abNomor\u00bb/ADPIM/2026"],
 )
-def test_an_unfilled_number_is_never_registered(ws, cli, nomor):
+def test_an_unfilled_number_is_never_registered(config, cli, nomor):
     """A number with the template's blank still in it is not the letter's number: nothing is registered."""
-    from builders import HEADER, tab_memo
+    from support.builders import HEADER, tab_memo
 
-    tab_memo(ws.inbox / "nota.docx", {**HEADER, "Nomor": nomor})
+    tab_memo(config.inbox / "nota.docx", {**HEADER, "Nomor": nomor})
     result = cli("run")
     assert result.exit_code == 0, result.output
     assert "diterima" not in result.output
@@ -193,10 +190,10 @@ def test_numbers_normalised(text, expected):
     assert normalise_number(text) == expected
 
 
-def test_text_box_is_read_once(ws, tmp_path):
+def test_text_box_is_read_once(config, tmp_path):
     """Word stores a text box twice (DrawingML and its VML fallback); the reader sees it once."""
     path = kop_in_text_box(tmp_path / "memo.docx")
-    body, hidden = docx_memo._body(path, docx_memo.Budget(ws.limits, kind="nota_dinas"))
+    body, hidden = docx_memo._body(path, docx_memo.Budget(config.limits, kind="nota_dinas"))
     lines = [block for block in docx_memo.blocks(body, hidden) if isinstance(block, str)]
     assert lines.count(KOP[0]) == 1
     assert lines.index("NOTA DINAS") + 1 == lines.index("NOMOR 045.2/1290/SETDA/2026")
@@ -215,7 +212,7 @@ def test_labels_in_the_body_are_not_the_header():
     assert fields_from_blocks(blocks)["tanggal"] == "Jakarta, 7 Desember 2026"
 
 
-def test_hostile_header_text_is_read_in_linear_time(ws, tmp_path):
+def test_hostile_header_text_is_read_in_linear_time(config, tmp_path):
     """Leaders, braces and slashes by the ten thousand: read as unfilled, no pattern backtracks on them."""
     import docx
 
@@ -233,7 +230,7 @@ def test_hostile_header_text_is_read_in_linear_time(ws, tmp_path):
         document.add_paragraph(line)
     path = tmp_path / "memo.docx"
     document.save(str(path))
-    parsed = readers.read(path, ws.limits)
+    parsed = readers.read(path, config.limits)
     assert parsed.fields == {"dari": "Kepala Biro Umum"}
 
 

@@ -1,4 +1,4 @@
-"""Every Nota Dinas layout of tests/layouts.py, exported to PDF by LibreOffice as a sending office
+"""Every Nota Dinas layout of tests/support/layouts.py, exported to PDF by LibreOffice as a sending office
 does, reads from the PDF's text layer with the same fields as from the .docx (docs/inputs.md)."""
 
 import json
@@ -6,8 +6,8 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import make_workspace
-from layouts import LAYOUTS
+from support.layouts import LAYOUTS
+from support.workspace import make_workspace
 
 from pipeline.config import load
 from pipeline.fields import parse_date

@@ -2,14 +2,13 @@
 inbox/lengkapi/, unchanged, beside a prefilled draft; staff complete the draft and save it
 into inbox/, and the letter is registered with both archived (docs/inputs.md)."""
 
-import hashlib
-import json
 import shutil
 import subprocess
 
 import pytest
 import yaml
-from builders import HEADER, tab_memo, yaml_memo
+from support.builders import HEADER, digest, tab_memo, yaml_memo
+from support.cli import jsonl
 
 NOMOR = HEADER["Nomor"]
 FORBIDDEN = ("letakkan kembali", "pastikan kepala surat", "perbaiki", "simpan ulang", "ubah surat")
@@ -18,14 +17,6 @@ WAIT_REASON = (
     "draf isiannya di inbox/lengkapi/{name}.yaml. Periksa dan lengkapi draf itu, lalu simpan di "
     "folder inbox dengan nama {name}.yaml; surat aslinya tidak perlu diubah atau dipindahkan."
 )
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def without(label):
@@ -41,14 +32,14 @@ def complete(ws, name, **values):
     (ws.inbox / name).write_text(draft, encoding="utf-8")
 
 
-def test_letter_lacking_nomor_waits_with_draft_then_registers(ws, cli):
-    letter = tab_memo(ws.inbox / "tanpa-nomor.docx", without("Nomor"))
+def test_letter_lacking_nomor_waits_with_draft_then_registers(config, cli):
+    letter = tab_memo(config.inbox / "tanpa-nomor.docx", without("Nomor"))
     original = digest(letter)
     result = cli("run")
     assert result.exit_code == 0 and "1 menunggu." in result.output
-    held = ws.inbox / "lengkapi" / "tanpa-nomor.docx"
+    held = config.inbox / "lengkapi" / "tanpa-nomor.docx"
     assert digest(held) == original and not letter.exists()
-    text = (ws.inbox / "lengkapi" / "tanpa-nomor.yaml").read_text(encoding="utf-8")
+    text = (config.inbox / "lengkapi" / "tanpa-nomor.yaml").read_text(encoding="utf-8")
     draft = yaml.safe_load(text)
     assert draft == {
         "jenis": "nota_dinas",
@@ -82,34 +73,34 @@ def test_letter_lacking_nomor_waits_with_draft_then_registers(ws, cli):
     status = cli("status").output
     assert "Surat menunggu dilengkapi (1)" in status
     assert "tanpa-nomor.docx: menunggu dilengkapi sejak " in status
-    page = (ws.outbox / "status" / "index.html").read_text(encoding="utf-8")
+    page = (config.outbox / "status" / "index.html").read_text(encoding="utf-8")
     assert "<td>tanpa-nomor.docx</td>" in page and "<td>inbox/lengkapi/tanpa-nomor.yaml</td>" in page
 
-    complete(ws, "tanpa-nomor.yaml", nomor=NOMOR)
-    completed = digest(ws.inbox / "tanpa-nomor.yaml")
+    complete(config, "tanpa-nomor.yaml", nomor=NOMOR)
+    completed = digest(config.inbox / "tanpa-nomor.yaml")
     result = cli("run")
     assert result.exit_code == 0 and "2 diterima." in result.output, result.output
     [entry] = jsonl(cli("register", "--json"))
     assert (entry["nomor_urut"], entry["nomor_surat"], entry["hal"]) == (1, NOMOR, HEADER["Hal"])
     assert entry["nomor_agenda"] in result.output
-    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    [folder] = config.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / "asli_tanpa-nomor.docx") == original
     assert digest(folder / "asli_tanpa-nomor.yaml") == completed
-    assert list((ws.inbox / "lengkapi").iterdir()) == []
-    assert [p for p in ws.inbox.iterdir() if p.is_file()] == []
+    assert list((config.inbox / "lengkapi").iterdir()) == []
+    assert [p for p in config.inbox.iterdir() if p.is_file()] == []
     assert "Surat menunggu dilengkapi" not in cli("status").output
     assert cli("verify").exit_code == 0
 
 
-def test_same_letter_dropped_again_is_not_drafted_twice(ws, cli):
-    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+def test_same_letter_dropped_again_is_not_drafted_twice(config, cli):
+    letter = tab_memo(config.inbox / "m.docx", without("Nomor"))
     data = letter.read_bytes()
     cli("run")
-    (ws.inbox / "lagi.docx").write_bytes(data)
+    (config.inbox / "lagi.docx").write_bytes(data)
     result = cli("run")
     assert "1 duplikat." in result.output
-    assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
-    assert (ws.duplicate_dir / "lagi.docx").read_bytes() == data
+    assert sorted(p.name for p in (config.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
+    assert (config.duplicate_dir / "lagi.docx").read_bytes() == data
     row = jsonl(cli("journal", "--json"))[-1]
     assert (row["berkas"], row["hasil"]) == ("lagi.docx", "duplikat")
     assert row["alasan"] == [
@@ -119,21 +110,21 @@ def test_same_letter_dropped_again_is_not_drafted_twice(ws, cli):
             "ini tidak diproses lagi."
         )
     ]
-    (ws.inbox / "ketiga.docx").write_bytes(data)
+    (config.inbox / "ketiga.docx").write_bytes(data)
     assert "1 duplikat." in cli("run").output
-    assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
+    assert sorted(p.name for p in (config.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
 
 
 @pytest.mark.parametrize("label, key", [("Nomor", "nomor"), ("Tanggal", "tanggal"), ("Dari", "dari"), ("Hal", "hal")])
-def test_no_reason_asks_to_change_the_letter(ws, cli, label, key):
-    tab_memo(ws.inbox / "surat.docx", without(label))
+def test_no_reason_asks_to_change_the_letter(config, cli, label, key):
+    tab_memo(config.inbox / "surat.docx", without(label))
     cli("run")
     [row] = jsonl(cli("journal", "--json"))
     assert row["alasan"] == [
         f"“{label}” tidak ditemukan pada kepala Nota Dinas surat.docx.",
         WAIT_REASON.format(name="surat"),
     ]
-    draft = (ws.inbox / "lengkapi" / "surat.yaml").read_text(encoding="utf-8")
+    draft = (config.inbox / "lengkapi" / "surat.yaml").read_text(encoding="utf-8")
     assert f"\n{key}: ''\n" in draft
     for text in (*row["alasan"], draft):
         assert not any(phrase in text.lower() for phrase in FORBIDDEN), text
@@ -142,47 +133,47 @@ def test_no_reason_asks_to_change_the_letter(ws, cli, label, key):
 @pytest.mark.parametrize(
     "name, content", [("kosong.docx", b""), ("rusak.docx", b"PK\x03\x04 bukan zip"), ("bukan.docx", b"%PDF-1.4 palsu")]
 )
-def test_refusals_of_unreadable_letters_ask_for_the_original_again(ws, cli, name, content):
+def test_refusals_of_unreadable_letters_ask_for_the_original_again(config, cli, name, content):
     """A file that cannot be read at all is still refused, and the reason never asks to alter it."""
-    (ws.inbox / name).write_bytes(content)
+    (config.inbox / name).write_bytes(content)
     cli("run")
     [row] = jsonl(cli("journal", "--json"))
     assert row["hasil"] == "ditolak"
     assert not any(phrase in row["alasan"][0].lower() for phrase in FORBIDDEN), row["alasan"]
-    reason = (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
+    reason = (config.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
     assert (
         "Surat masuk tidak pernah diubah: bila berkas ini surat masuk, ikuti alasan di atas tanpa mengubah suratnya."
     ) in reason
 
 
-def test_binary_that_is_no_letter_still_refused(ws, cli):
-    (ws.inbox / "acak.bin").write_bytes(b"\x00\x01\x02garbage")
+def test_binary_that_is_no_letter_still_refused(config, cli):
+    (config.inbox / "acak.bin").write_bytes(b"\x00\x01\x02garbage")
     result = cli("run")
     assert "1 ditolak." in result.output
-    assert (ws.rejected_dir / "acak.bin").read_bytes() == b"\x00\x01\x02garbage"
-    assert not (ws.inbox / "lengkapi").exists()
+    assert (config.rejected_dir / "acak.bin").read_bytes() == b"\x00\x01\x02garbage"
+    assert not (config.inbox / "lengkapi").exists()
 
 
-def test_incomplete_yaml_memo_typed_by_staff_is_refused_not_held(ws, cli):
-    yaml_memo(ws.inbox / "ketik.yaml", nomor=None)
+def test_incomplete_yaml_memo_typed_by_staff_is_refused_not_held(config, cli):
+    yaml_memo(config.inbox / "ketik.yaml", nomor=None)
     assert "1 ditolak." in cli("run").output
-    assert not (ws.inbox / "lengkapi").exists()
+    assert not (config.inbox / "lengkapi").exists()
 
 
-def test_completion_still_incomplete_waits_again(ws, cli):
+def test_completion_still_incomplete_waits_again(config, cli):
     """A completed draft that still lacks a field puts the letter back beside that YAML, never refused."""
-    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+    letter = tab_memo(config.inbox / "m.docx", without("Nomor"))
     original = digest(letter)
     cli("run")
-    draft = ws.inbox / "lengkapi" / "m.yaml"
-    shutil.copyfile(draft, ws.inbox / "m.yaml")
+    draft = config.inbox / "lengkapi" / "m.yaml"
+    shutil.copyfile(draft, config.inbox / "m.yaml")
     result = cli("run")
     assert "2 menunggu." in result.output, result.output
-    assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
-    assert digest(ws.inbox / "lengkapi" / "m.docx") == original
-    complete(ws, "m.yaml", nomor=NOMOR)
+    assert sorted(p.name for p in (config.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
+    assert digest(config.inbox / "lengkapi" / "m.docx") == original
+    complete(config, "m.yaml", nomor=NOMOR)
     assert "2 diterima." in cli("run").output
-    assert list((ws.inbox / "lengkapi").iterdir()) == []
+    assert list((config.inbox / "lengkapi").iterdir()) == []
 
 
 def _soffice():
@@ -213,25 +204,25 @@ def make_doc(tmp_path, header=None):
 
 
 @pytest.mark.skipif(not _soffice(), reason="LibreOffice is not installed")
-def test_old_word_doc_memo_is_converted_read_and_archived_as_it_came(ws, cli, tmp_path):
+def test_old_word_doc_memo_is_converted_read_and_archived_as_it_came(config, cli, tmp_path):
     made = make_doc(tmp_path)
-    shutil.copyfile(made, ws.inbox / "lama.doc")
+    shutil.copyfile(made, config.inbox / "lama.doc")
     result = cli("run")
     assert result.exit_code == 0 and "1 diterima." in result.output, result.output
     [entry] = jsonl(cli("register", "--json"))
     assert (entry["nomor_surat"], entry["dari"], entry["hal"]) == (NOMOR, HEADER["Dari"], HEADER["Hal"])
-    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    [folder] = config.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / "asli_lama.doc") == digest(made)
 
 
 @pytest.mark.skipif(not _soffice(), reason="LibreOffice is not installed")
-def test_old_word_doc_without_libreoffice_waits_with_empty_draft(ws, cli, tmp_path, monkeypatch):
+def test_old_word_doc_without_libreoffice_waits_with_empty_draft(config, cli, tmp_path, monkeypatch):
     made = make_doc(tmp_path)
-    shutil.copyfile(made, ws.inbox / "lama.doc")
+    shutil.copyfile(made, config.inbox / "lama.doc")
     monkeypatch.setenv("PATH", str(tmp_path / "tanpa-libreoffice"))
     assert "1 menunggu." in cli("run").output
-    assert digest(ws.inbox / "lengkapi" / "lama.doc") == digest(made)
-    text = (ws.inbox / "lengkapi" / "lama.yaml").read_text(encoding="utf-8")
+    assert digest(config.inbox / "lengkapi" / "lama.doc") == digest(made)
+    text = (config.inbox / "lengkapi" / "lama.yaml").read_text(encoding="utf-8")
     assert (
         "#   - Dokumen Word lama (.doc) ini belum dapat dibaca karena LibreOffice tidak terpasang pada "
         "server pipeline.\n"
@@ -241,46 +232,46 @@ def test_old_word_doc_without_libreoffice_waits_with_empty_draft(ws, cli, tmp_pa
         **{key: "" for key in ("nomor", "tanggal", "dari", "kepada", "sifat", "lampiran", "hal", "tembusan")},
     }
     assert "# Nomor PERLU DIISI: isi dengan nomor surat persis seperti tertulis pada surat" in text
-    complete(ws, "lama.yaml", nomor=NOMOR, tanggal="7 Oktober 2026", dari="Kepala ULP", hal="Permohonan SPSE")
+    complete(config, "lama.yaml", nomor=NOMOR, tanggal="7 Oktober 2026", dari="Kepala ULP", hal="Permohonan SPSE")
     assert "2 diterima." in cli("run").output
-    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    [folder] = config.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / "asli_lama.doc") == digest(made)
 
 
-def test_completion_still_incomplete_after_a_duplicate_drop_waits_again(ws, cli):
-    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+def test_completion_still_incomplete_after_a_duplicate_drop_waits_again(config, cli):
+    letter = tab_memo(config.inbox / "m.docx", without("Nomor"))
     data = letter.read_bytes()
     cli("run")
-    (ws.inbox / "lagi.docx").write_bytes(data)
+    (config.inbox / "lagi.docx").write_bytes(data)
     cli("run")
-    shutil.copyfile(ws.inbox / "lengkapi" / "m.yaml", ws.inbox / "m.yaml")
+    shutil.copyfile(config.inbox / "lengkapi" / "m.yaml", config.inbox / "m.yaml")
     assert "2 menunggu." in cli("run").output
-    assert sorted(p.name for p in (ws.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
-    assert not (ws.rejected_dir / "m.docx").exists()
+    assert sorted(p.name for p in (config.inbox / "lengkapi").iterdir()) == ["m.docx", "m.yaml"]
+    assert not (config.rejected_dir / "m.docx").exists()
 
 
 @pytest.mark.parametrize("letter_first", [True, False])
-def test_staff_moving_both_files_back_still_registers_once(ws, cli, letter_first):
+def test_staff_moving_both_files_back_still_registers_once(config, cli, letter_first):
     """Only the YAML needs to go back; a letter moved back with it is taken with it all the same."""
     import os
 
-    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+    letter = tab_memo(config.inbox / "m.docx", without("Nomor"))
     original = digest(letter)
     cli("run")
-    complete(ws, "m.yaml", nomor=NOMOR)
-    (ws.inbox / "lengkapi" / "m.yaml").unlink()
-    os.rename(ws.inbox / "lengkapi" / "m.docx", ws.inbox / "m.docx")
+    complete(config, "m.yaml", nomor=NOMOR)
+    (config.inbox / "lengkapi" / "m.yaml").unlink()
+    os.rename(config.inbox / "lengkapi" / "m.docx", config.inbox / "m.docx")
     older, newer = ("m.docx", "m.yaml") if letter_first else ("m.yaml", "m.docx")
-    os.utime(ws.inbox / older, (1_700_000_000, 1_700_000_000))
-    os.utime(ws.inbox / newer, (1_700_000_100, 1_700_000_100))
+    os.utime(config.inbox / older, (1_700_000_000, 1_700_000_000))
+    os.utime(config.inbox / newer, (1_700_000_100, 1_700_000_100))
     cli("run")
     cli("run")
     [entry] = jsonl(cli("register", "--json"))
     assert entry["nomor_surat"] == NOMOR
-    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    [folder] = config.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / "asli_m.docx") == original
-    assert list((ws.inbox / "lengkapi").iterdir()) == []
-    assert [p for p in ws.inbox.iterdir() if p.is_file()] == []
+    assert list((config.inbox / "lengkapi").iterdir()) == []
+    assert [p for p in config.inbox.iterdir() if p.is_file()] == []
 
 
 def test_letter_modules_hold_no_text_asking_to_change_a_letter():
@@ -301,19 +292,19 @@ def test_letter_modules_hold_no_text_asking_to_change_a_letter():
             assert phrase not in text, (name, phrase)
 
 
-def test_letter_kept_when_lengkapi_cannot_be_written(ws, cli):
+def test_letter_kept_when_lengkapi_cannot_be_written(config, cli):
     """A folder that cannot be made keeps the letter claimed (never lost), and it waits once it can."""
-    letter = tab_memo(ws.inbox / "m.docx", without("Nomor"))
+    letter = tab_memo(config.inbox / "m.docx", without("Nomor"))
     original = digest(letter)
-    (ws.inbox / "lengkapi").symlink_to(ws.inbox / "tidak-ada")  # a dangling link: no folder can be made there
+    (config.inbox / "lengkapi").symlink_to(config.inbox / "tidak-ada")  # a dangling link: no folder can be made there
     result = cli("run")
     assert "Surat tidak dapat dipindahkan ke inbox/lengkapi: sudah ada. Berkas akan dicoba lagi." in " ".join(
         result.output.split()
     ), result.output
-    [claimed] = ws.work_dir.iterdir()
+    [claimed] = config.work_dir.iterdir()
     assert digest(claimed) == original
-    (ws.inbox / "lengkapi").unlink()
+    (config.inbox / "lengkapi").unlink()
     cli("run")
-    assert digest(ws.inbox / "lengkapi" / "m.docx") == original
-    assert (ws.inbox / "lengkapi" / "m.yaml").is_file()
-    assert list(ws.work_dir.iterdir()) == []
+    assert digest(config.inbox / "lengkapi" / "m.docx") == original
+    assert (config.inbox / "lengkapi" / "m.yaml").is_file()
+    assert list(config.work_dir.iterdir()) == []

@@ -11,10 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from builders import HEADER, tab_memo, table_memo
 from click.testing import CliRunner
-from conftest import make_workspace
-from scan_builders import (
+from support.builders import HEADER, tab_memo, table_memo
+from support.scan_builders import (
     image_only_pdf,
     jpeg_claiming,
     pdf_bomb,
@@ -24,6 +23,7 @@ from scan_builders import (
     png_claiming,
     rendered_pages,
 )
+from support.workspace import make_workspace, merge_config
 
 from pipeline import config as config_module
 from pipeline.cli import main
@@ -290,15 +290,11 @@ def test_a_searchable_copy_out_of_time_is_reported_not_raised(ocr_tools, printed
 
 
 def test_the_limits_and_language_come_from_config(tmp_path):
-    ws = make_workspace(
-        tmp_path / "ws", **{"  max_pages: 50 ": "  max_pages: 3 ", "  language: ind ": "  language: ind+eng "}
-    )
+    ws = make_workspace(tmp_path / "ws", {"limits": {"max_pages": 3}, "ocr": {"language": "ind+eng"}})
     assert (ws.limits.max_pages, ws.limits.max_image_pixels, ws.ocr.language) == (3, 40_000_000, "ind+eng")
     assert (ws.limits.ocr_seconds_per_page, ws.limits.ocr_seconds_per_file) == (60, 600)
     assert ws.limits.max_pdf_uncompressed_bytes == 200 * 1024 * 1024
-    (ws.path).write_text(
-        ws.path.read_text(encoding="utf-8").replace("language: ind+eng", 'language: "ind; rm"'), encoding="utf-8"
-    )
+    merge_config(ws.path, {"ocr": {"language": "ind; rm"}})
     with pytest.raises(config_module.ConfigError, match="language"):
         config_module.load(ws.path)
 
@@ -318,7 +314,7 @@ def test_doctor_says_whether_scans_can_be_read(tmp_path, monkeypatch):
     }
 
 
-def test_doctor_names_tesseract_and_its_language(ocr_tools, ws):
-    result = CliRunner().invoke(main, ["--config", str(ws.path), "doctor", "--json"], catch_exceptions=False)
+def test_doctor_names_tesseract_and_its_language(ocr_tools, config):
+    result = CliRunner().invoke(main, ["--config", str(config.path), "doctor", "--json"], catch_exceptions=False)
     found = {item["pemeriksaan"]: item for item in map(json.loads, result.output.splitlines())}
     assert found["OCR"]["status"] == "baik" and found["OCR"]["pesan"].endswith("tesseract, bahasa ind")

@@ -5,18 +5,13 @@ import shutil
 import subprocess
 
 import pytest
-from builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
+from support.cli import invoke
+from support.workspace import make_workspace
 
-from pipeline.cli import main
 from pipeline.documents import pdf
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice belum terpasang; .ci/run memasangnya")
-
-
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
 
 
 def pdf_text(path):

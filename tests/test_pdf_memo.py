@@ -2,7 +2,6 @@
 with a text layer registers like a .docx memo, its e-signature judged; a scan waits in
 inbox/lengkapi/ with a draft (read by OCR where it can be) until staff confirm it (docs/inputs.md)."""
 
-import hashlib
 import json
 import os
 import re
@@ -11,12 +10,12 @@ import subprocess
 
 import pytest
 import yaml
-from builders import HEADER, registration_yaml, tab_memo, yaml_memo
-from conftest import make_workspace
-from layouts import LAYOUTS
-from scan_builders import image_only_pdf, pdf_with_pages, rendered_pages
-from test_ca import make_ca
-from test_incoming_signatures import PASSPHRASE, SIGNER, sign, waktu_wib
+from support.builders import HEADER, digest, registration_yaml, tab_memo, yaml_memo
+from support.ca import PASSPHRASE, SIGNER, make_ca, sign, waktu_wib
+from support.cli import jsonl
+from support.layouts import LAYOUTS
+from support.scan_builders import image_only_pdf, pdf_with_pages, rendered_pages
+from support.workspace import make_workspace
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdftoppm")),
@@ -41,21 +40,13 @@ TYPED = {
     "hal": HEADER["Hal"],
     "tembusan": HEADER["Tembusan"],
 }
-OCR_OFF = {"  enabled: true              # false: pindaian": "  enabled: false             # false: pindaian"}
+OCR_OFF = {"ocr": {"enabled": False}}
 WAIT = (
     "Surat menunggu dilengkapi: surat disimpan tanpa diubah di inbox/lengkapi/{name} dan draf isiannya di "
     "inbox/lengkapi/{stem}.yaml. Periksa dan lengkapi draf itu, lalu simpan di folder inbox dengan nama "
     "{stem}.yaml; surat aslinya tidak perlu diubah atau dipindahkan."
 )
 NO_TEXT = "Surat ini hasil pindaian (tanpa lapisan teks), sehingga isiannya tidak dapat dibaca dari teksnya."
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def to_pdf(sources, folder):
@@ -110,8 +101,8 @@ def drop(ws, source, name):
 
 
 @pytest.mark.parametrize("name", CLASSES)
-def test_a_pdf_memo_alone_registers_with_every_field(pdfs, ws, cli, name):
-    original = drop(ws, pdfs[name], f"{name}.pdf")
+def test_a_pdf_memo_alone_registers_with_every_field(pdfs, config, cli, name):
+    original = drop(config, pdfs[name], f"{name}.pdf")
     result = cli("run")
     assert result.exit_code == 0 and "1 diterima." in result.output, result.output
     expected = LAYOUTS[name][1]
@@ -123,18 +114,18 @@ def test_a_pdf_memo_alone_registers_with_every_field(pdfs, ws, cli, name):
         expected["hal"],
         expected["sifat"],
     )
-    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    [folder] = config.archive.glob("*/surat-masuk/0001_*")
     memo = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))["nota_dinas"]
     assert {key: memo[key] for key in ("kepada", "lampiran", "tembusan")} == {
         key: expected[key] for key in ("kepada", "lampiran", "tembusan")
     }
     assert digest(folder / f"asli_{name}.pdf") == original
     assert entry["tte_masuk"] == []
-    assert list(ws.inbox.glob("*.pdf")) == []
+    assert list(config.inbox.glob("*.pdf")) == []
 
 
 def test_an_e_signed_pdf_memo_alone_registers_with_its_signature_shown(pdfs, tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"  trust_roots: []": f"  trust_roots: [{pdfs['root']}]"})
+    ws = make_workspace(tmp_path / "ws", {"signing": {"trust_roots": [str(pdfs["root"])]}})
     from click.testing import CliRunner
 
     from pipeline.cli import main
@@ -197,8 +188,8 @@ def held_then_registered(ws, cli, name, original):
 
 
 @pytest.mark.parametrize("kind,name", [("pindaian-pdf", "pindaian-nota.pdf"), ("pindaian-png", "pindaian-nota.png")])
-def test_a_scan_alone_is_read_by_ocr_into_a_draft_staff_confirm(ocr_tools, pdfs, ws, cli, kind, name):
-    original = drop(ws, pdfs[kind], name)
+def test_a_scan_alone_is_read_by_ocr_into_a_draft_staff_confirm(ocr_tools, pdfs, config, cli, kind, name):
+    original = drop(config, pdfs[kind], name)
     result = cli("run")
     assert result.exit_code == 0 and "1 menunggu." in result.output, result.output
     [row] = jsonl(cli("journal", "--json"))
@@ -208,23 +199,23 @@ def test_a_scan_alone_is_read_by_ocr_into_a_draft_staff_confirm(ocr_tools, pdfs,
         "setiap isian perlu diperiksa petugas terhadap surat aslinya sebelum surat "
         "didaftarkan."
     )
-    text = draft_of(ws, name.rsplit(".", 1)[0])
+    text = draft_of(config, name.rsplit(".", 1)[0])
     draft = yaml.safe_load(text)
     assert draft["jenis"] == "nota_dinas" and set(draft) == {"jenis", *FIELDS}
     assert re.sub(r"\s+", "", draft["nomor"]) == HEADER["Nomor"]
     assert " ".join(draft["hal"].split()) == HEADER["Hal"]
     assert re.search(r"# Hal: dibaca dari OCR \(keyakinan \d{1,3}%\); periksa terhadap surat aslinya\.\nhal: ", text)
     assert jsonl(cli("register", "--json")) == []  # nothing read by OCR is registered unconfirmed
-    held_then_registered(ws, cli, name, original)
+    held_then_registered(config, cli, name, original)
 
 
 @pytest.mark.parametrize("kind,name", [("pindaian-pdf", "pindaian-nota.pdf"), ("pindaian-png", "pindaian-nota.png")])
-def test_a_confirmed_scan_is_archived_unchanged_with_its_searchable_pdf(ocr_tools, pdfs, ws, cli, kind, name):
+def test_a_confirmed_scan_is_archived_unchanged_with_its_searchable_pdf(ocr_tools, pdfs, config, cli, kind, name):
     """Beside the scan kept byte for byte, its searchable PDF (OCRmyPDF), sealed like every archived file."""
-    original = drop(ws, pdfs[kind], name)
+    original = drop(config, pdfs[kind], name)
     assert "1 menunggu." in cli("run").output
-    held_then_registered(ws, cli, name, original)
-    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    held_then_registered(config, cli, name, original)
+    [folder] = config.archive.glob("*/surat-masuk/0001_*")
     stem = name.rsplit(".", 1)[0]
     searchable = folder / f"{stem}-tertelusur.pdf"
     text = subprocess.run(["pdftotext", str(searchable), "-"], capture_output=True, text=True, check=True).stdout
@@ -236,7 +227,7 @@ def test_a_confirmed_scan_is_archived_unchanged_with_its_searchable_pdf(ocr_tool
     assert result.exit_code == 0 and "Arsip utuh" in result.output, result.output
 
 
-LOG_FILE = {"  file:            # misalnya pipeline.log": "  file: pipeline.log  # misalnya pipeline.log"}
+LOG_FILE = {"logging": {"file": "pipeline.log"}}
 
 
 def test_a_scan_is_registered_without_its_searchable_pdf_when_ocrmypdf_fails(ocr_tools, pdfs, tmp_path, monkeypatch):
@@ -245,7 +236,7 @@ def test_a_scan_is_registered_without_its_searchable_pdf_when_ocrmypdf_fails(ocr
 
     from pipeline.cli import main
 
-    ws = make_workspace(tmp_path / "ws", **LOG_FILE)
+    ws = make_workspace(tmp_path / "ws", LOG_FILE)
 
     def cli(*args):
         return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
@@ -276,7 +267,7 @@ def test_a_scan_is_registered_without_its_searchable_pdf_when_ocrmypdf_fails(ocr
 
 @pytest.mark.parametrize("kind,name", [("pindaian-pdf", "surat-kertas.pdf"), ("pindaian-png", "surat-kertas.png")])
 def test_a_scan_alone_without_ocr_waits_with_an_empty_draft(pdfs, tmp_path, cli, kind, name):
-    ws = make_workspace(tmp_path / "ws2", **OCR_OFF)
+    ws = make_workspace(tmp_path / "ws2", OCR_OFF)
     from click.testing import CliRunner
 
     from pipeline.cli import main
@@ -299,7 +290,7 @@ def test_a_scan_alone_without_ocr_waits_with_an_empty_draft(pdfs, tmp_path, cli,
 
 
 def test_a_pdf_whose_text_is_no_memo_header_waits_with_what_its_text_gave(pdfs, tmp_path):
-    ws = make_workspace(tmp_path / "ws", **OCR_OFF)
+    ws = make_workspace(tmp_path / "ws", OCR_OFF)
     from click.testing import CliRunner
 
     from pipeline.cli import main
@@ -320,9 +311,9 @@ def test_a_pdf_whose_text_is_no_memo_header_waits_with_what_its_text_gave(pdfs, 
     held_then_registered(ws, run, "lembar.pdf", original)
 
 
-def test_a_pdf_past_the_page_limit_is_refused_unread(ws, cli):
+def test_a_pdf_past_the_page_limit_is_refused_unread(config, cli):
     """The limits of DESIGN.md section 8 hold on this path: 5,000 pages are refused before reading."""
-    pdf_with_pages(ws.inbox / "tebal.pdf", 5000)
+    pdf_with_pages(config.inbox / "tebal.pdf", 5000)
     result = cli("run")
     assert result.exit_code == 0 and "1 ditolak." in result.output, result.output
     [row] = jsonl(cli("journal", "--json"))
@@ -332,23 +323,23 @@ def test_a_pdf_past_the_page_limit_is_refused_unread(ws, cli):
             "menjadi beberapa berkas), lalu letakkan kembali di inbox (batasnya limits.max_pages di config.yaml)."
         )
     ]
-    assert (ws.rejected_dir / "tebal.pdf").is_file() and not (ws.inbox / "tebal.pdf").exists()
+    assert (config.rejected_dir / "tebal.pdf").is_file() and not (config.inbox / "tebal.pdf").exists()
 
 
-def test_a_scan_with_its_typed_sidecar_still_files_as_a_pair(pdfs, ws, cli):
+def test_a_scan_with_its_typed_sidecar_still_files_as_a_pair(pdfs, config, cli):
     """A scan beside a YAML staff typed is never read by OCR: the pair files as before."""
-    original = drop(ws, pdfs["pindaian-png"], "surat-otda.png")
-    yaml_memo(ws.inbox / "surat-otda.yaml")
+    original = drop(config, pdfs["pindaian-png"], "surat-otda.png")
+    yaml_memo(config.inbox / "surat-otda.yaml")
     result = cli("run")
     assert result.exit_code == 0 and "2 diterima." in result.output, result.output
-    [folder] = ws.archive.glob("*/surat-masuk/0001_*")
+    [folder] = config.archive.glob("*/surat-masuk/0001_*")
     assert digest(folder / "asli_surat-otda.png") == original
 
 
-def test_a_pdf_memo_dropped_with_its_data_opens_its_case_first(pdfs, ws, cli):
+def test_a_pdf_memo_dropped_with_its_data_opens_its_case_first(pdfs, config, cli):
     """Memos first, a PDF memo too: data written before it, dropped in the same batch, meets its case."""
-    data = registration_yaml(ws.inbox / "registrasi.yaml")
-    drop(ws, pdfs["nota"], "nota.pdf")
+    data = registration_yaml(config.inbox / "registrasi.yaml")
+    drop(config, pdfs["nota"], "nota.pdf")
     os.utime(data, (1_700_000_000, 1_700_000_000))  # the older file
     result = cli("run", "--json")
     outcomes = {o["berkas"]: o for o in jsonl(result)}

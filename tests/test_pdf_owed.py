@@ -5,14 +5,13 @@ import json
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
-from builders import HEADER, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import HEADER, tab_memo
+from support.cli import invoke
+from support.processes import FAULTS, running_in_group
+from support.workspace import make_workspace, merge_config
 
-from pipeline.cli import main
 from pipeline.documents import pdf
 from pipeline.errors import ConversionStopped
 
@@ -20,10 +19,6 @@ pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice
 
 HANGS = "#!/bin/sh\necho run >> {calls}\necho $$ > {pid}\nsleep 300 &\nwait\n"
 CRASHES = "#!/bin/sh\necho run >> {calls}\nexit 3\n"
-
-
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
 
 
 def fake_soffice(tmp_path, monkeypatch, script):
@@ -41,7 +36,7 @@ def runs(calls):
 
 
 def workspace(tmp_path):
-    return make_workspace(tmp_path / "ws", pdf=True, **{"timeout_seconds: 120 ": "timeout_seconds: 1 "})
+    return make_workspace(tmp_path / "ws", {"pdf": {"timeout_seconds": 1}}, pdf=True)
 
 
 def drop_memos(ws, count):
@@ -80,7 +75,7 @@ def test_memos_are_numbered_at_once_and_their_pdfs_made_when_libreoffice_is_back
     assert "Arsip utuh" in invoke(ws, "verify").output
 
     monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])  # LibreOffice works again
-    ws.path.write_text(ws.path.read_text().replace("timeout_seconds: 1 ", "timeout_seconds: 120 "))
+    merge_config(ws.path, {"pdf": {"timeout_seconds": 120}})
     made = invoke(ws, "pdf")
     assert made.exit_code == 0 and "3 PDF yang tertunda dibuat." in made.output, made.output
     assert owed_of(ws) == []
@@ -116,19 +111,6 @@ def test_the_stop_event_kills_a_hung_conversion_at_once(tmp_path, monkeypatch):
         converter.convert([source], tmp_path)
     assert running_in_group(int((tmp_path / "pid").read_text())) == []  # soffice and its child killed
     converter.close()
-
-
-def running_in_group(group):
-    """Processes of a process group that still run (zombies not yet reaped do not count)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            found.append(stat.parent.name)
-    return found
 
 
 def _started(calls):
@@ -167,10 +149,9 @@ def test_a_crash_while_an_owed_pdf_is_made_leaves_it_made_once(tmp_path, monkeyp
     drop_memos(ws, 2)
     assert "2 diterima" in invoke(ws, "run").output
     monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
-    ws.path.write_text(ws.path.read_text().replace("timeout_seconds: 1 ", "timeout_seconds: 120 "))
-    faults = Path(__file__).parent / "faults.py"
+    merge_config(ws.path, {"pdf": {"timeout_seconds": 120}})
     killed = subprocess.run(
-        [sys.executable, str(faults), point, "1", "--", "--config", str(ws.path), "pdf"],
+        [sys.executable, str(FAULTS), point, "1", "--", "--config", str(ws.path), "pdf"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -192,8 +173,8 @@ def test_sigterm_during_a_hung_conversion_stops_the_service_and_the_pdf_is_made_
 
     ws = make_workspace(
         tmp_path / "ws",
+        {"pdf": {"timeout_seconds": 600}, "watch": {"stable_seconds": 0.2}},
         pdf=True,
-        **{"timeout_seconds: 120 ": "timeout_seconds: 600 ", "stable_seconds: 0 ": "stable_seconds: 0.2 "},
     )
     folder, calls = tmp_path / "bin", tmp_path / "runs"
     folder.mkdir()
@@ -235,7 +216,7 @@ def test_a_long_registration_never_holds_the_other_documents(tmp_path, monkeypat
     """1,990 packages (within limits.max_registration_rows) render long documents: its documents are filed at once as .docx, owed, and
     tried after the pass with their own limit; LibreOffice failing on them stops neither the case nor
     the other documents, and they are not tried again on the next pass."""
-    from builders import action, registration, registration_yaml
+    from support.builders import action, registration, registration_yaml
 
     ws = make_workspace(tmp_path / "ws", pdf=True)
     real = shutil.which("soffice")
@@ -269,15 +250,15 @@ def test_owed_pdfs_on_a_postgresql_register(tmp_path, monkeypatch, postgres):
     """The same debt, kept and paid on the shared register: made later, verify clean, the log replays."""
     ws = make_workspace(
         tmp_path / "ws",
+        {"pdf": {"timeout_seconds": 1}, "register": {"url": postgres.database()}},
         pdf=True,
-        **{"timeout_seconds: 120 ": "timeout_seconds: 1 ", "  url:\n": f"  url: {postgres.database()}\n"},
     )
     fake_soffice(tmp_path, monkeypatch, CRASHES)
     drop_memos(ws, 2)
     assert "2 diterima" in invoke(ws, "run").output
     assert len(owed_of(ws)) == 2
     monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
-    ws.path.write_text(ws.path.read_text().replace("timeout_seconds: 1 ", "timeout_seconds: 120 "))
+    merge_config(ws.path, {"pdf": {"timeout_seconds": 120}})
     assert "2 PDF yang tertunda dibuat." in invoke(ws, "pdf").output
     assert owed_of(ws) == [] and len(list(ws.outbox.glob("*/*.pdf"))) == 2
     result = invoke(ws, "verify")

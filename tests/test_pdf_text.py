@@ -6,8 +6,8 @@ import subprocess
 
 import docx
 import pytest
-from builders import HEADER, tab_memo, table_memo
 from docx.enum.text import WD_BREAK
+from support.builders import HEADER, tab_memo, table_memo
 
 from pipeline.errors import InputRefused
 from pipeline.readers import pdf_text
@@ -69,9 +69,9 @@ def words(lines):
 
 
 @pytest.mark.parametrize("layout", ["tab", "tabel"])
-def test_the_header_lines_come_out_as_laid_out(pdfs, ws, layout):
+def test_the_header_lines_come_out_as_laid_out(pdfs, config, layout):
     """Each label on one line with its colon and the value's start; a long value wraps below."""
-    lines = pdf_text.text_lines(pdfs[layout], ws.limits)
+    lines = pdf_text.text_lines(pdfs[layout], config.limits)
     assert "NOTA DINAS" in words(lines)
     for label, value in HEADER.items():
         [line] = [line for line in words(lines) if line.split()[0] == label]
@@ -79,35 +79,35 @@ def test_the_header_lines_come_out_as_laid_out(pdfs, ws, layout):
     assert all(line == line.rstrip() and line.strip() for line in lines)
 
 
-def test_a_paragraph_header_reads_whole_once_wrapped_lines_are_joined(pdfs, ws):
-    text = " ".join(words(pdf_text.text_lines(pdfs["tab"], ws.limits)))
+def test_a_paragraph_header_reads_whole_once_wrapped_lines_are_joined(pdfs, config):
+    text = " ".join(words(pdf_text.text_lines(pdfs["tab"], config.limits)))
     for label, value in HEADER.items():
         assert f"{label} : {value}" in text
 
 
-def test_a_pdf_of_an_image_has_no_text_layer(pdfs, ws):
-    assert pdf_text.has_text(pdfs["tab"], ws.limits) and pdf_text.has_text(pdfs["tabel"], ws.limits)
-    assert pdf_text.text_lines(pdfs["gambar"], ws.limits) == []
-    assert not pdf_text.has_text(pdfs["gambar"], ws.limits)
+def test_a_pdf_of_an_image_has_no_text_layer(pdfs, config):
+    assert pdf_text.has_text(pdfs["tab"], config.limits) and pdf_text.has_text(pdfs["tabel"], config.limits)
+    assert pdf_text.text_lines(pdfs["gambar"], config.limits) == []
+    assert not pdf_text.has_text(pdfs["gambar"], config.limits)
 
 
-def test_only_the_first_pages_are_read(pdfs, ws):
-    assert "HALAMAN KE-2" in words(pdf_text.text_lines(pdfs["tiga"], ws.limits))
-    assert "HALAMAN KE-3" not in words(pdf_text.text_lines(pdfs["tiga"], ws.limits))
-    assert "HALAMAN KE-3" in words(pdf_text.text_lines(pdfs["tiga"], ws.limits, pages=3))
-    first = pdf_text.text_lines(pdfs["tiga"], ws.limits, pages=1)
+def test_only_the_first_pages_are_read(pdfs, config):
+    assert "HALAMAN KE-2" in words(pdf_text.text_lines(pdfs["tiga"], config.limits))
+    assert "HALAMAN KE-3" not in words(pdf_text.text_lines(pdfs["tiga"], config.limits))
+    assert "HALAMAN KE-3" in words(pdf_text.text_lines(pdfs["tiga"], config.limits, pages=3))
+    first = pdf_text.text_lines(pdfs["tiga"], config.limits, pages=1)
     assert words(first) == ["NOTA DINAS", "Nomor : 005/88/ULP-LITBANG/X/2026"]
 
 
-def test_the_text_read_is_bounded(pdfs, ws):
-    whole = "\n".join(pdf_text.text_lines(pdfs["tab"], ws.limits))
-    cut = pdf_text.text_lines(pdfs["tab"], ws.limits, max_bytes=100)
+def test_the_text_read_is_bounded(pdfs, config):
+    whole = "\n".join(pdf_text.text_lines(pdfs["tab"], config.limits))
+    cut = pdf_text.text_lines(pdfs["tab"], config.limits, max_bytes=100)
     assert len("\n".join(cut).encode("utf-8")) <= 100 < len(whole.encode("utf-8"))
     assert whole.startswith("\n".join(cut[:-1]))
 
 
-def test_a_pdf_that_takes_too_long_is_refused_with_the_limit_named(pdfs, ws):
-    limits = dataclasses.replace(ws.limits, max_read_seconds=0.000001)
+def test_a_pdf_that_takes_too_long_is_refused_with_the_limit_named(pdfs, config):
+    limits = dataclasses.replace(config.limits, max_read_seconds=0.000001)
     with pytest.raises(InputRefused) as refused:
         pdf_text.text_lines(pdfs["tab"], limits)
     assert refused.value.reasons == [
@@ -117,11 +117,11 @@ def test_a_pdf_that_takes_too_long_is_refused_with_the_limit_named(pdfs, ws):
     assert not pdf_text.has_text(pdfs["tab"], limits)
 
 
-def test_a_damaged_pdf_is_refused_and_no_shell_reads_the_name(pdfs, ws):
+def test_a_damaged_pdf_is_refused_and_no_shell_reads_the_name(pdfs, config):
     hostile = pdfs["folder"] / "-x; touch dibobol.pdf"
     hostile.write_bytes(pdfs["tab"].read_bytes()[:400])
     with pytest.raises(InputRefused) as refused:
-        pdf_text.text_lines(hostile, ws.limits)
+        pdf_text.text_lines(hostile, config.limits)
     assert refused.value.reasons == [
         "Teks PDF tidak dapat dibaca (berkas rusak atau terkunci sandi). Minta pengirim mengirim ulang "
         "PDF-nya, atau sertakan berkas YAML pendamping."
@@ -129,4 +129,4 @@ def test_a_damaged_pdf_is_refused_and_no_shell_reads_the_name(pdfs, ws):
     assert not (pdfs["folder"] / "dibobol.pdf").exists() and not list(pdfs["folder"].glob("dibobol*"))
     named = pdfs["folder"] / "-nama aneh; $(id).pdf"
     shutil.copy(pdfs["tab"], named)
-    assert pdf_text.has_text(named, ws.limits)
+    assert pdf_text.has_text(named, config.limits)

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import HEADER, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import HEADER, tab_memo
+from support.cli import invoke
+from support.processes import running_in_group
+from support.workspace import make_workspace
 
-from pipeline.cli import main
 from pipeline.documents import pdf
 from pipeline.documents.warm import warm_problem
 from pipeline.errors import ConversionStopped
@@ -39,19 +39,6 @@ def convert(converter, folder, name):
     [target] = converter.convert([tab_memo(folder / f"{name}.docx")], folder)
     assert target.read_bytes().startswith(b"%PDF-")
     return converter.office.office_pid()
-
-
-def running_in_group(group):
-    """Processes of a process group that still run (zombies not yet reaped do not count)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            found.append(stat.parent.name)
-    return found
 
 
 def test_one_libreoffice_converts_every_document_of_a_process(tmp_path):
@@ -143,10 +130,6 @@ def test_the_warm_pdf_is_the_pdf_of_one_process_per_document(tmp_path, template)
     assert signing.stamp_box(hot_pdf) == signing.stamp_box(cold_pdf)
 
 
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
-
-
 def libreoffice_finding(ws):
     return next(
         json.loads(line)
@@ -169,7 +152,7 @@ def test_memos_are_converted_warm_through_the_command_line_and_doctor_says_so(tm
 
 def test_without_uno_each_document_has_its_own_libreoffice_and_doctor_says_how_to_warm_it(tmp_path):
     """A Python without the uno module (the venv's own) stands for a machine without python3-uno."""
-    ws = make_workspace(tmp_path / "ws", pdf=True, **{"uno_python: /usr/bin/python3": f"uno_python: {sys.executable}"})
+    ws = make_workspace(tmp_path / "ws", {"pdf": {"uno_python": sys.executable}}, pdf=True)
     tab_memo(ws.inbox / "nota.docx")
     result = invoke(ws, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output, result.output
@@ -186,8 +169,8 @@ def test_without_uno_each_document_has_its_own_libreoffice_and_doctor_says_how_t
 def test_a_killed_pipeline_process_leaves_no_libreoffice_running(tmp_path):
     """SIGKILL gives the pipeline no chance to close its converter: the warm LibreOffice leaves by itself."""
     script = (
-        "import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); from builders import tab_memo\n"
-        "from pipeline import pdf\n"
+        "import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); from support.builders import tab_memo\n"
+        "from pipeline.documents import pdf\n"
         "c = pdf.Converter(True, 120, warm=True)\n"
         f"c.convert([tab_memo(Path({str(tmp_path)!r}) / 'a.docx')], Path({str(tmp_path)!r}))\n"
         "print(c.office.process.pid, flush=True)\n"

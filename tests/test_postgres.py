@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import tab_memo, yaml_memo
 from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import tab_memo, yaml_memo
+from support.processes import FAULTS
+from support.workspace import configure, make_workspace, merge_config
 
 from pipeline import config as config_module
 from pipeline.cli import main
@@ -26,16 +27,6 @@ def invoke(config_path, *args):
     return CliRunner().invoke(main, ["--config", str(config_path), *args], catch_exceptions=False)
 
 
-def use(config, **changes):
-    """Edit config.yaml (register block, folders) and load it again."""
-    text = config.path.read_text(encoding="utf-8")
-    for old, new in changes.items():
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    config.path.write_text(text, encoding="utf-8")
-    return config_module.load(config.path)
-
-
 def agenda(config_path, buku="masuk"):
     result = invoke(config_path, "register", "--json", "--buku", buku)
     assert result.exit_code == 0, result.output
@@ -45,7 +36,7 @@ def agenda(config_path, buku="masuk"):
 def test_a_password_never_goes_into_config(tmp_path):
     config = make_workspace(tmp_path / "ws")
     with pytest.raises(ConfigError, match="memuat kata sandi"):
-        use(config, **{"  url:\n": "  url: postgresql://spse:rahasia@db:5432/spse\n"})
+        configure(config.path, {"register": {"url": "postgresql://spse:rahasia@db:5432/spse"}})
 
 
 HIDDEN = (
@@ -73,7 +64,7 @@ def test_a_password_in_any_spelling_libpq_reads_is_refused_and_never_shown(tmp_p
     moved = invoke(config.path, "migrate-register", "--to", url)
     assert moved.exit_code != 0 and "register.url memuat kata sandi" in moved.output and "SECRET" not in moved.output
     assert config.path.read_text(encoding="utf-8") == before
-    config.path.write_text(before.replace("  url:\n", f"  url: {url}\n", 1), encoding="utf-8")
+    merge_config(config.path, {"register": {"url": url}})
     refused = invoke(config.path, "doctor")
     assert refused.exit_code != 0 and "SECRET" not in refused.output
     assert (
@@ -96,7 +87,7 @@ def _loaded(text, config):
 
 
 def test_the_pipeline_runs_on_postgresql(tmp_path, postgres):
-    config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {postgres.database()}\n"})
+    config = make_workspace(tmp_path / "ws", {"register": {"url": postgres.database()}})
     for example in EXAMPLES.iterdir():
         shutil.copy(example, config.inbox / example.name)
     assert invoke(config.path, "run").exit_code == 0
@@ -151,10 +142,7 @@ def test_an_sqlite_register_moves_to_postgresql_proved(tmp_path, postgres):
 def _host(tmp_path, name, shared, url):
     config = make_workspace(tmp_path / name)
     shutil.rmtree(config.archive)
-    return use(
-        config,
-        **{"  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n", "  host: ": f"  host: {name} "},
-    )
+    return configure(config.path, {"folders": {"archive": str(shared)}, "register": {"url": url, "host": name}})
 
 
 def _pipeline(config, *args):
@@ -203,9 +191,8 @@ def test_two_hosts_with_one_name_are_refused(tmp_path, postgres):
 
     url, shared = postgres.database(), tmp_path / "arsip-bersama"
     first = _host(tmp_path, "kembar", shared, url)
-    second = use(
-        make_workspace(tmp_path / "kedua"),
-        **{"  archive: archive": f"  archive: {shared}", "  url:\n": f"  url: {url}\n", "  host: ": "  host: kembar "},
+    second = make_workspace(
+        tmp_path / "kedua", {"folders": {"archive": str(shared)}, "register": {"url": url, "host": "kembar"}}
     )
     with open_workspace(first):
         refused = subprocess.run(_pipeline(second, "run"), capture_output=True, text=True, timeout=120)
@@ -228,7 +215,7 @@ def test_a_commit_whose_answer_was_lost(tmp_path, postgres, monkeypatch, committ
 
     from pipeline.register.postgres import PostgresRegister
 
-    config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {postgres.database()}\n"})
+    config = make_workspace(tmp_path / "ws", {"register": {"url": postgres.database()}})
     yaml_memo(config.inbox / "nota.yaml")
     real_seal, real_commit, armed = PostgresRegister._seal, PostgresRegister._commit, []
 
@@ -268,9 +255,8 @@ def test_a_host_that_stopped_after_a_commit_is_stood_in_for(tmp_path, postgres):
     stopped, running = _host(tmp_path, "mati", shared, url), _host(tmp_path, "hidup", shared, url)
     assert subprocess.run(_pipeline(running, "run"), capture_output=True, timeout=120).returncode == 0
     yaml_memo(stopped.inbox / "nota.yaml")
-    faults = Path(__file__).resolve().parent / "faults.py"
     killed = subprocess.run(
-        [sys.executable, str(faults), "after_commit_postgres", "1", "--", "--config", str(stopped.path), "run"],
+        [sys.executable, str(FAULTS), "after_commit_postgres", "1", "--", "--config", str(stopped.path), "run"],
         capture_output=True,
         timeout=120,
     )
@@ -290,7 +276,7 @@ def test_a_row_changed_in_the_database_directly_is_found(tmp_path, postgres):
     import psycopg
 
     url = postgres.database()
-    config = use(make_workspace(tmp_path / "ws"), **{"  url:\n": f"  url: {url}\n"})
+    config = make_workspace(tmp_path / "ws", {"register": {"url": url}})
     yaml_memo(config.inbox / "nota.yaml")
     assert invoke(config.path, "run").exit_code == 0
     assert invoke(config.path, "verify").exit_code == 0

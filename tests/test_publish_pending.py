@@ -1,26 +1,16 @@
 """A filing committed to the register whose files cannot be put in place: said once, with what
 to do, shown by ``pipeline doctor`` and ``pipeline status``, and tried again with back-off."""
 
-import json
 import logging
 
-from builders import tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import tab_memo
+from support.cli import invoke, jsonl
+from support.workspace import make_workspace
 
-from pipeline.cli import main
 from pipeline.engine import open_workspace
 
 IN_THE_WAY = "outbox/2026-0001/2026-0001_lembar-disposisi.docx"
 REASON = f"Di outbox ada folder {IN_THE_WAY} di tempat salinan dokumen. Pindahkan folder itu ke luar outbox."
-
-
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
 
 
 def blocked_memo(tmp_path):

@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from builders import HEADER, scan, tab_memo, table_memo, yaml_memo, zip_with
-from conftest import SAMPLES
+from support.builders import HEADER, scan, tab_memo, table_memo, yaml_memo, zip_with
+from support.workspace import SAMPLES
 
 from pipeline import readers
 from pipeline.errors import IncompleteLetter, InputRefused
@@ -35,8 +35,8 @@ def read(ws, path):
     ],
     ids=["tab", "tab-split-runs", "table-3-cells", "table-colon-value"],
 )
-def test_docx_layouts(ws, tmp_path, build):
-    parsed = read(ws, build(tmp_path / "memo.docx"))
+def test_docx_layouts(config, tmp_path, build):
+    parsed = read(config, build(tmp_path / "memo.docx"))
     assert (parsed.kind, parsed.fmt) == ("nota_dinas", "docx")
     assert parsed.fields == EXPECTED
 
@@ -53,7 +53,7 @@ def test_docx_layouts(ws, tmp_path, build):
         ("Tgl.", "tanggal"),
     ],
 )
-def test_label_variants(ws, tmp_path, label, field):
+def test_label_variants(config, tmp_path, label, field):
     base = {
         "nomor": ("Nomor", "1/2026"),
         "tanggal": ("Tanggal", "1 Juli 2026"),
@@ -62,12 +62,12 @@ def test_label_variants(ws, tmp_path, label, field):
     }
     header = {name: value for key, (name, value) in base.items() if key != field}
     header[label] = "nilai uji"
-    parsed = read(ws, tab_memo(tmp_path / "memo.docx", header))
+    parsed = read(config, tab_memo(tmp_path / "memo.docx", header))
     assert parsed.fields[field] == "nilai uji"
 
 
-def test_libreoffice_saved_table_memo(ws):
-    parsed = read(ws, FIXTURES / "nota-dinas-libreoffice.docx")
+def test_libreoffice_saved_table_memo(config):
+    parsed = read(config, FIXTURES / "nota-dinas-libreoffice.docx")
     memo = validate_memo(parsed.fields)
     assert memo["nomor"] == "027/301/ULP-BPSDM/XI/2026"
     assert memo["tanggal"] == dt.date(2026, 11, 12)
@@ -76,7 +76,7 @@ def test_libreoffice_saved_table_memo(ws):
     assert memo_unit(memo) == "Badan Pengembangan Sumber Daya Manusia"
 
 
-def test_date_found_beside_signature_when_header_has_none(ws, tmp_path):
+def test_date_found_beside_signature_when_header_has_none(config, tmp_path):
     header = {k: v for k, v in HEADER.items() if k != "Tanggal"}
     path = tab_memo(tmp_path / "memo.docx", header)
     import docx
@@ -84,27 +84,27 @@ def test_date_found_beside_signature_when_header_has_none(ws, tmp_path):
     document = docx.Document(str(path))
     document.add_paragraph("Jakarta, 18 November 2026")
     document.save(str(path))
-    assert read(ws, path).fields["tanggal"] == "Jakarta, 18 November 2026"
+    assert read(config, path).fields["tanggal"] == "Jakarta, 18 November 2026"
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
-def test_shared_sample_docx(ws):
-    memo = validate_memo(read(ws, SAMPLES / "nota-dinas-litbang.docx").fields)
+def test_shared_sample_docx(config):
+    memo = validate_memo(read(config, SAMPLES / "nota-dinas-litbang.docx").fields)
     assert memo["nomor"] == "005/88/ULP-LITBANG/X/2026"
     assert memo["tanggal"] == dt.date(2026, 10, 7)
     assert memo_unit(memo) == "Badan Penelitian dan Pengembangan"
 
 
-def test_yaml_memo_kind_from_content_not_name(ws, tmp_path):
+def test_yaml_memo_kind_from_content_not_name(config, tmp_path):
     path = yaml_memo(tmp_path / "catatan.yaml")
     renamed = path.rename(tmp_path / "catatan.txt")
-    parsed = read(ws, renamed)
+    parsed = read(config, renamed)
     assert (parsed.kind, parsed.fmt) == ("nota_dinas", "yaml")
     assert validate_memo(parsed.fields)["tanggal"] == dt.date(2026, 11, 3)
 
 
-def test_scan_told_by_magic_bytes(ws, tmp_path):
-    parsed = read(ws, scan(tmp_path / "pindaian.bin"))
+def test_scan_told_by_magic_bytes(config, tmp_path):
+    parsed = read(config, scan(tmp_path / "pindaian.bin"))
     assert (parsed.kind, parsed.fmt) == ("pindaian", "pdf")
 
 
@@ -114,77 +114,77 @@ def refusal(ws, path):
     return " ".join(caught.value.reasons)
 
 
-def test_empty_file_refused(ws, tmp_path):
+def test_empty_file_refused(config, tmp_path):
     (tmp_path / "kosong.docx").write_bytes(b"")
-    assert refusal(ws, tmp_path / "kosong.docx").startswith("Berkas kosong (0 bita).")
+    assert refusal(config, tmp_path / "kosong.docx").startswith("Berkas kosong (0 bita).")
 
 
-def test_text_named_docx_refused(ws, tmp_path):
+def test_text_named_docx_refused(config, tmp_path):
     (tmp_path / "palsu.docx").write_text("ini bukan dokumen word")
-    assert "Berkas bernama .docx tetapi isinya bukan dokumen Word" in refusal(ws, tmp_path / "palsu.docx")
+    assert "Berkas bernama .docx tetapi isinya bukan dokumen Word" in refusal(config, tmp_path / "palsu.docx")
 
 
-def test_old_office_file_that_is_not_word_refused(ws, tmp_path):
+def test_old_office_file_that_is_not_word_refused(config, tmp_path):
     # An OLE2 file without a WordDocument stream (an old Excel or Outlook file) is not a letter;
     # a real .doc is converted and read (tests/test_lengkapi.py).
     (tmp_path / "lama.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    assert refusal(ws, tmp_path / "lama.doc").startswith("Jenis berkas tidak dikenali.")
+    assert refusal(config, tmp_path / "lama.doc").startswith("Jenis berkas tidak dikenali.")
 
 
-def test_zip_with_too_many_entries_refused(ws, tmp_path):
+def test_zip_with_too_many_entries_refused(config, tmp_path):
     path = zip_with(tmp_path / "banyak.docx", {f"x/{i}.xml": b"a" for i in range(1001)})
-    assert "berisi 1001 bagian, melebihi batas 1000" in refusal(ws, path)
+    assert "berisi 1001 bagian, melebihi batas 1000" in refusal(config, path)
 
 
-def test_zip_bomb_refused_before_parsing(ws, tmp_path):
+def test_zip_bomb_refused_before_parsing(config, tmp_path):
     path = zip_with(tmp_path / "bom.docx", {"word/document.xml": b"\0" * (201 * 1024 * 1024)})
-    assert "melebihi batas 200 MB" in refusal(ws, path)
+    assert "melebihi batas 200 MB" in refusal(config, path)
 
 
-def test_broken_zip_refused(ws, tmp_path):
+def test_broken_zip_refused(config, tmp_path):
     path = zip_with(tmp_path / "rusak.docx", {"word/document.xml": b"<x/>"})
     path.write_bytes(path.read_bytes()[:-30])
-    assert "Berkas rusak atau bukan dokumen Word" in refusal(ws, path)
+    assert "Berkas rusak atau bukan dokumen Word" in refusal(config, path)
 
 
-def test_zip_without_word_document_refused(ws, tmp_path):
+def test_zip_without_word_document_refused(config, tmp_path):
     path = zip_with(tmp_path / "arsip.docx", {"data.txt": b"hello"})
-    assert "tidak dapat dibuka sebagai dokumen Word" in refusal(ws, path)
+    assert "tidak dapat dibuka sebagai dokumen Word" in refusal(config, path)
 
 
-def test_yaml_python_tag_refused(ws, tmp_path):
+def test_yaml_python_tag_refused(config, tmp_path):
     path = tmp_path / "jahat.yaml"
     path.write_text("jenis: nota_dinas\nnomor: !!python/object/apply:os.system ['true']\n")
-    assert "memuat tag yang tidak diizinkan" in refusal(ws, path)
+    assert "memuat tag yang tidak diizinkan" in refusal(config, path)
 
 
-def test_yaml_alias_bomb_refused(ws, tmp_path):
+def test_yaml_alias_bomb_refused(config, tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for n in range(1, 9):
         lines.append(f"{chr(97 + n)}: &{chr(97 + n)} [" + ", ".join([f"*{chr(96 + n)}"] * 9) + "]")
     path = tmp_path / "bom.yaml"
     path.write_text("\n".join(lines) + "\njenis: nota_dinas\n")
-    assert "lebih dari 50 alias" in refusal(ws, path)
+    assert "lebih dari 50 alias" in refusal(config, path)
 
 
-def test_yaml_without_jenis_refused(ws, tmp_path):
+def test_yaml_without_jenis_refused(config, tmp_path):
     path = tmp_path / "data.yaml"
     path.write_text("nomor: 1\n")
-    assert "Kunci “jenis” berisi “None”" in refusal(ws, path)
+    assert "Kunci “jenis” berisi “None”" in refusal(config, path)
 
 
 def test_oversized_file_refused(tmp_path):
-    from conftest import make_workspace
+    from support.workspace import make_workspace
 
-    ws = make_workspace(tmp_path / "kecil", **{"max_file_mb: 25": "max_file_mb: 0.01"})
+    ws = make_workspace(tmp_path / "kecil", {"limits": {"max_file_mb": 0.01}})
     path = scan(tmp_path / "besar.pdf")
     path.write_bytes(path.read_bytes() + b"0" * 20000)
     assert "melebihi batas 0.0 MB" in refusal(ws, path) or "melebihi batas" in refusal(ws, path)
 
 
-def test_missing_nomor_reason_tells_what_to_do(ws, tmp_path):
+def test_missing_nomor_reason_tells_what_to_do(config, tmp_path):
     header = {k: v for k, v in HEADER.items() if k != "Nomor"}
-    parsed = read(ws, tab_memo(tmp_path / "memo.docx", header))
+    parsed = read(config, tab_memo(tmp_path / "memo.docx", header))
     with pytest.raises(IncompleteLetter) as caught:
         validate_memo(parsed.fields, "Nota Dinas memo.docx")
     assert caught.value.reasons == ["“Nomor” tidak ditemukan pada kepala Nota Dinas memo.docx."]
@@ -192,14 +192,14 @@ def test_missing_nomor_reason_tells_what_to_do(ws, tmp_path):
     assert caught.value.fields["hal"] == "Permohonan Pemanfaatan SPSE"
 
 
-def test_unknown_sifat_refused(ws, tmp_path):
-    parsed = read(ws, yaml_memo(tmp_path / "m.yaml", sifat="Kilat"))
+def test_unknown_sifat_refused(config, tmp_path):
+    parsed = read(config, yaml_memo(tmp_path / "m.yaml", sifat="Kilat"))
     with pytest.raises(InputRefused, match="Sifat “Kilat” tidak dikenal"):
         validate_memo(parsed.fields)
 
 
-def test_sifat_case_insensitive(ws, tmp_path):
-    parsed = read(ws, yaml_memo(tmp_path / "m.yaml", sifat="sangat  segera"))
+def test_sifat_case_insensitive(config, tmp_path):
+    parsed = read(config, yaml_memo(tmp_path / "m.yaml", sifat="sangat  segera"))
     assert validate_memo(parsed.fields)["sifat"] == "Sangat Segera"
 
 
@@ -227,26 +227,26 @@ def test_sifat_case_insensitive(ws, tmp_path):
     ],
     ids=["hidden", "vanish-off", "deleted-revision", "moved-away"],
 )
-def test_the_header_is_what_a_person_sees(ws, tmp_path, runs, expected):
-    from builders import memo_with_nomor_runs
+def test_the_header_is_what_a_person_sees(config, tmp_path, runs, expected):
+    from support.builders import memo_with_nomor_runs
 
-    parsed = read(ws, memo_with_nomor_runs(tmp_path / "memo.docx", runs))
+    parsed = read(config, memo_with_nomor_runs(tmp_path / "memo.docx", runs))
     assert parsed.fields["nomor"] == expected
 
 
-def test_an_escaped_surrogate_pair_in_yaml_is_one_character(ws, tmp_path):
+def test_an_escaped_surrogate_pair_in_yaml_is_one_character(config, tmp_path):
     path = tmp_path / "m.yaml"
     path.write_text('jenis: nota_dinas\nnomor: "1/2026"\ntanggal: 1 Juli 2026\ndari: "ULP \\ud83d\\udcdd"\nhal: Uji\n')
-    assert readers.read(path, ws.limits).fields["dari"] == "ULP \U0001f4dd"
+    assert readers.read(path, config.limits).fields["dari"] == "ULP \U0001f4dd"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-declared"])
-def test_text_hidden_by_a_style_is_not_read(ws, tmp_path, encoding):
+def test_text_hidden_by_a_style_is_not_read(config, tmp_path, encoding):
     """Also when styles.xml is in another encoding than Word's (the reader skips UTF-8 styles that
     never name w:vanish without parsing them)."""
     import zipfile
 
-    from builders import memo_with_nomor_runs
+    from support.builders import memo_with_nomor_runs
 
     path = memo_with_nomor_runs(
         tmp_path / "memo.docx",
@@ -274,4 +274,4 @@ def test_text_hidden_by_a_style_is_not_read(ws, tmp_path, encoding):
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in items.items():
             archive.writestr(name, data)
-    assert readers.read(path, ws.limits).fields["nomor"] == "005/88/ULP-LITBANG/X/2026"
+    assert readers.read(path, config.limits).fields["nomor"] == "005/88/ULP-LITBANG/X/2026"

@@ -8,7 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from builders import HEADER, tab_memo
+from support.builders import HEADER, tab_memo
+from support.cases import snapshot
+from support.cli import jsonl
+from support.steps import edit_steps, with_paraf
 
 from pipeline.register import MIGRATIONS, open_register
 
@@ -20,22 +23,18 @@ def old_register(ws):
         shutil.copyfileobj(source, target)
 
 
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
-
-
-def test_old_register_migrates_to_steps_by_key_and_counters(ws):
-    old_register(ws)
-    with open_register(ws) as register:
+def test_old_register_migrates_to_steps_by_key_and_counters(config):
+    old_register(config)
+    with open_register(config) as register:
         assert register.version == len(MIGRATIONS)
         assert register.peek_number("masuk", 2026) == 5 and register.peek_number("keluar", 2026) == 2
         steps = register.steps("2026-0001")
-        assert sorted(steps) == sorted(s.key for s in ws.steps)
+        assert sorted(steps) == sorted(s.key for s in config.steps)
         assert steps["periksa"].status == "berjalan" and steps["laporan_kesiapan"].status == "selesai"
 
 
-def test_old_cases_show_and_carry_on(ws, cli):
-    old_register(ws)
+def test_old_cases_show_and_carry_on(config, cli):
+    old_register(config)
     cases = {item["kasus"]: item for item in jsonl(cli("status", "--json", "--all"))}
     assert {k: (v["status"], v["langkah_sekarang"]) for k, v in cases.items()} == {
         "2026-0001": ("berjalan", 9),
@@ -52,11 +51,11 @@ def test_old_cases_show_and_carry_on(ws, cli):
 
     assert cli("act", "2026-0001", "periksa").exit_code == 0
     assert cli("act", "2026-0001", "setujui").exit_code == 0
-    year = dt.datetime.now(ws.timezone).year
+    year = dt.datetime.now(config.timezone).year
     letters = jsonl(cli("register", "--json", "--buku", "keluar"))
     assert [(e["tahun"], e["nomor_urut"]) for e in letters][-1] == (year, 2 if year == 2026 else 1)
 
-    tab_memo(ws.inbox / "baru.docx", {**HEADER, "Nomor": "001/BARU/2026"})
+    tab_memo(config.inbox / "baru.docx", {**HEADER, "Nomor": "001/BARU/2026"})
     cli("run")
     memos = jsonl(cli("register", "--json", "--buku", "masuk"))
     assert [(e["tahun"], e["nomor_urut"]) for e in memos][-1] == (year, 5 if year == 2026 else 1)
@@ -76,9 +75,9 @@ def release_0_1_config(ws):
     ws.path.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
-def test_an_upgraded_workspace_keeps_tolak_and_early_actions(ws, cli):
-    release_0_1_config(ws)
-    old_register(ws)
+def test_an_upgraded_workspace_keeps_tolak_and_early_actions(config, cli):
+    release_0_1_config(config)
+    old_register(config)
     early = cli("act", "2026-0003", "disposisi_kabid")
     assert early.exit_code == 0, early.output
     result = cli("act", "2026-0001", "tolak", "--catatan", "Pagu belum sesuai DIPA")
@@ -91,8 +90,7 @@ def test_an_upgraded_workspace_keeps_tolak_and_early_actions(ws, cli):
 def test_a_table_edited_before_the_upgrade_does_not_misread_old_steps(tmp_path, cli):
     """Staff inserted a step before the first start of the new release: positions are read
     with the table 0.1 shipped, which the register's own documents agree with."""
-    from conftest import make_workspace
-    from test_steps_table import edit_steps, with_paraf
+    from support.workspace import make_workspace
 
     ws = edit_steps(make_workspace(tmp_path / "ws"), with_paraf())
     old_register(ws)
@@ -112,17 +110,16 @@ def test_an_old_register_opened_without_a_step_table_reads_the_shipped_one(tmp_p
         assert register.steps("2026-0001")["periksa"].status == "berjalan"
 
 
-def test_an_upgraded_register_starts_its_log_with_all_it_held_and_can_be_rebuilt(ws, cli):
-    from test_book import snapshot
+def test_an_upgraded_register_starts_its_log_with_all_it_held_and_can_be_rebuilt(config, cli):
 
-    old_register(ws)
-    before = snapshot(ws)
-    [first] = (ws.archive / "catatan-register").rglob("000000001.json")
+    old_register(config)
+    before = snapshot(config)
+    [first] = (config.archive / "catatan-register").rglob("000000001.json")
     assert len(json.loads(first.read_text())["perubahan"]) > 100
-    for path in ws.archive.glob("register.sqlite3*"):
+    for path in config.archive.glob("register.sqlite3*"):
         path.unlink()
     assert cli("rebuild-register").exit_code == 0
-    assert snapshot(ws) == before
+    assert snapshot(config) == before
 
 
 def _sqlite_schema(register):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from builders import MEMO_NOMOR, docx_text, registration_yaml, tab_memo
 from lxml import etree
+from support.builders import MEMO_NOMOR, docx_text, registration_yaml, tab_memo
 
 from pipeline import formats
 from pipeline.documents import render
@@ -78,7 +78,7 @@ def assert_same_document(ours, theirs):
         assert all(a.read(name) == b.read(name) for name in media)
 
 
-def test_every_shipped_template_renders_as_docxtpl_renders_it(ws, cli, tmp_path, monkeypatch):
+def test_every_shipped_template_renders_as_docxtpl_renders_it(config, cli, tmp_path, monkeypatch):
     """A whole case to a numbered letter, each document rendered again by docxtpl alone."""
     seen = []
     original = render.Template.render
@@ -88,13 +88,13 @@ def test_every_shipped_template_renders_as_docxtpl_renders_it(ws, cli, tmp_path,
         return original(self, context)
 
     monkeypatch.setattr(render.Template, "render", recording)
-    tab_memo(ws.inbox / "nota.docx")
-    registration_yaml(ws.inbox / "registrasi.yaml")
+    tab_memo(config.inbox / "nota.docx")
+    registration_yaml(config.inbox / "registrasi.yaml")
     cli("run")
     for langkah in ("disposisi_kapus", "disposisi_kabid", "otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
     monkeypatch.undo()
-    shipped = {path.name for path in (ws.root / "templates").glob("*.docx")}
+    shipped = {path.name for path in (config.root / "templates").glob("*.docx")}
     assert {path.name for path, _ in seen} == shipped
     for n, (path, context) in enumerate(seen):
         ours, theirs = tmp_path / f"ours-{n}.docx", tmp_path / f"docxtpl-{n}.docx"

@@ -1,16 +1,10 @@
 import pytest
-from builders import registration
-from conftest import make_workspace
+from support.builders import registration
 
 from pipeline.config import Rules
 from pipeline.errors import InputRefused
 from pipeline.readers.registration import normalise, totals
 from pipeline.sop import rules
-
-
-@pytest.fixture
-def config(tmp_path):
-    return make_workspace(tmp_path / "ws")
 
 
 def problems(nip):

@@ -13,33 +13,16 @@ import threading
 import time
 
 import pytest
-from builders import HEADER, MEMO_NOMOR, action, tab_memo
-from conftest import make_workspace
+from support.builders import HEADER, MEMO_NOMOR, action, tab_memo
+from support.processes import start_watch, wait_for
+from support.workspace import make_workspace, merged
 
 from pipeline.engine import open_workspace
 from pipeline.inbox import intake
 from pipeline.inbox.passes import InboxPass
 from pipeline.register import open_register
 
-SLOW_RESCAN = {"rescan_seconds: 60": "rescan_seconds: 300", "poll_interval_seconds: 5": "poll_interval_seconds: 0.2"}
-
-
-def start(ws, *extra):
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+SLOW_RESCAN = {"watch": {"rescan_seconds": 300, "poll_interval_seconds": 0.2}}
 
 
 def agenda(ws):
@@ -68,9 +51,9 @@ def memos(folder, count):
 
 
 def test_sigterm_stops_watch_at_a_file_boundary_and_a_restart_files_the_rest(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **SLOW_RESCAN)
+    ws = make_workspace(tmp_path / "ws", SLOW_RESCAN)
     dropped = memos(tmp_path / "siap", 150)
-    process = start(ws)
+    process = start_watch(ws)
     try:
         assert wait_for(lambda: ws.register_path.exists())
         for name in dropped:  # moved in whole, as a copy tool renames a finished file
@@ -188,17 +171,17 @@ def _slow_write(target, data, pieces, pause):
 @pytest.mark.parametrize(
     "polling, stable, pieces, pause",
     [
-        (False, "1", 2, 3.0),  # open, part written, a 3 s pause (longer than the delay), the rest, close
-        (False, "1", 13, 0.4),  # copied in 13 chunks 0.4 s apart
-        (True, "1", 13, 0.4),
-        (True, "4", 2, 3.0),  # a network share: no close is seen, the delay must outlast the pause
+        (False, 1, 2, 3.0),  # open, part written, a 3 s pause (longer than the delay), the rest, close
+        (False, 1, 13, 0.4),  # copied in 13 chunks 0.4 s apart
+        (True, 1, 13, 0.4),
+        (True, 4, 2, 3.0),  # a network share: no close is seen, the delay must outlast the pause
     ],
     ids=["pause-inotify", "chunks-inotify", "chunks-polling", "pause-polling"],
 )
 def test_a_slowly_written_memo_is_filed_soon_after_it_settles(tmp_path, polling, stable, pieces, pause):
-    ws = make_workspace(tmp_path / "ws", **{**SLOW_RESCAN, "stable_seconds: 0 ": f"stable_seconds: {stable} "})
+    ws = make_workspace(tmp_path / "ws", merged(SLOW_RESCAN, {"watch": {"stable_seconds": stable}}))
     data = tab_memo(tmp_path / "nota.docx").read_bytes()
-    process = start(ws, *(["--polling"] if polling else []))
+    process = start_watch(ws, *(["--polling"] if polling else []))
     try:
         assert wait_for(lambda: ws.register_path.exists())
         time.sleep(0.5)
@@ -243,7 +226,7 @@ def test_a_file_its_writer_still_holds_open_waits_for_the_close(tmp_path):
 def test_a_file_seen_unsettled_during_a_long_pass_is_taken_by_the_same_run(tmp_path, monkeypatch):
     """``pipeline run`` goes on until every file it saw still settling has been taken: a memo that
     arrived just before a pass longer than ``stable_seconds`` is not left for the next run."""
-    ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 1 "})
+    ws = make_workspace(tmp_path / "ws", {"watch": {"stable_seconds": 1}})
     tab_memo(ws.inbox / "nota-lama.docx", {**HEADER, "Nomor": "1/ULP-LAMA/XII/2026"})
     old = time.time() - 60
     os.utime(ws.inbox / "nota-lama.docx", (old, old))  # settled long ago: taken at first sight

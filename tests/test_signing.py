@@ -4,15 +4,14 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from builders import MEMO_NOMOR, action, registration_yaml, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
-from test_ca import make_ca
+from support.builders import MEMO_NOMOR, action, registration_yaml, tab_memo
+from support.ca import make_ca
+from support.cli import invoke, jsonl
+from support.processes import FAULTS
+from support.workspace import configure, make_workspace
 
-from pipeline.cli import main
 from pipeline.documents import proof
 from pipeline.letters import signing
 
@@ -20,14 +19,6 @@ pytestmark = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftoppm")),
     reason="LibreOffice dan pdftoppm belum terpasang; .ci/run memasangnya",
 )
-
-
-def invoke(ws, *args):
-    return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
 
 
 def to_approval(ws):
@@ -47,13 +38,11 @@ def ready(tmp_path_factory):
     root, p12 = make_ca(folder)
     ws = make_workspace(
         folder / "ws",
-        pdf=True,
-        **{
-            "  method: none": "  method: pkcs12",
-            "  certificate:                         #": f"  certificate: {p12}  #",
-            "  trust_roots: []": f"  trust_roots: [{root}]",
-            "verification:\n  base_url:": "verification:\n  base_url: https://intranet.kemendagri.go.id/spse/kode",
+        {
+            "signing": {"method": "pkcs12", "certificate": str(p12), "trust_roots": [str(root)]},
+            "verification": {"base_url": "https://intranet.kemendagri.go.id/spse/kode"},
         },
+        pdf=True,
     )
     to_approval(ws)
     return folder
@@ -148,19 +137,12 @@ def test_without_the_passphrase_the_approval_waits_and_says_why(signed_ws, monke
 def test_with_a_time_stamp_server_the_signature_is_pades_b_t(signed_ws):
     import datetime as dt
 
-    from tsa_standin import TimeStampServer
-
-    from pipeline import config as config_module
+    from support.tsa_standin import TimeStampServer
 
     ws, _ = signed_ws
     when = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=30)
     with TimeStampServer(when) as tsa:
-        path = ws.path
-        text = path.read_text(encoding="utf-8")
-        path.write_text(
-            text.replace("  tsa_url:                             #", f"  tsa_url: {tsa.url}  #"), encoding="utf-8"
-        )
-        ws = config_module.load(path)
+        ws = configure(ws.path, {"signing": {"tsa_url": tsa.url}})
         assert invoke(ws, "act", MEMO_NOMOR, "setujui").exit_code == 0
         assert tsa.requests >= 1  # pyHanko also asks once to size the signature
     [letter] = jsonl(invoke(ws, "register", "--json", "--buku", "keluar"))
@@ -169,15 +151,9 @@ def test_with_a_time_stamp_server_the_signature_is_pades_b_t(signed_ws):
 
 
 def test_a_time_stamp_server_that_does_not_answer_is_named_and_the_approval_waits(signed_ws):
-    from pipeline import config as config_module
 
     ws, _ = signed_ws
-    text = ws.path.read_text(encoding="utf-8")
-    ws.path.write_text(
-        text.replace("  tsa_url:                             #", "  tsa_url: http://127.0.0.1:9/tsa  #"),
-        encoding="utf-8",
-    )
-    ws = config_module.load(ws.path)
+    ws = configure(ws.path, {"signing": {"tsa_url": "http://127.0.0.1:9/tsa"}})
     result = invoke(ws, "act", MEMO_NOMOR, "setujui")
     assert "Server cap waktu http://127.0.0.1:9/tsa (signing.tsa_url) tidak memberi cap waktu" in " ".join(
         result.output.split()
@@ -255,7 +231,7 @@ def test_a_letter_approved_while_libreoffice_fails_is_numbered_and_signed_when_i
     killed = subprocess.run(
         [
             sys.executable,
-            str(Path(__file__).parent / "faults.py"),
+            str(FAULTS),
             "after_owed_pdf_placed",
             "1",
             "--",

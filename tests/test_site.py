@@ -9,10 +9,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from builders import yaml_memo
 from click.testing import CliRunner
-from conftest import make_workspace
 from lxml import html as lxml_html
+from support.builders import yaml_memo
+from support.workspace import make_workspace
 
 from pipeline.cli import main
 from pipeline.engine import open_workspace

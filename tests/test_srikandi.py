@@ -3,16 +3,17 @@
 import csv
 import json
 
-from builders import MEMO_NOMOR, scan
-from conftest import make_workspace
-from test_case import jsonl, run_ref, to_authentication
+from support.builders import MEMO_NOMOR, scan
+from support.cases import to_authentication
+from support.cli import invoke, jsonl
+from support.workspace import make_workspace
 
 from pipeline.fields import format_nip
 
 
-def approved(tmp_path, **overrides):
-    ws = make_workspace(tmp_path / "ws", **overrides)
-    cli = lambda *a: run_ref(ws, *a)
+def approved(tmp_path, overrides=None):
+    ws = make_workspace(tmp_path / "ws", overrides)
+    cli = lambda *a: invoke(ws, *a)
     to_authentication(ws, cli)
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -21,7 +22,7 @@ def approved(tmp_path, **overrides):
 
 
 def test_a_letter_signed_in_ink_and_sent_is_bundled_with_the_form_fields(tmp_path):
-    ws, cli, letter = approved(tmp_path, **{"  scan_sends: false": "  scan_sends: true"})
+    ws, cli, letter = approved(tmp_path, {"signing": {"scan_sends": True}})
     signed = scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
     scanned = signed.read_bytes()
     assert "diterima" in cli("run").output
@@ -85,11 +86,11 @@ def test_only_sent_letters_that_are_signed_and_not_void_go(tmp_path):
     assert not (tmp_path / "unggah" / "daftar-kiriman.csv").exists()
 
 
-def test_the_bundle_never_lands_where_the_pipeline_keeps_its_files(ws, cli):
-    result = cli("export", "srikandi", str(ws.archive / "srikandi"))
+def test_the_bundle_never_lands_where_the_pipeline_keeps_its_files(config, cli):
+    result = cli("export", "srikandi", str(config.archive / "srikandi"))
     assert result.exit_code == 1 and "Berkas keluaran" in result.output
-    assert not (ws.archive / "srikandi").exists()
-    unknown = cli("export", "srikandi", "2099-0001", str(ws.root.parent / "unggah"))
+    assert not (config.archive / "srikandi").exists()
+    unknown = cli("export", "srikandi", "2099-0001", str(config.root.parent / "unggah"))
     assert unknown.exit_code == 1 and "tidak ditemukan" in unknown.output
 
 
@@ -102,7 +103,7 @@ def test_the_classification_comes_from_the_number_format():
 
 
 def test_a_letter_voided_after_an_export_leaves_the_bundle_and_a_bad_folder_is_said(tmp_path):
-    ws, cli, letter = approved(tmp_path, **{"  scan_sends: false": "  scan_sends: true"})
+    ws, cli, letter = approved(tmp_path, {"signing": {"scan_sends": True}})
     scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf"))
     cli("run")
     assert cli("export", "srikandi", str(tmp_path / "unggah")).exit_code == 0

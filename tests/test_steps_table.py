@@ -4,48 +4,12 @@ import json
 
 import docx
 import pytest
-import yaml
-from builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
-from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import MEMO_NOMOR, action, docx_text, registration_yaml, tab_memo
+from support.cli import invoker
+from support.steps import PARAF, edit_steps, with_paraf
+from support.workspace import make_workspace
 
-from pipeline import config as config_module
 from pipeline.access import current_account
-from pipeline.cli import main
-
-PARAF = {
-    "key": "paraf_kasubbid",
-    "kind": "human",
-    "actor": "Kasubbid",
-    "activity": "Memaraf draft laporan",
-    "target_minutes": 5,
-    "output": "Draft laporan berparaf",
-}
-
-
-def edit_steps(ws, edit, documents=None):
-    """Rewrite the workspace's step table (and documents) as staff would in config.yaml."""
-    data = yaml.safe_load(ws.path.read_text(encoding="utf-8"))
-    steps = edit(data["sop"]["steps"])
-    for number, step in enumerate(steps, start=1):
-        step["number"] = number
-    data["sop"]["steps"] = steps
-    data["documents"].update(documents or {})
-    ws.path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return config_module.load(ws.path)
-
-
-def with_paraf(**extra):
-    def edit(steps):
-        at = next(i for i, s in enumerate(steps) if s["key"] == "periksa")
-        return [*steps[:at], {"number": 0, **PARAF, **extra}, *steps[at:]]
-
-    return edit
-
-
-def invoker(ws):
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)
 
 
 def status(cli):

@@ -3,9 +3,9 @@ action's catatan or an over-long registration field is refused with a reason nam
 
 import json
 
-from builders import MEMO_NOMOR, action, registration, registration_csv, registration_yaml, tab_memo
 from click.testing import CliRunner
-from conftest import make_workspace
+from support.builders import MEMO_NOMOR, action, registration, registration_csv, registration_yaml, tab_memo
+from support.workspace import make_workspace
 
 from pipeline.cli import main
 
@@ -22,10 +22,10 @@ def refused(cli, name):
     return outcome["alasan"]
 
 
-def test_a_pasted_thread_as_catatan_is_refused_naming_the_limit(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_a_pasted_thread_as_catatan_is_refused_naming_the_limit(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus", catatan=THREAD)
+    action(config.inbox / "kapus.yaml", "disposisi_kapus", catatan=THREAD)
     [reason] = refused(cli, "kapus.yaml")
     length = f"{len(THREAD):,}".replace(",", ".")
     assert reason == (
@@ -34,15 +34,15 @@ def test_a_pasted_thread_as_catatan_is_refused_naming_the_limit(ws, cli):
         "lengkapnya (misalnya utas surel) kirimkan sebagai surat atau lampiran tersendiri, lalu catat "
         "tindakannya lagi."
     )
-    assert (ws.rejected_dir / "kapus.yaml").is_file()
+    assert (config.rejected_dir / "kapus.yaml").is_file()
     # within the limit the same disposition is taken
-    action(ws.inbox / "kapus-ringkas.yaml", "disposisi_kapus", catatan="Proses lebih lanjut sesuai SOP")
+    action(config.inbox / "kapus-ringkas.yaml", "disposisi_kapus", catatan="Proses lebih lanjut sesuai SOP")
     [outcome] = [json.loads(line) for line in cli("run", "--json").output.splitlines()]
     assert outcome["hasil"] == "diterima"
 
 
-def test_pipeline_act_refuses_an_over_long_catatan_and_kepada(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
+def test_pipeline_act_refuses_an_over_long_catatan_and_kepada(config, cli):
+    tab_memo(config.inbox / "nota.docx")
     cli("run")
     result = cli("act", MEMO_NOMOR, "disposisi_kapus", "--catatan", "x" * 2001, "--kepada", "y" * 501)
     said = " ".join(result.output.split())
@@ -51,14 +51,14 @@ def test_pipeline_act_refuses_an_over_long_catatan_and_kepada(ws, cli):
     assert "Kolom \u201ckepada\u201d pada tindakan terlalu panjang: 501 karakter, paling banyak 500" in said
 
 
-def test_an_over_long_registration_field_is_refused_naming_its_row(ws, cli):
-    tab_memo(ws.inbox / "nota.docx")
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
+def test_an_over_long_registration_field_is_refused_naming_its_row(config, cli):
+    tab_memo(config.inbox / "nota.docx")
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    action(config.inbox / "kabid.yaml", "disposisi_kabid")
     cli("run")
     data = registration()
     data["paket"][1]["nama"] = "Pemeliharaan Jaringan " * 30
-    registration_csv(ws.inbox / "registrasi.csv", data)
+    registration_csv(config.inbox / "registrasi.csv", data)
     reasons = refused(cli, "registrasi.csv")
     assert reasons[0].startswith("Kolom \u201cnama\u201d pada baris ")
     assert (
@@ -67,13 +67,13 @@ def test_an_over_long_registration_field_is_refused_naming_its_row(ws, cli):
     )
     assert reasons[-1] == "Ringkas isian itu, lalu letakkan kembali berkas registrasinya di inbox."
     data["paket"][1]["nama"] = "Pemeliharaan Jaringan Intranet"
-    registration_yaml(ws.inbox / "registrasi.yaml", data)
+    registration_yaml(config.inbox / "registrasi.yaml", data)
     [outcome] = [json.loads(line) for line in cli("run", "--json").output.splitlines()]
     assert outcome["hasil"] == "diterima", outcome
 
 
 def test_a_registration_past_its_row_limit_is_refused_with_what_to_do(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"max_registration_rows: 2000": "max_registration_rows: 5"})
+    ws = make_workspace(tmp_path / "ws", {"limits": {"max_registration_rows": 5}})
 
     def cli(*args):
         return CliRunner().invoke(main, ["--config", str(ws.path), *args], catch_exceptions=False)

@@ -1,22 +1,16 @@
 """A voided number and what it leaves behind: the outbox staff print and send from, the status
 page, and a register edited directly to hide the void."""
 
-import json
 import re
 import signal
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from builders import MEMO_NOMOR, MINIMAL_PDF, action, registration_yaml, scan, tab_memo
-
-FAULTS = Path(__file__).parent / "faults.py"
-
-
-def jsonl(result):
-    return [json.loads(line) for line in result.output.splitlines() if line.strip()]
+from support.builders import MEMO_NOMOR, MINIMAL_PDF, action, registration_yaml, scan, tab_memo
+from support.cli import jsonl
+from support.processes import FAULTS
 
 
 def letters(cli):
@@ -24,12 +18,12 @@ def letters(cli):
 
 
 @pytest.fixture
-def approved(ws, cli):
+def approved(config, cli):
     """A case taken through the command line to its numbered letter; returns the letter's entry."""
-    tab_memo(ws.inbox / "nota.docx")
-    action(ws.inbox / "kapus.yaml", "disposisi_kapus")
-    action(ws.inbox / "kabid.yaml", "disposisi_kabid")
-    registration_yaml(ws.inbox / "registrasi.yaml")
+    tab_memo(config.inbox / "nota.docx")
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    action(config.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(config.inbox / "registrasi.yaml")
     assert cli("run").exit_code == 0
     for langkah in ("otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
@@ -37,11 +31,11 @@ def approved(ws, cli):
     return letter
 
 
-def test_verify_names_the_entry_and_field_edited_directly_in_sqlite(ws, cli, approved):
+def test_verify_names_the_entry_and_field_edited_directly_in_sqlite(config, cli, approved):
     nomor = approved["nomor_surat"]
     assert cli("batal", nomor, "--alasan", "Salah alamat").exit_code == 0
     assert cli("verify").exit_code == 0
-    with sqlite3.connect(ws.register_path) as db:
+    with sqlite3.connect(config.register_path) as db:
         db.execute("UPDATE agenda SET batal = 0, alasan_batal = '' WHERE buku = 'keluar'")
     result = cli("verify", "--json")
     assert result.exit_code == 1
@@ -55,9 +49,9 @@ def test_verify_names_the_entry_and_field_edited_directly_in_sqlite(ws, cli, app
     )
 
 
-def test_verify_names_an_incoming_entry_by_its_nomor_agenda_and_a_deleted_row(ws, cli, approved):
+def test_verify_names_an_incoming_entry_by_its_nomor_agenda_and_a_deleted_row(config, cli, approved):
     [memo] = [e for e in jsonl(cli("register", "--json")) if e["buku"] == "masuk"]
-    with sqlite3.connect(ws.register_path) as db:
+    with sqlite3.connect(config.register_path) as db:
         db.execute("UPDATE agenda SET hal = 'Diubah' WHERE buku = 'masuk'")
         db.execute("DELETE FROM journal WHERE berkas = 'kapus.yaml'")
     found = {p["pesan"].split(":")[0]: p["pesan"] for p in jsonl(cli("verify", "--json"))}
@@ -83,33 +77,33 @@ def signed_scan(ws, letter, extra=b""):
     scan(ws.inbox / (letter["nomor_surat"].replace("/", "-") + ".pdf")).write_bytes(MINIMAL_PDF + extra)
 
 
-def test_a_voided_letter_and_its_signed_scan_leave_the_outbox_and_the_status_page(ws, cli, approved):
+def test_a_voided_letter_and_its_signed_scan_leave_the_outbox_and_the_status_page(config, cli, approved):
     kasus, first = approved["kasus"], approved["nomor_surat"]
     letter, signed = f"{kasus}_10_nota-dinas.docx", f"{kasus}_surat-bertanda-tangan.pdf"
-    signed_scan(ws, approved)
+    signed_scan(config, approved)
     assert cli("run").exit_code == 0
-    assert {letter, signed} <= set(outbox_files(ws, kasus)) and {letter, signed} <= set(linked(ws, kasus))
+    assert {letter, signed} <= set(outbox_files(config, kasus)) and {letter, signed} <= set(linked(config, kasus))
 
     assert cli("batal", first, "--alasan", "Salah alamat").exit_code == 0
     marked = first.replace("/", "-")
     voided = [f"batal/BATAL - {marked} - {letter}", f"batal/BATAL - {marked} - {signed}"]
-    assert set(voided) <= set(outbox_files(ws, kasus))
-    assert not {letter, signed} & set(outbox_files(ws, kasus))
-    assert not {letter, signed} & set(linked(ws, kasus)) and not any("BATAL" in n for n in linked(ws, kasus))
+    assert set(voided) <= set(outbox_files(config, kasus))
+    assert not {letter, signed} & set(outbox_files(config, kasus))
+    assert not {letter, signed} & set(linked(config, kasus)) and not any("BATAL" in n for n in linked(config, kasus))
 
     assert cli("act", MEMO_NOMOR, "setujui").exit_code == 0
     [_, second] = letters(cli)
-    assert letter in outbox_files(ws, kasus) and signed not in outbox_files(ws, kasus)
-    current = (ws.outbox / kasus / letter).read_bytes()
-    assert current == (ws.root / second["berkas"]["nota-dinas.docx"]).read_bytes()
-    assert letter in linked(ws, kasus) and signed not in linked(ws, kasus)
+    assert letter in outbox_files(config, kasus) and signed not in outbox_files(config, kasus)
+    current = (config.outbox / kasus / letter).read_bytes()
+    assert current == (config.root / second["berkas"]["nota-dinas.docx"]).read_bytes()
+    assert letter in linked(config, kasus) and signed not in linked(config, kasus)
     assert cli("run").exit_code == 0  # a start never takes the current letter for the voided one
-    assert (ws.outbox / kasus / letter).read_bytes() == current
-    assert sorted(p for p in outbox_files(ws, kasus) if p.startswith("batal/")) == voided
+    assert (config.outbox / kasus / letter).read_bytes() == current
+    assert sorted(p for p in outbox_files(config, kasus) if p.startswith("batal/")) == voided
 
 
-def test_a_void_killed_before_the_outbox_moved_is_finished_at_the_next_start(ws, cli, approved):
-    """SIGKILL after the void committed and before the outbox was tidied (tests/faults.py): the
+def test_a_void_killed_before_the_outbox_moved_is_finished_at_the_next_start(config, cli, approved):
+    """SIGKILL after the void committed and before the outbox was tidied (tests/support/faults.py): the
     next start sets the voided letter aside and the status page stops linking it."""
     kasus, nomor = approved["kasus"], approved["nomor_surat"]
     letter = f"{kasus}_10_nota-dinas.docx"
@@ -121,7 +115,7 @@ def test_a_void_killed_before_the_outbox_moved_is_finished_at_the_next_start(ws,
             "1",
             "--",
             "--config",
-            str(ws.path),
+            str(config.path),
             "batal",
             nomor,
             "--alasan",
@@ -132,7 +126,7 @@ def test_a_void_killed_before_the_outbox_moved_is_finished_at_the_next_start(ws,
         timeout=120,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert letters(cli)[0]["batal"] and letter in outbox_files(ws, kasus) and letter in linked(ws, kasus)
+    assert letters(cli)[0]["batal"] and letter in outbox_files(config, kasus) and letter in linked(config, kasus)
     assert cli("run").exit_code == 0
-    assert letter not in outbox_files(ws, kasus) and letter not in linked(ws, kasus)
-    assert f"batal/BATAL - {nomor.replace('/', '-')} - {letter}" in outbox_files(ws, kasus)
+    assert letter not in outbox_files(config, kasus) and letter not in linked(config, kasus)
+    assert f"batal/BATAL - {nomor.replace('/', '-')} - {letter}" in outbox_files(config, kasus)

@@ -8,8 +8,9 @@ import threading
 import time
 
 import pytest
-from builders import HEADER, tab_memo
-from conftest import make_workspace
+from support.builders import HEADER, tab_memo
+from support.processes import start_watch, wait_for
+from support.workspace import make_workspace, merged
 
 from pipeline.engine import open_workspace
 from pipeline.inbox import intake
@@ -17,35 +18,13 @@ from pipeline.inbox import watch as watch_module
 from pipeline.inbox.passes import InboxPass
 from pipeline.register import open_register
 
-FAST = {
-    "stable_seconds: 0 ": "stable_seconds: 0.3 ",
-    "rescan_seconds: 60": "rescan_seconds: 1",
-    "poll_interval_seconds: 5": "poll_interval_seconds: 0.2",
-}
-
-
-def start(ws, *extra):
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "--config", str(ws.path), "watch", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+FAST = {"watch": {"stable_seconds": 0.3, "rescan_seconds": 1, "poll_interval_seconds": 0.2}}
 
 
 def stop(process):
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=15)
     return out, err
-
-
-def wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def filed(ws):
@@ -56,13 +35,13 @@ def filed(ws):
 
 
 @pytest.fixture
-def fast_ws(tmp_path):
-    return make_workspace(tmp_path / "ws", **FAST)
+def fast_config(tmp_path):
+    return make_workspace(tmp_path / "ws", FAST)
 
 
-def test_watch_picks_up_dropped_and_renamed_in_files(fast_ws, tmp_path):
-    ws = fast_ws
-    process = start(ws)
+def test_watch_picks_up_dropped_and_renamed_in_files(fast_config, tmp_path):
+    ws = fast_config
+    process = start_watch(ws)
     try:
         assert wait_for(lambda: ws.register_path.exists())
         tab_memo(ws.inbox / "satu.docx", {**HEADER, "Nomor": "1/2026"})
@@ -77,9 +56,9 @@ def test_watch_picks_up_dropped_and_renamed_in_files(fast_ws, tmp_path):
     assert "diterima" in out
 
 
-def test_polling_mode(fast_ws):
-    ws = fast_ws
-    process = start(ws, "--polling")
+def test_polling_mode(fast_config):
+    ws = fast_config
+    process = start_watch(ws, "--polling")
     try:
         assert wait_for(lambda: ws.register_path.exists())
         tab_memo(ws.inbox / "satu.docx")
@@ -89,9 +68,9 @@ def test_polling_mode(fast_ws):
     assert "(polling)" in out
 
 
-def test_second_process_is_told_the_workspace_is_busy(fast_ws):
-    ws = fast_ws
-    process = start(ws)
+def test_second_process_is_told_the_workspace_is_busy(fast_config):
+    ws = fast_config
+    process = start_watch(ws)
     lock = ws.archive / ".pipeline.lock"
     try:
         assert wait_for(lambda: lock.exists() and lock.read_text().strip() == str(process.pid))
@@ -109,8 +88,8 @@ def test_second_process_is_told_the_workspace_is_busy(fast_ws):
 
 def test_growing_file_not_taken_until_stable(tmp_path):
     # A pause between writes shorter than stable_seconds must never let the file be taken.
-    ws = make_workspace(tmp_path / "ws", **{**FAST, "stable_seconds: 0 ": "stable_seconds: 1.0 "})
-    process = start(ws)
+    ws = make_workspace(tmp_path / "ws", merged(FAST, {"watch": {"stable_seconds": 1.0}}))
+    process = start_watch(ws)
     try:
         assert wait_for(lambda: ws.register_path.exists())
         data = tab_memo(tmp_path / "m.docx").read_bytes()
@@ -147,8 +126,8 @@ def _serve_in_thread(ws, stop_event, report, notify):
     return thread
 
 
-def test_dead_observer_is_restarted_and_vanished_inbox_survived(fast_ws):
-    ws = fast_ws
+def test_dead_observer_is_restarted_and_vanished_inbox_survived(fast_config):
+    ws = fast_config
     notes, reports = _Recorder(), _Recorder()
     stop_event = threading.Event()
     thread = _serve_in_thread(ws, stop_event, reports, notes)
@@ -168,16 +147,23 @@ def test_dead_observer_is_restarted_and_vanished_inbox_survived(fast_ws):
 
 
 def test_handler_never_raises():
+    from watchdog.events import FileCreatedEvent
+
     class Broken:
+        calls = 0
+
         def set(self):
+            Broken.calls += 1
             raise RuntimeError("boom")
 
     handler = watch_module.WakeHandler(Broken())
-    handler.on_any_event(object())  # must not raise
+    handler.on_any_event(object())  # not an event at all: must not raise
+    handler.on_any_event(FileCreatedEvent("/inbox/nota.docx"))  # a wake-up whose wake fails: must not raise
+    assert Broken.calls == 1
 
 
-def test_failing_pass_does_not_end_the_service(fast_ws, monkeypatch):
-    ws = fast_ws
+def test_failing_pass_does_not_end_the_service(fast_config, monkeypatch):
+    ws = fast_config
     calls = []
 
     def flaky(*args, **kwargs):
@@ -212,8 +198,8 @@ def test_stability_tracker():
         assert stability.ready(path, now=2.2)
 
 
-def test_stopped_observer_thread_is_restarted(fast_ws):
-    ws = fast_ws
+def test_stopped_observer_thread_is_restarted(fast_config):
+    ws = fast_config
     notes = _Recorder()
     config = ws
     wake = threading.Event()
@@ -230,8 +216,8 @@ def test_stopped_observer_thread_is_restarted(fast_ws):
         supervisor.close()
 
 
-def test_files_missed_by_events_are_found_by_the_rescan(fast_ws, monkeypatch):
-    ws = fast_ws
+def test_files_missed_by_events_are_found_by_the_rescan(fast_config, monkeypatch):
+    ws = fast_config
     monkeypatch.setattr(watch_module.WakeHandler, "on_any_event", lambda self, event: None)
     stop_event = threading.Event()
     thread = _serve_in_thread(ws, stop_event, _Recorder(), _Recorder())
@@ -244,8 +230,8 @@ def test_files_missed_by_events_are_found_by_the_rescan(fast_ws, monkeypatch):
         thread.join(timeout=10)
 
 
-def test_two_runs_at_once_process_each_file_once(fast_ws):
-    ws = fast_ws
+def test_two_runs_at_once_process_each_file_once(fast_config):
+    ws = fast_config
     for n in range(6):
         tab_memo(ws.inbox / f"nota-{n}.docx", {**HEADER, "Nomor": f"{n}/2026"})
     command = [sys.executable, "-m", "pipeline", "--config", str(ws.path), "run"]
@@ -261,11 +247,11 @@ def test_two_runs_at_once_process_each_file_once(fast_ws):
         assert len(list(register.journal())) == 6
 
 
-def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_ws):
+def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_config):
     import docx
-    from builders import action
+    from support.builders import action
 
-    ws = fast_ws
+    ws = fast_config
     template = ws.templates_dir / "lembar_disposisi.docx"
     good = template.read_bytes()
     tab_memo(ws.inbox / "nota.docx")
@@ -306,7 +292,7 @@ def _counting_passes(monkeypatch):
 
 def test_no_busy_loop_while_a_file_settles(tmp_path, monkeypatch):
     """The service's own reads of a settling file must not wake it again and again."""
-    ws = make_workspace(tmp_path / "ws", **{**FAST, "stable_seconds: 0 ": "stable_seconds: 2.0 "})
+    ws = make_workspace(tmp_path / "ws", merged(FAST, {"watch": {"stable_seconds": 2.0}}))
     calls = _counting_passes(monkeypatch)
     stop_event = threading.Event()
     thread = _serve_in_thread(ws, stop_event, _Recorder(), _Recorder())
@@ -322,11 +308,11 @@ def test_no_busy_loop_while_a_file_settles(tmp_path, monkeypatch):
     assert len(calls) <= 12, len(calls)
 
 
-def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypatch):
+def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_config, monkeypatch):
     from pipeline.errors import ArchiveError
     from pipeline.filing import filer as filing
 
-    ws = fast_ws
+    ws = fast_config
 
     def full(*args, **kwargs):
         raise ArchiveError("Arsip tidak dapat ditulis: disk penuh.")
@@ -348,7 +334,7 @@ def test_a_stuck_input_is_told_once_and_retried_with_back_off(fast_ws, monkeypat
 
 
 def test_a_file_older_than_the_delay_is_taken_at_once(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"stable_seconds: 0 ": "stable_seconds: 600 "})
+    ws = make_workspace(tmp_path / "ws", {"watch": {"stable_seconds": 600}})
     path = tab_memo(ws.inbox / "lama.docx")
     an_hour_ago = time.time() - 3600
     os.utime(path, (an_hour_ago, an_hour_ago))
@@ -358,10 +344,10 @@ def test_a_file_older_than_the_delay_is_taken_at_once(tmp_path):
     assert "1 diterima" in result.stdout, result.stdout + result.stderr
 
 
-def test_act_beside_watch_is_handed_to_the_service(fast_ws):
-    ws = fast_ws
+def test_act_beside_watch_is_handed_to_the_service(fast_config):
+    ws = fast_config
     tab_memo(ws.inbox / "nota.docx")
-    process = start(ws)
+    process = start_watch(ws)
     try:
         assert wait_for(lambda: filed(ws) == 1)
         result = subprocess.run(

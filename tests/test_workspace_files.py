@@ -25,18 +25,18 @@ def test_register_url_is_added_under_a_block_without_it():
     assert yaml.safe_load(changed) == {"register": {"url": URL, "host": "a"}, "inbox": "inbox"}
 
 
-def test_the_register_file_is_set_aside_with_its_journal_files(ws):
+def test_the_register_file_is_set_aside_with_its_journal_files(config):
     for suffix in ("", "-wal", "-shm"):
-        ws.register_path.with_name(ws.register_path.name + suffix).write_bytes(b"x")
-    aside = workspace.set_register_aside(ws, "register.sqlite3.lama-1")
-    assert aside == ws.register_path.with_name("register.sqlite3.lama-1")
-    assert not ws.register_path.exists()
-    assert sorted(p.name for p in ws.register_path.parent.glob("register.sqlite3.lama-1*")) == [
+        config.register_path.with_name(config.register_path.name + suffix).write_bytes(b"x")
+    aside = workspace.set_register_aside(config, "register.sqlite3.lama-1")
+    assert aside == config.register_path.with_name("register.sqlite3.lama-1")
+    assert not config.register_path.exists()
+    assert sorted(p.name for p in config.register_path.parent.glob("register.sqlite3.lama-1*")) == [
         "register.sqlite3.lama-1",
         "register.sqlite3.lama-1-shm",
         "register.sqlite3.lama-1-wal",
     ]
 
 
-def test_nothing_is_set_aside_when_there_is_no_register(ws):
-    assert workspace.set_register_aside(ws, "register.sqlite3.lama-2") is None
+def test_nothing_is_set_aside_when_there_is_no_register(config):
+    assert workspace.set_register_aside(config, "register.sqlite3.lama-2") is None

@@ -4,46 +4,25 @@ hands out, filled in and read back with the CSV's columns, limits and checks."""
 import json
 
 import pytest
-from builders import MEMO_NOMOR, action, registration, registration_yaml, tab_memo
 from click.testing import CliRunner
-from conftest import make_workspace
 from openpyxl import Workbook, load_workbook
+from support.builders import MEMO_NOMOR, PANITIA, action, fill, registration, registration_yaml, tab_memo
+from support.workspace import make_workspace
 
 from pipeline import readers
 from pipeline.cli import main
 from pipeline.errors import InputRefused
 from pipeline.readers.registration import normalise
 
-PPK = ["nama", "nip", "jabatan", "email", "telepon", "no_sk"]
-PANITIA = ["nama", "nip", "peran", "no_sertifikat", "email", "telepon"]
-PAKET = ["nama_paket", "pagu", "sumber_dana", "metode", "ppk_nip"]
-
 
 def comparable(data):
     return {s: [{k: v for k, v in r.items() if k != "_baris"} for r in data[s]] for s in ("ppk", "panitia", "paket")}
 
 
-def fill(workbook, data=None, nip=lambda value: value):
-    """Type ``data`` into a workbook from ``pipeline formulir`` (row 2 on), as a ULP would."""
-    data = data or registration()
-    workbook["umum"].cell(2, 1, data["rujukan"])
-    workbook["umum"].cell(2, 2, data["unit"])
-    workbook["umum"].cell(2, 3, data["tahun_anggaran"])
-    for section, columns in (("ppk", PPK), ("panitia", PANITIA), ("paket", PAKET)):
-        for row, record in enumerate(data[section], start=2):
-            record = dict(record, nama_paket=record.get("nama"))
-            for column, name in enumerate(columns, start=1):
-                value = record.get(name)
-                if name in ("nip", "ppk_nip") and value is not None:
-                    value = nip(value)
-                workbook[section].cell(row, column, value)
-    return workbook
-
-
 @pytest.fixture
-def blank(ws, tmp_path):
+def blank(config, tmp_path):
     result = CliRunner().invoke(
-        main, ["--config", str(ws.path), "formulir", str(tmp_path / "untuk-ulp")], catch_exceptions=False
+        main, ["--config", str(config.path), "formulir", str(tmp_path / "untuk-ulp")], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
     assert "Formulir registrasi ditulis" in result.output
@@ -51,8 +30,8 @@ def blank(ws, tmp_path):
 
 
 @pytest.fixture
-def expected(ws, tmp_path):
-    return normalise(readers.read(registration_yaml(tmp_path / "r.yaml"), ws.limits).fields)
+def expected(config, tmp_path):
+    return normalise(readers.read(registration_yaml(tmp_path / "r.yaml"), config.limits).fields)
 
 
 def read(ws, workbook, path):
@@ -78,8 +57,8 @@ def test_the_blank_workbook_guides_the_ulp(blank):
 
 
 @pytest.mark.parametrize("nip", [lambda v: v, lambda v: v.replace(" ", "")], ids=["text-with-spaces", "text"])
-def test_a_filled_workbook_reads_as_the_csv_does(ws, tmp_path, blank, expected, nip):
-    parsed = read(ws, fill(load_workbook(blank), nip=nip), tmp_path / "terisi.xlsx")
+def test_a_filled_workbook_reads_as_the_csv_does(config, tmp_path, blank, expected, nip):
+    parsed = read(config, fill(load_workbook(blank), nip=nip), tmp_path / "terisi.xlsx")
     assert (parsed.kind, parsed.fmt) == ("registrasi", "xlsx")
     got = normalise(parsed.fields)
     assert (got["rujukan"], got["unit"]) == (expected["rujukan"], expected["unit"])
@@ -87,35 +66,35 @@ def test_a_filled_workbook_reads_as_the_csv_does(ws, tmp_path, blank, expected, 
     assert got["ppk"][0]["_baris"] == "2 lembar ppk"
 
 
-def test_a_nip_excel_cut_to_fifteen_digits_is_refused(ws, tmp_path, blank):
+def test_a_nip_excel_cut_to_fifteen_digits_is_refused(config, tmp_path, blank):
     workbook = fill(load_workbook(blank))
     workbook["panitia"]["B3"] = 198711202011011005  # typed as a number: saved as 1.98711202011011E+17
     with pytest.raises(InputRefused) as refused:
-        read(ws, workbook, tmp_path / "terpotong.xlsx")
+        read(config, workbook, tmp_path / "terpotong.xlsx")
     [reason] = refused.value.reasons
     assert "Sel B3 lembar panitia" in reason and "digit setelah digit ke-15 hilang" in reason
     assert "Ubah format kolom menjadi Teks" in reason
 
 
-def test_codes_typed_as_numbers_come_back_as_their_digits(ws, tmp_path, blank):
+def test_codes_typed_as_numbers_come_back_as_their_digits(config, tmp_path, blank):
     workbook = fill(load_workbook(blank))
     workbook["ppk"]["E2"] = 81198765430  # 0811-9876-5430 typed into a number cell
     workbook["panitia"]["F2"] = 6281234567890
     workbook["ppk"]["F2"] = 50  # a short SK number Excel took for a number
-    fields = read(ws, workbook, tmp_path / "angka.xlsx").fields
+    fields = read(config, workbook, tmp_path / "angka.xlsx").fields
     assert fields["ppk"][0]["telepon"] == "081198765430" and fields["ppk"][0]["no_sk"] == "50"
     assert fields["panitia"][0]["telepon"] == "+6281234567890"
 
 
-def test_a_formula_is_refused_naming_its_cell(ws, tmp_path, blank):
+def test_a_formula_is_refused_naming_its_cell(config, tmp_path, blank):
     workbook = fill(load_workbook(blank))
     workbook["paket"]["B3"] = "=B2/10"
     with pytest.raises(InputRefused) as refused:
-        read(ws, workbook, tmp_path / "rumus.xlsx")
+        read(config, workbook, tmp_path / "rumus.xlsx")
     assert "Sel B3 lembar paket berisi rumus (=B2/10)" in refused.value.reasons[0]
 
 
-def test_one_sheet_with_a_jenis_column_is_read_too(ws, tmp_path, expected):
+def test_one_sheet_with_a_jenis_column_is_read_too(config, tmp_path, expected):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(
@@ -164,12 +143,12 @@ def test_one_sheet_with_a_jenis_column_is_read_too(ws, tmp_path, expected):
                     )
                 ]
             )
-    got = normalise(read(ws, workbook, tmp_path / "satu-lembar.xlsx").fields)
+    got = normalise(read(config, workbook, tmp_path / "satu-lembar.xlsx").fields)
     assert comparable(got) == comparable(expected) and got["rujukan"] == MEMO_NOMOR
 
 
 def test_a_sheet_past_the_row_limit_is_refused(tmp_path):
-    ws = make_workspace(tmp_path / "ws", **{"max_csv_rows: 20000": "max_csv_rows: 40"})
+    ws = make_workspace(tmp_path / "ws", {"limits": {"max_csv_rows": 40}})
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "panitia"
@@ -180,13 +159,13 @@ def test_a_sheet_past_the_row_limit_is_refused(tmp_path):
         read(ws, workbook, tmp_path / "besar.xlsx")
 
 
-def test_a_workbook_in_the_inbox_carries_its_case_on(ws, tmp_path, blank, cli):
-    tab_memo(ws.inbox / "nota.docx")
-    fill(load_workbook(blank)).save(ws.inbox / "Registrasi Litbang.xlsx")
+def test_a_workbook_in_the_inbox_carries_its_case_on(config, tmp_path, blank, cli):
+    tab_memo(config.inbox / "nota.docx")
+    fill(load_workbook(blank)).save(config.inbox / "Registrasi Litbang.xlsx")
     result = cli("run")
     assert result.exit_code == 0, result.output
-    action(ws.inbox / "1.yaml", "disposisi_kapus")
-    action(ws.inbox / "2.yaml", "disposisi_kabid")
+    action(config.inbox / "1.yaml", "disposisi_kapus")
+    action(config.inbox / "2.yaml", "disposisi_kabid")
     assert cli("run").exit_code == 0
     [item] = [json.loads(line) for line in cli("status", "--json").output.splitlines()]
     assert item["data"]["panitia"] == 3 and item["data"]["paket"] == 2

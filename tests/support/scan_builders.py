@@ -1,20 +1,23 @@
 """Build scans for tests: a memo rendered to images at a given resolution, and hostile files
 (compression bombs, huge images, thousands of pages) that are small on disk."""
 
+from __future__ import annotations
+
 import struct
 import subprocess
 import zlib
+from pathlib import Path
 
 from PIL import Image
 
 
-def rendered_pages(pdf, dpi, prefix):
+def rendered_pages(pdf: Path, dpi: int, prefix: Path) -> list[Path]:
     """The pages of ``pdf`` as PNG images at ``dpi`` (poppler's pdftoppm), as a scanner would make them."""
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True, timeout=120)
     return sorted(prefix.parent.glob(prefix.name + "*.png"))
 
 
-def image_only_pdf(images, path, dpi):
+def image_only_pdf(images: list[Path], path: Path, dpi: int) -> Path:
     """A PDF holding only the given page images (no text layer), as a scanner's PDF does."""
     pages = [Image.open(image).convert("RGB") for image in images]
     pages[0].save(path, save_all=True, append_images=pages[1:], resolution=dpi)
@@ -27,15 +30,15 @@ class _Bits:
     def __init__(self):
         self.data, self.position = bytearray(), 0
 
-    def value(self, number, count):
+    def value(self, number: int, count: int) -> None:
         for index in range(count):
             self._bit((number >> index) & 1)
 
-    def code(self, text):
+    def code(self, text: str) -> None:
         for char in text:
             self._bit(char == "1")
 
-    def zeros(self, count):
+    def zeros(self, count: int) -> None:
         self.position += count
         self.data.extend(bytes((self.position + 7) // 8 - len(self.data)))
 
@@ -47,7 +50,7 @@ class _Bits:
         self.position += 1
 
 
-def zero_bomb(expanded):
+def zero_bomb(expanded: int) -> bytes:
     """A zlib stream of about ``expanded`` zero bytes, about 1/1000 of that on disk, built directly
     (one dynamic Huffman block: a literal 0, then copies of 258 bytes at distance 1, two bits each)."""
     copies = max(1, (expanded - 1) // 258)
@@ -63,10 +66,13 @@ def zero_bomb(expanded):
         bits.value(lengths.get(symbol, 0), 3)
     codes = {18: "0", 1: "10", 2: "11"}
     bits.code(codes[2])  # literal 0: length 2
-    bits.code(codes[18]), bits.value(138 - 11, 7)  # literals 1..138 unused
-    bits.code(codes[18]), bits.value(117 - 11, 7)  # literals 139..255 unused
+    bits.code(codes[18])  # literals 1..138 unused
+    bits.value(138 - 11, 7)
+    bits.code(codes[18])  # literals 139..255 unused
+    bits.value(117 - 11, 7)
     bits.code(codes[2])  # end of block: length 2
-    bits.code(codes[18]), bits.value(28 - 11, 7)  # lengths 257..284 unused
+    bits.code(codes[18])  # lengths 257..284 unused
+    bits.value(28 - 11, 7)
     bits.code(codes[1])  # length 258 (symbol 285): length 1
     bits.code(codes[1])  # distance code 0: length 1
     bits.code("10")  # literal 0 (canonical: 285 "0", 0 "10", 256 "11")
@@ -77,7 +83,7 @@ def zero_bomb(expanded):
     return b"\x78\x01" + bytes(bits.data) + struct.pack(">I", adler)
 
 
-def write_pdf(path, objects):
+def write_pdf(path: Path, objects: list[bytes]) -> Path:
     """A PDF from numbered objects (1 is the catalog), each given as its bytes between obj and endobj."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -92,11 +98,19 @@ def write_pdf(path, objects):
     return path
 
 
-def stream(dictionary, data):
+def stream(dictionary: bytes, data: bytes) -> bytes:
+    """A PDF stream object's body: ``dictionary`` entries, the length, then ``data``."""
     return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
-def pdf_with_pages(path, count, media=b"[0 0 595 842]", content=None, resources=b"<< >>", extra=()):
+def pdf_with_pages(
+    path: Path,
+    count: int,
+    media: bytes = b"[0 0 595 842]",
+    content: bytes | None = None,
+    resources: bytes = b"<< >>",
+    extra: tuple[bytes, ...] = (),
+) -> Path:
     """``count`` pages sharing one content stream (objects: catalog, pages, content, extra..., pages)."""
     content = content or stream(b"", b"BT ET")
     first_page = 4 + len(extra)
@@ -112,12 +126,12 @@ def pdf_with_pages(path, count, media=b"[0 0 595 842]", content=None, resources=
     return write_pdf(path, objects)
 
 
-def pdf_bomb(path, expanded):
+def pdf_bomb(path: Path, expanded: int) -> Path:
     """One page whose content stream inflates to ``expanded`` bytes."""
     return pdf_with_pages(path, 1, content=stream(b"/Filter /FlateDecode", zero_bomb(expanded)))
 
 
-def pdf_with_image(path, width, height):
+def pdf_with_image(path: Path, width: int, height: int) -> Path:
     """One page showing a 1-bit image of ``width`` x ``height`` pixels (white, deflated)."""
     row = (width + 7) // 8
     image = stream(
@@ -129,10 +143,10 @@ def pdf_with_image(path, width, height):
     return pdf_with_pages(path, 1, content=content, resources=b"<< /XObject << /Im0 4 0 R >> >>", extra=(image,))
 
 
-def png_claiming(path, width, height):
+def png_claiming(path: Path, width: int, height: int) -> Path:
     """A 1-bit greyscale PNG of ``width`` x ``height`` whose pixel data is a deflate bomb of zero rows."""
 
-    def chunk(kind, data):
+    def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
@@ -141,7 +155,7 @@ def png_claiming(path, width, height):
     return path
 
 
-def jpeg_claiming(path, width, height):
+def jpeg_claiming(path: Path, width: int, height: int) -> Path:
     """A JPEG whose frame header claims ``width`` x ``height`` (after a normal JFIF segment)."""
     app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
@@ -149,7 +163,7 @@ def jpeg_claiming(path, width, height):
     return path
 
 
-def pdf_with_object_stream_bomb(path, expanded):
+def pdf_with_object_stream_bomb(path: Path, expanded: int) -> Path:
     """A PDF 1.5 whose page tree lies in an object stream (as most PDFs written today keep their
     dictionaries) that inflates to ``expanded`` bytes: qpdf inflates it whole to find the tree."""
     objects = {

@@ -1,10 +1,19 @@
 """Build input files for tests: memos in the layouts real senders use."""
 
+from __future__ import annotations
+
+import hashlib
 import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import docx
 import yaml
 from docx.shared import Pt
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 HEADER = {
     "Nomor": "005/88/ULP-LITBANG/X/2026",
@@ -28,7 +37,7 @@ def _body(document):
     document.add_paragraph("Demikian disampaikan, atas perhatiannya diucapkan terima kasih.")
 
 
-def tab_memo(path, header=None, split_runs=False):
+def tab_memo(path: Path, header: dict[str, str] | None = None, split_runs: bool = False) -> Path:
     """``Label<TAB>: value`` paragraphs; optionally each value split over many runs."""
     document = docx.Document()
     _letterhead(document)
@@ -44,11 +53,11 @@ def tab_memo(path, header=None, split_runs=False):
         else:
             paragraph.add_run(": " + value)
     _body(document)
-    document.save(path)
+    document.save(str(path))
     return path
 
 
-def table_memo(path, header=None, colon_cell=True):
+def table_memo(path: Path, header: dict[str, str] | None = None, colon_cell: bool = True) -> Path:
     """A borderless label/colon/value table (or label/': value' when colon_cell is False)."""
     header = header or HEADER
     document = docx.Document()
@@ -63,11 +72,12 @@ def table_memo(path, header=None, colon_cell=True):
         else:
             cells[1].text = ": " + value
     _body(document)
-    document.save(path)
+    document.save(str(path))
     return path
 
 
-def yaml_memo(path, **fields):
+def yaml_memo(path: Path, **fields: Any) -> Path:
+    """A typed Nota Dinas as YAML (``jenis: nota_dinas``); a field given None is left out."""
     data = {
         "jenis": "nota_dinas",
         "nomor": "050/17/ULP-OTDA/XI/2026",
@@ -92,12 +102,13 @@ MINIMAL_PDF = (
 )
 
 
-def scan(path):
+def scan(path: Path) -> Path:
+    """A minimal one-page PDF, as a scanner writes a signed letter."""
     path.write_bytes(MINIMAL_PDF)
     return path
 
 
-def zip_with(path, entries):
+def zip_with(path: Path, entries: dict[str, bytes]) -> Path:
     """A zip holding ``entries`` (name -> bytes), named however the test likes."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
@@ -105,7 +116,7 @@ def zip_with(path, entries):
     return path
 
 
-def docx_text(path):
+def docx_text(path: Path) -> str:
     """All text of a .docx, paragraphs and table cells, one line each: the body, then the page footers."""
     document = docx.Document(str(path))
     lines = _story_text(document)
@@ -129,7 +140,7 @@ def _story_text(story):
 MEMO_NOMOR = HEADER["Nomor"]
 
 
-def registration(**overrides):
+def registration(**overrides: Any) -> dict[str, Any]:
     """Registration data like a unit's ULP sends (sound unless a test spoils it)."""
     data = {
         "jenis": "registrasi",
@@ -190,7 +201,8 @@ def registration(**overrides):
     return data
 
 
-def registration_yaml(path, data=None):
+def registration_yaml(path: Path, data: dict[str, Any] | None = None) -> Path:
+    """The registration as the YAML a ULP sends."""
     path.write_text(yaml.safe_dump(data or registration(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
@@ -214,7 +226,9 @@ CSV_COLUMNS = [
 ]
 
 
-def registration_csv(path, data=None, encoding="utf-8-sig", sep=";", newline="\r\n"):
+def registration_csv(
+    path: Path, data: dict[str, Any] | None = None, encoding: str = "utf-8-sig", sep: str = ";", newline: str = "\r\n"
+) -> Path:
     """The registration as Excel saves it: one row per person or package."""
     data = data or registration()
     rows = []
@@ -225,7 +239,7 @@ def registration_csv(path, data=None, encoding="utf-8-sig", sep=";", newline="\r
                 row["nama_paket"] = row.pop("nama")
             rows.append(row)
 
-    def cell(value):
+    def cell(value: object) -> str:
         text = "" if value is None else str(value)
         return f'"{text}"' if sep in text or '"' in text else text
 
@@ -234,7 +248,8 @@ def registration_csv(path, data=None, encoding="utf-8-sig", sep=";", newline="\r
     return path
 
 
-def action(path, langkah, rujukan=MEMO_NOMOR, **fields):
+def action(path: Path, langkah: str, rujukan: str = MEMO_NOMOR, **fields: Any) -> Path:
+    """An action file (``jenis: tindakan``) recording ``langkah`` on the case of ``rujukan``."""
     data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **fields}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -243,7 +258,7 @@ def action(path, langkah, rujukan=MEMO_NOMOR, **fields):
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def rewrite_document_xml(path, edit):
+def rewrite_document_xml(path: Path, edit: Callable[[str], str]) -> Path:
     """Change word/document.xml of a .docx (as Word would write tracked changes or hidden text)."""
     import shutil
     import tempfile
@@ -260,7 +275,7 @@ def rewrite_document_xml(path, edit):
     return path
 
 
-def memo_with_nomor_runs(path, runs_xml):
+def memo_with_nomor_runs(path: Path, runs_xml: str) -> Path:
     """A tab memo whose Nomor paragraph is made of the given raw runs (w:r, w:del, w:ins ...)."""
     header = {**HEADER, "Nomor": "@@NOMOR@@"}
     tab_memo(path, header)
@@ -271,3 +286,33 @@ def memo_with_nomor_runs(path, runs_xml):
             '<w:r><w:t xml:space="preserve">: </w:t></w:r>' + runs_xml,
         ).replace("<w:r><w:t>: @@NOMOR@@</w:t></w:r>", '<w:r><w:t xml:space="preserve">: </w:t></w:r>' + runs_xml),
     )
+
+
+# The columns of the workbook ``pipeline formulir`` hands out, per sheet.
+PPK = ["nama", "nip", "jabatan", "email", "telepon", "no_sk"]
+PANITIA = ["nama", "nip", "peran", "no_sertifikat", "email", "telepon"]
+PAKET = ["nama_paket", "pagu", "sumber_dana", "metode", "ppk_nip"]
+
+
+def fill(
+    workbook: Workbook, data: dict[str, Any] | None = None, nip: Callable[[str], Any] = lambda value: value
+) -> Workbook:
+    """Type ``data`` into a workbook from ``pipeline formulir`` (row 2 on), as a ULP would."""
+    data = data or registration()
+    workbook["umum"].cell(2, 1, data["rujukan"])
+    workbook["umum"].cell(2, 2, data["unit"])
+    workbook["umum"].cell(2, 3, data["tahun_anggaran"])
+    for section, columns in (("ppk", PPK), ("panitia", PANITIA), ("paket", PAKET)):
+        for row, record in enumerate(data[section], start=2):
+            record = dict(record, nama_paket=record.get("nama"))
+            for column, name in enumerate(columns, start=1):
+                value = record.get(name)
+                if name in ("nip", "ppk_nip") and value is not None:
+                    value = nip(value)
+                workbook[section].cell(row, column, value)
+    return workbook
+
+
+def digest(path: Path) -> str:
+    """The SHA-256 of a file, as the register records it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

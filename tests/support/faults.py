@@ -1,18 +1,22 @@
 """Run the pipeline CLI with a SIGKILL planted at one stage boundary.
 
-    python tests/faults.py POINT N -- --config CONFIG run
+    python tests/support/faults.py POINT N -- --config CONFIG run
 
 POINT names a boundary (see POINTS); the process kills itself with SIGKILL
 at the N-th time it reaches it, so no clean-up code runs: exactly what a
 power cut or ``kill -9`` does. Production code carries no hooks for this.
 """
 
+from __future__ import annotations
+
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, run as a program
 
 from pipeline import cli
 from pipeline.documents import owed
@@ -25,24 +29,27 @@ from pipeline.register.sqlite import SQLiteRegister
 from pipeline.sop import cases, inputs
 
 
-def die():
+def die() -> None:
+    """SIGKILL to this process: no clean-up code runs."""
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def counted(n):
+def counted(n: int) -> Callable[[], bool]:
+    """A counter that says True at its ``n``-th call."""
     calls = {"count": 0}
 
-    def hit():
+    def hit() -> bool:
         calls["count"] += 1
         return calls["count"] == n
 
     return hit
 
 
-def before(owner, name, hit):
+def before(owner: Any, name: str, hit: Callable[[], bool]) -> None:
+    """``owner.name`` replaced: dies before the call when ``hit()`` says so."""
     original = getattr(owner, name)
 
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         if hit():
             die()
         return original(*args, **kwargs)
@@ -50,10 +57,11 @@ def before(owner, name, hit):
     setattr(owner, name, wrapper)
 
 
-def after(owner, name, hit):
+def after(owner: Any, name: str, hit: Callable[[], bool]) -> None:
+    """``owner.name`` replaced: dies after the call when ``hit()`` says so."""
     original = getattr(owner, name)
 
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
         if hit():
             die()
@@ -86,7 +94,7 @@ POINTS = {
 }
 
 
-def main():
+def main() -> None:
     """N = 0 counts the passages instead of killing (printed to stderr at exit)."""
     point, n = sys.argv[1], int(sys.argv[2])
     hit = counted(n)
@@ -95,7 +103,7 @@ def main():
 
         counter = {"count": 0}
 
-        def hit():
+        def hit() -> bool:
             counter["count"] += 1
             return False
 

@@ -1,7 +1,10 @@
 """A local RFC 3161 time-stamp server for the tests, answering with pyHanko's DummyTimeStamper."""
 
+from __future__ import annotations
+
 import datetime as dt
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 
 from asn1crypto import keys, tsp
 from asn1crypto import x509 as asn1_x509
@@ -9,7 +12,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from local_server import LocalServer
+
+from .local_server import LocalServer
 
 
 def _tsa_identity():
@@ -36,7 +40,7 @@ def _tsa_identity():
 class TimeStampServer(LocalServer):
     """``with TimeStampServer(when) as tsa:`` serves at ``tsa.url``; every token says ``when``."""
 
-    def __init__(self, when):
+    def __init__(self, when: dt.datetime) -> None:
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
         cert, key = _tsa_identity()
@@ -45,7 +49,7 @@ class TimeStampServer(LocalServer):
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 answer = outer.stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
                 outer.requests += 1
@@ -55,7 +59,7 @@ class TimeStampServer(LocalServer):
                 self.end_headers()
                 self.wfile.write(answer)
 
-            def log_message(self, *args):
+            def log_message(self, *args: Any) -> None:
                 pass
 
         super().__init__(Handler, "/tsa")

@@ -7,7 +7,10 @@ letter is the same kind of request (facilitation of SPSE for a unit's
 procurement), written as the office whose layout it follows would write it.
 """
 
+from __future__ import annotations
+
 import copy
+from pathlib import Path
 
 import docx
 from docx.oxml import parse_xml
@@ -100,7 +103,7 @@ STANDARD = [
 ]
 
 
-def kemendagri_nomor_under_title(path):
+def kemendagri_nomor_under_title(path: Path) -> Path:
     """Permendagri tata naskah dinas: NOMOR under the title, Yth./Dari/Sifat/Lampiran/Hal, date at the signature."""
     document = _new()
     document.add_paragraph("NOMOR : 000.4.5/606/ADPIM/2026")
@@ -108,7 +111,7 @@ def kemendagri_nomor_under_title(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def bps_nomor_without_colon(path):
+def bps_nomor_without_colon(path: Path) -> Path:
     """BPS: ``NOMOR B-325/33000/KP.300/2026`` under the title, no colon, no label column."""
     document = _new()
     document.add_paragraph("NOMOR B-325/33000/KP.300/2026")
@@ -119,7 +122,7 @@ def bps_nomor_without_colon(path):
     return _close(document, path, "Semarang, 7 Desember 2026")
 
 
-def bare_number_under_title(path):
+def bare_number_under_title(path: Path) -> Path:
     """The number alone under the title, neither ``Nomor`` nor colon."""
     document = _new()
     document.add_paragraph("325/33000/KP.300/2026")
@@ -127,7 +130,7 @@ def bare_number_under_title(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def letter_spaced_title(path):
+def letter_spaced_title(path: Path) -> Path:
     """A letter-spaced title (``N O T A   D I N A S``) and ``Nomor: ...`` centred under it."""
     document = _new(title="N O T A   D I N A S")
     document.add_paragraph("Nomor: 027/1187/PUSDATIN/2026")
@@ -135,7 +138,7 @@ def letter_spaced_title(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def title_and_number_one_paragraph(path):
+def title_and_number_one_paragraph(path: Path) -> Path:
     """Title and number in one paragraph, split by a line break (Shift+Enter)."""
     document = _new(title=None)
     paragraph = document.add_paragraph("NOTA DINAS")
@@ -145,7 +148,7 @@ def title_and_number_one_paragraph(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def table_colon_cell(path):
+def table_colon_cell(path: Path) -> Path:
     """A borderless label / ``:`` / value table, ``Kepada Yth.`` and a Tanggal row."""
     document = _new()
     _table(
@@ -163,7 +166,7 @@ def table_colon_cell(path):
     return _close(document, path)
 
 
-def table_colon_in_value(path):
+def table_colon_in_value(path: Path) -> Path:
     """A two-column table with the colon in the value cell (``: value``), Tembusan as a table after the signature."""
     document = _new()
     document.add_paragraph("NOMOR : W2.IMI.5-UM.01.01-0713")
@@ -183,7 +186,7 @@ def table_colon_in_value(path):
     return path
 
 
-def table_colon_in_label(path):
+def table_colon_in_label(path: Path) -> Path:
     """A two-column table with the colon in the label cell (``Nomor :`` | value)."""
     document = _new()
     _table(
@@ -200,7 +203,7 @@ def table_colon_in_label(path):
     return _close(document, path)
 
 
-def table_colon_glued(path):
+def table_colon_glued(path: Path) -> Path:
     """Labels with the colon glued on (``Nomor:``) in their own cell, uppercase labels."""
     document = _new()
     _table(
@@ -217,7 +220,7 @@ def table_colon_glued(path):
     return _close(document, path)
 
 
-def hari_tanggal(path):
+def hari_tanggal(path: Path) -> Path:
     """``Hari/Tanggal : Senin, 7 Desember 2026`` (weekday before the date), Sifat Penting."""
     document = _new()
     _table(
@@ -235,7 +238,7 @@ def hari_tanggal(path):
     return _close(document, path)
 
 
-def hari_tanggal_without_comma(path):
+def hari_tanggal_without_comma(path: Path) -> Path:
     """``Hari, Tanggal`` with the weekday run into the date (``Jum’at 4 Desember 2026``)."""
     document = _new()
     _table(
@@ -253,7 +256,7 @@ def hari_tanggal_without_comma(path):
     return _close(document, path)
 
 
-def nd_prefix_number(path):
+def nd_prefix_number(path: Path) -> Path:
     """A number with an ``ND-`` prefix typed with a space (``ND- 17/...``), as a prosecutor's office writes it."""
     document = _new()
     _tab_header(
@@ -270,7 +273,7 @@ def nd_prefix_number(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def kepada_right_by_tabs(path):
+def kepada_right_by_tabs(path: Path) -> Path:
     """Nomor with the place and date on its line, ``Kepada Yth.`` and the addressee pushed right with tabs."""
     document = _new(title=None)
     _lines(
@@ -289,7 +292,7 @@ def kepada_right_by_tabs(path):
     return _close(document, path)
 
 
-def short_labels_numeric_date(path):
+def short_labels_numeric_date(path: Path) -> Path:
     """Short labels ``No.``, ``Tgl.``, ``Lamp.`` and a ``dd-mm-yyyy`` date."""
     document = _new()
     _tab_header(
@@ -307,7 +310,7 @@ def short_labels_numeric_date(path):
     return _close(document, path)
 
 
-def nomor_surat_slash_date(path):
+def nomor_surat_slash_date(path: Path) -> Path:
     """``Nomor Surat``, ``Tanggal Surat`` with a ``dd/mm/yyyy`` date, ``Sifat Surat`` Rahasia."""
     document = _new()
     _tab_header(
@@ -324,14 +327,14 @@ def nomor_surat_slash_date(path):
     return _close(document, path)
 
 
-def iso_date(path):
+def iso_date(path: Path) -> Path:
     """An ISO date, as a form exported from an application writes it."""
     document = _new()
     _tab_header(document, [("Nomor", READ["nomor"]), ("Tanggal", "2026-12-07"), *STANDARD])
     return _close(document, path)
 
 
-def old_month_spelling(path):
+def old_month_spelling(path: Path) -> Path:
     """An old spelling of the month (``Nopember``) in the date by the signature."""
     document = _new()
     document.add_paragraph("NOMOR : 000.4.5/606/ADPIM/2026")
@@ -339,7 +342,7 @@ def old_month_spelling(path):
     return _close(document, path, "Jakarta, 16 Nopember 2026")
 
 
-def run_together_label(path):
+def run_together_label(path: Path) -> Path:
     """``Kepada`` and ``Yth.`` in runs with no space between (``KepadaYth.``)."""
     document = _new()
     paragraph = document.add_paragraph()
@@ -352,7 +355,7 @@ def run_together_label(path):
     return _close(document, path)
 
 
-def dotted_leaders(path):
+def dotted_leaders(path: Path) -> Path:
     """Labels padded with a dotted leader up to the colon (``Nomor ........ : ...``)."""
     document = _new()
     for label, value in [("Nomor", READ["nomor"]), ("Tanggal", "7 Desember 2026"), *STANDARD]:
@@ -360,7 +363,7 @@ def dotted_leaders(path):
     return _close(document, path)
 
 
-def tab_runs(path):
+def tab_runs(path: Path) -> Path:
     """Labels followed by several tabs, a tab after the colon, and values split over runs."""
     document = _new()
     for label, value in [("Nomor", READ["nomor"]), ("Tanggal", "7 Desember 2026"), *STANDARD]:
@@ -372,7 +375,7 @@ def tab_runs(path):
     return _close(document, path)
 
 
-def template_blank_in_number(path):
+def template_blank_in_number(path: Path) -> Path:
     """The template's blank left in the number (``000.4.5/606          /ADPIM/2026``)."""
     document = _new()
     document.add_paragraph("NOMOR : 000.4.5/606          /ADPIM/2026")
@@ -380,7 +383,7 @@ def template_blank_in_number(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def spaced_b_number(path):
+def spaced_b_number(path: Path) -> Path:
     """A BPS ``B-`` number typed with spaces around every separator."""
     document = _new()
     _tab_header(
@@ -389,7 +392,7 @@ def spaced_b_number(path):
     return _close(document, path)
 
 
-def unfilled_placeholders(path):
+def unfilled_placeholders(path: Path) -> Path:
     """Template fields left unfilled (``${lampiran}``, ``{{ tembusan }}``, ``{sifat}``); Tanggal a dotted leader."""
     document = _new()
     _tab_header(
@@ -408,7 +411,7 @@ def unfilled_placeholders(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def unfilled_mail_merge(path):
+def unfilled_mail_merge(path: Path) -> Path:
     """Mail-merge fields never merged (``«Kepada»``) and a bracketed blank (``[lampiran]``)."""
     document = _new()
     _tab_header(
@@ -445,7 +448,7 @@ def _text_box(paragraph, lines):
     paragraph._p.append(parse_xml(xml))
 
 
-def kop_in_text_box(path):
+def kop_in_text_box(path: Path) -> Path:
     """The kop, title and number in a text box (Word keeps a DrawingML and a VML copy of it)."""
     document = _new(kop=False, title=None)
     _text_box(document.add_paragraph(), [*KOP, "NOTA DINAS", "NOMOR 045.2/1290/SETDA/2026"])
@@ -453,7 +456,7 @@ def kop_in_text_box(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def tembusan_numbered_after_signature(path):
+def tembusan_numbered_after_signature(path: Path) -> Path:
     """Tembusan as a numbered list typed after the signature."""
     document = _new()
     _tab_header(document, [("Nomor", READ["nomor"]), ("Tanggal", "7 Desember 2026"), *STANDARD])
@@ -464,7 +467,7 @@ def tembusan_numbered_after_signature(path):
     )
 
 
-def tembusan_word_list(path):
+def tembusan_word_list(path: Path) -> Path:
     """Tembusan Yth. as a Word numbered list (the numbers are not in the text)."""
     document = _new()
     _tab_header(document, [("Nomor", READ["nomor"]), ("Tanggal", "7 Desember 2026"), *STANDARD])
@@ -476,7 +479,7 @@ def tembusan_word_list(path):
     return path
 
 
-def tembusan_in_header(path):
+def tembusan_in_header(path: Path) -> Path:
     """Tembusan as a header row with one addressee."""
     document = _new()
     _tab_header(
@@ -486,7 +489,7 @@ def tembusan_in_header(path):
     return _close(document, path)
 
 
-def date_beside_number_tabs(path):
+def date_beside_number_tabs(path: Path) -> Path:
     """Place and date on the number's line, right of a tab run (surat dinas arrangement)."""
     document = _new()
     document.add_paragraph(f"Nomor\t: {READ['nomor']}\t\t\tJakarta, 7 Desember 2026")
@@ -494,7 +497,7 @@ def date_beside_number_tabs(path):
     return _close(document, path)
 
 
-def date_beside_number_table(path):
+def date_beside_number_table(path: Path) -> Path:
     """Place and date in a fourth cell of the number's row."""
     document = _new()
     _table(
@@ -512,7 +515,7 @@ def date_beside_number_table(path):
     return _close(document, path)
 
 
-def kepada_on_line_below(path):
+def kepada_on_line_below(path: Path) -> Path:
     """``Kepada Yth.`` alone on a line and the addressee on the next."""
     document = _new()
     _tab_header(
@@ -523,7 +526,7 @@ def kepada_on_line_below(path):
     return _close(document, path)
 
 
-def kepada_over_two_lines(path):
+def kepada_over_two_lines(path: Path) -> Path:
     """The addressee over two lines: two paragraphs in a cell, or a line break in a paragraph."""
     document = _new()
     table = _table(
@@ -542,7 +545,7 @@ def kepada_over_two_lines(path):
     return _close(document, path)
 
 
-def header_in_nested_table(path):
+def header_in_nested_table(path: Path) -> Path:
     """The header table nested in a layout table's cell (the kop's logo in the other cell)."""
     document = _new(kop=False, title=None)
     outer = document.add_table(rows=1, cols=2)
@@ -556,7 +559,7 @@ def header_in_nested_table(path):
     return _close(document, path)
 
 
-def content_control_placeholder(path):
+def content_control_placeholder(path: Path) -> Path:
     """A Word form with content controls: Lampiran still shows its placeholder text."""
     document = _new()
     _tab_header(
@@ -579,7 +582,7 @@ def content_control_placeholder(path):
     return _close(document, path)
 
 
-def colon_glued_paragraphs(path):
+def colon_glued_paragraphs(path: Path) -> Path:
     """``Label: value`` paragraphs, colon glued to the label, no tab; Sifat Sangat Segera."""
     document = _new()
     _tab_header(
@@ -603,7 +606,7 @@ BSRE_NOTE = (
 )
 
 
-def e_signed_note_after_tembusan(path):
+def e_signed_note_after_tembusan(path: Path) -> Path:
     """An electronically signed memo: the BSrE note under the Tembusan list ends the list."""
     document = _new()
     document.add_paragraph("NOMOR : 000.4.5/606/ADPIM/2026")
@@ -616,7 +619,7 @@ def e_signed_note_after_tembusan(path):
     )
 
 
-def event_date_in_body(path):
+def event_date_in_body(path: Path) -> Path:
     """An invitation-like request: the meeting's ``Hari/Tanggal`` in the body is not the letter's date."""
     document = _new()
     document.add_paragraph("NOMOR : 000.4.5/606/ADPIM/2026")
@@ -633,7 +636,7 @@ def event_date_in_body(path):
     return _close(document, path, "Jakarta, 7 Desember 2026")
 
 
-def expect(**changes):
+def expect(**changes: str) -> dict[str, str]:
     """The standard fields a person reads, with this layout's differences."""
     return {**copy.deepcopy(READ), **changes}
 

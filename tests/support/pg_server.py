@@ -2,6 +2,8 @@
 temporary folder, a free port on 127.0.0.1, stopped at the end. Where the binaries are
 missing the tests that need it are skipped with the reason (``.ci/run`` installs them)."""
 
+from __future__ import annotations
+
 import glob
 import os
 import pwd
@@ -12,7 +14,7 @@ import uuid
 from pathlib import Path
 
 
-def binaries():
+def binaries() -> Path | None:
     """The folder of initdb and pg_ctl, or None."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if found:
@@ -30,14 +32,17 @@ def _free_port():
 class PostgresServer:
     """One cluster; ``database()`` makes a fresh empty database and returns its URL."""
 
-    def __init__(self, folder, durable=False):
+    def __init__(self, folder: str | Path, durable: bool = False) -> None:
         """``durable``: fsync as in production (the benchmark); the tests go without."""
         self.durable = durable
-        self.bin = binaries()
+        found = binaries()
+        if found is None:
+            raise RuntimeError("PostgreSQL tidak terpasang (apt-get install postgresql)")
+        self.bin = found
         self.folder = Path(folder)
         self.data = self.folder / "data"
         self.port = _free_port()
-        self.as_user = []
+        self.as_user: list[str] = []
         if os.geteuid() == 0:  # initdb refuses root: run the server as the package's account
             account = pwd.getpwnam("postgres")
             self.as_user = ["runuser", "-u", "postgres", "--"]
@@ -47,7 +52,8 @@ class PostgresServer:
     def _run(self, *command):
         return subprocess.run([*self.as_user, *command], check=True, capture_output=True, text=True, timeout=120)
 
-    def start(self):
+    def start(self) -> PostgresServer:
+        """initdb, then the server started on its port; returns itself."""
         self._run(
             str(self.bin / "initdb"),
             "-D",
@@ -75,13 +81,16 @@ class PostgresServer:
         )
         return self
 
-    def stop(self):
+    def stop(self) -> None:
+        """Stopped at once (immediate mode): the cluster is thrown away."""
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
-    def url(self, name="postgres"):
+    def url(self, name: str = "postgres") -> str:
+        """The URL of database ``name`` on this server."""
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
-    def database(self):
+    def database(self) -> str:
+        """The URL of a new empty database."""
         import psycopg
 
         name = "uji_" + uuid.uuid4().hex[:10]

@@ -7,17 +7,21 @@ answers an error status with a valid signed file, ``broken`` answers 200 with a
 file that is not a signed PDF.
 """
 
+from __future__ import annotations
+
 import base64
 import io
 import json
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
 
-from local_server import LocalServer
+from .local_server import LocalServer
 
 NIK, PASSPHRASE, TOTP, USER, PASSWORD = "3171234567890001", "rahasia-bsre", "246810", "pipeline", "kunci-gateway"
 
 
-def sign(p12, passphrase, pdf):
+def sign(p12: Path, passphrase: str, pdf: bytes) -> bytes:
     """``pdf`` (bytes) signed as the gateway signs, with the test CA's PKCS#12."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
@@ -36,16 +40,16 @@ def sign(p12, passphrase, pdf):
 class StandIn(LocalServer):
     """``with StandIn(p12) as gateway: gateway.url``; ``gateway.requests`` records what came (no secrets kept)."""
 
-    def __init__(self, p12, p12_passphrase="rahasia-uji", mode="ok"):
+    def __init__(self, p12: Path, p12_passphrase: str = "rahasia-uji", mode: str = "ok") -> None:
         self.p12, self.p12_passphrase, self.mode = p12, p12_passphrase, mode
-        self.requests = []
+        self.requests: list[tuple[str, list[str]]] = []
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
+            def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self):
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 expected = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
                 stand_in.requests.append((self.path, sorted(body)))
@@ -67,7 +71,7 @@ class StandIn(LocalServer):
                     return self._answer(500, {"error": "Gagal menyimpan log transaksi", "file": [encoded]})
                 return self._answer(200, {"file": [encoded], "time": 1234})
 
-            def _answer(self, status, payload):
+            def _answer(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
