@@ -853,3 +853,8 @@ def migrate_register(obj, url):
     )
     out.print(f"config.yaml kini memakai register.url. Register SQLite lama disimpan sebagai {escape(str(aside))}.")
     out.print("Jalankan \u201cpipeline doctor\u201d, lalu mulai layanan lagi.")
+
+
+from pipeline.cli.laporan import laporan as _laporan  # noqa: E402 - the command needs the group above
+
+main.add_command(_laporan)

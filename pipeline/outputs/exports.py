@@ -117,7 +117,7 @@ def write_csv(path, key, rows):
     return path
 
 
-def write_xlsx(path, books, subtitle):
+def write_xlsx(path, books, subtitle, more=()):
     """One sheet per book, made to be printed: title, header repeated on every page and frozen,
     widths, landscape A4 fitted to the page width, dates as dates, pagu in Rupiah, borders,
     page numbers; a text cell is always text, never a formula.
@@ -130,6 +130,8 @@ def write_xlsx(path, books, subtitle):
     _add_styles(workbook)
     for key, rows in books.items():
         _sheet(workbook.create_sheet(BOOKS[key].sheet), BOOKS[key], rows, subtitle)
+    for add in more:  # sheets of their own shape (report_views.add_sheet: "Kinerja SOP")
+        add(workbook)
     content = io.BytesIO()  # openpyxl writes whole; a file system error is _atomic's, after
     workbook.save(content)
     _atomic(path, lambda temp: temp.write_bytes(content.getvalue()))

@@ -742,6 +742,11 @@ class SqlRegister(PdfIntents, abc.ABC):
     def inputs(self):
         return [_record(KeptInput, r) for r in self._rows("SELECT * FROM inputs ORDER BY id")]
 
+    def decisions(self, langkah):
+        """Applied actions of ``langkah`` (every ``tolak``, for the performance report), oldest first, streamed."""
+        sql = "SELECT * FROM inputs WHERE jenis = 'tindakan' AND langkah = ? AND status = 'diterapkan' ORDER BY id"
+        return self._stream(KeptInput, sql, langkah)
+
     # -- case documents and events -------------------------------------------
 
     def next_version(self, kasus, jenis):
