@@ -646,6 +646,11 @@ def report_footer(document):
     page_field(paragraph, "NUMPAGES", size=7)
 
 
+def section_heading(document, text):
+    """A numbered section's heading, kept on the page of the table it opens."""
+    heading(document, text).paragraph_format.keep_with_next = True
+
+
 def laporan_kinerja():
     """The SOP performance report for the Kapus (``pipeline laporan --pdf``), A4 portrait."""
     document = new_document(210, 297, (18, 15, 18, 20))
@@ -661,7 +666,7 @@ def laporan_kinerja():
             ("Jam kerja", "{{ jam_kerja }}"),
         ],
     )
-    heading(document, "I. Ringkasan Permohonan")
+    section_heading(document, "I. Ringkasan Permohonan")
     loop_table(
         document,
         ["Uraian", "Jumlah"],
@@ -671,7 +676,7 @@ def laporan_kinerja():
         size=9.5,
         align=[None, RIGHT],
     )
-    heading(document, "II. Waktu Setiap Langkah terhadap Target SOP")
+    section_heading(document, "II. Waktu Setiap Langkah terhadap Target SOP")
     loop_table(
         document,
         [
@@ -701,7 +706,7 @@ def laporan_kinerja():
         size=8,
         align=[CENTER, None, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
     )
-    heading(document, "III. Waktu Tunggu Keputusan Pejabat")
+    section_heading(document, "III. Waktu Tunggu Keputusan Pejabat")
     loop_table(
         document,
         ["Pejabat", "Langkah", "Jumlah", "Median kalender", "P90 kalender", "Median jam kerja", "P90 jam kerja"],
@@ -719,7 +724,7 @@ def laporan_kinerja():
         size=8.5,
         align=[None, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
     )
-    heading(document, "IV. Permohonan per Unit Kerja")
+    section_heading(document, "IV. Permohonan per Unit Kerja")
     loop_table(
         document,
         [
@@ -740,12 +745,12 @@ def laporan_kinerja():
             "{{ u.lama_kalender }}",
             "{{ u.lama_kerja }}",
         ],
-        (5.0, 1.6, 1.6, 1.6, 2.0, 2.6, 2.6),
+        (4.6, 1.6, 1.6, 1.6, 2.4, 2.6, 2.6),
         "u in unit",
         size=8.5,
         align=[None, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
     )
-    heading(document, "V. Alasan Pengembalian (Tolak)")
+    section_heading(document, "V. Alasan Pengembalian (Tolak)")
     loop_table(
         document,
         ["Alasan", "Jumlah"],

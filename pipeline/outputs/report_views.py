@@ -163,7 +163,14 @@ def bars(rows: list[dict[str, Any]], span: int = 340, left: int = 300, row_heigh
                 "caption": row["caption"],
             }
         )
-    return {"rows": drawn, "width": left + span + 200, "height": len(rows) * row_height + 4, "left": left, "span": span}
+    room = 8 + 7 * max([len(r["caption"]) for r in rows] + [10])  # the captions, about 7 px a character
+    return {
+        "rows": drawn,
+        "width": left + span + room,
+        "height": len(rows) * row_height + 4,
+        "left": left,
+        "span": span,
+    }
 
 
 def charts(report: Report) -> dict[str, dict]:
@@ -201,7 +208,6 @@ def charts(report: Report) -> dict[str, dict]:
         {
             "label": u.unit,
             "value": u.diterima,
-            "whisker": u.diterima + u.terbuka if u.terbuka else None,
             "caption": f"{u.diterima} diterima · {u.selesai} selesai · {u.terbuka} terbuka",
         }
         for u in report.unit
