@@ -53,33 +53,42 @@ class OfficeHours:
         return _holidays(day.year, self.cuti_bersama).get(day)
 
     def minutes(self, start: dt.datetime, end: dt.datetime) -> float:
-        """Minutes from ``start`` to ``end`` that fall within office hours (0 when end <= start)."""
+        """Minutes from ``start`` to ``end`` that fall within office hours (0 when end <= start).
+
+        Worked out on the office's wall clock in whole-minute arithmetic (a million step
+        intervals take seconds): the first and last day clipped, the days between whole."""
         start, end = start.astimezone(self.zone), end.astimezone(self.zone)
         if end <= start:
             return 0.0
-        total = 0.0
-        day = start.date()
-        while day <= end.date():
-            total += self._on_day(day, start, end)
+        first, last = start.date(), end.date()
+        if first == last:
+            return round(self._within(first, _minute(start), _minute(end)), 1)
+        total = self._within(first, _minute(start), 24 * 60) + self._within(last, 0.0, _minute(end))
+        day = first + dt.timedelta(days=1)
+        while day < last:
+            total += 0 if self.is_day_off(day) else self._daily[day.weekday()]
             day += dt.timedelta(days=1)
         return round(total, 1)
 
-    def _on_day(self, day: dt.date, start: dt.datetime, end: dt.datetime) -> float:
+    def _within(self, day: dt.date, begin: float, finish: float) -> float:
+        """Office minutes of ``day`` between two minutes after midnight."""
         periods = self.periods[day.weekday()]
         if not periods or self.is_day_off(day):
             return 0.0
-        midnight = dt.datetime.combine(day, dt.time(), tzinfo=self.zone)
-        total = 0.0
-        for first, last in periods:
-            opens = max(start, midnight + dt.timedelta(minutes=first))
-            closes = min(end, midnight + dt.timedelta(minutes=last))
-            if closes > opens:
-                total += (closes - opens).total_seconds() / 60
-        return total
+        return sum(max(0.0, min(finish, closes) - max(begin, opens)) for opens, closes in periods)
+
+    @functools.cached_property
+    def _daily(self) -> tuple[int, ...]:
+        return tuple(sum(closes - opens for opens, closes in day) for day in self.periods)
 
     def weekly_minutes(self) -> int:
         """Working minutes of a week without holidays (37.5 hours under the default)."""
         return sum(last - first for day in self.periods for first, last in day)
+
+
+def _minute(moment: dt.datetime) -> float:
+    """Minutes after midnight on the wall clock."""
+    return moment.hour * 60 + moment.minute + (moment.second + moment.microsecond / 1e6) / 60
 
 
 @functools.cache
