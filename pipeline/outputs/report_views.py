@@ -156,7 +156,7 @@ def bars(rows: list[dict[str, Any]], span: int = 340, left: int = 300, row_heigh
             {
                 "label": _short(row["label"], 44),
                 "y": index * row_height,
-                "value_x": None if value_x is None else max(value_x, 2.0),
+                "value_x": None if not value_x else max(value_x, 2.0),  # nothing drawn for none
                 "whisker_x": x("whisker"),
                 "target_x": x("target"),
                 "color": row.get("color", "#1e88e5"),
