@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -117,7 +118,7 @@ def office_hours(raw: dict, zone: ZoneInfo | dt.tzinfo) -> OfficeHours:
     return OfficeHours(periods, zone, bool(raw.get("cuti_bersama", True)), frozenset(extra))
 
 
-def _periods(day: str, ranges) -> tuple[tuple[int, int], ...]:
+def _periods(day: str, ranges: Iterable[object]) -> tuple[tuple[int, int], ...]:
     """``["07:30-12:00", "13:00-16:00"]`` as minutes after midnight, in order, not overlapping."""
     result: list[tuple[int, int]] = []
     for text in ranges:

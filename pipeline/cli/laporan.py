@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from pipeline.cli import Context
+    from pipeline.config import Config
     from pipeline.outputs.report import Report
 
 
@@ -24,7 +28,9 @@ if TYPE_CHECKING:
     "--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Simpan sebagai PDF berkop untuk Kapus."
 )
 @click.pass_obj
-def laporan(obj, bulan: str | None, tahun: int | None, as_json: bool, xlsx_path: Path | None, pdf_path: Path | None):
+def laporan(
+    obj: Context, bulan: str | None, tahun: int | None, as_json: bool, xlsx_path: Path | None, pdf_path: Path | None
+) -> None:
     """Laporan kinerja SOP satu bulan atau satu tahun: permohonan diterima, selesai, terbuka dan
     dikembalikan beserta alasannya; waktu setiap langkah terhadap targetnya (kalender dan jam kerja);
     waktu tunggu keputusan setiap pejabat; per unit kerja. Halamannya ditulis di outbox/status."""
@@ -60,7 +66,7 @@ def laporan(obj, bulan: str | None, tahun: int | None, as_json: bool, xlsx_path:
         _said(f"Laporan PDF disimpan di {pdf_path}.", as_json)
 
 
-def _write_pdf(path, found, config, now) -> None:
+def _write_pdf(path: Path, found: Report, config: Config, now: dt.datetime) -> None:
     from pipeline.documents.pdf import Converter
     from pipeline.outputs import report_views
 
