@@ -394,3 +394,40 @@ def test_the_pdf_for_the_kapus(office, tmp_path):
         office.officials["kasubbid"].nama,
     ):
         assert expected in " ".join(text.split()), expected
+
+
+def test_an_empty_register_reports_nothing_without_failing(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    found = json.loads(cli(ws, "laporan", "--bulan", "2026-11", "--json").output)
+    assert (found["diterima"], found["selesai"], found["terbuka"], found["dikembalikan"]) == (0, 0, 0, 0)
+    assert found["unit"] == [] and found["alasan"] == []
+    assert {s["key"]: (s["kalender"], s["persen_sesuai"]) for s in found["langkah"]}["periksa"] == (
+        {"jumlah": 0, "median": None, "p90": None},
+        None,
+    )
+    page = (ws.outbox / "status" / "laporan" / "2026-11.html").read_text(encoding="utf-8")
+    assert "Tidak ada permohonan pada periode ini." in page and "November 2026" in page
+
+
+def test_the_site_writes_this_month_s_page_again_only_when_due(tmp_path):
+    from pipeline.outputs.report_views import _due
+
+    december, january = reporting.month(2026, 12), reporting.month(2027, 1)
+    fast = {"rantai": 7, "periode": "2026-12", "detik": 0.2, "pada": 0}
+    assert not _due(fast, 7, december, True)  # nothing changed
+    assert _due(fast, 8, december, True)  # a change
+    assert _due(fast, 7, january, True)  # a new month
+    assert _due(fast, 7, december, False)  # the page is missing
+    assert _due(None, 7, december, True)
+    slow = {**fast, "detik": 30.0, "pada": 4_000_000_000}  # written "now" (in the future), 30 s long
+    assert not _due(slow, 8, december, True)
+    assert _due({**slow, "pada": 0}, 8, december, True)
+
+
+def test_percentiles_interpolate_between_the_nearest_values():
+    assert reporting.spread([4, 1, 3, 2]) == reporting.Spread(4, 2.5, 3.7)
+    assert reporting.spread([]) == reporting.Spread(0, None, None)
+    assert reporting.parse_period(None, None, dt.date(2026, 12, 6)) == reporting.month(2026, 12)
+    assert reporting.month(2026, 12).end == dt.date(2027, 1, 1)
+    with pytest.raises(ValueError):
+        reporting.parse_period("2026-13", None, dt.date(2026, 12, 6))

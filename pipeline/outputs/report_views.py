@@ -262,15 +262,15 @@ def write_page(report: Report, config: Config, common: dict[str, Any], current: 
     target.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for path, root in ([(folder / "laporan.html", "")] if current else []) + [(target, "../")]:
-        others = _others(folder / FOLDER, root)
+        others = _others(folder / FOLDER, root, report.periode.key)
         write_atomic(path, page("report.html", **common, **context, root=root, others=others))
         written.append(path)
     return written
 
 
-def _others(folder: Path, root: str) -> list[dict[str, str]]:
-    """Links to every period's page written so far, newest first."""
-    names = sorted((p.stem for p in folder.glob("*.html")), reverse=True)
+def _others(folder: Path, root: str, key: str) -> list[dict[str, str]]:
+    """Links to every period's page written so far and this one's (``key``), newest first."""
+    names = sorted({key, *(p.stem for p in folder.glob("*.html"))}, reverse=True)
     return [{"label": _label(name), "href": f"{root}{FOLDER}/{name}.html"} for name in names]
 
 
