@@ -51,6 +51,9 @@ demo: $(STAMP)
 	@echo "== pipeline register (agenda surat masuk dan keluar) =="
 	$(BIN)/pipeline --config $(DEMO)/config.yaml register
 	@echo
+	@echo "== pipeline laporan (kinerja SOP bulan ini; halamannya di outbox/status/laporan.html) =="
+	$(BIN)/pipeline --config $(DEMO)/config.yaml laporan
+	@echo
 	@echo "== pipeline verify --kode: memeriksa dokumen cetak dari kode verifikasinya =="
 	$(BIN)/pipeline --config $(DEMO)/config.yaml verify --kode $$($(BIN)/pipeline --config $(DEMO)/config.yaml \
 		register --json --buku keluar | $(BIN)/python -c "import json, sys; print(json.loads(sys.stdin.readline())['kode'])")
@@ -59,6 +62,7 @@ demo: $(STAMP)
 	@find $(DEMO)/outbox -name '*.docx' -o -name '*.pdf' | grep -v /status/ | sort
 	@echo "Buku agenda dan daftar SOP (Excel siap cetak): $(DEMO)/archive/*/buku/"
 	@echo "Halaman status (buka di peramban): $(DEMO)/outbox/status/index.html"
+	@echo "Laporan kinerja SOP bulan ini: $(DEMO)/outbox/status/laporan.html"
 	@echo "Halaman verifikasi kode QR: $(DEMO)/outbox/status/kode/"
 	@echo "Berkas yang ditolak beserta alasannya: $(DEMO)/inbox/ditolak/"
 	@echo "Surat yang menunggu dilengkapi beserta drafnya: $(DEMO)/inbox/lengkapi/"

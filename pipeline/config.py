@@ -21,6 +21,7 @@ from pipeline.klasifikasi import unknown_reason
 from pipeline.letters.signing import BSRE, PKCS12, SigningSettings
 from pipeline.readers.validate import check
 from pipeline.sop.procedure import Procedure, build_steps
+from pipeline.workhours import OfficeHours, office_hours
 
 DEFAULTS = resources.files("pipeline") / "defaults"
 
@@ -125,6 +126,7 @@ class Config:
     host: str = ""  # this intake host's name, where several share the archive
     ocr: OcrSettings = OcrSettings()
     klasifikasi: dict = field(default_factory=dict)  # outgoing document type -> code of Lampiran A
+    office_hours: OfficeHours | None = None  # laporan: working periods and days off (pipeline/workhours.py)
 
     @property
     def register_path(self):
@@ -292,6 +294,7 @@ def _freeze(path, raw):
         signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
         register_url=register_url(raw["register"]["url"]),
         host=_host(raw["register"]["host"]),
+        office_hours=office_hours(raw["laporan"], _timezone(raw["timezone"])),
     )
 
 

@@ -92,6 +92,23 @@ SCHEMA = {
         },
     },
     "timezone": _STR,
+    "laporan": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "jam_kerja": {
+                "type": "dict",
+                "required": True,
+                "keysrules": {
+                    "type": "string",
+                    "allowed": ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"],
+                },
+                "valuesrules": {"type": "list", "nullable": True, "schema": {"type": "string"}},
+            },
+            "cuti_bersama": {"type": "boolean", "required": True},
+            "libur_tambahan": {"type": "list", "nullable": True, "schema": {"type": ["string", "date"]}},
+        },
+    },
     "documents": {
         "type": "dict",
         "required": True,

@@ -2,15 +2,13 @@
 each page holds what the page must show, escapes every value and refers to nothing outside."""
 
 import datetime as dt
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from lxml import html as lxml_html
+from support.browser import dom, needs_browser
 from support.builders import yaml_memo
 from support.workspace import make_workspace
 
@@ -19,25 +17,7 @@ from pipeline.engine import open_workspace
 from pipeline.outputs import site
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Skipped, visibly, where Debian's chromium is missing; CI installs it (.ci/run) and never skips.
-needs_browser = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="chromium tidak terpasang (apt-get install chromium)"
-)
 HOSTILE = "<script>alert('hal')</script> & \"kutip\""
-
-
-def dom(page):
-    """The DOM headless chromium builds from ``page`` (scripts would have run), parsed."""
-    assert CHROMIUM, "chromium harus terpasang di CI (.ci/run memasangnya)"
-    result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return lxml_html.fromstring(result.stdout)
 
 
 @pytest.fixture(scope="module")

@@ -629,6 +629,144 @@ def nota_dinas():
     return document
 
 
+def report_footer(document):
+    """The page footer of the performance report: what it is, when printed, the page number."""
+    section = document.sections[0]
+    section.footer_distance = Mm(6)
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = CENTER
+    run(
+        paragraph,
+        "Laporan kinerja {{ sop_code }} \u00b7 {{ periode }} \u00b7 dicetak {{ dicetak }} \u00b7 halaman ",
+        size=7,
+        italic=True,
+    )
+    page_field(paragraph, "PAGE", size=7)
+    run(paragraph, " dari ", size=7, italic=True)
+    page_field(paragraph, "NUMPAGES", size=7)
+
+
+def section_heading(document, text):
+    """A numbered section's heading, kept on the page of the table it opens."""
+    heading(document, text).paragraph_format.keep_with_next = True
+
+
+def laporan_kinerja():
+    """The SOP performance report for the Kapus (``pipeline laporan --pdf``), A4 portrait."""
+    document = new_document(210, 297, (18, 15, 18, 20))
+    document.styles["Normal"].font.size = Pt(10)
+    letterhead(document)
+    title(document, "LAPORAN KINERJA PELAKSANAAN SOP", "{{ sop_code }}", "PERIODE {{ periode | upper }}")
+    info(
+        document,
+        [
+            ("Kepada", "Yth. {{ kapus.jabatan }}"),
+            ("Prosedur", "{{ sop_title }}"),
+            ("Periode", "{{ dari }} s.d. {{ sampai }}"),
+            ("Jam kerja", "{{ jam_kerja }}"),
+        ],
+    )
+    section_heading(document, "I. Ringkasan Permohonan")
+    loop_table(
+        document,
+        ["Uraian", "Jumlah"],
+        ["{{ r.uraian }}", "{{ r.nilai }}"],
+        (12.0, 5.0),
+        "r in ringkasan",
+        size=9.5,
+        align=[None, RIGHT],
+    )
+    section_heading(document, "II. Waktu Setiap Langkah terhadap Target SOP")
+    loop_table(
+        document,
+        [
+            "No",
+            "Langkah",
+            "Target",
+            "Jumlah",
+            "Median kalender",
+            "P90 kalender",
+            "Median jam kerja",
+            "P90 jam kerja",
+            "Sesuai target",
+        ],
+        [
+            "{{ s.no }}",
+            "{{ s.nama }}",
+            "{{ s.target }}",
+            "{{ s.jumlah }}",
+            "{{ s.median_kalender }}",
+            "{{ s.p90_kalender }}",
+            "{{ s.median_kerja }}",
+            "{{ s.p90_kerja }}",
+            "{{ s.sesuai }}",
+        ],
+        (0.8, 5.2, 1.4, 1.3, 1.7, 1.6, 1.7, 1.6, 1.6),
+        "s in langkah",
+        size=8,
+        align=[CENTER, None, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    section_heading(document, "III. Waktu Tunggu Keputusan Pejabat")
+    loop_table(
+        document,
+        ["Pejabat", "Langkah", "Jumlah", "Median kalender", "P90 kalender", "Median jam kerja", "P90 jam kerja"],
+        [
+            "{{ p.peran }}",
+            "{{ p.langkah }}",
+            "{{ p.jumlah }}",
+            "{{ p.median_kalender }}",
+            "{{ p.p90_kalender }}",
+            "{{ p.median_kerja }}",
+            "{{ p.p90_kerja }}",
+        ],
+        (4.1, 2.0, 1.5, 2.4, 2.3, 2.4, 2.3),
+        "p in peran",
+        size=8.5,
+        align=[None, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    section_heading(document, "IV. Permohonan per Unit Kerja")
+    loop_table(
+        document,
+        [
+            "Unit kerja",
+            "Diterima",
+            "Selesai",
+            "Terbuka",
+            "Dikembalikan",
+            "Median lama (kalender)",
+            "Median lama (jam kerja)",
+        ],
+        [
+            "{{ u.unit }}",
+            "{{ u.diterima }}",
+            "{{ u.selesai }}",
+            "{{ u.terbuka }}",
+            "{{ u.dikembalikan }}",
+            "{{ u.lama_kalender }}",
+            "{{ u.lama_kerja }}",
+        ],
+        (4.6, 1.6, 1.6, 1.6, 2.4, 2.6, 2.6),
+        "u in unit",
+        size=8.5,
+        align=[None, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    section_heading(document, "V. Alasan Pengembalian (Tolak)")
+    loop_table(
+        document,
+        ["Alasan", "Jumlah"],
+        ["{{ a.alasan }}", "{{ a.jumlah }}"],
+        (14.0, 3.0),
+        "a in alasan",
+        size=9,
+        align=[None, RIGHT],
+    )
+    para(document, "{{ catatan }}", size=8.5, space_before=6).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    para(document, "")
+    signature(document, "{{ kota }}, {{ tanggal }}", "kasubbid.jabatan + ','", "kasubbid", 9.0)
+    report_footer(document)
+    return document
+
+
 TEMPLATES = {
     "lembar_disposisi.docx": lembar_disposisi,
     "daftar_data.docx": daftar_data,
@@ -636,6 +774,7 @@ TEMPLATES = {
     "daftar_otentifikasi.docx": daftar_otentifikasi,
     "laporan_kesiapan.docx": laporan_kesiapan,
     "nota_dinas.docx": nota_dinas,
+    "laporan_kinerja.docx": laporan_kinerja,
 }
 
 

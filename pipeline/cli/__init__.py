@@ -7,7 +7,7 @@ code. ``group`` holds the ``pipeline`` group and its error handling,
 command to the group.
 """
 
-from pipeline.cli import admin, books, cases, inbox  # noqa: F401 - each adds its commands to ``main``
+from pipeline.cli import admin, books, cases, inbox, laporan  # noqa: F401 - each adds its commands to ``main``
 from pipeline.cli.group import main
 
 __all__ = ["main"]

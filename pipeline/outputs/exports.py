@@ -131,7 +131,9 @@ def write_csv(path: Path, key: str, rows: Iterable[Row]) -> Path:
     return path
 
 
-def write_xlsx(path: Path, books: dict[str, list[Row]], subtitle: str) -> Path:
+def write_xlsx(
+    path: Path, books: dict[str, list[Row]], subtitle: str, more: Iterable[Callable[[Workbook], None]] = ()
+) -> Path:
     """One sheet per book, made to be printed: title, header repeated on every page and frozen,
     widths, landscape A4 fitted to the page width, dates as dates, pagu in Rupiah, borders,
     page numbers; a text cell is always text, never a formula.
@@ -144,6 +146,8 @@ def write_xlsx(path: Path, books: dict[str, list[Row]], subtitle: str) -> Path:
     _add_styles(workbook)
     for key, rows in books.items():
         _sheet(workbook.create_sheet(BOOKS[key].sheet), BOOKS[key], rows, subtitle)
+    for add in more:  # sheets of their own shape (report_views.add_sheet: "Kinerja SOP")
+        add(workbook)
     content = io.BytesIO()  # openpyxl writes whole; a file system error is write_atomically's, after
     workbook.save(content)
     write_atomically(path, lambda temp: temp.write_bytes(content.getvalue()))

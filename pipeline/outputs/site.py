@@ -27,6 +27,7 @@ from pathlib import Path
 from pipeline.filing.archive import relative
 from pipeline.filing.verify import check_code
 from pipeline.formats import rupiah, tanggal, waktu
+from pipeline.outputs import report_views
 from pipeline.sop.procedure import HELD, RUNNING
 
 PAGES = Path(__file__).parent / "pages"
@@ -195,6 +196,7 @@ def refresh(ws, force=False):
             page("queue.html", **common, root="../", role=role, items=waiting),
         )
     write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
+    report_views.refresh_site(config, register, ws.procedure, now, common, head)  # laporan.html
     write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
 
 

@@ -95,12 +95,15 @@ def refresh(config: Config, register: SqlRegister, year: int, head: int, event: 
     The books are made from the register, never read back: whatever a crash or
     a failure leaves here, the next change writes whole again (the marker is written last).
     """
+    from pipeline.outputs import report_views  # the site's and the report's modules, only when books are written
+
     started = time.monotonic()
     folder = config.archive / str(year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     books = gather(register, list(BOOKS), year, every_case=True)
     subtitle = f"{config.organisation['name']} \u2014 Tahun {year}"
-    files = [exports.write_xlsx(folder / f"buku-agenda-{year}.xlsx", books, subtitle)]
+    kinerja = report_views.year_sheet(config, register, year)  # the "Kinerja SOP" sheet
+    files = [exports.write_xlsx(folder / f"buku-agenda-{year}.xlsx", books, subtitle, more=[kinerja])]
     for key, rows in books.items():
         files.append(exports.write_csv(folder / f"{csv_name(key)}-{year}.csv", key, rows))
     for path in files:

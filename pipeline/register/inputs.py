@@ -1,5 +1,6 @@
 """Kept inputs: registration data and actions, archived and kept until their step applies them."""
 
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -85,6 +86,11 @@ class InputIntents(SqlCore):
             InputStatus.APPLIED,
         )
         return record(KeptInput, row) if row else None
+
+    def decisions(self, langkah: str) -> Iterator[KeptInput]:
+        """Applied actions of ``langkah`` (every ``tolak``, for the performance report), oldest first, streamed."""
+        sql = "SELECT * FROM inputs WHERE jenis = 'tindakan' AND langkah = ? AND status = ? ORDER BY id"
+        return self._stream(KeptInput, sql, langkah, InputStatus.APPLIED)
 
     def inputs(self) -> list[KeptInput]:
         return [record(KeptInput, r) for r in self._rows("SELECT * FROM inputs ORDER BY id")]
