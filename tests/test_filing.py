@@ -4,8 +4,10 @@ import json
 
 import pytest
 
+from pipeline.clock import Clock
 from pipeline.errors import ArchiveError
 from pipeline.filing import filer as filing
+from pipeline.filing.filer import Filing
 from pipeline.register import AgendaEntry, open_register
 
 
@@ -17,7 +19,7 @@ def register(ws):
 
 @pytest.fixture
 def filer(ws, register):
-    return filing.Filer(ws, register)
+    return filing.Filer(ws, register, Clock(ws.timezone))
 
 
 def entry(nomor, folder):
@@ -40,11 +42,13 @@ def test_prepared_folder_is_whole_read_only_and_outside_the_archive_tree(ws, tmp
     source.write_bytes(b"isi")
     final = ws.archive / "2026" / "surat-masuk" / "0001_x"
     prepared = filer.prepare(
-        final,
-        {"asli.bin": source},
-        {"catatan.txt": lambda p: p.write_text("ok")},
-        {"kasus": "2026-0001"},
-        {"catatan.txt": ws.outbox / "2026-0001" / "c.txt"},
+        Filing(
+            final,
+            {"asli.bin": source},
+            {"catatan.txt": lambda p: p.write_text("ok")},
+            {"kasus": "2026-0001"},
+            {"catatan.txt": ws.outbox / "2026-0001" / "c.txt"},
+        )
     )
     assert prepared.temp.parent == ws.staging_dir and not final.exists()
     assert sorted(p.name for p in prepared.temp.iterdir()) == ["asli.bin", "catatan.txt", "metadata.json"]
@@ -61,7 +65,7 @@ def test_existing_folder_is_never_overwritten(ws, filer):
     final = ws.archive / "2026" / "surat-masuk" / "0001_x"
     final.mkdir(parents=True)
     with pytest.raises(ArchiveError, match="sudah ada"):
-        filer.prepare(final)
+        filer.prepare(Filing(final))
     assert not ws.staging_dir.exists() or list(ws.staging_dir.iterdir()) == []
 
 
@@ -70,7 +74,7 @@ def test_failed_writer_leaves_nothing(ws, filer):
         raise OSError(28, "No space left on device")
 
     with pytest.raises(ArchiveError, match="disk penuh"):
-        filer.prepare(ws.archive / "x", writers={"a": broken})
+        filer.prepare(Filing(ws.archive / "x", writers={"a": broken}))
     assert list(ws.staging_dir.iterdir()) == []
 
 
@@ -79,7 +83,10 @@ def test_file_commits_then_publishes(ws, register, filer):
         n = numbers[("masuk", 2026)]
         return [
             filer.prepare(
-                ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))}
+                Filing(
+                    ws.archive / "2026" / "surat-masuk" / f"{n:04d}_x",
+                    writers={"a.txt": lambda p: p.write_text(str(n))},
+                )
             )
         ]
 
@@ -103,7 +110,7 @@ def test_a_number_taken_meanwhile_renders_again_with_the_next(ws, register, file
         if len(rendered) == 1:  # another host commits number 1 now
             with register.transaction():
                 register.allocate_number("masuk", 2026)
-        return [filer.prepare(ws.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))})]
+        return [filer.prepare(Filing(ws.archive / f"{n:04d}_x", writers={"a.txt": lambda p: p.write_text(str(n))}))]
 
     result = filer.file(prepare, lambda numbers, prepared: numbers[("masuk", 2026)], numbers=[("masuk", 2026)])
     assert rendered == [1, 2] and result == 2
@@ -116,17 +123,19 @@ def test_a_failed_commit_discards_the_staged_folder(ws, register, filer):
         raise RuntimeError("register penuh")
 
     with pytest.raises(RuntimeError):
-        filer.file(lambda _n: [filer.prepare(ws.archive / "x")], record)
+        filer.file(lambda _n: [filer.prepare(Filing(ws.archive / "x"))], record)
     assert list(ws.staging_dir.iterdir()) == [] and not (ws.archive / "x").exists()
 
 
 def test_recover_publishes_committed_and_discards_the_rest(ws, register, filer):
     committed = filer.prepare(
-        ws.archive / "2026" / "surat-masuk" / "0001_x",
-        writers={"a.txt": lambda p: p.write_text("1")},
-        outbox={"a.txt": ws.outbox / "k" / "a.txt"},
+        Filing(
+            ws.archive / "2026" / "surat-masuk" / "0001_x",
+            writers={"a.txt": lambda p: p.write_text("1")},
+            outbox={"a.txt": ws.outbox / "k" / "a.txt"},
+        )
     )
-    orphan = filer.prepare(ws.archive / "2026" / "surat-masuk" / "0002_x")
+    orphan = filer.prepare(Filing(ws.archive / "2026" / "surat-masuk" / "0002_x"))
     with register.transaction():
         register.allocate_number("masuk", 2026)
         register.add_agenda_entry(entry(1, committed))
