@@ -75,8 +75,8 @@ class IndonesianErrors(errors.BasicErrorHandler):
     def _format_message(self, field: str, error: Any) -> str:
         constraint = error.constraint
         if error.code == 36:
-            kinds = constraint if isinstance(constraint, (list, tuple)) else [constraint]
-            constraint = " atau ".join(_TYPES[k] if k in _TYPES else k for k in kinds)
+            kinds: list[str] = list(constraint) if isinstance(constraint, (list, tuple)) else [constraint]
+            constraint = " atau ".join(_TYPES.get(k, k) for k in kinds)
         return self.messages[error.code].format(*error.info, constraint=constraint, field=field, value=error.value)
 
 
