@@ -227,6 +227,7 @@ def load(path: str | os.PathLike[str]) -> Config:
     if errors:
         details = "; ".join(f"{key}: {msg}" for key, msg in errors)
         raise ConfigError(f"Konfigurasi {path} tidak sah. {details}.")
+    assert document is not None  # Cerberus gives the document whenever it finds no error
     return _freeze(path, document)
 
 
