@@ -21,7 +21,7 @@ import secrets
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pipeline.filing.archive import locate
 from pipeline.register.records import AgendaEntry, Code
@@ -40,6 +40,10 @@ COMPARE = (
 )
 
 
+@overload
+def key(archive: str | os.PathLike[str], create: Literal[True] = True) -> bytes: ...
+@overload
+def key(archive: str | os.PathLike[str], create: bool) -> bytes | None: ...
 def key(archive: str | os.PathLike[str], create: bool = True) -> bytes | None:
     """The workspace's page key (bytes), made once (atomically, whoever comes first) when ``create``;
     None when there is none yet and ``create`` is false."""
@@ -71,11 +75,7 @@ def page_name(secret: bytes, code: str) -> str:
 def address(config: "Config", code: str) -> str:
     """What the QR holds: the code's page at ``verification.base_url``, or the bare code."""
     base = config.verification_base_url
-    if not base:
-        return code
-    secret = key(config.archive)
-    assert secret is not None  # made when missing
-    return f"{base.rstrip('/')}/{page_name(secret, code)}"
+    return f"{base.rstrip('/')}/{page_name(key(config.archive), code)}" if base else code
 
 
 def content(config: "Config", register: "SqlRegister", found: Code) -> dict[str, Any]:
