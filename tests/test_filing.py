@@ -1,5 +1,6 @@
 """The filing service: prepare in staging, commit numbers and records, publish."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -143,3 +144,18 @@ def test_recover_publishes_committed_and_discards_the_rest(ws, register, filer):
     assert (ws.archive / "2026" / "surat-masuk" / "0001_x" / "a.txt").exists()
     assert (ws.outbox / "k" / "a.txt").read_text() == "1"
     assert not orphan.temp.exists() and not (ws.archive / "2026" / "surat-masuk" / "0002_x").exists()
+
+
+def test_codes_are_recorded_at_the_office_clock_time(ws, register):
+    """The filer reads the time from the Clock it is given, in the office's zone, never the system's."""
+    moment = dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.UTC)  # 09.30 in Jakarta
+    filer = filing.Filer(ws, register, Clock(ws.timezone, lambda: moment))
+    prepare = filing.Filing(
+        ws.archive / "2026" / "surat-masuk" / "0001_x",
+        writers={"a.txt": lambda p: p.write_text("1")},
+        codes={"a.txt": filing.Bound("ABCDE-12345", "2026-0001", "nota_dinas")},
+    )
+    filer.file(lambda _n: [filer.prepare(prepare)], lambda _n, prepared: prepared)
+    [code] = register.codes(kasus="2026-0001")
+    assert (code.kode, code.berkas, code.jenis) == ("ABCDE-12345", "a.txt", "nota_dinas")
+    assert code.dibuat == moment.astimezone(ws.timezone).isoformat(timespec="seconds")
