@@ -8,9 +8,15 @@ credential (docs/configuration.md, ``access.roles``).
 
 import os
 import pwd
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.sop.procedure import Step
 
 
-def account_name(uid):
+def account_name(uid: int) -> str:
     """The account name of a user id; ``uid 1234`` when the system knows no name for it."""
     try:
         return pwd.getpwuid(uid).pw_name
@@ -18,16 +24,16 @@ def account_name(uid):
         return f"uid {uid}"
 
 
-def current_account():
+def current_account() -> str:
     return account_name(os.getuid())
 
 
-def owner(path):
+def owner(path: Path) -> str:
     """The account that owns a file (the one who put it on the share)."""
     return account_name(os.lstat(path).st_uid)
 
 
-def refusal(config, step, account, langkah=None):
+def refusal(config: "Config", step: "Step", account: str, langkah: str | None = None) -> str | None:
     """Why ``account`` may not record ``step``, in Indonesian; None when it may."""
     allowed = {a for role in step.role for a in config.roles.get(role, ())}
     if account in allowed:

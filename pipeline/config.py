@@ -4,11 +4,13 @@ The result is a frozen ``Config`` passed explicitly to every stage; there are
 no globals. Relative folders resolve against the folder holding config.yaml.
 """
 
+import os
 import re
 import string
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -20,7 +22,7 @@ from pipeline.klasifikasi import codes as classification_codes
 from pipeline.klasifikasi import unknown_reason
 from pipeline.letters.signing import BSRE, PKCS12, SigningSettings
 from pipeline.readers.validate import check
-from pipeline.sop.procedure import Procedure, build_steps
+from pipeline.sop.procedure import Procedure, Step, build_steps
 from pipeline.workhours import OfficeHours, office_hours
 
 DEFAULTS = resources.files("pipeline") / "defaults"
@@ -85,7 +87,7 @@ class Rules:
     panitia_odd: bool
     panitia_ketua: int
     require_certificate: bool
-    method_thresholds: dict
+    method_thresholds: dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,9 @@ class Config:
 
     path: Path
     root: Path
-    organisation: dict
-    officials: dict
-    numbering: dict
+    organisation: dict[str, Any]
+    officials: dict[str, Official]
+    numbering: dict[str, str]
     templates_dir: Path
     inbox: Path
     outbox: Path
@@ -104,16 +106,16 @@ class Config:
     watch: WatchSettings
     limits: Limits
     timezone: ZoneInfo
-    documents: dict
+    documents: dict[str, str]
     rules: Rules
     employees: Path | None
     budget: Path | None
     sop_code: str
     sop_title: str
-    steps: tuple
+    steps: tuple[Step, ...]
     log_file: Path | None
     log_level: str
-    roles: dict  # access role -> accounts that hold it
+    roles: dict[str, tuple[str, ...]]  # access role -> accounts that hold it
     verification_base_url: str
     pdf_enabled: bool
     pdf_timeout: float
@@ -125,20 +127,20 @@ class Config:
     register_url: str = ""  # empty: the embedded SQLite register; postgresql://...: shared by hosts
     host: str = ""  # this intake host's name, where several share the archive
     ocr: OcrSettings = OcrSettings()
-    klasifikasi: dict = field(default_factory=dict)  # outgoing document type -> code of Lampiran A
+    klasifikasi: dict[str, str] = field(default_factory=dict)  # outgoing document type -> code of Lampiran A
     office_hours: OfficeHours | None = None  # laporan: working periods and days off (pipeline/workhours.py)
 
     @property
-    def register_path(self):
+    def register_path(self) -> Path:
         return self.archive / "register.sqlite3"
 
     @property
-    def shared(self):
+    def shared(self) -> bool:
         """Several intake hosts file into this archive (the register on PostgreSQL)."""
         return bool(self.register_url)
 
     @property
-    def register_name(self):
+    def register_name(self) -> str:
         """The register as people are told of it: its file, or its database URL."""
         if not self.shared:
             return str(self.register_path)
@@ -147,48 +149,48 @@ class Config:
         return redacted(self.register_url)
 
     @property
-    def lock_path(self):
+    def lock_path(self) -> Path:
         """One process per host changes the workspace; hosts sharing the archive each have one."""
         return self.archive / (".pipeline.lock" if not self.shared else f".pipeline-{self.host}.lock")
 
     @property
-    def rejected_dir(self):
+    def rejected_dir(self) -> Path:
         return self.inbox / "ditolak"
 
     @property
-    def duplicate_dir(self):
+    def duplicate_dir(self) -> Path:
         return self.inbox / "duplikat"
 
     @property
-    def completion_dir(self):
+    def completion_dir(self) -> Path:
         """Letters that wait, unchanged, beside a prefilled draft for staff to complete."""
         return self.inbox / "lengkapi"
 
     @property
-    def work_dir(self):
+    def work_dir(self) -> Path:
         return self.inbox / ".kerja"
 
     @property
-    def staging_dir(self):
+    def staging_dir(self) -> Path:
         """Where filings (and log records) are prepared before they are committed
         (docs/architecture.md); each host its own where several share the archive, so a
         host's recovery touches only what it left."""
         return self.archive / ".staging" / self.host if self.shared else self.archive / ".staging"
 
     @property
-    def outbox_staging_dir(self):
+    def outbox_staging_dir(self) -> Path:
         return self.outbox / ".staging"
 
-    def template(self, document):
+    def template(self, document: str) -> Path:
         return self.templates_dir / self.documents[document]
 
 
-def default_config_text():
+def default_config_text() -> str:
     """The commented default config.yaml shipped inside the package."""
     return (DEFAULTS / "config.yaml").read_text(encoding="utf-8")
 
 
-def merge(base, override):
+def merge(base: Any, override: Any) -> Any:
     """Deep-merge ``override`` over ``base``; lists and scalars replace."""
     if not isinstance(base, dict) or not isinstance(override, dict):
         return override
@@ -198,7 +200,7 @@ def merge(base, override):
     return merged
 
 
-def load(path):
+def load(path: str | os.PathLike[str]) -> Config:
     """Read, merge, validate and freeze the config at ``path``."""
     path = Path(path).absolute()
     try:
@@ -227,15 +229,16 @@ def load(path):
     if errors:
         details = "; ".join(f"{key}: {msg}" for key, msg in errors)
         raise ConfigError(f"Konfigurasi {path} tidak sah. {details}.")
+    assert document is not None  # Cerberus gives the document whenever it finds no error
     return _freeze(path, document)
 
 
-def _yaml(text):
+def _yaml(text: str) -> Any:
     """Safe YAML, through libyaml when PyYAML has it (ten times the pure-Python loader)."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _freeze(path, raw):
+def _freeze(path: Path, raw: dict[str, Any]) -> Config:
     root = path.parent
     folders = _folders(root, raw["folders"])
     limits = raw["limits"]
@@ -298,7 +301,7 @@ def _freeze(path, raw):
     )
 
 
-def register_url(value):
+def register_url(value: str | None) -> str:
     """``register.url``: empty, or a PostgreSQL URL without a password in any form libpq reads
     (DESIGN: never in config)."""
     from urllib.parse import urlsplit
@@ -329,7 +332,7 @@ def register_url(value):
     return url
 
 
-def _host(value):
+def _host(value: str | None) -> str:
     """``register.host``: this host's name (the computer's by default), safe as a file name."""
     import socket
 
@@ -342,7 +345,7 @@ def _host(value):
     return name
 
 
-def _folders(root, raw):
+def _folders(root: Path, raw: dict[str, str]) -> dict[str, Path]:
     """Resolve the working folders; none may be another or lie inside another.
 
     An inbox inside the archive would have the pipeline claim its own
@@ -361,7 +364,7 @@ def _folders(root, raw):
     return folders
 
 
-def _roles(raw, steps):
+def _roles(raw: dict[str, Any], steps: tuple[Step, ...]) -> dict[str, tuple[str, ...]]:
     """Access roles to accounts; every role a step names must be there (it may be empty)."""
     roles = {name: tuple(accounts or ()) for name, accounts in raw.items()}
     acting = set(Procedure(steps).action_names())
@@ -375,7 +378,7 @@ def _roles(raw, steps):
     return roles
 
 
-def _signing(root, raw, pdf_enabled):
+def _signing(root: Path, raw: dict[str, Any], pdf_enabled: bool) -> SigningSettings:
     """``signing``: paths resolved; an electronic method needs its certificate (pkcs12) and PDFs."""
     settings = SigningSettings(
         method=raw["method"],
@@ -411,7 +414,7 @@ def _signing(root, raw, pdf_enabled):
     return settings
 
 
-def _private_channel(url):
+def _private_channel(url: str) -> bool:
     """https, or plain http to this machine itself (a gateway on the loopback interface)."""
     from urllib.parse import urlsplit
 
@@ -419,17 +422,17 @@ def _private_channel(url):
     return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
 
 
-def _rules(raw):
+def _rules(raw: dict[str, Any]) -> Rules:
     thresholds = {" ".join(k.lower().split()): dict(v or {}) for k, v in raw["method_thresholds"].items()}
     return Rules(**{**raw, "method_thresholds": thresholds})
 
 
-def _optional_path(root, value):
+def _optional_path(root: Path, value: str | None) -> Path | None:
     return (root / value).resolve() if value else None
 
 
-def _officials(raw):
-    officials = {}
+def _officials(raw: dict[str, Any]) -> dict[str, Official]:
+    officials: dict[str, Official] = {}
     for role, data in raw.items():
         try:
             nip = normalise_nip(data["nip"])
@@ -439,7 +442,7 @@ def _officials(raw):
     return officials
 
 
-def _numbering(raw):
+def _numbering(raw: dict[str, str]) -> dict[str, str]:
     for key, pattern in raw.items():
         fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
         allowed = {"nomor", "tahun", "kode"} if key == "surat_keluar" else {"nomor", "tahun"}
@@ -462,7 +465,7 @@ def _numbering(raw):
     return dict(raw)
 
 
-def _klasifikasi(raw):
+def _klasifikasi(raw: dict[str, str]) -> dict[str, str]:
     """Each outgoing document type's classification code, refused unless Lampiran A has it."""
     for kind, code in raw.items():
         if code not in classification_codes():
@@ -470,12 +473,12 @@ def _klasifikasi(raw):
     return dict(raw)
 
 
-def _timezone(name):
+def _timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"Konfigurasi timezone \u201c{name}\u201d tidak dikenal.") from None
 
 
-def _steps(raw, documents):
+def _steps(raw: list[dict[str, Any]], documents: dict[str, str]) -> tuple[Step, ...]:
     return build_steps(raw, documents)

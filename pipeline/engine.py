@@ -80,8 +80,8 @@ class Workspace:
             restart_after=config.pdf_restart_after,
             python=config.pdf_uno_python,
         )
-        self.filer = Filer(config, register, self.converter)
         self.clock = Clock(config.timezone, clock)
+        self.filer = Filer(config, register, self.clock, self.converter)
         self.log = log or logging.getLogger(LOG)
 
     def now(self) -> dt.datetime:

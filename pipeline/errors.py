@@ -5,6 +5,9 @@ in a reason file (``*.alasan.txt``), on the console, or in the journal.
 Only the CLI turns these into exit codes.
 """
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 
 class PipelineError(Exception):
     """Base of every error the pipeline raises on purpose."""
@@ -25,7 +28,7 @@ class InputRefused(PipelineError):
     and what to do next.
     """
 
-    def __init__(self, reasons, kind=None):
+    def __init__(self, reasons: str | Iterable[str], kind: str | None = None) -> None:
         if isinstance(reasons, str):
             reasons = [reasons]
         self.reasons = list(reasons)
@@ -41,7 +44,13 @@ class IncompleteLetter(InputRefused):
     ``problems`` what is wrong with each field named (missing, or read but not usable).
     """
 
-    def __init__(self, reasons, fields=None, sources=None, problems=None):
+    def __init__(
+        self,
+        reasons: str | Iterable[str],
+        fields: Mapping[str, Any] | None = None,
+        sources: Mapping[str, str] | None = None,
+        problems: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(reasons, kind="nota_dinas")
         self.fields = dict(fields or {})
         self.sources = dict(sources or {})
@@ -114,7 +123,7 @@ _OS_REASONS = {
 }
 
 
-def os_reason(exc):
+def os_reason(exc: BaseException) -> str:
     """An OSError in the words staff read: "disk penuh", "izin ditolak"..."""
     import errno
 

@@ -14,8 +14,8 @@ from babel.dates import get_month_names
 _OLD_SPELLINGS = {"pebruari": 2, "nopember": 11, "agustus": 8}
 
 
-def _month_table():
-    table = {}
+def _month_table() -> dict[str, int]:
+    table: dict[str, int] = {}
     for number, name in get_month_names("wide", locale="id").items():
         table[name.lower()] = number
         table[name.lower()[:3]] = number
@@ -36,7 +36,7 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WEEKDAY = re.compile(r"^(?:senin|selasa|rabu|kamis|jum['\u2019]?at|sabtu|minggu|ahad)\b,?\s*", re.IGNORECASE)
 
 
-def parse_date(value):
+def parse_date(value: object) -> dt.date:
     """Read an Indonesian date: long form, dd-mm-yyyy, dd/mm/yyyy or ISO.
 
     A place name or a weekday before the date (``Jakarta, 18 November 2026``,
@@ -60,7 +60,7 @@ def parse_date(value):
     )
 
 
-def _build_date(match, order, original):
+def _build_date(match: re.Match[str], order: str, original: object) -> dt.date:
     parts = dict(zip(order, match.groups()))
     month = parts["m"]
     if not month.isdigit():
@@ -76,7 +76,7 @@ def _build_date(match, order, original):
 _NIP_CHARS = re.compile(r"[\s.\-]")
 
 
-def normalise_nip(value):
+def normalise_nip(value: object) -> str:
     """Return the NIP as 18 digits; spaces, dots and dashes are allowed in input."""
     digits = _NIP_CHARS.sub("", str(value))
     if not digits.isdigit() or len(digits) != 18:
@@ -84,12 +84,12 @@ def normalise_nip(value):
     return digits
 
 
-def format_nip(nip):
+def format_nip(nip: object) -> str:
     """Print an 18-digit NIP in its usual grouping: 19750312 200003 2 001."""
-    nip = str(nip)
-    if len(nip) != 18 or not nip.isdigit():
-        return nip
-    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    text = str(nip)
+    if len(text) != 18 or not text.isdigit():
+        return text
+    return f"{text[:8]} {text[8:14]} {text[14]} {text[15:]}"
 
 
 _RUPIAH_DOTTED = re.compile(r"\d{1,3}(\.\d{3})+")
@@ -97,7 +97,7 @@ _RUPIAH_DOTTED = re.compile(r"\d{1,3}(\.\d{3})+")
 MAX_AMOUNT = 10**15
 
 
-def _bounded(amount):
+def _bounded(amount: int) -> int:
     if amount > MAX_AMOUNT:
         raise ValueError(
             f"Jumlah {amount:,} rupiah terlalu besar untuk sebuah pagu (paling besar "
@@ -106,7 +106,7 @@ def _bounded(amount):
     return amount
 
 
-def parse_amount(value):
+def parse_amount(value: object) -> int:
     """Read a Rupiah amount written as 1500000000, 1.500.000.000 or Rp1.500.000.000,00.
 
     Anything that could be read two ways (``1,5 M``, ``1.500``-style fractions)

@@ -13,7 +13,7 @@ from pipeline.fields import format_nip
 LOCALE = "id"
 
 
-def tanggal(value, zone=None):
+def tanggal(value: dt.date | str | None, zone: dt.tzinfo | None = None) -> str:
     """25 November 2026; a time is dated in ``zone`` (the office's ``timezone``) when given."""
     if value in (None, ""):
         return ""
@@ -26,7 +26,7 @@ def tanggal(value, zone=None):
     return format_date(value, "d MMMM yyyy", locale=LOCALE)
 
 
-def in_zone(value, zone):
+def in_zone(value: dt.datetime | str, zone: dt.tzinfo) -> dt.datetime:
     """A time (ISO text or datetime) in the office's zone: one written with another offset is
     converted, never shown with that zone's clock."""
     if isinstance(value, str):
@@ -34,7 +34,7 @@ def in_zone(value, zone):
     return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
 
 
-def waktu(value, zone=None):
+def waktu(value: dt.datetime | str | None, zone: dt.tzinfo | None = None) -> str:
     """25 November 2026 pukul 14.05, in ``zone`` (the office's ``timezone``) when given."""
     if value in (None, ""):
         return ""
@@ -47,21 +47,21 @@ def waktu(value, zone=None):
     return format_datetime(value, "d MMMM yyyy 'pukul' HH.mm", locale=LOCALE)
 
 
-def rupiah(value):
+def rupiah(value: int | float | str) -> str:
     """Rp1.500.000.000,00."""
     from babel.numbers import format_currency
 
     return format_currency(int(value), "IDR", format="\u00a4#,##0.00", locale=LOCALE, currency_digits=False)
 
 
-def terbilang(value):
+def terbilang(value: int | float | str) -> str:
     """satu miliar lima ratus juta rupiah."""
     from num2words import num2words
 
     return num2words(int(value), lang=LOCALE) + " rupiah"
 
 
-def tanda(value, option):
+def tanda(value: object, option: str) -> str:
     """A ticked or empty box, for forms: ``{{ sifat | tanda('Segera') }}``.
 
     ``value`` may also be a list of chosen options.

@@ -24,7 +24,7 @@ class Kode:
 
 
 @functools.lru_cache(maxsize=1)
-def codes():
+def codes() -> dict[str, Kode]:
     """Every code of Lampiran A by code, in the regulation's order (read once: the file never changes)."""
     text = (resources.files("pipeline") / "data" / DATA).read_text(encoding="utf-8")
     return {
@@ -33,7 +33,7 @@ def codes():
     }
 
 
-def title(code):
+def title(code: str) -> str:
     """The title of ``code`` in Lampiran A, or "" when the list does not have it."""
     found = codes().get(code)
     return found.judul if found else ""
@@ -42,7 +42,7 @@ def title(code):
 CODE = re.compile(r"^\d{3}(?:\.\d+)*$")
 
 
-def of_number(nomor):
+def of_number(nomor: str | None) -> dict[str, str]:
     """{"kode", "judul"} of a letter number's leading code (``000.4.5/606/ADPIM/2026``); the code is
     kept whole; the title is empty where the code is not in Lampiran A (e.g. a revoked ``027``)."""
     head = (nomor or "").split("/", 1)[0].strip()
@@ -51,31 +51,31 @@ def of_number(nomor):
     return {"kode": head, "judul": title(head)}
 
 
-def label(nomor):
+def label(nomor: str | None) -> str:
     """``000.4.5 Pengolahan Sistem Informasi Pengadaan`` for a number opening with a code of Lampiran A;
     "" otherwise (the books show only what the list names)."""
     code = of_number(nomor)
     return f"{code['kode']} {code['judul']}" if code["judul"] else ""
 
 
-def note(nomor):
+def note(nomor: str | None) -> str:
     """The agenda masuk's Keterangan line naming an incoming number's classification, or ""."""
     code = of_number(nomor)
     return f"Klasifikasi {code['kode']}: {code['judul']}." if code["judul"] else ""
 
 
-def opens_with_code(pattern):
+def opens_with_code(pattern: str) -> bool:
     """Whether a number format puts a classification code first (``{kode}/...`` or ``027/...``)."""
     head = pattern.split("/", 1)[0].strip()
     return head == "{kode}" or bool(CODE.match(head))
 
 
-def of_outgoing(nomor, pattern):
+def of_outgoing(nomor: str | None, pattern: str) -> dict[str, str]:
     """{"kode", "judul"} of an outgoing letter numbered by ``pattern``: empty where the format has no code."""
     return of_number(nomor) if opens_with_code(pattern) else {"kode": "", "judul": ""}
 
 
-def nearest(value):
+def nearest(value: str) -> Kode | None:
     """The code of the list closest to an unknown ``value``: by title when it reads as words, by the
     code's digits otherwise; None when nothing is close."""
     table = codes()
@@ -90,7 +90,7 @@ def nearest(value):
     return table[match[0]] if match else None
 
 
-def unknown_reason(key, value):
+def unknown_reason(key: str, value: object) -> str:
     """The Indonesian reason a configured code is refused, naming the nearest code of the list."""
     reason = f"Konfigurasi {key} \u201c{value}\u201d bukan kode klasifikasi dalam {REGULATION}."
     near = nearest(str(value))

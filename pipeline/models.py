@@ -1,8 +1,10 @@
 """Dataclasses passed between the stages."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,8 +24,8 @@ class Parsed:
 
     kind: str  # nota_dinas | registrasi | tindakan | pindaian
     fmt: str  # docx | doc | yaml | csv | pdf | jpg | png
-    fields: dict = field(default_factory=dict)
-    sources: dict = field(default_factory=dict)  # field -> where it was read, when not the format's text
+    fields: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # field -> where it was read, when not the format's text
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,15 @@ class Memo:
     lampiran: str = ""
     tembusan: str = ""
     unit: str = ""
-    tte_masuk: tuple = ()  # its electronic signatures as judged (incoming_signatures), never read from the letter
+    tte_masuk: tuple[
+        Any, ...
+    ] = ()  # its electronic signatures as judged (incoming_signatures), never read from the letter
 
     @classmethod
-    def from_fields(cls, fields):
+    def from_fields(cls, fields: Mapping[str, Any]) -> "Memo":
         names = cls.__dataclass_fields__.keys() - {"tte_masuk"}
-        return cls(**{k: (v if v is not None else "") for k, v in fields.items() if k in names})
+        values: dict[str, Any] = {k: (v if v is not None else "") for k, v in fields.items() if k in names}
+        return cls(**values)
 
 
 @dataclass
@@ -55,7 +60,7 @@ class Outcome:
     hasil: str  # diterima | ditolak | duplikat | diabaikan | menunggu
     jenis: str = ""
     kasus: str = ""
-    alasan: list = field(default_factory=list)
+    alasan: list[str] = field(default_factory=list)
     detail: str = ""
     klaim: str = ""
     released: bool = False  # put back in the inbox, to be tried again later

@@ -3,9 +3,11 @@ time limit or a stop ends all of it: soffice starts oosplash, which starts soffi
 
 import os
 import signal
+import subprocess
+from typing import Any
 
 
-def kill_group(process):
+def kill_group(process: "subprocess.Popen[Any]") -> None:
     """Kill ``process`` and every process it started, then reap it (its pipes drained)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)

@@ -13,7 +13,12 @@ transaction that files it, with the document's SHA-256; ``pipeline verify
 import hashlib
 import io
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -27,7 +32,7 @@ class QrImage:
     width_mm: float = 18.0
 
 
-def new_code(chain_hash, kasus, jenis):
+def new_code(chain_hash: str, kasus: str, jenis: str) -> str:
     """A fresh code, bound to the chain head it was drawn from and the document it is for."""
     seed = f"{chain_hash}|{kasus}|{jenis}|{uuid.uuid4().hex}".encode()
     number = int.from_bytes(hashlib.sha256(seed).digest()[:7], "big") >> 6  # 50 bits
@@ -35,13 +40,13 @@ def new_code(chain_hash, kasus, jenis):
     return f"{chars[:5]}-{chars[5:]}"
 
 
-def normalise(typed):
+def normalise(typed: object) -> str | None:
     """A code as a person may type it (lower case, spaces, O for 0) in its printed form."""
     chars = "".join(ch for ch in str(typed).upper().translate(_READ_AS) if ch in ALPHABET)
     return f"{chars[:5]}-{chars[5:]}" if len(chars) == 10 else None
 
 
-def target(config, code):
+def target(config: "Config", code: str) -> str:
     """What the QR holds: the code's verification page at ``verification.base_url`` (named from the
     code with the workspace's key, ``proof.page_name``), or the bare code."""
     from pipeline.documents.proof import address
@@ -49,7 +54,7 @@ def target(config, code):
     return address(config, code)
 
 
-def qr_png(text, scale=6):
+def qr_png(text: str, scale: int = 6) -> bytes:
     """The QR code of ``text`` as PNG bytes (medium error correction, a quiet zone)."""
     import segno
 
@@ -61,7 +66,7 @@ def qr_png(text, scale=6):
 KEY = "keaslian"  # the name templates print the code under; no document field may take it
 
 
-def context(config, code):
+def context(config: "Config", code: str) -> dict[str, Any]:
     """What templates print: ``keaslian.kode``, ``keaslian.alamat`` and the QR as
     ``keaslian.qr`` (18 mm) or ``keaslian.qr_kecil`` (14 mm, for A5 forms)."""
     url = target(config, code)
@@ -69,7 +74,7 @@ def context(config, code):
     return {"kode": code, "alamat": url, "qr": QrImage(png), "qr_kecil": QrImage(png, 14.0)}
 
 
-def attach(context, printed):
+def attach(context: Mapping[str, Any], printed: Mapping[str, Any]) -> dict[str, Any]:
     """A document's context with its code under ``keaslian``. A document field of that name is
     a programming error, never silently hidden (nor hiding the code)."""
     if KEY in context:

@@ -12,11 +12,17 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ConversionStopped, RenderError
 from pipeline.processes import kill_group
+
+if TYPE_CHECKING:
+    from pipeline.documents.warm import WarmOffice
 
 # Bookmarks become named destinations: the signature stamp finds the template's TTE bookmark.
 # The same filter and option for one process per document (EXPORT) and for the warm office (FILTER_*).
@@ -39,42 +45,55 @@ class Converter:
     """LibreOffice as this process uses it."""
 
     def __init__(
-        self, enabled=True, timeout=120.0, binary=None, stop=None, warm=False, restart_after=200, python=SYSTEM_PYTHON
-    ):
+        self,
+        enabled: bool = True,
+        timeout: float = 120.0,
+        binary: str | None = None,
+        stop: threading.Event | None = None,
+        warm: bool = False,
+        restart_after: int = 200,
+        python: str = SYSTEM_PYTHON,
+    ) -> None:
         self.enabled = enabled
         self.warm, self.restart_after, self.python = warm, restart_after, python
-        self.office = None  # the warm LibreOffice (pipeline/documents/warm.py) once the first conversion starts it
-        self.cold_reason = None  # why conversions start one LibreOffice per document, once known
+        self.office: WarmOffice | None = (
+            None  # the warm LibreOffice (pipeline/documents/warm.py) once the first conversion starts it
+        )
+        self.cold_reason: str | None = None  # why conversions start one LibreOffice per document, once known
         self.timeout = timeout
         self.binary = binary or shutil.which("soffice") or shutil.which("libreoffice")
-        self.profile = None
+        self.profile: Path | None = None
         self.stop = stop  # a threading.Event: when set, a conversion in flight is killed at once
-        self.interrupt = None  # another Event (new work arrived): the same, while owed PDFs are made
+        self.interrupt: threading.Event | None = (
+            None  # another Event (new work arrived): the same, while owed PDFs are made
+        )
         self.resting_until = 0.0  # after a failure, filings owe their PDFs without trying until then
 
     @property
-    def available(self):
+    def available(self) -> bool:
         return bool(self.enabled and self.binary)
 
-    def missing(self):
+    def missing(self) -> str | None:
         """The one-time notice when PDFs are wanted but LibreOffice is not there; None otherwise."""
         return INSTALL if self.enabled and not self.binary else None
 
     @property
-    def resting(self):
+    def resting(self) -> bool:
         """True while a recent failure says LibreOffice is not converting (hung, crashed)."""
         return time.monotonic() < self.resting_until
 
     @property
-    def stopping(self):
+    def stopping(self) -> bool:
         """True once the stop event is set: no conversion is started any more."""
         return self.stop is not None and self.stop.is_set()
 
-    def rest(self, seconds):
+    def rest(self, seconds: float) -> None:
         """After a failure: filings owe their PDFs without trying for ``seconds``."""
         self.resting_until = time.monotonic() + seconds
 
-    def convert(self, sources, folder, timeout=None):
+    def convert(
+        self, sources: Sequence[str | os.PathLike[str]], folder: Path, timeout: float | None = None
+    ) -> list[Path]:
         """Convert ``sources`` (.docx) to PDFs in ``folder``; return their paths (none when unavailable).
         ``timeout`` (seconds) replaces the configured limit for this conversion."""
         if not self.available or not sources:
@@ -91,28 +110,29 @@ class Converter:
             f"Dokumen tidak dapat diubah menjadi PDF oleh LibreOffice ({problem or 'hasil kosong'}); akan dicoba lagi."
         )
 
-    def mode(self):
+    def mode(self) -> tuple[bool, str | None]:
         """(warm, reason): whether conversions go through a warm LibreOffice, and if not, why not."""
         if self.warm and self.office is None and self.cold_reason is None:
             from pipeline.documents.warm import WarmOffice, warm_problem
 
             self.cold_reason = warm_problem(self.binary, self.python)
-            if self.cold_reason is None:
+            if self.cold_reason is None and self.binary:  # no problem: the binary is there
                 self.office = WarmOffice(self.binary, self.python, self.restart_after, FILTER_NAME, FILTER_OPTIONS)
         if not self.warm:
             return False, "pdf.warm: false"
         return self.office is not None, self.cold_reason
 
-    def _run(self, sources, folder, timeout):
+    def _run(self, sources: Sequence[str | os.PathLike[str]], folder: Path, timeout: float) -> str | None:
         """Convert through the warm LibreOffice where there is one, else one LibreOffice for them all."""
-        if self.mode()[0]:
+        warm, office = self.mode()[0], self.office
+        if warm and office is not None:
             deadline = time.monotonic() + timeout
             for source in sources:
                 left = max(deadline - time.monotonic(), 0.001)
-                problem = self.office.convert(
+                problem = office.convert(
                     source, folder / (Path(source).stem + ".pdf"), left, self._profile(), (self.stop, self.interrupt)
                 )
-                if self.office.failed_start:
+                if office.failed_start:
                     self.office, self.cold_reason = None, "LibreOffice tidak dapat dinyalakan sebagai layanan UNO"
                     return self._run_process(sources, folder, timeout)
                 if problem is not None:
@@ -120,10 +140,11 @@ class Converter:
             return None
         return self._run_process(sources, folder, timeout)
 
-    def _run_process(self, sources, folder, timeout):
+    def _run_process(self, sources: Sequence[str | os.PathLike[str]], folder: Path, timeout: float) -> str | None:
         """Run LibreOffice in a process group of its own, so a time limit stops all of it (soffice
         starts oosplash, which starts soffice.bin: killing only the first would leave a converter
         writing into the staging folder after its digests were taken)."""
+        assert self.binary is not None  # conversions run only when available
         profile = self._profile()
         command = [
             self.binary,
@@ -159,7 +180,7 @@ class Converter:
             raise
         return None if code == 0 else "LibreOffice gagal"
 
-    def _wait(self, process, timeout):
+    def _wait(self, process: "subprocess.Popen[bytes]", timeout: float) -> int:
         """The exit code, waiting at most ``timeout``; raises ConversionStopped as soon as the
         stop event is set (the caller kills the process group)."""
         deadline = time.monotonic() + timeout
@@ -176,7 +197,7 @@ class Converter:
             except subprocess.TimeoutExpired:
                 continue
 
-    def _profile(self):
+    def _profile(self) -> Path:
         """This process's LibreOffice profile: a private folder made fresh (never a name another user
         could have prepared), after clearing those that processes killed earlier left behind."""
         if self.profile is None:
@@ -184,7 +205,7 @@ class Converter:
             self.profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
         return self.profile
 
-    def close(self):
+    def close(self) -> None:
         """Stop the warm LibreOffice, if any, and remove this process's profile."""
         if self.office is not None:
             self.office.close()
@@ -193,7 +214,7 @@ class Converter:
             self.profile = None
 
 
-def _clear_stale_profiles():
+def _clear_stale_profiles() -> None:
     """Profiles of this account's pipeline processes that no longer run (a SIGKILL leaves them)."""
     for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
         try:
@@ -205,7 +226,7 @@ def _clear_stale_profiles():
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _alive(pid):
+def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -19,9 +19,16 @@ import os
 import re
 import secrets
 import zipfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pipeline.filing.archive import locate
+from pipeline.register.records import AgendaEntry, Code
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.register.sql import SqlRegister
 
 KEY_FILE = ".kunci-verifikasi"
 INDEX = "index.html"  # the folder's own page: a web server shows it instead of listing the folder
@@ -33,7 +40,11 @@ COMPARE = (
 )
 
 
-def key(archive, create=True):
+@overload
+def key(archive: str | os.PathLike[str], create: Literal[True] = True) -> bytes: ...
+@overload
+def key(archive: str | os.PathLike[str], create: bool) -> bytes | None: ...
+def key(archive: str | os.PathLike[str], create: bool = True) -> bytes | None:
     """The workspace's page key (bytes), made once (atomically, whoever comes first) when ``create``;
     None when there is none yet and ``create`` is false."""
     path = Path(archive) / KEY_FILE
@@ -55,24 +66,24 @@ def key(archive, create=True):
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
-def page_name(secret, code):
+def page_name(secret: bytes, code: str) -> str:
     """The file name of a code's page in ``outbox/status/kode/``: 120 bits of HMAC, base32."""
     digest = hmac.new(secret, code.encode("ascii"), hashlib.sha256).digest()
     return base64.b32encode(digest[:15]).decode("ascii").lower() + ".html"
 
 
-def address(config, code):
+def address(config: "Config", code: str) -> str:
     """What the QR holds: the code's page at ``verification.base_url``, or the bare code."""
     base = config.verification_base_url
     return f"{base.rstrip('/')}/{page_name(key(config.archive), code)}" if base else code
 
 
-def content(config, register, found):
+def content(config: "Config", register: "SqlRegister", found: Code) -> dict[str, Any]:
     """What the genuine document says, for the reader to compare with the paper in hand."""
     letter = register.letter_in(found.folder)
     memo = register.incoming(found.kasus) if found.kasus else None
     entry = letter or memo
-    isi = {
+    isi: dict[str, Any] = {
         "jenis_dokumen": found.jenis.replace("_", " ").title(),
         "nomor": None,
         "tanggal": None,
@@ -107,11 +118,11 @@ LABELS = (
 )
 
 
-def rows(isi):
+def rows(isi: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, text) of what the genuine document says, as a person reads it."""
     from pipeline.formats import tanggal
 
-    shown = []
+    shown: list[tuple[str, str]] = []
     for label, name in LABELS:
         value = isi.get(name)
         if name == "halaman":
@@ -121,7 +132,9 @@ def rows(isi):
     return shown
 
 
-def _signed(config, register, letter, found):
+def _signed(
+    config: "Config", register: "SqlRegister", letter: AgendaEntry | None, found: Code
+) -> tuple[str | None, str]:
     """(signer, how signed) of the document a code stands for."""
     from pipeline.outputs.srikandi import signed_file
 
@@ -134,7 +147,7 @@ def _signed(config, register, letter, found):
     return signer, how or "ditandatangani"
 
 
-def pages(path):
+def pages(path: Path) -> int | None:
     """How many pages a document has: from its PDF (the file, or the PDF made beside a .docx), else
     the count Word recorded in the .docx (``docProps/app.xml``); None when unknown."""
     pdf = path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
@@ -154,7 +167,7 @@ def pages(path):
         return None
 
 
-def strays(folder, secret, issued):
+def strays(folder: Path, secret: bytes | None, issued: Iterable[str]) -> list[Path]:
     """Every entry of ``outbox/status/kode/`` that is no page of a code the register issued."""
     if not folder.is_dir():
         return []

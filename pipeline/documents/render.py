@@ -25,13 +25,21 @@ data is rendered once, so ``{{ 7*7 }}`` in a memo's Hal prints as written.
 import functools
 import hashlib
 import io
+import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.documents.codes import QrImage
 from pipeline.errors import RenderError, os_reason
+
+if TYPE_CHECKING:
+    from jinja2 import Template as JinjaTemplate
+    from jinja2.sandbox import SandboxedEnvironment
 
 # Characters XML 1.0 forbids, plus the ones docxtpl turns into layout (\a, \f).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -62,7 +70,7 @@ _PARAGRAPH = re.compile(r"<w:p([ >])")
 _MARKED_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 
 
-def environment():
+def environment() -> "SandboxedEnvironment":
     """The one kind of Jinja environment templates are rendered in."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
@@ -74,7 +82,7 @@ def environment():
     return env
 
 
-def clean(value):
+def clean(value: Any) -> Any:
     """Strip control characters from every string in a context, recursively."""
     if isinstance(value, str):
         return _CONTROL.sub("", value)
@@ -85,7 +93,7 @@ def clean(value):
     return value
 
 
-def images(value, document):
+def images(value: Any, document: Any) -> Any:
     """QR codes in a context as images the template can place (docxtpl's InlineImage)."""
     if isinstance(value, QrImage):
         from docx.shared import Mm
@@ -99,7 +107,7 @@ def images(value, document):
     return value
 
 
-def render(template_path, context, destination):
+def render(template_path: Path, context: Mapping[str, Any], destination: str | os.PathLike[str]) -> None:
     """Render ``template_path`` with ``context`` into ``destination`` (.docx)."""
     from jinja2 import TemplateError
 
@@ -122,19 +130,19 @@ def render(template_path, context, destination):
         ) from None
 
 
-def compiled(template_path):
+def compiled(template_path: Path) -> "Template":
     """The compiled template of ``template_path``, compiled again when the file changes."""
     stat = template_path.stat()
     return _compile(str(template_path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 @functools.lru_cache(maxsize=32)
-def _compile(path, mtime_ns, size, inode):
+def _compile(path: str, mtime_ns: int, size: int, inode: int) -> "Template":
     """One compilation per template version and process (the key holds the file's identity)."""
     return Template(path)
 
 
-def template_problem(exc):
+def template_problem(exc: Exception) -> str:
     """A Jinja error in Indonesian, naming the placeholder or the line."""
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.sandbox import SecurityError
@@ -157,7 +165,7 @@ class _Story:
     """A rendered part of the package: the body, a header or footer, the footnotes."""
 
     name: str  # zip entry, e.g. word/footer1.xml
-    template: object  # the compiled Jinja template of its patched XML
+    template: "JinjaTemplate"  # the compiled Jinja template of its patched XML
     rels: bytes | None  # its relationships part as in the template
     next_id: int  # python-docx's StoryPart.next_id for a picture placed in it
     kind: str  # "body", "part" (header, footer) or "blob" (footnotes)
@@ -165,7 +173,7 @@ class _Story:
     tail: bytes = b""
 
     @property
-    def rels_name(self):
+    def rels_name(self) -> str:
         folder, base = posixpath.split(self.name)
         return posixpath.join(folder, "_rels", base + ".rels")
 
@@ -181,9 +189,9 @@ class _Placement:
 
     story: _Story
     package: "_Package"
-    added: list = field(default_factory=list)  # (rId, target) relationships this render adds
+    added: list[tuple[str, str]] = field(default_factory=list)  # (rId, target) relationships this render adds
 
-    def new_pic_inline(self, image_descriptor, width=None, height=None):
+    def new_pic_inline(self, image_descriptor: Any, width: int | None = None, height: int | None = None) -> Any:
         from docx.image.image import Image
         from docx.oxml.shape import CT_Inline
 
@@ -193,7 +201,7 @@ class _Placement:
         cx, cy = image.scaled_dimensions(width, height)
         return CT_Inline.new_pic_inline(self.story.next_id, rid, image.filename, cx, cy)
 
-    def _relate(self, partname):
+    def _relate(self, partname: str) -> str:
         target = posixpath.relpath(partname, posixpath.dirname(self.story.name))
         for rid, known in self.added + self.package.template.image_rels.get(self.story.name, []):
             if known == target:
@@ -209,16 +217,16 @@ class _Package:
     """The parts one render adds to the compiled template's package."""
 
     template: "Template"
-    media: dict = field(default_factory=dict)  # zip entry -> bytes, new pictures
-    by_digest: dict = field(default_factory=dict)
+    media: dict[str, bytes] = field(default_factory=dict)  # zip entry -> bytes, new pictures
+    by_digest: dict[str, str] = field(default_factory=dict)
     current_rendering_part: _Placement | None = None
 
-    def image_part(self, image):
+    def image_part(self, image: Any) -> str:
         """The picture's part name: an equal picture already in the package, or a new one."""
         known = self.template.image_digests.get(image.sha1) or self.by_digest.get(image.sha1)
         if known:
             return known
-        used = self.template.image_numbers | {int(re.search(r"(\d+)\.\w+$", n).group(1)) for n in self.media}
+        used = self.template.image_numbers | {_image_number(n) for n in self.media}
         number = next(n for n in range(1, len(used) + 2) if n not in used)
         name = f"word/media/image{number}.{image.ext}"
         self.media[name] = image.blob
@@ -229,7 +237,7 @@ class _Package:
 class Template:
     """A docxtpl template compiled once: its Jinja templates and its unchanging parts."""
 
-    def __init__(self, path):
+    def __init__(self, path: str) -> None:
         from docx import Document
         from docx.oxml.parser import parse_xml
         from docxtpl import DocxTemplate
@@ -239,7 +247,9 @@ class Template:
         self.env = environment()
         document = Document(path)
         main = document.part
-        self.rel_ids, self.image_rels = {}, {}  # per story: its relationship ids, its pictures
+        # per story: its relationship ids, its pictures
+        self.rel_ids: dict[str, set[str]] = {}
+        self.image_rels: dict[str, list[tuple[str, str]]] = {}
         self.stories = [self._body(main)]
         for rel in main.rels.values():
             if rel.reltype in _RT_STORIES and not rel.is_external and rel.target_part.blob:
@@ -256,17 +266,17 @@ class Template:
     # -- compiling ---------------------------------------------------------
 
     @staticmethod
-    def _xml(element):
+    def _xml(element: Any) -> str:
         from lxml import etree
 
         return etree.tostring(element, encoding="unicode", pretty_print=False)
 
-    def _compile(self, xml):
+    def _compile(self, xml: str) -> "JinjaTemplate":
         """docxtpl's preparation of a part's XML (render_xml_part's first step), compiled."""
         xml = self.docxtpl.patch_xml(xml)
         return self.env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", xml))
 
-    def _story(self, part, xml, kind):
+    def _story(self, part: Any, xml: str, kind: str) -> _Story:
         name = part.partname.lstrip("/")
         rels = part.rels
         self.rel_ids[name] = set(rels.keys())
@@ -276,7 +286,7 @@ class Template:
         next_id = part.next_id if hasattr(part, "next_id") else 1
         return _Story(name, self._compile(xml), None, next_id, kind)
 
-    def _body(self, main):
+    def _body(self, main: Any) -> _Story:
         from docx.opc.oxml import serialize_part_xml
         from lxml import etree
 
@@ -284,19 +294,21 @@ class Template:
         skeleton = etree.fromstring(serialize_part_xml(main.element))
         body = skeleton.find(main.element.body.tag)
         marker = etree.SubElement(skeleton, "marker")
+        assert body is not None  # a document part always has its body
         skeleton.replace(body, marker)
         head, tail = etree.tostring(skeleton, encoding="UTF-8", standalone=True).split(b"<marker/>")
         story.head, story.tail = head, tail
         return story
 
-    def _images(self, package):
-        self.image_digests, self.image_numbers = {}, set()
+    def _images(self, package: Any) -> None:
+        self.image_digests: dict[str, str] = {}
+        self.image_numbers: set[int] = set()
         for part in package.image_parts:
             name = part.partname.lstrip("/")
             self.image_digests.setdefault(hashlib.sha1(part.blob).hexdigest(), name)
             self.image_numbers.add(part.partname.idx)
 
-    def _properties(self, document):
+    def _properties(self, document: Any) -> None:
         """The core properties docxtpl renders; compiled only when they hold template syntax."""
         props = document.core_properties
         values = {name: getattr(props, name) or "" for name in _PROPERTIES}
@@ -311,7 +323,7 @@ class Template:
             None,
         )
 
-    def _base(self):
+    def _base(self) -> bytes:
         """The template's package without the parts a render writes, compressed once."""
         rendered = {story.name for story in self.stories} | {story.rels_name for story in self.stories}
         if self.properties and self.core_name:
@@ -332,11 +344,11 @@ class Template:
 
     # -- rendering ---------------------------------------------------------
 
-    def render(self, context):
+    def render(self, context: Mapping[str, Any]) -> bytes:
         """The document for ``context``, as the bytes of a .docx."""
         package = _Package(self)
         context = images(clean(context), package)
-        written = {}
+        written: dict[str, bytes] = {}
         for story in self.stories:
             placement = _Placement(story, package)
             package.current_rendering_part = placement
@@ -354,7 +366,7 @@ class Template:
                 document.writestr(name, data)
         return out.getvalue()
 
-    def _render_story(self, story, context):
+    def _render_story(self, story: _Story, context: Mapping[str, Any]) -> bytes:
         """docxtpl's render_xml_part from the compiled template, then what render() does with it."""
         xml = story.template.render(context)
         xml = _MARKED_PARAGRAPH.sub(r"<w:p\1", xml)
@@ -374,20 +386,28 @@ class Template:
         _number_drawings(tree)
         return story.head + etree.tostring(tree, encoding="UTF-8") + story.tail
 
-    def _render_properties(self, context):
+    def _render_properties(self, context: Mapping[str, Any]) -> bytes:
         from docx.opc.coreprops import CoreProperties
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
 
+        assert self.core_name is not None  # called only when the package has core properties
         with zipfile.ZipFile(self.path) as source:
             element = parse_xml(source.read(self.core_name))
-        props = CoreProperties(element)
+        props = CoreProperties(element)  # type: ignore[arg-type]  # parse_xml gives the part's own element class
         for name, template in self.properties.items():
             setattr(props, name, template.render(context))
         return serialize_part_xml(element)
 
 
-def _number_drawings(tree):
+def _image_number(name: str) -> int:
+    """The number of a picture part (``word/media/image3.png``: 3)."""
+    found = re.search(r"(\d+)\.\w+$", name)
+    assert found is not None  # the parts a render adds are all named imageN.ext
+    return int(found.group(1))
+
+
+def _number_drawings(tree: Any) -> None:
     """docxtpl's fix_docpr_ids: picture ids in the body renumbered from 1001."""
     from docx.oxml.ns import nsmap
 
@@ -395,21 +415,21 @@ def _number_drawings(tree):
         element.attrib["id"] = str(number)
 
 
-def _relationships(original, added):
+def _relationships(original: bytes | None, added: list[tuple[str, str]]) -> bytes:
     """A story's relationships part with the pictures one render placed in it."""
     from lxml import etree
 
     root = (
         etree.fromstring(original)
         if original
-        else etree.Element(f"{{{_RELS_NS}}}Relationships", nsmap={None: _RELS_NS})
+        else etree.Element(f"{{{_RELS_NS}}}Relationships", nsmap={None: _RELS_NS})  # type: ignore[dict-item]
     )
     for rid, target in added:
         etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=rid, Type=_RT_IMAGE, Target=target)
     return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
-def _declare_images(content_types):
+def _declare_images(content_types: bytes) -> bytes:
     """[Content_Types].xml with a Default for every picture type python-docx can place."""
     from lxml import etree
 

@@ -10,6 +10,9 @@ a new one) or the pipeline process that started it is gone (killed, it cannot cl
 Usage: python3 uno_server.py SOFFICE PROFILE_URI PIPE_NAME RPC_SOCKET FILTER FILTER_OPTION...
 """
 
+# The system Python may be older than the pipeline's: annotations stay unevaluated.
+from __future__ import annotations
+
 import os
 import signal
 import socket
@@ -18,12 +21,13 @@ import sys
 import threading
 import time
 import xmlrpc.server
+from typing import Any
 
 CONNECT_SECONDS = 60  # how long LibreOffice may take to start listening
 PARENT_POLL_SECONDS = 0.5
 
 
-def start_office(binary, profile_uri, pipe):
+def start_office(binary: str, profile_uri: str, pipe: str) -> subprocess.Popen[bytes]:
     """LibreOffice listening for UNO on the named pipe ``pipe``, with its own profile."""
     accept = f"pipe,name={pipe};urp;StarOffice.ComponentContext"
     return subprocess.Popen(
@@ -45,7 +49,7 @@ def start_office(binary, profile_uri, pipe):
     )
 
 
-def pipe_converter(pipe):
+def pipe_converter(pipe: str) -> Any:
     """unoserver's converter, connected over the named pipe instead of its TCP socket (unoserver 3's
     UnoConverter.__init__ with the pipe's URL)."""
     import uno
@@ -73,7 +77,7 @@ def pipe_converter(pipe):
 class UnixHandler(xmlrpc.server.SimpleXMLRPCRequestHandler):
     disable_nagle_algorithm = False  # a TCP option; this is a unix socket
 
-    def address_string(self):
+    def address_string(self) -> str:
         return "unix"
 
 
@@ -82,11 +86,11 @@ class UnixXMLRPCServer(xmlrpc.server.SimpleXMLRPCServer):
 
     address_family = socket.AF_UNIX
 
-    def __init__(self, path):
-        super().__init__(path, requestHandler=UnixHandler, logRequests=False, allow_none=True)
+    def __init__(self, path: str) -> None:
+        super().__init__(path, requestHandler=UnixHandler, logRequests=False, allow_none=True)  # type: ignore[arg-type]  # a unix socket path
 
 
-def connect(office, pipe):
+def connect(office: subprocess.Popen[bytes], pipe: str) -> Any:
     """unoserver's converter connected to the office, retried until it listens."""
     deadline = time.monotonic() + CONNECT_SECONDS
     while True:
@@ -98,27 +102,27 @@ def connect(office, pipe):
             time.sleep(0.1)
 
 
-def watch(office):
+def watch(office: subprocess.Popen[bytes]) -> None:
     """Leave with LibreOffice: a crashed office must not leave a server answering."""
     office.wait()
     os.killpg(0, signal.SIGKILL)
 
 
-def orphaned(parent):
+def orphaned(parent: int) -> None:
     """Leave, LibreOffice with us, when the pipeline process that started us is gone."""
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os.killpg(0, signal.SIGKILL)
 
 
-def main(binary, profile_uri, pipe, rpc_socket, filter_name, *filter_options):
+def main(binary: str, profile_uri: str, pipe: str, rpc_socket: str, filter_name: str, *filter_options: str) -> None:
     threading.Thread(target=orphaned, args=(os.getppid(),), daemon=True).start()
     office = start_office(binary, profile_uri, pipe)
     converter = connect(office, pipe)
     threading.Thread(target=watch, args=(office,), daemon=True).start()
     server = UnixXMLRPCServer(rpc_socket)
 
-    def convert(source, target):
+    def convert(source: str, target: str) -> bool:
         converter.convert(
             inpath=source,
             outpath=target,
@@ -128,7 +132,7 @@ def main(binary, profile_uri, pipe, rpc_socket, filter_name, *filter_options):
         )
         return True
 
-    server.register_function(convert, "convert")
+    server.register_function(convert, "convert")  # type: ignore[arg-type]  # XML-RPC hands in the strings
     server.register_function(lambda: office.pid, "office_pid")
     server.serve_forever()
 

@@ -17,9 +17,13 @@ import subprocess
 import threading
 import time
 import xmlrpc.client
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import ConversionStopped
+
+Events = Iterable[threading.Event | None]  # any of them set: the conversion in flight is stopped
 
 SERVER = Path(__file__).with_name("uno_server.py")
 START_SECONDS = 60  # how long a fresh office may take before its first conversion
@@ -31,7 +35,7 @@ SETUP = (
 )
 
 
-def warm_problem(binary, python):
+def warm_problem(binary: str | None, python: str | None) -> str | None:
     """Why a warm office cannot be used here (Indonesian, says what to install), or None when it can."""
     if not binary or not (Path(os.path.realpath(binary)).parent / "soffice.bin").exists():
         return "LibreOffice tidak ditemukan di lokasi pemasangan yang dikenal"
@@ -46,7 +50,7 @@ def warm_problem(binary, python):
     return None if probe.returncode == 0 else f"modul uno (python3-uno) tidak ada pada {python}"
 
 
-def _env():
+def _env() -> dict[str, str]:
     return {
         name: os.environ[name]
         for name in ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE")
@@ -55,11 +59,11 @@ def _env():
 
 
 class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
+    def __init__(self, path: str) -> None:
         super().__init__("localhost")
         self.path = path
 
-    def connect(self):
+    def connect(self) -> None:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(self.path)
 
@@ -67,27 +71,33 @@ class _UnixConnection(http.client.HTTPConnection):
 class _UnixTransport(xmlrpc.client.Transport):
     """XML-RPC over the server's unix socket."""
 
-    def __init__(self, path):
+    def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
 
-    def make_connection(self, host):
+    def make_connection(self, host: Any) -> http.client.HTTPConnection:
         return _UnixConnection(self.path)
 
 
 class WarmOffice:
     """One supervised LibreOffice answering conversions over UNO; restarted as needed."""
 
-    def __init__(self, binary, python, restart_after, filter_name, filter_options):
+    def __init__(
+        self, binary: str, python: str, restart_after: int, filter_name: str, filter_options: Sequence[str]
+    ) -> None:
         self.binary, self.python, self.restart_after = binary, python, restart_after
         self.filter = [filter_name, *filter_options]
-        self.process = None
-        self.socket = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.socket: Path | None = None
         self.converted = 0
         self.starts = 0  # offices started by this process (bench/ reports the restarts)
-        self.failed_start = None  # why the office would not start at all: the caller goes back to one per document
+        self.failed_start: str | None = (
+            None  # why the office would not start at all: the caller goes back to one per document
+        )
 
-    def convert(self, source, target, timeout, profile, events):
+    def convert(
+        self, source: str | os.PathLike[str], target: Path, timeout: float, profile: Path, events: Events
+    ) -> str | None:
         """Convert one .docx to ``target``; None when done, else why not (the office is then gone).
         Raises ConversionStopped as soon as one of ``events`` is set (the office is killed)."""
         if self.process is not None and (self.process.poll() is not None or self.converted >= self.restart_after):
@@ -96,7 +106,7 @@ class WarmOffice:
             problem = self._start(profile, events)
             if problem:
                 return problem
-        outcome = {}
+        outcome: dict[str, object] = {}
         call = threading.Thread(target=self._call, args=(str(source), str(target), outcome), daemon=True)
         call.start()
         problem = self._wait(call, lambda: "done" in outcome, timeout, events)
@@ -108,14 +118,16 @@ class WarmOffice:
             self.converted += 1
         return problem
 
-    def _call(self, source, target, outcome):
+    def _call(self, source: str, target: str, outcome: dict[str, object]) -> None:
         try:
             with self._proxy() as proxy:
                 outcome["done"] = proxy.convert(source, target)
         except (OSError, http.client.HTTPException, xmlrpc.client.Error) as exc:  # crashed office, refused document
             outcome["done"] = exc
 
-    def _wait(self, call, finished, timeout, events):
+    def _wait(
+        self, call: threading.Thread | None, finished: Callable[[], bool], timeout: float, events: Events
+    ) -> str | None:
         """None once ``finished()``; the reason when the time limit passes; ConversionStopped on an event."""
         deadline = time.monotonic() + timeout
         while not finished():
@@ -132,13 +144,15 @@ class WarmOffice:
                 time.sleep(POLL_SECONDS)
         return None
 
-    def _start(self, profile, events):
+    def _start(self, profile: Path, events: Events) -> str | None:
         """A fresh office in a process group of its own; None once it answers, else why not."""
         modules = profile / "modules"
         modules.mkdir(exist_ok=True)
         link = modules / "unoserver"
         if not link.exists():
-            link.symlink_to(Path(importlib.util.find_spec("unoserver").origin).parent)
+            spec = importlib.util.find_spec("unoserver")
+            assert spec is not None and spec.origin is not None  # warm_problem found it
+            link.symlink_to(Path(spec.origin).parent)
         office_profile = profile / "warm"
         self.socket = profile / "konversi.sock"
         self.socket.unlink(missing_ok=True)
@@ -171,7 +185,7 @@ class WarmOffice:
             return f"LibreOffice tidak dapat dinyalakan ({problem})"
         return None
 
-    def _answers(self):
+    def _answers(self) -> bool:
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
                 probe.settimeout(1)
@@ -180,17 +194,17 @@ class WarmOffice:
         except OSError:
             return False
 
-    def _proxy(self):
+    def _proxy(self) -> xmlrpc.client.ServerProxy:
         return xmlrpc.client.ServerProxy(
             "http://localhost/", transport=_UnixTransport(str(self.socket)), allow_none=True
         )
 
-    def office_pid(self):
+    def office_pid(self) -> int:
         """The pid of the LibreOffice now serving (tests check that one office serves many documents)."""
         with self._proxy() as proxy:
-            return proxy.office_pid()
+            return int(proxy.office_pid())  # type: ignore[arg-type]  # the server answers an int
 
-    def close(self):
+    def close(self) -> None:
         """Kill the whole group (server and LibreOffice); the next conversion starts a new one."""
         if self.process is None:
             return
@@ -206,7 +220,7 @@ class WarmOffice:
             time.sleep(POLL_SECONDS / 10)
 
 
-def _group_runs(group):
+def _group_runs(group: int) -> bool:
     """True while a process of ``group`` still runs (an unreaped zombie does not)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:

@@ -11,18 +11,22 @@ import os
 import shutil
 import stat
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from slugify import slugify
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
-def slug(text, max_length=48):
+def slug(text: object, max_length: int = 48) -> str:
     """A folder-safe name from data: ascii words joined by dashes, bounded, never empty."""
     return slugify(str(text or ""), max_length=max_length, word_boundary=True) or "tanpa-judul"
 
 
-def sha256_file(path):
+def sha256_file(path: str | os.PathLike[str]) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -30,7 +34,7 @@ def sha256_file(path):
     return digest.hexdigest()
 
 
-def fsync_dir(path):
+def fsync_dir(path: str | os.PathLike[str]) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -41,12 +45,12 @@ def fsync_dir(path):
         os.close(fd)
 
 
-def fsync_file(path):
+def fsync_file(path: str | os.PathLike[str]) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
 
 
-def remove_tree(path):
+def remove_tree(path: Path) -> None:
     """Remove a folder the pipeline built itself, read-only files included."""
     if not path.exists():
         return
@@ -57,24 +61,25 @@ def remove_tree(path):
     shutil.rmtree(path)
 
 
-def read_metadata(folder):
+def read_metadata(folder: Path) -> dict[str, Any] | None:
     try:
-        return json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return meta if isinstance(meta, dict) else None
 
 
 # The first folders of every archived filing: <year>/<kind>/... (memo.py, inputs.py, handlers/letter.py).
 KINDS = ("surat-masuk", "surat-keluar", "masukan")
 
 
-def relative(path, root):
+def relative(path: str | os.PathLike[str], root: Path) -> str:
     """A path relative to ``root`` when inside it, else absolute: how a user is shown a path."""
     path = Path(path)
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
-def archive_key(stored):
+def archive_key(stored: str | os.PathLike[str]) -> str | None:
     """The archive-relative form (``2026/surat-masuk/...``) of a path the register stores.
 
     Records made before paths were archive-relative stored them relative to the
@@ -89,22 +94,22 @@ def archive_key(stored):
     return None
 
 
-def in_archive(path, archive):
+def in_archive(path: str | os.PathLike[str], archive: Path) -> str:
     """How a new record stores a path in the archive: relative to the archive, whatever the workspace."""
     return Path(path).relative_to(archive).as_posix()
 
 
-def locate(config, stored):
+def locate(config: "Config", stored: str) -> Path:
     """Where a stored path lies now: archived paths in the configured archive, others in the workspace."""
     key = archive_key(stored)
     return config.archive / key if key is not None else config.root / stored
 
 
-def within(folder, parent):
+def within(folder: str, parent: str) -> bool:
     """True when stored folder ``folder`` lies inside ``parent``, whichever form each was stored in."""
     return (archive_key(folder) or folder).startswith((archive_key(parent) or parent) + "/")
 
 
-def shown(config, stored):
+def shown(config: "Config", stored: str) -> str:
     """A stored path as users are shown it: relative to the workspace (in full outside it)."""
     return relative(locate(config, stored), config.root)

@@ -15,15 +15,16 @@ outgoing letter) goes the same way:
    records are not is discarded, and its input, still claimed, is filed anew.
 """
 
-import datetime as dt
 import json
 import logging
 import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pipeline.documents import codes as verification
 from pipeline.errors import (
@@ -50,8 +51,59 @@ from pipeline.filing.archive import (
 from pipeline.filing.publishing import Backoff, obstacle, told
 from pipeline.register.records import Code
 
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.documents.pdf import Converter
+    from pipeline.register.sql import SqlRegister
+
 TEMP_PREFIX = ".tmp-"
 ATTEMPTS = 5
+
+Result = TypeVar("Result")
+Numbers = dict[tuple[str, int], int]  # (book, year) -> the number it will have
+
+
+class Bound(NamedTuple):
+    """The verification code a filed document carries, and what it belongs to."""
+
+    code: str
+    kasus: str
+    jenis: str
+
+
+class Owed(NamedTuple):
+    """A PDF a filing could not make yet: the outbox copy it will have, and why (None: not tried)."""
+
+    keluaran: str
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What one filing puts in the archive (the request to ``Filer.prepare``).
+
+    ``final`` is the archive folder it becomes; ``copies`` maps file names to
+    source paths copied byte for byte; ``writers`` maps names to callables
+    writing the file at a path; ``metadata`` goes into metadata.json;
+    ``outbox`` maps archive names to outbox paths filled when it is published;
+    ``anchor`` is a folder that must already be in the archive when it is;
+    ``codes`` maps file names to their verification code, recorded with the
+    files' digests when the filing commits. With ``pdf`` every written .docx
+    also gets its PDF (beside it, and in the outbox), and a code is bound to
+    the PDF, the form that is printed. ``after(folder)`` runs last, before the
+    digests (the letter is signed there).
+    """
+
+    final: Path
+    copies: Mapping[str, Path] = field(default_factory=dict)
+    writers: Mapping[str, Callable[[Path], object]] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    outbox: Mapping[str, Path] = field(default_factory=dict)
+    anchor: Path | None = None
+    codes: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)  # (code, kasus, jenis): a Bound
+    pdf: bool = False
+    after: Callable[[Path], object] | None = None
 
 
 @dataclass
@@ -61,19 +113,19 @@ class Prepared:
     temp: Path
     final: Path
     rel: str  # the final folder relative to the archive, as the register stores it
-    digests: dict
-    outbox: dict = field(default_factory=dict)  # archive file name -> outbox path
+    digests: dict[str, str]
+    outbox: dict[str, Path] = field(default_factory=dict)  # archive file name -> outbox path
     anchor: Path | None = None  # a folder that must be in place first (a case document's memo folder)
-    codes: dict = field(default_factory=dict)  # file name -> (verification code, kasus, jenis)
+    codes: dict[str, Bound] = field(default_factory=dict)  # file name -> its verification code
     rantai: str = ""  # the chain head when it was prepared
-    owed: dict = field(default_factory=dict)  # .docx name -> (outbox copy of its PDF, why it is not made yet)
+    owed: dict[str, Owed] = field(default_factory=dict)  # .docx name -> the PDF it owes
 
     @property
-    def berkas(self):
+    def berkas(self) -> dict[str, str]:
         """Archive file name -> path relative to the archive."""
         return {name: f"{self.rel}/{name}" for name in self.digests}
 
-    def path(self, name):
+    def path(self, name: str) -> str:
         return f"{self.rel}/{name}"
 
 
@@ -84,7 +136,7 @@ class NumberTaken(Exception):
 class FolderExists(ArchiveError):
     """Raised when the folder a filing would become is already in the archive."""
 
-    def __init__(self, rel):
+    def __init__(self, rel: str) -> None:
         self.rel = rel
         super().__init__(
             f"Folder arsip {rel} sudah ada; arsip tidak ditimpa. Periksa folder itu dengan \u201cpipeline verify\u201d."
@@ -92,49 +144,42 @@ class FolderExists(ArchiveError):
 
 
 class Filer:
-    """The filing service of one workspace: its folders and its register."""
+    """The filing service of one workspace: its folders and its register.
 
-    def __init__(self, config, register, converter=None, clock=time.monotonic):
+    ``office`` is the office's clock (the time filings are recorded at);
+    ``clock`` counts seconds for the back-off of filings that cannot be
+    published yet.
+    """
+
+    def __init__(
+        self,
+        config: "Config",
+        register: "SqlRegister",
+        office: "Clock",
+        converter: "Converter | None" = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config
         self.register = register
+        self.office = office
         self.converter = converter
-        self.clock = clock  # seconds, for the back-off of filings that cannot be published yet
+        self.clock = clock
         self.backoff = Backoff()
 
-    def new_code(self, kasus, jenis):
+    def new_code(self, kasus: str, jenis: str) -> tuple[str, dict[str, Any]]:
         """A verification code for a document about to be prepared, and what its template prints."""
         code = verification.new_code(self.register.chain_head()[1], kasus, jenis)
         return code, verification.context(self.config, code)
 
-    def prepare(
-        self,
-        final,
-        copies=None,
-        writers=None,
-        metadata=None,
-        outbox=None,
-        anchor=None,
-        codes=None,
-        pdf=False,
-        after=None,
-    ):
-        """Build the folder that will become ``final`` in staging; return it as Prepared.
+    def prepare(self, request: Filing) -> Prepared:
+        """Build the folder that will become ``request.final`` in staging; return it as Prepared.
 
-        ``copies`` maps file names to source paths copied byte for byte;
-        ``writers`` maps names to callables writing the file at a path;
-        ``outbox`` maps archive names to outbox paths filled when it is published;
-        ``anchor`` is a folder that must already be in the archive when it is;
-        ``codes`` maps file names to (verification code, kasus, jenis), recorded
-        with the files' digests when the filing commits. metadata.json also
-        records the head of the register's chain, an anchor of the chain
-        outside the database. With ``pdf`` every written .docx also gets its
-        PDF (beside it, and in the outbox), and a code is bound to the PDF, the
-        form that is printed; a PDF LibreOffice cannot make now is owed, made
-        later (``owed.drain``), and never holds the filing back. ``after(folder)``
-        runs last, before the digests (the letter is signed there).
+        metadata.json also records the head of the register's chain, an
+        anchor of the chain outside the database. A PDF LibreOffice cannot
+        make now is owed, made later (``owed.drain``), and never holds the
+        filing back.
         """
-        config = self.config
-        copies, writers, outbox, codes = copies or {}, writers or {}, outbox or {}, codes or {}
+        config, final, anchor = self.config, request.final, request.anchor
         if final.exists():
             raise FolderExists(in_archive(final, config.archive))
         temp = config.staging_dir / uuid.uuid4().hex
@@ -142,18 +187,18 @@ class Filer:
         urut, head = self.register.chain_head()
         try:
             temp.mkdir(parents=True)
-            written, outbox, codes, owed = self._fill(temp, copies, writers, outbox, codes, pdf)
-            if after is not None:
-                after(temp)
-            digests = {name: sha256_file(temp / name) for name in [*copies, *written]}
+            written, outbox, codes, owed = self._fill(temp, request)
+            if request.after is not None:
+                request.after(temp)
+            digests = {name: sha256_file(temp / name) for name in [*request.copies, *written]}
             meta = dict(
-                metadata or {},
+                request.metadata,
                 folder=rel,
                 sha256=digests,
                 outbox={name: relative(path, config.outbox) for name, path in outbox.items()},
                 induk=in_archive(anchor, config.archive) if anchor else None,
                 rantai={"urut": urut, "hash": head},
-                kode={name: code[0] for name, code in codes.items()},
+                kode={name: bound.code for name, bound in codes.items()},
             )
             digests["metadata.json"] = self._seal(temp, meta)
         except OSError as exc:
@@ -162,18 +207,23 @@ class Filer:
         except BaseException:
             remove_tree(temp)
             raise
-        return Prepared(temp, final, rel, digests, dict(outbox), anchor, dict(codes), head, owed)
+        return Prepared(temp, final, rel, digests, outbox, anchor, codes, head, owed)
 
-    def _fill(self, temp, copies, writers, outbox, codes, pdf):
+    def _fill(
+        self, temp: Path, request: Filing
+    ) -> tuple[list[str], dict[str, Path], dict[str, Bound], dict[str, Owed]]:
         """Copy and write the files into ``temp``; with ``pdf`` add the PDFs, their outbox copies,
         and bind each code to the PDF (the form that is printed). Returns (written, outbox, codes, owed)."""
-        for name, source in copies.items():
+        outbox = dict(request.outbox)
+        codes = {name: Bound(*bound) for name, bound in request.codes.items()}
+        for name, source in request.copies.items():
             shutil.copyfile(source, temp / name)
-        for name, write in writers.items():
+        for name, write in request.writers.items():
             write(temp / name)
-        written, owed = list(writers), {}
-        if pdf and self.converter is not None:
-            docx = [n for n in writers if n.endswith(".docx")]
+        written: list[str] = list(request.writers)
+        owed: dict[str, Owed] = {}
+        if request.pdf and self.converter is not None:
+            docx = [n for n in request.writers if n.endswith(".docx")]
             made, problem = self._convert(temp, docx)
             written += [path.name for path in made]
             outbox = {
@@ -184,9 +234,9 @@ class Filer:
                     if path.stem + ".docx" in outbox
                 },
             }
-            codes = {_printed(temp, name): code for name, code in codes.items()}
+            codes = {_printed(temp, name): bound for name, bound in codes.items()}
             owed = {
-                name: (
+                name: Owed(
                     relative(outbox[name].with_suffix(".pdf"), self.config.outbox) if name in outbox else "",
                     problem,
                 )
@@ -195,7 +245,7 @@ class Filer:
             }
         return written, outbox, codes, owed
 
-    def _convert(self, temp, names):
+    def _convert(self, temp: Path, names: list[str]) -> tuple[list[Path], str | None]:
         """The PDFs of ``names`` made now: (paths, None); or, when LibreOffice fails, was stopped
         or rests after a failure, none: ([], why), and the filing owes them. A long document
         (a registration of thousands of packages) is owed at once: made after the pass with
@@ -203,7 +253,7 @@ class Filer:
         from pipeline.documents.owed import scale
 
         converter = self.converter
-        if not converter.available or not names:
+        if converter is None or not converter.available or not names:
             return [], None
         if converter.resting or converter.stopping or any(scale(temp / n) > 1 for n in names):
             return [], None  # made by owed.drain (once the rest is over, or on a later start)
@@ -215,7 +265,7 @@ class Filer:
             converter.rest(self.config.pdf_retry)
             return [], str(exc)
 
-    def _seal(self, temp, meta):
+    def _seal(self, temp: Path, meta: dict[str, Any]) -> str:
         """Write metadata.json, make every file durable and read-only; returns metadata.json's digest."""
         (temp / "metadata.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
@@ -228,7 +278,7 @@ class Filer:
         fsync_dir(self.config.staging_dir)
         return digest
 
-    def publish(self, prepared):
+    def publish(self, prepared: Prepared) -> Path:
         """Copy to the outbox, then rename the staged folder into place (after commit)."""
         config = self.config
         problem = obstacle(config, prepared.final, prepared.anchor, prepared.outbox.values())
@@ -250,12 +300,18 @@ class Filer:
         return prepared.final
 
     @staticmethod
-    def discard(prepared):
+    def discard(prepared: "Prepared | Sequence[Prepared]") -> None:
         """Forget staged folders whose records did not commit."""
-        for item in prepared if isinstance(prepared, (list, tuple)) else [prepared]:
+        for item in [prepared] if isinstance(prepared, Prepared) else prepared:
             remove_tree(item.temp)
 
-    def file(self, prepare_all, record, numbers=(), unchanged=None):
+    def file(
+        self,
+        prepare_all: Callable[[Numbers], Iterable[Prepared]],
+        record: Callable[[Numbers, list[Prepared]], Result],
+        numbers: Iterable[tuple[str, int]] = (),
+        unchanged: Callable[[], object] | None = None,
+    ) -> Result:
         """Prepare, commit, publish; return what ``record`` returned.
 
         ``numbers`` are (book, year) pairs to allocate; ``prepare_all(predicted)``
@@ -306,26 +362,27 @@ class Filer:
             return result
         raise RegisterError("Nomor surat terus diambil proses lain; pemberkasan akan dicoba lagi.")
 
-    def _record_codes(self, prepared):
+    def _record_codes(self, prepared: list[Prepared]) -> None:
         """The verification codes of what is filed, bound to the files' digests."""
-        stamp = dt.datetime.now(self.config.timezone).isoformat(timespec="seconds")
+        stamp = self.office.stamp()
         for item in prepared:
             for name, (code, kasus, jenis) in item.codes.items():
                 self.register.add_code(Code(code, kasus, jenis, item.rel, name, item.digests[name], stamp, item.rantai))
 
-    def _record_owed(self, prepared):
+    def _record_owed(self, prepared: list[Prepared]) -> None:
         """The PDFs this filing owes, in its own transaction: durable, whatever happens next."""
-        stamp = dt.datetime.now(self.config.timezone).isoformat(timespec="seconds")
+        stamp = self.office.stamp()
         for item in prepared:
             for name, (keluaran, _problem) in item.owed.items():
-                kasus = item.codes.get(name, ("", ""))[1]
+                bound = item.codes.get(name)
+                kasus = bound.kasus if bound else ""
                 self.register.owe_pdf(item.rel, name, kasus, keluaran, stamp)
 
-    def _note_failures(self, prepared):
+    def _note_failures(self, prepared: list[Prepared]) -> None:
         """A conversion that failed while filing counts as the owed PDF's first attempt (back-off)."""
         from pipeline.documents.owed import failure_note, next_try
 
-        now = dt.datetime.now(self.config.timezone)
+        now = self.office.now()
         for item in prepared:
             for name, (_keluaran, problem) in item.owed.items():
                 if not problem:
@@ -339,7 +396,7 @@ class Filer:
                 except PipelineError:
                     pass  # a cache: without it the owed PDF is only tried again sooner
 
-    def _set_aside_stray(self, exc):
+    def _set_aside_stray(self, exc: FolderExists) -> None:
         """A folder the register does not know is in the way (left by an older release): keep it aside."""
         if self.register.folder_known(exc.rel):
             raise exc
@@ -347,7 +404,7 @@ class Filer:
         aside.parent.mkdir(parents=True, exist_ok=True)
         os.rename(locate(self.config, exc.rel), aside)
 
-    def recover(self):
+    def recover(self) -> list[str]:
         """Finish what a crash interrupted: publish committed filings, discard the rest.
 
         Looks only where a crash can leave work: the two staging folders. A
@@ -363,14 +420,14 @@ class Filer:
             problems += self._recover_stopped_hosts()
         return problems
 
-    def _recover_staging(self, folder, own):
+    def _recover_staging(self, folder: Path, own: bool) -> list[str]:
         """Publish the committed filings staged in ``folder``; discard the rest when ``own``
         (another host's uncommitted work may still be in flight, or is its own to drop)."""
         if not folder.is_dir():
             return []
         config = self.config
         staged = [(temp, read_metadata(temp) or {}) for temp in folder.iterdir() if temp.is_dir()]
-        problems = []
+        problems: list[str] = []
         for temp, meta in sorted(staged, key=lambda item: str(item[1].get("folder", "")).count("/")):
             rel = meta.get("folder")
             if not (rel and self.register.folder_known(rel)):
@@ -392,13 +449,13 @@ class Filer:
             self.backoff.done(temp.name)
         return problems
 
-    def _recover_stopped_hosts(self):
+    def _recover_stopped_hosts(self) -> list[str]:
         """A host that stopped after a commit and before publishing (and is not running now)
         would leave the shared archive short of what the register holds until it starts
         again: its committed filings and log records are put in place by this host."""
         from pipeline.register import RegisterLog
 
-        problems = []
+        problems: list[str] = []
         root = self.config.archive / ".staging"
         others = [p for p in root.iterdir() if p.is_dir() and p.name != self.config.host] if root.is_dir() else []
         for folder in others:
@@ -409,13 +466,13 @@ class Filer:
         return problems
 
 
-def _printed(folder, name):
+def _printed(folder: Path, name: str) -> str:
     """The file a document's code stands for: its PDF when there is one."""
     pdf = Path(name).with_suffix(".pdf").name
     return pdf if name.endswith(".docx") and (folder / pdf).is_file() else name
 
 
-def copy_atomic(config, source, destination):
+def copy_atomic(config: "Config", source: Path, destination: Path) -> None:
     """Copy through a temporary file in the outbox's staging, so a reader never sees half."""
     staging = config.outbox_staging_dir
     temp = staging / f"{TEMP_PREFIX}{uuid.uuid4().hex}"

@@ -8,9 +8,16 @@ list ``pipeline doctor`` and ``pipeline status`` show, read from staging alone.
 """
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.filing.archive import locate, read_metadata, relative
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.register.sql import SqlRegister
 
 FIRST_RETRY, LAST_RETRY = 30.0, 3600.0  # seconds before the next attempt: doubling from the first to the last
 LATER = "Belum ditempatkan; pipeline menempatkannya sendiri pada pemrosesan berikutnya."
@@ -25,7 +32,7 @@ class Pending:
     alasan: str
 
 
-def told(folder, reason):
+def told(folder: str, reason: object) -> str:
     """The line staff read once about a committed filing that cannot be put in place."""
     return (
         f"Berkas {folder} sudah dicatat di register tetapi belum dapat ditempatkan di arsip: {reason} "
@@ -34,7 +41,7 @@ def told(folder, reason):
     )
 
 
-def obstacle(config, final, anchor=None, outbox=()):
+def obstacle(config: "Config", final: Path, anchor: Path | None = None, outbox: Iterable[Path] = ()) -> str | None:
     """Why a committed filing cannot be put at ``final`` now (Indonesian, with what to do), or None."""
     if anchor is not None and not anchor.is_dir():
         return (
@@ -55,7 +62,7 @@ def obstacle(config, final, anchor=None, outbox=()):
     return next(filter(None, (_unwritable(config, path) for path in (final, *outbox))), None)
 
 
-def _unwritable(config, path):
+def _unwritable(config: "Config", path: Path) -> str | None:
     """Why the folder ``path`` would go in cannot be made or written, or None."""
     parent = next((p for p in path.parents if p.exists() or p.is_symlink()), None)
     if parent is None:
@@ -76,27 +83,28 @@ def _unwritable(config, path):
 class Backoff:
     """When each staged filing may be tried again, and whether its reason was already told."""
 
-    def __init__(self):
-        self._waiting = {}  # staged folder name -> (reason, tries, due)
+    def __init__(self) -> None:
+        self._waiting: dict[str, tuple[str, int, float]] = {}  # staged folder name -> (reason, tries, due)
 
-    def due(self, key, now):
+    def due(self, key: str, now: float) -> bool:
         """True when the filing staged as ``key`` may be tried now."""
         return key not in self._waiting or now >= self._waiting[key][2]
 
-    def failed(self, key, reason, now):
+    def failed(self, key: str, reason: str, now: float) -> bool:
         """Note a failed attempt; True when ``reason`` is news (to be told), False when told already."""
+        before: str | None
         before, tries, _ = self._waiting.get(key, (None, 0, 0.0))
         self._waiting[key] = (reason, tries + 1, now + min(FIRST_RETRY * 2**tries, LAST_RETRY))
         return reason != before
 
-    def done(self, key):
+    def done(self, key: str) -> None:
         self._waiting.pop(key, None)
 
 
-def pending(config, register):
+def pending(config: "Config", register: "SqlRegister") -> list[Pending]:
     """Committed filings in this host's staging, each with what stands in its way now."""
     folder = config.staging_dir
-    found = []
+    found: list[Pending] = []
     for temp in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else ():
         meta = read_metadata(temp) or {}
         rel = meta.get("folder")

@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline import access
 from pipeline.errors import InputRefused, PipelineError
 from pipeline.filing.archive import locate, within
+from pipeline.filing.filer import Filing
 from pipeline.outputs import site
 from pipeline.register import Document, Event, JournalEntry, KeptInput
 from pipeline.sop import cases
@@ -153,7 +154,8 @@ def file_signed_copy(ws, letter, copies, jenis, oleh, claim_metadata=None, recor
         return record(folder) if record else folder
 
     return ws.filer.file(
-        lambda _n: [ws.filer.prepare(final, copies, metadata=metadata, anchor=letter_folder, outbox=outbox)], write
+        lambda _n: [ws.filer.prepare(Filing(final, copies, metadata=metadata, anchor=letter_folder, outbox=outbox))],
+        write,
     )
 
 

@@ -6,18 +6,24 @@ because staff name files however they like.
 """
 
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from pipeline.errors import InputRefused
 from pipeline.models import Parsed
 from pipeline.readers import csv_table, docx_memo, legacy_doc, letter_scan, xlsx_table, yaml_doc
 from pipeline.readers.safety import check_size, check_text
 
+if TYPE_CHECKING:
+    from pipeline.config import Limits, OcrSettings
+
 SCAN_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def probe(head, name):
+def probe(head: bytes, name: str) -> str:
     """Name the format of a file from its first bytes (and, for text, its name)."""
     if head.startswith(b"PK\x03\x04"):
         return "docx"
@@ -31,18 +37,18 @@ def probe(head, name):
     return "csv" if name.lower().endswith(".csv") else "yaml"
 
 
-def _read_scan(path, fmt):
+def _read_scan(path: Path, fmt: str) -> Parsed:
     return Parsed(kind="pindaian", fmt=fmt)
 
 
-def _refuse_binary(path, limits):
+def _refuse_binary(path: Path, limits: "Limits") -> NoReturn:
     raise InputRefused(
         "Jenis berkas tidak dikenali. Yang dapat diproses: Nota Dinas (.docx, .doc atau .pdf), "
         "pindaian (.pdf, .jpg, .png), dan data YAML, CSV atau Excel (.xlsx)."
     )
 
 
-READERS = {
+READERS: dict[str, Callable[[Path, "Limits"], Parsed]] = {
     "docx": docx_memo.read,
     "yaml": yaml_doc.read,
     "csv": csv_table.read,
@@ -61,7 +67,7 @@ _KIND_LINE = re.compile(rb"^jenis\s*:\s*['\"]?(nota_dinas|registrasi|tindakan)",
 ORDER = {"nota_dinas": 0, "registrasi": 1, "tindakan": 1}
 
 
-def priority(path):
+def priority(path: Path) -> int:
     """Memos first (Word, PDF or scan), so a batch dropped at once meets its cases; everything else in the
     order it arrived (oldest first), so a decision written before new data never
     judges that data. Only for ordering: ``read`` decides the kind."""
@@ -78,7 +84,7 @@ def priority(path):
     return ORDER[found.group(1).decode()] if found else 1
 
 
-def read(path, limits, name=None):
+def read(path: Path, limits: "Limits", name: str | None = None) -> Parsed:
     """Read the file at ``path`` (originally called ``name``) into a Parsed."""
     name = name or path.name
     check_size(path, limits)
@@ -101,7 +107,7 @@ def read(path, limits, name=None):
     return parsed
 
 
-def read_letter(path, limits, name=None, ocr=None):
+def read_letter(path: Path, limits: "Limits", name: str | None = None, ocr: "OcrSettings | None" = None) -> Parsed:
     """``read``, and a PDF or image that arrives alone read as a letter: from its text layer, else by
     OCR (``ocr``: the config's OcrSettings) into a draft to confirm (readers/letter_scan.py)."""
     parsed = read(path, limits, name)
@@ -112,7 +118,7 @@ def read_letter(path, limits, name=None, ocr=None):
     return parsed
 
 
-def _is_workbook(path):
+def _is_workbook(path: Path) -> bool:
     """A zip holding ``xl/workbook.xml`` is an Excel workbook, whatever its name."""
     import zipfile
 
@@ -123,7 +129,7 @@ def _is_workbook(path):
         return False  # the docx reader refuses it with its reason
 
 
-def _yaml_or_unknown(path, limits):
+def _yaml_or_unknown(path: Path, limits: "Limits") -> Parsed:
     """Text under another name is read as YAML only when it clearly is one of ours."""
     try:
         return yaml_doc.read(path, limits)

@@ -10,11 +10,16 @@ at the first limit passed and the input is refused with a reason.
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
 
 from lxml import etree
 
 from pipeline.errors import InputRefused
+
+if TYPE_CHECKING:
+    from pipeline.config import Limits
 
 _CHECK_EVERY = 1024  # elements between two looks at the clock
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -22,7 +27,7 @@ _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?\d+$")
 _TRUE = {"1", "true", "on"}
 
 
-def grouped(number):
+def grouped(number: int) -> str:
     """A count as Indonesian writes it: 2.000.000."""
     return f"{number:,}".replace(",", ".")
 
@@ -30,12 +35,12 @@ def grouped(number):
 class Budget:
     """The cost one input may still spend: a deadline, and the element and depth limits."""
 
-    def __init__(self, limits, kind=None):
+    def __init__(self, limits: "Limits", kind: str | None = None) -> None:
         self.limits, self.kind = limits, kind
         self.deadline = time.monotonic() + limits.max_read_seconds
         self.elements = 0
 
-    def check_time(self):
+    def check_time(self) -> None:
         """Refuse the input once its reading has taken longer than ``max_read_seconds``."""
         if time.monotonic() >= self.deadline:
             seconds = self.limits.max_read_seconds
@@ -46,7 +51,7 @@ class Budget:
                 kind=self.kind,
             )
 
-    def count(self, depth, what):
+    def count(self, depth: int, what: str) -> None:
         """Count one element at ``depth`` of ``what``; refuse past the limits, look at the clock now and then."""
         self.elements += 1
         if self.elements > self.limits.max_xml_elements:
@@ -68,20 +73,20 @@ class Budget:
             self.check_time()
 
 
-def _events(stream):
+def _events(stream: IO[bytes]) -> Iterator[tuple[str, "etree._Element"]]:
     """(event, element) of an XML stream, entities never resolved, nothing fetched."""
     return etree.iterparse(
         stream, events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
     )
 
 
-def scan_xml(stream, budget, what):
+def scan_xml(stream: IO[bytes], budget: Budget, what: str) -> None:
     """Stream one XML part, spending ``budget`` on its elements; nothing is kept."""
     for _ in _walk(stream, budget, what):
         pass
 
 
-def _walk(stream, budget, what):
+def _walk(stream: IO[bytes], budget: Budget, what: str) -> Iterator[tuple[str, "etree._Element"]]:
     """(event, element) of a part within ``budget``; each element is emptied once it ends."""
     depth = 0
     for event, element in _events(stream):
@@ -92,9 +97,10 @@ def _walk(stream, budget, what):
             continue
         depth -= 1
         yield event, element
-        element.clear(keep_tail=False)
-        while element.getprevious() is not None:
-            del element.getparent()[0]
+        element.clear(keep_tail=False)  # type: ignore[call-arg]  # lxml-stubs lag lxml's keep_tail
+        parent = element.getparent()
+        while parent is not None and element.getprevious() is not None:
+            del parent[0]
 
 
 @dataclass
@@ -105,11 +111,11 @@ class Extent:
     rows: int = 0
     columns: int = 0
     used_columns: int = 0
-    hidden_rows: list = field(default_factory=list)
-    hidden_columns: list = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[int] = field(default_factory=list)
 
 
-def column_number(letters):
+def column_number(letters: str) -> int:
     """``A`` is 1, ``XFD`` is 16384."""
     number = 0
     for ch in letters.upper():
@@ -117,9 +123,9 @@ def column_number(letters):
     return number
 
 
-def scan_sheet(stream, budget, title, max_cells):
+def scan_sheet(stream: IO[bytes], budget: Budget, title: str, max_cells: int) -> "Extent":
     """The extent of one worksheet, streamed; refused once rows times columns pass ``max_cells``."""
-    extent, hidden = Extent(), set()
+    extent, hidden = Extent(), set[int]()
     row = column = 0
     row_hidden = holds = False
     for event, element in _walk(stream, budget, f"Lembar \u201c{title}\u201d"):
@@ -142,18 +148,20 @@ def scan_sheet(stream, budget, title, max_cells):
 _VALUES = {_MAIN + "v", _MAIN + "f", _MAIN + "is"}
 
 
-def _hidden(element):
+def _hidden(element: "etree._Element") -> bool:
     return element.get("hidden", "").lower() in _TRUE
 
 
-def _int(text):
+def _int(text: str | None) -> int:
+    if text is None:
+        return 1
     try:
         return max(1, int(text))
-    except (TypeError, ValueError):
+    except ValueError:
         return 1
 
 
-def _value_at(extent, row, column, row_hidden, hidden_columns):
+def _value_at(extent: "Extent", row: int, column: int, row_hidden: bool, hidden_columns: set[int]) -> None:
     """Note a cell holding a value: the used width, and whether Excel hides it."""
     extent.used_columns = max(extent.used_columns, column)
     if row_hidden and (not extent.hidden_rows or extent.hidden_rows[-1] != row):
@@ -162,21 +170,21 @@ def _value_at(extent, row, column, row_hidden, hidden_columns):
         extent.hidden_columns.append(column)
 
 
-def _row_number(element, previous):
+def _row_number(element: "etree._Element", previous: int) -> int:
     """A row's number: its ``r``, or the one after the previous row (as Excel and openpyxl read it)."""
     try:
-        return int(float(element.get("r", previous + 1)))
+        return int(float(element.get("r") or previous + 1))  # "" is no number either
     except ValueError:
         return previous + 1
 
 
-def _cell_column(element, previous):
+def _cell_column(element: "etree._Element", previous: int) -> int:
     """A cell's column: from its reference, or the one after the previous cell."""
     found = _CELL_REF.match(element.get("r", ""))
     return column_number(found.group(1)) if found else previous + 1
 
 
-def _cell_ends(extent, row, column, max_cells, title, budget):
+def _cell_ends(extent: "Extent", row: int, column: int, max_cells: int, title: str, budget: Budget) -> None:
     """Widen the extent by one stored cell; refuse when the sheet stores more than ``max_cells``."""
     extent.rows = max(extent.rows, row)
     extent.columns = max(extent.columns, column)

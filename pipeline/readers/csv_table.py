@@ -8,19 +8,25 @@ UTF-8 first, so staff never have to choose.
 
 import csv
 import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputRefused
 from pipeline.models import Parsed
 from pipeline.readers.yaml_doc import decode
 
+if TYPE_CHECKING:
+    from pipeline.config import Limits
+
 SECTIONS = ("ppk", "panitia", "paket")
 
 
-def _delimiter(header_line):
+def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def _rows(text, limits):
+def _rows(text: str, limits: "Limits") -> list[tuple[int, dict[str, str]]]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise InputRefused("Berkas CSV kosong atau baris judulnya tidak ada.", kind="registrasi")
@@ -32,7 +38,7 @@ def _rows(text, limits):
             "Tambahkan kolom tersebut pada baris judul lalu simpan ulang.",
             kind="registrasi",
         )
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for number, values in enumerate(reader, start=2):
         if not any(value.strip() for value in values):
             continue
@@ -45,14 +51,14 @@ def _rows(text, limits):
     return rows
 
 
-def read_table(path, limits):
+def read_table(path: Path, limits: "Limits") -> list[dict[str, str]]:
     """Rows of any CSV (reference data) as dicts with lower-case headers."""
     text = decode(path.read_bytes())
     lines = text.splitlines()
     if not lines:
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
-    rows = []
+    rows: list[dict[str, str]] = []
     for row in reader:
         if len(rows) >= limits.max_csv_rows:
             break
@@ -60,7 +66,7 @@ def read_table(path, limits):
     return rows
 
 
-def read(path, limits):
+def read(path: Path, limits: "Limits") -> Parsed:
     """Return registration fields (rujukan, ppk, panitia, paket) from a CSV."""
     try:
         rows = _rows(decode(path.read_bytes()), limits)
@@ -73,13 +79,17 @@ def read(path, limits):
     return Parsed(kind="registrasi", fmt="csv", fields=registration_fields(rows))
 
 
-def registration_fields(rows, where="Baris {}", single="Satu berkas CSV hanya untuk satu Nota Dinas."):
+def registration_fields(
+    rows: Iterable[tuple[Any, dict[str, Any]]],
+    where: str = "Baris {}",
+    single: str = "Satu berkas CSV hanya untuk satu Nota Dinas.",
+) -> dict[str, Any]:
     """Registration fields from (row label, {column: text}) rows that each name their section in
     ``jenis``: the CSV's rows and a workbook's (readers/xlsx_table.py). Refused with every
     problem at once."""
-    fields = {"jenis": "registrasi", "ppk": [], "panitia": [], "paket": []}
-    references = set()
-    problems = []
+    fields: dict[str, Any] = {"jenis": "registrasi", "ppk": [], "panitia": [], "paket": []}
+    references: set[str] = set()
+    problems: list[str] = []
     for number, row in rows:
         section = row.pop("jenis", "").lower()
         if section not in SECTIONS:

@@ -14,6 +14,9 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -23,6 +26,9 @@ from pipeline.readers.cost import Budget, scan_xml
 from pipeline.readers.header import fields_from_blocks
 from pipeline.readers.safety import check_zip
 
+if TYPE_CHECKING:
+    from pipeline.config import Limits
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -30,28 +36,30 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 # text box's VML fallback repeats the DrawingML copy read instead.
 _GONE = {W + "del", W + "moveFrom", MC + "Fallback"}
 _FALSE = {"0", "false", "off"}
+Block = str | tuple[str, ...]  # a paragraph's text, or a table row's cell texts
 
 
-def _vanish(rpr):
+def _vanish(rpr: "etree._Element | None") -> bool | None:
     """True/False when run properties say whether text is hidden, None when they say nothing."""
     vanish = rpr.find(W + "vanish") if rpr is not None else None
     return None if vanish is None else vanish.get(W + "val", "true").lower() not in _FALSE
 
 
-def hidden_styles(styles_xml):
+def hidden_styles(styles_xml: bytes | None) -> tuple[set[str | None], bool]:
     """Style ids whose text is hidden (w:vanish, through basedOn), and whether the defaults hide text."""
     if styles_xml is None or _plainly_visible(styles_xml):
         return set(), False
     root = etree.fromstring(styles_xml, _PARSER)
     default = _vanish(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or False
-    own, based = {}, {}
+    own: dict[str | None, bool | None] = {}
+    based: dict[str | None, str | None] = {}
     for style in root.iter(W + "style"):
         sid = style.get(W + "styleId")
         own[sid] = _vanish(style.find(W + "rPr"))
         parent = style.find(W + "basedOn")
         based[sid] = parent.get(W + "val") if parent is not None else None
 
-    def hides(sid, depth=0):
+    def hides(sid: str | None, depth: int = 0) -> bool | None:
         if sid not in own or depth > 20:
             return None
         return own[sid] if own[sid] is not None else hides(based[sid], depth + 1)
@@ -62,7 +70,7 @@ def hidden_styles(styles_xml):
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 
 
-def _plainly_visible(styles_xml):
+def _plainly_visible(styles_xml: bytes) -> bool:
     """True when styles.xml, UTF-8 as Word writes it, never names w:vanish: no style hides text.
 
     Parsing Word's styles (350 KB) costs more than reading the whole memo; an
@@ -80,10 +88,10 @@ def _plainly_visible(styles_xml):
 class _Hidden:
     """Decides whether a run is hidden: its own properties, its style, its paragraph's style, defaults."""
 
-    def __init__(self, styles, default):
+    def __init__(self, styles: set[str | None], default: bool) -> None:
         self.styles, self.default = styles, default
 
-    def __call__(self, run, paragraph):
+    def __call__(self, run: "etree._Element", paragraph: "etree._Element") -> bool:
         rpr = run.find(W + "rPr")
         own = _vanish(rpr)
         if own is not None:
@@ -100,8 +108,8 @@ class _Hidden:
 _HIDDEN = _Hidden(set(), False)
 
 
-def _run_text(run):
-    parts = []
+def _run_text(run: "etree._Element") -> str:
+    parts: list[str] = []
     for node in run:
         if node.tag == W + "t":
             parts.append(node.text or "")
@@ -112,9 +120,9 @@ def _run_text(run):
     return "".join(parts)
 
 
-def paragraph_text(paragraph, hidden=_HIDDEN):
+def paragraph_text(paragraph: "etree._Element", hidden: _Hidden = _HIDDEN) -> str:
     """The text of a w:p as it shows on the page (a text box in it is read as blocks of its own)."""
-    parts = []
+    parts: list[str] = []
     for run in paragraph.iter(W + "r"):
         ancestors = list(_up_to(run, paragraph))
         tags = {a.tag for a in ancestors}
@@ -124,7 +132,7 @@ def paragraph_text(paragraph, hidden=_HIDDEN):
     return "".join(parts)
 
 
-def _up_to(node, top):
+def _up_to(node: "etree._Element", top: "etree._Element") -> Iterator["etree._Element"]:
     """The ancestors of ``node`` below ``top``."""
     for ancestor in node.iterancestors():
         if ancestor is top:
@@ -132,12 +140,12 @@ def _up_to(node, top):
         yield ancestor
 
 
-def _placeholder(element):
+def _placeholder(element: "etree._Element") -> bool:
     """True for a content control still showing its placeholder (``Klik di sini ...``): nothing was filled in."""
     return element.tag == W + "sdt" and element.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
 
 
-def _blocks(container):
+def _blocks(container: "etree._Element") -> Iterator["etree._Element"]:
     """Paragraphs and tables directly in a body or cell, content controls unwrapped."""
     for child in container:
         if child.tag in (W + "p", W + "tbl"):
@@ -148,7 +156,7 @@ def _blocks(container):
                 yield from _blocks(content)
 
 
-def blocks(container, hidden=_HIDDEN):
+def blocks(container: "etree._Element", hidden: _Hidden = _HIDDEN) -> Iterator[Block]:
     """The text of a body, cell or text box in reading order: paragraph texts and table rows (tuples)."""
     for block in _blocks(container):
         if block.tag == W + "p":
@@ -159,7 +167,7 @@ def blocks(container, hidden=_HIDDEN):
             yield from _rows(block, hidden)
 
 
-def _text_boxes(paragraph):
+def _text_boxes(paragraph: "etree._Element") -> Iterator["etree._Element"]:
     """The text boxes anchored in a paragraph, each once: not the VML fallback, not one inside another."""
     for box in paragraph.iter(W + "txbxContent"):
         ancestors = list(_up_to(box, paragraph))
@@ -167,7 +175,7 @@ def _text_boxes(paragraph):
             yield box
 
 
-def _rows(table, hidden):
+def _rows(table: "etree._Element", hidden: _Hidden) -> Iterator[tuple[str, ...]]:
     """A table's rows as tuples of cell texts, each followed by the rows of tables nested in its cells."""
     for row in table.iter(W + "tr"):
         if next(row.iterancestors(W + "tbl")) is not table:
@@ -180,7 +188,7 @@ def _rows(table, hidden):
                     yield from _rows(nested, hidden)
 
 
-def _body(path, budget):
+def _body(path: Path, budget: Budget) -> tuple["etree._Element", _Hidden]:
     """The document's body, and how to tell hidden text (from the run, its styles, the defaults).
 
     Each part is streamed within the input's budget before a tree of it is built."""
@@ -198,7 +206,7 @@ def _body(path, budget):
     return body, _Hidden(*hidden_styles(styles))
 
 
-def read(path, limits):
+def read(path: Path, limits: "Limits") -> Parsed:
     """Return the memo header found in the .docx at ``path``."""
     check_zip(path, limits)
     try:
@@ -232,6 +240,6 @@ _BROKEN = (
 )
 
 
-def _header(body, hidden, budget):
+def _header(body: "etree._Element", hidden: _Hidden, budget: Budget) -> dict[str, Any]:
     """The header fields, read within the input's time budget."""
     return fields_from_blocks(list(blocks(body, hidden)), budget.check_time)

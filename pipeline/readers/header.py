@@ -10,6 +10,8 @@ signature; unfilled template fields are empty, never values.
 """
 
 import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 LABELS = {
     "nomor": "nomor",
@@ -85,17 +87,22 @@ _NUMBERED = re.compile(r"\s*\d{1,2}[.)]\s")
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-\u2022\u2013*])\s*")
 
 
-def normalise(text):
+# One entry of the document: (kind, text or cells, group): "line" of a paragraph, a table "row"
+# (its cells' texts), or a "cell"'s line; the group is the paragraph, or (row, cell).
+Entry = tuple[str, Any, Any]
+
+
+def normalise(text: str) -> str:
     """Special spaces as plain ones, zero-width characters out."""
     return text.translate(_SPACES)
 
 
-def label_of(text):
+def label_of(text: str) -> str | None:
     """The field a label names (``Kepada Yth.``, ``KepadaYth``, ``Hari/Tanggal``, ``No.``), or None."""
     return LABELS.get(re.sub(r"[^a-z]", "", text.lower()))
 
 
-def is_unfilled(text, name=None):
+def is_unfilled(text: str, name: str | None = None) -> bool:
     """True for a template field left blank: ``${x}``, ``{x}``, ``{{ x }}``, ``«x»``, ``[x]``, dotted leaders.
 
     Free text (Hal, Dari) is blank only when nothing else is written; a number or a date with a
@@ -109,7 +116,7 @@ def is_unfilled(text, name=None):
     return name in _STRUCTURED and bool(marked or _OPENERS.search(text))
 
 
-def clean_value(name, text):
+def clean_value(name: str, text: str) -> str:
     """A value as registered: no leading colon, leaders trimmed, unfilled fields empty, numbers tidied.
 
     A Tembusan of several lines becomes its items joined by ``; ``; any other value one line."""
@@ -128,7 +135,7 @@ def clean_value(name, text):
     return text
 
 
-def _trim_leaders(text):
+def _trim_leaders(text: str) -> str:
     """The value without a dotted leader before or after it (``..... Segera``, ``Segera .....``)."""
     start = text.lstrip(_FILL)
     if _LEADERS.search(text[: len(text) - len(start)]):
@@ -137,7 +144,7 @@ def _trim_leaders(text):
     return end if _LEADERS.search(text[len(end) :]) else text
 
 
-def _item(line):
+def _item(line: str) -> str:
     """One Tembusan item: its number or bullet, a leading ``Yth.`` and the closing ``;``/``dan`` gone."""
     text = " ".join(line.split())
     text = text[1:].strip() if text.startswith(":") else text
@@ -147,13 +154,13 @@ def _item(line):
     return "" if is_unfilled(text, "tembusan") else text
 
 
-def normalise_number(text):
+def normalise_number(text: str) -> str:
     """``000.4.5/606   /ADPIM/2026`` -> ``000.4.5/606/ADPIM/2026``; a prefix (``B-``, ``ND-``) and codes kept whole."""
     text = re.sub(r"\s*/\s*", "/", " ".join(text.split()))
     return re.sub(r"^([A-Za-z]{1,5})\s*-\s*(?=\d)", r"\1-", text).rstrip(" .,;")
 
 
-def split_line(text):
+def split_line(text: str) -> tuple[str, str] | None:
     """``Label : value`` (colon in the label, after a tab run or a dotted leader) as (field, value), or None."""
     text = normalise(text)
     match = _LINE.match(text)
@@ -171,12 +178,12 @@ def split_line(text):
     return (name, "") if name in _ALONE else None
 
 
-def _is_title(text):
+def _is_title(text: str) -> bool:
     """``NOTA DINAS``, also letter-spaced (``N O T A   D I N A S``) or as ``SURAT DINAS``."""
     return len(text) < 60 and re.sub(r"[^a-z]", "", text.lower()) in _TITLES
 
 
-def _entries(blocks):
+def _entries(blocks: Iterable[str | tuple[str, ...]]) -> Iterator[Entry]:
     """Blocks as (kind, text or cells, group): each line of a paragraph, each row, each line of its cells."""
     for group, block in enumerate(blocks):
         if isinstance(block, str):
@@ -190,10 +197,11 @@ def _entries(blocks):
                     yield "cell", line, (group, index)
 
 
-def row_pairs(cells):
+def row_pairs(cells: Iterable[str]) -> list[tuple[str, str]]:
     """Pairs from a table row: [label, ':', value], [label:, value], [label, ': value'] or [label, value]."""
     cells = [cell.strip() for cell in cells if cell.strip()]
-    pairs, index = [], 0
+    pairs: list[tuple[str, str]] = []
+    index = 0
     while index < len(cells):
         name = label_of(cells[index]) if len(cells[index]) <= 30 else None
         if name and index + 1 < len(cells):
@@ -208,12 +216,13 @@ def row_pairs(cells):
     return pairs
 
 
-def _beside(value):
+def _beside(value: str) -> tuple[str, list[str]]:
     """A value and what stands right of it after a tab run or wide spacing (a place and date, another pair).
 
     A gap beside a ``/`` is the blank a template left inside a number, not a column."""
     parts = _GAP.split(value.strip(" \t"))
-    kept, rest = [parts[0]], []
+    kept: list[str] = [parts[0]]
+    rest: list[str] = []
     for part in parts[1:]:
         joins = part.lstrip().startswith("/") or (kept[-1].rstrip().endswith("/") and _CODE.fullmatch(part.strip()))
         if not rest and joins:
@@ -226,17 +235,19 @@ def _beside(value):
 class _Reader:
     """Walks the entries once, keeping the first value of each field, as a person reads top down."""
 
-    def __init__(self, entries, check, laid_out=False):
-        self.entries, self.check, self.fields, self.place_date = entries, check, {}, None
+    def __init__(self, entries: list[Entry], check: Callable[[], object], laid_out: bool = False) -> None:
+        self.entries, self.check = entries, check
+        self.fields: dict[str, str] = {}
+        self.place_date: str | None = None
         self.laid_out = laid_out
         self.after_title = self.closed = False
 
-    def put(self, name, value):
+    def put(self, name: str, value: str) -> None:
         value = clean_value(name, value)
         if value and name not in self.fields:
             self.fields[name] = value
 
-    def run(self):
+    def run(self) -> dict[str, str]:
         index = 0
         while index < len(self.entries):
             if index % 256 == 0:
@@ -246,7 +257,7 @@ class _Reader:
             self.fields["tanggal"] = self.place_date
         return self.fields
 
-    def step(self, index):
+    def step(self, index: int) -> int:
         kind, payload, group = self.entries[index]
         if kind == "row":
             for name, value in row_pairs(payload):
@@ -276,7 +287,7 @@ class _Reader:
             return index + 1
         return self.take(index, kind, group, *split)
 
-    def take(self, index, kind, group, name, value):
+    def take(self, index: int, kind: str, group: Any, name: str, value: str) -> int:
         """A label found: its value, the rest of its paragraph, or (Kepada, Tembusan) the lines below."""
         column = _value_column(self.entries[index][1], value)
         value, rest = _beside(value)
@@ -300,7 +311,7 @@ class _Reader:
             self.piece(piece)
         return end
 
-    def continues(self, index, kind, group, column):
+    def continues(self, index: int, kind: str, group: Any, column: list[int] | None) -> bool:
         """True when a line carries a value on: the same paragraph or cell, or, in laid-out text
         (a PDF's), a line aligned under the value's first character."""
         other, text, where = self.entries[index]
@@ -312,11 +323,12 @@ class _Reader:
         aligned = column is not None and "\t" not in text and indent > 0 and any(abs(indent - c) <= 1 for c in column)
         return kind == "line" and aligned and not _PLACE_DATE.match(" ".join(text.split()))
 
-    def wrapped(self, index):
+    def wrapped(self, index: int) -> tuple[list[str], int]:
         """In laid-out text (a PDF's, a scan's), the lines a value wrapped onto back at the left margin:
         unlabelled lines at the margin right under it, up to a blank, an indented line (another
         column) or the next label line; none when body text, a title or a rule follows them."""
-        lines, end = [], index
+        lines: list[str] = []
+        end = index
         while self.laid_out and end < len(self.entries):
             kind, text, _ = self.entries[end]
             if kind != "line" or not text.strip() or split_line(text) is not None or _GAP.match(text):
@@ -327,7 +339,7 @@ class _Reader:
             end += 1
         return [], index
 
-    def piece(self, text):
+    def piece(self, text: str) -> None:
         """What follows a value after a tab run: another pair, or the place and date."""
         split = split_line(text)
         if split:
@@ -335,7 +347,7 @@ class _Reader:
         elif _PLACE_DATE.match(" ".join(text.split())) and self.place_date is None:
             self.place_date = " ".join(text.split())
 
-    def numbered_next(self, index):
+    def numbered_next(self, index: int) -> bool:
         """True when the next non-blank line after ``index`` is a numbered list item."""
         for kind, payload, _ in self.entries[index + 1 : index + 4]:
             text = " ".join(payload) if kind == "row" else payload
@@ -343,9 +355,10 @@ class _Reader:
                 return bool(_NUMBERED.match(text))
         return False
 
-    def below(self, name, index):
+    def below(self, name: str, index: int) -> tuple[str, int]:
         """The lines under a lone ``Kepada``/``Tembusan`` label: one addressee, or the list of copies."""
-        lines, numbered = [], False
+        lines: list[str] = []
+        numbered = False
         while index < len(self.entries):
             kind, payload, _ = self.entries[index]
             text = " ".join(payload).strip() if kind == "row" else payload.strip()
@@ -369,14 +382,14 @@ class _Reader:
         return "\n".join(lines), index
 
 
-def _carries(text):
+def _carries(text: str) -> bool:
     """True when a line of laid-out text can be the rest of a wrapped header value."""
     text = " ".join(text.split())
     running = len(text) > _BODY_LINE or len(text.split()) >= _BODY_WORDS
     return not (running or _is_title(text) or _RULE.match(text) or _PLACE_DATE.match(text))
 
 
-def _value_column(line, value):
+def _value_column(line: str, value: str) -> list[int] | None:
     """Where a value (or the colon before it, in a value cell) starts in a line of laid-out text, or None."""
     line, tail = normalise(line), value.lstrip()
     if "\t" in line or not tail or not line.endswith(tail):
@@ -385,7 +398,9 @@ def _value_column(line, value):
     return [column for column in (start, line.rfind(":", 0, start)) if column > 0]
 
 
-def fields_from_blocks(blocks, check=lambda: None, laid_out=False):
+def fields_from_blocks(
+    blocks: Iterable[str | tuple[str, ...]], check: Callable[[], object] = lambda: None, laid_out: bool = False
+) -> dict[str, str]:
     """The header fields (nomor, tanggal, dari, kepada, sifat, lampiran, hal, tembusan) found in ``blocks``.
 
     ``blocks`` is the document in reading order: ``str`` for a line or paragraph, a tuple of

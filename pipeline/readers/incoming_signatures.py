@@ -12,6 +12,9 @@ no ``TTE`` bookmark of ours to compare it with.
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
 
 from pipeline.formats import in_zone, waktu
 from pipeline.letters import signing
@@ -19,10 +22,10 @@ from pipeline.letters import signing
 HEAD = "Surat masuk bertanda tangan elektronik"
 
 
-def check_files(settings, paths):
+def check_files(settings: signing.SigningSettings, paths: Iterable[tuple[str, Path]]) -> tuple[dict[str, Any], ...]:
     """One record per signature in the PDFs among ``paths`` (a dict with the register's keys:
     berkas, utuh, dipercaya, penanda_tangan, waktu, alasan); () when none is signed."""
-    found = []
+    found: list[dict[str, Any]] = []
     for name, path in paths:
         if not name.lower().endswith(".pdf") or not signing.has_signature(path):
             continue
@@ -39,7 +42,7 @@ def check_files(settings, paths):
     return tuple(found)
 
 
-def _checks(settings, path):
+def _checks(settings: signing.SigningSettings, path: Path) -> list[tuple[signing.SignatureCheck, str | None]]:
     """(SignatureCheck, the reason it is not trusted or "") for each signature in one PDF.
 
     A trust root that cannot be read does not hold the letter: its signatures are
@@ -49,7 +52,7 @@ def _checks(settings, path):
         checks, unread = signing.check_pdf(settings, path), ""
     except signing.SigningError as exc:
         checks, unread = signing.check_pdf(dataclasses.replace(settings, trust_roots=()), path), str(exc)
-    judged = []
+    judged: list[tuple[signing.SignatureCheck, str | None]] = []
     for check in checks:
         problem = signing.fault(dataclasses.replace(check, drawn_outside=False))
         if check.intact and unread:
@@ -58,7 +61,7 @@ def _checks(settings, path):
     return judged
 
 
-def _record(name, check, problem):
+def _record(name: str, check: signing.SignatureCheck, problem: str | None) -> dict[str, Any]:
     when = check.signed_at
     if isinstance(when, dt.datetime) and when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
@@ -72,7 +75,7 @@ def _record(name, check, problem):
     }
 
 
-def sentence(item, zone):
+def sentence(item: Mapping[str, Any], zone: dt.tzinfo) -> str:
     """The line staff read for one signature (status, the Lembar Disposisi)."""
     if not item.get("utuh"):
         return f"{HEAD}: rusak: {_plain(item.get('alasan'))}"
@@ -86,23 +89,23 @@ def sentence(item, zone):
     return f"{HEAD}: utuh, ditandatangani oleh {who} pada {when}; {trust}"
 
 
-def sentences(items, zone):
+def sentences(items: Iterable[Mapping[str, Any]] | None, zone: dt.tzinfo) -> list[str]:
     """The lines of every signature recorded with an agenda entry (none when unsigned)."""
     return [sentence(item, zone) for item in items or ()]
 
 
-def _when(stamp, zone):
+def _when(stamp: str | None, zone: dt.tzinfo) -> str:
     if not stamp:
         return "waktu yang tidak tercatat"
     moment = in_zone(stamp, zone)
     return f"{waktu(moment)} {moment.tzname() or ''}".strip()
 
 
-def _plain(reason):
+def _plain(reason: object) -> str:
     """A reason inside the sentence: no final full stop, one space between words."""
     return " ".join(str(reason or "tidak diketahui").split()).rstrip(".")
 
 
-def as_json(items, zone):
+def as_json(items: Iterable[Mapping[str, Any]] | None, zone: dt.tzinfo) -> list[dict[str, Any]]:
     """The records as ``status --json`` and ``register --json`` give them: each with its line."""
     return [dict(item, keterangan=sentence(item, zone)) for item in items or ()]

@@ -11,11 +11,15 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import IncompleteLetter
 from pipeline.models import Parsed
 from pipeline.processes import kill_group
 from pipeline.readers import docx_memo
+
+if TYPE_CHECKING:
+    from pipeline.config import Limits
 
 # What LibreOffice sees of the environment: never the pipeline's secrets.
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE")
@@ -28,23 +32,25 @@ NO_CONVERTER = (
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 
 
-def is_word(path):
+def is_word(path: Path) -> bool:
     """True for an OLE2 compound file holding a Word document (not an old Excel or Outlook file)."""
     with open(path, "rb") as handle:
         return _WORD_STREAM in handle.read()
 
 
-def read(path, limits):
+def read(path: Path, limits: "Limits") -> Parsed:
     """The memo header of the .doc at ``path``; a .doc that cannot be converted waits for a draft."""
     with tempfile.TemporaryDirectory(prefix="spse-doc-") as folder:
         converted, problem = to_docx(path, Path(folder), limits.max_read_seconds)
         if converted is None:
-            raise IncompleteLetter([problem])
+            raise IncompleteLetter([problem or NO_CONVERTER])  # to_docx always says why
         parsed = docx_memo.read(converted, limits)
     return Parsed(kind="nota_dinas", fmt="doc", fields=parsed.fields, sources=parsed.sources)
 
 
-def to_docx(path, folder, timeout, binary=None):
+def to_docx(
+    path: Path, folder: Path, timeout: float, binary: str | None = None
+) -> tuple[Path, None] | tuple[None, str]:
     """Convert a copy of ``path`` into ``folder``; (the .docx, None) or (None, the reason in words)."""
     binary = binary or shutil.which("soffice") or shutil.which("libreoffice")
     if not binary:
@@ -77,7 +83,7 @@ def to_docx(path, folder, timeout, binary=None):
     return target, None
 
 
-def _run(command, env, timeout):
+def _run(command: list[str], env: dict[str, str], timeout: float) -> str | None:
     """Run LibreOffice in its own process group; a time limit stops all of it. None when it ran."""
     try:
         process = subprocess.Popen(

@@ -10,12 +10,20 @@ confirming it, so such a letter always waits in inbox/lengkapi/ with a draft
 The limits of DESIGN.md section 8 are checked before anything is read.
 """
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from pipeline.errors import IncompleteLetter, OcrUnavailable
 from pipeline.models import Parsed
 from pipeline.readers import pdf_text
 from pipeline.readers.cost import Budget
 from pipeline.readers.header import fields_from_blocks
 from pipeline.readers.scan_limits import check_image, check_pdf
+
+if TYPE_CHECKING:
+    from pipeline.config import Limits, OcrSettings
+    from pipeline.readers.ocr import ScanLine
 
 TEXT_SOURCE = "teks PDF"
 KEY_FIELDS = ("nomor", "tanggal", "dari", "hal")
@@ -32,10 +40,11 @@ BY_OCR = (
 )
 
 
-def read(path, limits, fmt, ocr=None):
+def read(path: Path, limits: "Limits", fmt: str, ocr: "OcrSettings | None" = None) -> Parsed:
     """The memo header of a lone PDF or image scan: a Parsed when its text layer holds the header,
     else IncompleteLetter with what the text or OCR read (``ocr``: the config's OcrSettings)."""
-    fields, reasons = {}, []
+    fields: dict[str, str] = {}
+    reasons: list[str] = []
     if fmt == "pdf":
         check_pdf(path, limits)
         if pdf_text.has_text(path, limits):
@@ -61,7 +70,9 @@ def read(path, limits, fmt, ocr=None):
     raise IncompleteLetter(reasons, fields, sources)
 
 
-def by_ocr(path, limits, ocr):
+def by_ocr(
+    path: Path, limits: "Limits", ocr: "OcrSettings | None"
+) -> tuple[dict[str, str], dict[str, str], str | None]:
     """(fields, their sources, why OCR read nothing or None) of a scan read by OCR."""
     if ocr is None or not ocr.enabled:
         return {}, {}, OCR_OFF
@@ -78,7 +89,7 @@ def by_ocr(path, limits, ocr):
     return fields, {key: f"OCR (keyakinan {confidence(value, lines):.0f}%)" for key, value in fields.items()}, None
 
 
-def confidence(value, lines):
+def confidence(value: object, lines: Sequence["ScanLine"]) -> float:
     """The confidence of the line a field was read from (the mean of all lines when not found)."""
     words = str(value).split()
     head = " ".join(words[:3])

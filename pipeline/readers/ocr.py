@@ -14,13 +14,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import InputRefused, OcrUnavailable
 from pipeline.processes import kill_group
 from pipeline.readers.safety import check_size
 from pipeline.readers.scan_limits import OCR_DPI, check_image, check_pdf, scan_kind
+
+if TYPE_CHECKING:
+    from pipeline.config import Limits
 
 A4_WIDTH_INCHES = 8.27  # an image without a resolution is taken to be an A4 page wide
 
@@ -39,17 +44,17 @@ class ScanText:
     """What OCR read from a scan: lines in reading order, page count, and the searchable PDF
     (``searchable`` is None, with ``searchable_problem`` saying why, when it could not be made)."""
 
-    lines: tuple
+    lines: tuple[ScanLine, ...]
     pages: int
     searchable: Path | None = None
     searchable_problem: str | None = None
 
     @property
-    def text(self):
+    def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
 
-def ocr_problem(language="ind"):
+def ocr_problem(language: str = "ind") -> str | None:
     """Why scans cannot be read on this machine (an Indonesian sentence), or None when they can."""
     missing = [tool for tool in ("tesseract", "pdftoppm") if shutil.which(tool) is None]
     if missing:
@@ -72,7 +77,12 @@ def ocr_problem(language="ind"):
     return None
 
 
-def read_scan(path, limits, language="ind", searchable_to=None):
+def read_scan(
+    path: str | os.PathLike[str],
+    limits: "Limits",
+    language: str = "ind",
+    searchable_to: str | os.PathLike[str] | None = None,
+) -> ScanText:
     """OCR the scan at ``path`` within ``limits``; with ``searchable_to``, also write its searchable PDF.
 
     Raises InputRefused for a file past a limit, OcrUnavailable when this machine cannot read scans.
@@ -92,7 +102,7 @@ def read_scan(path, limits, language="ind", searchable_to=None):
         raise OcrUnavailable(problem)
     deadline = time.monotonic() + limits.ocr_seconds_per_file
     with tempfile.TemporaryDirectory(prefix="spse-ocr-") as work:
-        lines = []
+        lines: list[ScanLine] = []
         for page in range(1, pages + 1):
             image = _render(path, page, Path(work), limits, deadline) if kind == "pdf" else path
             lines.extend(_ocr_page(image, page, language, limits, deadline))
@@ -104,7 +114,7 @@ def read_scan(path, limits, language="ind", searchable_to=None):
     return result
 
 
-def _remaining(limits, deadline, page=None):
+def _remaining(limits: "Limits", deadline: float, page: int | None = None) -> float:
     """Seconds left for the next step: the per-page limit, within what is left of the per-file one."""
     left = deadline - time.monotonic()
     if left <= 0:
@@ -116,7 +126,7 @@ def _remaining(limits, deadline, page=None):
     return left if page is None else min(left, limits.ocr_seconds_per_page)
 
 
-def _page_timeout(limits, page):
+def _page_timeout(limits: "Limits", page: int) -> InputRefused:
     return InputRefused(
         f"OCR halaman {page} melebihi batas {limits.ocr_seconds_per_page:.0f} detik per halaman. Pindai ulang "
         "halaman itu dengan lebih bersih (200-300 dpi, hitam-putih) lalu letakkan kembali di inbox; atau "
@@ -124,7 +134,7 @@ def _page_timeout(limits, page):
     )
 
 
-def _render(path, page, work, limits, deadline):
+def _render(path: Path, page: int, work: Path, limits: "Limits", deadline: float) -> Path:
     """Page ``page`` of the PDF as a grey PNG at OCR_DPI (pdftoppm, its own time limit)."""
     prefix = work / f"halaman-{page}"
     command = [
@@ -151,7 +161,7 @@ def _render(path, page, work, limits, deadline):
     return image
 
 
-def _ocr_page(image, page, language, limits, deadline):
+def _ocr_page(image: Path, page: int, language: str, limits: "Limits", deadline: float) -> list[ScanLine]:
     """Tesseract's words of one page image (TSV), grouped into lines in its reading order."""
     command = ["tesseract", str(image), "stdout", "-l", language, "--psm", "4", "tsv"]
     code, output = run_limited(command, _remaining(limits, deadline, page), lambda: _page_timeout(limits, page))
@@ -163,9 +173,9 @@ def _ocr_page(image, page, language, limits, deadline):
     return lines_from_tsv(output.decode("utf-8", "replace"), page)
 
 
-def lines_from_tsv(tsv, page):
+def lines_from_tsv(tsv: str, page: int) -> list[ScanLine]:
     """Words of Tesseract's TSV joined into lines (block, paragraph, line), each with its mean confidence."""
-    lines = {}
+    lines: dict[tuple[str, ...], list[tuple[str, float]]] = {}
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
@@ -183,7 +193,7 @@ def lines_from_tsv(tsv, page):
     ]
 
 
-def _image_dpi(path, size):
+def _image_dpi(path: Path, size: tuple[int, int]) -> int:
     """The resolution an image claims, or the one that makes it an A4 page wide."""
     from PIL import Image
 
@@ -192,7 +202,9 @@ def _image_dpi(path, size):
     return int(claimed) if claimed and claimed >= 50 else max(50, round(size[0] / A4_WIDTH_INCHES))
 
 
-def make_searchable(source, target, limits, language, deadline, image_dpi=None):
+def make_searchable(
+    source: Path, target: Path, limits: "Limits", language: str, deadline: float, image_dpi: int | None = None
+) -> str | None:
     """Write the searchable PDF of ``source`` to ``target`` with OCRmyPDF; None, or why it failed.
 
     ``source`` is only read. A copy that cannot be made never holds back the original.
@@ -238,7 +250,9 @@ def make_searchable(source, target, limits, language, deadline, image_dpi=None):
     )
 
 
-def run_limited(command, seconds, on_timeout):
+def run_limited(
+    command: list[str], seconds: float, on_timeout: Callable[[], BaseException | None]
+) -> tuple[int | None, bytes]:
     """Run ``command`` (no shell) in its own process group with one OCR thread; (exit code, stdout).
 
     Past ``seconds`` the whole group is killed and ``on_timeout()`` is raised, or (None, b"")

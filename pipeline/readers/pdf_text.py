@@ -13,8 +13,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from typing import TYPE_CHECKING
 
 from pipeline.errors import InputRefused, PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.config import Limits
 
 FIRST_PAGES = 2  # the header of a Nota Dinas is on its first page; the second catches a long kop
 MAX_TEXT_BYTES = 1024 * 1024  # a memo's first pages hold a few kilobytes of text
@@ -26,7 +30,9 @@ INSTALL = (
 )
 
 
-def text_lines(path, limits, pages=FIRST_PAGES, max_bytes=MAX_TEXT_BYTES):
+def text_lines(
+    path: str | os.PathLike[str], limits: "Limits", pages: int = FIRST_PAGES, max_bytes: int = MAX_TEXT_BYTES
+) -> list[str]:
     """The lines of the first ``pages`` pages as laid out on the page (trailing spaces and
     empty lines dropped, pages run together). Raises InputRefused when the PDF cannot be
     read within ``limits.max_read_seconds``."""
@@ -56,7 +62,7 @@ def text_lines(path, limits, pages=FIRST_PAGES, max_bytes=MAX_TEXT_BYTES):
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
-def has_text(path, limits, min_letters=MIN_LETTERS):
+def has_text(path: str | os.PathLike[str], limits: "Limits", min_letters: int = MIN_LETTERS) -> bool:
     """True when page 1 carries a usable text layer (at least ``min_letters`` letters);
     False for a scan, an image-only page or a PDF that cannot be read."""
     try:
@@ -66,10 +72,10 @@ def has_text(path, limits, min_letters=MIN_LETTERS):
     return sum(ch.isalpha() for line in lines for ch in line) >= min_letters
 
 
-def _run(command, seconds, max_bytes):
+def _run(command: list[str], seconds: float, max_bytes: int) -> None:
     """Run pdftotext with no shell, no input, a time limit and bounded output and memory."""
 
-    def bounded():
+    def bounded() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
         resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY_BYTES, MAX_MEMORY_BYTES))
 

@@ -5,23 +5,29 @@ Only what makes the file unreadable as registration data is refused here
 certainty); everything else is kept and judged by ``rules.verify``.
 """
 
+import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputRefused
 from pipeline.fields import normalise_nip, parse_amount
 from pipeline.sop.rules import SECTION_NAMES, normalise_phone
 
+if TYPE_CHECKING:
+    from pipeline.config import Limits
+
 SECTIONS = ("ppk", "panitia", "paket")
 
 
-def _clean(value):
+def _clean(value: object) -> str | None:
     if value is None:
         return None
     text = " ".join(str(value).split())
     return text or None
 
 
-def _record(section, index, raw, problems):
+def _record(section: str, index: int, raw: object, problems: list[str]) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         problems.append(f"{SECTION_NAMES[section]} ke-{index} bukan daftar isian (kunci: nilai).")
         return None
@@ -48,7 +54,7 @@ def _record(section, index, raw, problems):
 SHOWN = 20  # long fields named in a refusal; the rest counted
 
 
-def refuse_oversized(registration, limits):
+def refuse_oversized(registration: Mapping[str, Any], limits: "Limits") -> None:
     """More rows than ``limits.max_registration_rows``, or a text field past ``limits.max_text_chars``,
     is refused, naming where: the documents print it all, and must stay printable and convertible."""
     rows = sum(len(registration[section]) for section in SECTIONS)
@@ -64,11 +70,12 @@ def refuse_oversized(registration, limits):
     _refuse_long_text(registration, limits)
 
 
-def _refuse_long_text(registration, limits):
+def _refuse_long_text(registration: Mapping[str, Any], limits: "Limits") -> None:
     """Every text field past ``limits.max_text_chars``, named (at most SHOWN of them)."""
     from pipeline.readers.validate import too_long
 
-    limit, problems = limits.max_text_chars, []
+    limit = limits.max_text_chars
+    problems: list[str] = []
     if len(registration.get("unit") or "") > limit:
         problems.append(too_long("Kolom \u201cunit\u201d", len(registration["unit"]), limit, "max_text_chars"))
     for section in SECTIONS:
@@ -85,13 +92,13 @@ def _refuse_long_text(registration, limits):
         raise InputRefused([*problems[:SHOWN], *more, advice], kind="registrasi")
 
 
-def budget_year(memo_hal, now):
+def budget_year(memo_hal: str | None, now: dt.date) -> int:
     """The budget year a memo asks about (``Tahun Anggaran 2027`` in its Hal), else next year."""
     found = re.search(r"(?:Tahun Anggaran|TA\.?)\s*(\d{4})", memo_hal or "", re.IGNORECASE)
     return int(found.group(1)) if found else now.year + 1
 
 
-def _tahun(fields):
+def _tahun(fields: Mapping[str, Any]) -> int | None:
     value = fields.get("tahun_anggaran")
     if value is None:
         return None
@@ -100,12 +107,12 @@ def _tahun(fields):
     return int(value)
 
 
-def normalise(fields):
+def normalise(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A registration dict: rujukan, unit, tahun_anggaran, ppk, panitia, paket."""
-    problems = []
+    problems: list[str] = []
     if not _clean(fields.get("rujukan")):
         problems.append("Kolom \u201crujukan\u201d (nomor Nota Dinas atau nomor kasus) belum diisi.")
-    registration = {"rujukan": _clean(fields.get("rujukan")), "unit": _clean(fields.get("unit"))}
+    registration: dict[str, Any] = {"rujukan": _clean(fields.get("rujukan")), "unit": _clean(fields.get("unit"))}
     for section in SECTIONS:
         raw = fields.get(section) or []
         if not isinstance(raw, list):
@@ -121,7 +128,7 @@ def normalise(fields):
     return registration
 
 
-def totals(registration):
+def totals(registration: Mapping[str, Any]) -> dict[str, int]:
     """The counts and pagu total shown in ``status`` and the documents."""
     pagu = sum(p["pagu"] for p in registration["paket"] if isinstance(p.get("pagu"), int))
     return {

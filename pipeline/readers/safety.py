@@ -6,15 +6,20 @@ YAML aliases are counted on the event stream before anything is built.
 """
 
 import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from pipeline.errors import InputRefused
 
+if TYPE_CHECKING:
+    from pipeline.config import Limits
+
 MB = 1024 * 1024
 
 
-def check_size(path, limits):
+def check_size(path: Path, limits: "Limits") -> int:
     """Refuse empty files and files larger than the configured limit."""
     size = path.stat().st_size
     if size == 0:
@@ -30,7 +35,7 @@ def check_size(path, limits):
     return size
 
 
-def check_zip(path, limits):
+def check_zip(path: Path, limits: "Limits") -> None:
     """Refuse zips that are broken or would expand past the limits."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -55,7 +60,7 @@ def check_zip(path, limits):
         )
 
 
-def load_yaml(text, limits):
+def load_yaml(text: str, limits: "Limits") -> Any:
     """``yaml.safe_load`` after counting aliases, so alias bombs are refused cheaply."""
     try:
         aliases, records = 0, 0
@@ -89,7 +94,7 @@ def load_yaml(text, limits):
         ) from None
 
 
-def _bad_character(text):
+def _bad_character(text: str) -> str | None:
     """The first character no document may hold: a lone surrogate, or a control character."""
     for ch in text:
         code = ord(ch)
@@ -98,7 +103,7 @@ def _bad_character(text):
     return None
 
 
-def check_text(value, where="berkas"):
+def check_text(value: object, where: str = "berkas") -> None:
     """Refuse data holding characters that cannot be stored or printed, naming where."""
     if isinstance(value, str):
         bad = _bad_character(value)

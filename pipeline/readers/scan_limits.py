@@ -16,11 +16,18 @@ import subprocess
 import sys
 import warnings
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from pipeline.errors import InputRefused
+
+if TYPE_CHECKING:
+    import pikepdf
+
+    from pipeline.config import Limits
 
 MB = 1024 * 1024
 OCR_DPI = 300  # pages of a PDF are rendered at this resolution for OCR
@@ -47,7 +54,7 @@ LENGTH = re.compile(rb"/Length\s+(\d{1,12})(?![\d.])(?!\s+\d+\s+R)")
 OWN = re.compile(rb"/Type\s*/(?:ObjStm|XRef)\b")
 
 
-def scan_kind(path):
+def scan_kind(path: str | os.PathLike[str]) -> str | None:
     """``pdf``, ``png`` or ``jpeg`` told by the file's first bytes (never by its name), else None."""
     with open(path, "rb") as handle:
         head = handle.read(16)
@@ -57,23 +64,23 @@ def scan_kind(path):
     return None
 
 
-def _number(value):
+def _number(value: int) -> str:
     """A count written the Indonesian way: 50.000."""
     return f"{value:,}".replace(",", ".")
 
 
-def _file_size(size):
+def _file_size(size: int) -> str:
     """A file size for staff: 12 KB, 3,4 MB."""
     if size < MB:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / MB:.1f} MB".replace(".", ",")
 
 
-def _megapixels(pixels):
+def _megapixels(pixels: float) -> str:
     return f"{pixels / 1e6:,.0f}".replace(",", ".")
 
 
-def too_many_pixels(width, height, limits, what="Gambar"):
+def too_many_pixels(width: int, height: int, limits: "Limits", what: str = "Gambar") -> InputRefused:
     """The refusal for an image of ``width`` x ``height`` pixels past ``limits.max_image_pixels``."""
     return InputRefused(
         f"{what} berukuran {_number(width)} x {_number(height)} piksel ({_megapixels(width * height)} juta "
@@ -83,7 +90,7 @@ def too_many_pixels(width, height, limits, what="Gambar"):
     )
 
 
-def check_image(path, limits):
+def check_image(path: Path, limits: "Limits") -> tuple[int, int]:
     """Width and height of a JPG or PNG, read from its header before Pillow opens it; refuses an
     image past the pixel limit and one Pillow cannot read."""
     from PIL import Image, UnidentifiedImageError
@@ -107,7 +114,7 @@ def check_image(path, limits):
     return width, height
 
 
-def image_size(path):
+def image_size(path: Path) -> tuple[int, int]:
     """(width, height) from a PNG's IHDR or a JPEG's frame header; (0, 0) when none is found."""
     with open(path, "rb") as handle:
         head = handle.read(24)
@@ -117,7 +124,7 @@ def image_size(path):
         return _jpeg_frame_size(handle)
 
 
-def _jpeg_frame_size(handle):
+def _jpeg_frame_size(handle: BinaryIO) -> tuple[int, int]:
     """Walk the JPEG's segments (lengths only, nothing decoded) to its SOFn header."""
     for _ in range(1000):
         marker = handle.read(2)
@@ -133,7 +140,7 @@ def _jpeg_frame_size(handle):
     return 0, 0
 
 
-def open_pdf(path):
+def open_pdf(path: Path) -> "pikepdf.Pdf":
     """The PDF through pikepdf (qpdf), or a refusal saying it is broken or locked."""
     import pikepdf
 
@@ -146,7 +153,7 @@ def open_pdf(path):
         ) from None
 
 
-def check_pdf(path, limits, memory=None):
+def check_pdf(path: Path, limits: "Limits", memory: int | None = None) -> int:
     """Page count, page sizes, image sizes and inflated stream sizes of a PDF within the limits.
 
     Returns the number of pages. Measured in a child process whose address space is capped at
@@ -173,18 +180,20 @@ def check_pdf(path, limits, memory=None):
             f"{AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF biasa atau pindaian."
         ) from None
     lines = done.stdout.strip().splitlines()
-    answer = json.loads(lines[-1]) if done.returncode == 0 and lines else {"refused": [_too_heavy(memory)]}
+    answer: dict[str, Any] = (
+        json.loads(lines[-1]) if done.returncode == 0 and lines else {"refused": [_too_heavy(memory)]}
+    )
     if "refused" in answer:
         raise InputRefused(answer["refused"])
     return answer["pages"]
 
 
-def probe_memory(limits):
+def probe_memory(limits: "Limits") -> int:
     """The address space the PDF check may use: Python and qpdf, plus twice the inflation budget."""
     return 512 * MB + 2 * limits.max_pdf_uncompressed_bytes
 
 
-def _too_heavy(memory):
+def _too_heavy(memory: int) -> str:
     return (
         f"PDF ini tidak dapat diperiksa dalam batas memori {memory / MB:.0f} MB; isinya "
         f"mengembang terlalu besar bila dibuka. {AGAIN} minta pengirim mengirim ulang suratnya sebagai PDF "
@@ -192,7 +201,7 @@ def _too_heavy(memory):
     )
 
 
-def measure_pdf(path, limits):
+def measure_pdf(path: Path, limits: "Limits") -> int:
     """check_pdf's work, in this process: the file's bytes first, then the parsed file."""
     _check_raw_streams(path, limits)
     with open_pdf(path) as pdf:
@@ -211,7 +220,7 @@ def measure_pdf(path, limits):
         return count
 
 
-def _check_page_size(number, page, limits):
+def _check_page_size(number: int, page: "pikepdf.Page", limits: "Limits") -> None:
     """A page rendered at OCR_DPI must fit the pixel limit (a page 5 metres wide would not)."""
     try:
         x0, y0, x1, y1 = (float(value) for value in page.mediabox)
@@ -227,7 +236,7 @@ def _check_page_size(number, page, limits):
         raise too_many_pixels(width, height, limits, what=f"Halaman {number} PDF bila dibaca pada {OCR_DPI} dpi")
 
 
-def _check_streams(pdf, path, limits):
+def _check_streams(pdf: "pikepdf.Pdf", path: Path, limits: "Limits") -> None:
     """Every stream qpdf sees: an image by its declared size, any other by what it inflates to."""
     import pikepdf
 
@@ -243,7 +252,7 @@ def _check_streams(pdf, path, limits):
             raise _bomb(path, limits)
 
 
-def _check_raw_streams(path, limits):
+def _check_raw_streams(path: Path, limits: "Limits") -> None:
     """Every ``stream ... endstream`` in the file's bytes, images aside, inflated against one budget.
 
     One pass, each byte measured once; a file crafted to mislead this reading (a ``stream`` word
@@ -265,7 +274,7 @@ def _check_raw_streams(path, limits):
             raise _bomb(path, limits)
 
 
-def _stream_end(data, start, head):
+def _stream_end(data: bytes, start: int, head: bytes) -> int:
     """Where a stream's bytes end: the farther of its direct /Length and the next ``endstream``,
     so neither a false /Length nor an ``endstream`` hidden in the data shortens what is measured."""
     found = data.find(b"endstream", start)
@@ -274,12 +283,12 @@ def _stream_end(data, start, head):
     return min(len(data), max(end, start + int(length.group(1)))) if length else end
 
 
-def _names(text):
+def _names(text: bytes) -> bytes:
     """PDF names with their #xx escapes undone (``/Fl#61teDecode`` is ``/FlateDecode``)."""
     return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), text)
 
 
-def _bomb(path, limits):
+def _bomb(path: Path, limits: "Limits") -> InputRefused:
     return InputRefused(
         f"Isi PDF bila dibuka melebihi batas {limits.max_pdf_uncompressed_bytes / MB:.0f} MB, padahal "
         f"berkasnya hanya {_file_size(path.stat().st_size)}. {AGAIN} minta pengirim mengirim ulang "
@@ -287,7 +296,7 @@ def _bomb(path, limits):
     )
 
 
-def _check_image_stream(obj, limits):
+def _check_image_stream(obj: "pikepdf.Stream", limits: "Limits") -> None:
     try:
         width, height = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
     except (TypeError, ValueError):
@@ -296,7 +305,7 @@ def _check_image_stream(obj, limits):
         raise too_many_pixels(width, height, limits, what="PDF memuat gambar yang")
 
 
-def _filters(obj):
+def _filters(obj: "pikepdf.Stream") -> list[str]:
     import pikepdf
 
     value = obj.get("/Filter")
@@ -305,7 +314,7 @@ def _filters(obj):
     return [str(item) for item in value] if isinstance(value, pikepdf.Array) else [str(value)]
 
 
-def _ascii_decoded(raw, filters):
+def _ascii_decoded(raw: bytes, filters: list[str]) -> tuple[bytes, list[str]]:
     """Undo leading ASCIIHex/ASCII85 filters (they only shrink data); the rest of the chain."""
     while filters and filters[0] in ("/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"):
         try:
@@ -322,11 +331,11 @@ def _ascii_decoded(raw, filters):
     return raw, filters
 
 
-def inflated_size(raw, filters, budget):
+def inflated_size(raw: bytes, filters: list[str], budget: int) -> int:
     """What encoded bytes decode to through ``filters``, counted up to just past ``budget``."""
     raw, filters = _ascii_decoded(raw, filters)
     if all(name in FLATE for name in filters):
-        pieces = [raw[i : i + CHUNK] for i in range(0, len(raw), CHUNK)]
+        pieces: Iterable[bytes] = [raw[i : i + CHUNK] for i in range(0, len(raw), CHUNK)]
         for _ in filters:
             pieces = _inflate(pieces)
         total = 0
@@ -341,7 +350,7 @@ def inflated_size(raw, filters, budget):
     return len(raw) * growth
 
 
-def _inflate(pieces):
+def _inflate(pieces: Iterable[bytes]) -> Iterator[bytes]:
     """Inflate a stream of compressed pieces lazily, never more than CHUNK bytes at a time."""
     inflater = zlib.decompressobj()
     try:
@@ -361,13 +370,14 @@ def _inflate(pieces):
         return  # a broken stream: what inflated so far is what a reader could get from it
 
 
-def _child(path, limits_json, memory):
+def _child(path: str, limits_json: str, memory: str) -> None:
     """``python -m pipeline.readers.scan_limits PATH LIMITS MEMORY``: caps its own address space, then
     measures."""
     import resource
 
-    limits = SimpleNamespace(**json.loads(limits_json))
+    limits = cast("Limits", SimpleNamespace(**json.loads(limits_json)))  # the fields alone: no config to import
     resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
+    answer: dict[str, object]
     try:
         answer = {"pages": measure_pdf(Path(path), limits)}
     except InputRefused as refused:

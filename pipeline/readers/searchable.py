@@ -5,18 +5,25 @@ cannot be made is logged with the reason and never holds the filing back.
 """
 
 import logging
+import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from pipeline.models import Inbound
 from pipeline.readers import pdf_text
 from pipeline.readers.ocr import make_searchable
 from pipeline.readers.scan_limits import scan_kind
+
+if TYPE_CHECKING:
+    from pipeline.config import Config, Limits
 
 SUFFIX = "-tertelusur.pdf"
 LOG = logging.getLogger("pipeline")
 
 
-def is_scan(path, limits):
+def is_scan(path: Path, limits: "Limits") -> bool:
     """True for a JPG or PNG, or a PDF without a usable text layer: a letter read by OCR."""
     try:
         kind = scan_kind(path)
@@ -25,11 +32,11 @@ def is_scan(path, limits):
         return False
 
 
-def make_copies(config, inbounds, folder):
+def make_copies(config: "Config", inbounds: Iterable[Inbound], folder: str | os.PathLike[str]) -> dict[str, Path]:
     """``{archive name: path}`` of the searchable PDF of each scan among ``inbounds``, written in ``folder``."""
     if not config.ocr.enabled:
         return {}
-    made = {}
+    made: dict[str, Path] = {}
     for inbound in inbounds:
         if not is_scan(inbound.path, config.limits):
             continue

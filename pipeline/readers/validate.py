@@ -8,7 +8,9 @@ fix.
 
 import re
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cerberus import Validator, errors
 
@@ -70,10 +72,10 @@ class IndonesianErrors(errors.BasicErrorHandler):
         148: "ada bentuk yang tidak dipenuhi",
     }
 
-    def _format_message(self, field, error):
+    def _format_message(self, field: str, error: Any) -> str:
         constraint = error.constraint
         if error.code == 36:
-            kinds = constraint if isinstance(constraint, (list, tuple)) else [constraint]
+            kinds: list[str] = list(constraint) if isinstance(constraint, (list, tuple)) else [constraint]
             constraint = " atau ".join(_TYPES.get(k, k) for k in kinds)
         return self.messages[error.code].format(*error.info, constraint=constraint, field=field, value=error.value)
 
@@ -88,7 +90,7 @@ class Finding:
     level: str = "error"
 
 
-def _flatten(errors, prefix=""):
+def _flatten(errors: Mapping[Any, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
     for key, value in errors.items():
         path = f"{prefix}.{key}" if prefix else str(key)
         for item in value:
@@ -98,13 +100,13 @@ def _flatten(errors, prefix=""):
                 yield path, item
 
 
-def too_long(where, length, limit, key):
+def too_long(where: str, length: int, limit: int, key: str) -> str:
     """The reason a free-text field past its limit is refused (documents print it whole)."""
-    length, limit = (f"{n:,}".replace(",", ".") for n in (length, limit))
-    return f"{where} terlalu panjang: {length} karakter, paling banyak {limit} (limits.{key} di config.yaml)."
+    shown, most = (f"{n:,}".replace(",", ".") for n in (length, limit))
+    return f"{where} terlalu panjang: {shown} karakter, paling banyak {most} (limits.{key} di config.yaml)."
 
 
-def explain(validator):
+def explain(validator: Validator) -> list[tuple[str, str]]:
     """Return the validator's errors as ``(dotted.path, Indonesian message)`` pairs."""
     return list(_flatten(validator.errors))
 
@@ -140,9 +142,9 @@ _LABELS = {
 }
 
 
-def _stringify(fields):
+def _stringify(fields: Mapping[str, Any]) -> dict[str, Any]:
     """YAML may give numbers or dates; header fields are all text except tanggal."""
-    clean = {}
+    clean: dict[str, Any] = {}
     for key, value in fields.items():
         if key != "tanggal" and value is not None and not isinstance(value, str):
             value = str(value)
@@ -152,7 +154,7 @@ def _stringify(fields):
     return clean
 
 
-def normalise_sifat(value):
+def normalise_sifat(value: str | None) -> str:
     """Map the sender's spelling of Sifat onto one of the four official values."""
     if not value:
         return "Biasa"
@@ -163,19 +165,19 @@ def normalise_sifat(value):
     raise ValueError(f"Sifat \u201c{value}\u201d tidak dikenal; pilihannya: " + ", ".join(SIFAT) + ".")
 
 
-def _memo_reason(path, message, source):
+def _memo_reason(path: str, message: str, source: str) -> str:
     label = _LABELS.get(path, path)
     if message == REQUIRED:
         return f"\u201c{label}\u201d tidak ditemukan pada kepala {source}."
     return f"Kolom \u201c{label}\u201d pada {source} {message}."
 
 
-def validate_memo(fields, source="Nota Dinas"):
+def validate_memo(fields: Mapping[str, Any], source: str = "Nota Dinas") -> dict[str, Any]:
     """Check a memo's header fields; return them cleaned, or raise IncompleteLetter naming each
     field that is missing or unreadable (an incoming letter then waits for a draft, never refused)."""
     validator = _validator(MEMO_SCHEMA)
     fields = _stringify(fields)
-    problems = {}
+    problems: dict[str, str] = {}
     if not validator.validate(fields):
         reasons = [(path, _memo_reason(path, message, source)) for path, message in explain(validator)]
         for path, reason in reasons:
@@ -198,7 +200,7 @@ def validate_memo(fields, source="Nota Dinas"):
 _VALIDATORS = threading.local()
 
 
-def _validator(schema, allow_unknown=False):
+def _validator(schema: Mapping[str, Any], allow_unknown: bool = False) -> Validator:
     """A Cerberus validator for ``schema``, made once per schema and thread.
 
     Making one validates the schema itself, which costs more than checking a
@@ -215,7 +217,9 @@ def _validator(schema, allow_unknown=False):
     return held[1]
 
 
-def check(schema, document, allow_unknown=False):
+def check(
+    schema: Mapping[str, Any], document: Mapping[str, Any], allow_unknown: bool = False
+) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """Validate ``document`` against ``schema``; return (clean document, errors)."""
     validator = _validator(schema, allow_unknown)
     ok = validator.validate(document)
@@ -225,7 +229,7 @@ def check(schema, document, allow_unknown=False):
 _ULP_PREFIX = re.compile(r"^(ketua|kepala|sekretaris)?\s*(unit layanan pengadaan|ulp|pokja ulp)\s+", re.IGNORECASE)
 
 
-def memo_unit(memo_fields):
+def memo_unit(memo_fields: Mapping[str, Any]) -> str:
     """The requesting unit: given by staff, or read from ``dari`` past the ULP title."""
     if memo_fields.get("unit"):
         return memo_fields["unit"]

@@ -19,20 +19,29 @@ since the register keeps what staff typed.
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
 from pipeline.errors import InputRefused
 from pipeline.models import Parsed
-from pipeline.readers.cost import Budget, scan_sheet, scan_xml
+from pipeline.readers.cost import Budget, Extent, scan_sheet, scan_xml
 from pipeline.readers.csv_table import SECTIONS, registration_fields
 from pipeline.readers.safety import check_zip
 
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+    from pipeline.config import Limits
+
 TEXT_COLUMNS = {"nip", "ppk_nip", "telepon", "no_sk", "no_sertifikat", "rujukan"}
 EXCEL_DIGITS = 15  # what Excel keeps of a number
+Row = tuple[str, dict[str, str]]  # (row label, {column: text})
 
 
-def read(path, limits):
+def read(path: Path, limits: "Limits") -> Parsed:
     """Return registration fields (rujukan, unit, ppk, panitia, paket) from a workbook."""
     check_zip(path, limits)
     budget = Budget(limits, kind="registrasi")
@@ -83,7 +92,7 @@ _LOADED_PARTS = {
 }
 
 
-def _scan_loaded_parts(path, budget):
+def _scan_loaded_parts(path: Path, budget: Budget) -> None:
     """Stream the parts openpyxl loads whole within the input's budget, before it loads them."""
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
@@ -93,14 +102,17 @@ def _scan_loaded_parts(path, budget):
                     scan_xml(stream, budget, what)
 
 
-def _all_rows(workbook, limits, budget):
+def _all_rows(workbook: "Workbook", limits: "Limits", budget: Budget) -> tuple[list[Row], dict[str, str], list[str]]:
     """(row label, {column: text}) for every data row, the ``umum`` sheet's first row (the
     memo's nomor, the unit, the year) and the problems found. Each sheet is measured first
     (``cost.scan_sheet``) and read no wider than its last column holding a value."""
-    rows, problems, common, sources = [], [], {}, {}
+    rows: list[Row] = []
+    problems: list[str] = []
+    common: dict[str, str] = {}
+    sources: dict[str, list[str]] = {}
     for sheet in workbook.worksheets:
         section = " ".join(sheet.title.split()).lower()
-        with sheet._get_source() as stream:  # the sheet's XML part in the open workbook (openpyxl read-only)
+        with sheet._get_source() as stream:  # type: ignore[attr-defined]  # ReadOnlyWorksheet: its XML part
             extent = scan_sheet(stream, budget, sheet.title, limits.max_sheet_cells)
         if not extent.used_columns:
             continue
@@ -129,16 +141,16 @@ def _all_rows(workbook, limits, budget):
     return rows, common, problems + _merged(sources)
 
 
-def _one_source(sources, section, title):
+def _one_source(sources: dict[str, list[str]], section: str, title: str) -> None:
     """Note that ``section`` has rows on the sheet ``title``."""
     titles = sources.setdefault(section, [])
     if title not in titles:
         titles.append(title)
 
 
-def _merged(sources):
+def _merged(sources: dict[str, list[str]]) -> list[str]:
     """Each section comes from one sheet: two sheets holding one section are refused, not merged."""
-    problems = []
+    problems: list[str] = []
     for section, titles in sources.items():
         if len(titles) > 1:
             named = " dan ".join("\u201c" + title + "\u201d" for title in titles)
@@ -150,7 +162,7 @@ def _merged(sources):
     return problems
 
 
-def _hidden(sheet, extent, problems):
+def _hidden(sheet: Any, extent: Extent, problems: list[str]) -> bool:
     """Note data Excel does not show (a hidden sheet, hidden rows or columns holding values): it is
     never silently read. True when the whole sheet is hidden (its rows are then not read)."""
     title = sheet.title
@@ -184,14 +196,16 @@ def _hidden(sheet, extent, problems):
     return False
 
 
-def _listed(items, shown=10):
+def _listed(items: Iterable[object], shown: int = 10) -> str:
     """``5, 6, 9``, or the first ten of a long list and how many more."""
-    items = [str(item) for item in items]
-    more = f" dan {len(items) - shown} lainnya" if len(items) > shown else ""
-    return ", ".join(items[:shown]) + more
+    texts = [str(item) for item in items]
+    more = f" dan {len(texts) - shown} lainnya" if len(texts) > shown else ""
+    return ", ".join(texts[:shown]) + more
 
 
-def _values(sheet, header, lines, problems, budget):
+def _values(
+    sheet: Any, header: list[str], lines: Iterator[tuple[Any, ...]], problems: list[str], budget: Budget
+) -> Iterator[Row]:
     """(row label, {column: text}) for each row of ``sheet`` that holds anything, within the time allowed."""
     for cells in lines:
         budget.check_time()
@@ -205,7 +219,7 @@ def _values(sheet, header, lines, problems, budget):
             yield f"{row} lembar {sheet.title}", values
 
 
-def _header(lines):
+def _header(lines: Iterator[tuple[Any, ...]]) -> list[str] | None:
     """Column names from the first row that has any, normalised as the CSV's."""
     for cells in lines:
         names = [" ".join(str(c.value).split()).lower().replace(" ", "_") if c.value is not None else "" for c in cells]
@@ -214,7 +228,7 @@ def _header(lines):
     return None
 
 
-def _text(name, cell, sheet, problems):
+def _text(name: str, cell: Any, sheet: str, problems: list[str]) -> str:
     """A cell as the text a CSV would hold."""
     value = cell.value
     where = f"Sel {cell.coordinate} lembar {sheet}"
@@ -237,7 +251,7 @@ def _text(name, cell, sheet, problems):
     return " ".join(str(value).split()) if name not in TEXT_COLUMNS else str(value).strip()
 
 
-def _number(name, value, where, problems):
+def _number(name: str, value: int | float, where: str, problems: list[str]) -> str:
     """A number cell as digits. Excel keeps 15 significant digits of a number, so a code
     (NIP, telephone) typed into a number cell past that has lost digits: refused."""
     if isinstance(value, int) or (value.is_integer() and abs(value) < 10**EXCEL_DIGITS):

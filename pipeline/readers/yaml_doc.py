@@ -3,14 +3,20 @@
 The kind is the ``jenis`` key, so the file name does not matter.
 """
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from pipeline.errors import InputRefused
 from pipeline.models import Parsed
 from pipeline.readers.safety import load_yaml
 
+if TYPE_CHECKING:
+    from pipeline.config import Limits
+
 KINDS = ("nota_dinas", "registrasi", "tindakan", "surat_keluar_ttd")
 
 
-def decode(raw):
+def decode(raw: bytes) -> str:
     """Decode text saved by any editor staff use: UTF-8 (with BOM) or Windows-1252."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -20,7 +26,7 @@ def decode(raw):
     return raw.decode("latin-1")
 
 
-def join_pairs(value):
+def join_pairs(value: Any) -> Any:
     """PyYAML reads an escaped pair ("\\ud83d\\ude00") as two lone surrogates: join them again."""
     if isinstance(value, str):
         try:
@@ -34,7 +40,7 @@ def join_pairs(value):
     return value
 
 
-def read(path, limits):
+def read(path: Path, limits: "Limits") -> Parsed:
     """Return the YAML mapping at ``path`` with its ``jenis`` as the kind."""
     data = join_pairs(load_yaml(decode(path.read_bytes()), limits))
     if not isinstance(data, dict):

@@ -126,19 +126,21 @@ class StepRun:
         suffix = "" if versi == 1 else f"_v{versi}"
         case_folder = locate(self.config, self.memo.folder)
         prepared = self.ws.filer.prepare(
-            case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}",
-            anchor=case_folder,
-            writers={name: lambda path: render(source, context, path)},
-            metadata={
-                "kasus": self.kasus,
-                "langkah": self.step.key,
-                "jenis": jenis,
-                "versi": versi,
-                "dibuat": self.stamp,
-            },
-            outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"},
-            codes={name: (code, self.kasus, jenis)},
-            pdf=True,
+            filing.Filing(
+                case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}",
+                anchor=case_folder,
+                writers={name: lambda path: render(source, context, path)},
+                metadata={
+                    "kasus": self.kasus,
+                    "langkah": self.step.key,
+                    "jenis": jenis,
+                    "versi": versi,
+                    "dibuat": self.stamp,
+                },
+                outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"},
+                codes={name: filing.Bound(code, self.kasus, jenis)},
+                pdf=True,
+            )
         )
         self._documents[prepared.rel] = (
             Document(self.kasus, number, jenis, versi, self.stamp, prepared.rel, prepared.berkas, prepared.digests),

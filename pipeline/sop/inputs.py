@@ -13,6 +13,7 @@ from pipeline import access
 from pipeline.errors import InputRefused
 from pipeline.fields import parse_date
 from pipeline.filing.archive import slug
+from pipeline.filing.filer import Filing
 from pipeline.inbox import intake
 from pipeline.readers import registration as registration_module
 from pipeline.readers.validate import check, too_long
@@ -280,7 +281,7 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
         ]
 
     return ws.filer.file(
-        lambda _numbers: [ws.filer.prepare(final, copies, metadata=metadata)],
+        lambda _numbers: [ws.filer.prepare(Filing(final, copies, metadata=metadata))],
         record,
         unchanged=lambda: intake.check_unchanged(inbounds),
     )

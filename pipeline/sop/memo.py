@@ -12,6 +12,7 @@ import tempfile
 
 from pipeline.errors import IncompleteLetter, InputRefused
 from pipeline.filing.archive import slug
+from pipeline.filing.filer import Filing
 from pipeline.inbox import intake
 from pipeline.models import Memo
 from pipeline.readers import incoming_signatures, searchable
@@ -94,7 +95,7 @@ def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
     with tempfile.TemporaryDirectory(prefix="spse-tertelusur-") as work:
         copies = {f"asli_{i.name}": i.path for i in inbounds}
         copies.update(searchable.make_copies(ws.config, inbounds, work))  # a scan's searchable PDF, if it can be made
-        return ws.filer.prepare(final, copies, writers, metadata, outbox, codes=codes, pdf=True)
+        return ws.filer.prepare(Filing(final, copies, writers, metadata, outbox, codes=codes, pdf=True))
 
 
 def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):

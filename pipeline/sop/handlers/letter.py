@@ -6,6 +6,7 @@ from pipeline.documents import contexts as documents
 from pipeline.documents.pdf import INSTALL
 from pipeline.documents.render import render
 from pipeline.filing.archive import slug, within
+from pipeline.filing.filer import Bound, Filing
 from pipeline.formats import tanggal
 from pipeline.letters.signing import PKCS12, SigningError, sign_pkcs12
 from pipeline.register import AgendaEntry
@@ -49,20 +50,22 @@ def setujui(run):
         template = config.template(run.step.document)
         return [
             run.ws.filer.prepare(
-                config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
-                writers={LETTER: lambda path: render(template, letter, path)},
-                metadata={
-                    "kasus": run.kasus,
-                    "nomor_surat": nomor,
-                    "tanggal_surat": dated.isoformat(),
-                    "kepada": letter["kepada"],
-                    "hal": letter["hal"],
-                    "disetujui_oleh": oleh,
-                },
-                outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
-                codes={LETTER: (code, run.kasus, "nota_dinas")},
-                pdf=True,
-                after=lambda folder: signed.update(_sign(run, folder, printed["alamat"], nomor)),
+                Filing(
+                    config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
+                    writers={LETTER: lambda path: render(template, letter, path)},
+                    metadata={
+                        "kasus": run.kasus,
+                        "nomor_surat": nomor,
+                        "tanggal_surat": dated.isoformat(),
+                        "kepada": letter["kepada"],
+                        "hal": letter["hal"],
+                        "disetujui_oleh": oleh,
+                    },
+                    outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
+                    codes={LETTER: Bound(code, run.kasus, "nota_dinas")},
+                    pdf=True,
+                    after=lambda folder: signed.update(_sign(run, folder, printed["alamat"], nomor)),
+                )
             )
         ]
 
