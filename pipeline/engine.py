@@ -29,16 +29,16 @@ from pipeline.documents.pdf import Converter
 from pipeline.errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
 from pipeline.filing.archive import locate
 from pipeline.filing.filer import Filer
-from pipeline.filing.publishing import pending
 from pipeline.filing.verify import check_code
 from pipeline.filing.verify import verify as verify_workspace
 from pipeline.inbox import intake, run
-from pipeline.letters import voiding as letters
+from pipeline.letters import voiding
+from pipeline.letters.to_sign import gateway_stamp, to_sign
 from pipeline.outputs import books, site
 from pipeline.readers.safety import check_text
 from pipeline.register import RegisterLog, open_register
 from pipeline.register.replay import replay
-from pipeline.sop import cases, inputs
+from pipeline.sop import cases, fit, inputs
 from pipeline.sop.procedure import Procedure
 
 LOG = "pipeline"
@@ -80,8 +80,8 @@ class Workspace:
         notes += run.recover(self) + run.advance_open_cases(self)
         for letter in self.register.voided_letters():  # a void whose outbox or pages a crash left unfinished
             if letter.kasus:
-                letters.withdraw(self, letter)
-                letters.refresh_pages(self, letter.kasus)
+                voiding.withdraw(letter, config=self.config, register=self.register, log=self.log)
+                voiding.refresh_pages(letter.kasus, config=self.config, register=self.register, log=self.log)
         return notes
 
     def refresh_books(self):
@@ -103,7 +103,9 @@ class Workspace:
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
         only time passed). Returns None, or why it could not be written (tried again later)."""
         return self._derived(
-            lambda: site.refresh(self, force),
+            lambda: site.refresh(
+                force, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
+            ),
             "Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti.",
         )
 
@@ -164,7 +166,15 @@ class Workspace:
         """
         data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
         check_text(data, "tindakan")  # an argument typed in another encoding
-        inputs.check_action(self, data, current_account())
+        inputs.check_action(
+            data,
+            current_account(),
+            config=self.config,
+            register=self.register,
+            procedure=self.procedure,
+            clock=self.clock,
+            pdf_available=self.converter.available,
+        )
         name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
         text = f"# dicatat dengan pipeline act ({uuid.uuid4().hex[:12]})\n" + yaml.safe_dump(
             data, allow_unicode=True, sort_keys=False
@@ -172,30 +182,18 @@ class Workspace:
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
         [outcome] = run.settle_safely(self, claim_id, [inbound], current_account())
         found = self.register.find_cases(outcome.kasus or rujukan)
-        return outcome, (cases.describe(self, found[-1], self.now()) if found else None)
+        described = (
+            cases.describe(found[-1], self.now(), config=self.config, register=self.register, procedure=self.procedure)
+            if found
+            else None
+        )
+        return outcome, described
 
     def status(self, kasus=None, everything=False):
         """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
         unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-        now, waiting, owed = self.now(), {}, {}
-        for item in pending(self.config, self.register):  # committed, not yet in the archive: said per case
-            waiting.setdefault(item.kasus, []).append(f"Berkas {item.folder} belum ditempatkan di arsip: {item.alasan}")
-        for entry in self.register.owed_pdfs():  # few, read once: not one query per case of 100,000
-            owed.setdefault(entry.kasus, []).append(entry)
-        if kasus:
-            return [
-                cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
-                for case in self.register.find_cases(kasus)
-            ]
-        if not everything:
-            return (
-                cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
-                for case in self.register.open_cases()
-            )
-        signed = self.register.incoming_signatures()  # the signed memos only, read once
-        return (
-            cases.describe(self, case, now, records, data, waiting.get(case.id, ()), owed, signed.get(case.id, ()))
-            for case, records, data in self.register.cases_in_full()
+        return cases.status(
+            kasus, everything, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
         )
 
     def journal(self):
@@ -204,7 +202,16 @@ class Workspace:
 
     def void(self, nomor, alasan):
         """``pipeline batal``: void an outgoing number, as the account that runs it."""
-        return letters.void(self, nomor, alasan, current_account())
+        return voiding.void(
+            nomor,
+            alasan,
+            current_account(),
+            config=self.config,
+            register=self.register,
+            procedure=self.procedure,
+            clock=self.clock,
+            log=self.log,
+        )
 
     def check_code(self, typed):
         """What a printed document's verification code says (``verify --kode``)."""
@@ -224,7 +231,15 @@ def hand_over(config, rujukan, langkah, patience=60.0, **fields):
     data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
     check_text(data, "tindakan")
     with open_workspace(config, lock=False) as ws:
-        inputs.check_action(ws, data, current_account())
+        inputs.check_action(
+            data,
+            current_account(),
+            config=ws.config,
+            register=ws.register,
+            procedure=ws.procedure,
+            clock=ws.clock,
+            pdf_available=ws.converter.available,
+        )
         name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
     text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
@@ -258,9 +273,9 @@ def sign_at_terminal(config, kasus, ask, totp=False, patience=120.0):
 
     account = current_account()
     with open_workspace(config, lock=False) as ws:
-        letter = letters.to_sign(ws, kasus, account)
+        letter = to_sign(kasus, account, config=ws.config, register=ws.register, procedure=ws.procedure)
         pdf_path = locate(config, ws.register.letter_pdf(letter))
-        stamp = letters.gateway_stamp(ws, letter, pdf_path)
+        stamp = gateway_stamp(letter, pdf_path, config=ws.config, register=ws.register)
     original = pdf_path.read_bytes()
     nik = ask("NIK penanda tangan", False).strip()
     if totp:
@@ -308,10 +323,8 @@ def _journal_outcome(config, sha256, patience, name):
 def _due_now(ws, entry, langkah):
     """True while a kept action is for the step its case stands at: the service applies it next."""
     case = ws.register.case(entry.kasus) if entry.kasus else None
-    if case is None:
-        return False
-    current = ws.procedure.current(ws.register.steps(case.id))
-    return current is not None and (current.key == langkah or (langkah == "tolak" and bool(current.reject_to)))
+    records = ws.register.steps(case.id) if case is not None else {}
+    return fit.due(langkah, case, records, ws.procedure)
 
 
 def rebuild_register(config, clock=None):

@@ -134,7 +134,7 @@ def test_a_case_that_could_not_be_carried_on_is_tried_again(ws, monkeypatch):
         [outcome] = workspace.process_inbox()
     real = cases.advance
 
-    def failing(w, kasus):
+    def failing(kasus, **_collaborators):
         raise RegisterError("Register tidak dapat ditulis: disk penuh.")
 
     monkeypatch.setattr(cases, "advance", failing)

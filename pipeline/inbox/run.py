@@ -23,7 +23,7 @@ from pipeline.errors import (
 from pipeline.filing.archive import locate, relative, shown
 from pipeline.formats import waktu
 from pipeline.inbox import completion, intake
-from pipeline.letters import voiding as letters
+from pipeline.letters import signed_copies
 from pipeline.models import Outcome
 from pipeline.outputs import site
 from pipeline.register import JournalEntry
@@ -248,7 +248,15 @@ def _advance(ws, kasus):
     try:
         with ws.register.advancing(kasus) as mine:
             if mine:
-                cases.advance(ws, kasus)
+                cases.advance(
+                    kasus,
+                    config=ws.config,
+                    register=ws.register,
+                    procedure=ws.procedure,
+                    filer=ws.filer,
+                    clock=ws.clock,
+                    stop=ws.stop,
+                )
     except PipelineError as exc:
         ws.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
         return f"Kasus {kasus} belum dapat dilanjutkan: {exc}", False
@@ -382,18 +390,55 @@ def judge(ws, claim_id, inbounds, now, account=None):
                 "berkas tindakan baru atau pakai \u201cpipeline act\u201d."
             ],
         )
+    config, register, procedure, filer, clock = ws.config, ws.register, ws.procedure, ws.filer, ws.clock
+    unchanged = lambda: intake.check_unchanged(inbounds)  # noqa: E731
     if parsed.kind == "nota_dinas":
-        return memo.file_memo(ws, claim_id, inbounds, parsed, now)
+        return memo.file_memo(
+            claim_id,
+            inbounds,
+            parsed,
+            now,
+            config=config,
+            register=register,
+            procedure=procedure,
+            filer=filer,
+            clock=clock,
+            unchanged=unchanged,
+        )
     if parsed.kind in ("registrasi", "tindakan"):
-        return inputs.receive(ws, claim_id, inbounds, parsed, now, account)
-    if parsed.kind == "surat_keluar_ttd" or ws.register.letter(Path(inbounds[0].name).stem):
-        return letters.receive_scan(ws, claim_id, inbounds, parsed, now, account)
+        return inputs.receive(
+            claim_id,
+            inbounds,
+            parsed,
+            now,
+            account,
+            config=config,
+            register=register,
+            procedure=procedure,
+            filer=filer,
+            clock=clock,
+            pdf_available=ws.converter.available,
+            unchanged=unchanged,
+        )
+    if parsed.kind == "surat_keluar_ttd" or register.letter(Path(inbounds[0].name).stem):
+        return signed_copies.receive_scan(
+            claim_id,
+            inbounds,
+            parsed,
+            now,
+            account,
+            config=config,
+            register=register,
+            procedure=procedure,
+            filer=filer,
+            clock=clock,
+        )
     raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
 
 
 def _own_letter_scan(ws, inbounds):
     """True for a scan alone named by an outgoing letter's number: the signed copy of our own
-    letter (letters.receive_scan), never read as an incoming letter."""
+    letter (signed_copies.receive_scan), never read as an incoming letter."""
     name = Path(inbounds[0].name)
     return len(inbounds) == 1 and intake.is_scan(name) and ws.register.letter(name.stem) is not None
 

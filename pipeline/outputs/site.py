@@ -15,6 +15,9 @@ and StrictUndefined, load nothing from outside (no script, no CDN, CSS and
 SVG inline) and are written whole (temporary file, then rename).
 """
 
+from __future__ import annotations
+
+import datetime as dt
 import functools
 import html
 import itertools
@@ -23,11 +26,20 @@ import math
 import os
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.filing.archive import relative
 from pipeline.filing.verify import check_code
 from pipeline.formats import rupiah, tanggal, waktu
-from pipeline.sop.procedure import HELD, RUNNING
+from pipeline.states import CaseStatus, ShownStatus
+
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.register.sql import SqlRegister
+    from pipeline.sop.procedure import Procedure
+
+HELD, RUNNING = CaseStatus.HELD, ShownStatus.RUNNING
 
 PAGES = Path(__file__).parent / "pages"
 FINISHED_SHOWN = 50  # finished cases on the index, newest first
@@ -151,23 +163,28 @@ def page(name, **context):
     return _environment().get_template(name).render(**context)
 
 
-def refresh(ws, force=False):
+def refresh(force: bool = False, *, config: Config, register: SqlRegister, procedure: Procedure, clock: Clock) -> None:
     """Rewrite the site after a change of the register (or, with ``force``, because time
     passed: an overdue step is highlighted by the clock). The pages of cases with new
     events, or that became overdue, are written again; the index, the queues and the
     day's agenda always."""
-    config, register = ws.config, ws.register
     folder = config.outbox / "status"
     last = _last_written(folder)
     head = register.chain_head()[0]
     if last is not None and last.get("rantai") == head and not force:
         return
-    now = ws.now()
-    common = _common(ws, now)
-    from pipeline.sop.cases import describe
+    now = clock.now()
+    common = _common(config, procedure, now)
+    from pipeline.sop import cases
 
-    open_items = [_row(item, ws.procedure) for item in ws.status()]
-    closed_items = [_row(describe(ws, case, now), ws.procedure) for case in register.finished_cases(FINISHED_SHOWN)]
+    open_items = [
+        _row(item, procedure)
+        for item in cases.status(config=config, register=register, procedure=procedure, clock=clock)
+    ]
+    closed_items = [
+        _row(cases.describe(case, now, config=config, register=register, procedure=procedure), procedure)
+        for case in register.finished_cases(FINISHED_SHOWN)
+    ]
     late = sorted(item["kasus"] for item in open_items if item["terlambat"])
     if last is None:  # the first time: the pages the index links to (not every case of past years)
         changed, newest = {item["kasus"] for item in open_items + closed_items}, register.changed_cases(0)[1]
@@ -175,7 +192,7 @@ def refresh(ws, force=False):
         changed, newest = register.changed_cases(last.get("peristiwa", 0))
         changed |= set(late) - set(last.get("terlambat", []))
     for kasus in sorted(changed):
-        case_page(ws, kasus, common, now)
+        case_page(kasus, common, now, config=config, register=register, procedure=procedure)
     write_atomic(
         folder / "index.html",
         page(
@@ -194,7 +211,7 @@ def refresh(ws, force=False):
             folder / "antrean" / f"{role['slug']}.html",
             page("queue.html", **common, root="../", role=role, items=waiting),
         )
-    write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
+    write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(config, register, now)))
     write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
 
 
@@ -212,23 +229,25 @@ def _waiting(config):
     ]
 
 
-def case_page(ws, kasus, common, now):
+def case_page(
+    kasus: str, common: dict, now: dt.datetime, *, config: Config, register: SqlRegister, procedure: Procedure
+) -> None:
     """``kasus/<ID>.html``."""
     from pipeline.sop.cases import describe
 
-    case = ws.register.case(kasus)
+    case = register.case(kasus)
     if case is None:
         return
-    item = describe(ws, case, now)
+    item = describe(case, now, config=config, register=register, procedure=procedure)
     for step in item["langkah"]:
         step["terlambat"] = _late(step)
-        zone = ws.config.timezone
+        zone = config.timezone
         step["mulai_teks"], step["selesai_teks"] = waktu(step["mulai"], zone), waktu(step["selesai"], zone)
         step["menit_teks"], step["target_teks"] = _minutes(step["menit"]), _minutes(step["target_menit"] or None)
-    outbox = ws.config.outbox / kasus
+    outbox = config.outbox / kasus
     documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
     write_atomic(
-        ws.config.outbox / "status" / "kasus" / f"{kasus}.html",
+        config.outbox / "status" / "kasus" / f"{kasus}.html",
         page(
             "case.html",
             **common,
@@ -237,35 +256,35 @@ def case_page(ws, kasus, common, now):
             chart=chart(item["langkah"]),
             pagu=rupiah(item["data"]["pagu_total"]),
             documents=documents,
-            codes=_codes(ws, kasus),
+            codes=_codes(config, register, kasus),
         ),
     )
 
 
-def _codes(ws, kasus):
+def _codes(config, register, kasus):
     """A case's codes with their pages' names (``proof.page_name``)."""
     from pipeline.documents.proof import key, page_name
 
-    secret = key(ws.config.archive)
+    secret = key(config.archive)
     return [
-        {"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)} for c in ws.register.codes(kasus=kasus)
+        {"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)} for c in register.codes(kasus=kasus)
     ]
 
 
-def _common(ws, now):
+def _common(config, procedure, now):
     """What every page shows: the letterhead, the queues in the menu, when it was written."""
     roles, seen = [], set()
-    for step in ws.procedure.steps:
-        if step.kind != "input" and ws.procedure.handler(step).action:
+    for step in procedure.steps:
+        if step.kind != "input" and procedure.handler(step).action:
             for key in step.role:
                 if key not in seen:
                     seen.add(key)
-                    roles.append({"key": key, "slug": key, "label": _role_label(ws.procedure, key)})
+                    roles.append({"key": key, "slug": key, "label": _role_label(procedure, key)})
     return {
-        "org": ws.config.organisation,
+        "org": config.organisation,
         "roles": roles,
-        "updated": waktu(now, ws.config.timezone),
-        "sop_code": ws.config.sop_code,
+        "updated": waktu(now, config.timezone),
+        "sop_code": config.sop_code,
     }
 
 
@@ -303,10 +322,10 @@ def _row(item, procedure):
         "status": item["status"],
         "langkah_sekarang": item["langkah_sekarang"],
         "menunggu": item["menunggu"],
-        "lama": _minutes(current["menit"]) if running else None,
+        "lama": _minutes(current["menit"]) if running and current is not None else None,
         "target": _minutes(current["target_menit"] or None) if current else None,
-        "terlambat": running and item["status"] != HELD and _late(current),
-        "peran_sekarang": step.role if waits_for_action else (),
+        "terlambat": running and current is not None and item["status"] != HELD and _late(current),
+        "peran_sekarang": step.role if step is not None and waits_for_action else (),
     }
 
 
@@ -319,18 +338,18 @@ def _counts(open_items, closed_items):
     }
 
 
-def _agenda(ws, now):
+def _agenda(config, register, now):
     """The day's agenda: memos received today, letters numbered or sent today; the newest
     ``DAY_SHOWN`` of each (the books hold the rest), read from the books' ends only."""
     today = now.date().isoformat()
     masuk = []
-    for entry in itertools.islice(ws.register.agenda_newest_first("masuk", now.year), DAY_SHOWN):
+    for entry in itertools.islice(register.agenda_newest_first("masuk", now.year), DAY_SHOWN):
         if (entry.diterima or "")[:10] < today:
             break
         if entry.diterima[:10] == today:
-            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima, ws.config.timezone)})
+            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima, config.timezone)})
     keluar = []
-    for entry in itertools.islice(ws.register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
+    for entry in itertools.islice(register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
         if entry.tanggal_surat[:10] != today and not (entry.dikirim or "").startswith(today):
             continue
         state = (

@@ -268,7 +268,7 @@ def _composition(panitia, rules):
 
 
 def _duplicates(section, records):
-    seen = {}
+    seen: dict = {}
     checks = []
     for index, record in enumerate(records, start=1):
         nip = _nip(record)
