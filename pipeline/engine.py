@@ -29,7 +29,7 @@ from pipeline.documents.pdf import Converter
 from pipeline.errors import InputRefused, PipelineError, RegisterError, WorkspaceBusy, os_reason
 from pipeline.filing.archive import locate
 from pipeline.filing.filer import Filer
-from pipeline.filing.verify import check_code
+from pipeline.filing.verify import CodeCheck, check_code
 from pipeline.filing.verify import verify as verify_workspace
 from pipeline.inbox import intake, run
 from pipeline.letters import voiding
@@ -213,7 +213,7 @@ class Workspace:
             log=self.log,
         )
 
-    def check_code(self, typed):
+    def check_code(self, typed: str) -> CodeCheck:
         """What a printed document's verification code says (``verify --kode``)."""
         return check_code(self.config, self.register, typed)
 

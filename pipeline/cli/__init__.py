@@ -397,7 +397,7 @@ def status(obj, kasus, everything, as_json):
                 nonlocal shown
                 for item in described:
                     shown += 1
-                    yield jsonlines.line(item)
+                    yield jsonlines.line(item.to_json())
 
             echo_lines(lines(), chunk=100)
         else:
@@ -440,32 +440,31 @@ def _owed_line(owed):
 
 def _print_case(item, detail):
     out.print(
-        f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
-        f"{escape(item['rujukan'])} \u00b7 {_styled(item['status'])}"
+        f"[bold]Kasus {item.kasus}[/bold] \u00b7 {escape(item.unit)} \u00b7 surat "
+        f"{escape(item.rujukan)} \u00b7 {_styled(item.status)}"
     )
-    out.print(f"  {escape(item['menunggu'])}")
-    for signature in item["tte_masuk"]:
+    out.print(f"  {escape(item.menunggu)}")
+    for signature in item.tte_masuk:
         out.print(f"  {escape(signature['keterangan'])}")
-    for problem in item["masalah"]:
+    for problem in item.masalah:
         out.print(f"  [red]\u2022[/red] {escape(problem)}")
-    for owed in item.get("pdf_terutang", ()):
+    for owed in item.pdf_terutang:
         out.print(f"  [yellow]\u2022[/yellow] {escape(_owed_line(owed))}")
     if not detail:
         return
     table = Table(show_header=True)
     for column in ("No", "Langkah", "Pelaksana", "Status", "Menit", "Target", "Dokumen"):
         table.add_column(column, overflow="fold")
-    for step in item["langkah"]:
-        minutes = "-" if step["menit"] is None else f"{step['menit']:g}"
-        late = step["menit"] is not None and step["menit"] > step["target_menit"] > 0
+    for step in item.langkah:
+        minutes = "-" if step.menit is None else f"{step.menit:g}"
         table.add_row(
-            str(step["no"]),
-            escape(step["nama"]),
-            escape(step["peran"]),
-            step["status"],
-            f"[red]{minutes}[/red]" if late else minutes,
-            str(step["target_menit"]),
-            escape("\n".join(step["dokumen"])),
+            str(step.no),
+            escape(step.nama),
+            escape(step.peran),
+            step.status,
+            f"[red]{minutes}[/red]" if step.late else minutes,
+            str(step.target_menit),
+            escape("\n".join(step.dokumen)),
         )
     out.print(table)
 
@@ -661,23 +660,24 @@ def _verify_code(obj, kode, as_json):
     with obj.open(lock=False) as ws:
         found = ws.check_code(kode)
     if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False))
+        click.echo(json.dumps(found.to_json(), ensure_ascii=False))
     else:
         out.print(
-            f"Kode {escape(found['kode'])}: [bold]{escape(found['status'].upper().replace('_', ' '))}"
-            f"[/bold]. {escape(found['pesan'])}"
+            f"Kode {escape(found.kode)}: [bold]{escape(found.status.upper().replace('_', ' '))}"
+            f"[/bold]. {escape(found.pesan)}"
         )
-        for label, key in (("Kasus", "kasus"), ("Dokumen", "dokumen"), ("Nomor", "nomor"), ("SHA-256", "sha256")):
-            if found.get(key):
-                out.print(f"  {label}: {escape(str(found[key]))}")
-        if found.get("isi"):
+        shown = (("Kasus", found.kasus), ("Dokumen", found.dokumen), ("Nomor", found.nomor), ("SHA-256", found.sha256))
+        for label, value in shown:
+            if value:
+                out.print(f"  {label}: {escape(str(value))}")
+        if found.isi:
             from pipeline.documents.proof import rows
 
             out.print("Isi dokumen asli:")
-            for label, text in rows(found["isi"]):
+            for label, text in rows(found.isi):
                 out.print(f"  {label}: {escape(text)}")
-            out.print(escape(found["periksa"]))
-    sys.exit(0 if found["status"] == "sah" and found["utuh"] else 1)
+            out.print(escape(found.periksa or ""))
+    sys.exit(0 if found.genuine else 1)
 
 
 @main.command()

@@ -25,19 +25,22 @@ import json
 import math
 import os
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.filing.archive import relative
 from pipeline.filing.verify import check_code
 from pipeline.formats import rupiah, tanggal, waktu
-from pipeline.states import CaseStatus, ShownStatus
+from pipeline.states import CaseStatus, CodeStatus, ShownStatus
 
 if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
+    from pipeline.filing.verify import CodeCheck
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
+    from pipeline.sop.views import CaseView, StepView
 
 HELD, RUNNING = CaseStatus.HELD, ShownStatus.RUNNING
 
@@ -48,10 +51,10 @@ LETTERS_SCANNED = 2000  # outgoing letters looked at for one sent today (letters
 _MARK = ".terakhir"  # what the site was last written from: chain head, newest event id, overdue cases
 
 _STATUS = {
-    "sah": ("SAH", "#1b5e20", "#e8f5e9"),
-    "diganti": ("DIGANTI", "#8a5a00", "#fff8e1"),
-    "batal": ("BATAL", "#b71c1c", "#ffebee"),
-    "tidak_dikenal": ("TIDAK DIKENAL", "#424242", "#eeeeee"),
+    CodeStatus.VALID: ("SAH", "#1b5e20", "#e8f5e9"),
+    CodeStatus.REPLACED: ("DIGANTI", "#8a5a00", "#fff8e1"),
+    CodeStatus.VOID: ("BATAL", "#b71c1c", "#ffebee"),
+    CodeStatus.UNKNOWN: ("TIDAK DIKENAL", "#424242", "#eeeeee"),
 }
 _CSS = (
     "body{font-family:Arial,Helvetica,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}"
@@ -74,33 +77,33 @@ def write_atomic(path, text):
         temp.unlink(missing_ok=True)
 
 
-def code_page(config, found):
+def code_page(config: Config, found: CodeCheck) -> str:
     """The verification page of one code, as HTML: its status, and what the genuine document says
     for the reader to compare with the paper (a matching code alone proves nothing)."""
     from pipeline.documents.proof import rows
 
     e = html.escape
-    label, color, background = _STATUS[found["status"]]
+    label, color, background = _STATUS[found.status]
     listed = [
-        ("Kode verifikasi", found["kode"]),
-        ("Kasus", found.get("kasus")),
-        *(rows(found["isi"]) if found.get("isi") else []),
-        ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]),
-        ("Dibuat", waktu(found.get("dibuat"), config.timezone)),
-        ("SHA-256", found.get("sha256")),
+        ("Kode verifikasi", found.kode),
+        ("Kasus", found.kasus),
+        *(rows(found.isi) if found.isi else []),
+        ("Berkas arsip", (found.dokumen or "").rsplit("/", 1)[-1]),
+        ("Dibuat", waktu(found.dibuat, config.timezone)),
+        ("SHA-256", found.sha256),
     ]
     cells = "".join(f"<tr><td>{e(name)}</td><td>{e(str(value))}</td></tr>" for name, value in listed if value)
-    check = f'<p class="periksa"><strong>{e(found["periksa"])}</strong></p>' if found.get("periksa") else ""
+    check = f'<p class="periksa"><strong>{e(found.periksa)}</strong></p>' if found.periksa else ""
     org = config.organisation
     return (
         f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="robots" content="noindex">'
-        f"<title>Verifikasi dokumen {e(found['kode'])}</title><style>{_CSS}</style></head><body>"
+        f"<title>Verifikasi dokumen {e(found.kode)}</title><style>{_CSS}</style></head><body>"
         f'<div class="kop">{e(org["ministry"])}<br>{e(org["name"])}</div>'
         f"<h1>Verifikasi Dokumen</h1>"
         f'<p><span class="status" style="color:{color};background:{background}">{e(label)}</span></p>'
-        f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
+        f"<p>{e(found.pesan)}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
         f'<p class="kop">Untuk salinan digital: hitung SHA-256 berkasnya dan bandingkan dengan nilai di '
         f"atas.</p></body></html>"
     )
@@ -178,11 +181,10 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
     from pipeline.sop import cases
 
     open_items = [
-        _row(item, procedure)
-        for item in cases.status(config=config, register=register, procedure=procedure, clock=clock)
+        _row(item) for item in cases.status(config=config, register=register, procedure=procedure, clock=clock)
     ]
     closed_items = [
-        _row(cases.describe(case, now, config=config, register=register, procedure=procedure), procedure)
+        _row(cases.describe(case, now, config=config, register=register, procedure=procedure))
         for case in register.finished_cases(FINISHED_SHOWN)
     ]
     late = sorted(item["kasus"] for item in open_items if item["terlambat"])
@@ -239,11 +241,22 @@ def case_page(
     if case is None:
         return
     item = describe(case, now, config=config, register=register, procedure=procedure)
-    for step in item["langkah"]:
-        step["terlambat"] = _late(step)
-        zone = config.timezone
-        step["mulai_teks"], step["selesai_teks"] = waktu(step["mulai"], zone), waktu(step["selesai"], zone)
-        step["menit_teks"], step["target_teks"] = _minutes(step["menit"]), _minutes(step["target_menit"] or None)
+    zone = config.timezone
+    steps = [
+        {
+            "no": step.no,
+            "nama": step.nama,
+            "peran": step.peran,
+            "status": step.status,
+            "oleh": step.oleh,
+            "terlambat": step.late,
+            "mulai_teks": waktu(step.mulai, zone),
+            "selesai_teks": waktu(step.selesai, zone),
+            "menit_teks": _minutes(step.menit),
+            "target_teks": _minutes(step.target_menit or None),
+        }
+        for step in item.langkah
+    ]
     outbox = config.outbox / kasus
     documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
     write_atomic(
@@ -253,8 +266,9 @@ def case_page(
             **common,
             root="../",
             item=item,
-            chart=chart(item["langkah"]),
-            pagu=rupiah(item["data"]["pagu_total"]),
+            steps=steps,
+            chart=chart(item.langkah),
+            pagu=rupiah(item.data["pagu_total"]),
             documents=documents,
             codes=_codes(config, register, kasus),
         ),
@@ -303,29 +317,22 @@ def _last_written(folder):
         return None
 
 
-def _late(step):
-    """A step over its SOP target (running or done)."""
-    return bool(step["target_menit"]) and step["menit"] is not None and step["menit"] > step["target_menit"]
-
-
-def _row(item, procedure):
+def _row(item: CaseView) -> dict:
     """A case as a row of the index and the queues (``peran_sekarang``: the roles whose action
     it waits for)."""
-    current = next((s for s in item["langkah"] if s["no"] == item["langkah_sekarang"]), None)
-    running = current is not None and current["status"] == RUNNING
-    step = procedure.step(current["key"]) if current else None
-    waits_for_action = step is not None and item["status"] != HELD and bool(procedure.handler(step).action)
+    current = item.current
+    running = current is not None and current.status == RUNNING
     return {
-        "kasus": item["kasus"],
-        "unit": item["unit"],
-        "rujukan": item["rujukan"],
-        "status": item["status"],
-        "langkah_sekarang": item["langkah_sekarang"],
-        "menunggu": item["menunggu"],
-        "lama": _minutes(current["menit"]) if running and current is not None else None,
-        "target": _minutes(current["target_menit"] or None) if current else None,
-        "terlambat": running and current is not None and item["status"] != HELD and _late(current),
-        "peran_sekarang": step.role if step is not None and waits_for_action else (),
+        "kasus": item.kasus,
+        "unit": item.unit,
+        "rujukan": item.rujukan,
+        "status": item.status,
+        "langkah_sekarang": item.langkah_sekarang,
+        "menunggu": item.menunggu,
+        "lama": _minutes(current.menit) if running and current is not None else None,
+        "target": _minutes(current.target_menit or None) if current else None,
+        "terlambat": running and current is not None and item.status != HELD and current.late,
+        "peran_sekarang": item.awaited_roles,
     }
 
 
@@ -374,24 +381,24 @@ def _fields(entry):
     }
 
 
-def chart(steps, span=360, left=330, row_height=22):
+def chart(steps: Sequence[StepView], span: int = 360, left: int = 330, row_height: int = 22) -> dict:
     """The geometry of a case's timeline: per step a dashed box for the SOP target and a bar
     for the minutes spent, on a square-root scale (5 minutes and 3 days both readable)."""
-    longest = max([s["target_menit"] or 0 for s in steps] + [s["menit"] or 0 for s in steps] + [1])
+    longest = max([s.target_menit or 0 for s in steps] + [s.menit or 0 for s in steps] + [1])
     scale = span / math.sqrt(longest)
     rows = []
     for index, step in enumerate(steps):
-        minutes, target = step["menit"], step["target_menit"]
-        color = "#1e88e5" if step["status"] == RUNNING else "#c62828" if _late(step) else "#43a047"
+        minutes, target = step.menit, step.target_menit
+        color = "#1e88e5" if step.status == RUNNING else "#c62828" if step.late else "#43a047"
         caption = (
             f"{_minutes(minutes)} / target {_minutes(target)}"
             if minutes is not None
-            else f"{step['status']} · target {_minutes(target)}"
+            else f"{step.status} · target {_minutes(target)}"
         )
         rows.append(
             {
-                "no": step["no"],
-                "label": _short(step["nama"], 48),
+                "no": step.no,
+                "label": _short(step.nama, 48),
                 "y": index * row_height,
                 "target_x": round(math.sqrt(target) * scale, 1) if target else None,
                 "actual_x": max(2.0, round(math.sqrt(minutes) * scale, 1)) if minutes is not None else None,

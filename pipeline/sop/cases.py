@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pipeline.documents import codes
@@ -27,6 +27,7 @@ from pipeline.register import AgendaEntry, Case, Document, Event, StepRecord
 from pipeline.sop import handlers
 from pipeline.sop.handlers import Ran
 from pipeline.sop.inputs import action_when
+from pipeline.sop.views import CaseView
 from pipeline.states import CaseStatus, Decision, StepStatus
 
 if TYPE_CHECKING:
@@ -494,7 +495,7 @@ def describe(
     waiting: Sequence[str] = (),
     owed: dict[str, list[OwedPdf]] | None = None,
     signed: Sequence | None = None,
-) -> dict:
+) -> CaseView:
     """The case as ``status`` shows it (its step records, registration, owed PDFs by case id and its
     incoming memo's electronic signatures, read here unless given); ``waiting``: why its committed
     filings are not in the archive yet (publishing.pending)."""
@@ -507,11 +508,14 @@ def describe(
     item = procedure.describe(
         case, records, now, totals(data.data) if data else None, [*findings(procedure, records), *waiting]
     )
-    item["tte_masuk"] = incoming_signatures.as_json(signed, config.timezone)
-    for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
-        step["dokumen"] = [shown(config, path) for path in step["dokumen"]]
     items = owed.get(case.id, ()) if owed is not None else register.owed_pdfs(case.id)
-    return dict(item, pdf_terutang=[view(config, entry) for entry in items])
+    return replace(
+        item,
+        # documents shown relative to the workspace, wherever the archive lies
+        langkah=tuple(replace(s, dokumen=tuple(shown(config, p) for p in s.dokumen)) for s in item.langkah),
+        tte_masuk=tuple(incoming_signatures.as_json(signed, config.timezone)),
+        pdf_terutang=tuple(view(config, entry) for entry in items),
+    )
 
 
 def status(
@@ -522,7 +526,7 @@ def status(
     register: SqlRegister,
     procedure: Procedure,
     clock: Clock,
-) -> Iterable[dict]:
+) -> Iterable[CaseView]:
     """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
     unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
     from pipeline.filing.publishing import pending
@@ -535,7 +539,7 @@ def status(
     for entry in register.owed_pdfs():  # few, read once: not one query per case of 100,000
         owed.setdefault(entry.kasus, []).append(entry)
 
-    def one(case: Case) -> dict:
+    def one(case: Case) -> CaseView:
         return describe(
             case,
             now,

@@ -11,7 +11,6 @@ on under a newer one.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError
 from pipeline.sop import handlers
+from pipeline.sop.views import CaseView, StepView
 from pipeline.states import Decision, ShownStatus
 
 if TYPE_CHECKING:
@@ -293,59 +293,59 @@ class Procedure:
 
     # -- status ----------------------------------------------------------------
 
-    def describe(self, case, records, now, data=None, masalah=()):
-        """A case in the shape of ``status --json`` (docs/cli.md)."""
-        steps = []
+    def awaited_roles(self, step: Step | None, case_status: str = RUNNING) -> tuple[str, ...]:
+        """The roles whose action the case waits for at ``step`` (none while it is held or the
+        step runs by itself)."""
+        if step is None or case_status == HELD or not self.handler(step).action:
+            return ()
+        return step.role
+
+    def describe(
+        self,
+        case: Case,
+        records: Mapping[str, StepRecord],
+        now: dt.datetime,
+        data: dict | None = None,
+        masalah: Sequence[str] = (),
+    ) -> CaseView:
+        """A case as ``status`` shows it (docs/cli.md)."""
         stamp = now.isoformat(timespec="seconds")
         closed = case.status == DONE
         current = None if closed else self.current(records)
-        for (step, status), fixed in zip(self._view(records, current), self._fixed):
-            record = records.get(step.key)
-            if record is None:
-                steps.append(
-                    {
-                        **fixed,
-                        "status": status,
-                        "mulai": None,
-                        "selesai": None,
-                        "oleh": "",
-                        "target_menit": step.target_minutes,
-                        "menit": None,
-                        "dokumen": [],
-                    }
-                )
-                continue
-            mulai, selesai = record.mulai, record.selesai
-            steps.append(
-                {
-                    **fixed,
-                    "status": status,
-                    "mulai": mulai,
-                    "selesai": selesai,
-                    "oleh": record.oleh,
-                    "target_menit": step.target_minutes,
-                    "menit": minutes_between(mulai, selesai or (stamp if status == RUNNING else None)),
-                    "dokumen": list(record.dokumen),
-                }
-            )
-        return {
-            "kasus": case.id,
-            "rujukan": case.rujukan,
-            "unit": case.unit,
-            "status": DONE if current is None else case.status,
-            "langkah_sekarang": current.number if current else None,
-            "menunggu": self.waiting_for(current, case.status),
-            "langkah": steps,
-            "data": data or {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
-            "masalah": list(masalah),
-        }
+        steps = tuple(
+            _step_view(step, status, records.get(step.key), stamp) for step, status in self._view(records, current)
+        )
+        return CaseView(
+            kasus=case.id,
+            rujukan=case.rujukan,
+            unit=case.unit,
+            status=DONE if current is None else case.status,
+            langkah_sekarang=current.number if current else None,
+            menunggu=self.waiting_for(current, case.status),
+            langkah=steps,
+            data=data or {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
+            masalah=tuple(masalah),
+            awaited_roles=self.awaited_roles(current, case.status),
+        )
 
-    @functools.cached_property
-    def _fixed(self):
-        """What ``describe`` says of each step whatever the case: its place in the table."""
-        return [
-            {"no": s.number, "key": s.key, "nama": s.activity, "peran": s.actor, "jenis": s.kind} for s in self.steps
-        ]
+
+def _step_view(step: Step, status: str, record: StepRecord | None, stamp: str) -> StepView:
+    """One step of a case as status shows it; a running step's minutes count up to ``stamp``."""
+    mulai, selesai = (record.mulai, record.selesai) if record else (None, None)
+    return StepView(
+        no=step.number,
+        key=step.key,
+        nama=step.activity,
+        peran=step.actor,
+        jenis=step.kind,
+        status=status,
+        mulai=mulai,
+        selesai=selesai,
+        oleh=record.oleh if record else "",
+        target_menit=step.target_minutes,
+        menit=minutes_between(mulai, selesai or (stamp if status == RUNNING else None)) if record else None,
+        dokumen=tuple(record.dokumen) if record else (),
+    )
 
 
 def _either(items):
