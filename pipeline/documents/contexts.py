@@ -21,6 +21,7 @@ from pipeline.states import Verdict
 if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.register import AgendaEntry, Case
+    from pipeline.sop.rules import Check
 
 FILE_NAMES = {
     "lembar_disposisi": "lembar-disposisi",
@@ -50,12 +51,12 @@ HARAP = (
 )
 
 
-def file_name(jenis):
+def file_name(jenis: str) -> str:
     """The file name (without .docx) of a document kind: daftar-verifikasi."""
     return FILE_NAMES.get(jenis, jenis.replace("_", "-"))
 
 
-def memo_fields(entry):
+def memo_fields(entry: AgendaEntry) -> dict:
     """An agenda masuk entry as the memo fields templates print."""
     return {
         "nomor": entry.nomor_surat,
@@ -92,7 +93,7 @@ def base_context(config: Config, memo: AgendaEntry, case: Case, now: dt.datetime
     }
 
 
-def blank_number(pattern, year, kode=""):
+def blank_number(pattern: str, year: int, kode: str = "") -> str:
     """The outgoing number with room for the number to be written: 000.4.5/      /Pusdatinkomtel/2026."""
     return re.sub(r"\{nomor[^}]*\}", "\u2002" * 6, pattern).format(tahun=year, kode=kode)
 
@@ -109,7 +110,7 @@ def _rows(registration, section):
     return [{column: record.get(column) for column in COLUMNS[section]} for record in registration[section]]
 
 
-def data_context(registration):
+def data_context(registration: dict) -> dict:
     """The registration as rows for tables, with totals and per-method summary."""
     ppk_names = {p.get("nip"): p.get("nama") for p in registration["ppk"]}
     paket = [dict(p, ppk_nama=ppk_names.get(p.get("ppk_nip"), "-")) for p in _rows(registration, "paket")]
@@ -250,7 +251,7 @@ def ready_memo(ctx: dict, tembusan: str) -> dict:
     return result
 
 
-def findings_text(catatan, temuan):
+def findings_text(catatan: str, temuan: Sequence[str]) -> str:
     """One paragraph for the readiness report: the summary and any warnings."""
     text = catatan or "-"
     if temuan:
@@ -258,7 +259,7 @@ def findings_text(catatan, temuan):
     return text
 
 
-def check_rows(checks):
+def check_rows(checks: Sequence[Check]) -> list[dict]:
     """One table row per record: every check with its result, the worst result, and why.
 
     Grouping keeps the Daftar Verifikasi of a 2,000-person registration
@@ -289,7 +290,7 @@ def _check_row(record, found):
     }
 
 
-def summary(checks):
+def summary(checks: Sequence[Check]) -> str:
     counts = {level: sum(1 for c in checks if c.result == level) for level in RESULT_LABELS}
     return (
         f"{len(checks)} pemeriksaan: {counts[rules.PASS]} sesuai, {counts[rules.ERROR]} tidak "

@@ -66,7 +66,7 @@ _CSS = (
 )
 
 
-def write_atomic(path, text):
+def write_atomic(path: Path, text: str) -> None:
     """Write a page through a temporary file beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -109,7 +109,7 @@ def code_page(config: Config, found: CodeCheck) -> str:
     )
 
 
-def index_page(config):
+def index_page(config: Config) -> str:
     """``kode/index.html``: how to check a document. A web server shows it instead of listing the
     folder, so the pages of codes cannot be enumerated there."""
     e = html.escape
@@ -125,7 +125,7 @@ def index_page(config):
     )
 
 
-def refresh_codes(config, register, kasus):
+def refresh_codes(config: Config, register: SqlRegister, kasus: str) -> None:
     """Write (again) the verification page of every code of a case: a status may have changed.
 
     Pages are named from the code with the workspace's key (``proof.page_name``); a page of the
@@ -161,7 +161,7 @@ def _environment():
     return environment
 
 
-def page(name, **context):
+def page(name: str, **context: object) -> str:
     """One page of the site as HTML."""
     return _environment().get_template(name).render(**context)
 

@@ -14,6 +14,8 @@ from enum import Enum
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from pipeline.states import Decision
+
 if TYPE_CHECKING:
     from pipeline.sop.cases import StepRun
     from pipeline.sop.fit import Question
@@ -102,7 +104,7 @@ ALIASES = {"disposisi_kapus": "disposisi", "disposisi_kabid": "disposisi"}
 # and render the step's ``document`` if it names one.
 HUMAN = Handler("tindakan", "human:human_step", action=True)
 # The decision ``tolak`` at a step with ``reject_to``.
-REJECT = Handler("tolak", "letter:tolak", "nota_dinas")
+REJECT = Handler(Decision.REJECT, "letter:tolak", "nota_dinas")
 
 
 def find(name: str) -> Handler | None:
