@@ -323,8 +323,7 @@ def _journal_outcome(config, sha256, patience, name):
 def _due_now(ws, entry, langkah):
     """True while a kept action is for the step its case stands at: the service applies it next."""
     case = ws.register.case(entry.kasus) if entry.kasus else None
-    records = ws.register.steps(case.id) if case is not None else {}
-    return fit.due(langkah, case, records, ws.procedure)
+    return case is not None and fit.due(langkah, ws.register.steps(case.id), ws.procedure)
 
 
 def rebuild_register(config, clock=None):

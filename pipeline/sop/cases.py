@@ -24,7 +24,7 @@ from pipeline.filing.archive import locate, shown
 from pipeline.readers import incoming_signatures
 from pipeline.readers.registration import totals
 from pipeline.register import AgendaEntry, Case, Document, Event, StepRecord
-from pipeline.sop import handlers
+from pipeline.sop import fit, handlers
 from pipeline.sop.handlers import Ran
 from pipeline.sop.inputs import action_when
 from pipeline.sop.views import CaseView
@@ -128,12 +128,11 @@ class StepRun:
         return None
 
     def stale(self, action: KeptInput) -> bool:
-        """True when ``action`` judges data and newer data came after it."""
-        data_step = self.procedure.data_step()
-        if data_step is None or not self.procedure.is_after(self.step, data_step):
-            return False
+        """True when ``action`` judges data and newer data came after it (``fit.stale``)."""
+        if not fit.judges_data(self.step, self.procedure):
+            return False  # the registration is not read for a step that does not judge it
         current = self.registration()
-        return current is not None and current.id > action.dasar
+        return fit.stale(self.step, action.dasar, current.id if current else None, self.procedure)
 
     def when(self, action: KeptInput) -> dt.datetime:
         """When the action was done: its ``waktu`` (or now), never before the steps the case did

@@ -6,6 +6,9 @@ action and the case expects it (the Procedure), the account holds the
 step's role, the data it judges has arrived, the handler's own rule allows
 it, and its ``waktu`` is neither in the future nor before what the case has
 already done. The answer is a ``Fit``: it fits, or the Indonesian reason.
+A decision kept for later binds to the data it saw: once newer data is
+applied it no longer fits (``stale``); ``due`` says whether the case stands
+at its step, so it is applied next.
 """
 
 from __future__ import annotations
@@ -97,18 +100,13 @@ def _misfit(
         return problem
     if register.pending_inputs(case.id, "tindakan", langkah):
         return f"tindakan {langkah} sudah diterima dan sedang menunggu diterapkan."
-    step, data_step = procedure.step(langkah), procedure.data_step()
+    step = procedure.step(langkah)
     if step is not None:
         question = Question(case, step, records, config, register, procedure, pdf_available)
         guarded = procedure.handler(step).refuses(question)
         if guarded:
             return guarded
-    if (
-        step is not None
-        and data_step is not None
-        and procedure.is_after(step, data_step)
-        and not register.newest_registration(case.id, case.rujukan)
-    ):
+    if step is not None and judges_data(step, procedure) and not register.newest_registration(case.id, case.rujukan):
         return (
             f"kasus belum menerima data registrasi; tindakan {langkah} menilai data itu dan baru dapat "
             "dicatat setelah datanya diterima."
@@ -142,6 +140,19 @@ def _stamp(moment: dt.datetime, zone: ZoneInfo) -> str:
     return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%d-%m-%Y %H.%M")
 
 
-def due(langkah: str, case: Case | None, records: dict[str, StepRecord], procedure: Procedure) -> bool:
-    """True while a kept action is for the step its case stands at: the service applies it next."""
-    return case is not None and procedure.due(langkah, records)
+def judges_data(step: Step, procedure: Procedure) -> bool:
+    """True when a decision on ``step`` judges the registration data: the step comes after the data step."""
+    data_step = procedure.data_step()
+    return data_step is not None and procedure.is_after(step, data_step)
+
+
+def stale(step: Step, dasar: int, newest: int | None, procedure: Procedure) -> bool:
+    """True when a kept decision for ``step`` judged data (``dasar``: the newest registration when it
+    was kept) and newer data (``newest``) has been applied since: it no longer fits and is made void."""
+    return judges_data(step, procedure) and newest is not None and newest > dasar
+
+
+def due(langkah: str, records: dict[str, StepRecord], procedure: Procedure) -> bool:
+    """True while a kept action (already judged by ``fits``) is for the step its case stands at:
+    the service applies it next."""
+    return procedure.due(langkah, records)
