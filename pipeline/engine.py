@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -34,12 +35,14 @@ from pipeline.filing.verify import verify as verify_workspace
 from pipeline.inbox import intake, run
 from pipeline.letters import voiding
 from pipeline.letters.to_sign import gateway_stamp, to_sign
+from pipeline.models import Outcome
 from pipeline.outputs import books, site
 from pipeline.readers.safety import check_text
-from pipeline.register import RegisterLog, open_register
+from pipeline.register import AgendaEntry, JournalEntry, RegisterLog, open_register
 from pipeline.register.replay import replay
 from pipeline.sop import cases, fit, inputs
 from pipeline.sop.procedure import Procedure
+from pipeline.sop.views import CaseView
 
 LOG = "pipeline"
 
@@ -71,7 +74,7 @@ class Workspace:
         """The clock's time in the office's zone (``timezone``)."""
         return self.clock.now()
 
-    def start(self):
+    def start(self) -> list[str]:
         """After a crash: finish or undo interrupted filings, carry on open cases.
 
         Returns notes for staff (cases that cannot go on yet, and why).
@@ -158,7 +161,7 @@ class Workspace:
 
         watch.serve(self, report, notify, stop)
 
-    def act(self, rujukan, langkah, **fields):
+    def act(self, rujukan: str, langkah: str, **fields: object) -> tuple[Outcome, CaseView | None]:
         """Record a human step, exactly as an action file dropped in the inbox would.
 
         Raises InputRefused when the action does not fit the case; returns the
@@ -189,7 +192,7 @@ class Workspace:
         )
         return outcome, described
 
-    def status(self, kasus=None, everything=False):
+    def status(self, kasus: str | None = None, everything: bool = False) -> Iterable[CaseView]:
         """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
         unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
         return cases.status(
@@ -200,7 +203,7 @@ class Workspace:
         """Every input ever taken, then the files lying in the inbox now."""
         return itertools.chain(self.register.journal(), intake.untaken(self.config))
 
-    def void(self, nomor, alasan):
+    def void(self, nomor: str, alasan: str) -> AgendaEntry:
         """``pipeline batal``: void an outgoing number, as the account that runs it."""
         return voiding.void(
             nomor,
@@ -320,7 +323,7 @@ def _journal_outcome(config, sha256, patience, name):
     )
 
 
-def _due_now(ws, entry, langkah):
+def _due_now(ws: Workspace, entry: JournalEntry, langkah: str) -> bool:
     """True while a kept action is for the step its case stands at: the service applies it next."""
     case = ws.register.case(entry.kasus) if entry.kasus else None
     return case is not None and fit.due(langkah, ws.register.steps(case.id), ws.procedure)
