@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline.states import Decision
 
 if TYPE_CHECKING:
+    from pipeline.config import Config
     from pipeline.sop.cases import StepRun
     from pipeline.sop.fit import Question
 
@@ -33,6 +34,12 @@ class Ran(Enum):
 COPY_TO = "kabid"
 # Who sends the memo and its registration data, as documents and messages to staff name them.
 SENDER = "ULP unit kerja"
+
+
+def tembusan(config: Config) -> str:
+    """Who receives a copy of the replies the steps draft to the unit (``COPY_TO``'s title)."""
+    return config.officials[COPY_TO].jabatan
+
 
 # Every handler: a step run in, done or waiting out.
 StepHandler = Callable[["StepRun"], Ran]

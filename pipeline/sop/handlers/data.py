@@ -13,7 +13,7 @@ from pipeline.documents import contexts as documents
 from pipeline.formats import tanggal
 from pipeline.readers.registration import budget_year, totals
 from pipeline.sop import authenticate, rules
-from pipeline.sop.handlers import COPY_TO, SENDER, Ran
+from pipeline.sop.handlers import SENDER, Ran, tembusan
 from pipeline.states import CaseStatus, StepStatus
 
 if TYPE_CHECKING:
@@ -88,10 +88,10 @@ def _judged(
     made: list[Prepared] = [run.document(run.step.document, context)]
     if errors:
         attached = documents.TITLES.get(run.step.document or "")
-        tembusan = run.config.officials[COPY_TO].jabatan
+        copy_to = tembusan(run.config)
         made.append(
             run.document(
-                "konsep_nota_dinas", documents.return_memo(context, errors, tembusan, attached), RETURN_TEMPLATE
+                "konsep_nota_dinas", documents.return_memo(context, errors, copy_to, attached), RETURN_TEMPLATE
             )
         )
 

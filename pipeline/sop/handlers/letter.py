@@ -13,7 +13,7 @@ from pipeline.filing.archive import slug, within
 from pipeline.formats import tanggal
 from pipeline.letters.signing import BSRE, PKCS12, SigningError, sign_pkcs12
 from pipeline.register import AgendaEntry
-from pipeline.sop.handlers import COPY_TO, REJECT, Ran
+from pipeline.sop.handlers import REJECT, Ran, tembusan
 from pipeline.sop.handlers.human import note_of, record
 from pipeline.states import Decision
 
@@ -26,17 +26,12 @@ LETTER = "nota-dinas.docx"
 PDF = "nota-dinas.pdf"
 
 
-def _copy_to(run: StepRun) -> str:
-    """Who receives a copy (tembusan) of a reply to the unit."""
-    return run.config.officials[COPY_TO].jabatan
-
-
 def periksa(run: StepRun) -> Ran:
     """Draft the Konsep Nota Dinas for review (once per round of data), then wait for the decision."""
     data = run.registration()
     if data is not None and (run.record is None or run.record.masukan != data.id):
         konsep = run.document(
-            "konsep_nota_dinas", documents.ready_memo(run.context(data), _copy_to(run)), run.step.document
+            "konsep_nota_dinas", documents.ready_memo(run.context(data), tembusan(run.config)), run.step.document
         )
         run.commit([konsep], lambda: run.note(masukan=data.id, dokumen=(konsep,)))
         run.refresh()
@@ -52,7 +47,9 @@ def setujui(run: StepRun) -> Ran:
     when, config = run.when(action), run.config
     # The number belongs to the year it is allocated in, whatever the approval's waktu says.
     tahun, oleh, dated = run.now.year, run.who(action), run.now.date()
-    context = dict(documents.ready_memo(run.context(run.registration()), _copy_to(run)), tte=config.signing.electronic)
+    context = dict(
+        documents.ready_memo(run.context(run.registration()), tembusan(run.config)), tte=config.signing.electronic
+    )
     pattern = config.numbering["surat_keluar"]
     kode = config.klasifikasi.get("nota_dinas", "")
     signed = {}
@@ -188,7 +185,7 @@ def tolak(run: StepRun) -> Ran:
         [
             run.document(
                 "konsep_nota_dinas",
-                documents.return_memo(run.context(run.registration()), [reason], _copy_to(run)),
+                documents.return_memo(run.context(run.registration()), [reason], tembusan(run.config)),
                 REJECT.document,
             )
         ]
