@@ -40,7 +40,7 @@ from pipeline.outputs import books, site
 from pipeline.readers.safety import check_text
 from pipeline.register import AgendaEntry, JournalEntry, RegisterLog, open_register
 from pipeline.register.replay import replay
-from pipeline.sop import cases, fit, inputs
+from pipeline.sop import fit, inputs, views
 from pipeline.sop.procedure import Procedure
 from pipeline.sop.views import CaseView
 
@@ -186,7 +186,7 @@ class Workspace:
         [outcome] = run.settle_safely(self, claim_id, [inbound], current_account())
         found = self.register.find_cases(outcome.kasus or rujukan)
         described = (
-            cases.describe(found[-1], self.now(), config=self.config, register=self.register, procedure=self.procedure)
+            views.describe(found[-1], self.now(), config=self.config, register=self.register, procedure=self.procedure)
             if found
             else None
         )
@@ -195,7 +195,7 @@ class Workspace:
     def status(self, kasus: str | None = None, everything: bool = False) -> Iterable[CaseView]:
         """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
         unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-        return cases.status(
+        return views.status(
             kasus, everything, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
         )
 

@@ -178,13 +178,13 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
         return
     now = clock.now()
     common = _common(config, procedure, now)
-    from pipeline.sop import cases
+    from pipeline.sop import views
 
     open_items = [
-        _row(item) for item in cases.status(config=config, register=register, procedure=procedure, clock=clock)
+        _row(item) for item in views.status(config=config, register=register, procedure=procedure, clock=clock)
     ]
     closed_items = [
-        _row(cases.describe(case, now, config=config, register=register, procedure=procedure))
+        _row(views.describe(case, now, config=config, register=register, procedure=procedure))
         for case in register.finished_cases(FINISHED_SHOWN)
     ]
     late = sorted(item["kasus"] for item in open_items if item["terlambat"])
@@ -235,7 +235,7 @@ def case_page(
     kasus: str, common: dict, now: dt.datetime, *, config: Config, register: SqlRegister, procedure: Procedure
 ) -> None:
     """``kasus/<ID>.html``."""
-    from pipeline.sop.cases import describe
+    from pipeline.sop.views import describe
 
     case = register.case(kasus)
     if case is None:

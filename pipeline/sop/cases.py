@@ -3,8 +3,11 @@ the first that must wait (docs/architecture.md, "The procedure").
 
 ``advance`` asks the Procedure which step the case is at and runs that
 step's handler with a ``StepRun``: what the handler needs to read, and the
-intents it records through (complete, hold, apply, reset). Nothing here
-knows the SOP's step keys.
+intents it records through (complete, hold, apply, reset, the letter's
+number and sending). The opening step's handler runs the same way while the
+memo is filed (``opening_documents``). Every collaborator comes in as a
+parameter (config, register, procedure, filer, clock, the stop event).
+Nothing here knows the SOP's step keys.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pipeline.documents import codes
@@ -20,14 +23,11 @@ from pipeline.documents import contexts as documents
 from pipeline.documents.render import render
 from pipeline.errors import PipelineError
 from pipeline.filing import filer as filing
-from pipeline.filing.archive import locate, shown
-from pipeline.readers import incoming_signatures
-from pipeline.readers.registration import totals
+from pipeline.filing.archive import locate
 from pipeline.register import AgendaEntry, Case, Document, Event, StepRecord
 from pipeline.sop import fit, handlers
 from pipeline.sop.handlers import Ran
 from pipeline.sop.inputs import action_when
-from pipeline.sop.views import CaseView
 from pipeline.states import CaseStatus, Decision, StepStatus
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from pipeline.filing.filer import Filer
     from pipeline.models import Memo
     from pipeline.register import KeptInput
-    from pipeline.register.records import OwedPdf
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure, Step
 
@@ -467,105 +466,3 @@ def _supersede(register: SqlRegister, procedure: Procedure, clock: Clock, kasus:
             register=register,
             procedure=procedure,
         )
-
-
-# -- what status shows -------------------------------------------------------------------------
-
-
-def findings(procedure: Procedure, records: dict[str, StepRecord]) -> list[str]:
-    """Every open finding of the case's data, in step order."""
-    found: list[str] = []
-    for step in procedure.steps:
-        record = records.get(step.key)
-        if record is not None:
-            found.extend(record.temuan)
-    return found
-
-
-def describe(
-    case: Case,
-    now: dt.datetime,
-    *,
-    config: Config,
-    register: SqlRegister,
-    procedure: Procedure,
-    records: dict[str, StepRecord] | None = None,
-    data: KeptInput | None = None,
-    waiting: Sequence[str] = (),
-    owed: dict[str, list[OwedPdf]] | None = None,
-    signed: Sequence | None = None,
-) -> CaseView:
-    """The case as ``status`` shows it (its step records, registration, owed PDFs by case id and its
-    incoming memo's electronic signatures, read here unless given); ``waiting``: why its committed
-    filings are not in the archive yet (publishing.pending)."""
-    if records is None:
-        records, data = register.steps(case.id), register.registration(case.id)
-    if signed is None:
-        signed = register.incoming_signatures(case.id)
-    from pipeline.documents.owed import describe as view
-
-    item = procedure.describe(
-        case, records, now, totals(data.data) if data else None, [*findings(procedure, records), *waiting]
-    )
-    items = owed.get(case.id, ()) if owed is not None else register.owed_pdfs(case.id)
-    return replace(
-        item,
-        # documents shown relative to the workspace, wherever the archive lies
-        langkah=tuple(replace(s, dokumen=tuple(shown(config, p) for p in s.dokumen)) for s in item.langkah),
-        tte_masuk=tuple(incoming_signatures.as_json(signed, config.timezone)),
-        pdf_terutang=tuple(view(config, entry) for entry in items),
-    )
-
-
-def status(
-    kasus: str | None = None,
-    everything: bool = False,
-    *,
-    config: Config,
-    register: SqlRegister,
-    procedure: Procedure,
-    clock: Clock,
-) -> Iterable[CaseView]:
-    """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
-    unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-    from pipeline.filing.publishing import pending
-
-    now = clock.now()
-    waiting: dict[str, list[str]] = {}
-    owed: dict[str, list[OwedPdf]] = {}
-    for item in pending(config, register):  # committed, not yet in the archive: said per case
-        waiting.setdefault(item.kasus, []).append(f"Berkas {item.folder} belum ditempatkan di arsip: {item.alasan}")
-    for entry in register.owed_pdfs():  # few, read once: not one query per case of 100,000
-        owed.setdefault(entry.kasus, []).append(entry)
-
-    def one(case: Case) -> CaseView:
-        return describe(
-            case,
-            now,
-            config=config,
-            register=register,
-            procedure=procedure,
-            waiting=waiting.get(case.id, ()),
-            owed=owed,
-        )
-
-    if kasus:
-        return [one(case) for case in register.find_cases(kasus)]
-    if not everything:
-        return (one(case) for case in register.open_cases())
-    signed = register.incoming_signatures()  # the signed memos only, read once
-    return (
-        describe(
-            case,
-            now,
-            records=records,
-            data=data,
-            waiting=waiting.get(case.id, ()),
-            owed=owed,
-            signed=signed.get(case.id, ()),
-            config=config,
-            register=register,
-            procedure=procedure,
-        )
-        for case, records, data in register.cases_in_full()
-    )
