@@ -60,6 +60,7 @@ from pipeline.documents import codes  # noqa: E402
 from pipeline.documents.contexts import disposition_context  # noqa: E402
 from pipeline.engine import open_workspace  # noqa: E402
 from pipeline.models import Memo  # noqa: E402
+from pipeline.sop.handlers.memo import CHAIN  # noqa: E402
 
 PIPELINE = [sys.executable, "-m", "pipeline"]
 ROWS = []
@@ -112,7 +113,7 @@ def bare_docxtpl(config, count, folder):
         kepada="Kapusdatinkomtel",
         sifat="Segera",
     )
-    context = disposition_context(config, memo.__dict__, "0001/SM/2026", "2026-0001", now.date(), now)
+    context = disposition_context(config, memo.__dict__, "0001/SM/2026", "2026-0001", now.date(), now, CHAIN)
     context = codes.attach(context, codes.context(config, "7KQ2M-XH4PD"))
     template = config.template("lembar_disposisi")
     start = time.perf_counter()

@@ -103,7 +103,7 @@ def one(rows):
             ws.process_inbox()
             seconds = time.perf_counter() - start
             [case] = ws.status()
-        assert case["langkah_sekarang"] == 9, f"case stopped at step {case['langkah_sekarang']}"
+        assert case.langkah_sekarang == 9, f"case stopped at step {case.langkah_sekarang}"
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     people = len(payload["ppk"]) + len(payload["panitia"])
     print(

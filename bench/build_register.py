@@ -69,7 +69,7 @@ def _entry(ws, n, now):
     digest = hashlib.sha256(memo.nomor.encode()).hexdigest()
     inbound = SimpleNamespace(name="nota.docx", sha256=digest, size=36_000)
     folder = _folder(year, number, digest)
-    memo_module._record(ws, f"klaim-{n}", [inbound], memo, number, folder, now)
+    memo_module._record(ws.config, ws.register, ws.procedure, f"klaim-{n}", [inbound], memo, number, folder, now)
     kasus = f"{year}-{number:04d}"
     head = ws.register.chain_head()[1]
     ws.register.add_code(

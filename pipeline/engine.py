@@ -31,24 +31,24 @@ from pipeline.documents.owed import OwedPdfs
 from pipeline.documents.pdf import Converter
 from pipeline.errors import os_reason
 from pipeline.filing.filer import Filer
-from pipeline.filing.publishing import pending
-from pipeline.filing.verify import check_code
+from pipeline.filing.verify import CodeCheck, check_code
 from pipeline.filing.verify import verify as verify_workspace
 from pipeline.inbox import intake
 from pipeline.inbox.passes import InboxPass, Progress
-from pipeline.letters import voiding as letters
+from pipeline.letters import voiding
 from pipeline.outputs import site, yearly_books
 from pipeline.readers.safety import check_text
 from pipeline.register import open_register
-from pipeline.sop import cases, inputs
+from pipeline.sop import inputs, views
 from pipeline.sop.procedure import Procedure
+from pipeline.sop.views import CaseView
 
 if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.filing.verify import Problem
     from pipeline.models import Outcome
     from pipeline.register.postgres import PostgresRegister
-    from pipeline.register.records import JournalEntry
+    from pipeline.register.records import AgendaEntry, JournalEntry
     from pipeline.register.sqlite import SQLiteRegister
 
 LOG = "pipeline"
@@ -88,7 +88,7 @@ class Workspace:
         """The clock's time in the office's zone (``timezone``)."""
         return self.clock.now()
 
-    def start(self):
+    def start(self) -> list[str]:
         """After a crash: finish or undo interrupted filings, carry on open cases.
 
         Returns notes for staff (cases that cannot go on yet, and why).
@@ -98,8 +98,8 @@ class Workspace:
         notes += inbox.recover() + inbox.advance_open_cases()
         for letter in self.register.voided_letters():  # a void whose outbox or pages a crash left unfinished
             if letter.kasus:
-                letters.withdraw(self, letter)
-                letters.refresh_pages(self, letter.kasus)
+                voiding.withdraw(letter, config=self.config, register=self.register, log=self.log)
+                voiding.refresh_pages(letter.kasus, config=self.config, register=self.register, log=self.log)
         return notes
 
     def refresh_books(self) -> str | None:
@@ -121,7 +121,9 @@ class Workspace:
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
         only time passed). Returns None, or why it could not be written (tried again later)."""
         return self._derived(
-            lambda: site.refresh(self, force),
+            lambda: site.refresh(
+                force, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
+            ),
             "Halaman status di outbox/status belum dapat diperbarui ({why}); dicoba lagi nanti.",
         )
 
@@ -146,7 +148,7 @@ class Workspace:
             self.clock,
             self.stop,
             self.log,
-            self,  # sop: explicit collaborators (the SOP's stages still take the workspace)
+            self.converter.available,
         )
 
     def owed_pdfs(self) -> OwedPdfs:
@@ -199,7 +201,7 @@ class Workspace:
         )
         watch.serve(self.config, self.register, self.inbox_pass(), upkeep, report, notify, stop or self.stop)
 
-    def act(self, rujukan, langkah, **fields):
+    def act(self, rujukan: str, langkah: str, **fields: object) -> tuple[Outcome, CaseView | None]:
         """Record a human step, exactly as an action file dropped in the inbox would.
 
         Raises InputRefused when the action does not fit the case; returns the
@@ -207,7 +209,15 @@ class Workspace:
         """
         data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
         check_text(data, "tindakan")  # an argument typed in another encoding
-        inputs.check_action(self, data, current_account())
+        inputs.check_action(
+            data,
+            current_account(),
+            config=self.config,
+            register=self.register,
+            procedure=self.procedure,
+            clock=self.clock,
+            pdf_available=self.converter.available,
+        )
         name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
         text = f"# dicatat dengan pipeline act ({uuid.uuid4().hex[:12]})\n" + yaml.safe_dump(
             data, allow_unicode=True, sort_keys=False
@@ -215,41 +225,38 @@ class Workspace:
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
         [outcome] = self.inbox_pass().settle_safely(claim_id, [inbound], current_account())
         found = self.register.find_cases(outcome.kasus or rujukan)
-        return outcome, (cases.describe(self, found[-1], self.now()) if found else None)
+        described = (
+            views.describe(found[-1], self.now(), config=self.config, register=self.register, procedure=self.procedure)
+            if found
+            else None
+        )
+        return outcome, described
 
-    def status(self, kasus=None, everything=False):
+    def status(self, kasus: str | None = None, everything: bool = False) -> Iterable[CaseView]:
         """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
         unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-        now, waiting, owed = self.now(), {}, {}
-        for item in pending(self.config, self.register):  # committed, not yet in the archive: said per case
-            waiting.setdefault(item.kasus, []).append(f"Berkas {item.folder} belum ditempatkan di arsip: {item.alasan}")
-        for entry in self.register.owed_pdfs():  # few, read once: not one query per case of 100,000
-            owed.setdefault(entry.kasus, []).append(entry)
-        if kasus:
-            return [
-                cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
-                for case in self.register.find_cases(kasus)
-            ]
-        if not everything:
-            return (
-                cases.describe(self, case, now, waiting=waiting.get(case.id, ()), owed=owed)
-                for case in self.register.open_cases()
-            )
-        signed = self.register.incoming_signatures()  # the signed memos only, read once
-        return (
-            cases.describe(self, case, now, records, data, waiting.get(case.id, ()), owed, signed.get(case.id, ()))
-            for case, records, data in self.register.cases_in_full()
+        return views.status(
+            kasus, everything, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
         )
 
     def journal(self) -> Iterable[JournalEntry]:
         """Every input ever taken, then the files lying in the inbox now."""
         return itertools.chain(self.register.journal(), intake.untaken(self.config))
 
-    def void(self, nomor, alasan):
+    def void(self, nomor: str, alasan: str) -> AgendaEntry:
         """``pipeline batal``: void an outgoing number, as the account that runs it."""
-        return letters.void(self, nomor, alasan, current_account())
+        return voiding.void(
+            nomor,
+            alasan,
+            current_account(),
+            config=self.config,
+            register=self.register,
+            procedure=self.procedure,
+            clock=self.clock,
+            log=self.log,
+        )
 
-    def check_code(self, typed):
+    def check_code(self, typed: str) -> CodeCheck:
         """What a printed document's verification code says (``verify --kode``)."""
         return check_code(self.config, self.register, typed)
 

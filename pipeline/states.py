@@ -74,3 +74,12 @@ class Health(StrEnum):
     OK = "baik"
     WARNING = "peringatan"
     ERROR = "galat"
+
+
+class CodeStatus(StrEnum):
+    """What a printed verification code says of its document (``verify --kode``)."""
+
+    VALID = "sah"
+    REPLACED = "diganti"
+    VOID = "batal"
+    UNKNOWN = "tidak_dikenal"

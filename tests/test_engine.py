@@ -17,13 +17,13 @@ def test_process_act_and_status_through_the_library(config):
     with open_workspace(config) as workspace:
         assert workspace.start() == []
         [outcome] = workspace.process_inbox()
-        assert (outcome.hasil, outcome.kasus) == ("diterima", next(iter(workspace.status()))["kasus"])
+        assert (outcome.hasil, outcome.kasus) == ("diterima", next(iter(workspace.status())).kasus)
         outcome, described = workspace.act(MEMO_NOMOR, "disposisi_kapus", oleh="Dr. Ir. Suryo Wibowo, M.T.")
-        assert outcome.hasil == "diterima" and described["langkah_sekarang"] == 4
+        assert outcome.hasil == "diterima" and described.langkah_sekarang == 4
         with pytest.raises(InputRefused, match="kasus belum sampai langkah 9"):
             workspace.act(MEMO_NOMOR, "periksa")
         [item] = list(workspace.status(MEMO_NOMOR))
-        assert item["langkah"][2]["oleh"] == f"Dr. Ir. Suryo Wibowo, M.T. (akun {current_account()})"
+        assert item.langkah[2].oleh == f"Dr. Ir. Suryo Wibowo, M.T. (akun {current_account()})"
         problems, files, records = workspace.verify()
         assert problems == [] and records == 3 and files > 3
 
@@ -153,7 +153,7 @@ def test_a_case_that_could_not_be_carried_on_is_tried_again(config, monkeypatch)
         [outcome] = workspace.process_inbox()
     real = cases.advance
 
-    def failing(w, kasus):
+    def failing(kasus, **_collaborators):
         raise RegisterError("Register tidak dapat ditulis: disk penuh.")
 
     monkeypatch.setattr(cases, "advance", failing)

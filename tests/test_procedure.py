@@ -174,3 +174,25 @@ def test_a_removed_running_step_moves_the_case_to_the_next():
     at_removed = records(FIRST_EIGHT[:6], "otentikasi")
     assert procedure.current(at_removed).key == "laporan_kesiapan"
     assert "otentikasi" not in procedure.action_names()
+
+
+def test_a_kept_decision_is_due_at_its_step_and_stale_after_newer_data():
+    from pipeline.sop import fit
+
+    procedure = Procedure(build_steps(table(), DOCUMENTS))
+    at_review = records(FIRST_EIGHT, "periksa")
+    assert fit.due("periksa", at_review, procedure) and fit.due("tolak", at_review, procedure)
+    assert not fit.due("setujui", at_review, procedure)  # early: kept, applied once the case gets there
+    periksa, disposisi = procedure.step("periksa"), procedure.step("disposisi_kapus")
+    assert fit.judges_data(periksa, procedure) and not fit.judges_data(disposisi, procedure)
+    assert fit.stale(periksa, dasar=1, newest=2, procedure=procedure)
+    assert not fit.stale(periksa, dasar=2, newest=2, procedure=procedure)
+    assert not fit.stale(disposisi, dasar=1, newest=2, procedure=procedure)  # it never judged the data
+
+
+def test_fit_says_why_an_action_does_not_fit():
+    from pipeline.sop.fit import Fit
+
+    assert Fit().fits and Fit(None).reason is None
+    refused = Fit("kasus belum sampai langkah 10 (Memeriksa draft laporan).")
+    assert not refused.fits and refused.reason.startswith("kasus belum sampai")

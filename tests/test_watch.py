@@ -269,7 +269,7 @@ def test_a_case_stopped_by_a_broken_template_carries_on_once_it_is_fixed(fast_co
 
         def step():
             with open_workspace(ws, lock=False) as workspace:
-                return next(iter(workspace.status()))["langkah_sekarang"]
+                return next(iter(workspace.status())).langkah_sekarang
 
         assert wait_for(lambda: step() == 4, timeout=15)
         assert sum("salah_ketik" in n for n in notes.lines) == 1

@@ -84,23 +84,24 @@ def _verify_code(obj: Context, kode: str, as_json: bool) -> None:
     with obj.open(lock=False) as ws:
         found = ws.check_code(kode)
     if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False))
+        click.echo(json.dumps(found.to_json(), ensure_ascii=False))
     else:
         out.print(
-            f"Kode {escape(found['kode'])}: [bold]{escape(found['status'].upper().replace('_', ' '))}"
-            f"[/bold]. {escape(found['pesan'])}"
+            f"Kode {escape(found.kode)}: [bold]{escape(found.status.upper().replace('_', ' '))}"
+            f"[/bold]. {escape(found.pesan)}"
         )
-        for label, key in (("Kasus", "kasus"), ("Dokumen", "dokumen"), ("Nomor", "nomor"), ("SHA-256", "sha256")):
-            if found.get(key):
-                out.print(f"  {label}: {escape(str(found[key]))}")
-        if found.get("isi"):
+        shown = (("Kasus", found.kasus), ("Dokumen", found.dokumen), ("Nomor", found.nomor), ("SHA-256", found.sha256))
+        for label, value in shown:
+            if value:
+                out.print(f"  {label}: {escape(str(value))}")
+        if found.isi:
             from pipeline.documents.proof import rows
 
             out.print("Isi dokumen asli:")
-            for label, text in rows(found["isi"]):
+            for label, text in rows(found.isi):
                 out.print(f"  {label}: {escape(text)}")
-            out.print(escape(found["periksa"]))
-    sys.exit(0 if found["status"] == "sah" and found["utuh"] else 1)
+            out.print(escape(found.periksa or ""))
+    sys.exit(0 if found.genuine else 1)
 
 
 @main.command()

@@ -15,6 +15,7 @@ from pipeline.outputs import jsonlines
 
 if TYPE_CHECKING:
     from pipeline.config import Config
+    from pipeline.sop.views import CaseView
 
 
 @main.command()
@@ -34,7 +35,7 @@ def status(obj: Context, kasus: str | None, everything: bool, as_json: bool) -> 
                 nonlocal count
                 for item in described:
                     count += 1
-                    yield jsonlines.line(item)
+                    yield jsonlines.line(item.to_json())
 
             echo_lines(lines(), chunk=100)
         else:
@@ -75,34 +76,33 @@ def _owed_line(owed: Mapping[str, Any]) -> str:
     return line + ". Buat sekarang dengan \u201cpipeline pdf\u201d."
 
 
-def _print_case(item: Mapping[str, Any], detail: bool) -> None:
+def _print_case(item: CaseView, detail: bool) -> None:
     out.print(
-        f"[bold]Kasus {item['kasus']}[/bold] \u00b7 {escape(item['unit'])} \u00b7 surat "
-        f"{escape(item['rujukan'])} \u00b7 {styled(item['status'])}"
+        f"[bold]Kasus {item.kasus}[/bold] \u00b7 {escape(item.unit)} \u00b7 surat "
+        f"{escape(item.rujukan)} \u00b7 {styled(item.status)}"
     )
-    out.print(f"  {escape(item['menunggu'])}")
-    for signature in item["tte_masuk"]:
+    out.print(f"  {escape(item.menunggu)}")
+    for signature in item.tte_masuk:
         out.print(f"  {escape(signature['keterangan'])}")
-    for problem in item["masalah"]:
+    for problem in item.masalah:
         out.print(f"  [red]\u2022[/red] {escape(problem)}")
-    for owed in item.get("pdf_terutang", ()):
+    for owed in item.pdf_terutang:
         out.print(f"  [yellow]\u2022[/yellow] {escape(_owed_line(owed))}")
     if not detail:
         return
     table = Table(show_header=True)
     for column in ("No", "Langkah", "Pelaksana", "Status", "Menit", "Target", "Dokumen"):
         table.add_column(column, overflow="fold")
-    for step in item["langkah"]:
-        minutes = "-" if step["menit"] is None else f"{step['menit']:g}"
-        late = step["menit"] is not None and step["menit"] > step["target_menit"] > 0
+    for step in item.langkah:
+        minutes = "-" if step.menit is None else f"{step.menit:g}"
         table.add_row(
-            str(step["no"]),
-            escape(step["nama"]),
-            escape(step["peran"]),
-            step["status"],
-            f"[red]{minutes}[/red]" if late else minutes,
-            str(step["target_menit"]),
-            escape("\n".join(step["dokumen"])),
+            str(step.no),
+            escape(step.nama),
+            escape(step.peran),
+            step.status,
+            f"[red]{minutes}[/red]" if step.late else minutes,
+            str(step.target_menit),
+            escape("\n".join(step.dokumen)),
         )
     out.print(table)
 

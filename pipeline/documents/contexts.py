@@ -4,13 +4,24 @@ The handlers choose which document a step makes; this module fills it from
 the register's records. Filing is ``filing``'s, rendering ``render``'s.
 """
 
+from __future__ import annotations
+
+import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pipeline import klasifikasi
 from pipeline.formats import rupiah, tanggal, terbilang
 from pipeline.readers import incoming_signatures
 from pipeline.readers.registration import totals
 from pipeline.sop import rules
+from pipeline.states import Verdict
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.register import AgendaEntry, Case
+    from pipeline.sop.rules import Check
 
 FILE_NAMES = {
     "lembar_disposisi": "lembar-disposisi",
@@ -40,12 +51,12 @@ HARAP = (
 )
 
 
-def file_name(jenis):
+def file_name(jenis: str) -> str:
     """The file name (without .docx) of a document kind: daftar-verifikasi."""
     return FILE_NAMES.get(jenis, jenis.replace("_", "-"))
 
 
-def memo_fields(entry):
+def memo_fields(entry: AgendaEntry) -> dict:
     """An agenda masuk entry as the memo fields templates print."""
     return {
         "nomor": entry.nomor_surat,
@@ -60,14 +71,11 @@ def memo_fields(entry):
     }
 
 
-def base_context(config, memo, case, now):
-    """What every case document shows: kop, officials, the memo, the case."""
-    officials = config.officials
+def base_context(config: Config, memo: AgendaEntry, case: Case, now: dt.datetime) -> dict:
+    """What every case document shows: kop, the officials (by their role in config), the memo, the case."""
     return {
         "kop": config.organisation,
-        "kapus": officials["kapus"].__dict__,
-        "kabid": officials["kabid"].__dict__,
-        "kasubbid": officials["kasubbid"].__dict__,
+        **{role: official.__dict__ for role, official in config.officials.items()},
         "memo": memo_fields(memo),
         "nomor_agenda": memo.nomor_agenda,
         "diterima": memo.diterima,
@@ -85,7 +93,7 @@ def base_context(config, memo, case, now):
     }
 
 
-def blank_number(pattern, year, kode=""):
+def blank_number(pattern: str, year: int, kode: str = "") -> str:
     """The outgoing number with room for the number to be written: 000.4.5/      /Pusdatinkomtel/2026."""
     return re.sub(r"\{nomor[^}]*\}", "\u2002" * 6, pattern).format(tahun=year, kode=kode)
 
@@ -102,11 +110,11 @@ def _rows(registration, section):
     return [{column: record.get(column) for column in COLUMNS[section]} for record in registration[section]]
 
 
-def data_context(registration):
+def data_context(registration: dict) -> dict:
     """The registration as rows for tables, with totals and per-method summary."""
     ppk_names = {p.get("nip"): p.get("nama") for p in registration["ppk"]}
     paket = [dict(p, ppk_nama=ppk_names.get(p.get("ppk_nip"), "-")) for p in _rows(registration, "paket")]
-    methods = {}
+    methods: dict[str, tuple[int, int]] = {}
     for item in paket:
         key = item.get("metode") or "-"
         count, amount = methods.get(key, (0, 0))
@@ -121,11 +129,22 @@ def data_context(registration):
     }
 
 
-def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=None, notes=""):
+def disposition_context(
+    config: Config,
+    memo: dict,
+    nomor_agenda: str | None,
+    kasus: str,
+    diterima: object,
+    now: dt.datetime,
+    roles: Sequence[str],
+    chain: dict | None = None,
+    notes: str = "",
+) -> dict:
     """The Lembar Disposisi: blank for handwriting, or filled once dispositions are recorded.
 
-    ``chain`` maps the roles kapus/kabid/kasubbid to {tanggal, catatan} of
-    recorded dispositions; a catatan naming one of the form's options ticks it.
+    ``roles``: the officials its chain lists, in order (the step's handler says which);
+    ``chain`` maps those roles to {tanggal, catatan} of recorded dispositions; a catatan
+    naming one of the form's options ticks it.
     """
     officials = config.officials
     chain = chain or {}
@@ -143,7 +162,7 @@ def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=
                 "nama": officials[role].nama,
                 "tanggal": chain.get(role, {}).get("tanggal", ""),
             }
-            for i, role in enumerate(("kapus", "kabid", "kasubbid"), start=1)
+            for i, role in enumerate(roles, start=1)
         ],
         "harap": [
             option
@@ -158,13 +177,13 @@ def disposition_context(config, memo, nomor_agenda, kasus, diterima, now, chain=
     }
 
 
-def _memo_common(ctx, hal, lampiran):
+def _memo_common(ctx, hal, lampiran, tembusan):
     """Header of the reply Nota Dinas to the unit's ULP, unnumbered while it is a KONSEP."""
     return dict(
         ctx,
         tanda_konsep="KONSEP",
         kepada=ctx["memo"]["dari"],
-        tembusan=ctx["kabid"]["jabatan"],
+        tembusan=tembusan,
         tanggal_surat=f"      {tanggal(ctx['tanggal']).split(' ', 1)[1]}",
         nomor_surat=ctx["nomor_kosong"],
         sifat="Biasa",
@@ -183,11 +202,15 @@ def _opening(ctx):
     )
 
 
-def return_memo(ctx, errors, attached=None):
+def return_memo(ctx: dict, errors: Sequence[str], tembusan: str, attached: str | None = None) -> dict:
     """KONSEP Nota Dinas returning the data to the ULP, listing exactly what to correct;
-    ``attached`` names the check list sent with it (none for a tolak)."""
+    ``tembusan``: who receives a copy (the step's handler says); ``attached`` names the check
+    list sent with it (none for a tolak)."""
     result = _memo_common(
-        ctx, "Pengembalian Data Registrasi Pemanfaatan SPSE", f"1 (satu) berkas {attached}" if attached else "-"
+        ctx,
+        "Pengembalian Data Registrasi Pemanfaatan SPSE",
+        f"1 (satu) berkas {attached}" if attached else "-",
+        tembusan,
     )
     result.update(
         paragraf=[
@@ -204,10 +227,10 @@ def return_memo(ctx, errors, attached=None):
     return result
 
 
-def ready_memo(ctx):
-    """KONSEP Nota Dinas telling the unit it is ready to use SPSE."""
+def ready_memo(ctx: dict, tembusan: str) -> dict:
+    """KONSEP Nota Dinas telling the unit it is ready to use SPSE (``tembusan``: who receives a copy)."""
     count = ctx["data"]["jumlah"]
-    result = _memo_common(ctx, "Hasil Fasilitasi Pemanfaatan SPSE", "1 (satu) berkas Laporan Kesiapan")
+    result = _memo_common(ctx, "Hasil Fasilitasi Pemanfaatan SPSE", "1 (satu) berkas Laporan Kesiapan", tembusan)
     result.update(
         paragraf=[
             _opening(ctx) + f" Tahun Anggaran {ctx['data']['tahun_anggaran']} telah kami "
@@ -228,7 +251,7 @@ def ready_memo(ctx):
     return result
 
 
-def findings_text(catatan, temuan):
+def findings_text(catatan: str, temuan: Sequence[str]) -> str:
     """One paragraph for the readiness report: the summary and any warnings."""
     text = catatan or "-"
     if temuan:
@@ -236,20 +259,20 @@ def findings_text(catatan, temuan):
     return text
 
 
-def check_rows(checks):
+def check_rows(checks: Sequence[Check]) -> list[dict]:
     """One table row per record: every check with its result, the worst result, and why.
 
     Grouping keeps the Daftar Verifikasi of a 2,000-person registration
     readable (one row per person) and its size linear in the records.
     """
-    grouped = {}
+    grouped: dict[str, list] = {}
     for check in checks:
         grouped.setdefault(check.record, []).append(check)
     return [_check_row(record, found) for record, found in grouped.items()]
 
 
 def _check_row(record, found):
-    by_result = {}
+    by_result: dict[Verdict, list[str]] = {}
     for check in found:
         names = by_result.setdefault(check.result, [])
         if check.name not in names:
@@ -267,7 +290,7 @@ def _check_row(record, found):
     }
 
 
-def summary(checks):
+def summary(checks: Sequence[Check]) -> str:
     counts = {level: sum(1 for c in checks if c.result == level) for level in RESULT_LABELS}
     return (
         f"{len(checks)} pemeriksaan: {counts[rules.PASS]} sesuai, {counts[rules.ERROR]} tidak "

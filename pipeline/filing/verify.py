@@ -12,13 +12,21 @@ as intake judges it, and nothing may lie among the verification pages that
 the register never issued.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.filing.archive import archive_key, locate, relative, sha256_file, shown, within
 from pipeline.register.log import RegisterLog
 from pipeline.register.replay import differences, replay
+from pipeline.states import CodeStatus
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.register.sql import SqlRegister
 
 FILED_FOLDERS = (
     "*/surat-masuk/*",
@@ -261,7 +269,7 @@ def _anchor(path):
         return None
 
 
-VALID, REPLACED, VOID, UNKNOWN = "sah", "diganti", "batal", "tidak_dikenal"
+VALID, REPLACED, VOID, UNKNOWN = CodeStatus
 _SAYS = {
     VALID: "Dokumen ini sah: tercatat di register dan isinya sama dengan yang diarsipkan.",
     REPLACED: "Dokumen ini tercatat, tetapi sudah diganti dengan versi yang lebih baru. Pakai versi terbaru.",
@@ -269,9 +277,54 @@ _SAYS = {
     UNKNOWN: "Kode ini tidak tercatat di register. Periksa kembali penulisannya; bila benar, dokumen ini "
     "tidak dibuat oleh {organisasi}.",
 }
+# The keys ``verify --kode --json`` shows, in order; a code the register does not know has no
+# document kind nor date.
+_KNOWN_KEYS = (
+    "kode",
+    "status",
+    "kasus",
+    "dokumen",
+    "jenis",
+    "nomor",
+    "sha256",
+    "dibuat",
+    "utuh",
+    "pesan",
+    "isi",
+    "periksa",
+)
+_UNKNOWN_KEYS = ("kode", "status", "kasus", "dokumen", "nomor", "sha256", "utuh", "pesan", "isi", "periksa")
 
 
-def check_code(config, register, typed):
+@dataclass(frozen=True)
+class CodeCheck:
+    """What a printed document's code says (``verify --kode``, the verification pages)."""
+
+    kode: str
+    status: CodeStatus
+    pesan: str
+    kasus: str | None = None
+    dokumen: str | None = None
+    jenis: str | None = None
+    nomor: str | None = None
+    sha256: str | None = None
+    dibuat: str | None = None
+    utuh: bool = False
+    isi: dict | None = None  # what the genuine document says (``proof.content``)
+    periksa: str | None = None  # how to compare it with the paper in hand
+
+    @property
+    def genuine(self) -> bool:
+        """A valid code whose archived file is intact: the only answer ``verify --kode`` exits 0 for."""
+        return self.status == CodeStatus.VALID and self.utuh
+
+    def to_json(self) -> dict:
+        """As ``verify --kode --json`` shows it."""
+        keys = _UNKNOWN_KEYS if self.status == CodeStatus.UNKNOWN else _KNOWN_KEYS
+        return {key: getattr(self, key) for key in keys}
+
+
+def check_code(config: Config, register: SqlRegister, typed: str) -> CodeCheck:
     """What a printed document's code says: status, case, document, number, SHA-256, and what the
     genuine document says (``isi``) for the reader to compare with the paper (``periksa``)."""
     from pipeline.documents.codes import normalise
@@ -280,18 +333,11 @@ def check_code(config, register, typed):
     code = normalise(typed)
     found = register.code(code) if code else None
     if found is None:
-        return {
-            "kode": code or str(typed),
-            "status": UNKNOWN,
-            "kasus": None,
-            "dokumen": None,
-            "nomor": None,
-            "sha256": None,
-            "utuh": False,
-            "pesan": _SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"]),
-            "isi": None,
-            "periksa": None,
-        }
+        return CodeCheck(
+            kode=code or str(typed),
+            status=UNKNOWN,
+            pesan=_SAYS[UNKNOWN].format(organisasi=config.organisation["short_name"]),
+        )
     path = locate(config, f"{found.folder}/{found.berkas}")
     intact = path.is_file() and sha256_file(path) == found.sha256
     letter = register.letter_in(found.folder)
@@ -300,17 +346,17 @@ def check_code(config, register, typed):
     message = _SAYS[status]
     if not intact:
         message += " Namun berkas arsipnya hilang atau berubah; laporkan kepada pengelola arsip."
-    return {
-        "kode": found.kode,
-        "status": status,
-        "kasus": found.kasus,
-        "dokumen": shown(config, f"{found.folder}/{found.berkas}"),
-        "jenis": found.jenis,
-        "nomor": letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
-        "sha256": found.sha256,
-        "dibuat": found.dibuat,
-        "utuh": intact,
-        "pesan": message,
-        "isi": content(config, register, found),
-        "periksa": COMPARE,
-    }
+    return CodeCheck(
+        kode=found.kode,
+        status=status,
+        kasus=found.kasus,
+        dokumen=shown(config, f"{found.folder}/{found.berkas}"),
+        jenis=found.jenis,
+        nomor=letter.nomor_surat if letter else (memo.nomor_agenda if memo else None),
+        sha256=found.sha256,
+        dibuat=found.dibuat,
+        utuh=intact,
+        pesan=message,
+        isi=content(config, register, found),
+        periksa=COMPARE,
+    )

@@ -21,9 +21,9 @@ from pipeline.errors import InputRefused, PipelineError
 from pipeline.inbox import intake
 from pipeline.readers.safety import check_text
 from pipeline.register import open_register
-from pipeline.sop import inputs
+from pipeline.sop import fit, inputs
 from pipeline.sop.procedure import Procedure
-from pipeline.states import Decision, Hasil
+from pipeline.states import Hasil
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -67,7 +67,15 @@ def hand_over(config: Config, rujukan: str, langkah: str, patience: float = 60.0
     data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
     check_text(data, "tindakan")
     with open_workspace(config, lock=False) as ws:
-        inputs.check_action(ws, data, current_account())
+        inputs.check_action(
+            data,
+            current_account(),
+            config=ws.config,
+            register=ws.register,
+            procedure=ws.procedure,
+            clock=ws.clock,
+            pdf_available=ws.converter.available,
+        )
         name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
     text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
@@ -89,7 +97,4 @@ def hand_over(config: Config, rujukan: str, langkah: str, patience: float = 60.0
 def _due_now(register: SqlRegister, procedure: Procedure, entry: JournalEntry, langkah: str) -> bool:
     """True while a kept action is for the step its case stands at: the service applies it next."""
     case = register.case(entry.kasus) if entry.kasus else None
-    if case is None:
-        return False
-    current = procedure.current(register.steps(case.id))
-    return current is not None and (current.key == langkah or (langkah == Decision.REJECT and bool(current.reject_to)))
+    return case is not None and fit.due(langkah, register.steps(case.id), procedure)

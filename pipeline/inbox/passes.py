@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pipeline import readers
 from pipeline.errors import (
@@ -27,7 +27,7 @@ from pipeline.errors import (
     RenderError,
 )
 from pipeline.inbox import completion, groups, intake, journal, placing, quiet, reasons
-from pipeline.letters import voiding as letters
+from pipeline.letters import signed_copies
 from pipeline.models import Outcome
 from pipeline.outputs import site
 from pipeline.sop import cases, inputs, memo
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     from pipeline.clock import Clock
     from pipeline.config import Config
-    from pipeline.engine import Workspace
     from pipeline.filing.filer import Filer
     from pipeline.models import Inbound, Parsed
     from pipeline.register.records import JournalEntry
@@ -49,6 +48,16 @@ if TYPE_CHECKING:
 
 # progress(more=N), then progress(advance=1, current=name) per group: ``pipeline run``'s bar
 Progress = Callable[..., None]
+
+
+class Stages(TypedDict):
+    """The collaborators the SOP's stages take, by keyword."""
+
+    config: Config
+    register: SqlRegister
+    procedure: Procedure
+    filer: Filer
+    clock: Clock
 
 
 class InboxPass:
@@ -63,19 +72,17 @@ class InboxPass:
         clock: Clock,
         stop: threading.Event,
         log: logging.Logger,
-        sop_workspace: Workspace,
+        pdf_available: bool,
     ) -> None:
         self.config = config
         self.register = register
-        self.procedure = procedure  # for the SOP stages once they take it (sop: explicit collaborators)
+        self.procedure = procedure
         self.filer = filer
         self.clock = clock
         # Set when the process is asked to stop: a pass ends at the next group boundary.
         self.stop = stop
         self.log = log
-        # sop: explicit collaborators. The SOP's stages (memo.file_memo, inputs.receive,
-        # letters.receive_scan, cases.advance) still take the workspace: it is handed to them only.
-        self.sop_workspace = sop_workspace
+        self.pdf_available = pdf_available  # whether a decision that needs a PDF can be taken now
 
     def run_all(self, patience: float = 60.0, progress: Progress | None = None) -> list[Outcome]:
         """``pipeline run``: pass over the inbox until no file is still being written and every file
@@ -245,18 +252,42 @@ class InboxPass:
         seen = self.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
         if seen is not None:  # a refused or void decision put back in the inbox is not made again
             return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_decided(seen, zone)])
-        ws = self.sop_workspace  # sop: explicit collaborators
+        stages = self.stages()
+
+        def unchanged() -> None:
+            intake.check_unchanged(inbounds)
+
         if parsed.kind == "nota_dinas":
-            return memo.file_memo(ws, claim_id, inbounds, parsed, now)  # sop: explicit collaborators
+            return memo.file_memo(claim_id, inbounds, parsed, now, **stages, unchanged=unchanged)
         if parsed.kind in ("registrasi", "tindakan"):
-            return inputs.receive(ws, claim_id, inbounds, parsed, now, account)  # sop: explicit collaborators
+            return inputs.receive(
+                claim_id,
+                inbounds,
+                parsed,
+                now,
+                account,
+                **stages,
+                pdf_available=self.pdf_available,
+                unchanged=unchanged,
+            )
         if parsed.kind == "surat_keluar_ttd" or self.register.letter(Path(inbounds[0].name).stem):
-            return letters.receive_scan(ws, claim_id, inbounds, parsed, now, account)  # sop: explicit collaborators
+            return signed_copies.receive_scan(claim_id, inbounds, parsed, now, account, **stages)
         raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
+
+    def stages(self) -> Stages:
+        """What the SOP's stages are handed: the configuration, the register, the procedure, the
+        filer and the clock (docs/architecture.md, "The shape")."""
+        return {
+            "config": self.config,
+            "register": self.register,
+            "procedure": self.procedure,
+            "filer": self.filer,
+            "clock": self.clock,
+        }
 
     def own_letter_scan(self, inbounds: Sequence[Inbound]) -> bool:
         """True for a scan alone named by an outgoing letter's number: the signed copy of our own
-        letter (letters.receive_scan), never read as an incoming letter."""
+        letter (signed_copies.receive_scan), never read as an incoming letter."""
         name = Path(inbounds[0].name)
         return len(inbounds) == 1 and intake.is_scan(name) and self.register.letter(name.stem) is not None
 
@@ -293,7 +324,7 @@ class InboxPass:
         try:
             with self.register.advancing(kasus) as mine:
                 if mine:
-                    cases.advance(self.sop_workspace, kasus)  # sop: explicit collaborators
+                    cases.advance(kasus, **self.stages(), stop=self.stop)
         except PipelineError as exc:
             self.log.warning("Kasus %s belum dapat dilanjutkan: %s", kasus, exc)
             return f"Kasus {kasus} belum dapat dilanjutkan: {exc}", False

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 
 from pipeline.errors import os_reason
-from pipeline.letters.signing import SigningError
+from pipeline.letters.signing import SigningError, SigningSettings
 
 TIMEOUT = 120
 
@@ -70,19 +70,30 @@ def _post(settings, path, payload):
         return status, None
 
 
-def request_totp(settings, nik):
+def request_totp(settings: SigningSettings, nik: str) -> None:
     """Ask the gateway to send the signer a one-time code."""
     status, body = _post(settings, "/api/v2/sign/get/totp", {"nik": nik, "data": 1})
     if status != 200 or (isinstance(body, dict) and body.get("error")):
         raise SigningError(f"Gateway BSrE menolak permintaan kode TOTP: {_said(body, status)}.")
 
 
-def sign_pdf(settings, pdf_bytes, nik, passphrase=None, totp=None, stamp=None):
+def sign_pdf(
+    settings: SigningSettings,
+    pdf_bytes: bytes,
+    nik: str,
+    passphrase: str | None = None,
+    totp: str | None = None,
+    stamp: dict | None = None,
+) -> tuple[bytes, int, str]:
     """The PDF signed by the gateway, as bytes; ``stamp`` is the visible signature's place and image."""
     properties = {"tampilan": "INVISIBLE", "reason": "Persetujuan Nota Dinas", "location": ""}
     if stamp:
         properties.update(tampilan="VISIBLE", **stamp)
-    payload = {"nik": nik, "signatureProperties": [properties], "file": [base64.b64encode(pdf_bytes).decode()]}
+    payload: dict[str, object] = {
+        "nik": nik,
+        "signatureProperties": [properties],
+        "file": [base64.b64encode(pdf_bytes).decode()],
+    }
     payload.update({"passphrase": passphrase} if passphrase else {"totp": totp})
     status, body = _post(settings, "/api/v2/sign/pdf", payload)
     files = body.get("file") if isinstance(body, dict) else None

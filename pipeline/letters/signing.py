@@ -43,11 +43,11 @@ class SigningSettings:
     bsre_password_env: str = "SPSE_BSRE_PASSWORD"
 
     @property
-    def electronic(self):
+    def electronic(self) -> bool:
         return self.method in (PKCS12, BSRE)
 
 
-def stamp_box(pdf_path, width=230, height=40):
+def stamp_box(pdf_path: Path, width: int = 230, height: int = 40) -> tuple[int, tuple[int, int, int, int]]:
     """(page index, box) where the template's TTE bookmark is; the last page's lower right otherwise."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -80,7 +80,9 @@ def _pages(node, ref=None):
         yield from _pages(kids[i], kids.raw_get(i).reference)
 
 
-def sign_pkcs12(settings, pdf_path, qr_url, reason, location, when):
+def sign_pkcs12(
+    settings: SigningSettings, pdf_path: Path, qr_url: str, reason: str, location: str, when: dt.datetime
+) -> str:
     """Sign ``pdf_path`` in place with the configured PKCS#12 certificate (PAdES; B-T with a TSA)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -170,7 +172,7 @@ class SignatureCheck:
     drawn_outside: bool = False  # its visible stamp lies outside the letter's signature place
 
 
-def check_pdf(settings, pdf_path):
+def check_pdf(settings: SigningSettings, pdf_path: Path) -> list[SignatureCheck]:
     """Validate every signature in a PDF against the trust roots; one SignatureCheck each.
 
     A signature counts as intact only when nothing but further signatures or
@@ -207,7 +209,7 @@ def check_pdf(settings, pdf_path):
     return results
 
 
-def fault(check):
+def fault(check: SignatureCheck) -> str:
     """Why one signature cannot stand for the letter's signature, in Indonesian; "" when it can.
 
     The one trust judgement intake and ``verify`` both apply: intact with
@@ -233,7 +235,7 @@ def fault(check):
     return ""
 
 
-def has_signature(pdf_path):
+def has_signature(pdf_path: Path) -> bool:
     """True when the PDF carries a signature (intact or not); False for a plain or unreadable file."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 

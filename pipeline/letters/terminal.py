@@ -19,7 +19,7 @@ from pipeline.errors import PipelineError, WorkspaceBusy
 from pipeline.filing.archive import locate
 from pipeline.inbox import intake
 from pipeline.inbox.handover import await_journal
-from pipeline.letters import voiding as letters
+from pipeline.letters.to_sign import gateway_stamp, to_sign
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -37,9 +37,9 @@ def sign_at_terminal(config: Config, kasus: str, ask: Ask, totp: bool = False, p
 
     account = current_account()
     with open_workspace(config, lock=False) as ws:
-        letter = letters.to_sign(ws, kasus, account)
+        letter = to_sign(kasus, account, config=ws.config, register=ws.register, procedure=ws.procedure)
         pdf_path = locate(config, ws.register.letter_pdf(letter))
-        stamp = letters.gateway_stamp(ws, letter, pdf_path)
+        stamp = gateway_stamp(letter, pdf_path, config=ws.config, register=ws.register)
     original = pdf_path.read_bytes()
     signed, said = _signed_by_gateway(config, original, ask, totp, stamp)
     name = f"{letter_key(letter.nomor_surat)}.pdf"

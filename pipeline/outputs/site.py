@@ -15,6 +15,9 @@ and StrictUndefined, load nothing from outside (no script, no CDN, CSS and
 SVG inline) and are written whole (temporary file, then rename).
 """
 
+from __future__ import annotations
+
+import datetime as dt
 import functools
 import html
 import itertools
@@ -22,13 +25,25 @@ import json
 import math
 import os
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.filing.archive import relative
 from pipeline.filing.verify import check_code
 from pipeline.formats import rupiah, tanggal, waktu
 from pipeline.outputs import report_views
-from pipeline.sop.procedure import HELD, RUNNING
+from pipeline.states import CaseStatus, CodeStatus, ShownStatus
+
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.filing.verify import CodeCheck
+    from pipeline.register.sql import SqlRegister
+    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.views import CaseView, StepView
+
+HELD, RUNNING = CaseStatus.HELD, ShownStatus.RUNNING
 
 PAGES = Path(__file__).parent / "pages"
 FINISHED_SHOWN = 50  # finished cases on the index, newest first
@@ -37,10 +52,10 @@ LETTERS_SCANNED = 2000  # outgoing letters looked at for one sent today (letters
 _MARK = ".terakhir"  # what the site was last written from: chain head, newest event id, overdue cases
 
 _STATUS = {
-    "sah": ("SAH", "#1b5e20", "#e8f5e9"),
-    "diganti": ("DIGANTI", "#8a5a00", "#fff8e1"),
-    "batal": ("BATAL", "#b71c1c", "#ffebee"),
-    "tidak_dikenal": ("TIDAK DIKENAL", "#424242", "#eeeeee"),
+    CodeStatus.VALID: ("SAH", "#1b5e20", "#e8f5e9"),
+    CodeStatus.REPLACED: ("DIGANTI", "#8a5a00", "#fff8e1"),
+    CodeStatus.VOID: ("BATAL", "#b71c1c", "#ffebee"),
+    CodeStatus.UNKNOWN: ("TIDAK DIKENAL", "#424242", "#eeeeee"),
 }
 _CSS = (
     "body{font-family:Arial,Helvetica,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}"
@@ -52,7 +67,7 @@ _CSS = (
 )
 
 
-def write_atomic(path, text):
+def write_atomic(path: Path, text: str) -> None:
     """Write a page through a temporary file beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -63,39 +78,39 @@ def write_atomic(path, text):
         temp.unlink(missing_ok=True)
 
 
-def code_page(config, found):
+def code_page(config: Config, found: CodeCheck) -> str:
     """The verification page of one code, as HTML: its status, and what the genuine document says
     for the reader to compare with the paper (a matching code alone proves nothing)."""
     from pipeline.documents.proof import rows
 
     e = html.escape
-    label, color, background = _STATUS[found["status"]]
+    label, color, background = _STATUS[found.status]
     listed = [
-        ("Kode verifikasi", found["kode"]),
-        ("Kasus", found.get("kasus")),
-        *(rows(found["isi"]) if found.get("isi") else []),
-        ("Berkas arsip", (found.get("dokumen") or "").rsplit("/", 1)[-1]),
-        ("Dibuat", waktu(found.get("dibuat"), config.timezone)),
-        ("SHA-256", found.get("sha256")),
+        ("Kode verifikasi", found.kode),
+        ("Kasus", found.kasus),
+        *(rows(found.isi) if found.isi else []),
+        ("Berkas arsip", (found.dokumen or "").rsplit("/", 1)[-1]),
+        ("Dibuat", waktu(found.dibuat, config.timezone)),
+        ("SHA-256", found.sha256),
     ]
     cells = "".join(f"<tr><td>{e(name)}</td><td>{e(str(value))}</td></tr>" for name, value in listed if value)
-    check = f'<p class="periksa"><strong>{e(found["periksa"])}</strong></p>' if found.get("periksa") else ""
+    check = f'<p class="periksa"><strong>{e(found.periksa)}</strong></p>' if found.periksa else ""
     org = config.organisation
     return (
         f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="robots" content="noindex">'
-        f"<title>Verifikasi dokumen {e(found['kode'])}</title><style>{_CSS}</style></head><body>"
+        f"<title>Verifikasi dokumen {e(found.kode)}</title><style>{_CSS}</style></head><body>"
         f'<div class="kop">{e(org["ministry"])}<br>{e(org["name"])}</div>'
         f"<h1>Verifikasi Dokumen</h1>"
         f'<p><span class="status" style="color:{color};background:{background}">{e(label)}</span></p>'
-        f"<p>{e(found['pesan'])}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
+        f"<p>{e(found.pesan)}</p><h2>Isi dokumen asli</h2><table>{cells}</table>{check}"
         f'<p class="kop">Untuk salinan digital: hitung SHA-256 berkasnya dan bandingkan dengan nilai di '
         f"atas.</p></body></html>"
     )
 
 
-def index_page(config):
+def index_page(config: Config) -> str:
     """``kode/index.html``: how to check a document. A web server shows it instead of listing the
     folder, so the pages of codes cannot be enumerated there."""
     e = html.escape
@@ -111,7 +126,7 @@ def index_page(config):
     )
 
 
-def refresh_codes(config, register, kasus):
+def refresh_codes(config: Config, register: SqlRegister, kasus: str) -> None:
     """Write (again) the verification page of every code of a case: a status may have changed.
 
     Pages are named from the code with the workspace's key (``proof.page_name``); a page of the
@@ -147,28 +162,32 @@ def _environment():
     return environment
 
 
-def page(name, **context):
+def page(name: str, **context: object) -> str:
     """One page of the site as HTML."""
     return _environment().get_template(name).render(**context)
 
 
-def refresh(ws, force=False):
+def refresh(force: bool = False, *, config: Config, register: SqlRegister, procedure: Procedure, clock: Clock) -> None:
     """Rewrite the site after a change of the register (or, with ``force``, because time
     passed: an overdue step is highlighted by the clock). The pages of cases with new
     events, or that became overdue, are written again; the index, the queues and the
     day's agenda always."""
-    config, register = ws.config, ws.register
     folder = config.outbox / "status"
     last = _last_written(folder)
     head = register.chain_head()[0]
     if last is not None and last.get("rantai") == head and not force:
         return
-    now = ws.now()
-    common = _common(ws, now)
-    from pipeline.sop.cases import describe
+    now = clock.now()
+    common = _common(config, procedure, now)
+    from pipeline.sop import views
 
-    open_items = [_row(item, ws.procedure) for item in ws.status()]
-    closed_items = [_row(describe(ws, case, now), ws.procedure) for case in register.finished_cases(FINISHED_SHOWN)]
+    open_items = [
+        _row(item) for item in views.status(config=config, register=register, procedure=procedure, clock=clock)
+    ]
+    closed_items = [
+        _row(views.describe(case, now, config=config, register=register, procedure=procedure))
+        for case in register.finished_cases(FINISHED_SHOWN)
+    ]
     late = sorted(item["kasus"] for item in open_items if item["terlambat"])
     if last is None:  # the first time: the pages the index links to (not every case of past years)
         changed, newest = {item["kasus"] for item in open_items + closed_items}, register.changed_cases(0)[1]
@@ -176,7 +195,7 @@ def refresh(ws, force=False):
         changed, newest = register.changed_cases(last.get("peristiwa", 0))
         changed |= set(late) - set(last.get("terlambat", []))
     for kasus in sorted(changed):
-        case_page(ws, kasus, common, now)
+        case_page(kasus, common, now, config=config, register=register, procedure=procedure)
     write_atomic(
         folder / "index.html",
         page(
@@ -195,8 +214,8 @@ def refresh(ws, force=False):
             folder / "antrean" / f"{role['slug']}.html",
             page("queue.html", **common, root="../", role=role, items=waiting),
         )
-    write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(ws, now)))
-    report_views.refresh_site(config, register, ws.procedure, now, common, head)  # laporan.html
+    write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(config, register, now)))
+    report_views.refresh_site(config, register, procedure, now, common, head)  # laporan.html
     write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
 
 
@@ -214,60 +233,74 @@ def _waiting(config):
     ]
 
 
-def case_page(ws, kasus, common, now):
+def case_page(
+    kasus: str, common: dict, now: dt.datetime, *, config: Config, register: SqlRegister, procedure: Procedure
+) -> None:
     """``kasus/<ID>.html``."""
-    from pipeline.sop.cases import describe
+    from pipeline.sop.views import describe
 
-    case = ws.register.case(kasus)
+    case = register.case(kasus)
     if case is None:
         return
-    item = describe(ws, case, now)
-    for step in item["langkah"]:
-        step["terlambat"] = _late(step)
-        zone = ws.config.timezone
-        step["mulai_teks"], step["selesai_teks"] = waktu(step["mulai"], zone), waktu(step["selesai"], zone)
-        step["menit_teks"], step["target_teks"] = _minutes(step["menit"]), _minutes(step["target_menit"] or None)
-    outbox = ws.config.outbox / kasus
+    item = describe(case, now, config=config, register=register, procedure=procedure)
+    zone = config.timezone
+    steps = [
+        {
+            "no": step.no,
+            "nama": step.nama,
+            "peran": step.peran,
+            "status": step.status,
+            "oleh": step.oleh,
+            "terlambat": step.late,
+            "mulai_teks": waktu(step.mulai, zone),
+            "selesai_teks": waktu(step.selesai, zone),
+            "menit_teks": _minutes(step.menit),
+            "target_teks": _minutes(step.target_menit or None),
+        }
+        for step in item.langkah
+    ]
+    outbox = config.outbox / kasus
     documents = sorted(p.name for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
     write_atomic(
-        ws.config.outbox / "status" / "kasus" / f"{kasus}.html",
+        config.outbox / "status" / "kasus" / f"{kasus}.html",
         page(
             "case.html",
             **common,
             root="../",
             item=item,
-            chart=chart(item["langkah"]),
-            pagu=rupiah(item["data"]["pagu_total"]),
+            steps=steps,
+            chart=chart(item.langkah),
+            pagu=rupiah(item.data["pagu_total"]),
             documents=documents,
-            codes=_codes(ws, kasus),
+            codes=_codes(config, register, kasus),
         ),
     )
 
 
-def _codes(ws, kasus):
+def _codes(config, register, kasus):
     """A case's codes with their pages' names (``proof.page_name``)."""
     from pipeline.documents.proof import key, page_name
 
-    secret = key(ws.config.archive)
+    secret = key(config.archive)
     return [
-        {"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)} for c in ws.register.codes(kasus=kasus)
+        {"kode": c.kode, "jenis": c.jenis, "halaman": page_name(secret, c.kode)} for c in register.codes(kasus=kasus)
     ]
 
 
-def _common(ws, now):
+def _common(config, procedure, now):
     """What every page shows: the letterhead, the queues in the menu, when it was written."""
     roles, seen = [], set()
-    for step in ws.procedure.steps:
-        if step.kind != "input" and ws.procedure.handler(step).action:
+    for step in procedure.steps:
+        if step.kind != "input" and procedure.handler(step).action:
             for key in step.role:
                 if key not in seen:
                     seen.add(key)
-                    roles.append({"key": key, "slug": key, "label": _role_label(ws.procedure, key)})
+                    roles.append({"key": key, "slug": key, "label": _role_label(procedure, key)})
     return {
-        "org": ws.config.organisation,
+        "org": config.organisation,
         "roles": roles,
-        "updated": waktu(now, ws.config.timezone),
-        "sop_code": ws.config.sop_code,
+        "updated": waktu(now, config.timezone),
+        "sop_code": config.sop_code,
     }
 
 
@@ -286,29 +319,22 @@ def _last_written(folder):
         return None
 
 
-def _late(step):
-    """A step over its SOP target (running or done)."""
-    return bool(step["target_menit"]) and step["menit"] is not None and step["menit"] > step["target_menit"]
-
-
-def _row(item, procedure):
+def _row(item: CaseView) -> dict:
     """A case as a row of the index and the queues (``peran_sekarang``: the roles whose action
     it waits for)."""
-    current = next((s for s in item["langkah"] if s["no"] == item["langkah_sekarang"]), None)
-    running = current is not None and current["status"] == RUNNING
-    step = procedure.step(current["key"]) if current else None
-    waits_for_action = step is not None and item["status"] != HELD and bool(procedure.handler(step).action)
+    current = item.current
+    running = current is not None and current.status == RUNNING
     return {
-        "kasus": item["kasus"],
-        "unit": item["unit"],
-        "rujukan": item["rujukan"],
-        "status": item["status"],
-        "langkah_sekarang": item["langkah_sekarang"],
-        "menunggu": item["menunggu"],
-        "lama": _minutes(current["menit"]) if running else None,
-        "target": _minutes(current["target_menit"] or None) if current else None,
-        "terlambat": running and item["status"] != HELD and _late(current),
-        "peran_sekarang": step.role if waits_for_action else (),
+        "kasus": item.kasus,
+        "unit": item.unit,
+        "rujukan": item.rujukan,
+        "status": item.status,
+        "langkah_sekarang": item.langkah_sekarang,
+        "menunggu": item.menunggu,
+        "lama": _minutes(current.menit) if running and current is not None else None,
+        "target": _minutes(current.target_menit or None) if current else None,
+        "terlambat": running and current is not None and item.status != HELD and current.late,
+        "peran_sekarang": item.awaited_roles,
     }
 
 
@@ -321,18 +347,18 @@ def _counts(open_items, closed_items):
     }
 
 
-def _agenda(ws, now):
+def _agenda(config, register, now):
     """The day's agenda: memos received today, letters numbered or sent today; the newest
     ``DAY_SHOWN`` of each (the books hold the rest), read from the books' ends only."""
     today = now.date().isoformat()
     masuk = []
-    for entry in itertools.islice(ws.register.agenda_newest_first("masuk", now.year), DAY_SHOWN):
+    for entry in itertools.islice(register.agenda_newest_first("masuk", now.year), DAY_SHOWN):
         if (entry.diterima or "")[:10] < today:
             break
         if entry.diterima[:10] == today:
-            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima, ws.config.timezone)})
+            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima, config.timezone)})
     keluar = []
-    for entry in itertools.islice(ws.register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
+    for entry in itertools.islice(register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
         if entry.tanggal_surat[:10] != today and not (entry.dikirim or "").startswith(today):
             continue
         state = (
@@ -357,24 +383,24 @@ def _fields(entry):
     }
 
 
-def chart(steps, span=360, left=330, row_height=22):
+def chart(steps: Sequence[StepView], span: int = 360, left: int = 330, row_height: int = 22) -> dict:
     """The geometry of a case's timeline: per step a dashed box for the SOP target and a bar
     for the minutes spent, on a square-root scale (5 minutes and 3 days both readable)."""
-    longest = max([s["target_menit"] or 0 for s in steps] + [s["menit"] or 0 for s in steps] + [1])
+    longest = max([s.target_menit or 0 for s in steps] + [s.menit or 0 for s in steps] + [1])
     scale = span / math.sqrt(longest)
     rows = []
     for index, step in enumerate(steps):
-        minutes, target = step["menit"], step["target_menit"]
-        color = "#1e88e5" if step["status"] == RUNNING else "#c62828" if _late(step) else "#43a047"
+        minutes, target = step.menit, step.target_menit
+        color = "#1e88e5" if step.status == RUNNING else "#c62828" if step.late else "#43a047"
         caption = (
             f"{_minutes(minutes)} / target {_minutes(target)}"
             if minutes is not None
-            else f"{step['status']} · target {_minutes(target)}"
+            else f"{step.status} · target {_minutes(target)}"
         )
         rows.append(
             {
-                "no": step["no"],
-                "label": _short(step["nama"], 48),
+                "no": step.no,
+                "label": _short(step.nama, 48),
                 "y": index * row_height,
                 "target_x": round(math.sqrt(target) * scale, 1) if target else None,
                 "actual_x": max(2.0, round(math.sqrt(minutes) * scale, 1)) if minutes is not None else None,

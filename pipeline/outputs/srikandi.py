@@ -24,7 +24,7 @@ from pipeline.errors import ExportError, PipelineError, os_reason
 from pipeline.fields import format_nip
 from pipeline.filing.archive import locate, sha256_file, within
 from pipeline.klasifikasi import of_outgoing
-from pipeline.letters.voiding import SCANS
+from pipeline.letters.signed_copies import SCANS
 from pipeline.register.keys import letter_key
 
 if TYPE_CHECKING:

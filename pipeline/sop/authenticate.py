@@ -8,7 +8,10 @@ academic titles and case. Without reference data the step waits for the
 Kasubbid's ``otentikasi`` action.
 """
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError, os_reason
 from pipeline.fields import normalise_nip, parse_amount
@@ -16,21 +19,24 @@ from pipeline.formats import rupiah
 from pipeline.readers.csv_table import read_table
 from pipeline.sop.rules import ERROR, PASS, Check, label
 
+if TYPE_CHECKING:
+    from pipeline.config import Config
+
 _PREFIX_TITLE = re.compile(r"^(prof|dr|drs|dra|ir|h|hj|hc)\.?$", re.IGNORECASE)
 
 
-def bare_name(name):
+def bare_name(name: str) -> str:
     """A name without academic or religious titles, lower case: for comparison only."""
     main = str(name or "").split(",")[0]
     words = [w for w in main.replace(".", ". ").split() if not _PREFIX_TITLE.match(w)]
     return " ".join(w.strip(".") for w in words).lower()
 
 
-def configured(config):
+def configured(config: Config) -> bool:
     return config.employees is not None or config.budget is not None
 
 
-def load_reference(config):
+def load_reference(config: Config) -> tuple[dict | None, dict | None]:
     """Read the configured reference files; a missing file is a user error naming it."""
     employees, budget = None, None
     try:
@@ -113,21 +119,21 @@ def _allocation(unit, tahun, total, budget, source):
     )
 
 
-def authenticate(config, registration, unit, total):
+def authenticate(config: Config, registration: dict, unit: str, total: int) -> list[Check]:
     """Checks of every person and of the pagu total against the reference data."""
     employees, budget = load_reference(config)
     checks = []
-    if employees is not None:
+    if employees is not None and config.employees is not None:
         source = config.employees.name
         for section in ("ppk", "panitia"):
             for index, record in enumerate(registration[section], start=1):
                 checks.append(_person(section, index, record, employees, source))
-    if budget is not None:
+    if budget is not None and config.budget is not None:
         checks.append(_allocation(unit, registration.get("tahun_anggaran"), total, budget, config.budget.name))
     return checks
 
 
-def basis(config):
+def basis(config: Config) -> str:
     """What step 7 was checked against, for the Daftar Otentifikasi."""
     parts = []
     if config.employees:
@@ -137,7 +143,7 @@ def basis(config):
     return " dan ".join(parts)
 
 
-def manual(registration, total, who):
+def manual(registration: dict, total: int, who: str) -> list[Check]:
     """Checks recorded by the Kasubbid's own authentication, one per person and the pagu total."""
     note = f"diotentikasi oleh {who}"
     checks = [

@@ -3,59 +3,111 @@ the first that must wait (docs/architecture.md, "The procedure").
 
 ``advance`` asks the Procedure which step the case is at and runs that
 step's handler with a ``StepRun``: what the handler needs to read, and the
-intents it records through (complete, hold, apply, reset). Nothing here
-knows the SOP's step keys.
+intents it records through (complete, hold, apply, reset, the letter's
+number and sending). The opening step's handler runs the same way while the
+memo is filed (``opening_documents``). Every collaborator comes in as a
+parameter (config, register, procedure, filer, clock, the stop event).
+Nothing here knows the SOP's step keys.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pipeline.documents import codes
 from pipeline.documents import contexts as documents
 from pipeline.documents.render import render
 from pipeline.errors import PipelineError
 from pipeline.filing import filer as filing
-from pipeline.filing.archive import locate, shown
-from pipeline.readers import incoming_signatures
-from pipeline.readers.registration import totals
-from pipeline.register import Document, Event
-from pipeline.sop import handlers
+from pipeline.filing.archive import locate
+from pipeline.filing.filer import Bound, Filing
+from pipeline.register import AgendaEntry, Case, Document, Event, StepRecord
+from pipeline.sop import fit, handlers
+from pipeline.sop.handlers import Ran
 from pipeline.sop.inputs import action_when
-from pipeline.sop.procedure import DONE, HELD, REJECT, RUNNING, WAITING
+from pipeline.states import CaseStatus, Decision, StepStatus
+
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.filing.filer import Filer
+    from pipeline.models import Memo
+    from pipeline.register import KeptInput
+    from pipeline.register.sql import SqlRegister
+    from pipeline.sop.procedure import Procedure, Step
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The memo a case is being opened for, before the register holds it: what the opening
+    step's handler reads (``StepRun.opening``)."""
+
+    memo: Memo
+    nomor_agenda: str
 
 
 class StepRun:
-    """One step of one case being run now."""
+    """One step of one case being run now, with the collaborators its handler records through."""
 
-    def __init__(self, ws, case, step):
-        self.ws, self.case, self.step = ws, case, step
-        self.config, self.register, self.procedure = ws.config, ws.register, ws.procedure
+    def __init__(
+        self,
+        case: Case,
+        step: Step,
+        *,
+        config: Config,
+        register: SqlRegister,
+        procedure: Procedure,
+        filer: Filer,
+        clock: Clock,
+        now: dt.datetime | None = None,
+        opening: Opening | None = None,
+    ) -> None:
+        self.case, self.step = case, step
+        self.config, self.register, self.procedure, self.filer, self.clock = config, register, procedure, filer, clock
         self.kasus = case.id
-        self.records = self.register.steps(case.id)
-        self.record = self.records[step.key]
-        self.now = ws.now()
-        self._memo = None
-        self._documents = {}
+        self.opening = opening  # set while the memo is being filed: the case is not in the register yet
+        self.records: dict[str, StepRecord] = {} if opening else register.steps(case.id)
+        self.record: StepRecord | None = self.records.get(step.key)
+        self.now = now or clock.now()
+        self.memo_files: dict[str, Callable[[Any], Any]] = {}  # the opening's documents: {name: writer}
+        self.memo_codes: dict[str, tuple[str, str, str]] = {}
+        self._memo: AgendaEntry | None = None
+        self._documents: dict[str, tuple[Document, str]] = {}
 
     @property
-    def stamp(self):
+    def stamp(self) -> str:
         return self.now.isoformat(timespec="seconds")
+
+    @property
+    def pdf_available(self) -> bool:
+        """Whether PDFs can be made here (LibreOffice configured and found)."""
+        return self.filer.converter is not None and bool(self.filer.converter.available)
+
+    def refresh(self) -> None:
+        """Read the case's step records again (after this run recorded some)."""
+        self.records = self.register.steps(self.kasus)
+        self.record = self.records[self.step.key]
 
     # -- what a handler reads ----------------------------------------------
 
     @property
-    def memo(self):
+    def memo(self) -> AgendaEntry:
         """The case's entry in the agenda surat masuk."""
         if self._memo is None:
             self._memo = self.register.incoming(self.kasus)
         return self._memo
 
-    def registration(self):
+    def registration(self) -> KeptInput | None:
         return self.register.registration(self.kasus)
 
-    def pending(self, jenis, langkah=None):
+    def pending(self, jenis: str, langkah: str | None = None) -> list[KeptInput]:
         return self.register.pending_inputs(self.kasus, jenis, langkah)
 
-    def action(self, langkah=None):
+    def action(self, langkah: str | None = None) -> KeptInput | None:
         """The oldest kept action for this step (or ``langkah``) that still holds, or None.
 
         A decision on a step after the data step binds to the data it saw: one
@@ -75,31 +127,36 @@ class StepRun:
                 )
         return None
 
-    def stale(self, action):
-        """True when ``action`` judges data and newer data came after it."""
-        data_step = self.procedure.data_step()
-        if data_step is None or not self.procedure.is_after(self.step, data_step):
-            return False
+    def stale(self, action: KeptInput) -> bool:
+        """True when ``action`` judges data and newer data came after it (``fit.stale``)."""
+        if not fit.judges_data(self.step, self.procedure):
+            return False  # the registration is not read for a step that does not judge it
         current = self.registration()
-        return current is not None and current.id > action.dasar
+        return fit.stale(self.step, action.dasar, current.id if current else None, self.procedure)
 
-    def when(self, action):
+    def when(self, action: KeptInput) -> dt.datetime:
         """When the action was done: its ``waktu`` (or now), never before the steps the case did
         since it was kept (an early action applied later)."""
         stated = action_when(action.data, self.config.timezone) or self.now
         done = [dt.datetime.fromisoformat(r.selesai) for r in self.records.values() if r.selesai]
         return max([stated, *done])
 
-    def who(self, action, default=None):
+    def who(self, action: KeptInput, default: str | None = None) -> str:
         """The name an action gives for who did it (for documents)."""
         return action.data.get("oleh") or default or self.step.actor
 
-    def by(self, action, default=None):
+    def by(self, action: KeptInput, default: str | None = None) -> str:
         """Who recorded an action, for the step record: the name and the account."""
         account = action.data.get("akun")
         return f"{self.who(action, default)} (akun {account})" if account else self.who(action, default)
 
-    def context(self, registration=None, data=None):
+    def signer(self) -> str:
+        """The name of the official who holds this step's role (for documents): the first of its
+        roles the config names an official for, else the step's actor."""
+        role = next((r for r in self.step.role if r in self.config.officials), None)
+        return self.config.officials[role].nama if role else self.step.actor
+
+    def context(self, registration: KeptInput | None = None, data: dict | None = None) -> dict:
         """The base document context, with the case's data when there is some."""
         result = documents.base_context(self.config, self.memo, self.case, self.now)
         if registration is not None:
@@ -112,21 +169,34 @@ class StepRun:
 
     # -- filing a step's documents --------------------------------------------
 
-    def document(self, jenis, context, template=None):
+    def memo_document(self, jenis: str | None, context: dict) -> None:
+        """The opening step's document, filed with the memo itself (its own folder), numbered
+        by the transaction that files it; with its verification code."""
+        assert jenis, f"langkah {self.step.key} tidak menyebut dokumen"
+        code, printed = self.filer.new_code(self.kasus, jenis)
+        context = codes.attach(context, printed)
+        template = self.config.template(jenis)
+        name = f"{documents.file_name(jenis)}.docx"
+        self.memo_files[name] = lambda path: render(template, context, path)
+        self.memo_codes[name] = (code, self.kasus, jenis)
+
+    def document(self, jenis: str | None, context: dict, template: str | None = None) -> filing.Prepared:
         """Render a case document into staging (outside any transaction); return it Prepared.
 
         It carries a verification code and its QR (``keaslian`` in the template).
+        ``jenis``: the document kind (a step's ``document``, which the table gives every step that makes one).
         """
+        assert jenis, f"langkah {self.step.key} tidak menyebut dokumen"
         versi = self.register.next_version(self.kasus, jenis)
         base = documents.file_name(jenis)
         name, number = f"{base}.docx", self.step.number
-        code, printed = self.ws.filer.new_code(self.kasus, jenis)
+        code, printed = self.filer.new_code(self.kasus, jenis)
         context = codes.attach(context, printed)
         source = self.config.template(template or jenis)
         suffix = "" if versi == 1 else f"_v{versi}"
         case_folder = locate(self.config, self.memo.folder)
-        prepared = self.ws.filer.prepare(
-            filing.Filing(
+        prepared = self.filer.prepare(
+            Filing(
                 case_folder / "dokumen" / f"{number:02d}_{base}_v{versi}",
                 anchor=case_folder,
                 writers={name: lambda path: render(source, context, path)},
@@ -138,9 +208,9 @@ class StepRun:
                     "dibuat": self.stamp,
                 },
                 outbox={name: self.config.outbox / self.kasus / f"{self.kasus}_{number:02d}_{base}{suffix}.docx"},
-                codes={name: filing.Bound(code, self.kasus, jenis)},
+                codes={name: Bound(code, self.kasus, jenis)},
                 pdf=True,
-            )
+            ),
         )
         self._documents[prepared.rel] = (
             Document(self.kasus, number, jenis, versi, self.stamp, prepared.rel, prepared.berkas, prepared.digests),
@@ -148,15 +218,15 @@ class StepRun:
         )
         return prepared
 
-    def path(self, prepared):
+    def path(self, prepared: filing.Prepared) -> str:
         """Where a prepared case document will lie, relative to the archive."""
         return prepared.path(self._documents[prepared.rel][1])
 
-    def _paths(self, made):
+    def _paths(self, made: Iterable[filing.Prepared | str]) -> list[str]:
         """Prepared documents of this run as paths; paths given as they are."""
         return [self.path(item) if isinstance(item, filing.Prepared) else item for item in made]
 
-    def commit(self, prepared, record):
+    def commit(self, prepared: Sequence[filing.Prepared], record: Callable[[], None]) -> None:
         """Record the step in one transaction with its documents, then publish them."""
 
         def write(_numbers, _prepared):
@@ -164,11 +234,24 @@ class StepRun:
                 self.register.add_document(self._documents[item.rel][0])
             record()
 
-        self.ws.filer.file(lambda _numbers: prepared, write)
+        self.filer.file(lambda _numbers: prepared, write)
+
+    def file(self, prepare: Callable, write: Callable, numbers: list[tuple[str, int]]) -> Any:
+        """File what ``prepare`` builds with the numbers it needs, recording it with ``write``
+        (the filing service's ``file``): a letter numbered in an agenda book."""
+        return self.filer.file(prepare, write, numbers=numbers)
 
     # -- what a handler records (inside commit) -----------------------------------
 
-    def complete(self, when, oleh, made=(), catatan="", temuan=None, masukan=None):
+    def complete(
+        self,
+        when: dt.datetime,
+        oleh: str,
+        made: Iterable[filing.Prepared | str] = (),
+        catatan: str = "",
+        temuan: Sequence[str] | None = None,
+        masukan: int | None = None,
+    ) -> None:
         """Mark the step done and start the one after it."""
         stamp = when.isoformat(timespec="seconds")
         paths = self._paths(made)
@@ -176,9 +259,9 @@ class StepRun:
         following = self.procedure.after(self.step)
         if following is not None:
             record = self.records.get(following.key)
-            if record is None or record.status == WAITING:
+            if record is None or record.status == StepStatus.WAITING:
                 self.register.start_step(self.kasus, following.key, stamp)
-        self.register.set_case_status(self.kasus, RUNNING)
+        self.register.set_case_status(self.kasus, CaseStatus.RUNNING)
         self.register.record_event(
             Event(
                 stamp,
@@ -189,11 +272,11 @@ class StepRun:
             )
         )
 
-    def hold(self, masukan, temuan, made):
+    def hold(self, masukan: int, temuan: Sequence[str], made: Iterable[filing.Prepared | str]) -> None:
         """Keep the step open because the data has errors; the case is held."""
         paths = self._paths(made)
         self.register.note_step(self.kasus, self.step.key, masukan=masukan, temuan=tuple(temuan), dokumen=tuple(paths))
-        self.register.set_case_status(self.kasus, HELD)
+        self.register.set_case_status(self.kasus, CaseStatus.HELD)
         self.register.record_event(
             Event(
                 self.stamp,
@@ -204,60 +287,139 @@ class StepRun:
             )
         )
 
-    def note(self, **changes):
+    def note(self, **changes: Any) -> None:
         """Change the open step's record (documents prepared while it waits)."""
         if "dokumen" in changes:
             changes["dokumen"] = tuple(self._paths(changes["dokumen"]))
         self.register.note_step(self.kasus, self.step.key, **changes)
 
-    def apply(self, item, when, superseded_by=None, data=None):
+    def apply(
+        self, item: KeptInput, when: dt.datetime, superseded_by: str | None = None, data: dict | None = None
+    ) -> None:
         self.register.apply_input(item, when.isoformat(timespec="seconds"), superseded_by, data)
 
-    def reset_to(self, step, note):
-        reset(self.ws, self.kasus, step, note, self.stamp)
+    def reset_to(self, step: Step, note: str) -> None:
+        reset(self.kasus, step, note, self.stamp, register=self.register, procedure=self.procedure)
+
+    def held_at(self, step: Step, made: Iterable[filing.Prepared | str]) -> None:
+        """The case, sent back to ``step``, is held there with ``made`` (a return memo) for the unit."""
+        self.register.note_step(self.kasus, step.key, dokumen=tuple(self._paths(made)))
+        self.register.set_case_status(self.kasus, CaseStatus.HELD)
+
+    def record_letter(self, entry: AgendaEntry) -> None:
+        """The letter this step numbered, in its agenda book."""
+        self.register.add_agenda_entry(entry)
+
+    def record_sent(self, when: dt.datetime, note: str) -> None:
+        """The case's letter was sent at ``when``: the agenda keluar records the date."""
+        self.register.record_sent(self.kasus, when.isoformat(timespec="seconds"), note)
 
 
-def reset(ws, kasus, step, note, stamp):
+def reset(kasus: str, step: Step, note: str, stamp: str, *, register: SqlRegister, procedure: Procedure) -> None:
     """Send a case back to ``step``: it and every step after it are done again.
 
     Decisions kept for those steps are made void: they judged what is now redone.
     """
-    register = ws.register
-    keys = ws.procedure.from_step(step)
+    keys = procedure.from_step(step)
     for item in register.pending_inputs(kasus, "tindakan"):
-        if item.langkah in keys or item.langkah == REJECT:
+        if item.langkah in keys or item.langkah == Decision.REJECT:
             register.void_input(item, stamp, f"Dibatalkan: {note} Catat ulang bila masih berlaku.")
     register.reset_steps(kasus, keys)
     register.start_step(kasus, step.key, stamp, catatan=note)
-    register.set_case_status(kasus, RUNNING)
+    register.set_case_status(kasus, CaseStatus.RUNNING)
     register.record_event(Event(stamp, kasus, "pipeline", "langkah_diulang", {"langkah": step.key, "catatan": note}))
 
 
-def advance(ws, kasus):
+# -- the runner ------------------------------------------------------------------------------
+
+
+def opening_documents(
+    kasus: str,
+    memo: Memo,
+    nomor_agenda: str,
+    now: dt.datetime,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    filer: Filer,
+    clock: Clock,
+) -> tuple[dict[str, Callable[[Any], Any]], dict[str, tuple[str, str, str]]]:
+    """Run the opening step (the agenda entry) while its memo is prepared for filing: its handler
+    gives the documents filed with the memo; returns ({file name: writer}, {file name: (code, kasus, jenis)})."""
+    step = procedure.opening()[-1]
+    case = Case(kasus, memo.nomor, memo.unit, now.isoformat(timespec="seconds"))
+    run = StepRun(
+        case,
+        step,
+        config=config,
+        register=register,
+        procedure=procedure,
+        filer=filer,
+        clock=clock,
+        now=now,
+        opening=Opening(memo, nomor_agenda),
+    )
+    procedure.handler(step).load()(run)
+    return run.memo_files, run.memo_codes
+
+
+def opening_records(
+    kasus: str, memo: Memo, made: tuple[str, ...], stamp: str, procedure: Procedure
+) -> list[StepRecord]:
+    """The opening steps done (the memo from its sender, the agenda by the pipeline, with ``made``,
+    the documents filed with the memo); the next running."""
+    opening = procedure.opening()
+    records = [
+        StepRecord(
+            kasus,
+            step.key,
+            StepStatus.DONE,
+            stamp,
+            stamp,
+            memo.dari if step.kind == "input" else "pipeline",
+            made if step is opening[-1] else (),
+        )
+        for step in opening
+    ]
+    following = procedure.after(opening[-1])
+    if following is not None:
+        records.append(StepRecord(kasus, following.key, StepStatus.RUNNING, stamp))
+    return records
+
+
+def advance(
+    kasus: str,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    filer: Filer,
+    clock: Clock,
+    stop: threading.Event,
+) -> None:
     """Run every step of ``kasus`` that can run now; stop at the first that must wait, or at
-    a step boundary once ``ws.stop`` is set (the rest runs at the next rescan or start)."""
-    if ws.register.case(kasus).status == DONE:
+    a step boundary once ``stop`` is set (the rest runs at the next rescan or start)."""
+    if register.case(kasus).status == CaseStatus.DONE:
         return  # a closed case stays closed, even when steps are added to the table later
-    _link_early_inputs(ws, kasus)
-    _supersede(ws, kasus)
-    for _ in range(4 * len(ws.procedure.steps) + 8):
-        if ws.stop.is_set():
+    _link_early_inputs(register, kasus)
+    _supersede(register, procedure, clock, kasus)
+    for _ in range(4 * len(procedure.steps) + 8):
+        if stop.is_set():
             return
-        case = ws.register.case(kasus)
-        records = ws.register.steps(kasus)
-        step = ws.procedure.current(records)
+        case = register.case(kasus)
+        records = register.steps(kasus)
+        step = procedure.current(records)
         if step is None:
-            _close(ws, case)
+            _close(register, clock, case)
             return
-        if step.key not in records or records[step.key].status == WAITING:
-            _start_moved(ws, case, step)  # the step table changed under the case
+        if step.key not in records or records[step.key].status == StepStatus.WAITING:
+            _start_moved(register, clock, case, step)  # the step table changed under the case
             continue
-        run = StepRun(ws, case, step)
-        rejection = run.action(REJECT) if step.reject_to else None
-        if rejection is not None:
-            handlers.REJECT.load()(run, rejection)
-            continue
-        if not ws.procedure.handler(step).load()(run):
+        run = StepRun(case, step, config=config, register=register, procedure=procedure, filer=filer, clock=clock)
+        rejected = bool(step.reject_to) and run.action(Decision.REJECT) is not None
+        handler = handlers.REJECT if rejected else procedure.handler(step)
+        if handler.load()(run) is Ran.WAITING:
             return
     raise PipelineError(
         f"Kasus {kasus} tidak dapat dilanjutkan: langkahnya berulang tanpa akhir. "
@@ -265,74 +427,45 @@ def advance(ws, kasus):
     )
 
 
-def _start_moved(ws, case, step):
+def _start_moved(register: SqlRegister, clock: Clock, case: Case, step: Step) -> None:
     """The case stands at a step it has no record of (the table changed): start it; a hold
     belonged to the step it was at, so the case runs again."""
-    with ws.register.transaction():
-        ws.register.start_step(case.id, step.key, ws.now().isoformat(timespec="seconds"))
-        if case.status == HELD:
-            ws.register.set_case_status(case.id, RUNNING)
+    with register.transaction():
+        register.start_step(case.id, step.key, clock.stamp())
+        if case.status == CaseStatus.HELD:
+            register.set_case_status(case.id, CaseStatus.RUNNING)
 
 
-def _close(ws, case):
-    if case.status != DONE:
-        stamp = ws.now().isoformat(timespec="seconds")
-        with ws.register.transaction():
-            ws.register.set_case_status(case.id, DONE)
-            ws.register.record_event(Event(stamp, case.id, "pipeline", "kasus_selesai", {}))
+def _close(register: SqlRegister, clock: Clock, case: Case) -> None:
+    if case.status != CaseStatus.DONE:
+        stamp = clock.stamp()
+        with register.transaction():
+            register.set_case_status(case.id, CaseStatus.DONE)
+            register.record_event(Event(stamp, case.id, "pipeline", "kasus_selesai", {}))
 
 
-def _link_early_inputs(ws, kasus):
+def _link_early_inputs(register: SqlRegister, kasus: str) -> None:
     """Inputs that arrived before their memo now belong to its case."""
-    case = ws.register.case(kasus)
-    if ws.register.unlinked_inputs(case.rujukan, kasus):
-        with ws.register.transaction():
-            ws.register.link_early_inputs(kasus, case.rujukan)
+    case = register.case(kasus)
+    if register.unlinked_inputs(case.rujukan, kasus):
+        with register.transaction():
+            register.link_early_inputs(kasus, case.rujukan)
 
 
-def _supersede(ws, kasus):
+def _supersede(register: SqlRegister, procedure: Procedure, clock: Clock, kasus: str) -> None:
     """A newer registration sends a case whose data step is done back to that step."""
-    step = ws.procedure.data_step()
-    if step is None or not ws.register.pending_inputs(kasus, "registrasi"):
+    step = procedure.data_step()
+    if step is None or not register.pending_inputs(kasus, "registrasi"):
         return
-    records = ws.register.steps(kasus)
-    if step.key not in records or records[step.key].status != DONE or ws.procedure.sealed(records):
+    records = register.steps(kasus)
+    if step.key not in records or records[step.key].status != StepStatus.DONE or procedure.sealed(records):
         return
-    with ws.register.transaction():
+    with register.transaction():
         reset(
-            ws,
             kasus,
             step,
             f"Data registrasi baru diterima; langkah {step.number} dan seterusnya diulang.",
-            ws.now().isoformat(timespec="seconds"),
+            clock.stamp(),
+            register=register,
+            procedure=procedure,
         )
-
-
-def findings(ws, records):
-    """Every open finding of the case's data, in step order."""
-    found = []
-    for step in ws.procedure.steps:
-        record = records.get(step.key)
-        if record is not None:
-            found.extend(record.temuan)
-    return found
-
-
-def describe(ws, case, now, records=None, data=None, waiting=(), owed=None, signed=None):
-    """The case as ``status`` shows it (its step records, registration, owed PDFs by case id and its
-    incoming memo's electronic signatures, read here unless given); ``waiting``: why its committed
-    filings are not in the archive yet (publishing.pending)."""
-    if records is None:
-        records, data = ws.register.steps(case.id), ws.register.registration(case.id)
-    if signed is None:
-        signed = ws.register.incoming_signatures(case.id)
-    from pipeline.documents.owed import describe as view
-
-    item = ws.procedure.describe(
-        case, records, now, totals(data.data) if data else None, [*findings(ws, records), *waiting]
-    )
-    item["tte_masuk"] = incoming_signatures.as_json(signed, ws.config.timezone)
-    for step in item["langkah"]:  # shown relative to the workspace, wherever the archive lies
-        step["dokumen"] = [shown(ws.config, path) for path in step["dokumen"]]
-    items = owed.get(case.id, ()) if owed is not None else ws.register.owed_pdfs(case.id)
-    return dict(item, pdf_terutang=[view(ws.config, entry) for entry in items])

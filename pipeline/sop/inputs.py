@@ -7,23 +7,36 @@ Procedure's to say. Action files in the inbox and ``pipeline act`` share
 this code.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pipeline import access
 from pipeline.errors import InputRefused
 from pipeline.fields import parse_date
 from pipeline.filing.archive import slug
 from pipeline.filing.filer import Filing
-from pipeline.inbox import intake
 from pipeline.readers import registration as registration_module
 from pipeline.readers.validate import check, too_long
 from pipeline.register import NETWORK_FS, JournalEntry, KeptInput, filesystem
-from pipeline.sop.procedure import REJECT
+from pipeline.sop import fit
+from pipeline.sop.handlers import SENDER
+from pipeline.states import CaseStatus, Hasil
+
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.filing.filer import Filer
+    from pipeline.register import Case
+    from pipeline.register.sql import SqlRegister
+    from pipeline.sop.procedure import Procedure
 
 _TEXT = {"type": "string", "nullable": True}
 
 
-def action_schema(procedure):
+def action_schema(procedure: Procedure) -> dict:
     names = procedure.action_names()
     return {
         "jenis": {"type": "string", "allowed": ["tindakan"]},
@@ -36,7 +49,7 @@ def action_schema(procedure):
     }
 
 
-def action_when(data, timezone):
+def action_when(data: dict, timezone: dt.tzinfo) -> dt.datetime | None:
     """The ``waktu`` of an action as an aware datetime in the office's zone ``timezone`` (a time
     written with another offset is converted where it enters), or None when not given."""
     value = data.get("waktu")
@@ -52,7 +65,7 @@ def action_when(data, timezone):
     return value.astimezone(timezone) if value.tzinfo else value.replace(tzinfo=timezone)
 
 
-def clean_action(fields, procedure, limits=None):
+def clean_action(fields: dict, procedure: Procedure, limits: Any = None) -> dict:
     """The action's fields checked against its schema (and its free text against ``limits``);
     raises InputRefused naming each problem."""
     fields = {
@@ -105,7 +118,7 @@ def _action_message(path, message, procedure):
     return message + "."
 
 
-def find_case(register, rujukan, kind):
+def find_case(register: SqlRegister, rujukan: str, kind: str) -> Case | None:
     """A case by its id or by the incoming memo's nomor; None when unknown.
 
     A nomor that two cases share (two senders may number alike) is refused:
@@ -122,11 +135,20 @@ def find_case(register, rujukan, kind):
     return found[0] if found else None
 
 
-def check_action(ws, fields, account):
-    """Return (clean action, case) when ``account`` may record the action and it fits its case,
-    else raise InputRefused."""
-    action = clean_action(fields, ws.procedure, ws.config.limits)
-    case = find_case(ws.register, action["rujukan"], "tindakan")
+def check_action(
+    fields: dict,
+    account: str,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    clock: Clock,
+    pdf_available: bool,
+) -> tuple[dict, Case]:
+    """Return (clean action, case) when ``account`` may record the action and it fits its case
+    (``fit.fits``), else raise InputRefused."""
+    action = clean_action(fields, procedure, config.limits)
+    case = find_case(register, action["rujukan"], "tindakan")
     if case is None:
         raise InputRefused(
             f"Kasus dengan rujukan \u201c{action['rujukan']}\u201d tidak ditemukan. Pastikan Nota "
@@ -134,96 +156,60 @@ def check_action(ws, fields, account):
             "dengan nomor Nota Dinas atau nomor kasus.",
             kind="tindakan",
         )
-    records = ws.register.steps(case.id)
-    problem = (
-        _unauthorised(ws, records, action["langkah"], account)
-        or _misfit(ws, case, records, action["langkah"])
-        or _out_of_time(ws, case, records, action)
+    answer = fit.fits(
+        action["langkah"],
+        case,
+        account,
+        action_when(action, config.timezone),
+        config=config,
+        register=register,
+        procedure=procedure,
+        now=clock.now(),
+        pdf_available=pdf_available,
     )
-    if problem:
-        current = ws.procedure.current(records)
-        waiting = f" {ws.procedure.waiting_for(current, case.status)}." if current and case.status != "selesai" else ""
-        raise InputRefused(f"Kasus {case.id}: {problem}{waiting}", kind="tindakan")
+    if not answer.fits:
+        current = procedure.current(register.steps(case.id))
+        waiting = (
+            f" {procedure.waiting_for(current, case.status)}." if current and case.status != CaseStatus.DONE else ""
+        )
+        raise InputRefused(f"Kasus {case.id}: {answer.reason}{waiting}", kind="tindakan")
     action["akun"] = account
     return action, case
 
 
-SKEW = dt.timedelta(minutes=5)
-
-
-def _out_of_time(ws, case, records, action):
-    """``waktu`` is evidence: not before what the case has already done, not in the future."""
-    zone = ws.config.timezone
-    when = action_when(action, zone)
-    if when is None:
-        return None
-    now = ws.now()
-    if when > now + SKEW:
-        return (
-            f"waktu {_stamp(when, zone)} belum terjadi (sekarang {_stamp(now, zone)}). Periksa tanggal dan "
-            "jam pada kolom waktu."
-        )
-    done = [r.selesai for r in records.values() if r.selesai] + [case.dibuka]
-    latest = max(dt.datetime.fromisoformat(stamp) for stamp in done)
-    if when < latest:
-        return (
-            f"waktu {_stamp(when, zone)} lebih awal dari langkah kasus yang sudah tercatat "
-            f"({_stamp(latest, zone)}). Periksa tanggal dan jam pada kolom waktu."
-        )
-    return None
-
-
-def _stamp(moment, zone):
-    """A time as staff read it in a message, always in the office's zone (``timezone``)."""
-    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%d-%m-%Y %H.%M")
-
-
-def _unauthorised(ws, records, langkah, account):
-    """The step an action records (for tolak: the step it rejects) must be one of the account's roles."""
-    step = ws.procedure.current(records) if langkah == REJECT else ws.procedure.step(langkah)
-    return access.refusal(ws.config, step, account, langkah) if step is not None else None
-
-
-def _misfit(ws, case, records, langkah):
-    """Why an action does not fit the case now, or None when it does."""
-    problem = ws.procedure.misfit(langkah, case, records)
-    if problem:
-        return problem
-    if ws.register.pending_inputs(case.id, "tindakan", langkah):
-        return f"tindakan {langkah} sudah diterima dan sedang menunggu diterapkan."
-    step, data_step = ws.procedure.step(langkah), ws.procedure.data_step()
-    guarded = ws.procedure.handler(step).refuses(ws, case, step, records) if step else None
-    if guarded:
-        return guarded
-    if (
-        step is not None
-        and data_step is not None
-        and ws.procedure.is_after(step, data_step)
-        and not ws.register.newest_registration(case.id, case.rujukan)
-    ):
-        return (
-            f"kasus belum menerima data registrasi; tindakan {langkah} menilai data itu dan baru dapat "
-            "dicatat setelah datanya diterima."
-        )
-    return None
-
-
-def check_registration(ws, fields):
+def check_registration(
+    fields: dict, *, config: Config, register: SqlRegister, procedure: Procedure
+) -> tuple[dict, Case | None]:
     """Return (registration, case or None); refuse what cannot be read or is too late."""
     data = registration_module.normalise(fields)
-    registration_module.refuse_oversized(data, ws.config.limits)
-    case = find_case(ws.register, data["rujukan"], "registrasi")
-    if case is not None and ws.procedure.sealed(ws.register.steps(case.id)):
+    registration_module.refuse_oversized(data, config.limits)
+    case = find_case(register, data["rujukan"], "registrasi")
+    if case is not None and procedure.sealed(register.steps(case.id)):
         raise InputRefused(
             f"Kasus {case.id} sudah disetujui; data registrasinya tidak dapat diganti lagi. "
-            "Bila ada perubahan, ULP unit kerja mengirim Nota Dinas baru.",
+            f"Bila ada perubahan, {SENDER} mengirim Nota Dinas baru.",
             kind="registrasi",
         )
     return data, case
 
 
-def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
+def keep(
+    claim_id: str,
+    inbounds: list[Any],
+    jenis: str,
+    langkah: str,
+    data: dict,
+    case: Case | None,
+    now: dt.datetime,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    filer: Filer,
+    unchanged: Callable[[], None],
+) -> list[JournalEntry]:
     """Archive an input and record it as kept, through the filing service; return journal entries.
+    ``unchanged`` raises when the inbound files changed since they were claimed.
 
     A decision remembers the newest registration of its case (``dasar``): it
     is never applied to data that came after it.
@@ -231,7 +217,7 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
     stamp = now.isoformat(timespec="seconds")
     kasus = case.id if case else ""
     name = f"{now:%Y%m%d-%H%M%S}_{claim_id[:6]}_{langkah.replace('_', '-')}_{slug(data['rujukan'], 30)}"
-    final = ws.config.archive / str(now.year) / "masukan" / name
+    final = config.archive / str(now.year) / "masukan" / name
     copies = {f"asli_{i.name}": i.path for i in inbounds}
     metadata = {
         "jenis": jenis,
@@ -241,12 +227,12 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
         "diterima": stamp,
         "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
     }
-    reason = _kept_reason(ws, case, langkah, data)
+    reason = _kept_reason(procedure, case, langkah, data)
 
     def record(_numbers, prepared):
         [folder] = prepared
-        dasar = ws.register.newest_registration(kasus, case.rujukan) if case and jenis == "tindakan" else 0
-        ws.register.keep_input(
+        dasar = register.newest_registration(kasus, case.rujukan) if case and jenis == "tindakan" else 0
+        register.keep_input(
             KeptInput(
                 0,
                 jenis,
@@ -263,13 +249,13 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
             )
         )
         return [
-            ws.register.add_journal(
+            register.add_journal(
                 JournalEntry(
                     i.name,
                     i.sha256,
                     i.size,
                     stamp,
-                    "menunggu",
+                    Hasil.WAITING,
                     jenis,
                     kasus,
                     (reason,),
@@ -280,18 +266,18 @@ def keep(ws, claim_id, inbounds, jenis, langkah, data, case, now):
             for i in inbounds
         ]
 
-    return ws.filer.file(
-        lambda _numbers: [ws.filer.prepare(Filing(final, copies, metadata=metadata))],
+    return filer.file(
+        lambda _numbers: [filer.prepare(Filing(final, copies, metadata=metadata))],
         record,
-        unchanged=lambda: intake.check_unchanged(inbounds),
+        unchanged=unchanged,
     )
 
 
-def _kept_reason(ws, case, langkah, data):
+def _kept_reason(procedure, case, langkah, data):
     """What staff read in the journal while the input waits for its step."""
     if case is None:
         return f"Disimpan; akan diterapkan setelah Nota Dinas dengan nomor {data['rujukan']} tercatat."
-    step = ws.procedure.step(langkah)
+    step = procedure.step(langkah)
     if step is None:
         return "Disimpan; akan diterapkan ketika kasusnya mencapai langkahnya."
     return f"Disimpan; akan diterapkan ketika kasus {case.id} mencapai langkah {step.number} ({step.activity})."
@@ -301,9 +287,9 @@ def _jsonable(data):
     return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}
 
 
-def _file_account(ws, inbound):
+def _file_account(config, inbound):
     """Who put an action file on the share: its owner, where owners can be trusted."""
-    kind = filesystem(ws.config.inbox)
+    kind = filesystem(config.inbox)
     if kind in NETWORK_FS:
         raise InputRefused(
             f"Folder inbox berada di folder jaringan ({kind}), sehingga pemilik berkas tindakan tidak dapat "
@@ -314,15 +300,52 @@ def _file_account(ws, inbound):
     return access.owner(inbound.path)
 
 
-def receive(ws, claim_id, inbounds, parsed, now, account=None):
+def receive(
+    claim_id: str,
+    inbounds: list[Any],
+    parsed: Any,
+    now: dt.datetime,
+    account: str | None = None,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    filer: Filer,
+    clock: Clock,
+    pdf_available: bool,
+    unchanged: Callable[[], None],
+) -> list[JournalEntry]:
     """Judge and keep registration data or an action; raises InputRefused when it cannot fit.
 
     ``account`` is who records an action when it is known first-hand (``pipeline act``);
     otherwise the owner of the file.
     """
     if parsed.kind == "registrasi":
-        data, case = check_registration(ws, parsed.fields)
-        step = ws.procedure.data_step()
-        return keep(ws, claim_id, inbounds, "registrasi", step.key if step else "registrasi", data, case, now)
-    action, case = check_action(ws, parsed.fields, account or _file_account(ws, inbounds[0]))
-    return keep(ws, claim_id, inbounds, "tindakan", action["langkah"], action, case, now)
+        data, case = check_registration(parsed.fields, config=config, register=register, procedure=procedure)
+        step = procedure.data_step()
+        jenis, langkah = "registrasi", step.key if step else "registrasi"
+    else:
+        data, found = check_action(
+            parsed.fields,
+            account or _file_account(config, inbounds[0]),
+            config=config,
+            register=register,
+            procedure=procedure,
+            clock=clock,
+            pdf_available=pdf_available,
+        )
+        jenis, langkah, case = "tindakan", data["langkah"], found
+    return keep(
+        claim_id,
+        inbounds,
+        jenis,
+        langkah,
+        data,
+        case,
+        now,
+        config=config,
+        register=register,
+        procedure=procedure,
+        filer=filer,
+        unchanged=unchanged,
+    )

@@ -7,18 +7,31 @@ rendered before, with the number that transaction will give
 (docs/architecture.md, "Filing").
 """
 
+from __future__ import annotations
+
 import dataclasses
+import datetime as dt
 import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import IncompleteLetter, InputRefused
 from pipeline.filing.archive import slug
 from pipeline.filing.filer import Filing
-from pipeline.inbox import intake
 from pipeline.models import Memo
 from pipeline.readers import incoming_signatures, searchable
 from pipeline.readers.validate import memo_unit, validate_memo
-from pipeline.register import AgendaEntry, Case, Event, JournalEntry, StepRecord
-from pipeline.sop.procedure import DONE, RUNNING, case_id
+from pipeline.register import AgendaEntry, Case, Event, JournalEntry
+from pipeline.sop import cases
+from pipeline.sop.procedure import case_id
+from pipeline.states import Hasil
+
+if TYPE_CHECKING:
+    from pipeline.clock import Clock
+    from pipeline.config import Config
+    from pipeline.filing.filer import Filer, Prepared
+    from pipeline.register.sql import SqlRegister
+    from pipeline.sop.procedure import Procedure
 
 # Where a field came from when its reader does not say: the text of the format it was read from.
 SOURCES = {
@@ -28,7 +41,7 @@ SOURCES = {
 }
 
 
-def read_memo(parsed, name):
+def read_memo(parsed: Any, name: str) -> Memo:
     """The memo's header fields, validated; raises IncompleteLetter with every reason, what was
     read and where each field came from (for the draft a letter then waits with)."""
     try:
@@ -41,29 +54,52 @@ def read_memo(parsed, name):
     return Memo.from_fields(fields)
 
 
-def file_memo(ws, claim_id, inbounds, parsed, now):
-    """Steps 1-2: number the memo, render its Lembar Disposisi, archive, open a case."""
+def file_memo(
+    claim_id: str,
+    inbounds: list[Any],
+    parsed: Any,
+    now: dt.datetime,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    filer: Filer,
+    clock: Clock,
+    unchanged: Callable[[], None],
+) -> list[JournalEntry]:
+    """Steps 1-2: number the memo, render its Lembar Disposisi (the opening step's handler),
+    archive, open a case. ``unchanged`` raises when the inbound files changed since they were claimed."""
     memo = read_memo(parsed, inbounds[0].name)
-    _refuse_known(ws, memo)
+    _refuse_known(register, memo)
     memo = dataclasses.replace(
-        memo, tte_masuk=incoming_signatures.check_files(ws.config.signing, [(i.name, i.path) for i in inbounds])
+        memo, tte_masuk=incoming_signatures.check_files(config.signing, [(i.name, i.path) for i in inbounds])
     )  # before the write lock: it takes a moment
     book = ("masuk", now.year)
 
+    def prepare(numbers):
+        nomor_agenda, kasus = _numbers(config, numbers[book], now)
+        writers, codes = cases.opening_documents(
+            kasus,
+            memo,
+            nomor_agenda,
+            now,
+            config=config,
+            register=register,
+            procedure=procedure,
+            filer=filer,
+            clock=clock,
+        )
+        return [_prepare(config, filer, claim_id, inbounds, memo, numbers[book], now, writers, codes)]
+
     def record(numbers, prepared):
-        _refuse_known(ws, memo)  # again under the write lock: another host may have filed it meanwhile
-        return _record(ws, claim_id, inbounds, memo, numbers[book], prepared[0], now)
+        _refuse_known(register, memo)  # again under the write lock: another host may have filed it meanwhile
+        return _record(config, register, procedure, claim_id, inbounds, memo, numbers[book], prepared[0], now)
 
-    return ws.filer.file(
-        lambda numbers: [_prepare(ws, claim_id, inbounds, memo, numbers[book], now)],
-        record,
-        numbers=[book],
-        unchanged=lambda: intake.check_unchanged(inbounds),
-    )
+    return filer.file(prepare, record, numbers=[book], unchanged=unchanged)
 
 
-def _refuse_known(ws, memo):
-    known = ws.register.memo_known(memo.nomor, memo.dari)
+def _refuse_known(register, memo):
+    known = register.memo_known(memo.nomor, memo.dari)
     if known:
         raise InputRefused(
             f"Nota Dinas nomor {memo.nomor} dari {memo.dari} sudah tercatat dengan nomor agenda "
@@ -73,16 +109,14 @@ def _refuse_known(ws, memo):
         )
 
 
-def _numbers(ws, nomor_urut, now):
-    nomor_agenda = ws.config.numbering["agenda_masuk"].format(nomor=nomor_urut, tahun=now.year)
+def _numbers(config, nomor_urut, now):
+    nomor_agenda = config.numbering["agenda_masuk"].format(nomor=nomor_urut, tahun=now.year)
     return nomor_agenda, case_id(now.year, nomor_urut)
 
 
-def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
-    nomor_agenda, kasus = _numbers(ws, nomor_urut, now)
-    agenda_step = ws.procedure.opening()[-1]
-    writers, codes = ws.procedure.handler(agenda_step).load()(ws, agenda_step, memo, nomor_agenda, kasus, now)
-    final = ws.config.archive / str(now.year) / "surat-masuk" / f"{nomor_urut:04d}_{slug(memo.hal)}"
+def _prepare(config, filer, claim_id, inbounds, memo, nomor_urut, now, writers, codes) -> Prepared:
+    nomor_agenda, kasus = _numbers(config, nomor_urut, now)
+    final = config.archive / str(now.year) / "surat-masuk" / f"{nomor_urut:04d}_{slug(memo.hal)}"
     metadata = {
         "kasus": kasus,
         "nomor_agenda": nomor_agenda,
@@ -91,18 +125,18 @@ def _prepare(ws, claim_id, inbounds, memo, nomor_urut, now):
         "nota_dinas": memo.__dict__,
         "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
     }
-    outbox = {name: ws.config.outbox / kasus / f"{kasus}_{name}" for name in writers}
+    outbox = {name: config.outbox / kasus / f"{kasus}_{name}" for name in writers}
     with tempfile.TemporaryDirectory(prefix="spse-tertelusur-") as work:
         copies = {f"asli_{i.name}": i.path for i in inbounds}
-        copies.update(searchable.make_copies(ws.config, inbounds, work))  # a scan's searchable PDF, if it can be made
-        return ws.filer.prepare(Filing(final, copies, writers, metadata, outbox, codes=codes, pdf=True))
+        copies.update(searchable.make_copies(config, inbounds, work))  # a scan's searchable PDF, if it can be made
+        return filer.prepare(Filing(final, copies, writers, metadata, outbox, codes=codes, pdf=True))
 
 
-def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):
+def _record(config, register, procedure, claim_id, inbounds, memo, nomor_urut, folder, now):
     """Inside the transaction: the agenda entry, the case and its opening steps, the journal."""
     stamp = now.isoformat(timespec="seconds")
-    nomor_agenda, kasus = _numbers(ws, nomor_urut, now)
-    ws.register.add_agenda_entry(
+    nomor_agenda, kasus = _numbers(config, nomor_urut, now)
+    register.add_agenda_entry(
         AgendaEntry(
             buku="masuk",
             tahun=now.year,
@@ -124,16 +158,19 @@ def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):
             tte_masuk=memo.tte_masuk,
         )
     )
-    ws.register.open_case(Case(kasus, memo.nomor, memo.unit, stamp), _opening_steps(ws, kasus, memo, folder, stamp))
-    ws.register.record_event(Event(stamp, kasus, "pipeline", "kasus_dibuka", {"nomor_agenda": nomor_agenda}))
+    made = tuple(folder.path(name) for name in folder.outbox)
+    register.open_case(
+        Case(kasus, memo.nomor, memo.unit, stamp), cases.opening_records(kasus, memo, made, stamp, procedure)
+    )
+    register.record_event(Event(stamp, kasus, "pipeline", "kasus_dibuka", {"nomor_agenda": nomor_agenda}))
     return [
-        ws.register.add_journal(
+        register.add_journal(
             JournalEntry(
                 i.name,
                 i.sha256,
                 i.size,
                 stamp,
-                "diterima",
+                Hasil.ACCEPTED,
                 "nota_dinas",
                 kasus,
                 (),
@@ -143,25 +180,3 @@ def _record(ws, claim_id, inbounds, memo, nomor_urut, folder, now):
         )
         for i in inbounds
     ]
-
-
-def _opening_steps(ws, kasus, memo, folder, stamp):
-    """The opening steps done (the memo from its sender, the agenda by the pipeline); the next running."""
-    opening = ws.procedure.opening()
-    made = tuple(folder.path(name) for name in folder.outbox)
-    records = [
-        StepRecord(
-            kasus,
-            step.key,
-            DONE,
-            stamp,
-            stamp,
-            memo.dari if step.kind == "input" else "pipeline",
-            made if step is opening[-1] else (),
-        )
-        for step in opening
-    ]
-    following = ws.procedure.after(opening[-1])
-    if following is not None:
-        records.append(StepRecord(kasus, following.key, RUNNING, stamp))
-    return records

@@ -8,14 +8,21 @@ matched to the table by key, so a case opened under an older table carries
 on under a newer one.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-import functools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError
 from pipeline.sop import handlers
+from pipeline.sop.views import CaseView, StepView
 from pipeline.states import Decision, ShownStatus
+
+if TYPE_CHECKING:
+    from pipeline.register import Case, StepRecord
 
 WAITING, RUNNING, DONE, HELD, SKIPPED = ShownStatus
 REJECT = Decision.REJECT
@@ -35,13 +42,13 @@ class Step:
     target_minutes: int
     output: str
     handler: str | None = None  # None: a human step with no code of its own
-    role: tuple = ()
+    role: tuple[str, ...] = ()
     early: bool = False
     reject_to: str | None = None
     document: str | None = None
 
 
-def default_roles(actor):
+def default_roles(actor: str) -> tuple[str, ...]:
     """``Kasubbid/Kabid`` -> (kasubbid, kabid): the roles whose accounts may record a step."""
     words = [w.strip().lower() for w in re.split(r"/|,|\bdan\b", actor) if w.strip()]
     return tuple(_ROLE_WORDS.get(w, "_".join(w.split())) for w in words)
@@ -61,13 +68,14 @@ def _handler_name(item):
     if name is None and item["kind"] == "human" and handlers.find(item["key"]) is None:
         return None
     name = name or item["key"]
-    if handlers.find(name) is None:
+    found = handlers.find(name)
+    if found is None:
         known = ", ".join(sorted(handlers.REGISTRY))
         raise _problem(item, f"handler \u201c{name}\u201d tidak dikenal. Handler yang tersedia: {known}.")
-    return handlers.find(name).name
+    return found.name
 
 
-def build_steps(raw, documents):
+def build_steps(raw: Sequence[dict], documents: Mapping[str, str]) -> tuple[Step, ...]:
     """Validate the step table and resolve its defaults; raises ConfigError naming the step."""
     numbers = [item["number"] for item in raw]
     if numbers != list(range(1, len(raw) + 1)):
@@ -81,7 +89,7 @@ def build_steps(raw, documents):
             f"Konfigurasi sop.steps: kunci \u201c{REJECT}\u201d dipakai untuk keputusan menolak; pilih kunci lain."
         )
     names = [_handler_name(item) for item in raw]
-    data_key = next((item["key"] for item, name in zip(raw, names) if name and handlers.find(name).consumes), None)
+    data_key = next((item["key"] for item, name in zip(raw, names) if name and handlers.get(name).consumes), None)
     steps = [_step(item, name, keys[:index], data_key, documents) for index, (item, name) in enumerate(zip(raw, names))]
     _check_shape(steps)
     return tuple(steps)
@@ -89,7 +97,7 @@ def build_steps(raw, documents):
 
 def _step(item, name, earlier, data_key, documents):
     """One row as a Step: what the table says, else what its handler does by default."""
-    spec = handlers.find(name) if name else handlers.HUMAN
+    spec = handlers.get(name) if name else handlers.HUMAN
     document = item.get("document") or (spec.document if name else None)
     if document and document not in documents:
         raise _problem(item, f"dokumen \u201c{document}\u201d tidak ada di bagian documents.")
@@ -120,7 +128,7 @@ def _step(item, name, earlier, data_key, documents):
 
 def _check_shape(steps):
     """A case opens when its memo is filed: the table starts with input steps and the agenda step."""
-    opening = [i for i, s in enumerate(steps) if s.handler and handlers.find(s.handler).opens]
+    opening = [i for i, s in enumerate(steps) if s.handler and handlers.get(s.handler).opens]
     if len(opening) != 1:
         raise ConfigError(
             "Konfigurasi sop.steps harus memuat tepat satu langkah dengan handler "
@@ -131,7 +139,7 @@ def _check_shape(steps):
             "Konfigurasi sop.steps: langkah jenis input hanya boleh ada sebelum langkah "
             "agenda_masuk, dan sebelum langkah itu hanya boleh ada langkah jenis input."
         )
-    consuming = [s.key for s in steps if s.handler and handlers.find(s.handler).consumes]
+    consuming = [s.key for s in steps if s.handler and handlers.get(s.handler).consumes]
     if len(consuming) > 1:
         raise ConfigError(
             "Konfigurasi sop.steps: data registrasi hanya boleh diterapkan oleh satu "
@@ -142,51 +150,60 @@ def _check_shape(steps):
 class Procedure:
     """The step table as the engine runs it."""
 
-    def __init__(self, steps):
+    def __init__(self, steps: Sequence[Step]) -> None:
         self.steps = tuple(steps)
         self._by_key = {step.key: step for step in self.steps}
 
-    def step(self, key):
-        return self._by_key.get(key)
+    def step(self, key: str | None) -> Step | None:
+        return self._by_key.get(key) if key else None
 
-    def handler(self, step):
-        return handlers.find(step.handler) if step.handler else handlers.HUMAN
+    def handler(self, step: Step) -> handlers.Handler:
+        found = handlers.find(step.handler) if step.handler else None
+        return found or handlers.HUMAN
 
-    def _index(self, step):
+    def _index(self, step: Step) -> int:
         return self.steps.index(step)
 
-    def after(self, step):
+    def after(self, step: Step) -> Step | None:
         """The step that follows ``step`` in the table, or None at the end."""
         index = self._index(step) + 1
         return self.steps[index] if index < len(self.steps) else None
 
-    def from_step(self, step):
+    def from_step(self, step: Step) -> list[str]:
         """Keys of ``step`` and every step after it: what a new round of data redoes."""
         return [s.key for s in self.steps[self._index(step) :]]
 
-    def opening(self):
+    def opening(self) -> tuple[Step, ...]:
         """Steps done the moment the memo is filed: the input steps and the agenda step."""
         for index, step in enumerate(self.steps):
             if step.handler and self.handler(step).opens:
                 return self.steps[: index + 1]
         return ()
 
-    def data_step(self):
+    def data_step(self) -> Step | None:
         """The step that applies registration data, or None when the table has none."""
         return next((s for s in self.steps if s.handler and self.handler(s).consumes), None)
 
-    def is_after(self, step, other):
+    def is_after(self, step: Step, other: Step) -> bool:
         return self._index(step) > self._index(other)
 
-    def with_handler(self, name):
+    def with_handler(self, name: str) -> list[Step]:
         """Steps run by the handler ``name`` (a report may look at what they found)."""
         return [s for s in self.steps if s.handler == name]
 
-    def sealed(self, records):
+    def sealing(self) -> Step | None:
+        """The step whose completion fixes the data and the letter (the approval), or None."""
+        return next((s for s in self.steps if s.handler and self.handler(s).seals), None)
+
+    def sending(self) -> Step | None:
+        """The step that records the letter was sent, or None when the table has none."""
+        return next((s for s in self.steps if s.handler and self.handler(s).sends), None)
+
+    def sealed(self, records: Mapping[str, StepRecord]) -> bool:
         """True once a step that seals the data (the approval) is done."""
         return any(self.handler(s).seals and _status(records, s) == DONE for s in self.steps)
 
-    def current(self, records):
+    def current(self, records: Mapping[str, StepRecord]) -> Step | None:
         """The step the case is at: the running one, else the first undone after the last done."""
         for step in self.steps:
             if _status(records, step) == RUNNING:
@@ -195,7 +212,7 @@ class Procedure:
         start = done[-1] + 1 if done else 0
         return next((s for s in self.steps[start:] if _status(records, s) != DONE), None)
 
-    def view(self, records, closed=False):
+    def view(self, records: Mapping[str, StepRecord], closed: bool = False) -> list[tuple[Step, str]]:
         """(step, status) for every step; a step the case passed without doing is skipped
         (all undone steps of a closed case)."""
         return self._view(records, None if closed else self.current(records))
@@ -212,19 +229,25 @@ class Procedure:
 
     # -- actions -------------------------------------------------------------
 
-    def action_names(self):
+    def action_names(self) -> list[str]:
         """Every ``langkah`` an action may name: steps that wait for one, and ``tolak``."""
         names = [s.key for s in self.steps if s.kind != "input" and self.handler(s).action]
         return names + ([REJECT] if any(s.reject_to for s in self.steps) else [])
 
-    def action_step(self, langkah):
+    def action_step(self, langkah: str) -> Step | None:
         step = self.step(langkah)
         return step if step and step.kind != "input" and self.handler(step).action else None
 
-    def misfit(self, langkah, case, records):
-        """Why an action does not fit the case now, in Indonesian; None when it fits.
+    def due(self, langkah: str, records: Mapping[str, StepRecord]) -> bool:
+        """True when the case stands at the step the action ``langkah`` records (for tolak: a step
+        that may be rejected): a kept action for it is applied next."""
+        current = self.current(records)
+        return current is not None and (current.key == langkah or (langkah == REJECT and bool(current.reject_to)))
 
-        The handler's own guard (if any) is asked last, by the caller.
+    def misfit(self, langkah: str, case: Case, records: Mapping[str, StepRecord]) -> str | None:
+        """Why an action does not fit where the case stands, in Indonesian; None when it fits.
+
+        One part of ``fit.fits``, which asks the rest (role, data, the handler's guard, time).
         """
         current = self.current(records)
         if case.status == DONE or current is None:
@@ -249,14 +272,14 @@ class Procedure:
             return f"kasus belum sampai langkah {step.number} ({step.activity})."
         return None
 
-    def waiting_for(self, step, case_status=RUNNING):
+    def waiting_for(self, step: Step | None, case_status: str = RUNNING) -> str:
         """One Indonesian line: who or what the case is waiting for."""
         if step is None:
             return "Selesai"
         if case_status == HELD:
             return (
                 f"Tertahan pada langkah {step.number} ({step.activity}): menunggu data registrasi "
-                "perbaikan dari ULP unit kerja"
+                f"perbaikan dari {handlers.SENDER}"
             )
         spec = self.handler(step)
         if spec.action:
@@ -270,59 +293,59 @@ class Procedure:
 
     # -- status ----------------------------------------------------------------
 
-    def describe(self, case, records, now, data=None, masalah=()):
-        """A case in the shape of ``status --json`` (docs/cli.md)."""
-        steps = []
+    def awaited_roles(self, step: Step | None, case_status: str = RUNNING) -> tuple[str, ...]:
+        """The roles whose action the case waits for at ``step`` (none while it is held or the
+        step runs by itself)."""
+        if step is None or case_status == HELD or not self.handler(step).action:
+            return ()
+        return step.role
+
+    def describe(
+        self,
+        case: Case,
+        records: Mapping[str, StepRecord],
+        now: dt.datetime,
+        data: dict | None = None,
+        masalah: Sequence[str] = (),
+    ) -> CaseView:
+        """A case as ``status`` shows it (docs/cli.md)."""
         stamp = now.isoformat(timespec="seconds")
         closed = case.status == DONE
         current = None if closed else self.current(records)
-        for (step, status), fixed in zip(self._view(records, current), self._fixed):
-            record = records.get(step.key)
-            if record is None:
-                steps.append(
-                    {
-                        **fixed,
-                        "status": status,
-                        "mulai": None,
-                        "selesai": None,
-                        "oleh": "",
-                        "target_menit": step.target_minutes,
-                        "menit": None,
-                        "dokumen": [],
-                    }
-                )
-                continue
-            mulai, selesai = record.mulai, record.selesai
-            steps.append(
-                {
-                    **fixed,
-                    "status": status,
-                    "mulai": mulai,
-                    "selesai": selesai,
-                    "oleh": record.oleh,
-                    "target_menit": step.target_minutes,
-                    "menit": minutes_between(mulai, selesai or (stamp if status == RUNNING else None)),
-                    "dokumen": list(record.dokumen),
-                }
-            )
-        return {
-            "kasus": case.id,
-            "rujukan": case.rujukan,
-            "unit": case.unit,
-            "status": DONE if current is None else case.status,
-            "langkah_sekarang": current.number if current else None,
-            "menunggu": self.waiting_for(current, case.status),
-            "langkah": steps,
-            "data": data or {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
-            "masalah": list(masalah),
-        }
+        steps = tuple(
+            _step_view(step, status, records.get(step.key), stamp) for step, status in self._view(records, current)
+        )
+        return CaseView(
+            kasus=case.id,
+            rujukan=case.rujukan,
+            unit=case.unit,
+            status=DONE if current is None else case.status,
+            langkah_sekarang=current.number if current else None,
+            menunggu=self.waiting_for(current, case.status),
+            langkah=steps,
+            data=data or {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
+            masalah=tuple(masalah),
+            awaited_roles=self.awaited_roles(current, case.status),
+        )
 
-    @functools.cached_property
-    def _fixed(self):
-        """What ``describe`` says of each step whatever the case: its place in the table."""
-        return [
-            {"no": s.number, "key": s.key, "nama": s.activity, "peran": s.actor, "jenis": s.kind} for s in self.steps
-        ]
+
+def _step_view(step: Step, status: str, record: StepRecord | None, stamp: str) -> StepView:
+    """One step of a case as status shows it; a running step's minutes count up to ``stamp``."""
+    mulai, selesai = (record.mulai, record.selesai) if record else (None, None)
+    return StepView(
+        no=step.number,
+        key=step.key,
+        nama=step.activity,
+        peran=step.actor,
+        jenis=step.kind,
+        status=status,
+        mulai=mulai,
+        selesai=selesai,
+        oleh=record.oleh if record else "",
+        target_menit=step.target_minutes,
+        menit=minutes_between(mulai, selesai or (stamp if status == RUNNING else None)) if record else None,
+        dokumen=tuple(record.dokumen) if record else (),
+    )
 
 
 def _either(items):
@@ -341,13 +364,13 @@ def _date(stamp):
     return tanggal(stamp)
 
 
-def minutes_between(start, end):
+def minutes_between(start: str | None, end: str | None) -> float | None:
     if not start or not end:
         return None
     delta = dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
     return round(delta.total_seconds() / 60, 1)
 
 
-def case_id(tahun, nomor_urut):
+def case_id(tahun: int, nomor_urut: int) -> str:
     """Case ids follow the agenda masuk: 2026-0007 is agenda number 7 of 2026."""
     return f"{tahun}-{nomor_urut:04d}"

@@ -7,8 +7,11 @@ functions. Every check on every record yields a ``Check``, passed or not,
 so the Daftar Verifikasi can show all of them.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -16,6 +19,9 @@ from email_validator import EmailNotValidError, validate_email
 from pipeline.fields import format_nip, normalise_nip
 from pipeline.readers.validate import check as cerberus_check
 from pipeline.states import Verdict
+
+if TYPE_CHECKING:
+    from pipeline.config import Rules
 
 PASS, ERROR, WARNING = Verdict
 ROLES = ("ketua", "sekretaris", "anggota")
@@ -68,11 +74,11 @@ class Check:
     message: str = ""
 
     @property
-    def finding(self):
+    def finding(self) -> str:
         return f"{self.record}: {self.message}"
 
 
-def label(section, index, record):
+def label(section: str, index: int, record: dict) -> str:
     name = record.get("nama") or "-"
     if section == "paket":
         return f"Paket {index} ({name})"
@@ -81,7 +87,7 @@ def label(section, index, record):
     return f"{SECTION_NAMES[section]} {index} (NIP {shown}, {name})"
 
 
-def nip_problems(nip):
+def nip_problems(nip: str) -> list[tuple[Verdict, str]]:
     """Problems of an 18-digit NIP: (level, message) pairs; empty when sound."""
     try:
         nip = normalise_nip(nip)
@@ -105,7 +111,7 @@ def nip_problems(nip):
     return problems
 
 
-def email_problem(value):
+def email_problem(value: str) -> str | None:
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError:
@@ -113,7 +119,7 @@ def email_problem(value):
     return None
 
 
-def normalise_phone(value):
+def normalise_phone(value: object) -> str | None:
     """Phone in +62 form, or None when it cannot be read as an Indonesian number."""
     try:
         number = phonenumbers.parse(str(value), "ID")
@@ -268,7 +274,7 @@ def _composition(panitia, rules):
 
 
 def _duplicates(section, records):
-    seen = {}
+    seen: dict = {}
     checks = []
     for index, record in enumerate(records, start=1):
         nip = _nip(record)
@@ -316,7 +322,7 @@ def _cross(registration):
     return checks
 
 
-def verify(registration, rules):
+def verify(registration: dict, rules: Rules) -> list[Check]:
     """Every check on every record of a registration, in the order staff read them."""
     checks = []
     for section in ("ppk", "panitia", "paket"):
@@ -332,6 +338,6 @@ def verify(registration, rules):
     return checks
 
 
-def findings(checks, level=None):
+def findings(checks: list[Check], level: str | None = None) -> list[str]:
     """The checks that did not pass (optionally of one level), as Indonesian lines."""
     return [c.finding for c in checks if c.result != PASS and (level is None or c.result == level)]

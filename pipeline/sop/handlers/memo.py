@@ -6,43 +6,58 @@ an official's disposition and prints the sheet again with every disposition
 recorded so far written in.
 """
 
-from pipeline.documents import codes
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from pipeline.documents import contexts as documents
-from pipeline.documents.render import render
 from pipeline.formats import tanggal
+from pipeline.sop.handlers import Ran
 from pipeline.sop.handlers.human import note_of, record
+from pipeline.states import StepStatus
+
+if TYPE_CHECKING:
+    from pipeline.register import KeptInput
+    from pipeline.sop.cases import StepRun
+
+# The officials the Lembar Disposisi lists, in the order a disposition passes down (officials in config.yaml).
+CHAIN = ("kapus", "kabid", "kasubbid")
 
 
-def agenda_masuk(ws, step, memo, nomor_agenda, kasus, now):
-    """Step 2: the Lembar Disposisi, blank for handwriting, with its verification code;
-    returns ({file name: writer}, {file name: (code, kasus, jenis)})."""
-    code, printed = ws.filer.new_code(kasus, step.document)
-    context = codes.attach(
-        documents.disposition_context(ws.config, memo.__dict__, nomor_agenda, kasus, now.date(), now), printed
+def agenda_masuk(run: StepRun) -> Ran:
+    """Step 2, run while the memo is filed (``run.opening``): the Lembar Disposisi, blank for
+    handwriting, with its verification code, filed with the memo."""
+    assert run.opening is not None, "agenda_masuk runs while its memo is filed"
+    memo, now = run.opening.memo, run.now
+    run.memo_document(
+        run.step.document,
+        documents.disposition_context(
+            run.config, memo.__dict__, run.opening.nomor_agenda, run.kasus, now.date(), now, CHAIN
+        ),
     )
-    template = ws.config.template(step.document)
-    name = f"{documents.file_name(step.document)}.docx"
-    return {name: lambda path: render(template, context, path)}, {name: (code, kasus, step.document)}
+    return Ran.DONE
 
 
-def disposisi(run):
+def disposisi(run: StepRun) -> Ran:
     """A disposition step: the official's action, and the sheet with the chain filled in."""
     action = run.action()
     if action is None:
-        return False
+        return Ran.WAITING
     sheet = run.document(run.step.document, _filled_sheet(run, action))
     return record(run, action, [sheet])
 
 
-def _filled_sheet(run, action):
+def _filled_sheet(run: StepRun, action: KeptInput) -> dict:
     """The Lembar Disposisi again, with the recorded dispositions written in."""
-    chain, notes = {}, []
+    chain: dict[str, dict[str, str]] = {}
+    notes: list[str] = []
     for step in run.procedure.with_handler("disposisi"):
+        date: object
         if step.key == run.step.key:
             date, note = run.when(action).date(), note_of(action.data)
         else:
             record_ = run.records.get(step.key)
-            if record_ is None or record_.status != "selesai":
+            if record_ is None or record_.status != StepStatus.DONE:
                 continue
             date, note = record_.selesai, record_.catatan
         role = next((r for r in step.role if r in run.config.officials), None)
@@ -58,6 +73,7 @@ def _filled_sheet(run, action):
         run.kasus,
         memo.diterima,
         run.now,
+        CHAIN,
         chain,
         "\n".join(notes),
     )
