@@ -370,7 +370,7 @@ def time_sync(config: Config) -> Finding:
 
 
 def _account() -> str:
-    from pipeline.access import current_account
+    from pipeline.sop.access import current_account
 
     return current_account()
 

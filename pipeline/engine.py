@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 import yaml
 
 from pipeline import workspace
-from pipeline.access import current_account
 from pipeline.clock import Clock
 from pipeline.documents.owed import OwedPdfs
 from pipeline.documents.pdf import Converter
@@ -40,6 +39,7 @@ from pipeline.outputs import site, yearly_books
 from pipeline.readers.safety import check_text
 from pipeline.register import open_register
 from pipeline.sop import inputs, views
+from pipeline.sop.access import current_account
 from pipeline.sop.procedure import Procedure
 from pipeline.sop.views import CaseView
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import config_edit, workspace
+from pipeline import workspace
 from pipeline.clock import Clock
+from pipeline.config import edit as config_edit
 from pipeline.config import register_url
 from pipeline.errors import PipelineError, RegisterError
 from pipeline.register import RegisterLog, open_register

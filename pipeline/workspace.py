@@ -12,10 +12,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
-from pipeline.access import current_account
 from pipeline.config import DEFAULTS, default_config_text
 from pipeline.documents import proof
 from pipeline.errors import ConfigError, WorkspaceBusy, os_reason
+from pipeline.sop.access import current_account
 
 if TYPE_CHECKING:
     from pipeline.config import Config

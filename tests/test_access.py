@@ -12,8 +12,8 @@ from support.workspace import make_workspace, rejected_reason
 
 from pipeline import config as config_module
 from pipeline import workspace
-from pipeline.access import current_account
 from pipeline.errors import ConfigError
+from pipeline.sop.access import current_account
 
 
 def with_roles(tmp_path, **roles):

@@ -18,7 +18,7 @@ from support.cli import invoke, invoker, jsonl
 from support.steps import edit_steps
 from support.workspace import make_workspace
 
-from pipeline.access import current_account
+from pipeline.sop.access import current_account
 
 
 def status(cli):

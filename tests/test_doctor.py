@@ -11,9 +11,9 @@ from support.ca import make_ca
 from support.workspace import make_workspace, merge_config
 
 from pipeline import doctor
-from pipeline.access import current_account
 from pipeline.cli import main
 from pipeline.clock import Clock
+from pipeline.sop.access import current_account
 
 
 def run_doctor(config):

@@ -6,10 +6,10 @@ import pytest
 from support.builders import MEMO_NOMOR, action, tab_memo
 from support.workspace import configure, make_workspace
 
-from pipeline.access import current_account
 from pipeline.engine import configure_logging, open_workspace
 from pipeline.errors import InputRefused, RegisterError, WorkspaceBusy
 from pipeline.register import Event
+from pipeline.sop.access import current_account
 
 
 def test_process_act_and_status_through_the_library(config):

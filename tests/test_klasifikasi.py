@@ -13,8 +13,8 @@ from support.cli import invoke, jsonl
 from support.workspace import make_workspace, merge_config
 
 from pipeline import config as config_module
-from pipeline import klasifikasi
 from pipeline.errors import ConfigError
+from pipeline.filing import klasifikasi
 
 OLD_FORMAT = "027/{nomor}/Pusdatinkomtel/{tahun}"
 NEW_FORMAT = "{kode}/{nomor}/Pusdatinkomtel/{tahun}"

@@ -292,7 +292,7 @@ def test_a_row_changed_in_the_database_directly_is_found(tmp_path, postgres):
 def test_register_url_goes_into_config_yaml_with_its_comments(tmp_path):
     """The configuration is written by its own module, not by the register: ``register.url``
     replaced or added where the block is, the block added where there is none."""
-    from pipeline.config_edit import with_register_url
+    from pipeline.config.edit import with_register_url
 
     url = "postgresql://spse@db:5432/spse"
     block = "# kantor\nregister:  # buku\n  host: a\n  url:\narchive: arsip\n"

@@ -9,7 +9,7 @@ from support.cli import invoker
 from support.steps import PARAF, edit_steps, with_paraf
 from support.workspace import make_workspace
 
-from pipeline.access import current_account
+from pipeline.sop.access import current_account
 
 
 def status(cli):

@@ -3,7 +3,8 @@
 
 import yaml
 
-from pipeline import config_edit, workspace
+from pipeline import workspace
+from pipeline.config import edit as config_edit
 
 URL = "postgresql://spse@db:5432/spse"
 

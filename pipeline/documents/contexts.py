@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipeline import klasifikasi
+from pipeline.filing import klasifikasi
 from pipeline.formats import rupiah, tanggal, terbilang
 from pipeline.readers import incoming_signatures
 from pipeline.readers.registration import totals

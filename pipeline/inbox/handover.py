@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from pipeline.access import current_account
 from pipeline.errors import InputRefused, PipelineError
 from pipeline.inbox import intake
 from pipeline.readers.safety import check_text
 from pipeline.register import open_register
 from pipeline.sop import fit, inputs
+from pipeline.sop.access import current_account
 from pipeline.sop.procedure import Procedure
 from pipeline.states import Hasil
 

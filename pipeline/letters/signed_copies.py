@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import access
 from pipeline.errors import InputRefused
 from pipeline.filing.archive import locate, within
 from pipeline.filing.filer import Filing
 from pipeline.register import AgendaEntry, Document, Event, JournalEntry, KeptInput
+from pipeline.sop import access
 from pipeline.states import CaseStatus, Hasil
 
 if TYPE_CHECKING:

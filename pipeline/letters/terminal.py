@@ -14,12 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.access import current_account
 from pipeline.errors import PipelineError, WorkspaceBusy
 from pipeline.filing.archive import locate
 from pipeline.inbox import intake
 from pipeline.inbox.handover import await_journal
 from pipeline.letters.to_sign import gateway_stamp, to_sign
+from pipeline.sop.access import current_account
 
 if TYPE_CHECKING:
     from pipeline.config import Config

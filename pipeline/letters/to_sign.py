@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import access
 from pipeline.errors import PipelineError
+from pipeline.sop import access
 
 if TYPE_CHECKING:
     from pipeline.config import Config

@@ -17,12 +17,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import access
 from pipeline.errors import PipelineError
 from pipeline.filing.archive import locate, within
 from pipeline.outputs import site
 from pipeline.register import AgendaEntry, Event
-from pipeline.sop import cases
+from pipeline.sop import access, cases
 
 if TYPE_CHECKING:
     from pipeline.clock import Clock

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipeline import klasifikasi
+from pipeline.filing import klasifikasi
 from pipeline.states import CaseStatus
 
 if TYPE_CHECKING:

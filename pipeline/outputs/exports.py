@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import klasifikasi
 from pipeline.errors import ExportError, os_reason
+from pipeline.filing import klasifikasi
 from pipeline.filing.archive import shown
 from pipeline.formats import rupiah, tanggal
 from pipeline.outputs import jsonlines

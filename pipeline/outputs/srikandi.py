@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.errors import ExportError, PipelineError, os_reason
 from pipeline.fields import format_nip
 from pipeline.filing.archive import locate, sha256_file, within
-from pipeline.klasifikasi import of_outgoing
+from pipeline.filing.klasifikasi import of_outgoing
 from pipeline.letters.signed_copies import SCANS
 from pipeline.register.keys import letter_key
 

@@ -5,7 +5,7 @@ The copy is one PostgreSQL transaction holding the write lock; the proof is
 read back from the target: every table's rows equal the source's, the
 numbers of each book and year the same, and the log in the archive replayed
 equals the target (the chain verified on it). Only then does the caller
-write ``register.url`` into config.yaml (``pipeline.config_edit``; the
+write ``register.url`` into config.yaml (``pipeline.config.edit``; the
 register never edits the configuration) and set the SQLite file aside
 (``workspace.set_register_aside``: renamed, never deleted).
 """

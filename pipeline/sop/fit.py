@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from pipeline import access
+from pipeline.sop import access
 from pipeline.states import Decision
 
 if TYPE_CHECKING:

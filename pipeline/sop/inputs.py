@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pipeline import access
 from pipeline.errors import InputRefused
 from pipeline.fields import parse_date
 from pipeline.filing.archive import slug
@@ -21,7 +20,7 @@ from pipeline.filing.filer import Filing
 from pipeline.readers import registration as registration_module
 from pipeline.readers.validate import check, too_long
 from pipeline.register import NETWORK_FS, JournalEntry, KeptInput, filesystem
-from pipeline.sop import fit
+from pipeline.sop import access, fit
 from pipeline.sop.handlers import SENDER
 from pipeline.states import CaseStatus, Hasil
 

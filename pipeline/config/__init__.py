@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from pipeline.config_schema import SCHEMA
+from pipeline.config.schema import SCHEMA
 from pipeline.errors import ConfigError, os_reason
 from pipeline.fields import normalise_nip
-from pipeline.klasifikasi import codes as classification_codes
-from pipeline.klasifikasi import unknown_reason
+from pipeline.filing.klasifikasi import codes as classification_codes
+from pipeline.filing.klasifikasi import unknown_reason
 from pipeline.letters.signing import BSRE, PKCS12, SigningSettings
 from pipeline.readers.validate import check
 from pipeline.sop.procedure import Procedure, Step, build_steps
