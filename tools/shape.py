@@ -1,6 +1,6 @@
 """The package's shape, for docs/architecture.md and for review.
 
-    python tools/shape.py tree        the modules, one line each (the first line of each docstring)
+    python tools/shape.py tree        the modules, one line each (the first sentence of each docstring)
     python tools/shape.py longest [N] the N longest functions (default 10), by lines
 
 ``tests/test_docs_shape.py`` holds docs/architecture.md's module tree to the
@@ -31,9 +31,11 @@ def modules(package: Path = PACKAGE) -> list[Path]:
 
 
 def summary(path: Path) -> str:
-    """The first line of a module's docstring."""
+    """The first sentence of a module's docstring, on one line."""
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
+    paragraph = " ".join(doc.strip().split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
 
 
 def tree() -> list[str]:

@@ -22,10 +22,19 @@ climbs back up
     pass up, consecutive repeats merged): control returns to a caller module by calling it
     rather than by returning. Counted as distinct (caller module -> callee module) pairs.
 
+    A callback is not a climb: a function the caller defined and handed down (a closure,
+    such as the ``prepare`` and ``record`` a stage gives ``Filer.file``, which calls them
+    between its steps so the retry when another host took a number stays in one place)
+    is the caller's own code run where the callee needs it. Callbacks are listed apart.
+
 modules re-entered
     Modules that, along one call path, are entered, left for another module, then entered
     again with the object: the callee of a climb back up. Listed with how many distinct
     climbs enter each.
+
+stages
+    The stages (the package's subpackages: inbox, sop, filing...; a top-level module is its
+    own) the modules entered belong to.
 
 Issue 19 sets the target: at most 8 modules, none re-entered, at most 2 climbs back up.
 LibreOffice is not used (``pdf.enabled`` off): the walk is about the code, not the PDFs.
@@ -77,6 +86,7 @@ class Walk:
     target: object
     modules: dict[str, int] = dataclasses.field(default_factory=dict)  # module -> calls handing it in
     climbs: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+    callbacks: set[tuple[str, str]] = dataclasses.field(default_factory=set)
     home: frozenset[str] = frozenset()  # the modules of the object's own class and its bases
 
     def __post_init__(self) -> None:
@@ -88,14 +98,19 @@ class Walk:
             counts[callee] += 1
         return dict(counts)
 
+    def stages(self) -> set[str]:
+        return {".".join(module.split(".")[:2]) for module in self.modules}
+
     def summary(self) -> dict[str, Any]:
         return {
             "object": self.name,
             "modules": len(self.modules),
+            "stages": len(self.stages()),
             "climbs_back_up": len(self.climbs),
             "modules_reentered": len(self.reentered()),
             "module_list": sorted(self.modules),
             "climb_list": sorted(f"{a} -> {b}" for a, b in self.climbs),
+            "callback_list": sorted(f"{a} -> {b}" for a, b in self.callbacks),
             "reentered_list": dict(sorted(self.reentered().items())),
         }
 
@@ -131,22 +146,30 @@ def _holds(value: object, target: object) -> bool:
     return any(item is target for item in attributes.values())
 
 
-def _path(frame: FrameType) -> list[str]:
-    """The pipeline modules on the stack below ``frame``, from the pass up, repeats merged."""
-    modules = []
+def _path(frame: FrameType) -> tuple[list[str], set[tuple[str, str]]]:
+    """The pipeline modules on the stack below ``frame``, from the pass up, repeats merged, and
+    the callbacks on it. A closure run by a module above the one that made it (a callback) stands
+    where its maker stands: the path is cut back to that module, as if the callee had returned."""
+    frames = []
     current: FrameType | None = frame
     while current is not None:
         name = _module(current)
         if name.startswith("pipeline"):
-            modules.append(name)
+            frames.append((name, "<locals>" in current.f_code.co_qualname))
             if name == ROOT_MODULE and current.f_code.co_name == ROOT_FUNCTION:
                 break
         current = current.f_back
     merged: list[str] = []
-    for name in reversed(modules):
-        if not merged or merged[-1] != name:
-            merged.append(name)
-    return merged
+    callbacks: set[tuple[str, str]] = set()
+    for name, handed_down in reversed(frames):
+        if merged and merged[-1] == name:
+            continue
+        if handed_down and name in merged:
+            callbacks.add((merged[-1], name))
+            del merged[merged.index(name) + 1 :]
+            continue
+        merged.append(name)
+    return merged, callbacks
 
 
 class Tracer:
@@ -179,7 +202,8 @@ class Tracer:
             walk.modules[module] = walk.modules.get(module, 0) + 1
             if root or frame.f_back is None:
                 continue
-            below = _path(frame.f_back)
+            below, callbacks = _path(frame.f_back)
+            walk.callbacks |= callbacks
             if below and module != below[-1] and module in below[:-1]:
                 walk.climbs.add((below[-1], module))
 
@@ -215,16 +239,29 @@ def walk() -> list[Walk]:
 
 
 def _table(walks: list[Walk]) -> str:
-    rows = [("", "modules", "climbs back up", "modules re-entered")]
-    rows += [(w.name, str(len(w.modules)), str(len(w.climbs)), str(len(w.reentered()))) for w in walks]
-    rows.append(("target", "<= 8", "<= 2", "0"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rows = [("", "modules", "climbs back up", "modules re-entered", "stages", "callbacks")]
+    rows += [
+        (
+            w.name,
+            str(len(w.modules)),
+            str(len(w.climbs)),
+            str(len(w.reentered())),
+            str(len(w.stages())),
+            str(len(w.callbacks)),
+        )
+        for w in walks
+    ]
+    rows.append(("target", "<= 8", "<= 2", "0", "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     for w in walks:
         lines += ["", f"{w.name}: handed into"]
         lines += [f"  {module} ({calls} calls)" for module, calls in sorted(w.modules.items())]
         if w.climbs:
             lines += [f"{w.name}: climbs back up"] + [f"  {a} -> {b}" for a, b in sorted(w.climbs)]
+        if w.callbacks:
+            lines += [f"{w.name}: callbacks (a closure handed down, run by the callee)"]
+            lines += [f"  {a} -> {b}" for a, b in sorted(w.callbacks)]
         if w.reentered():
             lines += [f"{w.name}: re-entered"]
             lines += [f"  {module} ({n} climbs)" for module, n in sorted(w.reentered().items())]
