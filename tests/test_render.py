@@ -9,7 +9,10 @@ from support.builders import MEMO_NOMOR, docx_text, registration_yaml, tab_memo
 
 from pipeline import formats
 from pipeline.documents import render
+from pipeline.engine import open_workspace
 from pipeline.errors import RenderError
+from pipeline.outputs import report as reporting
+from pipeline.outputs import report_views
 
 
 def test_indonesian_filters():
@@ -93,6 +96,14 @@ def test_every_shipped_template_renders_as_docxtpl_renders_it(config, cli, tmp_p
     cli("run")
     for langkah in ("disposisi_kapus", "disposisi_kabid", "otentikasi", "periksa", "setujui"):
         assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
+    with open_workspace(config, lock=False) as opened:  # the month's performance report, for the Kapus
+        now = opened.now()
+        found = reporting.report_of(
+            opened.register, opened.procedure, config.office_hours, reporting.month(now.year, now.month), now
+        )
+    render.render(
+        config.template("laporan_kinerja"), report_views.document_context(found, config, now), tmp_path / "lap.docx"
+    )
     monkeypatch.undo()
     shipped = {path.name for path in (config.root / "templates").glob("*.docx")}
     assert {path.name for path, _ in seen} == shipped
