@@ -246,8 +246,10 @@ def _anchors(config, filed, chain):
     problems = []
     for label, berkas, _ in filed:
         stored = berkas.get("metadata.json")
-        rel = shown(config, stored) if stored else None
-        anchor = _anchor(locate(config, stored)) if stored else None
+        if not stored:
+            continue
+        rel = shown(config, stored)
+        anchor = _anchor(locate(config, stored))
         if anchor and anchor.get("urut") and chain.get(anchor["urut"]) != anchor.get("hash"):
             problems.append(
                 Problem(

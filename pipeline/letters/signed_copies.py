@@ -8,7 +8,7 @@ sent (an action kept for the step that records sending).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.filer import Filer, Prepared
+    from pipeline.models import Inbound, Parsed
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
 
@@ -83,7 +84,8 @@ def file_signed_copy(
         return record(folder) if record else folder
 
     return filer.file(
-        lambda _n: [filer.prepare(Filing(final, copies, metadata=metadata, anchor=letter_folder, outbox=outbox))], write
+        lambda _n: [filer.prepare(Filing(final, copies, metadata=metadata, anchor=letter_folder, outbox=outbox or {}))],
+        write,
     )
 
 
@@ -94,8 +96,8 @@ def is_closed(register: SqlRegister, kasus: str) -> bool:
 
 def receive_scan(
     claim_id: str,
-    inbounds: list[Any],
-    parsed: Any,
+    inbounds: Sequence[Inbound],
+    parsed: Parsed,
     now: dt.datetime,
     account: str | None = None,
     *,

@@ -36,9 +36,11 @@ def configured(config: Config) -> bool:
     return config.employees is not None or config.budget is not None
 
 
-def load_reference(config: Config) -> tuple[dict | None, dict | None]:
-    """Read the configured reference files; a missing file is a user error naming it."""
-    employees, budget = None, None
+def load_reference(config: Config) -> tuple[dict[str, dict[str, str]] | None, list[dict[str, str]] | None]:
+    """Read the configured reference files (employees by NIP, budget rows); a missing file is a user
+    error naming it."""
+    employees: dict[str, dict[str, str]] | None = None
+    budget: list[dict[str, str]] | None = None
     try:
         if config.employees:
             employees = {}

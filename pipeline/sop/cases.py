@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.documents import codes
 from pipeline.documents import contexts as documents
 from pipeline.documents.render import render
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, RegisterError
 from pipeline.filing import filer as filing
 from pipeline.filing.archive import locate
 from pipeline.filing.filer import Bound, Filing
@@ -98,7 +98,10 @@ class StepRun:
     def memo(self) -> AgendaEntry:
         """The case's entry in the agenda surat masuk."""
         if self._memo is None:
-            self._memo = self.register.incoming(self.kasus)
+            found = self.register.incoming(self.kasus)
+            if found is None:
+                raise RegisterError(f"Kasus {self.kasus} tidak memiliki agenda surat masuk di register.")
+            self._memo = found
         return self._memo
 
     def registration(self) -> KeptInput | None:
@@ -400,14 +403,14 @@ def advance(
 ) -> None:
     """Run every step of ``kasus`` that can run now; stop at the first that must wait, or at
     a step boundary once ``stop`` is set (the rest runs at the next rescan or start)."""
-    if register.case(kasus).status == CaseStatus.DONE:
+    if register.existing_case(kasus).status == CaseStatus.DONE:
         return  # a closed case stays closed, even when steps are added to the table later
     _link_early_inputs(register, kasus)
     _supersede(register, procedure, clock, kasus)
     for _ in range(4 * len(procedure.steps) + 8):
         if stop.is_set():
             return
-        case = register.case(kasus)
+        case = register.existing_case(kasus)
         records = register.steps(kasus)
         step = procedure.current(records)
         if step is None:
@@ -446,7 +449,7 @@ def _close(register: SqlRegister, clock: Clock, case: Case) -> None:
 
 def _link_early_inputs(register: SqlRegister, kasus: str) -> None:
     """Inputs that arrived before their memo now belong to its case."""
-    case = register.case(kasus)
+    case = register.existing_case(kasus)
     if register.unlinked_inputs(case.rujukan, kasus):
         with register.transaction():
             register.link_early_inputs(kasus, case.rujukan)

@@ -10,7 +10,7 @@ this code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputRefused
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.filer import Filer
+    from pipeline.models import Inbound, Parsed
     from pipeline.register import Case
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
@@ -79,6 +80,7 @@ def clean_action(fields: dict, procedure: Procedure, limits: Any = None) -> dict
             ],
             kind="tindakan",
         )
+    assert document is not None  # Cerberus gives the document whenever it finds no error
     if limits is not None:
         _refuse_long_text(document, limits)
     try:
@@ -194,7 +196,7 @@ def check_registration(
 
 def keep(
     claim_id: str,
-    inbounds: list[Any],
+    inbounds: Sequence[Inbound],
     jenis: str,
     langkah: str,
     data: dict,
@@ -301,8 +303,8 @@ def _file_account(config, inbound):
 
 def receive(
     claim_id: str,
-    inbounds: list[Any],
-    parsed: Any,
+    inbounds: Sequence[Inbound],
+    parsed: Parsed,
     now: dt.datetime,
     account: str | None = None,
     *,

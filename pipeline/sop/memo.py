@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import IncompleteLetter, InputRefused
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.filer import Filer, Prepared
+    from pipeline.models import Inbound, Parsed
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
 
@@ -56,8 +57,8 @@ def read_memo(parsed: Any, name: str) -> Memo:
 
 def file_memo(
     claim_id: str,
-    inbounds: list[Any],
-    parsed: Any,
+    inbounds: Sequence[Inbound],
+    parsed: Parsed,
     now: dt.datetime,
     *,
     config: Config,

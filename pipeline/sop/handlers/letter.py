@@ -60,6 +60,7 @@ def setujui(run: StepRun) -> Ran:
         nomor = pattern.format(nomor=nomor_urut, tahun=tahun, kode=kode)
         code, printed = run.filer.new_code(run.kasus, "nota_dinas")
         letter = codes.attach(dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated)), printed)
+        assert run.step.document, f"langkah {run.step.key} tidak menyebut dokumen"  # the handler names nota_dinas
         template = config.template(run.step.document)
         return [
             run.filer.prepare(
