@@ -295,7 +295,7 @@ def _common(config, procedure, now):
             for key in step.role:
                 if key not in seen:
                     seen.add(key)
-                    roles.append({"key": key, "slug": key, "label": _role_label(procedure, key)})
+                    roles.append({"key": key, "slug": key, "label": role_label(procedure, key)})
     return {
         "org": config.organisation,
         "roles": roles,
@@ -304,7 +304,7 @@ def _common(config, procedure, now):
     }
 
 
-def _role_label(procedure, key):
+def role_label(procedure, key):
     """A role as people call it: the actor of the first step only that role does, else the key."""
     for step in procedure.steps:
         if step.role == (key,):
