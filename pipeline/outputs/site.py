@@ -36,6 +36,8 @@ from pipeline.outputs import report_views
 from pipeline.states import CaseStatus, CodeStatus, ShownStatus
 
 if TYPE_CHECKING:
+    import jinja2
+
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.verify import CodeCheck
@@ -150,7 +152,7 @@ def refresh_codes(config: Config, register: SqlRegister, kasus: str) -> None:
 
 
 @functools.cache
-def _environment():
+def _environment() -> jinja2.Environment:
     import jinja2
 
     environment = jinja2.Environment(

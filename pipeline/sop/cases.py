@@ -232,14 +232,19 @@ class StepRun:
     def commit(self, prepared: Sequence[filing.Prepared], record: Callable[[], None]) -> None:
         """Record the step in one transaction with its documents, then publish them."""
 
-        def write(_numbers, _prepared):
+        def write(_numbers: filing.Numbers, _prepared: list[filing.Prepared]) -> None:
             for item in prepared:
                 self.register.add_document(self._documents[item.rel][0])
             record()
 
         self.filer.file(lambda _numbers: prepared, write)
 
-    def file(self, prepare: Callable, write: Callable, numbers: list[tuple[str, int]]) -> Any:
+    def file(
+        self,
+        prepare: Callable[[filing.Numbers], Iterable[filing.Prepared]],
+        write: Callable[[filing.Numbers, list[filing.Prepared]], Any],
+        numbers: list[tuple[str, int]],
+    ) -> Any:
         """File what ``prepare`` builds with the numbers it needs, recording it with ``write``
         (the filing service's ``file``): a letter numbered in an agenda book."""
         return self.filer.file(prepare, write, numbers=numbers)

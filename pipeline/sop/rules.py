@@ -70,7 +70,7 @@ class Check:
     section: str
     record: str  # how staff recognise it: "PPK 1 (NIP 19710605 199803 1 004, Dr. Hendra ...)"
     name: str  # what was checked, in Indonesian
-    result: str  # sesuai | error | peringatan
+    result: Verdict  # sesuai | error | peringatan
     message: str = ""
 
     @property
