@@ -14,15 +14,19 @@ import json
 import math
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.outputs import report as reporting
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from pipeline.config import Config
     from pipeline.documents.pdf import Converter
     from pipeline.outputs.report import Report
+    from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
     from pipeline.workhours import OfficeHours
 
@@ -315,7 +319,7 @@ def common(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, 
 
 
 def refresh_site(
-    config: Config, register: Any, procedure: Procedure, now: dt.datetime, common: dict, head: int
+    config: Config, register: SqlRegister, procedure: Procedure, now: dt.datetime, common: dict, head: int
 ) -> None:
     """The site's hook: write this month's report page when the register changed since it was
     written, no more than a twentieth of the time (a report of 100,000 cases takes seconds)."""
@@ -356,7 +360,7 @@ def _write_mark(folder: Path, values: dict) -> None:
 # -- the sheet -------------------------------------------------------------------------------------------
 
 
-def year_sheet(config: Config, register: Any, year: int) -> Any:
+def year_sheet(config: Config, register: SqlRegister, year: int) -> Callable[[Workbook], None]:
     """The books' hook: a writer adding the year's "Kinerja SOP" sheet to a workbook."""
     from pipeline.sop.procedure import Procedure
 
@@ -445,7 +449,7 @@ def sheet_sections(report: Report) -> list[tuple[str, list[str], list[list[Any]]
     ]
 
 
-def add_sheet(workbook: Any, report: Report, config: Config) -> None:
+def add_sheet(workbook: Workbook, report: Report, config: Config) -> None:
     """The "Kinerja SOP" sheet: a title, then each table under its heading, in the books' styles."""
     from pipeline.outputs.books import NUMBER, TEXT
     from pipeline.outputs.exports import HEADER, STYLE, SUBTITLE, TITLE, styled

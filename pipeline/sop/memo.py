@@ -42,7 +42,7 @@ SOURCES = {
 }
 
 
-def read_memo(parsed: Any, name: str) -> Memo:
+def read_memo(parsed: Parsed, name: str) -> Memo:
     """The memo's header fields, validated; raises IncompleteLetter with every reason, what was
     read and where each field came from (for the draft a letter then waits with)."""
     try:
