@@ -19,6 +19,7 @@ install: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests tools bench
 	$(BIN)/ruff format --check pipeline tests tools bench
+	$(BIN)/mypy pipeline
 
 test: lint
 	$(BIN)/python -m pytest -q

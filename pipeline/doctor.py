@@ -109,9 +109,10 @@ def register(config: Config, now: dt.datetime) -> Finding:
     from pipeline.register import RegisterLog, open_register, refuse_missing, refuse_network
 
     check, path = "Register", config.register_path
+    shown = str(path)
     try:
         if config.shared:
-            path = "register PostgreSQL"
+            shown = "register PostgreSQL"
         elif not path.exists():
             refuse_network(path)
             refuse_missing(config, path, RegisterLog(config.archive).last())
@@ -128,7 +129,7 @@ def register(config: Config, now: dt.datetime) -> Finding:
             f"sekarang ({now.isoformat(timespec='seconds')}). Betulkan jam server sebelum "
             "menjalankan pipeline, agar tanggal di buku agenda benar.",
         )
-    return Finding(check, OK, f"{path} ({head} catatan transaksi)")
+    return Finding(check, OK, f"{shown} ({head} catatan transaksi)")
 
 
 def publications(config: Config) -> list[Finding]:

@@ -47,9 +47,8 @@ if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.filing.verify import Problem
     from pipeline.models import Outcome
-    from pipeline.register.postgres import PostgresRegister
     from pipeline.register.records import AgendaEntry, JournalEntry
-    from pipeline.register.sqlite import SQLiteRegister
+    from pipeline.register.sql import SqlRegister
 
 LOG = "pipeline"
 
@@ -60,7 +59,7 @@ class Workspace:
     def __init__(
         self,
         config: Config,
-        register: SQLiteRegister | PostgresRegister,
+        register: SqlRegister,
         clock: Callable[[], dt.datetime] | None = None,
         log: logging.Logger | None = None,
         stop: threading.Event | None = None,
@@ -93,7 +92,8 @@ class Workspace:
 
         Returns notes for staff (cases that cannot go on yet, and why).
         """
-        notes = [self.converter.missing()] if self.converter.missing() else []
+        missing = self.converter.missing()
+        notes = [missing] if missing else []
         inbox = self.inbox_pass()
         notes += inbox.recover() + inbox.advance_open_cases()
         for letter in self.register.voided_letters():  # a void whose outbox or pages a crash left unfinished

@@ -7,7 +7,6 @@ import fcntl
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
@@ -88,7 +87,7 @@ def ensure_folders(config: Config) -> None:
             if not shipped.is_file():
                 raise ConfigError(f"Templat {config.templates_dir / name} tidak ditemukan.")
             config.templates_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(shipped, config.templates_dir / name)
+            (config.templates_dir / name).write_bytes(shipped.read_bytes())
 
 
 class Lock:

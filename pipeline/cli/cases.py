@@ -15,6 +15,8 @@ from pipeline.outputs import jsonlines
 
 if TYPE_CHECKING:
     from pipeline.config import Config
+    from pipeline.models import Outcome
+    from pipeline.register import JournalEntry
     from pipeline.sop.views import CaseView
 
 
@@ -135,6 +137,7 @@ def act(
     """
     from pipeline.inbox.handover import hand_over
 
+    outcome: Outcome | JournalEntry  # what the pass says, or the service's journal entry of the handed action
     try:
         with obj.open() as ws:
             names = ws.procedure.action_names()

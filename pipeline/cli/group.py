@@ -61,7 +61,7 @@ class PipelineGroup(click.Group):
             err.print(f"[red]Galat:[/red] {escape(str(exc))}")
             sys.exit(1)
 
-    def main(  # type: ignore[override]
+    def main(  # type: ignore[override]  # click types main() as overloads on standalone_mode; one body serves both
         self,
         args: list[str] | None = None,
         prog_name: str | None = None,

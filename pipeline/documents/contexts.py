@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pipeline.filing import klasifikasi
 from pipeline.formats import rupiah, tanggal, terbilang
@@ -105,7 +105,7 @@ COLUMNS = {
 }
 
 
-def _rows(registration, section):
+def _rows(registration: Mapping[str, Any], section: str) -> list[dict[str, Any]]:
     """Records with every column present (templates use StrictUndefined)."""
     return [{column: record.get(column) for column in COLUMNS[section]} for record in registration[section]]
 
@@ -177,7 +177,7 @@ def disposition_context(
     }
 
 
-def _memo_common(ctx, hal, lampiran, tembusan):
+def _memo_common(ctx: Mapping[str, Any], hal: str, lampiran: str, tembusan: str) -> dict[str, Any]:
     """Header of the reply Nota Dinas to the unit's ULP, unnumbered while it is a KONSEP."""
     return dict(
         ctx,
@@ -192,7 +192,7 @@ def _memo_common(ctx, hal, lampiran, tembusan):
     )
 
 
-def _opening(ctx):
+def _opening(ctx: Mapping[str, Any]) -> str:
     memo = ctx["memo"]
     return (
         f"Menindaklanjuti Nota Dinas Saudara Nomor {memo['nomor']} tanggal "
@@ -271,7 +271,7 @@ def check_rows(checks: Sequence[Check]) -> list[dict]:
     return [_check_row(record, found) for record, found in grouped.items()]
 
 
-def _check_row(record, found):
+def _check_row(record: str, found: Sequence[Check]) -> dict[str, str]:
     by_result: dict[Verdict, list[str]] = {}
     for check in found:
         names = by_result.setdefault(check.result, [])

@@ -422,7 +422,7 @@ def _relationships(original: bytes | None, added: list[tuple[str, str]]) -> byte
     root = (
         etree.fromstring(original)
         if original
-        else etree.Element(f"{{{_RELS_NS}}}Relationships", nsmap={None: _RELS_NS})  # type: ignore[dict-item]
+        else etree.Element(f"{{{_RELS_NS}}}Relationships", nsmap={None: _RELS_NS})  # type: ignore[dict-item]  # lxml-stubs refuse None, the default namespace key
     )
     for rid, target in added:
         etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=rid, Type=_RT_IMAGE, Target=target)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.filing.archive import archive_key, locate, relative, sha256_file, shown, within
 from pipeline.register.log import RegisterLog
@@ -26,7 +28,13 @@ from pipeline.states import CodeStatus
 
 if TYPE_CHECKING:
     from pipeline.config import Config
+    from pipeline.letters.signing import SignatureCheck, SigningSettings
+    from pipeline.register.records import AgendaEntry
     from pipeline.register.sql import SqlRegister
+
+    Filed = tuple[
+        str | None, dict[str, str], dict[str, str]
+    ]  # a record's label, its files and their digests (register.filed)
 
 FILED_FOLDERS = (
     "*/surat-masuk/*",
@@ -46,7 +54,7 @@ class Problem:
     pesan: str
 
 
-def verify(config, register):
+def verify(config: Config, register: SqlRegister) -> tuple[list[Problem], int, int]:
     """Every problem, and how many files and records were checked.
 
     The register is read as one snapshot and the log replayed up to that
@@ -70,7 +78,7 @@ def verify(config, register):
     return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
 
 
-def signed_files(config, register, letter):
+def signed_files(config: Config, register: SqlRegister, letter: AgendaEntry) -> list[str]:
     """The electronically signed PDFs of a letter.
 
     Signed here (pkcs12) the letter's own PDF carries the signature. Signed at a
@@ -94,13 +102,13 @@ def signed_files(config, register, letter):
     return files
 
 
-def approved_at(register, letter):
+def approved_at(register: SqlRegister, letter: AgendaEntry) -> dt.datetime | None:
     """When this letter was approved: its verification code was drawn as its approval was filed."""
     made = [c.dibuat for c in register.codes(folder=letter.folder) if c.dibuat]
     return dt.datetime.fromisoformat(min(made)) if made else None
 
 
-def _signatures(config, register):
+def _signatures(config: Config, register: SqlRegister) -> list[Problem]:
     """Every signed PDF: intact, its signer trusted by signing.trust_roots, signed after its approval."""
     from pipeline.letters.signing import SigningError, check_pdf
 
@@ -115,7 +123,13 @@ def _signatures(config, register):
     return problems
 
 
-def _signature(config, stored, letter, approved, check_pdf):
+def _signature(
+    config: Config,
+    stored: str,
+    letter: AgendaEntry,
+    approved: dt.datetime | None,
+    check_pdf: Callable[[SigningSettings, Path], list[SignatureCheck]],
+) -> list[Problem]:
     from pipeline.letters.signing import fault
 
     path, rel = locate(config, stored), shown(config, stored)
@@ -138,7 +152,7 @@ def _signature(config, stored, letter, approved, check_pdf):
     return found
 
 
-def _code_pages(config, register):
+def _code_pages(config: Config, register: SqlRegister) -> list[Problem]:
     """Nothing in ``outbox/status/kode/`` but the pages of codes the register issued: a page planted
     there would answer "SAH" for a document the office never made."""
     from pipeline.documents.codes import normalise
@@ -176,7 +190,7 @@ def _code_pages(config, register):
     return problems
 
 
-def _log_files(config, log):
+def _log_files(config: Config, log: RegisterLog) -> list[Problem]:
     """Nothing but the log's own records may lie in its folder."""
     problems = []
     for path in log.files():
@@ -199,7 +213,7 @@ def _log_files(config, log):
     return problems
 
 
-def _files(config, filed):
+def _files(config: Config, filed: list[Filed]) -> list[Problem]:
     problems = []
     for label, berkas, digests in filed:
         for name, stored in sorted(berkas.items()):
@@ -213,7 +227,7 @@ def _files(config, filed):
     return problems
 
 
-def _strays(config, register, filed):
+def _strays(config: Config, register: SqlRegister, filed: list[Filed]) -> list[Problem]:
     """Folders no record files, and files in filed folders that no record names."""
     problems = []
     known_files = {archive_key(rel) for _, berkas, _ in filed for rel in berkas.values()}
@@ -241,13 +255,15 @@ def _strays(config, register, filed):
     return problems
 
 
-def _anchors(config, filed, chain):
+def _anchors(config: Config, filed: list[Filed], chain: dict[int, str]) -> list[Problem]:
     """The chain head each metadata.json recorded must be the log's own record of that number."""
     problems = []
     for label, berkas, _ in filed:
         stored = berkas.get("metadata.json")
-        rel = shown(config, stored) if stored else None
-        anchor = _anchor(locate(config, stored)) if stored else None
+        if not stored:
+            continue
+        rel = shown(config, stored)
+        anchor = _anchor(locate(config, stored))
         if anchor and anchor.get("urut") and chain.get(anchor["urut"]) != anchor.get("hash"):
             problems.append(
                 Problem(
@@ -262,7 +278,7 @@ def _anchors(config, filed, chain):
     return problems
 
 
-def _anchor(path):
+def _anchor(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8")).get("rantai")
     except (OSError, ValueError, AttributeError):

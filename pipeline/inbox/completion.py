@@ -253,8 +253,8 @@ def waiting(config: Config) -> list[tuple[Path, Path | None, float]]:
     for path in entries:
         if is_yaml(path.name) or intake.ignored(path.name) or not intake.is_regular(path):
             continue
-        draft = path.with_suffix(".yaml")
-        draft = draft if draft.is_file() else None  # the draft is written when the letter is set aside
+        beside = path.with_suffix(".yaml")
+        draft = beside if beside.is_file() else None  # the draft is written when the letter is set aside
         found.append((path, draft, (draft or path).stat().st_mtime))
     return sorted(found, key=lambda item: (item[2], item[0].name))
 

@@ -359,6 +359,7 @@ class InboxPass:
         """Where an accepted file went, in words."""
         if outcome.jenis == "nota_dinas":
             entry = self.register.incoming(outcome.kasus)
+            assert entry is not None  # an accepted memo opened its case in the same transaction
             return f"Nomor agenda {entry.nomor_agenda}; dokumen di outbox/{outcome.kasus}/"
         return f"Diterapkan pada kasus {outcome.kasus}."
 

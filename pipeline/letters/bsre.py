@@ -13,6 +13,8 @@ import json
 import os
 import urllib.error
 import urllib.request
+from email.message import Message
+from typing import IO, Any
 
 from pipeline.errors import os_reason
 from pipeline.letters.signing import SigningError, SigningSettings
@@ -24,7 +26,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """The gateway's answer is taken where it was asked: a redirect would carry the credentials
     (and the signer's secrets) to another address."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         raise urllib.error.HTTPError(
             req.full_url, code, f"dialihkan ke {newurl}; pengalihan tidak diikuti", headers, fp
         )
@@ -33,7 +43,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def _auth(settings):
+def _auth(settings: SigningSettings) -> str:
     user = os.environ.get(settings.bsre_user_env)
     password = os.environ.get(settings.bsre_password_env)
     if not user or not password:
@@ -44,7 +54,7 @@ def _auth(settings):
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
-def _post(settings, path, payload):
+def _post(settings: SigningSettings, path: str, payload: dict[str, Any]) -> tuple[int, Any]:
     """(status, decoded JSON or None) of a POST to the gateway; network failures are SigningError."""
     request = urllib.request.Request(
         settings.bsre_url.rstrip("/") + path,
@@ -105,7 +115,7 @@ def sign_pdf(
     raise SigningError(f"Gateway BSrE tidak menandatangani surat: {_said(body, status)}.")
 
 
-def _said(body, status):
+def _said(body: Any, status: int) -> str:
     """What the gateway said, for a message (never the secrets: they are not in the answer)."""
     if isinstance(body, dict):
         for key in ("error", "message", "status"):

@@ -8,7 +8,7 @@ sent (an action kept for the step that records sending).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,8 @@ from pipeline.states import CaseStatus, Hasil
 if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
-    from pipeline.filing.filer import Filer, Prepared
+    from pipeline.filing.filer import Filer, Numbers, Prepared
+    from pipeline.models import Inbound, Parsed
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
 
@@ -71,7 +72,7 @@ def file_signed_copy(
         **(claim_metadata or {}),
     }
 
-    def write(_numbers, prepared):
+    def write(_numbers: Numbers, prepared: list[Prepared]) -> Any:
         [folder] = prepared
         register.add_document(Document(letter.kasus, 0, jenis, versi, stamp, folder.rel, folder.berkas, folder.digests))
         register.record_signed(letter, stamp, oleh)
@@ -83,7 +84,8 @@ def file_signed_copy(
         return record(folder) if record else folder
 
     return filer.file(
-        lambda _n: [filer.prepare(Filing(final, copies, metadata=metadata, anchor=letter_folder, outbox=outbox))], write
+        lambda _n: [filer.prepare(Filing(final, copies, metadata=metadata, anchor=letter_folder, outbox=outbox or {}))],
+        write,
     )
 
 
@@ -94,8 +96,8 @@ def is_closed(register: SqlRegister, kasus: str) -> bool:
 
 def receive_scan(
     claim_id: str,
-    inbounds: list[Any],
-    parsed: Any,
+    inbounds: Sequence[Inbound],
+    parsed: Parsed,
     now: dt.datetime,
     account: str | None = None,
     *,
@@ -131,7 +133,7 @@ def receive_scan(
     stamp = now.isoformat(timespec="seconds")
     sending = procedure.sending() if config.signing.scan_sends else None
 
-    def record(folder):
+    def record(folder: Prepared) -> list[JournalEntry]:
         if sending is not None and not is_closed(register, letter.kasus):
             register.keep_input(
                 KeptInput(
@@ -191,7 +193,7 @@ def receive_scan(
     )
 
 
-def _scanned_letter(register, parsed, inbounds):
+def _scanned_letter(register: SqlRegister, parsed: Parsed, inbounds: Sequence[Inbound]) -> AgendaEntry:
     """The outgoing letter a signed copy names (file name or sidecar), or InputRefused saying how to name it."""
     nomor = parsed.fields.get("nomor") if parsed.kind == "surat_keluar_ttd" else Path(inbounds[0].name).stem
     letter = register.letter(nomor) if nomor else None
@@ -211,7 +213,7 @@ def _scanned_letter(register, parsed, inbounds):
     return letter
 
 
-def _not_the_unsigned_letter(letter, scans, made=()):
+def _not_the_unsigned_letter(letter: AgendaEntry, scans: Sequence[Inbound], made: Iterable[str] = ()) -> None:
     """A copy of the letter as the pipeline made it (from the archive or the outbox, its PDF
     made later among ``made``) is not a signed copy."""
     own = set(letter.sha256.values()) | set(made)
@@ -224,7 +226,14 @@ def _not_the_unsigned_letter(letter, scans, made=()):
         )
 
 
-def _how_signed(config, register, procedure, letter, pdfs, account):
+def _how_signed(
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    letter: AgendaEntry,
+    pdfs: Sequence[Inbound],
+    account: str | None,
+) -> tuple[str, str]:
     """(jenis, oleh): electronically by the approval's role holder, or in ink and scanned."""
     from pipeline.letters.signing import check_pdf, fault, has_signature
 
@@ -258,7 +267,7 @@ def _how_signed(config, register, procedure, letter, pdfs, account):
     return "surat_tte", f"{intact[0].signer} (akun {account})"
 
 
-def _owner(config, inbound):
+def _owner(config: Config, inbound: Inbound) -> str:
     """Who put an electronically signed file on the share: its owner, where owners can be trusted."""
     from pipeline.register import NETWORK_FS, filesystem
 

@@ -14,8 +14,10 @@ signed PDF against ``signing.trust_roots``.
 import datetime as dt
 import logging
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import PipelineError
 
@@ -56,7 +58,9 @@ def stamp_box(pdf_path: Path, width: int = 230, height: int = 40) -> tuple[int, 
         return _place(reader, list(_pages(reader.root["/Pages"])), width, height)
 
 
-def _place(reader, pages, width=230, height=40):
+def _place(
+    reader: Any, pages: list[tuple[Any, Any]], width: int = 230, height: int = 40
+) -> tuple[int, tuple[int, int, int, int]]:
     """``stamp_box`` of an open PDF."""
     # indexing resolves an indirect object; pyhanko's .get() would not (noqa: SIM401)
     dests = reader.root["/Dests"] if "/Dests" in reader.root else {}  # noqa: SIM401
@@ -70,7 +74,7 @@ def _place(reader, pages, width=230, height=40):
     return len(pages) - 1, (int(box[2] - width - 50), 60, int(box[2] - 50), 60 + height)
 
 
-def _pages(node, ref=None):
+def _pages(node: Any, ref: Any = None) -> Iterator[tuple[Any, Any]]:
     """(reference, page) of every page, in order."""
     if "/Kids" not in node:
         yield ref, node
@@ -134,7 +138,7 @@ def sign_pkcs12(
     return _common_name(signer.signing_cert)
 
 
-def _signing_failed(settings, exc):
+def _signing_failed(settings: SigningSettings, exc: Exception) -> SigningError:
     from pyhanko.sign.timestamps import TimestampRequestError
 
     if isinstance(exc, TimestampRequestError) or (settings.tsa_url and "timestamp" in type(exc).__name__.lower()):
@@ -148,13 +152,13 @@ def _signing_failed(settings, exc):
     )
 
 
-def _waktu(moment):
+def _waktu(moment: dt.datetime) -> str:
     from pipeline.formats import waktu
 
     return f"{waktu(moment)} {moment.tzname() or ''}".strip()
 
 
-def _common_name(cert):
+def _common_name(cert: Any) -> str:
     return cert.subject.native.get("common_name") or cert.subject.human_friendly
 
 
@@ -248,7 +252,7 @@ def has_signature(pdf_path: Path) -> bool:
         return False
 
 
-def _validation_context(settings):
+def _validation_context(settings: SigningSettings) -> Any:
     """The trust roots as pyHanko wants them; a root that cannot be read is a SigningError."""
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko_certvalidator import ValidationContext
@@ -267,7 +271,7 @@ def _validation_context(settings):
     return ValidationContext(trust_roots=roots, allow_fetching=False)
 
 
-def _check(status, outside=False):
+def _check(status: Any, outside: bool = False) -> SignatureCheck:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -289,7 +293,7 @@ def _check(status, outside=False):
     )
 
 
-def _valid_at(cert, when):
+def _valid_at(cert: Any, when: dt.datetime | None) -> bool:
     """The signer's certificate was within its validity period at the signing time (no time given:
     the chain's validation at the present stands alone)."""
     if cert is None:
@@ -300,7 +304,7 @@ def _valid_at(cert, when):
     return validity["not_before"].native <= when <= validity["not_after"].native
 
 
-def _signature_place(reader):
+def _signature_place(reader: Any) -> tuple[Any, tuple[int, int, int, int]]:
     """(page reference, box) of the letter's signature place: the TTE bookmark, else the last page's
     lower right (where ``stamp_box`` puts a stamp)."""
     pages = list(_pages(reader.root["/Pages"]))
@@ -308,7 +312,7 @@ def _signature_place(reader):
     return pages[page][0], box
 
 
-def _drawn_outside(embedded, place, slack=2):
+def _drawn_outside(embedded: Any, place: tuple[Any, tuple[int, int, int, int]], slack: float = 2) -> bool:
     """True when a signature's visible stamp lies anywhere but the letter's signature place.
 
     A stamp drawn over the text would hide or replace what was signed while the
@@ -328,6 +332,6 @@ def _drawn_outside(embedded, place, slack=2):
     return on_page != page_ref or left < x1 - slack or bottom < y1 - slack or right > x2 + slack or top > y2 + slack
 
 
-def _sorted_rect(rect):
+def _sorted_rect(rect: Sequence[float]) -> tuple[float, float, float, float]:
     """A PDF rectangle as (left, bottom, right, top) whichever corners it names."""
     return min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])

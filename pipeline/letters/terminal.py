@@ -38,7 +38,9 @@ def sign_at_terminal(config: Config, kasus: str, ask: Ask, totp: bool = False, p
     account = current_account()
     with open_workspace(config, lock=False) as ws:
         letter = to_sign(kasus, account, config=ws.config, register=ws.register, procedure=ws.procedure)
-        pdf_path = locate(config, ws.register.letter_pdf(letter))
+        pdf = ws.register.letter_pdf(letter)
+        assert pdf is not None  # to_sign refuses a letter whose PDF is not filed yet
+        pdf_path = locate(config, pdf)
         stamp = gateway_stamp(letter, pdf_path, config=ws.config, register=ws.register)
     original = pdf_path.read_bytes()
     signed, said = _signed_by_gateway(config, original, ask, totp, stamp)

@@ -23,7 +23,7 @@ from pipeline.filing import klasifikasi
 from pipeline.states import CaseStatus
 
 if TYPE_CHECKING:
-    from pipeline.register.records import AgendaEntry
+    from pipeline.register.records import AgendaEntry, Case
     from pipeline.register.sql import SqlRegister
 
 Row = list[Any]  # one row of a book, its values typed (dates, int pagu), in column order
@@ -178,6 +178,11 @@ def date_of(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
 
+def _received(memo: AgendaEntry, case: Case) -> dt.date:
+    """The day a case's memo arrived (the case opens as it arrives)."""
+    return dt.date.fromisoformat((memo.diterima or case.dibuka)[:10])
+
+
 def note_of(entry: AgendaEntry, tanggal: Tanggal) -> str:
     """An agenda line's Keterangan: voided, the register's note, its case."""
     note = entry.keterangan
@@ -240,7 +245,7 @@ def case_data(register: SqlRegister, tahun: int | None = None) -> Iterator[CaseD
             continue
         kept = register.registration(case.id)
         data = dict(kept.data) if kept else {}
-        year = data.get("tahun_anggaran") or (budget_year(memo.hal, date_of(memo.diterima)) if data else None)
+        year = data.get("tahun_anggaran") or (budget_year(memo.hal, _received(memo, case)) if data else None)
         yield CaseData(
             case.id,
             data.get("unit") or case.unit or memo.dari,

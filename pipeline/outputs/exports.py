@@ -155,8 +155,8 @@ def write_xlsx(
 
 
 HEADER_ROW = 4  # title, subtitle, an empty line, then the column names
-_STYLE = {TEXT: "Isi teks", NUMBER: "Isi angka", DATE: "Isi tanggal", RUPIAH: "Isi rupiah"}
-_TITLE, _SUBTITLE, _HEADER = "Judul buku", "Subjudul buku", "Judul kolom"
+STYLE = {TEXT: "Isi teks", NUMBER: "Isi angka", DATE: "Isi tanggal", RUPIAH: "Isi rupiah"}
+TITLE, SUBTITLE, HEADER = "Judul buku", "Subjudul buku", "Judul kolom"
 
 
 def _add_styles(workbook: Workbook) -> None:
@@ -166,14 +166,14 @@ def _add_styles(workbook: Workbook) -> None:
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     workbook.add_named_style(
-        NamedStyle(name=_TITLE, font=Font(bold=True, size=13), alignment=Alignment(horizontal="center"))
+        NamedStyle(name=TITLE, font=Font(bold=True, size=13), alignment=Alignment(horizontal="center"))
     )
     workbook.add_named_style(
-        NamedStyle(name=_SUBTITLE, font=Font(bold=True, size=11), alignment=Alignment(horizontal="center"))
+        NamedStyle(name=SUBTITLE, font=Font(bold=True, size=11), alignment=Alignment(horizontal="center"))
     )
     workbook.add_named_style(
         NamedStyle(
-            name=_HEADER,
+            name=HEADER,
             font=Font(bold=True),
             fill=PatternFill("solid", fgColor="D9D9D9"),
             border=border,
@@ -183,7 +183,7 @@ def _add_styles(workbook: Workbook) -> None:
     for kind, number_format in ((TEXT, "General"), (NUMBER, "General"), (DATE, DATE_FORMAT), (RUPIAH, RUPIAH_FORMAT)):
         workbook.add_named_style(
             NamedStyle(
-                name=_STYLE[kind],
+                name=STYLE[kind],
                 font=Font(size=10),
                 border=border,
                 number_format=number_format,
@@ -201,7 +201,7 @@ def _write_only_cell() -> Callable[..., Cell]:
     return WriteOnlyCell
 
 
-def _styled(sheet: Worksheet, value: Any, style: str) -> Cell:
+def styled(sheet: Worksheet, value: Any, style: str) -> Cell:
     cell = _write_only_cell()(sheet, value=value)
     cell.style = style
     return cell
@@ -214,13 +214,13 @@ def _sheet(sheet: Worksheet, book: Book, rows: Iterable[Row], subtitle: str) -> 
     for index, column in enumerate(book.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     _print_setup(sheet, book)
-    sheet.append([_styled(sheet, book.title, _TITLE)])
-    sheet.append([_styled(sheet, subtitle, _SUBTITLE)])
+    sheet.append([styled(sheet, book.title, TITLE)])
+    sheet.append([styled(sheet, subtitle, SUBTITLE)])
     sheet.merged_cells.add(f"A1:{last}1")
     sheet.merged_cells.add(f"A2:{last}2")
     sheet.append([])
     sheet.row_dimensions[HEADER_ROW].height = LINE_POINTS * max(_lines(c.name, c.width) for c in book.columns)
-    sheet.append([_styled(sheet, column.name, _HEADER) for column in book.columns])
+    sheet.append([styled(sheet, column.name, HEADER) for column in book.columns])
     for offset, values in enumerate(rows, start=1):
         # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
         sheet.row_dimensions[HEADER_ROW + offset].height = LINE_POINTS * max(
@@ -259,7 +259,7 @@ def _lines(text: Any, width: float) -> int:
 
 
 def _data_cell(sheet: Worksheet, kind: str, value: Any) -> Cell:
-    cell = _styled(sheet, None, _STYLE[kind])
+    cell = styled(sheet, None, STYLE[kind])
     if value is None or value == "":
         return cell
     if kind == DATE:

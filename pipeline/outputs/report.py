@@ -34,7 +34,8 @@ from pipeline.states import CaseStatus, Decision, StepStatus
 
 if TYPE_CHECKING:
     from pipeline.register.records import Case, KeptInput, StepRecord
-    from pipeline.sop.procedure import Procedure
+    from pipeline.register.sql import SqlRegister
+    from pipeline.sop.procedure import Procedure, Step
     from pipeline.workhours import OfficeHours
 
 MONTHS = (
@@ -295,7 +296,7 @@ class _Tally:
         ends = [r.selesai for r in records.values() if r.selesai]
         return _moment(max(ends)) if ends else _moment(case.dibuka)
 
-    def _step(self, step: Any, record: StepRecord | None) -> None:
+    def _step(self, step: Step, record: StepRecord | None) -> None:
         if record is None or record.status != StepStatus.DONE or not record.mulai or not record.selesai:
             return
         start, end = _moment(record.mulai), _moment(record.selesai)
@@ -389,7 +390,7 @@ def _report(tally: _Tally, returned: list[Return], now: dt.datetime | None) -> R
 
 
 def report_of(
-    register: Any, procedure: Procedure, hours: OfficeHours, period: Period, now: dt.datetime | None
+    register: SqlRegister, procedure: Procedure, hours: OfficeHours, period: Period, now: dt.datetime | None
 ) -> Report:
     """The report of ``period`` read from ``register`` (its read API only)."""
     return compute(register.cases_in_full(), register.decisions(Decision.REJECT), procedure, hours, period, now)

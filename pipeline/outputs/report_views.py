@@ -14,15 +14,19 @@ import json
 import math
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.outputs import report as reporting
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from pipeline.config import Config
     from pipeline.documents.pdf import Converter
     from pipeline.outputs.report import Report
+    from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
     from pipeline.workhours import OfficeHours
 
@@ -297,7 +301,7 @@ def common(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, 
     """What every page of the site shows (the letterhead, the queues in the menu, when written),
     for a page written outside the site's refresh (``pipeline laporan``)."""
     from pipeline.formats import waktu
-    from pipeline.outputs.site import _role_label
+    from pipeline.outputs.site import role_label
 
     roles, seen = [], set()
     for step in procedure.steps:
@@ -305,7 +309,7 @@ def common(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, 
             for key in step.role:
                 if key not in seen:
                     seen.add(key)
-                    roles.append({"key": key, "slug": key, "label": _role_label(procedure, key)})
+                    roles.append({"key": key, "slug": key, "label": role_label(procedure, key)})
     return {
         "org": config.organisation,
         "roles": roles,
@@ -315,7 +319,7 @@ def common(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, 
 
 
 def refresh_site(
-    config: Config, register: Any, procedure: Procedure, now: dt.datetime, common: dict, head: int
+    config: Config, register: SqlRegister, procedure: Procedure, now: dt.datetime, common: dict, head: int
 ) -> None:
     """The site's hook: write this month's report page when the register changed since it was
     written, no more than a twentieth of the time (a report of 100,000 cases takes seconds)."""
@@ -356,7 +360,7 @@ def _write_mark(folder: Path, values: dict) -> None:
 # -- the sheet -------------------------------------------------------------------------------------------
 
 
-def year_sheet(config: Config, register: Any, year: int) -> Any:
+def year_sheet(config: Config, register: SqlRegister, year: int) -> Callable[[Workbook], None]:
     """The books' hook: a writer adding the year's "Kinerja SOP" sheet to a workbook."""
     from pipeline.sop.procedure import Procedure
 
@@ -445,13 +449,10 @@ def sheet_sections(report: Report) -> list[tuple[str, list[str], list[list[Any]]
     ]
 
 
-def add_sheet(workbook: Any, report: Report, config: Config) -> None:
+def add_sheet(workbook: Workbook, report: Report, config: Config) -> None:
     """The "Kinerja SOP" sheet: a title, then each table under its heading, in the books' styles."""
     from pipeline.outputs.books import NUMBER, TEXT
-    from pipeline.outputs.exports import _HEADER as HEADER
-    from pipeline.outputs.exports import _STYLE, _styled
-    from pipeline.outputs.exports import _SUBTITLE as SUBTITLE
-    from pipeline.outputs.exports import _TITLE as TITLE
+    from pipeline.outputs.exports import HEADER, STYLE, SUBTITLE, TITLE, styled
 
     sheet = workbook.create_sheet(SHEET)
     for letter, width in zip("ABCDEFGHIJ", (34, 40, 20, 10, 10, 14, 14, 14, 14, 14)):
@@ -459,17 +460,15 @@ def add_sheet(workbook: Any, report: Report, config: Config) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.append([_styled(sheet, f"LAPORAN KINERJA {config.sop_code}", TITLE)])
-    sheet.append([_styled(sheet, f"{config.organisation['name']} \u2014 {report.periode.label}", SUBTITLE)])
+    sheet.append([styled(sheet, f"LAPORAN KINERJA {config.sop_code}", TITLE)])
+    sheet.append([styled(sheet, f"{config.organisation['name']} \u2014 {report.periode.label}", SUBTITLE)])
     sheet.append([f"Jam kerja: {hours_text(report)}."])
     for heading, columns, rows in sheet_sections(report):
         sheet.append([])
-        sheet.append([_styled(sheet, heading, SUBTITLE)])
-        sheet.append([_styled(sheet, name, HEADER) for name in columns])
+        sheet.append([styled(sheet, heading, SUBTITLE)])
+        sheet.append([styled(sheet, name, HEADER) for name in columns])
         for values in rows:
-            sheet.append(
-                [_styled(sheet, value, _STYLE[TEXT if isinstance(value, str) else NUMBER]) for value in values]
-            )
+            sheet.append([styled(sheet, value, STYLE[TEXT if isinstance(value, str) else NUMBER]) for value in values])
     sheet.append([])
     sheet.append([NOTE])
 

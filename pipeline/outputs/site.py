@@ -27,7 +27,7 @@ import os
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.filing.archive import relative
 from pipeline.filing.verify import check_code
@@ -36,9 +36,12 @@ from pipeline.outputs import report_views
 from pipeline.states import CaseStatus, CodeStatus, ShownStatus
 
 if TYPE_CHECKING:
+    import jinja2
+
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.verify import CodeCheck
+    from pipeline.register.records import AgendaEntry
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
     from pipeline.sop.views import CaseView, StepView
@@ -149,7 +152,7 @@ def refresh_codes(config: Config, register: SqlRegister, kasus: str) -> None:
 
 
 @functools.cache
-def _environment():
+def _environment() -> jinja2.Environment:
     import jinja2
 
     environment = jinja2.Environment(
@@ -219,7 +222,7 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
     write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
 
 
-def _waiting(config):
+def _waiting(config: Config) -> list[dict[str, str]]:
     """Letters waiting in inbox/lengkapi/ for staff to complete their draft."""
     from pipeline.inbox.completion import waiting, waiting_since
 
@@ -277,7 +280,7 @@ def case_page(
     )
 
 
-def _codes(config, register, kasus):
+def _codes(config: Config, register: SqlRegister, kasus: str) -> list[dict[str, str]]:
     """A case's codes with their pages' names (``proof.page_name``)."""
     from pipeline.documents.proof import key, page_name
 
@@ -287,7 +290,7 @@ def _codes(config, register, kasus):
     ]
 
 
-def _common(config, procedure, now):
+def _common(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, Any]:
     """What every page shows: the letterhead, the queues in the menu, when it was written."""
     roles, seen = [], set()
     for step in procedure.steps:
@@ -295,7 +298,7 @@ def _common(config, procedure, now):
             for key in step.role:
                 if key not in seen:
                     seen.add(key)
-                    roles.append({"key": key, "slug": key, "label": _role_label(procedure, key)})
+                    roles.append({"key": key, "slug": key, "label": role_label(procedure, key)})
     return {
         "org": config.organisation,
         "roles": roles,
@@ -304,7 +307,7 @@ def _common(config, procedure, now):
     }
 
 
-def _role_label(procedure, key):
+def role_label(procedure: Procedure, key: str) -> str:
     """A role as people call it: the actor of the first step only that role does, else the key."""
     for step in procedure.steps:
         if step.role == (key,):
@@ -312,7 +315,7 @@ def _role_label(procedure, key):
     return key.replace("_", " ").title()
 
 
-def _last_written(folder):
+def _last_written(folder: Path) -> Any:
     try:
         return json.loads((folder / _MARK).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -338,7 +341,7 @@ def _row(item: CaseView) -> dict:
     }
 
 
-def _counts(open_items, closed_items):
+def _counts(open_items: Sequence[dict[str, Any]], closed_items: Sequence[dict[str, Any]]) -> dict[str, int]:
     return {
         "berjalan": sum(1 for i in open_items if i["status"] == RUNNING),
         "tertahan": sum(1 for i in open_items if i["status"] == HELD),
@@ -347,16 +350,17 @@ def _counts(open_items, closed_items):
     }
 
 
-def _agenda(config, register, now):
+def _agenda(config: Config, register: SqlRegister, now: dt.datetime) -> dict[str, Any]:
     """The day's agenda: memos received today, letters numbered or sent today; the newest
     ``DAY_SHOWN`` of each (the books hold the rest), read from the books' ends only."""
     today = now.date().isoformat()
     masuk = []
     for entry in itertools.islice(register.agenda_newest_first("masuk", now.year), DAY_SHOWN):
-        if (entry.diterima or "")[:10] < today:
+        received = entry.diterima or ""
+        if received[:10] < today:
             break
-        if entry.diterima[:10] == today:
-            masuk.append({**_fields(entry), "diterima_teks": waktu(entry.diterima, config.timezone)})
+        if received[:10] == today:
+            masuk.append({**_fields(entry), "diterima_teks": waktu(received, config.timezone)})
     keluar = []
     for entry in itertools.islice(register.agenda_newest_first("keluar", now.year), LETTERS_SCANNED):
         if entry.tanggal_surat[:10] != today and not (entry.dikirim or "").startswith(today):
@@ -376,7 +380,7 @@ def _agenda(config, register, now):
     return {"today": tanggal(today), "masuk": masuk[::-1], "keluar": keluar[::-1], "batas": DAY_SHOWN}
 
 
-def _fields(entry):
+def _fields(entry: AgendaEntry) -> dict[str, Any]:
     return {
         name: getattr(entry, name)
         for name in ("nomor_agenda", "nomor_surat", "dari", "kepada", "hal", "sifat", "kasus")
@@ -411,7 +415,7 @@ def chart(steps: Sequence[StepView], span: int = 360, left: int = 330, row_heigh
     return {"rows": rows, "width": left + span + 190, "height": len(steps) * row_height + 4, "left": left, "span": span}
 
 
-def _minutes(value):
+def _minutes(value: float | None) -> str:
     if value is None:
         return "—"
     if value >= 1440:
@@ -421,5 +425,5 @@ def _minutes(value):
     return f"{value:g} mnt".replace(".", ",")
 
 
-def _short(text, limit):
+def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -85,7 +85,7 @@ def open_register(config: Config, writer: bool = True, clock: Clock | None = Non
         from pipeline.register.postgres import PostgresRegister
         from pipeline.register.url import redacted
 
-        path = redacted(config.register_url)
+        shown = redacted(config.register_url)
         last = log.last()
         shared = PostgresRegister(config.register_url, log, clock)
         if writer:
@@ -97,6 +97,7 @@ def open_register(config: Config, writer: bool = True, clock: Clock | None = Non
         register: SqlRegister = shared
     else:
         path = config.register_path
+        shown = str(path)
         refuse_network(path)
         last = log.last()  # read before the register: a commit meanwhile only makes the register newer
         refuse_missing(config, path, last)
@@ -107,7 +108,7 @@ def open_register(config: Config, writer: bool = True, clock: Clock | None = Non
         register.close()
         held = f"memuat catatan sampai nomor {head}" if head else "belum memuat catatan apa pun"
         raise RegisterError(
-            f"Register {path} {held}, sedangkan arsip memuat catatan sampai nomor {last} "
+            f"Register {shown} {held}, sedangkan arsip memuat catatan sampai nomor {last} "
             f"(register dari cadangan lama, atau dikosongkan). Pipeline tidak berjalan agar "
             f"tidak ada nomor yang terulang. {RESTORE}"
         )

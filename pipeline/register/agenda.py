@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import asdict, replace
-from typing import Any
+from typing import Any, overload
 
 import orjson
 
@@ -29,6 +29,10 @@ class AgendaIntents(SqlCore):
         row = self._first("SELECT * FROM agenda WHERE buku = 'masuk' AND kasus = ?", kasus)
         return record(AgendaEntry, row) if row else None
 
+    @overload
+    def incoming_signatures(self, kasus: str) -> tuple[Any, ...]: ...
+    @overload
+    def incoming_signatures(self, kasus: None = None) -> dict[str, tuple[Any, ...]]: ...
     def incoming_signatures(self, kasus: str | None = None) -> tuple[Any, ...] | dict[str, tuple[Any, ...]]:
         """The electronic signatures recorded with the memo that opened ``kasus`` (a tuple, empty when
         unsigned); without ``kasus``, {kasus: signatures} of every signed memo (``status --all``)."""

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import asdict
 
+from pipeline.errors import RegisterError
 from pipeline.register.records import Case, KeptInput, StepRecord
 from pipeline.register.rows import grouped, record
 from pipeline.register.steps import StepIntents
@@ -20,6 +21,13 @@ class CaseIntents(StepIntents):
     def case(self, kasus: str) -> Case | None:
         row = self._first("SELECT * FROM cases WHERE id = ?", kasus)
         return record(Case, row) if row else None
+
+    def existing_case(self, kasus: str) -> Case:
+        """The case ``kasus``, which the caller holds from the register (RegisterError when it is gone)."""
+        found = self.case(kasus)
+        if found is None:
+            raise RegisterError(f"Kasus {kasus} tidak ada di register.")
+        return found
 
     def find_cases(self, ident: str) -> list[Case]:
         """Cases whose id or incoming memo nomor is ``ident``, oldest first."""

@@ -11,7 +11,7 @@ Kasubbid's ``otentikasi`` action.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import PipelineError, os_reason
 from pipeline.fields import normalise_nip, parse_amount
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _PREFIX_TITLE = re.compile(r"^(prof|dr|drs|dra|ir|h|hj|hc)\.?$", re.IGNORECASE)
 
 
-def bare_name(name: str) -> str:
+def bare_name(name: str | None) -> str:
     """A name without academic or religious titles, lower case: for comparison only."""
     main = str(name or "").split(",")[0]
     words = [w for w in main.replace(".", ". ").split() if not _PREFIX_TITLE.match(w)]
@@ -36,9 +36,11 @@ def configured(config: Config) -> bool:
     return config.employees is not None or config.budget is not None
 
 
-def load_reference(config: Config) -> tuple[dict | None, dict | None]:
-    """Read the configured reference files; a missing file is a user error naming it."""
-    employees, budget = None, None
+def load_reference(config: Config) -> tuple[dict[str, dict[str, str]] | None, list[dict[str, str]] | None]:
+    """Read the configured reference files (employees by NIP, budget rows); a missing file is a user
+    error naming it."""
+    employees: dict[str, dict[str, str]] | None = None
+    budget: list[dict[str, str]] | None = None
     try:
         if config.employees:
             employees = {}
@@ -57,9 +59,12 @@ def load_reference(config: Config) -> tuple[dict | None, dict | None]:
     return employees, budget
 
 
-def _person(section, index, record, employees, source):
+def _person(
+    section: str, index: int, record: dict[str, Any], employees: dict[str, dict[str, str]], source: str
+) -> Check:
     name = label(section, index, record)
-    found = employees.get(record.get("nip"))
+    nip = record.get("nip")
+    found = employees.get(nip) if nip is not None else None
     if found is None:
         return Check(
             section,
@@ -85,7 +90,7 @@ def _person(section, index, record, employees, source):
     )
 
 
-def _allocation(unit, tahun, total, budget, source):
+def _allocation(unit: str, tahun: object, total: int, budget: list[dict[str, str]], source: str) -> Check:
     name = "Pagu seluruh paket"
     for row in budget:
         same_unit = bare_name(row.get("unit")) == bare_name(unit)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.documents import codes
 from pipeline.documents import contexts as documents
 from pipeline.documents.render import render
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, RegisterError
 from pipeline.filing import filer as filing
 from pipeline.filing.archive import locate
 from pipeline.filing.filer import Bound, Filing
@@ -98,7 +98,10 @@ class StepRun:
     def memo(self) -> AgendaEntry:
         """The case's entry in the agenda surat masuk."""
         if self._memo is None:
-            self._memo = self.register.incoming(self.kasus)
+            found = self.register.incoming(self.kasus)
+            if found is None:
+                raise RegisterError(f"Kasus {self.kasus} tidak memiliki agenda surat masuk di register.")
+            self._memo = found
         return self._memo
 
     def registration(self) -> KeptInput | None:
@@ -229,14 +232,19 @@ class StepRun:
     def commit(self, prepared: Sequence[filing.Prepared], record: Callable[[], None]) -> None:
         """Record the step in one transaction with its documents, then publish them."""
 
-        def write(_numbers, _prepared):
+        def write(_numbers: filing.Numbers, _prepared: list[filing.Prepared]) -> None:
             for item in prepared:
                 self.register.add_document(self._documents[item.rel][0])
             record()
 
         self.filer.file(lambda _numbers: prepared, write)
 
-    def file(self, prepare: Callable, write: Callable, numbers: list[tuple[str, int]]) -> Any:
+    def file(
+        self,
+        prepare: Callable[[filing.Numbers], Iterable[filing.Prepared]],
+        write: Callable[[filing.Numbers, list[filing.Prepared]], Any],
+        numbers: list[tuple[str, int]],
+    ) -> Any:
         """File what ``prepare`` builds with the numbers it needs, recording it with ``write``
         (the filing service's ``file``): a letter numbered in an agenda book."""
         return self.filer.file(prepare, write, numbers=numbers)
@@ -400,14 +408,14 @@ def advance(
 ) -> None:
     """Run every step of ``kasus`` that can run now; stop at the first that must wait, or at
     a step boundary once ``stop`` is set (the rest runs at the next rescan or start)."""
-    if register.case(kasus).status == CaseStatus.DONE:
+    if register.existing_case(kasus).status == CaseStatus.DONE:
         return  # a closed case stays closed, even when steps are added to the table later
     _link_early_inputs(register, kasus)
     _supersede(register, procedure, clock, kasus)
     for _ in range(4 * len(procedure.steps) + 8):
         if stop.is_set():
             return
-        case = register.case(kasus)
+        case = register.existing_case(kasus)
         records = register.steps(kasus)
         step = procedure.current(records)
         if step is None:
@@ -446,7 +454,7 @@ def _close(register: SqlRegister, clock: Clock, case: Case) -> None:
 
 def _link_early_inputs(register: SqlRegister, kasus: str) -> None:
     """Inputs that arrived before their memo now belong to its case."""
-    case = register.case(kasus)
+    case = register.existing_case(kasus)
     if register.unlinked_inputs(case.rujukan, kasus):
         with register.transaction():
             register.link_early_inputs(kasus, case.rujukan)

@@ -10,7 +10,7 @@ this code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputRefused
@@ -26,8 +26,9 @@ from pipeline.states import CaseStatus, Hasil
 
 if TYPE_CHECKING:
     from pipeline.clock import Clock
-    from pipeline.config import Config
-    from pipeline.filing.filer import Filer
+    from pipeline.config import Config, Limits
+    from pipeline.filing.filer import Filer, Numbers, Prepared
+    from pipeline.models import Inbound, Parsed
     from pipeline.register import Case
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
@@ -64,7 +65,7 @@ def action_when(data: dict, timezone: dt.tzinfo) -> dt.datetime | None:
     return value.astimezone(timezone) if value.tzinfo else value.replace(tzinfo=timezone)
 
 
-def clean_action(fields: dict, procedure: Procedure, limits: Any = None) -> dict:
+def clean_action(fields: dict, procedure: Procedure, limits: Limits | None = None) -> dict[str, Any]:
     """The action's fields checked against its schema (and its free text against ``limits``);
     raises InputRefused naming each problem."""
     fields = {
@@ -79,6 +80,7 @@ def clean_action(fields: dict, procedure: Procedure, limits: Any = None) -> dict
             ],
             kind="tindakan",
         )
+    assert document is not None  # Cerberus gives the document whenever it finds no error
     if limits is not None:
         _refuse_long_text(document, limits)
     try:
@@ -92,7 +94,7 @@ def clean_action(fields: dict, procedure: Procedure, limits: Any = None) -> dict
     return document
 
 
-def _refuse_long_text(action, limits):
+def _refuse_long_text(action: Mapping[str, Any], limits: Limits) -> None:
     """Free text past its limit is refused: documents print it whole, and a pasted e-mail thread
     would make a document no one can print (nor LibreOffice convert in time)."""
     reasons = []
@@ -111,7 +113,7 @@ def _refuse_long_text(action, limits):
         raise InputRefused(reasons, kind="tindakan")
 
 
-def _action_message(path, message, procedure):
+def _action_message(path: str, message: str, procedure: Procedure) -> str:
     if path == "langkah":
         return "harus salah satu dari: " + ", ".join(procedure.action_names()) + "."
     return message + "."
@@ -194,7 +196,7 @@ def check_registration(
 
 def keep(
     claim_id: str,
-    inbounds: list[Any],
+    inbounds: Sequence[Inbound],
     jenis: str,
     langkah: str,
     data: dict,
@@ -228,7 +230,7 @@ def keep(
     }
     reason = _kept_reason(procedure, case, langkah, data)
 
-    def record(_numbers, prepared):
+    def record(_numbers: Numbers, prepared: list[Prepared]) -> list[JournalEntry]:
         [folder] = prepared
         dasar = register.newest_registration(kasus, case.rujukan) if case and jenis == "tindakan" else 0
         register.keep_input(
@@ -272,7 +274,7 @@ def keep(
     )
 
 
-def _kept_reason(procedure, case, langkah, data):
+def _kept_reason(procedure: Procedure, case: Case | None, langkah: str, data: Mapping[str, Any]) -> str:
     """What staff read in the journal while the input waits for its step."""
     if case is None:
         return f"Disimpan; akan diterapkan setelah Nota Dinas dengan nomor {data['rujukan']} tercatat."
@@ -282,11 +284,11 @@ def _kept_reason(procedure, case, langkah, data):
     return f"Disimpan; akan diterapkan ketika kasus {case.id} mencapai langkah {step.number} ({step.activity})."
 
 
-def _jsonable(data):
+def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}
 
 
-def _file_account(config, inbound):
+def _file_account(config: Config, inbound: Inbound) -> str:
     """Who put an action file on the share: its owner, where owners can be trusted."""
     kind = filesystem(config.inbox)
     if kind in NETWORK_FS:
@@ -301,8 +303,8 @@ def _file_account(config, inbound):
 
 def receive(
     claim_id: str,
-    inbounds: list[Any],
-    parsed: Any,
+    inbounds: Sequence[Inbound],
+    parsed: Parsed,
     now: dt.datetime,
     account: str | None = None,
     *,

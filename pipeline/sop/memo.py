@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import IncompleteLetter, InputRefused
@@ -29,7 +29,8 @@ from pipeline.states import Hasil
 if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
-    from pipeline.filing.filer import Filer, Prepared
+    from pipeline.filing.filer import Filer, Numbers, Prepared
+    from pipeline.models import Inbound, Parsed
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
 
@@ -41,7 +42,7 @@ SOURCES = {
 }
 
 
-def read_memo(parsed: Any, name: str) -> Memo:
+def read_memo(parsed: Parsed, name: str) -> Memo:
     """The memo's header fields, validated; raises IncompleteLetter with every reason, what was
     read and where each field came from (for the draft a letter then waits with)."""
     try:
@@ -56,8 +57,8 @@ def read_memo(parsed: Any, name: str) -> Memo:
 
 def file_memo(
     claim_id: str,
-    inbounds: list[Any],
-    parsed: Any,
+    inbounds: Sequence[Inbound],
+    parsed: Parsed,
     now: dt.datetime,
     *,
     config: Config,
@@ -76,7 +77,7 @@ def file_memo(
     )  # before the write lock: it takes a moment
     book = ("masuk", now.year)
 
-    def prepare(numbers):
+    def prepare(numbers: Numbers) -> list[Prepared]:
         nomor_agenda, kasus = _numbers(config, numbers[book], now)
         writers, codes = cases.opening_documents(
             kasus,
@@ -91,14 +92,14 @@ def file_memo(
         )
         return [_prepare(config, filer, claim_id, inbounds, memo, numbers[book], now, writers, codes)]
 
-    def record(numbers, prepared):
+    def record(numbers: Numbers, prepared: list[Prepared]) -> list[JournalEntry]:
         _refuse_known(register, memo)  # again under the write lock: another host may have filed it meanwhile
         return _record(config, register, procedure, claim_id, inbounds, memo, numbers[book], prepared[0], now)
 
     return filer.file(prepare, record, numbers=[book], unchanged=unchanged)
 
 
-def _refuse_known(register, memo):
+def _refuse_known(register: SqlRegister, memo: Memo) -> None:
     known = register.memo_known(memo.nomor, memo.dari)
     if known:
         raise InputRefused(
@@ -109,12 +110,22 @@ def _refuse_known(register, memo):
         )
 
 
-def _numbers(config, nomor_urut, now):
+def _numbers(config: Config, nomor_urut: int, now: dt.datetime) -> tuple[str, str]:
     nomor_agenda = config.numbering["agenda_masuk"].format(nomor=nomor_urut, tahun=now.year)
     return nomor_agenda, case_id(now.year, nomor_urut)
 
 
-def _prepare(config, filer, claim_id, inbounds, memo, nomor_urut, now, writers, codes) -> Prepared:
+def _prepare(
+    config: Config,
+    filer: Filer,
+    claim_id: str,
+    inbounds: Sequence[Inbound],
+    memo: Memo,
+    nomor_urut: int,
+    now: dt.datetime,
+    writers: Mapping[str, Callable[[Any], Any]],
+    codes: Mapping[str, tuple[str, str, str]],
+) -> Prepared:
     nomor_agenda, kasus = _numbers(config, nomor_urut, now)
     final = config.archive / str(now.year) / "surat-masuk" / f"{nomor_urut:04d}_{slug(memo.hal)}"
     metadata = {
@@ -132,7 +143,17 @@ def _prepare(config, filer, claim_id, inbounds, memo, nomor_urut, now, writers, 
         return filer.prepare(Filing(final, copies, writers, metadata, outbox, codes=codes, pdf=True))
 
 
-def _record(config, register, procedure, claim_id, inbounds, memo, nomor_urut, folder, now):
+def _record(
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    claim_id: str,
+    inbounds: Sequence[Inbound],
+    memo: Memo,
+    nomor_urut: int,
+    folder: Prepared,
+    now: dt.datetime,
+) -> list[JournalEntry]:
     """Inside the transaction: the agenda entry, the case and its opening steps, the journal."""
     stamp = now.isoformat(timespec="seconds")
     nomor_agenda, kasus = _numbers(config, nomor_urut, now)

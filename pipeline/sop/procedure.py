@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ConfigError
 from pipeline.sop import handlers
@@ -54,11 +54,11 @@ def default_roles(actor: str) -> tuple[str, ...]:
     return tuple(_ROLE_WORDS.get(w, "_".join(w.split())) for w in words)
 
 
-def _problem(item, text):
+def _problem(item: Mapping[str, Any], text: str) -> ConfigError:
     return ConfigError(f"Konfigurasi sop.steps langkah {item['number']} ({item['key']}): {text}")
 
 
-def _handler_name(item):
+def _handler_name(item: Mapping[str, Any]) -> str | None:
     """The handler a step runs: as written, or by its key; None for a plain human step."""
     name = item.get("handler")
     if item["kind"] == "input":
@@ -95,7 +95,13 @@ def build_steps(raw: Sequence[dict], documents: Mapping[str, str]) -> tuple[Step
     return tuple(steps)
 
 
-def _step(item, name, earlier, data_key, documents):
+def _step(
+    item: Mapping[str, Any],
+    name: str | None,
+    earlier: Sequence[str],
+    data_key: str | None,
+    documents: Mapping[str, str],
+) -> Step:
     """One row as a Step: what the table says, else what its handler does by default."""
     spec = handlers.get(name) if name else handlers.HUMAN
     document = item.get("document") or (spec.document if name else None)
@@ -126,7 +132,7 @@ def _step(item, name, earlier, data_key, documents):
     )
 
 
-def _check_shape(steps):
+def _check_shape(steps: Sequence[Step]) -> None:
     """A case opens when its memo is filed: the table starts with input steps and the agenda step."""
     opening = [i for i, s in enumerate(steps) if s.handler and handlers.get(s.handler).opens]
     if len(opening) != 1:
@@ -217,7 +223,7 @@ class Procedure:
         (all undone steps of a closed case)."""
         return self._view(records, None if closed else self.current(records))
 
-    def _view(self, records, current):
+    def _view(self, records: Mapping[str, StepRecord], current: Step | None) -> list[tuple[Step, str]]:
         limit = self._index(current) if current else len(self.steps)
         result = []
         for index, step in enumerate(self.steps):
@@ -348,17 +354,17 @@ def _step_view(step: Step, status: str, record: StepRecord | None, stamp: str) -
     )
 
 
-def _either(items):
+def _either(items: Sequence[str]) -> str:
     """ "a, b atau c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " atau " + items[-1]
 
 
-def _status(records, step):
+def _status(records: Mapping[str, StepRecord], step: Step) -> str:
     record = records.get(step.key)
     return record.status if record else WAITING
 
 
-def _date(stamp):
+def _date(stamp: dt.date | str | None) -> str:
     from pipeline.formats import tanggal
 
     return tanggal(stamp)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -70,7 +70,7 @@ class Check:
     section: str
     record: str  # how staff recognise it: "PPK 1 (NIP 19710605 199803 1 004, Dr. Hendra ...)"
     name: str  # what was checked, in Indonesian
-    result: str  # sesuai | error | peringatan
+    result: Verdict  # sesuai | error | peringatan
     message: str = ""
 
     @property
@@ -130,11 +130,11 @@ def normalise_phone(value: object) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _record_checks(section, index, record, rules):
+def _record_checks(section: str, index: int, record: dict[str, Any], rules: Rules) -> list[Check]:
     name = label(section, index, record)
     checks = []
 
-    def add(what, problems):
+    def add(what: str, problems: list[tuple[Verdict, str]]) -> None:
         if not problems:
             checks.append(Check(section, name, what, PASS))
         for level, message in problems:
@@ -164,7 +164,7 @@ def _record_checks(section, index, record, rules):
     return checks
 
 
-def _member_checks(name, record, rules):
+def _member_checks(name: str, record: dict[str, Any], rules: Rules) -> list[Check]:
     role = (record.get("peran") or "").lower()
     checks = [
         Check("panitia", name, "peran", PASS)
@@ -191,7 +191,7 @@ def _member_checks(name, record, rules):
     return checks
 
 
-def _paket_checks(name, record, rules):
+def _paket_checks(name: str, record: dict[str, Any], rules: Rules) -> list[Check]:
     pagu = record["pagu"]
     checks = [
         Check("paket", name, "pagu", PASS)
@@ -235,14 +235,14 @@ def _paket_checks(name, record, rules):
     return checks
 
 
-def _nip(record):
+def _nip(record: dict[str, Any]) -> str | None:
     try:
         return normalise_nip(record.get("nip") or record.get("ppk_nip") or "")
     except ValueError:
         return None
 
 
-def _composition(panitia, rules):
+def _composition(panitia: list[dict[str, Any]], rules: Rules) -> list[Check]:
     """Panitia as a whole: size, odd count, exactly the configured number of ketua."""
     name = "Panitia (seluruh anggota)"
     count = len(panitia)
@@ -273,7 +273,7 @@ def _composition(panitia, rules):
     return checks
 
 
-def _duplicates(section, records):
+def _duplicates(section: str, records: list[dict[str, Any]]) -> list[Check]:
     seen: dict = {}
     checks = []
     for index, record in enumerate(records, start=1):
@@ -293,7 +293,7 @@ def _duplicates(section, records):
     return checks
 
 
-def _cross(registration):
+def _cross(registration: dict[str, Any]) -> list[Check]:
     checks = []
     ppk_nips = {_nip(r) for r in registration["ppk"]} - {None}
     for index, record in enumerate(registration["panitia"], start=1):

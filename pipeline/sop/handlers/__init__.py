@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.states import Decision
 
@@ -71,7 +71,7 @@ class Handler:
         return _load(self.guard)(question) if self.guard else None
 
 
-def _load(target: str):
+def _load(target: str) -> Any:  # a StepHandler or a guard, as the target names
     module, _, function = target.partition(":")
     return getattr(import_module(f"{__name__}.{module}"), function)
 

@@ -43,7 +43,7 @@ def input_data(run: StepRun) -> Ran:
         superseded.append(previous)
     listing = run.document(run.step.document, run.context(newest, data))
 
-    def write():
+    def write() -> None:
         for older in superseded:
             run.apply(older, run.now, superseded_by="Digantikan oleh data registrasi yang lebih baru.")
         run.apply(newest, run.now, data=data)

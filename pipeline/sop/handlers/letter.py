@@ -19,7 +19,9 @@ from pipeline.sop.handlers.human import note_of, record
 from pipeline.states import Decision
 
 if TYPE_CHECKING:
-    from pipeline.filing.filer import Prepared
+    from pathlib import Path
+
+    from pipeline.filing.filer import Numbers, Prepared
     from pipeline.sop.cases import StepRun
     from pipeline.sop.fit import Question
 
@@ -55,11 +57,12 @@ def setujui(run: StepRun) -> Ran:
     kode = config.klasifikasi.get("nota_dinas", "")
     signed = {}
 
-    def prepare(numbers):
+    def prepare(numbers: Numbers) -> list[Prepared]:
         nomor_urut = numbers[("keluar", tahun)]
         nomor = pattern.format(nomor=nomor_urut, tahun=tahun, kode=kode)
         code, printed = run.filer.new_code(run.kasus, "nota_dinas")
         letter = codes.attach(dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated)), printed)
+        assert run.step.document, f"langkah {run.step.key} tidak menyebut dokumen"  # the handler names nota_dinas
         template = config.template(run.step.document)
         return [
             run.filer.prepare(
@@ -82,7 +85,7 @@ def setujui(run: StepRun) -> Ran:
             )
         ]
 
-    def write(numbers, prepared):
+    def write(numbers: Numbers, prepared: list[Prepared]) -> None:
         [folder] = prepared
         nomor = pattern.format(nomor=numbers[("keluar", tahun)], tahun=tahun, kode=kode)
         run.record_letter(
@@ -114,7 +117,7 @@ def setujui(run: StepRun) -> Ran:
     return Ran.DONE
 
 
-def _sign(run: StepRun, folder, qr_url: str, nomor: str) -> dict:
+def _sign(run: StepRun, folder: Path, qr_url: str, nomor: str) -> dict:
     """``pkcs12``: sign the letter's PDF in staging, before its digests are taken; who and when."""
     settings = run.config.signing
     if settings.method != PKCS12:
