@@ -28,7 +28,7 @@ from pipeline import workspace
 from pipeline.clock import Clock
 from pipeline.documents.owed import OwedPdfs
 from pipeline.documents.pdf import Converter
-from pipeline.errors import os_reason
+from pipeline.errors import PipelineError, os_reason
 from pipeline.filing.filer import Filer
 from pipeline.filing.verify import CodeCheck, check_code
 from pipeline.filing.verify import verify as verify_workspace
@@ -82,6 +82,7 @@ class Workspace:
         self.clock = Clock(config.timezone, clock)
         self.filer = Filer(config, register, self.clock, self.converter)
         self.log = log or logging.getLogger(LOG)
+        self._inbox: InboxPass | None = None
 
     def now(self) -> dt.datetime:
         """The clock's time in the office's zone (``timezone``)."""
@@ -120,6 +121,7 @@ class Workspace:
     def refresh_site(self, force: bool = False) -> str | None:
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
         only time passed). Returns None, or why it could not be written (tried again later)."""
+        self.refresh_code_pages()
         return self._derived(
             lambda: site.refresh(
                 force, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
@@ -139,17 +141,31 @@ class Workspace:
         return None
 
     def inbox_pass(self) -> InboxPass:
-        """The inbox pass, handed what it uses."""
-        return InboxPass(
-            self.config,
-            self.register,
-            self.procedure,
-            self.filer,
-            self.clock,
-            self.stop,
-            self.log,
-            self.converter.available,
-        )
+        """The inbox pass, handed what it uses (one per workspace: it remembers the cases it touched)."""
+        if self._inbox is None:
+            self._inbox = InboxPass(
+                self.config,
+                self.register,
+                self.procedure,
+                self.filer,
+                self.clock,
+                self.stop,
+                self.log,
+                self.converter.available,
+            )
+        return self._inbox
+
+    def refresh_code_pages(self) -> None:
+        """The verification pages of the cases the inbox pass touched since the last call; a
+        page that cannot be written is logged and never stops the pipeline (written again with
+        the case's next change)."""
+        touched = self.inbox_pass().touched
+        while touched:
+            kasus = touched.pop()
+            try:
+                site.refresh_codes(self.config, self.register, kasus)
+            except (OSError, PipelineError) as exc:
+                self.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
 
     def owed_pdfs(self) -> OwedPdfs:
         """The maker of the PDFs filings owe, handed what it uses."""
@@ -159,6 +175,7 @@ class Workspace:
         """Everything ready in the inbox, until nothing is still being written (``progress``:
         see ``InboxPass.run_once``); then the PDFs owed whose next try is due."""
         outcomes = self.inbox_pass().run_all(patience, progress)
+        self.refresh_code_pages()
         self.make_owed_pdfs()
         return outcomes
 
@@ -224,6 +241,7 @@ class Workspace:
         )
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
         [outcome] = self.inbox_pass().settle_safely(claim_id, [inbound], current_account())
+        self.refresh_code_pages()
         found = self.register.find_cases(outcome.kasus or rujukan)
         described = (
             views.describe(found[-1], self.now(), config=self.config, register=self.register, procedure=self.procedure)

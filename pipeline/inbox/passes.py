@@ -29,7 +29,6 @@ from pipeline.errors import (
 from pipeline.inbox import completion, groups, intake, journal, placing, quiet, reasons
 from pipeline.letters import signed_copies
 from pipeline.models import Outcome
-from pipeline.outputs import site
 from pipeline.sop import cases, inputs, memo
 from pipeline.states import Hasil
 
@@ -83,6 +82,9 @@ class InboxPass:
         self.stop = stop
         self.log = log
         self.pdf_available = pdf_available  # whether a decision that needs a PDF can be taken now
+        # Cases a settled group filed into or carried on: what is derived from them for people
+        # (their verification pages) is written after the pass, outside it.
+        self.touched: set[str] = set()
 
     def run_all(self, patience: float = 60.0, progress: Progress | None = None) -> list[Outcome]:
         """``pipeline run``: pass over the inbox until no file is still being written and every file
@@ -206,7 +208,7 @@ class InboxPass:
         kasus = entries[0].kasus
         problem = self.advance_case(kasus) if kasus else None
         if kasus:
-            self.refresh_pages(kasus)
+            self.touched.add(kasus)  # its verification pages are written after the pass (Workspace)
         self.refresh(outcomes)
         if problem:
             outcomes[0].alasan.append(problem)
@@ -333,13 +335,6 @@ class InboxPass:
     def advance_open_cases(self) -> list[str]:
         """Carry on every unfinished case that has something to do (``quiet.advance_open_cases``)."""
         return quiet.advance_open_cases(self.config, self.register, self.stop, self.carry_on)
-
-    def refresh_pages(self, kasus: str) -> None:
-        """The case's verification pages; a page that cannot be written never stops the pass."""
-        try:
-            site.refresh_codes(self.config, self.register, kasus)
-        except (OSError, PipelineError) as exc:
-            self.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
 
     def refresh(self, outcomes: list[Outcome]) -> list[Outcome]:
         """Bring reported outcomes up to date (a kept input may have been applied since)

@@ -21,7 +21,7 @@ from pipeline.errors import PipelineError
 from pipeline.filing.archive import locate, within
 from pipeline.outputs import site
 from pipeline.register import AgendaEntry, Event
-from pipeline.sop import access, cases
+from pipeline.sop import access, step_run
 
 if TYPE_CHECKING:
     from pipeline.clock import Clock
@@ -70,7 +70,7 @@ def void(
             )
         )
         if step is not None and entry.kasus and register.case(entry.kasus) is not None:
-            cases.reset(
+            step_run.reset(
                 entry.kasus,
                 step,
                 f"Nomor {entry.nomor_surat} dibatalkan: {alasan.strip()}",

@@ -26,7 +26,7 @@ from pipeline.inbox.passes import InboxPass
 from pipeline.letters import voiding as letters
 from pipeline.register.postgres import PostgresRegister
 from pipeline.register.sqlite import SQLiteRegister
-from pipeline.sop import cases, inputs
+from pipeline.sop import inputs, step_run
 
 
 def die() -> None:
@@ -84,7 +84,7 @@ POINTS = {
     "before_finish": lambda hit: before(placing, "finish", hit),
     "before_case_advance": lambda hit: before(InboxPass, "advance_case", hit),
     "after_input_kept": lambda hit: after(inputs, "keep", hit),
-    "before_document": lambda hit: before(cases.StepRun, "document", hit),
+    "before_document": lambda hit: before(step_run.StepRun, "document", hit),
     "after_set_aside": lambda hit: after(intake, "set_aside", hit),
     "before_withdraw": lambda hit: before(letters, "withdraw", hit),  # a void committed, its outbox not yet moved
     "after_owed_pdf_placed": lambda hit: after(owed.OwedPdfs, "_place", hit),

@@ -18,8 +18,8 @@ from pipeline.states import Decision
 
 if TYPE_CHECKING:
     from pipeline.config import Config
-    from pipeline.sop.cases import StepRun
     from pipeline.sop.fit import Question
+    from pipeline.sop.step_run import StepRun
 
 
 class Ran(Enum):

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
     from pipeline.filing.filer import Prepared
     from pipeline.register import KeptInput
-    from pipeline.sop.cases import StepRun
     from pipeline.sop.fit import Question
     from pipeline.sop.rules import Check
+    from pipeline.sop.step_run import StepRun
 
 RETURN_TEMPLATE = "nota_dinas"
 

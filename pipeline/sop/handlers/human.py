@@ -11,7 +11,7 @@ from pipeline.sop.handlers import Ran
 if TYPE_CHECKING:
     from pipeline.filing.filer import Prepared
     from pipeline.register import KeptInput
-    from pipeline.sop.cases import StepRun
+    from pipeline.sop.step_run import StepRun
 
 
 def note_of(data: dict) -> str:

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pipeline.filing.filer import Numbers, Prepared
-    from pipeline.sop.cases import StepRun
     from pipeline.sop.fit import Question
+    from pipeline.sop.step_run import StepRun
 
 LETTER = "nota-dinas.docx"
 PDF = "nota-dinas.pdf"

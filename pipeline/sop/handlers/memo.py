@@ -18,7 +18,7 @@ from pipeline.states import StepStatus
 
 if TYPE_CHECKING:
     from pipeline.register import KeptInput
-    from pipeline.sop.cases import StepRun
+    from pipeline.sop.step_run import StepRun
 
 # The officials the Lembar Disposisi lists, in the order a disposition passes down (officials in config.yaml).
 CHAIN = ("kapus", "kabid", "kasubbid")
