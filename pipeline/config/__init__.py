@@ -171,6 +171,16 @@ class Config:
         return self.inbox / ".kerja"
 
     @property
+    def decisions_dir(self) -> Path:
+        """``keputusan/``: one folder per official's account, where the decision forms are
+        written and from where the official's decisions are taken (docs/architecture.md)."""
+        return self.root / "keputusan"
+
+    def decision_folder(self, account: str) -> Path:
+        """The folder of one account under ``keputusan/``."""
+        return self.decisions_dir / account
+
+    @property
     def staging_dir(self) -> Path:
         """Where filings (and log records) are prepared before they are committed
         (docs/architecture.md); each host its own where several share the archive, so a
