@@ -24,11 +24,15 @@ from pipeline.errors import PipelineError
 from pipeline.states import Health
 
 if TYPE_CHECKING:
+    from cryptography.x509 import Certificate
+
     from pipeline.clock import Clock
     from pipeline.config import Config
+    from pipeline.letters.signing import SigningSettings
 
 OK, WARNING, ERROR = Health
 EXPIRY_DAYS = 30
+CERTIFICATE = "Sertifikat tanda tangan"  # the check's name
 
 
 @dataclass(frozen=True)
@@ -285,19 +289,26 @@ def certificate(config: Config, now: dt.datetime) -> list[Finding]:
     """The signing certificate (signing.method pkcs12) opens and is valid for 30 days more."""
     settings = config.signing
     if settings.method != "pkcs12":
-        return [Finding("Sertifikat tanda tangan", OK, f"Tidak dipakai (signing.method: {settings.method}).")]
-    check = "Sertifikat tanda tangan"
+        return [Finding(CERTIFICATE, OK, f"Tidak dipakai (signing.method: {settings.method}).")]
     passphrase = os.environ.get(settings.passphrase_env)
     if not passphrase:
         return [
             Finding(
-                check,
+                CERTIFICATE,
                 ERROR,
                 f"Variabel lingkungan {settings.passphrase_env} (frasa sandi sertifikat) "
                 "belum diisi untuk akun ini. Isi di berkas lingkungan layanan "
                 "(EnvironmentFile pada unit systemd).",
             )
         ]
+    cert = _open_certificate(settings, passphrase)
+    if isinstance(cert, Finding):
+        return [cert]
+    return [_validity(cert, config, now)]
+
+
+def _open_certificate(settings: SigningSettings, passphrase: str) -> Certificate | Finding:
+    """The certificate in ``signing.certificate``, opened with its passphrase; or why it cannot be."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     assert settings.certificate is not None  # config.load requires it for pkcs12
@@ -306,40 +317,39 @@ def certificate(config: Config, now: dt.datetime) -> list[Finding]:
             settings.certificate.read_bytes(), passphrase.encode("utf-8")
         )
     except OSError as exc:
-        return [Finding(check, ERROR, f"{settings.certificate} tidak dapat dibaca ({exc.strerror}).")]
+        return Finding(CERTIFICATE, ERROR, f"{settings.certificate} tidak dapat dibaca ({exc.strerror}).")
     except ValueError:
-        return [
-            Finding(
-                check,
-                ERROR,
-                f"{settings.certificate} tidak dapat dibuka: frasa sandi salah atau berkasnya bukan PKCS#12.",
-            )
-        ]
+        return Finding(
+            CERTIFICATE,
+            ERROR,
+            f"{settings.certificate} tidak dapat dibuka: frasa sandi salah atau berkasnya bukan PKCS#12.",
+        )
     if cert is None:
-        return [Finding(check, ERROR, f"{settings.certificate} tidak memuat sertifikat.")]
+        return Finding(CERTIFICATE, ERROR, f"{settings.certificate} tidak memuat sertifikat.")
+    return cert
+
+
+def _validity(cert: Certificate, config: Config, now: dt.datetime) -> Finding:
+    """Whether the certificate is valid now and for ``EXPIRY_DAYS`` more."""
     expires = cert.not_valid_after_utc
     left = expires - now.astimezone(dt.UTC)
     ends = expires.astimezone(config.timezone).date().isoformat()
     if left.total_seconds() <= 0:
-        return [
-            Finding(
-                check,
-                ERROR,
-                f"Sertifikat berakhir pada {ends}. Minta sertifikat baru ke BSrE lalu "
-                "ganti berkas pada signing.certificate.",
-            )
-        ]
+        return Finding(
+            CERTIFICATE,
+            ERROR,
+            f"Sertifikat berakhir pada {ends}. Minta sertifikat baru ke BSrE lalu "
+            "ganti berkas pada signing.certificate.",
+        )
     if left.days < EXPIRY_DAYS:
-        return [
-            Finding(
-                check,
-                WARNING,
-                f"Sertifikat berakhir pada {ends} ({left.days} hari lagi). Ajukan perpanjangan ke BSrE sekarang.",
-            )
-        ]
+        return Finding(
+            CERTIFICATE,
+            WARNING,
+            f"Sertifikat berakhir pada {ends} ({left.days} hari lagi). Ajukan perpanjangan ke BSrE sekarang.",
+        )
     if cert.not_valid_before_utc > now.astimezone(dt.UTC):
-        return [Finding(check, ERROR, "Sertifikat belum berlaku menurut jam server. Periksa jam server.")]
-    return [Finding(check, OK, f"{settings.certificate}, berlaku sampai {ends}")]
+        return Finding(CERTIFICATE, ERROR, "Sertifikat belum berlaku menurut jam server. Periksa jam server.")
+    return Finding(CERTIFICATE, OK, f"{config.signing.certificate}, berlaku sampai {ends}")
 
 
 def time_sync(config: Config) -> Finding:

@@ -10,7 +10,7 @@ import string
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -251,7 +251,6 @@ def _yaml(text: str) -> Any:
 def _freeze(path: Path, raw: dict[str, Any]) -> Config:
     root = path.parent
     folders = _folders(root, raw["folders"])
-    limits = raw["limits"]
     steps = _steps(raw["sop"]["steps"], raw["documents"])
     return Config(
         path=path,
@@ -265,26 +264,7 @@ def _freeze(path: Path, raw: dict[str, Any]) -> Config:
         outbox=folders["outbox"],
         archive=folders["archive"],
         watch=WatchSettings(**raw["watch"]),
-        limits=Limits(
-            max_file_bytes=int(limits["max_file_mb"] * 1024 * 1024),
-            max_zip_entries=limits["max_zip_entries"],
-            max_zip_uncompressed_bytes=int(limits["max_zip_uncompressed_mb"] * 1024 * 1024),
-            max_yaml_aliases=limits["max_yaml_aliases"],
-            max_csv_rows=limits["max_csv_rows"],
-            max_yaml_records=limits["max_yaml_records"],
-            max_xml_elements=limits["max_xml_elements"],
-            max_xml_depth=limits["max_xml_depth"],
-            max_sheet_cells=limits["max_sheet_cells"],
-            max_read_seconds=limits["max_read_seconds"],
-            max_note_chars=limits["max_note_chars"],
-            max_text_chars=limits["max_text_chars"],
-            max_registration_rows=limits["max_registration_rows"],
-            max_pages=limits["max_pages"],
-            max_image_pixels=limits["max_image_pixels"],
-            max_pdf_uncompressed_bytes=int(limits["max_pdf_uncompressed_mb"] * 1024 * 1024),
-            ocr_seconds_per_page=float(limits["ocr_seconds_per_page"]),
-            ocr_seconds_per_file=float(limits["ocr_seconds_per_file"]),
-        ),
+        limits=_limits(raw["limits"]),
         ocr=OcrSettings(**raw["ocr"]),
         timezone=_timezone(raw["timezone"]),
         documents=dict(raw["documents"]),
@@ -298,16 +278,58 @@ def _freeze(path: Path, raw: dict[str, Any]) -> Config:
         log_level=raw["logging"]["level"],
         roles=_roles(raw["access"]["roles"], steps),
         verification_base_url=(raw["verification"]["base_url"] or "").strip(),
-        pdf_enabled=raw["pdf"]["enabled"],
-        pdf_timeout=float(raw["pdf"]["timeout_seconds"]),
-        pdf_retry=float(raw["pdf"]["retry_seconds"]),
-        pdf_warm=raw["pdf"]["warm"],
-        pdf_restart_after=int(raw["pdf"]["restart_after"]),
-        pdf_uno_python=raw["pdf"]["uno_python"],
+        **_pdf(raw["pdf"]),
         signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
         register_url=register_url(raw["register"]["url"]),
         host=_host(raw["register"]["host"]),
         office_hours=office_hours(raw["laporan"], _timezone(raw["timezone"])),
+    )
+
+
+def _limits(limits: dict[str, Any]) -> Limits:
+    """``limits``: sizes in megabytes become bytes."""
+    return Limits(
+        max_file_bytes=int(limits["max_file_mb"] * 1024 * 1024),
+        max_zip_entries=limits["max_zip_entries"],
+        max_zip_uncompressed_bytes=int(limits["max_zip_uncompressed_mb"] * 1024 * 1024),
+        max_yaml_aliases=limits["max_yaml_aliases"],
+        max_csv_rows=limits["max_csv_rows"],
+        max_yaml_records=limits["max_yaml_records"],
+        max_xml_elements=limits["max_xml_elements"],
+        max_xml_depth=limits["max_xml_depth"],
+        max_sheet_cells=limits["max_sheet_cells"],
+        max_read_seconds=limits["max_read_seconds"],
+        max_note_chars=limits["max_note_chars"],
+        max_text_chars=limits["max_text_chars"],
+        max_registration_rows=limits["max_registration_rows"],
+        max_pages=limits["max_pages"],
+        max_image_pixels=limits["max_image_pixels"],
+        max_pdf_uncompressed_bytes=int(limits["max_pdf_uncompressed_mb"] * 1024 * 1024),
+        ocr_seconds_per_page=float(limits["ocr_seconds_per_page"]),
+        ocr_seconds_per_file=float(limits["ocr_seconds_per_file"]),
+    )
+
+
+class _PdfFields(TypedDict):
+    """The Config fields of ``pdf``."""
+
+    pdf_enabled: bool
+    pdf_timeout: float
+    pdf_retry: float
+    pdf_warm: bool
+    pdf_restart_after: int
+    pdf_uno_python: str
+
+
+def _pdf(pdf: dict[str, Any]) -> _PdfFields:
+    """``pdf``: how documents are converted to PDF (LibreOffice)."""
+    return _PdfFields(
+        pdf_enabled=pdf["enabled"],
+        pdf_timeout=float(pdf["timeout_seconds"]),
+        pdf_retry=float(pdf["retry_seconds"]),
+        pdf_warm=pdf["warm"],
+        pdf_restart_after=int(pdf["restart_after"]),
+        pdf_uno_python=pdf["uno_python"],
     )
 
 

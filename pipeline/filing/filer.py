@@ -322,45 +322,61 @@ class Filer:
         the folders are rendered again with the next one; a folder in the
         way that the register does not know is set aside in ``archive/.tersisih/``.
         """
-        register = self.register
         for _ in range(ATTEMPTS):
-            predicted = {key: register.peek_number(*key) for key in numbers}
+            predicted = {key: self.register.peek_number(*key) for key in numbers}
             try:
                 prepared = list(prepare_all(predicted))
             except FolderExists as exc:
                 self._set_aside_stray(exc)
                 continue
             try:
-                with register.transaction():
-                    for key, number in predicted.items():
-                        if register.allocate_number(*key) != number:
-                            raise NumberTaken()
-                    result = record(predicted, prepared)
-                    self._record_codes(prepared)
-                    self._record_owed(prepared)
-                    if unchanged is not None:
-                        unchanged()
+                result = self._commit_records(predicted, prepared, record, unchanged)
             except NumberTaken:
-                self.discard(prepared)
                 continue
-            except CommitUncertain:
-                raise  # perhaps committed: recover() publishes what the register knows, discards the rest
-            except BaseException:
-                self.discard(prepared)
-                raise
-            try:
-                for item in prepared:
-                    self.publish(item)
-            except ArchiveError as exc:
-                self.backoff.failed(item.temp.name, str(exc), self.clock())  # told here, by PublishPending
-                raise PublishPending(
-                    f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
-                    f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
-                    "berkas ini tidak perlu diletakkan lagi."
-                ) from None
+            self._publish_all(prepared)
             self._note_failures(prepared)
             return result
         raise RegisterError("Nomor surat terus diambil proses lain; pemberkasan akan dicoba lagi.")
+
+    def _commit_records(
+        self,
+        predicted: Numbers,
+        prepared: list[Prepared],
+        record: Callable[[Numbers, list[Prepared]], Result],
+        unchanged: Callable[[], object] | None,
+    ) -> Result:
+        """The one transaction of a filing: the numbers as predicted (else NumberTaken), the
+        records, codes and owed PDFs. Folders whose records did not commit are discarded."""
+        register = self.register
+        try:
+            with register.transaction():
+                for key, number in predicted.items():
+                    if register.allocate_number(*key) != number:
+                        raise NumberTaken()
+                result = record(predicted, prepared)
+                self._record_codes(prepared)
+                self._record_owed(prepared)
+                if unchanged is not None:
+                    unchanged()
+        except CommitUncertain:
+            raise  # perhaps committed: recover() publishes what the register knows, discards the rest
+        except BaseException:
+            self.discard(prepared)  # NumberTaken too: rendered again with the next number
+            raise
+        return result
+
+    def _publish_all(self, prepared: list[Prepared]) -> None:
+        """Publish committed folders; one that cannot be yet is published by recover(), with back-off."""
+        try:
+            for item in prepared:
+                self.publish(item)
+        except ArchiveError as exc:
+            self.backoff.failed(item.temp.name, str(exc), self.clock())  # told here, by PublishPending
+            raise PublishPending(
+                f"Sudah dicatat di register, tetapi berkasnya belum dapat ditempatkan: "
+                f"{exc} Pipeline menempatkannya sendiri pada pemrosesan berikutnya; "
+                "berkas ini tidak perlu diletakkan lagi."
+            ) from None
 
     def _record_codes(self, prepared: list[Prepared]) -> None:
         """The verification codes of what is filed, bound to the files' digests."""

@@ -368,85 +368,108 @@ def year_sheet(config: Config, register: SqlRegister, year: int) -> Callable[[Wo
     return lambda workbook: add_sheet(workbook, found, config)
 
 
-def sheet_sections(report: Report) -> list[tuple[str, list[str], list[list[Any]]]]:
+Section = tuple[str, list[str], list[list[Any]]]  # (heading, column names, rows)
+
+
+def sheet_sections(report: Report) -> list[Section]:
     """The sheet's tables: (heading, column names, rows), numbers as numbers (minutes)."""
     return [
-        (
-            "Ringkasan",
-            ["Uraian", "Jumlah"],
-            [
-                ["Permohonan diterima", report.diterima],
-                ["Permohonan selesai", report.selesai],
-                ["Permohonan terbuka pada akhir periode", report.terbuka],
-                ["Permohonan dikembalikan (tolak)", report.dikembalikan],
-                ["Median lama penyelesaian, menit kalender", report.lama_kalender.median],
-                ["Median lama penyelesaian, menit jam kerja", report.lama_jam_kerja.median],
-            ],
-        ),
-        (
-            "Waktu setiap langkah (menit)",
-            [
-                "No",
-                "Langkah",
-                "Pelaksana",
-                "Target",
-                "Jumlah",
-                "Median kalender",
-                "P90 kalender",
-                "Median jam kerja",
-                "P90 jam kerja",
-                "Sesuai target (%)",
-            ],
-            [
-                [
-                    s.no,
-                    s.nama,
-                    s.pelaksana,
-                    s.target_menit,
-                    s.kalender.jumlah,
-                    s.kalender.median,
-                    s.kalender.p90,
-                    s.jam_kerja.median,
-                    s.jam_kerja.p90,
-                    s.persen_sesuai,
-                ]
-                for s in report.langkah
-            ],
-        ),
-        (
-            "Waktu tunggu keputusan pejabat (menit)",
-            ["Pejabat", "Langkah", "Jumlah", "Median kalender", "P90 kalender", "Median jam kerja", "P90 jam kerja"],
-            [
-                [
-                    r.peran,
-                    ", ".join(str(n) for n in r.langkah),
-                    r.kalender.jumlah,
-                    r.kalender.median,
-                    r.kalender.p90,
-                    r.jam_kerja.median,
-                    r.jam_kerja.p90,
-                ]
-                for r in report.peran
-            ],
-        ),
-        (
-            "Permohonan per unit kerja",
-            [
-                "Unit kerja",
-                "Diterima",
-                "Selesai",
-                "Terbuka",
-                "Dikembalikan",
-                "Median lama (menit kalender)",
-                "Median lama (menit jam kerja)",
-            ],
-            [
-                [u.unit, u.diterima, u.selesai, u.terbuka, u.dikembalikan, u.lama_kalender, u.lama_jam_kerja]
-                for u in report.unit
-            ],
-        ),
+        _summary_section(report),
+        _step_section(report),
+        _role_section(report),
+        _unit_section(report),
         ("Alasan pengembalian (tolak)", ["Alasan", "Jumlah"], [[text, count] for text, count in report.alasan]),
     ]
+
+
+def _summary_section(report: Report) -> Section:
+    """The counts of the period and the median time a request took."""
+    return (
+        "Ringkasan",
+        ["Uraian", "Jumlah"],
+        [
+            ["Permohonan diterima", report.diterima],
+            ["Permohonan selesai", report.selesai],
+            ["Permohonan terbuka pada akhir periode", report.terbuka],
+            ["Permohonan dikembalikan (tolak)", report.dikembalikan],
+            ["Median lama penyelesaian, menit kalender", report.lama_kalender.median],
+            ["Median lama penyelesaian, menit jam kerja", report.lama_jam_kerja.median],
+        ],
+    )
+
+
+def _step_section(report: Report) -> Section:
+    """Each step of the SOP: its times against its target."""
+    return (
+        "Waktu setiap langkah (menit)",
+        [
+            "No",
+            "Langkah",
+            "Pelaksana",
+            "Target",
+            "Jumlah",
+            "Median kalender",
+            "P90 kalender",
+            "Median jam kerja",
+            "P90 jam kerja",
+            "Sesuai target (%)",
+        ],
+        [
+            [
+                s.no,
+                s.nama,
+                s.pelaksana,
+                s.target_menit,
+                s.kalender.jumlah,
+                s.kalender.median,
+                s.kalender.p90,
+                s.jam_kerja.median,
+                s.jam_kerja.p90,
+                s.persen_sesuai,
+            ]
+            for s in report.langkah
+        ],
+    )
+
+
+def _role_section(report: Report) -> Section:
+    """How long each official's decisions waited."""
+    return (
+        "Waktu tunggu keputusan pejabat (menit)",
+        ["Pejabat", "Langkah", "Jumlah", "Median kalender", "P90 kalender", "Median jam kerja", "P90 jam kerja"],
+        [
+            [
+                r.peran,
+                ", ".join(str(n) for n in r.langkah),
+                r.kalender.jumlah,
+                r.kalender.median,
+                r.kalender.p90,
+                r.jam_kerja.median,
+                r.jam_kerja.p90,
+            ]
+            for r in report.peran
+        ],
+    )
+
+
+def _unit_section(report: Report) -> Section:
+    """The requests of each work unit."""
+    return (
+        "Permohonan per unit kerja",
+        [
+            "Unit kerja",
+            "Diterima",
+            "Selesai",
+            "Terbuka",
+            "Dikembalikan",
+            "Median lama (menit kalender)",
+            "Median lama (menit jam kerja)",
+        ],
+        [
+            [u.unit, u.diterima, u.selesai, u.terbuka, u.dikembalikan, u.lama_kalender, u.lama_jam_kerja]
+            for u in report.unit
+        ],
+    )
 
 
 def add_sheet(workbook: Workbook, report: Report, config: Config) -> None:

@@ -157,47 +157,52 @@ def _record(
     """Inside the transaction: the agenda entry, the case and its opening steps, the journal."""
     stamp = now.isoformat(timespec="seconds")
     nomor_agenda, kasus = _numbers(config, nomor_urut, now)
-    register.add_agenda_entry(
-        AgendaEntry(
-            buku="masuk",
-            tahun=now.year,
-            nomor_urut=nomor_urut,
-            nomor_agenda=nomor_agenda,
-            nomor_surat=memo.nomor,
-            tanggal_surat=memo.tanggal.isoformat(),
-            diterima=stamp,
-            dari=memo.dari,
-            kepada=memo.kepada,
-            hal=memo.hal,
-            sifat=memo.sifat,
-            lampiran=memo.lampiran,
-            tembusan=memo.tembusan,
-            kasus=kasus,
-            folder=folder.rel,
-            berkas=folder.berkas,
-            sha256=folder.digests,
-            tte_masuk=memo.tte_masuk,
-        )
-    )
+    register.add_agenda_entry(_agenda_entry(memo, now.year, nomor_urut, nomor_agenda, kasus, folder, stamp))
     made = tuple(folder.path(name) for name in folder.outbox)
     register.open_case(
         Case(kasus, memo.nomor, memo.unit, stamp), cases.opening_records(kasus, memo, made, stamp, procedure)
     )
     register.record_event(Event(stamp, kasus, "pipeline", "kasus_dibuka", {"nomor_agenda": nomor_agenda}))
-    return [
-        register.add_journal(
-            JournalEntry(
-                i.name,
-                i.sha256,
-                i.size,
-                stamp,
-                Hasil.ACCEPTED,
-                "nota_dinas",
-                kasus,
-                (),
-                folder.path(f"asli_{i.name}"),
-                claim_id,
-            )
-        )
-        for i in inbounds
-    ]
+    return [register.add_journal(_accepted(i, kasus, folder, claim_id, stamp)) for i in inbounds]
+
+
+def _agenda_entry(
+    memo: Memo, tahun: int, nomor_urut: int, nomor_agenda: str, kasus: str, folder: Prepared, stamp: str
+) -> AgendaEntry:
+    """The memo's entry in the agenda surat masuk."""
+    return AgendaEntry(
+        buku="masuk",
+        tahun=tahun,
+        nomor_urut=nomor_urut,
+        nomor_agenda=nomor_agenda,
+        nomor_surat=memo.nomor,
+        tanggal_surat=memo.tanggal.isoformat(),
+        diterima=stamp,
+        dari=memo.dari,
+        kepada=memo.kepada,
+        hal=memo.hal,
+        sifat=memo.sifat,
+        lampiran=memo.lampiran,
+        tembusan=memo.tembusan,
+        kasus=kasus,
+        folder=folder.rel,
+        berkas=folder.berkas,
+        sha256=folder.digests,
+        tte_masuk=memo.tte_masuk,
+    )
+
+
+def _accepted(inbound: Inbound, kasus: str, folder: Prepared, claim_id: str, stamp: str) -> JournalEntry:
+    """The journal's line for one inbound file of the memo: accepted, kept in the case's folder."""
+    return JournalEntry(
+        inbound.name,
+        inbound.sha256,
+        inbound.size,
+        stamp,
+        Hasil.ACCEPTED,
+        "nota_dinas",
+        kasus,
+        (),
+        folder.path(f"asli_{inbound.name}"),
+        claim_id,
+    )

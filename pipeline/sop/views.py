@@ -159,15 +159,8 @@ def status(
 ) -> Iterable[CaseView]:
     """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
     unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-    from pipeline.filing.publishing import pending
-
     now = clock.now()
-    waiting: dict[str, list[str]] = {}
-    owed: dict[str, list[OwedPdf]] = {}
-    for item in pending(config, register):  # committed, not yet in the archive: said per case
-        waiting.setdefault(item.kasus, []).append(f"Berkas {item.folder} belum ditempatkan di arsip: {item.alasan}")
-    for entry in register.owed_pdfs():  # few, read once: not one query per case of 100,000
-        owed.setdefault(entry.kasus, []).append(entry)
+    waiting, owed = _unplaced(config, register), _owed(register)
 
     def one(case: Case) -> CaseView:
         return describe(
@@ -184,6 +177,37 @@ def status(
         return [one(case) for case in register.find_cases(kasus)]
     if not everything:
         return (one(case) for case in register.open_cases())
+    return _every_case(now, waiting, owed, config=config, register=register, procedure=procedure)
+
+
+def _unplaced(config: Config, register: SqlRegister) -> dict[str, list[str]]:
+    """Per case, what is committed but not yet in the archive, and why."""
+    from pipeline.filing.publishing import pending
+
+    waiting: dict[str, list[str]] = {}
+    for item in pending(config, register):
+        waiting.setdefault(item.kasus, []).append(f"Berkas {item.folder} belum ditempatkan di arsip: {item.alasan}")
+    return waiting
+
+
+def _owed(register: SqlRegister) -> dict[str, list[OwedPdf]]:
+    """Per case, the PDFs it owes (few, read once: not one query per case of 100,000)."""
+    owed: dict[str, list[OwedPdf]] = {}
+    for entry in register.owed_pdfs():
+        owed.setdefault(entry.kasus, []).append(entry)
+    return owed
+
+
+def _every_case(
+    now: dt.datetime,
+    waiting: dict[str, list[str]],
+    owed: dict[str, list[OwedPdf]],
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+) -> Iterable[CaseView]:
+    """Every case, streamed from the register read in full (records and data with each case)."""
     signed = register.incoming_signatures()  # the signed memos only, read once
     return (
         describe(

@@ -3,7 +3,9 @@ approval, sending, and ``tolak``, which returns the case with a return memo."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pipeline.documents import codes
 from pipeline.documents import contexts as documents
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pipeline.filing.filer import Numbers, Prepared
+    from pipeline.register import KeptInput
     from pipeline.sop.fit import Question
     from pipeline.sop.step_run import StepRun
 
@@ -47,74 +50,111 @@ def setujui(run: StepRun) -> Ran:
     action = run.action()
     if action is None:
         return Ran.WAITING
-    when, config = run.when(action), run.config
-    # The number belongs to the year it is allocated in, whatever the approval's waktu says.
-    tahun, oleh, dated = run.now.year, run.who(action), run.now.date()
-    context = dict(
-        documents.ready_memo(run.context(run.registration()), tembusan(run.config)), tte=config.signing.electronic
+    approval = _Approval.of(run, action)
+    run.file(
+        lambda numbers: [_prepare_letter(approval, numbers)],
+        lambda numbers, prepared: _record_letter(approval, numbers, prepared),
+        numbers=[approval.book],
     )
-    pattern = config.numbering["surat_keluar"]
-    kode = config.klasifikasi.get("nota_dinas", "")
-    signed = {}
-
-    def prepare(numbers: Numbers) -> list[Prepared]:
-        nomor_urut = numbers[("keluar", tahun)]
-        nomor = pattern.format(nomor=nomor_urut, tahun=tahun, kode=kode)
-        code, printed = run.filer.new_code(run.kasus, "nota_dinas")
-        letter = codes.attach(dict(context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(dated)), printed)
-        assert run.step.document, f"langkah {run.step.key} tidak menyebut dokumen"  # the handler names nota_dinas
-        template = config.template(run.step.document)
-        return [
-            run.filer.prepare(
-                Filing(
-                    config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
-                    writers={LETTER: lambda path: render(template, letter, path)},
-                    metadata={
-                        "kasus": run.kasus,
-                        "nomor_surat": nomor,
-                        "tanggal_surat": dated.isoformat(),
-                        "kepada": letter["kepada"],
-                        "hal": letter["hal"],
-                        "disetujui_oleh": oleh,
-                    },
-                    outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
-                    codes={LETTER: Bound(code, run.kasus, "nota_dinas")},
-                    pdf=True,
-                    after=lambda folder: signed.update(_sign(run, folder, printed["alamat"], nomor)),
-                ),
-            )
-        ]
-
-    def write(numbers: Numbers, prepared: list[Prepared]) -> None:
-        [folder] = prepared
-        nomor = pattern.format(nomor=numbers[("keluar", tahun)], tahun=tahun, kode=kode)
-        run.record_letter(
-            AgendaEntry(
-                buku="keluar",
-                tahun=tahun,
-                nomor_urut=numbers[("keluar", tahun)],
-                nomor_surat=nomor,
-                tanggal_surat=dated.isoformat(),
-                hal=context["hal"],
-                kepada=context["kepada"],
-                sifat=context["sifat"],
-                lampiran=context["lampiran"],
-                tembusan=context["tembusan"],
-                kasus=run.kasus,
-                folder=folder.rel,
-                berkas=folder.berkas,
-                sha256=folder.digests,
-                ditandatangani=signed.get("waktu"),
-                ditandatangani_oleh=signed.get("oleh", ""),
-            )
-        )
-        run.apply(action, when)
-        run.complete(
-            when, run.by(action), [folder.path(PDF if PDF in folder.digests else LETTER)], catatan=f"Nomor {nomor}"
-        )
-
-    run.file(prepare, write, numbers=[("keluar", tahun)])
     return Ran.DONE
+
+
+@dataclass(frozen=True)
+class _Approval:
+    """An approved Nota Dinas: what it is numbered, rendered and recorded with (every attempt
+    to file it, when another host took its number, uses the same)."""
+
+    run: StepRun
+    action: KeptInput
+    when: dt.datetime
+    tahun: int  # the number belongs to the year it is allocated in, whatever the approval's waktu says
+    oleh: str
+    dated: dt.date
+    context: dict[str, Any]
+    signed: dict[str, str]  # who signed its PDF and when (pkcs12), filled while it is prepared
+
+    @classmethod
+    def of(cls, run: StepRun, action: KeptInput) -> _Approval:
+        when, config = run.when(action), run.config
+        tahun, oleh, dated = run.now.year, run.who(action), run.now.date()
+        context = dict(
+            documents.ready_memo(run.context(run.registration()), tembusan(run.config)), tte=config.signing.electronic
+        )
+        return cls(run, action, when, tahun, oleh, dated, context, {})
+
+    @property
+    def book(self) -> tuple[str, int]:
+        return ("keluar", self.tahun)
+
+    def nomor(self, numbers: Numbers) -> str:
+        """The letter's number as printed (``numbering.surat_keluar``)."""
+        kode = self.run.config.klasifikasi.get("nota_dinas", "")
+        return self.run.config.numbering["surat_keluar"].format(nomor=numbers[self.book], tahun=self.tahun, kode=kode)
+
+
+def _prepare_letter(approval: _Approval, numbers: Numbers) -> Prepared:
+    """The numbered Nota Dinas rendered into staging, with its code, its PDF and (pkcs12) signed."""
+    run, config, tahun = approval.run, approval.run.config, approval.tahun
+    nomor_urut, nomor = numbers[approval.book], approval.nomor(numbers)
+    code, printed = run.filer.new_code(run.kasus, "nota_dinas")
+    letter = codes.attach(
+        dict(approval.context, tanda_konsep="", nomor_surat=nomor, tanggal_surat=tanggal(approval.dated)), printed
+    )
+    assert run.step.document, f"langkah {run.step.key} tidak menyebut dokumen"  # the handler names nota_dinas
+    template = config.template(run.step.document)
+    return run.filer.prepare(
+        Filing(
+            config.archive / str(tahun) / "surat-keluar" / f"{nomor_urut:04d}_{slug(run.case.unit)}",
+            writers={LETTER: lambda path: render(template, letter, path)},
+            metadata={
+                "kasus": run.kasus,
+                "nomor_surat": nomor,
+                "tanggal_surat": approval.dated.isoformat(),
+                "kepada": letter["kepada"],
+                "hal": letter["hal"],
+                "disetujui_oleh": approval.oleh,
+            },
+            outbox={LETTER: config.outbox / run.kasus / f"{run.kasus}_{run.step.number:02d}_{LETTER}"},
+            codes={LETTER: Bound(code, run.kasus, "nota_dinas")},
+            pdf=True,
+            after=lambda folder: approval.signed.update(_sign(run, folder, printed["alamat"], nomor)),
+        ),
+    )
+
+
+def _record_letter(approval: _Approval, numbers: Numbers, prepared: list[Prepared]) -> None:
+    """Inside the transaction: the letter in the agenda keluar, the approval applied, the step done."""
+    run, action, when = approval.run, approval.action, approval.when
+    [folder] = prepared
+    nomor = approval.nomor(numbers)
+    run.record_letter(_agenda_entry(approval, numbers[approval.book], nomor, folder))
+    run.apply(action, when)
+    run.complete(
+        when, run.by(action), [folder.path(PDF if PDF in folder.digests else LETTER)], catatan=f"Nomor {nomor}"
+    )
+
+
+def _agenda_entry(approval: _Approval, nomor_urut: int, nomor: str, folder: Prepared) -> AgendaEntry:
+    """The letter's entry in the agenda keluar."""
+    context, signed = approval.context, approval.signed
+    return AgendaEntry(
+        buku="keluar",
+        tahun=approval.tahun,
+        nomor_urut=nomor_urut,
+        nomor_surat=nomor,
+        tanggal_surat=approval.dated.isoformat(),
+        hal=context["hal"],
+        kepada=context["kepada"],
+        sifat=context["sifat"],
+        lampiran=context["lampiran"],
+        tembusan=context["tembusan"],
+        kasus=approval.run.kasus,
+        folder=folder.rel,
+        berkas=folder.berkas,
+        sha256=folder.digests,
+        ditandatangani=signed.get("waktu"),
+        ditandatangani_oleh=signed.get("oleh", ""),
+    )
 
 
 def _sign(run: StepRun, folder: Path, qr_url: str, nomor: str) -> dict:
