@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pipeline.filing.filer import Numbers, Prepared
+    from pipeline.register import KeptInput
     from pipeline.sop.fit import Question
     from pipeline.sop.step_run import StepRun
 
@@ -106,6 +107,7 @@ def setujui(run: StepRun) -> Ran:
                 sha256=folder.digests,
                 ditandatangani=signed.get("waktu"),
                 ditandatangani_oleh=signed.get("oleh", ""),
+                keterangan=_approved_on_paper(run, action),
             )
         )
         run.apply(action, when)
@@ -115,6 +117,13 @@ def setujui(run: StepRun) -> Ran:
 
     run.file(prepare, write, numbers=[("keluar", tahun)])
     return Ran.DONE
+
+
+def _approved_on_paper(run: StepRun, action: KeptInput) -> str:
+    """The agenda keluar's note for an approval made on the printed Konsep and recorded on the
+    official's behalf (its signed scan is archived with the kept action); empty otherwise."""
+    on_behalf = run.on_behalf(action)
+    return f"Persetujuan {on_behalf}, dengan pindaian Konsep yang ditandatangani." if on_behalf else ""
 
 
 def _sign(run: StepRun, folder: Path, qr_url: str, nomor: str) -> dict:
