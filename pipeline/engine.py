@@ -220,7 +220,7 @@ class Workspace:
         watch.serve(self.config, self.register, self.inbox_pass(), upkeep, report, notify, stop or self.stop)
 
     def act(
-        self, rujukan: str, langkah: str, lampiran: Path | None = None, **fields: object
+        self, rujukan: str, langkah: str, *, lampiran: Path | None = None, **fields: object
     ) -> tuple[Outcome, CaseView | None]:
         """Record a human step, exactly as an action file dropped in the inbox would; ``lampiran``
         (the scan of the signed sheet of a decision recorded ``atas_nama`` an official) goes with it

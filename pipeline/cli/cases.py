@@ -161,7 +161,7 @@ def act(
             outcome, described = ws.act(
                 rujukan,
                 langkah,
-                lampiran,
+                lampiran=lampiran,
                 oleh=oleh,
                 kepada=kepada,
                 catatan=catatan,
