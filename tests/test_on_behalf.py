@@ -14,6 +14,7 @@ from support.builders import MEMO_NOMOR, action, docx_text, scan, tab_memo
 from support.cases import to_authentication
 from support.cli import invoke, invoker
 from support.processes import FAULTS, start_watch, wait_for
+from support.scan_builders import jpeg_claiming
 from support.workspace import configure, make_workspace, rejected_reason
 
 from pipeline import config as config_module
@@ -261,3 +262,29 @@ def _held(ws):
     inode = os.stat(ws.lock_path).st_ino
     with open("/proc/locks", encoding="ascii") as locks:
         return any(line.split()[5].endswith(f":{inode}") for line in locks if "FLOCK" in line)
+
+
+def test_a_sheet_past_the_scan_limits_is_refused_with_the_limit(tmp_path):
+    ws = opened(tmp_path)
+    action(ws.inbox / "disposisi.yaml", "disposisi_kapus", atas_nama="kapus")
+    jpeg_claiming(ws.inbox / "disposisi.jpg", 20_000, 20_000)
+    invoke(ws, "run")
+    reason = rejected_reason(ws, "disposisi.yaml")
+    assert "pindaian yang dilampirkan tidak dapat diterima" in reason and "limits.max_image_pixels" in reason
+    assert step(ws, 3)["status"] != "selesai"
+
+
+def test_a_disposition_made_early_on_paper_is_applied_in_its_turn_on_behalf(tmp_path):
+    ws = opened(tmp_path)
+    action(ws.inbox / "kabid.yaml", "disposisi_kabid", atas_nama="kabid", oleh="Budi Santoso")
+    scan(ws.inbox / "kabid.pdf")
+    invoke(ws, "run")
+    assert step(ws, 4)["status"] != "selesai"  # kept until the Kapus has disposed
+    sheet = scan(tmp_path / "kapus.pdf")
+    sheet.write_bytes(sheet.read_bytes() + b"%kapus\n")
+    result = invoke(ws, "act", MEMO_NOMOR, "disposisi_kapus", "--atas-nama", "kapus", "--lampiran", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert step(ws, 4)["oleh"] == f"dicatat oleh Budi Santoso (akun {ME}) atas nama Ahmad Fauzi, S.Kom., M.M."
+    [sheet4] = ws.outbox.glob("*/*_04_lembar-disposisi*.docx")
+    text = docx_text(sheet4)  # both dispositions, each with who recorded it on whose behalf
+    assert f"atas nama {KAPUS}" in text and "atas nama Ahmad Fauzi, S.Kom., M.M." in text
