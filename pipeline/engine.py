@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
@@ -218,8 +219,12 @@ class Workspace:
         )
         watch.serve(self.config, self.register, self.inbox_pass(), upkeep, report, notify, stop or self.stop)
 
-    def act(self, rujukan: str, langkah: str, **fields: object) -> tuple[Outcome, CaseView | None]:
-        """Record a human step, exactly as an action file dropped in the inbox would.
+    def act(
+        self, rujukan: str, langkah: str, *, lampiran: Path | None = None, **fields: object
+    ) -> tuple[Outcome, CaseView | None]:
+        """Record a human step, exactly as an action file dropped in the inbox would; ``lampiran``
+        (the scan of the signed sheet of a decision recorded ``atas_nama`` an official) goes with it
+        as its sidecar scan.
 
         Raises InputRefused when the action does not fit the case; returns the
         outcome and the case's status afterwards.
@@ -234,13 +239,18 @@ class Workspace:
             procedure=self.procedure,
             clock=self.clock,
             pdf_available=self.converter.available,
+            evidence=lampiran,
         )
         name = f"tindakan-{langkah}-{self.now():%Y%m%d-%H%M%S}.yaml"
         text = f"# dicatat dengan pipeline act ({uuid.uuid4().hex[:12]})\n" + yaml.safe_dump(
             data, allow_unicode=True, sort_keys=False
         )
         claim_id, inbound = intake.write_claimed(self.config.work_dir, name, text.encode("utf-8"))
-        [outcome] = self.inbox_pass().settle_safely(claim_id, [inbound], current_account())
+        claimed = [inbound]
+        if lampiran is not None:  # after its YAML: a crash between leaves the YAML alone, refused for its scan
+            scan_name = Path(name).stem + lampiran.suffix.lower()
+            claimed.append(intake.write_claimed(self.config.work_dir, scan_name, lampiran.read_bytes(), claim_id)[1])
+        [outcome, *_scan] = self.inbox_pass().settle_safely(claim_id, claimed, current_account())
         self.refresh_code_pages()
         found = self.register.find_cases(outcome.kasus or rujukan)
         described = (

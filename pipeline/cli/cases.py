@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -120,6 +121,16 @@ def _print_case(item: CaseView, detail: bool) -> None:
     help='Kapan tindakan dilakukan, misalnya "2026-11-25 09:30" (bawaan: saat dicatat); '
     "waktu dengan zona lain diubah ke zona kantor (timezone).",
 )
+@click.option(
+    "--atas-nama",
+    help="Keputusan pejabat di atas kertas dicatat atas namanya: peran (misalnya kapus) atau nama pejabat "
+    "seperti di config.yaml; wajib disertai --lampiran.",
+)
+@click.option(
+    "--lampiran",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Pindaian lembar yang ditandatangani pejabat (PDF, JPG atau PNG), untuk --atas-nama.",
+)
 @click.pass_obj
 def act(
     obj: Context,
@@ -129,11 +140,15 @@ def act(
     kepada: str | None,
     catatan: str | None,
     waktu: str | None,
+    atas_nama: str | None,
+    lampiran: Path | None,
 ) -> None:
     """Catat langkah yang dilakukan pejabat (sama dengan berkas tindakan di inbox).
 
     LANGKAH adalah kunci langkah dalam tabel sop.steps di config.yaml
-    (misalnya disposisi_kapus, periksa, setujui, kirim) atau tolak.
+    (misalnya disposisi_kapus, periksa, setujui, kirim) atau tolak. Keputusan
+    yang dibuat pejabat di atas kertas dicatat staf dengan --atas-nama dan
+    --lampiran (pindaian lembar yang ditandatangani).
     """
     from pipeline.inbox.handover import hand_over
 
@@ -143,9 +158,28 @@ def act(
             names = ws.procedure.action_names()
             if langkah not in names:
                 raise click.BadParameter(f"pilih salah satu dari: {', '.join(names)}.", param_hint="LANGKAH")
-            outcome, described = ws.act(rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan, waktu=waktu)
+            outcome, described = ws.act(
+                rujukan,
+                langkah,
+                lampiran=lampiran,
+                oleh=oleh,
+                kepada=kepada,
+                catatan=catatan,
+                waktu=waktu,
+                atas_nama=atas_nama,
+            )
     except WorkspaceBusy:  # the service runs: hand the action to it and wait for its outcome
-        entry = hand_over(obj.config, rujukan, langkah, oleh=oleh, kepada=kepada, catatan=catatan, waktu=waktu)
+        entry = hand_over(
+            obj.config,
+            rujukan,
+            langkah,
+            lampiran=lampiran,
+            oleh=oleh,
+            kepada=kepada,
+            catatan=catatan,
+            waktu=waktu,
+            atas_nama=atas_nama,
+        )
         with obj.open(lock=False) as ws:
             found = list(ws.status(entry.kasus)) if entry.kasus else []
         outcome, described = entry, (found[0] if found else None)

@@ -129,6 +129,8 @@ class Config:
     ocr: OcrSettings = OcrSettings()
     klasifikasi: dict[str, str] = field(default_factory=dict)  # outgoing document type -> code of Lampiran A
     office_hours: OfficeHours | None = None  # laporan: working periods and days off (pipeline/workhours.py)
+    # access.atas_nama: an official's role -> the roles that may record its decisions on its behalf
+    on_behalf: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def register_path(self) -> Path:
@@ -277,6 +279,7 @@ def _freeze(path: Path, raw: dict[str, Any]) -> Config:
         log_file=_optional_path(root, raw["logging"]["file"]),
         log_level=raw["logging"]["level"],
         roles=_roles(raw["access"]["roles"], steps),
+        on_behalf=_on_behalf(raw["access"]["atas_nama"], raw["access"]["roles"]),
         verification_base_url=(raw["verification"]["base_url"] or "").strip(),
         **_pdf(raw["pdf"]),
         signing=_signing(root, raw["signing"], raw["pdf"]["enabled"]),
@@ -408,6 +411,34 @@ def _roles(raw: dict[str, Any], steps: tuple[Step, ...]) -> dict[str, tuple[str,
                     f"tidak ada di access.roles. Tambahkan access.roles.{role} berisi akun pemegangnya."
                 )
     return roles
+
+
+def _on_behalf(raw: dict[str, Any] | None, roles: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``access.atas_nama``: which roles may record an official's decision on its behalf (with the
+    signed sheet); every role named must be an access role, and none records for itself."""
+    result: dict[str, tuple[str, ...]] = {}
+    known = ", ".join(sorted(roles))
+    for official, recorders in (raw or {}).items():
+        if official not in roles:
+            raise ConfigError(
+                f"Konfigurasi access.atas_nama.{official}: peran \u201c{official}\u201d tidak ada di "
+                f"access.roles (peran yang ada: {known}). Tuliskan peran pejabat yang keputusannya dicatat "
+                "atas namanya."
+            )
+        for recorder in recorders or ():
+            if recorder not in roles:
+                raise ConfigError(
+                    f"Konfigurasi access.atas_nama.{official}: peran \u201c{recorder}\u201d tidak ada di "
+                    f"access.roles (peran yang ada: {known}). Tuliskan peran yang boleh mencatat atas nama "
+                    f"{official}, misalnya staf."
+                )
+            if recorder == official:
+                raise ConfigError(
+                    f"Konfigurasi access.atas_nama.{official} memuat peran {official} sendiri; pemegang peran "
+                    "itu mencatat keputusannya langsung. Hapus peran itu dari daftarnya."
+                )
+        result[official] = tuple(dict.fromkeys(recorders or ()))
+    return result
 
 
 def _signing(root: Path, raw: dict[str, Any], pdf_enabled: bool) -> SigningSettings:

@@ -125,6 +125,13 @@ SCHEMA = {
                 "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
                 "valuesrules": {"type": "list", "nullable": True, "schema": {"type": "string", "empty": False}},
             },
+            "atas_nama": {
+                "type": "dict",
+                "required": True,
+                "nullable": True,
+                "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
+                "valuesrules": {"type": "list", "nullable": True, "schema": {"type": "string", "empty": False}},
+            },
         },
     },
     "signing": {

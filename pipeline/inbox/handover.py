@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
@@ -56,9 +57,17 @@ def await_journal(
     return None
 
 
-def hand_over(config: Config, rujukan: str, langkah: str, patience: float = 60.0, **fields: str | None) -> JournalEntry:
+def hand_over(
+    config: Config,
+    rujukan: str,
+    langkah: str,
+    patience: float = 60.0,
+    lampiran: Path | None = None,
+    **fields: str | None,
+) -> JournalEntry:
     """``pipeline act`` while ``watch`` holds the workspace: drop the action in the inbox for
     the service (as the account that runs act), wait for its journal entry, return the outcome.
+    ``lampiran``: the signed sheet's scan, dropped beside the action as its sidecar scan.
 
     Raises InputRefused when it is refused, here or by the service.
     """
@@ -75,10 +84,14 @@ def hand_over(config: Config, rujukan: str, langkah: str, patience: float = 60.0
             procedure=ws.procedure,
             clock=ws.clock,
             pdf_available=ws.converter.available,
+            evidence=lampiran,
         )
         name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
     text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    scan = (Path(name).stem + lampiran.suffix.lower(), lampiran.read_bytes()) if lampiran is not None else None
     sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
+    if scan is not None:  # right after its YAML: the service waits for a sidecar's scan to settle
+        intake.drop_in(config.inbox, *scan)
     procedure = Procedure(config.steps)
 
     def settled(register: SqlRegister, entry: JournalEntry) -> bool:

@@ -292,9 +292,10 @@ def check_unchanged(inbounds: Iterable[Inbound]) -> None:
             )
 
 
-def write_claimed(work_dir: Path, name: str, data: bytes) -> tuple[str, Inbound]:
-    """Write a file straight into the work folder as claimed (``pipeline act``)."""
-    claim_id = new_claim()
+def write_claimed(work_dir: Path, name: str, data: bytes, claim_id: str | None = None) -> tuple[str, Inbound]:
+    """Write a file straight into the work folder as claimed (``pipeline act``); with ``claim_id``,
+    into that claim's group (the scan of a decision made on paper, beside its YAML)."""
+    claim_id = claim_id or new_claim()
     work_dir.mkdir(parents=True, exist_ok=True)
     path = work_dir / f"{claim_id}{SEPARATOR}{name}"
     temp = work_dir / f".{claim_id}.part"

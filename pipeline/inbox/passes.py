@@ -242,7 +242,10 @@ class InboxPass:
         """Duplicate, memo, registration data or action: each to its own stage."""
         zone = self.config.timezone
         earlier = [e for e in map(self.register.accepted_file, (i.sha256 for i in inbounds)) if e]
-        if earlier:
+        # An action's scan seen before may be the evidence of another decision (one signed Lembar
+        # Disposisi carries the Kapus's and the Kabid's); judged once the YAML is read.
+        scan_again = bool(earlier) and completion.is_yaml(inbounds[0].name) and earlier[0].sha256 != inbounds[0].sha256
+        if earlier and not scan_again:
             return self.set_aside(
                 claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_accepted(earlier[0], zone)]
             )
@@ -251,6 +254,10 @@ class InboxPass:
             return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [waiting])
         own = self.own_letter_scan(inbounds)
         parsed = read_input(self.config, inbounds[0], as_letter=False) if own else read_input(self.config, inbounds[0])
+        if scan_again and parsed.kind != "tindakan":
+            return self.set_aside(
+                claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_accepted(earlier[0], zone)]
+            )
         seen = self.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
         if seen is not None:  # a refused or void decision put back in the inbox is not made again
             return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_decided(seen, zone)])

@@ -5,7 +5,12 @@ service) and the status all ask ``fits``: the step is one that takes an
 action and the case expects it (the Procedure), the account holds the
 step's role, the data it judges has arrived, the handler's own rule allows
 it, and its ``waktu`` is neither in the future nor before what the case has
-already done. The answer is a ``Fit``: it fits, or the Indonesian reason.
+already done. A decision an official made on paper, recorded by staff on the
+official's behalf (``atas_nama``), fits only when config lets the account's
+role record for that official (``access.atas_nama``), the step is that
+official's, and the scan of the signed sheet comes with it (``evidence``, a
+readable PDF or image within the scan limits). The answer is a ``Fit``: it
+fits, or the Indonesian reason.
 A decision kept for later binds to the data it saw: once newer data is
 applied it no longer fits (``stale``); ``due`` says whether the case stands
 at its step, so it is applied next.
@@ -15,9 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from pipeline.errors import InputRefused
 from pipeline.sop import access
 from pipeline.states import Decision
 
@@ -66,23 +73,84 @@ def fits(
     procedure: Procedure,
     now: dt.datetime,
     pdf_available: bool,
+    atas_nama: str | None = None,
+    evidence: Path | None = None,
 ) -> Fit:
-    """Whether ``account`` may record the action ``langkah`` (done at ``when``, None: now) on ``case`` now."""
+    """Whether ``account`` may record the action ``langkah`` (done at ``when``, None: now) on ``case`` now;
+    with ``atas_nama``, on behalf of that official, ``evidence`` being the scan of the signed sheet."""
     records = register.steps(case.id)
+    step = procedure.current(records) if langkah == Decision.REJECT else procedure.step(langkah)
     reason = (
-        _unauthorised(config, procedure, records, langkah, account)
+        _unauthorised(config, step, langkah, account, atas_nama)
         or _misfit(langkah, case, records, config, register, procedure, pdf_available)
         or _out_of_time(case, records, when, now, config.timezone)
+        or (_no_evidence(config, step, langkah, atas_nama, evidence) if atas_nama and step else None)
     )
     return Fit(reason)
 
 
-def _unauthorised(
-    config: Config, procedure: Procedure, records: dict[str, StepRecord], langkah: str, account: str
-) -> str | None:
-    """The step an action records (for tolak: the step it rejects) must be one of the account's roles."""
-    step = procedure.current(records) if langkah == Decision.REJECT else procedure.step(langkah)
-    return access.refusal(config, step, account, langkah) if step is not None else None
+def _unauthorised(config: Config, step: Step | None, langkah: str, account: str, atas_nama: str | None) -> str | None:
+    """The step an action records (for tolak: the step it rejects) must be one of the account's roles;
+    recorded on an official's behalf, the step must be that official's and config must let the account."""
+    if step is None:
+        return None
+    if not atas_nama:
+        refused = access.refusal(config, step, account, langkah)
+        return refused and refused + _paper_hint(config, step, account)
+    role = access.official_role(config, atas_nama)
+    if role is None:
+        names = ", ".join(
+            f"{r} ({config.officials[r].nama})" if r in config.officials else r for r in step.role if r in config.roles
+        )
+        return (
+            f"atas_nama \u201c{atas_nama}\u201d tidak dikenal. Tuliskan peran pejabat yang memutuskan atau namanya "
+            f"seperti di config.yaml; untuk tindakan {langkah}: {names}."
+        )
+    return access.on_behalf_refusal(config, step, account, role, langkah)
+
+
+def _paper_hint(config: Config, step: Step, account: str) -> str:
+    """Said to an account that may record this step's decision on the official's behalf: how."""
+    for role in step.role:
+        recorders = access.may_record_for(config, role)
+        if any(account in config.roles.get(r, ()) for r in recorders):
+            return (
+                f" Bila {role} memutuskan di atas kertas, catat atas namanya dengan melampirkan pindaian "
+                f"lembar yang ditandatangani: atas_nama: {role} beserta pindaiannya, atau "
+                f"\u201cpipeline act ... --atas-nama {role} --lampiran PINDAIAN\u201d."
+            )
+    return ""
+
+
+def _no_evidence(config: Config, step: Step, langkah: str, atas_nama: str, evidence: Path | None) -> str | None:
+    """A decision recorded on an official's behalf comes with the scan of the sheet the official
+    signed: a PDF, JPG or PNG that can be read, within the scan limits (``readers.scan_limits``)."""
+    from pipeline.readers import SCAN_SUFFIXES
+    from pipeline.readers.scan_limits import check_image, check_pdf, scan_kind
+
+    sheet = "Lembar Disposisi" if step.handler == "disposisi" else "Konsep"
+    role = access.official_role(config, atas_nama) or atas_nama
+    pejabat = access.official_name(config, role, step.actor)
+    attach = (
+        f"Lampirkan pindaian {sheet} yang sudah ditandatangani {pejabat} (PDF, JPG atau PNG): letakkan di inbox "
+        "dengan nama yang sama dengan berkas tindakannya (misalnya tindakan.yaml dan tindakan.pdf), atau "
+        "sebutkan dengan --lampiran pada \u201cpipeline act\u201d."
+    )
+    if evidence is None:
+        return f"tindakan {langkah} atas nama {role} hanya dapat dicatat dengan pindaian lembar yang ditandatangani. {attach}"
+    try:
+        kind = scan_kind(evidence) if evidence.suffix.lower() in SCAN_SUFFIXES else None
+        if kind is None:
+            return f"lampiran tindakan ini bukan pindaian PDF, JPG atau PNG. {attach}"
+        if kind == "pdf":
+            check_pdf(evidence, config.limits)
+        else:
+            check_image(evidence, config.limits)
+    except InputRefused as refused:
+        return f"pindaian yang dilampirkan tidak dapat diterima: {' '.join(refused.reasons)} {attach}"
+    except OSError:
+        return f"pindaian yang dilampirkan tidak dapat dibaca. {attach}"
+    return None
 
 
 def _misfit(

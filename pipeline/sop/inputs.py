@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputRefused
@@ -46,6 +47,7 @@ def action_schema(procedure: Procedure) -> dict:
         "kepada": _TEXT,
         "catatan": _TEXT,
         "waktu": {"nullable": True},
+        "atas_nama": _TEXT,  # a decision made on paper, recorded on the official's behalf
     }
 
 
@@ -69,7 +71,8 @@ def clean_action(fields: dict, procedure: Procedure, limits: Limits | None = Non
     """The action's fields checked against its schema (and its free text against ``limits``);
     raises InputRefused naming each problem."""
     fields = {
-        k: (str(v) if k in ("rujukan", "oleh", "kepada", "catatan") and v is not None else v) for k, v in fields.items()
+        k: (str(v) if k in ("rujukan", "oleh", "kepada", "catatan", "atas_nama") and v is not None else v)
+        for k, v in fields.items()
     }
     document, errors = check(action_schema(procedure), fields)
     if errors:
@@ -98,7 +101,7 @@ def _refuse_long_text(action: Mapping[str, Any], limits: Limits) -> None:
     """Free text past its limit is refused: documents print it whole, and a pasted e-mail thread
     would make a document no one can print (nor LibreOffice convert in time)."""
     reasons = []
-    for key in ("catatan", "oleh", "kepada"):
+    for key in ("catatan", "oleh", "kepada", "atas_nama"):
         limit, name = (
             (limits.max_note_chars, "max_note_chars") if key == "catatan" else (limits.max_text_chars, "max_text_chars")
         )
@@ -145,9 +148,11 @@ def check_action(
     procedure: Procedure,
     clock: Clock,
     pdf_available: bool,
+    evidence: Path | None = None,
 ) -> tuple[dict, Case]:
     """Return (clean action, case) when ``account`` may record the action and it fits its case
-    (``fit.fits``), else raise InputRefused."""
+    (``fit.fits``), else raise InputRefused. ``evidence``: the scan that came with it (the signed
+    sheet of a decision recorded on an official's behalf)."""
     action = clean_action(fields, procedure, config.limits)
     case = find_case(register, action["rujukan"], "tindakan")
     if case is None:
@@ -167,6 +172,8 @@ def check_action(
         procedure=procedure,
         now=clock.now(),
         pdf_available=pdf_available,
+        atas_nama=action.get("atas_nama"),
+        evidence=evidence,
     )
     if not answer.fits:
         current = procedure.current(register.steps(case.id))
@@ -175,7 +182,21 @@ def check_action(
         )
         raise InputRefused(f"Kasus {case.id}: {answer.reason}{waiting}", kind="tindakan")
     action["akun"] = account
+    if action.get("atas_nama"):
+        _on_behalf(action, account, evidence, config, procedure)
     return action, case
+
+
+def _on_behalf(action: dict, account: str, evidence: Path | None, config: Config, procedure: Procedure) -> None:
+    """A decision made on paper (already judged by ``fits``): the official's role and name, who
+    recorded it, and the name of its scan are kept with it for the records and documents."""
+    role = access.official_role(config, action["atas_nama"])
+    step = procedure.step(action["langkah"])
+    assert role is not None  # fits refused an atas_nama it could not resolve
+    action["atas_nama"] = role
+    action["pejabat"] = access.official_name(config, role, step.actor if step else role)
+    action["pencatat"] = action.get("oleh") or access.full_name(account)
+    action["lampiran"] = evidence.name if evidence else ""  # receive names it as staff named it
 
 
 def check_registration(
@@ -301,6 +322,13 @@ def _file_account(config: Config, inbound: Inbound) -> str:
     return access.owner(inbound.path)
 
 
+def _scan_with(inbounds: Sequence[Inbound]) -> Inbound | None:
+    """The scan taken with an action's YAML (its sidecar): the signed sheet of a decision made on paper."""
+    from pipeline.readers import SCAN_SUFFIXES
+
+    return next((i for i in inbounds[1:] if i.name.lower().endswith(SCAN_SUFFIXES)), None)
+
+
 def receive(
     claim_id: str,
     inbounds: Sequence[Inbound],
@@ -326,6 +354,7 @@ def receive(
         step = procedure.data_step()
         jenis, langkah = "registrasi", step.key if step else "registrasi"
     else:
+        scan = _scan_with(inbounds)
         data, found = check_action(
             parsed.fields,
             account or _file_account(config, inbounds[0]),
@@ -334,7 +363,10 @@ def receive(
             procedure=procedure,
             clock=clock,
             pdf_available=pdf_available,
+            evidence=scan.path if scan else None,
         )
+        if scan is not None and data.get("atas_nama"):
+            data["lampiran"] = scan.name
         jenis, langkah, case = "tindakan", data["langkah"], found
     return keep(
         claim_id,

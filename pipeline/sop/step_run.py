@@ -24,7 +24,7 @@ from pipeline.filing import filer as filing
 from pipeline.filing.archive import locate
 from pipeline.filing.filer import Bound, Filing
 from pipeline.register import AgendaEntry, Case, Document, Event, StepRecord
-from pipeline.sop import fit
+from pipeline.sop import access, fit
 from pipeline.sop.inputs import action_when
 from pipeline.states import CaseStatus, Decision, StepStatus
 
@@ -142,13 +142,32 @@ class StepRun:
         return max([stated, *done])
 
     def who(self, action: KeptInput, default: str | None = None) -> str:
-        """The name an action gives for who did it (for documents)."""
+        """The name an action gives for who did it (for documents). A decision made on paper names
+        the official, and who recorded it on the official's behalf."""
+        on_behalf = self.on_behalf(action)
+        if on_behalf:
+            return f"{action.data.get('pejabat') or action.data['atas_nama']} ({on_behalf})"
         return action.data.get("oleh") or default or self.step.actor
 
     def by(self, action: KeptInput, default: str | None = None) -> str:
-        """Who recorded an action, for the step record: the name and the account."""
+        """Who recorded an action, for the step record and its event: the name and the account;
+        for a decision made on paper, "dicatat oleh <staf> (akun <akun>) atas nama <pejabat>"."""
+        on_behalf = self.on_behalf(action)
+        if on_behalf:
+            return on_behalf
         account = action.data.get("akun")
         return f"{self.who(action, default)} (akun {account})" if account else self.who(action, default)
+
+    def on_behalf(self, action: KeptInput) -> str | None:
+        """ "dicatat oleh <staf> (akun <akun>) atas nama <pejabat>" for a decision staff recorded on an
+        official's behalf with the signed sheet (``atas_nama``); None for any other action."""
+        data = action.data
+        if not data.get("atas_nama"):
+            return None
+        account = str(data.get("akun") or "")
+        return access.recorded_on_behalf(
+            str(data.get("pencatat") or account), account, str(data.get("pejabat") or data["atas_nama"])
+        )
 
     def signer(self) -> str:
         """The name of the official who holds this step's role (for documents): the first of its
@@ -316,8 +335,13 @@ class StepRun:
         self.register.add_agenda_entry(entry)
 
     def record_sent(self, when: dt.datetime, note: str) -> None:
-        """The case's letter was sent at ``when``: the agenda keluar records the date."""
-        self.register.record_sent(self.kasus, when.isoformat(timespec="seconds"), note)
+        """The case's letter was sent at ``when``: the agenda keluar records the date, its note
+        following what the book already says of the letter (an approval recorded on paper)."""
+        letter = self.register.outgoing(self.kasus, void=False)
+        earlier = letter.keterangan if letter is not None else ""
+        self.register.record_sent(
+            self.kasus, when.isoformat(timespec="seconds"), " ".join(filter(None, (earlier, note)))
+        )
 
 
 def reset(kasus: str, step: Step, note: str, stamp: str, *, register: SqlRegister, procedure: Procedure) -> None:

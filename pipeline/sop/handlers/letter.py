@@ -154,7 +154,15 @@ def _agenda_entry(approval: _Approval, nomor_urut: int, nomor: str, folder: Prep
         sha256=folder.digests,
         ditandatangani=signed.get("waktu"),
         ditandatangani_oleh=signed.get("oleh", ""),
+        keterangan=_approved_on_paper(approval.run, approval.action),
     )
+
+
+def _approved_on_paper(run: StepRun, action: KeptInput) -> str:
+    """The agenda keluar's note for an approval made on the printed Konsep and recorded on the
+    official's behalf (its signed scan is archived with the kept action); empty otherwise."""
+    on_behalf = run.on_behalf(action)
+    return f"Persetujuan {on_behalf}, dengan pindaian Konsep yang ditandatangani." if on_behalf else ""
 
 
 def _sign(run: StepRun, folder: Path, qr_url: str, nomor: str) -> dict:

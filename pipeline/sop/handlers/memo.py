@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.documents import contexts as documents
 from pipeline.formats import tanggal
+from pipeline.sop import access
 from pipeline.sop.handlers import Ran
 from pipeline.sop.handlers.human import note_of, record
 from pipeline.states import StepStatus
@@ -54,17 +55,19 @@ def _filled_sheet(run: StepRun, action: KeptInput) -> dict:
     for step in run.procedure.with_handler("disposisi"):
         date: object
         if step.key == run.step.key:
-            date, note = run.when(action).date(), note_of(action.data)
+            date, note, paper = run.when(action).date(), note_of(action.data), run.on_behalf(action)
         else:
             record_ = run.records.get(step.key)
             if record_ is None or record_.status != StepStatus.DONE:
                 continue
             date, note = record_.selesai, record_.catatan
+            paper = record_.oleh if access.is_on_behalf(record_.oleh) else None
         role = next((r for r in step.role if r in run.config.officials), None)
         if role is None:
             continue
         chain[role] = {"tanggal": tanggal(date), "catatan": note}
-        notes.append(f"{step.actor} ({chain[role]['tanggal']}): {note or '-'}")
+        # a disposition made on the printed sheet says who recorded it, on whose behalf
+        notes.append(f"{step.actor} ({chain[role]['tanggal']}): {note or '-'}" + (f" ({paper})" if paper else ""))
     memo = run.memo
     return documents.disposition_context(
         run.config,
