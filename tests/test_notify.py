@@ -292,3 +292,26 @@ def test_notices_are_kept_on_postgresql_too(tmp_path, smtp, postgres):
             ("2026-0002", "terkirim"),
         ]
     assert cli("verify").exit_code == 0  # a cache outside the chain: the register still matches its log
+
+
+def test_a_decision_made_before_its_digest_is_not_announced_afterwards(tmp_path, smtp):
+    config = workspace(tmp_path, smtp.port)  # a 15-minute window
+    from support.cli import invoker
+
+    cli = invoker(config)
+    memo(config, 1)
+    assert cli("run").exit_code == 0
+    memo(config, 2)
+    assert cli("run").exit_code == 0
+    assert len(smtp.messages) == 1  # 2026-0002 waits for the window
+    action(config.inbox / "kapus.yaml", "disposisi_kapus", rujukan="002/ULP-UJI/XI/2026", kepada="Kepala Bidang")
+    assert cli("run").exit_code == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=20)
+    with open_workspace(config, clock=lambda: later):
+        pass
+    assert len(smtp.messages) == 1  # the Kapus already decided: nothing to tell
+    with open_register(config, writer=False) as register:
+        assert sorted((n.kasus, n.status) for n in register.notices()) == [
+            ("2026-0001", "terkirim"),
+            ("2026-0002", "usang"),
+        ]

@@ -34,6 +34,19 @@ class NoticeIntents(Transactions):
     def record_notices(self, due: Iterable[Notice], waiting: set[Key]) -> None:
         """After a pass: owe a notice for each wait in ``due`` not known yet, and set aside the
         owed ones whose wait is over (not in ``waiting``). Idempotent."""
+        due = list(due)
+        known = self._rows(
+            "SELECT kasus, langkah, akun, sejak, status FROM pemberitahuan WHERE status = ? "
+            "OR kasus IN (SELECT id FROM cases WHERE status <> ?)",
+            NoticeStatus.DUE,
+            CaseStatus.DONE,
+        )
+        seen = {(r["kasus"], r["langkah"], r["akun"], r["sejak"]) for r in known}
+        over = [(r["kasus"], r["langkah"], r["akun"], r["sejak"]) for r in known if r["status"] == NoticeStatus.DUE]
+        due = [notice for notice in due if notice_key(notice) not in seen]
+        over = [key for key in over if key not in waiting]
+        if not due and not over:
+            return  # nothing changed: no write transaction at every pass
         with self.transaction(logged=False):
             for notice in due:
                 self._write(
