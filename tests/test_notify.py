@@ -315,3 +315,43 @@ def test_a_decision_made_before_its_digest_is_not_announced_afterwards(tmp_path,
             ("2026-0001", "terkirim"),
             ("2026-0002", "usang"),
         ]
+
+
+def test_the_login_takes_its_password_from_the_environment(tmp_path, monkeypatch):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        good = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"pipeline",
+            b"r4hasia",
+        )
+        return AuthResult(success=good, handled=False)  # a refusal answered 535 by the server
+
+    port = free_port()
+    box = Mailbox(port)
+    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False)
+    controller.start()
+    try:
+        config = workspace(tmp_path, port)
+        data = yaml.safe_load(config.path.read_text(encoding="utf-8"))
+        data["email"]["user"] = "pipeline"
+        config.path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        config = config_module.load(config.path)
+        tab_memo(config.inbox / "nota.docx")
+        monkeypatch.setenv("SPSE_SMTP_PASSWORD", "salah")
+        start = dt.datetime.now(dt.UTC)
+        with open_workspace(config, clock=lambda: start) as ws:
+            ws.process_inbox()
+            [note] = ws.notify_officials()
+        assert "menolak login akun pipeline" in note and box.messages == []
+        monkeypatch.delenv("SPSE_SMTP_PASSWORD")
+        with open_workspace(config, clock=lambda: start + dt.timedelta(minutes=2)) as ws:
+            [note] = ws.notify_officials()
+        assert "SPSE_SMTP_PASSWORD" in note and "kosong" in note
+        monkeypatch.setenv("SPSE_SMTP_PASSWORD", "r4hasia")
+        with open_workspace(config, clock=lambda: start + dt.timedelta(minutes=10)) as ws:
+            assert ws.notify_officials() == []
+        assert len(box.messages) == 1
+        assert "r4hasia" not in config.path.read_text(encoding="utf-8")
+    finally:
+        controller.stop()
