@@ -102,7 +102,7 @@ class EmailSettings:
     password_env: str = "SPSE_SMTP_PASSWORD"  # the password itself is never in config.yaml
     sender: str = ""
     digest_minutes: float = 15
-    timeout_seconds: float = 20
+    timeout_seconds: float = 10
     to: dict[str, str] = field(default_factory=dict)  # account -> address
 
     @property

@@ -118,6 +118,9 @@ class Notifier:
         self.token = f"{host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._told: set[str] = set()
         self.changed = False  # a notice was sent or failed since the owner last looked (the site shows it)
+        # After a failure of the server itself (refused, silent, login), no account is tried before
+        # this: a silent server costs the service at most one time limit per retry, not one per official.
+        self._resting_until: dt.datetime | None = None
 
     def run(self) -> list[str]:
         """Owe the notices of the waits seen now, then send those due. Never raises: returns the
@@ -148,6 +151,8 @@ class Notifier:
         by_key = {w.key: w for w in current}
         notes: list[str] = []
         for account in sorted({w.akun for w in current}):
+            if self._resting_until is not None and now < self._resting_until:
+                break
             last = self.register.last_notice_sent(account)
             if last and now < dt.datetime.fromisoformat(last) + dt.timedelta(minutes=settings.digest_minutes):
                 continue
@@ -173,6 +178,8 @@ class Notifier:
             why = failure_reason(exc, self.config.email)
             self.register.notices_failed(keys, later.isoformat(timespec="seconds"), why)
             self.changed = True
+            if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+                self._resting_until = later  # the server, not this address: the others wait too
             return self._tell(
                 f"{PENDING}: e-mail kepada {account} ({new[0].alamat}) belum terkirim: {why}. "
                 "Pemberkasan tetap berjalan; pengiriman dicoba lagi otomatis. Periksa pengaturan email di "
@@ -182,6 +189,7 @@ class Notifier:
         self.changed = True
         self.log.info("Pemberitahuan e-mail terkirim kepada %s: %s", account, ", ".join(w.kasus for w in new))
         self._told.clear()  # a later failure is told again
+        self._resting_until = None
         return []
 
     def _tell(self, note: str) -> list[str]:
