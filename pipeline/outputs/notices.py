@@ -234,7 +234,9 @@ def failure_reason(exc: Exception, settings: EmailSettings) -> str:
     if isinstance(exc, TimeoutError) or (isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc)):
         return f"server SMTP {where} tidak menjawab dalam {settings.timeout_seconds:g} detik"
     if isinstance(exc, ConnectionRefusedError):
-        return f"sambungan ke server SMTP {where} ditolak (layanan SMTP tidak berjalan di sana?)"
+        return (
+            f"sambungan ke server SMTP {where} ditolak; pastikan layanan SMTP berjalan di server itu dan port-nya benar"
+        )
     if isinstance(exc, ssl.SSLError):
         return f"sambungan aman (TLS) ke server SMTP {where} gagal ({exc.reason})"
     if isinstance(exc, socket.gaierror):
@@ -378,7 +380,7 @@ def pending(config: Config, register: SqlRegister) -> list[str]:
     for account, notices in sorted(by_account.items()):
         newest = max(notices, key=lambda n: n.berikutnya)
         lines.append(
-            f"{PENDING}: {len(notices)} pemberitahuan kepada {account} ({newest.alamat}) belum terkirim setelah "
+            f"{len(notices)} pemberitahuan kepada {account} ({newest.alamat}) belum terkirim setelah "
             f"{max(n.percobaan for n in notices)} kali percobaan: {newest.galat}. Dicoba lagi otomatis pada "
             f"{waktu(newest.berikutnya, config.timezone)}; periksa pengaturan email di config.yaml dan server "
             "SMTP-nya. Pemberkasan tidak terganggu."
