@@ -58,6 +58,7 @@ def examine(config: Config, clock: Clock) -> list[Finding]:
         *certificate(config, now),
         time_sync(config),
         *roles(config),
+        *email(config),
     ]
 
 
@@ -421,4 +422,47 @@ def roles(config: Config) -> list[Finding]:
             )
         else:
             found.append(Finding(check, OK, ", ".join(accounts)))
+    return found
+
+
+def email(config: Config) -> list[Finding]:
+    """The officials' e-mail notices: the password the login needs is in the environment, every
+    account a decision may wait for has an address, no notice waits for a failed send."""
+    settings, check = config.email, "Pemberitahuan e-mail"
+    if not settings.enabled:
+        return [Finding(check, OK, "Tidak dipakai (email.host kosong); pejabat melihat antreannya di outbox/status.")]
+    found = [Finding(check, OK, f"{settings.host}:{settings.port} ({settings.security}), dari {settings.sender}")]
+    if settings.user and not os.environ.get(settings.password_env):
+        found.append(
+            Finding(
+                check,
+                ERROR,
+                f"Variabel lingkungan {settings.password_env} (kata sandi SMTP akun {settings.user}) kosong bagi "
+                "layanan. Isi di berkas lingkungan layanan systemd (EnvironmentFile), bukan di config.yaml.",
+            )
+        )
+    from pipeline.sop.procedure import Procedure
+
+    procedure = Procedure(config.steps)
+    deciding = {role for step in procedure.steps for role in procedure.awaited_roles(step)}
+    missing = sorted({a for role in deciding for a in config.roles.get(role, ()) if a not in settings.to})
+    if missing:
+        found.append(
+            Finding(
+                check,
+                WARNING,
+                f"Akun {', '.join(missing)} memegang peran yang mengambil keputusan tetapi tidak punya alamat "
+                "e-mail; pejabatnya tidak diberi tahu. Tambahkan alamatnya pada email.to di config.yaml.",
+            )
+        )
+    if config.shared or config.register_path.exists():
+        from pipeline.outputs.notices import PENDING, pending
+        from pipeline.register import open_register
+
+        try:
+            with open_register(config, writer=False) as book:
+                lines = pending(config, book)
+        except PipelineError:
+            return found  # the register check says why
+        found += [Finding(PENDING, WARNING, line) for line in lines] or [Finding(PENDING, OK, "Tidak ada.")]
     return found

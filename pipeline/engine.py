@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.filing.verify import Problem
     from pipeline.models import Outcome
+    from pipeline.outputs.notices import Notifier
     from pipeline.register.records import AgendaEntry, JournalEntry
     from pipeline.register.sql import SqlRegister
 
@@ -84,6 +85,7 @@ class Workspace:
         self.filer = Filer(config, register, self.clock, self.converter)
         self.log = log or logging.getLogger(LOG)
         self._inbox: InboxPass | None = None
+        self._notifier: Notifier | None = None
 
     def now(self) -> dt.datetime:
         """The clock's time in the office's zone (``timezone``)."""
@@ -121,8 +123,11 @@ class Workspace:
 
     def refresh_site(self, force: bool = False) -> str | None:
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
-        only time passed). Returns None, or why it could not be written (tried again later)."""
+        only time passed, or an official was told: the queues say when). Returns None, or why it
+        could not be written (tried again later)."""
         self.refresh_code_pages()
+        if self._notifier is not None and self._notifier.changed:
+            force, self._notifier.changed = True, False
         return self._derived(
             lambda: site.refresh(
                 force, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
@@ -167,6 +172,18 @@ class Workspace:
                 site.refresh_codes(self.config, self.register, kasus)
             except (OSError, PipelineError) as exc:
                 self.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
+
+    def notify_officials(self) -> list[str]:
+        """After a pass: the officials a case now waits for are owed an e-mail, and those due are
+        sent (``outputs.notices``; off without ``email.host``). Never raises and never runs inside
+        a filing: returns the sending problems not told before (each logged once)."""
+        if not self.config.email.enabled:
+            return []
+        if self._notifier is None:
+            from pipeline.outputs.notices import Notifier  # smtplib, loaded where e-mail is on
+
+            self._notifier = Notifier(self.config, self.register, self.procedure, self.clock, self.log)
+        return self._notifier.run()
 
     def owed_pdfs(self) -> OwedPdfs:
         """The maker of the PDFs filings owe, handed what it uses."""
@@ -216,6 +233,7 @@ class Workspace:
             owed_pdfs=lambda wake: self.make_owed_pdfs(interrupt=wake)[1],
             site=lambda force: self.refresh_site(force),
             books=self.refresh_books,
+            notices=self.notify_officials,
         )
         watch.serve(self.config, self.register, self.inbox_pass(), upkeep, report, notify, stop or self.stop)
 
@@ -312,6 +330,7 @@ def open_workspace(
             yield ws
             if lock:
                 ws.refresh_books()
+                ws.notify_officials()  # before the site, whose queues say when each official was told
                 ws.refresh_site()
         finally:
             ws.converter.close()

@@ -83,3 +83,12 @@ class CodeStatus(StrEnum):
     REPLACED = "diganti"
     VOID = "batal"
     UNKNOWN = "tidak_dikenal"
+
+
+class NoticeStatus(StrEnum):
+    """An e-mail notice to an official (``pemberitahuan.status``): due, sent, or no longer
+    needed (the case stopped waiting for the official before it was sent)."""
+
+    DUE = "menunggu"
+    SENT = "terkirim"
+    MOOT = "usang"

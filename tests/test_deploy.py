@@ -68,5 +68,5 @@ def test_the_environment_file_names_the_variables_the_config_reads():
         if line and not line.startswith("#")
     }
     defaults = config_module.default_config_text()
-    assert names == {"SPSE_PASSPHRASE", "SPSE_BSRE_USER", "SPSE_BSRE_PASSWORD"}
+    assert names == {"SPSE_PASSPHRASE", "SPSE_BSRE_USER", "SPSE_BSRE_PASSWORD", "SPSE_SMTP_PASSWORD"}
     assert all(name in defaults for name in names)

@@ -45,6 +45,9 @@ def status(obj: Context, kasus: str | None, everything: bool, as_json: bool) -> 
             for item in described:
                 count += 1
                 _print_case(item, detail=bool(kasus))
+        from pipeline.outputs.notices import pending
+
+        notices = [] if kasus or as_json else pending(obj.config, ws.register)
     if kasus and not count:
         raise PipelineError(f"Kasus atau nomor surat \u201c{kasus}\u201d tidak ditemukan.")
     if not count and not as_json:
@@ -55,6 +58,7 @@ def status(obj: Context, kasus: str | None, everything: bool, as_json: bool) -> 
         )
     if not kasus and not as_json:
         _print_waiting(obj.config)
+        _print_notices(notices)
 
 
 def _print_waiting(config: Config) -> None:
@@ -64,6 +68,16 @@ def _print_waiting(config: Config) -> None:
     lines = completion.describe_waiting(config)
     if lines:
         out.print(f"[bold]Surat menunggu dilengkapi ({len(lines)})[/bold]")
+    for line in lines:
+        out.print(f"  {escape(line)}")
+
+
+def _print_notices(lines: list[str]) -> None:
+    """E-mail notices to officials that failed and wait for their next attempt (notices.pending)."""
+    from pipeline.outputs.notices import PENDING
+
+    if lines:
+        out.print(f"[bold]{PENDING} ({len(lines)})[/bold]")
     for line in lines:
         out.print(f"  {escape(line)}")
 

@@ -7,7 +7,7 @@ no globals. Relative folders resolve against the folder holding config.yaml.
 import os
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypedDict
@@ -91,6 +91,26 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class EmailSettings:
+    """``email``: the SMTP server officials are told through, and each account's address
+    (docs/configuration.md). Off while no host is set."""
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    user: str = ""
+    password_env: str = "SPSE_SMTP_PASSWORD"  # the password itself is never in config.yaml
+    sender: str = ""
+    digest_minutes: float = 15
+    timeout_seconds: float = 10
+    to: dict[str, str] = field(default_factory=dict)  # account -> address
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated, frozen configuration of one workspace."""
 
@@ -131,6 +151,7 @@ class Config:
     office_hours: OfficeHours | None = None  # laporan: working periods and days off (pipeline/workhours.py)
     # access.atas_nama: an official's role -> the roles that may record its decisions on its behalf
     on_behalf: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    email: EmailSettings = EmailSettings()  # officials told by e-mail when a case waits for them
 
     @property
     def register_path(self) -> Path:
@@ -286,6 +307,7 @@ def _freeze(path: Path, raw: dict[str, Any]) -> Config:
         register_url=register_url(raw["register"]["url"]),
         host=_host(raw["register"]["host"]),
         office_hours=office_hours(raw["laporan"], _timezone(raw["timezone"])),
+        email=_email(raw["email"], raw["access"]["roles"]),
     )
 
 
@@ -439,6 +461,50 @@ def _on_behalf(raw: dict[str, Any] | None, roles: dict[str, Any]) -> dict[str, t
                 )
         result[official] = tuple(dict.fromkeys(recorders or ()))
     return result
+
+
+def _email(raw: dict[str, Any], roles: dict[str, Any]) -> EmailSettings:
+    """``email``: off without a host; with one, a sender and addresses that are addresses, each
+    for an account that holds a role in ``access.roles``."""
+    from email_validator import EmailNotValidError, validate_email
+
+    def address(value: str, key: str) -> str:
+        try:
+            return validate_email(value.strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ConfigError(
+                f"Konfigurasi {key}: \u201c{value}\u201d bukan alamat e-mail yang sah. Tulis alamat lengkap, "
+                "misalnya kapus@kemendagri.go.id."
+            ) from None
+
+    settings = EmailSettings(
+        host=(raw["host"] or "").strip(),
+        port=raw["port"],
+        security=raw["security"],
+        user=(raw["user"] or "").strip(),
+        password_env=raw["password_env"],
+        sender=(raw["sender"] or "").strip(),
+        digest_minutes=float(raw["digest_minutes"]),
+        timeout_seconds=float(raw["timeout_seconds"]),
+        to={},
+    )
+    if not settings.enabled:
+        return settings
+    if not settings.sender:
+        raise ConfigError(
+            "Konfigurasi email.sender wajib diisi bila email.host diisi: alamat pengirim pemberitahuan, "
+            "misalnya pipeline-spse@kemendagri.go.id."
+        )
+    holders = {account for accounts in roles.values() for account in accounts or ()}
+    to = {}
+    for account, value in (raw["to"] or {}).items():
+        if account not in holders:
+            raise ConfigError(
+                f"Konfigurasi email.to.{account}: akun \u201c{account}\u201d tidak memegang peran apa pun di "
+                "access.roles. Tulis akun pejabat persis seperti di access.roles."
+            )
+        to[account] = address(value, f"email.to.{account}")
+    return replace(settings, sender=address(settings.sender, "email.sender"), to=to)
 
 
 def _signing(root: Path, raw: dict[str, Any], pdf_enabled: bool) -> SigningSettings:

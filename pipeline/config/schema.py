@@ -172,6 +172,26 @@ SCHEMA = {
         "required": True,
         "schema": {"base_url": {"type": "string", "nullable": True}},
     },
+    "email": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "host": {"type": "string", "nullable": True},
+            "port": {"type": "integer", "min": 1, "max": 65535, "required": True},
+            "security": {"type": "string", "required": True, "allowed": ["starttls", "ssl", "none"]},
+            "user": {"type": "string", "nullable": True},
+            "password_env": {"type": "string", "required": True, "regex": "^[A-Z_][A-Z0-9_]*$"},
+            "sender": {"type": "string", "nullable": True},
+            "digest_minutes": {"type": "number", "min": 0, "required": True},
+            "timeout_seconds": {"type": "number", "min": 1, "required": True},
+            "to": {
+                "type": "dict",
+                "nullable": True,
+                "keysrules": {"type": "string", "empty": False},
+                "valuesrules": {"type": "string", "empty": False},
+            },
+        },
+    },
     "logging": {
         "type": "dict",
         "required": True,

@@ -161,11 +161,13 @@ GAP_SECONDS = 0.2
 @dataclass(frozen=True)
 class Upkeep:
     """What the service keeps up besides the inbox pass, each never raising (a failure is
-    returned, to be told): the PDFs owed, the status site, the books in the archive."""
+    returned, to be told): the PDFs owed, the status site, the books in the archive, the
+    officials' e-mail notices."""
 
     owed_pdfs: Callable[[threading.Event], list[str]]  # made where due, ``interrupt``ed by new files: notes
     site: Callable[[bool], str | None]  # rewritten (``force``: also when only time passed): why not
     books: Callable[[], str | None]  # rewritten when the register changed: why not
+    notices: Callable[[], list[str]]  # officials told of the cases waiting for them: problems not told before
 
 
 def serve(
@@ -207,6 +209,9 @@ def serve(
                 _pass(inbox, stability, report, notify)
                 for note in upkeep.owed_pdfs(wake):  # owed PDFs, where due; new files interrupt
                     notify(note)
+                # officials a case now waits for, before the site shows it; at each rescan also the
+                # digests whose window ended and the sends whose back-off ended
+                _tell(upkeep.notices(), notify)
                 upkeep.site(False)  # the status pages follow each change (a failure is logged)
                 last_pass = time.monotonic()
             if rescan:
@@ -243,6 +248,11 @@ def _inbox_state(config: Config, was_missing: bool, notify: Callable[[str], obje
     elif was_missing and not missing:
         notify("Folder inbox tersedia kembali.")
     return missing
+
+
+def _tell(notes: list[str], notify: Callable[[str], object]) -> None:
+    for note in notes:
+        notify(note)
 
 
 def _books(upkeep: Upkeep, known: set[str], notify: Callable[[str], object]) -> set[str]:

@@ -4,7 +4,8 @@
 against the SOP target highlighted) and the newest finished ones;
 ``kasus/<ID>.html`` shows a case: its steps against the targets as an SVG
 chart, its findings, its documents in the outbox and its codes;
-``antrean/<ROLE>.html`` is an official's queue; ``agenda.html`` the day's
+``antrean/<ROLE>.html`` is an official's queue (with, per account of the
+role, when its holder was told of each case by e-mail); ``agenda.html`` the day's
 agenda masuk and keluar; ``kode/<NAME>.html`` the verification page of a
 printed code (NAME derived from the code with the workspace's key, so the
 folder reveals no code), where the document's QR lands when an intranet web
@@ -33,7 +34,7 @@ from pipeline.filing.archive import relative
 from pipeline.filing.verify import check_code
 from pipeline.formats import rupiah, tanggal, waktu
 from pipeline.outputs import report_views
-from pipeline.states import CaseStatus, CodeStatus, ShownStatus
+from pipeline.states import CaseStatus, CodeStatus, NoticeStatus, ShownStatus
 
 if TYPE_CHECKING:
     import jinja2
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.verify import CodeCheck
-    from pipeline.register.records import AgendaEntry
+    from pipeline.register.records import AgendaEntry, Notice
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
     from pipeline.sop.views import CaseView, StepView
@@ -211,15 +212,65 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
             waiting=_waiting(config),
         ),
     )
+    notices = _notices(config, register)
     for role in common["roles"]:
         waiting = [item for item in open_items if role["key"] in item["peran_sekarang"]]
         write_atomic(
             folder / "antrean" / f"{role['slug']}.html",
-            page("queue.html", **common, root="../", role=role, items=waiting),
+            page(
+                "queue.html",
+                **common,
+                root="../",
+                role=role,
+                items=waiting,
+                email=config.email.enabled,
+                officials=_told(config, role["key"], waiting, notices),
+            ),
         )
     write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(config, register, now)))
     report_views.refresh_site(config, register, procedure, now, common, head)  # laporan.html
     write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
+
+
+def _notices(config: Config, register: SqlRegister) -> dict[tuple[str, str, str], Notice]:
+    """The e-mail notices of unfinished cases by (kasus, step key, account), the newest wait's."""
+    if not config.email.enabled:
+        return {}
+    found: dict[tuple[str, str, str], Notice] = {}
+    for notice in register.current_notices():  # oldest wait first: the newest stays
+        found[(notice.kasus, notice.langkah, notice.akun)] = notice
+    return found
+
+
+def _told(
+    config: Config, role: str, waiting: Sequence[dict[str, Any]], notices: dict[tuple[str, str, str], Notice]
+) -> list[dict[str, Any]]:
+    """Each account holding ``role``: its address and, per case waiting for it, when it was told
+    by e-mail (outputs/notices.py), or why not yet."""
+    zone = config.timezone
+    officials = []
+    for account in config.roles.get(role, ()):
+        address = config.email.to.get(account, "")
+        rows = []
+        for item in waiting:
+            notice = notices.get((item["kasus"], item["langkah_kunci"] or "", account))
+            if not address:
+                told = "tidak diberi tahu: akun ini belum punya alamat e-mail (email.to)"
+            elif notice is None:
+                told = "akan diberitahukan setelah pemrosesan berikutnya"
+            elif notice.status == NoticeStatus.SENT:
+                told = f"diberitahukan {waktu(notice.dikirim, zone)}"
+            elif notice.percobaan:
+                told = (
+                    f"belum terkirim ({notice.galat}); dicoba lagi {waktu(notice.berikutnya, zone)}"
+                    if notice.berikutnya
+                    else f"belum terkirim ({notice.galat})"
+                )
+            else:
+                told = "menunggu giliran ringkasan e-mail berikutnya"
+            rows.append({"kasus": item["kasus"], "menunggu": item["menunggu"], "diberitahu": told})
+        officials.append({"akun": account, "alamat": address, "kasus": rows})
+    return officials
 
 
 def _waiting(config: Config) -> list[dict[str, str]]:
@@ -338,6 +389,7 @@ def _row(item: CaseView) -> dict:
         "target": _minutes(current.target_menit or None) if current else None,
         "terlambat": running and current is not None and item.status != HELD and current.late,
         "peran_sekarang": item.awaited_roles,
+        "langkah_kunci": current.key if current is not None else None,
     }
 
 

@@ -6,7 +6,7 @@ Field names are the register's own Indonesian words, the same keys
 
 from dataclasses import dataclass, field
 
-from pipeline.states import CaseStatus, InputStatus, StepStatus
+from pipeline.states import CaseStatus, InputStatus, NoticeStatus, StepStatus
 
 
 @dataclass(frozen=True)
@@ -167,3 +167,22 @@ class OwedPdf:
     def pdf(self) -> str:
         """The PDF's file name, beside the .docx."""
         return self.berkas.rsplit(".", 1)[0] + ".pdf"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An e-mail owed to (or sent to) one official because a case waits for a decision of theirs
+    at one step since ``sejak`` (docs/architecture.md, "Officials told"), with its attempts."""
+
+    kasus: str
+    langkah: str  # the step's key
+    akun: str
+    sejak: str  # when the step began to wait (its record's mulai): a wait after a tolak is a new notice
+    alamat: str
+    dicatat: str  # when the notice became due
+    status: str = NoticeStatus.DUE  # menunggu | terkirim | usang (NoticeStatus)
+    dikirim: str | None = None
+    percobaan: int = 0
+    berikutnya: str = ""  # not tried again before this time ('' for at once)
+    galat: str = ""  # why the last attempt failed
+    klaim: str = ""  # the process sending it now (host and process), '' when none

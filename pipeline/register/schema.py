@@ -32,7 +32,7 @@ from pipeline.register.ddl import (
     text,
 )
 from pipeline.register.keys import letter_key, memo_key
-from pipeline.states import CaseStatus, Hasil, InputStatus, StepStatus
+from pipeline.states import CaseStatus, Hasil, InputStatus, NoticeStatus, StepStatus
 
 
 def sqlite_functions(db: Connection) -> None:
@@ -42,6 +42,7 @@ def sqlite_functions(db: Connection) -> None:
 
 
 BOOKS = one_of("buku", "masuk", "keluar")
+NOTICE_STATUS = one_of("status", NoticeStatus.DUE, NoticeStatus.SENT, NoticeStatus.MOOT)
 STEP_STATUS = one_of("status", StepStatus.WAITING, StepStatus.RUNNING, StepStatus.DONE)
 
 
@@ -343,6 +344,31 @@ MIGRATIONS: list[Migration] = [
     ),
     # 11: the electronic signatures an incoming letter carried, as judged when it was filed.
     (AddColumn("agenda", text("tte_masuk", default="'[]'")),),
+    # 12: e-mail notices to officials: one per (case, step, account, start of the wait), due until
+    # sent, with its attempts; derived from the steps (which are in the book), so a cache outside
+    # the chain and the log like ``pdf_coba`` (docs/architecture.md, "Officials told").
+    (
+        Table(
+            "pemberitahuan",
+            (
+                text("kasus"),
+                text("langkah"),
+                text("akun"),
+                text("sejak"),
+                text("alamat"),
+                text("dicatat"),
+                text("status", default=literal(NoticeStatus.DUE), check=NOTICE_STATUS),
+                text("dikirim", null=True),
+                integer("percobaan", default="0"),
+                text("berikutnya", default="''"),
+                text("galat", default="''"),
+                text("klaim", default="''"),
+            ),
+            ("PRIMARY KEY (kasus, langkah, akun, sejak)",),
+        ),
+        Index("pemberitahuan_akun", "pemberitahuan", "akun, status, dikirim"),
+        Index("pemberitahuan_status", "pemberitahuan", "status, kasus"),
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

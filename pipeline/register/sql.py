@@ -17,6 +17,7 @@ migrations and its placeholder style (docs/architecture.md, "The register"):
 - ``inputs``: kept registration data and actions;
 - ``documents``, ``events``, ``codes``: case documents, events, verification codes;
 - ``pdfs``: PDFs owed and made later;
+- ``notices``: e-mail notices to officials, owed and sent;
 - ``filed``: what the archive's folders hold according to the register.
 """
 
@@ -26,6 +27,7 @@ from pipeline.register.events import EventIntents
 from pipeline.register.filed import ArchiveView
 from pipeline.register.journal import JournalIntents
 from pipeline.register.letters import LetterIntents
+from pipeline.register.notices import NoticeIntents
 from pipeline.register.numbering import Numbering
 from pipeline.register.quiet import QuietCases
 
@@ -38,6 +40,7 @@ class SqlRegister(
     QuietCases,
     EventIntents,
     CodeIntents,
+    NoticeIntents,
     ArchiveView,
 ):
     """Register intents over a DB-API connection; a backend subclass opens it."""

@@ -24,6 +24,7 @@ from pipeline.filing import filer as filing
 from pipeline.inbox import completion, intake, placing
 from pipeline.inbox.passes import InboxPass
 from pipeline.letters import voiding as letters
+from pipeline.outputs import notices
 from pipeline.register.postgres import PostgresRegister
 from pipeline.register.sqlite import SQLiteRegister
 from pipeline.sop import inputs, step_run
@@ -91,6 +92,8 @@ POINTS = {
     "after_owed_pdf_outbox_copy": lambda hit: after(owed, "copy_atomic", hit),
     "after_owed_pdf_recorded": lambda hit: before(SQLiteRegister, "pdf_tried", hit),
     "after_draft": lambda hit: after(completion, "write_draft", hit),  # a draft written, its letter not yet moved
+    # an official's e-mail accepted by the SMTP server, not yet recorded as sent (tests/test_notify.py)
+    "after_notice_sent": lambda hit: after(notices, "deliver", hit),
 }
 
 
