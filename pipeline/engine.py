@@ -26,6 +26,7 @@ import yaml
 
 from pipeline import workspace
 from pipeline.clock import Clock
+from pipeline.documents import decision_form
 from pipeline.documents.owed import OwedPdfs
 from pipeline.documents.pdf import Converter
 from pipeline.errors import PipelineError, os_reason
@@ -156,8 +157,9 @@ class Workspace:
         return self._inbox
 
     def refresh_code_pages(self) -> None:
-        """The verification pages of the cases the inbox pass touched since the last call; a
-        page that cannot be written is logged and never stops the pipeline (written again with
+        """The verification pages and the officials' decision forms (``decision_form``) of the
+        cases the inbox pass touched since the last call, outside any register transaction; a page
+        or form that cannot be written is logged and never stops the pipeline (written again with
         the case's next change)."""
         touched = self.inbox_pass().touched
         while touched:
@@ -166,6 +168,11 @@ class Workspace:
                 site.refresh_codes(self.config, self.register, kasus)
             except (OSError, PipelineError) as exc:
                 self.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
+            try:
+                for done in decision_form.refresh(self.config, self.register, self.procedure, kasus):
+                    self.log.info("%s", done)
+            except (OSError, PipelineError) as exc:
+                self.log.warning("Formulir keputusan kasus %s belum dapat ditulis: %s", kasus, exc)
 
     def owed_pdfs(self) -> OwedPdfs:
         """The maker of the PDFs filings owe, handed what it uses."""

@@ -210,12 +210,14 @@ class Stability:
         self.forget(path)
         self.deferred.pop(path, None)
 
-    def prune(self, present: Iterable[Path]) -> None:
-        """Drop files no longer in the inbox."""
+    def prune(self, present: Iterable[Path], folder: Path | None = None) -> None:
+        """Drop files no longer present (``folder``: only files directly in it are looked at, so
+        the inbox and each official's folder are pruned apart)."""
         present = set(present)
         for table in (self.seen, self.deferred, self.looks):
             for path in set(table) - present:
-                del table[path]
+                if folder is None or path.parent == folder:
+                    del table[path]
 
     def settling(self, now: float | None = None) -> bool:
         """True while some file changed less than ``delay`` ago (worth a re-look soon)."""
