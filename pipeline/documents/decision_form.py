@@ -28,7 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from pipeline.documents.contexts import HARAP
@@ -51,7 +51,7 @@ PLACEHOLDER = "Klik di sini untuk menulis catatan."
 CHOOSE = "Pilih salah satu."
 # Which fields a step's form has.
 DISPOSITION, VERDICT, NOTE = "disposisi", "keputusan", "catatan"
-_LABELS = {"disposisi": "Disposisi", "periksa": "Pemeriksaan", "setujui": "Persetujuan"}
+_LABELS = {"disposisi": "Disposisi", "periksa": "Pemeriksaan", "setujui": "Persetujuan", "kirim": "Pengiriman"}
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,7 @@ def write(config: Config, form: Wanted, case: Case, memo: AgendaEntry, procedure
     ):
         row = summary.add_row().cells
         row[0].text, row[1].text = label, str(value or "-")
+        row[0].width, row[1].width = Cm(4.5), Cm(11)
     document.add_paragraph()
     _line(document.add_paragraph(), "Dokumen kasus (folder outbox):", 11, True)
     outbox = config.outbox / case.id
