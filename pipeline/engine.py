@@ -162,6 +162,10 @@ class Workspace:
         or form that cannot be written is logged and never stops the pipeline (written again with
         the case's next change)."""
         touched = self.inbox_pass().touched
+        try:
+            touched |= decision_form.missing(self.config)
+        except (OSError, KeyError, TypeError) as exc:
+            self.log.warning("Daftar formulir keputusan belum dapat dibaca: %s", exc)
         while touched:
             kasus = touched.pop()
             try:

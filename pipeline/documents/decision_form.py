@@ -8,7 +8,7 @@ the case's documents in the outbox, and Word content controls (``w:sdt``) the
 official fills. Each form carries a tag naming the case, the step and a
 digest of what it asked, so a form for a state the case has left is known as
 stale (``readers.decision_form`` reads it back). The forms written are listed
-in ``.formulir.json`` in the work folder: an unchanged form is the pipeline's
+in ``keputusan/.formulir.json``: an unchanged form is the pipeline's
 own (never taken as a decision); a form for a step the case has left is taken
 away, or, once filled, set aside in ``ditolak/`` with the reason beside it.
 """
@@ -131,7 +131,8 @@ def wanted_forms(config: Config, register: SqlRegister, procedure: Procedure, ca
 
 
 def manifest_path(config: Config) -> Path:
-    return config.work_dir / MANIFEST
+    """``keputusan/.formulir.json``: the service's own, beside the officials' folders."""
+    return config.decisions_dir / MANIFEST
 
 
 def load_manifest(config: Config) -> dict[str, dict[str, str]]:
@@ -203,14 +204,16 @@ def refresh(config: Config, register: SqlRegister, procedure: Procedure, kasus: 
             continue  # the official is filling it (or saved it): the pass takes it
         assert case is not None and memo is not None
         form.path.parent.mkdir(parents=True, exist_ok=True)
-        write(config, form, case, memo, procedure)
+        temp = write(config, form, case, memo, procedure)
         manifest[key] = {
             "kasus": kasus,
             "langkah": form.step.key,
             "digest": form.digest,
             "akun": form.account,
-            "sha256": sha256_file(form.path),
+            "sha256": sha256_file(temp),
         }
+        save_manifest(config, manifest)  # listed before it appears: a crash never leaves a blank form unlisted
+        place(temp, form.path)
         done.append(f"Formulir {key} ditulis.")
     save_manifest(config, manifest)
     return done
@@ -235,8 +238,21 @@ def set_aside_stale(path: Path, kasus: str) -> Path:
     return target
 
 
-def write(config: Config, form: Wanted, case: Case, memo: AgendaEntry, procedure: Procedure) -> None:
-    """Write one form to ``form.path`` (under a hidden name, then renamed: never seen half-written)."""
+def missing(config: Config) -> set[str]:
+    """Cases with a form listed that is no longer in its folder (taken as a decision, refused, or
+    removed): their forms are brought up to date after the pass, so a refused form is followed by
+    a fresh one."""
+    return {entry["kasus"] for key, entry in load_manifest(config).items() if not (config.root / key).exists()}
+
+
+def place(temp: Path, path: Path) -> None:
+    """A written form put in the official's folder whole (a rename)."""
+    os.replace(temp, path)
+
+
+def write(config: Config, form: Wanted, case: Case, memo: AgendaEntry, procedure: Procedure) -> Path:
+    """Write one form beside ``form.path`` under a hidden name (never taken, never seen
+    half-written); returns it, for ``place``."""
     step = form.step
     document = Document()
     style = document.styles["Normal"]
@@ -308,7 +324,7 @@ def write(config: Config, form: Wanted, case: Case, memo: AgendaEntry, procedure
     document.core_properties.keywords = _mark_text(form)
     temp = form.path.with_name(f".{form.path.name}.part")
     document.save(str(temp))
-    os.replace(temp, form.path)
+    return temp
 
 
 def _mark_text(form: Wanted) -> str:

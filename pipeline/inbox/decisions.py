@@ -5,7 +5,7 @@ write. A file there counts as that account's decision only when it is a
 regular file with one link owned by that account (``os.lstat``); anything
 else is set aside in the folder's ``ditolak/`` with the reason beside it.
 Files are taken the way inbox files are (``intake``'s Stability, claim,
-journal and placing), claimed into ``inbox/.kerja/keputusan/<account>/`` so a
+journal and placing), claimed into ``keputusan/.kerja/<account>/`` so a
 crash is finished from there by the next start, as the same account.
 The forms the pipeline wrote and nobody filled yet (``documents.decision_form``)
 are never taken.
@@ -38,8 +38,9 @@ REFUSED = "ditolak"
 
 
 def work_folder(config: Config, account: str) -> Path:
-    """Where files taken from an account's folder are claimed (inside the inbox's work folder)."""
-    return config.work_dir / "keputusan" / account
+    """Where files taken from an account's folder are claimed: ``keputusan/.kerja/<account>/``, the
+    service's own (the officials' share shows each official only his folder)."""
+    return config.decisions_dir / ".kerja" / account
 
 
 def aside_folder(config: Config, account: str) -> Path:

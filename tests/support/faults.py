@@ -19,7 +19,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, run as a program
 
 from pipeline import cli
-from pipeline.documents import owed
+from pipeline.documents import decision_form, owed
 from pipeline.filing import filer as filing
 from pipeline.inbox import completion, intake, placing
 from pipeline.inbox.passes import InboxPass
@@ -91,6 +91,7 @@ POINTS = {
     "after_owed_pdf_outbox_copy": lambda hit: after(owed, "copy_atomic", hit),
     "after_owed_pdf_recorded": lambda hit: before(SQLiteRegister, "pdf_tried", hit),
     "after_draft": lambda hit: after(completion, "write_draft", hit),  # a draft written, its letter not yet moved
+    "before_form_placed": lambda hit: before(decision_form, "place", hit),  # a form listed, not yet in its folder
 }
 
 
