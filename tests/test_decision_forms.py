@@ -6,7 +6,7 @@ import os
 import shutil
 
 import pytest
-from support.builders import action, registration_yaml, tab_memo
+from support.builders import MEMO_NOMOR, action, registration_yaml, tab_memo
 from support.cli import invoker, jsonl
 from support.forms import fill, libreoffice_round_trip
 from support.workspace import make_workspace
@@ -215,3 +215,65 @@ def test_reader_reads_controls_as_word_and_libreoffice_write_them(config, cli, t
         assert answer.langkah == "disposisi_kapus" and answer.kepada == "Kepala Subbidang Aplikasi"
         assert answer.harap == ["Untuk diketahui", "Arsip"] and answer.catatan == "Cek"
         assert answer.digest == decision_form.load_manifest(config)[form.relative_to(config.root).as_posix()]["digest"]
+
+
+def approved_letter(tmp_path, roles=None):
+    """A case approved to a numbered letter whose ink-signed scan records the sending; then the
+    workspace goes to the default rule (decisions only from the officials' own folders)."""
+    from support.cases import to_authentication
+    from support.workspace import configure
+
+    ws = make_workspace(tmp_path / "ws", {"signing": {"scan_sends": True}})
+    cli = invoker(ws)
+    to_authentication(ws, cli)
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
+    [letter] = jsonl(cli("register", "--json", "--buku", "keluar"))
+    ws = configure(ws.path, {"access": {"keputusan_dari_inbox": False, **({"roles": roles} if roles else {})}})
+    return ws, invoker(ws), letter
+
+
+def test_a_signed_scan_counts_only_from_the_folder_of_an_account_that_may_record_sending(tmp_path):
+    from support.builders import scan
+
+    ws, cli, letter = approved_letter(tmp_path)
+    name = letter["nomor_surat"].replace("/", "-") + ".pdf"
+    scan(ws.inbox / name)
+    cli("run")
+    reason = (ws.rejected_dir / f"{name}.alasan.txt").read_text(encoding="utf-8")
+    assert "Salinan surat bertanda tangan tidak diterima dari inbox bersama" in reason
+    assert status(cli)["status"] != "selesai"
+    scan(ws.decision_folder(ME) / name)
+    cli("run")
+    assert status(cli)["status"] == "selesai"
+
+
+def test_a_signed_scan_from_an_account_without_the_sending_role_is_refused(tmp_path):
+    from support.builders import scan
+
+    ws, cli, letter = approved_letter(tmp_path, roles={"staf": ["pegawai-lain"]})
+    name = letter["nomor_surat"].replace("/", "-") + ".pdf"
+    scan(ws.decision_folder(ME) / name)
+    cli("run")
+    reason = (ws.decision_folder(ME) / "ditolak" / f"{name}.alasan.txt").read_text(encoding="utf-8")
+    assert "peran staf" in reason and ME in reason
+    assert status(cli)["status"] != "selesai"
+
+
+def test_a_filled_form_for_a_step_decided_meanwhile_is_set_aside_with_its_reason(config, cli):
+    start_case(config, cli)
+    form = only_form(config)
+    fill(form, kepada="Kepala Bidang Telematika")  # saved, not yet taken: then decided with pipeline act
+    assert cli("act", MEMO_NOMOR, "disposisi_kapus", "--kepada", "Kepala Bidang Telematika").exit_code == 0
+    assert not form.exists()
+    assert "sudah ditinggalkan" in refused_reason(config, form.name)
+    assert len(forms(config)) == 1 and "Kabid" in forms(config)[0]
+
+
+def test_a_command_hands_a_decision_to_the_service_in_the_accounts_own_folder(config, tmp_path):
+    from pipeline.inbox import intake
+
+    assert intake.hand_in_folder(config, ME) == folder(config)
+    assert intake.hand_in_folder(config, "tanpa-folder") == config.inbox
+    single = make_workspace(tmp_path / "satu")
+    assert intake.hand_in_folder(single, ME) == single.inbox

@@ -328,6 +328,13 @@ def claimed(work_dir: Path) -> dict[str, list[Inbound]]:
     return groups
 
 
+def hand_in_folder(config: Config, account: str) -> Path:
+    """Where a command hands a decision to the running service: the account's own folder
+    ``keputusan/<account>/`` where it has one (the only place a decision counts from), else the inbox."""
+    own = config.decision_folder(account)
+    return own if own.is_dir() and not config.decisions_from_inbox else config.inbox
+
+
 def drop_in(inbox: Path, name: str, data: bytes) -> str:
     """Put a file in the inbox whole (written under a hidden name, then renamed); its SHA-256."""
     temp = inbox / f".{name}.part"

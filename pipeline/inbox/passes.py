@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from pipeline.models import Inbound
     from pipeline.register.records import JournalEntry
     from pipeline.register.sql import SqlRegister
-    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.procedure import Procedure, Step
 
 # progress(more=N), then progress(advance=1, current=name) per group: ``pipeline run``'s bar
 Progress = Callable[..., None]
@@ -370,8 +370,8 @@ class InboxPass:
                     "registrasi dan berkas lain di folder inbox.",
                     kind=parsed.kind,
                 )
-            sending = self.procedure.sending()
-            refusal = access.refusal(self.config, sending, account or "", "kirim") if signed and sending else None
+            completes = self.completed_by(inbounds) if signed else None
+            refusal = access.refusal(self.config, completes, account or "") if completes else None
             if refusal:
                 raise InputRefused(f"Salinan surat bertanda tangan tidak dicatat: {refusal}", kind="surat_keluar_ttd")
             return
@@ -381,6 +381,16 @@ class InboxPass:
             raise decisions.not_from_inbox(self.config, "Berkas tindakan")
         if signed:
             raise decisions.not_from_inbox(self.config, "Salinan surat bertanda tangan")
+
+    def completed_by(self, inbounds: Sequence[Inbound]) -> Step | None:
+        """The step a signed copy completes, whose role its account must hold: the approval for a
+        letter signed electronically (``signed_copies``), the sending (``kirim``) for a scan."""
+        from pipeline.letters.signing import has_signature
+
+        pdfs = [i for i in inbounds if i.name.lower().endswith(".pdf")]
+        if pdfs and has_signature(pdfs[0].path):
+            return self.procedure.sealing()
+        return self.procedure.sending()
 
     def stages(self) -> Stages:
         """What the SOP's stages are handed: the configuration, the register, the procedure, the
