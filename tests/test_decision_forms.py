@@ -11,9 +11,7 @@ from support.cli import invoker, jsonl
 from support.forms import fill, libreoffice_round_trip
 from support.workspace import make_workspace
 
-from pipeline.documents import decision_form
 from pipeline.documents.contexts import HARAP
-from pipeline.readers import decision_form as reader
 from pipeline.register import open_register
 from pipeline.sop.access import current_account
 
@@ -197,6 +195,9 @@ def test_a_blank_form_is_never_taken(config, cli):
 
 
 def test_reader_reads_controls_as_word_and_libreoffice_write_them(config, cli, tmp_path):
+    from pipeline.documents import decision_form
+    from pipeline.readers import decision_form as reader
+
     start_case(config, cli)
     form = only_form(config)
     assert reader.is_form(form)
