@@ -111,6 +111,17 @@ def not_a_file(config: Config, account: str, path: Path) -> Outcome:
 def check_own(inbounds: Sequence[Inbound], account: str) -> None:
     """Raise InputRefused unless every claimed file is a regular file with one link owned by
     ``account``, the folder's own account (a copy or a link someone else put there is not his)."""
+    from pipeline.register import NETWORK_FS, filesystem
+
+    kind = filesystem(inbounds[0].path.parent)
+    if kind in NETWORK_FS:
+        raise InputRefused(
+            f"Folder keputusan berada di folder jaringan ({kind}), sehingga pemilik berkas tidak dapat "
+            "dipastikan; keputusan tidak dicatat. Jalankan pipeline di server berkas itu sendiri (README, "
+            "\u201cPemasangan di server berkas kantor\u201d), atau catat keputusan dengan \u201cpipeline act\u201d "
+            "di server pipeline.",
+            kind="tindakan",
+        )
     for inbound in inbounds:
         info = os.lstat(inbound.path)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:

@@ -313,7 +313,11 @@ class InboxPass:
             parsed = self.read_form(inbounds[0], account, own)
         else:
             scan_of_ours = self.own_letter_scan(inbounds)
-            parsed = read_input(self.config, inbounds[0], as_letter=not scan_of_ours)
+            parsed = (
+                read_input(self.config, inbounds[0], as_letter=False)
+                if scan_of_ours
+                else read_input(self.config, inbounds[0])
+            )
         self.may_decide_here(parsed, inbounds, account, own)
         seen = self.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
         if seen is not None:  # a refused or void decision put back in the inbox is not made again
