@@ -278,3 +278,45 @@ def test_a_command_hands_a_decision_to_the_service_in_the_accounts_own_folder(co
     assert intake.hand_in_folder(config, "tanpa-folder") == config.inbox
     single = make_workspace(tmp_path / "satu")
     assert intake.hand_in_folder(single, ME) == single.inbox
+
+
+def test_the_service_writes_the_form_takes_it_filled_and_takes_act_through_the_folder(tmp_path):
+    """``pipeline watch``: the form appears in the official's folder, a filled form saved there (as
+    Word saves: a new file renamed over the old) is recorded and the next form appears; ``pipeline
+    act`` beside the service hands its decision in through the account's folder."""
+    import signal
+    import subprocess
+    import sys
+
+    from support.processes import start_watch, wait_for
+
+    ws = make_workspace(
+        tmp_path / "ws",
+        {
+            "watch": {"stable_seconds": 0.3, "rescan_seconds": 1, "poll_interval_seconds": 0.2},
+            "access": {"keputusan_dari_inbox": False},
+        },
+    )
+    process = start_watch(ws)
+    try:
+        tab_memo(ws.inbox / "nota.docx")
+        assert wait_for(lambda: [p for p in folder(ws).glob("*Disposisi Kapusdatinkomtel*.docx")], 30)
+        form = only_form(ws)
+        saved = fill(form, kepada="Kepala Bidang Telematika", harap=["Arsip"], out=tmp_path / "simpan.docx")
+        os.replace(saved, form)  # Word writes a new file and renames it over the form
+        assert wait_for(lambda: [p for p in folder(ws).glob("*Disposisi Kabid*.docx")], 30)
+        result = subprocess.run(
+            [sys.executable, "-m", "pipeline", "--config", str(ws.path), "act", MEMO_NOMOR, "disposisi_kabid"],
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        assert result.returncode == 0 and "(diterima)" in result.stdout, result.stdout + result.stderr
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert list((folder(ws) / "ditolak").iterdir()) == []
+    with open_register(ws) as register:
+        steps = register.steps(register.find_cases(MEMO_NOMOR)[0].id)
+        assert steps["disposisi_kapus"].status == "selesai" and steps["disposisi_kabid"].status == "selesai"
