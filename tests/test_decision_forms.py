@@ -11,6 +11,7 @@ from support.cli import invoker, jsonl
 from support.forms import fill, libreoffice_round_trip
 from support.workspace import make_workspace
 
+from pipeline import workspace
 from pipeline.documents.contexts import HARAP
 from pipeline.register import open_register
 from pipeline.sop.access import current_account
@@ -320,3 +321,58 @@ def test_the_service_writes_the_form_takes_it_filled_and_takes_act_through_the_f
     with open_register(ws) as register:
         steps = register.steps(register.find_cases(MEMO_NOMOR)[0].id)
         assert steps["disposisi_kapus"].status == "selesai" and steps["disposisi_kabid"].status == "selesai"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("useradd"), reason="real accounts need root and useradd")
+def test_with_real_accounts_a_form_counts_only_from_the_deciding_officials_own_folder():
+    """Two accounts made for the test (useradd, removed after): the Kapus's account fills his form
+    in his own folder (runuser) and it is recorded as his; the same filled form saved by the Kabid's
+    account in the Kabid's folder is refused."""
+    import subprocess
+    import tempfile
+    import uuid
+    from pathlib import Path
+
+    suffix = uuid.uuid4().hex[:6]
+    kapus, kabid = f"spsekapus{suffix}", f"spsekabid{suffix}"
+    root = Path(tempfile.mkdtemp(prefix="spse-forms-", dir="/tmp"))
+    os.chmod(root, 0o755)
+    made = []
+    try:
+        for account in (kapus, kabid):
+            subprocess.run(["useradd", "-M", "-N", "-s", "/usr/sbin/nologin", account], check=True)
+            made.append(account)
+        ws = make_workspace(
+            root / "ws",
+            {"access": {"keputusan_dari_inbox": False, "roles": {"kapus": [kapus], "kabid": [kabid]}}},
+        )
+        os.chmod(ws.root, 0o755)
+        workspace.ensure_folders(ws)  # keputusan/<account>/ for every account in access.roles
+        for account in (kapus, kabid):
+            shutil.chown(ws.decision_folder(account), account)
+            os.chmod(ws.decision_folder(account), 0o700)
+        cli = invoker(ws)
+        start_case(ws, cli)
+        [form] = ws.decision_folder(kapus).glob("*.docx")
+        answer = fill(form, kepada="Kepala Bidang Telematika", harap=["Proses lebih lanjut"], out=root / "isi.docx")
+        os.chmod(answer, 0o644)
+        save_as_kapus = f'cp "{answer}" "{form.parent}/.~simpan" && mv -f "{form.parent}/.~simpan" "{form}"'
+        saved = subprocess.run(
+            ["runuser", "-u", kapus, "--", "sh", "-c", save_as_kapus], capture_output=True, text=True
+        )
+        assert saved.returncode == 0, saved.stderr  # the Kapus's account saves the filled form over the blank one
+        assert os.lstat(form).st_uid != 0  # saved by the Kapus's account
+        forged = ws.decision_folder(kabid) / form.name
+        subprocess.run(["runuser", "-u", kabid, "--", "cp", str(answer), str(forged)], check=True)
+        ran = cli("run")  # the Kabid's copy is taken first (folders in name order), then the Kapus's
+        with open_register(ws) as register:
+            [case] = register.find_cases(MEMO_NOMOR)
+            record = register.steps(case.id)["disposisi_kapus"]
+            assert record.status == "selesai" and record.oleh.startswith(ws.officials["kapus"].nama)
+            assert kapus in record.oleh, ran.output
+        reason = (ws.decision_folder(kabid) / "ditolak" / f"{form.name}.alasan.txt").read_text(encoding="utf-8")
+        assert "tidak dicatat" in reason
+    finally:
+        for account in made:
+            subprocess.run(["userdel", account], check=False)
+        shutil.rmtree(root, ignore_errors=True)

@@ -319,7 +319,10 @@ class InboxPass:
                 else read_input(self.config, inbounds[0])
             )
         self.may_decide_here(parsed, inbounds, account, own)
-        seen = self.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
+        # A form carries the digest of the state it was written for, so a void decision's form is
+        # stale anyway; an official's form refused from another account's folder must not bar his own.
+        replayable = parsed.kind == "tindakan" and not (own and form)
+        seen = self.register.decided_file(inbounds[0].sha256) if replayable else None
         if seen is not None:  # a refused or void decision put back in the inbox is not made again
             return self.set_aside(
                 claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_decided(seen, zone)], "", aside
