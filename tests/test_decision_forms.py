@@ -104,7 +104,10 @@ def test_a_case_is_decided_by_filling_forms_in_the_officials_folder(config, cli)
     assert status(cli)["langkah_sekarang"] == 9
     [periksa] = forms(config)
     assert "Pemeriksaan" in periksa
-    decide(config, cli, keputusan="Tolak")  # a rejection needs its reason
+    path = only_form(config)
+    fill(path, keputusan="Tolak")  # a rejection needs its reason
+    result = cli("run")
+    assert "/<akun>/ditolak" in result.output and "inbox/ditolak" not in result.output, result.output
     assert "memerlukan alasan" in refused_reason(config, periksa)
     assert status(cli)["langkah_sekarang"] == 9
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.documents import decision_form
 from pipeline.errors import InputRefused
+from pipeline.filing.archive import relative
 from pipeline.inbox import intake
 from pipeline.models import Outcome
 from pipeline.sop import access
@@ -105,7 +106,7 @@ def not_a_file(config: Config, account: str, path: Path) -> Outcome:
     target = intake.free_name(folder, path.name)
     target.with_name(target.name + ".alasan.txt").write_text(reason + "\n", encoding="utf-8")
     os.rename(path, target)
-    return Outcome(path.name, Hasil.REFUSED, "tindakan", alasan=[reason])
+    return Outcome(path.name, Hasil.REFUSED, "tindakan", alasan=[reason], detail=relative(target, config.root))
 
 
 def check_own(inbounds: Sequence[Inbound], account: str) -> None:
