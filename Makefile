@@ -28,11 +28,13 @@ test: lint
 test-slow: $(STAMP)
 	SPSE_SLOW=1 $(BIN)/python -m pytest -q tests/test_crash.py
 
+# The BPSDM case's decisions are made on the decision forms (tools/make_examples.py --decide),
+# not with action files: its tindakan-bpsdm-*.yaml examples stay out of the demo's inbox.
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/pipeline init $(DEMO)
 	$(BIN)/python tools/make_examples.py --demo-inbox $(DEMO)/inbox
-	cp examples/* $(DEMO)/inbox/
+	cp $(filter-out examples/tindakan-bpsdm-%,$(wildcard examples/*)) $(DEMO)/inbox/
 	@echo
 	@echo "== pipeline run: memproses contoh di $(DEMO)/inbox =="
 	$(BIN)/pipeline --config $(DEMO)/config.yaml run
@@ -45,9 +47,9 @@ demo: $(STAMP)
 		cp $(DEMO)/inbox/lengkapi/nota-dinas-bangda-pindaian.yaml $(DEMO)/inbox/
 	$(BIN)/pipeline --config $(DEMO)/config.yaml run
 	@echo
-	@echo "== Kasus BPSDM diperiksa dan disetujui: Nota Dinas bernomor =="
-	$(BIN)/pipeline --config $(DEMO)/config.yaml act 027/301/ULP-BPSDM/XI/2026 periksa --oleh "Dewi Lestari, S.T., M.Kom."
-	$(BIN)/pipeline --config $(DEMO)/config.yaml act 027/301/ULP-BPSDM/XI/2026 setujui --oleh "Dr. Ir. Suryo Wibowo, M.T."
+	@echo "== Kasus BPSDM: setiap keputusan dibuat dengan mengisi formulir di folder keputusan pejabat =="
+	@echo "   (disposisi Kapus dan Kabid, otentikasi, pemeriksaan, persetujuan: Nota Dinas bernomor)"
+	$(BIN)/python tools/make_examples.py --decide $(DEMO) 027/301/ULP-BPSDM/XI/2026
 	@echo
 	@echo "== pipeline register (agenda surat masuk dan keluar) =="
 	$(BIN)/pipeline --config $(DEMO)/config.yaml register
@@ -65,6 +67,7 @@ demo: $(STAMP)
 	@echo "Halaman status (buka di peramban): $(DEMO)/outbox/status/index.html"
 	@echo "Laporan kinerja SOP bulan ini: $(DEMO)/outbox/status/laporan.html"
 	@echo "Halaman verifikasi kode QR: $(DEMO)/outbox/status/kode/"
+	@echo "Formulir keputusan yang menunggu pejabat: $(DEMO)/keputusan/<akun>/"
 	@echo "Berkas yang ditolak beserta alasannya: $(DEMO)/inbox/ditolak/"
 	@echo "Surat yang menunggu dilengkapi beserta drafnya: $(DEMO)/inbox/lengkapi/"
 

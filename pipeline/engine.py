@@ -27,6 +27,7 @@ import yaml
 
 from pipeline import workspace
 from pipeline.clock import Clock
+from pipeline.documents import decision_form
 from pipeline.documents.owed import OwedPdfs
 from pipeline.documents.pdf import Converter
 from pipeline.errors import PipelineError, os_reason
@@ -162,16 +163,26 @@ class Workspace:
         return self._inbox
 
     def refresh_code_pages(self) -> None:
-        """The verification pages of the cases the inbox pass touched since the last call; a
-        page that cannot be written is logged and never stops the pipeline (written again with
+        """The verification pages and the officials' decision forms (``decision_form``) of the
+        cases the inbox pass touched since the last call, outside any register transaction; a page
+        or form that cannot be written is logged and never stops the pipeline (written again with
         the case's next change)."""
         touched = self.inbox_pass().touched
+        try:
+            touched |= decision_form.missing(self.config)
+        except (OSError, KeyError, TypeError) as exc:
+            self.log.warning("Daftar formulir keputusan belum dapat dibaca: %s", exc)
         while touched:
             kasus = touched.pop()
             try:
                 site.refresh_codes(self.config, self.register, kasus)
             except (OSError, PipelineError) as exc:
                 self.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
+            try:
+                for done in decision_form.refresh(self.config, self.register, self.procedure, kasus):
+                    self.log.info("%s", done)
+            except (OSError, PipelineError) as exc:
+                self.log.warning("Formulir keputusan kasus %s belum dapat ditulis: %s", kasus, exc)
 
     def notify_officials(self) -> list[str]:
         """After a pass: the officials a case now waits for are owed an e-mail, and those due are

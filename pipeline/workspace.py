@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from pipeline.config import Config
 
 
+# Inside each official's folder keputusan/<account>/: what the pipeline set aside, beside its reason.
+DECISIONS_REFUSED = "ditolak"
+
+
 def init(directory: Path | str) -> list[Path]:
     """Create config.yaml, the folders and the default templates in ``directory``.
 
@@ -34,7 +38,17 @@ def init(directory: Path | str) -> list[Path]:
         if not config_path.exists():
             config_path.write_text(with_account(default_config_text(), current_account()), encoding="utf-8")
             created.append(config_path)
-        for name in ("inbox", "inbox/ditolak", "inbox/duplikat", "outbox", "archive", "templates"):
+        account = current_account()
+        for name in (
+            "inbox",
+            "inbox/ditolak",
+            "inbox/duplikat",
+            "outbox",
+            "archive",
+            "templates",
+            f"keputusan/{account}",
+            f"keputusan/{account}/ditolak",
+        ):
             folder = root / name
             if not folder.exists():
                 folder.mkdir(parents=True)
@@ -81,6 +95,10 @@ def ensure_folders(config: Config) -> None:
     """Create the working folders a valid config names, if they are missing."""
     for folder in (config.inbox, config.rejected_dir, config.duplicate_dir, config.outbox, config.archive):
         folder.mkdir(parents=True, exist_ok=True)
+    for account in config.decision_accounts():
+        if "/" in account or account.startswith("."):
+            continue  # not an account name a folder can carry (config says who holds a role; doctor tells)
+        (config.decision_folder(account) / DECISIONS_REFUSED).mkdir(parents=True, exist_ok=True)
     for name in config.documents.values():
         if not (config.templates_dir / name).exists():
             shipped = DEFAULTS / "templates" / name

@@ -229,3 +229,49 @@ def test_sigkill_while_a_letter_waits_or_is_completed(tmp_path, phase, point, hi
     for folder, name in zip(sorted(ws.archive.glob("*/surat-masuk/*")), sorted(made)):
         assert _sha(folder / f"asli_{name}") == made[name]
     assert pipeline(ws, "verify").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "point, hit",
+    [
+        ("before_form_placed", 1),
+        ("after_claim", 1),
+        ("before_commit", 1),
+        ("after_input_kept", 1),
+        ("before_finish", 1),
+    ],
+)
+def test_sigkill_while_a_decision_form_is_written_or_taken(tmp_path, point, hit):
+    """A form is listed before it appears (never taken as a decision when a crash comes between);
+    a filled form claimed from the official's folder is settled by the next start as that account's."""
+    from support.forms import fill
+
+    from pipeline.sop.access import current_account
+
+    ws = make_workspace(tmp_path / "ws", {"access": {"keputusan_dari_inbox": False}})
+    folder = ws.decision_folder(current_account())
+    tab_memo(ws.inbox / "nota.docx")
+    if point == "before_form_placed":
+        killed = pipeline(ws, "run", fault=(point, hit))
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        finish(ws)
+    else:
+        finish(ws)
+        [form] = folder.glob("*.docx")
+        fill(form, kepada="Kepala Bidang Telematika", harap=["Proses lebih lanjut"])
+        killed = pipeline(ws, "run", fault=(point, hit))
+        assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
+        finish(ws)
+        finish(ws)  # the next decision's form, written after the pass that recorded this one
+    status = jsonl(ws, "status", "--json", MEMO_NOMOR)[0]
+    assert status["langkah_sekarang"] == (3 if point == "before_form_placed" else 4), status["menunggu"]
+    assert list((folder / "ditolak").iterdir()) == []
+    assert len(list(folder.glob("*.docx"))) == 1 and not list(folder.glob(".*.part"))
+    assert not ws.work_dir.exists() or list(ws.work_dir.iterdir()) == []
+    assert [p for p in (ws.decisions_dir / ".kerja").rglob("*") if p.is_file()] == []
+    journal = [
+        row
+        for row in jsonl(ws, "journal", "--json")
+        if row["berkas"].endswith(".docx") and "Disposisi" in row["berkas"]
+    ]
+    assert [row["hasil"] for row in journal] == ([] if point == "before_form_placed" else ["diterima"])

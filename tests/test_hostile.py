@@ -325,10 +325,10 @@ def test_an_unexpected_fault_settling_one_group_never_stops_the_pass(tmp_path, m
     tab_memo(ws.inbox / "baik.docx", {**HEADER, "Nomor": "010/ULP-LAIN/2026"})
     finish = placing.finish
 
-    def faulty(config, inbounds, entries):  # a fault no one foresaw, after the memo's commit
+    def faulty(config, inbounds, entries, home=None):  # a fault no one foresaw, after the memo's commit
         if inbounds[0].name == "racun.docx":
             raise KeyError(inbounds[0].name)
-        return finish(config, inbounds, entries)
+        return finish(config, inbounds, entries, home)
 
     monkeypatch.setattr(placing, "finish", faulty)
     result = invoke(ws, "run")

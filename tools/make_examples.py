@@ -3,7 +3,9 @@
 Run ``python tools/make_examples.py``. The scanned example is printed to PDF
 with LibreOffice when ``soffice`` is available; the committed PDF is kept
 otherwise. ``--demo-inbox DIR`` puts a PDF memo and a scanned memo, built
-now and never committed, into DIR (``make demo``).
+now and never committed, into DIR (``make demo``). ``--decide ROOT RUJUKAN``
+makes every decision of one case by filling the decision forms in the
+officials' folders of the workspace ROOT, then ``pipeline run`` (``make demo``).
 """
 
 import shutil
@@ -352,10 +354,70 @@ def demo_arrivals(inbox):
             shutil.copyfile(temp / "pindaian.png", inbox / "nota-dinas-bangda-pindaian.png")
 
 
+# What each official answers on the BPSDM case's decision forms in ``make demo``.
+DEMO_DECISIONS = {
+    "disposisi_kapus": {
+        "kepada": "Kepala Bidang Telematika",
+        "harap": ["Proses lebih lanjut"],
+        "catatan": "Mohon segera ditelaah",
+    },
+    "disposisi_kabid": {
+        "kepada": "Kepala Subbidang Aplikasi",
+        "harap": ["Koordinasikan/konfirmasikan"],
+        "catatan": "Koordinasikan dengan ULP BPSDM",
+    },
+    "otentikasi": {"catatan": "Dicocokkan dengan data SIMPEG dan DIPA BPSDM 2027"},
+    "periksa": {"keputusan": "Setujui", "catatan": "Konsep Nota Dinas sudah sesuai"},
+    "setujui": {"keputusan": "Setujui"},
+}
+
+
+def decide(root, rujukan):
+    """For ``make demo``: every decision of the case ``rujukan`` made as its officials make it, by
+    filling the form in their folder keputusan/<account>/ (as Word saves it), then ``pipeline run``."""
+    import sys
+
+    from fill_form import fill
+
+    from pipeline.config import load
+    from pipeline.documents.contexts import HARAP
+    from pipeline.readers import decision_form
+    from pipeline.register import open_register
+
+    config = load(root / "config.yaml")
+    with open_register(config, writer=False) as register:
+        [case] = register.find_cases(rujukan)
+    for _ in range(len(DEMO_DECISIONS) + 1):
+        waiting = [
+            (path, decision_form.read(path, HARAP))
+            for path in sorted(config.decisions_dir.glob("*/*.docx"))
+            if decision_form.is_form(path)
+        ]
+        mine = [(path, form) for path, form in waiting if form.kasus == case.id and form.langkah in DEMO_DECISIONS]
+        if not mine:
+            return
+        path, form = mine[0]
+        print(f"\n== Akun {path.parent.name} membuka {path.relative_to(root)}, mengisi dan menyimpannya ==")
+        fill(path, **DEMO_DECISIONS[form.langkah])
+        subprocess.run([sys.executable, "-m", "pipeline", "--config", str(root / "config.yaml"), "run"], check=True)
+
+
+def single_user(config_path):
+    """For ``make demo``: one account holds every role, so decisions are taken from the inbox too
+    (``access.keputusan_dari_inbox: true``; the Dukcapil case's dispositions are action files)."""
+    text = config_path.read_text(encoding="utf-8")
+    config_path.write_text(
+        text.replace("  keputusan_dari_inbox: false", "  keputusan_dari_inbox: true", 1), encoding="utf-8"
+    )
+
+
 if __name__ == "__main__":
     import sys
 
     if sys.argv[1:2] == ["--demo-inbox"]:
         demo_arrivals(Path(sys.argv[2]))
+        single_user(Path(sys.argv[2]).parent / "config.yaml")
+    elif sys.argv[1:2] == ["--decide"]:
+        decide(Path(sys.argv[2]), sys.argv[3])
     else:
         main()

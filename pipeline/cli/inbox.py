@@ -146,7 +146,14 @@ def _report(outcomes: Sequence[Outcome], config: Config) -> None:
     if counts.get(Hasil.ACCEPTED):
         out.print(f"Dokumen siap cetak ada di {escape(str(config.outbox))}.")
     if counts.get(Hasil.REFUSED):
-        out.print(f"Alasan penolakan ada di {escape(str(config.rejected_dir))} (berkas *.alasan.txt).")
+        in_folders = [o for o in outcomes if o.hasil == Hasil.REFUSED and "keputusan/" in (o.detail or "")]
+        if len(in_folders) < counts[Hasil.REFUSED]:
+            out.print(f"Alasan penolakan ada di {escape(str(config.rejected_dir))} (berkas *.alasan.txt).")
+        if in_folders:
+            out.print(
+                f"Keputusan yang tidak dicatat dari folder pejabat ada di {escape(str(config.decisions_dir))}"
+                "/<akun>/ditolak beserta alasannya (berkas *.alasan.txt)."
+            )
 
 
 @main.command()

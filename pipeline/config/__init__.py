@@ -152,6 +152,10 @@ class Config:
     # access.atas_nama: an official's role -> the roles that may record its decisions on its behalf
     on_behalf: dict[str, tuple[str, ...]] = field(default_factory=dict)
     email: EmailSettings = EmailSettings()  # officials told by e-mail when a case waits for them
+    # access.keputusan_dari_inbox: decisions (action files, signed copies) also from the shared inbox
+    # (a single-user workspace only); otherwise only from the official's own folder keputusan/<account>/
+    decisions_from_inbox: bool = False
+    forward_to: dict[str, tuple[str, ...]] = field(default_factory=dict)  # step key -> officials a form offers
 
     @property
     def register_path(self) -> Path:
@@ -202,6 +206,10 @@ class Config:
     def decision_folder(self, account: str) -> Path:
         """The folder of one account under ``keputusan/``."""
         return self.decisions_dir / account
+
+    def decision_accounts(self) -> list[str]:
+        """Every account named in ``access.roles``: each has its folder under ``keputusan/``."""
+        return sorted({account for accounts in self.roles.values() for account in accounts})
 
     @property
     def staging_dir(self) -> Path:
@@ -308,6 +316,8 @@ def _freeze(path: Path, raw: dict[str, Any]) -> Config:
         host=_host(raw["register"]["host"]),
         office_hours=office_hours(raw["laporan"], _timezone(raw["timezone"])),
         email=_email(raw["email"], raw["access"]["roles"]),
+        decisions_from_inbox=bool(raw["access"]["keputusan_dari_inbox"]),
+        forward_to=_forward_to(raw["access"]["diteruskan_kepada"], raw["officials"]),
     )
 
 
@@ -356,6 +366,19 @@ def _pdf(pdf: dict[str, Any]) -> _PdfFields:
         pdf_restart_after=int(pdf["restart_after"]),
         pdf_uno_python=pdf["uno_python"],
     )
+
+
+def _forward_to(raw: dict[str, Any], officials: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``access.diteruskan_kepada``: step key -> the officials a disposition form offers."""
+    result = {step: tuple(roles or ()) for step, roles in raw.items()}
+    for step, roles in result.items():
+        for role in roles:
+            if role not in officials:
+                raise ConfigError(
+                    f"Konfigurasi access.diteruskan_kepada.{step} menyebut \u201c{role}\u201d yang tidak ada "
+                    "di officials. Tuliskan kunci pejabat dari bagian officials (misalnya kabid)."
+                )
+    return result
 
 
 def register_url(value: str | None) -> str:

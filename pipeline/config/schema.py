@@ -132,6 +132,13 @@ SCHEMA = {
                 "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
                 "valuesrules": {"type": "list", "nullable": True, "schema": {"type": "string", "empty": False}},
             },
+            "keputusan_dari_inbox": {"type": "boolean", "required": True},
+            "diteruskan_kepada": {
+                "type": "dict",
+                "required": True,
+                "keysrules": {"type": "string", "regex": "^[a-z][a-z0-9_]*$"},
+                "valuesrules": {"type": "list", "nullable": True, "schema": {"type": "string", "empty": False}},
+            },
         },
     },
     "signing": {

@@ -28,7 +28,7 @@ def ready_units(
     letter, or is the signed copy of an outgoing letter when its name is that letter's number; named
     like an outgoing number no letter has, it waits for the YAML naming its letter, told in ``outcomes``)."""
     files = intake.candidates(config.inbox)
-    stability.prune(files)
+    stability.prune(files, config.inbox)
     ready = [path for path in files if stability.ready(path)]
     ready.sort(key=readers.priority)  # stable: oldest first within each kind
     for path in ready:

@@ -2,8 +2,9 @@
 
 While ``pipeline watch`` holds the workspace lock, ``pipeline act`` and
 ``pipeline tandatangani`` cannot file anything themselves: they drop the
-file in the inbox (as the account that runs them, which the service reads
-as the file's owner) and wait until the service's journal says what became
+file in the account's own folder ``keputusan/<account>/`` (the inbox where
+``access.keputusan_dari_inbox`` allows it), as the account that runs them,
+which the service reads as the file's owner, and wait until the service's journal says what became
 of it (docs/cli.md).
 """
 
@@ -89,9 +90,10 @@ def hand_over(
         name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
     text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     scan = (Path(name).stem + lampiran.suffix.lower(), lampiran.read_bytes()) if lampiran is not None else None
-    sha256 = intake.drop_in(config.inbox, name, text.encode("utf-8"))
+    folder = intake.hand_in_folder(config, current_account())
+    sha256 = intake.drop_in(folder, name, text.encode("utf-8"))
     if scan is not None:  # right after its YAML: the service waits for a sidecar's scan to settle
-        intake.drop_in(config.inbox, *scan)
+        intake.drop_in(folder, *scan)
     procedure = Procedure(config.steps)
 
     def settled(register: SqlRegister, entry: JournalEntry) -> bool:

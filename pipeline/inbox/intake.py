@@ -210,12 +210,14 @@ class Stability:
         self.forget(path)
         self.deferred.pop(path, None)
 
-    def prune(self, present: Iterable[Path]) -> None:
-        """Drop files no longer in the inbox."""
+    def prune(self, present: Iterable[Path], folder: Path | None = None) -> None:
+        """Drop files no longer present (``folder``: only files directly in it are looked at, so
+        the inbox and each official's folder are pruned apart)."""
         present = set(present)
         for table in (self.seen, self.deferred, self.looks):
             for path in set(table) - present:
-                del table[path]
+                if folder is None or path.parent == folder:
+                    del table[path]
 
     def settling(self, now: float | None = None) -> bool:
         """True while some file changed less than ``delay`` ago (worth a re-look soon)."""
@@ -325,6 +327,13 @@ def claimed(work_dir: Path) -> dict[str, list[Inbound]]:
             continue
         groups.setdefault(claim_id, []).append(inbound)
     return groups
+
+
+def hand_in_folder(config: Config, account: str) -> Path:
+    """Where a command hands a decision to the running service: the account's own folder
+    ``keputusan/<account>/`` where it has one (the only place a decision counts from), else the inbox."""
+    own = config.decision_folder(account)
+    return own if own.is_dir() and not config.decisions_from_inbox else config.inbox
 
 
 def drop_in(inbox: Path, name: str, data: bytes) -> str:

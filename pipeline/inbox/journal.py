@@ -13,6 +13,7 @@ from pipeline.states import Hasil
 
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
 
     from pipeline.config import Config
     from pipeline.errors import IncompleteLetter
@@ -54,9 +55,11 @@ def set_aside(
     hasil: Hasil,
     reasons: Sequence[str],
     jenis: str = "",
+    aside: Path | None = None,
 ) -> list[JournalEntry]:
-    """Journal a group as refused or duplicate, in one transaction."""
-    folder = getattr(config, _FOLDERS[hasil])
+    """Journal a group as refused or duplicate, in one transaction (``aside``: the folder it goes
+    to instead of inbox/ditolak/ or inbox/duplikat/, e.g. an official's keputusan/<account>/ditolak/)."""
+    folder = aside or getattr(config, _FOLDERS[hasil])
     return record(
         register,
         claim_id,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from pipeline import readers
+from pipeline.documents.contexts import HARAP
 from pipeline.errors import (
     ArchiveError,
     IncompleteLetter,
@@ -26,10 +27,11 @@ from pipeline.errors import (
     PublishPending,
     RenderError,
 )
-from pipeline.inbox import completion, groups, intake, journal, placing, quiet, reasons
+from pipeline.inbox import completion, decisions, groups, intake, journal, placing, quiet, reasons
 from pipeline.letters import signed_copies
-from pipeline.models import Outcome
-from pipeline.sop import cases, inputs, memo
+from pipeline.models import Outcome, Parsed
+from pipeline.readers import decision_form as decision_forms
+from pipeline.sop import access, cases, inputs, memo
 from pipeline.states import Hasil
 
 if TYPE_CHECKING:
@@ -40,10 +42,10 @@ if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.filer import Filer
-    from pipeline.models import Inbound, Parsed
+    from pipeline.models import Inbound
     from pipeline.register.records import JournalEntry
     from pipeline.register.sql import SqlRegister
-    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.procedure import Procedure, Step
 
 # progress(more=N), then progress(advance=1, current=name) per group: ``pipeline run``'s bar
 Progress = Callable[..., None]
@@ -127,7 +129,37 @@ class InboxPass:
             progress(advance=0, current=files[0].name)
             outcomes += self.take(files, stability)
             progress(advance=1)
+        for account, files in list(decisions.ready_units(self.config, stability)):
+            if self.stop.is_set():
+                break
+            outcomes += self.take_decision(account, files, stability)
         return outcomes
+
+    def take_decision(self, account: str, files: Sequence[Path], stability: intake.Stability) -> list[Outcome]:
+        """Claim files from an official's folder ``keputusan/<account>/`` and settle them as that
+        account's (``decisions``); a link is set aside unread."""
+        if len(files) == 1 and (files[0].is_symlink() or not intake.is_regular(files[0])):
+            try:
+                return [decisions.not_a_file(self.config, account, files[0])]
+            except OSError as exc:
+                self.log.warning("%s tidak dapat disisihkan: %s", files[0], exc)
+                return []
+        claim_id = intake.new_claim()
+        work = decisions.work_folder(self.config, account)
+        inbounds: list[Inbound] = []
+        try:
+            for path in files:
+                inbounds.append(intake.claim(path, work, claim_id))
+        except OSError:
+            for inbound in inbounds:
+                intake.release(inbound, self.config.decision_folder(account))
+            for path in files:
+                stability.defer(path, self.config.watch.rescan_seconds)
+            return []
+        results = self.settle_safely(claim_id, inbounds, account, own=True)
+        for path in files:
+            stability.done(path)
+        return results
 
     def recover(self) -> list[str]:
         """Publish committed filings a crash or a full disk left in staging; never raises."""
@@ -145,6 +177,10 @@ class InboxPass:
             if not self.register.journal_of_claim(claim_id):
                 inbounds += groups.partners(self.config, claim_id, inbounds)
             outcomes += self.settle_safely(claim_id, inbounds)
+        for account in decisions.accounts(self.config):
+            for claim_id, inbounds in intake.claimed(decisions.work_folder(self.config, account)).items():
+                if self.filer.backoff.due(claim_id, self.filer.clock()):
+                    outcomes += self.settle_safely(claim_id, inbounds, account, own=True)
         return outcomes
 
     def take(self, files: Sequence[Path], stability: intake.Stability) -> list[Outcome]:
@@ -162,8 +198,13 @@ class InboxPass:
                 stability.done(path)
         return results
 
-    def settle_safely(self, claim_id: str, inbounds: Sequence[Inbound], account: str | None = None) -> list[Outcome]:
+    def settle_safely(
+        self, claim_id: str, inbounds: Sequence[Inbound], account: str | None = None, own: bool = False
+    ) -> list[Outcome]:
         """settle(), but a failure to move or record one group never stops the batch.
+
+        ``account``: who records it when known first-hand (``pipeline act``; with ``own``, the
+        account whose folder ``keputusan/<account>/`` it was taken from).
 
         The group stays in the work folder with its claim; the next pass (or the
         next start) settles it again from where the journal says it got.
@@ -173,7 +214,7 @@ class InboxPass:
         )  # YAML first
         names = ", ".join(i.name for i in inbounds)
         try:
-            outcomes = self.settle(claim_id, inbounds, account)
+            outcomes = self.settle(claim_id, inbounds, account, own)
         except PipelineError as exc:
             if isinstance(exc, PublishPending) and not self.filer.backoff.failed(claim_id, "", self.filer.clock()):
                 return []  # told at its first attempt; doctor and status say what still stands in the way
@@ -186,15 +227,18 @@ class InboxPass:
         self.filer.backoff.done(claim_id)
         return outcomes
 
-    def settle(self, claim_id: str, inbounds: Sequence[Inbound], account: str | None = None) -> list[Outcome]:
+    def settle(
+        self, claim_id: str, inbounds: Sequence[Inbound], account: str | None = None, own: bool = False
+    ) -> list[Outcome]:
         """Bring one claimed group to its end state; safe to call again after a crash."""
         entries = self.register.journal_of_claim(claim_id)
+        home = self.config.decision_folder(account) if own and account else None
         if not entries:
             now = self.clock.now()
             try:
-                entries = self.decide(claim_id, inbounds, now, account)
+                entries = self.decide(claim_id, inbounds, now, account, own)
             except InputChanged as exc:
-                return self.put_back(inbounds, exc)
+                return self.put_back(inbounds, exc, home)
             except PublishPending:
                 raise  # committed: the claim stays, the next pass publishes and finishes it
             except (ArchiveError, RenderError) as exc:
@@ -202,7 +246,7 @@ class InboxPass:
         strays = journal.unaccounted(inbounds, entries)
         if strays:
             entries = entries + journal.set_aside_strays(self.config, self.register, claim_id, strays, self.clock.now())
-        outcomes = placing.finish(self.config, inbounds, entries)
+        outcomes = placing.finish(self.config, inbounds, entries, home)
         for outcome in outcomes:
             self.log.info("%s: %s %s", outcome.name, outcome.hasil, " ".join(outcome.alasan))
         kasus = entries[0].kasus
@@ -215,52 +259,81 @@ class InboxPass:
         return outcomes
 
     def decide(
-        self, claim_id: str, inbounds: Sequence[Inbound], now: dt.datetime, account: str | None = None
+        self,
+        claim_id: str,
+        inbounds: Sequence[Inbound],
+        now: dt.datetime,
+        account: str | None = None,
+        own: bool = False,
     ) -> list[JournalEntry]:
         """Read and judge the group; commit its journal entries (and filing) in one transaction.
 
         The barrier around one input: anything unexpected while judging it
         refuses it with a reason; it never stops the batch.
         """
+        aside = decisions.aside_folder(self.config, account) if own and account else None
         try:
-            return self.judge(claim_id, inbounds, now, account)
+            return self.judge(claim_id, inbounds, now, account, own)
         except IncompleteLetter as exc:
-            if completion.holds(self.config, self.register, inbounds):
+            if not own and completion.holds(self.config, self.register, inbounds):
                 return journal.hold(self.config, self.register, claim_id, inbounds, now, exc)
-            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, exc.reasons, exc.kind or "")
+            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, exc.reasons, exc.kind or "", aside)
         except InputRefused as exc:
-            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, exc.reasons, exc.kind or "")
+            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, exc.reasons, exc.kind or "", aside)
         except (PipelineError, OSError):
             raise
         except Exception as exc:
             self.log.exception("Berkas %s tidak dapat diproses", inbounds[0].name)
-            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, [reasons.unexpected_content(exc)])
+            return self.set_aside(claim_id, inbounds, now, Hasil.REFUSED, [reasons.unexpected_content(exc)], "", aside)
 
     def judge(
-        self, claim_id: str, inbounds: Sequence[Inbound], now: dt.datetime, account: str | None = None
+        self,
+        claim_id: str,
+        inbounds: Sequence[Inbound],
+        now: dt.datetime,
+        account: str | None = None,
+        own: bool = False,
     ) -> list[JournalEntry]:
-        """Duplicate, memo, registration data or action: each to its own stage."""
+        """Duplicate, memo, registration data or action: each to its own stage. ``own``: taken from
+        the folder of ``account`` (``decisions``), where only that account's decisions count."""
         zone = self.config.timezone
+        aside = decisions.aside_folder(self.config, account) if own and account else None
+        if own and account:
+            decisions.check_own(inbounds, account)
         earlier = [e for e in map(self.register.accepted_file, (i.sha256 for i in inbounds)) if e]
         # An action's scan seen before may be the evidence of another decision (one signed Lembar
         # Disposisi carries the Kapus's and the Kabid's); judged once the YAML is read.
         scan_again = bool(earlier) and completion.is_yaml(inbounds[0].name) and earlier[0].sha256 != inbounds[0].sha256
         if earlier and not scan_again:
             return self.set_aside(
-                claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_accepted(earlier[0], zone)]
+                claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_accepted(earlier[0], zone)], "", aside
             )
         waiting = completion.waiting_copy(self.config, inbounds)
         if waiting:
-            return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [waiting])
-        own = self.own_letter_scan(inbounds)
-        parsed = read_input(self.config, inbounds[0], as_letter=False) if own else read_input(self.config, inbounds[0])
+            return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [waiting], "", aside)
+        form = decision_forms.is_form(inbounds[0].path) if inbounds[0].name.lower().endswith(".docx") else False
+        if form:
+            parsed = self.read_form(inbounds[0], account, own)
+        else:
+            scan_of_ours = self.own_letter_scan(inbounds)
+            parsed = (
+                read_input(self.config, inbounds[0], as_letter=False)
+                if scan_of_ours
+                else read_input(self.config, inbounds[0])
+            )
         if scan_again and parsed.kind != "tindakan":
             return self.set_aside(
-                claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_accepted(earlier[0], zone)]
+                claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_accepted(earlier[0], zone)], "", aside
             )
-        seen = self.register.decided_file(inbounds[0].sha256) if parsed.kind == "tindakan" else None
+        self.may_decide_here(parsed, inbounds, account, own)
+        # A form carries the digest of the state it was written for, so a void decision's form is
+        # stale anyway; an official's form refused from another account's folder must not bar his own.
+        replayable = parsed.kind == "tindakan" and not (own and form)
+        seen = self.register.decided_file(inbounds[0].sha256) if replayable else None
         if seen is not None:  # a refused or void decision put back in the inbox is not made again
-            return self.set_aside(claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_decided(seen, zone)])
+            return self.set_aside(
+                claim_id, inbounds, now, Hasil.DUPLICATE, [reasons.already_decided(seen, zone)], "", aside
+            )
         stages = self.stages()
 
         def unchanged() -> None:
@@ -282,6 +355,56 @@ class InboxPass:
         if parsed.kind == "surat_keluar_ttd" or self.register.letter(Path(inbounds[0].name).stem):
             return signed_copies.receive_scan(claim_id, inbounds, parsed, now, account, **stages)
         raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
+
+    def read_form(self, inbound: Inbound, account: str | None, own: bool) -> Parsed:
+        """A filled decision form read as the action it records, as the account whose folder it is
+        in (from the inbox, only where ``access.keputusan_dari_inbox`` allows: as its owner)."""
+        if not own and not self.config.decisions_from_inbox:
+            raise decisions.not_from_inbox(self.config, "Formulir keputusan")
+        who = account or inputs.file_account(self.config, inbound)
+        fields = decisions.form_action(
+            decision_forms.read(inbound.path, HARAP),
+            who,
+            config=self.config,
+            register=self.register,
+            procedure=self.procedure,
+        )
+        return Parsed(kind="tindakan", fmt="docx", fields=fields)
+
+    def may_decide_here(self, parsed: Parsed, inbounds: Sequence[Inbound], account: str | None, own: bool) -> None:
+        """Decisions and what records an approval's consequence (a signed copy) count only from the
+        official's own folder (or, with ``access.keputusan_dari_inbox``, from the inbox too); an
+        official's folder takes nothing else. Raises InputRefused saying where it belongs."""
+        signed = parsed.kind == "surat_keluar_ttd" or self.own_letter_scan(inbounds)
+        if own:
+            if parsed.kind not in ("tindakan",) and not signed:
+                raise InputRefused(
+                    f"Folder keputusan/{account}/ hanya menerima keputusan pejabat (formulir keputusan yang "
+                    "diisi, berkas tindakan, atau salinan surat bertanda tangan). Letakkan Nota Dinas, data "
+                    "registrasi dan berkas lain di folder inbox.",
+                    kind=parsed.kind,
+                )
+            completes = self.completed_by(inbounds) if signed else None
+            refusal = access.refusal(self.config, completes, account or "") if completes else None
+            if refusal:
+                raise InputRefused(f"Salinan surat bertanda tangan tidak dicatat: {refusal}", kind="surat_keluar_ttd")
+            return
+        if account is not None or self.config.decisions_from_inbox:
+            return  # ``pipeline act`` (the account known first-hand), or a single-user workspace
+        if parsed.kind == "tindakan":
+            raise decisions.not_from_inbox(self.config, "Berkas tindakan")
+        if signed:
+            raise decisions.not_from_inbox(self.config, "Salinan surat bertanda tangan")
+
+    def completed_by(self, inbounds: Sequence[Inbound]) -> Step | None:
+        """The step a signed copy completes, whose role its account must hold: the approval for a
+        letter signed electronically (``signed_copies``), the sending (``kirim``) for a scan."""
+        from pipeline.letters.signing import has_signature
+
+        pdfs = [i for i in inbounds if i.name.lower().endswith(".pdf")]
+        if pdfs and has_signature(pdfs[0].path):
+            return self.procedure.sealing()
+        return self.procedure.sending()
 
     def stages(self) -> Stages:
         """What the SOP's stages are handed: the configuration, the register, the procedure, the
@@ -308,15 +431,17 @@ class InboxPass:
         hasil: Hasil,
         said: Sequence[str],
         jenis: str = "",
+        aside: Path | None = None,
     ) -> list[JournalEntry]:
-        """Journal a group as refused or duplicate (``journal.set_aside``)."""
-        return journal.set_aside(self.config, self.register, claim_id, inbounds, now, hasil, said, jenis)
+        """Journal a group as refused or duplicate (``journal.set_aside``; ``aside``: an official's
+        ``ditolak/`` instead of the inbox's)."""
+        return journal.set_aside(self.config, self.register, claim_id, inbounds, now, hasil, said, jenis, aside)
 
-    def put_back(self, inbounds: Sequence[Inbound], error: InputChanged) -> list[Outcome]:
-        """A file that changed after its claim goes back to the inbox, whole, to be taken again."""
+    def put_back(self, inbounds: Sequence[Inbound], error: InputChanged, home: Path | None = None) -> list[Outcome]:
+        """A file that changed after its claim goes back where it came from, whole, to be taken again."""
         for inbound in inbounds:
             try:
-                intake.release(inbound, self.config.inbox)
+                intake.release(inbound, home or self.config.inbox)
             except OSError:
                 continue  # still claimed: the next pass judges it again
         self.log.info("%s", error)

@@ -15,18 +15,23 @@ from pipeline.models import Outcome
 from pipeline.states import Hasil
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pipeline.config import Config
     from pipeline.models import Inbound
     from pipeline.register.records import JournalEntry
 
 
-def finish(config: Config, inbounds: Sequence[Inbound], entries: Sequence[JournalEntry]) -> list[Outcome]:
-    """Move each claimed file to where its journal entry says it belongs."""
+def finish(
+    config: Config, inbounds: Sequence[Inbound], entries: Sequence[JournalEntry], home: Path | None = None
+) -> list[Outcome]:
+    """Move each claimed file to where its journal entry says it belongs (``home``: the folder a
+    file to retry goes back to, when not the inbox: an official's own folder)."""
     outcomes = []
     by_file = {(entry.berkas, entry.sha256): entry for entry in entries}
     for inbound in inbounds:
         entry = by_file[(inbound.name, inbound.sha256)]
-        place(config, inbound, entry, inbounds)
+        place(config, inbound, entry, inbounds, home)
         detail = shown(config, entry.lokasi)
         detail = detail.rsplit("/", 1)[0] if entry.hasil == Hasil.ACCEPTED else detail
         outcomes.append(
@@ -44,7 +49,9 @@ def finish(config: Config, inbounds: Sequence[Inbound], entries: Sequence[Journa
     return outcomes
 
 
-def place(config: Config, inbound: Inbound, entry: JournalEntry, group: Sequence[Inbound]) -> None:
+def place(
+    config: Config, inbound: Inbound, entry: JournalEntry, group: Sequence[Inbound], home: Path | None = None
+) -> None:
     """Move one claimed file where ``entry`` says (``group``: the files claimed with it)."""
     if entry.hasil == Hasil.ACCEPTED or _archived(config, entry.lokasi):
         if not locate(config, entry.lokasi).is_file():
@@ -56,7 +63,7 @@ def place(config: Config, inbound: Inbound, entry: JournalEntry, group: Sequence
         completion.drop_draft(config, inbound)
         inbound.path.unlink(missing_ok=True)
     elif entry.lokasi == "inbox":
-        intake.release(inbound, config.inbox)
+        intake.release(inbound, home or config.inbox)
     elif completion.held_at(config, entry.lokasi):
         completion.settle(config, inbound, entry, group)
     else:

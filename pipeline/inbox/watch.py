@@ -130,6 +130,8 @@ class Supervisor:
         try:
             handler = WakeHandler(self.wake, self.stability, closes and self.stability is not None)
             observer.schedule(handler, str(self.config.inbox), recursive=False)
+            if self.config.decisions_dir.is_dir():  # the officials' folders keputusan/<account>/
+                observer.schedule(handler, str(self.config.decisions_dir), recursive=True)
             observer.start()
         except OSError as exc:
             self.notify(f"Folder inbox belum dapat dipantau ({os_reason(exc)}); dicoba lagi.")

@@ -52,7 +52,7 @@ def sign_at_terminal(config: Config, kasus: str, ask: Ask, totp: bool = False, p
             ws.inbox_pass().settle_safely(claim_id, [inbound], account)
         sha256 = inbound.sha256
     except WorkspaceBusy:  # the running service takes it from the inbox, as the file's owner
-        sha256 = intake.drop_in(config.inbox, name, signed)
+        sha256 = intake.drop_in(intake.hand_in_folder(config, account), name, signed)
 
     def settled(register: SqlRegister, entry: JournalEntry) -> bool:
         return entry.lokasi != "inbox"

@@ -309,7 +309,7 @@ def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}
 
 
-def _file_account(config: Config, inbound: Inbound) -> str:
+def file_account(config: Config, inbound: Inbound) -> str:
     """Who put an action file on the share: its owner, where owners can be trusted."""
     kind = filesystem(config.inbox)
     if kind in NETWORK_FS:
@@ -357,7 +357,7 @@ def receive(
         scan = _scan_with(inbounds)
         data, found = check_action(
             parsed.fields,
-            account or _file_account(config, inbounds[0]),
+            account or file_account(config, inbounds[0]),
             config=config,
             register=register,
             procedure=procedure,

@@ -19,7 +19,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, run as a program
 
 from pipeline import cli
-from pipeline.documents import owed
+from pipeline.documents import decision_form, owed
 from pipeline.filing import filer as filing
 from pipeline.inbox import completion, intake, placing
 from pipeline.inbox.passes import InboxPass
@@ -94,6 +94,7 @@ POINTS = {
     "after_draft": lambda hit: after(completion, "write_draft", hit),  # a draft written, its letter not yet moved
     # an official's e-mail accepted by the SMTP server, not yet recorded as sent (tests/test_notify.py)
     "after_notice_sent": lambda hit: after(notices, "deliver", hit),
+    "before_form_placed": lambda hit: before(decision_form, "place", hit),  # a form listed, not yet in its folder
 }
 
 

@@ -18,7 +18,13 @@ SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 
 # What every test workspace changes in the default config: files are taken at once, and PDFs
 # (LibreOffice, a second or two per document) are made only where a test asks for them.
-TEST_DEFAULTS: dict[str, Any] = {"watch": {"stable_seconds": 0}, "pdf": {"enabled": False}}
+# A test workspace is single-user, like the demo: decisions (action files) are also taken from the
+# shared inbox (access.keputusan_dari_inbox); tests of the default say so themselves.
+TEST_DEFAULTS: dict[str, Any] = {
+    "watch": {"stable_seconds": 0},
+    "pdf": {"enabled": False},
+    "access": {"keputusan_dari_inbox": True},
+}
 
 
 def merged(base: Any, overrides: Any) -> Any:
