@@ -211,7 +211,10 @@ class Tracer:
 def _workspace(folder: Path) -> config_module.Config:
     workspace.init(folder)
     config = config_module.load(folder / "config.yaml")
-    config = dataclasses.replace(config, pdf_enabled=False, watch=dataclasses.replace(config.watch, stable_seconds=0))
+    # One account holds every role here: its decisions are taken from the inbox as in the demo
+    config = dataclasses.replace(
+        config, pdf_enabled=False, decisions_from_inbox=True, watch=dataclasses.replace(config.watch, stable_seconds=0)
+    )
     old = time.time() - 3600
     for name in INPUTS:
         target = config.inbox / name
