@@ -44,6 +44,9 @@ class FilledForm:
     catatan: str = ""
 
 
+_MAX_CORE = 64 * 1024  # docProps/core.xml: a few hundred bytes in any real document
+
+
 def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
         info = archive.getinfo(name)
@@ -83,8 +86,22 @@ def _mark(path: Path) -> tuple[str, etree._Element | None] | None:
 
 
 def is_form(path: Path) -> bool:
-    """True when ``path`` is a decision form the pipeline wrote (filled or not)."""
-    return _mark(path) is not None
+    """True when ``path`` is a decision form the pipeline wrote (filled or not).
+
+    Asked of every .docx the pass takes, so it reads only the document's keywords (where the
+    writer puts the marker and Word and LibreOffice keep it), a part of a few hundred bytes: a
+    large or hostile .docx is no form and goes on to its reader, whose limits refuse it
+    (docs/architecture.md, "Limits and hostile input")."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > _MAX_CORE:
+                return False
+            core = archive.read(info)
+        keywords = etree.fromstring(core, _PARSER).findtext(f"{{{CP}}}keywords") or ""
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return False
+    return keywords.strip().startswith(MARK + "|")
 
 
 def _text(content: etree._Element) -> str:
