@@ -18,6 +18,11 @@ SHORTENED = {
     "pipeline.filing.filer:Filer.file",
     "pipeline.sop.views:status",
     "pipeline.config:_freeze",
+    "pipeline.letters.signed_copies:receive_scan",
+    "pipeline.outputs.notices:compose",
+    "pipeline.sop.inputs:keep",
+    "pipeline.documents.decision_form:write",
+    "pipeline.inbox.decisions:form_action",
 }
 
 

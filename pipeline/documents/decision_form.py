@@ -258,58 +258,12 @@ def write(config: Config, form: Wanted, case: Case, memo: AgendaEntry, procedure
     style = document.styles["Normal"]
     style.font.name = "Arial"
     style.font.size = Pt(11)
-    kop = config.organisation
-    for text, size, bold in (
-        (kop["ministry"], 12, True),
-        (kop["name"], 12, True),
-        (kop["address"], 9, False),
-        (kop["contact"], 9, False),
-    ):
-        _line(document.add_paragraph(), text, size, bold, WD_ALIGN_PARAGRAPH.CENTER)
-    _line(document.add_paragraph(), "FORMULIR KEPUTUSAN", 13, True, WD_ALIGN_PARAGRAPH.CENTER)
-    _line(document.add_paragraph(), title(step).upper(), 12, True, WD_ALIGN_PARAGRAPH.CENTER)
-    summary = document.add_table(rows=0, cols=2)
-    summary.style = "Table Grid"
-    target = f"{step.target_minutes} menit" if step.target_minutes else "-"
-    for label, value in (
-        ("Kasus", case.id),
-        ("Unit kerja", case.unit or "-"),
-        ("Nomor Nota Dinas", memo.nomor_surat),
-        ("Hal", memo.hal),
-        ("Yang diminta", f"Langkah {step.number}: {step.activity}"),
-        ("Target SOP", target),
-    ):
-        row = summary.add_row().cells
-        row[0].text, row[1].text = label, str(value or "-")
-        row[0].width, row[1].width = Cm(4.5), Cm(11)
+    _heading(document, config.organisation, step)
+    _summary(document, case, memo, step)
     document.add_paragraph()
-    _line(document.add_paragraph(), "Dokumen kasus (folder outbox):", 11, True)
-    outbox = config.outbox / case.id
-    files = sorted(p for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
-    for path in files[:20]:
-        _hyperlink(document.add_paragraph(style="List Bullet"), path.name, _relative_link(form.path.parent, path))
-    if not files:
-        document.add_paragraph("Belum ada dokumen di outbox untuk kasus ini.")
+    _case_documents(document, config.outbox / case.id, form.path.parent)
     document.add_paragraph()
-    kind = form_kind(step)
-    if kind == DISPOSITION:
-        choices = forward_choices(config, step)
-        paragraph = _line(document.add_paragraph(), "Diteruskan kepada: ", 11, True)
-        paragraph._p.append(_dropdown("kepada", "Diteruskan kepada", choices))
-        _line(document.add_paragraph(), "Dengan hormat harap:", 11, True)
-        for number, option in enumerate(HARAP, start=1):
-            paragraph = document.add_paragraph()
-            paragraph._p.append(_checkbox(f"harap:{number}", option))
-            paragraph.add_run(f" {option}")
-    elif kind == VERDICT:
-        paragraph = _line(document.add_paragraph(), "Keputusan: ", 11, True)
-        paragraph._p.append(_dropdown("keputusan", "Keputusan", (APPROVE, REJECT_CHOICE)))
-        reject = procedure.step(step.reject_to)
-        if reject is not None:
-            document.add_paragraph(
-                f"Tolak mengembalikan kasus ke langkah {reject.number} ({reject.activity}); "
-                "tuliskan alasannya pada Catatan."
-            )
+    _decision_fields(document, config, procedure, step)
     _line(document.add_paragraph(), "Catatan:", 11, True)
     document.add_paragraph()._p.append(_text_control("catatan", "Catatan"))
     marker = document.add_paragraph()
@@ -325,6 +279,70 @@ def write(config: Config, form: Wanted, case: Case, memo: AgendaEntry, procedure
     temp = form.path.with_name(f".{form.path.name}.part")
     document.save(str(temp))
     return temp
+
+
+def _heading(document: Any, kop: dict[str, Any], step: Step) -> None:
+    """The letterhead, then the form's title and the step it decides."""
+    for text, size, bold in (
+        (kop["ministry"], 12, True),
+        (kop["name"], 12, True),
+        (kop["address"], 9, False),
+        (kop["contact"], 9, False),
+    ):
+        _line(document.add_paragraph(), text, size, bold, WD_ALIGN_PARAGRAPH.CENTER)
+    _line(document.add_paragraph(), "FORMULIR KEPUTUSAN", 13, True, WD_ALIGN_PARAGRAPH.CENTER)
+    _line(document.add_paragraph(), title(step).upper(), 12, True, WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _summary(document: Any, case: Case, memo: AgendaEntry, step: Step) -> None:
+    """The case in a table: its memo, and what is asked of the official by when."""
+    summary = document.add_table(rows=0, cols=2)
+    summary.style = "Table Grid"
+    target = f"{step.target_minutes} menit" if step.target_minutes else "-"
+    for label, value in (
+        ("Kasus", case.id),
+        ("Unit kerja", case.unit or "-"),
+        ("Nomor Nota Dinas", memo.nomor_surat),
+        ("Hal", memo.hal),
+        ("Yang diminta", f"Langkah {step.number}: {step.activity}"),
+        ("Target SOP", target),
+    ):
+        row = summary.add_row().cells
+        row[0].text, row[1].text = label, str(value or "-")
+        row[0].width, row[1].width = Cm(4.5), Cm(11)
+
+
+def _case_documents(document: Any, outbox: Path, folder: Path) -> None:
+    """Links to the case's documents in its outbox folder (the first twenty), relative to the form's ``folder``."""
+    _line(document.add_paragraph(), "Dokumen kasus (folder outbox):", 11, True)
+    files = sorted(p for p in outbox.iterdir() if p.is_file()) if outbox.is_dir() else []
+    for path in files[:20]:
+        _hyperlink(document.add_paragraph(style="List Bullet"), path.name, _relative_link(folder, path))
+    if not files:
+        document.add_paragraph("Belum ada dokumen di outbox untuk kasus ini.")
+
+
+def _decision_fields(document: Any, config: Config, procedure: Procedure, step: Step) -> None:
+    """What the official chooses: whom to forward to and what is asked (a disposition), or approve or
+    reject (a verdict, saying where a rejection returns the case); a note-only step has none."""
+    kind = form_kind(step)
+    if kind == DISPOSITION:
+        paragraph = _line(document.add_paragraph(), "Diteruskan kepada: ", 11, True)
+        paragraph._p.append(_dropdown("kepada", "Diteruskan kepada", forward_choices(config, step)))
+        _line(document.add_paragraph(), "Dengan hormat harap:", 11, True)
+        for number, option in enumerate(HARAP, start=1):
+            paragraph = document.add_paragraph()
+            paragraph._p.append(_checkbox(f"harap:{number}", option))
+            paragraph.add_run(f" {option}")
+    elif kind == VERDICT:
+        paragraph = _line(document.add_paragraph(), "Keputusan: ", 11, True)
+        paragraph._p.append(_dropdown("keputusan", "Keputusan", (APPROVE, REJECT_CHOICE)))
+        reject = procedure.step(step.reject_to)
+        if reject is not None:
+            document.add_paragraph(
+                f"Tolak mengembalikan kasus ke langkah {reject.number} ({reject.activity}); "
+                "tuliskan alasannya pada Catatan."
+            )
 
 
 def _mark_text(form: Wanted) -> str:

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.models import Inbound
     from pipeline.readers.decision_form import FilledForm
+    from pipeline.register import Case
     from pipeline.register.sql import SqlRegister
-    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.procedure import Procedure, Step
 
 REFUSED = "ditolak"
 
@@ -172,6 +173,21 @@ def form_action(
 ) -> dict[str, Any]:
     """The action a filled form records, as ``account`` decides it (judged afterwards with
     ``fit.fits`` exactly as an action file); InputRefused for a stale or unanswered form."""
+    case, step = _asked(form, account, config=config, register=register, procedure=procedure)
+    fields: dict[str, Any] = {
+        "jenis": "tindakan",
+        "rujukan": case.id,
+        "langkah": step.key,
+        "oleh": official_name(config, account, step.role),
+    }
+    return fields | _answers(form, step)
+
+
+def _asked(
+    form: FilledForm, account: str, *, config: Config, register: SqlRegister, procedure: Procedure
+) -> tuple[Case, Step]:
+    """The case and step a form decides, while the case still waits for that very form from ``account``;
+    else InputRefused (an unknown case or step, or a stale form)."""
     case = register.case(form.kasus)
     step = procedure.step(form.langkah)
     if case is None or step is None:
@@ -188,12 +204,13 @@ def form_action(
             "yang baru ada di folder keputusan Anda: isi dan simpan formulir itu.",
             kind="tindakan",
         )
-    fields: dict[str, Any] = {
-        "jenis": "tindakan",
-        "rujukan": case.id,
-        "langkah": step.key,
-        "oleh": official_name(config, account, step.role),
-    }
+    return case, step
+
+
+def _answers(form: FilledForm, step: Step) -> dict[str, Any]:
+    """What the official filled in: whom a disposition goes to (what is asked joins the note), approve
+    or reject for a verdict (a rejection, recorded as such, needs its reason), and the note."""
+    answers: dict[str, Any] = {}
     kind = decision_form.form_kind(step)
     catatan = form.catatan.strip()
     if kind == decision_form.DISPOSITION:
@@ -203,7 +220,7 @@ def form_action(
                 "lagi, pilih pejabat yang dituju, lalu simpan.",
                 kind="tindakan",
             )
-        fields["kepada"] = form.kepada
+        answers["kepada"] = form.kepada
         catatan = "; ".join([*form.harap, catatan] if catatan else form.harap)
     elif kind == decision_form.VERDICT:
         if form.keputusan not in (decision_form.APPROVE, decision_form.REJECT_CHOICE):
@@ -219,7 +236,7 @@ def form_action(
                     "pada Catatan, lalu simpan.",
                     kind="tindakan",
                 )
-            fields["langkah"] = str(REJECT)
+            answers["langkah"] = str(REJECT)
     if catatan:
-        fields["catatan"] = catatan
-    return fields
+        answers["catatan"] = catatan
+    return answers

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pipeline.filing.filer import Filer, Numbers, Prepared
     from pipeline.models import Inbound, Parsed
     from pipeline.register.sql import SqlRegister
-    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.procedure import Procedure, Step
 
 SIGNED_COPIES = ("surat_tte", "surat_ttd")  # filed beside their letter, numbered together ttd_v1, ttd_v2...
 SCANS = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -109,16 +109,36 @@ def receive_scan(
 ) -> list[JournalEntry]:
     """A signed copy of a numbered letter: its number in the file name, or ``nomor`` in its sidecar.
 
-    A PDF carrying an electronic signature must be the approved letter itself,
-    signed after it (its bytes begin with the approved PDF's) with an intact
-    signature, put there by an account that holds the approval's role
-    (``account`` when known first-hand, as ``pipeline tandatangani`` knows it;
-    else the file's owner, never on a network inbox). Anything else must be a
-    scan: a file that is byte for byte the unsigned letter is refused. Filed
-    beside the letter; where ``signing.scan_sends`` says so, it is also the
-    record that the letter was sent (a kept action for the step that records sending).
+    A PDF carrying an electronic signature must be the approved letter itself, signed after it (its bytes
+    begin with the approved PDF's) with an intact signature, put there by an account that holds the
+    approval's role (``account`` when known first-hand, as ``pipeline tandatangani`` knows it; else the
+    file's owner, never on a network inbox). Anything else must be a scan: a file that is byte for byte the
+    unsigned letter is refused. Filed beside the letter; where ``signing.scan_sends`` says so, it is also
+    the record that the letter was sent (a kept action for the step that records sending).
     """
     letter = _scanned_letter(register, parsed, inbounds)
+    pdfs = _scanned_pdfs(register, letter, inbounds)
+    jenis, oleh = _how_signed(config, register, procedure, letter, pdfs, account)
+    sending = procedure.sending() if config.signing.scan_sends else None
+    record = _recorder(register, letter, sending, inbounds, claim_id, now.isoformat(timespec="seconds"))
+    return file_signed_copy(
+        letter,
+        {f"asli_{i.name}": i.path for i in inbounds},
+        jenis,
+        oleh,
+        {"klaim": claim_id},
+        record,
+        _signed_outbox(config, letter, pdfs),
+        config=config,
+        register=register,
+        filer=filer,
+        clock=clock,
+    )
+
+
+def _scanned_pdfs(register: SqlRegister, letter: AgendaEntry, inbounds: Sequence[Inbound]) -> list[Inbound]:
+    """The PDFs among a signed copy's files, once they hold a scan (or PDF) that is not the unsigned
+    letter; else InputRefused saying what to put in the inbox."""
     scans = [i for i in inbounds if i.name.lower().endswith(SCANS)]
     if not scans:
         raise InputRefused(
@@ -128,68 +148,74 @@ def receive_scan(
             kind="surat_keluar_ttd",
         )
     _not_the_unsigned_letter(letter, scans, {digest for *_, digest in register.made_pdfs(letter.folder)})
-    pdfs = [i for i in scans if i.name.lower().endswith(".pdf")]
-    jenis, oleh = _how_signed(config, register, procedure, letter, pdfs, account)
-    stamp = now.isoformat(timespec="seconds")
-    sending = procedure.sending() if config.signing.scan_sends else None
+    return [i for i in scans if i.name.lower().endswith(".pdf")]
+
+
+def _signed_outbox(config: Config, letter: AgendaEntry, pdfs: Sequence[Inbound]) -> dict[str, Path]:
+    """The outbox copy of a signed copy: its first PDF (scanned or signed electronically), if any."""
+    return {
+        f"asli_{i.name}": config.outbox / letter.kasus / f"{letter.kasus}_surat-bertanda-tangan.pdf" for i in pdfs[:1]
+    }
+
+
+def _recorder(
+    register: SqlRegister,
+    letter: AgendaEntry,
+    sending: Step | None,
+    inbounds: Sequence[Inbound],
+    claim_id: str,
+    stamp: str,
+) -> Callable[[Prepared], list[JournalEntry]]:
+    """What a signed copy records in its filing's transaction: the journal's lines and, while the case
+    is open and a step records sending, the kept action that says the letter was sent."""
 
     def record(folder: Prepared) -> list[JournalEntry]:
         if sending is not None and not is_closed(register, letter.kasus):
-            register.keep_input(
-                KeptInput(
-                    0,
-                    "tindakan",
-                    sending.key,
-                    letter.kasus,
-                    letter.kasus,
-                    stamp,
-                    {
-                        "jenis": "tindakan",
-                        "rujukan": letter.kasus,
-                        "langkah": sending.key,
-                        "catatan": "Salinan surat bertanda tangan diterima",
-                        "akun": "pipeline",
-                    },
-                    folder.rel,
-                    {},
-                    {},
-                    klaim=claim_id,
-                    dasar=register.newest_registration(letter.kasus, letter.kasus),
-                )
-            )
-        return [
-            register.add_journal(
-                JournalEntry(
-                    i.name,
-                    i.sha256,
-                    i.size,
-                    stamp,
-                    Hasil.ACCEPTED,
-                    "surat_keluar_ttd",
-                    letter.kasus,
-                    (),
-                    folder.path(f"asli_{i.name}"),
-                    claim_id,
-                )
-            )
-            for i in inbounds
-        ]
+            register.keep_input(_sent(register, letter, sending.key, folder, claim_id, stamp))
+        return [register.add_journal(_accepted(i, letter, folder, claim_id, stamp)) for i in inbounds]
 
-    outbox = {
-        f"asli_{i.name}": config.outbox / letter.kasus / f"{letter.kasus}_surat-bertanda-tangan.pdf" for i in pdfs[:1]
-    }
-    return file_signed_copy(
-        letter,
-        {f"asli_{i.name}": i.path for i in inbounds},
-        jenis,
-        oleh,
-        {"klaim": claim_id},
-        record,
-        outbox,
-        config=config,
-        register=register,
-        filer=filer,
-        clock=clock,
+    return record
+
+
+def _sent(
+    register: SqlRegister, letter: AgendaEntry, langkah: str, folder: Prepared, claim_id: str, stamp: str
+) -> KeptInput:
+    """The kept action that records the letter as sent, for the step ``langkah`` that records sending."""
+    return KeptInput(
+        0,
+        "tindakan",
+        langkah,
+        letter.kasus,
+        letter.kasus,
+        stamp,
+        {
+            "jenis": "tindakan",
+            "rujukan": letter.kasus,
+            "langkah": langkah,
+            "catatan": "Salinan surat bertanda tangan diterima",
+            "akun": "pipeline",
+        },
+        folder.rel,
+        {},
+        {},
+        klaim=claim_id,
+        dasar=register.newest_registration(letter.kasus, letter.kasus),
+    )
+
+
+def _accepted(inbound: Inbound, letter: AgendaEntry, folder: Prepared, claim_id: str, stamp: str) -> JournalEntry:
+    """The journal's line for one file of a signed copy: accepted, kept beside its letter."""
+    return JournalEntry(
+        inbound.name,
+        inbound.sha256,
+        inbound.size,
+        stamp,
+        Hasil.ACCEPTED,
+        "surat_keluar_ttd",
+        letter.kasus,
+        (),
+        folder.path(f"asli_{inbound.name}"),
+        claim_id,
     )
 
 

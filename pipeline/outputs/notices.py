@@ -285,86 +285,129 @@ def compose(
 ) -> EmailMessage:
     """The digest to one official: the new waits in full, those still open listed; plain text
     and the same as HTML."""
-    zone, org = config.timezone, config.organisation
+    org = config.organisation
     folder = _folder(config, account)
-    count = len(new)
-    subject = (
-        f"{org['short_name']}: kasus {new[0].kasus} menunggu keputusan Bapak/Ibu"
-        if count == 1
-        else f"{org['short_name']}: {count} kasus menunggu keputusan Bapak/Ibu"
-    )
-    rows = [
-        [
-            ("Kasus", w.kasus),
-            ("Unit pemohon", w.unit),
-            ("Nota Dinas", w.rujukan),
-            ("Keputusan", f"{w.keputusan} (langkah {w.nomor}, {w.pejabat})"),
-            ("Menunggu sejak", waktu(w.sejak, zone)),
-            ("Target SOP", _minutes(w.target_menit)),
-            ("Formulir keputusan", f"folder {folder} pada folder bersama pipeline"),
-        ]
-        for w in new
-    ]
-    opening = (
-        f"Yth. {_addressee(config, account)},\n\n"
-        f"Dengan hormat, kasus berikut menunggu keputusan Bapak/Ibu sesuai {config.sop_code}:"
-    )
-    closing = (
-        f"Formulir keputusan setiap kasus ada di folder {folder} pada folder bersama pipeline. Buka "
-        "formulirnya dengan Word, isi keputusan dan catatan, lalu simpan; pipeline mencatatnya. Bila Bapak/Ibu "
-        "memutuskan di atas Lembar Disposisi tercetak, serahkan lembar yang telah ditandatangani kepada staf "
-        "untuk dicatat atas nama Bapak/Ibu."
-    )
-    window = f"{config.email.digest_minutes:g}".replace(".", ",")
-    footer = (
-        f"E-mail ini dikirim otomatis oleh pipeline SPSE {org['short_name']} dan tidak perlu dibalas. Kasus lain "
-        f"yang menunggu Bapak/Ibu dikumpulkan dalam satu e-mail, paling banyak satu e-mail setiap {window} menit."
-    )
-    text = [opening, ""]
-    for number, item in enumerate(rows, start=1):
-        text += [f"{number}. Kasus " + item[0][1]] + [f"   {name}: {value}" for name, value in item[1:]] + [""]
-    if still:
-        text.append("Masih menunggu keputusan Bapak/Ibu (telah diberitahukan sebelumnya):")
-        text += [f"- Kasus {w.kasus} ({w.unit}): {w.keputusan}, sejak {waktu(w.sejak, zone)}" for w in still]
-        text.append("")
-    text += [closing, "", "Hormat kami,", f"{org['name']}", "", footer]
-
-    e = html.escape
-    tables = "".join(
-        "<table style='border-collapse:collapse;margin:0 0 1em 0'>"
-        + "".join(
-            f"<tr><td style='padding:2px 8px;color:#555'>{e(name)}</td><td style='padding:2px 8px'>{e(value)}</td></tr>"
-            for name, value in item
-        )
-        + "</table>"
-        for item in rows
-    )
-    listed = (
-        "<p>Masih menunggu keputusan Bapak/Ibu (telah diberitahukan sebelumnya):</p><ul>"
-        + "".join(
-            f"<li>Kasus {e(w.kasus)} ({e(w.unit)}): {e(w.keputusan)}, sejak {e(waktu(w.sejak, zone))}</li>"
-            for w in still
-        )
-        + "</ul>"
-        if still
-        else ""
-    )
-    page = (
-        "<html><body style='font-family:Arial,sans-serif'>"
-        + "".join(f"<p>{e(part)}</p>" for part in opening.split("\n\n"))
-        + tables
-        + listed
-        + f"<p>{e(closing)}</p><p>Hormat kami,<br>{e(org['name'])}</p>"
-        + f"<p style='color:#777;font-size:small'>{e(footer)}</p></body></html>"
+    digest = _Digest(
+        opening=(
+            f"Yth. {_addressee(config, account)},\n\n"
+            f"Dengan hormat, kasus berikut menunggu keputusan Bapak/Ibu sesuai {config.sop_code}:"
+        ),
+        rows=[_row(w, folder, config.timezone) for w in new],
+        still=still,
+        closing=(
+            f"Formulir keputusan setiap kasus ada di folder {folder} pada folder bersama pipeline. Buka "
+            "formulirnya dengan Word, isi keputusan dan catatan, lalu simpan; pipeline mencatatnya. Bila Bapak/Ibu "
+            "memutuskan di atas Lembar Disposisi tercetak, serahkan lembar yang telah ditandatangani kepada staf "
+            "untuk dicatat atas nama Bapak/Ibu."
+        ),
+        sender=org["name"],
+        footer=_footer(config),
+        zone=config.timezone,
     )
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = _subject(org["short_name"], new)
     message["From"] = formataddr((f"Pipeline SPSE {org['short_name']}", config.email.sender))
     message["To"] = config.email.to[account]
     message["Message-ID"] = make_msgid(domain=config.email.sender.rsplit("@", 1)[-1])
-    message.set_content("\n".join(text))
-    message.add_alternative(page, subtype="html")
+    message.set_content(digest.text())
+    message.add_alternative(digest.html(), subtype="html")
     return message
+
+
+def _subject(short_name: str, new: Sequence[Waiting]) -> str:
+    """The digest's subject: the one case, or how many cases wait."""
+    if len(new) == 1:
+        return f"{short_name}: kasus {new[0].kasus} menunggu keputusan Bapak/Ibu"
+    return f"{short_name}: {len(new)} kasus menunggu keputusan Bapak/Ibu"
+
+
+def _row(w: Waiting, folder: str, zone: dt.tzinfo) -> list[tuple[str, str]]:
+    """One new wait in full, as (label, value) lines; the first is the case."""
+    return [
+        ("Kasus", w.kasus),
+        ("Unit pemohon", w.unit),
+        ("Nota Dinas", w.rujukan),
+        ("Keputusan", f"{w.keputusan} (langkah {w.nomor}, {w.pejabat})"),
+        ("Menunggu sejak", waktu(w.sejak, zone)),
+        ("Target SOP", _minutes(w.target_menit)),
+        ("Formulir keputusan", f"folder {folder} pada folder bersama pipeline"),
+    ]
+
+
+def _footer(config: Config) -> str:
+    """Who sent the digest, that it needs no reply, and how often at most such e-mails come."""
+    window = f"{config.email.digest_minutes:g}".replace(".", ",")
+    return (
+        f"E-mail ini dikirim otomatis oleh pipeline SPSE {config.organisation['short_name']} dan tidak perlu "
+        "dibalas. Kasus lain yang menunggu Bapak/Ibu dikumpulkan dalam satu e-mail, paling banyak satu e-mail "
+        f"setiap {window} menit."
+    )
+
+
+@dataclass(frozen=True)
+class _Digest:
+    """What one digest e-mail says, written as plain text and as the same in HTML."""
+
+    opening: str
+    rows: list[list[tuple[str, str]]]  # the new waits in full
+    still: Sequence[Waiting]  # told before, still open: listed
+    closing: str
+    sender: str  # the organisation's name, under "Hormat kami"
+    footer: str
+    zone: dt.tzinfo
+
+    STILL = "Masih menunggu keputusan Bapak/Ibu (telah diberitahukan sebelumnya):"
+
+    def text(self) -> str:
+        """The plain-text body."""
+        text = [self.opening, ""]
+        for number, item in enumerate(self.rows, start=1):
+            text += [f"{number}. Kasus " + item[0][1]] + [f"   {name}: {value}" for name, value in item[1:]] + [""]
+        if self.still:
+            text.append(self.STILL)
+            text += [
+                f"- Kasus {w.kasus} ({w.unit}): {w.keputusan}, sejak {waktu(w.sejak, self.zone)}" for w in self.still
+            ]
+            text.append("")
+        text += [self.closing, "", "Hormat kami,", f"{self.sender}", "", self.footer]
+        return "\n".join(text)
+
+    def html(self) -> str:
+        """The HTML body: the same words, each new wait as a table."""
+        e = html.escape
+        return (
+            "<html><body style='font-family:Arial,sans-serif'>"
+            + "".join(f"<p>{e(part)}</p>" for part in self.opening.split("\n\n"))
+            + "".join(self._table(item) for item in self.rows)
+            + self._listed()
+            + f"<p>{e(self.closing)}</p><p>Hormat kami,<br>{e(self.sender)}</p>"
+            + f"<p style='color:#777;font-size:small'>{e(self.footer)}</p></body></html>"
+        )
+
+    @staticmethod
+    def _table(item: list[tuple[str, str]]) -> str:
+        e = html.escape
+        return (
+            "<table style='border-collapse:collapse;margin:0 0 1em 0'>"
+            + "".join(
+                f"<tr><td style='padding:2px 8px;color:#555'>{e(name)}</td><td style='padding:2px 8px'>{e(value)}</td></tr>"
+                for name, value in item
+            )
+            + "</table>"
+        )
+
+    def _listed(self) -> str:
+        if not self.still:
+            return ""
+        e = html.escape
+        return (
+            f"<p>{self.STILL}</p><ul>"
+            + "".join(
+                f"<li>Kasus {e(w.kasus)} ({e(w.unit)}): {e(w.keputusan)}, sejak {e(waktu(w.sejak, self.zone))}</li>"
+                for w in self.still
+            )
+            + "</ul>"
+        )
 
 
 def pending(config: Config, register: SqlRegister) -> list[str]:

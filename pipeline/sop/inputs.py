@@ -238,60 +238,81 @@ def keep(
     """
     stamp = now.isoformat(timespec="seconds")
     kasus = case.id if case else ""
-    name = f"{now:%Y%m%d-%H%M%S}_{claim_id[:6]}_{langkah.replace('_', '-')}_{slug(data['rujukan'], 30)}"
-    final = config.archive / str(now.year) / "masukan" / name
-    copies = {f"asli_{i.name}": i.path for i in inbounds}
-    metadata = {
-        "jenis": jenis,
-        "langkah": langkah,
-        "kasus": kasus,
-        "klaim": claim_id,
-        "diterima": stamp,
-        "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
-    }
+    filing = _input_filing(config, claim_id, inbounds, jenis, langkah, kasus, data, now)
     reason = _kept_reason(procedure, case, langkah, data)
 
     def record(_numbers: Numbers, prepared: list[Prepared]) -> list[JournalEntry]:
         [folder] = prepared
         dasar = register.newest_registration(kasus, case.rujukan) if case and jenis == "tindakan" else 0
-        register.keep_input(
-            KeptInput(
-                0,
-                jenis,
-                langkah,
-                data["rujukan"],
-                kasus,
-                stamp,
-                _jsonable(data),
-                folder.rel,
-                folder.berkas,
-                folder.digests,
-                klaim=claim_id,
-                dasar=dasar,
-            )
-        )
-        return [
-            register.add_journal(
-                JournalEntry(
-                    i.name,
-                    i.sha256,
-                    i.size,
-                    stamp,
-                    Hasil.WAITING,
-                    jenis,
-                    kasus,
-                    (reason,),
-                    folder.path(f"asli_{i.name}"),
-                    claim_id,
-                )
-            )
-            for i in inbounds
-        ]
+        register.keep_input(_kept_input(jenis, langkah, data, kasus, stamp, folder, claim_id, dasar))
+        return [register.add_journal(_waiting(i, jenis, kasus, reason, folder, claim_id, stamp)) for i in inbounds]
 
-    return filer.file(
-        lambda _numbers: [filer.prepare(Filing(final, copies, metadata=metadata))],
-        record,
-        unchanged=unchanged,
+    return filer.file(lambda _numbers: [filer.prepare(filing)], record, unchanged=unchanged)
+
+
+def _input_filing(
+    config: Config,
+    claim_id: str,
+    inbounds: Sequence[Inbound],
+    jenis: str,
+    langkah: str,
+    kasus: str,
+    data: dict,
+    now: dt.datetime,
+) -> Filing:
+    """The archive folder of a kept input (``archive/<year>/masukan/``): its files as they came, and who
+    sent them for which step, in its metadata."""
+    name = f"{now:%Y%m%d-%H%M%S}_{claim_id[:6]}_{langkah.replace('_', '-')}_{slug(data['rujukan'], 30)}"
+    metadata = {
+        "jenis": jenis,
+        "langkah": langkah,
+        "kasus": kasus,
+        "klaim": claim_id,
+        "diterima": now.isoformat(timespec="seconds"),
+        "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
+    }
+    return Filing(
+        config.archive / str(now.year) / "masukan" / name,
+        {f"asli_{i.name}": i.path for i in inbounds},
+        metadata=metadata,
+    )
+
+
+def _kept_input(
+    jenis: str, langkah: str, data: dict, kasus: str, stamp: str, folder: Prepared, claim_id: str, dasar: int
+) -> KeptInput:
+    """The register's record of an input kept until its case reaches ``langkah``."""
+    return KeptInput(
+        0,
+        jenis,
+        langkah,
+        data["rujukan"],
+        kasus,
+        stamp,
+        _jsonable(data),
+        folder.rel,
+        folder.berkas,
+        folder.digests,
+        klaim=claim_id,
+        dasar=dasar,
+    )
+
+
+def _waiting(
+    inbound: Inbound, jenis: str, kasus: str, reason: str, folder: Prepared, claim_id: str, stamp: str
+) -> JournalEntry:
+    """The journal's line for one file of a kept input: waiting, with what it waits for."""
+    return JournalEntry(
+        inbound.name,
+        inbound.sha256,
+        inbound.size,
+        stamp,
+        Hasil.WAITING,
+        jenis,
+        kasus,
+        (reason,),
+        folder.path(f"asli_{inbound.name}"),
+        claim_id,
     )
 
 
