@@ -2,7 +2,8 @@
 ``useradd`` (removed after), the folder rights set by ``deploy/hak-folder.sh`` exactly as the README
 shows it, ``pipeline watch`` run as the service account, and ``pipeline act`` / ``pipeline batal``
 run by the officials' own accounts through it, with no write access to the register or archive.
-Skipped, with the reason, when not run as root."""
+Skipped, with the reason, when not run as root; the hand-over of ``pipeline batal`` itself is also
+tested as the account running the tests."""
 
 import json
 import os
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 SCRIPT = ROOT / "deploy" / "hak-folder.sh"
 
-pytestmark = pytest.mark.skipif(
+as_root = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser") or not shutil.which("setfacl"),
     reason="membutuhkan root, useradd, runuser dan setfacl (paket acl) untuk membuat akun uji",
 )
@@ -114,6 +115,7 @@ def doctor(account: str, config) -> dict:
     return {item["pemeriksaan"]: item for item in map(json.loads, result.stdout.splitlines())}
 
 
+@as_root
 def test_officials_act_and_void_through_the_service_from_their_own_folders(accounts, base):
     service, kapus, kabid = accounts
     config = make_workspace(base / "spse")
@@ -202,3 +204,52 @@ def test_officials_act_and_void_through_the_service_from_their_own_folders(accou
     finding = found[f"Folder keputusan/{kabid}"]
     assert finding["status"] == "galat" and f"grup {service}" in finding["pesan"]
     assert re.search(r"sudo chmod 0700 \S+ && sudo setfacl -b", finding["pesan"])
+
+
+@pytest.fixture
+def approved(config, cli):
+    """A case taken to its numbered letter in a single-user workspace, which then takes decisions
+    only from the officials' folders (as a deployment does); returns the letter's number."""
+    tab_memo(config.inbox / "nota.docx")
+    action(config.inbox / "kapus.yaml", "disposisi_kapus")
+    action(config.inbox / "kabid.yaml", "disposisi_kabid")
+    registration_yaml(config.inbox / "registrasi.yaml")
+    assert cli("run").exit_code == 0
+    for langkah in ("otentikasi", "periksa", "setujui"):
+        assert cli("act", MEMO_NOMOR, langkah).exit_code == 0
+    merge_config(config.path, {"access": {"keputusan_dari_inbox": False}})
+    [letter] = [e for e in jsonl(cli("register", "--json")) if e["buku"] == "keluar"]
+    return letter["nomor_surat"]
+
+
+def test_batal_while_the_service_runs_is_handed_to_it_and_voided_as_the_account(config, cli, approved):
+    from support.processes import start_watch, wait_for
+
+    from pipeline.sop.access import current_account
+
+    watch = start_watch(config, "--polling")
+    try:
+        assert wait_for(lambda: config.lock_path.is_file() and config.lock_path.read_text().strip() == str(watch.pid))
+        result = cli("batal", approved, "--alasan", "Salah alamat")
+    finally:
+        watch.send_signal(signal.SIGTERM)
+        out, err = watch.communicate(timeout=60)
+    assert result.exit_code == 0, result.output + out + err
+    assert f"Nomor {approved} dibatalkan dan tetap tercatat di agenda surat keluar" in result.output
+    [letter] = [e for e in jsonl(cli("register", "--json")) if e["buku"] == "keluar"]
+    assert letter["batal"] and letter["batal_oleh"] == current_account() and letter["alasan_batal"] == "Salah alamat"
+    [entry] = [e for e in jsonl(cli("journal", "--json")) if e["jenis"] == "batal"]
+    assert entry["hasil"] == "diterima" and entry["berkas"].startswith("batal-")
+    assert not list(config.decision_folder(current_account()).glob("batal-*"))  # taken, archived
+    assert cli("verify").exit_code == 0  # the archived request is known to the register
+
+
+def test_a_void_request_in_the_shared_inbox_is_refused(config, cli, approved):
+    (config.inbox / "batal.yaml").write_text(
+        f"jenis: batal\nnomor: {approved}\nalasan: Salah alamat\n", encoding="utf-8"
+    )
+    assert cli("run").exit_code == 0
+    reason = (config.rejected_dir / "batal.yaml.alasan.txt").read_text(encoding="utf-8")
+    assert "tidak diterima dari inbox bersama" in reason
+    [letter] = [e for e in jsonl(cli("register", "--json")) if e["buku"] == "keluar"]
+    assert not letter["batal"]

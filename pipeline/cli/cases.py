@@ -194,8 +194,11 @@ def act(
             waktu=waktu,
             atas_nama=atas_nama,
         )
-        with obj.open(lock=False) as ws:
-            found = list(ws.status(entry.kasus)) if entry.kasus else []
+        try:
+            with obj.open(lock=False) as ws:
+                found = list(ws.status(entry.kasus)) if entry.kasus else []
+        except (PipelineError, OSError):
+            found = []  # recorded by the service; this account may not read the register itself
         outcome, described = entry, (found[0] if found else None)
     out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} ({outcome.hasil}).")
     for reason in outcome.alasan:
