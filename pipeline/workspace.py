@@ -124,7 +124,7 @@ class Lock:
             self.handle = handle = open(self.path, "a+", encoding="utf-8")
         except PermissionError:  # an official's account: the workspace is the service's (act hands over)
             raise WorkspaceBusy(
-                f"Ruang kerja ini milik akun layanan pipeline; akun {os.environ.get('USER') or 'ini'} tidak "
+                f"Ruang kerja ini milik akun layanan pipeline; akun {_me()} tidak "
                 "dapat menguncinya. Jalankan perintah ini sebagai akun layanan, atau serahkan keputusan lewat "
                 "layanan yang sedang berjalan (\u201cpipeline act\u201d, \u201cpipeline batal\u201d)."
             ) from None
@@ -161,3 +161,13 @@ def set_register_aside(config: Config, name: str) -> Path | None:
         if old.exists():
             os.replace(old, aside.with_name(aside.name + suffix))
     return aside if aside.exists() else None
+
+
+def _me() -> str:
+    """The account running this process, by name where it has one."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return str(os.getuid())

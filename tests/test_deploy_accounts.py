@@ -156,6 +156,10 @@ def test_officials_act_and_void_through_the_service_from_their_own_folders(accou
     touched = as_account(kabid, "-c", f"open({str(config.archive / 'x')!r}, 'w')")
     assert touched.returncode != 0 and "PermissionError" in touched.stderr
 
+    # A command that needs the workspace itself tells the official whose it is.
+    busy = pipeline(kabid, config, "run")
+    assert busy.returncode == 1 and f"milik akun layanan pipeline; akun {kabid} tidak" in busy.stdout + busy.stderr
+
     python, path = python_for_all()
     watch = subprocess.Popen(
         [
