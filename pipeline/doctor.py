@@ -58,6 +58,8 @@ def examine(config: Config, clock: Clock) -> list[Finding]:
         *certificate(config, now),
         time_sync(config),
         *roles(config),
+        *role_holders(config),
+        *decision_folders(config),
         *email(config),
     ]
 
@@ -466,3 +468,183 @@ def email(config: Config) -> list[Finding]:
             return found  # the register check says why
         found += [Finding(PENDING, WARNING, line) for line in lines] or [Finding(PENDING, OK, "Tidak ada.")]
     return found
+
+
+def role_holders(config: Config) -> list[Finding]:
+    """No role held by accident: not the placeholder ``pipeline init`` wrote (the installing account in
+    every role, marked "(GANTI)"), not the account that runs the service (a decision counts as its
+    official's only when his own account makes it). A single-user workspace (the demo,
+    ``access.keputusan_dari_inbox``) is only warned."""
+    check, found = "Pemegang peran", []
+    status = WARNING if config.decisions_from_inbox else ERROR
+    try:
+        text = config.path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    marked = [line.split(":", 1)[0].strip() for line in text.splitlines() if "(GANTI)" in line and ":" in line]
+    if marked:
+        found.append(
+            Finding(
+                "Peran dari pipeline init",
+                status,
+                f"access.roles di {config.path} masih berisi akun yang diisi \u201cpipeline init\u201d (tanda GANTI) "
+                f"pada peran {', '.join(marked)}. Ganti dengan akun pejabat yang sebenarnya, lalu hapus tanda "
+                "(GANTI).",
+            )
+        )
+    service = _account()
+    held = sorted(role for role, accounts in config.roles.items() if service in accounts)
+    if held:
+        found.append(
+            Finding(
+                check,
+                status,
+                f"Akun layanan {service} yang menjalankan pipeline memegang peran {', '.join(held)}: setiap berkas "
+                "yang ditulis layanan dapat tercatat sebagai keputusan. Hapus akun itu dari access.roles di "
+                f"{config.path.name}; keputusan dicatat oleh akun pejabat masing-masing.",
+            )
+        )
+    return found or [Finding(check, OK, f"Akun layanan {service} tidak memegang peran.")]
+
+
+def decision_folders(config: Config) -> list[Finding]:
+    """Each account in ``access.roles`` has ``keputusan/<account>/``: owned by it, writable by it and
+    the service only (mode bits, and POSIX ACLs where ``getfacl`` reads them), on a local disk."""
+    from pipeline.inbox.decisions import accounts
+
+    return [_decision_folder(config, account) for account in accounts(config)]
+
+
+def _decision_folder(config: Config, account: str) -> Finding:
+    """One official's folder, with the commands that set it right."""
+    import pwd
+
+    from pipeline.register import NETWORK_FS, filesystem
+
+    folder, service = config.decision_folder(account), _account()
+    check = f"Folder keputusan/{account}"
+    setup = (
+        f"sudo install -d -o {account} -g {_group()} -m 0700 {folder} && "
+        f"sudo setfacl -m u:{service}:rwx -m d:u:{service}:rwx -m d:u:{account}:rwx {folder}"
+    )
+    if not folder.is_dir():
+        if config.decisions_from_inbox or account == service:
+            return Finding(check, OK, f"{folder} belum ada; dibuat saat pipeline berjalan.")
+        return Finding(check, ERROR, f"{folder} belum ada. Buat dengan: {setup}")
+    kind = filesystem(folder)
+    if kind in NETWORK_FS:
+        return Finding(
+            check,
+            ERROR,
+            f"{folder} berada di folder jaringan ({kind}): pemilik berkas tidak dapat dipastikan. Tempatkan "
+            "folder keputusan di disk server pipeline sendiri.",
+        )
+    info = folder.stat()
+    try:
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        owner = str(info.st_uid)
+    if owner != account:
+        return Finding(
+            check,
+            ERROR,
+            f"{folder} dimiliki akun {owner}, bukan {account}. Betulkan dengan: sudo chown {account} {folder}",
+        )
+    others = _other_writers(folder, info.st_mode, {account, service})
+    if others:
+        return Finding(
+            check,
+            ERROR,
+            f"{folder} dapat ditulis oleh {', '.join(others)}, sehingga akun lain dapat meletakkan berkas atas nama "
+            f"{account}. Betulkan dengan: sudo chmod 0700 {folder} && sudo setfacl -b {folder} && "
+            f"sudo setfacl -m u:{service}:rwx -m d:u:{service}:rwx -m d:u:{account}:rwx {folder}",
+        )
+    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        return Finding(
+            check,
+            ERROR,
+            f"Akun layanan {service} tidak dapat menulis {folder} (formulir keputusan ditulis dan diambil di sana). "
+            f"Betulkan dengan: sudo setfacl -m u:{service}:rwx -m d:u:{service}:rwx {folder}",
+        )
+    return Finding(check, OK, f"{folder}: hanya {account} dan layanan ({service}) yang dapat menulis.")
+
+
+def _other_writers(folder: Path, mode: int, allowed: set[str]) -> list[str]:
+    """Who besides ``allowed`` may write ``folder``: the group and others by its mode bits, and the
+    named users and groups of its POSIX ACL (with the mask) where ``getfacl`` is installed."""
+    import grp
+    import stat
+
+    acl = _acl(folder)
+    if acl is None:  # no ACL beyond the mode bits
+        found = [f"grup {_group_name(folder)}"] if mode & stat.S_IWGRP else []
+        return found + (["semua akun (other)"] if mode & stat.S_IWOTH else [])
+    mask = acl.get(("mask", ""), "rwx")
+    found = []
+    for (kind, name), perms in sorted(acl.items()):
+        effective = perms if kind in ("other", "mask") or (kind == "user" and not name) else _masked(perms, mask)
+        if "w" not in effective or kind == "mask" or (kind == "user" and (not name or name in allowed)):
+            continue
+        if kind == "group":
+            members = set(grp.getgrnam(name).gr_mem) if name and _known_group(name) else set()
+            if name and members <= allowed and members:
+                continue
+            found.append(f"grup {name or _group_name(folder)}")
+        else:
+            found.append("semua akun (other)" if kind == "other" else f"akun {name}")
+    return found
+
+
+def _acl(folder: Path) -> dict[tuple[str, str], str] | None:
+    """The access ACL of ``folder`` as {(kind, name): perms}; None without ``getfacl`` or without
+    entries beyond the mode bits."""
+    getfacl = shutil.which("getfacl")
+    if getfacl is None:
+        return None
+    try:
+        result = subprocess.run(
+            [getfacl, "--omit-header", "--absolute-names", str(folder)], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    entries: dict[tuple[str, str], str] = {}
+    for line in result.stdout.splitlines():
+        parts = line.split("#", 1)[0].strip().split(":")
+        if len(parts) == 3 and parts[0] in ("user", "group", "mask", "other"):
+            entries[(parts[0], parts[1])] = parts[2]
+    extended = any(name for _kind, name in entries) or ("mask", "") in entries
+    return entries if extended and result.returncode == 0 else None
+
+
+def _masked(perms: str, mask: str) -> str:
+    return "".join(p if p != "-" and p in mask else "-" for p in perms)
+
+
+def _known_group(name: str) -> bool:
+    import grp
+
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _group_name(folder: Path) -> str:
+    import grp
+
+    gid = folder.stat().st_gid
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _group() -> str:
+    """The service account's group, which owns the workspace (README: spse)."""
+    import grp
+
+    try:
+        return grp.getgrgid(os.getgid()).gr_name
+    except KeyError:
+        return str(os.getgid())

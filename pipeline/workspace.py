@@ -98,7 +98,10 @@ def ensure_folders(config: Config) -> None:
     for account in config.decision_accounts():
         if "/" in account or account.startswith("."):
             continue  # not an account name a folder can carry (config says who holds a role; doctor tells)
-        (config.decision_folder(account) / DECISIONS_REFUSED).mkdir(parents=True, exist_ok=True)
+        try:
+            (config.decision_folder(account) / DECISIONS_REFUSED).mkdir(parents=True, exist_ok=True)
+        except PermissionError:
+            continue  # another official's folder, closed to this account: the service makes it
     for name in config.documents.values():
         if not (config.templates_dir / name).exists():
             shipped = DEFAULTS / "templates" / name
@@ -117,7 +120,14 @@ class Lock:
 
     def __enter__(self) -> Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            self.handle = handle = open(self.path, "a+", encoding="utf-8")
+        except PermissionError:  # an official's account: the workspace is the service's (act hands over)
+            raise WorkspaceBusy(
+                f"Ruang kerja ini milik akun layanan pipeline; akun {_me()} tidak "
+                "dapat menguncinya. Jalankan perintah ini sebagai akun layanan, atau serahkan keputusan lewat "
+                "layanan yang sedang berjalan (\u201cpipeline act\u201d, \u201cpipeline batal\u201d)."
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -151,3 +161,13 @@ def set_register_aside(config: Config, name: str) -> Path | None:
         if old.exists():
             os.replace(old, aside.with_name(aside.name + suffix))
     return aside if aside.exists() else None
+
+
+def _me() -> str:
+    """The account running this process, by name where it has one."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return str(os.getuid())

@@ -92,3 +92,45 @@ def test_the_signing_certificate(tmp_path, monkeypatch, days, passphrase, status
         monkeypatch.delenv("SPSE_PASSPHRASE", raising=False)
     [finding] = [f for f in doctor.examine(config, Clock(config.timezone)) if f.check == "Sertifikat tanda tangan"]
     assert finding.status == status and says in finding.message
+
+
+def test_the_service_account_holding_a_role_and_the_init_placeholder_are_flagged(tmp_path):
+    from pipeline import workspace
+
+    workspace.init(tmp_path / "ws")  # as ``pipeline init`` leaves it: this account in every role, "(GANTI)"
+    config = make_workspace(tmp_path / "ws2", {"access": {"keputusan_dari_inbox": False}})
+    (tmp_path / "ws2" / "config.yaml").write_text(
+        (tmp_path / "ws" / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    code, found = run_doctor(config)
+    assert code == 1
+    finding = found["Peran dari pipeline init"]
+    assert finding["status"] == "galat" and found["Pemegang peran"]["status"] == "galat"
+    assert "tanda GANTI" in finding["pesan"] and "kapus, kabid, kasubbid, staf" in finding["pesan"]
+
+
+def test_the_service_account_in_a_role_is_an_error_outside_a_single_user_workspace(config):
+    merge_config(config.path, {"access": {"keputusan_dari_inbox": False}})
+    code, found = run_doctor(config)
+    assert code == 1
+    assert found["Pemegang peran"]["status"] == "galat"
+    assert (
+        f"Akun layanan {current_account()} yang menjalankan pipeline memegang peran kabid, kapus"
+        in (found["Pemegang peran"]["pesan"])
+    )
+
+
+def test_an_officials_folder_others_can_write_is_named_with_the_commands_that_fix_it(config):
+    folder = config.decision_folder(current_account())
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    _code, found = run_doctor(config)
+    assert found[f"Folder keputusan/{current_account()}"]["status"] == "baik"
+    folder.chmod(0o770)
+    code, found = run_doctor(config)
+    finding = found[f"Folder keputusan/{current_account()}"]
+    assert code == 1 and finding["status"] == "galat"
+    assert "dapat ditulis oleh grup" in finding["pesan"] and f"sudo chmod 0700 {folder}" in finding["pesan"]
+    folder.chmod(0o702)
+    finding = run_doctor(config)[1][f"Folder keputusan/{current_account()}"]
+    assert "semua akun (other)" in finding["pesan"]

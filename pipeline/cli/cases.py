@@ -194,8 +194,11 @@ def act(
             waktu=waktu,
             atas_nama=atas_nama,
         )
-        with obj.open(lock=False) as ws:
-            found = list(ws.status(entry.kasus)) if entry.kasus else []
+        try:
+            with obj.open(lock=False) as ws:
+                found = list(ws.status(entry.kasus)) if entry.kasus else []
+        except (PipelineError, OSError):
+            found = []  # recorded by the service; this account may not read the register itself
         outcome, described = entry, (found[0] if found else None)
     out.print(f"Tindakan {escape(langkah)} dicatat untuk kasus {escape(outcome.kasus or rujukan)} ({outcome.hasil}).")
     for reason in outcome.alasan:
@@ -209,12 +212,22 @@ def act(
 @click.option("--alasan", required=True, help="Mengapa nomor ini dibatalkan (dicatat di agenda surat keluar).")
 @click.pass_obj
 def batal(obj: Context, nomor: str, alasan: str) -> None:
-    """Batalkan nomor surat keluar: tetap tercatat di agenda beserta alasannya, tidak dipakai lagi."""
-    with obj.open() as ws:
-        entry = ws.void(nomor, alasan)
+    """Batalkan nomor surat keluar: tetap tercatat di agenda beserta alasannya, tidak dipakai lagi.
+
+    Saat layanan pipeline berjalan, permintaan pembatalan diserahkan ke layanan melalui folder
+    keputusan akun ini, dan hasilnya ditunggu."""
+    from pipeline.inbox.handover import hand_in_request
+
+    try:
+        with obj.open() as ws:
+            voided = ws.void(nomor, alasan)
+            shown_nomor, kasus = voided.nomor_surat, voided.kasus
+    except WorkspaceBusy:  # the service runs: it voids as this account, and journals it
+        entry = hand_in_request(obj.config, nomor, alasan)
+        shown_nomor, kasus = nomor, entry.kasus
     out.print(
-        f"Nomor {escape(entry.nomor_surat)} dibatalkan dan tetap tercatat di agenda surat keluar. "
-        f"Kasus {escape(entry.kasus)} kembali menunggu persetujuan untuk Nota Dinas bernomor baru."
+        f"Nomor {escape(shown_nomor)} dibatalkan dan tetap tercatat di agenda surat keluar. "
+        f"Kasus {escape(kasus)} kembali menunggu persetujuan untuk Nota Dinas bernomor baru."
     )
 
 

@@ -10,6 +10,7 @@ of it (docs/cli.md).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from pipeline.clock import Clock
 from pipeline.errors import InputRefused, PipelineError
 from pipeline.inbox import intake
 from pipeline.readers.safety import check_text
@@ -47,9 +49,12 @@ def await_journal(
     InputRefused (``kind``: what the file was) with the service's reasons."""
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
-        with open_register(config, writer=False) as register:
-            entry = register.last_journal(sha256)
-            done = entry is not None and settled(register, entry)
+        try:
+            with open_register(config, writer=False) as register:
+                entry = register.last_journal(sha256)
+                done = entry is not None and settled(register, entry)
+        except (PipelineError, sqlite3.Error, OSError):
+            entry, done = None, False  # the service is between transactions, or has the register to itself
         if done and entry is not None:
             if entry.hasil == Hasil.REFUSED:
                 raise InputRefused(list(entry.alasan), kind=kind)
@@ -72,22 +77,11 @@ def hand_over(
 
     Raises InputRefused when it is refused, here or by the service.
     """
-    from pipeline.engine import open_workspace
 
     data = {"jenis": "tindakan", "rujukan": rujukan, "langkah": langkah, **{k: v for k, v in fields.items() if v}}
     check_text(data, "tindakan")
-    with open_workspace(config, lock=False) as ws:
-        inputs.check_action(
-            data,
-            current_account(),
-            config=ws.config,
-            register=ws.register,
-            procedure=ws.procedure,
-            clock=ws.clock,
-            pdf_available=ws.converter.available,
-            evidence=lampiran,
-        )
-        name = f"tindakan-{langkah}-{ws.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
+    _precheck(config, data, lampiran)
+    name = f"tindakan-{langkah}-{Clock(config.timezone).now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
     text = f"# diserahkan oleh pipeline act ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     scan = (Path(name).stem + lampiran.suffix.lower(), lampiran.read_bytes()) if lampiran is not None else None
     folder = intake.hand_in_folder(config, current_account())
@@ -105,6 +99,52 @@ def hand_over(
             f"Tindakan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
             f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan "
             "\u201cpipeline journal\u201d."
+        )
+    return entry
+
+
+def _precheck(config: Config, data: dict[str, str], lampiran: Path | None) -> None:
+    """Refuse an action that cannot fit before handing it over, where this account may read the
+    register; an official's account that cannot (the register is the service's) lets the service judge.
+    Raises InputRefused."""
+    from pipeline.engine import open_workspace
+
+    try:
+        with open_workspace(config, lock=False) as ws:
+            inputs.check_action(
+                data,
+                current_account(),
+                config=ws.config,
+                register=ws.register,
+                procedure=ws.procedure,
+                clock=ws.clock,
+                pdf_available=ws.converter.available,
+                evidence=lampiran,
+            )
+    except InputRefused:
+        raise
+    except (PipelineError, OSError, sqlite3.Error):
+        return  # the running service judges it, and its journal says
+
+
+def hand_in_request(config: Config, nomor: str, alasan: str, patience: float = 60.0) -> JournalEntry:
+    """``pipeline batal`` while the service holds the workspace: hand a void request
+    (``jenis: batal``) into the account's own folder and wait for its journal entry.
+    Raises InputRefused when the service refuses it."""
+    from pipeline.letters.voiding import REQUEST
+
+    if not alasan.strip():
+        raise PipelineError("Alasan pembatalan wajib diisi dengan --alasan.")
+    data = {"jenis": REQUEST, "nomor": nomor, "alasan": alasan}
+    check_text(data, REQUEST)
+    name = f"batal-{Clock(config.timezone).now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.yaml"
+    text = f"# diserahkan oleh pipeline batal ({name})\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    sha256 = intake.drop_in(intake.hand_in_folder(config, current_account()), name, text.encode("utf-8"))
+    entry = await_journal(config, sha256, lambda _register, _entry: True, patience, REQUEST)
+    if entry is None:
+        raise PipelineError(
+            f"Permintaan pembatalan sudah diserahkan ke proses pipeline yang sedang berjalan sebagai {name}, "
+            f"tetapi belum diproses dalam {patience:.0f} detik. Lihat hasilnya dengan \u201cpipeline journal\u201d."
         )
     return entry
 

@@ -28,7 +28,7 @@ from pipeline.errors import (
     RenderError,
 )
 from pipeline.inbox import completion, decisions, groups, intake, journal, placing, quiet, reasons
-from pipeline.letters import signed_copies
+from pipeline.letters import signed_copies, voiding
 from pipeline.models import Outcome, Parsed
 from pipeline.readers import decision_form as decision_forms
 from pipeline.sop import access, cases, inputs, memo
@@ -352,6 +352,9 @@ class InboxPass:
                 pdf_available=self.pdf_available,
                 unchanged=unchanged,
             )
+        if parsed.kind == voiding.REQUEST:  # ``pipeline batal`` handed to the service: voided as its account
+            who = account or inputs.file_account(self.config, inbounds[0])
+            return voiding.receive_request(claim_id, inbounds, parsed.fields, now, who, **stages, unchanged=unchanged)
         if parsed.kind == "surat_keluar_ttd" or self.register.letter(Path(inbounds[0].name).stem):
             return signed_copies.receive_scan(claim_id, inbounds, parsed, now, account, **stages)
         raise InputRefused("Pindaian harus disertai berkas YAML pendamping dengan nama yang sama.")
@@ -377,7 +380,7 @@ class InboxPass:
         official's folder takes nothing else. Raises InputRefused saying where it belongs."""
         signed = parsed.kind == "surat_keluar_ttd" or self.own_letter_scan(inbounds)
         if own:
-            if parsed.kind not in ("tindakan",) and not signed:
+            if parsed.kind not in ("tindakan", voiding.REQUEST) and not signed:
                 raise InputRefused(
                     f"Folder keputusan/{account}/ hanya menerima keputusan pejabat (formulir keputusan yang "
                     "diisi, berkas tindakan, atau salinan surat bertanda tangan). Letakkan Nota Dinas, data "
@@ -391,7 +394,7 @@ class InboxPass:
             return
         if account is not None or self.config.decisions_from_inbox:
             return  # ``pipeline act`` (the account known first-hand), or a single-user workspace
-        if parsed.kind == "tindakan":
+        if parsed.kind in ("tindakan", voiding.REQUEST):
             raise decisions.not_from_inbox(self.config, "Berkas tindakan")
         if signed:
             raise decisions.not_from_inbox(self.config, "Salinan surat bertanda tangan")

@@ -13,7 +13,7 @@ from pipeline.readers.safety import load_yaml
 if TYPE_CHECKING:
     from pipeline.config import Limits
 
-KINDS = ("nota_dinas", "registrasi", "tindakan", "surat_keluar_ttd")
+KINDS = ("nota_dinas", "registrasi", "tindakan", "surat_keluar_ttd", "batal")  # batal: ``pipeline batal`` handed over
 
 
 def decode(raw: bytes) -> str:
