@@ -379,3 +379,30 @@ def test_with_real_accounts_a_form_counts_only_from_the_deciding_officials_own_f
         for account in made:
             subprocess.run(["userdel", account], check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_folder_that_cannot_be_written_keeps_no_other_officials_form(tmp_path, monkeypatch):
+    """One official's folder that refuses the form (a leftover owned by another account) is told
+    and tried again later; the forms of the other officials the case waits for are still written."""
+    from pipeline.documents import decision_form
+    from pipeline.engine import open_workspace
+
+    config = make_workspace(tmp_path / "ws", {"access": {"roles": {"kapus": ["root", "kapus2"]}}})
+    tab_memo(config.inbox / "nota.docx")
+    real = decision_form.write
+
+    def refusing(config, form, *rest):
+        if form.account == "kapus2":
+            raise PermissionError(13, "Permission denied", str(form.path))
+        return real(config, form, *rest)
+
+    monkeypatch.setattr(decision_form, "write", refusing)
+    with open_workspace(config) as ws:
+        ws.process_inbox()
+    assert list(config.decision_folder("kapus2").glob("*.docx")) == []  # listed first, refused
+    assert len(list(config.decision_folder("root").glob("*.docx"))) == 1
+    monkeypatch.undo()
+    with open_workspace(config) as ws:  # the folder writable again: the next refresh writes its form
+        ws.inbox_pass().touched.add("2026-0001")
+        ws.refresh_code_pages()
+    assert len(list(config.decision_folder("kapus2").glob("*.docx"))) == 1

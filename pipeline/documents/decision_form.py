@@ -32,6 +32,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from pipeline.documents.contexts import HARAP
+from pipeline.errors import os_reason
 from pipeline.filing.archive import sha256_file
 from pipeline.sop.procedure import REJECT
 from pipeline.states import CaseStatus
@@ -203,20 +204,38 @@ def refresh(config: Config, register: SqlRegister, procedure: Procedure, kasus: 
         if form.path.exists() and not is_blank(config, form.path, manifest):
             continue  # the official is filling it (or saved it): the pass takes it
         assert case is not None and memo is not None
-        form.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = write(config, form, case, memo, procedure)
-        manifest[key] = {
-            "kasus": kasus,
-            "langkah": form.step.key,
-            "digest": form.digest,
-            "akun": form.account,
-            "sha256": sha256_file(temp),
-        }
-        save_manifest(config, manifest)  # listed before it appears: a crash never leaves a blank form unlisted
-        place(temp, form.path)
+        try:
+            _write_listed(config, form, case, memo, procedure, manifest, key)
+        except OSError as exc:  # one folder that cannot be written never keeps the other officials' forms
+            done.append(
+                f"Formulir {key} belum dapat ditulis ({os_reason(exc)}); dicoba lagi pada perubahan berikutnya."
+            )
+            continue
         done.append(f"Formulir {key} ditulis.")
     save_manifest(config, manifest)
     return done
+
+
+def _write_listed(
+    config: Config, form: Wanted, case: Case, memo: AgendaEntry, procedure: Procedure, manifest: dict, key: str
+) -> None:
+    """Write one form, listed in the manifest before it appears (a crash never leaves a blank form
+    unlisted); a form that could not be placed is written again by the next refresh."""
+    form.path.parent.mkdir(parents=True, exist_ok=True)
+    temp = write(config, form, case, memo, procedure)
+    manifest[key] = {
+        "kasus": case.id,
+        "langkah": form.step.key,
+        "digest": form.digest,
+        "akun": form.account,
+        "sha256": sha256_file(temp),
+    }
+    save_manifest(config, manifest)
+    try:
+        place(temp, form.path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def set_aside_stale(path: Path, kasus: str) -> Path:
