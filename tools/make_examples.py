@@ -397,7 +397,7 @@ def decide(root, rujukan):
         if not mine:
             return
         path, form = mine[0]
-        print(f"\n== Akun {path.parent.name} membuka {path.relative_to(root)}, mengisi dan menyimpannya ==")
+        print(f"\n== Akun {path.parent.name} membuka {path.relative_to(config.root)}, mengisi dan menyimpannya ==")
         fill(path, **DEMO_DECISIONS[form.langkah])
         subprocess.run([sys.executable, "-m", "pipeline", "--config", str(root / "config.yaml"), "run"], check=True)
 
