@@ -298,24 +298,11 @@ def _when(stamp: str, config: Config) -> str:
 
 
 def common(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, Any]:
-    """What every page of the site shows (the letterhead, the queues in the menu, when written),
-    for a page written outside the site's refresh (``pipeline laporan``)."""
-    from pipeline.formats import waktu
-    from pipeline.outputs.site import role_label
+    """What every page of the site shows, for a page written outside the site's refresh
+    (``pipeline laporan``): the site's own (``site.page_context``)."""
+    from pipeline.outputs.site import page_context
 
-    roles, seen = [], set()
-    for step in procedure.steps:
-        if step.kind != "input" and procedure.handler(step).action:
-            for key in step.role:
-                if key not in seen:
-                    seen.add(key)
-                    roles.append({"key": key, "slug": key, "label": role_label(procedure, key)})
-    return {
-        "org": config.organisation,
-        "roles": roles,
-        "updated": waktu(now, config.timezone),
-        "sop_code": config.sop_code,
-    }
+    return page_context(config, procedure, now)
 
 
 def refresh_site(

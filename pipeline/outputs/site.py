@@ -182,7 +182,7 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
     if last is not None and last.get("rantai") == head and not force:
         return
     now = clock.now()
-    common = _common(config, procedure, now)
+    common = page_context(config, procedure, now)
     from pipeline.sop import views
 
     open_items = [
@@ -341,7 +341,7 @@ def _codes(config: Config, register: SqlRegister, kasus: str) -> list[dict[str, 
     ]
 
 
-def _common(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, Any]:
+def page_context(config: Config, procedure: Procedure, now: dt.datetime) -> dict[str, Any]:
     """What every page shows: the letterhead, the queues in the menu, when it was written."""
     roles, seen = [], set()
     for step in procedure.steps:
