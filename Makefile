@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := demo
 
-.PHONY: install lint test test-slow demo bench templates clean
+.PHONY: install lint test test-slow demo bench bench-speed templates clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+bench-speed: $(STAMP)
+	$(BIN)/python bench/bench_speed.py
 
 templates: $(STAMP)
 	$(BIN)/python tools/make_templates.py

@@ -6,7 +6,8 @@ verification code, allocated and committed through ``ws.register`` in
 transactions of 1,000, so the register's log and hash chain are those of a
 real book. No files are rendered (100,000 Lembar Disposisi would take 12 GB):
 what this workspace measures is the register at that size. Most cases are
-closed, 1 in 50 still waits for a disposition, as in an office's year.
+closed, 1 in 50 still waits for a disposition, as in an office's year
+(``--open-every 1``: every case open, for the cost of open cases).
 
     .venv/bin/python bench/build_register.py DIR [--entries 100000]
 """
@@ -55,7 +56,7 @@ def _folder(year, n, digest):
     )
 
 
-def _entry(ws, n, now):
+def _entry(ws, n, now, open_every):
     year = now.year
     number = ws.register.allocate_number("masuk", year)
     memo = Memo(
@@ -84,11 +85,12 @@ def _entry(ws, n, now):
             head,
         )
     )
-    if n % 50:
+    if n % open_every:
         ws.register.set_case_status(kasus, DONE)
 
 
-def build(root, entries):
+def build(root, entries, open_every=50):
+    """``entries`` memos, one case in ``open_every`` left open (waiting for its disposition)."""
     config = quick_config(root)
     start = time.perf_counter()
     with open_workspace(config) as ws:
@@ -97,7 +99,7 @@ def build(root, entries):
             now = ws.now()
             with ws.register.transaction():
                 for n in range(done + 1, min(entries, done + BATCH) + 1):
-                    _entry(ws, n, now)
+                    _entry(ws, n, now, open_every)
             done = min(entries, done + BATCH)
             print(f"\r{done} entri ({time.perf_counter() - start:.0f} s)", end="", file=sys.stderr)
     print(file=sys.stderr)
@@ -108,8 +110,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path)
     parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--open-every", type=int, default=50, help="one case in N stays open (1: all)")
     args = parser.parse_args()
-    build(args.directory, args.entries)
+    build(args.directory, args.entries, args.open_every)
 
 
 if __name__ == "__main__":

@@ -188,8 +188,9 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
     open_items = [
         _row(item) for item in views.status(config=config, register=register, procedure=procedure, clock=clock)
     ]
+    viewer = views.Viewer(config, now)
     closed_items = [
-        _row(views.describe(case, now, config=config, register=register, procedure=procedure))
+        _row(views.describe(case, now, config=config, register=register, procedure=procedure, viewer=viewer))
         for case in register.finished_cases(FINISHED_SHOWN)
     ]
     late = sorted(item["kasus"] for item in open_items if item["terlambat"])

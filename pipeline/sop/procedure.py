@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ConfigError
 from pipeline.sop import handlers
-from pipeline.sop.views import CaseView, StepView
 from pipeline.states import Decision, ShownStatus
 
 if TYPE_CHECKING:
@@ -306,52 +305,10 @@ class Procedure:
             return ()
         return step.role
 
-    def describe(
-        self,
-        case: Case,
-        records: Mapping[str, StepRecord],
-        now: dt.datetime,
-        data: dict | None = None,
-        masalah: Sequence[str] = (),
-    ) -> CaseView:
-        """A case as ``status`` shows it (docs/cli.md)."""
-        stamp = now.isoformat(timespec="seconds")
-        closed = case.status == DONE
-        current = None if closed else self.current(records)
-        steps = tuple(
-            _step_view(step, status, records.get(step.key), stamp) for step, status in self._view(records, current)
-        )
-        return CaseView(
-            kasus=case.id,
-            rujukan=case.rujukan,
-            unit=case.unit,
-            status=DONE if current is None else case.status,
-            langkah_sekarang=current.number if current else None,
-            menunggu=self.waiting_for(current, case.status),
-            langkah=steps,
-            data=data or {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0},
-            masalah=tuple(masalah),
-            awaited_roles=self.awaited_roles(current, case.status),
-        )
-
-
-def _step_view(step: Step, status: str, record: StepRecord | None, stamp: str) -> StepView:
-    """One step of a case as status shows it; a running step's minutes count up to ``stamp``."""
-    mulai, selesai = (record.mulai, record.selesai) if record else (None, None)
-    return StepView(
-        no=step.number,
-        key=step.key,
-        nama=step.activity,
-        peran=step.actor,
-        jenis=step.kind,
-        status=status,
-        mulai=mulai,
-        selesai=selesai,
-        oleh=record.oleh if record else "",
-        target_menit=step.target_minutes,
-        menit=minutes_between(mulai, selesai or (stamp if status == RUNNING else None)) if record else None,
-        dokumen=tuple(record.dokumen) if record else (),
-    )
+    def standing(self, case: Case, records: Mapping[str, StepRecord]) -> tuple[Step | None, list[tuple[Step, str]]]:
+        """Where a case stands: its current step (None once it is done) and every step's status."""
+        current = None if case.status == DONE else self.current(records)
+        return current, self._view(records, current)
 
 
 def _either(items: Sequence[str]) -> str:
@@ -368,13 +325,6 @@ def _date(stamp: dt.date | str | None) -> str:
     from pipeline.formats import tanggal
 
     return tanggal(stamp)
-
-
-def minutes_between(start: str | None, end: str | None) -> float | None:
-    if not start or not end:
-        return None
-    delta = dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
-    return round(delta.total_seconds() / 60, 1)
 
 
 def case_id(tahun: int, nomor_urut: int) -> str:

@@ -8,13 +8,14 @@ gives exactly the keys and values of ``pipeline status --json``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
-from pipeline.filing.archive import shown
+from pipeline.filing.archive import show_for
 from pipeline.readers import incoming_signatures
 from pipeline.readers.registration import totals
+from pipeline.states import ShownStatus
 
 if TYPE_CHECKING:
     from pipeline.clock import Clock
@@ -22,12 +23,16 @@ if TYPE_CHECKING:
     from pipeline.register import Case, KeptInput, StepRecord
     from pipeline.register.records import OwedPdf
     from pipeline.register.sql import SqlRegister
-    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.procedure import Procedure, Step
+
+NO_DATA = {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0}
 
 
-@dataclass(frozen=True)
-class StepView:
-    """One step of a case: its place in the table, where it stands, its times and documents."""
+class StepView(NamedTuple):
+    """One step of a case: its place in the table, where it stands, its times and documents.
+
+    A named tuple rather than a frozen dataclass: ``status --all`` makes one per step of
+    100,000 cases, and a frozen dataclass sets each field through ``object.__setattr__``."""
 
     no: int
     key: str
@@ -48,20 +53,9 @@ class StepView:
         return bool(self.target_menit) and self.menit is not None and self.menit > self.target_menit
 
     def to_json(self) -> dict:
-        return {
-            "no": self.no,
-            "key": self.key,
-            "nama": self.nama,
-            "peran": self.peran,
-            "jenis": self.jenis,
-            "status": self.status,
-            "mulai": self.mulai,
-            "selesai": self.selesai,
-            "oleh": self.oleh,
-            "target_menit": self.target_menit,
-            "menit": self.menit,
-            "dokumen": list(self.dokumen),
-        }
+        shown = self._asdict()  # the fields in order: the keys of status --json (docs/cli.md)
+        shown["dokumen"] = list(self.dokumen)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -125,27 +119,78 @@ def describe(
     waiting: Sequence[str] = (),
     owed: dict[str, list[OwedPdf]] | None = None,
     signed: Sequence | None = None,
+    viewer: Viewer | None = None,
 ) -> CaseView:
     """The case as ``status`` shows it (its step records, registration, owed PDFs by case id and its
     incoming memo's electronic signatures, read here unless given); ``waiting``: why its committed
-    filings are not in the archive yet (publishing.pending)."""
+    filings are not in the archive yet (publishing.pending); ``viewer``: what many cases share."""
     if records is None:
         records, data = register.steps(case.id), register.registration(case.id)
     if signed is None:
         signed = register.incoming_signatures(case.id)
     from pipeline.documents.owed import describe as view
 
-    item = procedure.describe(
-        case, records, now, totals(data.data) if data else None, [*findings(procedure, records), *waiting]
-    )
+    viewer = viewer or Viewer(config, now)
+    current, standing = procedure.standing(case, records)
     items = owed.get(case.id, ()) if owed is not None else register.owed_pdfs(case.id)
-    return replace(
-        item,
-        # documents shown relative to the workspace, wherever the archive lies
-        langkah=tuple(replace(s, dokumen=tuple(shown(config, p) for p in s.dokumen)) for s in item.langkah),
+    return CaseView(
+        kasus=case.id,
+        rujukan=case.rujukan,
+        unit=case.unit,
+        status=ShownStatus.DONE if current is None else case.status,
+        langkah_sekarang=current.number if current else None,
+        menunggu=procedure.waiting_for(current, case.status),
+        langkah=tuple(viewer.step(step, status, records.get(step.key)) for step, status in standing),
+        data=(totals(data.data) if data else None) or NO_DATA,
+        masalah=(*findings(procedure, records), *waiting),
         tte_masuk=tuple(incoming_signatures.as_json(signed, config.timezone)),
         pdf_terutang=tuple(view(config, entry) for entry in items),
+        awaited_roles=procedure.awaited_roles(current, case.status),
     )
+
+
+class Viewer:
+    """What the views of many cases share: the moment they are shown at, how a stored path is
+    shown, and the view of a step with no record (the same in every case that has not reached it)."""
+
+    def __init__(self, config: Config, now: dt.datetime) -> None:
+        self.stamp = now.isoformat(timespec="seconds")
+        self.show: Callable[[str], str] = show_for(config)  # documents relative to the workspace
+        self._blank: dict[tuple[int, str], StepView] = {}
+
+    def step(self, step: Step, status: str, record: StepRecord | None) -> StepView:
+        """One step of a case; a running step's minutes count up to the moment shown."""
+        if record is None:
+            blank = self._blank.get((step.number, status))
+            if blank is None:
+                blank = self._blank[(step.number, status)] = self._made(step, status, None)
+            return blank
+        return self._made(step, status, record)
+
+    def _made(self, step: Step, status: str, record: StepRecord | None) -> StepView:
+        mulai, selesai = (record.mulai, record.selesai) if record else (None, None)
+        end = selesai or (self.stamp if status == ShownStatus.RUNNING else None)
+        return StepView(
+            no=step.number,
+            key=step.key,
+            nama=step.activity,
+            peran=step.actor,
+            jenis=step.kind,
+            status=status,
+            mulai=mulai,
+            selesai=selesai,
+            oleh=record.oleh if record else "",
+            target_menit=step.target_minutes,
+            menit=minutes_between(mulai, end) if record else None,
+            dokumen=tuple(self.show(path) for path in record.dokumen) if record else (),
+        )
+
+
+def minutes_between(start: str | None, end: str | None) -> float | None:
+    if not start or not end:
+        return None
+    delta = dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
+    return round(delta.total_seconds() / 60, 1)
 
 
 def status(
@@ -161,6 +206,7 @@ def status(
     unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
     now = clock.now()
     waiting, owed = _unplaced(config, register), _owed(register)
+    viewer = Viewer(config, now)
 
     def one(case: Case) -> CaseView:
         return describe(
@@ -171,13 +217,14 @@ def status(
             procedure=procedure,
             waiting=waiting.get(case.id, ()),
             owed=owed,
+            viewer=viewer,
         )
 
     if kasus:
         return [one(case) for case in register.find_cases(kasus)]
     if not everything:
         return (one(case) for case in register.open_cases())
-    return _every_case(now, waiting, owed, config=config, register=register, procedure=procedure)
+    return _every_case(now, waiting, owed, viewer, config=config, register=register, procedure=procedure)
 
 
 def _unplaced(config: Config, register: SqlRegister) -> dict[str, list[str]]:
@@ -202,6 +249,7 @@ def _every_case(
     now: dt.datetime,
     waiting: dict[str, list[str]],
     owed: dict[str, list[OwedPdf]],
+    viewer: Viewer,
     *,
     config: Config,
     register: SqlRegister,
@@ -218,6 +266,7 @@ def _every_case(
             waiting=waiting.get(case.id, ()),
             owed=owed,
             signed=signed.get(case.id, ()),
+            viewer=viewer,
             config=config,
             register=register,
             procedure=procedure,
