@@ -122,6 +122,17 @@ class Workspace:
             "Buku agenda di arsip belum dapat diperbarui ({why}); dicoba lagi pada perubahan berikutnya.",
         )
 
+    def store_views(self) -> str | None:
+        """Store the ``status --json`` lines of finished cases that have none yet (a bounded
+        number per call: ``views.store_finished``). Returns None, or why they could not be
+        stored (a cache: ``status`` describes those cases itself meanwhile)."""
+        return self._derived(
+            lambda: views.store_finished(
+                config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
+            ),
+            "Ringkasan kasus yang sudah selesai belum dapat disimpan ({why}); dicoba lagi nanti.",
+        )
+
     def refresh_site(self, force: bool = False) -> str | None:
         """Rewrite the status site in ``outbox/status/`` after a change (``force``: also when
         only time passed, or an official was told: the queues say when). Returns None, or why it
@@ -244,6 +255,7 @@ class Workspace:
             owed_pdfs=lambda wake: self.make_owed_pdfs(interrupt=wake)[1],
             site=lambda force: self.refresh_site(force),
             books=self.refresh_books,
+            views=self.store_views,
             notices=self.notify_officials,
         )
         watch.serve(self.config, self.register, self.inbox_pass(), upkeep, report, notify, stop or self.stop)
@@ -296,6 +308,13 @@ class Workspace:
             kasus, everything, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
         )
 
+    def status_lines(self, kasus: str | None = None, everything: bool = False) -> Iterable[str]:
+        """``status --json``: one JSON line per case, as ``status`` would give them (a finished
+        case's stored line where it still holds)."""
+        return views.status_lines(
+            kasus, everything, config=self.config, register=self.register, procedure=self.procedure, clock=self.clock
+        )
+
     def journal(self) -> Iterable[JournalEntry]:
         """Every input ever taken, then the files lying in the inbox now."""
         return itertools.chain(self.register.journal(), intake.untaken(self.config))
@@ -341,6 +360,7 @@ def open_workspace(
             yield ws
             if lock:
                 ws.refresh_books()
+                ws.store_views()
                 ws.notify_officials()  # before the site, whose queues say when each official was told
                 ws.refresh_site()
         finally:

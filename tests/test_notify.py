@@ -27,6 +27,7 @@ from pipeline import config as config_module
 from pipeline.engine import open_workspace
 from pipeline.errors import ConfigError
 from pipeline.register import open_register
+from pipeline.register.schema import SCHEMA_VERSION
 
 ME = pwd.getpwuid(os.getuid()).pw_name
 KAPUS = "kapus@kemendagri.go.id"
@@ -294,7 +295,7 @@ def test_notices_are_kept_on_postgresql_too(tmp_path, smtp, postgres):
     assert cli("run").exit_code == 0
     assert len(smtp.messages) == 1
     with open_register(config, writer=False) as register:
-        assert register.version == 12
+        assert register.version == SCHEMA_VERSION  # migrated to the newest schema
         assert sorted((n.kasus, n.status) for n in register.notices()) == [
             ("2026-0001", "terkirim"),
             ("2026-0002", "terkirim"),

@@ -12,7 +12,6 @@ from pipeline.cli.console import Table, echo_lines, escape, out, styled
 from pipeline.cli.group import Context, main
 from pipeline.errors import PipelineError, WorkspaceBusy
 from pipeline.filing.archive import shown
-from pipeline.outputs import jsonlines
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -31,18 +30,17 @@ def status(obj: Context, kasus: str | None, everything: bool, as_json: bool) -> 
     waktu terhadap target, dan yang ditunggu."""
     count = 0
     with obj.open(lock=False) as ws:  # printed as read: 100,000 cases are never all in memory
-        described = ws.status(kasus, everything)
         if as_json:
 
             def lines() -> Iterator[str]:
                 nonlocal count
-                for item in described:
+                for line in ws.status_lines(kasus, everything):
                     count += 1
-                    yield jsonlines.line(item.to_json())
+                    yield line
 
             echo_lines(lines(), chunk=100)
         else:
-            for item in described:
+            for item in ws.status(kasus, everything):
                 count += 1
                 _print_case(item, detail=bool(kasus))
         from pipeline.outputs.notices import pending

@@ -1,7 +1,7 @@
 """``pipeline verify``: does the archive hold what the register says, and is the register
 what its log in the archive says?
 
-Five checks, each naming what it finds (docs/architecture.md, "Verify"):
+Six checks, each naming what it finds (docs/architecture.md, "Verify"):
 every archived file against its SHA-256; nothing in the archive the
 register does not know (folders, or extra files in known folders); the
 register's log whole and chained; and the register itself equal to the
@@ -9,7 +9,8 @@ log replayed, so a row edited, added or deleted directly in the database is
 found even when whoever did it recomputed the chain. The chain heads that
 metadata.json files carry must be the log's own. Every signed PDF is judged
 as intake judges it, and nothing may lie among the verification pages that
-the register never issued.
+the register never issued; the lines stored for finished cases (``status --all``)
+must be what their cases say.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def verify(config: Config, register: SqlRegister) -> tuple[list[Problem], int, i
         finally:
             rebuilt.close()
     problems = [p for p in problems if p.jenis != "folder_tak_dikenal" or not register.folder_known(p.lokasi)]
-    problems += _signatures(config, register) + _code_pages(config, register)
+    problems += _signatures(config, register) + _code_pages(config, register) + _stored_lines(config, register)
     return problems, sum(len(berkas) for _, berkas, _ in filed), len(filed)
 
 
@@ -150,6 +151,27 @@ def _signature(
                 )
             )
     return found
+
+
+def _stored_lines(config: Config, register: SqlRegister) -> list[Problem]:
+    """The lines stored for finished cases (``status --json --all`` reads them: register/shown.py)
+    are a cache outside the log: each must still be what describing its case gives."""
+    from pipeline.clock import Clock
+    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.views import stale_lines
+
+    with register.reading():
+        stale = list(stale_lines(config, register, Procedure(config.steps), Clock(config.timezone)))
+    return [
+        Problem(
+            "ringkasan_diubah",
+            config.register_name,
+            f"Ringkasan kasus {kasus} yang tersimpan di register berbeda dari catatan kasusnya (diubah di "
+            "luar pipeline). Periksa siapa yang mengubahnya; ringkasan itu dibuat ulang dengan "
+            "\u201cpipeline rebuild-register\u201d.",
+        )
+        for kasus in stale
+    ]
 
 
 def _code_pages(config: Config, register: SqlRegister) -> list[Problem]:

@@ -10,11 +10,10 @@ case is judged changes the mark, so every quiet case is carried on again once.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import pkgutil
-from collections.abc import Callable, Iterator
-from types import CodeType, FunctionType, ModuleType
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from pipeline.code_digest import code_digest, package_modules
 
 if TYPE_CHECKING:
     import threading
@@ -77,51 +76,7 @@ def sop_code() -> bytes:
     ``pipeline.sop`` (the procedure, the runner, the rules, each step handler), as loaded."""
     from pipeline import sop
 
-    digest = hashlib.sha256()
-    for module in _modules(sop):
-        for name, code in _functions(module):
-            digest.update(f"{module.__name__}:{name}".encode())
-            _digest_code(code, digest)
-    return digest.digest()
-
-
-def _modules(package: ModuleType) -> list[ModuleType]:
-    """The package and every module under it, imported (handlers load lazily otherwise)."""
-    names = [info.name for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")]
-    return [package, *(importlib.import_module(name) for name in sorted(names))]
-
-
-def _functions(module: ModuleType) -> Iterator[tuple[str, CodeType]]:
-    """(name, code) of the module's functions and of its classes' methods, by name."""
-    for name, value in sorted(vars(module).items()):
-        if isinstance(value, type) and value.__module__ == module.__name__:
-            for attribute, member in sorted(vars(value).items()):
-                function = getattr(member, "__func__", member)  # a classmethod or staticmethod
-                if isinstance(function, FunctionType):
-                    yield f"{name}.{attribute}", function.__code__
-        elif isinstance(value, FunctionType):
-            yield name, value.__code__
-
-
-def _digest_code(code: CodeType, digest: hashlib._Hash) -> None:
-    """The bytecode, names and constants of ``code`` (nested functions included); independent
-    of the process (no addresses, sets in sorted order)."""
-    digest.update(code.co_code)
-    digest.update(repr(code.co_names).encode("utf-8"))
-    for const in code.co_consts:
-        if isinstance(const, CodeType):
-            _digest_code(const, digest)
-        else:
-            digest.update(_shown(const).encode("utf-8"))
-
-
-def _shown(const: object) -> str:
-    """A constant as text, the same in every process (a set's order follows string hashes)."""
-    if isinstance(const, frozenset):
-        return "{" + ",".join(sorted(map(_shown, const))) + "}"
-    if isinstance(const, tuple):
-        return "(" + ",".join(map(_shown, const)) + ")"
-    return repr(const)
+    return code_digest(package_modules(sop))
 
 
 def _stat(path: Path) -> tuple[int | None, int | None]:

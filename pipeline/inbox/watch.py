@@ -169,6 +169,7 @@ class Upkeep:
     owed_pdfs: Callable[[threading.Event], list[str]]  # made where due, ``interrupt``ed by new files: notes
     site: Callable[[bool], str | None]  # rewritten (``force``: also when only time passed): why not
     books: Callable[[], str | None]  # rewritten when the register changed: why not
+    views: Callable[[], str | None]  # finished cases' status lines stored, some per call: why not
     notices: Callable[[], list[str]]  # officials told of the cases waiting for them: problems not told before
 
 
@@ -259,9 +260,10 @@ def _tell(notes: list[str], notify: Callable[[str], object]) -> None:
 
 def _books(upkeep: Upkeep, known: set[str], notify: Callable[[str], object]) -> set[str]:
     """The books in the archive follow the register at each rescan (not after every file: at
-    100,000 entries a year they take seconds to write), and the status site follows the clock
+    100,000 entries a year they take seconds to write), finished cases' status lines are stored
+    (register/shown.py), and the status site follows the clock
     (a step becomes overdue while nothing happens); a failure to write either is told once."""
-    problems = {p for p in (upkeep.books(), upkeep.site(True)) if p}
+    problems = {p for p in (upkeep.books(), upkeep.views(), upkeep.site(True)) if p}
     for problem in sorted(problems - known):
         notify(problem)
     return problems

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from pipeline.errors import RegisterError
 from pipeline.register.records import Case, KeptInput, StepRecord
 from pipeline.register.rows import grouped, record
+from pipeline.register.shown import FORGET
 from pipeline.register.steps import StepIntents
 from pipeline.states import CaseStatus, InputStatus
 
@@ -48,6 +49,7 @@ class CaseIntents(StepIntents):
 
     def set_case_status(self, kasus: str, status: CaseStatus | str) -> None:
         self._update("cases", {"id": kasus}, {"status": status})
+        self._write_unlogged(FORGET, kasus)
 
     def changed_cases(self, after: int) -> tuple[set[str], int]:
         """(cases with an event newer than event id ``after``, the newest event id)."""

@@ -129,6 +129,15 @@ class SqlCore(abc.ABC):
         for record, _extra in self._stream_with(cls, (), sql, *params):
             yield record
 
+    def _stream_plain(self, sql: str, *params: Any) -> Iterator[tuple[Any, ...]]:
+        """Plain rows one at a time, a few hundred fetched at once (as ``_stream``, no records)."""
+        cursor = self._execute_plain(self._sql(sql), params)
+        try:
+            while rows := cursor.fetchmany(500):
+                yield from rows
+        finally:
+            cursor.close()
+
     def _stream_with(self, cls: type[R], extra: tuple[str, ...], sql: str, *params: Any) -> Iterator[tuple[R, Any]]:
         """(record, the value of the ``extra`` column, or a tuple of them for several) one at a time, from plain rows."""
         cursor = self._execute_plain(self._sql(sql), params)
@@ -153,6 +162,13 @@ class SqlCore(abc.ABC):
         if self._changes is not None:
             self._changes.append((sql, params))
         return cursor
+
+    def _write_unlogged(self, sql: str, *params: Any) -> Cursor:
+        """A write to a cache table inside the open transaction, kept out of the chain and the log
+        (a replay of the log never writes a cache)."""
+        if not self._in_transaction():
+            raise RuntimeError("register writes belong inside register.transaction()")
+        return self._execute(self._sql(sql), params)
 
     def _insert(
         self, table: str, values: dict[str, Any], numbered: str | None = None, returning: bool = False

@@ -7,6 +7,7 @@ from typing import Any
 from pipeline.register.core import SqlCore
 from pipeline.register.records import KeptInput
 from pipeline.register.rows import record
+from pipeline.register.shown import FORGET
 from pipeline.states import Hasil, InputStatus
 
 
@@ -37,12 +38,14 @@ class InputIntents(SqlCore):
         rows = self._rows("SELECT id, klaim FROM inputs WHERE kasus = '' AND rujukan IN (?, ?)", rujukan, kasus)
         for row in rows:
             self._update("inputs", {"id": row["id"]}, {"kasus": kasus})
+            self._write_unlogged(FORGET, kasus)
             self._update("journal", {"klaim": row["klaim"]}, {"kasus": kasus})
         return len(rows)
 
     def void_input(self, item: KeptInput, when: str, reason: str) -> None:
         """A kept decision that no longer holds (the case went back, or newer data came)."""
         self._update("inputs", {"id": item.id}, {"status": InputStatus.VOIDED, "diterapkan": when, "catatan": reason})
+        self._write_unlogged(FORGET, item.kasus)
         self._update(
             "journal", {"klaim": item.klaim}, {"hasil": Hasil.REFUSED, "kasus": item.kasus, "alasan": [reason]}
         )
@@ -72,6 +75,7 @@ class InputIntents(SqlCore):
         if data is not None:
             values["data"] = data
         self._update("inputs", {"id": item.id}, values)
+        self._write_unlogged(FORGET, item.kasus)
         self._update(
             "journal",
             {"klaim": item.klaim},

@@ -369,6 +369,13 @@ MIGRATIONS: list[Migration] = [
         Index("pemberitahuan_akun", "pemberitahuan", "akun, status, dikirim"),
         Index("pemberitahuan_status", "pemberitahuan", "status, kasus"),
     ),
+    # 13: finished cases as status --json shows them, each line under the mark of the config and the
+    # code that made it (register/shown.py): a cache outside the chain and the log like ``tenang``.
+    # The index holds each line's mark: finding the cases without a line never reads the lines.
+    (
+        Table("tampilan", (key("kasus"), text("tanda"), text("baris"))),
+        Index("tampilan_tanda", "tampilan", "kasus, tanda"),
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,6 +14,7 @@ migrations and its placeholder style (docs/architecture.md, "The register"):
 - ``letters``: outgoing letters signed, sent, voided;
 - ``cases``, ``steps``: cases and how far each step got;
 - ``quiet``: the quiet-case cache;
+- ``shown``: finished cases stored as ``status --json`` shows them;
 - ``inputs``: kept registration data and actions;
 - ``documents``, ``events``, ``codes``: case documents, events, verification codes;
 - ``pdfs``: PDFs owed and made later;
@@ -30,6 +31,7 @@ from pipeline.register.letters import LetterIntents
 from pipeline.register.notices import NoticeIntents
 from pipeline.register.numbering import Numbering
 from pipeline.register.quiet import QuietCases
+from pipeline.register.shown import ShownCases
 
 
 class SqlRegister(
@@ -38,6 +40,7 @@ class SqlRegister(
     LetterIntents,
     CaseIntents,
     QuietCases,
+    ShownCases,
     EventIntents,
     CodeIntents,
     NoticeIntents,

@@ -7,6 +7,7 @@ from typing import Any
 from pipeline.register.core import SqlCore
 from pipeline.register.records import StepRecord
 from pipeline.register.rows import record
+from pipeline.register.shown import FORGET
 from pipeline.states import StepStatus
 
 
@@ -20,6 +21,7 @@ class StepIntents(SqlCore):
         """Write a step record, replacing the one of the same case and key."""
         self._write("DELETE FROM steps WHERE kasus = ? AND key = ?", step.kasus, step.key)
         self._insert("steps", asdict(step))
+        self._write_unlogged(FORGET, step.kasus)
 
     def start_step(self, kasus: str, key: str, mulai: str, catatan: str = "") -> None:
         """The case has reached this step."""

@@ -8,11 +8,15 @@ gives exactly the keys and values of ``pipeline status --json``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from pipeline.code_digest import code_digest
 from pipeline.filing.archive import show_for
+from pipeline.outputs import jsonlines
 from pipeline.readers import incoming_signatures
 from pipeline.readers.registration import totals
 from pipeline.states import ShownStatus
@@ -26,6 +30,10 @@ if TYPE_CHECKING:
     from pipeline.sop.procedure import Procedure, Step
 
 NO_DATA = {"ppk": 0, "panitia": 0, "paket": 0, "pagu_total": 0}
+STORE_BATCH = 500  # finished cases described and stored per register transaction (store_finished)
+# status --json --all reads each case without a stored line alone below this many such cases,
+# and streams every case's records above it (after a change of config or release).
+READ_ALONE = 5000
 
 
 class StepView(NamedTuple):
@@ -95,6 +103,10 @@ class CaseView:
             "tte_masuk": list(self.tte_masuk),
             "pdf_terutang": list(self.pdf_terutang),
         }
+
+    def line(self) -> str:
+        """The case as one line of ``status --json``."""
+        return jsonlines.line(self.to_json())
 
 
 def findings(procedure: Procedure, records: dict[str, StepRecord]) -> list[str]:
@@ -204,27 +216,124 @@ def status(
 ) -> Iterable[CaseView]:
     """Cases as ``status --json`` shows them: those matching an id or memo nomor, else the
     unfinished ones, or with ``everything`` every case (streamed, for 100,000 cases)."""
-    now = clock.now()
-    waiting, owed = _unplaced(config, register), _owed(register)
-    viewer = Viewer(config, now)
-
-    def one(case: Case) -> CaseView:
-        return describe(
-            case,
-            now,
-            config=config,
-            register=register,
-            procedure=procedure,
-            waiting=waiting.get(case.id, ()),
-            owed=owed,
-            viewer=viewer,
-        )
-
+    one = _Describer(clock.now(), config, register, procedure)
     if kasus:
         return [one(case) for case in register.find_cases(kasus)]
     if not everything:
         return (one(case) for case in register.open_cases())
-    return _every_case(now, waiting, owed, viewer, config=config, register=register, procedure=procedure)
+    signed = register.incoming_signatures()  # the signed memos only, read once
+    return (one(case, records, data, signed) for case, records, data in register.cases_in_full())
+
+
+def status_lines(
+    kasus: str | None = None,
+    everything: bool = False,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+    clock: Clock,
+) -> Iterator[str]:
+    """``status --json``: the lines of ``status``; every case (``everything``) read with the lines
+    stored for finished cases (``store_finished``), so a listing of 100,000 cases describes only
+    the unfinished ones, the changed ones and those with something pending."""
+    if kasus or not everything:
+        for view in status(kasus, everything, config=config, register=register, procedure=procedure, clock=clock):
+            yield view.line()
+        return
+    with register.reading():  # one snapshot: the stored lines and the cases read beside them agree
+        yield from _every_line(config, register, procedure, clock)
+
+
+def _every_line(config: Config, register: SqlRegister, procedure: Procedure, clock: Clock) -> Iterator[str]:
+    one = _Describer(clock.now(), config, register, procedure)
+    signed, mark = register.incoming_signatures(), view_mark(config)
+    if register.unstored(mark) > READ_ALONE:  # a new config or release: every case described, streamed
+        for case, records, data in register.cases_in_full():
+            yield one(case, records, data, signed).line()
+        return
+    for kasus, found, line in register.cases_and_lines(mark):
+        if line and not one.pending(kasus):
+            yield line
+        else:  # unfinished, changed, or with something pending: read and described alone
+            yield one(found or register.existing_case(kasus), None, None, signed).line()
+
+
+def stale_lines(config: Config, register: SqlRegister, procedure: Procedure, clock: Clock) -> Iterator[str]:
+    """The finished cases whose stored line (under the current mark) is not what describing the
+    case gives now: a line changed in the database (``verify``), never one the pipeline left."""
+    one = _Describer(clock.now(), config, register, procedure)
+    for kasus, _found, line in register.cases_and_lines(view_mark(config)):
+        if line and not one.pending(kasus) and line != one(register.existing_case(kasus)).line():
+            yield kasus
+
+
+def store_finished(
+    *, config: Config, register: SqlRegister, procedure: Procedure, clock: Clock, limit: int = 5000
+) -> int:
+    """Store the ``status --json`` line of up to ``limit`` finished cases that have none under the
+    current mark (``view_mark``), a few hundred per transaction; returns how many were stored.
+
+    Each batch is described inside its transaction, which holds the register's write lock: no
+    other host changes a case between its description and its line (register/shown.py)."""
+    mark, now, stored = view_mark(config), clock.now(), 0
+    one = _Describer(now, config, register, procedure)
+    while stored < limit:
+        with register.transaction(logged=False):
+            cases = register.unshown_finished(mark, min(STORE_BATCH, limit - stored))
+            lines = {case.id: one(case).line() for case in cases if not one.pending(case.id)}
+            register.store_shown(mark, lines)
+        stored += len(cases)
+        if len(cases) < STORE_BATCH or not lines:
+            return stored
+    return stored
+
+
+def view_mark(config: Config) -> str:
+    """What a stored line was made with: the config as loaded, the release, and the code that
+    shows a case (this module, the procedure, the registration's totals, the signatures' lines)."""
+    import pipeline
+    from pipeline.readers import registration
+    from pipeline.sop import procedure
+
+    digest = hashlib.sha256(repr((config, pipeline.__version__)).encode("utf-8"))
+    digest.update(code_digest([sys.modules[__name__], procedure, registration, incoming_signatures]))
+    return digest.hexdigest()[:16]
+
+
+class _Describer:
+    """``describe`` for many cases of one listing: what they share read once (the filings not yet
+    in place, the PDFs owed, the Viewer)."""
+
+    def __init__(self, now: dt.datetime, config: Config, register: SqlRegister, procedure: Procedure) -> None:
+        self.now, self.config, self.register, self.procedure = now, config, register, procedure
+        self.waiting, self.owed = _unplaced(config, register), _owed(register)
+        self.viewer = Viewer(config, now)
+
+    def pending(self, kasus: str) -> bool:
+        """True when the case has a filing not yet in place or a PDF owed (its view says so)."""
+        return kasus in self.waiting or kasus in self.owed
+
+    def __call__(
+        self,
+        case: Case,
+        records: dict[str, StepRecord] | None = None,
+        data: KeptInput | None = None,
+        signed: Mapping[str, Sequence] | None = None,
+    ) -> CaseView:
+        return describe(
+            case,
+            self.now,
+            config=self.config,
+            register=self.register,
+            procedure=self.procedure,
+            records=records,
+            data=data,
+            waiting=self.waiting.get(case.id, ()),
+            owed=self.owed,
+            signed=signed.get(case.id, ()) if signed is not None else None,
+            viewer=self.viewer,
+        )
 
 
 def _unplaced(config: Config, register: SqlRegister) -> dict[str, list[str]]:
@@ -243,33 +352,3 @@ def _owed(register: SqlRegister) -> dict[str, list[OwedPdf]]:
     for entry in register.owed_pdfs():
         owed.setdefault(entry.kasus, []).append(entry)
     return owed
-
-
-def _every_case(
-    now: dt.datetime,
-    waiting: dict[str, list[str]],
-    owed: dict[str, list[OwedPdf]],
-    viewer: Viewer,
-    *,
-    config: Config,
-    register: SqlRegister,
-    procedure: Procedure,
-) -> Iterable[CaseView]:
-    """Every case, streamed from the register read in full (records and data with each case)."""
-    signed = register.incoming_signatures()  # the signed memos only, read once
-    return (
-        describe(
-            case,
-            now,
-            records=records,
-            data=data,
-            waiting=waiting.get(case.id, ()),
-            owed=owed,
-            signed=signed.get(case.id, ()),
-            viewer=viewer,
-            config=config,
-            register=register,
-            procedure=procedure,
-        )
-        for case, records, data in register.cases_in_full()
-    )
