@@ -87,6 +87,7 @@ class Workspace:
         self.log = log or logging.getLogger(LOG)
         self._inbox: InboxPass | None = None
         self._notifier: Notifier | None = None
+        self._forms_missing = decision_form.Missing()
 
     def now(self) -> dt.datetime:
         """The clock's time in the office's zone (``timezone``)."""
@@ -169,7 +170,7 @@ class Workspace:
         the case's next change)."""
         touched = self.inbox_pass().touched
         try:
-            touched |= decision_form.missing(self.config)
+            touched |= self._forms_missing(self.config)
         except (OSError, KeyError, TypeError) as exc:
             self.log.warning("Daftar formulir keputusan belum dapat dibaca: %s", exc)
         cases = sorted(touched)

@@ -3,6 +3,8 @@ saved once, every form listed before any appears, and the parts no case changes 
 process (the forms themselves as tests/test_decision_forms.py reads them)."""
 
 import json
+import os
+import time
 
 from support.builders import yaml_memo
 from support.workspace import make_workspace
@@ -61,3 +63,45 @@ def test_the_parts_no_case_changes_are_made_once_per_process(tmp_path, monkeypat
         ws.process_inbox()
     assert len(list(config.decision_folder(current_account()).glob("*.docx"))) == 3
     assert len(opened) == 1
+
+
+def test_an_idle_pass_looks_at_the_forms_of_a_folder_only_when_the_folder_changed(tmp_path, monkeypatch):
+    """Which listed forms are gone is asked after every pass; the forms of an official's folder are
+    looked at again only when the folder changed (its time) or its listed forms did."""
+    config = make_workspace(tmp_path / "ws", {})
+    three_memos(config)
+    with open_workspace(config) as ws:
+        ws.process_inbox()
+    folder = config.decision_folder(current_account())
+    hour_ago = time.time() - 3600
+    os.utime(folder, (hour_ago, hour_ago))  # changed long before it is looked at
+    missing = decision_form.Missing()
+    assert missing(config) == set()
+    looked = []
+    real = decision_form.Path.exists
+    monkeypatch.setattr(decision_form.Path, "exists", lambda self: looked.append(self) or real(self))
+    assert missing(config) == set()
+    assert looked == []
+    [form, *_] = sorted(folder.glob("*.docx"))
+    form.unlink()  # taken, refused or removed: the folder's time changes
+    kasus = decision_form.load_manifest(config)[form.relative_to(config.root).as_posix()]["kasus"]
+    assert missing(config) == {kasus}
+    assert len(looked) == 3
+
+
+def test_a_folder_changed_just_before_it_was_looked_at_is_looked_at_again(tmp_path):
+    """Within the clock's tick of a change, a second change could leave the folder's time as it
+    was: such a look is not remembered."""
+    config = make_workspace(tmp_path / "ws", {})
+    three_memos(config)
+    with open_workspace(config) as ws:
+        ws.process_inbox()
+    folder = config.decision_folder(current_account())
+    now = time.time()
+    os.utime(folder, (now, now))
+    missing = decision_form.Missing()
+    assert missing(config) == set()
+    [form, *_] = sorted(folder.glob("*.docx"))
+    form.unlink()
+    os.utime(folder, (now, now))  # the same time as before the form went
+    assert len(missing(config)) == 1

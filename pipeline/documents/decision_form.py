@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,11 +308,46 @@ def set_aside_stale(path: Path, kasus: str) -> Path:
     return target
 
 
-def missing(config: Config) -> set[str]:
-    """Cases with a form listed that is no longer in its folder (taken as a decision, refused, or
-    removed): their forms are brought up to date after the pass, so a refused form is followed by
-    a fresh one."""
-    return {entry["kasus"] for key, entry in load_manifest(config).items() if not (config.root / key).exists()}
+class Missing:
+    """The cases with a form listed that is no longer in its folder (taken as a decision, refused,
+    or removed): their forms are brought up to date after the pass, so a refused form is followed
+    by a fresh one. One per workspace: it remembers each official's folder as it last looked at it
+    (the folder's time and the forms listed in it) and looks at the forms of a folder again only
+    when one of them changed, so an idle pass does not stat every open case's form."""
+
+    RACY_NS = 2_000_000_000  # a folder changed this recently may change again within the same tick
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
+
+    def __call__(self, config: Config) -> set[str]:
+        listed = load_manifest(config)
+        folders: dict[str, list[str]] = {}
+        for key in listed:
+            folders.setdefault(key.rpartition("/")[0], []).append(key)
+        seen: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
+        gone = [key for folder, keys in folders.items() for key in self._look(config, folder, keys, seen)]
+        self._seen = seen
+        return {listed[key]["kasus"] for key in gone}
+
+    def _look(
+        self, config: Config, folder: str, keys: list[str], seen: dict[str, tuple[int, frozenset[str], frozenset[str]]]
+    ) -> frozenset[str]:
+        """The listed forms of ``folder`` not in it; remembered (in ``seen``) once the folder's time
+        is older than RACY_NS, when a later change is bound to give it another time."""
+        try:
+            changed = os.stat(config.root / folder).st_mtime_ns
+        except OSError:
+            changed = -1
+        names = frozenset(keys)
+        before = self._seen.get(folder)
+        if before is not None and before[0] == changed >= 0 and before[1] == names:
+            seen[folder] = before
+            return before[2]
+        gone = frozenset(key for key in keys if not (config.root / key).exists())
+        if changed >= 0 and time.time_ns() - changed > self.RACY_NS:
+            seen[folder] = (changed, names, gone)
+        return gone
 
 
 def place(temp: Path, path: Path) -> None:
