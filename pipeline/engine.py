@@ -87,6 +87,7 @@ class Workspace:
         self.log = log or logging.getLogger(LOG)
         self._inbox: InboxPass | None = None
         self._notifier: Notifier | None = None
+        self._forms_missing = decision_form.Missing()
 
     def now(self) -> dt.datetime:
         """The clock's time in the office's zone (``timezone``)."""
@@ -180,20 +181,31 @@ class Workspace:
         the case's next change)."""
         touched = self.inbox_pass().touched
         try:
-            touched |= decision_form.missing(self.config)
+            touched |= self._forms_missing(self.config)
         except (OSError, KeyError, TypeError) as exc:
             self.log.warning("Daftar formulir keputusan belum dapat dibaca: %s", exc)
-        while touched:
-            kasus = touched.pop()
+        cases = sorted(touched)
+        touched.clear()
+        for kasus in cases:
             try:
                 site.refresh_codes(self.config, self.register, kasus)
             except (OSError, PipelineError) as exc:
                 self.log.warning("Halaman verifikasi kasus %s belum dapat ditulis: %s", kasus, exc)
-            try:
-                for done in decision_form.refresh(self.config, self.register, self.procedure, kasus):
-                    self.log.info("%s", done)
-            except (OSError, PipelineError) as exc:
-                self.log.warning("Formulir keputusan kasus %s belum dapat ditulis: %s", kasus, exc)
+        if cases:
+            self._refresh_forms(cases)
+
+    def _refresh_forms(self, cases: list[str]) -> None:
+        """The decision forms of ``cases``, in one batch (``decision_form.refresh``); what cannot be
+        written is logged."""
+        try:
+            done, failed = decision_form.refresh(self.config, self.register, self.procedure, cases)
+        except OSError as exc:
+            self.log.warning("Formulir keputusan kasus %s belum dapat ditulis: %s", ", ".join(cases), exc)
+            return
+        for line in done:
+            self.log.info("%s", line)
+        for kasus, problem in failed.items():
+            self.log.warning("Formulir keputusan kasus %s belum dapat ditulis: %s", kasus, problem)
 
     def notify_officials(self) -> list[str]:
         """After a pass: the officials a case now waits for are owed an e-mail, and those due are

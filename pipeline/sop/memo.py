@@ -137,9 +137,12 @@ def _prepare(
         "berkas_asli": {f"asli_{i.name}": i.name for i in inbounds},
     }
     outbox = {name: config.outbox / kasus / f"{kasus}_{name}" for name in writers}
+    copies = {f"asli_{i.name}": i.path for i in inbounds}
+    scans = [i for i in inbounds if searchable.is_scan(i.path, config.limits)] if config.ocr.enabled else []
+    if not scans:  # nothing to make searchable: no scratch folder
+        return filer.prepare(Filing(final, copies, writers, metadata, outbox, codes=codes, pdf=True))
     with tempfile.TemporaryDirectory(prefix="spse-tertelusur-") as work:
-        copies = {f"asli_{i.name}": i.path for i in inbounds}
-        copies.update(searchable.make_copies(config, inbounds, work))  # a scan's searchable PDF, if it can be made
+        copies.update(searchable.make_copies(config, scans, work))  # a scan's searchable PDF, if it can be made
         return filer.prepare(Filing(final, copies, writers, metadata, outbox, codes=codes, pdf=True))
 
 
