@@ -99,6 +99,7 @@ class Workspace:
         """
         missing = self.converter.missing()
         notes = [missing] if missing else []
+        self.warm_up()
         inbox = self.inbox_pass()
         notes += inbox.recover() + inbox.advance_open_cases()
         for letter in self.register.voided_letters():  # a void whose outbox or pages a crash left unfinished
@@ -106,6 +107,12 @@ class Workspace:
                 voiding.withdraw(letter, config=self.config, register=self.register, log=self.log)
                 voiding.refresh_pages(letter.kasus, config=self.config, register=self.register, log=self.log)
         return notes
+
+    def warm_up(self) -> None:
+        """Start the warm LibreOffice in the background when this command will convert (files wait
+        in the inbox, PDFs are owed): it starts while the first documents are read and rendered."""
+        if self.converter.available and (intake.candidates(self.config.inbox) or self.register.owed_pdfs()):
+            self.converter.warm_up()
 
     def refresh_books(self) -> str | None:
         """Write the books into the archive when the register changed since they were written: this
@@ -203,6 +210,7 @@ class Workspace:
     def process_inbox(self, patience: float = 60.0, progress: Progress | None = None) -> list[Outcome]:
         """Everything ready in the inbox, until nothing is still being written (``progress``:
         see ``InboxPass.run_once``); then the PDFs owed whose next try is due."""
+        self.warm_up()
         outcomes = self.inbox_pass().run_all(patience, progress)
         self.refresh_code_pages()
         self.make_owed_pdfs()

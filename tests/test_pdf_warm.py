@@ -19,6 +19,7 @@ from support.workspace import make_workspace
 
 from pipeline.documents import pdf
 from pipeline.documents.warm import warm_problem
+from pipeline.engine import open_workspace
 from pipeline.errors import ConversionStopped
 from pipeline.letters import signing
 
@@ -187,3 +188,45 @@ def test_a_killed_pipeline_process_leaves_no_libreoffice_running(tmp_path):
     while running_in_group(group) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert running_in_group(group) == []
+
+
+def test_a_run_with_memos_waiting_starts_libreoffice_before_its_first_conversion(tmp_path):
+    """Started in the background at the start of the pass, the office is the one that converts the memos."""
+    config = make_workspace(tmp_path / "ws", pdf=True)
+    tab_memo(config.inbox / "nota.docx")
+    with open_workspace(config) as ws:
+        ws.start()
+        office = ws.converter.office
+        assert office is not None and office.process is not None and office.starts == 1 and not office.answering
+        ws.process_inbox()
+        assert office.starts == 1 and office.converted == 1
+        group = office.process.pid
+    assert len(list(config.outbox.glob("*/*.pdf"))) == 1 and running_in_group(group) == []
+
+
+def test_nothing_in_the_inbox_starts_no_libreoffice(tmp_path):
+    config = make_workspace(tmp_path / "ws", pdf=True)
+    with open_workspace(config) as ws:
+        ws.start()
+        assert ws.converter.office is None or ws.converter.office.process is None
+
+
+def test_an_office_started_ahead_that_dies_before_answering_still_gives_the_pdf(tmp_path):
+    converter = warm()
+    try:
+        converter.warm_up()
+        group = converter.office.process.pid
+        os.killpg(group, signal.SIGKILL)
+        [target] = converter.convert([tab_memo(tmp_path / "nota.docx")], tmp_path)
+        assert target.read_bytes().startswith(b"%PDF-")
+    finally:
+        converter.close()
+    assert running_in_group(group) == []
+
+
+def test_an_office_started_ahead_and_never_used_is_closed_whole(tmp_path):
+    converter = warm()
+    converter.warm_up()
+    group = converter.office.process.pid
+    converter.close()
+    assert running_in_group(group) == [] and converter.office.process is None

@@ -122,6 +122,16 @@ class Converter:
             return False, "pdf.warm: false"
         return self.office is not None, self.cold_reason
 
+    def warm_up(self) -> None:
+        """Start the warm LibreOffice now, in the background, when conversions will follow (files in
+        the inbox, PDFs owed): its start overlaps the reading and rendering of the first documents
+        instead of delaying the first conversion. Nothing when PDFs are off, LibreOffice rests after
+        a failure or the process stops, conversions are cold, or an office already runs."""
+        if not self.available or self.resting or self.stopping or not self.mode()[0]:
+            return
+        if self.office is not None and self.office.failed_start is None:
+            self.office.launch(self._profile())
+
     def _run(self, sources: Sequence[str | os.PathLike[str]], folder: Path, timeout: float) -> str | None:
         """Convert through the warm LibreOffice where there is one, else one LibreOffice for them all."""
         warm, office = self.mode()[0], self.office

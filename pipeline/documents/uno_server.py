@@ -25,6 +25,7 @@ from typing import Any
 
 CONNECT_SECONDS = 60  # how long LibreOffice may take to start listening
 PARENT_POLL_SECONDS = 0.5
+CONNECT_POLL_SECONDS = 0.02  # how often a starting LibreOffice is tried
 
 
 def start_office(binary: str, profile_uri: str, pipe: str) -> subprocess.Popen[bytes]:
@@ -99,7 +100,7 @@ def connect(office: subprocess.Popen[bytes], pipe: str) -> Any:
         except Exception:  # uno raises its own NoConnectException while the office starts
             if office.poll() is not None or time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
+            time.sleep(CONNECT_POLL_SECONDS)
 
 
 def watch(office: subprocess.Popen[bytes]) -> None:
