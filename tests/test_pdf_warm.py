@@ -230,3 +230,22 @@ def test_an_office_started_ahead_and_never_used_is_closed_whole(tmp_path):
     group = converter.office.process.pid
     converter.close()
     assert running_in_group(group) == [] and converter.office.process is None
+
+
+def test_pipeline_run_starts_libreoffice_before_it_opens_the_workspace(tmp_path, monkeypatch):
+    """The office starts while the pipeline still loads and opens its register; the same one converts."""
+    from pipeline import engine
+
+    config = make_workspace(tmp_path / "ws", pdf=True)
+    tab_memo(config.inbox / "nota.docx")
+    seen, opened = [], engine.open_workspace
+
+    def opening(*args, **kwargs):
+        office = kwargs["converter"].office
+        seen.append(office is not None and office.process is not None and not office.answering)
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "open_workspace", opening)
+    result = invoke(config, "run")
+    assert result.exit_code == 0 and "1 diterima" in result.output, result.output
+    assert seen == [True] and len(list(config.outbox.glob("*/*.pdf"))) == 1

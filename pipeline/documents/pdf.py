@@ -22,6 +22,7 @@ from pipeline.errors import ConversionStopped, RenderError
 from pipeline.processes import kill_group
 
 if TYPE_CHECKING:
+    from pipeline.config import Config
     from pipeline.documents.warm import WarmOffice
 
 # Bookmarks become named destinations: the signature stamp finds the template's TTE bookmark.
@@ -222,6 +223,28 @@ class Converter:
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
+
+
+def converter_for(config: "Config", stop: threading.Event | None = None) -> Converter:
+    """The converter ``config`` asks for (``pdf.*``); ``stop`` kills a conversion in flight."""
+    return Converter(
+        config.pdf_enabled,
+        config.pdf_timeout,
+        stop=stop,
+        warm=config.pdf_warm,
+        restart_after=config.pdf_restart_after,
+        python=config.pdf_uno_python,
+    )
+
+
+def files_waiting(inbox: Path) -> bool:
+    """True when a file lies in ``inbox`` (a hidden one aside): a pass will likely convert, so a
+    command warms its converter before it has even opened the register (``Converter.warm_up``)."""
+    try:
+        with os.scandir(inbox) as entries:
+            return any(entry.is_file(follow_symlinks=False) and not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False
 
 
 def _clear_stale_profiles() -> None:
