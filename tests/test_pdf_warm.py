@@ -249,3 +249,37 @@ def test_pipeline_run_starts_libreoffice_before_it_opens_the_workspace(tmp_path,
     result = invoke(config, "run")
     assert result.exit_code == 0 and "1 diterima" in result.output, result.output
     assert seen == [True] and len(list(config.outbox.glob("*/*.pdf"))) == 1
+
+
+def test_the_warm_office_opens_a_document_hidden_and_read_only_and_exports_it_with_the_filter(tmp_path):
+    """Hidden, LibreOffice makes no view for the document (a third of a conversion saved); the PDF is
+    the same (test_the_warm_pdf_is_the_pdf_of_one_process_per_document)."""
+    script = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(Path(pdf.__file__).parent)!r})\n"
+        "import uno_server\n"
+        "seen = {}\n"
+        "class Document:\n"
+        "    def storeToURL(self, url, props):\n"
+        "        seen['store'] = {p.Name: p.Value for p in props if p.Name != 'FilterData'}\n"
+        "        seen['data'] = {p.Name: p.Value for p in [q for q in props if q.Name == 'FilterData'][0].Value}\n"
+        "    def close(self, force):\n"
+        "        seen['closed'] = force\n"
+        "class Desktop:\n"
+        "    def loadComponentFromURL(self, url, frame, flags, props):\n"
+        "        seen['load'] = {p.Name: p.Value for p in props}\n"
+        "        return Document()\n"
+        "uno_server.export(Desktop(), '/tmp/a.docx', '/tmp/a.pdf', sys.argv[1], sys.argv[2:])\n"
+        "print(json.dumps(seen))\n"
+    )
+    done = subprocess.run(
+        [pdf.SYSTEM_PYTHON, "-c", script, pdf.FILTER_NAME, *pdf.FILTER_OPTIONS],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["load"] == {"ReadOnly": True, "Hidden": True}
+    assert seen["store"] == {"FilterName": "writer_pdf_Export", "Overwrite": True}
+    assert seen["data"] == {"ExportBookmarksToPDFDestination": True} and seen["closed"] is True
