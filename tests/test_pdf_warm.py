@@ -252,7 +252,7 @@ def test_pipeline_run_starts_libreoffice_before_it_opens_the_workspace(tmp_path,
 
 
 def test_the_warm_office_opens_a_document_hidden_and_read_only_and_exports_it_with_the_filter(tmp_path):
-    """Hidden, LibreOffice makes no view for the document (a third of a conversion saved); the PDF is
+    """Hidden, LibreOffice makes no view for the document (about a quarter of a conversion saved); the PDF is
     the same (test_the_warm_pdf_is_the_pdf_of_one_process_per_document)."""
     script = (
         "import json, sys\n"

@@ -77,7 +77,7 @@ def pipe_converter(pipe: str) -> Any:
 
 
 def export(desktop: Any, source: str, target: str, filter_name: str, filter_options: Sequence[str]) -> None:
-    """``source`` opened read-only and hidden (no view is made for it: a third less time than
+    """``source`` opened read-only and hidden (no view is made for it: about a quarter less time than
     unoserver's ``convert``, which opens it visible) and stored as ``target`` through the export
     filter, each ``NAME=VALUE`` option in its FilterData as unoserver passes it; indexes not
     refreshed, as ``soffice --convert-to`` leaves them."""
