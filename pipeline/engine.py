@@ -29,7 +29,7 @@ from pipeline import workspace
 from pipeline.clock import Clock
 from pipeline.documents import decision_form
 from pipeline.documents.owed import OwedPdfs
-from pipeline.documents.pdf import Converter
+from pipeline.documents.pdf import Converter, converter_for
 from pipeline.errors import PipelineError, os_reason
 from pipeline.filing.filer import Filer
 from pipeline.filing.verify import CodeCheck, check_code
@@ -66,6 +66,7 @@ class Workspace:
         clock: Callable[[], dt.datetime] | None = None,
         log: logging.Logger | None = None,
         stop: threading.Event | None = None,
+        converter: Converter | None = None,
     ) -> None:
         self.config = config
         self.register = register
@@ -74,14 +75,8 @@ class Workspace:
         self.stop = stop or threading.Event()
         self.procedure = Procedure(config.steps)
         # a conversion in flight is killed when the process is asked to stop; its PDF stays owed
-        self.converter = Converter(
-            config.pdf_enabled,
-            config.pdf_timeout,
-            stop=self.stop,
-            warm=config.pdf_warm,
-            restart_after=config.pdf_restart_after,
-            python=config.pdf_uno_python,
-        )
+        # (``converter``: one the command made and warmed before opening the workspace, told the same stop)
+        self.converter = converter or converter_for(config, self.stop)
         self.clock = Clock(config.timezone, clock)
         self.filer = Filer(config, register, self.clock, self.converter)
         self.log = log or logging.getLogger(LOG)
@@ -100,6 +95,7 @@ class Workspace:
         """
         missing = self.converter.missing()
         notes = [missing] if missing else []
+        self.warm_up()
         inbox = self.inbox_pass()
         notes += inbox.recover() + inbox.advance_open_cases()
         for letter in self.register.voided_letters():  # a void whose outbox or pages a crash left unfinished
@@ -107,6 +103,12 @@ class Workspace:
                 voiding.withdraw(letter, config=self.config, register=self.register, log=self.log)
                 voiding.refresh_pages(letter.kasus, config=self.config, register=self.register, log=self.log)
         return notes
+
+    def warm_up(self) -> None:
+        """Start the warm LibreOffice in the background when this command will convert (files wait
+        in the inbox, PDFs are owed): it starts while the first documents are read and rendered."""
+        if self.converter.available and (intake.candidates(self.config.inbox) or self.register.owed_pdfs()):
+            self.converter.warm_up()
 
     def refresh_books(self) -> str | None:
         """Write the books into the archive when the register changed since they were written: this
@@ -226,6 +228,7 @@ class Workspace:
     def process_inbox(self, patience: float = 60.0, progress: Progress | None = None) -> list[Outcome]:
         """Everything ready in the inbox, until nothing is still being written (``progress``:
         see ``InboxPass.run_once``); then the PDFs owed whose next try is due."""
+        self.warm_up()
         outcomes = self.inbox_pass().run_all(patience, progress)
         self.refresh_code_pages()
         self.make_owed_pdfs()
@@ -359,15 +362,17 @@ def open_workspace(
     lock: bool = True,
     clock: Callable[[], dt.datetime] | None = None,
     stop: threading.Event | None = None,
+    converter: Converter | None = None,
 ) -> Iterator[Workspace]:
     """A Workspace; with ``lock`` (commands that change it) only one process at a time.
-    ``stop``: the event that asks its work to end at the next file boundary."""
+    ``stop``: the event that asks its work to end at the next file boundary; ``converter``: one
+    already made (and warmed) by the command, closed with the workspace."""
     workspace.ensure_folders(config)
     with ExitStack() as stack:
         if lock:
             stack.enter_context(workspace.Lock(config))
         register = stack.enter_context(open_register(config, writer=lock))
-        ws = Workspace(config, register, clock, stop=stop)
+        ws = Workspace(config, register, clock, stop=stop, converter=converter)
         try:
             yield ws
             if lock:

@@ -19,6 +19,7 @@ from support.workspace import make_workspace
 
 from pipeline.documents import pdf
 from pipeline.documents.warm import warm_problem
+from pipeline.engine import open_workspace
 from pipeline.errors import ConversionStopped
 from pipeline.letters import signing
 
@@ -187,3 +188,98 @@ def test_a_killed_pipeline_process_leaves_no_libreoffice_running(tmp_path):
     while running_in_group(group) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert running_in_group(group) == []
+
+
+def test_a_run_with_memos_waiting_starts_libreoffice_before_its_first_conversion(tmp_path):
+    """Started in the background at the start of the pass, the office is the one that converts the memos."""
+    config = make_workspace(tmp_path / "ws", pdf=True)
+    tab_memo(config.inbox / "nota.docx")
+    with open_workspace(config) as ws:
+        ws.start()
+        office = ws.converter.office
+        assert office is not None and office.process is not None and office.starts == 1 and not office.answering
+        ws.process_inbox()
+        assert office.starts == 1 and office.converted == 1
+        group = office.process.pid
+    assert len(list(config.outbox.glob("*/*.pdf"))) == 1 and running_in_group(group) == []
+
+
+def test_nothing_in_the_inbox_starts_no_libreoffice(tmp_path):
+    config = make_workspace(tmp_path / "ws", pdf=True)
+    with open_workspace(config) as ws:
+        ws.start()
+        assert ws.converter.office is None or ws.converter.office.process is None
+
+
+def test_an_office_started_ahead_that_dies_before_answering_still_gives_the_pdf(tmp_path):
+    converter = warm()
+    try:
+        converter.warm_up()
+        group = converter.office.process.pid
+        os.killpg(group, signal.SIGKILL)
+        [target] = converter.convert([tab_memo(tmp_path / "nota.docx")], tmp_path)
+        assert target.read_bytes().startswith(b"%PDF-")
+    finally:
+        converter.close()
+    assert running_in_group(group) == []
+
+
+def test_an_office_started_ahead_and_never_used_is_closed_whole(tmp_path):
+    converter = warm()
+    converter.warm_up()
+    group = converter.office.process.pid
+    converter.close()
+    assert running_in_group(group) == [] and converter.office.process is None
+
+
+def test_pipeline_run_starts_libreoffice_before_it_opens_the_workspace(tmp_path, monkeypatch):
+    """The office starts while the pipeline still loads and opens its register; the same one converts."""
+    from pipeline import engine
+
+    config = make_workspace(tmp_path / "ws", pdf=True)
+    tab_memo(config.inbox / "nota.docx")
+    seen, opened = [], engine.open_workspace
+
+    def opening(*args, **kwargs):
+        office = kwargs["converter"].office
+        seen.append(office is not None and office.process is not None and not office.answering)
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "open_workspace", opening)
+    result = invoke(config, "run")
+    assert result.exit_code == 0 and "1 diterima" in result.output, result.output
+    assert seen == [True] and len(list(config.outbox.glob("*/*.pdf"))) == 1
+
+
+def test_the_warm_office_opens_a_document_hidden_and_read_only_and_exports_it_with_the_filter(tmp_path):
+    """Hidden, LibreOffice makes no view for the document (about a quarter of a conversion saved); the PDF is
+    the same (test_the_warm_pdf_is_the_pdf_of_one_process_per_document)."""
+    script = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(Path(pdf.__file__).parent)!r})\n"
+        "import uno_server\n"
+        "seen = {}\n"
+        "class Document:\n"
+        "    def storeToURL(self, url, props):\n"
+        "        seen['store'] = {p.Name: p.Value for p in props if p.Name != 'FilterData'}\n"
+        "        seen['data'] = {p.Name: p.Value for p in [q for q in props if q.Name == 'FilterData'][0].Value}\n"
+        "    def close(self, force):\n"
+        "        seen['closed'] = force\n"
+        "class Desktop:\n"
+        "    def loadComponentFromURL(self, url, frame, flags, props):\n"
+        "        seen['load'] = {p.Name: p.Value for p in props}\n"
+        "        return Document()\n"
+        "uno_server.export(Desktop(), '/tmp/a.docx', '/tmp/a.pdf', sys.argv[1], sys.argv[2:])\n"
+        "print(json.dumps(seen))\n"
+    )
+    done = subprocess.run(
+        [pdf.SYSTEM_PYTHON, "-c", script, pdf.FILTER_NAME, *pdf.FILTER_OPTIONS],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["load"] == {"ReadOnly": True, "Hidden": True}
+    assert seen["store"] == {"FilterName": "writer_pdf_Export", "Overwrite": True}
+    assert seen["data"] == {"ExportBookmarksToPDFDestination": True} and seen["closed"] is True

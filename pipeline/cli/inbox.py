@@ -31,13 +31,19 @@ Progress = Callable[..., None]
 def run(obj: Context, as_json: bool) -> None:
     """Proses semua berkas di inbox satu kali, lalu selesai. Di terminal, kemajuannya tampil
     sebagai bilah."""
+    from pipeline.documents import pdf
+
+    stop = threading.Event()
+    converter = pdf.converter_for(obj.config, stop)
+    if pdf.files_waiting(obj.config.inbox):
+        converter.warm_up()  # LibreOffice starts while the pipeline loads and opens its register
     from pipeline import engine
 
     engine.configure_logging(obj.config, to_stderr=False)
-    stop = threading.Event()
     with (
         _stopping(stop),
-        engine.open_workspace(obj.config, stop=stop) as ws,
+        contextlib.closing(converter),
+        engine.open_workspace(obj.config, stop=stop, converter=converter) as ws,
         _progress(enabled=not as_json and out.is_terminal) as progress,
     ):
         _notes(ws.start())

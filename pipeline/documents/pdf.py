@@ -22,6 +22,7 @@ from pipeline.errors import ConversionStopped, RenderError
 from pipeline.processes import kill_group
 
 if TYPE_CHECKING:
+    from pipeline.config import Config
     from pipeline.documents.warm import WarmOffice
 
 # Bookmarks become named destinations: the signature stamp finds the template's TTE bookmark.
@@ -122,6 +123,16 @@ class Converter:
             return False, "pdf.warm: false"
         return self.office is not None, self.cold_reason
 
+    def warm_up(self) -> None:
+        """Start the warm LibreOffice now, in the background, when conversions will follow (files in
+        the inbox, PDFs owed): its start overlaps the reading and rendering of the first documents
+        instead of delaying the first conversion. Nothing when PDFs are off, LibreOffice rests after
+        a failure or the process stops, conversions are cold, or an office already runs."""
+        if not self.available or self.resting or self.stopping or not self.mode()[0]:
+            return
+        if self.office is not None and self.office.failed_start is None:
+            self.office.launch(self._profile())
+
     def _run(self, sources: Sequence[str | os.PathLike[str]], folder: Path, timeout: float) -> str | None:
         """Convert through the warm LibreOffice where there is one, else one LibreOffice for them all."""
         warm, office = self.mode()[0], self.office
@@ -212,6 +223,28 @@ class Converter:
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
+
+
+def converter_for(config: "Config", stop: threading.Event | None = None) -> Converter:
+    """The converter ``config`` asks for (``pdf.*``); ``stop`` kills a conversion in flight."""
+    return Converter(
+        config.pdf_enabled,
+        config.pdf_timeout,
+        stop=stop,
+        warm=config.pdf_warm,
+        restart_after=config.pdf_restart_after,
+        python=config.pdf_uno_python,
+    )
+
+
+def files_waiting(inbox: Path) -> bool:
+    """True when a file lies in ``inbox`` (a hidden one aside): a pass will likely convert, so a
+    command warms its converter before it has even opened the register (``Converter.warm_up``)."""
+    try:
+        with os.scandir(inbox) as entries:
+            return any(entry.is_file(follow_symlinks=False) and not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False
 
 
 def _clear_stale_profiles() -> None:

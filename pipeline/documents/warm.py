@@ -3,8 +3,10 @@
 The office runs under the system Python that has ``uno`` (Debian's python3-uno), driven by the
 unoserver package through pipeline/documents/uno_server.py, in a process group of its own reached through a
 unix socket in the process's private profile folder (no other account can reach it).
-It is started at the first conversion and replaced when it crashes, when a conversion passes its time
-limit or the stop event (the whole group is killed), and after ``restart_after`` documents.
+It is started at the first conversion, or earlier in the background (``launch``: a command that knows
+it will convert starts it before its first document is ready, and the first conversion waits only for
+what is left of the start), and replaced when it crashes, when a conversion passes its time limit or
+the stop event (the whole group is killed), and after ``restart_after`` documents.
 """
 
 import http.client
@@ -28,6 +30,7 @@ Events = Iterable[threading.Event | None]  # any of them set: the conversion in 
 SERVER = Path(__file__).with_name("uno_server.py")
 START_SECONDS = 60  # how long a fresh office may take before its first conversion
 POLL_SECONDS = 0.1
+START_POLL_SECONDS = 0.02  # how often a starting office is asked whether it answers (a cheap connect)
 STOPPED = "Konversi PDF dihentikan (layanan berhenti atau berkas baru masuk); PDF dibuat kemudian."
 SETUP = (
     "pasang \u201csudo apt-get install python3-uno\u201d dan paket Python unoserver (pip install unoserver) "
@@ -89,6 +92,8 @@ class WarmOffice:
         self.filter = [filter_name, *filter_options]
         self.process: subprocess.Popen[bytes] | None = None
         self.socket: Path | None = None
+        self.answering = False  # the office now running has answered (``process`` alone: still starting)
+        self.launched = 0.0  # when it was started (time.monotonic): its start is given START_SECONDS from then
         self.converted = 0
         self.starts = 0  # offices started by this process (bench/ reports the restarts)
         self.failed_start: str | None = (
@@ -100,10 +105,18 @@ class WarmOffice:
     ) -> str | None:
         """Convert one .docx to ``target``; None when done, else why not (the office is then gone).
         Raises ConversionStopped as soon as one of ``events`` is set (the office is killed)."""
-        if self.process is not None and (self.process.poll() is not None or self.converted >= self.restart_after):
+        if (
+            self.process is not None
+            and self.answering
+            and (self.process.poll() is not None or self.converted >= self.restart_after)
+        ):
             self.close()
         if self.process is None:
-            problem = self._start(profile, events)
+            problem = self.launch(profile)
+            if problem:
+                return problem
+        if not self.answering:
+            problem = self._started(events)
             if problem:
                 return problem
         outcome: dict[str, object] = {}
@@ -141,11 +154,14 @@ class WarmOffice:
             if call is not None:
                 call.join(POLL_SECONDS)
             else:
-                time.sleep(POLL_SECONDS)
+                time.sleep(START_POLL_SECONDS)
         return None
 
-    def _start(self, profile: Path, events: Events) -> str | None:
-        """A fresh office in a process group of its own; None once it answers, else why not."""
+    def launch(self, profile: Path) -> str | None:
+        """Start a fresh office in a process group of its own without waiting for it to answer (the
+        next conversion waits for what is left of its start); None, or why it could not be run."""
+        if self.process is not None:
+            return None
         modules = profile / "modules"
         modules.mkdir(exist_ok=True)
         link = modules / "unoserver"
@@ -153,14 +169,13 @@ class WarmOffice:
             spec = importlib.util.find_spec("unoserver")
             assert spec is not None and spec.origin is not None  # warm_problem found it
             link.symlink_to(Path(spec.origin).parent)
-        office_profile = profile / "warm"
         self.socket = profile / "konversi.sock"
         self.socket.unlink(missing_ok=True)
         command = [
             self.python,
             str(SERVER),
             self.binary,
-            office_profile.as_uri(),
+            (profile / "warm").as_uri(),
             f"spse-{secrets.token_hex(8)}",
             str(self.socket),
             *self.filter,
@@ -176,13 +191,19 @@ class WarmOffice:
         except OSError:
             return "LibreOffice tidak dapat dijalankan"
         self.starts += 1
-        self.converted = 0
-        problem = self._wait(None, self._answers, START_SECONDS, events)
+        self.converted, self.launched = 0, time.monotonic()
+        return None
+
+    def _started(self, events: Events) -> str | None:
+        """Wait for the office launched to answer; None once it does, else why not (it is then gone)."""
+        left = max(self.launched + START_SECONDS - time.monotonic(), POLL_SECONDS)
+        problem = self._wait(None, self._answers, left, events)
         if problem is not None:
             self.close()
             if self.starts == 1:
                 self.failed_start = problem
             return f"LibreOffice tidak dapat dinyalakan ({problem})"
+        self.answering = True
         return None
 
     def _answers(self) -> bool:
@@ -214,7 +235,7 @@ class WarmOffice:
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()
-        self.process = None
+        self.process, self.answering = None, False
         deadline = time.monotonic() + START_SECONDS
         while _group_runs(group) and time.monotonic() < deadline:  # LibreOffice is the server's child, not ours
             time.sleep(POLL_SECONDS / 10)
