@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config
     from pipeline.filing.verify import CodeCheck
-    from pipeline.register.records import AgendaEntry, Case, Notice
+    from pipeline.register.records import AgendaEntry, Notice
     from pipeline.register.sql import SqlRegister
     from pipeline.sop.procedure import Procedure
     from pipeline.sop.views import CaseView, StepView
@@ -292,19 +292,24 @@ def _open_rows(
         ]
     viewer = views.Viewer(config, now)
     bases = []
-    for case in register.open_cases():
-        basis = kept.get(case.id)
-        if basis is None or case.id in changed or not _still(basis, case):
+    for kasus, *fields in register.open_case_heads():
+        basis = kept.get(kasus)
+        if basis is None or kasus in changed or not _still(basis, fields):
+            case = register.case(kasus)
+            if case is None:
+                continue  # gone since it was listed (a rebuilt register): the next refresh lists it right
             item = views.describe(case, now, config=config, register=register, procedure=procedure, viewer=viewer)
             basis = _basis(item)
         bases.append(basis)
     return bases
 
 
-def _still(basis: dict[str, Any], case: Case) -> bool:
-    """Whether a kept row agrees with the case's record (a change without an event is seen)."""
-    shown = basis["status"] if basis["sekarang"] is not None else case.status
-    return (basis["unit"], basis["rujukan"], shown) == (case.unit, case.rujukan, case.status)
+def _still(basis: dict[str, Any], fields: Sequence[str]) -> bool:
+    """Whether a kept row agrees with its case's record (status, unit, rujukan): a change
+    without an event is seen."""
+    status, unit, rujukan = fields
+    shown = basis["status"] if basis["sekarang"] is not None else status
+    return (shown, basis["unit"], basis["rujukan"]) == (status, unit, rujukan)
 
 
 def _closed_rows(

@@ -46,6 +46,12 @@ class CaseIntents(StepIntents):
         rows = self._rows("SELECT * FROM cases WHERE status <> ? ORDER BY id", CaseStatus.DONE)
         return [record(Case, r) for r in rows]
 
+    def open_case_heads(self) -> list[tuple[str, str, str, str]]:
+        """(id, status, unit, rujukan) of every unfinished case, in ``open_cases``' order, as plain
+        tuples: what the status site checks the rows it kept against (no record per case)."""
+        sql = "SELECT id, status, unit, rujukan FROM cases WHERE status <> ? ORDER BY id"
+        return [tuple(row) for row in self._execute_plain(self._sql(sql), (CaseStatus.DONE,)).fetchall()]
+
     def set_case_status(self, kasus: str, status: CaseStatus | str) -> None:
         self._update("cases", {"id": kasus}, {"status": status})
 
