@@ -238,3 +238,28 @@ def test_kept_rows_show_the_minutes_and_lateness_of_now(own_office):
     with open_workspace(config, clock=lambda: later) as ws:
         ws.refresh_site(force=True)
     assert {name: (status / name).read_bytes() for name in pages} == kept
+
+
+def test_an_event_committed_while_the_changes_are_read_is_seen_next_time(own_office, monkeypatch):
+    """Another host may commit an event between the two reads of ``changed_cases``: the site,
+    which keeps the rows of the cases it does not see change, must see that case next time."""
+    from pipeline.register.records import Event
+
+    kasus = case_id(own_office, KEUDA)
+    with open_workspace(own_office) as ws:
+        register = ws.register
+        _, start = register.changed_cases(0)
+        read = register._rows
+
+        def racing(sql, *params):
+            rows = read(sql, *params)
+            if "DISTINCT kasus FROM events" in sql:
+                with register.transaction():  # as if committed by another host meanwhile
+                    register.record_event(Event(ws.clock.stamp(), kasus, "pipeline", "uji", {}))
+            return rows
+
+        monkeypatch.setattr(register, "_rows", racing)
+        first, upto = register.changed_cases(start)
+        monkeypatch.setattr(register, "_rows", read)
+        again, _ = register.changed_cases(upto)
+    assert kasus not in first and kasus in again

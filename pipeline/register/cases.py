@@ -56,10 +56,13 @@ class CaseIntents(StepIntents):
         self._update("cases", {"id": kasus}, {"status": status})
 
     def changed_cases(self, after: int) -> tuple[set[str], int]:
-        """(cases with an event newer than event id ``after``, the newest event id)."""
-        rows = self._rows("SELECT DISTINCT kasus FROM events WHERE id > ? AND kasus <> ''", after)
-        newest = self._first("SELECT id FROM events ORDER BY id DESC")
-        return {r["kasus"] for r in rows}, (newest["id"] if newest else 0)
+        """(cases with an event newer than event id ``after``, the newest event id they were read up
+        to). The newest id is read first, so an event committed meanwhile (another host) is seen
+        next time rather than passed over: the status site keeps the rows of the other cases."""
+        row = self._first("SELECT id FROM events ORDER BY id DESC")
+        newest = row["id"] if row else 0
+        rows = self._rows("SELECT DISTINCT kasus FROM events WHERE id > ? AND id <= ? AND kasus <> ''", after, newest)
+        return {r["kasus"] for r in rows}, newest
 
     def years_changed(self, after: int) -> tuple[set[int], int]:
         """(the years of the agenda entries of cases with an event newer than event id ``after``, the
