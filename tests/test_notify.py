@@ -364,3 +364,24 @@ def test_the_login_takes_its_password_from_the_environment(tmp_path, monkeypatch
         assert "r4hasia" not in config.path.read_text(encoding="utf-8")
     finally:
         controller.stop()
+
+
+def test_the_waits_are_read_in_one_pass_not_one_query_per_case(tmp_path, monkeypatch):
+    """``notices.waiting`` reads the step records of the unfinished cases at once: with 10,000
+    open cases, one read rather than 10,000 queries after every pass."""
+    from pipeline.outputs import notices
+
+    config = workspace(tmp_path, free_port())
+    for n in (1, 2):
+        memo(config, n)
+    with open_workspace(config) as ws:
+        ws.process_inbox()
+        expected = notices.waiting(config, ws.register, ws.procedure)
+
+        def per_case(kasus):
+            raise AssertionError(f"the records of {kasus} read on their own")
+
+        monkeypatch.setattr(ws.register, "steps", per_case)
+        found = notices.waiting(config, ws.register, ws.procedure)
+    assert [w.kasus for w in found] == ["2026-0001", "2026-0002"]
+    assert found == expected and all(w.langkah == "disposisi_kapus" for w in found)

@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING
 
 from pipeline.formats import waktu
 from pipeline.register.notices import Key, notice_key
-from pipeline.register.records import Notice
+from pipeline.register.records import Notice, StepRecord
 from pipeline.states import NoticeStatus
 
 if TYPE_CHECKING:
     from pipeline.clock import Clock
     from pipeline.config import Config, EmailSettings
     from pipeline.register.sql import SqlRegister
-    from pipeline.sop.procedure import Procedure
+    from pipeline.sop.procedure import Procedure, Step
 
 FIRST_RETRY_SECONDS = 60  # a failed send is tried again after a minute, doubling
 LAST_RETRY_SECONDS = 3600  # to at most an hour
@@ -72,13 +72,12 @@ def waiting(config: Config, register: SqlRegister, procedure: Procedure) -> list
     """Every decision an official with an address is waited for now: the current step of each
     unfinished case, where it waits for an action of a role (``Procedure.awaited_roles``)."""
     found = []
+    standing = _current_steps(register, procedure)
     for case in register.open_cases():
-        records = register.steps(case.id)
-        step = procedure.current(records)
+        step, record = standing.get(case.id) or (procedure.current({}), None)
         roles = procedure.awaited_roles(step, case.status)
         if step is None or not roles:
             continue
-        record = records.get(step.key)
         since = (record.mulai if record is not None else None) or case.dibuka
         accounts = sorted({a for role in roles for a in config.roles.get(role, ()) if a in config.email.to})
         for account in accounts:
@@ -98,6 +97,17 @@ def waiting(config: Config, register: SqlRegister, procedure: Procedure) -> list
                 )
             )
     return found
+
+
+def _current_steps(register: SqlRegister, procedure: Procedure) -> dict[str, tuple[Step | None, StepRecord | None]]:
+    """Per unfinished case with step records: its current step and that step's record, from one
+    read of their records (``open_case_steps``), not one query per case."""
+    standing: dict[str, tuple[Step | None, StepRecord | None]] = {}
+    for kasus, listed in register.open_case_steps():
+        records = {r.key: r for r in listed}
+        step = procedure.current(records)
+        standing[kasus] = (step, records.get(step.key) if step is not None else None)
+    return standing
 
 
 class Notifier:

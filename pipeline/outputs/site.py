@@ -25,10 +25,14 @@ import itertools
 import json
 import math
 import os
+import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
+from markupsafe import Markup, escape
 
 from pipeline.filing.archive import relative
 from pipeline.filing.verify import check_code
@@ -54,6 +58,8 @@ FINISHED_SHOWN = 50  # finished cases on the index, newest first
 DAY_SHOWN = 300  # entries of each book on the day's agenda, newest first
 LETTERS_SCANNED = 2000  # outgoing letters looked at for one sent today (letters are sent within days)
 _MARK = ".terakhir"  # what the site was last written from: chain head, newest event id, overdue cases
+_ROWS = ".baris"  # the index's rows of the unfinished cases (``_basis``), as of _MARK's newest event
+_SHAPE = 1  # the shape of the rows kept in _ROWS: a new shape describes every case again
 
 _STATUS = {
     CodeStatus.VALID: ("SAH", "#1b5e20", "#e8f5e9"),
@@ -175,7 +181,7 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
     """Rewrite the site after a change of the register (or, with ``force``, because time
     passed: an overdue step is highlighted by the clock). The pages of cases with new
     events, or that became overdue, are written again; the index, the queues and the
-    day's agenda always."""
+    day's agenda always, from the rows kept of the cases that did not change (``_open_rows``)."""
     folder = config.outbox / "status"
     last = _last_written(folder)
     head = register.chain_head()[0]
@@ -183,32 +189,65 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
         return
     now = clock.now()
     common = page_context(config, procedure, now)
-    from pipeline.sop import views
-
-    open_items = [
-        _row(item) for item in views.status(config=config, register=register, procedure=procedure, clock=clock)
-    ]
-    viewer = views.Viewer(config, now)
-    closed_items = [
-        _row(views.describe(case, now, config=config, register=register, procedure=procedure, viewer=viewer))
-        for case in register.finished_cases(FINISHED_SHOWN)
-    ]
-    late = sorted(item["kasus"] for item in open_items if item["terlambat"])
     if last is None:  # the first time: the pages the index links to (not every case of past years)
-        changed, newest = {item["kasus"] for item in open_items + closed_items}, register.changed_cases(0)[1]
+        changed, newest = None, register.changed_cases(0)[1]
     else:  # cases with new events, and those that became overdue since (a page says when it was written)
         changed, newest = register.changed_cases(last.get("peristiwa", 0))
-        changed |= set(late) - set(last.get("terlambat", []))
+    judged = _judged_under(config)
+    kept = _kept_rows(folder, last, judged)
+    bases = _open_rows(kept, changed, clock, now, config=config, register=register, procedure=procedure)
+    stamp = now.isoformat(timespec="seconds")
+    open_items = [_row(basis, stamp) for basis in bases]
+    closed_items = _closed_rows(now, stamp, config=config, register=register, procedure=procedure)
+    late = sorted(item["kasus"] for item in open_items if item["terlambat"])
+    if changed is None or last is None:
+        changed = {item["kasus"] for item in open_items + closed_items}
+    else:
+        changed = changed | (set(late) - set(last.get("terlambat", [])))
     for kasus in sorted(changed):
         case_page(kasus, common, now, config=config, register=register, procedure=procedure)
+    _write_lists(folder, common, open_items, closed_items, config=config, register=register, now=now)
+    report_views.refresh_site(config, register, procedure, now, common, head)  # laporan.html
+    kept = {basis["kasus"]: basis for basis in bases}
+    write_atomic(folder / _ROWS, orjson.dumps({"peristiwa": newest, "tanda": judged, "baris": kept}).decode("utf-8"))
+    write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
+
+
+def _kept_rows(folder: Path, last: dict[str, Any] | None, judged: str) -> dict[str, dict] | None:
+    """The rows ``_ROWS`` keeps, when they are those of the last refresh (``last``, its newest
+    event id) described under the same config and code (``judged``); else None."""
+    if last is None:
+        return None
+    try:
+        kept = orjson.loads((folder / _ROWS).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or (kept.get("peristiwa"), kept.get("tanda")) != (last.get("peristiwa"), judged):
+        return None  # another shape, another config, or a refresh that stopped between the two files
+    rows = kept.get("baris")
+    return rows if isinstance(rows, dict) else None
+
+
+def _write_lists(
+    folder: Path,
+    common: dict[str, Any],
+    open_items: list[dict[str, Any]],
+    closed_items: list[dict[str, Any]],
+    *,
+    config: Config,
+    register: SqlRegister,
+    now: dt.datetime,
+) -> None:
+    """The index, each role's queue and the day's agenda."""
+    shown = {item["kasus"]: _row_html(item) for item in open_items}
     write_atomic(
         folder / "index.html",
         page(
             "index.html",
             **common,
             root="",
-            open_items=open_items,
-            closed_items=closed_items,
+            open_items=_rows_html(shown.values(), ""),
+            closed_items=_rows_html(map(_row_html, closed_items), ""),
             counts=_counts(open_items, closed_items),
             waiting=_waiting(config),
         ),
@@ -223,14 +262,78 @@ def refresh(force: bool = False, *, config: Config, register: SqlRegister, proce
                 **common,
                 root="../",
                 role=role,
-                items=waiting,
+                items=_rows_html((shown[item["kasus"]] for item in waiting), "../"),
                 email=config.email.enabled,
                 officials=_told(config, role["key"], waiting, notices),
             ),
         )
     write_atomic(folder / "agenda.html", page("agenda.html", **common, root="", **_agenda(config, register, now)))
-    report_views.refresh_site(config, register, procedure, now, common, head)  # laporan.html
-    write_atomic(folder / _MARK, json.dumps({"rantai": head, "peristiwa": newest, "terlambat": late}))
+
+
+def _open_rows(
+    kept: dict[str, dict] | None,
+    changed: set[str] | None,
+    clock: Clock,
+    now: dt.datetime,
+    *,
+    config: Config,
+    register: SqlRegister,
+    procedure: Procedure,
+) -> list[dict[str, Any]]:
+    """The rows of the unfinished cases as of their last change (``_basis``), in the index's
+    order: those ``kept`` from the last refresh, unless the case has an event since (``changed``)
+    or its record says otherwise; the other cases described again. Without ``kept`` (the first
+    time, or the config or the SOP's code changed) every case is described."""
+    from pipeline.sop import views
+
+    if kept is None or changed is None:
+        return [
+            _basis(item) for item in views.status(config=config, register=register, procedure=procedure, clock=clock)
+        ]
+    viewer = views.Viewer(config, now)
+    bases = []
+    for kasus, *fields in register.open_case_heads():
+        basis = kept.get(kasus)
+        if basis is None or kasus in changed or not _still(basis, fields):
+            case = register.case(kasus)
+            if case is None:
+                continue  # gone since it was listed (a rebuilt register): the next refresh lists it right
+            item = views.describe(case, now, config=config, register=register, procedure=procedure, viewer=viewer)
+            basis = _basis(item)
+        bases.append(basis)
+    return bases
+
+
+def _still(basis: dict[str, Any], fields: Sequence[str]) -> bool:
+    """Whether a kept row agrees with its case's record (status, unit, rujukan): a change
+    without an event is seen."""
+    status, unit, rujukan = fields
+    shown = basis["status"] if basis["sekarang"] is not None else status
+    return (shown, basis["unit"], basis["rujukan"]) == (status, unit, rujukan)
+
+
+def _closed_rows(
+    now: dt.datetime, stamp: str, *, config: Config, register: SqlRegister, procedure: Procedure
+) -> list[dict[str, Any]]:
+    """The rows of the newest finished cases (``FINISHED_SHOWN``)."""
+    from pipeline.sop import views
+
+    viewer = views.Viewer(config, now)
+    return [
+        _row(
+            _basis(views.describe(case, now, config=config, register=register, procedure=procedure, viewer=viewer)),
+            stamp,
+        )
+        for case in register.finished_cases(FINISHED_SHOWN)
+    ]
+
+
+def _judged_under(config: Config) -> str:
+    """What the kept rows were described under: the config as loaded and the SOP's code
+    (``quiet.behaviour_mark``), and the rows' own shape (``_SHAPE``)."""
+    from pipeline.inbox.quiet import behaviour_mark
+
+    return f"{_SHAPE}:{behaviour_mark(config)}"
 
 
 def _notices(config: Config, register: SqlRegister) -> dict[tuple[str, str, str], Notice]:
@@ -374,11 +477,10 @@ def _last_written(folder: Path) -> Any:
         return None
 
 
-def _row(item: CaseView) -> dict:
-    """A case as a row of the index and the queues (``peran_sekarang``: the roles whose action
-    it waits for)."""
+def _basis(item: CaseView) -> dict[str, Any]:
+    """What a case's row is made from, kept between refreshes (JSON): the case's fields, and its
+    current step's status, times and target, from which the row's minutes are counted again."""
     current = item.current
-    running = current is not None and current.status == RUNNING
     return {
         "kasus": item.kasus,
         "unit": item.unit,
@@ -386,12 +488,87 @@ def _row(item: CaseView) -> dict:
         "status": item.status,
         "langkah_sekarang": item.langkah_sekarang,
         "menunggu": item.menunggu,
-        "lama": _minutes(current.menit) if running and current is not None else None,
-        "target": _minutes(current.target_menit or None) if current else None,
-        "terlambat": running and current is not None and item.status != HELD and current.late,
-        "peran_sekarang": item.awaited_roles,
+        "peran_sekarang": list(item.awaited_roles),
         "langkah_kunci": current.key if current is not None else None,
+        "sekarang": (
+            [current.status, current.mulai, current.selesai, current.target_menit] if current is not None else None
+        ),
     }
+
+
+def _row(basis: dict[str, Any], stamp: str) -> dict:
+    """A case as a row of the index and the queues at the moment ``stamp`` (``peran_sekarang``:
+    the roles whose action it waits for); a running step's minutes count up to it, as
+    ``views.Viewer`` counts them."""
+    from pipeline.sop.views import minutes_between
+
+    lama = target = None
+    terlambat = False
+    if basis["sekarang"] is not None:
+        status, mulai, selesai, target_menit = basis["sekarang"]
+        running = status == RUNNING
+        menit = minutes_between(mulai, selesai or (stamp if running else None))
+        target = _minutes(target_menit or None)
+        if running:
+            lama = _minutes(menit)
+            over = bool(target_menit) and menit is not None and menit > target_menit
+            terlambat = basis["status"] != HELD and over
+    return {
+        "kasus": basis["kasus"],
+        "unit": basis["unit"],
+        "rujukan": basis["rujukan"],
+        "status": basis["status"],
+        "langkah_sekarang": basis["langkah_sekarang"],
+        "menunggu": basis["menunggu"],
+        "lama": lama,
+        "target": target,
+        "terlambat": terlambat,
+        "peran_sekarang": basis["peran_sekarang"],
+        "langkah_kunci": basis["langkah_kunci"],
+    }
+
+
+def _rows_html(rows: Iterable[str], root: str) -> Markup:
+    """Rows of a list of cases (``pages/_cases.html``, rows made by ``_row_html``) with their
+    links from ``root``, the one part of a row that depends on the page."""
+    return Markup("\n".join(row.replace(_LINK, f'<a href="{root}kasus/', 1) for row in rows))
+
+
+_LINK = '<a href="kasus/'  # a row's link from the site's root; escaped content holds no quote or <
+
+
+def _row_html(item: dict[str, Any]) -> str:
+    """A case as a row of a list of cases, escaped as the templates escape (``_escaped``), its link
+    from the site's root. Made here rather than in the template: an index of 10,000 cases takes
+    milliseconds, not a second, and each row is made once for the index and the queues."""
+    e, late = _escaped, item["terlambat"]
+    kasus = e(item["kasus"])
+    spent = "—"
+    if item["lama"] is not None:
+        badge = ' <span class="lencana terlambat-tanda">melewati target</span>' if late else ""
+        spent = f"{e(item['lama'])} / {e(item['target'])}{badge}"
+    return (
+        f'<tr class="{"terlambat" if late else ""}" data-kasus="{kasus}">\n'
+        f'<td>{_LINK}{kasus}.html">{kasus}</a></td>\n'
+        f"<td>{e(item['unit'])}</td>\n"
+        f"<td>{e(item['rujukan'])}</td>\n"
+        f"<td>{e(item['langkah_sekarang'] or '—')}</td>\n"
+        f"<td>{e(item['menunggu'])}</td>\n"
+        f"<td>{spent}</td>\n"
+        f'<td><span class="lencana {e(item["status"])}">{e(item["status"])}</span></td>\n'
+        "</tr>"
+    )
+
+
+def _escaped(value: object) -> str:
+    """A value as Jinja's autoescape (markupsafe) writes it: & < > ' " as entities."""
+    text = str(value)
+    if not _SPECIAL.search(text):
+        return text
+    return str(escape(text))
+
+
+_SPECIAL = re.compile("[&<>'\"]")
 
 
 def _counts(open_items: Sequence[dict[str, Any]], closed_items: Sequence[dict[str, Any]]) -> dict[str, int]:

@@ -47,15 +47,24 @@ class CaseIntents(StepIntents):
         rows = self._rows("SELECT * FROM cases WHERE status <> ? ORDER BY id", CaseStatus.DONE)
         return [record(Case, r) for r in rows]
 
+    def open_case_heads(self) -> list[tuple[str, str, str, str]]:
+        """(id, status, unit, rujukan) of every unfinished case, in ``open_cases``' order, as plain
+        tuples: what the status site checks the rows it kept against (no record per case)."""
+        sql = "SELECT id, status, unit, rujukan FROM cases WHERE status <> ? ORDER BY id"
+        return [tuple(row) for row in self._execute_plain(self._sql(sql), (CaseStatus.DONE,)).fetchall()]
+
     def set_case_status(self, kasus: str, status: CaseStatus | str) -> None:
         self._update("cases", {"id": kasus}, {"status": status})
         self._write_unlogged(FORGET, kasus)
 
     def changed_cases(self, after: int) -> tuple[set[str], int]:
-        """(cases with an event newer than event id ``after``, the newest event id)."""
-        rows = self._rows("SELECT DISTINCT kasus FROM events WHERE id > ? AND kasus <> ''", after)
-        newest = self._first("SELECT id FROM events ORDER BY id DESC")
-        return {r["kasus"] for r in rows}, (newest["id"] if newest else 0)
+        """(cases with an event newer than event id ``after``, the newest event id they were read up
+        to). The newest id is read first, so an event committed meanwhile (another host) is seen
+        next time rather than passed over: the status site keeps the rows of the other cases."""
+        row = self._first("SELECT id FROM events ORDER BY id DESC")
+        newest = row["id"] if row else 0
+        rows = self._rows("SELECT DISTINCT kasus FROM events WHERE id > ? AND id <= ? AND kasus <> ''", after, newest)
+        return {r["kasus"] for r in rows}, newest
 
     def years_changed(self, after: int) -> tuple[set[int], int]:
         """(the years of the agenda entries of cases with an event newer than event id ``after``, the
