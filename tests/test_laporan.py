@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+import time
 
 import openpyxl
 import pytest
@@ -403,6 +404,9 @@ def test_the_site_writes_this_month_s_page_again_only_when_due(tmp_path):
     slow = {**fast, "detik": 30.0, "pada": 4_000_000_000}  # written "now" (in the future), 30 s long
     assert not _due(slow, 8, december, True)
     assert _due({**slow, "pada": 0}, 8, december, True)
+    busy_month = {**fast, "detik": 0.6, "pada": time.time()}  # 10,000 cases: not after every pass
+    assert not _due(busy_month, 8, december, True)
+    assert _due({**busy_month, "pada": time.time() - 13}, 8, december, True)
 
 
 def test_percentiles_interpolate_between_the_nearest_values():

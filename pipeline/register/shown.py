@@ -36,8 +36,10 @@ class ShownCases(SqlCore):
         the case, '') for every other, in case order: two ordered reads merged, the stored lines
         read as plain rows."""
         lines = self._stream_plain(
-            "SELECT t.kasus, t.baris FROM tampilan t JOIN cases c ON c.id = t.kasus "
-            "WHERE t.tanda = ? AND c.status = ? ORDER BY t.kasus",
+            # read in the order of the lines' index, never sorted: a join on the cases made SQLite
+            # sort 300 MB of lines at 100,000 cases (three times the time of reading them)
+            "SELECT t.kasus, t.baris FROM tampilan t WHERE t.tanda = ? "
+            "AND EXISTS (SELECT 1 FROM cases c WHERE c.id = t.kasus AND c.status = ?) ORDER BY t.kasus",
             tanda,
             CaseStatus.DONE,
         )
