@@ -126,11 +126,12 @@ def bare_docxtpl(config, count, folder):
     return time.perf_counter() - start
 
 
-def per_memo(temp, big, repeats, size):
-    print(f"Per memo ({size} memos a batch, {repeats} interleaved repetitions, medians)")
-    factory = MemoFactory(temp)
+def interleaved(temp, factory, other, prefix, repeats, size):
+    """Medians per memo (seconds) of batches into an empty workspace ("empty"), into the workspace
+    ``other`` ("full") and of bare docxtpl ("bare"), interleaved; and the ``other`` Batches, still
+    open (its closing rewrites the books: timed by the caller where it matters)."""
     empty = Batches(quick_config(temp / "kosong"), factory, "KOSONG")
-    full = Batches(quick_config(big), factory, "PENUH")
+    full = Batches(quick_config(other), factory, prefix)
     bare_folder = temp / "bare"
     bare_folder.mkdir()
     empty(5), full(5)  # templates compiled, caches warm, as in a running service
@@ -140,10 +141,15 @@ def per_memo(temp, big, repeats, size):
         times["full"].append(full(size) / size)
         times["bare"].append(bare_docxtpl(empty.config, size, bare_folder) / size)
     empty.close()
+    return {key: statistics.median(values) for key, values in times.items()}, full
+
+
+def per_memo(temp, big, repeats, size):
+    print(f"Per memo ({size} memos a batch, {repeats} interleaved repetitions, medians)")
+    median, full = interleaved(temp, MemoFactory(temp), big, "PENUH", repeats, size)
     start = time.perf_counter()
     full.close()  # the archive's books are rewritten once, on leaving
     books_seconds = time.perf_counter() - start
-    median = {key: statistics.median(values) for key, values in times.items()}
     report("pipeline, per memo, empty register", median["empty"] * 1000, "ms")
     report("bare docxtpl render and save, per document", median["bare"] * 1000, "ms")
     report("ratio pipeline / bare docxtpl", median["empty"] / median["bare"], "x", "target <= 0.35")

@@ -120,19 +120,8 @@ def watch_pdf(temp, factory, repeats):
 
 def per_memo(temp, factory, open_cases, repeats, size=100):
     print(f"3-4. Per memo without PDF ({size} memos a batch, {repeats} interleaved repetitions, medians)")
-    empty = bench.Batches(quick_config(temp / "kosong"), factory, "KOSONG")
-    full = bench.Batches(quick_config(open_cases), factory, "TERBUKA")
-    bare_folder = temp / "bare"
-    bare_folder.mkdir()
-    empty(5), full(5)  # templates compiled, caches warm, as in a running service
-    times = {"empty": [], "full": [], "bare": []}
-    for _ in range(repeats):
-        times["empty"].append(empty(size) / size)
-        times["full"].append(full(size) / size)
-        times["bare"].append(bench.bare_docxtpl(empty.config, size, bare_folder) / size)
-    empty.close()
+    median, full = bench.interleaved(temp, factory, open_cases, "TERBUKA", repeats, size)
     full.close()
-    median = {key: statistics.median(values) for key, values in times.items()}
     report("3. per memo, pdf.enabled: false", median["empty"] * 1000, "ms")
     report("   bare docxtpl render and save, per document", median["bare"] * 1000, "ms")
     report("   ratio per memo / bare docxtpl", median["empty"] / median["bare"], "x", "target <= 0.35")
